@@ -1,0 +1,163 @@
+"""The ``coach`` command line.
+
+Commands import what they need when they run, so ``coach --help`` and ``coach --version``
+answer at once and the TUI starts without loading what it does not use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from coach import __version__
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors say how to get help."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n(see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="coach",
+        description=(
+            "A terminal coach for back-rehabilitation exercise sessions. "
+            "Run with no command to preview the bundled morning routine."
+        ),
+        epilog="coach is a training aid, not a diagnosis. If in doubt, see a clinician.",
+    )
+    parser.add_argument("--version", action="version", version=f"coach {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    validate = commands.add_parser(
+        "validate",
+        help="check session files and report every problem as path:line:col",
+        description=(
+            "Check session files (or every .yaml/.yml file in folders). "
+            "Exit status: 0 all valid, 1 some file invalid, 2 usage error."
+        ),
+    )
+    validate.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+
+    schema = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of the session format",
+        description="Print the JSON Schema of session format v1 (for editors and tools).",
+    )
+    schema.add_argument("--output", "-o", type=Path, help="write to this file instead")
+
+    preview = commands.add_parser(
+        "preview",
+        help="print a session's timeline and total duration",
+        description="Print the timeline of a routine or program file and its total duration.",
+    )
+    preview.add_argument(
+        "file",
+        nargs="?",
+        type=Path,
+        metavar="FILE",
+        help="routine or program file (default: the bundled morning routine)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "validate":
+            return _validate(args.paths)
+        if args.command == "schema":
+            return _schema(args.output)
+        if args.command == "preview":
+            return _preview(args.file)
+        return _preview(None)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `coach preview | head` closes the pipe early; that is not an error.
+        sys.stderr.close()
+        return EXIT_OK
+
+
+def _usage_error(message: str) -> int:
+    print(f"coach: error: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _validate(paths: list[Path]) -> int:
+    from coach.diagnostics import Severity
+    from coach.loader import check_paths
+
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        return _usage_error(f"no such file or folder: {missing[0]}")
+    files, diagnostics = check_paths(paths)
+    if not files:
+        return _usage_error("no .yaml or .yml files found in " + ", ".join(map(str, paths)))
+    for diagnostic in diagnostics:
+        print(diagnostic.render())
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    warnings = len(diagnostics) - len(errors)
+    bad_files = len({d.path for d in errors})
+    checked = f"{len(files)} file{'s' if len(files) != 1 else ''} checked"
+    warned = f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
+    if errors:
+        print(
+            f"{checked}: {len(errors)} error{'s' if len(errors) != 1 else ''} "
+            f"in {bad_files} file{'s' if bad_files != 1 else ''}{warned}",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    print(f"{checked}: all valid{warned}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _schema(output: Path | None) -> int:
+    from coach.schema import schema_text
+
+    text = schema_text()
+    if output is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        return _usage_error(f"cannot write {output}: {exc.strerror}")
+    return EXIT_OK
+
+
+def _preview(file: Path | None) -> int:
+    from rich.console import Console
+
+    from coach.diagnostics import SessionFileError
+    from coach.loader import load_session_file
+    from coach.locations import default_routine
+    from coach.preview import render_preview
+    from coach.timeline import build_timeline, plan_session
+
+    path = file if file is not None else default_routine()
+    if not path.is_file():
+        return _usage_error(f"no such file: {path}")
+    try:
+        loaded = load_session_file(path)
+    except SessionFileError as exc:
+        for diagnostic in exc.diagnostics:
+            print(diagnostic.render(), file=sys.stderr)
+        return EXIT_INVALID
+    for warning in loaded.warnings:
+        print(warning.render(), file=sys.stderr)
+    timeline = build_timeline(plan_session(loaded))
+    Console().print(render_preview(timeline))
+    return EXIT_OK

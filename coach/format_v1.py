@@ -1,0 +1,396 @@
+"""Session file format, version 1: the typed models behind every YAML file coach reads.
+
+A file holds either one ``program`` (a track such as back extensions, made of ordered
+levels of exercises) or one ``routine`` (programs combined into a daily session). The
+docstring under each field is its documentation: it appears in the JSON Schema that
+editors use for completion, and in ``docs/authoring.md``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from coach.durations import DurationError, format_duration, parse_duration
+
+__all__ = [
+    "FORMAT_VERSION",
+    "CountRange",
+    "Cues",
+    "Document",
+    "DurationRange",
+    "Exercise",
+    "HoldExercise",
+    "Level",
+    "Program",
+    "ProgramRef",
+    "Progression",
+    "RepsExercise",
+    "Routine",
+    "Scaling",
+    "Tempo",
+    "TimedExercise",
+    "Unlock",
+]
+
+FORMAT_VERSION = 1
+
+_DURATION_PATTERN = (
+    r"^\s*(?:\d{1,3}(?:\.\d{1,3})?\s*(?:minutes?|mins?|m))?\s*"
+    r"(?:\d{1,5}(?:\.\d{1,3})?\s*(?:seconds?|secs?|s)?)?\s*$"
+)
+
+
+def _seconds(value: object) -> float:
+    try:
+        return parse_duration(value)
+    except DurationError as exc:
+        raise PydanticCustomError("duration", str(exc)) from None
+
+
+def _within(low: float, high: float) -> AfterValidator:
+    def check(seconds: float) -> float:
+        if not low <= seconds <= high:
+            raise PydanticCustomError(
+                "duration_range",
+                f"must be between {format_duration(low)} and {format_duration(high)}, "
+                f"not {format_duration(seconds)}",
+            )
+        return seconds
+
+    return AfterValidator(check)
+
+
+def _duration_schema(low: float, high: float) -> WithJsonSchema:
+    return WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": low, "maximum": high},
+                {"type": "string", "pattern": _DURATION_PATTERN},
+            ],
+            "examples": [45, "45s", "1m30s"],
+        }
+    )
+
+
+_AS_SECONDS = BeforeValidator(_seconds)
+
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$"),
+    WithJsonSchema({"type": "string", "pattern": r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$"}),
+]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=80)]
+Text = Annotated[str, StringConstraints(max_length=4000)]
+Pain = Annotated[int, Field(ge=0, le=10)]
+
+# Durations accept 45, "45s", "1m30s" or "1m 30s"; each use has bounds that make sense.
+Seconds = Annotated[float, _AS_SECONDS, _within(0, 3600), _duration_schema(0, 3600)]
+StepSeconds = Annotated[float, _AS_SECONDS, _within(0.5, 600), _duration_schema(0.5, 600)]
+HoldSeconds = Annotated[float, _AS_SECONDS, _within(1, 600), _duration_schema(1, 600)]
+WorkSeconds = Annotated[float, _AS_SECONDS, _within(1, 1800), _duration_schema(1, 1800)]
+RestSeconds = Annotated[float, _AS_SECONDS, _within(0, 600), _duration_schema(0, 600)]
+ShortSeconds = Annotated[float, _AS_SECONDS, _within(0, 60), _duration_schema(0, 60)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        use_attribute_docstrings=True,
+        hide_input_in_errors=True,
+    )
+
+
+class Scaling(_Model):
+    """Pain thresholds for auto-scaling, on the 0-10 scale (the pain-monitoring model)."""
+
+    safe_max: Pain = 2
+    """Highest pain rating that still lets a dose progress (0-2 is the usual 'safe' zone)."""
+    acceptable_max: Pain = 5
+    """Highest pain rating at which the dose is repeated; above it the dose steps back and the
+    exercise ends for the day."""
+    morning_worse_by: Annotated[int, Field(ge=1, le=10)] = 2
+    """How many points worse than the previous session's baseline the next-morning check may
+    be before the planned progression is cancelled."""
+    weekly_rise: Annotated[int, Field(ge=1, le=10)] = 1
+    """Rise in the 7-day average baseline pain that stops all progression for the week."""
+    gap_days: Annotated[int, Field(ge=2, le=60)] = 7
+    """Days without a session after which every dose steps back once."""
+
+
+class CueSounds(_Model):
+    """Custom sound files for cues, as paths relative to this file (inside its folder)."""
+
+    tick: str | None = None
+    """Get-ready countdown ticks."""
+    start: str | None = None
+    """Start of a hold, rep set or timed block."""
+    halfway: str | None = None
+    """Halfway through a hold."""
+    last: str | None = None
+    """Ticks during the last seconds."""
+    end: str | None = None
+    """End of a hold or block."""
+    switch: str | None = None
+    """Time to switch sides."""
+    rest_end: str | None = None
+    """End of a rest."""
+    done: str | None = None
+    """Session complete."""
+
+
+class Cues(_Model):
+    """Which audio cues play. Unset fields inherit from the program, then the defaults."""
+
+    countdown: bool | None = None
+    """Tick each second of the get-ready countdown (default true)."""
+    start: bool | None = None
+    """Sound at the start of each hold, set of reps or timed block (default true)."""
+    halfway: bool | None = None
+    """Sound halfway through holds and timed blocks (default false)."""
+    last_seconds: Annotated[int, Field(ge=0, le=10)] | None = None
+    """Tick during this many final seconds of a hold or timed block; 0 turns it off
+    (default 3)."""
+    end: bool | None = None
+    """Sound at the end of each hold or block (default true)."""
+    sounds: CueSounds | None = None
+    """Custom sound files for some cues."""
+
+
+class Tempo(_Model):
+    """The pace of one repetition."""
+
+    up: ShortSeconds = 2.0
+    """Seconds to move into the position (the lifting or working part)."""
+    pause: ShortSeconds = 1.0
+    """Seconds to hold still at the end of the movement (shown as 'hold')."""
+    down: ShortSeconds = 2.0
+    """Seconds to return to the start."""
+
+    @model_validator(mode="after")
+    def _not_zero(self) -> Tempo:
+        if self.up + self.pause + self.down <= 0:
+            raise PydanticCustomError(
+                "tempo", "a repetition needs some time: up, pause or down above 0"
+            )
+        return self
+
+
+class CountRange(_Model):
+    """Bounds and step for a dose counted in whole numbers (reps, holds, sets)."""
+
+    min: Annotated[int, Field(ge=1, le=100)]
+    """Smallest dose the auto-scaling may step back to."""
+    max: Annotated[int, Field(ge=1, le=100)]
+    """Largest dose the auto-scaling may progress to."""
+    step: Annotated[int, Field(ge=1, le=20)] = 1
+    """How much one progression step adds (or one step back removes)."""
+
+
+class DurationRange(_Model):
+    """Bounds and step for a dose measured in time (hold or timed-block seconds)."""
+
+    min: Seconds
+    """Shortest dose the auto-scaling may step back to."""
+    max: Seconds
+    """Longest dose the auto-scaling may progress to."""
+    step: StepSeconds = 5.0
+    """How much time one progression step adds (or one step back removes)."""
+
+
+class Progression(_Model):
+    """How auto-scaling may change this exercise's dose. Doses are tried in the order they
+    are written: progressing raises the first one below its max, stepping back lowers the
+    last one above its min."""
+
+    hold: DurationRange | None = None
+    """Seconds per hold (kind: hold)."""
+    holds: CountRange | None = None
+    """Holds per set (kind: hold)."""
+    reps: CountRange | None = None
+    """Repetitions per set (kind: reps)."""
+    duration: DurationRange | None = None
+    """Seconds of the timed block (kind: timed)."""
+    sets: CountRange | None = None
+    """Number of sets (any kind)."""
+
+    _order: tuple[str, ...] = PrivateAttr(default=())
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember_order(cls, data: Any, handler: Any) -> Any:
+        model = handler(data)
+        if isinstance(data, dict):
+            model._order = tuple(k for k in data if k in cls.model_fields and data[k] is not None)
+        return model
+
+    @property
+    def order(self) -> tuple[str, ...]:
+        """The dose names given, in the order the author wrote them."""
+        return self._order or tuple(
+            name for name in type(self).model_fields if getattr(self, name) is not None
+        )
+
+
+class _ExerciseBase(_Model):
+    id: Slug | None = None
+    """Stable identifier used by history and scaling (lowercase, digits, dashes). Defaults to
+    the name made lowercase with dashes; set it so renaming keeps the history."""
+    name: Name
+    """Name shown to the user, exactly as written."""
+    sides: Literal["both", "each"] = "both"
+    """'both': done once, both sides together. 'each': left side, a switch pause, then right."""
+    sets: Annotated[int, Field(ge=1, le=20)] = 1
+    """Number of sets; the user rates pain after each."""
+    rest: RestSeconds = 30.0
+    """Rest between sets."""
+    rest_after: RestSeconds = 30.0
+    """Rest after the last set, before the next exercise."""
+    switch: ShortSeconds = 5.0
+    """Pause to change sides (sides: each)."""
+    get_ready: ShortSeconds | None = None
+    """Countdown before the exercise starts (default: the program's or routine's)."""
+    instructions: Text = ""
+    """How to do the exercise, shown on screen as written."""
+    stop_if: list[Annotated[str, StringConstraints(min_length=1, max_length=300)]] = Field(
+        default_factory=list, max_length=10
+    )
+    """Signs that mean: stop this exercise now. Shown on screen as written."""
+    cues: Cues | None = None
+    """Audio cues for this exercise (unset fields inherit the program's)."""
+    progression: Progression | None = None
+    """Dose bounds and steps for auto-scaling; without it the dose never changes."""
+
+
+class HoldExercise(_ExerciseBase):
+    """An isometric hold: hold a position still, possibly several times per set."""
+
+    kind: Literal["hold"]
+    """'hold': isometric holds."""
+    hold: HoldSeconds
+    """Seconds per hold."""
+    holds: Annotated[int, Field(ge=1, le=30)] = 1
+    """Holds per set (for example 6 holds of 10 s)."""
+    hold_rest: RestSeconds = 5.0
+    """Rest between the holds of a set."""
+
+
+class RepsExercise(_ExerciseBase):
+    """Repetitions paced by a tempo."""
+
+    kind: Literal["reps"]
+    """'reps': paced repetitions."""
+    reps: Annotated[int, Field(ge=1, le=100)]
+    """Repetitions per set."""
+    tempo: Tempo = Field(default_factory=Tempo)
+    """Seconds up, pause and down for each repetition."""
+
+
+class TimedExercise(_ExerciseBase):
+    """A continuous block for a set time, such as a mobility flow."""
+
+    kind: Literal["timed"]
+    """'timed': move for a set time."""
+    duration: WorkSeconds
+    """Seconds of work per set."""
+
+
+Exercise = Annotated[HoldExercise | RepsExercise | TimedExercise, Field(discriminator="kind")]
+
+
+class Unlock(_Model):
+    """When the next level opens."""
+
+    sessions_at_max: Annotated[int, Field(ge=1, le=20)] = 2
+    """Sessions in a row with every exercise at its max dose."""
+    max_pain: Pain = 2
+    """Highest pain rating allowed in those sessions."""
+
+
+class Level(_Model):
+    """One level of a program: the exercises done together at that stage."""
+
+    name: Name
+    """Name of the level, for example 'Level 1: tolerance'."""
+    description: Text = ""
+    """What this level is for."""
+    unlock: Unlock = Field(default_factory=Unlock)
+    """What it takes to unlock the next level."""
+    exercises: list[Exercise] = Field(min_length=1, max_length=30)
+    """The exercises, in the order they are done."""
+
+
+class Program(_Model):
+    """A track of exercises (such as back extensions) in ordered levels."""
+
+    id: Slug
+    """Stable identifier used by history and scaling."""
+    name: Name
+    """Name shown to the user."""
+    description: Text = ""
+    """What the program trains and who it is for."""
+    get_ready: ShortSeconds = 5.0
+    """Default countdown before each exercise."""
+    cues: Cues | None = None
+    """Default audio cues for every exercise of the program."""
+    scaling: Scaling = Field(default_factory=Scaling)
+    """Pain thresholds for auto-scaling, overriding the defaults for this program."""
+    levels: list[Level] = Field(min_length=1, max_length=10)
+    """Levels from easiest to hardest."""
+
+
+class ProgramRef(_Model):
+    """A program used by a routine."""
+
+    file: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    """Path of the program file, relative to the routine file and inside its folder."""
+    level: Annotated[int, Field(ge=1, le=10)] = 1
+    """Level a new user starts at (later sessions use the level they reached)."""
+
+
+class Routine(_Model):
+    """A daily session that combines programs, each at the user's current level."""
+
+    id: Slug
+    """Stable identifier used by history."""
+    name: Name
+    """Name shown to the user."""
+    description: Text = ""
+    """What the routine is for."""
+    get_ready: ShortSeconds | None = None
+    """Countdown before each exercise, overriding the programs' own."""
+    programs: list[ProgramRef] = Field(min_length=1, max_length=10)
+    """Programs in the order they are done."""
+
+
+class Document(_Model):
+    """A coach session file: one program or one routine."""
+
+    version: Literal[1]
+    """Format version; this is version 1."""
+    program: Program | None = None
+    """The program this file defines."""
+    routine: Routine | None = None
+    """The routine this file defines."""
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Document:
+        if (self.program is None) == (self.routine is None):
+            raise PydanticCustomError(
+                "document_kind", "a session file defines exactly one 'program' or one 'routine'"
+            )
+        return self

@@ -1,0 +1,618 @@
+"""Read session files into validated models, reporting every problem with its position.
+
+The three layers each catch what the one before cannot: :mod:`coach.yamlsafe` (syntax,
+YAML traps, hostile input), the pydantic models of :mod:`coach.format_v1` (shape and
+types), and the checks here that span several fields or files (doses within their
+progression bounds, unique ids, program files a routine refers to, custom sounds).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from coach.diagnostics import Diagnostic, Mark, SessionFileError, Severity
+from coach.durations import format_duration
+from coach.format_v1 import (
+    CountRange,
+    Cues,
+    Document,
+    DurationRange,
+    Exercise,
+    HoldExercise,
+    Program,
+    RepsExercise,
+    Routine,
+    Scaling,
+    TimedExercise,
+)
+from coach.yamlsafe import DataPath, YamlDocument, load_yaml_file
+
+__all__ = [
+    "MAX_SOUND_BYTES",
+    "LoadedFile",
+    "ProgramFile",
+    "RoutineFile",
+    "check_paths",
+    "exercise_key",
+    "load_session_file",
+    "slugify",
+]
+
+MAX_SOUND_BYTES = 5 * 1024 * 1024
+"""Largest custom cue file; a cue is a second or two of audio."""
+
+AnyExercise = HoldExercise | RepsExercise | TimedExercise
+
+# Which progression doses make sense for each exercise kind.
+_DOSES_BY_KIND: dict[str, tuple[str, ...]] = {
+    "hold": ("hold", "holds", "sets"),
+    "reps": ("reps", "sets"),
+    "timed": ("duration", "sets"),
+}
+
+
+@dataclass(frozen=True)
+class ProgramFile:
+    """A validated program and the file it came from."""
+
+    path: Path
+    program: Program
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True)
+class RoutineFile:
+    """A validated routine, with the programs it refers to, in routine order."""
+
+    path: Path
+    routine: Routine
+    programs: tuple[ProgramFile, ...]
+    start_levels: tuple[int, ...]
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+LoadedFile = ProgramFile | RoutineFile
+
+
+def slugify(name: str) -> str:
+    """``"Side plank [left]"`` -> ``"side-plank-left"``: the default exercise id."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return slug[:40].rstrip("-")
+
+
+def exercise_key(exercise: AnyExercise) -> str:
+    """The id history and scaling know this exercise by."""
+    return exercise.id or slugify(exercise.name)
+
+
+def load_session_file(path: Path) -> LoadedFile:
+    """Load a program or routine file; raise :class:`SessionFileError` listing every error.
+
+    Warnings (problems that do not stop a session) are attached to the result.
+    """
+    diagnostics: list[Diagnostic] = []
+    loaded = _Loader(diagnostics).load(path)
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    if errors or loaded is None:
+        raise SessionFileError(_unique(diagnostics))
+    return loaded
+
+
+def check_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
+    """Validate every YAML file at or below ``paths``; return the files and all diagnostics."""
+    files = list(_yaml_files(paths))
+    diagnostics: list[Diagnostic] = []
+    for path in files:
+        _Loader(diagnostics).load(path)
+    return files, sorted(_unique(diagnostics), key=lambda d: d.sort_key)
+
+
+def _yaml_files(paths: Iterable[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
+            )
+        else:
+            yield path
+
+
+def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    seen: set[tuple[str, Mark, str]] = set()
+    unique = []
+    for diagnostic in diagnostics:
+        key = (str(diagnostic.path.resolve()), diagnostic.mark, diagnostic.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(diagnostic)
+    return unique
+
+
+@dataclass
+class _Loader:
+    diagnostics: list[Diagnostic]
+    cache: dict[Path, Document | None] = field(default_factory=dict)
+
+    def load(self, path: Path) -> LoadedFile | None:
+        found = self._document(path)
+        if found is None:
+            return None
+        document, source = found
+        if document.program is not None:
+            return self._program_file(path, document.program, source)
+        assert document.routine is not None
+        return self._routine_file(path, document.routine, source)
+
+    def _document(self, path: Path) -> tuple[Document, YamlDocument] | None:
+        try:
+            source = load_yaml_file(path)
+        except SessionFileError as exc:
+            self.diagnostics.extend(exc.diagnostics)
+            return None
+        self.diagnostics.extend(source.diagnostics)
+        if not isinstance(source.data, dict):
+            self.diagnostics.append(
+                Diagnostic(
+                    path, Mark(1, 1), "a session file is a mapping that starts with 'version: 1'"
+                )
+            )
+            return None
+        try:
+            document = Document.model_validate(source.data)
+        except ValidationError as exc:
+            self.diagnostics.extend(_explain(exc, source))
+            # Still check the parts that are valid on their own, so one run reports
+            # every problem rather than the first layer's.
+            if isinstance(source.data.get("program"), dict):
+                self._check_program(source)
+            return None
+        if source.diagnostics:
+            return None
+        return document, source
+
+    def _report(
+        self,
+        source: YamlDocument,
+        path: DataPath,
+        message: str,
+        *,
+        key: bool = False,
+        severity: Severity = Severity.ERROR,
+    ) -> None:
+        self.diagnostics.append(
+            Diagnostic(source.path, source.mark(path, key=key), message, severity)
+        )
+
+    # -- programs ---------------------------------------------------------------------
+
+    def _program_file(
+        self, path: Path, program: Program, source: YamlDocument
+    ) -> ProgramFile | None:
+        before = len(self.diagnostics)
+        self._check_program(source)
+        new = self.diagnostics[before:]
+        if any(d.severity is Severity.ERROR for d in new):
+            return None
+        return ProgramFile(path, program, tuple(new))
+
+    def _check_program(self, source: YamlDocument) -> None:
+        """Checks that span fields, run on each part that is valid by itself."""
+        at: DataPath = ("program",)
+        raw = source.data["program"]
+        scaling = _valid(Scaling, raw.get("scaling", {}))
+        if scaling is not None:
+            self._check_scaling(scaling, source, (*at, "scaling"))
+        self._check_cues(_valid(Cues, raw.get("cues")), source, (*at, "cues"))
+        levels = raw.get("levels")
+        for level_index, level in enumerate(levels if isinstance(levels, list) else []):
+            exercises = level.get("exercises") if isinstance(level, dict) else None
+            seen: dict[str, int] = {}
+            for index, item in enumerate(exercises if isinstance(exercises, list) else []):
+                exercise = _valid(_EXERCISE, item)
+                if exercise is None:
+                    continue
+                where: DataPath = (*at, "levels", level_index, "exercises", index)
+                key = exercise_key(exercise)
+                if not key:
+                    self._report(
+                        source,
+                        (*where, "name"),
+                        "give this exercise an 'id': its name has no letters or digits",
+                    )
+                elif key in seen:
+                    self._report(
+                        source,
+                        (*where, "id") if exercise.id else (*where, "name"),
+                        f"exercise id '{key}' is used twice in this level (also exercise "
+                        f"{seen[key] + 1}); give one of them another 'id'",
+                    )
+                else:
+                    seen[key] = index
+                self._check_exercise(exercise, source, where)
+
+    def _check_scaling(self, scaling: Scaling, source: YamlDocument, at: DataPath) -> None:
+        if scaling.safe_max >= scaling.acceptable_max:
+            self._report(
+                source,
+                (*at, "acceptable_max"),
+                f"acceptable_max ({scaling.acceptable_max}) must be above safe_max "
+                f"({scaling.safe_max})",
+            )
+        if scaling.acceptable_max >= 10:
+            self._report(
+                source,
+                (*at, "acceptable_max"),
+                "acceptable_max must be below 10, or high pain would never step a dose back",
+            )
+
+    def _check_exercise(self, exercise: AnyExercise, source: YamlDocument, at: DataPath) -> None:
+        self._check_cues(exercise.cues, source, (*at, "cues"))
+        progression = exercise.progression
+        if progression is None:
+            return
+        allowed = _DOSES_BY_KIND[exercise.kind]
+        for name in progression.order:
+            bounds = getattr(progression, name)
+            where: DataPath = (*at, "progression", name)
+            if name not in allowed:
+                self._report(
+                    source,
+                    where,
+                    f"'{name}' does not apply to a {exercise.kind} exercise; "
+                    f"use {_or_list(allowed)}",
+                    key=True,
+                )
+                continue
+            self._check_range(exercise, name, bounds, source, at)
+
+    def _check_range(
+        self,
+        exercise: AnyExercise,
+        name: str,
+        bounds: CountRange | DurationRange,
+        source: YamlDocument,
+        at: DataPath,
+    ) -> None:
+        where: DataPath = (*at, "progression", name)
+        show = format_duration if isinstance(bounds, DurationRange) else str
+        if bounds.max < bounds.min:
+            self._report(
+                source,
+                (*where, "max"),
+                f"max ({show(bounds.max)}) is below min ({show(bounds.min)})",
+            )
+            return
+        dose = getattr(exercise, name)
+        if not bounds.min <= dose <= bounds.max:
+            self._report(
+                source,
+                (*at, name),
+                f"{name} {show(dose)} is outside its progression range "
+                f"{show(bounds.min)} to {show(bounds.max)}",
+            )
+
+    def _check_cues(self, cues: Cues | None, source: YamlDocument, at: DataPath) -> None:
+        if cues is None or cues.sounds is None:
+            return
+        base = source.path.resolve().parent
+        for name, value in cues.sounds:
+            if value is None:
+                continue
+            where: DataPath = (*at, "sounds", name)
+            problem = _confined(base, value)
+            if isinstance(problem, str):
+                self._report(source, where, problem)
+                continue
+            warning = _sound_file_problem(problem)
+            if warning:
+                self._report(
+                    source,
+                    where,
+                    f"{warning}; the default cue plays instead",
+                    severity=Severity.WARNING,
+                )
+
+    # -- routines ---------------------------------------------------------------------
+
+    def _routine_file(
+        self, path: Path, routine: Routine, source: YamlDocument
+    ) -> RoutineFile | None:
+        before = len(self.diagnostics)
+        base = path.resolve().parent
+        programs: list[ProgramFile] = []
+        levels: list[int] = []
+        ids: dict[str, int] = {}
+        failed = False
+        for index, ref in enumerate(routine.programs):
+            where: DataPath = ("routine", "programs", index, "file")
+            target = _confined(base, ref.file)
+            if isinstance(target, str):
+                self._report(source, where, target)
+                failed = True
+                continue
+            if not target.is_file():
+                self._report(source, where, f"program file '{ref.file}' does not exist")
+                failed = True
+                continue
+            loaded = self.load(target)
+            if loaded is None:
+                self._report(
+                    source, where, f"program file '{ref.file}' has errors (listed for that file)"
+                )
+                failed = True
+                continue
+            if not isinstance(loaded, ProgramFile):
+                self._report(
+                    source, where, f"'{ref.file}' is a routine; a routine combines programs"
+                )
+                failed = True
+                continue
+            program = loaded.program
+            if ref.level > len(program.levels):
+                self._report(
+                    source,
+                    ("routine", "programs", index, "level"),
+                    f"program '{program.id}' has {len(program.levels)} level(s), "
+                    f"so level {ref.level} does not exist",
+                )
+                failed = True
+            if program.id in ids:
+                self._report(
+                    source,
+                    where,
+                    f"program '{program.id}' is already in this routine "
+                    f"(entry {ids[program.id] + 1})",
+                )
+                failed = True
+            ids[program.id] = index
+            programs.append(loaded)
+            levels.append(ref.level)
+        new = self.diagnostics[before:]
+        if failed or any(d.severity is Severity.ERROR for d in new):
+            return None
+        warnings = tuple(new) + tuple(w for p in programs for w in p.warnings)
+        return RoutineFile(path, routine, tuple(programs), tuple(levels), warnings)
+
+
+_Part = typing.TypeVar("_Part")
+
+
+def _valid(kind: type[_Part] | TypeAdapter[_Part], data: Any) -> _Part | None:
+    """``data`` as a ``kind``, or None when it is not valid (the errors are reported elsewhere)."""
+    if data is None:
+        return None
+    adapter = kind if isinstance(kind, TypeAdapter) else TypeAdapter(kind)
+    try:
+        return adapter.validate_python(data)
+    except ValidationError:
+        return None
+
+
+_EXERCISE: TypeAdapter[AnyExercise] = TypeAdapter(Exercise)
+
+
+def _confined(base: Path, relative: str) -> Path | str:
+    """Resolve ``relative`` under ``base``; return a message if it escapes ``base``."""
+    candidate = Path(relative)
+    if candidate.is_absolute() or relative.startswith("~"):
+        return f"'{relative}' must be a path relative to this file's folder"
+    resolved = (base / candidate).resolve()
+    if not resolved.is_relative_to(base):
+        return f"'{relative}' points outside this file's folder; keep it inside"
+    return resolved
+
+
+def _sound_file_problem(path: Path) -> str | None:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return f"sound file '{path.name}' does not exist"
+    except OSError as exc:
+        return f"sound file '{path.name}' cannot be read ({exc.strerror})"
+    if not path.is_file():
+        return f"'{path.name}' is not a file"
+    if size > MAX_SOUND_BYTES:
+        return f"sound file '{path.name}' is {size // 1024} KiB; cues are limited to 5 MiB"
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        return f"sound file '{path.name}' cannot be read ({exc.strerror})"
+    return None
+
+
+def _or_list(items: Iterable[str]) -> str:
+    names = [f"'{item}'" for item in items]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+# -- turning pydantic errors into author-facing messages ------------------------------------
+
+
+def _explain(exc: ValidationError, source: YamlDocument) -> list[Diagnostic]:
+    found = []
+    for error in exc.errors(include_url=False):
+        data_path, parent_model = _walk(tuple(error["loc"]))
+        if any(data_path[: len(r)] == r for r in source.reported):
+            continue
+        message = _message(error, data_path, parent_model, source)
+        key_only = error["type"] in ("extra_forbidden",)
+        if error["type"] in ("union_tag_invalid",):
+            data_path = (*data_path, "kind")
+        found.append(Diagnostic(source.path, source.mark(data_path, key=key_only), message))
+    return found
+
+
+def _unwrap(annotation: Any) -> Any:
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            members = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(members) != 1:
+                return annotation
+            annotation = members[0]
+        else:
+            return annotation
+
+
+def _walk(loc: tuple[Any, ...]) -> tuple[DataPath, type[BaseModel] | None]:
+    """Map a pydantic error location to a data path, skipping union tags.
+
+    Also returns the model class holding the last element, for did-you-mean suggestions.
+    """
+    annotation: Any = Document
+    data_path: list[str | int] = []
+    parent: type[BaseModel] | None = None
+    for segment in loc:
+        annotation = _unwrap(annotation)
+        origin = typing.get_origin(annotation)
+        if origin in (typing.Union, types.UnionType):
+            # A tagged union: this segment names the member pydantic tried.
+            members = {_kind_of(m): m for m in typing.get_args(annotation) if isinstance(m, type)}
+            annotation = members.get(segment)
+            continue
+        data_path.append(segment)
+        if origin is list:
+            annotation = typing.get_args(annotation)[0]
+            parent = None
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            parent = annotation
+            info = annotation.model_fields.get(str(segment))
+            annotation = info.annotation if info is not None else None
+        else:
+            annotation = None
+            parent = None
+    return tuple(data_path), parent
+
+
+def _kind_of(model: type) -> str | None:
+    if isinstance(model, type) and issubclass(model, BaseModel) and "kind" in model.model_fields:
+        args = typing.get_args(model.model_fields["kind"].annotation)
+        return str(args[0]) if args else None
+    return None
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text '{value}'" if len(value) <= 40 else "a long text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "this value"
+
+
+def _value_at(data: Any, path: DataPath) -> Any:
+    for segment in path:
+        if isinstance(data, dict) and segment in data:
+            data = data[segment]
+        elif isinstance(data, list) and isinstance(segment, int) and 0 <= segment < len(data):
+            data = data[segment]
+        else:
+            return None
+    return data
+
+
+def _first_sentence(model: type[BaseModel] | None, name: str) -> str:
+    if model is None or name not in model.model_fields:
+        return ""
+    description = model.model_fields[name].description or ""
+    sentence = description.split(". ")[0].split("\n")[0].rstrip(".")
+    return f" ({sentence[0].lower()}{sentence[1:]})" if sentence else ""
+
+
+_YAML11_BOOLEANS = {"yes", "no", "on", "off", "y", "n"}
+
+
+def _message(
+    error: Any, data_path: DataPath, parent: type[BaseModel] | None, source: YamlDocument
+) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = _value_at(source.data, data_path)
+    name = str(data_path[-1]) if data_path else "document"
+    if kind == "missing":
+        return f"missing key '{name}'{_first_sentence(parent, name)}"
+    if kind == "extra_forbidden":
+        known = list(parent.model_fields) if parent is not None else []
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = (
+            f"; did you mean '{close[0]}'?"
+            if close
+            else (f"; expected one of: {', '.join(known)}" if known else "")
+        )
+        return f"unknown key '{name}'{hint}"
+    if kind == "union_tag_invalid":
+        tags = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",")]
+        tag = ctx.get("tag")
+        close = difflib.get_close_matches(str(tag), tags, n=1, cutoff=0.5)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        return f"unknown kind '{tag}'; {hint}(kinds: {', '.join(tags)})"
+    if kind == "union_tag_not_found":
+        if isinstance(value, dict):
+            return "missing key 'kind' (hold, reps or timed)"
+        return f"expected a mapping describing an exercise, not {_describe(value)}"
+    if kind == "literal_error":
+        if data_path == ("version",):
+            if isinstance(value, int) and not isinstance(value, bool):
+                return f"format version {value} is not supported; this coach reads version 1"
+            return "version must be the number 1"
+        expected = str(ctx.get("expected", ""))
+        options = [o.strip(" '") for o in re.split(r",| or ", expected) if o.strip(" '")]
+        close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
+        hint = f"; did you mean '{close[0]}'?" if close and isinstance(value, str) else ""
+        return f"must be {expected}, not {_describe(value)}{hint}"
+    if kind in ("int_type", "int_from_float"):
+        return f"expected a whole number, not {_describe(value)}"
+    if kind == "bool_type":
+        hint = ""
+        if isinstance(value, str) and value.lower() in _YAML11_BOOLEANS:
+            hint = " (coach reads YAML 1.2, where only true and false are booleans)"
+        return f"expected true or false, not {_describe(value)}{hint}"
+    if kind == "string_type":
+        hint = "; put it in quotes to make it text" if isinstance(value, int | float | bool) else ""
+        return f"expected text, not {_describe(value)}{hint}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"expected a mapping of keys and values, not {_describe(value)}"
+    if kind == "list_type":
+        return f"expected a list (lines starting with '- '), not {_describe(value)}"
+    if kind == "greater_than_equal":
+        return (
+            f"must be at least {ctx.get('ge')}, not {_describe(value).removeprefix('the number ')}"
+        )
+    if kind == "less_than_equal":
+        return (
+            f"must be at most {ctx.get('le')}, not {_describe(value).removeprefix('the number ')}"
+        )
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_too_long":
+        return f"is too long ({len(str(value))} characters; the limit is {ctx.get('max_length')})"
+    if kind == "string_pattern_mismatch":
+        return (
+            f"'{value}' is not a valid id: use lowercase letters, digits and dashes, "
+            "like 'bird-dog'"
+        )
+    if kind == "too_short":
+        need = ctx.get("min_length")
+        return f"needs at least {need} item{'s' if need != 1 else ''}"
+    if kind == "too_long":
+        return f"has too many items (the limit is {ctx.get('max_length')})"
+    return str(error["msg"]).removeprefix("Value error, ")

@@ -1,0 +1,73 @@
+"""Every path coach reads or writes, in one place.
+
+The bundled sessions and sounds travel inside the package (``coach/_bundled``) when coach
+is installed from a wheel; in a source checkout they are the top-level ``sessions/`` and
+``sounds/`` folders. User data goes to the platform's data directory unless
+``COACH_DATA_DIR`` (or a command's ``--data-dir``) says otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = [
+    "DATA_DIR_ENV",
+    "bundled_sessions_dir",
+    "bundled_sounds_dir",
+    "data_dir",
+    "database_path",
+    "default_routine",
+    "schema_path",
+]
+
+DATA_DIR_ENV = "COACH_DATA_DIR"
+SCHEMA_FILE = "coach-v1.schema.json"
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _bundled(name: str) -> Path:
+    installed = _PACKAGE / "_bundled" / name
+    if installed.is_dir():
+        return installed
+    return _PACKAGE.parent / name
+
+
+def bundled_sessions_dir() -> Path:
+    """The sessions shipped with coach."""
+    return _bundled("sessions")
+
+
+def bundled_sounds_dir() -> Path:
+    """The cue sounds shipped with coach."""
+    return _bundled("sounds")
+
+
+def default_routine() -> Path:
+    """The routine ``coach`` plays when given no file: the bundled morning routine."""
+    return bundled_sessions_dir() / "morning.yaml"
+
+
+def schema_path() -> Path:
+    """The committed JSON Schema of the session format, next to the bundled sessions."""
+    return bundled_sessions_dir() / SCHEMA_FILE
+
+
+def data_dir(override: Path | str | None = None) -> Path:
+    """Where history is kept: ``override``, else ``$COACH_DATA_DIR``, else the platform's
+    user data directory (for example ``~/.local/share/coach`` on Linux)."""
+    if override is not None:
+        return Path(override).expanduser()
+    from_env = os.environ.get(DATA_DIR_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
+    # Imported here: platformdirs is only needed when no override is given.
+    from platformdirs import user_data_path
+
+    return user_data_path("coach", appauthor=False)
+
+
+def database_path(override: Path | str | None = None) -> Path:
+    """The SQLite history database."""
+    return data_dir(override) / "history.sqlite3"

@@ -1,0 +1,457 @@
+"""A strict, safe YAML reader for session files.
+
+PyYAML's loaders follow YAML 1.1, where ``1:30`` is 90, ``no`` is False and ``on`` is True,
+duplicate keys silently overwrite each other, and aliases can expand exponentially
+("billion laughs"). Session authors should never meet any of that, so this module reads
+YAML's *event stream* (never constructing Python objects from tags) and builds plain data
+itself, with:
+
+* the YAML 1.2 core schema for plain scalars: only ``true``/``false`` are booleans, only
+  ``null``/``~``/empty is null, numbers are decimal, ``0o`` octal or ``0x`` hex;
+* errors for duplicate keys, merge keys, explicit tags other than the standard ones,
+  NaN and infinities, and numbers too long to be meant;
+* hard limits (below) so hostile input fails fast with a message instead of a hang,
+  a ``RecursionError`` or an out-of-memory kill.
+
+It returns the data together with the position of every key and value, so the schema
+layer can report ``path:line:col`` for any problem it finds.
+"""
+
+from __future__ import annotations
+
+import codecs
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from coach.diagnostics import Diagnostic, Mark, SessionFileError
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "MAX_NUMBER_CHARS",
+    "MAX_TEXT_CHARS",
+    "MAX_VALUES",
+    "DataPath",
+    "Located",
+    "YamlDocument",
+    "load_yaml_bytes",
+    "load_yaml_file",
+]
+
+MAX_FILE_BYTES = 1024 * 1024
+"""Largest file read at all; real session files are a few kilobytes."""
+MAX_DEPTH = 64
+"""Deepest nesting of mappings and sequences; the format itself needs about 8."""
+MAX_VALUES = 100_000
+"""Most values a document may hold once every alias is expanded."""
+MAX_TEXT_CHARS = 20_000
+"""Longest single text value; instructions are a few hundred characters."""
+MAX_NUMBER_CHARS = 32
+"""Longest number literal; anything longer is a typo or an attack."""
+
+DataPath = tuple[str | int, ...]
+
+_YAML = "tag:yaml.org,2002:"
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_LoaderClass: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution).
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_INT_DEC = re.compile(r"^[-+]?[0-9]+$")
+_INT_OCT = re.compile(r"^0o[0-7]+$")
+_INT_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_INF_NAN = re.compile(r"^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """Where a value sits: its key (for mapping values) and the value itself."""
+
+    value: Mark
+    key: Mark | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class YamlDocument:
+    """Plain data read from one YAML file, with the position of every value."""
+
+    path: Path
+    data: Any
+    where: dict[DataPath, Located]
+    reported: frozenset[DataPath] = frozenset()
+    """Paths whose value already has a diagnostic (so later layers stay quiet about them)."""
+    diagnostics: tuple[Diagnostic, ...] = ()
+    """Problems that did not stop reading (duplicate keys, bad numbers...)."""
+
+    def mark(self, data_path: DataPath, *, key: bool = False) -> Mark:
+        """The position of the deepest known value on ``data_path``."""
+        for end in range(len(data_path), -1, -1):
+            located = self.where.get(data_path[:end])
+            if located is not None:
+                if key and end == len(data_path) and located.key is not None:
+                    return located.key
+                return located.value
+        return Mark(1, 1)
+
+
+class _Stop(Exception):
+    """A problem after which the rest of the file cannot be read meaningfully."""
+
+    def __init__(self, mark: Mark, message: str) -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+@dataclass(slots=True)
+class _Frame:
+    container: dict[str, Any] | list[Any]
+    path: DataPath
+    anchor: str | None
+    size: int = 1
+    key: str | None = None
+    key_mark: Mark | None = None
+    skip_value: bool = False
+    keys: dict[str, Mark] = field(default_factory=dict)
+
+
+def _mark(event: Any) -> Mark:
+    m = event.start_mark
+    return Mark(m.line + 1, m.column + 1)
+
+
+def load_yaml_file(path: Path) -> YamlDocument:
+    """Read ``path`` and return its data; raise :class:`SessionFileError` on any problem."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise SessionFileError(
+            [Diagnostic(path, Mark(1, 1), f"cannot read file: {reason}")]
+        ) from None
+    return load_yaml_bytes(raw, path)
+
+
+def load_yaml_bytes(raw: bytes, path: Path) -> YamlDocument:
+    """Parse ``raw`` (the bytes of ``path``); raise :class:`SessionFileError` on any problem."""
+    text = _decode(raw, path)
+    return _Composer(text, path).run()
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    def fail(mark: Mark, message: str) -> SessionFileError:
+        return SessionFileError([Diagnostic(path, mark, message)])
+
+    if len(raw) > MAX_FILE_BYTES:
+        raise fail(
+            Mark(1, 1),
+            f"file is larger than {MAX_FILE_BYTES // 1024} KiB; session files are small text "
+            "files, so this is probably not one",
+        )
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    elif raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise fail(Mark(1, 1), "file is saved as UTF-32; save it as UTF-8")
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise fail(Mark(1, 1), "file is saved as UTF-16; save it as UTF-8")
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        raise fail(_byte_mark(raw, nul), "file contains NUL bytes; it looks binary, not YAML text")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = raw[exc.start]
+        raise fail(
+            _byte_mark(raw, exc.start),
+            f"byte 0x{bad:02X} is not valid UTF-8; save the file as UTF-8",
+        ) from None
+    if not text.strip():
+        raise fail(Mark(1, 1), "file is empty; a session file starts with 'version: 1'")
+    return text
+
+
+def _byte_mark(raw: bytes, offset: int) -> Mark:
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    line = raw.count(b"\n", 0, offset) + 1
+    column = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return Mark(line, column)
+
+
+class _Composer:
+    """Turns YAML events into plain data, iteratively, with limits."""
+
+    def __init__(self, text: str, path: Path) -> None:
+        self.text = text
+        self.path = path
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.open_anchors: set[str] = set()
+        self.where: dict[DataPath, Located] = {}
+        self.reported: set[DataPath] = set()
+        self.problems: list[Diagnostic] = []
+        self.values = 0
+        self.root: Any = None
+        self.documents = 0
+
+    def run(self) -> YamlDocument:
+        loader = _LoaderClass(self.text)
+        try:
+            while loader.check_event():
+                self._handle(loader.get_event())
+        except _Stop as stop:
+            self.problems.append(Diagnostic(self.path, stop.mark, stop.message))
+        except yaml.YAMLError as exc:
+            self.problems.append(self._syntax_problem(exc))
+        finally:
+            loader.dispose()
+        if self.problems and (self.root is None or self.stack):
+            raise SessionFileError(self.problems)
+        if self.root is None:
+            raise SessionFileError(
+                [
+                    Diagnostic(
+                        self.path,
+                        Mark(1, 1),
+                        "file holds no data; it should start with 'version: 1'",
+                    )
+                ]
+            )
+        return YamlDocument(
+            self.path, self.root, self.where, frozenset(self.reported), tuple(self.problems)
+        )
+
+    # -- events -----------------------------------------------------------------------
+
+    def _handle(self, event: Any) -> None:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise _Stop(
+                    _mark(event),
+                    "a second YAML document starts here; a session file holds exactly one",
+                )
+        elif isinstance(event, _NODE_EVENTS):
+            self._node(event)
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            frame = self.stack.pop()
+            if frame.anchor is not None:
+                self.open_anchors.discard(frame.anchor)
+                self.anchors[frame.anchor] = (frame.container, frame.size)
+            self._attach(frame.container, frame.size, self.where[frame.path].value)
+
+    def _node(self, event: Any) -> None:
+        parent = self.stack[-1] if self.stack else None
+        if isinstance(parent, _Frame) and isinstance(parent.container, dict) and parent.key is None:
+            self._key(parent, event)
+            return
+        mark = _mark(event)
+        path = self._child_path(parent)
+        if parent is not None and parent.key_mark is not None:
+            self.where[path] = Located(mark, parent.key_mark)
+        else:
+            self.where[path] = Located(mark)
+
+        if isinstance(event, yaml.AliasEvent):
+            self._alias(event, mark)
+            return
+        anchor = event.anchor
+        if isinstance(event, yaml.ScalarEvent):
+            value = self._scalar(event, mark, path)
+            if anchor is not None:
+                self.anchors[anchor] = (value, 1)
+            self._attach(value, 1, mark)
+            return
+        self._check_collection_tag(event, mark)
+        if len(self.stack) >= MAX_DEPTH:
+            raise _Stop(mark, f"nesting is deeper than {MAX_DEPTH} levels")
+        container: dict[str, Any] | list[Any] = (
+            {} if isinstance(event, yaml.MappingStartEvent) else []
+        )
+        if anchor is not None:
+            self.open_anchors.add(anchor)
+        self.stack.append(_Frame(container, path, anchor))
+
+    def _key(self, frame: _Frame, event: Any) -> None:
+        mark = _mark(event)
+        if not isinstance(event, yaml.ScalarEvent):
+            raise _Stop(mark, "a mapping key must be plain text, not a list, mapping or alias")
+        key = event.value
+        if len(key) > 200:
+            raise _Stop(mark, f"a key of {len(key)} characters is far too long to be meant")
+        frame.key = key
+        frame.key_mark = mark
+        frame.skip_value = False
+        if key == "<<" and event.implicit[0]:
+            self._problem(mark, "merge keys (<<) are not supported; write the keys out in full")
+            frame.skip_value = True
+        elif key in frame.keys:
+            first = frame.keys[key]
+            self._problem(mark, f"duplicate key '{key}' (first given at line {first.line})")
+            frame.skip_value = True
+        else:
+            frame.keys[key] = mark
+
+    def _child_path(self, parent: _Frame | None) -> DataPath:
+        if parent is None:
+            return ()
+        if isinstance(parent.container, list):
+            return (*parent.path, len(parent.container))
+        assert parent.key is not None
+        if parent.skip_value:
+            # A duplicate or merge key: read it (to find further problems) but keep its
+            # positions apart from the value that counts.
+            return (*parent.path, f"<ignored {parent.key}>")
+        return (*parent.path, parent.key)
+
+    def _attach(self, value: Any, size: int, mark: Mark) -> None:
+        self.values += size
+        if self.values > MAX_VALUES:
+            raise _Stop(
+                mark,
+                f"document expands to more than {MAX_VALUES} values (through aliases?); "
+                "session files are far smaller",
+            )
+        if not self.stack:
+            self.root = value
+            return
+        parent = self.stack[-1]
+        parent.size += size
+        if isinstance(parent.container, list):
+            parent.container.append(value)
+        else:
+            assert parent.key is not None
+            if not parent.skip_value:
+                parent.container[parent.key] = value
+            parent.key = None
+            parent.key_mark = None
+
+    def _alias(self, event: Any, mark: Mark) -> None:
+        name = event.anchor
+        if name in self.open_anchors:
+            raise _Stop(mark, f"alias *{name} refers to a value that contains it")
+        if name not in self.anchors:
+            raise _Stop(mark, f"alias *{name} has no anchor &{name} before it")
+        value, size = self.anchors[name]
+        self._attach(value, size, mark)
+
+    # -- scalars ----------------------------------------------------------------------
+
+    def _problem(self, mark: Mark, message: str, path: DataPath | None = None) -> None:
+        self.problems.append(Diagnostic(self.path, mark, message))
+        if path is not None:
+            self.reported.add(path)
+
+    def _scalar(self, event: Any, mark: Mark, path: DataPath) -> Any:
+        text: str = event.value
+        if len(text) > MAX_TEXT_CHARS:
+            self._problem(
+                mark,
+                f"text of {len(text)} characters is longer than the limit of {MAX_TEXT_CHARS}",
+                path,
+            )
+            return ""
+        tag = event.tag
+        plain = event.implicit[0] and tag in (None, "!")
+        if tag in (None, "!") and not plain:
+            return text
+        if tag is not None and tag != "!" and not tag.startswith(_YAML):
+            self._problem(mark, f"tag {_show_tag(tag)} is not allowed in session files", path)
+            return text
+        kind = tag[len(_YAML) :] if tag and tag.startswith(_YAML) else None
+        if kind == "str":
+            return text
+        if kind not in (None, "int", "float", "bool", "null"):
+            self._problem(mark, f"tag !!{kind} is not allowed in session files", path)
+            return text
+        return self._resolve(text, kind, mark, path)
+
+    def _resolve(self, text: str, kind: str | None, mark: Mark, path: DataPath) -> Any:
+        if kind in (None, "null") and _NULL.match(text):
+            return None
+        if kind in (None, "bool") and _BOOL.match(text):
+            return text.lower() == "true"
+        looks_numeric = bool(
+            _INT_DEC.match(text)
+            or _INT_OCT.match(text)
+            or _INT_HEX.match(text)
+            or _FLOAT.match(text)
+        )
+        if kind in (None, "int", "float") and looks_numeric and len(text) > MAX_NUMBER_CHARS:
+            self._problem(mark, f"a number of {len(text)} characters is too long to be meant", path)
+            return 0
+        if kind in (None, "int"):
+            if _INT_DEC.match(text):
+                return int(text)
+            if _INT_OCT.match(text):
+                return int(text[2:], 8)
+            if _INT_HEX.match(text):
+                return int(text[2:], 16)
+        if kind in (None, "float"):
+            if _INF_NAN.match(text):
+                self._problem(mark, f"'{text}' is not a usable number; write a finite number", path)
+                return 0
+            if _FLOAT.match(text) or (kind == "float" and _INT_DEC.match(text)):
+                number = float(text)
+                if not math.isfinite(number):
+                    self._problem(mark, f"'{text}' is too large a number", path)
+                    return 0
+                return number
+        if kind is None:
+            return text
+        self._problem(mark, f"'{text}' is not a valid !!{kind} value", path)
+        return text
+
+    def _check_collection_tag(self, event: Any, mark: Mark) -> None:
+        tag = event.tag
+        allowed = (
+            None,
+            "!",
+            f"{_YAML}map" if isinstance(event, yaml.MappingStartEvent) else f"{_YAML}seq",
+        )
+        if tag not in allowed:
+            raise _Stop(mark, f"tag {_show_tag(tag)} is not allowed in session files")
+
+    # -- syntax errors ----------------------------------------------------------------
+
+    def _syntax_problem(self, exc: yaml.YAMLError) -> Diagnostic:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        if mark is not None:
+            where = Mark(mark.line + 1, mark.column + 1)
+        elif isinstance(getattr(exc, "position", None), int):
+            where = _text_mark(self.text, exc.position)  # type: ignore[attr-defined]
+        else:
+            where = Mark(1, 1)
+        problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc)
+        message = f"YAML syntax: {problem}"
+        context = getattr(exc, "context", None)
+        context_mark = getattr(exc, "context_mark", None)
+        if context and context_mark is not None and context_mark is not mark:
+            message += f" ({context} at line {context_mark.line + 1})"
+        if mark is not None and _char_at(self.text, where) == "\t":
+            message += "; indent with spaces, not tabs"
+        return Diagnostic(self.path, where, message)
+
+
+def _show_tag(tag: str) -> str:
+    return "!!" + tag[len(_YAML) :] if tag.startswith(_YAML) else tag
+
+
+def _char_at(text: str, mark: Mark) -> str:
+    lines = text.split("\n", mark.line)
+    if len(lines) < mark.line:
+        return ""
+    line = lines[mark.line - 1]
+    return line[mark.column - 1] if 0 < mark.column <= len(line) else ""
+
+
+def _text_mark(text: str, position: int) -> Mark:
+    line_start = text.rfind("\n", 0, position) + 1
+    return Mark(text.count("\n", 0, position) + 1, position - line_start + 1)
