@@ -162,7 +162,7 @@ class _Loader:
         if not isinstance(source.data, dict):
             self.diagnostics.append(
                 Diagnostic(
-                    path, Mark(1, 1), "a session file is a mapping that starts with 'version: 1'"
+                    path, Mark(1, 1), "a session file is a mapping; start it with 'version: 1'"
                 )
             )
             return None
@@ -202,7 +202,7 @@ class _Loader:
         new = self.diagnostics[before:]
         if any(d.severity is Severity.ERROR for d in new):
             return None
-        return ProgramFile(path, program, tuple(new))
+        return ProgramFile(path, program, tuple(sorted(new, key=lambda d: d.sort_key)))
 
     def _check_program(self, source: YamlDocument) -> None:
         """Checks that span fields, run on each part that is valid by itself."""
@@ -346,14 +346,12 @@ class _Loader:
             loaded = self.load(target)
             if loaded is None:
                 self._report(
-                    source, where, f"program file '{ref.file}' has errors (listed for that file)"
+                    source, where, f"program file '{ref.file}' has errors (reported for that file)"
                 )
                 failed = True
                 continue
             if not isinstance(loaded, ProgramFile):
-                self._report(
-                    source, where, f"'{ref.file}' is a routine; a routine combines programs"
-                )
+                self._report(source, where, f"'{ref.file}' is a routine, not a program")
                 failed = True
                 continue
             program = loaded.program

@@ -55,6 +55,10 @@ def describe_block(steps: tuple[Step, ...], item: PlannedExercise) -> str:
     return "get ready"
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def render_preview(timeline: Timeline) -> RenderableType:
     """The whole timeline as a table, one row per block of steps."""
     plan = timeline.plan
@@ -90,9 +94,9 @@ def render_preview(timeline: Timeline) -> RenderableType:
             programs.append(f"{item.program_name}: level {item.level} ({item.level_name})")
     summary = Text()
     summary.append(f"Total {format_duration(timeline.total)}", style="bold")
+    ratings = sum(1 for s in timeline.steps if s.kind is StepKind.RATE)
     summary.append(
-        f"  ({len(plan.exercises)} exercises, "
-        f"{sum(1 for s in timeline.steps if s.kind is StepKind.RATE)} pain ratings, "
+        f"  ({_count(len(plan.exercises), 'exercise')}, {_count(ratings, 'pain rating')}, "
         "which take as long as you need)"
     )
     return Group(heading, Text("\n".join(programs), style="dim"), table, summary)

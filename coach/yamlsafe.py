@@ -220,7 +220,7 @@ class _Composer:
                     Diagnostic(
                         self.path,
                         Mark(1, 1),
-                        "file holds no data; it should start with 'version: 1'",
+                        "file holds no data; start it with 'version: 1'",
                     )
                 ]
             )
@@ -354,7 +354,7 @@ class _Composer:
         if len(text) > MAX_TEXT_CHARS:
             self._problem(
                 mark,
-                f"text of {len(text)} characters is longer than the limit of {MAX_TEXT_CHARS}",
+                f"text of {len(text)} characters is over the limit of {MAX_TEXT_CHARS}",
                 path,
             )
             return ""

@@ -1,0 +1,130 @@
+"""The command line: exit codes, output formats, help."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from coach import __version__
+from coach.locations import schema_path
+from coach.schema import schema_text
+
+from .conftest import MINIMAL_PROGRAM, CliResult
+
+Cli = Callable[..., CliResult]
+Write = Callable[..., Path]
+
+
+def test_version(cli: Cli) -> None:
+    result = cli("--version")
+    assert (result.code, result.out.strip()) == (0, f"coach {__version__}")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["validate", "--help"], ["preview", "--help"]])
+def test_help(cli: Cli, args: list[str]) -> None:
+    result = cli(*args)
+    assert result.code == 0
+    assert "usage: coach" in result.out
+
+
+def test_validate_valid_file(cli: Cli, write: Write) -> None:
+    result = cli("validate", write("ok.yaml", MINIMAL_PROGRAM))
+    assert (result.code, result.out) == (0, "")
+    assert "1 file checked: all valid" in result.err
+
+
+def test_validate_reports_path_line_col_and_exits_1(cli: Cli, write: Write) -> None:
+    path = write("bad.yaml", MINIMAL_PROGRAM.replace("hold: 10s", "hold: 1:30\n          setz: 2"))
+    result = cli("validate", path)
+    assert result.code == 1
+    assert result.out.splitlines() == [
+        f"{path}:10:17: '1:30' looks like clock time, which is ambiguous; "
+        "write minutes and seconds, for example 1m30s",
+        f"{path}:11:11: unknown key 'setz'; did you mean 'sets'?",
+    ]
+    assert "2 errors in 1 file" in result.err
+    assert "Traceback" not in result.out + result.err
+
+
+def test_validate_folder_mixes_valid_and_invalid(cli: Cli, write: Write, tmp_path: Path) -> None:
+    write("a/ok.yaml", MINIMAL_PROGRAM)
+    write("a/b/bad.yml", b"\xff\xfe\x00garbage")
+    result = cli("validate", tmp_path / "a")
+    assert result.code == 1
+    assert re.fullmatch(r".*bad\.yml:1:1: file is saved as UTF-16; save it as UTF-8\n", result.out)
+    assert "2 files checked: 1 error in 1 file" in result.err
+
+
+def test_validate_warnings_do_not_fail(cli: Cli, write: Write) -> None:
+    text = MINIMAL_PROGRAM + "          cues: {sounds: {start: gone.wav}}\n"
+    result = cli("validate", write("w.yaml", text))
+    assert result.code == 0
+    assert ":11:34: warning: sound file 'gone.wav' does not exist" in result.out
+    assert "all valid, 1 warning" in result.err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate"],
+        ["validate", "/no/such/file.yaml"],
+        ["frobnicate"],
+        ["preview", "/no/such/file.yaml"],
+        ["preview", "a.yaml", "b.yaml"],
+        ["--no-such-option"],
+    ],
+)
+def test_usage_errors_exit_2(cli: Cli, args: list[str]) -> None:
+    result = cli(*args)
+    assert result.code == 2
+    assert "error:" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_validate_folder_without_yaml_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
+    result = cli("validate", tmp_path)
+    assert result.code == 2
+    assert "no .yaml or .yml files" in result.err
+
+
+def test_schema_matches_the_committed_file(cli: Cli) -> None:
+    result = cli("schema")
+    assert result.code == 0
+    assert result.out == schema_text()
+    assert schema_path().read_text(encoding="utf-8") == result.out, (
+        "sessions/coach-v1.schema.json is stale: run `make schema`"
+    )
+    schema = json.loads(result.out)
+    assert schema["$schema"].endswith("2020-12/schema")
+    assert set(schema["properties"]) == {"version", "program", "routine"}
+
+
+def test_schema_to_file(cli: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "s.json"
+    assert cli("schema", "--output", target).code == 0
+    assert target.read_text(encoding="utf-8") == schema_text()
+
+
+def test_preview_prints_each_step_and_the_total(cli: Cli, write: Write) -> None:
+    path = write(
+        "p.yaml",
+        MINIMAL_PROGRAM.replace("name: Bird dog", "name: Side plank [left]")
+        + "          holds: 3\n          sets: 2\n          rest: 20s\n",
+    )
+    result = cli("preview", path)
+    assert result.code == 0, result.err
+    out = result.out
+    assert "Side plank [left]" in out  # YAML text shows literally, never as markup
+    assert "set 1/2, 3 holds of 10s, 5s rests" in out
+    assert "rate your pain after set 2/2" in out
+    assert "Total 1m 45s" in out  # 5 s get ready, two sets of 40 s, 20 s rest between
+
+
+def test_preview_of_an_invalid_file(cli: Cli, write: Write) -> None:
+    result = cli("preview", write("bad.yaml", "version: 2\n"))
+    assert result.code == 1
+    assert "bad.yaml:1:10: format version 2 is not supported" in result.err
