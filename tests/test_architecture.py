@@ -7,6 +7,8 @@ import sys
 
 CORE_MODULES = [
     "coach.cli",
+    "coach.cues",
+    "coach.runner",
     "coach.diagnostics",
     "coach.durations",
     "coach.format_v1",
