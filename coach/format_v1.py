@@ -48,7 +48,7 @@ __all__ = [
 FORMAT_VERSION = 1
 
 _DURATION_PATTERN = (
-    r"^\s*(?:\d{1,3}(?:\.\d{1,3})?\s*(?:minutes?|mins?|m))?\s*"
+    r"^(?=.*\d)\s*(?:\d{1,3}(?:\.\d{1,3})?\s*(?:minutes?|mins?|m))?\s*"
     r"(?:\d{1,5}(?:\.\d{1,3})?\s*(?:seconds?|secs?|s)?)?\s*$"
 )
 
@@ -140,7 +140,7 @@ class CueSounds(_Model):
     start: str | None = None
     """Start of a hold, rep set or timed block."""
     halfway: str | None = None
-    """Halfway through a hold."""
+    """Halfway through a hold or timed block."""
     last: str | None = None
     """Ticks during the last seconds."""
     end: str | None = None
@@ -157,11 +157,11 @@ class Cues(_Model):
     """Which audio cues play. Unset fields inherit from the program, then the defaults."""
 
     countdown: bool | None = None
-    """Tick each second of the get-ready countdown (default true)."""
+    """Tick on the last three seconds of the get-ready countdown (default true)."""
     start: bool | None = None
     """Sound at the start of each hold, set of reps or timed block (default true)."""
     halfway: bool | None = None
-    """Sound halfway through holds and timed blocks (default false)."""
+    """Sound halfway through holds and timed blocks of 6 s or more (default false)."""
     last_seconds: Annotated[int, Field(ge=0, le=10)] | None = None
     """Tick during this many final seconds of a hold or timed block; 0 turns it off
     (default 3)."""
@@ -208,7 +208,7 @@ class DurationRange(_Model):
     """Shortest dose the auto-scaling may step back to."""
     max: Seconds
     """Longest dose the auto-scaling may progress to."""
-    step: StepSeconds = 5.0
+    step: StepSeconds = 1.0
     """How much time one progression step adds (or one step back removes)."""
 
 
@@ -317,8 +317,8 @@ class Unlock(_Model):
 
     sessions_at_max: Annotated[int, Field(ge=1, le=20)] = 2
     """Sessions in a row with every exercise at its max dose."""
-    max_pain: Pain = 2
-    """Highest pain rating allowed in those sessions."""
+    max_pain: Pain | None = None
+    """Highest pain rating allowed in those sessions (default: the program's safe_max)."""
 
 
 class Level(_Model):

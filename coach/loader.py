@@ -12,6 +12,7 @@ import difflib
 import re
 import types
 import typing
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,15 @@ MAX_SOUND_BYTES = 5 * 1024 * 1024
 
 AnyExercise = HoldExercise | RepsExercise | TimedExercise
 
+# Each dose's own bounds in the format: a progression range may not step outside them.
+_DOSE_BOUNDS: dict[str, tuple[float, float]] = {
+    "hold": (1, 600),
+    "holds": (1, 30),
+    "reps": (1, 100),
+    "duration": (1, 1800),
+    "sets": (1, 20),
+}
+
 # Which progression doses make sense for each exercise kind.
 _DOSES_BY_KIND: dict[str, tuple[str, ...]] = {
     "hold": ("hold", "holds", "sets"),
@@ -85,7 +95,9 @@ LoadedFile = ProgramFile | RoutineFile
 
 def slugify(name: str) -> str:
     """``"Side plank [left]"`` -> ``"side-plank-left"``: the default exercise id."""
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    # Decompose accents so "Übung Brücke" keeps its letters: "ubung-brucke".
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
     return slug[:40].rstrip("-")
 
 
@@ -140,9 +152,20 @@ def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 @dataclass
 class _Loader:
     diagnostics: list[Diagnostic]
-    cache: dict[Path, Document | None] = field(default_factory=dict)
+    loading: set[Path] = field(default_factory=set)
+    """Files being loaded right now: a file met again while in here is a loop."""
 
     def load(self, path: Path) -> LoadedFile | None:
+        key = path.resolve()
+        if key in self.loading:
+            return None
+        self.loading.add(key)
+        try:
+            return self._load(path)
+        finally:
+            self.loading.discard(key)
+
+    def _load(self, path: Path) -> LoadedFile | None:
         found = self._document(path)
         if found is None:
             return None
@@ -284,6 +307,13 @@ class _Loader:
     ) -> None:
         where: DataPath = (*at, "progression", name)
         show = format_duration if isinstance(bounds, DurationRange) else str
+        low, high = _DOSE_BOUNDS[name]
+        if bounds.min < low:
+            self._report(source, (*where, "min"), f"min must be at least {show(low)} for {name}")
+            return
+        if bounds.max > high:
+            self._report(source, (*where, "max"), f"max must be at most {show(high)} for {name}")
+            return
         if bounds.max < bounds.min:
             self._report(
                 source,
@@ -343,7 +373,12 @@ class _Loader:
                 self._report(source, where, f"program file '{ref.file}' does not exist")
                 failed = True
                 continue
-            loaded = self.load(target)
+            if target in self.loading:
+                self._report(source, where, f"'{ref.file}' is this routine (or includes it)")
+                failed = True
+                continue
+            # Shown as the author wrote it (relative to the routine), but checked resolved.
+            loaded = self.load(path.parent / ref.file)
             if loaded is None:
                 self._report(
                     source, where, f"program file '{ref.file}' has errors (reported for that file)"

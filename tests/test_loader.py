@@ -405,3 +405,43 @@ def test_check_paths_walks_folders_and_reports_each_file_once(write: Write, tmp_
     )
     broken = "program file 'programs/p.yaml' has errors (reported for that file)"
     assert ("r.yaml", broken) in messages
+
+
+def test_a_routine_that_lists_itself(write: Write) -> None:
+    path = write("r.yaml", routine("file: r.yaml"))
+    assert errors_of(path) == ["6:13: 'r.yaml' is this routine (or includes it)"]
+
+
+def test_routines_that_list_each_other(write: Write) -> None:
+    write("a.yaml", routine("file: b.yaml"))
+    path = write("b.yaml", routine("file: a.yaml"))
+    found = errors_of(path)
+    assert "6:13: 'b.yaml' is this routine (or includes it)" in found
+
+
+@pytest.mark.parametrize(
+    ("progression", "expected"),
+    [
+        ("hold: {min: 0, max: 10}", "min must be at least 1s for hold"),
+        ("hold: {min: 5, max: 11m}", "max must be at most 10m for hold"),
+        ("holds: {min: 1, max: 31}", "max must be at most 30 for holds"),
+        ("sets: {min: 1, max: 21}", "max must be at most 20 for sets"),
+    ],
+)
+def test_progression_ranges_stay_within_the_dose_bounds(
+    write: Write, progression: str, expected: str
+) -> None:
+    path = write(
+        "p.yaml",
+        program(
+            f"        - name: A\n          kind: hold\n          hold: 5\n"
+            f"          progression: {{{progression}}}\n"
+        ),
+    )
+    (message,) = errors_of(path)
+    assert message.endswith(expected)
+
+
+def test_default_ids_keep_accented_letters() -> None:
+    assert slugify("Übung Brücke") == "ubung-brucke"
+    assert slugify("Сфинкс") == ""  # no Latin letters: the loader asks for an id
