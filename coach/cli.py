@@ -38,7 +38,23 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="coach is a training aid, not a diagnosis. If in doubt, see a clinician.",
     )
     parser.add_argument("--version", action="version", version=f"coach {__version__}")
+    _add_data_dir(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    run = commands.add_parser(
+        "run",
+        help="play a session now (skips the home screen)",
+        description="Play a routine or program file now, skipping the home screen.",
+    )
+    run.add_argument(
+        "file", nargs="?", type=Path, metavar="FILE",
+        help="routine or program file (default: the bundled morning routine)",
+    )  # fmt: skip
+    run.add_argument(
+        "--speed", type=_speed, default=1.0, metavar="N",
+        help="play N times faster, to rehearse a session (default 1)",
+    )  # fmt: skip
+    _add_data_dir(run)
 
     validate = commands.add_parser(
         "validate",
@@ -72,6 +88,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_data_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir", type=Path, metavar="DIR", default=argparse.SUPPRESS,
+        help="keep history in DIR (default: $COACH_DATA_DIR, else the user data folder)",
+    )  # fmt: skip
+
+
+def _speed(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not 0 < value <= 1000:
+        raise argparse.ArgumentTypeError("speed must be above 0 and at most 1000")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -82,7 +115,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _schema(args.output)
         if args.command == "preview":
             return _preview(args.file)
-        return _preview(None)
+        data_dir = getattr(args, "data_dir", None)
+        if args.command == "run":
+            return _play(args.file, data_dir=data_dir, speed=args.speed, skip_home=True)
+        return _play(None, data_dir=data_dir, speed=1.0, skip_home=False)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -161,3 +197,50 @@ def _preview(file: Path | None) -> int:
     timeline = build_timeline(plan_session(loaded))
     Console().print(render_preview(timeline))
     return EXIT_OK
+
+
+def _play(file: Path | None, *, data_dir: Path | None, speed: float, skip_home: bool) -> int:
+    from coach.locations import bundled_sessions_dir, database_path, default_routine
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return _usage_error(
+            "coach needs an interactive terminal; to see a session without one, use 'coach preview'"
+        )
+    path = file if file is not None else default_routine()
+    if not path.is_file():
+        return _usage_error(f"no such file: {path}")
+    if file is not None:
+        # An author's own file is checked before the screen changes, so its problems
+        # are printed where they can be read and copied.
+        from coach.diagnostics import SessionFileError
+        from coach.loader import load_session_file
+
+        try:
+            load_session_file(path)
+        except SessionFileError as exc:
+            for diagnostic in exc.diagnostics:
+                print(diagnostic.render(), file=sys.stderr)
+            return EXIT_INVALID
+    from coach.storage import HistoryStore
+    from coach.tui.app import CoachApp
+    from coach.tui.home import Choice
+
+    sessions = bundled_sessions_dir()
+    choices = [Choice(default_routine(), "Morning routine (bundled)")]
+    choices += [
+        Choice(p, f"Program only: {p.stem} (bundled)")
+        for p in sorted((sessions / "programs").glob("*.yaml"))
+    ]
+    app = CoachApp(
+        path,
+        HistoryStore(database_path(data_dir)),
+        speed=speed,
+        skip_home=skip_home,
+        choices=choices,
+    )
+    app.run()
+    rescued = app.rescue_unsaved()
+    if rescued is not None:
+        print(f"coach: some sets could not be stored in the database; they are in {rescued}",
+              file=sys.stderr)  # fmt: skip
+    return app.return_code or EXIT_OK

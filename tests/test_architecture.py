@@ -8,6 +8,9 @@ import sys
 CORE_MODULES = [
     "coach.cli",
     "coach.cues",
+    "coach.progression",
+    "coach.session",
+    "coach.storage",
     "coach.runner",
     "coach.diagnostics",
     "coach.durations",

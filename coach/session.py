@@ -1,0 +1,173 @@
+"""One session from start to summary: the runner plus what the user answered.
+
+The TUI owns the screens; this owns the decisions: what a pain answer means (carry on,
+end this exercise for today, or stop and see a clinician), what gets stored for each set,
+and what the summary says.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from coach.format_v1 import Scaling
+from coach.loader import LoadedFile, ProgramFile
+from coach.progression import RatedSet, next_doses, results_by_exercise
+from coach.runner import Clock, SessionRunner
+from coach.storage import DoseChange, SetRecord, utc_now
+from coach.timeline import SessionPlan, Step, Timeline, build_timeline
+
+__all__ = [
+    "RED_FLAG_ADVICE",
+    "AfterRating",
+    "PainAnswer",
+    "SessionController",
+    "SessionSummary",
+    "scaling_of",
+]
+
+RED_FLAG_ADVICE = (
+    "Stop here for today. Numbness or tingling, weakness in a leg, or pain spreading "
+    "below the knee can mean a nerve is irritated, and that needs a clinician's eyes "
+    "before you exercise again. Contact your doctor or physiotherapist soon.\n\n"
+    "Seek emergency care now if you also notice numbness around the groin or buttocks, "
+    "new trouble passing or holding urine or stools, or leg weakness that is quickly "
+    "getting worse."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PainAnswer:
+    """A pain rating (None when the user skipped it) and the nerve-symptom questions."""
+
+    pain: int | None
+    numbness: bool = False
+    leg_weakness: bool = False
+    pain_below_knee: bool = False
+
+    @property
+    def red_flag(self) -> bool:
+        return self.numbness or self.leg_weakness or self.pain_below_knee
+
+
+class AfterRating(StrEnum):
+    CONTINUE = "continue"
+    END_EXERCISE = "end exercise"
+    """Pain above the acceptable zone: the remaining sets of this exercise are skipped."""
+    RED_FLAG = "red flag"
+    """Stop the session and advise seeing a clinician."""
+
+
+def scaling_of(loaded: LoadedFile) -> dict[str, Scaling]:
+    programs = [loaded] if isinstance(loaded, ProgramFile) else list(loaded.programs)
+    return {p.program.id: p.program.scaling for p in programs}
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    status: str
+    baseline: int | None
+    results: tuple[tuple[str, int, int, tuple[int | None, ...]], ...]
+    """Per exercise: name, sets rated, sets planned, the ratings."""
+    changes: tuple[DoseChange, ...]
+    elapsed_seconds: float
+
+
+@dataclass
+class SessionController:
+    """Drives one session: the runner, the answers, the records."""
+
+    plan: SessionPlan
+    scaling: Mapping[str, Scaling]
+    source_path: Path
+    clock: Clock = time.monotonic
+    speed: float = 1.0
+    timeline: Timeline = field(init=False)
+    runner: SessionRunner = field(init=False)
+    session_id: int | None = None
+    baseline: int | None = None
+    rated: list[RatedSet] = field(default_factory=list)
+    status: str = "running"
+    started_monotonic: float | None = None
+    _step_started_wall: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.timeline = build_timeline(self.plan)
+        self.runner = SessionRunner(self.timeline, clock=self.clock, speed=self.speed)
+
+    def note_step_started(self, step: Step) -> None:
+        """Remember when each set's first step began, for the record."""
+        key = (step.exercise_index, step.set_number)
+        if step.kind.is_work and key not in self._step_started_wall:
+            self._step_started_wall[key] = utc_now()
+
+    def record_for(self, answer: PainAnswer) -> SetRecord:
+        """The row to store for the set being rated now."""
+        step = self.runner.step
+        assert step is not None and self.session_id is not None
+        item = self.plan.exercises[step.exercise_index]
+        outcome = self.runner.set_outcome(step.exercise_index, step.set_number)
+        return SetRecord(
+            session_id=self.session_id,
+            exercise_index=step.exercise_index,
+            program_id=item.program_id,
+            level=item.level,
+            exercise_id=item.key,
+            exercise_name=item.name,
+            kind=item.exercise.kind,
+            set_number=step.set_number,
+            sets_planned=item.dose.sets,
+            planned=item.dose,
+            planned_work_seconds=outcome.planned_work,
+            done_work_seconds=round(outcome.done_work, 3),
+            completed=outcome.completed,
+            pain=answer.pain,
+            numbness=answer.numbness,
+            leg_weakness=answer.leg_weakness,
+            pain_below_knee=answer.pain_below_knee,
+            attempt=outcome.attempt,
+            started_at=self._step_started_wall.pop((step.exercise_index, step.set_number), None),
+            rated_at=utc_now(),
+        )
+
+    def accept(self, record: SetRecord, answer: PainAnswer) -> AfterRating:
+        """The set is stored: decide what happens next (the runner is not moved yet)."""
+        self.rated.append(
+            RatedSet(record.exercise_index, record.set_number, answer.pain, record.completed)
+        )
+        if answer.red_flag:
+            self.status = "red_flag"
+            self.runner.abort()
+            return AfterRating.RED_FLAG
+        limits = self.scaling.get(record.program_id, Scaling())
+        too_high = answer.pain is not None and answer.pain > limits.acceptable_max
+        if too_high and record.set_number < record.sets_planned:
+            return AfterRating.END_EXERCISE
+        return AfterRating.CONTINUE
+
+    def changes(self) -> tuple[DoseChange, ...]:
+        results = results_by_exercise(
+            self.plan.exercises,
+            self.rated,
+            {i for i in range(len(self.plan.exercises)) if self.runner.exercise_ended_early(i)},
+        )
+        return next_doses(results, self.scaling)
+
+    def summary(self, changes: tuple[DoseChange, ...]) -> SessionSummary:
+        rows = []
+        for index, item in enumerate(self.plan.exercises):
+            ratings = tuple(r.pain for r in self.rated if r.exercise_index == index)
+            done = len({r.set_number for r in self.rated if r.exercise_index == index})
+            rows.append((item.name, done, item.dose.sets, ratings))
+        elapsed = 0.0
+        if self.started_monotonic is not None:
+            elapsed = self.clock() - self.started_monotonic
+        return SessionSummary(self.status, self.baseline, tuple(rows), changes, elapsed)
+
+
+def today() -> str:
+    return datetime.now(UTC).date().isoformat()

@@ -1,0 +1,320 @@
+"""The coach application: wires the core (loader, plan, runner, store) to the screens.
+
+Everything slow happens off the event loop: the session file and the history are read in
+a thread worker after the first frame, and every write to SQLite runs in a thread worker
+whose result comes back to the loop before the session moves on, so a rated set is
+committed before the next step starts.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import Label
+
+from coach.runner import Clock, CueDue
+from coach.storage import HistoryStore, SetRecord, StoreError, utc_now
+from coach.timeline import Step
+
+__all__ = ["CoachApp"]
+
+
+class CoachApp(App[int]):
+    """``coach``: home, player, pain prompts and summary for one session file."""
+
+    CSS_PATH = "coach.tcss"
+    TITLE = "coach"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False)]
+
+    def __init__(
+        self,
+        source: Path,
+        store: HistoryStore,
+        *,
+        speed: float = 1.0,
+        clock: Clock = time.monotonic,
+        skip_home: bool = False,
+        cue_sink: Callable[[CueDue], None] | None = None,
+        choices: list[Any] | None = None,
+    ) -> None:
+        super().__init__()
+        self.source = source
+        self.store = store
+        self.speed = speed
+        self.clock = clock
+        self.skip_home = skip_home
+        self.cue_sink = cue_sink
+        self.choices = choices or []
+        self.muted = False
+        self.loaded: Any = None
+        self.plan: Any = None
+        self.controller: Any = None
+        self.player: Any = None
+        self.unsaved: list[SetRecord] = []
+        self.store_problem: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Label("Loading today's session...", id="loading")
+
+    def on_mount(self) -> None:
+        self.load_session(self.source)
+
+    # -- loading ----------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load")
+    def load_session(self, source: Path) -> None:
+        # Imported here, in the worker, so the first frame does not wait for pydantic.
+        from coach.diagnostics import SessionFileError
+        from coach.loader import load_session_file
+        from coach.timeline import build_timeline, plan_session
+
+        try:
+            loaded = load_session_file(source)
+        except SessionFileError as exc:
+            lines = [d.render() for d in exc.diagnostics]
+            self.call_from_thread(self._load_failed, lines)
+            return
+        levels: dict[str, int] = {}
+        doses: dict[Any, Any] = {}
+        recent: list[Any] = []
+        problem = None
+        try:
+            levels = self.store.current_levels()
+            doses = self.store.current_doses()
+            recent = self.store.recent_sessions(10)
+        except StoreError as exc:
+            problem = str(exc)
+        plan = plan_session(loaded, levels=levels, doses=doses)
+        total = build_timeline(plan).total
+        self.call_from_thread(self._loaded, source, loaded, plan, total, recent, problem)
+
+    def _load_failed(self, lines: list[str]) -> None:
+        from coach.tui.prompts import ErrorScreen
+
+        self.push_screen(ErrorScreen("This session file has problems", lines))
+
+    def _loaded(self, source: Path, loaded: Any, plan: Any, total: float, recent: list[Any],
+                problem: str | None) -> None:  # fmt: skip
+        from coach.tui.home import HomeScreen
+
+        self.source, self.loaded, self.plan = source, loaded, plan
+        self.store_problem = problem
+        if problem:
+            self.notify(
+                f"{problem}. You can still exercise; sets will be kept in memory.",
+                severity="error",
+                timeout=15,
+            )
+        if self.skip_home:
+            self.start_session()
+            return
+        description = getattr(getattr(loaded, "routine", None) or loaded.program, "description", "")
+        # A routine chosen from home replaces the home screen rather than stacking.
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(HomeScreen(plan, description, total, recent))
+
+    def choose_session(self) -> None:
+        from coach.tui.home import ChooseSession
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.load_session(path)
+
+        self.push_screen(ChooseSession(self.choices), chosen)
+
+    # -- a session --------------------------------------------------------------------
+
+    def start_session(self) -> None:
+        from coach.tui.prompts import PainPrompt
+
+        self.push_screen(
+            PainPrompt("Before we start: how does your back feel right now?", ask_symptoms=False),
+            self._baseline_given,
+        )
+
+    def _baseline_given(self, answer: Any) -> None:
+        from coach.session import SessionController, scaling_of
+
+        self.controller = SessionController(
+            self.plan,
+            scaling_of(self.loaded),
+            self.source,
+            clock=self.clock,
+            speed=self.speed,
+        )
+        self.controller.baseline = answer.pain if answer is not None else None
+        self.open_session()
+
+    @work(thread=True, exclusive=True, group="store")
+    def open_session(self) -> None:
+        controller = self.controller
+        try:
+            session_id = self.store.start_session(
+                source_id=controller.plan.source_id,
+                title=controller.plan.title,
+                source_path=str(controller.source_path),
+                planned_seconds=controller.timeline.total,
+                levels=controller.plan.levels,
+                speed=self.speed,
+                baseline_pain=controller.baseline,
+            )
+        except StoreError as exc:
+            self.call_from_thread(self._store_failed, str(exc))
+            session_id = -1
+        self.call_from_thread(self._session_opened, session_id)
+
+    def _session_opened(self, session_id: int) -> None:
+        from coach.tui.player import PlayerScreen
+
+        self.controller.session_id = session_id
+        self.controller.started_monotonic = self.clock()
+        self.player = PlayerScreen(
+            self.controller,
+            on_rating=self.ask_rating,
+            on_finished=lambda: self.finish("completed"),
+            on_cue=self.play_cue,
+            on_quit=self.ask_quit,
+            on_mute=self.toggle_mute,
+        )
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(self.player)
+
+    def _store_failed(self, message: str) -> None:
+        self.store_problem = message
+        self.notify(
+            f"Could not save: {message}. Nothing is lost while coach stays open; it keeps trying.",
+            severity="error",
+            timeout=15,
+        )
+
+    def play_cue(self, cue: CueDue) -> None:
+        if self.cue_sink is not None and not self.muted:
+            self.cue_sink(cue)
+
+    def toggle_mute(self) -> bool:
+        self.muted = not self.muted
+        return self.muted
+
+    def ask_rating(self, step: Step) -> None:
+        from coach.format_v1 import Scaling
+        from coach.tui.prompts import PainPrompt
+
+        item = self.controller.plan.exercises[step.exercise_index]
+        limits = self.controller.scaling.get(item.program_id, Scaling())
+        title = f"{item.name}, set {step.set_number} of {step.sets}: how much does your back hurt?"
+        self.push_screen(
+            PainPrompt(title, safe_max=limits.safe_max, acceptable_max=limits.acceptable_max),
+            self._rated,
+        )
+
+    def _rated(self, answer: Any) -> None:
+        record = self.controller.record_for(answer)
+        self.save_set(record, answer)
+
+    @work(thread=True, exclusive=True, group="store")
+    def save_set(self, record: SetRecord, answer: Any) -> None:
+        pending = [*self.unsaved, record]
+        saved: list[SetRecord] = []
+        problem = None
+        for item in pending:
+            if item.session_id < 0:
+                problem = self.store_problem or "the session could not be opened"
+                break
+            try:
+                self.store.record_set(item)
+            except StoreError as exc:
+                problem = str(exc)
+                break
+            saved.append(item)
+        self.call_from_thread(self._set_saved, record, answer, saved, problem)
+
+    def _set_saved(self, record: SetRecord, answer: Any, saved: list[SetRecord],
+                   problem: str | None) -> None:  # fmt: skip
+        from coach.session import AfterRating
+        from coach.tui.prompts import AdviceScreen
+
+        self.unsaved = [r for r in [*self.unsaved, record] if r not in saved]
+        if problem:
+            self._store_failed(problem)
+        outcome = self.controller.accept(record, answer)
+        runner = self.controller.runner
+        if outcome is AfterRating.RED_FLAG:
+            self.push_screen(AdviceScreen(), lambda _: self.finish("red_flag"))
+            return
+        if outcome is AfterRating.END_EXERCISE:
+            self.notify(
+                f"Pain {answer.pain}/10 is above the acceptable zone, so {record.exercise_name}"
+                " ends here for today. That is the plan working, not a failure.",
+                timeout=8,
+            )
+            self.player.handle(runner.end_exercise())
+            return
+        self.player.handle(runner.rated())
+
+    def ask_quit(self) -> None:
+        from coach.tui.prompts import ConfirmQuit
+
+        def answered(stop: bool | None) -> None:
+            if stop:
+                self.controller.runner.abort()
+                self.finish("stopped")
+
+        self.push_screen(ConfirmQuit("Stop this session? The sets you rated are saved."), answered)
+
+    def finish(self, status: str) -> None:
+        if self.controller.status != "red_flag":
+            self.controller.status = status
+        changes = self.controller.changes()
+        self.close_session(self.controller.status, changes)
+
+    @work(thread=True, exclusive=True, group="store")
+    def close_session(self, status: str, changes: Any) -> None:
+        problem = None
+        session_id = self.controller.session_id
+        reason = "red-flag answer" if status == "red_flag" else None
+        try:
+            for item in list(self.unsaved):
+                if item.session_id >= 0:
+                    self.store.record_set(item)
+                    self.unsaved.remove(item)
+            if session_id is not None and session_id >= 0:
+                self.store.finish_session(session_id, status, reason=reason, changes=changes)
+        except StoreError as exc:
+            problem = str(exc)
+        self.call_from_thread(self._session_closed, changes, problem)
+
+    def _session_closed(self, changes: Any, problem: str | None) -> None:
+        from coach.tui.summary import SummaryScreen
+
+        if problem:
+            self._store_failed(problem)
+        summary = self.controller.summary(changes)
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(SummaryScreen(summary, str(self.store.path)))
+
+    # -- leaving ----------------------------------------------------------------------
+
+    def rescue_unsaved(self) -> Path | None:
+        """Write sets the database refused to a JSON file beside it, so none is lost."""
+        if not self.unsaved:
+            return None
+        target = self.store.path.with_name(f"unsaved-sets-{utc_now().replace(':', '')}.json")
+        rows = [asdict(r) for r in self.unsaved]
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(json.dumps(rows, indent=2, default=str), encoding="utf-8")
+        except OSError:
+            return None
+        return target

@@ -1,0 +1,78 @@
+"""Very large digits for the countdown, readable from across the room.
+
+Textual's ``Digits`` is three rows tall; on a laptop two metres away that is not enough.
+This widget draws a 5-row block font and scales it up to fill the space it is given,
+falling back to plain bold text when the terminal is tiny.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+__all__ = ["BigNumber", "render_big"]
+
+# 5 rows per glyph; '#' is a lit cell.
+_FONT: dict[str, tuple[str, ...]] = {
+    "0": ("####", "#  #", "#  #", "#  #", "####"),
+    "1": (" ## ", "  # ", "  # ", "  # ", " ###"),
+    "2": ("####", "   #", "####", "#   ", "####"),
+    "3": ("####", "   #", " ###", "   #", "####"),
+    "4": ("#  #", "#  #", "####", "   #", "   #"),
+    "5": ("####", "#   ", "####", "   #", "####"),
+    "6": ("####", "#   ", "####", "#  #", "####"),
+    "7": ("####", "   #", "  # ", " #  ", " #  "),
+    "8": ("####", "#  #", "####", "#  #", "####"),
+    "9": ("####", "#  #", "####", "   #", "####"),
+    ":": (" ", "#", " ", "#", " "),
+    "-": ("    ", "    ", "####", "    ", "    "),
+    " ": ("  ", "  ", "  ", "  ", "  "),
+}
+_ROWS = 5
+
+
+def _glyph_width(text: str) -> int:
+    return sum(len(_FONT.get(ch, _FONT[" "])[0]) for ch in text) + max(0, len(text) - 1)
+
+
+def render_big(text: str, width: int, height: int) -> list[str]:
+    """The lines that draw ``text`` as large as fits in ``width`` x ``height`` cells."""
+    base = _glyph_width(text)
+    # Terminal cells are about twice as tall as wide, so a font pixel is 2 cells wide.
+    for x_scale, y_scale in ((4, 2), (2, 2), (2, 1), (1, 1)):
+        if base * x_scale <= width and _ROWS * y_scale <= height:
+            break
+    else:
+        return [text]
+    lines = []
+    for row in range(_ROWS):
+        cells = []
+        for index, ch in enumerate(text):
+            glyph = _FONT.get(ch, _FONT[" "])[row]
+            if index:
+                cells.append(" " * x_scale)
+            cells.append("".join(("█" if c == "#" else " ") * x_scale for c in glyph))
+        line = "".join(cells)
+        lines.extend([line] * y_scale)
+    return lines
+
+
+class BigNumber(Widget):
+    """A number (or m:ss clock) drawn in large block digits, centred."""
+
+    DEFAULT_CSS = """
+    BigNumber {
+        height: 1fr;
+        min-height: 1;
+        content-align: center middle;
+    }
+    """
+
+    value: reactive[str] = reactive("", layout=False)
+
+    def render(self) -> Text:
+        lines = render_big(self.value, self.content_size.width, self.content_size.height)
+        if len(lines) == 1:
+            return Text(lines[0], style="bold", justify="center")
+        return Text("\n".join(lines), justify="center")

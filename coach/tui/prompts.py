@@ -1,0 +1,254 @@
+"""Modal prompts: the pain rating, quitting, help, and the red-flag advice."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Label, Static
+
+from coach.session import RED_FLAG_ADVICE, PainAnswer
+
+__all__ = ["AdviceScreen", "ConfirmQuit", "ErrorScreen", "HelpScreen", "PainPrompt"]
+
+
+def zone(pain: int, safe_max: int, acceptable_max: int) -> str:
+    if pain <= safe_max:
+        return "safe"
+    if pain <= acceptable_max:
+        return "acceptable"
+    return "high"
+
+
+class PainPrompt(ModalScreen[PainAnswer]):
+    """Pain 0-10 with single keys (T for 10), plus three nerve-symptom questions."""
+
+    # All priority: a priority binding is handled ahead of ordinary key dispatch, so if
+    # only Enter were one, "3 Enter" typed quickly would confirm before picking 3.
+    BINDINGS = [
+        *(Binding(str(n), f"pick({n})", show=False, priority=True) for n in range(10)),
+        Binding("t", "pick(10)", "10", show=False, priority=True),
+        Binding("left", "nudge(-1)", show=False, priority=True),
+        Binding("right", "nudge(1)", show=False, priority=True),
+        Binding("enter", "confirm", "Save", priority=True),
+        Binding("escape", "skip", "Skip rating", priority=True),
+        Binding("n", "tick_symptom('numbness')", show=False, priority=True),
+        Binding("w", "tick_symptom('weakness')", show=False, priority=True),
+        Binding("k", "tick_symptom('knee')", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        *,
+        safe_max: int = 2,
+        acceptable_max: int = 5,
+        ask_symptoms: bool = True,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.safe_max = safe_max
+        self.acceptable_max = acceptable_max
+        self.ask_symptoms = ask_symptoms
+        self.picked: int | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="pain-dialog", classes="dialog"):
+            yield Label(Text(self.title_text), id="pain-title", classes="dialog-title")
+            yield Label("0 = no pain, 10 = worst imaginable. Keys 0-9, T for 10.", classes="hint")
+            with Horizontal(id="pain-scale"):
+                for n in range(11):
+                    button = Button(
+                        str(n),
+                        id=f"pain-{n}",
+                        classes=f"pain {zone(n, self.safe_max, self.acceptable_max)}",
+                        compact=True,
+                    )
+                    button.can_focus = False
+                    yield button
+            yield Label("", id="pain-zone")
+            if self.ask_symptoms:
+                yield Label("Any of these now? Press the letter to tick it.", classes="hint")
+                yield Checkbox("Numbness or tingling (N)", id="numbness", compact=True)
+                yield Checkbox("Weakness in a leg (W)", id="weakness", compact=True)
+                yield Checkbox("Pain spreading below the knee (K)", id="knee", compact=True)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(
+                    "Save (Enter)", id="save", variant="primary", disabled=True, compact=True
+                )
+                yield Button("Skip (Esc)", id="skip", compact=True)
+
+    def action_pick(self, pain: int) -> None:
+        self.picked = pain
+        for n in range(11):
+            self.query_one(f"#pain-{n}", Button).set_class(n == pain, "-picked")
+        words = {
+            "safe": "in the safe zone",
+            "acceptable": "acceptable: the dose will not go up",
+            "high": "high: this exercise stops for today",
+        }
+        label = words[zone(pain, self.safe_max, self.acceptable_max)]
+        self.query_one("#pain-zone", Label).update(f"{pain}/10 is {label}.")
+        self.query_one("#save", Button).disabled = False
+
+    def action_nudge(self, delta: int) -> None:
+        start = self.picked if self.picked is not None else (0 if delta > 0 else 11)
+        self.action_pick(min(10, max(0, start + delta)))
+
+    def action_tick_symptom(self, name: str) -> None:
+        if self.ask_symptoms:
+            checkbox = self.query_one(f"#{name}", Checkbox)
+            checkbox.value = not checkbox.value
+
+    def _checked(self, name: str) -> bool:
+        return self.ask_symptoms and self.query_one(f"#{name}", Checkbox).value
+
+    def action_confirm(self) -> None:
+        if self.picked is None:
+            self.notify("Pick a number from 0 to 10 first (T is 10).", severity="warning")
+            return
+        self.dismiss(
+            PainAnswer(
+                self.picked,
+                numbness=self._checked("numbness"),
+                leg_weakness=self._checked("weakness"),
+                pain_below_knee=self._checked("knee"),
+            )
+        )
+
+    def action_skip(self) -> None:
+        self.dismiss(
+            PainAnswer(
+                None,
+                numbness=self._checked("numbness"),
+                leg_weakness=self._checked("weakness"),
+                pain_below_knee=self._checked("knee"),
+            )
+        )
+
+    @on(Button.Pressed, ".pain")
+    def _clicked_pain(self, event: Button.Pressed) -> None:
+        assert event.button.id is not None
+        self.action_pick(int(event.button.id.removeprefix("pain-")))
+
+    @on(Button.Pressed, "#save")
+    def _clicked_save(self) -> None:
+        self.action_confirm()
+
+    @on(Button.Pressed, "#skip")
+    def _clicked_skip(self) -> None:
+        self.action_skip()
+
+
+class ConfirmQuit(ModalScreen[bool]):
+    """Quitting mid-session asks first; rated sets are already saved either way."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes, stop"),
+        Binding("n", "answer(False)", "No, carry on"),
+        Binding("escape", "answer(False)", show=False),
+        Binding("q", "answer(True)", show=False),
+    ]
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.message, classes="dialog-title")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Stop (y)", id="yes", variant="error", compact=True)
+                yield Button("Carry on (n)", id="no", variant="primary", compact=True)
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+    @on(Button.Pressed)
+    def _clicked(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+HELP_TEXT = """\
+space   pause or resume
+n       skip to the next step
+b       back: redo the current set
+m       mute or unmute sounds
+q       stop the session (rated sets are kept)
+?       this help
+
+After every set coach asks for your pain from 0 to 10 (T is 10).
+0-2 is the safe zone; up to 5 is acceptable if it settles by the next
+morning; above 5 ends that exercise for today.
+
+Numbness, leg weakness or pain spreading below the knee stops the
+session: please see a clinician before exercising again.
+
+coach is a training aid, not a diagnosis."""
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("question_mark", "close", show=False),
+        Binding("q", "close", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog", id="help"):
+            yield Label("Keys and what they do", classes="dialog-title")
+            yield Static(HELP_TEXT, markup=False)
+            yield Button("Close (Esc)", id="close", compact=True)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed)
+    def _clicked(self) -> None:
+        self.dismiss(None)
+
+
+class AdviceScreen(ModalScreen[None]):
+    """Shown when a red-flag answer stops the session."""
+
+    BINDINGS = [Binding("enter", "close", "I understand", priority=True)]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog advice", id="advice"):
+            yield Label("Please stop and see a clinician", classes="dialog-title")
+            yield Static(RED_FLAG_ADVICE, markup=False)
+            yield Button("I understand (Enter)", id="ok", variant="warning", compact=True)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed)
+    def _clicked(self) -> None:
+        self.dismiss(None)
+
+
+class ErrorScreen(ModalScreen[None]):
+    """A problem that stops coach from going on, with the details and a way out."""
+
+    BINDINGS = [Binding("q", "close", "Quit"), Binding("escape", "close", show=False)]
+
+    def __init__(self, title: str, lines: list[str]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.lines = lines
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog", id="error"):
+            yield Label(Text(self.title_text), classes="dialog-title")
+            yield Static(Text("\n".join(self.lines)), markup=False)
+            yield Button("Quit (q)", id="quit", variant="error", compact=True)
+
+    def action_close(self) -> None:
+        self.app.exit(return_code=1)
+
+    @on(Button.Pressed)
+    def _clicked(self) -> None:
+        self.app.exit(return_code=1)

@@ -1,0 +1,79 @@
+"""The end of a session: what was done, the pain ratings, and next time's doses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Label, Static
+
+from coach.durations import format_duration
+from coach.progression import describe_dose, dose_direction
+from coach.session import SessionSummary
+
+__all__ = ["SummaryScreen"]
+
+_HEADLINES = {
+    "completed": "Session complete. Well done.",
+    "stopped": "Session stopped. The sets you rated are saved.",
+    "red_flag": "Session stopped for your safety. Please see a clinician.",
+}
+
+
+class SummaryScreen(Screen[None]):
+    BINDINGS = [
+        Binding("enter", "close", "Done", priority=True),
+        Binding("q", "close", "Quit"),
+    ]
+
+    def __init__(self, summary: SessionSummary, saved_to: str) -> None:
+        super().__init__()
+        self.summary = summary
+        self.saved_to = saved_to
+
+    def compose(self) -> ComposeResult:
+        summary = self.summary
+        with VerticalScroll(id="summary"):
+            yield Label(_HEADLINES.get(summary.status, "Session over."), id="summary-title")
+            baseline = "not rated" if summary.baseline is None else f"{summary.baseline}/10"
+            yield Label(
+                f"Time {format_duration(round(summary.elapsed_seconds))} · "
+                f"back pain at the start: {baseline}",
+                classes="hint",
+            )
+            done: DataTable[Any] = DataTable(id="done", cursor_type="none", zebra_stripes=True)
+            done.add_columns("Exercise", "Sets", "Pain", "Next time")
+            changes = {c.exercise_name: c for c in summary.changes}
+            for name, rated, planned, ratings in summary.results:
+                pains = ", ".join("-" if p is None else str(p) for p in ratings) or "-"
+                change = changes.get(name)
+                after = Text("")
+                if change is not None:
+                    arrow = {1: "↑ ", -1: "↓ "}.get(
+                        dose_direction(change.before, change.after), "= "
+                    )
+                    after = Text(arrow + describe_dose(change.after))
+                done.add_row(Text(name), f"{rated}/{planned}", pains, after)
+            yield done
+            yield Label("Why", classes="section-title")
+            for change in summary.changes:
+                line = Text()
+                line.append(change.exercise_name, style="bold")
+                line.append(f": {change.reason}")
+                yield Static(line, classes="change")
+            yield Label(Text(f"Saved in {self.saved_to}"), classes="hint")
+        with Horizontal(classes="dialog-buttons"):
+            yield Button("Done (Enter)", id="close", variant="primary", compact=True)
+        yield Footer()
+
+    def action_close(self) -> None:
+        self.app.exit()
+
+    @on(Button.Pressed, "#close")
+    def _clicked(self) -> None:
+        self.action_close()
