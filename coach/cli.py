@@ -7,6 +7,7 @@ answer at once and the TUI starts without loading what it does not use.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -231,12 +232,14 @@ def _play(file: Path | None, *, data_dir: Path | None, speed: float, skip_home: 
         Choice(p, f"Program only: {p.stem} (bundled)")
         for p in sorted((sessions / "programs").glob("*.yaml"))
     ]
+    event_log = os.environ.get("COACH_EVENT_LOG")
     app = CoachApp(
         path,
         HistoryStore(database_path(data_dir)),
         speed=speed,
         skip_home=skip_home,
         choices=choices,
+        event_log=Path(event_log) if event_log else None,
     )
     app.run()
     rescued = app.rescue_unsaved()

@@ -145,6 +145,11 @@ class SessionRunner:
             return self._anchor_session + (self.clock() - self._anchor_wall) * self.speed
         return self._frozen_at
 
+    def wall_time_of(self, session_time: float) -> float:
+        """The monotonic time at which the session clock reads ``session_time`` (or did,
+        or will, if nothing pauses it in between)."""
+        return self._wall_at(session_time)
+
     def _wall_at(self, session_time: float) -> float:
         return self._anchor_wall + (session_time - self._anchor_session) / self.speed
 

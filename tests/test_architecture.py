@@ -14,6 +14,7 @@ CORE_MODULES = [
     "coach.runner",
     "coach.diagnostics",
     "coach.durations",
+    "coach.eventlog",
     "coach.format_v1",
     "coach.loader",
     "coach.locations",

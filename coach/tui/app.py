@@ -20,6 +20,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Label
 
+from coach.eventlog import EventLog
 from coach.runner import Clock, CueDue
 from coach.storage import HistoryStore, SetRecord, StoreError, utc_now
 from coach.timeline import Step
@@ -45,6 +46,7 @@ class CoachApp(App[int]):
         skip_home: bool = False,
         cue_sink: Callable[[CueDue], None] | None = None,
         choices: list[Any] | None = None,
+        event_log: Path | None = None,
     ) -> None:
         super().__init__()
         self.source = source
@@ -61,12 +63,19 @@ class CoachApp(App[int]):
         self.player: Any = None
         self.unsaved: list[SetRecord] = []
         self.store_problem: str | None = None
+        self.event_log: EventLog | None = None
+        if event_log is not None:
+            self.event_log = EventLog(event_log, clock)
 
     def compose(self) -> ComposeResult:
         yield Label("Loading today's session...", id="loading")
 
     def on_mount(self) -> None:
         self.load_session(self.source)
+
+    def on_unmount(self) -> None:
+        if self.event_log is not None:
+            self.event_log.close()
 
     # -- loading ----------------------------------------------------------------------
 
@@ -178,6 +187,10 @@ class CoachApp(App[int]):
 
         self.controller.session_id = session_id
         self.controller.started_monotonic = self.clock()
+        if self.event_log is not None:
+            self.event_log.runner = self.controller.runner
+            self.event_log.note(event="session", speed=self.speed,
+                                total=self.controller.timeline.total)  # fmt: skip
         self.player = PlayerScreen(
             self.controller,
             on_rating=self.ask_rating,
@@ -185,6 +198,7 @@ class CoachApp(App[int]):
             on_cue=self.play_cue,
             on_quit=self.ask_quit,
             on_mute=self.toggle_mute,
+            on_events=self.event_log.write if self.event_log is not None else None,
         )
         while len(self.screen_stack) > 1:
             self.pop_screen()

@@ -59,6 +59,7 @@ class PlayerScreen(Screen[None]):
         on_cue: Callable[[CueDue], None],
         on_quit: Callable[[], None],
         on_mute: Callable[[], bool],
+        on_events: Callable[[list[RunnerEvent]], None] | None = None,
     ) -> None:
         super().__init__()
         self.controller = controller
@@ -68,6 +69,7 @@ class PlayerScreen(Screen[None]):
         self._on_cue = on_cue
         self._on_quit = on_quit
         self._on_mute = on_mute
+        self._on_events = on_events
         self._wake_handle: asyncio.TimerHandle | None = None
         self.muted = False
 
@@ -125,6 +127,8 @@ class PlayerScreen(Screen[None]):
         self.handle(self.runner.update())
 
     def handle(self, events: list[RunnerEvent]) -> None:
+        if events and self._on_events is not None:
+            self._on_events(events)
         for event in events:
             if isinstance(event, StepStarted):
                 self.controller.note_step_started(event.step)

@@ -1,0 +1,61 @@
+"""An optional timing log of runner events, for benchmarks and the audio tests.
+
+Enabled with ``COACH_EVENT_LOG=path``. Each line is a JSON object with the monotonic
+time the shell handled the event and the time it was due, so lateness can be measured
+from outside the process. Lines are buffered in memory and written when the app exits:
+the log must not add disk I/O to the timing it measures.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from coach.runner import Clock, CueDue, Finished, RatingNeeded, RunnerEvent, StepStarted
+
+__all__ = ["EventLog"]
+
+
+class EventLog:
+    def __init__(self, path: Path, clock: Clock) -> None:
+        self.path = path
+        self.clock = clock
+        self.lines: list[str] = []
+        self.runner: Any = None
+
+    def write(self, events: list[RunnerEvent]) -> None:
+        now = self.clock()
+        for event in events:
+            entry: dict[str, Any] = {"t": now}
+            if isinstance(event, StepStarted):
+                entry |= {"event": "step", "kind": event.step.kind.value,
+                          "index": event.step.index, "at": event.step.start,
+                          "due": self._due(event.step.start)}  # fmt: skip
+            elif isinstance(event, CueDue):
+                entry |= {"event": "cue", "cue": event.cue.kind.value, "at": event.cue.at,
+                          "due": event.due}  # fmt: skip
+            elif isinstance(event, RatingNeeded):
+                entry |= {"event": "rating", "index": event.step.index, "at": event.step.start,
+                          "due": self._due(event.step.start)}  # fmt: skip
+            elif isinstance(event, Finished):
+                total = self.runner.timeline.total if self.runner is not None else None
+                entry |= {"event": "finished", "at": total,
+                          "due": self._due(total) if total is not None else None}  # fmt: skip
+            self.lines.append(json.dumps(entry))
+
+    def _due(self, session_time: float) -> float | None:
+        return self.runner.wall_time_of(session_time) if self.runner is not None else None
+
+    def note(self, **fields: Any) -> None:
+        self.lines.append(json.dumps({"t": self.clock(), **fields}))
+
+    def close(self) -> None:
+        if not self.lines:
+            return
+        try:
+            with self.path.open("a", encoding="utf-8") as handle:
+                handle.write("\n".join(self.lines) + "\n")
+        except OSError:
+            pass
+        self.lines = []
