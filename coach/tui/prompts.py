@@ -95,8 +95,10 @@ class PainPrompt(ModalScreen[PainAnswer]):
         self.query_one("#save", Button).disabled = False
 
     def action_nudge(self, delta: int) -> None:
-        start = self.picked if self.picked is not None else (0 if delta > 0 else 11)
-        self.action_pick(min(10, max(0, start + delta)))
+        if self.picked is None:
+            self.action_pick(0 if delta > 0 else 10)
+            return
+        self.action_pick(min(10, max(0, self.picked + delta)))
 
     def action_tick_symptom(self, name: str) -> None:
         if self.ask_symptoms:

@@ -1,0 +1,314 @@
+"""End to end: the real ``coach run`` in a real terminal (tmux), then its database.
+
+Each test starts ``coach run FILE --speed N --data-dir DIR`` in a private tmux server,
+answers the prompts with ``tmux send-keys`` once they are on screen, reads the screen
+with ``tmux capture-pane`` and, after the program has exited, checks what it wrote to
+``DIR/history.sqlite3``. Nothing waits a fixed time: every step polls the screen.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import stat
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .tmux_driver import TmuxDriver, tmux_binary
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
+
+COACH = Path(sys.executable).parent / "coach"
+SPEED = 10
+STEP_TIMEOUT = 20.0
+"""Longest wait for any one thing to appear; the whole scenario has its own deadline."""
+
+BASELINE = "Before we start: how does your back feel right now?"
+PROMPT_HINT = "Keys 0-9, T for 10."
+QUIT_QUESTION = "Stop this session? The sets you rated are saved."
+COMPLETE = "Session complete. Well done."
+STOPPED = "Session stopped. The sets you rated are saved."
+ADVICE = "Please stop and see a clinician"
+STOPPED_FOR_SAFETY = "Session stopped for your safety. Please see a clinician."
+
+PLANK = "Side plank [left]"
+TILTS = "Pelvic tilts"
+MARCH = "Marching on the spot"
+
+# 37 s of session time (2.2 s at --speed 10, excluding the pain prompts), three kinds of
+# exercise and four ratings. ``rest`` (between the two plank sets) is a parameter: the
+# quit scenario makes it long so that it can pause during it without racing the clock.
+SESSION_FILE = """\
+version: 1
+program:
+  id: e2e
+  name: E2E program
+  get_ready: 2s
+  levels:
+    - name: Level 1
+      exercises:
+        - id: side-plank
+          name: {plank}
+          kind: hold
+          sides: each
+          sets: 2
+          hold: 3s
+          switch: 1s
+          rest: {rest}
+          rest_after: 2s
+          instructions: Lie on your side and lift your hips.
+          progression:
+            hold: {{min: 2s, max: 10s, step: 1s}}
+        - id: tilts
+          name: {tilts}
+          kind: reps
+          reps: 2
+          tempo: {{up: 1s, pause: 1s, down: 1s}}
+          rest_after: 2s
+        - id: march
+          name: {march}
+          kind: timed
+          duration: 5s
+"""
+
+
+@dataclass
+class CoachRun:
+    """One ``coach run`` in tmux and the files it writes."""
+
+    tmux: TmuxDriver
+    data_dir: Path
+    exit_file: Path
+    event_log: Path
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / "history.sqlite3"
+
+    def exit_code(self) -> int:
+        """Wait for the program to exit; return its exit status."""
+        text = self.tmux.wait_for_file(self.exit_file, timeout=STEP_TIMEOUT)
+        return int(text.strip())
+
+
+@pytest.fixture
+def start_coach(tmp_path: Path) -> Iterator[Any]:
+    """Start coach in tmux on a fresh session file; the tmux server dies at teardown."""
+    if tmux_binary() is None:
+        pytest.skip("tmux is not installed (the end-to-end tests drive coach in tmux)")
+    assert COACH.is_file(), f"the coach executable is missing: {COACH}"
+    drivers: list[TmuxDriver] = []
+
+    def start(*, rest: str = "2s") -> CoachRun:
+        session_file = tmp_path / "e2e.yaml"
+        session_file.write_text(
+            SESSION_FILE.format(plank=PLANK, tilts=TILTS, march=MARCH, rest=rest),
+            encoding="utf-8",
+        )
+        run = CoachRun(
+            tmux=TmuxDriver(width=80, height=24, overall_timeout=60.0),
+            data_dir=tmp_path / "data",
+            exit_file=tmp_path / "exit-status",
+            event_log=tmp_path / "events.jsonl",
+        )
+        drivers.append(run.tmux)
+        run.tmux.start(
+            [
+                "env", f"COACH_EVENT_LOG={run.event_log}",
+                COACH, "run", session_file, "--speed", str(SPEED), "--data-dir", run.data_dir,
+            ],
+            exit_file=run.exit_file,
+        )  # fmt: skip
+        return run
+
+    try:
+        yield start
+    finally:
+        for driver in drivers:
+            driver.close()
+
+
+# -- answering the prompts ---------------------------------------------------------------
+
+
+def answer_baseline(tmux: TmuxDriver, pain: int) -> None:
+    tmux.wait_for(BASELINE, PROMPT_HINT, timeout=STEP_TIMEOUT)
+    tmux.send(str(pain), "Enter")
+    tmux.wait_gone(BASELINE, timeout=STEP_TIMEOUT)
+
+
+def pain_title(name: str, set_number: int, sets: int) -> str:
+    return f"{name}, set {set_number} of {sets}: how much does your back hurt?"
+
+
+def rate_set(tmux: TmuxDriver, name: str, set_number: int, sets: int, *keys: str) -> str:
+    """Wait for this set's pain prompt, type ``keys``, and wait for the prompt to close.
+
+    Waiting for the exact title (exercise and set number) to appear and then to go away
+    means no prompt is ever answered twice and no keys reach the player by mistake.
+    Returns the screen showing the prompt.
+    """
+    title = pain_title(name, set_number, sets)
+    screen = tmux.wait_for(title, PROMPT_HINT, timeout=STEP_TIMEOUT)
+    tmux.send(*keys)
+    tmux.wait_gone(title, timeout=STEP_TIMEOUT)
+    return screen
+
+
+# -- reading the database ----------------------------------------------------------------
+
+
+def query(database: Path, sql: str) -> list[dict[str, Any]]:
+    connection = sqlite3.connect(database)
+    try:
+        connection.row_factory = sqlite3.Row
+        return [dict(row) for row in connection.execute(sql).fetchall()]
+    finally:
+        connection.close()
+
+
+def check_database_file(database: Path) -> None:
+    assert database.is_file(), f"coach did not write {database}"
+    assert query(database, "PRAGMA integrity_check") == [{"integrity_check": "ok"}]
+    mode = stat.S_IMODE(database.stat().st_mode)
+    assert mode == 0o600, f"history database mode is {mode:o}, expected 600"
+
+
+def only_session(database: Path) -> dict[str, Any]:
+    sessions = query(database, "SELECT * FROM sessions")
+    assert len(sessions) == 1, sessions
+    return sessions[0]
+
+
+def sets_of(database: Path) -> list[dict[str, Any]]:
+    return query(database, "SELECT * FROM sets ORDER BY id")
+
+
+# -- the scenarios -----------------------------------------------------------------------
+
+
+def test_happy_path_completes_and_stores_every_set(start_coach: Any) -> None:
+    run: CoachRun = start_coach()
+    tmux = run.tmux
+    answer_baseline(tmux, 1)
+
+    ratings = [(PLANK, 1, 2, 2), (PLANK, 2, 2, 1), (TILTS, 1, 1, 3), (MARCH, 1, 1, 4)]
+    for name, set_number, sets, pain in ratings:
+        screen = rate_set(tmux, name, set_number, sets, str(pain), "Enter")
+        if name == PLANK:
+            # Square brackets are plain text, not markup: shown exactly as written.
+            assert f"{PLANK}, set {set_number} of {sets}" in screen
+
+    summary = tmux.wait_for(COMPLETE, timeout=STEP_TIMEOUT)
+    assert "back pain at the start: 1/10" in summary, summary
+    plank_row = next((line for line in summary.splitlines() if PLANK in line), None)
+    assert plank_row is not None, summary
+    assert "2/2" in plank_row and "2, 1" in plank_row, summary
+    assert "Session stopped" not in summary
+
+    tmux.send("Enter")
+    assert run.exit_code() == 0
+    tmux.wait_for("EXIT:0", timeout=STEP_TIMEOUT)
+
+    database = run.database
+    check_database_file(database)
+    session = only_session(database)
+    assert session["status"] == "completed"
+    assert session["baseline_pain"] == 1
+    assert session["ended_at"] is not None
+    assert session["stop_reason"] is None
+    assert session["speed"] == SPEED
+
+    sets = sets_of(database)
+    assert [(s["exercise_name"], s["set_number"], s["sets_planned"], s["pain"]) for s in sets] == [
+        (name, set_number, sets, pain) for name, set_number, sets, pain in ratings
+    ]
+    assert all(s["session_id"] == session["id"] for s in sets)
+    assert all(s["completed"] == 1 for s in sets), sets
+    assert all(s["done_work_seconds"] == pytest.approx(s["planned_work_seconds"]) for s in sets)
+    assert not any(s["numbness"] or s["leg_weakness"] or s["pain_below_knee"] for s in sets)
+
+    changes = query(database, "SELECT * FROM dose_changes ORDER BY id")
+    assert [(c["session_id"], c["program_id"], c["exercise_id"]) for c in changes] == [
+        (session["id"], "e2e", "side-plank"),
+        (session["id"], "e2e", "tilts"),
+        (session["id"], "e2e", "march"),
+    ]
+    # Peak pain 2 (the safe zone) with every set done: the plank hold steps up by 1 s.
+    plank = changes[0]
+    assert json.loads(plank["before_json"])["hold"] == 3
+    assert json.loads(plank["after_json"])["hold"] == 4
+
+    # COACH_EVENT_LOG: the timing log is written at exit, one JSON object a line.
+    events = [json.loads(line) for line in run.event_log.read_text().splitlines()]
+    assert events[0]["event"] == "session" and events[0]["speed"] == SPEED
+    assert sum(e.get("event") == "rating" for e in events) == len(ratings)
+    assert events[-1]["event"] == "finished"
+
+
+def test_quit_mid_session_keeps_the_rated_set(start_coach: Any) -> None:
+    # A long rest between the plank sets: the keys below land during it, however slow
+    # the machine, instead of racing the second set's prompt.
+    run: CoachRun = start_coach(rest="5m")
+    tmux = run.tmux
+    answer_baseline(tmux, 2)
+    rate_set(tmux, PLANK, 1, 2, "3", "Enter")
+
+    tmux.wait_for("REST", "Next: hold", timeout=STEP_TIMEOUT)
+    tmux.send("Space")
+    paused = tmux.wait_for("PAUSED", timeout=STEP_TIMEOUT)
+    assert PLANK in paused, paused
+    tmux.send("q")
+    tmux.wait_for(QUIT_QUESTION, timeout=STEP_TIMEOUT)
+    tmux.send("y")
+
+    summary = tmux.wait_for(STOPPED, timeout=STEP_TIMEOUT)
+    assert "back pain at the start: 2/10" in summary, summary
+    tmux.send("Enter")
+    assert run.exit_code() == 0
+
+    database = run.database
+    check_database_file(database)
+    session = only_session(database)
+    assert session["status"] == "stopped"
+    assert session["baseline_pain"] == 2
+    assert session["ended_at"] is not None
+    sets = sets_of(database)
+    assert [(s["exercise_id"], s["set_number"], s["pain"], s["completed"]) for s in sets] == [
+        ("side-plank", 1, 3, 1)
+    ]
+
+
+def test_red_flag_answer_stops_the_session(start_coach: Any) -> None:
+    run: CoachRun = start_coach()
+    tmux = run.tmux
+    answer_baseline(tmux, 0)
+    # n ticks "Numbness or tingling", then a rating, then Enter saves.
+    rate_set(tmux, PLANK, 1, 2, "n", "3", "Enter")
+
+    advice = tmux.wait_for(ADVICE, timeout=STEP_TIMEOUT)
+    assert "clinician" in advice
+    tmux.send("Enter")
+    summary = tmux.wait_for(STOPPED_FOR_SAFETY, timeout=STEP_TIMEOUT)
+    assert COMPLETE not in summary
+    tmux.send("Enter")
+    assert run.exit_code() == 0
+
+    database = run.database
+    check_database_file(database)
+    session = only_session(database)
+    assert session["status"] == "red_flag"
+    assert session["stop_reason"] == "red-flag answer"
+    assert session["baseline_pain"] == 0
+    sets = sets_of(database)
+    assert len(sets) == 1, sets
+    flagged = sets[0]
+    assert (flagged["exercise_id"], flagged["set_number"], flagged["pain"]) == ("side-plank", 1, 3)
+    assert flagged["numbness"] == 1
+    assert flagged["leg_weakness"] == 0
+    assert flagged["pain_below_knee"] == 0

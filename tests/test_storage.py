@@ -1,0 +1,133 @@
+"""The history store: durable writes, migrations, and clear errors."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from coach.storage import SCHEMA_VERSION, DoseChange, HistoryStore, SetRecord, StoreError
+from coach.timeline import Dose
+
+
+def a_set(session_id: int, set_number: int = 1, pain: int | None = 2) -> SetRecord:
+    return SetRecord(
+        session_id=session_id,
+        exercise_index=0,
+        program_id="holds",
+        level=1,
+        exercise_id="bird-dog",
+        exercise_name="Bird dog",
+        kind="hold",
+        set_number=set_number,
+        sets_planned=2,
+        planned=Dose(sets=2, hold=8, holds=3),
+        planned_work_seconds=48,
+        done_work_seconds=48,
+        completed=True,
+        pain=pain,
+    )
+
+
+def open_session(store: HistoryStore) -> int:
+    return store.start_session(
+        source_id="morning",
+        title="Morning routine",
+        source_path="/x/morning.yaml",
+        planned_seconds=600,
+        levels={"holds": 1},
+        baseline_pain=1,
+    )
+
+
+def test_creates_a_private_database_with_the_current_schema(tmp_path: Path) -> None:
+    path = tmp_path / "data" / "history.sqlite3"
+    store = HistoryStore(path)
+    open_session(store)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_set_is_committed_when_record_set_returns(tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    session = open_session(store)
+    store.record_set(a_set(session, pain=3))
+    # A separate connection (another process, after a crash) sees it at once.
+    with sqlite3.connect(tmp_path / "h.sqlite3") as db:
+        assert db.execute("SELECT pain, completed FROM sets").fetchall() == [(3, 1)]
+
+
+def test_round_trip_of_sessions_doses_and_levels(tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    session = open_session(store)
+    store.record_set(a_set(session, 1, 2))
+    store.record_set(a_set(session, 2, None))
+    change = DoseChange(
+        "holds", "bird-dog", "Bird dog", Dose(2, 8, 3), Dose(2, 9, 3), "Pain peaked at 2/10."
+    )
+    store.finish_session(session, "completed", changes=(change,))
+    assert store.current_doses() == {("holds", "bird-dog"): Dose(sets=2, hold=9, holds=3)}
+    assert store.current_levels() == {"holds": 1}
+    (record,) = store.recent_sessions()
+    assert (record.status, record.sets_done, record.peak_pain, record.baseline_pain) == (
+        "completed",
+        2,
+        2,
+        1,
+    )
+    rows = store.sets_of(session)
+    assert [r["pain"] for r in rows] == [2, None]
+    assert rows[0]["planned_hold"] == 8 and rows[0]["planned_holds"] == 3
+
+
+def test_latest_dose_wins(tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    for hold in (9, 10, 9):
+        session = open_session(store)
+        change = DoseChange("holds", "bird-dog", "Bird dog", Dose(2, 8), Dose(2, hold), "why")
+        store.finish_session(session, "completed", changes=(change,))
+    assert store.current_doses()[("holds", "bird-dog")].hold == 9
+
+
+def test_corrupt_database_is_reported_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    garbage = b"this is not a database" * 100
+    path.write_bytes(garbage)
+    with pytest.raises(StoreError, match="damaged or not a coach database"):
+        HistoryStore(path).current_doses()
+    assert path.read_bytes() == garbage
+
+
+def test_locked_database_waits_briefly_then_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    store = HistoryStore(path, busy_timeout=0.2)
+    session = open_session(store)
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreError, match="in use by another program"):
+            store.record_set(a_set(session))
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    store.record_set(a_set(session))  # and works again once the other one lets go
+
+
+def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(StoreError, match="newer coach"):
+        HistoryStore(path).current_levels()
+
+
+def test_unwritable_location(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("x")
+    with pytest.raises(StoreError, match="cannot create"):
+        HistoryStore(blocked / "sub" / "history.sqlite3").current_levels()

@@ -1,0 +1,256 @@
+"""Pilot tests: the screens driven by keys, with a fake clock and a real database."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from textual.widgets import Label
+
+from coach.runner import CueDue, RunState
+from coach.timeline import StepKind
+from coach.tui.bignumber import BigNumber
+
+from .tui_helpers import (
+    answer,
+    make_app,
+    run_until_prompt,
+    screen_is,
+    start_session,
+    wait_for,
+    write_program,
+)
+
+
+def rows(data: Path, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(data / "history.sqlite3") as db:
+        return db.execute(sql).fetchall()
+
+
+async def test_a_whole_session_is_stored_set_by_set(tmp_path: Path) -> None:
+    app, clock = make_app(write_program(tmp_path), tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_session(pilot, app, baseline="1")
+        assert rows(tmp_path, "SELECT status, baseline_pain FROM sessions") == [("running", 1)]
+        for number, pain in enumerate(["2", "1", "0"], start=1):
+            await run_until_prompt(pilot, app, clock)
+            assert type(app.screen).__name__ == "PainPrompt"
+            await answer(pilot, app, pain, "enter")
+            # Committed before the next step started: the row is there already.
+            assert rows(tmp_path, "SELECT COUNT(*) FROM sets") == [(number,)]
+        await run_until_prompt(pilot, app, clock)
+        await wait_for(pilot, screen_is(app, "SummaryScreen"), "summary")
+        text = "\n".join(str(w.render()) for w in app.screen.query(Label))
+        assert "Session complete" in text
+    assert rows(tmp_path, "SELECT status FROM sessions") == [("completed",)]
+    sets = rows(
+        tmp_path,
+        "SELECT exercise_id, set_number, pain, completed, planned_hold, done_work_seconds"
+        " FROM sets ORDER BY id",
+    )
+    assert sets == [
+        ("side-plank", 1, 2, 1, 10.0, 20.0),
+        ("side-plank", 2, 1, 1, 10.0, 20.0),
+        ("cat-camel", 1, 0, 1, None, 10.0),
+    ]
+    changes = rows(tmp_path, "SELECT exercise_id, after_json, reason FROM dose_changes")
+    assert [(c[0], json.loads(c[1])) for c in changes] == [
+        ("side-plank", {"sets": 2, "hold": 11.0, "holds": 2}),
+        ("cat-camel", {"sets": 1, "reps": 3}),
+    ]
+    assert changes[0][2] == "Pain peaked at 2/10 and all sets were done: hold 10s -> 11s."
+
+
+async def test_next_session_starts_from_the_stored_doses(tmp_path: Path) -> None:
+    session = write_program(tmp_path)
+    app, clock = make_app(session, tmp_path, skip_home=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, screen_is(app, "PainPrompt"), "baseline")
+        await pilot.press("0", "enter")
+        await wait_for(pilot, screen_is(app, "PlayerScreen"), "player")
+        for _ in range(3):
+            await run_until_prompt(pilot, app, clock)
+            await answer(pilot, app, "0", "enter")
+        await run_until_prompt(pilot, app, clock)
+        await wait_for(pilot, screen_is(app, "SummaryScreen"), "summary")
+    again, _ = make_app(session, tmp_path)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, screen_is(again, "HomeScreen"), "home")
+        doses = [item.dose for item in again.plan.exercises]
+        assert (doses[0].hold, doses[1].reps) == (11.0, 3)
+
+
+async def test_pause_resume_skip_and_back_keys(tmp_path: Path) -> None:
+    app, clock = make_app(write_program(tmp_path), tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_session(pilot, app)
+        runner = app.controller.runner
+        assert runner.step is not None and runner.step.kind is StepKind.GET_READY
+        clock.advance(1)
+        await pilot.press("space")
+        assert runner.state is RunState.PAUSED
+        assert "PAUSED" in str(app.screen.query_one("#state", Label).render())
+        clock.advance(500)
+        app.player.wake()
+        assert runner.remaining() == 2
+        await pilot.press("space")
+        assert runner.state is RunState.RUNNING
+        await pilot.press("n")  # skip the countdown
+        assert runner.step is not None and runner.step.kind is StepKind.HOLD
+        clock.advance(4)
+        await pilot.press("b")  # redo the set from its first hold
+        assert runner.step.kind is StepKind.HOLD and runner.step.hold == 1
+        assert runner.remaining() == 10
+
+
+async def test_the_player_shows_yaml_text_literally(tmp_path: Path) -> None:
+    app, clock = make_app(write_program(tmp_path), tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_session(pilot, app)
+        clock.advance(3 + 3.4)  # into the first hold
+        app.player.wake()
+        await pilot.pause()
+        screen = app.screen
+        assert str(screen.query_one("#exercise-name", Label).render()) == "Side plank [left]"
+        assert "Keep [bold]this[/bold] literal." in str(screen.query_one("#instructions").render())
+        assert screen.query_one("#clock", BigNumber).value == "7"
+        assert str(screen.query_one("#phase", Label).render()) == "HOLD"
+
+
+async def test_quit_asks_and_keeps_rated_sets(tmp_path: Path) -> None:
+    app, clock = make_app(write_program(tmp_path), tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_session(pilot, app)
+        await run_until_prompt(pilot, app, clock)
+        await answer(pilot, app, "3", "enter")
+        await pilot.press("q")
+        await wait_for(pilot, screen_is(app, "ConfirmQuit"), "quit question")
+        await pilot.press("n")  # changed their mind
+        await wait_for(pilot, screen_is(app, "PlayerScreen"), "player again")
+        await pilot.press("q")
+        await wait_for(pilot, screen_is(app, "ConfirmQuit"), "quit question")
+        await pilot.press("y")
+        await wait_for(pilot, screen_is(app, "SummaryScreen"), "summary")
+    assert rows(tmp_path, "SELECT status FROM sessions") == [("stopped",)]
+    assert rows(tmp_path, "SELECT pain FROM sets") == [(3,)]
+
+
+async def test_red_flag_answer_stops_the_session(tmp_path: Path) -> None:
+    app, clock = make_app(write_program(tmp_path), tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_session(pilot, app)
+        await run_until_prompt(pilot, app, clock)
+        await pilot.press("n", "4", "enter")  # numbness or tingling
+        await wait_for(pilot, screen_is(app, "AdviceScreen"), "advice")
+        assert app.controller.runner.state is RunState.ABORTED
+        await pilot.press("enter")
+        await wait_for(pilot, screen_is(app, "SummaryScreen"), "summary")
+    assert rows(tmp_path, "SELECT status, stop_reason FROM sessions") == [
+        ("red_flag", "red-flag answer")
+    ]
+    assert rows(tmp_path, "SELECT pain, numbness, leg_weakness FROM sets") == [(4, 1, 0)]
+
+
+async def test_high_pain_ends_the_exercise_for_today(tmp_path: Path) -> None:
+    app, clock = make_app(write_program(tmp_path), tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_session(pilot, app)
+        await run_until_prompt(pilot, app, clock)
+        await answer(pilot, app, "7", "enter")
+        step = app.controller.runner.step
+        assert step is not None and step.exercise_index == 1  # straight on to cat-camel
+        await run_until_prompt(pilot, app, clock)
+        await answer(pilot, app, "1", "enter")
+        await run_until_prompt(pilot, app, clock)
+        await wait_for(pilot, screen_is(app, "SummaryScreen"), "summary")
+    changes = rows(tmp_path, "SELECT exercise_id, after_json FROM dose_changes ORDER BY id")
+    assert json.loads(str(changes[0][1]))["hold"] == 9.0  # one step back
+
+
+async def test_ten_and_a_skipped_rating(tmp_path: Path) -> None:
+    app, clock = make_app(write_program(tmp_path), tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_session(pilot, app)
+        await run_until_prompt(pilot, app, clock)
+        await answer(pilot, app, "escape")  # no rating
+        await run_until_prompt(pilot, app, clock)
+        await answer(pilot, app, "t", "enter")  # T is 10
+    assert rows(tmp_path, "SELECT pain FROM sets ORDER BY id") == [(None,), (10,)]
+
+
+async def test_enter_without_a_rating_asks_for_one(tmp_path: Path) -> None:
+    app, clock = make_app(write_program(tmp_path), tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_session(pilot, app)
+        await run_until_prompt(pilot, app, clock)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "PainPrompt"
+        await pilot.press("right", "right", "enter")  # arrows pick too: 0, then 1
+        await wait_for(pilot, screen_is(app, "PlayerScreen"), "player")
+    assert rows(tmp_path, "SELECT pain FROM sets") == [(1,)]
+
+
+async def test_cues_reach_the_sink_unless_muted(tmp_path: Path) -> None:
+    heard: list[CueDue] = []
+    app, clock = make_app(write_program(tmp_path), tmp_path, cue_sink=heard.append)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_session(pilot, app)
+        for _ in range(3):
+            clock.advance(1)
+            app.player.wake()
+        assert [c.cue.kind.value for c in heard] == ["tick", "tick", "tick", "start"]
+        await pilot.press("m")
+        assert app.muted
+        clock.advance(10)
+        app.player.wake()
+        assert len(heard) == 4
+
+
+async def test_help_screen(tmp_path: Path) -> None:
+    app, _ = make_app(write_program(tmp_path), tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_session(pilot, app)
+        await pilot.press("question_mark")
+        await wait_for(pilot, screen_is(app, "HelpScreen"), "help")
+        await pilot.press("escape")
+        await wait_for(pilot, screen_is(app, "PlayerScreen"), "player")
+
+
+async def test_an_invalid_file_shows_its_problems(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 2\n", encoding="utf-8")
+    app, _ = make_app(bad, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, screen_is(app, "ErrorScreen"), "error screen")
+        await pilot.press("q")
+    assert app.return_code == 1
+
+
+async def test_a_damaged_database_loses_nothing(tmp_path: Path) -> None:
+    (tmp_path / "history.sqlite3").write_bytes(b"garbage" * 200)
+    app, clock = make_app(write_program(tmp_path), tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_session(pilot, app)
+        await run_until_prompt(pilot, app, clock)
+        await answer(pilot, app, "2", "enter")
+        assert len(app.unsaved) == 1
+        assert app.controller.runner.state is RunState.RUNNING  # the session goes on
+    rescued = app.rescue_unsaved()
+    assert rescued is not None
+    saved = json.loads(rescued.read_text(encoding="utf-8"))
+    assert [s["pain"] for s in saved] == [2]
+    assert (tmp_path / "history.sqlite3").read_bytes() == b"garbage" * 200
+
+
+async def test_home_lists_the_plan_and_tiny_terminals_do_not_crash(tmp_path: Path) -> None:
+    app, clock = make_app(write_program(tmp_path), tmp_path)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await start_session(pilot, app)
+        clock.advance(4)
+        app.player.wake()
+        await pilot.pause()
+        assert app.screen.has_class("-tiny")
+        await run_until_prompt(pilot, app, clock)
+        await answer(pilot, app, "1", "enter")

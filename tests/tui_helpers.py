@@ -1,0 +1,125 @@
+"""Driving the coach app under Textual's Pilot with a fake clock."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from coach.runner import FakeClock, RunState
+from coach.storage import HistoryStore
+from coach.tui.app import CoachApp
+
+from .strategies import dump
+
+SMALL_PROGRAM: dict[str, Any] = {
+    "version": 1,
+    "program": {
+        "id": "small",
+        "name": "Small program",
+        "get_ready": 3,
+        "scaling": {"safe_max": 2, "acceptable_max": 5},
+        "levels": [
+            {
+                "name": "Level 1: tolerance",
+                "exercises": [
+                    {
+                        "id": "side-plank",
+                        "name": "Side plank [left]",
+                        "kind": "hold",
+                        "hold": 10,
+                        "holds": 2,
+                        "hold_rest": 5,
+                        "sets": 2,
+                        "rest": 20,
+                        "rest_after": 15,
+                        "instructions": "Lie on your side. Keep [bold]this[/bold] literal.",
+                        "stop_if": ["Pain spreads down a leg"],
+                        "progression": {"hold": {"min": 5, "max": 20, "step": 1}},
+                    },
+                    {
+                        "id": "cat-camel",
+                        "name": "Cat-camel",
+                        "kind": "reps",
+                        "reps": 2,
+                        "tempo": {"up": 2, "pause": 1, "down": 2},
+                        "progression": {"reps": {"min": 2, "max": 8}},
+                    },
+                ],
+            }
+        ],
+    },
+}
+
+
+def write_program(folder: Path, document: dict[str, Any] | None = None) -> Path:
+    path = folder / "small.yaml"
+    path.write_text(dump(document or SMALL_PROGRAM), encoding="utf-8")
+    return path
+
+
+def make_app(
+    session: Path, data: Path, *, skip_home: bool = False, **kwargs: Any
+) -> tuple[CoachApp, FakeClock]:
+    clock = FakeClock()
+    app = CoachApp(
+        session,
+        HistoryStore(data / "history.sqlite3"),
+        clock=clock,
+        skip_home=skip_home,
+        **kwargs,
+    )
+    return app, clock
+
+
+async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], what: str,
+                   timeout: float = 10.0) -> None:  # fmt: skip
+    """Let the app run (workers included) until ``condition`` holds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}; screen is {pilot.app.screen!r}")
+        await pilot.pause(0.01)
+
+
+def screen_is(app: CoachApp, name: str) -> Callable[[], bool]:
+    return lambda: type(app.screen).__name__ == name
+
+
+async def start_session(pilot: Pilot[Any], app: CoachApp, baseline: str = "1") -> None:
+    """From the home screen through the baseline prompt into the player."""
+    await wait_for(pilot, screen_is(app, "HomeScreen"), "home")
+    await pilot.press("enter")
+    await wait_for(pilot, screen_is(app, "PainPrompt"), "baseline prompt")
+    await pilot.press(baseline, "enter")
+    await wait_for(pilot, screen_is(app, "PlayerScreen"), "player")
+
+
+async def run_until_prompt(pilot: Pilot[Any], app: CoachApp, clock: FakeClock) -> None:
+    """Move the fake clock step by step until a pain prompt or the summary shows."""
+    for _ in range(1000):
+        name = type(app.screen).__name__
+        if name in ("PainPrompt", "SummaryScreen", "AdviceScreen"):
+            return
+        runner = app.controller.runner
+        if runner.state is RunState.RUNNING:
+            clock.advance(runner.remaining())
+            app.player.wake()
+        await pilot.pause(0.005)
+    raise AssertionError("no prompt came")
+
+
+async def answer(pilot: Pilot[Any], app: CoachApp, *keys: str) -> None:
+    """Answer a pain prompt and wait until the set is stored and the player goes on."""
+    await pilot.press(*keys)
+    await wait_for(
+        pilot,
+        lambda: (
+            type(app.screen).__name__ != "PainPrompt"
+            and app.controller.runner.state is not RunState.RATING
+        ),
+        "the answer to be stored",
+    )
