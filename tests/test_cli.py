@@ -128,3 +128,41 @@ def test_preview_of_an_invalid_file(cli: Cli, write: Write) -> None:
     result = cli("preview", write("bad.yaml", "version: 2\n"))
     assert result.code == 1
     assert "bad.yaml:1:10: format version 2 is not supported" in result.err
+
+
+def test_run_needs_a_terminal(cli: Cli, write: Write) -> None:
+    result = cli("run", write("ok.yaml", MINIMAL_PROGRAM))
+    assert result.code == 2
+    assert "needs an interactive terminal" in result.err
+
+
+@pytest.mark.parametrize("speed", ["0", "-1", "fast", "5000"])
+def test_run_rejects_a_bad_speed(cli: Cli, speed: str) -> None:
+    result = cli("run", "--speed", speed)
+    assert result.code == 2
+    assert "speed" in result.err
+
+
+def test_run_reports_an_invalid_file_before_the_screen_changes(
+    cli: Cli, write: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    result = cli("run", write("bad.yaml", "version: 2\n"), "--data-dir", "/nonexistent")
+    assert result.code == 1
+    assert "bad.yaml:1:10: format version 2 is not supported" in result.err
+
+
+def test_data_dir_option_and_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from coach.cli import build_parser
+    from coach.locations import data_dir
+
+    args = build_parser().parse_args(["run", "x.yaml", "--data-dir", str(tmp_path)])
+    assert args.data_dir == tmp_path
+    monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path / "env"))
+    assert data_dir() == tmp_path / "env"
+    assert data_dir(tmp_path / "flag") == tmp_path / "flag"
+    monkeypatch.delenv("COACH_DATA_DIR")
+    assert data_dir().name == "coach"

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
 from textual.widgets import Label
 
 from coach.runner import CueDue, RunState
@@ -254,3 +255,32 @@ async def test_home_lists_the_plan_and_tiny_terminals_do_not_crash(tmp_path: Pat
         assert app.screen.has_class("-tiny")
         await run_until_prompt(pilot, app, clock)
         await answer(pilot, app, "1", "enter")
+
+
+async def test_choose_another_session_and_open_history(tmp_path: Path) -> None:
+    from coach.locations import default_routine
+    from coach.tui.home import Choice
+
+    choices = [Choice(default_routine(), "Morning routine (bundled)")]
+    app, _ = make_app(write_program(tmp_path), tmp_path, choices=choices)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, screen_is(app, "HomeScreen"), "home")
+        assert app.plan.title == "Small program"
+        await pilot.press("h")
+        await wait_for(pilot, screen_is(app, "HistoryScreen"), "history")
+        await pilot.press("escape")
+        await wait_for(pilot, screen_is(app, "HomeScreen"), "home again")
+        await pilot.press("o")
+        await wait_for(pilot, screen_is(app, "ChooseSession"), "chooser")
+        await pilot.press("down", "enter")
+        await wait_for(
+            pilot, lambda: app.plan is not None and app.plan.title == "Morning routine", "routine"
+        )
+        await wait_for(pilot, screen_is(app, "HomeScreen"), "home with the routine")
+        assert len(app.screen_stack) == 2  # replaced, not stacked
+
+
+def test_no_color_is_honoured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app, _ = make_app(write_program(tmp_path), tmp_path)
+    assert app.no_color
