@@ -284,3 +284,44 @@ def test_no_color_is_honoured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("NO_COLOR", "1")
     app, _ = make_app(write_program(tmp_path), tmp_path)
     assert app.no_color
+
+
+async def test_the_clock_stops_while_asking_to_quit_or_showing_help(tmp_path: Path) -> None:
+    app, clock = make_app(write_program(tmp_path), tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_session(pilot, app)
+        runner = app.controller.runner
+        clock.advance(1)
+        await pilot.press("q")
+        await wait_for(pilot, screen_is(app, "ConfirmQuit"), "quit question")
+        clock.advance(600)
+        app.player.wake()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmQuit"  # no pain prompt popped up
+        await pilot.press("n")
+        await wait_for(pilot, screen_is(app, "PlayerScreen"), "player")
+        assert runner.state is RunState.RUNNING and runner.remaining() == 2
+        await pilot.press("question_mark")
+        await wait_for(pilot, screen_is(app, "HelpScreen"), "help")
+        clock.advance(600)
+        assert runner.remaining() == 2
+        await pilot.press("escape")
+        await wait_for(pilot, screen_is(app, "PlayerScreen"), "player")
+        assert runner.state is RunState.RUNNING
+
+
+async def test_names_that_look_like_markup_never_crash(tmp_path: Path) -> None:
+    import copy
+
+    from .tui_helpers import SMALL_PROGRAM
+
+    document = copy.deepcopy(SMALL_PROGRAM)
+    document["program"]["levels"][0]["exercises"][0]["name"] = "Side plank [/left]"
+    app, clock = make_app(write_program(tmp_path, document), tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_session(pilot, app)
+        await run_until_prompt(pilot, app, clock)
+        await answer(pilot, app, "8", "enter")  # the 'ends for today' notice names it
+        await pilot.pause()
+        assert app.controller.runner.step is not None
+        assert app.controller.runner.step.exercise_index == 1

@@ -21,7 +21,7 @@ from textual.binding import Binding
 from textual.widgets import Label
 
 from coach.eventlog import EventLog
-from coach.runner import Clock, CueDue
+from coach.runner import Clock, CueDue, RunState
 from coach.storage import HistoryStore, SetRecord, StoreError, utc_now
 from coach.timeline import Step
 
@@ -69,6 +69,19 @@ class CoachApp(App[int]):
 
     def compose(self) -> ComposeResult:
         yield Label("Loading today's session...", id="loading")
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Notifications here quote exercise names and paths, so no markup by default:
+        a name like "Side plank [/left]" must show as written, not crash the app."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def on_mount(self) -> None:
         self.load_session(self.source)
@@ -199,6 +212,7 @@ class CoachApp(App[int]):
             on_quit=self.ask_quit,
             on_mute=self.toggle_mute,
             on_events=self.event_log.write if self.event_log is not None else None,
+            on_pause_for_help=self.hold_still,
         )
         while len(self.screen_stack) > 1:
             self.pop_screen()
@@ -279,12 +293,32 @@ class CoachApp(App[int]):
     def ask_quit(self) -> None:
         from coach.tui.prompts import ConfirmQuit
 
+        # The clock stops while the question is up: a pain prompt must not pop up over
+        # it (where 'n' ticks numbness), and the hold must not run out unattended.
+        resume = self.hold_still()
+
         def answered(stop: bool | None) -> None:
             if stop:
                 self.controller.runner.abort()
                 self.finish("stopped")
+            else:
+                resume()
 
         self.push_screen(ConfirmQuit("Stop this session? The sets you rated are saved."), answered)
+
+    def hold_still(self) -> Callable[[], None]:
+        """Pause the session if it is running; return what undoes that."""
+        runner = self.controller.runner
+        was_running = runner.state is RunState.RUNNING
+        runner.pause()
+        if self.player is not None:
+            self.player.refresh_view()
+
+        def resume() -> None:
+            if was_running and self.player is not None:
+                self.player.handle(runner.resume())
+
+        return resume
 
     def finish(self, status: str) -> None:
         if self.controller.status != "red_flag":

@@ -60,6 +60,7 @@ class PlayerScreen(Screen[None]):
         on_quit: Callable[[], None],
         on_mute: Callable[[], bool],
         on_events: Callable[[list[RunnerEvent]], None] | None = None,
+        on_pause_for_help: Callable[[], Callable[[], None]] | None = None,
     ) -> None:
         super().__init__()
         self.controller = controller
@@ -70,6 +71,8 @@ class PlayerScreen(Screen[None]):
         self._on_quit = on_quit
         self._on_mute = on_mute
         self._on_events = on_events
+        self._on_pause_for_help = on_pause_for_help or (lambda: lambda: None)
+        self._resume_after_help: Callable[[], None] | None = None
         self._wake_handle: asyncio.TimerHandle | None = None
         self.muted = False
 
@@ -164,7 +167,13 @@ class PlayerScreen(Screen[None]):
     def action_help(self) -> None:
         from coach.tui.prompts import HelpScreen
 
-        self.app.push_screen(HelpScreen())
+        self.app.push_screen(HelpScreen(), lambda _: self._on_help_closed())
+        self._resume_after_help = self._on_pause_for_help()
+
+    def _on_help_closed(self) -> None:
+        resume, self._resume_after_help = self._resume_after_help, None
+        if resume is not None:
+            resume()
 
     # -- drawing ----------------------------------------------------------------------
 
