@@ -1,81 +1,17 @@
-"""The doses planned for next time, each with one plain sentence saying why.
-
-This is the simple rule the player ships with: the highest pain rating of an exercise's
-sets decides. At or below the program's ``safe_max`` with every set done, the dose goes
-one step up; up to ``acceptable_max`` it stays; above that, or when a set was cut short,
-it steps back once. A missing rating never counts as a good one.
-"""
+"""Doses: how to describe them, compare them, and move them one step within their range."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from coach.durations import format_duration
-from coach.format_v1 import CountRange, DurationRange, Progression, Scaling
-from coach.storage import DoseChange
-from coach.timeline import Dose, PlannedExercise
+from coach.format_v1 import CountRange, DurationRange, Progression
+from coach.timeline import Dose
 
-__all__ = [
-    "ExerciseResult",
-    "RatedSet",
-    "describe_dose",
-    "dose_direction",
-    "next_doses",
-    "results_by_exercise",
-    "step_dose",
-]
+__all__ = ["describe_dose", "dose_direction", "step_dose"]
 
 _UNITS = {"hold": "hold", "holds": "holds", "reps": "reps", "duration": "time", "sets": "sets"}
-
-
-@dataclass(frozen=True, slots=True)
-class RatedSet:
-    """What the plan needs to know of one set."""
-
-    exercise_index: int
-    set_number: int
-    pain: int | None
-    completed: bool
-
-
-@dataclass(frozen=True, slots=True)
-class ExerciseResult:
-    item: PlannedExercise
-    sets: tuple[RatedSet, ...]
-    ended_early: bool = False
-
-    @property
-    def peak(self) -> int | None:
-        ratings = [s.pain for s in self.sets if s.pain is not None]
-        return max(ratings) if ratings else None
-
-    @property
-    def missing_rating(self) -> bool:
-        return any(s.pain is None for s in self.sets)
-
-    @property
-    def all_done(self) -> bool:
-        numbers = {s.set_number for s in self.sets if s.completed}
-        return not self.ended_early and numbers >= set(range(1, self.item.dose.sets + 1))
-
-
-def results_by_exercise(
-    exercises: Sequence[PlannedExercise], sets: Iterable[RatedSet], ended_early: set[int]
-) -> list[ExerciseResult]:
-    """Group rated sets by exercise; the latest attempt of a set wins."""
-    latest: dict[tuple[int, int], RatedSet] = {}
-    for rated in sets:
-        latest[(rated.exercise_index, rated.set_number)] = rated
-    return [
-        ExerciseResult(
-            item,
-            tuple(s for (ex, _), s in sorted(latest.items()) if ex == index),
-            index in ended_early,
-        )
-        for index, item in enumerate(exercises)
-    ]
 
 
 def describe_dose(dose: Dose) -> str:
@@ -131,46 +67,3 @@ def step_dose(dose: Dose, progression: Progression | None, direction: int) -> tu
                 f"{_UNITS[name]} {_show(name, current)} -> {_show(name, moved)}"
             )
     return dose, ""
-
-
-def next_doses(
-    results: Sequence[ExerciseResult], scaling: Mapping[str, Scaling]
-) -> tuple[DoseChange, ...]:
-    """The dose of every exercise for next time, with its reason."""
-    changes = []
-    for result in results:
-        item = result.item
-        limits = scaling.get(item.program_id, Scaling())
-        dose, reason = _decide(result, limits)
-        changes.append(DoseChange(item.program_id, item.key, item.name, item.dose, dose, reason))
-    return tuple(changes)
-
-
-def _decide(result: ExerciseResult, limits: Scaling) -> tuple[Dose, str]:
-    item = result.item
-    progression = item.exercise.progression
-    peak = result.peak
-    now = describe_dose(item.dose)
-    if not result.sets:
-        return item.dose, f"Not done today, so the dose stays at {now}."
-    if peak is not None and peak > limits.acceptable_max:
-        dose, what = step_dose(item.dose, progression, -1)
-        high = f"Pain reached {peak}/10, above {limits.acceptable_max}"
-        if what:
-            return dose, f"{high}: one step back, {what}."
-        return dose, f"{high}, and the dose is already at its minimum."
-    if result.ended_early or not result.all_done:
-        dose, what = step_dose(item.dose, progression, -1)
-        if what:
-            return dose, f"Not every set was finished: one step back, {what}."
-        return dose, "Not every set was finished; the dose is already at its minimum."
-    if result.missing_rating or peak is None:
-        return item.dose, f"A set was not rated, so the dose stays at {now}."
-    if peak <= limits.safe_max:
-        dose, what = step_dose(item.dose, progression, 1)
-        if what:
-            return dose, f"Pain peaked at {peak}/10 and all sets were done: {what}."
-        if progression is None:
-            return dose, f"Pain peaked at {peak}/10; this exercise has no progression: {now}."
-        return dose, f"Pain peaked at {peak}/10 and the dose is at the top of its range ({now})."
-    return item.dose, f"Pain peaked at {peak}/10, in the acceptable zone: same dose ({now})."

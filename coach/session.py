@@ -10,15 +10,16 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
 
 from coach.format_v1 import Scaling
 from coach.loader import LoadedFile, ProgramFile
-from coach.progression import RatedSet, next_doses, results_by_exercise
+from coach.planning import Planned, plan_today
 from coach.runner import Clock, SessionRunner
-from coach.storage import DoseChange, SetRecord, utc_now
+from coach.scaling import LevelMove, SessionFacts, SetFacts
+from coach.storage import SetRecord, utc_now
 from coach.timeline import SessionPlan, Step, Timeline, build_timeline
 
 __all__ = [
@@ -73,7 +74,8 @@ class SessionSummary:
     baseline: int | None
     results: tuple[tuple[str, int, int, tuple[int | None, ...]], ...]
     """Per exercise: name, sets rated, sets planned, the ratings."""
-    changes: tuple[DoseChange, ...]
+    after: Planned
+    """The plan for next time, with the decisions this session led to."""
     elapsed_seconds: float
 
 
@@ -90,7 +92,8 @@ class SessionController:
     runner: SessionRunner = field(init=False)
     session_id: int | None = None
     baseline: int | None = None
-    rated: list[RatedSet] = field(default_factory=list)
+    rated: list[tuple[int, SetFacts]] = field(default_factory=list)
+    """(exercise index, set) for every rated set, in order."""
     status: str = "running"
     started_monotonic: float | None = None
     _step_started_wall: dict[tuple[int, int], str] = field(default_factory=dict)
@@ -137,7 +140,16 @@ class SessionController:
     def accept(self, record: SetRecord, answer: PainAnswer) -> AfterRating:
         """The set is stored: decide what happens next (the runner is not moved yet)."""
         self.rated.append(
-            RatedSet(record.exercise_index, record.set_number, answer.pain, record.completed)
+            (
+                record.exercise_index,
+                SetFacts(
+                    record.exercise_id,
+                    record.set_number,
+                    answer.pain,
+                    record.completed,
+                    answer.red_flag,
+                ),
+            )
         )
         if answer.red_flag:
             self.status = "red_flag"
@@ -149,25 +161,48 @@ class SessionController:
             return AfterRating.END_EXERCISE
         return AfterRating.CONTINUE
 
-    def changes(self) -> tuple[DoseChange, ...]:
-        results = results_by_exercise(
-            self.plan.exercises,
-            self.rated,
-            {i for i in range(len(self.plan.exercises)) if self.runner.exercise_ended_early(i)},
-        )
-        return next_doses(results, self.scaling)
+    def facts(self, session_day: date) -> dict[str, SessionFacts]:
+        """This session as the scaling engine sees it, per program."""
+        facts: dict[str, SessionFacts] = {}
+        for program_id, level in self.plan.levels.items():
+            facts[program_id] = SessionFacts(
+                session_id=self.session_id if self.session_id is not None else -1,
+                day=session_day,
+                baseline=self.baseline,
+                level=level,
+                sets=tuple(
+                    s for index, s in self.rated
+                    if self.plan.exercises[index].program_id == program_id
+                ),
+            )  # fmt: skip
+        return facts
 
-    def summary(self, changes: tuple[DoseChange, ...]) -> SessionSummary:
+    def plan_after(
+        self,
+        loaded: LoadedFile,
+        histories: Mapping[str, list[SessionFacts]],
+        moves: Mapping[str, list[LevelMove]],
+        today: date,
+    ) -> Planned:
+        """Next time's plan, with this session added to the history."""
+        now = self.facts(today)
+        combined = {pid: [*histories.get(pid, []), fact] for pid, fact in now.items()}
+        return plan_today(loaded, combined, moves, today=today)
+
+    def summary(self, after: Planned) -> SessionSummary:
         rows = []
         for index, item in enumerate(self.plan.exercises):
-            ratings = tuple(r.pain for r in self.rated if r.exercise_index == index)
-            done = len({r.set_number for r in self.rated if r.exercise_index == index})
-            rows.append((item.name, done, item.dose.sets, ratings))
+            mine = [s for i, s in self.rated if i == index]
+            rows.append(
+                (item.name, len({s.set_number for s in mine}), item.dose.sets,
+                 tuple(s.pain for s in mine))
+            )  # fmt: skip
         elapsed = 0.0
         if self.started_monotonic is not None:
             elapsed = self.clock() - self.started_monotonic
-        return SessionSummary(self.status, self.baseline, tuple(rows), changes, elapsed)
+        return SessionSummary(self.status, self.baseline, tuple(rows), after, elapsed)
 
 
-def today() -> str:
-    return datetime.now(UTC).date().isoformat()
+def local_today() -> date:
+    """Today in the user's time zone: sessions belong to the day they are done."""
+    return datetime.now(UTC).astimezone().date()

@@ -15,21 +15,24 @@ import contextlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coach.timeline import Dose
 
+if TYPE_CHECKING:
+    from coach.scaling import Decision, LevelMove, SessionFacts
+
 __all__ = [
     "SCHEMA_VERSION",
-    "DoseChange",
     "HistoryStore",
     "SessionRecord",
     "SetRecord",
     "StoreError",
+    "local_day",
     "utc_now",
 ]
 
@@ -91,6 +94,28 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX dose_changes_by_exercise ON dose_changes(program_id, exercise_id);
     """,
+    # v2: decisions keep the rule and the inputs they were based on; level moves and
+    # red-flag screenings are stored with their dates.
+    """
+    ALTER TABLE dose_changes ADD COLUMN level INTEGER;
+    ALTER TABLE dose_changes ADD COLUMN rule TEXT;
+    ALTER TABLE dose_changes ADD COLUMN inputs_json TEXT NOT NULL DEFAULT '{}';
+    CREATE TABLE level_moves (
+        id          INTEGER PRIMARY KEY,
+        session_id  INTEGER NOT NULL REFERENCES sessions(id),
+        program_id  TEXT NOT NULL,
+        from_level  INTEGER NOT NULL,
+        to_level    INTEGER NOT NULL,
+        accepted    INTEGER NOT NULL CHECK (accepted IN (0, 1)),
+        decided_at  TEXT NOT NULL
+    );
+    CREATE TABLE screenings (
+        id          INTEGER PRIMARY KEY,
+        taken_at    TEXT NOT NULL,
+        answers_json TEXT NOT NULL,
+        outcome     TEXT NOT NULL CHECK (outcome IN ('clear', 'review', 'urgent'))
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -104,6 +129,11 @@ class StoreError(Exception):
 
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def local_day(timestamp: str) -> date:
+    """The user's calendar day of a stored UTC timestamp (sessions happen in local time)."""
+    return datetime.fromisoformat(timestamp).astimezone().date()
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,22 +163,6 @@ class SetRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class DoseChange:
-    """A planned dose for next time, with the one sentence that explains it."""
-
-    program_id: str
-    exercise_id: str
-    exercise_name: str
-    before: Dose
-    after: Dose
-    reason: str
-
-    @property
-    def changed(self) -> bool:
-        return self.before != self.after
-
-
-@dataclass(frozen=True, slots=True)
 class SessionRecord:
     id: int
     started_at: str
@@ -163,11 +177,6 @@ class SessionRecord:
 
 def _dose_json(dose: Dose) -> str:
     return json.dumps({k: v for k, v in asdict(dose).items() if v is not None}, sort_keys=True)
-
-
-def _dose_from_json(text: str) -> Dose:
-    data: dict[str, Any] = json.loads(text)
-    return Dose(**data)
 
 
 class HistoryStore:
@@ -330,9 +339,15 @@ class HistoryStore:
             assert cursor.lastrowid is not None
             return cursor.lastrowid
 
-    def finish_session(self, session_id: int, status: str, *, reason: str | None = None,
-                       changes: tuple[DoseChange, ...] = ()) -> None:  # fmt: skip
-        """Close a session and store the doses planned for next time, in one transaction."""
+    def finish_session(
+        self,
+        session_id: int,
+        status: str,
+        *,
+        reason: str | None = None,
+        decisions: Sequence[Decision] = (),
+    ) -> None:
+        """Close a session and store the decisions for next time, in one transaction."""
         now = utc_now()
         with self._transaction() as db:
             db.execute(
@@ -341,34 +356,93 @@ class HistoryStore:
             )
             db.executemany(
                 "INSERT INTO dose_changes (session_id, program_id, exercise_id, before_json,"
-                " after_json, reason, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " after_json, reason, decided_at, level, rule, inputs_json)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (session_id, c.program_id, c.exercise_id, _dose_json(c.before),
-                     _dose_json(c.after), c.reason, now)
-                    for c in changes
+                    (session_id, d.program_id, d.exercise_id, _dose_json(d.before),
+                     _dose_json(d.after), d.reason, now, d.level, d.rule.value,
+                     json.dumps(dict(d.inputs), sort_keys=True))
+                    for d in decisions
                 ],
             )  # fmt: skip
 
+    def record_level_move(self, session_id: int, program_id: str, from_level: int,
+                          to_level: int, *, accepted: bool) -> None:  # fmt: skip
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO level_moves (session_id, program_id, from_level, to_level,"
+                " accepted, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (session_id, program_id, from_level, to_level, int(accepted), utc_now()),
+            )
+
+    def record_screening(self, answers: Mapping[str, bool], outcome: str) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO screenings (taken_at, answers_json, outcome) VALUES (?, ?, ?)",
+                (utc_now(), json.dumps(dict(answers), sort_keys=True), outcome),
+            )
+
+    def last_screening(self) -> tuple[str, str] | None:
+        """(taken_at, outcome) of the latest red-flag screening, if any."""
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT taken_at, outcome FROM screenings ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+        return (row[0], row[1]) if row else None
+
     # -- reading ----------------------------------------------------------------------
 
-    def current_doses(self) -> dict[tuple[str, str], Dose]:
-        """The latest planned dose of every exercise that has one."""
+    def program_history(self, program_id: str) -> list[SessionFacts]:
+        """Every session that included ``program_id``, as the scaling engine sees it."""
+        from coach.scaling import SessionFacts, SetFacts
+
+        with self._connect() as db:
+            sessions = db.execute(
+                "SELECT id, started_at, baseline_pain, levels_json FROM sessions"
+                " WHERE json_extract(levels_json, '$.' || json_quote(?)) IS NOT NULL"
+                " ORDER BY id",
+                (program_id,),
+            ).fetchall()
+            rows = db.execute(
+                "SELECT session_id, exercise_id, set_number, pain, completed,"
+                " numbness OR leg_weakness OR pain_below_knee"
+                " FROM sets WHERE program_id = ? ORDER BY id",
+                (program_id,),
+            ).fetchall()
+        by_session: dict[int, list[SetFacts]] = {}
+        for session_id, exercise_id, number, pain, completed, red_flag in rows:
+            by_session.setdefault(session_id, []).append(
+                SetFacts(exercise_id, number, pain, bool(completed), bool(red_flag))
+            )
+        return [
+            SessionFacts(
+                session_id=sid,
+                day=local_day(started),
+                baseline=baseline,
+                level=int(json.loads(levels)[program_id]),
+                sets=tuple(by_session.get(sid, ())),
+            )
+            for sid, started, baseline, levels in sessions
+        ]
+
+    def level_moves(self, program_id: str) -> list[LevelMove]:
+        from coach.scaling import LevelMove
+
         with self._connect() as db:
             rows = db.execute(
-                "SELECT program_id, exercise_id, after_json FROM dose_changes"
-                " WHERE id IN (SELECT MAX(id) FROM dose_changes"
-                "              GROUP BY program_id, exercise_id)"
+                "SELECT session_id, from_level, to_level, accepted FROM level_moves"
+                " WHERE program_id = ? ORDER BY id",
+                (program_id,),
             ).fetchall()
-        return {(p, e): _dose_from_json(after) for p, e, after in rows}
+        return [LevelMove(s, f, t, bool(a)) for s, f, t, a in rows]
 
-    def current_levels(self) -> dict[str, int]:
-        """Each program's level in its latest session."""
+    def decisions_of(self, session_id: int) -> list[dict[str, Any]]:
         with self._connect() as db:
-            rows = db.execute("SELECT levels_json FROM sessions ORDER BY id").fetchall()
-        levels: dict[str, int] = {}
-        for (text,) in rows:
-            levels.update(json.loads(text))
-        return levels
+            db.row_factory = sqlite3.Row
+            rows = db.execute(
+                "SELECT * FROM dose_changes WHERE session_id = ? ORDER BY id", (session_id,)
+            ).fetchall()
+        return [dict(row) for row in rows]
 
     def sets_of(self, session_id: int) -> list[dict[str, Any]]:
         with self._connect() as db:

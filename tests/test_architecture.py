@@ -8,7 +8,9 @@ import sys
 CORE_MODULES = [
     "coach.cli",
     "coach.cues",
+    "coach.planning",
     "coach.progression",
+    "coach.scaling",
     "coach.session",
     "coach.storage",
     "coach.runner",

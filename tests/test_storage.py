@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import sqlite3
 import stat
 from pathlib import Path
 
 import pytest
 
-from coach.storage import SCHEMA_VERSION, DoseChange, HistoryStore, SetRecord, StoreError
+from coach.scaling import Decision, Rule
+from coach.storage import SCHEMA_VERSION, HistoryStore, SetRecord, StoreError
 from coach.timeline import Dose
 
 
@@ -62,17 +65,20 @@ def test_a_set_is_committed_when_record_set_returns(tmp_path: Path) -> None:
         assert db.execute("SELECT pain, completed FROM sets").fetchall() == [(3, 1)]
 
 
-def test_round_trip_of_sessions_doses_and_levels(tmp_path: Path) -> None:
+def decision(hold: float) -> Decision:
+    return Decision(
+        "holds", "bird-dog", "Bird dog", 1, Dose(2, 8, 3), Dose(2, hold, 3), Rule.PROGRESS,
+        "Pain peaked at 2/10.", {"peak": 2, "ratings": [1, 2]},
+    )  # fmt: skip
+
+
+def test_round_trip_of_sessions_sets_decisions_and_moves(tmp_path: Path) -> None:
     store = HistoryStore(tmp_path / "h.sqlite3")
     session = open_session(store)
     store.record_set(a_set(session, 1, 2))
     store.record_set(a_set(session, 2, None))
-    change = DoseChange(
-        "holds", "bird-dog", "Bird dog", Dose(2, 8, 3), Dose(2, 9, 3), "Pain peaked at 2/10."
-    )
-    store.finish_session(session, "completed", changes=(change,))
-    assert store.current_doses() == {("holds", "bird-dog"): Dose(sets=2, hold=9, holds=3)}
-    assert store.current_levels() == {"holds": 1}
+    store.finish_session(session, "completed", decisions=(decision(9),))
+    store.record_level_move(session, "holds", 1, 2, accepted=True)
     (record,) = store.recent_sessions()
     assert (record.status, record.sets_done, record.peak_pain, record.baseline_pain) == (
         "completed",
@@ -83,15 +89,57 @@ def test_round_trip_of_sessions_doses_and_levels(tmp_path: Path) -> None:
     rows = store.sets_of(session)
     assert [r["pain"] for r in rows] == [2, None]
     assert rows[0]["planned_hold"] == 8 and rows[0]["planned_holds"] == 3
+    (stored,) = store.decisions_of(session)
+    assert (stored["rule"], stored["level"], stored["reason"]) == (
+        "progress",
+        1,
+        "Pain peaked at 2/10.",
+    )
+    assert json.loads(stored["inputs_json"]) == {"peak": 2, "ratings": [1, 2]}
+    assert json.loads(stored["after_json"]) == {"hold": 9, "holds": 3, "sets": 2}
+    (facts,) = store.program_history("holds")
+    assert (facts.session_id, facts.baseline, facts.level) == (session, 1, 1)
+    assert [(s.set_number, s.pain, s.completed) for s in facts.sets] == [
+        (1, 2, True),
+        (2, None, True),
+    ]
+    assert store.program_history("mobility") == []
+    (move,) = store.level_moves("holds")
+    assert (move.after_session, move.from_level, move.to_level, move.accepted) == (
+        session,
+        1,
+        2,
+        True,
+    )
 
 
-def test_latest_dose_wins(tmp_path: Path) -> None:
+def test_screenings_are_stored_with_dates(tmp_path: Path) -> None:
     store = HistoryStore(tmp_path / "h.sqlite3")
-    for hold in (9, 10, 9):
-        session = open_session(store)
-        change = DoseChange("holds", "bird-dog", "Bird dog", Dose(2, 8), Dose(2, hold), "why")
-        store.finish_session(session, "completed", changes=(change,))
-    assert store.current_doses()[("holds", "bird-dog")].hold == 9
+    assert store.last_screening() is None
+    store.record_screening({"saddle_numbness": False, "weight_loss": True}, "review")
+    taken_at, outcome = store.last_screening() or ("", "")
+    assert outcome == "review" and taken_at.startswith("20")
+
+
+def test_migrates_a_version_1_database_after_a_backup(tmp_path: Path) -> None:
+    fixture = Path(__file__).parent / "fixtures" / "history-v1.sqlite3"
+    path = tmp_path / "history.sqlite3"
+    shutil.copy(fixture, path)
+    store = HistoryStore(path)
+    history = store.program_history("holds")
+    assert [len(s.sets) for s in history] == [2, 2]
+    assert [s.baseline for s in history] == [1, 2]
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert db.execute("SELECT rule, inputs_json FROM dose_changes").fetchall() == [
+            (None, "{}"),
+            (None, "{}"),
+        ]
+    (backup,) = tmp_path.glob("history.v1.*.backup.sqlite3")
+    with sqlite3.connect(backup) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert fixture.read_bytes() == fixture.read_bytes()  # the committed fixture is untouched
 
 
 def test_corrupt_database_is_reported_and_left_untouched(tmp_path: Path) -> None:
@@ -99,7 +147,7 @@ def test_corrupt_database_is_reported_and_left_untouched(tmp_path: Path) -> None
     garbage = b"this is not a database" * 100
     path.write_bytes(garbage)
     with pytest.raises(StoreError, match="damaged or not a coach database"):
-        HistoryStore(path).current_doses()
+        HistoryStore(path).program_history("holds")
     assert path.read_bytes() == garbage
 
 
@@ -123,11 +171,11 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     with sqlite3.connect(path) as db:
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     with pytest.raises(StoreError, match="newer coach"):
-        HistoryStore(path).current_levels()
+        HistoryStore(path).program_history("holds")
 
 
 def test_unwritable_location(tmp_path: Path) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("x")
     with pytest.raises(StoreError, match="cannot create"):
-        HistoryStore(blocked / "sub" / "history.sqlite3").current_levels()
+        HistoryStore(blocked / "sub" / "history.sqlite3").recent_sessions()

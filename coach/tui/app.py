@@ -12,6 +12,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,10 @@ from coach.storage import HistoryStore, SetRecord, StoreError, utc_now
 from coach.timeline import Step
 
 __all__ = ["CoachApp"]
+
+
+def _local_today() -> date:
+    return datetime.now(UTC).astimezone().date()
 
 
 class CoachApp(App[int]):
@@ -47,6 +52,7 @@ class CoachApp(App[int]):
         cue_sink: Callable[[CueDue], None] | None = None,
         choices: list[Any] | None = None,
         event_log: Path | None = None,
+        today: Callable[[], date] | None = None,
     ) -> None:
         super().__init__()
         self.source = source
@@ -63,6 +69,10 @@ class CoachApp(App[int]):
         self.player: Any = None
         self.unsaved: list[SetRecord] = []
         self.store_problem: str | None = None
+        self.today: Callable[[], date] = today or _local_today
+        self.planned: Any = None
+        self.histories: dict[str, Any] = {}
+        self.moves: dict[str, Any] = {}
         self.event_log: EventLog | None = None
         if event_log is not None:
             self.event_log = EventLog(event_log, clock)
@@ -97,7 +107,8 @@ class CoachApp(App[int]):
         # Imported here, in the worker, so the first frame does not wait for pydantic.
         from coach.diagnostics import SessionFileError
         from coach.loader import load_session_file
-        from coach.timeline import build_timeline, plan_session
+        from coach.planning import plan_today, programs_of
+        from coach.timeline import build_timeline
 
         try:
             loaded = load_session_file(source)
@@ -105,30 +116,35 @@ class CoachApp(App[int]):
             lines = [d.render() for d in exc.diagnostics]
             self.call_from_thread(self._load_failed, lines)
             return
-        levels: dict[str, int] = {}
-        doses: dict[Any, Any] = {}
+        histories: dict[str, Any] = {}
+        moves: dict[str, Any] = {}
         recent: list[Any] = []
         problem = None
         try:
-            levels = self.store.current_levels()
-            doses = self.store.current_doses()
+            for program, _ in programs_of(loaded):
+                histories[program.id] = self.store.program_history(program.id)
+                moves[program.id] = self.store.level_moves(program.id)
             recent = self.store.recent_sessions(10)
         except StoreError as exc:
             problem = str(exc)
-        plan = plan_session(loaded, levels=levels, doses=doses)
-        total = build_timeline(plan).total
-        self.call_from_thread(self._loaded, source, loaded, plan, total, recent, problem)
+        planned = plan_today(loaded, histories, moves, today=self.today())
+        total = build_timeline(planned.plan).total
+        self.call_from_thread(
+            self._loaded, source, loaded, planned, histories, moves, total, recent, problem
+        )
 
     def _load_failed(self, lines: list[str]) -> None:
         from coach.tui.prompts import ErrorScreen
 
         self.push_screen(ErrorScreen("This session file has problems", lines))
 
-    def _loaded(self, source: Path, loaded: Any, plan: Any, total: float, recent: list[Any],
-                problem: str | None) -> None:  # fmt: skip
+    def _loaded(self, source: Path, loaded: Any, planned: Any, histories: Any, moves: Any,
+                total: float, recent: list[Any], problem: str | None) -> None:  # fmt: skip
         from coach.tui.home import HomeScreen
 
-        self.source, self.loaded, self.plan = source, loaded, plan
+        self.source, self.loaded, self.planned = source, loaded, planned
+        self.plan = planned.plan
+        self.histories, self.moves = histories, moves
         self.store_problem = problem
         if problem:
             self.notify(
@@ -143,7 +159,7 @@ class CoachApp(App[int]):
         # A routine chosen from home replaces the home screen rather than stacking.
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.push_screen(HomeScreen(plan, description, total, recent))
+        self.push_screen(HomeScreen(self.plan, description, total, recent, planned.notes))
 
     def choose_session(self) -> None:
         from coach.tui.home import ChooseSession
@@ -160,13 +176,28 @@ class CoachApp(App[int]):
         from coach.tui.prompts import PainPrompt
 
         self.push_screen(
-            PainPrompt("Before we start: how does your back feel right now?", ask_symptoms=False),
+            PainPrompt(
+                "Before we start: how does your back feel right now, compared with usual?",
+                ask_symptoms=False,
+            ),
             self._baseline_given,
         )
 
     def _baseline_given(self, answer: Any) -> None:
+        from coach.planning import plan_today
+        from coach.scaling import Rule
         from coach.session import SessionController, scaling_of
 
+        baseline = answer.pain if answer is not None else None
+        # The next-morning check: a back clearly worse than at the start of the last
+        # session cancels the step up planned from it.
+        planned = plan_today(
+            self.loaded, self.histories, self.moves, today=self.today(), baseline_today=baseline
+        )
+        cancelled = [d for d in planned.decisions if d.rule is Rule.MORNING_CHECK]
+        if cancelled:
+            self.notify(cancelled[0].reason.split(", so")[0] + ": no step up today.", timeout=10)
+        self.planned, self.plan = planned, planned.plan
         self.controller = SessionController(
             self.plan,
             scaling_of(self.loaded),
@@ -174,7 +205,7 @@ class CoachApp(App[int]):
             clock=self.clock,
             speed=self.speed,
         )
-        self.controller.baseline = answer.pain if answer is not None else None
+        self.controller.baseline = baseline
         self.open_session()
 
     @work(thread=True, exclusive=True, group="store")
@@ -323,11 +354,11 @@ class CoachApp(App[int]):
     def finish(self, status: str) -> None:
         if self.controller.status != "red_flag":
             self.controller.status = status
-        changes = self.controller.changes()
-        self.close_session(self.controller.status, changes)
+        after = self.controller.plan_after(self.loaded, self.histories, self.moves, self.today())
+        self.close_session(self.controller.status, after)
 
     @work(thread=True, exclusive=True, group="store")
-    def close_session(self, status: str, changes: Any) -> None:
+    def close_session(self, status: str, after: Any) -> None:
         problem = None
         session_id = self.controller.session_id
         reason = "red-flag answer" if status == "red_flag" else None
@@ -337,20 +368,59 @@ class CoachApp(App[int]):
                     self.store.record_set(item)
                     self.unsaved.remove(item)
             if session_id is not None and session_id >= 0:
-                self.store.finish_session(session_id, status, reason=reason, changes=changes)
+                self.store.finish_session(
+                    session_id, status, reason=reason, decisions=after.decisions
+                )
         except StoreError as exc:
             problem = str(exc)
-        self.call_from_thread(self._session_closed, changes, problem)
+        self.call_from_thread(self._session_closed, after, problem)
 
-    def _session_closed(self, changes: Any, problem: str | None) -> None:
+    def _session_closed(self, after: Any, problem: str | None) -> None:
         from coach.tui.summary import SummaryScreen
 
         if problem:
             self._store_failed(problem)
-        summary = self.controller.summary(changes)
+        summary = self.controller.summary(after)
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.push_screen(SummaryScreen(summary, str(self.store.path)))
+        if self.controller.status != "red_flag":
+            self.offer_levels(after)
+
+    def offer_levels(self, after: Any) -> None:
+        """Ask about each level move the engine offers; the user decides."""
+        from coach.tui.prompts import LevelOffer
+
+        offers = [
+            (p, p.offer_up, True) for p in after.programs.values() if p.offer_up is not None
+        ] + [(p, p.offer_down, False) for p in after.programs.values() if p.offer_down is not None]
+        if not offers:
+            return
+        program_plan, to_level, up = offers[0]
+        name = next(
+            (e.program_name for e in self.controller.plan.exercises
+             if e.program_id == program_plan.program_id),
+            program_plan.program_id,
+        )  # fmt: skip
+
+        def answered(accepted: bool | None) -> None:
+            self.store_level_move(program_plan.program_id, program_plan.level, to_level,
+                                  bool(accepted))  # fmt: skip
+
+        self.push_screen(LevelOffer(name, program_plan.level, to_level, up=up), answered)
+
+    @work(thread=True, group="store")
+    def store_level_move(self, program_id: str, from_level: int, to_level: int,
+                         accepted: bool) -> None:  # fmt: skip
+        session_id = self.controller.session_id
+        if session_id is None or session_id < 0:
+            return
+        try:
+            self.store.record_level_move(
+                session_id, program_id, from_level, to_level, accepted=accepted
+            )
+        except StoreError as exc:
+            self.call_from_thread(self._store_failed, str(exc))
 
     # -- leaving ----------------------------------------------------------------------
 

@@ -51,8 +51,10 @@ class HomeScreen(Screen[None]):
         description: str,
         total_seconds: float,
         recent: list[SessionRecord],
+        notes: tuple[str, ...] = (),
     ) -> None:
         super().__init__()
+        self.notes = notes
         self.plan = plan
         self.description = description
         self.total_seconds = total_seconds
@@ -83,6 +85,8 @@ class HomeScreen(Screen[None]):
                 table.add_row(label, Text(item.name), describe_dose(item.dose))
             yield table
             yield Label(self._last_session(), id="home-last")
+            for note in self.notes:
+                yield Label(Text(note), classes="home-note")
             yield Label(
                 "coach is a training aid, not a diagnosis. Stop and seek care for numbness "
                 "around the groin, bladder or bowel changes, or leg weakness.",

@@ -12,7 +12,14 @@ from textual.widgets import Button, Checkbox, Label, Static
 
 from coach.session import RED_FLAG_ADVICE, PainAnswer
 
-__all__ = ["AdviceScreen", "ConfirmQuit", "ErrorScreen", "HelpScreen", "PainPrompt"]
+__all__ = [
+    "AdviceScreen",
+    "ConfirmQuit",
+    "ErrorScreen",
+    "HelpScreen",
+    "LevelOffer",
+    "PainPrompt",
+]
 
 
 def zone(pain: int, safe_max: int, acceptable_max: int) -> str:
@@ -254,3 +261,50 @@ class ErrorScreen(ModalScreen[None]):
     @on(Button.Pressed)
     def _clicked(self) -> None:
         self.app.exit(return_code=1)
+
+
+class LevelOffer(ModalScreen[bool]):
+    """The engine offers a level change; only the user makes it."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n", "answer(False)", "Not yet"),
+        Binding("escape", "answer(False)", show=False),
+    ]
+
+    def __init__(self, program_name: str, from_level: int, to_level: int, *, up: bool) -> None:
+        super().__init__()
+        self.program_name = program_name
+        self.from_level = from_level
+        self.to_level = to_level
+        self.up = up
+
+    def compose(self) -> ComposeResult:
+        if self.up:
+            title = f"{self.program_name}: level {self.from_level} mastered"
+            body = (
+                f"Every exercise has been at its top dose, with little pain, for several "
+                f"sessions. Move up to level {self.to_level} next time? Its exercises start "
+                "easy again. You can stay if you prefer."
+            )
+        else:
+            title = f"{self.program_name}: level {self.from_level} feels hard right now"
+            body = (
+                "Exercises have had to step back at their easiest dose two sessions in a row. "
+                f"Go back to level {self.to_level} for a while? That is a normal part of "
+                "recovery."
+            )
+        with Vertical(classes="dialog"):
+            yield Label(Text(title), classes="dialog-title")
+            yield Static(Text(body))
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"Yes, level {self.to_level} (y)", id="yes", variant="primary",
+                             compact=True)  # fmt: skip
+                yield Button("Not now (n)", id="no", compact=True)
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+    @on(Button.Pressed)
+    def _clicked(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")

@@ -48,7 +48,8 @@ class SummaryScreen(Screen[None]):
             )
             done: DataTable[Any] = DataTable(id="done", cursor_type="none", zebra_stripes=True)
             done.add_columns("Exercise", "Sets", "Pain", "Next time")
-            changes = {c.exercise_name: c for c in summary.changes}
+            decisions = summary.after.decisions
+            changes = {c.exercise_name: c for c in decisions}
             for name, rated, planned, ratings in summary.results:
                 pains = ", ".join("-" if p is None else str(p) for p in ratings) or "-"
                 change = changes.get(name)
@@ -61,11 +62,13 @@ class SummaryScreen(Screen[None]):
                 done.add_row(Text(name), f"{rated}/{planned}", pains, after)
             yield done
             yield Label("Why", classes="section-title")
-            for change in summary.changes:
+            for change in decisions:
                 line = Text()
                 line.append(change.exercise_name, style="bold")
                 line.append(f": {change.reason}")
                 yield Static(line, classes="change")
+            for note in summary.after.notes:
+                yield Static(Text(note), classes="change")
             yield Label(Text(f"Saved in {self.saved_to}"), classes="hint")
         with Horizontal(classes="dialog-buttons"):
             yield Button("Done (Enter)", id="close", variant="primary", compact=True)
