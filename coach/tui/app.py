@@ -177,8 +177,9 @@ class CoachApp(App[int]):
 
         self.push_screen(
             PainPrompt(
-                "Before we start: how does your back feel right now, compared with usual?",
+                "Before we start: how does your back feel right now?",
                 ask_symptoms=False,
+                note="Compare it with how it usually feels; coach compares it with last time.",
             ),
             self._baseline_given,
         )

@@ -54,9 +54,11 @@ class PainPrompt(ModalScreen[PainAnswer]):
         safe_max: int = 2,
         acceptable_max: int = 5,
         ask_symptoms: bool = True,
+        note: str = "",
     ) -> None:
         super().__init__()
         self.title_text = title
+        self.note = note
         self.safe_max = safe_max
         self.acceptable_max = acceptable_max
         self.ask_symptoms = ask_symptoms
@@ -65,6 +67,8 @@ class PainPrompt(ModalScreen[PainAnswer]):
     def compose(self) -> ComposeResult:
         with Vertical(id="pain-dialog", classes="dialog"):
             yield Label(Text(self.title_text), id="pain-title", classes="dialog-title")
+            if self.note:
+                yield Label(Text(self.note), classes="hint")
             yield Label("0 = no pain, 10 = worst imaginable. Keys 0-9, T for 10.", classes="hint")
             with Horizontal(id="pain-scale"):
                 for n in range(11):
