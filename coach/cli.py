@@ -232,6 +232,12 @@ def _play(file: Path | None, *, data_dir: Path | None, speed: float, skip_home: 
         Choice(p, f"Program only: {p.stem} (bundled)")
         for p in sorted((sessions / "programs").glob("*.yaml"))
     ]
+    from coach.locations import settings_path
+    from coach.settings import load_settings
+
+    settings, problem = load_settings(settings_path())
+    if problem:
+        print(f"coach: {problem}", file=sys.stderr)
     event_log = os.environ.get("COACH_EVENT_LOG")
     app = CoachApp(
         path,
@@ -240,6 +246,7 @@ def _play(file: Path | None, *, data_dir: Path | None, speed: float, skip_home: 
         skip_home=skip_home,
         choices=choices,
         event_log=Path(event_log) if event_log else None,
+        settings=settings,
     )
     app.run()
     rescued = app.rescue_unsaved()

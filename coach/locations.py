@@ -12,16 +12,20 @@ import os
 from pathlib import Path
 
 __all__ = [
+    "CONFIG_DIR_ENV",
     "DATA_DIR_ENV",
     "bundled_sessions_dir",
     "bundled_sounds_dir",
+    "config_dir",
     "data_dir",
     "database_path",
     "default_routine",
     "schema_path",
+    "settings_path",
 ]
 
 DATA_DIR_ENV = "COACH_DATA_DIR"
+CONFIG_DIR_ENV = "COACH_CONFIG_DIR"
 SCHEMA_FILE = "coach-v1.schema.json"
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -66,6 +70,20 @@ def data_dir(override: Path | str | None = None) -> Path:
     from platformdirs import user_data_path
 
     return user_data_path("coach", appauthor=False)
+
+
+def config_dir() -> Path:
+    """Where settings live: ``$COACH_CONFIG_DIR``, else the platform's user config folder."""
+    from_env = os.environ.get(CONFIG_DIR_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path("coach", appauthor=False)
+
+
+def settings_path() -> Path:
+    return config_dir() / "settings.toml"
 
 
 def database_path(override: Path | str | None = None) -> Path:

@@ -28,6 +28,7 @@ SPEED = 10
 STEP_TIMEOUT = 20.0
 """Longest wait for any one thing to appear; the whole scenario has its own deadline."""
 
+SCREENING = "A quick safety check"
 BASELINE = "Before we start: how does your back feel right now?"
 PROMPT_HINT = "Keys 0-9, T for 10."
 QUIT_QUESTION = "Stop this session? The sets you rated are saved."
@@ -141,6 +142,9 @@ def start_coach(tmp_path: Path) -> Iterator[StartCoach]:
 
 
 def answer_baseline(tmux: TmuxDriver, pain: int) -> None:
+    # A new history starts with the red-flag checklist: none of them apply.
+    tmux.wait_for(SCREENING, timeout=STEP_TIMEOUT)
+    tmux.send("Enter")
     tmux.wait_for(BASELINE, PROMPT_HINT, timeout=STEP_TIMEOUT)
     tmux.send(str(pain), "Enter")
     tmux.wait_gone(BASELINE, timeout=STEP_TIMEOUT)

@@ -16,6 +16,7 @@ from coach.tui.bignumber import BigNumber
 from .tui_helpers import (
     answer,
     make_app,
+    pass_screening,
     run_until_prompt,
     screen_is,
     start_session,
@@ -67,6 +68,7 @@ async def test_next_session_starts_from_the_stored_doses(tmp_path: Path) -> None
     session = write_program(tmp_path)
     app, clock = make_app(session, tmp_path, skip_home=True)
     async with app.run_test(size=(80, 24)) as pilot:
+        await pass_screening(pilot, app)
         await wait_for(pilot, screen_is(app, "PainPrompt"), "baseline")
         await pilot.press("0", "enter")
         await wait_for(pilot, screen_is(app, "PlayerScreen"), "player")

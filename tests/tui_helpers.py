@@ -93,9 +93,19 @@ async def start_session(pilot: Pilot[Any], app: CoachApp, baseline: str = "1") -
     """From the home screen through the baseline prompt into the player."""
     await wait_for(pilot, screen_is(app, "HomeScreen"), "home")
     await pilot.press("enter")
+    await pass_screening(pilot, app)
     await wait_for(pilot, screen_is(app, "PainPrompt"), "baseline prompt")
     await pilot.press(baseline, "enter")
     await wait_for(pilot, screen_is(app, "PlayerScreen"), "player")
+
+
+async def pass_screening(pilot: Pilot[Any], app: CoachApp) -> None:
+    """Answer the red-flag checklist with 'none of these' when it is asked."""
+    await wait_for(
+        pilot, lambda: type(app.screen).__name__ in ("ScreeningScreen", "PainPrompt"), "checklist"
+    )
+    if type(app.screen).__name__ == "ScreeningScreen":
+        await pilot.press("enter")
 
 
 async def run_until_prompt(pilot: Pilot[Any], app: CoachApp, clock: FakeClock) -> None:

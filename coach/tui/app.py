@@ -53,6 +53,7 @@ class CoachApp(App[int]):
         choices: list[Any] | None = None,
         event_log: Path | None = None,
         today: Callable[[], date] | None = None,
+        settings: Any = None,
     ) -> None:
         super().__init__()
         self.source = source
@@ -71,6 +72,8 @@ class CoachApp(App[int]):
         self.store_problem: str | None = None
         self.today: Callable[[], date] = today or _local_today
         self.planned: Any = None
+        self.settings = settings
+        self.screening_due = False
         self.histories: dict[str, Any] = {}
         self.moves: dict[str, Any] = {}
         self.event_log: EventLog | None = None
@@ -125,8 +128,10 @@ class CoachApp(App[int]):
                 histories[program.id] = self.store.program_history(program.id)
                 moves[program.id] = self.store.level_moves(program.id)
             recent = self.store.recent_sessions(10)
+            self.screening_due = self._screening_due(self.store.last_screening())
         except StoreError as exc:
             problem = str(exc)
+            self.screening_due = True
         planned = plan_today(loaded, histories, moves, today=self.today())
         total = build_timeline(planned.plan).total
         self.call_from_thread(
@@ -172,7 +177,56 @@ class CoachApp(App[int]):
 
     # -- a session --------------------------------------------------------------------
 
+    def _screening_due(self, last: tuple[str, str] | None) -> bool:
+        from coach.screening import is_due
+
+        weeks = self.settings.screening_weeks if self.settings is not None else 4
+        return is_due(last, self.today(), weeks)
+
     def start_session(self) -> None:
+        if self.screening_due:
+            self.screen_red_flags()
+        else:
+            self.ask_baseline()
+
+    def screen_red_flags(self) -> None:
+        from coach.screening import REVIEW_ADVICE, URGENT_ADVICE, Outcome, assess
+        from coach.tui.prompts import AdviceScreen, ScreeningScreen
+
+        def answered(answers: dict[str, bool] | None) -> None:
+            answers = answers or {}
+            outcome = assess(answers)
+            self.store_screening(answers, outcome.value)
+            if outcome is Outcome.URGENT:
+                self.push_screen(
+                    AdviceScreen("Seek emergency care now", URGENT_ADVICE, urgent=True),
+                    lambda _: self._blocked(),
+                )
+            elif outcome is Outcome.REVIEW:
+                self.push_screen(
+                    AdviceScreen("Please see a clinician soon", REVIEW_ADVICE,
+                                 go_on="Exercise gently today anyway"),
+                    lambda go_on: self.ask_baseline() if go_on else self._blocked(),
+                )  # fmt: skip
+            else:
+                self.screening_due = False
+                self.ask_baseline()
+
+        self.push_screen(ScreeningScreen(), answered)
+
+    def _blocked(self) -> None:
+        """No session today: back to home (or out, when started with 'coach run')."""
+        if self.skip_home:
+            self.exit()
+
+    @work(thread=True, group="store")
+    def store_screening(self, answers: dict[str, bool], outcome: str) -> None:
+        try:
+            self.store.record_screening(answers, outcome)
+        except StoreError as exc:
+            self.call_from_thread(self._store_failed, str(exc))
+
+    def ask_baseline(self) -> None:
         from coach.tui.prompts import PainPrompt
 
         self.push_screen(

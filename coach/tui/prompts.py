@@ -19,6 +19,7 @@ __all__ = [
     "HelpScreen",
     "LevelOffer",
     "PainPrompt",
+    "ScreeningScreen",
 ]
 
 
@@ -224,23 +225,81 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class AdviceScreen(ModalScreen[None]):
-    """Shown when a red-flag answer stops the session."""
+class AdviceScreen(ModalScreen[bool]):
+    """Safety advice. With a ``go_on`` label it asks whether to continue (y/n)."""
 
-    BINDINGS = [Binding("enter", "close", "I understand", priority=True)]
+    BINDINGS = [
+        Binding("enter", "answer(False)", "I understand", priority=True),
+        Binding("y", "answer(True)", show=False),
+        Binding("n", "answer(False)", show=False),
+    ]
+
+    def __init__(
+        self,
+        title: str = "Please stop and see a clinician",
+        body: str = RED_FLAG_ADVICE,
+        *,
+        go_on: str | None = None,
+        urgent: bool = False,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.body = body
+        self.go_on = go_on
+        self.urgent = urgent
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog advice", id="advice"):
-            yield Label("Please stop and see a clinician", classes="dialog-title")
-            yield Static(RED_FLAG_ADVICE, markup=False)
-            yield Button("I understand (Enter)", id="ok", variant="warning", compact=True)
+        classes = "dialog advice" + (" urgent" if self.urgent else "")
+        with VerticalScroll(classes=classes, id="advice"):
+            yield Label(Text(self.title_text), classes="dialog-title")
+            yield Static(Text(self.body))
+            with Horizontal(classes="dialog-buttons"):
+                if self.go_on is not None:
+                    yield Button(f"{self.go_on} (y)", id="yes", compact=True)
+                    yield Button("Not today (n, Enter)", id="no", variant="primary", compact=True)
+                else:
+                    yield Button("I understand (Enter)", id="no", variant="warning", compact=True)
 
-    def action_close(self) -> None:
-        self.dismiss(None)
+    def action_answer(self, go_on: bool) -> None:
+        self.dismiss(go_on and self.go_on is not None)
 
     @on(Button.Pressed)
+    def _clicked(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class ScreeningScreen(ModalScreen[dict[str, bool]]):
+    """The red-flag checklist, before the first session and every few weeks."""
+
+    BINDINGS = [Binding("enter", "done", "Done", priority=True)]
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import SelectionList
+
+        from coach.screening import QUESTIONS
+
+        with Vertical(classes="dialog", id="screening"):
+            yield Label("A quick safety check", classes="dialog-title")
+            yield Label(
+                "Do any of these apply to you now? Tick them with space (or click), then "
+                "press Enter. If none apply, just press Enter.",
+                classes="hint",
+            )
+            yield SelectionList[str](*((Text(q.text), q.key) for q in QUESTIONS), id="questions")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Done (Enter)", id="done", variant="primary", compact=True)
+
+    def action_done(self) -> None:
+        from textual.widgets import SelectionList
+
+        from coach.screening import QUESTIONS
+
+        ticked = set(self.query_one("#questions", SelectionList).selected)
+        self.dismiss({q.key: q.key in ticked for q in QUESTIONS})
+
+    @on(Button.Pressed, "#done")
     def _clicked(self) -> None:
-        self.dismiss(None)
+        self.action_done()
 
 
 class ErrorScreen(ModalScreen[None]):
