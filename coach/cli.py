@@ -57,6 +57,18 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     _add_data_dir(run)
 
+    plan = commands.add_parser(
+        "plan",
+        help="print the next session's doses for each program, with the reasons",
+        description="Print the plan for the next session of a routine or program: each "
+        "program's level, each exercise's dose, and why it is what it is.",
+    )
+    plan.add_argument(
+        "file", nargs="?", type=Path, metavar="FILE",
+        help="routine or program file (default: the bundled morning routine)",
+    )  # fmt: skip
+    _add_data_dir(plan)
+
     validate = commands.add_parser(
         "validate",
         help="check session files and report every problem as path:line:col",
@@ -117,6 +129,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "preview":
             return _preview(args.file)
         data_dir = getattr(args, "data_dir", None)
+        if args.command == "plan":
+            return _plan(args.file, data_dir=data_dir)
         if args.command == "run":
             return _play(args.file, data_dir=data_dir, speed=args.speed, skip_home=True)
         return _play(None, data_dir=data_dir, speed=1.0, skip_home=False)
@@ -254,3 +268,69 @@ def _play(file: Path | None, *, data_dir: Path | None, speed: float, skip_home: 
         print(f"coach: some sets could not be stored in the database; they are in {rescued}",
               file=sys.stderr)  # fmt: skip
     return app.return_code or EXIT_OK
+
+
+def _plan(file: Path | None, *, data_dir: Path | None) -> int:
+    from datetime import UTC, datetime
+
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from coach.diagnostics import SessionFileError
+    from coach.loader import exercise_key, load_session_file
+    from coach.locations import database_path, default_routine
+    from coach.planning import plan_today, programs_of
+    from coach.progression import describe_dose
+    from coach.storage import HistoryStore, StoreError
+
+    path = file if file is not None else default_routine()
+    if not path.is_file():
+        return _usage_error(f"no such file: {path}")
+    try:
+        loaded = load_session_file(path)
+    except SessionFileError as exc:
+        for diagnostic in exc.diagnostics:
+            print(diagnostic.render(), file=sys.stderr)
+        return EXIT_INVALID
+    store = HistoryStore(database_path(data_dir))
+    try:
+        programs = programs_of(loaded)
+        histories = {p.id: store.program_history(p.id) for p, _ in programs}
+        moves = {p.id: store.level_moves(p.id) for p, _ in programs}
+    except StoreError as exc:
+        print(f"coach: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    planned = plan_today(loaded, histories, moves, today=datetime.now(UTC).astimezone().date())
+    console = Console()
+    console.print(Text(f"Next session: {planned.plan.title}", style="bold"))
+    for program, _ in programs:
+        program_plan = planned.programs[program.id]
+        level = program.levels[program_plan.level - 1]
+        sessions = len(histories[program.id])
+        console.print()
+        console.print(
+            Text(f"{program.name}: level {program_plan.level} ({level.name}), "
+                 f"{sessions} session{'s' if sessions != 1 else ''} so far", style="bold")
+        )  # fmt: skip
+        reasons = {d.exercise_id: d.reason for d in program_plan.decisions}
+        table = Table(show_header=True, header_style="dim", pad_edge=False, expand=False)
+        table.add_column("Exercise", overflow="fold")
+        table.add_column("Dose", no_wrap=True)
+        table.add_column("Why", overflow="fold")
+        for exercise_id, dose in program_plan.doses.items():
+            exercise = next(e for e in level.exercises if exercise_key(e) == exercise_id)
+            why = reasons.get(exercise_id, "The dose written in the program (no sessions yet).")
+            table.add_row(Text(exercise.name), describe_dose(dose), Text(why))
+        console.print(table)
+        for note in program_plan.notes:
+            console.print(Text(note, style="yellow"))
+        if program_plan.offer_up is not None:
+            console.print(
+                f"Level {program_plan.offer_up} is unlocked: coach asks after the next session."
+            )
+        if program_plan.offer_down is not None:
+            console.print(
+                f"Going back to level {program_plan.offer_down} is offered after the next session."
+            )
+    return EXIT_OK

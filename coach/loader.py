@@ -50,6 +50,10 @@ __all__ = [
 
 MAX_SOUND_BYTES = 5 * 1024 * 1024
 """Largest custom cue file; a cue is a second or two of audio."""
+MAX_STEP_FRACTION = 0.2
+"""Largest progression step, as a share of the smallest dose, before validate warns."""
+LEVEL_ONE_MAX_HOLD = 30.0
+"""Longest level-1 hold before validate warns."""
 
 AnyExercise = HoldExercise | RepsExercise | TimedExercise
 
@@ -261,6 +265,30 @@ class _Loader:
                 else:
                     seen[key] = index
                 self._check_exercise(exercise, source, where)
+                if level_index == 0:
+                    self._check_first_level(exercise, source, where)
+
+    def _check_first_level(self, exercise: AnyExercise, source: YamlDocument, at: DataPath) -> None:
+        """Level 1 builds tolerance with short holds (McGill: about 10 s, repeated)."""
+        if not isinstance(exercise, HoldExercise):
+            return
+        if exercise.hold > LEVEL_ONE_MAX_HOLD:
+            self._report(
+                source,
+                (*at, "hold"),
+                f"a {format_duration(exercise.hold)} hold is long for level 1; short repeated "
+                f"holds (up to {LEVEL_ONE_MAX_HOLD:.0f}s) build tolerance first",
+                severity=Severity.WARNING,
+            )
+        bounds = exercise.progression.hold if exercise.progression else None
+        if bounds is not None and bounds.max > LEVEL_ONE_MAX_HOLD:
+            self._report(
+                source,
+                (*at, "progression", "hold", "max"),
+                f"level 1 holds may grow to {format_duration(bounds.max)}; keep level 1 at "
+                f"{LEVEL_ONE_MAX_HOLD:.0f}s or less and move longer holds to a later level",
+                severity=Severity.WARNING,
+            )
 
     def _check_scaling(self, scaling: Scaling, source: YamlDocument, at: DataPath) -> None:
         if scaling.safe_max >= scaling.acceptable_max:
@@ -328,6 +356,23 @@ class _Loader:
                 (*at, name),
                 f"{name} {show(dose)} is outside its progression range "
                 f"{show(bounds.min)} to {show(bounds.max)}",
+            )
+        # Graded activity adds roughly 10-20% at a time; a bigger step from the bottom of
+        # the range is a jump the pain-monitoring model would not make.
+        if bounds.min > 0 and bounds.step / bounds.min > MAX_STEP_FRACTION + 1e-9:
+            share = f"{bounds.step / bounds.min:.0%}"
+            if isinstance(bounds, DurationRange):
+                advice = f"keep steps within 20% (here at most {show(bounds.min / 5)})"
+            elif bounds.min * MAX_STEP_FRACTION >= 1:
+                advice = f"keep steps within 20% (here at most {int(bounds.min / 5)})"
+            else:
+                advice = "with so small a count any step is more; progress another dose first"
+            self._report(
+                source,
+                (*where, "step"),
+                f"a step of {show(bounds.step)} raises {name} {show(bounds.min)} by {share} "
+                f"in one session; {advice}",
+                severity=Severity.WARNING,
             )
 
     def _check_cues(self, cues: Cues | None, source: YamlDocument, at: DataPath) -> None:

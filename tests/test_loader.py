@@ -30,10 +30,14 @@ def program(exercises: str, extra: str = "") -> str:
 
 
 def errors_of(path: Path) -> list[str]:
-    """Diagnostics as 'line:col: message' for one file."""
+    """Errors (not warnings) as 'line:col: message' for one file."""
     with pytest.raises(SessionFileError) as caught:
         load_session_file(path)
-    return [f"{d.mark.line}:{d.mark.column}: {d.message}" for d in caught.value.diagnostics]
+    return [
+        f"{d.mark.line}:{d.mark.column}: {d.message}"
+        for d in caught.value.diagnostics
+        if d.severity is Severity.ERROR
+    ]
 
 
 # -- what the format expresses ------------------------------------------------------------
@@ -445,3 +449,37 @@ def test_progression_ranges_stay_within_the_dose_bounds(
 def test_default_ids_keep_accented_letters() -> None:
     assert slugify("Übung Brücke") == "ubung-brucke"
     assert slugify("Сфинкс") == ""  # no Latin letters: the loader asks for an id
+
+
+def test_author_checks_warn_without_failing(write: Write) -> None:
+    path = write(
+        "p.yaml",
+        program(
+            "        - name: Long hold\n"
+            "          kind: hold\n"
+            "          hold: 40s\n"
+            "          progression:\n"
+            "            hold: {min: 10s, max: 45s, step: 5s}\n"
+            "        - name: Few reps\n"
+            "          kind: reps\n"
+            "          reps: 3\n"
+            "          progression:\n"
+            "            reps: {min: 3, max: 8}\n"
+            "        - name: Fine\n"
+            "          kind: hold\n"
+            "          hold: 10s\n"
+            "          progression:\n"
+            "            hold: {min: 10s, max: 20s, step: 2s}\n"
+        ),
+    )
+    loaded = load_session_file(path)
+    assert [f"{w.mark.line}:{w.mark.column}: {w.message}" for w in loaded.warnings] == [
+        "10:17: a 40s hold is long for level 1; short repeated holds (up to 30s) build "
+        "tolerance first",
+        "12:35: level 1 holds may grow to 45s; keep level 1 at 30s or less and move longer "
+        "holds to a later level",
+        "12:46: a step of 5s raises hold 10s by 50% in one session; keep steps within 20% "
+        "(here at most 2s)",
+        "17:19: a step of 1 raises reps 3 by 33% in one session; with so small a count any "
+        "step is more; progress another dose first",
+    ]
