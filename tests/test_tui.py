@@ -327,3 +327,71 @@ async def test_names_that_look_like_markup_never_crash(tmp_path: Path) -> None:
         await pilot.pause()
         assert app.controller.runner.step is not None
         assert app.controller.runner.step.exercise_index == 1
+
+
+async def complete_session(pilot, app, clock, pains: list[str], baseline: str = "1") -> None:  # type: ignore[no-untyped-def]
+    await start_session(pilot, app, baseline=baseline)
+    for pain in pains:
+        await run_until_prompt(pilot, app, clock)
+        await answer(pilot, app, pain, "enter")
+    await run_until_prompt(pilot, app, clock)
+    await wait_for(
+        pilot, lambda: type(app.screen).__name__ in ("SummaryScreen", "LevelOffer"), "summary"
+    )
+
+
+async def test_the_morning_check_changes_the_plan(tmp_path: Path) -> None:
+    session = write_program(tmp_path)
+    first, clock = make_app(session, tmp_path)
+    async with first.run_test(size=(80, 24)) as pilot:
+        await complete_session(pilot, first, clock, ["0", "0", "0"], baseline="1")
+    second, clock = make_app(session, tmp_path)
+    async with second.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, screen_is(second, "HomeScreen"), "home")
+        assert second.plan.exercises[0].dose.hold == 11  # the step up from last time
+        await pilot.press("enter")
+        await wait_for(pilot, screen_is(second, "PainPrompt"), "baseline")
+        await pilot.press("4", "enter")  # 3 worse than last time's 1
+        await wait_for(pilot, screen_is(second, "PlayerScreen"), "player")
+        assert second.plan.exercises[0].dose.hold == 10
+        assert second.controller.timeline.plan.exercises[0].dose.hold == 10
+        reasons = [d.reason for d in second.planned.decisions]
+        assert any("worse than last time" in r for r in reasons)
+
+
+async def test_the_summary_gives_a_reason_for_every_dose(tmp_path: Path) -> None:
+    app, clock = make_app(write_program(tmp_path), tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await complete_session(pilot, app, clock, ["2", "6", "1"])
+        text = "\n".join(str(w.render()) for w in app.screen.query(".change"))
+    assert "Side plank [left]: Pain reached 6/10, above 5: one step back, hold 10s -> 9s." in text
+    assert "Cat-camel: Pain peaked at 1/10 and all sets were done: reps 2 -> 3." in text
+
+
+async def test_a_mastered_level_is_offered_and_the_answer_kept(tmp_path: Path) -> None:
+    import copy
+
+    from .tui_helpers import SMALL_PROGRAM
+
+    document = copy.deepcopy(SMALL_PROGRAM)
+    level_one = document["program"]["levels"][0]
+    level_one["unlock"] = {"sessions_at_max": 1}
+    for exercise in level_one["exercises"]:
+        exercise.pop("progression")  # a fixed dose is always at its top
+    document["program"]["levels"].append(
+        {"name": "Level 2", "exercises": [{"id": "plank", "name": "Plank", "kind": "hold",
+                                           "hold": 10}]}
+    )  # fmt: skip
+    session = write_program(tmp_path, document)
+    app, clock = make_app(session, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await complete_session(pilot, app, clock, ["0", "1", "0"])
+        await wait_for(pilot, screen_is(app, "LevelOffer"), "the offer")
+        await pilot.press("y")
+        await wait_for(pilot, screen_is(app, "SummaryScreen"), "summary")
+        await wait_for(pilot, lambda: bool(rows(tmp_path, "SELECT * FROM level_moves")), "move")
+    assert rows(tmp_path, "SELECT from_level, to_level, accepted FROM level_moves") == [(1, 2, 1)]
+    again, _ = make_app(session, tmp_path)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, screen_is(again, "HomeScreen"), "home")
+        assert [e.key for e in again.plan.exercises] == ["plank"]

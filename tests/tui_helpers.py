@@ -112,7 +112,7 @@ async def run_until_prompt(pilot: Pilot[Any], app: CoachApp, clock: FakeClock) -
     """Move the fake clock step by step until a pain prompt or the summary shows."""
     for _ in range(1000):
         name = type(app.screen).__name__
-        if name in ("PainPrompt", "SummaryScreen", "AdviceScreen"):
+        if name in ("PainPrompt", "SummaryScreen", "AdviceScreen", "LevelOffer"):
             return
         runner = app.controller.runner
         if runner.state is RunState.RUNNING:
