@@ -17,12 +17,23 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# simpleaudio (the 'sound' extra) builds against the ALSA headers; when it cannot be
+# built, coach still installs and plays cues through a system player or the bell.
+SOUND_NOTE := note: the optional sound library simpleaudio could not be built. It needs \
+the ALSA headers (Debian/Ubuntu: sudo apt install libasound2-dev; Fedora: sudo dnf \
+install alsa-lib-devel); then run make again. Until then coach plays cues with a system \
+player (pw-play, paplay, aplay, afplay) or the terminal bell.
+TRY_SOUND = $(BIN)/python -m pip install --quiet -c constraints.txt -e '.[sound]' \
+	>/dev/null 2>&1 || echo "$(SOUND_NOTE)"
+
 $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	@$(TRY_SOUND)
 	@touch $@
 
 $(DEV_STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@$(TRY_SOUND)
 	@touch $@ $(STAMP)
 
 setup: $(STAMP)
@@ -38,6 +49,11 @@ lint: setup-dev
 
 typecheck: setup-dev
 	$(BIN)/mypy
+
+# A report, not a test: prints three ratios against reference programs (a minimal Textual
+# app, termdown) and exits 0 even when a goal is missed. About three minutes; needs tmux.
+bench: setup-dev
+	$(BIN)/python bench/run.py
 
 schema: setup
 	$(BIN)/coach schema --output sessions/coach-v1.schema.json

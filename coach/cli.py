@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"coach {__version__}")
     _add_data_dir(parser)
+    _add_audio(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     run = commands.add_parser(
@@ -56,6 +57,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="play N times faster, to rehearse a session (default 1)",
     )  # fmt: skip
     _add_data_dir(run)
+    _add_audio(run)
+
+    sounds = commands.add_parser(
+        "sounds",
+        help="play every cue and say which audio backend is used",
+        description="Play every cue once, naming each, and report the audio backend, so "
+        "you can check your sound before a session.",
+    )
+    _add_audio(sounds)
 
     plan = commands.add_parser(
         "plan",
@@ -108,6 +118,14 @@ def _add_data_dir(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
+def _add_audio(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--audio", choices=("auto", "simpleaudio", "player", "bell", "none"),
+        default=argparse.SUPPRESS,
+        help="how cues are played (default: the 'audio' setting, else auto)",
+    )  # fmt: skip
+
+
 def _speed(text: str) -> float:
     try:
         value = float(text)
@@ -129,11 +147,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "preview":
             return _preview(args.file)
         data_dir = getattr(args, "data_dir", None)
+        audio = getattr(args, "audio", None)
         if args.command == "plan":
             return _plan(args.file, data_dir=data_dir)
+        if args.command == "sounds":
+            return _sounds(audio)
         if args.command == "run":
-            return _play(args.file, data_dir=data_dir, speed=args.speed, skip_home=True)
-        return _play(None, data_dir=data_dir, speed=1.0, skip_home=False)
+            return _play(
+                args.file, data_dir=data_dir, speed=args.speed, skip_home=True, audio=audio
+            )
+        return _play(None, data_dir=data_dir, speed=1.0, skip_home=False, audio=audio)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -214,7 +237,14 @@ def _preview(file: Path | None) -> int:
     return EXIT_OK
 
 
-def _play(file: Path | None, *, data_dir: Path | None, speed: float, skip_home: bool) -> int:
+def _play(
+    file: Path | None,
+    *,
+    data_dir: Path | None,
+    speed: float,
+    skip_home: bool,
+    audio: str | None = None,
+) -> int:
     from coach.locations import bundled_sessions_dir, database_path, default_routine
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
@@ -261,6 +291,7 @@ def _play(file: Path | None, *, data_dir: Path | None, speed: float, skip_home: 
         choices=choices,
         event_log=Path(event_log) if event_log else None,
         settings=settings,
+        audio=audio,
     )
     app.run()
     rescued = app.rescue_unsaved()
@@ -333,4 +364,43 @@ def _plan(file: Path | None, *, data_dir: Path | None) -> int:
             console.print(
                 f"Going back to level {program_plan.offer_down} is offered after the next session."
             )
+    return EXIT_OK
+
+
+def _sounds(audio: str | None) -> int:
+    import time
+
+    from coach.audio.backends import choose_backend
+    from coach.audio.catalog import CATALOG
+    from coach.audio.cueset import load_cues
+    from coach.audio.scheduler import CuePlayer
+    from coach.locations import bundled_sounds_dir, settings_path
+    from coach.settings import load_settings
+
+    settings, problem = load_settings(settings_path())
+    if problem:
+        print(f"coach: {problem}", file=sys.stderr)
+    wanted = audio or settings.audio
+
+    def ring() -> None:
+        sys.stdout.write("\a")
+        sys.stdout.flush()
+
+    backend, note = choose_backend(wanted, ring)
+    print(f"Audio backend: {backend.name}" + (f" ({note})" if note else ""))
+    sounds, problems = load_cues(bundled_sounds_dir(), settings.volume / 100)
+    for message in problems:
+        print(f"warning: {message}", file=sys.stderr)
+    failures: list[str] = []
+    player = CuePlayer(backend, sounds, on_problem=failures.append)
+    try:
+        for name in CATALOG:
+            print(f"  {name:<9} {sounds[name].seconds * 1000:4.0f} ms", flush=True)
+            player.play_now(name)
+            time.sleep(sounds[name].seconds + 0.35)
+    finally:
+        player.close()
+    for message in failures:
+        print(f"warning: {message}", file=sys.stderr)
+    print(f"Volume {settings.volume}%. If you heard nothing, see 'Sound' in the README.")
     return EXIT_OK

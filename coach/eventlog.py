@@ -47,6 +47,9 @@ class EventLog:
     def _due(self, session_time: float) -> float | None:
         return self.runner.wall_time_of(session_time) if self.runner is not None else None
 
+    def note_at(self, t: float, **fields: Any) -> None:
+        self.lines.append(json.dumps({"t": t, **fields}))
+
     def note(self, **fields: Any) -> None:
         self.lines.append(json.dumps({"t": self.clock(), **fields}))
 

@@ -130,6 +130,8 @@ class SessionRunner:
     _next_cue: int = 0
     _sets: dict[tuple[int, int], SetOutcome] = field(default_factory=dict)
     _ended_exercises: set[int] = field(default_factory=set)
+    jumps: int = 0
+    """How many times skip, back or end-exercise moved the session clock."""
 
     def __post_init__(self) -> None:
         if not self.speed > 0:
@@ -220,6 +222,33 @@ class SessionRunner:
         to_next = fraction if fraction > 1e-9 else 1.0
         return self.clock() + to_next / self.speed
 
+    def upcoming_cues(self, horizon: float) -> list[CueDue]:
+        """Cues due within ``horizon`` wall-clock seconds, up to the next pain rating
+        (whose wait nobody can predict), with their monotonic deadlines."""
+        if self.state in (RunState.NOT_STARTED, RunState.ABORTED):
+            return []
+        now = self.session_time()
+        # Paused, rating or finished: only what was due just now (the end of a hold at
+        # the moment the rating opens) is still to be played; nothing ahead.
+        limit = now + horizon * self.speed if self.state is RunState.RUNNING else now
+        for step in self.steps[self.index :]:
+            if step.kind is StepKind.RATE:
+                limit = min(limit, step.start)
+                break
+        # From a little in the past: a cue the UI has just passed may not have been
+        # played yet by the audio thread, and dropping it from the plan would lose it.
+        first = bisect.bisect_left(self._cue_times, now - STALE_CUE_SECONDS * self.speed)
+        upcoming = []
+        for cue in self._cues[first:]:
+            if cue.at > limit + EPSILON:
+                break
+            upcoming.append(CueDue(cue, self._wall_at(cue.at)))
+        return upcoming
+
+    def cue_key(self, cue: Cue) -> str:
+        """Identifies one sounding of a cue: the same after a pause, new after a jump."""
+        return f"{self.jumps}:{cue.step}:{cue.kind.value}:{cue.at}"
+
     def set_outcome(self, exercise_index: int, set_number: int) -> SetOutcome:
         key = (exercise_index, set_number)
         if key not in self._sets:
@@ -298,6 +327,7 @@ class SessionRunner:
 
     def _jump(self, index: int) -> list[RunnerEvent]:
         """Continue from the start of step ``index`` (forwards or backwards)."""
+        self.jumps += 1
         self.index = index
         step = self.step
         target = step.start if step is not None else self.timeline.total

@@ -54,6 +54,7 @@ class CoachApp(App[int]):
         event_log: Path | None = None,
         today: Callable[[], date] | None = None,
         settings: Any = None,
+        audio: str | None = None,
     ) -> None:
         super().__init__()
         self.source = source
@@ -74,6 +75,8 @@ class CoachApp(App[int]):
         self.planned: Any = None
         self.settings = settings
         self.screening_due = False
+        self.audio_wanted = audio or (settings.audio if settings is not None else "none")
+        self.cue_player: Any = None
         self.histories: dict[str, Any] = {}
         self.moves: dict[str, Any] = {}
         self.event_log: EventLog | None = None
@@ -100,6 +103,12 @@ class CoachApp(App[int]):
         self.load_session(self.source)
 
     def on_unmount(self) -> None:
+        if self.cue_player is not None:
+            self.cue_player.close()
+            if self.event_log is not None:
+                for handed in self.cue_player.handed:
+                    self.event_log.note_at(handed.handed, event="handed", cue=handed.name,
+                                           due=handed.due)  # fmt: skip
         if self.event_log is not None:
             self.event_log.close()
 
@@ -279,7 +288,62 @@ class CoachApp(App[int]):
         except StoreError as exc:
             self.call_from_thread(self._store_failed, str(exc))
             session_id = -1
+        self.prepare_audio()
         self.call_from_thread(self._session_opened, session_id)
+
+    def prepare_audio(self) -> None:
+        """Choose the backend and decode every cue once (runs in a worker thread)."""
+        from coach.audio.backends import BellBackend, choose_backend
+        from coach.audio.cueset import custom_sound_paths, load_cues
+        from coach.audio.scheduler import CuePlayer
+        from coach.loader import ProgramFile
+        from coach.locations import bundled_sounds_dir
+
+        if self.cue_player is not None or self.audio_wanted == "none":
+            return
+
+        def ring() -> None:
+            self.call_from_thread(self.flash)
+
+        backend, note = choose_backend(self.audio_wanted, ring)
+        files = [self.loaded] if isinstance(self.loaded, ProgramFile) else self.loaded.programs
+        base_of = {pf.program.id: pf.path.resolve().parent for pf in files}
+        volume = (self.settings.volume if self.settings is not None else 80) / 100
+        sounds, problems = load_cues(
+            bundled_sounds_dir(), volume, custom_sound_paths(self.controller.plan, base_of)
+        )
+        self.cue_player = CuePlayer(
+            backend,
+            sounds,
+            clock=self.clock,
+            on_problem=lambda message: self.call_from_thread(
+                self.notify, message, severity="warning", timeout=8
+            ),
+            fallback=BellBackend(ring),
+        )
+        for message in [m for m in (note, *problems) if m]:
+            self.call_from_thread(self.notify, message, severity="warning", timeout=8)
+
+    def flash(self) -> None:
+        """The bell backend's cue: the terminal bell and a brief flash of the player."""
+        self.bell()
+        if self.player is not None and self.player.is_attached:
+            self.player.add_class("-flash")
+            self.set_timer(0.15, lambda: self.player.remove_class("-flash"))
+
+    def plan_cues(self) -> None:
+        """Hand the next few seconds of cues to the audio thread (none while paused)."""
+        from coach.audio.cueset import sound_name
+
+        if self.cue_player is None:
+            return
+        runner = self.controller.runner
+        plan = self.controller.plan
+        items = []
+        for due in runner.upcoming_cues(3.0):
+            custom = plan.exercises[due.cue.exercise_index].cues.sounds.get(due.cue.kind.value)
+            items.append((runner.cue_key(due.cue), due.due, sound_name(due.cue.kind.value, custom)))
+        self.cue_player.plan(items)
 
     def _session_opened(self, session_id: int) -> None:
         from coach.tui.player import PlayerScreen
@@ -299,6 +363,7 @@ class CoachApp(App[int]):
             on_mute=self.toggle_mute,
             on_events=self.event_log.write if self.event_log is not None else None,
             on_pause_for_help=self.hold_still,
+            on_scheduled=self.plan_cues,
         )
         while len(self.screen_stack) > 1:
             self.pop_screen()
@@ -318,6 +383,8 @@ class CoachApp(App[int]):
 
     def toggle_mute(self) -> bool:
         self.muted = not self.muted
+        if self.cue_player is not None:
+            self.cue_player.muted = self.muted
         return self.muted
 
     def ask_rating(self, step: Step) -> None:
@@ -398,7 +465,7 @@ class CoachApp(App[int]):
         was_running = runner.state is RunState.RUNNING
         runner.pause()
         if self.player is not None:
-            self.player.refresh_view()
+            self.player.handle([])
 
         def resume() -> None:
             if was_running and self.player is not None:

@@ -61,6 +61,7 @@ class PlayerScreen(Screen[None]):
         on_mute: Callable[[], bool],
         on_events: Callable[[list[RunnerEvent]], None] | None = None,
         on_pause_for_help: Callable[[], Callable[[], None]] | None = None,
+        on_scheduled: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.controller = controller
@@ -73,6 +74,7 @@ class PlayerScreen(Screen[None]):
         self._on_events = on_events
         self._on_pause_for_help = on_pause_for_help or (lambda: lambda: None)
         self._resume_after_help: Callable[[], None] | None = None
+        self._on_scheduled = on_scheduled
         self._wake_handle: asyncio.TimerHandle | None = None
         self.muted = False
 
@@ -139,6 +141,8 @@ class PlayerScreen(Screen[None]):
                 self._on_cue(event)
         self.refresh_view()
         self._schedule()
+        if self._on_scheduled is not None:
+            self._on_scheduled()
         for event in events:
             if isinstance(event, RatingNeeded):
                 self._on_rating(event.step)

@@ -1,0 +1,1 @@
+"""Sound cues: the catalogue, decoding to PCM, backends, and a precise scheduler."""

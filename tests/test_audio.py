@@ -1,0 +1,233 @@
+"""Audio without a sound card: backend choice, fallbacks, decoding, the scheduler."""
+
+from __future__ import annotations
+
+import threading
+import wave
+from pathlib import Path
+
+import pytest
+
+from coach.audio import backends
+from coach.audio.backends import (
+    AudioError,
+    BellBackend,
+    NullBackend,
+    PlayerBackend,
+    choose_backend,
+)
+from coach.audio.catalog import CATALOG
+from coach.audio.cueset import load_cues, sound_name
+from coach.audio.pcm import RATE, Pcm, PcmError, decode_file, read_wav
+from coach.audio.scheduler import CuePlayer
+from coach.locations import bundled_sounds_dir
+from coach.runner import FakeClock
+
+
+class Recorder:
+    name = "recorder"
+
+    def __init__(self) -> None:
+        self.played: list[Pcm] = []
+
+    def play(self, sound: Pcm) -> None:
+        self.played.append(sound)
+
+    def close(self) -> None:
+        pass
+
+
+class Broken:
+    name = "broken"
+
+    def play(self, sound: Pcm) -> None:
+        raise AudioError("no device")
+
+    def close(self) -> None:
+        pass
+
+
+def test_every_catalogued_cue_is_bundled_and_as_long_as_the_catalogue_says() -> None:
+    for name, tones in CATALOG.items():
+        path = bundled_sounds_dir() / f"{name}.wav"
+        with wave.open(str(path)) as sound:
+            assert (sound.getnchannels(), sound.getsampwidth(), sound.getframerate()) == (
+                1,
+                2,
+                RATE,
+            )
+            millis = sound.getnframes() / RATE * 1000
+        assert abs(millis - sum(t.millis + t.gap_after for t in tones)) < 2
+
+
+def test_cues_are_decoded_once_and_scaled_by_volume() -> None:
+    full, problems = load_cues(bundled_sounds_dir(), 1.0)
+    half, _ = load_cues(bundled_sounds_dir(), 0.5)
+    assert problems == [] and set(full) == set(CATALOG)
+    loud = max(abs(s) for s in memoryview(full["start"].data).cast("h"))
+    soft = max(abs(s) for s in memoryview(half["start"].data).cast("h"))
+    assert soft == pytest.approx(loud / 2, abs=2)
+
+
+def test_custom_sounds_fall_back_with_a_warning(tmp_path: Path) -> None:
+    good = tmp_path / "gong.wav"
+    good.write_bytes(Pcm(b"\x00\x10" * 4410).wav_bytes())
+    broken = tmp_path / "broken.mp3"
+    broken.write_bytes(b"not audio at all")
+    huge = tmp_path / "huge.wav"
+    huge.write_bytes(b"\0" * (5 * 1024 * 1024 + 1))
+    custom = {sound_name("", "gong.wav"): good, sound_name("", "broken.mp3"): broken,
+              sound_name("", "huge.wav"): huge}  # fmt: skip
+    sounds, problems = load_cues(bundled_sounds_dir(), 1.0, custom)
+    assert "file:gong.wav" in sounds and sounds["file:gong.wav"].seconds == pytest.approx(0.1)
+    assert "file:broken.mp3" not in sounds and "file:huge.wav" not in sounds
+    assert len(problems) == 2 and all("default cue plays instead" in p for p in problems)
+
+
+def test_undecodable_files_raise_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.wav"
+    bad.write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk")
+    with pytest.raises(PcmError, match=r"bad\.wav cannot be decoded"):
+        read_wav(bad)
+    with pytest.raises(PcmError):
+        decode_file(tmp_path / "missing.ogg")
+
+
+def test_auto_prefers_simpleaudio_then_a_player_then_the_bell(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rings: list[int] = []
+    monkeypatch.setattr(backends, "_simpleaudio_available", lambda: False)
+    monkeypatch.setattr(backends, "find_player", lambda: ("/usr/bin/aplay", ("-q",)))
+    chosen, note = choose_backend("auto", lambda: rings.append(1))
+    assert isinstance(chosen, PlayerBackend) and note is None
+    chosen.close()
+    monkeypatch.setattr(backends, "find_player", lambda: None)
+    chosen, note = choose_backend("auto", lambda: rings.append(1))
+    assert isinstance(chosen, BellBackend)
+    assert note == "no sound device or player was found; using the terminal bell"
+    chosen.play(Pcm(b""))
+    assert rings == [1]
+
+
+def test_asking_for_a_missing_backend_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(backends, "_simpleaudio_available", lambda: False)
+    monkeypatch.setattr(backends, "find_player", lambda: None)
+    chosen, note = choose_backend("simpleaudio", lambda: None)
+    assert isinstance(chosen, BellBackend)
+    assert note == "simpleaudio is not installed (see the README)"
+    assert isinstance(choose_backend("none", lambda: None)[0], NullBackend)
+
+
+def test_the_player_backend_runs_without_a_shell_and_caches_files(tmp_path: Path) -> None:
+    script = tmp_path / "fake-player"
+    log = tmp_path / "played.txt"
+    script.write_text(f'#!/bin/sh\necho "$@" >> {log}\n')
+    script.chmod(0o755)
+    player = PlayerBackend(str(script), ("-q",))
+    sound = Pcm(b"\x01\x00" * 100)
+    player.play(sound)
+    player.play(sound)
+    assert len(list(player._folder.glob("*.wav"))) == 1  # written once, played twice
+    player.close()  # waits for the players
+    lines = log.read_text().splitlines()
+    assert len(lines) == 2 and lines[0] == lines[1] and lines[0].startswith("-q /")
+
+
+def test_the_scheduler_plays_at_deadlines_once_per_key() -> None:
+    recorder = Recorder()
+    sounds = {"tick": Pcm(b"\x01\x00"), "default": Pcm(b"\x02\x00")}
+    player = CuePlayer(recorder, sounds)
+    try:
+        import time
+
+        now = time.monotonic()
+        player.plan([("a", now, "tick"), ("b", now, "unknown")])
+        deadline = time.monotonic() + 5
+        while len(player.handed) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        player.plan([("a", now, "tick")])  # already played: not again
+        time.sleep(0.05)
+    finally:
+        player.close()
+    assert [p.data for p in recorder.played] == [b"\x01\x00", b"\x02\x00"]  # unknown -> default
+
+
+def test_replanning_cancels_what_is_no_longer_due() -> None:
+    clock = FakeClock()
+    recorder = Recorder()
+    player = CuePlayer(recorder, {"tick": Pcm(b"\x01\x00")}, clock=clock)
+    try:
+        player.plan([("a", clock.now + 60, "tick")])
+        player.plan([])  # paused
+        clock.advance(120)
+        player.plan([])
+    finally:
+        player.close()
+    assert recorder.played == []
+
+
+def test_playing_never_waits_for_the_device() -> None:
+    release = threading.Event()
+    started = threading.Event()
+
+    class Slow(Recorder):
+        def play(self, sound: Pcm) -> None:
+            started.set()
+            release.wait(10)
+            super().play(sound)
+
+    slow = Slow()
+    player = CuePlayer(slow, {"tick": Pcm(b"\x01\x00")})
+    import time
+
+    player.plan([("a", time.monotonic(), "tick")])
+    assert started.wait(5)
+    # The device is stuck mid-cue, yet the caller is never held up.
+    player.plan([("b", time.monotonic() + 100, "tick")])
+    player.muted = True
+    release.set()
+    player.close()
+    assert len(slow.played) == 1
+
+
+def test_a_failing_device_is_reported_once_and_the_bell_takes_over() -> None:
+    problems: list[str] = []
+    rings: list[int] = []
+    player = CuePlayer(Broken(), {"tick": Pcm(b"\x01\x00")}, on_problem=problems.append,
+                       fallback=BellBackend(lambda: rings.append(1)))  # fmt: skip
+    import time
+
+    now = time.monotonic()
+    player.plan([("a", now, "tick"), ("b", now, "tick"), ("c", now, "tick")])
+    deadline = time.monotonic() + 5
+    while len(rings) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    player.close()
+    assert problems == ["Sound stopped working (no device); using the terminal bell instead."]
+    assert rings == [1, 1, 1]
+
+
+async def test_without_any_sound_the_session_rings_the_bell_after_one_notice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .tui_helpers import make_app, start_session, write_program
+
+    monkeypatch.setattr(backends, "_simpleaudio_available", lambda: False)
+    monkeypatch.setattr(backends, "find_player", lambda: None)
+    app, clock = make_app(write_program(tmp_path), tmp_path, audio="auto")
+    notices: list[str] = []
+    rings: list[int] = []
+    monkeypatch.setattr(app, "notify", lambda message, **_: notices.append(message))
+    monkeypatch.setattr(app, "bell", lambda: rings.append(1))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_session(pilot, app)
+        for _ in range(4):  # the get-ready ticks, then the start of the hold
+            clock.advance(1)
+            app.player.wake()
+            for _ in range(50):
+                await pilot.pause(0.01)
+                if len(rings) >= 3:
+                    break
+    assert notices == ["no sound device or player was found; using the terminal bell"]
+    assert len(rings) >= 3
