@@ -16,6 +16,7 @@ __all__ = [
     "DATA_DIR_ENV",
     "bundled_sessions_dir",
     "bundled_sounds_dir",
+    "cache_dir",
     "config_dir",
     "data_dir",
     "database_path",
@@ -80,6 +81,16 @@ def config_dir() -> Path:
     from platformdirs import user_config_path
 
     return user_config_path("coach", appauthor=False)
+
+
+def cache_dir() -> Path:
+    """Rendered speech and other things coach can make again: the user cache folder."""
+    from_env = os.environ.get("COACH_CACHE_DIR")
+    if from_env:
+        return Path(from_env).expanduser()
+    from platformdirs import user_cache_path
+
+    return user_cache_path("coach", appauthor=False)
 
 
 def settings_path() -> Path:

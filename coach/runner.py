@@ -245,6 +245,23 @@ class SessionRunner:
             upcoming.append(CueDue(cue, self._wall_at(cue.at)))
         return upcoming
 
+    def upcoming_starts(self, horizon: float) -> list[tuple[Step, float]]:
+        """Steps starting within ``horizon`` wall-clock seconds (up to the next rating),
+        with the monotonic time each starts: for announcements."""
+        if self.state is not RunState.RUNNING:
+            return []
+        now = self.session_time()
+        limit = now + horizon * self.speed
+        starts = []
+        for step in self.steps[self.index :]:
+            if step.start > limit + EPSILON:
+                break
+            if step.start >= now - STALE_CUE_SECONDS * self.speed:
+                starts.append((step, self._wall_at(step.start)))
+            if step.kind is StepKind.RATE:
+                break
+        return starts
+
     def cue_key(self, cue: Cue) -> str:
         """Identifies one sounding of a cue: the same after a pause, new after a jump."""
         return f"{self.jumps}:{cue.step}:{cue.kind.value}:{cue.at}"

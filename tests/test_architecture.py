@@ -6,6 +6,10 @@ import subprocess
 import sys
 
 CORE_MODULES = [
+    "coach.audio.backends",
+    "coach.audio.cueset",
+    "coach.audio.scheduler",
+    "coach.audio.speech",
     "coach.cli",
     "coach.cues",
     "coach.planning",

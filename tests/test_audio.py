@@ -231,3 +231,79 @@ async def test_without_any_sound_the_session_rings_the_bell_after_one_notice(
                     break
     assert notices == ["no sound device or player was found; using the terminal bell"]
     assert len(rings) >= 3
+
+
+def fake_engine(tmp_path: Path) -> tuple[Path, Path]:
+    """A stand-in for espeak-ng: writes 0.1 s of tone to the -w file, logs each call."""
+    import sys
+
+    calls = tmp_path / "calls.txt"
+    script = tmp_path / "espeak-ng"
+    script.write_text(
+        f"#!{sys.executable}\n"
+        "import sys, wave\n"
+        f"open({str(calls)!r}, 'a').write(sys.argv[-1] + '\\n')\n"
+        "with wave.open(sys.argv[2], 'wb') as w:\n"
+        "    w.setnchannels(1); w.setsampwidth(2); w.setframerate(22050)\n"
+        "    w.writeframes(b'\\x00\\x10' * 2205)\n"
+    )
+    script.chmod(0o755)
+    return script, calls
+
+
+def test_phrases_are_rendered_once_and_cached(tmp_path: Path) -> None:
+    from coach.audio.speech import Speech, speech_key
+
+    engine, calls = fake_engine(tmp_path)
+    speech = Speech(str(engine), tmp_path / "cache")
+    first = speech.render_all(["Bird dog", "rest", "rest"], 1.0)
+    again = Speech(str(engine), tmp_path / "cache").render_all(["Bird dog", "rest"], 1.0)
+    assert set(first) == {speech_key("Bird dog"), speech_key("rest")}
+    assert first == again
+    assert first[speech_key("rest")].seconds == pytest.approx(0.1, abs=0.001)  # now 44.1 kHz
+    assert calls.read_text().splitlines() == ["Bird dog", "rest"]  # the engine ran twice
+
+
+def test_a_broken_engine_means_no_speech(tmp_path: Path) -> None:
+    from coach.audio.speech import Speech
+
+    broken = tmp_path / "espeak-ng"
+    broken.write_text("#!/bin/sh\nexit 3\n")
+    broken.chmod(0o755)
+    assert Speech(str(broken), tmp_path / "cache").render_all(["rest"], 1.0) == {}
+
+
+async def test_announcements_are_planned_with_the_cues(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coach.audio import speech
+    from coach.settings import Settings
+
+    from .tui_helpers import make_app, start_session, write_program
+
+    engine, _ = fake_engine(tmp_path)
+    monkeypatch.setattr(speech, "find_engine", lambda: str(engine))
+    monkeypatch.setenv("COACH_CACHE_DIR", str(tmp_path / "cache"))
+    planned: list[list[tuple[str, float, str]]] = []
+    app, clock = make_app(write_program(tmp_path), tmp_path, audio="none",
+                          settings=Settings(audio="none"))  # fmt: skip
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_session(pilot, app)
+        assert app.cue_player is None  # audio "none": nothing is scheduled at all
+    app, clock = make_app(write_program(tmp_path), tmp_path, audio="bell",
+                          settings=Settings(audio="bell"))  # fmt: skip
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_session(pilot, app)
+        original = app.cue_player.plan
+        monkeypatch.setattr(
+            app.cue_player, "plan", lambda items: (planned.append(list(items)), original(items))
+        )
+        clock.advance(1)
+        app.player.wake()
+        clock.advance(8)  # into the last seconds of the first hold
+        app.player.wake()
+        clock.advance(2)  # the short rest between holds is now within the plan's reach
+        app.player.wake()
+    names = [name for items in planned for _, _, name in items]
+    assert "say:three" in names or "say:two" in names
+    assert "say:rest" in names  # the short rest between holds

@@ -97,6 +97,10 @@ async def start_session(pilot: Pilot[Any], app: CoachApp, baseline: str = "1") -
     await wait_for(pilot, screen_is(app, "PainPrompt"), "baseline prompt")
     await pilot.press(baseline, "enter")
     await wait_for(pilot, screen_is(app, "PlayerScreen"), "player")
+    # The screen is current before it is mounted; the runner starts on mount.
+    await wait_for(
+        pilot, lambda: app.controller.runner.state is not RunState.NOT_STARTED, "the start"
+    )
 
 
 async def pass_screening(pilot: Pilot[Any], app: CoachApp) -> None:

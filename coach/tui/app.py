@@ -77,6 +77,7 @@ class CoachApp(App[int]):
         self.screening_due = False
         self.audio_wanted = audio or (settings.audio if settings is not None else "none")
         self.cue_player: Any = None
+        self.speech_on = False
         self.histories: dict[str, Any] = {}
         self.moves: dict[str, Any] = {}
         self.event_log: EventLog | None = None
@@ -312,6 +313,7 @@ class CoachApp(App[int]):
         sounds, problems = load_cues(
             bundled_sounds_dir(), volume, custom_sound_paths(self.controller.plan, base_of)
         )
+        sounds |= self._speech(volume)
         self.cue_player = CuePlayer(
             backend,
             sounds,
@@ -324,6 +326,21 @@ class CoachApp(App[int]):
         for message in [m for m in (note, *problems) if m]:
             self.call_from_thread(self.notify, message, severity="warning", timeout=8)
 
+    def _speech(self, volume: float) -> dict[str, Any]:
+        """Spoken names, 'switch sides', 'rest' and the last counts, if an engine exists."""
+        from coach.audio.speech import COUNTS, Speech, find_engine
+        from coach.locations import cache_dir
+
+        if self.settings is None or not self.settings.speech:
+            return {}
+        engine = find_engine()
+        if engine is None:
+            return {}
+        phrases = [item.name for item in self.controller.plan.exercises]
+        phrases += ["switch sides", "rest", *COUNTS.values()]
+        self.speech_on = True
+        return Speech(engine, cache_dir() / "speech").render_all(phrases, volume)
+
     def flash(self) -> None:
         """The bell backend's cue: the terminal bell and a brief flash of the player."""
         self.bell()
@@ -334,6 +351,8 @@ class CoachApp(App[int]):
     def plan_cues(self) -> None:
         """Hand the next few seconds of cues to the audio thread (none while paused)."""
         from coach.audio.cueset import sound_name
+        from coach.audio.speech import COUNTS, speech_key
+        from coach.cues import CueKind
 
         if self.cue_player is None:
             return
@@ -343,7 +362,38 @@ class CoachApp(App[int]):
         for due in runner.upcoming_cues(3.0):
             custom = plan.exercises[due.cue.exercise_index].cues.sounds.get(due.cue.kind.value)
             items.append((runner.cue_key(due.cue), due.due, sound_name(due.cue.kind.value, custom)))
+            if self.speech_on and due.cue.kind is CueKind.LAST:
+                remaining = round(due.cue.at - self._step_end(due.cue.step))
+                word = COUNTS.get(-remaining)
+                if word:
+                    items.append((f"{runner.cue_key(due.cue)}:say", due.due, speech_key(word)))
+        if self.speech_on:
+            items += self._announcements()
+        items.sort(key=lambda item: item[1])
         self.cue_player.plan(items)
+
+    def _step_end(self, index: int) -> float:
+        step = self.controller.runner.steps[index]
+        return float(step.start + step.duration)
+
+    def _announcements(self) -> list[tuple[str, float, str]]:
+        """What is said as steps begin: the exercise, switching sides, resting."""
+        from coach.audio.speech import speech_key
+        from coach.timeline import StepKind
+
+        runner = self.controller.runner
+        said = []
+        for step, due in runner.upcoming_starts(3.0):
+            if step.kind is StepKind.GET_READY:
+                text = self.controller.plan.exercises[step.exercise_index].name
+            elif step.kind is StepKind.SWITCH:
+                text = "switch sides"
+            elif step.kind in (StepKind.REST, StepKind.REST_AFTER, StepKind.HOLD_REST):
+                text = "rest"
+            else:
+                continue
+            said.append((f"{runner.jumps}:say:{step.index}", due, speech_key(text)))
+        return said
 
     def _session_opened(self, session_id: int) -> None:
         from coach.tui.player import PlayerScreen

@@ -129,7 +129,8 @@ class PlayerScreen(Screen[None]):
 
     def wake(self) -> None:
         """Catch up with the clock: called by the timer, and by tests after moving it."""
-        self.handle(self.runner.update())
+        if self.is_attached:
+            self.handle(self.runner.update())
 
     def handle(self, events: list[RunnerEvent]) -> None:
         if events and self._on_events is not None:
@@ -187,6 +188,8 @@ class PlayerScreen(Screen[None]):
         self.set_class(width < 50 or height < 16, "-tiny")
 
     def refresh_view(self) -> None:
+        if not self.is_mounted:
+            return  # a wake-up that arrives while the screen is being taken down
         runner = self.runner
         step = runner.step
         plan = self.controller.plan
