@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run setup setup-dev test lint typecheck check bench schema wheel clean
+.PHONY: run setup setup-dev sound test lint typecheck check bench schema wheel clean
 
 run: setup
 	$(BIN)/coach
@@ -21,8 +21,8 @@ $(BIN)/python:
 # built, coach still installs and plays cues through a system player or the bell.
 SOUND_NOTE := note: the optional sound library simpleaudio could not be built. It needs \
 the ALSA headers (Debian/Ubuntu: sudo apt install libasound2-dev; Fedora: sudo dnf \
-install alsa-lib-devel); then run make again. Until then coach plays cues with a system \
-player (pw-play, paplay, aplay, afplay) or the terminal bell.
+install alsa-lib-devel), then run: make sound. Until then coach plays cues with a \
+system player (pw-play, paplay, aplay, afplay) or the terminal bell.
 TRY_SOUND = $(BIN)/python -m pip install --quiet -c constraints.txt -e '.[sound]' \
 	>/dev/null 2>&1 || echo "$(SOUND_NOTE)"
 
@@ -39,6 +39,10 @@ $(DEV_STAMP): pyproject.toml constraints.txt | $(BIN)/python
 setup: $(STAMP)
 
 setup-dev: $(DEV_STAMP)
+
+# Try the optional sound library again (after installing the ALSA headers).
+sound: setup
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[sound]'
 
 test: setup-dev lint typecheck
 	$(BIN)/python -m pytest
