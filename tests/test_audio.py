@@ -307,3 +307,16 @@ async def test_announcements_are_planned_with_the_cues(
     names = [name for items in planned for _, _, name in items]
     assert "say:three" in names or "say:two" in names
     assert "say:rest" in names  # the short rest between holds
+
+
+def test_a_player_that_fails_is_noticed_on_the_next_cue(tmp_path: Path) -> None:
+    script = tmp_path / "aplay"
+    script.write_text("#!/bin/sh\nexit 1\n")
+    script.chmod(0o755)
+    player = PlayerBackend(str(script))
+    player.play(Pcm(b"\x01\x00"))
+    for process in list(player._running):
+        process.wait(timeout=10)
+    with pytest.raises(AudioError, match="aplay exited with status 1"):
+        player.play(Pcm(b"\x01\x00"))
+    player.close()

@@ -113,6 +113,7 @@ class PlayerBackend:
         self._folder = Path(tempfile.mkdtemp(prefix="coach-cues-"))
         self._files: dict[bytes, Path] = {}
         self._running: list[subprocess.Popen[bytes]] = []
+        self._failure: str | None = None
 
     def _file_for(self, sound: Pcm) -> Path:
         key = hashlib.blake2b(sound.data, digest_size=12).digest()
@@ -125,9 +126,17 @@ class PlayerBackend:
     def _reap(self) -> None:
         for process in [p for p in self._running if p.poll() is not None]:
             self._running.remove(process)
+            if process.returncode and self._failure is None:
+                self._failure = (
+                    f"{Path(self.executable).name} exited with status {process.returncode}"
+                )
 
     def play(self, sound: Pcm) -> None:
         self._reap()
+        if self._failure is not None:
+            # A player that fails (no device, no server) fails silently; the next cue
+            # turns that into one notice and a fallback instead of endless silence.
+            raise AudioError(self._failure)
         try:
             process = subprocess.Popen(
                 [self.executable, *self.arguments, str(self._file_for(sound))],
