@@ -55,7 +55,7 @@ typecheck: setup-dev
 	$(BIN)/mypy
 
 # A report, not a test: prints three ratios against reference programs (a minimal Textual
-# app, termdown) and exits 0 even when a goal is missed. About three minutes; needs tmux.
+# app, termdown) and exits 0 even when a goal is missed. About 2.5 minutes; needs tmux.
 bench: setup-dev
 	$(BIN)/python bench/run.py
 

@@ -1,0 +1,650 @@
+"""coach's benchmarks (`make bench`): three ratios, each measured side by side in one run.
+
+This is a report, not a test: it prints what it measured and marks each goal OK or
+MISSED, and exits 0 either way (1 only when a measurement could not be taken at all).
+
+1. Time to first frame, against a minimal Textual app (bench/minimal_app.py, one Label).
+   Each program is spawned under its own pseudo-terminal of 80x24 (TERM=xterm-256color);
+   the clock runs from just before the spawn to the first read from the pty that contains
+   visible frame text ("Loading" for coach, the label for the minimal app). The pty is
+   read continuously so the child never blocks on output. One discarded warm-up run of
+   each, then 7 interleaved runs each (minimal, coach, minimal, ...); medians and their
+   ratio. As extra information, coach's time to its home screen ("Morning routine").
+   Caveat: a raw pty answers none of the terminal queries Textual sends; neither app
+   waits for the answers, so this costs both nothing.
+
+2. CPU time during a one-minute hold, against `termdown 60` (PyPI package, installed
+   into the venv when missing; not a dependency of coach). Each program runs in its own
+   private tmux server with one 80x24 pane and no status line, at the same time. Only the
+   program's own process is measured: utime+stime of /proc/PID/stat (all its threads),
+   in clock ticks. coach plays bench/sessions/hold-1min.yaml at --speed 1 with default
+   settings (so audio "auto": on a machine without a player that is the terminal bell):
+   the red-flag check (first session) and the baseline prompt are answered, and the
+   hold's start is the moment its screen shows "HOLD"; termdown starts right after, and
+   its start is its first frame. As extra information, the minimal Textual app with
+   --tick (a label rewritten once a second) runs alongside: the floor for a Textual
+   screen redrawn at 1 Hz. Each is sampled 5 s and 55 s after its own start (a 50 s
+   window inside the minute). Nothing else of the benchmark runs meanwhile. Caveat: /proc
+   counts in ticks of 10 ms, so a 50 s window resolves 0.02 % of a core, and these
+   figures are small: the ratio is coarse.
+
+3. End-of-session clock error, at --speed 20 on bench/sessions/routine-20min.yaml (a
+   20-minute program, about 60 s of wall time). It runs in a private tmux server; the
+   red-flag check (Enter) and every pain prompt ("0", Enter) are answered as soon as
+   they show on screen (polled every 50 ms), and Enter closes the summary.
+   COACH_EVENT_LOG gives, for every event, when it was handled (t) and when it was due,
+   on the monotonic clock. The error is |t - due| of the "finished" event. Every coach
+   session ends with a pain rating, so "finished" is noticed right after the last
+   prompt is answered and that figure is close to zero by construction; the end of the
+   last timed block (the last "rating" event's lateness) is therefore reported too, and
+   the goal is judged on the larger of the two.
+   Cross-check: the wall time from the "session" event to "finished", minus the time
+   spent in pain prompts (from each "rating" event to the next "step" event), against
+   total/speed. That difference is the sum of the start delay (player mount), the
+   lateness of each set end and of the finish; the residual left after subtracting them
+   would reveal drift of the session clock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import platform
+import select
+import shlex
+import shutil
+import signal
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+BIN = Path(sys.executable).parent  # the venv's bin: do not resolve the symlink
+COACH = BIN / "coach"
+TERMDOWN = BIN / "termdown"
+MINIMAL_APP = BENCH_DIR / "minimal_app.py"
+HOLD_FILE = BENCH_DIR / "sessions" / "hold-1min.yaml"
+ROUTINE_FILE = BENCH_DIR / "sessions" / "routine-20min.yaml"
+
+COLUMNS, LINES = 80, 24
+RUNS = 7
+CTRL_Q = b"\x11"
+READY_TEXT = "Minimal Textual app"
+PROMPT_HINT = "Keys 0-9, T for 10."
+SUMMARY_TEXT = "Session complete. Well done."
+SCREENING_TEXT = "A quick safety check"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+GOAL_FIRST_FRAME = 1.3
+GOAL_CPU = 0.5
+GOAL_CLOCK_MS = 5.0
+
+
+class BenchError(RuntimeError):
+    """A measurement could not be taken (a program did not start, a screen never came)."""
+
+
+# -- shared helpers -------------------------------------------------------------------
+
+
+def child_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment for a measured program: 256 colours, no size override, and coach's
+    data and settings in fresh folders (default settings; the user's files untouched)."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TEXTUAL", "COACH_", "TMUX")) and k not in ("COLUMNS", "LINES")
+    }
+    config_dir = data_dir.with_name(data_dir.name + "-config")
+    config_dir.mkdir(parents=True, exist_ok=True)
+    env |= {
+        "TERM": "xterm-256color",
+        "COACH_DATA_DIR": str(data_dir),
+        "COACH_CONFIG_DIR": str(config_dir),
+    }
+    return env | extra
+
+
+def wait_until(deadline: float) -> None:
+    while (left := deadline - time.monotonic()) > 0:
+        time.sleep(min(left, 0.5))
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (every thread, living or gone), in seconds."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def ensure_termdown() -> None:
+    """termdown is the reference for the CPU figure only: install it into the venv."""
+    if TERMDOWN.exists():
+        return
+    print("installing termdown (the CPU reference) into the virtualenv...", flush=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "termdown"], check=True)
+
+
+# -- 1. time to first frame, under a pty ------------------------------------------------
+
+
+@dataclass
+class PtyRun:
+    """Seconds from spawn to the first appearance of each awaited text."""
+
+    marks: dict[str, float] = field(default_factory=dict)
+
+
+def open_pty() -> tuple[int, int]:
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
+    return master, slave
+
+
+def read_some(master: int, timeout: float) -> bytes | None:
+    """What the child wrote within timeout (b"" if nothing); None once the pty is closed."""
+    ready, _, _ = select.select([master], [], [], timeout)
+    if not ready:
+        return b""
+    try:
+        return os.read(master, 65536)
+    except OSError:  # EIO: every copy of the slave is closed, the child is gone
+        return None
+
+
+def stop_child(process: subprocess.Popen[bytes], master: int) -> None:
+    """ctrl+q (both apps quit on it), then SIGTERM, then SIGKILL; drain and reap."""
+    with contextlib.suppress(OSError):
+        os.write(master, CTRL_Q)
+    for sig, grace in ((None, 5.0), (signal.SIGTERM, 2.0), (signal.SIGKILL, 2.0)):
+        if sig is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, sig)
+        deadline = time.monotonic() + grace
+        while process.poll() is None and time.monotonic() < deadline:
+            if read_some(master, 0.05) is None:
+                time.sleep(0.01)  # the pty is closed: the child is on its way out
+        if process.poll() is not None:
+            return
+
+
+def time_marks(argv: Sequence[str], needles: Sequence[str], env: dict[str, str]) -> PtyRun:
+    """Spawn argv under a fresh 80x24 pty and time the first appearance of each needle."""
+    master, slave = open_pty()
+    wanted = {n: n.encode() for n in needles}
+    run = PtyRun()
+    seen = b""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT,
+        start_new_session=True, close_fds=True,
+    )  # fmt: skip
+    os.close(slave)
+    try:
+        while len(run.marks) < len(wanted) and time.perf_counter() - start < 20:
+            chunk = read_some(master, 0.05)
+            if chunk is None:
+                break
+            now = time.perf_counter()
+            # Keep a tail long enough that a needle split across two reads is found.
+            seen = seen[-64:] + chunk
+            for name, needle in wanted.items():
+                if name not in run.marks and needle in seen:
+                    run.marks[name] = now - start
+    finally:
+        stop_child(process, master)
+        os.close(master)
+    missing = [n for n in needles if n not in run.marks]
+    if missing:
+        raise BenchError(f"{argv[0]}: never showed {missing} (exit status {process.returncode})")
+    return run
+
+
+@dataclass
+class FirstFrame:
+    minimal: list[float]
+    coach: list[float]
+    coach_home: list[float]
+
+
+def measure_first_frame(data_dir: Path) -> FirstFrame:
+    minimal_argv = [sys.executable, str(MINIMAL_APP)]
+    coach_argv = [str(COACH), "--data-dir", str(data_dir)]
+    env = child_env(data_dir)
+    coach_needles = ["Loading", "Morning routine"]
+    result = FirstFrame([], [], [])
+    time_marks(minimal_argv, [READY_TEXT], env)  # warm-up, discarded
+    time_marks(coach_argv, coach_needles, env)
+    for i in range(RUNS):
+        minimal = time_marks(minimal_argv, [READY_TEXT], env)
+        coach = time_marks(coach_argv, coach_needles, env)
+        result.minimal.append(minimal.marks[READY_TEXT])
+        result.coach.append(coach.marks["Loading"])
+        result.coach_home.append(coach.marks["Morning routine"])
+        print(
+            f"  run {i + 1}/{RUNS}: minimal {result.minimal[-1]:.3f} s, coach first frame "
+            f"{result.coach[-1]:.3f} s, home {result.coach_home[-1]:.3f} s",
+            flush=True,
+        )
+    return result
+
+
+# -- tmux, for the runs that need a screen to read ---------------------------------------
+
+
+class Tmux:
+    """One private tmux server (its own socket) with one 80x24 pane running argv."""
+
+    def __init__(self, name: str, workdir: Path) -> None:
+        # A socket of our own in the temporary folder: nothing to collide with, and gone
+        # with the folder.
+        self.socket = workdir / f"tmux-{name}.sock"
+        self.config = workdir / f"tmux-{name}.conf"
+        self.server_pid: int | None = None
+        self.config.write_text(
+            'set -g status off\nset -g default-terminal "tmux-256color"\n'
+            "set -g history-limit 100\n",
+            encoding="utf-8",
+        )
+
+    def _tmux(self, *args: str, env: dict[str, str] | None = None) -> str:
+        done = subprocess.run(
+            ["tmux", "-S", str(self.socket), "-f", str(self.config), *args],
+            capture_output=True, text=True, env=env, check=False,
+        )  # fmt: skip
+        if done.returncode != 0:
+            raise BenchError(f"tmux {args[0]}: {done.stderr.strip()}")
+        return done.stdout
+
+    def start(self, argv: Sequence[str], env: dict[str, str]) -> None:
+        command = "exec " + shlex.join(argv)
+        size = ["-x", str(COLUMNS), "-y", str(LINES)]
+        self._tmux("new-session", "-d", "-s", "bench", *size, "-c", str(ROOT), command, env=env)
+        self.server_pid = int(self._tmux("display-message", "-p", "#{pid}"))
+
+    def pid(self) -> int:
+        return int(self._tmux("display-message", "-p", "-t", "bench", "#{pane_pid}"))
+
+    def size(self) -> str:
+        return self._tmux("display-message", "-p", "-t", "bench", "#{pane_width}x#{pane_height}")
+
+    def screen(self) -> str:
+        try:
+            return self._tmux("capture-pane", "-p", "-t", "bench")
+        except BenchError:
+            return ""  # the program has exited and the server with it
+
+    def keys(self, *keys: str) -> None:
+        """Each key as its own send-keys, so each arrives as its own write."""
+        for key in keys:
+            self._tmux("send-keys", "-t", "bench", key)
+
+    def alive(self) -> bool:
+        try:
+            self._tmux("has-session", "-t", "bench")
+        except BenchError:
+            return False
+        return True
+
+    def kill(self) -> None:
+        """kill-server; and if that server is somehow still there, SIGTERM it."""
+        with contextlib.suppress(BenchError):
+            self._tmux("kill-server")
+        if self.server_pid is None:
+            return
+        with contextlib.suppress(OSError):
+            time.sleep(0.1)
+            cmdline = Path(f"/proc/{self.server_pid}/cmdline").read_bytes()
+            if str(self.socket).encode() in cmdline:
+                os.kill(self.server_pid, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def tmux_server(name: str, workdir: Path) -> Iterator[Tmux]:
+    tmux = Tmux(name, workdir)
+    try:
+        yield tmux
+    finally:
+        tmux.kill()
+
+
+def wait_for_screen(tmux: Tmux, test: Callable[[str], bool], timeout: float, what: str) -> float:
+    """Poll the pane every 50 ms; the monotonic time at which test(screen) first held."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if test(tmux.screen()):
+            return time.monotonic()
+        time.sleep(0.05)
+    raise BenchError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def drive(tmux: Tmux, until: Callable[[str], bool], timeout: float, what: str) -> tuple[float, int]:
+    """Answer coach's dialogs as they appear until until(screen) holds: the red-flag check
+    with Enter (none apply), each pain prompt with "0" then Enter. Return the monotonic
+    time at which until(screen) first held, and the number of pain prompts answered."""
+    answered, showing = 0, ""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        screen = tmux.screen()
+        if until(screen):
+            return time.monotonic(), answered
+        dialog = "pain" if PROMPT_HINT in screen else "check" if SCREENING_TEXT in screen else ""
+        if dialog and dialog != showing:  # a dialog newly on screen: answer it once
+            tmux.keys(*(("0", "Enter") if dialog == "pain" else ("Enter",)))
+            answered += dialog == "pain"
+        showing = dialog
+        time.sleep(0.05)
+    last = "\n".join(line for line in tmux.screen().splitlines() if line.strip())
+    raise BenchError(
+        f"timed out after {timeout:.0f} s waiting for {what} ({answered} pain prompts "
+        f"answered); the screen:\n{last}"
+    )
+
+
+def quit_coach(tmux: Tmux, keys: Sequence[str]) -> None:
+    """Send keys that end coach, then wait for it (and so its pane) to be gone."""
+    tmux.keys(*keys)
+    deadline = time.monotonic() + 10
+    while tmux.alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def read_event_log(path: Path) -> list[dict[str, Any]]:
+    if not path.exists():
+        raise BenchError(f"coach wrote no event log to {path}")
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+# -- 2. CPU during a one-minute hold -----------------------------------------------------
+
+
+@dataclass
+class CpuUse:
+    coach_percent: float
+    termdown_percent: float
+    ticker_percent: float
+    """The minimal Textual app redrawing a label at 1 Hz: extra information."""
+    window: float
+    notes: list[str]
+
+
+def start_coach_hold(tmux: Tmux, data_dir: Path, log: Path) -> float:
+    """Start the one-minute hold; return the monotonic time its screen showed HOLD."""
+    argv = [str(COACH), "run", str(HOLD_FILE), "--speed", "1", "--data-dir", str(data_dir)]
+    tmux.start(argv, child_env(data_dir, COACH_EVENT_LOG=str(log)))
+    seen, _ = drive(tmux, lambda s: "HOLD" in s and PROMPT_HINT not in s, 30, "the hold")
+    return seen
+
+
+def start_termdown(tmux: Tmux, data_dir: Path) -> float:
+    """Start `termdown 60`; return the monotonic time of its first frame."""
+    tmux.start([str(TERMDOWN), "60"], child_env(data_dir))
+    return wait_for_screen(tmux, lambda s: s.strip() != "", 30, "termdown's first frame")
+
+
+def start_ticker(tmux: Tmux, data_dir: Path) -> float:
+    """Start the minimal Textual app redrawing once a second; return its first frame."""
+    tmux.start([sys.executable, str(MINIMAL_APP), "--tick"], child_env(data_dir))
+    return wait_for_screen(tmux, lambda s: READY_TEXT in s, 30, "the minimal app's first frame")
+
+
+def sample_window(starts: dict[str, float], pids: dict[str, int]) -> dict[str, float]:
+    """CPU seconds each process used from its start + 5 s to its start + 55 s."""
+    schedule = sorted(
+        (start + offset, name, offset) for name, start in starts.items() for offset in (5, 55)
+    )
+    readings: dict[tuple[str, int], float] = {}
+    for when, name, offset in schedule:
+        wait_until(when)
+        readings[name, offset] = cpu_seconds(pids[name])
+    return {name: readings[name, 55] - readings[name, 5] for name in starts}
+
+
+def check_hold_window(log: Path, hold_seen: float) -> list[str]:
+    """The sampled window must lie inside the hold, as coach's own event log places it."""
+    try:
+        events = read_event_log(log)
+    except BenchError as exc:
+        return [f"WARNING: cannot check the window against the hold: {exc}"]
+    started = next((e["due"] for e in events if e.get("event") == "step"), None)
+    ended = next((e["t"] for e in events if e.get("event") == "rating"), None)
+    if started is None or ended is None:
+        return ["WARNING: coach's event log does not show where the hold began and ended"]
+    window = (hold_seen + 5 - started, hold_seen + 55 - started)
+    inside = window[0] >= 0 and hold_seen + 55 <= ended
+    return [
+        f"coach's window ran from {window[0]:.2f} s to {window[1]:.2f} s into its "
+        f"{ended - started:.2f} s hold" + ("" if inside else ": WARNING, not inside the hold")
+    ]
+
+
+def measure_cpu(workdir: Path) -> CpuUse:
+    data_dir = workdir / "data-hold"
+    log = workdir / "hold-events.jsonl"
+    with (
+        tmux_server("hold", workdir) as coach,
+        tmux_server("termdown", workdir) as termdown,
+        tmux_server("ticker", workdir) as ticker,
+    ):
+        starts = {"coach": start_coach_hold(coach, data_dir, log)}
+        starts["termdown"] = start_termdown(termdown, data_dir)
+        starts["ticker"] = start_ticker(ticker, data_dir)
+        servers = {"coach": coach, "termdown": termdown, "ticker": ticker}
+        pids = {name: server.pid() for name, server in servers.items()}
+        sizes = {server.size().strip() for server in servers.values()}
+        if sizes != {f"{COLUMNS}x{LINES}"}:
+            raise BenchError(f"pane sizes are {sizes}, not {COLUMNS}x{LINES}")
+        for name, pid in pids.items():
+            comm = Path(f"/proc/{pid}/comm").read_text().strip()
+            print(
+                f"  {name}: pid {pid} ({comm}), started at +{starts[name] - starts['coach']:.2f} s"
+            )
+        used = sample_window(starts, pids)
+        # Let the hold end and the session finish normally, so coach writes its event log
+        # (ctrl+q is no way out: it does nothing while a pain prompt is open).
+        with contextlib.suppress(BenchError):
+            drive(coach, lambda s: SUMMARY_TEXT in s, 20, "the summary")
+            quit_coach(coach, ["Enter"])
+    notes = check_hold_window(log, starts["coach"])
+    window = 50.0
+    percent = {name: 100 * seconds / window for name, seconds in used.items()}
+    return CpuUse(percent["coach"], percent["termdown"], percent["ticker"], window, notes)
+
+
+# -- 3. end-of-session clock error -------------------------------------------------------
+
+
+@dataclass
+class ClockError:
+    finished_late: float
+    """Seconds the "finished" event was handled after it was due (signed)."""
+    last_block_late: float
+    """The same for the last "rating" event: the end of the last timed block."""
+    prompts: int
+    wall: float
+    prompt_wait: float
+    expected: float
+    start_delay: float
+    set_end_lateness: float
+    max_step_lateness_ms: float
+
+    @property
+    def finished_ms(self) -> float:
+        return 1000 * abs(self.finished_late)
+
+    @property
+    def last_block_ms(self) -> float:
+        return 1000 * abs(self.last_block_late)
+
+    @property
+    def delta(self) -> float:
+        """Wall time outside prompts minus total/speed."""
+        return self.wall - self.prompt_wait - self.expected
+
+    @property
+    def residual(self) -> float:
+        """What the known delays do not explain: drift of the session clock, if any."""
+        return self.delta - self.start_delay - self.set_end_lateness - self.finished_late
+
+
+def analyse_log(events: list[dict[str, Any]], prompts: int) -> ClockError:
+    session = next(e for e in events if e.get("event") == "session")
+    finished = next(e for e in events if e.get("event") == "finished")
+    runner_events = [e for e in events if e.get("event") in ("step", "rating", "cue", "finished")]
+    ratings = [e for e in events if e.get("event") == "rating"]
+    prompt_wait = 0.0
+    for i, event in enumerate(events):
+        if event.get("event") == "rating":
+            resumed = next(
+                (e for e in events[i + 1 :] if e.get("event") in ("step", "finished")), None
+            )
+            if resumed is not None:
+                prompt_wait += resumed["t"] - event["t"]
+    first_step = next(e for e in events if e.get("event") == "step")
+    return ClockError(
+        finished_late=finished["t"] - finished["due"],
+        last_block_late=ratings[-1]["t"] - ratings[-1]["due"] if ratings else 0.0,
+        prompts=prompts,
+        wall=finished["t"] - session["t"],
+        prompt_wait=prompt_wait,
+        expected=session["total"] / session["speed"],
+        start_delay=first_step["due"] - session["t"],
+        set_end_lateness=sum(e["t"] - e["due"] for e in ratings),
+        max_step_lateness_ms=1000 * max(e["t"] - e["due"] for e in runner_events),
+    )
+
+
+def measure_clock(workdir: Path) -> ClockError:
+    data_dir = workdir / "data-20min"
+    log = workdir / "20min-events.jsonl"
+    argv = [str(COACH), "run", str(ROUTINE_FILE), "--speed", "20", "--data-dir", str(data_dir)]
+    with tmux_server("20min", workdir) as tmux:
+        tmux.start(argv, child_env(data_dir, COACH_EVENT_LOG=str(log)))
+        _, prompts = drive(tmux, lambda s: SUMMARY_TEXT in s, 240, "the summary")
+        quit_coach(tmux, ["Enter"])
+    return analyse_log(read_event_log(log), prompts)
+
+
+# -- the report --------------------------------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    return "OK" if ok else "MISSED"
+
+
+def version_of(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "?"
+
+
+def report_first_frame(result: FirstFrame) -> list[str]:
+    minimal = statistics.median(result.minimal)
+    coach = statistics.median(result.coach)
+    home = statistics.median(result.coach_home)
+    ratio = coach / minimal
+    return [
+        f"time to first frame      coach {coach:.3f} s   minimal Textual app {minimal:.3f} s   "
+        f"ratio {ratio:.2f}   goal <= {GOAL_FIRST_FRAME}   {verdict(ratio <= GOAL_FIRST_FRAME)}",
+        f"  (extra) time to home   coach {home:.3f} s   ratio to minimal app {home / minimal:.2f}"
+        f"   (medians of {RUNS} interleaved runs each, 80x24 pty)",
+    ]
+
+
+def ratio_to(value: float, reference: float) -> str:
+    return f"{value / reference:.2f}" if reference > 0 else "n/a"
+
+
+def report_cpu(result: CpuUse) -> list[str]:
+    if result.termdown_percent > 0:
+        ratio = result.coach_percent / result.termdown_percent
+        ratio_text = f"ratio {ratio:.2f}   goal <= {GOAL_CPU}   {verdict(ratio <= GOAL_CPU)}"
+    else:
+        ratio_text = "ratio n/a (termdown used no measurable CPU)"
+    resolution = 100 / CLK_TCK / result.window
+    return [
+        f"CPU during 1-min hold    coach {result.coach_percent:.2f} % of a core   termdown "
+        f"{result.termdown_percent:.2f} %   {ratio_text}",
+        f"  (extra) minimal Textual app redrawing a label at 1 Hz: {result.ticker_percent:.2f} %"
+        f" of a core; coach / that = {ratio_to(result.coach_percent, result.ticker_percent)}",
+        f"  ({result.window:.0f} s window from +5 s to +55 s after each start, side by side in "
+        f"80x24 tmux panes; /proc resolves {resolution:.2f} % of a core)",
+        *(f"  ({note})" for note in result.notes),
+    ]
+
+
+def report_clock(result: ClockError) -> list[str]:
+    judged = max(result.finished_ms, result.last_block_ms)
+    ok = judged <= GOAL_CLOCK_MS
+    return [
+        f"end-of-session clock     finished event {result.finished_ms:.2f} ms late, end of the "
+        f"last block {result.last_block_ms:.2f} ms late",
+        f"  error at --speed 20    judged on the larger: {judged:.2f} ms   goal <= "
+        f"{GOAL_CLOCK_MS:.0f} ms   {verdict(ok)}",
+        f"  cross-check: wall {result.wall:.3f} s - prompts {result.prompt_wait:.3f} s "
+        f"({result.prompts} answered) = {result.wall - result.prompt_wait:.3f} s vs total/speed "
+        f"{result.expected:.3f} s: {1000 * result.delta:+.1f} ms",
+        f"  = start delay {1000 * result.start_delay:.1f} ms + set-end lateness "
+        f"{1000 * result.set_end_lateness:.1f} ms + finish {1000 * result.finished_late:.1f} ms "
+        f"+ residual {1000 * result.residual:+.2f} ms (drift)",
+        f"  (latest of all step, cue and rating events: {result.max_step_lateness_ms:.1f} ms)",
+    ]
+
+
+def header() -> str:
+    return (
+        f"coach benchmarks (this machine: {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, Textual {version_of('textual')}, "
+        f"termdown {version_of('termdown')})"
+    )
+
+
+def run_all(workdir: Path) -> list[str]:
+    lines: list[str] = []
+    steps: list[tuple[str, Callable[[], list[str]]]] = [
+        ("2. CPU during a one-minute hold (about 70 s)",
+         lambda: report_cpu(measure_cpu(workdir))),
+        ("1. time to first frame (about 20 s)",
+         lambda: report_first_frame(measure_first_frame(workdir / "data-first-frame"))),
+        ("3. end-of-session clock error, 20 minutes at --speed 20 (about 70 s)",
+         lambda: report_clock(measure_clock(workdir))),
+    ]  # fmt: skip
+    for title, step in steps:
+        print(title, flush=True)
+        try:
+            lines += step()
+        except BenchError as exc:
+            lines.append(f"{title}: NOT MEASURED: {exc}")
+    return lines
+
+
+def main() -> int:
+    if shutil.which("tmux") is None:
+        print("make bench needs tmux (apt-get install tmux)", file=sys.stderr)
+        return 1
+    ensure_termdown()
+    print(header(), flush=True)
+    with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
+        lines = run_all(Path(tmp))
+    print()
+    print(header())
+    for line in lines:
+        print(line)
+    return 1 if any("NOT MEASURED" in line for line in lines) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
