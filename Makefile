@@ -48,8 +48,8 @@ test: setup-dev lint typecheck
 	$(BIN)/python -m pytest
 
 lint: setup-dev
-	$(BIN)/ruff check coach tests scripts
-	$(BIN)/ruff format --check coach tests scripts
+	$(BIN)/ruff check coach tests scripts bench
+	$(BIN)/ruff format --check coach tests scripts bench
 
 typecheck: setup-dev
 	$(BIN)/mypy

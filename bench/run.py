@@ -382,7 +382,9 @@ class CpuUse:
 
 def start_coach_hold(tmux: Tmux, data_dir: Path, log: Path) -> float:
     """Start the one-minute hold; return the monotonic time its screen showed HOLD."""
-    argv = [str(COACH), "run", str(HOLD_FILE), "--speed", "1", "--data-dir", str(data_dir)]
+    # No sound: termdown makes none, and this compares what drawing the countdown costs.
+    argv = [str(COACH), "run", str(HOLD_FILE), "--speed", "1", "--data-dir", str(data_dir),
+            "--audio", "none"]  # fmt: skip
     tmux.start(argv, child_env(data_dir, COACH_EVENT_LOG=str(log)))
     seen, _ = drive(tmux, lambda s: "HOLD" in s and PROMPT_HINT not in s, 30, "the hold")
     return seen
@@ -529,7 +531,9 @@ def analyse_log(events: list[dict[str, Any]], prompts: int) -> ClockError:
 def measure_clock(workdir: Path) -> ClockError:
     data_dir = workdir / "data-20min"
     log = workdir / "20min-events.jsonl"
-    argv = [str(COACH), "run", str(ROUTINE_FILE), "--speed", "20", "--data-dir", str(data_dir)]
+    # No sound, so the figure does not depend on this machine's audio (or its bell).
+    argv = [str(COACH), "run", str(ROUTINE_FILE), "--speed", "20", "--data-dir", str(data_dir),
+            "--audio", "none"]  # fmt: skip
     with tmux_server("20min", workdir) as tmux:
         tmux.start(argv, child_env(data_dir, COACH_EVENT_LOG=str(log)))
         _, prompts = drive(tmux, lambda s: SUMMARY_TEXT in s, 240, "the summary")

@@ -268,7 +268,7 @@ def _play(
             return EXIT_INVALID
     from coach.storage import HistoryStore
     from coach.tui.app import CoachApp
-    from coach.tui.home import Choice
+    from coach.tui.choice import Choice
 
     sessions = bundled_sessions_dir()
     choices = [Choice(default_routine(), "Morning routine (bundled)")]
@@ -277,11 +277,7 @@ def _play(
         for p in sorted((sessions / "programs").glob("*.yaml"))
     ]
     from coach.locations import settings_path
-    from coach.settings import load_settings
 
-    settings, problem = load_settings(settings_path())
-    if problem:
-        print(f"coach: {problem}", file=sys.stderr)
     event_log = os.environ.get("COACH_EVENT_LOG")
     app = CoachApp(
         path,
@@ -290,7 +286,7 @@ def _play(
         skip_home=skip_home,
         choices=choices,
         event_log=Path(event_log) if event_log else None,
-        settings=settings,
+        settings_path=settings_path(),
         audio=audio,
     )
     app.run()

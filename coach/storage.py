@@ -21,10 +21,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from coach.timeline import Dose
-
 if TYPE_CHECKING:
+    # Types only: the store is opened before the first frame, and the timeline module
+    # pulls in pydantic, which is slow to import.
     from coach.scaling import Decision, LevelMove, SessionFacts
+    from coach.timeline import Dose
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -14,17 +14,21 @@ from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Label
 
-from coach.eventlog import EventLog
-from coach.runner import Clock, CueDue, RunState
 from coach.storage import HistoryStore, SetRecord, StoreError, utc_now
-from coach.timeline import Step
+
+if TYPE_CHECKING:
+    # The core modules below import pydantic (slow); the app imports them in its load
+    # worker, after the first frame, and only names them in annotations here.
+    from coach.eventlog import EventLog
+    from coach.runner import Clock, CueDue
+    from coach.timeline import Step
 
 __all__ = ["CoachApp"]
 
@@ -39,7 +43,8 @@ class CoachApp(App[int]):
     CSS_PATH = "coach.tcss"
     TITLE = "coach"
     ENABLE_COMMAND_PALETTE = False
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False)]
+    # Priority, so it also works while a prompt is open.
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
 
     def __init__(
         self,
@@ -47,7 +52,7 @@ class CoachApp(App[int]):
         store: HistoryStore,
         *,
         speed: float = 1.0,
-        clock: Clock = time.monotonic,
+        clock: Clock | None = None,
         skip_home: bool = False,
         cue_sink: Callable[[CueDue], None] | None = None,
         choices: list[Any] | None = None,
@@ -55,12 +60,13 @@ class CoachApp(App[int]):
         today: Callable[[], date] | None = None,
         settings: Any = None,
         audio: str | None = None,
+        settings_path: Path | None = None,
     ) -> None:
         super().__init__()
         self.source = source
         self.store = store
         self.speed = speed
-        self.clock = clock
+        self.clock: Clock = clock or time.monotonic
         self.skip_home = skip_home
         self.cue_sink = cue_sink
         self.choices = choices or []
@@ -74,7 +80,9 @@ class CoachApp(App[int]):
         self.today: Callable[[], date] = today or _local_today
         self.planned: Any = None
         self.settings = settings
+        self.settings_path = settings_path
         self.screening_due = False
+        self.audio_override = audio
         self.audio_wanted = audio or (settings.audio if settings is not None else "none")
         self.cue_player: Any = None
         self.speech_on = False
@@ -82,7 +90,9 @@ class CoachApp(App[int]):
         self.moves: dict[str, Any] = {}
         self.event_log: EventLog | None = None
         if event_log is not None:
-            self.event_log = EventLog(event_log, clock)
+            from coach.eventlog import EventLog
+
+            self.event_log = EventLog(event_log, self.clock)
 
     def compose(self) -> ComposeResult:
         yield Label("Loading today's session...", id="loading")
@@ -123,6 +133,13 @@ class CoachApp(App[int]):
         from coach.planning import plan_today, programs_of
         from coach.timeline import build_timeline
 
+        if self.settings_path is not None and self.settings is None:
+            from coach.settings import load_settings
+
+            self.settings, settings_problem = load_settings(self.settings_path)
+            self.audio_wanted = self.audio_override or self.settings.audio
+            if settings_problem:
+                self.call_from_thread(self.notify, settings_problem, severity="warning")
         try:
             loaded = load_session_file(source)
         except SessionFileError as exc:
@@ -511,6 +528,8 @@ class CoachApp(App[int]):
 
     def hold_still(self) -> Callable[[], None]:
         """Pause the session if it is running; return what undoes that."""
+        from coach.runner import RunState
+
         runner = self.controller.runner
         was_running = runner.state is RunState.RUNNING
         runner.pause()

@@ -76,3 +76,29 @@ class BigNumber(Widget):
         if len(lines) == 1:
             return Text(lines[0], style="bold", justify="center")
         return Text("\n".join(lines), justify="center")
+
+
+class SessionBar(Widget):
+    """A one-line progress bar for the whole session.
+
+    Textual's ProgressBar runs a 1 Hz timer of its own (for its ETA), which doubled the
+    redraws during a hold; this one only redraws when told its fraction changed.
+    """
+
+    DEFAULT_CSS = """
+    SessionBar {
+        height: 1;
+        width: 1fr;
+        color: $primary;
+        background: $surface;
+    }
+    """
+
+    fraction: reactive[float] = reactive(0.0, layout=False)
+
+    def render(self) -> Text:
+        width = self.content_size.width
+        filled = round(max(0.0, min(1.0, self.fraction)) * width)
+        bar = Text("━" * filled, style="bold")
+        bar.append("━" * (width - filled), style="dim")
+        return bar

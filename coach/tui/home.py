@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from coach.durations import format_duration
 from coach.progression import describe_dose
 from coach.storage import SessionRecord
 from coach.timeline import SessionPlan
+from coach.tui.choice import Choice
 
 __all__ = ["Choice", "ChooseSession", "HistoryScreen", "HomeScreen"]
 
@@ -28,12 +28,6 @@ _STATUS = {
     "red_flag": "stopped: see a clinician",
     "running": "interrupted",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Choice:
-    path: Path
-    label: str
 
 
 class HomeScreen(Screen[None]):

@@ -20,14 +20,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Label, ProgressBar, Static
+from textual.widgets import Footer, Label, Static
 
 from coach.durations import format_clock, format_duration
 from coach.progression import describe_dose
 from coach.runner import CueDue, Finished, RatingNeeded, RunnerEvent, RunState, StepStarted
 from coach.session import SessionController
 from coach.timeline import Phase, PlannedExercise, Step, StepKind
-from coach.tui.bignumber import BigNumber
+from coach.tui.bignumber import BigNumber, SessionBar
 
 __all__ = ["PlayerScreen"]
 
@@ -37,6 +37,12 @@ _PHASE_WORDS = {Phase.UP: "UP", Phase.PAUSE: "HOLD", Phase.DOWN: "DOWN"}
 def remaining_text(seconds: float) -> str:
     whole = math.ceil(seconds - 1e-6)
     return format_clock(whole) if whole >= 60 else str(max(0, whole))
+
+
+def minutes_left(seconds: float) -> str:
+    """'13 min left', 'under a minute left': the session's remaining time at a glance."""
+    minutes = math.ceil(max(0.0, seconds) / 60 - 1e-9)
+    return "under a minute left" if minutes <= 1 else f"{minutes} min left"
 
 
 class PlayerScreen(Screen[None]):
@@ -75,6 +81,9 @@ class PlayerScreen(Screen[None]):
         self._on_pause_for_help = on_pause_for_help or (lambda: lambda: None)
         self._resume_after_help: Callable[[], None] | None = None
         self._on_scheduled = on_scheduled
+        self._shown: dict[str, str] = {}
+        self._shown_progress = -1.0
+        self._mode: tuple[bool, str] = (False, "")
         self._wake_handle: asyncio.TimerHandle | None = None
         self.muted = False
 
@@ -87,12 +96,7 @@ class PlayerScreen(Screen[None]):
         yield Label("", id="detail")
         yield BigNumber(id="clock")
         with Horizontal(id="progress-row"):
-            yield ProgressBar(
-                total=max(1.0, self.controller.timeline.total),
-                show_eta=False,
-                show_percentage=False,
-                id="progress",
-            )
+            yield SessionBar(id="progress")
             yield Label("", id="elapsed")
         yield Label("", id="next")
         with VerticalScroll(id="about"):
@@ -188,53 +192,77 @@ class PlayerScreen(Screen[None]):
         self.set_class(width < 50 or height < 16, "-tiny")
 
     def refresh_view(self) -> None:
-        if not self.is_mounted:
+        if not self.is_attached:
             return  # a wake-up that arrives while the screen is being taken down
         runner = self.runner
         step = runner.step
         plan = self.controller.plan
-        paused = runner.state is RunState.PAUSED
         state = {RunState.PAUSED: "PAUSED", RunState.RATING: "rate your pain"}.get(runner.state, "")
         if self.muted:
             state = f"{state}  muted".strip()
-        self.query_one("#state", Label).update(state)
-        self.set_class(paused, "-paused")
+        self._show("#state", state)
+        self._set_mode(paused=runner.state is RunState.PAUSED, step=step)
         if step is None:
             self._show_done()
             return
         shown = self._shown_exercise(step)
         item = plan.exercises[shown]
-        self.query_one("#where", Label).update(
-            Text(
-                f"{item.program_name} · level {item.level} · "
-                f"exercise {shown + 1}/{len(plan.exercises)}"
-            )
+        where = (
+            f"{item.program_name} · level {item.level} · exercise {shown + 1}/{len(plan.exercises)}"
         )
-        self.query_one("#phase", Label).update(self._phase_text(step))
-        self.query_one("#exercise-name", Label).update(Text(item.name))
-        self.query_one("#detail", Label).update(self._detail_text(step, item))
-        self.query_one("#clock", BigNumber).value = (
-            "" if step.kind is StepKind.RATE else remaining_text(runner.remaining())
-        )
-        for kind in ("work", "rest", "ready"):
-            self.set_class(False, f"-{kind}")
-        if step.kind.is_work:
-            self.add_class("-work")
-        elif step.kind is StepKind.GET_READY:
-            self.add_class("-ready")
-        else:
-            self.add_class("-rest")
+        self._show("#where", where)
+        self._show("#phase", self._phase_text(step))
+        self._show("#exercise-name", item.name)
+        self._show("#detail", self._detail_text(step, item))
+        clock = "" if step.kind is StepKind.RATE else remaining_text(runner.remaining())
+        number = self.query_one("#clock", BigNumber)
+        if number.value != clock:
+            number.value = clock
         elapsed = runner.session_time()
-        self.query_one("#progress", ProgressBar).update(progress=elapsed)
-        self.query_one("#elapsed", Label).update(
-            f"{format_clock(elapsed)} / {format_clock(self.controller.timeline.total)}"
-        )
-        self.query_one("#next", Label).update(self._next_text())
-        self.query_one("#instructions", Static).update(Text(item.exercise.instructions.strip()))
+        total = self.controller.timeline.total
+        bar = self.query_one("#progress", SessionBar)
+        # Redraw the bar only when it would move by at least one cell.
+        cell = total / max(20, bar.size.width)
+        if abs(elapsed - self._shown_progress) >= cell or elapsed < self._shown_progress:
+            self._shown_progress = elapsed
+            bar.fraction = elapsed / total if total > 0 else 1.0
+        # Minutes, not seconds: the big digits already count the seconds, and a readout
+        # that changes once a minute costs nothing while the user holds still.
+        # Fixed width in the stylesheet, so a change needs no layout pass either.
+        self._show("#elapsed", minutes_left(total - elapsed), layout=False)
+        self._show("#next", self._next_text())
+        self._show("#instructions", item.exercise.instructions.strip())
         stop_if = item.exercise.stop_if
-        self.query_one("#stop-if", Static).update(
-            Text("Stop if: " + "; ".join(stop_if)) if stop_if else Text("")
-        )
+        self._show("#stop-if", "Stop if: " + "; ".join(stop_if) if stop_if else "")
+
+    def _show(self, selector: str, text: str, *, layout: bool = True) -> None:
+        """Update a label only when its text changes: every update redraws (and, unless
+        the widget's size is fixed, lays out the screen again), and at one wake a second
+        during a hold most of the screen stays the same."""
+        if self._shown.get(selector) == text:
+            return
+        self._shown[selector] = text
+        self.query_one(selector, Static).update(Text(text), layout=layout)
+
+    def _set_mode(self, *, paused: bool, step: Step | None) -> None:
+        """Set the colour classes only when they change (a class change restyles the
+        whole screen)."""
+        if step is None or step.kind is StepKind.RATE:
+            mode = self._mode[1]
+        elif step.kind.is_work:
+            mode = "-work"
+        elif step.kind is StepKind.GET_READY:
+            mode = "-ready"
+        else:
+            mode = "-rest"
+        if (paused, mode) == self._mode:
+            return
+        if self._mode[1] and self._mode[1] != mode:
+            self.remove_class(self._mode[1])
+        if mode:
+            self.add_class(mode)
+        self.set_class(paused, "-paused")
+        self._mode = (paused, mode)
 
     def _shown_exercise(self, step: Step) -> int:
         # Resting before the next exercise shows that next exercise, so the user can
@@ -259,9 +287,9 @@ class PlayerScreen(Screen[None]):
             StepKind.RATE: "HOW IS YOUR BACK?",
         }[step.kind]
 
-    def _detail_text(self, step: Step, item: PlannedExercise) -> Text:
+    def _detail_text(self, step: Step, item: PlannedExercise) -> str:
         if step.kind is StepKind.REST_AFTER:
-            return Text(describe_dose(item.dose))
+            return describe_dose(item.dose)
         parts = [f"set {step.set_number}/{step.sets}"]
         if step.rep is not None:
             parts.append(f"rep {step.rep}/{step.reps}")
@@ -271,21 +299,21 @@ class PlayerScreen(Screen[None]):
             parts.append(f"{step.side} side")
         if step.kind is StepKind.GET_READY:
             parts = [describe_dose(item.dose)]
-        return Text(" · ".join(parts))
+        return " · ".join(parts)
 
-    def _next_text(self) -> Text:
+    def _next_text(self) -> str:
         upcoming = self.runner.upcoming()
         if upcoming is None:
-            return Text("Next: done")
+            return "Next: done"
         item = self.controller.plan.exercises[upcoming.exercise_index]
         if upcoming.kind is StepKind.GET_READY:
-            return Text(f"Next: {item.name}")
+            return f"Next: {item.name}"
         words = self._phase_text(upcoming).lower()
         if upcoming.kind in (StepKind.REST, StepKind.HOLD_REST, StepKind.REST_AFTER):
-            return Text(f"Next: {words.split(' ·')[0]} {format_duration(upcoming.duration)}")
-        return Text(f"Next: {words}")
+            return f"Next: {words.split(' ·')[0]} {format_duration(upcoming.duration)}"
+        return f"Next: {words}"
 
     def _show_done(self) -> None:
-        self.query_one("#phase", Label).update("DONE")
+        self._show("#phase", "DONE")
         self.query_one("#clock", BigNumber).value = ""
-        self.query_one("#next", Label).update("")
+        self._show("#next", "")
