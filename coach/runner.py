@@ -198,15 +198,18 @@ class SessionRunner:
                 return step
         return None
 
-    def next_wake(self) -> float | None:
-        """Monotonic time of the next step end or cue; None when nothing is scheduled."""
+    def next_wake(self, *, cues: bool = True) -> float | None:
+        """Monotonic time of the next step end (or cue); None when nothing is scheduled.
+
+        A screen whose cues are played by their own thread passes ``cues=False`` and
+        wakes only for steps and for its display."""
         if self.state is not RunState.RUNNING:
             return None
         step = self.step
         candidates = []
         if step is not None:
             candidates.append(step.end)
-        if self._next_cue < len(self._cues):
+        if cues and self._next_cue < len(self._cues):
             candidates.append(self._cues[self._next_cue].at)
         if not candidates:
             return None

@@ -7,8 +7,11 @@ falling back to plain bold text when the terminal is tiny.
 
 from __future__ import annotations
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 
 __all__ = ["BigNumber", "render_big"]
@@ -59,23 +62,48 @@ def render_big(text: str, width: int, height: int) -> list[str]:
 
 
 class BigNumber(Widget):
-    """A number (or m:ss clock) drawn in large block digits, centred."""
+    """A number (or m:ss clock) drawn in large block digits, centred.
+
+    Drawn with Textual's line API from strips cached per value and size: it changes once
+    a second for the whole session, so it should cost no more than a one-line label.
+    """
 
     DEFAULT_CSS = """
     BigNumber {
         height: 1fr;
         min-height: 1;
-        content-align: center middle;
     }
     """
 
     value: reactive[str] = reactive("", layout=False)
 
-    def render(self) -> Text:
-        lines = render_big(self.value, self.content_size.width, self.content_size.height)
-        if len(lines) == 1:
-            return Text(lines[0], style="bold", justify="center")
-        return Text("\n".join(lines), justify="center")
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._cache_key: tuple[str, int, int, str] | None = None
+        self._strips: list[Strip] = []
+
+    def _lines(self) -> list[Strip]:
+        width, height = self.content_size.width, self.content_size.height
+        style = self.rich_style
+        key = (self.value, width, height, str(style))
+        if key != self._cache_key:
+            lines = render_big(self.value, width, height) if self.value else []
+            if len(lines) == 1:
+                style = style + Style(bold=True)
+            top = max(0, (height - len(lines)) // 2)
+            blank = Strip.blank(width, style)
+            strips = [blank] * top
+            for line in lines:
+                left = max(0, (width - len(line)) // 2)
+                text = (" " * left + line)[:width].ljust(width)
+                strips.append(Strip([Segment(text, style)], width))
+            strips += [blank] * max(0, height - len(strips))
+            self._cache_key, self._strips = key, strips
+        return self._strips
+
+    def render_line(self, y: int) -> Strip:
+        strips = self._lines()
+        return strips[y] if 0 <= y < len(strips) else Strip.blank(self.size.width)
 
 
 class SessionBar(Widget):

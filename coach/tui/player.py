@@ -31,6 +31,8 @@ from coach.tui.bignumber import BigNumber, SessionBar
 
 __all__ = ["PlayerScreen"]
 
+BAR_REDRAW_SECONDS = 5.0
+
 _PHASE_WORDS = {Phase.UP: "UP", Phase.PAUSE: "HOLD", Phase.DOWN: "DOWN"}
 
 
@@ -82,6 +84,9 @@ class PlayerScreen(Screen[None]):
         self._resume_after_help: Callable[[], None] | None = None
         self._on_scheduled = on_scheduled
         self._shown: dict[str, str] = {}
+        self._widgets: dict[str, Static] = {}
+        self._clock_widget: BigNumber | None = None
+        self._bar_widget: SessionBar | None = None
         self._shown_progress = -1.0
         self._mode: tuple[bool, str] = (False, "")
         self._wake_handle: asyncio.TimerHandle | None = None
@@ -119,7 +124,11 @@ class PlayerScreen(Screen[None]):
 
     def _schedule(self) -> None:
         self._cancel_wake()
-        wakes = [t for t in (self.runner.next_wake(), self.runner.next_display_change()) if t]
+        # Cues are played by the audio thread from the plan handed over on every wake, so
+        # the screen wakes only when a step ends or the digits change.
+        wakes = [
+            t for t in (self.runner.next_wake(cues=False), self.runner.next_display_change()) if t
+        ]
         if not wakes:
             return
         delay = max(0.0, min(wakes) - self.runner.clock())
@@ -215,15 +224,18 @@ class PlayerScreen(Screen[None]):
         self._show("#exercise-name", item.name)
         self._show("#detail", self._detail_text(step, item))
         clock = "" if step.kind is StepKind.RATE else remaining_text(runner.remaining())
-        number = self.query_one("#clock", BigNumber)
+        number = self._clock_widget or self.query_one("#clock", BigNumber)
+        self._clock_widget = number
         if number.value != clock:
             number.value = clock
         elapsed = runner.session_time()
         total = self.controller.timeline.total
-        bar = self.query_one("#progress", SessionBar)
-        # Redraw the bar only when it would move by at least one cell.
-        cell = total / max(20, bar.size.width)
-        if abs(elapsed - self._shown_progress) >= cell or elapsed < self._shown_progress:
+        bar = self._bar_widget or self.query_one("#progress", SessionBar)
+        self._bar_widget = bar
+        # The bar is a glance at the whole session: redraw it when it would move by a
+        # cell, and not more than every few seconds (the big digits show the seconds).
+        step_gap = max(total / max(20, bar.size.width), BAR_REDRAW_SECONDS * self.runner.speed)
+        if abs(elapsed - self._shown_progress) >= step_gap or elapsed < self._shown_progress:
             self._shown_progress = elapsed
             bar.fraction = elapsed / total if total > 0 else 1.0
         # Minutes, not seconds: the big digits already count the seconds, and a readout
@@ -242,7 +254,15 @@ class PlayerScreen(Screen[None]):
         if self._shown.get(selector) == text:
             return
         self._shown[selector] = text
-        self.query_one(selector, Static).update(Text(text), layout=layout)
+        self._widget(selector).update(Text(text), layout=layout)
+
+    def _widget(self, selector: str) -> Static:
+        """Widgets by id, looked up once: a query parses its selector every time, and
+        this runs on every wake."""
+        widget = self._widgets.get(selector)
+        if widget is None:
+            widget = self._widgets[selector] = self.query_one(selector, Static)
+        return widget
 
     def _set_mode(self, *, paused: bool, step: Step | None) -> None:
         """Set the colour classes only when they change (a class change restyles the
