@@ -77,7 +77,8 @@ def decode_file(path: Path) -> Pcm:
 
     try:
         # An open file rather than the path: pydub leaves files it opens itself unclosed.
-        with path.open("rb") as handle:
+        with path.open("rb") as handle, warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # "couldn't find ffprobe"
             segment = AudioSegment.from_file(handle, format=path.suffix.lstrip(".") or None)
     except (CouldntDecodeError, OSError, IndexError, ValueError) as exc:
         raise PcmError(f"{path.name} cannot be decoded ({str(exc).splitlines()[0][:80]})") from None
