@@ -10,7 +10,9 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from coach import __version__
 
@@ -58,6 +60,25 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     _add_data_dir(run)
     _add_audio(run)
+
+    history = commands.add_parser(
+        "history",
+        help="list past sessions (date, routine, duration, sets, pain, dose changes)",
+        description="List past sessions, oldest first.",
+    )
+    _add_filters(history)
+    history.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    _add_data_dir(history)
+
+    export = commands.add_parser(
+        "export",
+        help="write every set as CSV or JSON, for a spreadsheet or a clinician",
+        description="Write one row per set with stable column names (see docs/export.md).",
+    )
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--output", "-o", type=Path, help="write to this file (default: stdout)")
+    _add_filters(export)
+    _add_data_dir(export)
 
     sounds = commands.add_parser(
         "sounds",
@@ -118,6 +139,19 @@ def _add_data_dir(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2026-11-01") from None
+
+
+def _add_filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--since", type=_day, metavar="DATE", help="from this day (YYYY-MM-DD)")
+    parser.add_argument("--program", metavar="ID", help="only this program")
+    parser.add_argument("--exercise", metavar="ID", help="only this exercise")
+
+
 def _add_audio(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--audio", choices=("auto", "simpleaudio", "player", "bell", "none"),
@@ -150,6 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         audio = getattr(args, "audio", None)
         if args.command == "plan":
             return _plan(args.file, data_dir=data_dir)
+        if args.command in ("history", "export"):
+            return _history(args, data_dir)
         if args.command == "sounds":
             return _sounds(audio)
         if args.command == "run":
@@ -400,3 +436,73 @@ def _sounds(audio: str | None) -> int:
         print(f"warning: {message}", file=sys.stderr)
     print(f"Volume {settings.volume}%. If you heard nothing, see 'Sound' in the README.")
     return EXIT_OK
+
+
+def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
+    import json
+
+    from coach.export import export_rows, session_rows, write_csv, write_json
+    from coach.locations import database_path
+    from coach.storage import HistoryStore, StoreError
+
+    path = database_path(data_dir)
+    if not path.exists():
+        return _usage_error(f"no history yet at {path}")
+    store = HistoryStore(path)
+    filters = {"since": args.since, "program": args.program, "exercise": args.exercise}
+    try:
+        if args.command == "export":
+            rows = export_rows(store, **filters)
+        else:
+            rows = session_rows(store, **filters)
+    except StoreError as exc:
+        print(f"coach: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.command == "export":
+        try:
+            with (args.output.open("w", encoding="utf-8", newline="") if args.output
+                  else _stdout()) as out:  # fmt: skip
+                (write_json if args.format == "json" else write_csv)(rows, out)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            return _usage_error(f"cannot write {args.output}: {exc.strerror}")
+        if args.output:
+            print(f"{len(rows)} sets written to {args.output}", file=sys.stderr)
+        return EXIT_OK
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(pad_edge=False, header_style="bold")
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Session", overflow="fold")
+    table.add_column("Result", overflow="fold")
+    for column in ("Min", "Sets", "Start", "Peak", "Changes"):
+        table.add_column(column, justify="right", no_wrap=True)
+    for row in rows:
+        table.add_row(
+            row["date"], Text(row["routine"]), row["status"].replace("_", " "),
+            "-" if row["minutes"] is None else f"{row['minutes']:g}", str(row["sets"]),
+            _dash(row["baseline_pain"]), _dash(row["peak_pain"]), str(row["dose_changes"]),
+        )  # fmt: skip
+    table.caption = "Start and Peak: pain 0-10 at the start and the highest rated set."
+    Console().print(table)
+    return EXIT_OK
+
+
+def _dash(value: object) -> str:
+    return "-" if value is None else str(value)
+
+
+class _stdout:
+    """sys.stdout as a context manager that is not closed on exit."""
+
+    def __enter__(self) -> Any:
+        return sys.stdout
+
+    def __exit__(self, *exc: object) -> None:
+        sys.stdout.flush()

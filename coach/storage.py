@@ -289,6 +289,12 @@ class HistoryStore:
             copy.close()
         target.chmod(0o600)
 
+    @contextlib.contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A connection for queries elsewhere in the core (history views, export)."""
+        with self._connect() as connection:
+            yield connection
+
     # -- writing ----------------------------------------------------------------------
 
     def start_session(

@@ -21,6 +21,7 @@ CORE_MODULES = [
     "coach.diagnostics",
     "coach.durations",
     "coach.eventlog",
+    "coach.export",
     "coach.format_v1",
     "coach.loader",
     "coach.locations",

@@ -1,0 +1,189 @@
+"""History out of coach: one row per set, with stable column names, as CSV or JSON.
+
+The columns (documented in docs/export.md) are a contract with whoever reads the file: a
+spreadsheet, pandas, a clinician's tools. New columns may be added at the end; existing
+ones keep their names and meaning.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any, TextIO
+
+from coach.storage import HistoryStore, local_day
+
+__all__ = ["COLUMNS", "export_rows", "read_csv", "session_rows", "write_csv", "write_json"]
+
+COLUMNS: tuple[str, ...] = (
+    "date",
+    "session_id",
+    "session_started_at",
+    "routine",
+    "program",
+    "level",
+    "exercise",
+    "exercise_name",
+    "kind",
+    "set_number",
+    "attempt",
+    "planned_sets",
+    "planned_hold_seconds",
+    "planned_holds",
+    "planned_reps",
+    "planned_duration_seconds",
+    "planned_work_seconds",
+    "done_work_seconds",
+    "completed",
+    "pain",
+    "numbness",
+    "leg_weakness",
+    "pain_below_knee",
+    "rated_at",
+)
+
+_INTS = {"session_id", "level", "set_number", "attempt", "planned_sets", "planned_holds",
+         "planned_reps", "pain"}  # fmt: skip
+_FLOATS = {"planned_hold_seconds", "planned_duration_seconds", "planned_work_seconds",
+           "done_work_seconds"}  # fmt: skip
+_BOOLS = {"completed", "numbness", "leg_weakness", "pain_below_knee"}
+
+
+def _filters(
+    since: date | None, program: str | None, exercise: str | None
+) -> tuple[str, list[Any]]:
+    clauses, params = [], []
+    if program:
+        clauses.append("t.program_id = ?")
+        params.append(program)
+    if exercise:
+        clauses.append("t.exercise_id = ?")
+        params.append(exercise)
+    if since:
+        # Stored in UTC; a day earlier is fetched and the local date filters exactly below.
+        clauses.append("s.started_at >= ?")
+        params.append(date.fromordinal(since.toordinal() - 1).isoformat())
+    return (" AND ".join(clauses) or "1"), params
+
+
+def export_rows(store: HistoryStore, *, since: date | None = None, program: str | None = None,
+                exercise: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    """Every stored set matching the filters, oldest first, as :data:`COLUMNS`."""
+    where, params = _filters(since, program, exercise)
+    with store.read() as db:
+        db.row_factory = sqlite3.Row
+        rows = db.execute(
+            "SELECT s.started_at, s.source_id, t.* FROM sets t JOIN sessions s"
+            f" ON s.id = t.session_id WHERE {where} ORDER BY t.id",
+            params,
+        ).fetchall()
+    result = []
+    for row in rows:
+        day = local_day(row["started_at"])
+        if since and day < since:
+            continue
+        result.append({
+            "date": day.isoformat(),
+            "session_id": row["session_id"],
+            "session_started_at": row["started_at"],
+            "routine": row["source_id"],
+            "program": row["program_id"],
+            "level": row["level"],
+            "exercise": row["exercise_id"],
+            "exercise_name": row["exercise_name"],
+            "kind": row["kind"],
+            "set_number": row["set_number"],
+            "attempt": row["attempt"],
+            "planned_sets": row["sets_planned"],
+            "planned_hold_seconds": row["planned_hold"],
+            "planned_holds": row["planned_holds"],
+            "planned_reps": row["planned_reps"],
+            "planned_duration_seconds": row["planned_duration"],
+            "planned_work_seconds": row["planned_work_seconds"],
+            "done_work_seconds": row["done_work_seconds"],
+            "completed": bool(row["completed"]),
+            "pain": row["pain"],
+            "numbness": bool(row["numbness"]),
+            "leg_weakness": bool(row["leg_weakness"]),
+            "pain_below_knee": bool(row["pain_below_knee"]),
+            "rated_at": row["rated_at"],
+        })  # fmt: skip
+    return result
+
+
+def session_rows(store: HistoryStore, *, since: date | None = None, program: str | None = None,
+                 exercise: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    """One row per session (with at least one matching set, when filtered by program or
+    exercise): date, routine, duration, sets, baseline and peak pain, dose changes."""
+    where, params = _filters(since, program, exercise)
+    join = "JOIN" if (program or exercise) else "LEFT JOIN"
+    with store.read() as db:
+        rows = db.execute(
+            "SELECT s.id, s.started_at, s.ended_at, s.title, s.status, s.baseline_pain,"
+            " COUNT(t.id), MAX(t.pain),"
+            " (SELECT COUNT(*) FROM dose_changes d WHERE d.session_id = s.id"
+            "  AND d.before_json != d.after_json)"
+            f" FROM sessions s {join} sets t ON t.session_id = s.id"
+            f" WHERE {where} GROUP BY s.id ORDER BY s.id",
+            params,
+        ).fetchall()
+    result = []
+    for sid, started, ended, title, status, baseline, sets, peak, changes in rows:
+        day = local_day(started)
+        if since and day < since:
+            continue
+        minutes = None
+        if ended:
+            from datetime import datetime
+
+            span = datetime.fromisoformat(ended) - datetime.fromisoformat(started)
+            minutes = round(span.total_seconds() / 60, 1)
+        result.append({
+            "date": day.isoformat(), "session_id": sid, "routine": title, "status": status,
+            "minutes": minutes, "sets": sets, "baseline_pain": baseline, "peak_pain": peak,
+            "dose_changes": changes,
+        })  # fmt: skip
+    return result
+
+
+def write_csv(rows: Iterable[Mapping[str, Any]], out: TextIO) -> None:
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _csv_value(row[k]) for k in COLUMNS})
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else value
+
+
+def write_json(rows: Sequence[Mapping[str, Any]], out: TextIO) -> None:
+    json.dump({"format": "coach-sets", "version": 1, "columns": list(COLUMNS),
+               "sets": list(rows)}, out, indent=2, ensure_ascii=False)  # fmt: skip
+    out.write("\n")
+
+
+def read_csv(text: str) -> list[dict[str, Any]]:
+    """Rows of an exported CSV with their types restored (the inverse of write_csv)."""
+    rows = []
+    for raw in csv.DictReader(io.StringIO(text)):
+        row: dict[str, Any] = {}
+        for key, value in raw.items():
+            if value == "":
+                row[key] = None
+            elif key in _INTS:
+                row[key] = int(value)
+            elif key in _FLOATS:
+                row[key] = float(value)
+            elif key in _BOOLS:
+                row[key] = value == "true"
+            else:
+                row[key] = value
+        rows.append(row)
+    return rows
