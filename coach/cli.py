@@ -248,24 +248,33 @@ def _schema(output: Path | None) -> int:
     return EXIT_OK
 
 
-def _preview(file: Path | None) -> int:
-    from rich.console import Console
-
+def _load_or_report(file: Path | None) -> Any:
+    """The loaded file (the bundled routine when None), or the exit code after printing
+    why it cannot be loaded."""
     from coach.diagnostics import SessionFileError
     from coach.loader import load_session_file
     from coach.locations import default_routine
-    from coach.preview import render_preview
-    from coach.timeline import build_timeline, plan_session
 
     path = file if file is not None else default_routine()
     if not path.is_file():
         return _usage_error(f"no such file: {path}")
     try:
-        loaded = load_session_file(path)
+        return load_session_file(path)
     except SessionFileError as exc:
         for diagnostic in exc.diagnostics:
             print(diagnostic.render(), file=sys.stderr)
         return EXIT_INVALID
+
+
+def _preview(file: Path | None) -> int:
+    from rich.console import Console
+
+    from coach.preview import render_preview
+    from coach.timeline import build_timeline, plan_session
+
+    loaded = _load_or_report(file)
+    if isinstance(loaded, int):
+        return loaded
     for warning in loaded.warnings:
         print(warning.render(), file=sys.stderr)
     timeline = build_timeline(plan_session(loaded))
@@ -340,22 +349,15 @@ def _plan(file: Path | None, *, data_dir: Path | None) -> int:
     from rich.table import Table
     from rich.text import Text
 
-    from coach.diagnostics import SessionFileError
-    from coach.loader import exercise_key, load_session_file
-    from coach.locations import database_path, default_routine
+    from coach.loader import exercise_key
+    from coach.locations import database_path
     from coach.planning import plan_today, programs_of
     from coach.progression import describe_dose
     from coach.storage import HistoryStore, StoreError
 
-    path = file if file is not None else default_routine()
-    if not path.is_file():
-        return _usage_error(f"no such file: {path}")
-    try:
-        loaded = load_session_file(path)
-    except SessionFileError as exc:
-        for diagnostic in exc.diagnostics:
-            print(diagnostic.render(), file=sys.stderr)
-        return EXIT_INVALID
+    loaded = _load_or_report(file)
+    if isinstance(loaded, int):
+        return loaded
     store = HistoryStore(database_path(data_dir))
     try:
         programs = programs_of(loaded)
