@@ -395,3 +395,24 @@ async def test_a_mastered_level_is_offered_and_the_answer_kept(tmp_path: Path) -
     async with again.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, screen_is(again, "HomeScreen"), "home")
         assert [e.key for e in again.plan.exercises] == ["plank"]
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [(0, "0"), (0.2, "1"), (9.0, "9"), (59.5, "1:00"), (90, "1:30"), (600, "10:00")],
+)
+def test_the_countdown_shows_whole_seconds_rounded_up(seconds: float, shown: str) -> None:
+    from coach.tui.player import remaining_text
+
+    assert remaining_text(seconds) == shown
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [(0, "under a minute left"), (59, "under a minute left"), (61, "2 min left"),
+     (772, "13 min left")],
+)  # fmt: skip
+def test_minutes_left(seconds: float, shown: str) -> None:
+    from coach.tui.player import minutes_left
+
+    assert minutes_left(seconds) == shown
