@@ -343,8 +343,6 @@ def _play(
 
 
 def _plan(file: Path | None, *, data_dir: Path | None) -> int:
-    from datetime import UTC, datetime
-
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -353,7 +351,7 @@ def _plan(file: Path | None, *, data_dir: Path | None) -> int:
     from coach.locations import database_path
     from coach.planning import plan_today, programs_of
     from coach.progression import describe_dose
-    from coach.storage import HistoryStore, StoreError
+    from coach.storage import HistoryStore, StoreError, local_today
 
     loaded = _load_or_report(file)
     if isinstance(loaded, int):
@@ -366,7 +364,7 @@ def _plan(file: Path | None, *, data_dir: Path | None) -> int:
     except StoreError as exc:
         print(f"coach: {exc}", file=sys.stderr)
         return EXIT_INVALID
-    planned = plan_today(loaded, histories, moves, today=datetime.now(UTC).astimezone().date())
+    planned = plan_today(loaded, histories, moves, today=local_today())
     console = Console()
     console.print(Text(f"Next session: {planned.plan.title}", style="bold"))
     for program, _ in programs:

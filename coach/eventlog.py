@@ -51,7 +51,7 @@ class EventLog:
         self.lines.append(json.dumps({"t": t, **fields}))
 
     def note(self, **fields: Any) -> None:
-        self.lines.append(json.dumps({"t": self.clock(), **fields}))
+        self.note_at(self.clock(), **fields)
 
     def close(self) -> None:
         if not self.lines:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
 from coach.format_v1 import Scaling
-from coach.loader import LoadedFile, ProgramFile
-from coach.planning import Planned, plan_today
+from coach.loader import LoadedFile
+from coach.planning import Planned, plan_today, programs_of
 from coach.runner import Clock, SessionRunner
 from coach.scaling import LevelMove, SessionFacts, SetFacts
 from coach.storage import SetRecord, utc_now
@@ -64,8 +64,7 @@ class AfterRating(StrEnum):
 
 
 def scaling_of(loaded: LoadedFile) -> dict[str, Scaling]:
-    programs = [loaded] if isinstance(loaded, ProgramFile) else list(loaded.programs)
-    return {p.program.id: p.program.scaling for p in programs}
+    return {program.id: program.scaling for program, _ in programs_of(loaded)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,8 +200,3 @@ class SessionController:
         if self.started_monotonic is not None:
             elapsed = self.clock() - self.started_monotonic
         return SessionSummary(self.status, self.baseline, tuple(rows), after, elapsed)
-
-
-def local_today() -> date:
-    """Today in the user's time zone: sessions belong to the day they are done."""
-    return datetime.now(UTC).astimezone().date()

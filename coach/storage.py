@@ -34,6 +34,7 @@ __all__ = [
     "SetRecord",
     "StoreError",
     "local_day",
+    "local_today",
     "utc_now",
 ]
 
@@ -130,6 +131,11 @@ class StoreError(Exception):
 
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def local_today() -> date:
+    """Today in the user's time zone: sessions belong to the day they are done."""
+    return datetime.now(UTC).astimezone().date()
 
 
 def local_day(timestamp: str) -> date:
@@ -458,12 +464,6 @@ class HistoryStore:
                 "SELECT * FROM sets WHERE session_id = ? ORDER BY id", (session_id,)
             ).fetchall()
         return [dict(row) for row in rows]
-
-    def session(self, session_id: int) -> dict[str, Any] | None:
-        with self._connect() as db:
-            db.row_factory = sqlite3.Row
-            row = db.execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
-        return dict(row) if row is not None else None
 
     def recent_sessions(self, limit: int = 20) -> list[SessionRecord]:
         with self._connect() as db:

@@ -9,7 +9,7 @@ player walks it, so both agree on every second by construction.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from coach.format_v1 import Cues, HoldExercise, Program, RepsExercise, TimedExercise
@@ -340,8 +340,3 @@ class _Builder:
         else:
             assert isinstance(exercise, TimedExercise)
             self.add(StepKind.TIMED, dose.duration or exercise.duration, **where)
-
-
-def with_dose(item: PlannedExercise, dose: Dose) -> PlannedExercise:
-    """The same planned exercise at another dose."""
-    return replace(item, dose=dose)

@@ -7,6 +7,7 @@ import sys
 
 CORE_MODULES = [
     "coach.audio.backends",
+    "coach.audio.cueplan",
     "coach.audio.cueset",
     "coach.audio.scheduler",
     "coach.audio.speech",

@@ -320,3 +320,27 @@ def test_a_player_that_fails_is_noticed_on_the_next_cue(tmp_path: Path) -> None:
     with pytest.raises(AudioError, match="aplay exited with status 1"):
         player.play(Pcm(b"\x01\x00"))
     player.close()
+
+
+def test_the_cue_plan_says_counts_and_step_starts(tmp_path: Path) -> None:
+    from coach.audio.cueplan import cue_plan, spoken_phrases
+    from coach.runner import SessionRunner
+
+    from .runner_helpers import timeline_from
+
+    exercise = {"name": "Side plank [left]", "kind": "hold", "hold": 5, "holds": 2,
+                "hold_rest": 3}  # fmt: skip
+    timeline = timeline_from(tmp_path, [exercise], get_ready=2)
+    clock = FakeClock()
+    runner = SessionRunner(timeline, clock=clock)
+    runner.start()
+    silent = cue_plan(runner, timeline.plan, speech=False)
+    assert [name for _, _, name in silent] == ["tick", "tick", "start"]
+    starting = [name for _, _, name in cue_plan(runner, timeline.plan, speech=True)]
+    assert "say:Side plank [left]" in starting  # said as the countdown begins
+    clock.advance(2)
+    runner.update()
+    spoken = [name for _, _, name in cue_plan(runner, timeline.plan, speech=True)]
+    assert spoken[0] == "start"
+    assert [n for n in spoken if n in ("say:three", "say:two")] == ["say:three", "say:two"]
+    assert set(spoken_phrases(timeline.plan)) >= {"Side plank [left]", "rest", "one"}

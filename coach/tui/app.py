@@ -12,7 +12,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +21,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Label
 
-from coach.storage import HistoryStore, SetRecord, StoreError, utc_now
+from coach.storage import HistoryStore, SetRecord, StoreError, local_today, utc_now
 
 if TYPE_CHECKING:
     # The core modules below import pydantic (slow); the app imports them in its load
@@ -31,10 +31,6 @@ if TYPE_CHECKING:
     from coach.timeline import Step
 
 __all__ = ["CoachApp"]
-
-
-def _local_today() -> date:
-    return datetime.now(UTC).astimezone().date()
 
 
 class CoachApp(App[int]):
@@ -77,7 +73,7 @@ class CoachApp(App[int]):
         self.player: Any = None
         self.unsaved: list[SetRecord] = []
         self.store_problem: str | None = None
-        self.today: Callable[[], date] = today or _local_today
+        self.today: Callable[[], date] = today or local_today
         self.planned: Any = None
         self.settings = settings
         self.settings_path = settings_path
@@ -345,7 +341,8 @@ class CoachApp(App[int]):
 
     def _speech(self, volume: float) -> dict[str, Any]:
         """Spoken names, 'switch sides', 'rest' and the last counts, if an engine exists."""
-        from coach.audio.speech import COUNTS, Speech, find_engine
+        from coach.audio.cueplan import spoken_phrases
+        from coach.audio.speech import Speech, find_engine
         from coach.locations import cache_dir
 
         if self.settings is None or not self.settings.speech:
@@ -353,9 +350,8 @@ class CoachApp(App[int]):
         engine = find_engine()
         if engine is None:
             return {}
-        phrases = [item.name for item in self.controller.plan.exercises]
-        phrases += ["switch sides", "rest", *COUNTS.values()]
         self.speech_on = True
+        phrases = spoken_phrases(self.controller.plan)
         return Speech(engine, cache_dir() / "speech").render_all(phrases, volume)
 
     def flash(self) -> None:
@@ -367,50 +363,11 @@ class CoachApp(App[int]):
 
     def plan_cues(self) -> None:
         """Hand the next few seconds of cues to the audio thread (none while paused)."""
-        from coach.audio.cueset import sound_name
-        from coach.audio.speech import COUNTS, speech_key
-        from coach.cues import CueKind
+        from coach.audio.cueplan import cue_plan
 
-        if self.cue_player is None:
-            return
-        runner = self.controller.runner
-        plan = self.controller.plan
-        items = []
-        for due in runner.upcoming_cues(3.0):
-            custom = plan.exercises[due.cue.exercise_index].cues.sounds.get(due.cue.kind.value)
-            items.append((runner.cue_key(due.cue), due.due, sound_name(due.cue.kind.value, custom)))
-            if self.speech_on and due.cue.kind is CueKind.LAST:
-                remaining = round(due.cue.at - self._step_end(due.cue.step))
-                word = COUNTS.get(-remaining)
-                if word:
-                    items.append((f"{runner.cue_key(due.cue)}:say", due.due, speech_key(word)))
-        if self.speech_on:
-            items += self._announcements()
-        items.sort(key=lambda item: item[1])
-        self.cue_player.plan(items)
-
-    def _step_end(self, index: int) -> float:
-        step = self.controller.runner.steps[index]
-        return float(step.start + step.duration)
-
-    def _announcements(self) -> list[tuple[str, float, str]]:
-        """What is said as steps begin: the exercise, switching sides, resting."""
-        from coach.audio.speech import speech_key
-        from coach.timeline import StepKind
-
-        runner = self.controller.runner
-        said = []
-        for step, due in runner.upcoming_starts(3.0):
-            if step.kind is StepKind.GET_READY:
-                text = self.controller.plan.exercises[step.exercise_index].name
-            elif step.kind is StepKind.SWITCH:
-                text = "switch sides"
-            elif step.kind in (StepKind.REST, StepKind.REST_AFTER, StepKind.HOLD_REST):
-                text = "rest"
-            else:
-                continue
-            said.append((f"{runner.jumps}:say:{step.index}", due, speech_key(text)))
-        return said
+        if self.cue_player is not None:
+            plan = cue_plan(self.controller.runner, self.controller.plan, speech=self.speech_on)
+            self.cue_player.plan(plan)
 
     def _session_opened(self, session_id: int) -> None:
         from coach.tui.player import PlayerScreen
