@@ -130,6 +130,7 @@ class SessionRunner:
     _next_cue: int = 0
     _sets: dict[tuple[int, int], SetOutcome] = field(default_factory=dict)
     _ended_exercises: set[int] = field(default_factory=set)
+    _first_step: int = 0
     jumps: int = 0
     """How many times skip, back or end-exercise moved the session clock."""
 
@@ -284,11 +285,21 @@ class SessionRunner:
 
     # -- transitions ------------------------------------------------------------------
 
+    def start_at(self, index: int, *, ended_exercises: frozenset[int] = frozenset()) -> None:
+        """Make :meth:`start` begin at step ``index`` (resuming an interrupted session);
+        ``ended_exercises`` were stopped for the day before the interruption."""
+        if self.state is RunState.NOT_STARTED:
+            self._first_step = max(0, min(index, len(self.steps)))
+            self._ended_exercises |= set(ended_exercises)
+
     def start(self) -> list[RunnerEvent]:
         if self.state is not RunState.NOT_STARTED:
             return []
-        self._run_from(0.0, self.clock())
-        self.index = 0
+        self.index = self._first_step
+        first = self.step
+        at = first.start if first is not None else self.timeline.total
+        self._run_from(at, self.clock())
+        self._next_cue = bisect.bisect_left(self._cue_times, at - EPSILON)
         events: list[RunnerEvent] = []
         if self.step is None:
             self.state = RunState.FINISHED

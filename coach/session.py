@@ -19,7 +19,7 @@ from coach.loader import LoadedFile
 from coach.planning import Planned, plan_today, programs_of
 from coach.runner import Clock, SessionRunner
 from coach.scaling import LevelMove, SessionFacts, SetFacts
-from coach.storage import SetRecord, utc_now
+from coach.storage import InterruptedSession, SetRecord, utc_now
 from coach.timeline import SessionPlan, Step, Timeline, build_timeline
 
 __all__ = [
@@ -100,6 +100,19 @@ class SessionController:
     def __post_init__(self) -> None:
         self.timeline = build_timeline(self.plan)
         self.runner = SessionRunner(self.timeline, clock=self.clock, speed=self.speed)
+
+    def resume(self, session: InterruptedSession, step_index: int,
+               ended_exercises: frozenset[int]) -> None:  # fmt: skip
+        """Carry on an interrupted session: its rated sets count, the runner starts at
+        ``step_index``."""
+        self.session_id = session.id
+        self.baseline = session.baseline_pain
+        self.rated = [
+            (s.exercise_index, SetFacts(s.exercise_id, s.set_number, s.pain, s.completed,
+                                        s.red_flag))
+            for s in session.sets
+        ]  # fmt: skip
+        self.runner.start_at(step_index, ended_exercises=ended_exercises)
 
     def note_step_started(self, step: Step) -> None:
         """Remember when each set's first step began, for the record."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import socket
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -30,9 +31,11 @@ if TYPE_CHECKING:
 __all__ = [
     "SCHEMA_VERSION",
     "HistoryStore",
+    "InterruptedSession",
     "SessionRecord",
     "SetRecord",
     "StoreError",
+    "StoredSet",
     "local_day",
     "local_today",
     "utc_now",
@@ -118,6 +121,13 @@ MIGRATIONS: tuple[str, ...] = (
         outcome     TEXT NOT NULL CHECK (outcome IN ('clear', 'review', 'urgent'))
     );
     """,
+    # v3: which process runs a session (so the next start can tell an interrupted session
+    # from one another coach is playing right now), and how often it was resumed.
+    """
+    ALTER TABLE sessions ADD COLUMN owner TEXT;
+    ALTER TABLE sessions ADD COLUMN resumes INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX sessions_by_status ON sessions(status);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -180,6 +190,76 @@ class SessionRecord:
     baseline_pain: int | None
     sets_done: int
     peak_pain: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSet:
+    """What resuming needs to know about a set rated before the interruption."""
+
+    exercise_index: int
+    program_id: str
+    exercise_id: str
+    set_number: int
+    sets_planned: int
+    pain: int | None
+    completed: bool
+    red_flag: bool
+
+
+@dataclass(frozen=True, slots=True)
+class InterruptedSession:
+    """A session left 'running' by a coach that is no longer running (killed, crashed,
+    the laptop's battery died): it can be resumed or closed as partial."""
+
+    id: int
+    started_at: str
+    source_path: str
+    source_id: str
+    title: str
+    speed: float
+    baseline_pain: int | None
+    levels: Mapping[str, int]
+    sets: tuple[StoredSet, ...]
+
+    @property
+    def day(self) -> date:
+        return local_day(self.started_at)
+
+
+def this_process() -> str:
+    """Who owns a running session: host and process id."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _owner_alive(owner: str | None) -> bool:
+    """Whether the coach that started a session is still running (on this machine)."""
+    if not owner:
+        return False
+    host, _, pid_text = owner.rpartition(":")
+    if host != socket.gethostname() or not pid_text.isdigit():
+        # Another machine's session (a synced folder): it cannot be checked, and SQLite
+        # over a sync service is not supported anyway; treat it as interrupted.
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return True
+    proc = Path("/proc") / str(pid)
+    if Path("/proc/self").exists():
+        # Linux: a killed coach whose parent has not reaped it yet is a zombie, and after
+        # a reboot its process id may belong to something else entirely.
+        try:
+            state = (proc / "stat").read_text().rpartition(")")[2].split()[0]
+            command = (proc / "cmdline").read_bytes()
+        except (OSError, IndexError):
+            return False
+        return state != "Z" and b"coach" in command
+    try:
+        os.kill(pid, 0)
+    except PermissionError:
+        return True  # it exists, under another user
+    except (ProcessLookupError, OverflowError, OSError):
+        return False
+    return True
 
 
 def _dose_json(dose: Dose) -> str:
@@ -318,12 +398,23 @@ class HistoryStore:
         with self._transaction() as db:
             cursor = db.execute(
                 "INSERT INTO sessions (started_at, source_id, title, source_path, speed,"
-                " planned_seconds, baseline_pain, levels_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " planned_seconds, baseline_pain, levels_json, owner)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (started_at or utc_now(), source_id, title, source_path, speed,
-                 planned_seconds, baseline_pain, json.dumps(dict(levels), sort_keys=True)),
+                 planned_seconds, baseline_pain, json.dumps(dict(levels), sort_keys=True),
+                 this_process()),
             )  # fmt: skip
             assert cursor.lastrowid is not None
             return cursor.lastrowid
+
+    def claim_session(self, session_id: int) -> None:
+        """This process resumes an interrupted session: it owns it from now on."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE sessions SET owner = ?, resumes = resumes + 1"
+                " WHERE id = ? AND status = 'running'",
+                (this_process(), session_id),
+            )
 
     def set_baseline(self, session_id: int, pain: int | None) -> None:
         with self._transaction() as db:
@@ -359,6 +450,7 @@ class HistoryStore:
         *,
         reason: str | None = None,
         decisions: Sequence[Decision] = (),
+        interrupted: bool = False,
     ) -> None:
         """Close a session and store the decisions for next time, in one transaction."""
         now = utc_now()
@@ -367,6 +459,12 @@ class HistoryStore:
                 "UPDATE sessions SET ended_at = ?, status = ?, stop_reason = ? WHERE id = ?",
                 (now, status, reason, session_id),
             )
+            if interrupted:
+                db.execute(
+                    "UPDATE sessions SET ended_at = COALESCE((SELECT MAX(rated_at) FROM sets"
+                    " WHERE session_id = sessions.id), started_at) WHERE id = ?",
+                    (session_id,),
+                )
             db.executemany(
                 "INSERT INTO dose_changes (session_id, program_id, exercise_id, before_json,"
                 " after_json, reason, decided_at, level, rule, inputs_json)"
@@ -378,6 +476,14 @@ class HistoryStore:
                     for d in decisions
                 ],
             )  # fmt: skip
+
+    def close_interrupted(
+        self, session_id: int, status: str, *, decisions: Sequence[Decision] = ()
+    ) -> None:
+        """Close a session its coach never finished, as partial (reason 'interrupted'):
+        it ended when its last set was rated, or when it started if none was."""
+        self.finish_session(session_id, status, reason="interrupted", decisions=decisions,
+                            interrupted=True)  # fmt: skip
 
     def record_level_move(self, session_id: int, program_id: str, from_level: int,
                           to_level: int, *, accepted: bool) -> None:  # fmt: skip
@@ -464,6 +570,33 @@ class HistoryStore:
                 "SELECT * FROM sets WHERE session_id = ? ORDER BY id", (session_id,)
             ).fetchall()
         return [dict(row) for row in rows]
+
+    def interrupted_sessions(self) -> list[InterruptedSession]:
+        """Sessions still marked running whose coach is gone, newest first."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT id, started_at, source_path, source_id, title, speed, baseline_pain,"
+                " levels_json, owner FROM sessions WHERE status = 'running' ORDER BY id DESC"
+            ).fetchall()
+            found = []
+            for sid, started, path, source, title, speed, baseline, levels, owner in rows:
+                if _owner_alive(owner):
+                    continue
+                sets = db.execute(
+                    "SELECT exercise_index, program_id, exercise_id, set_number, sets_planned,"
+                    " pain, completed, numbness OR leg_weakness OR pain_below_knee"
+                    " FROM sets WHERE session_id = ? ORDER BY id",
+                    (sid,),
+                ).fetchall()
+                found.append(
+                    InterruptedSession(
+                        sid, started, path, source, title, speed, baseline,
+                        {k: int(v) for k, v in json.loads(levels).items()},
+                        tuple(StoredSet(i, p, e, n, sp, pain, bool(c), bool(r))
+                              for i, p, e, n, sp, pain, c, r in sets),
+                    )
+                )  # fmt: skip
+        return found
 
     def recent_sessions(self, limit: int = 20) -> list[SessionRecord]:
         with self._connect() as db:

@@ -12,7 +12,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,12 +21,20 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Label
 
-from coach.storage import HistoryStore, SetRecord, StoreError, local_today, utc_now
+from coach.storage import (
+    HistoryStore,
+    InterruptedSession,
+    SetRecord,
+    StoreError,
+    local_today,
+    utc_now,
+)
 
 if TYPE_CHECKING:
     # The core modules below import pydantic (slow); the app imports them in its load
     # worker, after the first frame, and only names them in annotations here.
     from coach.eventlog import EventLog
+    from coach.resume import ResumeOption
     from coach.runner import Clock, CueDue
     from coach.timeline import Step
 
@@ -84,6 +92,8 @@ class CoachApp(App[int]):
         self.speech_on = False
         self.histories: dict[str, Any] = {}
         self.moves: dict[str, Any] = {}
+        self.resume_asked: set[int] = set()
+        """Interrupted sessions already offered in this run (not offered twice)."""
         self.event_log: EventLog | None = None
         if event_log is not None:
             from coach.eventlog import EventLog
@@ -146,20 +156,53 @@ class CoachApp(App[int]):
         moves: dict[str, Any] = {}
         recent: list[Any] = []
         problem = None
+        offer = None
         try:
             for program, _ in programs_of(loaded):
                 histories[program.id] = self.store.program_history(program.id)
                 moves[program.id] = self.store.level_moves(program.id)
             recent = self.store.recent_sessions(10)
             self.screening_due = self._screening_due(self.store.last_screening())
+            interrupted = [
+                s for s in self.store.interrupted_sessions() if s.id not in self.resume_asked
+            ]
+            if interrupted:
+                offer = self._consider(interrupted[0], source, loaded, histories, moves)
         except StoreError as exc:
             problem = str(exc)
             self.screening_due = True
         planned = plan_today(loaded, histories, moves, today=self.today())
         total = build_timeline(planned.plan).total
         self.call_from_thread(
-            self._loaded, source, loaded, planned, histories, moves, total, recent, problem
+            self._loaded, source, loaded, planned, histories, moves, total, recent, problem, offer
         )
+
+    def _consider(self, session: InterruptedSession, source: Path, loaded: Any,
+                  histories: dict[str, Any], moves: dict[str, Any]) -> Any:  # fmt: skip
+        """The options for an interrupted session (in the load worker: reads files)."""
+        from coach.diagnostics import SessionFileError
+        from coach.loader import load_session_file
+        from coach.planning import programs_of
+        from coach.resume import consider
+
+        path = Path(session.source_path)
+        its_loaded: Any = None
+        try:
+            same = path.resolve() == source.resolve()
+        except OSError:
+            same = False
+        if same:
+            its_loaded, its_histories, its_moves = loaded, histories, moves
+        else:
+            try:
+                its_loaded = load_session_file(path)
+            except (SessionFileError, OSError):
+                its_loaded = None
+            its_histories, its_moves = {}, {}
+            for program, _ in programs_of(its_loaded) if its_loaded is not None else []:
+                its_histories[program.id] = self.store.program_history(program.id)
+                its_moves[program.id] = self.store.level_moves(program.id)
+        return consider(session, its_loaded, its_histories, its_moves, self.today())
 
     def _load_failed(self, lines: list[str]) -> None:
         from coach.tui.prompts import ErrorScreen
@@ -167,9 +210,8 @@ class CoachApp(App[int]):
         self.push_screen(ErrorScreen("This session file has problems", lines))
 
     def _loaded(self, source: Path, loaded: Any, planned: Any, histories: Any, moves: Any,
-                total: float, recent: list[Any], problem: str | None) -> None:  # fmt: skip
-        from coach.tui.home import HomeScreen
-
+                total: float, recent: list[Any], problem: str | None,
+                offer: Any = None) -> None:  # fmt: skip
         self.source, self.loaded, self.planned = source, loaded, planned
         self.plan = planned.plan
         self.histories, self.moves = histories, moves
@@ -180,6 +222,18 @@ class CoachApp(App[int]):
                 severity="error",
                 timeout=15,
             )
+
+        def show() -> None:
+            self._show_start(loaded, total, recent, planned)
+
+        if offer is not None:
+            self.offer_resume(offer, show)
+            return
+        show()
+
+    def _show_start(self, loaded: Any, total: float, recent: list[Any], planned: Any) -> None:
+        from coach.tui.home import HomeScreen
+
         if self.skip_home:
             self.start_session()
             return
@@ -197,6 +251,106 @@ class CoachApp(App[int]):
                 self.load_session(path)
 
         self.push_screen(ChooseSession(self.choices), chosen)
+
+    # -- an interrupted session ------------------------------------------------------
+
+    def offer_resume(self, option: ResumeOption, otherwise: Callable[[], None]) -> None:
+        """Ask what to do with a session a killed coach left unfinished."""
+        from coach.durations import format_duration
+        from coach.tui.prompts import ResumeScreen
+
+        session = option.session
+        self.resume_asked.add(session.id)
+        started = datetime.fromisoformat(session.started_at).astimezone()
+        when = (
+            f"today at {started:%H:%M}"
+            if session.day == self.today()
+            else f"on {started:%A} {started.day} {started:%B} at {started:%H:%M}"
+        )
+        planned_sets = option.sets_planned()
+        rated = len({(s.exercise_index, s.set_number) for s in session.sets})
+        of = f" of {planned_sets}" if planned_sets else ""
+        lines = [
+            f"{session.title}, started {when}, stopped before its end: "
+            f"{rated}{of} sets rated. Those are saved either way."
+        ]
+        if option.can_resume:
+            assert option.planned is not None and option.point is not None
+            from coach.timeline import build_timeline
+
+            timeline = build_timeline(option.planned.plan)
+            left = timeline.total - timeline.steps[option.point.step_index].start
+            lines.append(
+                f"Resume goes on at {option.resume_at()} (about {format_duration(round(left))} "
+                "left). Close as partial keeps it in your history as it is."
+            )
+        else:
+            lines.append(
+                f"It cannot be resumed: {option.problem}. Close it as partial to keep it "
+                "in your history as it is."
+            )
+        lines.append("Later asks again next time.")
+
+        def answered(choice: str | None) -> None:
+            if choice == "resume":
+                self.resume_interrupted(option)
+            elif choice == "close":
+                self.close_interrupted(option)
+            else:
+                otherwise()
+
+        self.push_screen(
+            ResumeScreen("Your last session was interrupted", "\n\n".join(lines),
+                         can_resume=option.can_resume),
+            answered,
+        )  # fmt: skip
+
+    def resume_interrupted(self, option: ResumeOption) -> None:
+        from coach.session import SessionController, scaling_of
+
+        assert option.planned is not None and option.point is not None
+        assert option.loaded is not None
+        session = option.session
+        self.source = Path(session.source_path)
+        self.loaded, self.planned, self.plan = option.loaded, option.planned, option.planned.plan
+        # The history before this session: plan_after adds the session itself.
+        self.histories = {
+            pid: [f for f in facts if f.session_id != session.id]
+            for pid, facts in option.histories.items()
+        }
+        self.moves = dict(option.moves)
+        self.controller = SessionController(
+            self.plan, scaling_of(option.loaded), self.source, clock=self.clock, speed=self.speed
+        )
+        self.controller.resume(session, option.point.step_index, option.point.ended_exercises)
+        self.reopen_session(session.id)
+
+    @work(thread=True, exclusive=True, group="store")
+    def reopen_session(self, session_id: int) -> None:
+        try:
+            self.store.claim_session(session_id)
+        except StoreError as exc:
+            self.call_from_thread(self._store_failed, str(exc))
+        self.prepare_audio()
+        self.call_from_thread(self._session_opened, session_id)
+
+    @work(thread=True, exclusive=True, group="store")
+    def close_interrupted(self, option: ResumeOption) -> None:
+        session = option.session
+        try:
+            self.store.close_interrupted(session.id, option.close_status,
+                                         decisions=option.closing)  # fmt: skip
+        except StoreError as exc:
+            self.call_from_thread(self._store_failed, str(exc))
+        rated = len({(s.exercise_index, s.set_number) for s in session.sets})
+        self.call_from_thread(
+            self.notify,
+            f"Closed the interrupted {session.title} as partial; its {rated} rated "
+            f"set{'s' if rated != 1 else ''} are in your history.",
+            timeout=8,
+        )
+        # The history changed: plan again (this also offers any older interrupted one).
+        self.call_from_thread(self.load_session, self.source)
 
     # -- a session --------------------------------------------------------------------
 

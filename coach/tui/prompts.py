@@ -19,6 +19,7 @@ __all__ = [
     "HelpScreen",
     "LevelOffer",
     "PainPrompt",
+    "ResumeScreen",
     "ScreeningScreen",
 ]
 
@@ -371,3 +372,45 @@ class LevelOffer(ModalScreen[bool]):
     @on(Button.Pressed)
     def _clicked(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
+
+
+class ResumeScreen(ModalScreen[str | None]):
+    """An interrupted session: resume it, close it as partial, or decide later.
+
+    Dismisses with "resume", "close" or None (later: it is asked again next start)."""
+
+    BINDINGS = [
+        Binding("r", "answer('resume')", "Resume"),
+        Binding("c", "answer('close')", "Close as partial"),
+        Binding("escape", "answer(None)", "Later"),
+    ]
+
+    def __init__(self, title: str, body: str, *, can_resume: bool) -> None:
+        super().__init__()
+        self.title_text = title
+        self.body = body
+        self.can_resume = can_resume
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="resume-dialog"):
+            yield Label(Text(self.title_text), classes="dialog-title")
+            yield Static(Text(self.body))
+            with Horizontal(classes="dialog-buttons"):
+                if self.can_resume:
+                    yield Button("Resume (r)", id="resume", variant="primary", compact=True)
+                yield Button(
+                    "Close as partial (c)",
+                    id="close",
+                    variant="default" if self.can_resume else "primary",
+                    compact=True,
+                )
+                yield Button("Later (Esc)", id="later", compact=True)
+
+    def action_answer(self, answer: str | None) -> None:
+        if answer == "resume" and not self.can_resume:
+            return
+        self.dismiss(answer)
+
+    @on(Button.Pressed)
+    def _clicked(self, event: Button.Pressed) -> None:
+        self.action_answer(None if event.button.id == "later" else event.button.id)

@@ -1,0 +1,189 @@
+"""Picking up a session the process did not live to finish.
+
+A session that is still marked running when coach starts was interrupted: the process
+was killed, crashed, or the machine lost power. Every set rated before that is in the
+history. This module works out, without any UI, whether and where it can go on: the first
+set that was not rated, skipping exercises that had already ended for the day because of
+pain, and never after a red-flag answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from coach.format_v1 import Scaling
+from coach.loader import LoadedFile
+from coach.planning import Planned, plan_today
+from coach.scaling import Decision, LevelMove, SessionFacts
+from coach.session import scaling_of
+from coach.storage import InterruptedSession
+from coach.timeline import SessionPlan, StepKind, Timeline, build_timeline
+
+__all__ = [
+    "ResumeOption",
+    "ResumePoint",
+    "consider",
+    "resume_point",
+    "resume_problem",
+    "resume_step",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ResumePoint:
+    """Where an interrupted session goes on."""
+
+    exercise_index: int
+    set_number: int
+    step_index: int
+    """The timeline step to start from: the countdown or rest before that set."""
+    ended_exercises: frozenset[int]
+    """Exercises stopped for the day by a pain rating above the acceptable zone."""
+
+
+def resume_problem(session: InterruptedSession, plan: SessionPlan, today: date) -> str | None:
+    """Why this session cannot be resumed with ``plan`` today (None when it can)."""
+    if session.day != today:
+        day = session.day
+        return (
+            f"it was started on {day:%A} {day.day} {day:%B}; a session can only be resumed "
+            "on the day it began"
+        )
+    if any(s.red_flag for s in session.sets):
+        return "a nerve-symptom answer stopped it; please see a clinician before going on"
+    if plan.source_id != session.source_id or dict(plan.levels) != dict(session.levels):
+        return "the session file has changed since it started"
+    for stored in session.sets:
+        if stored.exercise_index >= len(plan.exercises):
+            return "the session file has changed since it started"
+        item = plan.exercises[stored.exercise_index]
+        if (item.program_id, item.key) != (stored.program_id, stored.exercise_id):
+            return "the session file has changed since it started"
+    return None
+
+
+def resume_point(
+    session: InterruptedSession,
+    timeline: Timeline,
+    scaling: Mapping[str, Scaling],
+) -> ResumePoint | None:
+    """The first set still to do, or None when every set was rated or ended."""
+    plan = timeline.plan
+    rated = {(s.exercise_index, s.set_number) for s in session.sets}
+    ended = frozenset(
+        s.exercise_index
+        for s in session.sets
+        if s.pain is not None
+        and s.pain > scaling.get(s.program_id, Scaling()).acceptable_max
+        and s.set_number < s.sets_planned
+    )
+    for index, item in enumerate(plan.exercises):
+        if index in ended:
+            continue
+        for number in range(1, item.dose.sets + 1):
+            if (index, number) not in rated:
+                return ResumePoint(index, number, resume_step(timeline, index, number), ended)
+    return None
+
+
+def resume_step(timeline: Timeline, exercise_index: int, set_number: int) -> int:
+    """The step to start a set from when resuming: the set's get-ready countdown or the
+    rest before it when there is one (time to get back on the mat), else its first step."""
+    steps = timeline.steps
+    first = next(
+        s.index
+        for s in steps
+        if s.exercise_index == exercise_index
+        and s.set_number == set_number
+        and (s.kind.is_work or s.kind is StepKind.SWITCH)
+    )
+    if first > 0:
+        before = steps[first - 1]
+        lead_in = (
+            before.kind is StepKind.GET_READY and before.exercise_index == exercise_index
+        ) or (
+            before.kind is StepKind.REST
+            and before.exercise_index == exercise_index
+            and before.set_number == set_number - 1
+        )
+        if lead_in:
+            return first - 1
+    return first
+
+
+@dataclass(frozen=True, slots=True)
+class ResumeOption:
+    """What can be done with an interrupted session: resume it (when ``point`` is set)
+    or close it as partial, storing ``closing`` as its decisions."""
+
+    session: InterruptedSession
+    loaded: LoadedFile | None
+    histories: Mapping[str, Sequence[SessionFacts]]
+    """The stored history of the file's programs, this session included."""
+    moves: Mapping[str, Sequence[LevelMove]]
+    planned: Planned | None
+    """The plan the session was started with (the history before it, its baseline)."""
+    point: ResumePoint | None
+    problem: str | None
+    """Why it cannot be resumed, for the user."""
+    closing: tuple[Decision, ...]
+    close_status: str
+
+    @property
+    def can_resume(self) -> bool:
+        return self.point is not None and self.planned is not None
+
+    def resume_at(self) -> str:
+        """'Cat-cow, set 2 of 3': where resuming goes on."""
+        if self.point is None or self.planned is None:
+            return ""
+        item = self.planned.plan.exercises[self.point.exercise_index]
+        return f"{item.name}, set {self.point.set_number} of {item.dose.sets}"
+
+    def sets_planned(self) -> int | None:
+        if self.planned is None:
+            return None
+        return sum(item.dose.sets for item in self.planned.plan.exercises)
+
+
+def consider(
+    session: InterruptedSession,
+    loaded: LoadedFile | None,
+    histories: Mapping[str, Sequence[SessionFacts]],
+    moves: Mapping[str, Sequence[LevelMove]],
+    today: date,
+) -> ResumeOption:
+    """Work out the options for ``session``, given its session file (None when it can no
+    longer be read) and the stored history of that file's programs (which includes the
+    interrupted session itself)."""
+    close_status = "red_flag" if any(s.red_flag for s in session.sets) else "stopped"
+    if loaded is None:
+        return ResumeOption(session, None, histories, moves, None, None,
+                            f"its session file {session.source_path} can no longer be read",
+                            (), close_status)  # fmt: skip
+    before = {
+        pid: [f for f in facts if f.session_id != session.id] for pid, facts in histories.items()
+    }
+    planned = plan_today(
+        loaded, before, moves, today=session.day, baseline_today=session.baseline_pain
+    )
+    problem = resume_problem(session, planned.plan, today)
+    point = None
+    if problem is None:
+        point = resume_point(session, build_timeline(planned.plan), scaling_of(loaded))
+        if point is None:
+            problem = "every set had already been rated"
+            close_status = "completed"
+    # The decisions a finished session stores are those the engine took after it; they
+    # are only that session's when it is the newest one of its programs.
+    mine = [facts for facts in histories.values() if any(f.session_id == session.id
+                                                         for f in facts)]  # fmt: skip
+    newest = bool(mine) and all(max(f.session_id for f in facts) == session.id for facts in mine)
+    closing: tuple[Decision, ...] = ()
+    if newest:
+        closing = plan_today(loaded, histories, moves, today=today).decisions
+    return ResumeOption(
+        session, loaded, histories, moves, planned, point, problem, closing, close_status
+    )
