@@ -166,3 +166,89 @@ def test_data_dir_option_and_environment(tmp_path: Path, monkeypatch: pytest.Mon
     assert data_dir(tmp_path / "flag") == tmp_path / "flag"
     monkeypatch.delenv("COACH_DATA_DIR")
     assert data_dir().name == "coach"
+
+
+# -- coach history on a long history ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def long_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Sixty days of synthetic history: more sessions than `coach history` lists."""
+    from datetime import UTC, date
+
+    from coach.synthetic import generate
+
+    folder = tmp_path_factory.mktemp("long")
+    generate(folder / "history.sqlite3", days=60, seed=4, end=date(2026, 3, 1), tz=UTC)
+    return folder
+
+
+def _dates(text: str) -> list[str]:
+    return re.findall(r"^(\d{4}-\d\d-\d\d)  ", text, flags=re.MULTILINE)
+
+
+def test_history_lists_the_last_sessions_and_says_how_many_more(
+    cli: Cli, long_history: Path
+) -> None:
+    data = ["--data-dir", str(long_history)]
+    every = json.loads(cli("history", "--json", *data).out)
+    assert len(every) > 30
+    recent = cli("history", *data)
+    assert recent.code == 0
+    assert f"30 of {len(every)} sessions; --all or --since for more." in recent.out
+    assert _dates(recent.out) == [row["date"] for row in every[-30:]]
+    shown = cli("history", "--all", *data)
+    assert _dates(shown.out) == [row["date"] for row in every]
+    assert "--all or --since" not in shown.out
+    since = every[-40]["date"]
+    from_day = cli("history", "--since", since, *data)
+    assert _dates(from_day.out) == [row["date"] for row in every if row["date"] >= since]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"program": "holds"}, {"exercise": "cat-camel"}, {"since": "2026-02-10"},
+     {"program": "nothing"}],
+)  # fmt: skip
+def test_history_rows_are_the_export_modules(long_history: Path, filters: dict[str, str]) -> None:
+    """The fast query behind `coach history` gives what export.session_rows gives."""
+    from datetime import date
+
+    from coach.cli import _session_rows
+    from coach.export import session_rows
+    from coach.storage import HistoryStore
+
+    store = HistoryStore(long_history / "history.sqlite3")
+    kwargs: dict[str, object] = {"since": None, "program": None, "exercise": None, **filters}
+    if filters.get("since"):
+        kwargs["since"] = date.fromisoformat(filters["since"])
+    expected = session_rows(store, **kwargs)  # type: ignore[arg-type]
+    rows, total = _session_rows(store, **kwargs, limit=None)  # type: ignore[arg-type]
+    assert (rows, total) == (expected, len(expected))
+    recent, total = _session_rows(store, **kwargs, limit=5)  # type: ignore[arg-type]
+    if kwargs["since"] is None:
+        assert (recent, total) == (expected[-5:], len(expected))
+    else:  # --since lists every session from that day
+        assert (recent, total) == (expected, len(expected))
+
+
+def test_history_table_fits_the_terminal_and_prints_titles_safely(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coach.cli import _cells
+    from coach.storage import HistoryStore
+
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    title = "Morgen\x1b[31m 朝のルーティン, a long routine name that goes on and on"
+    session = store.start_session(
+        source_id="x", title=title, source_path="/x.yaml", planned_seconds=60, levels={}
+    )
+    store.finish_session(session, "completed")
+    monkeypatch.setenv("COLUMNS", "75")
+    result = cli("history", "--data-dir", str(tmp_path))
+    assert result.code == 0 and "\x1b" not in result.out
+    table = result.out.splitlines()[:2]
+    assert [_cells(line) for line in table] == [74, 74]
+    assert "  Morgen [31m 朝の…   completed  " in table[1]  # 17 of 18 columns
+    monkeypatch.setenv("COLUMNS", "200")
+    assert title.replace("\x1b", " ") in cli("history", "--data-dir", str(tmp_path)).out

@@ -1,0 +1,645 @@
+"""Synthetic history: years of made-up sessions, for demos and for measuring coach.
+
+:func:`generate` fills a new, empty history database with what a plausible user of a
+routine would have stored: a session most mornings with missed days and the occasional
+week-long break, a morning pain that eases over months with noise, flare-ups and now
+and then a relapse of some weeks, a pain rating for (nearly) every set, some sets not
+finished or redone, now and then a session stopped early or ended by a warning sign, and
+a red-flag screening every four weeks.
+
+The data is shaped exactly like the app's own. The exercises, levels and doses come from
+the routine file; each day's doses and each session's decisions come from the real
+scaling engine, replayed one session at a time, so ``coach plan`` on the result agrees
+with every dose stored in it; the rows have the app's columns, JSON and timestamp
+formats. Sessions start in the local morning and are stored in UTC, like the app does.
+
+The same ``seed``, ``end``, ``days``, routine file and time zone give byte-identical
+rows. Everything is inserted in one transaction, so ten years take a few seconds.
+
+Fake data and real health data must never be mixed: :func:`generate` refuses a database
+that already holds anything.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import sqlite3
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Any
+
+from coach.format_v1 import HoldExercise, Program, RepsExercise, Scaling
+from coach.loader import AnyExercise, LoadedFile, exercise_key, load_session_file
+from coach.locations import default_routine
+from coach.planning import programs_of
+from coach.scaling import (
+    Decision,
+    SessionFacts,
+    SetFacts,
+    _Replay,  # the engine's own replay, stepped one session at a time (see _Program)
+    _weekly_rise,
+)
+from coach.screening import QUESTIONS, Outcome
+from coach.storage import HistoryStore, StoreError, _dose_json, local_today
+from coach.timeline import Dose, PlannedExercise, SessionPlan, plan_session
+
+__all__ = ["HistoryNotEmptyError", "Summary", "generate"]
+
+MAX_DAYS = 36_500
+"""A hundred years: more is a typo, not a benchmark."""
+
+SCREENING_WEEKS = 4
+"""The app's default ``screening_weeks``: the red-flag checklist is asked this often."""
+
+_JSON = json.JSONEncoder(sort_keys=True)
+"""``json.dumps(value, sort_keys=True)``, as the store writes it, without a new encoder
+for each of the tens of thousands of decisions."""
+
+_TABLES = ("sessions", "sets", "dose_changes", "level_moves", "screenings")
+
+
+class HistoryNotEmptyError(StoreError):
+    """The database already holds history; synthetic data is only written to a new one."""
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What :func:`generate` wrote."""
+
+    path: Path
+    first_day: date
+    last_day: date
+    days: int
+    sessions: int
+    sets: int
+    dose_changes: int
+    level_moves: int
+    screenings: int
+    seconds: float
+    """Wall time of the whole generation, loading the routine included."""
+
+
+def generate(
+    path: Path,
+    *,
+    days: int = 3650,
+    seed: int = 0,
+    end: date | None = None,
+    source: Path | None = None,
+    tz: tzinfo | None = None,
+) -> Summary:
+    """Fill the new history database at ``path`` with ``days`` days of synthetic history.
+
+    The days run up to ``end`` (default: today, in which case a session that would start
+    later than now is left out). ``source`` is the routine or program file played (default:
+    the bundled morning routine). Sessions start in the morning of ``tz`` (default: the
+    local time zone, with its daylight-saving rules).
+
+    Raises :class:`HistoryNotEmptyError` if the database already holds anything,
+    :class:`~coach.storage.StoreError` if it cannot be written,
+    :class:`~coach.diagnostics.SessionFileError` if ``source`` is invalid, and
+    :class:`ValueError` for a ``days`` outside 1 to :data:`MAX_DAYS`.
+    """
+    started = time.perf_counter()
+    if not 1 <= days <= MAX_DAYS:
+        raise ValueError(f"days must be between 1 and {MAX_DAYS}, not {days}")
+    not_after = None
+    if end is None:
+        end = local_today()
+        not_after = datetime.now(UTC)
+    routine_path = source if source is not None else default_routine()
+    loaded = load_session_file(routine_path)
+    store = HistoryStore(path)
+    with store.read() as db:
+        _refuse_if_not_empty(db, store.path)
+        simulation = _Simulation(
+            loaded, str(routine_path), random.Random(seed), tz=tz, not_after=not_after
+        )
+        first_day = end - timedelta(days=days - 1)
+        for offset in range(days):
+            simulation.day(first_day + timedelta(days=offset))
+        rows = simulation.rows
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            _refuse_if_not_empty(db, store.path)  # nothing slipped in meanwhile
+            _insert(db, rows)
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+    return Summary(
+        path=store.path,
+        first_day=first_day,
+        last_day=end,
+        days=days,
+        sessions=len(rows.sessions),
+        sets=len(rows.sets),
+        dose_changes=len(rows.dose_changes),
+        level_moves=len(rows.level_moves),
+        screenings=len(rows.screenings),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _refuse_if_not_empty(db: sqlite3.Connection, path: Path) -> None:
+    for table in _TABLES:
+        (count,) = db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()
+        if count:
+            raise HistoryNotEmptyError(
+                f"{path} already holds history ({count} row{'s' if count != 1 else ''} in "
+                f"'{table}'); synthetic data is only written into a new, empty database, "
+                "so it can never be mixed with real sessions"
+            )
+
+
+@dataclass
+class _Rows:
+    sessions: list[tuple[Any, ...]] = field(default_factory=list)
+    sets: list[tuple[Any, ...]] = field(default_factory=list)
+    dose_changes: list[tuple[Any, ...]] = field(default_factory=list)
+    level_moves: list[tuple[Any, ...]] = field(default_factory=list)
+    screenings: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+def _insert(db: sqlite3.Connection, rows: _Rows) -> None:
+    # The statements name the same columns as HistoryStore's writes.
+    db.executemany(
+        "INSERT INTO sessions (id, started_at, ended_at, status, source_id, title,"
+        " source_path, speed, planned_seconds, baseline_pain, levels_json, stop_reason)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows.sessions,
+    )
+    db.executemany(
+        "INSERT INTO sets (session_id, exercise_index, program_id, level, exercise_id,"
+        " exercise_name, kind, set_number, sets_planned, attempt, planned_hold,"
+        " planned_holds, planned_reps, planned_duration, planned_work_seconds,"
+        " done_work_seconds, completed, pain, numbness, leg_weakness, pain_below_knee,"
+        " started_at, rated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows.sets,
+    )
+    db.executemany(
+        "INSERT INTO dose_changes (session_id, program_id, exercise_id, before_json,"
+        " after_json, reason, decided_at, level, rule, inputs_json)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows.dose_changes,
+    )
+    db.executemany(
+        "INSERT INTO level_moves (session_id, program_id, from_level, to_level,"
+        " accepted, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
+        rows.level_moves,
+    )
+    db.executemany(
+        "INSERT INTO screenings (taken_at, answers_json, outcome) VALUES (?, ?, ?)",
+        rows.screenings,
+    )
+
+
+# -- the scaling engine, one session at a time ---------------------------------------
+
+
+@dataclass
+class _Program:
+    """One program's scaling state, advanced exactly as ``plan_program`` replays it.
+
+    ``plan_program`` rebuilds a plan by replaying the whole history, so calling it for
+    each of thousands of sessions would be quadratic; this steps the same replay once per
+    session instead: before a session the morning check and the gap rule, after it the
+    decisions and the level move, in ``plan_program``'s order. The tests check the result
+    against ``plan_program`` on the stored history.
+    """
+
+    program: Program
+    replay: _Replay
+    recent: list[SessionFacts] = field(default_factory=list)
+    """The last two weeks of sessions, for the weekly-rise rule."""
+
+    @property
+    def id(self) -> str:
+        return self.program.id
+
+    @property
+    def scaling(self) -> Scaling:
+        return self.program.scaling
+
+    def before_session(self, day: date, baseline: int | None) -> dict[tuple[str, str], Dose]:
+        if self.recent:
+            previous = self.recent[-1]
+            self.replay.morning_check(previous.baseline, baseline)
+            self.replay.gap((day - previous.day).days)
+        return {(self.id, key): dose for key, dose in self.doses().items()}
+
+    def doses(self) -> dict[str, Dose]:
+        return {exercise_key(e): self.replay.dose(e) for e in self.replay.level_spec().exercises}
+
+    def after_session(self, facts: SessionFacts) -> tuple[Decision, ...]:
+        self.recent = [s for s in self.recent if (facts.day - s.day).days < 14]
+        self.recent.append(facts)
+        self.replay.level = min(max(1, facts.level), len(self.program.levels))
+        rise = _weekly_rise(self.recent, facts.day, self.scaling.weekly_rise)
+        self.replay.after_session(facts, rise)
+        return tuple(d for d in self.replay.last if d.level == self.replay.level)
+
+    def offers(self) -> tuple[int | None, int | None]:
+        """(level offered up, level offered down) after the last session."""
+        replay = self.replay
+        count = len(self.program.levels)
+        up = None
+        if replay.streak_at_max >= replay.level_spec().unlock.sessions_at_max:
+            up = replay.level + 1 if replay.level < count else None
+        down = replay.level - 1 if replay.streak_stuck >= 2 and replay.level > 1 else None
+        return up, down
+
+    def answer_move(self, to_level: int, *, accepted: bool) -> None:
+        self.replay.streak_at_max = self.replay.streak_stuck = 0
+        if accepted:
+            self.replay.level = min(max(1, to_level), len(self.program.levels))
+
+
+# -- the simulated user --------------------------------------------------------------
+
+
+@dataclass
+class _Body:
+    """The made-up back: chronic pain easing over months, short flare-ups, a relapse now
+    and then (weeks of high pain that send the doses, and sometimes the levels, back
+    down), and a fitness per program that grows with training."""
+
+    rng: random.Random
+    day_number: int = 0
+    flare: float = 0.0
+    relapse: float = 0.0
+    fitness: dict[str, float] = field(default_factory=dict)
+    bias: dict[str, float] = field(default_factory=dict)
+    """A small lasting offset per exercise: some simply hurt a little more than others."""
+
+    def new_day(self) -> None:
+        rng = self.rng
+        self.day_number += 1
+        self.flare *= 0.82
+        self.relapse *= 0.965
+        if rng.random() < 1 / 70:
+            self.flare += rng.uniform(2.0, 5.0)
+        if rng.random() < 1 / 420 and self.relapse < 1:
+            self.relapse = rng.uniform(3.5, 6.0)
+        for program_id in self.fitness:
+            self.fitness[program_id] = max(0.0, self.fitness[program_id] - 0.003)
+
+    @property
+    def flaring(self) -> bool:
+        return self.flare + self.relapse > 2.0
+
+    def morning_pain(self) -> float:
+        """How the back feels on waking, on a continuous 0-10 scale."""
+        chronic = 1.0 + 3.8 * math.exp(-self.day_number / 240)
+        season = 0.3 * math.sin(self.day_number * 2 * math.pi / 365.25)
+        felt = chronic + season + self.flare + self.relapse + self.rng.gauss(0, 0.6)
+        return min(10.0, max(0.0, felt))
+
+    def set_pain(self, morning: float, item: PlannedExercise, position: float,
+                 set_number: int) -> int:  # fmt: skip
+        """A set's 0-10 rating; ``position`` is how far up its ranges the dose is (0-1)."""
+        key = f"{item.program_id}/{item.key}"
+        if key not in self.bias:
+            self.bias[key] = self.rng.gauss(0, 0.35)
+        fitness = self.fitness.setdefault(item.program_id, 0.3)
+        strain = max(0.0, item.level - 1 + position - fitness)
+        value = (
+            0.55 * morning + 0.45 * self.relapse + 1.8 * strain + 0.25 * (set_number - 1)
+            + self.bias[key] + self.rng.gauss(0, 0.8)
+        )  # fmt: skip
+        return min(10, max(0, round(value)))
+
+    def trained(self, program_id: str, share_done: float) -> None:
+        fitness = self.fitness.setdefault(program_id, 0.3)
+        self.fitness[program_id] = min(3.3, fitness + 0.012 * share_done)
+
+
+def _range_position(exercise: AnyExercise, dose: Dose) -> float:
+    """How far up its progression ranges a dose is: 0 at the minimum, 1 at the top."""
+    progression = exercise.progression
+    if progression is None:
+        return 0.5
+    spots = []
+    for name in progression.order:
+        bounds = getattr(progression, name)
+        value = getattr(dose, name)
+        if bounds is not None and value is not None and bounds.max > bounds.min:
+            spots.append((value - bounds.min) / (bounds.max - bounds.min))
+    return sum(spots) / len(spots) if spots else 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class _Timing:
+    """Planned seconds of one exercise at one dose, as the timeline spells it out."""
+
+    set_seconds: float
+    """From the first work step of a set to its end (both sides and the switch)."""
+    work_seconds: float
+    """Work steps only: the set's ``planned_work_seconds``."""
+    total: float
+    """The exercise's share of the session: get ready, sets, rests, rest after."""
+    position: float
+    """How far up its progression ranges the dose is: 0 at the minimum, 1 at the top."""
+
+
+def _timing(item: PlannedExercise, *, is_last: bool) -> _Timing:
+    exercise, dose = item.exercise, item.dose
+    if isinstance(exercise, HoldExercise):
+        holds = dose.holds or 1
+        hold = dose.hold or exercise.hold
+        work = holds * hold
+        side = work + (holds - 1) * exercise.hold_rest
+    elif isinstance(exercise, RepsExercise):
+        tempo = exercise.tempo
+        work = (dose.reps or exercise.reps) * (tempo.up + tempo.pause + tempo.down)
+        side = work
+    else:
+        work = side = dose.duration or exercise.duration
+    sides = 2 if exercise.sides == "each" else 1
+    set_seconds = sides * side + (sides - 1) * exercise.switch
+    total = item.get_ready + dose.sets * set_seconds + (dose.sets - 1) * exercise.rest
+    if not is_last:
+        total += exercise.rest_after
+    return _Timing(set_seconds, sides * work, total, _range_position(exercise, dose))
+
+
+class _Simulation:
+    """Walks the calendar, deciding each day whether there is a session and what happens."""
+
+    def __init__(
+        self,
+        loaded: LoadedFile,
+        source_path: str,
+        rng: random.Random,
+        *,
+        tz: tzinfo | None,
+        not_after: datetime | None,
+    ) -> None:
+        self.loaded = loaded
+        self.source_path = source_path
+        self.rng = rng
+        self.tz = tz
+        self.not_after = not_after
+        self.programs = [
+            _Program(program, _Replay(program, min(max(1, start), len(program.levels))))
+            for program, start in programs_of(loaded)
+        ]
+        self.body = _Body(rng)
+        self.rows = _Rows()
+        self.break_left = 0
+        self.last_screening: date | None = None
+        self.timings: dict[tuple[str, str, int, Dose, bool], _Timing] = {}
+        self.dose_texts: dict[Dose, str] = {}
+
+    # -- the calendar -----------------------------------------------------------------
+
+    def day(self, day: date) -> None:
+        self.body.new_day()
+        if self._skips(day):
+            return
+        start = self._start_time(day)
+        if self.not_after is not None and start > self.not_after:
+            return
+        self._session(day, start)
+
+    def _skips(self, day: date) -> bool:
+        rng = self.rng
+        if self.break_left > 0:
+            self.break_left -= 1
+            return True
+        if rng.random() < 1 / 130:  # holidays, a cold, a busy week
+            self.break_left = rng.randint(6, 13)
+            return True
+        if rng.random() < 1 / 900:  # a long lapse
+            self.break_left = rng.randint(20, 45)
+            return True
+        # Keen at first, a little less regular as the years go by; bad days and weekends
+        # are skipped more often.
+        chance = 0.03 + 0.07 * (1 - math.exp(-self.body.day_number / 900))
+        if self.body.flaring:
+            chance += 0.2
+        if day.weekday() >= 5:
+            chance += 0.04
+        return rng.random() < chance
+
+    def _start_time(self, day: date) -> datetime:
+        rng = self.rng
+        if day.weekday() < 5:
+            minutes = rng.triangular(6 * 60, 8 * 60 + 45, 7 * 60 + 5)
+        else:
+            minutes = rng.triangular(7 * 60, 10 * 60 + 30, 8 * 60 + 30)
+        local = datetime.combine(day, datetime.min.time()) + timedelta(
+            seconds=round(minutes * 60 + rng.random(), 3)
+        )
+        aware = local.astimezone() if self.tz is None else local.replace(tzinfo=self.tz)
+        return aware.astimezone(UTC)
+
+    # -- one session ------------------------------------------------------------------
+
+    def _session(self, day: date, start: datetime) -> None:
+        rng, body = self.rng, self.body
+        clock = _Clock(start)
+        self._screening(day, clock)
+        morning = body.morning_pain()
+        baseline = None if rng.random() < 0.01 else min(10, max(0, round(morning)))
+        clock.wait(rng.uniform(4, 20))
+        doses: dict[tuple[str, str], Dose] = {}
+        for program in self.programs:
+            doses.update(program.before_session(day, baseline))
+        plan = plan_session(
+            self.loaded,
+            levels={program.id: program.replay.level for program in self.programs},
+            doses=doses,
+        )
+        session_id = len(self.rows.sessions) + 1
+        started_at = clock.stamp()
+        status, stop_reason, rated = self._play(session_id, plan, morning, clock)
+        planned_seconds = sum(self._timing_of(plan, i).total for i in range(len(plan.exercises)))
+        clock.wait(rng.uniform(0.5, 2.0))
+        ended_at = clock.stamp()
+        self.rows.sessions.append(
+            (session_id, started_at, ended_at, status, plan.source_id, plan.title,
+             self.source_path, 1.0, planned_seconds, baseline,
+             _JSON.encode(dict(plan.levels)), stop_reason)
+        )  # fmt: skip
+        offers: list[tuple[_Program, int, bool]] = []
+        for program in self.programs:
+            facts = SessionFacts(
+                session_id=session_id,
+                day=day,
+                baseline=baseline,
+                level=plan.levels[program.id],
+                sets=tuple(s for pid, s in rated if pid == program.id),
+            )
+            self._decisions(session_id, program.after_session(facts), ended_at)
+            up, down = program.offers()
+            if up is not None:
+                offers.insert(sum(1 for _, _, is_up in offers if is_up), (program, up, True))
+            if down is not None:
+                offers.append((program, down, False))
+            done = sum(1 for s in facts.sets if s.completed)
+            planned = sum(e.dose.sets for e in plan.exercises if e.program_id == program.id)
+            body.trained(program.id, done / planned if planned else 0.0)
+        if offers and status != "red_flag":
+            # The summary asks about the first offer only, as the app does.
+            program, to_level, up = offers[0]
+            accepted = rng.random() < (0.85 if up else 0.7)
+            clock.wait(rng.uniform(3, 15))
+            self.rows.level_moves.append(
+                (session_id, program.id, program.replay.level, to_level, int(accepted),
+                 clock.stamp())
+            )  # fmt: skip
+            program.answer_move(to_level, accepted=accepted)
+
+    def _screening(self, day: date, clock: _Clock) -> None:
+        last = self.last_screening
+        if last is not None and (day - last).days < SCREENING_WEEKS * 7:
+            return
+        self.last_screening = day
+        ticked: set[str] = set()
+        if self.body.flaring and self.rng.random() < 0.3:
+            ticked.add(self.rng.choice(("night_pain", "below_knee")))
+        elif self.rng.random() < 0.02:
+            ticked.add(self.rng.choice(("fever", "trauma")))
+        answers = {q.key: q.key in ticked for q in QUESTIONS}
+        outcome = Outcome.REVIEW if ticked else Outcome.CLEAR  # urgent signs are not made up
+        clock.wait(self.rng.uniform(15, 60))
+        self.rows.screenings.append((clock.stamp(), _JSON.encode(answers), outcome.value))
+
+    def _timing_of(self, plan: SessionPlan, index: int) -> _Timing:
+        item = plan.exercises[index]
+        is_last = index == len(plan.exercises) - 1
+        key = (item.program_id, item.key, item.level, item.dose, is_last)
+        timing = self.timings.get(key)
+        if timing is None:
+            timing = self.timings[key] = _timing(item, is_last=is_last)
+        return timing
+
+    def _play(
+        self, session_id: int, plan: SessionPlan, morning: float, clock: _Clock
+    ) -> tuple[str, str | None, list[tuple[str, SetFacts]]]:
+        """Every set of the session as the user went through it: the rows, the outcome."""
+        rng = self.rng
+        rated: list[tuple[str, SetFacts]] = []
+        scaling = {program.id: program.scaling for program in self.programs}
+        count = len(plan.exercises)
+        # Where the user stops the session early, if they do. (No session is left
+        # 'running': the app offers to resume or close those the next time it starts.)
+        quit_at = rng.randrange(count) if rng.random() < 0.02 else count
+        for index, item in enumerate(plan.exercises):
+            timing = self._timing_of(plan, index)
+            if index == quit_at:
+                clock.wait(rng.uniform(0, timing.total))
+                return "stopped", None, rated
+            clock.wait(item.get_ready)
+            dose = item.dose
+            limits = scaling[item.program_id]
+            for set_number in range(1, dose.sets + 1):
+                redo = rng.random() < 0.008
+                attempt = 1
+                if redo and rng.random() < 0.5:
+                    # 'b' during the set: it starts again and only the redo is rated.
+                    clock.wait(rng.uniform(2, timing.set_seconds))
+                    attempt = 2
+                while True:
+                    started_at = clock.stamp()
+                    fact, ends = self._set(
+                        session_id, index, item, set_number, attempt, started_at,
+                        morning, timing, clock,
+                    )  # fmt: skip
+                    rated.append((item.program_id, fact))
+                    if ends:
+                        return "red_flag", "red-flag answer", rated
+                    too_high = fact.pain is not None and fact.pain > limits.acceptable_max
+                    if attempt == 1 and redo and not too_high:
+                        # 'b' after rating: the set is done again and rated again.
+                        clock.wait(rng.uniform(1, 4))
+                        attempt = 2
+                        continue
+                    break
+                too_high = fact.pain is not None and fact.pain > limits.acceptable_max
+                if too_high and set_number < dose.sets:
+                    break  # the rest of this exercise is skipped for today
+                if set_number < dose.sets:
+                    clock.wait(item.exercise.rest)
+            if index < count - 1:
+                clock.wait(item.exercise.rest_after)
+            if rng.random() < 0.01:  # a pause: the phone, the door, a sip of water
+                clock.wait(rng.uniform(20, 300))
+        return "completed", None, rated
+
+    def _set(
+        self,
+        session_id: int,
+        index: int,
+        item: PlannedExercise,
+        set_number: int,
+        attempt: int,
+        started_at: str,
+        morning: float,
+        timing: _Timing,
+        clock: _Clock,
+    ) -> tuple[SetFacts, bool]:
+        """One rated set: its row, and whether it ends the session (a warning sign)."""
+        rng, body = self.rng, self.body
+        dose = item.dose
+        felt = body.set_pain(morning, item, timing.position, set_number)
+        completed = rng.random() >= 0.006 + 0.05 * max(0, felt - 3)
+        if completed:
+            done = timing.work_seconds
+            clock.wait(timing.set_seconds)
+        else:
+            share = rng.uniform(0.25, 0.95)
+            done = round(timing.work_seconds * share, 3)
+            clock.wait(timing.set_seconds * share)
+        flag_chance = 0.0002 + (0.002 if body.flaring else 0.0)
+        flags = [False, False, False]
+        if rng.random() < flag_chance:
+            flags[rng.randrange(3)] = True
+        pain = None if rng.random() < 0.004 else felt  # None: the rating was skipped
+        clock.wait(rng.uniform(2, 9))
+        self.rows.sets.append(
+            (session_id, index, item.program_id, item.level, item.key, item.name,
+             item.exercise.kind, set_number, dose.sets, attempt, dose.hold, dose.holds,
+             dose.reps, dose.duration, timing.work_seconds, done, int(completed), pain,
+             int(flags[0]), int(flags[1]), int(flags[2]), started_at, clock.stamp())
+        )  # fmt: skip
+        fact = SetFacts(item.key, set_number, pain, completed, any(flags))
+        return fact, any(flags)
+
+    def _decisions(self, session_id: int, decisions: Sequence[Decision], at: str) -> None:
+        dose_json = self._dose_json
+        self.rows.dose_changes.extend(
+            (session_id, d.program_id, d.exercise_id, dose_json(d.before), dose_json(d.after),
+             d.reason, at, d.level, d.rule.value, _JSON.encode(dict(d.inputs)))
+            for d in decisions
+        )  # fmt: skip
+
+    def _dose_json(self, dose: Dose) -> str:
+        """The store's own JSON of a dose, made once per distinct dose."""
+        text = self.dose_texts.get(dose)
+        if text is None:
+            text = self.dose_texts[dose] = _dose_json(dose)
+        return text
+
+
+class _Clock:
+    """The wall clock of a made-up session, in UTC, formatted like ``utc_now()``."""
+
+    def __init__(self, start: datetime) -> None:
+        self.start = start
+        self.seconds = 0.0
+
+    def wait(self, seconds: float) -> None:
+        self.seconds += seconds
+
+    def stamp(self) -> str:
+        moment = self.start + timedelta(seconds=round(self.seconds, 3))
+        return moment.isoformat(timespec="milliseconds")

@@ -1,0 +1,312 @@
+"""Synthetic history: deterministic, refused on a real history, and shaped like the app's."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from coach.export import export_rows, session_rows
+from coach.format_v1 import Program
+from coach.loader import RoutineFile, exercise_key, load_session_file
+from coach.locations import default_routine
+from coach.scaling import LevelMove, Rule, plan_program
+from coach.storage import HistoryStore, local_day
+from coach.synthetic import HistoryNotEmptyError, Summary, generate
+from coach.timeline import Dose, build_timeline, plan_session
+
+from .conftest import CliResult
+
+Cli = Callable[..., CliResult]
+
+END = date(2026, 3, 1)
+TABLES = ("sessions", "sets", "dose_changes", "level_moves", "screenings")
+STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$")
+
+
+@pytest.fixture(scope="module")
+def year(tmp_path_factory: pytest.TempPathFactory) -> tuple[HistoryStore, Summary]:
+    """A year of history (seed 1 has a break, a red flag, stopped sessions, level moves)."""
+    path = tmp_path_factory.mktemp("year") / "history.sqlite3"
+    summary = generate(path, days=365, seed=1, end=END, tz=UTC)
+    return HistoryStore(path), summary
+
+
+@pytest.fixture(scope="module")
+def routine() -> RoutineFile:
+    loaded = load_session_file(default_routine())
+    assert isinstance(loaded, RoutineFile)
+    return loaded
+
+
+@pytest.fixture
+def db(year: tuple[HistoryStore, Summary]) -> Iterator[sqlite3.Connection]:
+    with year[0].read() as connection:
+        connection.row_factory = sqlite3.Row
+        yield connection
+
+
+def _dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    connection = sqlite3.connect(path)
+    try:
+        return {t: connection.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in TABLES}
+    finally:
+        connection.close()
+
+
+def test_same_seed_same_rows(tmp_path: Path) -> None:
+    first = generate(tmp_path / "a" / "history.sqlite3", days=60, seed=5, end=END, tz=UTC)
+    second = generate(tmp_path / "b" / "history.sqlite3", days=60, seed=5, end=END, tz=UTC)
+    other = generate(tmp_path / "c" / "history.sqlite3", days=60, seed=6, end=END, tz=UTC)
+    assert first.sessions > 40 and first.sets > 600
+    assert _dump(first.path) == _dump(second.path)
+    assert _dump(first.path)["sets"] != _dump(other.path)["sets"]
+
+
+def test_refuses_a_database_that_holds_anything(
+    tmp_path: Path, year: tuple[HistoryStore, Summary]
+) -> None:
+    store = year[0]
+    before = _dump(store.path)
+    with pytest.raises(HistoryNotEmptyError, match="already holds history"):
+        generate(store.path, days=10, end=END)
+    assert _dump(store.path) == before
+    # Even a single screening is someone's real data.
+    fresh = HistoryStore(tmp_path / "history.sqlite3")
+    fresh.record_screening({"fever": False}, "clear")
+    with pytest.raises(HistoryNotEmptyError, match="'screenings'"):
+        generate(fresh.path, days=10, end=END)
+
+
+def test_bad_arguments(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="days"):
+        generate(tmp_path / "history.sqlite3", days=0)
+
+
+def test_summary_matches_the_tables(year: tuple[HistoryStore, Summary]) -> None:
+    store, summary = year
+    counts = {t: len(rows) for t, rows in _dump(store.path).items()}
+    assert counts == {
+        "sessions": summary.sessions,
+        "sets": summary.sets,
+        "dose_changes": summary.dose_changes,
+        "level_moves": summary.level_moves,
+        "screenings": summary.screenings,
+    }
+    assert (summary.first_day, summary.last_day, summary.days) == (
+        END - timedelta(days=364),
+        END,
+        365,
+    )
+
+
+def test_database_is_sound(db: sqlite3.Connection) -> None:
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    orphans = db.execute(
+        "SELECT COUNT(*) FROM sets WHERE session_id NOT IN (SELECT id FROM sessions)"
+    ).fetchone()[0]
+    assert orphans == 0
+
+
+def test_sessions_most_days_with_gaps_and_mornings(
+    db: sqlite3.Connection, year: tuple[HistoryStore, Summary]
+) -> None:
+    rows = db.execute("SELECT * FROM sessions ORDER BY id").fetchall()
+    days = [local_day(r["started_at"]) for r in rows]
+    assert days == sorted(set(days))  # one session a day at most, in order
+    gaps = [(b - a).days for a, b in itertools.pairwise(days)]
+    assert 0.6 < len(rows) / year[1].days < 0.95
+    assert max(gaps) >= 7  # a break of a week or more
+    assert sum(1 for g in gaps if g == 1) > len(gaps) / 2  # and mostly streaks
+    for row in rows:
+        started = datetime.fromisoformat(row["started_at"])
+        assert STAMP.match(row["started_at"]) and STAMP.match(row["ended_at"])
+        assert 6 <= started.hour <= 11  # a morning (tz=UTC here)
+        assert row["ended_at"] > row["started_at"]
+        assert row["baseline_pain"] is None or 0 <= row["baseline_pain"] <= 10
+        assert row["source_id"] == "morning" and row["title"] == "Morning routine"
+        assert json.loads(row["levels_json"]).keys() == {"mobility", "holds", "extensions"}
+    statuses = {r["status"] for r in rows}
+    assert statuses == {"completed", "stopped", "red_flag"}
+    reasons = {r["stop_reason"] for r in rows if r["status"] == "red_flag"}
+    assert reasons == {"red-flag answer"}
+
+
+def test_pain_eases_over_the_months(db: sqlite3.Connection) -> None:
+    def average(first: str, last: str) -> float:
+        return float(
+            db.execute(
+                "SELECT AVG(baseline_pain) FROM sessions WHERE started_at BETWEEN ? AND ?",
+                (first, last),
+            ).fetchone()[0]
+        )
+
+    assert average("2025-03", "2025-06") > average("2025-12", "2026-03") + 1
+
+
+def test_sets_are_real_exercises_at_doses_within_their_ranges(
+    db: sqlite3.Connection, routine: RoutineFile
+) -> None:
+    exercises = {
+        (pf.program.id, number, exercise_key(e)): e
+        for pf in routine.programs
+        for number, level in enumerate(pf.program.levels, start=1)
+        for e in level.exercises
+    }
+    rows = db.execute("SELECT * FROM sets").fetchall()
+    for row in rows:
+        exercise = exercises[(row["program_id"], row["level"], row["exercise_id"])]
+        assert (row["exercise_name"], row["kind"]) == (exercise.name, exercise.kind)
+        assert row["sets_planned"] == exercise.sets and 1 <= row["set_number"] <= exercise.sets
+        assert row["pain"] is None or 0 <= row["pain"] <= 10
+        assert 0 < row["done_work_seconds"] <= row["planned_work_seconds"]
+        assert row["completed"] == (row["done_work_seconds"] == row["planned_work_seconds"])
+        assert STAMP.match(row["started_at"]) and row["rated_at"] > row["started_at"]
+        progression = exercise.progression
+        assert progression is not None
+        planned = {"hold": row["planned_hold"], "holds": row["planned_holds"],
+                   "reps": row["planned_reps"], "duration": row["planned_duration"]}  # fmt: skip
+        for name in progression.order:
+            bounds = getattr(progression, name)
+            assert bounds.min <= planned[name] <= bounds.max, (row["exercise_id"], name)
+    assert {r["kind"] for r in rows} == {"hold", "reps", "timed"}
+    assert any(r["attempt"] == 2 for r in rows)
+    assert any(not r["completed"] for r in rows)
+    assert any(r["pain"] is None for r in rows)
+    assert any(r["numbness"] or r["leg_weakness"] or r["pain_below_knee"] for r in rows)
+
+
+def test_decisions_and_level_moves_are_the_engines(db: sqlite3.Connection) -> None:
+    changes = db.execute("SELECT * FROM dose_changes").fetchall()
+    rules = {r["rule"] for r in changes}
+    assert rules <= {rule.value for rule in Rule}
+    assert {"progress", "repeat", "step back"} <= rules
+    for row in changes:
+        assert set(json.loads(row["before_json"])) <= {"sets", "hold", "holds", "reps", "duration"}
+        assert row["reason"].endswith(".") and json.loads(row["inputs_json"])
+    moves = db.execute("SELECT * FROM level_moves").fetchall()
+    assert moves and all(abs(m["to_level"] - m["from_level"]) == 1 for m in moves)
+    assert {m["accepted"] for m in moves} == {0, 1}
+    outcomes = {r[0] for r in db.execute("SELECT outcome FROM screenings")}
+    assert outcomes <= {"clear", "review"}
+
+
+def test_stored_doses_are_what_the_app_would_have_planned(
+    year: tuple[HistoryStore, Summary], routine: RoutineFile
+) -> None:
+    """Replaying the stored history through ``plan_program`` gives every session's doses,
+    levels and planned length: the generator stepped the same engine."""
+    store, _ = year
+    with store.read() as db:
+        sessions = db.execute(
+            "SELECT id, started_at, baseline_pain, levels_json, planned_seconds FROM sessions"
+        ).fetchall()
+    programs: list[Program] = [pf.program for pf in routine.programs]
+    histories = {p.id: store.program_history(p.id) for p in programs}
+    moves = {p.id: store.level_moves(p.id) for p in programs}
+    checked = 0
+    for session_id, started_at, baseline, levels_json, planned_seconds in [
+        *sessions[::30],
+        sessions[-1],
+    ]:
+        sets = store.sets_of(session_id)
+        levels, doses = {}, {}
+        for program in programs:
+            history = [s for s in histories[program.id] if s.session_id < session_id]
+            answered: list[LevelMove] = [m for m in moves[program.id]
+                                         if m.after_session < session_id]  # fmt: skip
+            plan = plan_program(
+                program, history, answered, today=local_day(started_at),
+                baseline_today=baseline,
+            )  # fmt: skip
+            levels[program.id] = plan.level
+            doses.update({(program.id, k): d for k, d in plan.doses.items()})
+        assert json.loads(levels_json) == levels
+        for row in sets:
+            stored = Dose(row["sets_planned"], row["planned_hold"], row["planned_holds"],
+                          row["planned_reps"], row["planned_duration"])  # fmt: skip
+            assert stored == doses[(row["program_id"], row["exercise_id"])]
+        timeline = build_timeline(plan_session(routine, levels=levels, doses=doses))
+        assert planned_seconds == timeline.total
+        for row in sets:
+            work = sum(
+                s.duration for s in timeline.steps
+                if s.exercise_index == row["exercise_index"] and s.set_number == row["set_number"]
+                and s.kind.is_work
+            )  # fmt: skip
+            assert row["planned_work_seconds"] == work
+        checked += 1
+    assert checked >= 10
+
+
+def test_export_and_session_views_read_it(year: tuple[HistoryStore, Summary]) -> None:
+    store, summary = year
+    assert len(export_rows(store)) == summary.sets
+    rows = session_rows(store)
+    assert len(rows) == summary.sessions
+    assert sum(r["dose_changes"] for r in rows) > 0
+    assert len(export_rows(store, program="holds", since=END - timedelta(days=30))) > 0
+
+
+def test_no_session_in_the_future_when_the_end_is_today(tmp_path: Path) -> None:
+    summary = generate(tmp_path / "history.sqlite3", days=3, seed=2)
+    now = datetime.now(UTC).isoformat()
+    with HistoryStore(summary.path).read() as db:
+        latest = db.execute("SELECT MAX(rated_at) FROM sets").fetchone()[0]
+    assert latest is None or latest <= now
+
+
+# -- the command -----------------------------------------------------------------------
+
+
+def test_cli_writes_a_demo_history_once(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("COACH_DATA_DIR", raising=False)
+    data = ["--data-dir", str(tmp_path)]
+    result = cli("demo-history", "--days", "20", "--seed", "3", *data)
+    assert result.code == 0, result.err
+    assert re.search(r"^\d+ fake sessions, [\d,]+ sets over 20 days .* in \d+\.\d s$", result.out)
+    assert str(tmp_path / "history.sqlite3") in result.out
+    again = cli("demo-history", "--days", "20", *data)
+    assert again.code == 1
+    assert "already holds history" in again.err and "Traceback" not in again.err
+    assert cli("history", *data).code == 0
+
+
+@pytest.mark.parametrize(
+    "args", [["--days", "0"], ["--days", "ten"], ["--days", "99999999"], ["--seed", "x"]]
+)
+def test_cli_usage_errors(cli: Cli, tmp_path: Path, args: list[str]) -> None:
+    result = cli("demo-history", *args, "--data-dir", str(tmp_path))
+    assert result.code == 2 and "Traceback" not in result.err
+    assert not (tmp_path / "history.sqlite3").exists()
+
+
+def test_cli_needs_an_explicit_place(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("COACH_DATA_DIR", raising=False)
+    result = cli("demo-history", "--days", "5")
+    assert result.code == 2 and "--data-dir" in result.err
+    monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path))
+    assert cli("demo-history", "--days", "5").code == 0
+    assert (tmp_path / "history.sqlite3").exists()
+
+
+def test_core_module_without_textual() -> None:
+    code = "import sys, coach.synthetic; print(any(m.startswith('textual') for m in sys.modules))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "False"
