@@ -26,9 +26,10 @@ The rules follow the pain-monitoring model (thresholds from the program's ``scal
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -349,6 +350,9 @@ class _Replay:
         return None
 
 
+_FORTNIGHT = timedelta(days=13)
+
+
 def _weekly_rise(sessions: Sequence[SessionFacts], day: date, threshold: int) -> float | None:
     """How much the 7-day average starting pain rose against the 7 days before, if it rose
     by ``threshold`` or more (None otherwise, or when either week has no ratings)."""
@@ -378,6 +382,7 @@ def plan_program(
     session once it is known (for the next-morning check).
     """
     sessions = sorted(history, key=lambda s: (s.day, s.session_id))
+    days = [s.day for s in sessions]
     replay = _Replay(program, min(max(1, start_level), len(program.levels)))
     moves_after = {m.after_session: m for m in moves}
     previous: SessionFacts | None = None
@@ -386,9 +391,14 @@ def plan_program(
             replay.morning_check(previous.baseline, session.baseline)
             replay.gap((session.day - previous.day).days)
         replay.level = min(max(1, session.level), len(program.levels))
-        rise = _weekly_rise(
-            [s for s in sessions if s.day <= session.day], session.day, program.scaling.weekly_rise
-        )
+        # Only the fortnight up to this session matters to the weekly rise; slicing by
+        # day keeps a replay of years of history linear rather than quadratic.
+        window = sessions[
+            bisect.bisect_left(days, session.day - _FORTNIGHT) : bisect.bisect_right(
+                days, session.day
+            )
+        ]
+        rise = _weekly_rise(window, session.day, program.scaling.weekly_rise)
         replay.after_session(session, rise)
         move = moves_after.get(session.session_id)
         if move is not None:
@@ -400,7 +410,8 @@ def plan_program(
     if previous is not None:
         replay.morning_check(previous.baseline, baseline_today)
         replay.gap((today - previous.day).days)
-        rise = _weekly_rise(sessions, today, program.scaling.weekly_rise)
+        recent = sessions[bisect.bisect_left(days, today - _FORTNIGHT) :]
+        rise = _weekly_rise(recent, today, program.scaling.weekly_rise)
         if rise is not None:
             notes.append(
                 f"Starting pain this week is {rise:.1f} points above the week before: "
