@@ -128,6 +128,14 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE sessions ADD COLUMN resumes INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX sessions_by_status ON sessions(status);
     """,
+    # v4: indexes for years of history: a session's sets, peak pain and decisions are
+    # read from indexes alone (the history screen and `coach history` list thousands).
+    """
+    CREATE INDEX dose_changes_by_session ON dose_changes(session_id);
+    CREATE INDEX level_moves_by_session ON level_moves(session_id);
+    DROP INDEX sets_by_session;
+    CREATE INDEX sets_by_session ON sets(session_id, pain);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

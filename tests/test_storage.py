@@ -142,6 +142,31 @@ def test_migrates_a_version_1_database_after_a_backup(tmp_path: Path) -> None:
     assert fixture.read_bytes() == fixture.read_bytes()  # the committed fixture is untouched
 
 
+@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
+def test_every_older_schema_migrates_with_its_rows_and_a_backup(tmp_path: Path,
+                                                                 version: int) -> None:  # fmt: skip
+    from coach.storage import MIGRATIONS, _statements
+
+    path = tmp_path / "history.sqlite3"
+    with sqlite3.connect(path, isolation_level=None) as db:
+        for script in MIGRATIONS[:version]:
+            for statement in _statements(script):
+                db.execute(statement)
+        db.execute(f"PRAGMA user_version = {version}")
+        db.execute(
+            "INSERT INTO sessions (started_at, source_id, title, source_path, planned_seconds)"
+            " VALUES ('2026-01-02T07:00:00.000+00:00', 'r', 'R', 'r.yaml', 60)"
+        )
+    store = HistoryStore(path)
+    assert [r.title for r in store.recent_sessions()] == ["R"]
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        indexes = {row[1] for row in db.execute("PRAGMA index_list(dose_changes)")}
+        assert "dose_changes_by_session" in indexes
+    assert len(list(tmp_path.glob(f"history.v{version}.*.backup.sqlite3"))) == 1
+
+
 def test_corrupt_database_is_reported_and_left_untouched(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
     garbage = b"this is not a database" * 100
