@@ -1,4 +1,4 @@
-"""Layout snapshots at 80x24: home, player, rest, pain prompt and summary.
+"""Layout snapshots at 80x24: home, player, rest, pain prompt, summary and history.
 
 Deterministic by construction: a fake clock, a fixed data folder, a fixed terminal size
 and no blinking cursor anywhere on these screens. Update with
@@ -9,6 +9,9 @@ the report before committing.
 from __future__ import annotations
 
 import shutil
+import time
+from collections.abc import Iterator
+from datetime import UTC, date
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +19,7 @@ import pytest
 from textual.pilot import Pilot
 
 from coach.runner import FakeClock
+from coach.synthetic import generate
 from coach.timeline import StepKind
 from coach.tui.app import CoachApp
 
@@ -102,3 +106,64 @@ def test_summary(snap_compare: Any, app_and_clock: tuple[CoachApp, FakeClock]) -
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+# -- the history screen, on a year of seeded synthetic history ---------------------------
+
+HISTORY_END = date(2026, 3, 1)
+
+
+@pytest.fixture(scope="module")
+def seeded_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("seeded")
+    generate(folder / "history.sqlite3", days=365, seed=3, end=HISTORY_END, tz=UTC)
+    return folder
+
+
+@pytest.fixture
+def history_app(seeded_history: Path, tmp_path: Path,
+                monkeypatch: pytest.MonkeyPatch) -> Iterator[CoachApp]:  # fmt: skip
+    # Days are local days: pin the zone so the calendar is the same on every machine.
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    data = tmp_path / "data"
+    shutil.copytree(seeded_history, data)
+    app, _ = make_app(write_program(tmp_path), data, today=lambda: HISTORY_END)
+    yield app
+    monkeypatch.undo()
+    time.tzset()
+
+
+def history_steps(app: CoachApp, *keys: str, then: str | None = None) -> Any:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        from .tui_helpers import screen_is, wait_for
+
+        await wait_for(pilot, screen_is(app, "HomeScreen"), "home")
+        await pilot.press("h")
+        await wait_for(pilot, lambda: getattr(app.screen, "loaded", False), "the history")
+        screen: Any = app.screen
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+        if "3" in keys:
+            await wait_for(pilot, lambda: screen.series is not None, "a dose chart")
+        if "4" in keys:
+            await wait_for(pilot, lambda: screen.session_table is not None
+                           and screen.session_table.row_count > 0, "the sessions")  # fmt: skip
+        if then is not None:
+            await pilot.press(then)
+            await wait_for(pilot, screen_is(app, "SessionDetailScreen"), "a session")
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize(
+    ("keys", "then"),
+    [((), None), (("2",), None), (("3",), None), (("4",), None), (("4",), "enter")],
+    ids=["calendar", "pain", "exercises", "sessions", "session-detail"],
+)
+def test_history(snap_compare: Any, history_app: CoachApp, keys: tuple[str, ...],
+                 then: str | None) -> None:  # fmt: skip
+    app = history_app
+    assert snap_compare(app, terminal_size=SIZE, run_before=history_steps(app, *keys, then=then))

@@ -20,7 +20,7 @@ from coach.storage import SessionRecord
 from coach.timeline import SessionPlan
 from coach.tui.choice import Choice
 
-__all__ = ["Choice", "ChooseSession", "HistoryScreen", "HomeScreen"]
+__all__ = ["Choice", "ChooseSession", "HomeScreen"]
 
 _STATUS = {
     "completed": "completed",
@@ -109,7 +109,11 @@ class HomeScreen(Screen[None]):
         self.app.choose_session()  # type: ignore[attr-defined]
 
     def action_history(self) -> None:
-        self.app.push_screen(HistoryScreen(self.recent))
+        from coach.history import HistoryView
+        from coach.tui.history import HistoryScreen
+
+        app: Any = self.app
+        self.app.push_screen(HistoryScreen(HistoryView(app.store), app.today))
 
     def action_help(self) -> None:
         from coach.tui.prompts import HelpScreen
@@ -154,34 +158,3 @@ class ChooseSession(ModalScreen[Path | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-class HistoryScreen(Screen[None]):
-    """Recent sessions at a glance."""
-
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("q", "app.pop_screen", "Back")]
-
-    def __init__(self, recent: list[SessionRecord]) -> None:
-        super().__init__()
-        self.recent = recent
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="history"):
-            yield Label("Recent sessions", id="history-title")
-            if not self.recent:
-                yield Label("No sessions yet.", classes="hint")
-            table: DataTable[Any] = DataTable(
-                id="history-table", cursor_type="row", zebra_stripes=True
-            )
-            table.add_columns("Date", "Session", "Result", "Sets", "Start pain", "Peak pain")
-            for record in self.recent:
-                table.add_row(
-                    record.started_at[:16].replace("T", " "),
-                    Text(record.title),
-                    _STATUS.get(record.status, record.status),
-                    str(record.sets_done),
-                    "-" if record.baseline_pain is None else str(record.baseline_pain),
-                    "-" if record.peak_pain is None else str(record.peak_pain),
-                )
-            yield table
-        yield Footer()

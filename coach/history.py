@@ -1,0 +1,300 @@
+"""What the history screen shows, read from the store: plain Python, no UI.
+
+Queries are shaped for ten years of daily sessions (thousands of sessions, over a hundred
+thousand sets): the session list with its pain figures is one grouped query over the
+sets-by-session index, an exercise's dose series one query over the sets-by-exercise
+index, and everything else (days, streaks, the calendar) is computed from the session list
+in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from coach.storage import HistoryStore
+
+__all__ = [
+    "DosePoint",
+    "ExerciseRef",
+    "HistoryView",
+    "Period",
+    "SessionDetail",
+    "SessionPoint",
+    "Streaks",
+    "calendar_weeks",
+    "day_marks",
+    "folded",
+    "streaks",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionPoint:
+    """One session, as the history lists and charts it."""
+
+    id: int
+    day: date
+    """The local calendar day it started."""
+    started_at: str
+    title: str
+    status: str
+    stop_reason: str | None
+    baseline_pain: int | None
+    peak_pain: int | None
+    sets: int
+    minutes: float | None
+    dose_changes: int
+
+    @property
+    def result(self) -> str:
+        """'completed', 'stopped early', 'partial (interrupted)'... for people."""
+        if self.status == "stopped" and self.stop_reason == "interrupted":
+            return "partial (interrupted)"
+        return {
+            "completed": "completed",
+            "stopped": "stopped early",
+            "red_flag": "stopped: see a clinician",
+            "running": "interrupted",
+        }.get(self.status, self.status)
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseRef:
+    """An exercise that appears in the history (ids are unique within a program)."""
+
+    program_id: str
+    exercise_id: str
+    name: str
+    """Its most recent name (authors may rename; the id stays)."""
+    kind: str
+    sessions: int
+    last_day: date
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.program_id})"
+
+
+@dataclass(frozen=True, slots=True)
+class DosePoint:
+    """An exercise in one session: the planned dose of its first set and the worst pain."""
+
+    session_id: int
+    day: date
+    level: int
+    hold: float | None
+    holds: int | None
+    reps: int | None
+    duration: float | None
+    sets: int
+    peak_pain: int | None
+
+    @property
+    def amount(self) -> float | None:
+        """One number for the dose of a set, whichever part of it progressed: seconds
+        held (hold x holds), repetitions, or seconds of movement."""
+        if self.hold is not None:
+            return float(self.hold * (self.holds or 1))
+        if self.reps is not None:
+            return float(self.reps)
+        if self.duration is not None:
+            return float(self.duration)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionDetail:
+    session: SessionPoint
+    sets: tuple[dict[str, Any], ...]
+    decisions: tuple[dict[str, Any], ...]
+    level_moves: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Streaks:
+    current: int
+    """Days in a row with a session, ending today or yesterday (today may be to come)."""
+    longest: int
+    last_30: int
+    """Days with a session among the last 30."""
+
+
+def _local_day(timestamp: str) -> date:
+    return datetime.fromisoformat(timestamp).astimezone().date()
+
+
+class HistoryView:
+    """Read-only queries over a :class:`HistoryStore` for the history screen."""
+
+    def __init__(self, store: HistoryStore) -> None:
+        self.store = store
+
+    def sessions(self) -> list[SessionPoint]:
+        """Every session, oldest first, with its sets, peak pain and dose changes."""
+        with self.store.read() as db:
+            rows = db.execute(
+                "SELECT s.id, s.started_at, s.ended_at, s.title, s.status, s.stop_reason,"
+                " s.baseline_pain,"
+                " (SELECT MAX(t.pain) FROM sets t WHERE t.session_id = s.id),"
+                " (SELECT COUNT(*) FROM sets t WHERE t.session_id = s.id),"
+                " (SELECT COUNT(*) FROM dose_changes d WHERE d.session_id = s.id"
+                "  AND d.before_json != d.after_json)"
+                " FROM sessions s ORDER BY s.started_at, s.id"
+            ).fetchall()
+        points = []
+        # Parsing ISO timestamps dominates for thousands of rows; days repeat rarely but
+        # the local offset is the same for most of them, so convert through one tz object.
+        for sid, started, ended, title, status, reason, baseline, peak, sets, changes in rows:
+            start = datetime.fromisoformat(started)
+            minutes = None
+            if ended:
+                span = datetime.fromisoformat(ended) - start
+                minutes = round(span.total_seconds() / 60, 1)
+            points.append(
+                SessionPoint(sid, start.astimezone().date(), started, title, status, reason,
+                             baseline, peak, sets, minutes, changes)
+            )  # fmt: skip
+        return points
+
+    def exercises(self) -> list[ExerciseRef]:
+        """Every exercise with at least one rated set, most recently done first."""
+        with self.store.read() as db:
+            rows = db.execute(
+                "SELECT t.program_id, t.exercise_id,"
+                " (SELECT u.exercise_name FROM sets u WHERE u.program_id = t.program_id"
+                "  AND u.exercise_id = t.exercise_id ORDER BY u.id DESC LIMIT 1),"
+                " (SELECT u.kind FROM sets u WHERE u.program_id = t.program_id"
+                "  AND u.exercise_id = t.exercise_id ORDER BY u.id DESC LIMIT 1),"
+                " COUNT(DISTINCT t.session_id), MAX(t.session_id)"
+                " FROM sets t GROUP BY t.program_id, t.exercise_id"
+            ).fetchall()
+            last_ids = sorted({row[5] for row in rows})
+            last_started: dict[int, str] = {}
+            for sid in last_ids:
+                found = db.execute("SELECT started_at FROM sessions WHERE id = ?", (sid,))
+                last_started[sid] = found.fetchone()[0]
+        refs = [
+            ExerciseRef(program, exercise, name, kind, count, _local_day(last_started[last]))
+            for program, exercise, name, kind, count, last in rows
+        ]
+        refs.sort(key=lambda r: (-r.last_day.toordinal(), r.program_id, r.name))
+        return refs
+
+    def dose_series(self, program_id: str, exercise_id: str) -> list[DosePoint]:
+        """One point per session that rated the exercise, oldest first."""
+        with self.store.read() as db:
+            rows = db.execute(
+                "SELECT t.session_id, s.started_at, t.level, t.planned_hold, t.planned_holds,"
+                " t.planned_reps, t.planned_duration, t.sets_planned, MAX(t.pain)"
+                " FROM sets t JOIN sessions s ON s.id = t.session_id"
+                " WHERE t.program_id = ? AND t.exercise_id = ?"
+                " GROUP BY t.session_id ORDER BY s.started_at, t.session_id",
+                (program_id, exercise_id),
+            ).fetchall()
+        return [
+            DosePoint(sid, _local_day(started), level, hold, holds, reps, duration, sets, peak)
+            for sid, started, level, hold, holds, reps, duration, sets, peak in rows
+        ]
+
+    def detail(self, session: SessionPoint) -> SessionDetail:
+        """A session's sets, the decisions taken after it and any level change."""
+        with self.store.read() as db:
+            db.row_factory = sqlite3.Row
+            sets = db.execute(
+                "SELECT * FROM sets WHERE session_id = ? ORDER BY id", (session.id,)
+            ).fetchall()
+            decisions = db.execute(
+                "SELECT * FROM dose_changes WHERE session_id = ? ORDER BY id", (session.id,)
+            ).fetchall()
+            moves = db.execute(
+                "SELECT * FROM level_moves WHERE session_id = ? ORDER BY id", (session.id,)
+            ).fetchall()
+        return SessionDetail(
+            session,
+            tuple(dict(r) for r in sets),
+            tuple(_decoded(dict(r)) for r in decisions),
+            tuple(dict(r) for r in moves),
+        )
+
+
+def _decoded(row: dict[str, Any]) -> dict[str, Any]:
+    for key in ("before_json", "after_json", "inputs_json"):
+        if key in row and isinstance(row[key], str):
+            row[key.removesuffix("_json")] = json.loads(row[key])
+    return row
+
+
+def day_marks(sessions: Iterable[SessionPoint]) -> dict[date, int]:
+    """Per day, how it went: 0 nothing rated, 1 some sets, 2 a completed session."""
+    marks: dict[date, int] = {}
+    for session in sessions:
+        mark = 2 if session.status == "completed" else (1 if session.sets else 0)
+        marks[session.day] = max(marks.get(session.day, 0), mark)
+    return marks
+
+
+def streaks(days: Iterable[date], today: date) -> Streaks:
+    """Runs of consecutive days with a session."""
+    active = sorted(set(days))
+    longest = run = 0
+    previous: date | None = None
+    for day in active:
+        run = run + 1 if previous is not None and (day - previous).days == 1 else 1
+        longest = max(longest, run)
+        previous = day
+    current = 0
+    if previous is not None and (today - previous).days <= 1:
+        current = run
+    window = today - timedelta(days=29)
+    last_30 = sum(1 for day in active if window <= day <= today)
+    return Streaks(current, longest, last_30)
+
+
+def calendar_weeks(end: date, weeks: int) -> list[list[date]]:
+    """Columns of a calendar heat map: ``weeks`` weeks of Monday-to-Sunday days, the
+    last one holding ``end`` (days after ``end`` are included; callers leave them blank)."""
+    last_monday = end - timedelta(days=end.weekday())
+    first_monday = last_monday - timedelta(weeks=weeks - 1)
+    return [[first_monday + timedelta(weeks=w, days=d) for d in range(7)] for w in range(weeks)]
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    start: date
+    """The Monday of the week, or the first of the month."""
+    sessions: int
+    baseline: float | None
+    """Average pain at the start of its sessions."""
+    peak: int | None
+    """The highest pain rated in it."""
+
+
+def folded(sessions: Iterable[SessionPoint], by: str = "week") -> list[Period]:
+    """Sessions folded into Monday-to-Sunday weeks (or calendar months), oldest first:
+    long periods are charted this way, since years of days do not fit a terminal."""
+    buckets: dict[date, list[SessionPoint]] = {}
+    for session in sessions:
+        if by == "month":
+            start = session.day.replace(day=1)
+        else:
+            start = session.day - timedelta(days=session.day.weekday())
+        buckets.setdefault(start, []).append(session)
+    periods = []
+    for start in sorted(buckets):
+        group = buckets[start]
+        baselines = [s.baseline_pain for s in group if s.baseline_pain is not None]
+        peaks = [s.peak_pain for s in group if s.peak_pain is not None]
+        periods.append(
+            Period(
+                start,
+                len(group),
+                round(sum(baselines) / len(baselines), 2) if baselines else None,
+                max(peaks) if peaks else None,
+            )
+        )
+    return periods

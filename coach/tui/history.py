@@ -1,0 +1,522 @@
+"""The history screen: a calendar of the last months, pain and dose charts, and every
+session with its sets and the decisions taken after it.
+
+It only renders what :mod:`coach.history` reads; the reading (and the import of the
+plotting library) happens in thread workers, so the screen is up at once and fills in
+when the data arrives, and ten years of sessions never block a key press.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import (
+    DataTable,
+    Footer,
+    Label,
+    OptionList,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+from textual.widgets.option_list import Option
+
+from coach.history import (
+    DosePoint,
+    ExerciseRef,
+    HistoryView,
+    SessionDetail,
+    SessionPoint,
+    calendar_weeks,
+    day_marks,
+    folded,
+    streaks,
+)
+from coach.storage import StoreError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = ["CalendarMap", "HistoryScreen", "SessionDetailScreen"]
+
+RANGES: tuple[tuple[str, int | None], ...] = (
+    ("last 3 months", 91),
+    ("last year", 365),
+    ("all time", None),
+)
+"""The periods the charts cycle through with 'r'."""
+
+# Longer periods are drawn as weekly, then monthly figures: a chart is about 70 columns
+# wide, and a point per day of ten years would be noise.
+DAILY_UP_TO_DAYS = 120
+WEEKLY_UP_TO_DAYS = 2 * 366
+
+_MARKS = {0: ("·", "dim"), 1: ("▪", "yellow"), 2: ("■", "green")}
+
+
+class CalendarMap(Widget):
+    """Weeks as columns, Monday to Sunday as rows: a square for each day with a session
+    (full for a completed one, small for a partial one), a dot for a day without."""
+
+    DEFAULT_CSS = "CalendarMap { height: 9; width: 100%; }"
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.marks: dict[date, int] = {}
+        self.today = date.today()
+
+    def show(self, marks: dict[date, int], today: date) -> None:
+        self.marks, self.today = marks, today
+        self.refresh()
+
+    def render(self) -> Text:
+        width = max(0, self.size.width - 4)
+        weeks = max(1, width // 2)
+        columns = calendar_weeks(self.today, weeks)
+        text = Text(no_wrap=True, overflow="crop")
+        # Month names above the week in which each month starts.
+        header = [" "] * (weeks * 2)
+        for index, week in enumerate(columns):
+            first = next((d for d in week if d.day == 1), None)
+            if first is not None or index == 0:
+                name = (first or week[0]).strftime("%b")
+                at = index * 2
+                if at + len(name) <= len(header) and all(c == " " for c in header[at : at + 4]):
+                    header[at : at + len(name)] = list(name)
+        text.append("    " + "".join(header).rstrip() + "\n", style="dim")
+        for weekday, name in enumerate(("Mon", "", "Wed", "", "Fri", "", "Sun")):
+            text.append(f"{name:<4}", style="dim")
+            for week in columns:
+                day = week[weekday]
+                if day > self.today:
+                    text.append("  ")
+                    continue
+                glyph, style = _MARKS[self.marks.get(day, 0)]
+                if day == self.today:
+                    style += " underline"
+                text.append(glyph, style=style)
+                text.append(" ")
+            text.append("\n")
+        text.append("    ■ completed  ▪ partly done  · no session", style="dim")
+        return text
+
+
+class HistoryScreen(Screen[None]):
+    """Calendar, pain, exercises and sessions; keys 1-4 switch, r changes the period."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("q", "back", show=False),
+        Binding("1", "tab('calendar')", "Calendar"),
+        Binding("2", "tab('pain')", "Pain"),
+        Binding("3", "tab('exercises')", "Exercises"),
+        Binding("4", "tab('sessions')", "Sessions"),
+        Binding("r", "next_range", "Period"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, sessions: list[SessionPoint] | None, problem: str | None) -> None:
+            super().__init__()
+            self.sessions = sessions
+            self.problem = problem
+
+    class ExercisesLoaded(Message):
+        def __init__(self, exercises: list[ExerciseRef]) -> None:
+            super().__init__()
+            self.exercises = exercises
+
+    class SeriesLoaded(Message):
+        def __init__(self, ref: ExerciseRef, points: list[DosePoint]) -> None:
+            super().__init__()
+            self.ref = ref
+            self.points = points
+
+    def __init__(self, view: HistoryView, today: Callable[[], date]) -> None:
+        super().__init__()
+        self.view = view
+        self.today = today
+        self.sessions: list[SessionPoint] = []
+        self.exercises: list[ExerciseRef] = []
+        self.range_index = 0
+        self.series: tuple[ExerciseRef, list[DosePoint]] | None = None
+        self.listed: list[SessionPoint] = []
+        """The sessions in the table, in its order."""
+        self._sessions_shown: tuple[int, int] | None = None
+        self.exercise_list: OptionList | None = None
+        self.dose_box: Vertical | None = None
+        self.session_table: DataTable[Any] | None = None
+        self.session_hint: Label | None = None
+        self.loaded = False
+        """True once the sessions are on screen (tests and the benchmark wait for it)."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="history"):
+            yield Label("History", id="history-title")
+            yield Label("Reading your history...", id="history-summary")
+            with TabbedContent(id="history-tabs", initial="calendar"):
+                with TabPane("Calendar (1)", id="calendar"), VerticalScroll():
+                    yield CalendarMap(id="calendar-map")
+                    yield Static("", id="calendar-note")
+                with TabPane("Pain (2)", id="pain"):
+                    yield Vertical(id="pain-chart-box")
+                    yield Label("", id="pain-hint", classes="hint")
+                # Filled when first shown: the first frame should not wait for them.
+                yield TabPane("Exercises (3)", id="exercises")
+                yield TabPane("Sessions (4)", id="sessions")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    # -- reading (thread workers) -----------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="history")
+    def load(self) -> None:
+        try:
+            sessions = self.view.sessions()
+        except StoreError as exc:
+            self.post_message(self.Loaded(None, str(exc)))
+            return
+        # The plotting library is only needed here; import it off the event loop.
+        import textual_plotext  # noqa: F401
+
+        self.post_message(self.Loaded(sessions, None))
+
+    @work(thread=True, exclusive=True, group="history-exercises")
+    def load_exercises(self) -> None:
+        try:
+            self.post_message(self.ExercisesLoaded(self.view.exercises()))
+        except StoreError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+
+    @work(thread=True, exclusive=True, group="history-series")
+    def load_series(self, ref: ExerciseRef) -> None:
+        try:
+            points = self.view.dose_series(ref.program_id, ref.exercise_id)
+        except StoreError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.post_message(self.SeriesLoaded(ref, points))
+
+    # -- showing ----------------------------------------------------------------------
+
+    def on_history_screen_loaded(self, message: Loaded) -> None:
+        summary = self.query_one("#history-summary", Label)
+        if message.sessions is None:
+            summary.update(Text(f"The history cannot be read: {message.problem}"))
+            return
+        self.sessions = message.sessions
+        today = self.today()
+        marks = day_marks(self.sessions)
+        streak = streaks(marks, today)
+        if not self.sessions:
+            summary.update("No sessions yet: your first one will show here.")
+        else:
+            plural = "s" if len(self.sessions) != 1 else ""
+            summary.update(
+                f"{len(self.sessions):,} session{plural} since "
+                f"{self.sessions[0].day:%d %b %Y} · streak {streak.current} "
+                f"day{'s' if streak.current != 1 else ''} (longest {streak.longest}) · "
+                f"{streak.last_30} of the last 30 days"
+            )
+        self.query_one(CalendarMap).show(marks, today)
+        self.query_one("#calendar-note", Static).update(self._calendar_note(streak.current))
+        self._draw_pain()
+        self.loaded = True
+        if self.query_one(TabbedContent).active == "sessions":
+            self._fill_sessions()
+
+    def _calendar_note(self, current: int) -> Text:
+        if not self.sessions:
+            return Text("")
+        if current >= 2:
+            return Text(f"{current} days in a row. Little and often is what works.")
+        return Text("A little movement most days helps your back more than a lot once a week.")
+
+    def _period(self) -> tuple[str, date | None]:
+        name, days = RANGES[self.range_index]
+        return name, (self.today() - timedelta(days=days - 1)) if days else None
+
+    def _plot_in(self, box: Vertical, name: str) -> Any:
+        """The chart widget in ``box`` (created on first use, then redrawn in place)."""
+        from textual_plotext import PlotextPlot
+
+        found = box.query(PlotextPlot)
+        if found:
+            plot = found.first()
+            plot.plt.clear_figure()
+        else:
+            plot = PlotextPlot(id=name)
+            box.mount(plot)
+        return plot
+
+    def _draw_pain(self) -> None:
+        name, since = self._period()
+        plot = self._plot_in(self.query_one("#pain-chart-box", Vertical), "pain-chart")
+        chosen = [s for s in self.sessions if since is None or s.day >= since]
+        plt: Any = plot.plt
+        if not chosen:
+            plt.title(f"Pain 0-10, {name}: no sessions")
+        else:
+            daily = since is not None and (self.today() - since).days <= DAILY_UP_TO_DAYS
+            origin = chosen[0].day
+            base: list[tuple[date, float]]
+            peak: list[tuple[date, float]]
+            if daily:
+                base = [(s.day, s.baseline_pain) for s in chosen if s.baseline_pain is not None]
+                peak = [(s.day, s.peak_pain) for s in chosen if s.peak_pain is not None]
+                plt.title(f"Pain 0-10 per session, {name}")
+            else:
+                span = (chosen[-1].day - origin).days
+                by = "week" if span <= WEEKLY_UP_TO_DAYS else "month"
+                rows = folded(chosen, by)
+                base = [(w.start, w.baseline) for w in rows if w.baseline is not None]
+                peak = [(w.start, w.peak) for w in rows if w.peak is not None]
+                plt.title(f"Pain 0-10 per {by} (average at the start, highest peak), {name}")
+            if peak:
+                plt.plot([(d - origin).days for d, _ in peak], [v for _, v in peak],
+                         label="peak during exercise", color="orange", marker="hd")  # fmt: skip
+            if base:
+                plt.plot([(d - origin).days for d, _ in base], [v for _, v in base],
+                         label="at the start", color="cyan", marker="hd")  # fmt: skip
+            plt.ylim(0, 10)
+            plt.yticks([0, 2, 5, 10])
+            _date_ticks(plt, origin, chosen[-1].day)
+        plot.refresh()
+        self.query_one("#pain-hint", Label).update(
+            f"r: change the period (now: {name}) · up to 5 during exercise is fine if it "
+            "settles by the next morning"
+        )
+
+    def _fill_sessions(self) -> None:
+        """The sessions of the chosen period, newest first (built when first shown: a
+        table measures every cell, which takes a while for years of sessions)."""
+        key = (self.range_index, len(self.sessions))
+        if self._sessions_shown == key:
+            return
+        self._sessions_shown = key
+        since = self._period()[1]
+        self.listed = [s for s in reversed(self.sessions) if since is None or s.day >= since]
+        if self.session_table is None:
+            self.session_table = DataTable(id="session-table", cursor_type="row",
+                                           zebra_stripes=True)  # fmt: skip
+            self.session_hint = Label("", id="sessions-hint", classes="hint")
+            self.query_one("#sessions", TabPane).mount(self.session_hint, self.session_table)
+        name, _ = self._period()
+        if self.session_hint is not None:
+            self.session_hint.update(
+                f"{len(self.listed):,} sessions, {name}, newest first · Enter opens one · "
+                "r changes the period"
+            )
+        table = self.session_table
+        table.clear(columns=True)
+        table.add_columns("Date", "Session", "Result", "Sets", "Start", "Peak", "Changes")
+        table.add_rows(
+            (
+                f"{s.day:%a %d %b %Y}",
+                Text(s.title),
+                s.result,
+                str(s.sets),
+                _dash(s.baseline_pain),
+                _dash(s.peak_pain),
+                str(s.dose_changes),
+            )
+            for s in self.listed
+        )
+        self.call_after_refresh(table.focus)
+
+    def on_history_screen_exercises_loaded(self, message: ExercisesLoaded) -> None:
+        self.exercises = message.exercises
+        options = self.exercise_list
+        assert options is not None
+        options.clear_options()
+        if not self.exercises:
+            options.add_option(Option("No rated sets yet", disabled=True))
+            return
+        options.add_options(
+            Option(Text(ref.label), id=str(i)) for i, ref in enumerate(self.exercises)
+        )
+        options.highlighted = 0
+
+    @on(OptionList.OptionHighlighted, "#exercise-list")
+    def _exercise_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id is not None:
+            self.load_series(self.exercises[int(event.option.id)])
+
+    def on_history_screen_series_loaded(self, message: SeriesLoaded) -> None:
+        self.series = (message.ref, message.points)
+        self._draw_dose()
+
+    def _draw_dose(self) -> None:
+        if self.series is None or self.dose_box is None:
+            return
+        ref, points = self.series
+        name, since = self._period()
+        chosen = [p for p in points if since is None or p.day >= since]
+        plot = self._plot_in(self.dose_box, "dose-chart")
+        plt: Any = plot.plt
+        unit = {"hold": "seconds held per set", "reps": "reps per set"}.get(
+            ref.kind, "seconds per set"
+        )
+        amounts = [(p.day, p.amount) for p in chosen if p.amount is not None]
+        pains = [(p.day, p.peak_pain) for p in chosen if p.peak_pain is not None]
+        if amounts:
+            plt.title(f"{ref.name}, {name}")
+            origin = chosen[0].day
+            plt.plot([(d - origin).days for d, _ in amounts], [v for _, v in amounts],
+                     label=f"{unit} (left)", color="green", marker="hd")  # fmt: skip
+            # From zero, so a step from 9 to 10 reps looks like what it is (and with room
+            # above for the legend).
+            plt.ylim(0, max(v for _, v in amounts) * 1.5)
+            if pains:
+                plt.scatter([(d - origin).days for d, _ in pains], [v for _, v in pains],
+                            label="peak pain 0-10 (right)", color="orange", marker="dot",
+                            yside="right")  # fmt: skip
+                plt.ylim(0, 10, yside="right")
+            _date_ticks(plt, origin, chosen[-1].day)
+            levels = sorted({p.level for p in chosen})
+            plt.xlabel(f"levels {levels[0]}-{levels[-1]}" if len(levels) > 1
+                       else f"level {levels[0]}")  # fmt: skip
+        else:
+            plt.title(f"{ref.name}: nothing rated in the {name}")
+        plot.refresh()
+
+    # -- keys -------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        pane = event.pane.id
+        if pane == "exercises":
+            if self.exercise_list is None:
+                self.exercise_list = OptionList(id="exercise-list")
+                self.dose_box = Vertical(id="dose-chart-box")
+                event.pane.mount(Horizontal(self.exercise_list, self.dose_box))
+                self.load_exercises()
+            self.call_after_refresh(self.exercise_list.focus)
+        elif pane == "sessions" and self.loaded:
+            self._fill_sessions()
+
+    def action_next_range(self) -> None:
+        self.range_index = (self.range_index + 1) % len(RANGES)
+        if self.loaded:
+            self._draw_pain()
+            self._draw_dose()
+            if self.query_one(TabbedContent).active == "sessions":
+                self._fill_sessions()
+        self.notify(f"Period: {RANGES[self.range_index][0]}.", timeout=2)
+
+    @on(DataTable.RowSelected, "#session-table")
+    def _open_session(self, event: DataTable.RowSelected) -> None:
+        if 0 <= event.cursor_row < len(self.listed):
+            self.open_detail(self.listed[event.cursor_row])
+
+    @work(thread=True, group="history-detail")
+    def open_detail(self, session: SessionPoint) -> None:
+        try:
+            detail = self.view.detail(session)
+        except StoreError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self.app.push_screen, SessionDetailScreen(detail))
+
+
+class SessionDetailScreen(Screen[None]):
+    """One session: its sets with their doses and pain, and what was decided after it."""
+
+    BINDINGS = [Binding("escape", "back", "Back"), Binding("q", "back", show=False)]
+
+    def __init__(self, detail: SessionDetail) -> None:
+        super().__init__()
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        from coach.progression import describe_dose
+        from coach.timeline import Dose
+
+        session = self.detail.session
+        with VerticalScroll(id="session-detail"):
+            yield Label(Text(f"{session.title}, {session.day:%A %d %B %Y}"),
+                        id="history-title")  # fmt: skip
+            minutes = "" if session.minutes is None else f" · {session.minutes:g} min"
+            yield Label(
+                f"{session.result}{minutes} · pain at the start {_dash(session.baseline_pain)}"
+                f" · peak {_dash(session.peak_pain)}"
+            )
+            table: DataTable[Any] = DataTable(id="detail-sets", cursor_type="row")
+            table.add_columns("Exercise", "Set", "Planned", "Done", "Pain", "Notes")
+            for row in self.detail.sets:
+                dose = Dose(sets=row["sets_planned"], hold=row["planned_hold"],
+                            holds=row["planned_holds"], reps=row["planned_reps"],
+                            duration=row["planned_duration"])  # fmt: skip
+                notes = [
+                    text
+                    for key, text in (
+                        ("numbness", "numbness"),
+                        ("leg_weakness", "leg weakness"),
+                        ("pain_below_knee", "pain below knee"),
+                    )
+                    if row[key]
+                ]
+                if row["attempt"] > 1:
+                    notes.append(f"attempt {row['attempt']}")
+                done = f"{row['done_work_seconds']:g}/{row['planned_work_seconds']:g}s"
+                table.add_row(
+                    Text(row["exercise_name"]),
+                    f"{row['set_number']}/{row['sets_planned']}",
+                    describe_dose(dose),
+                    done + ("" if row["completed"] else " (cut short)"),
+                    _dash(row["pain"]),
+                    ", ".join(notes),
+                )
+            if not self.detail.sets:
+                yield Label("No set was rated in this session.", classes="hint")
+            yield table
+            yield Label("Decided after this session", classes="section-title")
+            if not self.detail.decisions and not self.detail.level_moves:
+                yield Label("Nothing was decided (the session was not finished).",
+                            classes="hint")  # fmt: skip
+            names = {(r["program_id"], r["exercise_id"]): r["exercise_name"]
+                     for r in self.detail.sets}  # fmt: skip
+            for decision in self.detail.decisions:
+                key = (decision["program_id"], decision["exercise_id"])
+                name = names.get(key, decision["exercise_id"])
+                yield Static(Text(f"• {name}: {decision['reason']}"), classes="decision")
+            for move in self.detail.level_moves:
+                answer = "accepted" if move["accepted"] else "declined"
+                yield Static(
+                    Text(f"• {move['program_id']}: level {move['from_level']} -> "
+                         f"{move['to_level']} offered, {answer}."),
+                    classes="decision",
+                )  # fmt: skip
+        yield Footer()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+def _dash(value: object) -> str:
+    return "-" if value is None else str(value)
+
+
+def _date_ticks(plt: Any, origin: date, end: date) -> None:
+    """Four or five dates along the x axis (the axis itself counts days from origin)."""
+    span = max(1, (end - origin).days)
+    count = 4 if span > 3 else span + 1
+    ticks = sorted({round(span * i / max(1, count - 1)) for i in range(count)})
+    fmt = "%d %b" if span <= 200 else "%b %Y"
+    plt.xticks(ticks, [(origin + timedelta(days=t)).strftime(fmt) for t in ticks])

@@ -1,0 +1,243 @@
+"""The history screen: its queries and figures (plain Python), and the screen under Pilot."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from coach.export import session_rows
+from coach.history import (
+    HistoryView,
+    SessionPoint,
+    calendar_weeks,
+    day_marks,
+    folded,
+    streaks,
+)
+from coach.storage import HistoryStore
+from coach.synthetic import generate
+
+from .tui_helpers import make_app, screen_is, wait_for, write_program
+
+END = date(2026, 3, 1)
+
+
+@pytest.fixture
+def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local time is UTC: the days sessions belong to do not depend on the machine."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture(scope="module")
+def year(tmp_path_factory: pytest.TempPathFactory) -> HistoryStore:
+    path = tmp_path_factory.mktemp("history") / "history.sqlite3"
+    generate(path, days=365, seed=1, end=END, tz=UTC)
+    return HistoryStore(path)
+
+
+# -- figures ----------------------------------------------------------------------------
+
+
+def test_streaks_count_runs_of_days() -> None:
+    today = date(2026, 3, 10)
+    days = [today - timedelta(days=n) for n in (0, 1, 2, 5, 6, 7, 8, 20)]
+    assert streaks(days, today) == streaks(days, today)
+    result = streaks(days, today)
+    assert (result.current, result.longest, result.last_30) == (3, 4, 8)
+    # Today not done yet: yesterday's run still counts as current.
+    assert streaks(days[1:], today).current == 2
+    # Two days without: the streak is over.
+    assert streaks([today - timedelta(days=2)], today).current == 0
+    assert streaks([], today) == streaks((), today)
+    assert (streaks([], today).current, streaks([], today).longest) == (0, 0)
+
+
+@given(st.sets(st.integers(min_value=0, max_value=400), max_size=120))
+def test_streaks_agree_with_counting_by_hand(offsets: set[int]) -> None:
+    today = date(2026, 3, 10)
+    days = {today - timedelta(days=n) for n in offsets}
+    result = streaks(days, today)
+    longest = run = 0
+    for n in range(400, -1, -1):
+        run = run + 1 if today - timedelta(days=n) in days else 0
+        longest = max(longest, run)
+    current = 0
+    start = 0 if today in days else 1
+    while today - timedelta(days=start + current) in days:
+        current += 1
+    assert result.longest == longest
+    assert result.current == current
+    assert result.last_30 == sum(1 for n in offsets if n < 30)
+    assert result.current <= result.longest
+
+
+def test_calendar_weeks_run_monday_to_sunday_up_to_the_end() -> None:
+    end = date(2026, 3, 4)  # a Wednesday
+    weeks = calendar_weeks(end, 10)
+    assert len(weeks) == 10 and all(len(w) == 7 for w in weeks)
+    assert all(w[0].weekday() == 0 for w in weeks)
+    assert end in weeks[-1]
+    flat = [d for w in weeks for d in w]
+    assert flat == [flat[0] + timedelta(days=n) for n in range(70)]
+
+
+def point(day: date, baseline: int | None, peak: int | None, status: str = "completed",
+          sets: int = 3) -> SessionPoint:  # fmt: skip
+    return SessionPoint(1, day, f"{day}T07:00:00+00:00", "R", status, None, baseline, peak,
+                        sets, 12.0, 0)  # fmt: skip
+
+
+def test_day_marks_and_folding_by_week_and_month() -> None:
+    monday = date(2026, 3, 2)
+    sessions = [
+        point(monday, 2, 4),
+        point(monday + timedelta(days=2), 4, 3, status="stopped"),
+        point(monday + timedelta(days=2), None, None, status="stopped", sets=0),
+        point(monday + timedelta(days=7), 1, 2, status="stopped", sets=0),
+    ]
+    marks = day_marks(sessions)
+    assert marks == {monday: 2, monday + timedelta(days=2): 1, monday + timedelta(days=7): 0}
+    weeks = folded(sessions, "week")
+    assert [(w.start, w.sessions, w.baseline, w.peak) for w in weeks] == [
+        (monday, 3, 3.0, 4),
+        (monday + timedelta(days=7), 1, 1.0, 2),
+    ]
+    (month,) = folded(sessions, "month")
+    assert (month.start, month.sessions, month.baseline, month.peak) == (
+        date(2026, 3, 1), 4, 2.33, 4
+    )  # fmt: skip
+
+
+# -- queries ----------------------------------------------------------------------------
+
+
+def test_sessions_agree_with_the_history_command(year: HistoryStore) -> None:
+    view = HistoryView(year)
+    points = view.sessions()
+    rows = session_rows(year)
+    assert len(points) == len(rows) > 250
+    for p, row in zip(points, rows, strict=True):
+        assert (p.id, p.day.isoformat(), p.sets, p.baseline_pain, p.peak_pain) == (
+            row["session_id"], row["date"], row["sets"], row["baseline_pain"], row["peak_pain"]
+        )  # fmt: skip
+        assert p.dose_changes == row["dose_changes"]
+        assert p.minutes == row["minutes"]
+    assert [p.day for p in points] == sorted(p.day for p in points)
+
+
+def test_exercises_and_dose_series(year: HistoryStore) -> None:
+    view = HistoryView(year)
+    exercises = view.exercises()
+    with year.read() as db:
+        pairs = set(db.execute("SELECT DISTINCT program_id, exercise_id FROM sets").fetchall())
+    assert {(e.program_id, e.exercise_id) for e in exercises} == pairs
+    assert [e.last_day for e in exercises] == sorted((e.last_day for e in exercises),
+                                                     reverse=True)  # fmt: skip
+    for ref in exercises[:5]:
+        series = view.dose_series(ref.program_id, ref.exercise_id)
+        assert len(series) == ref.sessions
+        assert all(p.amount is not None and p.amount > 0 for p in series)
+        with year.read() as db:
+            peaks = dict(
+                db.execute(
+                    "SELECT session_id, MAX(pain) FROM sets WHERE program_id = ? AND"
+                    " exercise_id = ? GROUP BY session_id",
+                    (ref.program_id, ref.exercise_id),
+                ).fetchall()
+            )
+        assert {p.session_id: p.peak_pain for p in series} == peaks
+
+
+def test_a_session_opens_to_its_sets_and_decisions(year: HistoryStore) -> None:
+    view = HistoryView(year)
+    changed = next(p for p in reversed(view.sessions()) if p.dose_changes)
+    detail = view.detail(changed)
+    assert len(detail.sets) == changed.sets
+    assert detail.decisions and all("reason" in d and "after" in d for d in detail.decisions)
+    assert all(s["session_id"] == changed.id for s in detail.sets)
+
+
+def test_interrupted_sessions_read_as_partial() -> None:
+    stopped = point(date(2026, 3, 2), 1, 2, status="stopped")
+    partial = SessionPoint(**{**{f: getattr(stopped, f) for f in stopped.__slots__},
+                              "stop_reason": "interrupted"})  # fmt: skip
+    assert stopped.result == "stopped early"
+    assert partial.result == "partial (interrupted)"
+
+
+# -- the screen -------------------------------------------------------------------------
+
+
+def copy_store(store: HistoryStore, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    source = sqlite3.connect(store.path)
+    target = sqlite3.connect(folder / "history.sqlite3")
+    source.backup(target)
+    source.close()
+    target.close()
+
+
+async def open_history(pilot: Any, app: Any) -> Any:
+    await wait_for(pilot, screen_is(app, "HomeScreen"), "home")
+    await pilot.press("h")
+    await wait_for(pilot, lambda: getattr(app.screen, "loaded", False), "the history")
+    return app.screen
+
+
+async def test_the_history_screen_by_keyboard_alone(year: HistoryStore, tmp_path: Path,
+                                                     utc: None) -> None:  # fmt: skip
+    copy_store(year, tmp_path / "data")
+    app, _ = make_app(write_program(tmp_path), tmp_path / "data", today=lambda: END)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_history(pilot, app)
+        summary = str(screen.query_one("#history-summary").render())
+        assert f"{len(screen.sessions):,} sessions since" in summary
+        # 2: pain chart; r cycles the period it covers.
+        await pilot.press("2")
+        await pilot.pause()
+        assert "last 3 months" in str(screen.query_one("#pain-hint").render())
+        await pilot.press("r")
+        await pilot.pause()
+        assert "last year" in str(screen.query_one("#pain-hint").render())
+        # 3: exercises; the list has focus, arrows pick one and its chart follows.
+        await pilot.press("3")
+        await wait_for(pilot, lambda: screen.series is not None, "the first exercise's chart")
+        first = screen.series[0]
+        await pilot.press("down")
+        await wait_for(pilot, lambda: screen.series[0] != first, "the next exercise's chart")
+        # 4: sessions, newest first; Enter opens one with its sets and decisions.
+        await pilot.press("4")
+        await wait_for(pilot, lambda: screen.session_table is not None
+                       and screen.session_table.row_count > 0, "the session list")  # fmt: skip
+        assert screen.listed[0].day >= screen.listed[-1].day
+        assert all(s.day >= END - timedelta(days=364) for s in screen.listed)
+        await pilot.press("enter")
+        await wait_for(pilot, screen_is(app, "SessionDetailScreen"), "the session")
+        assert app.screen.detail.session == screen.listed[0]
+        await pilot.press("escape")
+        await wait_for(pilot, screen_is(app, "HistoryScreen"), "back to the history")
+        await pilot.press("escape")
+        await wait_for(pilot, screen_is(app, "HomeScreen"), "back home")
+
+
+async def test_an_empty_history_says_so(tmp_path: Path) -> None:
+    app, _ = make_app(write_program(tmp_path), tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_history(pilot, app)
+        assert "No sessions yet" in str(screen.query_one("#history-summary").render())
+        for key in "234r1":
+            await pilot.press(key)
+        await pilot.pause()
+        assert app.screen is screen
