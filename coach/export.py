@@ -82,8 +82,12 @@ def export_rows(store: HistoryStore, *, since: date | None = None, program: str 
             params,
         ).fetchall()
     result = []
+    days: dict[str, date] = {}  # a session's sets share its start: parse it once
     for row in rows:
-        day = local_day(row["started_at"])
+        started = row["started_at"]
+        day = days.get(started)
+        if day is None:
+            day = days[started] = local_day(started)
         if since and day < since:
             continue
         result.append({

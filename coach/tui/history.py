@@ -151,6 +151,7 @@ class HistoryScreen(Screen[None]):
         self.listed: list[SessionPoint] = []
         """The sessions in the table, in its order."""
         self._sessions_shown: tuple[int, int] | None = None
+        self._pain_shown: tuple[int, int] | None = None
         self.exercise_list: OptionList | None = None
         self.dose_box: Vertical | None = None
         self.session_table: DataTable[Any] | None = None
@@ -186,10 +187,13 @@ class HistoryScreen(Screen[None]):
         except StoreError as exc:
             self.post_message(self.Loaded(None, str(exc)))
             return
-        # The plotting library is only needed here; import it off the event loop.
-        import textual_plotext  # noqa: F401
-
         self.post_message(self.Loaded(sessions, None))
+
+    @work(thread=True, group="history-prefetch")
+    def prefetch_charts(self) -> None:
+        # The charts' library is needed only when a chart tab opens: import it off the
+        # event loop, once the first frame is out (an import holds the GIL a while).
+        import textual_plotext  # noqa: F401
 
     @work(thread=True, exclusive=True, group="history-exercises")
     def load_exercises(self) -> None:
@@ -230,9 +234,18 @@ class HistoryScreen(Screen[None]):
             )
         self.query_one(CalendarMap).show(marks, today)
         self.query_one("#calendar-note", Static).update(self._calendar_note(streak.current))
-        self._draw_pain()
         self.loaded = True
-        if self.query_one(TabbedContent).active == "sessions":
+        # Each tab is drawn when it is shown: the first frame waits only for the calendar.
+        self._draw_active()
+        self.call_after_refresh(self.prefetch_charts)
+
+    def _draw_active(self) -> None:
+        active = self.query_one(TabbedContent).active
+        if active == "pain":
+            self._draw_pain()
+        elif active == "exercises":
+            self._draw_dose()
+        elif active == "sessions":
             self._fill_sessions()
 
     def _calendar_note(self, current: int) -> Text:
@@ -260,6 +273,10 @@ class HistoryScreen(Screen[None]):
         return plot
 
     def _draw_pain(self) -> None:
+        key = (self.range_index, len(self.sessions))
+        if self._pain_shown == key:
+            return
+        self._pain_shown = key
         name, since = self._period()
         plot = self._plot_in(self.query_one("#pain-chart-box", Vertical), "pain-chart")
         chosen = [s for s in self.sessions if since is None or s.day >= since]
@@ -401,7 +418,9 @@ class HistoryScreen(Screen[None]):
     @on(TabbedContent.TabActivated)
     def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
         pane = event.pane.id
-        if pane == "exercises":
+        if pane == "pain" and self.loaded:
+            self._draw_pain()
+        elif pane == "exercises":
             if self.exercise_list is None:
                 self.exercise_list = OptionList(id="exercise-list")
                 self.dose_box = Vertical(id="dose-chart-box")
@@ -414,10 +433,7 @@ class HistoryScreen(Screen[None]):
     def action_next_range(self) -> None:
         self.range_index = (self.range_index + 1) % len(RANGES)
         if self.loaded:
-            self._draw_pain()
-            self._draw_dose()
-            if self.query_one(TabbedContent).active == "sessions":
-                self._fill_sessions()
+            self._draw_active()
         self.notify(f"Period: {RANGES[self.range_index][0]}.", timeout=2)
 
     @on(DataTable.RowSelected, "#session-table")
