@@ -44,12 +44,15 @@ COLUMNS: tuple[str, ...] = (
     "leg_weakness",
     "pain_below_knee",
     "rated_at",
+    "side",
 )
 
 _INTS = {"session_id", "level", "set_number", "attempt", "planned_sets", "planned_holds",
          "planned_reps", "pain"}  # fmt: skip
 _FLOATS = {"planned_hold_seconds", "planned_duration_seconds", "planned_work_seconds",
            "done_work_seconds"}  # fmt: skip
+# How the sides of a set were worked: one word a spreadsheet can filter on.
+_SIDE = {"both": "both", "each": "left+right"}
 _BOOLS = {"completed", "numbness", "leg_weakness", "pain_below_knee"}
 
 
@@ -115,6 +118,7 @@ def export_rows(store: HistoryStore, *, since: date | None = None, program: str 
             "leg_weakness": bool(row["leg_weakness"]),
             "pain_below_knee": bool(row["pain_below_knee"]),
             "rated_at": row["rated_at"],
+            "side": _SIDE.get(row["sides"]),
         })  # fmt: skip
     return result
 

@@ -147,6 +147,7 @@ class SessionController:
             attempt=outcome.attempt,
             started_at=self._step_started_wall.pop((step.exercise_index, step.set_number), None),
             rated_at=utc_now(),
+            sides=item.exercise.sides,
         )
 
     def accept(self, record: SetRecord, answer: PainAnswer) -> AfterRating:

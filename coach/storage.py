@@ -136,6 +136,11 @@ MIGRATIONS: tuple[str, ...] = (
     DROP INDEX sets_by_session;
     CREATE INDEX sets_by_session ON sets(session_id, pain);
     """,
+    # v5: whether a set was done with both sides together or each side in turn (one
+    # rating covers both); NULL for sets stored before it was recorded.
+    """
+    ALTER TABLE sets ADD COLUMN sides TEXT CHECK (sides IN ('both', 'each'));
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -185,6 +190,8 @@ class SetRecord:
     attempt: int = 1
     started_at: str | None = None
     rated_at: str = ""
+    sides: str | None = None
+    """'both' (both sides together) or 'each' (left, then right; one rating for both)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -436,8 +443,8 @@ class HistoryStore:
                 " exercise_name, kind, set_number, sets_planned, attempt, planned_hold,"
                 " planned_holds, planned_reps, planned_duration, planned_work_seconds,"
                 " done_work_seconds, completed, pain, numbness, leg_weakness, pain_below_knee,"
-                " started_at, rated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " started_at, rated_at, sides)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     record.session_id, record.exercise_index, record.program_id, record.level,
                     record.exercise_id, record.exercise_name, record.kind, record.set_number,
@@ -445,7 +452,7 @@ class HistoryStore:
                     dose.duration, record.planned_work_seconds, record.done_work_seconds,
                     int(record.completed), record.pain, int(record.numbness),
                     int(record.leg_weakness), int(record.pain_below_knee), record.started_at,
-                    record.rated_at or utc_now(),
+                    record.rated_at or utc_now(), record.sides,
                 ),
             )  # fmt: skip
             assert cursor.lastrowid is not None

@@ -180,8 +180,8 @@ def _insert(db: sqlite3.Connection, rows: _Rows) -> None:
         " exercise_name, kind, set_number, sets_planned, attempt, planned_hold,"
         " planned_holds, planned_reps, planned_duration, planned_work_seconds,"
         " done_work_seconds, completed, pain, numbness, leg_weakness, pain_below_knee,"
-        " started_at, rated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " started_at, rated_at, sides)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows.sets,
     )
     db.executemany(
@@ -609,7 +609,8 @@ class _Simulation:
             (session_id, index, item.program_id, item.level, item.key, item.name,
              item.exercise.kind, set_number, dose.sets, attempt, dose.hold, dose.holds,
              dose.reps, dose.duration, timing.work_seconds, done, int(completed), pain,
-             int(flags[0]), int(flags[1]), int(flags[2]), started_at, clock.stamp())
+             int(flags[0]), int(flags[1]), int(flags[2]), started_at, clock.stamp(),
+             item.exercise.sides)
         )  # fmt: skip
         fact = SetFacts(item.key, set_number, pain, completed, any(flags))
         return fact, any(flags)

@@ -38,6 +38,7 @@ def store(tmp_path: Path) -> HistoryStore:
                 set_number=number, sets_planned=len(pains), planned=Dose(len(pains), 8.5, 3),
                 planned_work_seconds=25.5, done_work_seconds=25.5, completed=pain != 3,
                 pain=pain, numbness=pain == 3, rated_at=day,
+                sides={"holds": "each", "mobility": "both"}[program] if number == 1 else None,
             ))  # fmt: skip
         store.finish_session(session, "completed")
     return store
@@ -58,6 +59,9 @@ def test_csv_reads_back_as_the_same_sets(store: HistoryStore) -> None:
         8.5,
     )
     assert rows[3]["pain"] is None and rows[2]["numbness"] is True
+    # Each side in turn, both together, or not recorded (older sets): empty in the CSV.
+    assert [r["side"] for r in rows] == ["left+right", None, "left+right", None, "both"]
+    assert out.getvalue().splitlines()[2].endswith(",")
 
 
 def test_json_carries_the_columns_and_the_sets(store: HistoryStore) -> None:

@@ -62,6 +62,7 @@ async def test_a_whole_session_is_stored_set_by_set(tmp_path: Path) -> None:
         ("cat-camel", {"sets": 1, "reps": 3}),
     ]
     assert changes[0][2] == "Pain peaked at 2/10 and all sets were done: hold 10s -> 11s."
+    assert rows(tmp_path, "SELECT DISTINCT sides FROM sets") == [("both",)]
 
 
 async def test_next_session_starts_from_the_stored_doses(tmp_path: Path) -> None:
