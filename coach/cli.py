@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="coach",
         description=(
             "A terminal coach for back-rehabilitation exercise sessions. "
-            "Run with no command to preview the bundled morning routine."
+            "Run with no command to open the home screen on the bundled morning routine."
         ),
         epilog="coach is a training aid, not a diagnosis. If in doubt, see a clinician.",
     )
