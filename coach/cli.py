@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from coach import __version__
 
 if TYPE_CHECKING:
-    from coach.storage import HistoryStore
+    pass
 
 __all__ = ["main"]
 
@@ -518,9 +518,11 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
         if args.output:
             print(f"{len(rows)} sets written to {args.output}", file=sys.stderr)
         return EXIT_OK
+    from coach.export import session_page
+
     everything = args.json or args.all or args.since is not None
     try:
-        rows, total = _session_rows(store, **filters, limit=None if everything else HISTORY_LIMIT)
+        rows, total = session_page(store, **filters, limit=None if everything else HISTORY_LIMIT)
     except StoreError as exc:
         print(f"coach: {exc}", file=sys.stderr)
         return EXIT_INVALID
@@ -591,75 +593,6 @@ def _shorten(text: str, width: int) -> str:
     while text and _cells(text) > width - 1:
         text = text[:-1]
     return text + "…"
-
-
-def _session_rows(
-    store: HistoryStore, *, since: date | None, program: str | None, exercise: str | None,
-    limit: int | None,
-) -> tuple[list[dict[str, Any]], int]:  # fmt: skip
-    """The rows of :func:`coach.export.session_rows` (the last ``limit`` of them, when
-    given and there is no ``since``) and how many sessions match in all, fast on years of
-    history.
-
-    export.session_rows counts each session's dose changes with a subquery that scans
-    every decision once per session (dose_changes has no index by session), which takes
-    many seconds on a few years of history; here they are counted in one pass.
-    """
-    from datetime import datetime
-
-    from coach.export import _filters
-    from coach.storage import local_day
-
-    if since is not None:
-        limit = None  # the local day is only known in Python: filter first, all of them
-    where, params = _filters(since, program, exercise)
-    join = "JOIN" if (program or exercise) else "LEFT JOIN"
-    last = " ORDER BY s.id DESC LIMIT ?" if limit is not None else ""
-    with store.read() as db:
-        found = db.execute(
-            "SELECT s.id, s.started_at, s.ended_at, s.title, s.status, s.baseline_pain,"
-            " COUNT(t.id), MAX(t.pain)"
-            f" FROM sessions s {join} sets t ON t.session_id = s.id"
-            f" WHERE {where} GROUP BY s.id{last}",
-            [*params, limit] if limit is not None else params,
-        ).fetchall()
-        found.sort()
-        if limit is None:
-            total = len(found)
-        elif program or exercise:
-            (total,) = db.execute(
-                f"SELECT COUNT(DISTINCT t.session_id) FROM sets t WHERE {where}", params
-            ).fetchone()
-        else:
-            (total,) = db.execute("SELECT COUNT(*) FROM sessions").fetchone()
-        ids = [row[0] for row in found]
-        changes: dict[int, int] = {}
-        if found:
-            # One scan of the decisions, restricted to the sessions shown.
-            changes = dict(
-                db.execute(
-                    "SELECT session_id, COUNT(*) FROM dose_changes"
-                    " WHERE session_id BETWEEN ? AND ? AND before_json != after_json"
-                    " GROUP BY session_id",
-                    (ids[0], ids[-1]),
-                ).fetchall()
-            )
-    result = []
-    for sid, started, ended, title, status, baseline, sets, peak in found:
-        day = local_day(started)
-        if since and day < since:
-            total -= 1
-            continue
-        minutes = None
-        if ended:
-            span = datetime.fromisoformat(ended) - datetime.fromisoformat(started)
-            minutes = round(span.total_seconds() / 60, 1)
-        result.append({
-            "date": day.isoformat(), "session_id": sid, "routine": title, "status": status,
-            "minutes": minutes, "sets": sets, "baseline_pain": baseline, "peak_pain": peak,
-            "dose_changes": changes.get(sid, 0),
-        })  # fmt: skip
-    return result, total
 
 
 def _demo_history(days: int, seed: int, data_dir: Path | None) -> int:

@@ -12,12 +12,20 @@ import io
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TextIO
 
 from coach.storage import HistoryStore, local_day
 
-__all__ = ["COLUMNS", "export_rows", "read_csv", "session_rows", "write_csv", "write_json"]
+__all__ = [
+    "COLUMNS",
+    "export_rows",
+    "read_csv",
+    "session_page",
+    "session_rows",
+    "write_csv",
+    "write_json",
+]
 
 COLUMNS: tuple[str, ...] = (
     "date",
@@ -127,35 +135,67 @@ def session_rows(store: HistoryStore, *, since: date | None = None, program: str
                  exercise: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """One row per session (with at least one matching set, when filtered by program or
     exercise): date, routine, duration, sets, baseline and peak pain, dose changes."""
+    return session_page(store, since=since, program=program, exercise=exercise)[0]
+
+
+def session_page(
+    store: HistoryStore, *, since: date | None = None, program: str | None = None,
+    exercise: str | None = None, limit: int | None = None,
+) -> tuple[list[dict[str, Any]], int]:  # fmt: skip
+    """The rows of :func:`session_rows`, oldest first (only the last ``limit`` of them
+    when given and there is no ``since``), and how many sessions match in all.
+
+    Shaped for years of history: one grouped query over the sets-by-session index, and
+    the dose changes of the sessions shown counted in one pass.
+    """
+    if since is not None:
+        limit = None  # the local day is only known in Python: filter first, all of them
     where, params = _filters(since, program, exercise)
     join = "JOIN" if (program or exercise) else "LEFT JOIN"
+    last = " ORDER BY s.id DESC LIMIT ?" if limit is not None else ""
     with store.read() as db:
-        rows = db.execute(
+        found = db.execute(
             "SELECT s.id, s.started_at, s.ended_at, s.title, s.status, s.baseline_pain,"
-            " COUNT(t.id), MAX(t.pain),"
-            " (SELECT COUNT(*) FROM dose_changes d WHERE d.session_id = s.id"
-            "  AND d.before_json != d.after_json)"
+            " COUNT(t.id), MAX(t.pain)"
             f" FROM sessions s {join} sets t ON t.session_id = s.id"
-            f" WHERE {where} GROUP BY s.id ORDER BY s.id",
-            params,
+            f" WHERE {where} GROUP BY s.id{last}",
+            [*params, limit] if limit is not None else params,
         ).fetchall()
+        found.sort()
+        if limit is None:
+            total = len(found)
+        elif program or exercise:
+            (total,) = db.execute(
+                f"SELECT COUNT(DISTINCT t.session_id) FROM sets t WHERE {where}", params
+            ).fetchone()
+        else:
+            (total,) = db.execute("SELECT COUNT(*) FROM sessions").fetchone()
+        changes: dict[int, int] = {}
+        if found:
+            changes = dict(
+                db.execute(
+                    "SELECT session_id, COUNT(*) FROM dose_changes"
+                    " WHERE session_id BETWEEN ? AND ? AND before_json != after_json"
+                    " GROUP BY session_id",
+                    (found[0][0], found[-1][0]),
+                ).fetchall()
+            )
     result = []
-    for sid, started, ended, title, status, baseline, sets, peak, changes in rows:
+    for sid, started, ended, title, status, baseline, sets, peak in found:
         day = local_day(started)
         if since and day < since:
+            total -= 1
             continue
         minutes = None
         if ended:
-            from datetime import datetime
-
             span = datetime.fromisoformat(ended) - datetime.fromisoformat(started)
             minutes = round(span.total_seconds() / 60, 1)
         result.append({
             "date": day.isoformat(), "session_id": sid, "routine": title, "status": status,
             "minutes": minutes, "sets": sets, "baseline_pain": baseline, "peak_pain": peak,
-            "dose_changes": changes,
+            "dose_changes": changes.get(sid, 0),
         })  # fmt: skip
-    return result
+    return result, total
 
 
 def write_csv(rows: Iterable[Mapping[str, Any]], out: TextIO) -> None:

@@ -29,6 +29,7 @@ __all__ = [
     "calendar_weeks",
     "day_marks",
     "folded",
+    "result_text",
     "streaks",
 ]
 
@@ -52,15 +53,7 @@ class SessionPoint:
 
     @property
     def result(self) -> str:
-        """'completed', 'stopped early', 'partial (interrupted)'... for people."""
-        if self.status == "stopped" and self.stop_reason == "interrupted":
-            return "partial (interrupted)"
-        return {
-            "completed": "completed",
-            "stopped": "stopped early",
-            "red_flag": "stopped: see a clinician",
-            "running": "interrupted",
-        }.get(self.status, self.status)
+        return result_text(self.status, self.stop_reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +115,18 @@ class Streaks:
     longest: int
     last_30: int
     """Days with a session among the last 30."""
+
+
+def result_text(status: str, stop_reason: str | None = None) -> str:
+    """How a session ended, for people: 'completed', 'partial (interrupted)'..."""
+    if status == "stopped" and stop_reason == "interrupted":
+        return "partial (interrupted)"
+    return {
+        "completed": "completed",
+        "stopped": "stopped early",
+        "red_flag": "stopped: see a clinician",
+        "running": "interrupted",
+    }.get(status, status)
 
 
 def _local_day(timestamp: str) -> date:

@@ -210,11 +210,14 @@ def test_history_lists_the_last_sessions_and_says_how_many_more(
     [{}, {"program": "holds"}, {"exercise": "cat-camel"}, {"since": "2026-02-10"},
      {"program": "nothing"}],
 )  # fmt: skip
-def test_history_rows_are_the_export_modules(long_history: Path, filters: dict[str, str]) -> None:
-    """The fast query behind `coach history` gives what export.session_rows gives."""
+def test_history_shows_the_last_sessions_and_counts_them_all(
+    long_history: Path, filters: dict[str, str]
+) -> None:
+    """`coach history` lists the last few of what export.session_rows gives, with the
+    number of all the sessions that match."""
     from datetime import date
 
-    from coach.cli import _session_rows
+    from coach.export import session_page as _session_rows
     from coach.export import session_rows
     from coach.storage import HistoryStore
 

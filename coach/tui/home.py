@@ -15,19 +15,13 @@ from textual.widgets import Button, DataTable, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.durations import format_duration
+from coach.history import result_text
 from coach.progression import describe_dose
 from coach.storage import SessionRecord
 from coach.timeline import SessionPlan
 from coach.tui.choice import Choice
 
 __all__ = ["Choice", "ChooseSession", "HomeScreen"]
-
-_STATUS = {
-    "completed": "completed",
-    "stopped": "stopped early",
-    "red_flag": "stopped: see a clinician",
-    "running": "interrupted",
-}
 
 
 class HomeScreen(Screen[None]):
@@ -98,7 +92,7 @@ class HomeScreen(Screen[None]):
         last = self.recent[0]
         peak = "no ratings" if last.peak_pain is None else f"peak pain {last.peak_pain}/10"
         return (
-            f"Last session {last.started_at[:10]}: {_STATUS.get(last.status, last.status)}, "
+            f"Last session {last.started_at[:10]}: {result_text(last.status)}, "
             f"{last.sets_done} sets, {peak}"
         )
 
