@@ -155,8 +155,8 @@ def session_page(
     last = " ORDER BY s.id DESC LIMIT ?" if limit is not None else ""
     with store.read() as db:
         found = db.execute(
-            "SELECT s.id, s.started_at, s.ended_at, s.title, s.status, s.baseline_pain,"
-            " COUNT(t.id), MAX(t.pain)"
+            "SELECT s.id, s.started_at, s.ended_at, s.title, s.status, s.stop_reason,"
+            " s.baseline_pain, COUNT(t.id), MAX(t.pain)"
             f" FROM sessions s {join} sets t ON t.session_id = s.id"
             f" WHERE {where} GROUP BY s.id{last}",
             [*params, limit] if limit is not None else params,
@@ -181,19 +181,21 @@ def session_page(
                 ).fetchall()
             )
     result = []
-    for sid, started, ended, title, status, baseline, sets, peak in found:
-        day = local_day(started)
+    for sid, started, ended, title, status, reason, baseline, sets, peak in found:
+        # Parsed once per session (thousands of them for the history screen).
+        start = datetime.fromisoformat(started)
+        day = start.astimezone().date()
         if since and day < since:
             total -= 1
             continue
         minutes = None
         if ended:
-            span = datetime.fromisoformat(ended) - datetime.fromisoformat(started)
+            span = datetime.fromisoformat(ended) - start
             minutes = round(span.total_seconds() / 60, 1)
         result.append({
             "date": day.isoformat(), "session_id": sid, "routine": title, "status": status,
-            "minutes": minutes, "sets": sets, "baseline_pain": baseline, "peak_pain": peak,
-            "dose_changes": changes.get(sid, 0),
+            "stop_reason": reason, "minutes": minutes, "sets": sets,
+            "baseline_pain": baseline, "peak_pain": peak, "dose_changes": changes.get(sid, 0),
         })  # fmt: skip
     return result, total
 

@@ -41,7 +41,6 @@ class SessionPoint:
     id: int
     day: date
     """The local calendar day it started."""
-    started_at: str
     title: str
     status: str
     stop_reason: str | None
@@ -140,31 +139,17 @@ class HistoryView:
         self.store = store
 
     def sessions(self) -> list[SessionPoint]:
-        """Every session, oldest first, with its sets, peak pain and dose changes."""
-        with self.store.read() as db:
-            rows = db.execute(
-                "SELECT s.id, s.started_at, s.ended_at, s.title, s.status, s.stop_reason,"
-                " s.baseline_pain,"
-                " (SELECT MAX(t.pain) FROM sets t WHERE t.session_id = s.id),"
-                " (SELECT COUNT(*) FROM sets t WHERE t.session_id = s.id),"
-                " (SELECT COUNT(*) FROM dose_changes d WHERE d.session_id = s.id"
-                "  AND d.before_json != d.after_json)"
-                " FROM sessions s ORDER BY s.started_at, s.id"
-            ).fetchall()
-        points = []
-        # Parsing ISO timestamps dominates for thousands of rows; days repeat rarely but
-        # the local offset is the same for most of them, so convert through one tz object.
-        for sid, started, ended, title, status, reason, baseline, peak, sets, changes in rows:
-            start = datetime.fromisoformat(started)
-            minutes = None
-            if ended:
-                span = datetime.fromisoformat(ended) - start
-                minutes = round(span.total_seconds() / 60, 1)
-            points.append(
-                SessionPoint(sid, start.astimezone().date(), started, title, status, reason,
-                             baseline, peak, sets, minutes, changes)
-            )  # fmt: skip
-        return points
+        """Every session, oldest first, with its sets, peak pain and dose changes: the
+        rows `coach history` lists."""
+        from coach.export import session_page
+
+        rows, _ = session_page(self.store)
+        return [
+            SessionPoint(row["session_id"], date.fromisoformat(row["date"]), row["routine"],
+                         row["status"], row["stop_reason"], row["baseline_pain"],
+                         row["peak_pain"], row["sets"], row["minutes"], row["dose_changes"])
+            for row in rows
+        ]  # fmt: skip
 
     def exercises(self) -> list[ExerciseRef]:
         """Every exercise with at least one rated set, most recently done first."""

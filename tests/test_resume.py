@@ -20,17 +20,13 @@ from coach.timeline import StepKind, build_timeline
 from .tui_helpers import (
     answer,
     make_app,
+    rows,
     run_until_prompt,
     screen_is,
     start_session,
     wait_for,
     write_program,
 )
-
-
-def rows(data: Path, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(data / "history.sqlite3") as db:
-        return db.execute(sql).fetchall()
 
 
 def orphan_sessions(data: Path) -> None:

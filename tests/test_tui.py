@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -17,17 +16,13 @@ from .tui_helpers import (
     answer,
     make_app,
     pass_screening,
+    rows,
     run_until_prompt,
     screen_is,
     start_session,
     wait_for,
     write_program,
 )
-
-
-def rows(data: Path, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(data / "history.sqlite3") as db:
-        return db.execute(sql).fetchall()
 
 
 async def test_a_whole_session_is_stored_set_by_set(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -53,6 +54,12 @@ SMALL_PROGRAM: dict[str, Any] = {
         ],
     },
 }
+
+
+def rows(data: Path, sql: str) -> list[tuple[object, ...]]:
+    """Rows of the history database in ``data`` (a plain connection, as a reader would)."""
+    with sqlite3.connect(data / "history.sqlite3") as db:
+        return db.execute(sql).fetchall()
 
 
 def write_program(folder: Path, document: dict[str, Any] | None = None) -> Path:
