@@ -274,6 +274,13 @@ def test_quit_mid_session_keeps_the_rated_set(start_coach: StartCoach) -> None:
     tmux.send("Space")
     paused = tmux.wait_for("PAUSED", timeout=STEP_TIMEOUT)
     assert PLANK in paused, paused
+    # Escape says no: a lone Escape on a real terminal is only told from the start of an
+    # escape sequence by the pause after it, which the input thread must wake up for.
+    tmux.send("q")
+    tmux.wait_for(QUIT_QUESTION, timeout=STEP_TIMEOUT)
+    tmux.send("Escape")
+    tmux.wait_gone(QUIT_QUESTION, timeout=STEP_TIMEOUT)
+    tmux.wait_for("PAUSED", timeout=STEP_TIMEOUT)
     tmux.send("q")
     tmux.wait_for(QUIT_QUESTION, timeout=STEP_TIMEOUT)
     tmux.send("y")

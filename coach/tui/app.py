@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.widgets import Label
 
 from coach.storage import (
@@ -49,6 +50,16 @@ class CoachApp(App[int]):
     ENABLE_COMMAND_PALETTE = False
     # Priority, so it also works while a prompt is open.
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+
+    def get_driver_class(self) -> type[Driver]:
+        driver = super().get_driver_class()
+        # Only in place of Textual's own terminal driver: not on Windows, and not when
+        # TEXTUAL_DRIVER chooses another.
+        if driver.__module__ == "textual.drivers.linux_driver" and driver.__name__ == "LinuxDriver":
+            from coach.tui.driver import QuietLinuxDriver
+
+            return QuietLinuxDriver
+        return driver
 
     def __init__(
         self,
