@@ -2,7 +2,7 @@
 
 One Label, default CSS, nothing else; it quits on ctrl+q like any Textual app. Run as is,
 it is the reference for the time to first frame. With ``--tick`` it also rewrites the
-label once a second (the floor for a Textual countdown redrawing at 1 Hz), shown as extra
+label once a second (a Textual countdown redrawing at 1 Hz, with Textual's own driver), as extra
 information next to the CPU figures.
 """
 
