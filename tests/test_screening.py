@@ -83,11 +83,12 @@ async def test_an_urgent_answer_blocks_the_session(tmp_path: Path) -> None:
         await wait_for(pilot, screen_is(app, "ScreeningScreen"), "checklist")
         await pilot.press("down", "space", "enter")  # the second question: saddle numbness
         await wait_for(pilot, screen_is(app, "AdviceScreen"), "advice")
+        # Stored before the advice shows, so a crash now does not lose the answers.
+        assert [row[0] for row in screenings(tmp_path)] == ["urgent"]
         assert "emergency" in str(app.screen.query_one("Static").render())
         await pilot.press("enter")
         await wait_for(pilot, screen_is(app, "HomeScreen"), "home again")
         assert app.controller is None  # no session was started
-        await wait_for(pilot, lambda: bool(screenings(tmp_path)), "the answer stored")
     ((outcome, answers),) = screenings(tmp_path)
     assert outcome == "urgent" and '"saddle_numbness": true' in str(answers)
 
@@ -116,6 +117,7 @@ async def test_not_asked_again_within_the_interval(tmp_path: Path) -> None:
         await wait_for(pilot, screen_is(first, "ScreeningScreen"), "checklist")
         await pilot.press("enter")
         await wait_for(pilot, screen_is(first, "PainPrompt"), "baseline")
+        assert [row[0] for row in screenings(tmp_path)] == ["clear"]
     second, _ = make_app(session, tmp_path)
     async with second.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, screen_is(second, "HomeScreen"), "home")

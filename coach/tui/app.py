@@ -378,41 +378,48 @@ class CoachApp(App[int]):
             self.ask_baseline()
 
     def screen_red_flags(self) -> None:
-        from coach.screening import REVIEW_ADVICE, URGENT_ADVICE, Outcome, assess
-        from coach.tui.prompts import AdviceScreen, ScreeningScreen
+        from coach.screening import assess
+        from coach.tui.prompts import ScreeningScreen
 
         def answered(answers: dict[str, bool] | None) -> None:
             answers = answers or {}
-            outcome = assess(answers)
-            self.store_screening(answers, outcome.value)
-            if outcome is Outcome.URGENT:
-                self.push_screen(
-                    AdviceScreen("Seek emergency care now", URGENT_ADVICE, urgent=True),
-                    lambda _: self._blocked(),
-                )
-            elif outcome is Outcome.REVIEW:
-                self.push_screen(
-                    AdviceScreen("Please see a clinician soon", REVIEW_ADVICE,
-                                 go_on="Exercise gently today anyway"),
-                    lambda go_on: self.ask_baseline() if go_on else self._blocked(),
-                )  # fmt: skip
-            else:
-                self.screening_due = False
-                self.ask_baseline()
+            self.store_screening(answers, assess(answers).value)
 
         self.push_screen(ScreeningScreen(), answered)
+
+    @work(thread=True, group="store")
+    def store_screening(self, answers: dict[str, bool], outcome: str) -> None:
+        # Stored before the next screen shows, like a set: a checklist answered and then
+        # lost to a crash would be asked again, and its answers would be missing.
+        try:
+            self.store.record_screening(answers, outcome)
+        except StoreError as exc:
+            self.call_from_thread(self._store_failed, str(exc))
+        self.call_from_thread(self._screened, outcome)
+
+    def _screened(self, outcome: str) -> None:
+        from coach.screening import REVIEW_ADVICE, URGENT_ADVICE, Outcome
+        from coach.tui.prompts import AdviceScreen
+
+        if Outcome(outcome) is Outcome.URGENT:
+            self.push_screen(
+                AdviceScreen("Seek emergency care now", URGENT_ADVICE, urgent=True),
+                lambda _: self._blocked(),
+            )
+        elif Outcome(outcome) is Outcome.REVIEW:
+            self.push_screen(
+                AdviceScreen("Please see a clinician soon", REVIEW_ADVICE,
+                             go_on="Exercise gently today anyway"),
+                lambda go_on: self.ask_baseline() if go_on else self._blocked(),
+            )  # fmt: skip
+        else:
+            self.screening_due = False
+            self.ask_baseline()
 
     def _blocked(self) -> None:
         """No session today: back to home (or out, when started with 'coach run')."""
         if self.skip_home:
             self.exit()
-
-    @work(thread=True, group="store")
-    def store_screening(self, answers: dict[str, bool], outcome: str) -> None:
-        try:
-            self.store.record_screening(answers, outcome)
-        except StoreError as exc:
-            self.call_from_thread(self._store_failed, str(exc))
 
     def ask_baseline(self) -> None:
         from coach.tui.prompts import PainPrompt
