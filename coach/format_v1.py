@@ -8,6 +8,7 @@ editors use for completion, and in ``docs/authoring.md``.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -238,9 +239,11 @@ class Progression(_Model):
             model._order = tuple(k for k in data if k in cls.model_fields and data[k] is not None)
         return model
 
-    @property
+    @cached_property
     def order(self) -> tuple[str, ...]:
         """The dose names given, in the order the author wrote them."""
+        # Cached: the model is frozen, and replaying years of history asks for it about a
+        # hundred thousand times (a private attribute is a slow lookup on a pydantic model).
         return self._order or tuple(
             name for name in type(self).model_fields if getattr(self, name) is not None
         )
