@@ -22,7 +22,12 @@ from textual.message import Message
 
 from coach.storage import HistoryStore
 from coach.tui.app import CoachApp
-from coach.tui.driver import FALLBACK_POLL_SECONDS, QuietLinuxDriver, select_timeout
+from coach.tui.driver import (
+    FALLBACK_POLL_SECONDS,
+    QuietLinuxDriver,
+    _WakingEvent,
+    select_timeout,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 Running = tuple["RecordingDriver", int, threading.Thread]
@@ -125,6 +130,22 @@ async def test_disabling_input_wakes_and_ends_the_thread(
     # Textual joins the thread right after setting the event: it must not hang.
     thread.join(WAIT)
     assert not thread.is_alive()
+
+
+def test_a_closed_event_writes_to_no_other_file() -> None:
+    event = _WakingEvent()
+    event.close()
+    # The pipe's numbers are free again, and the next file opened may get one of them.
+    reused_read, reused_write = os.pipe()
+    try:
+        event.set()
+        os.set_blocking(reused_read, False)
+        with pytest.raises(BlockingIOError):
+            os.read(reused_read, 1)
+        assert event.is_set()
+    finally:
+        os.close(reused_read)
+        os.close(reused_write)
 
 
 def test_the_app_uses_it_in_place_of_textuals_driver(

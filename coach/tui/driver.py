@@ -47,7 +47,9 @@ class _WakingEvent(threading.Event):
 
     def set(self) -> None:
         super().set()
-        # A full pipe already holds a wake-up; a closed one means the driver is gone.
+        if self._write_fd < 0:
+            return  # closed: its number may belong to another file by now
+        # A full pipe already holds a wake-up.
         with contextlib.suppress(OSError):
             os.write(self._write_fd, b"\0")
 
@@ -58,8 +60,10 @@ class _WakingEvent(threading.Event):
 
     def close(self) -> None:
         for fd in (self.read_fd, self._write_fd):
-            with contextlib.suppress(OSError):
-                os.close(fd)
+            if fd >= 0:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self.read_fd = self._write_fd = -1
 
 
 def select_timeout(parser: XTermParser) -> float | None:
