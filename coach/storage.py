@@ -147,6 +147,27 @@ SCHEMA_VERSION = len(MIGRATIONS)
 BUSY_TIMEOUT_SECONDS = 3.0
 """How long a write waits for another coach holding the database before giving up."""
 
+# The writes of rows that the synthetic history (coach.synthetic) also makes in bulk:
+# one text for each, so a new column cannot be added to one writer and not the other.
+INSERT_SET = (
+    "INSERT INTO sets (session_id, exercise_index, program_id, level, exercise_id,"
+    " exercise_name, kind, set_number, sets_planned, attempt, planned_hold,"
+    " planned_holds, planned_reps, planned_duration, planned_work_seconds,"
+    " done_work_seconds, completed, pain, numbness, leg_weakness, pain_below_knee,"
+    " started_at, rated_at, sides)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+INSERT_DOSE_CHANGE = (
+    "INSERT INTO dose_changes (session_id, program_id, exercise_id, before_json,"
+    " after_json, reason, decided_at, level, rule, inputs_json)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+INSERT_LEVEL_MOVE = (
+    "INSERT INTO level_moves (session_id, program_id, from_level, to_level,"
+    " accepted, decided_at) VALUES (?, ?, ?, ?, ?, ?)"
+)
+INSERT_SCREENING = "INSERT INTO screenings (taken_at, answers_json, outcome) VALUES (?, ?, ?)"
+
 
 class StoreError(Exception):
     """The history cannot be read or written; the message says why, for the user."""
@@ -439,12 +460,7 @@ class HistoryStore:
         dose = record.planned
         with self._transaction() as db:
             cursor = db.execute(
-                "INSERT INTO sets (session_id, exercise_index, program_id, level, exercise_id,"
-                " exercise_name, kind, set_number, sets_planned, attempt, planned_hold,"
-                " planned_holds, planned_reps, planned_duration, planned_work_seconds,"
-                " done_work_seconds, completed, pain, numbness, leg_weakness, pain_below_knee,"
-                " started_at, rated_at, sides)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                INSERT_SET,
                 (
                     record.session_id, record.exercise_index, record.program_id, record.level,
                     record.exercise_id, record.exercise_name, record.kind, record.set_number,
@@ -481,9 +497,7 @@ class HistoryStore:
                     (session_id,),
                 )
             db.executemany(
-                "INSERT INTO dose_changes (session_id, program_id, exercise_id, before_json,"
-                " after_json, reason, decided_at, level, rule, inputs_json)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                INSERT_DOSE_CHANGE,
                 [
                     (session_id, d.program_id, d.exercise_id, _dose_json(d.before),
                      _dose_json(d.after), d.reason, now, d.level, d.rule.value,
@@ -504,15 +518,14 @@ class HistoryStore:
                           to_level: int, *, accepted: bool) -> None:  # fmt: skip
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO level_moves (session_id, program_id, from_level, to_level,"
-                " accepted, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
+                INSERT_LEVEL_MOVE,
                 (session_id, program_id, from_level, to_level, int(accepted), utc_now()),
             )
 
     def record_screening(self, answers: Mapping[str, bool], outcome: str) -> None:
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO screenings (taken_at, answers_json, outcome) VALUES (?, ?, ?)",
+                INSERT_SCREENING,
                 (utc_now(), json.dumps(dict(answers), sort_keys=True), outcome),
             )
 

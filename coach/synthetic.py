@@ -45,7 +45,16 @@ from coach.scaling import (
     _weekly_rise,
 )
 from coach.screening import QUESTIONS, Outcome
-from coach.storage import HistoryStore, StoreError, _dose_json, local_today
+from coach.storage import (
+    INSERT_DOSE_CHANGE,
+    INSERT_LEVEL_MOVE,
+    INSERT_SCREENING,
+    INSERT_SET,
+    HistoryStore,
+    StoreError,
+    _dose_json,
+    local_today,
+)
 from coach.timeline import Dose, PlannedExercise, SessionPlan, plan_session
 
 __all__ = ["HistoryNotEmptyError", "Summary", "generate"]
@@ -168,37 +177,17 @@ class _Rows:
 
 
 def _insert(db: sqlite3.Connection, rows: _Rows) -> None:
-    # The statements name the same columns as HistoryStore's writes.
+    # The same statements as HistoryStore's writes, except for whole sessions at once.
     db.executemany(
         "INSERT INTO sessions (id, started_at, ended_at, status, source_id, title,"
         " source_path, speed, planned_seconds, baseline_pain, levels_json, stop_reason)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows.sessions,
     )
-    db.executemany(
-        "INSERT INTO sets (session_id, exercise_index, program_id, level, exercise_id,"
-        " exercise_name, kind, set_number, sets_planned, attempt, planned_hold,"
-        " planned_holds, planned_reps, planned_duration, planned_work_seconds,"
-        " done_work_seconds, completed, pain, numbness, leg_weakness, pain_below_knee,"
-        " started_at, rated_at, sides)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows.sets,
-    )
-    db.executemany(
-        "INSERT INTO dose_changes (session_id, program_id, exercise_id, before_json,"
-        " after_json, reason, decided_at, level, rule, inputs_json)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows.dose_changes,
-    )
-    db.executemany(
-        "INSERT INTO level_moves (session_id, program_id, from_level, to_level,"
-        " accepted, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
-        rows.level_moves,
-    )
-    db.executemany(
-        "INSERT INTO screenings (taken_at, answers_json, outcome) VALUES (?, ?, ?)",
-        rows.screenings,
-    )
+    db.executemany(INSERT_SET, rows.sets)
+    db.executemany(INSERT_DOSE_CHANGE, rows.dose_changes)
+    db.executemany(INSERT_LEVEL_MOVE, rows.level_moves)
+    db.executemany(INSERT_SCREENING, rows.screenings)
 
 
 # -- the scaling engine, one session at a time ---------------------------------------
