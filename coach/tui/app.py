@@ -401,12 +401,13 @@ class CoachApp(App[int]):
         from coach.screening import REVIEW_ADVICE, URGENT_ADVICE, Outcome
         from coach.tui.prompts import AdviceScreen
 
-        if Outcome(outcome) is Outcome.URGENT:
+        result = Outcome(outcome)
+        if result is Outcome.URGENT:
             self.push_screen(
                 AdviceScreen("Seek emergency care now", URGENT_ADVICE, urgent=True),
                 lambda _: self._blocked(),
             )
-        elif Outcome(outcome) is Outcome.REVIEW:
+        elif result is Outcome.REVIEW:
             self.push_screen(
                 AdviceScreen("Please see a clinician soon", REVIEW_ADVICE,
                              go_on="Exercise gently today anyway"),
