@@ -3,7 +3,7 @@
 The goal (issue 6): for about 3,650 sessions and 150,000 sets, the history screen's first
 frame and `coach history` each in under 300 ms on this machine.
 
-The history: coach.synthetic fills a temporary database. The bundled morning routine
+The history: coach.store.synthetic fills a temporary database. The bundled morning routine
 rates about 17 sets per session and the simulated person misses about one day in five,
 so ten years of it hold only ~2,900 sessions and ~49,000 sets. To measure at the size the
 goal names, the routine is played with three sets of every exercise (a copy of the
@@ -135,7 +135,7 @@ def scaled_routine(folder: Path, sets: int = SETS) -> Path:
 
     import yaml
 
-    from coach.locations import bundled_sessions_dir
+    from coach.config.locations import bundled_sessions_dir
 
     shutil.copytree(bundled_sessions_dir(), folder)
     for path in sorted((folder / "programs").glob("*.yaml")):
@@ -155,8 +155,8 @@ def generate_history(db_dir: Path, days: int = DAYS, sets: int = SETS) -> Any:
     """Write ``days`` of synthetic history into ``db_dir``; the generator's Summary."""
     from datetime import date
 
-    from coach.locations import database_path
-    from coach.synthetic import generate
+    from coach.config.locations import database_path
+    from coach.store.synthetic import generate
 
     routine = scaled_routine(db_dir / "routine", sets)
     # A fixed end day: the same history on every run of the benchmark.

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from coach.loader import load_session_file
-from coach.runner import FakeClock, RunnerEvent, RunState, SessionRunner
-from coach.timeline import Timeline, build_timeline, plan_session
+from coach.engine.runner import FakeClock, RunnerEvent, RunState, SessionRunner
+from coach.engine.timeline import Timeline, build_timeline, plan_session
+from coach.format.loader import load_session_file
 
 from .strategies import dump
 

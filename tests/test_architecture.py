@@ -17,7 +17,12 @@ CORE_MODULES = sorted(
 
 
 def test_the_core_list_is_complete() -> None:
-    for name in ("coach.runner", "coach.storage", "coach.resume", "coach.scaling"):
+    for name in (
+        "coach.engine.runner",
+        "coach.store.database",
+        "coach.engine.resume",
+        "coach.engine.scaling",
+    ):
         assert name in CORE_MODULES
 
 

@@ -20,8 +20,8 @@ from coach.audio.catalog import CATALOG
 from coach.audio.cueset import load_cues, sound_name
 from coach.audio.pcm import RATE, Pcm, PcmError, decode_file, read_wav
 from coach.audio.scheduler import CuePlayer
-from coach.locations import bundled_sounds_dir
-from coach.runner import FakeClock
+from coach.config.locations import bundled_sounds_dir
+from coach.engine.runner import FakeClock
 
 
 class Recorder:
@@ -277,7 +277,7 @@ async def test_announcements_are_planned_with_the_cues(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from coach.audio import speech
-    from coach.settings import Settings
+    from coach.config.settings import Settings
 
     from .tui_helpers import make_app, start_session, write_program
 
@@ -324,7 +324,7 @@ def test_a_player_that_fails_is_noticed_on_the_next_cue(tmp_path: Path) -> None:
 
 def test_the_cue_plan_says_counts_and_step_starts(tmp_path: Path) -> None:
     from coach.audio.cueplan import cue_plan, spoken_phrases
-    from coach.runner import SessionRunner
+    from coach.engine.runner import SessionRunner
 
     from .runner_helpers import timeline_from
 

@@ -24,7 +24,7 @@ import pytest
 
 from coach.audio.catalog import CATALOG
 from coach.audio.cueset import load_cues
-from coach.locations import bundled_sounds_dir
+from coach.config.locations import bundled_sounds_dir
 
 from .tmux_driver import TmuxDriver, tmux_binary
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from coach.format_v1 import HoldExercise
-from coach.loader import ProgramFile, RoutineFile, check_paths, load_session_file
-from coach.locations import bundled_sessions_dir, default_routine
-from coach.timeline import build_timeline, plan_session
+from coach.config.locations import bundled_sessions_dir, default_routine
+from coach.engine.timeline import build_timeline, plan_session
+from coach.format.loader import ProgramFile, RoutineFile, check_paths, load_session_file
+from coach.format.v1 import HoldExercise
 
 SESSIONS = bundled_sessions_dir()
 FILES = sorted(SESSIONS.rglob("*.yaml"))
@@ -80,7 +80,7 @@ def test_files_satisfy_the_json_schema_editors_use(path: Path) -> None:
 
     import jsonschema
 
-    from coach.yamlsafe import load_yaml_file
+    from coach.format.yamlsafe import load_yaml_file
 
     schema = json.loads((SESSIONS / "coach-v1.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(load_yaml_file(path).data, schema)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from coach import __version__
-from coach.locations import schema_path
-from coach.schema import schema_text
+from coach.config.locations import schema_path
+from coach.format.schema import schema_text
 
 from .conftest import MINIMAL_PROGRAM, CliResult
 
@@ -157,7 +157,7 @@ def test_run_reports_an_invalid_file_before_the_screen_changes(
 
 def test_data_dir_option_and_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from coach.cli import build_parser
-    from coach.locations import data_dir
+    from coach.config.locations import data_dir
 
     args = build_parser().parse_args(["run", "x.yaml", "--data-dir", str(tmp_path)])
     assert args.data_dir == tmp_path
@@ -176,7 +176,7 @@ def long_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Sixty days of synthetic history: more sessions than `coach history` lists."""
     from datetime import UTC, date
 
-    from coach.synthetic import generate
+    from coach.store.synthetic import generate
 
     folder = tmp_path_factory.mktemp("long")
     generate(folder / "history.sqlite3", days=60, seed=4, end=date(2026, 3, 1), tz=UTC)
@@ -217,9 +217,9 @@ def test_history_shows_the_last_sessions_and_counts_them_all(
     number of all the sessions that match."""
     from datetime import date
 
-    from coach.export import session_page as _session_rows
-    from coach.export import session_rows
-    from coach.storage import HistoryStore
+    from coach.store.database import HistoryStore
+    from coach.store.export import session_page as _session_rows
+    from coach.store.export import session_rows
 
     store = HistoryStore(long_history / "history.sqlite3")
     kwargs: dict[str, object] = {"since": None, "program": None, "exercise": None, **filters}
@@ -239,7 +239,7 @@ def test_history_table_fits_the_terminal_and_prints_titles_safely(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from coach.cli import _cells
-    from coach.storage import HistoryStore
+    from coach.store.database import HistoryStore
 
     store = HistoryStore(tmp_path / "history.sqlite3")
     title = "Morgen\x1b[31m 朝のルーティン, a long routine name that goes on and on"

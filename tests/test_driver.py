@@ -20,7 +20,7 @@ from textual import events
 from textual._xterm_parser import XTermParser
 from textual.message import Message
 
-from coach.storage import HistoryStore
+from coach.store.database import HistoryStore
 from coach.tui.app import CoachApp
 from coach.tui.driver import (
     FALLBACK_POLL_SECONDS,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coach.durations import DurationError, format_clock, format_duration, parse_duration
+from coach.format.durations import DurationError, format_clock, format_duration, parse_duration
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from coach.export import COLUMNS, export_rows, read_csv, session_rows, write_csv, write_json
-from coach.storage import HistoryStore, SetRecord
-from coach.timeline import Dose
+from coach.engine.timeline import Dose
+from coach.store.database import HistoryStore, SetRecord
+from coach.store.export import COLUMNS, export_rows, read_csv, session_rows, write_csv, write_json
 
 from .conftest import CliResult
 

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coach.history import (
+from coach.store.database import HistoryStore
+from coach.store.history import (
     HistoryView,
     SessionPoint,
     calendar_weeks,
@@ -21,8 +22,7 @@ from coach.history import (
     folded,
     streaks,
 )
-from coach.storage import HistoryStore
-from coach.synthetic import generate
+from coach.store.synthetic import generate
 
 from .tui_helpers import make_app, screen_is, wait_for, write_program
 

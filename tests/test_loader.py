@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from coach.diagnostics import SessionFileError, Severity
-from coach.format_v1 import HoldExercise, RepsExercise, TimedExercise
-from coach.loader import ProgramFile, RoutineFile, check_paths, load_session_file, slugify
+from coach.format.diagnostics import SessionFileError, Severity
+from coach.format.loader import ProgramFile, RoutineFile, check_paths, load_session_file, slugify
+from coach.format.v1 import HoldExercise, RepsExercise, TimedExercise
 
 Write = Callable[..., Path]
 

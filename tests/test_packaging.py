@@ -50,7 +50,7 @@ def test_installed_wheel_previews_its_own_morning_routine(wheel: Path, tmp_path:
     # The wheel's copy comes first on the path; dependencies come from this environment.
     env = {**os.environ, "PYTHONPATH": str(target)}
     where = subprocess.run(
-        [sys.executable, "-c", "import coach.locations as l; print(l.default_routine())"],
+        [sys.executable, "-c", "import coach.config.locations as l; print(l.default_routine())"],
         capture_output=True, text=True, check=True, env=env, cwd=tmp_path,
     )  # fmt: skip
     assert where.stdout.strip().startswith(str(target))

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coach.diagnostics import SessionFileError
-from coach.loader import ProgramFile, load_session_file
-from coach.locations import bundled_sessions_dir
-from coach.timeline import StepKind, build_timeline, plan_session
+from coach.config.locations import bundled_sessions_dir
+from coach.engine.timeline import StepKind, build_timeline, plan_session
+from coach.format.diagnostics import SessionFileError
+from coach.format.loader import ProgramFile, load_session_file
 
 from .strategies import documents, dump, valid_programs
 

@@ -9,13 +9,13 @@ from typing import Any
 
 from textual.widgets import Button, Static
 
-from coach.loader import load_session_file
-from coach.planning import plan_today
-from coach.resume import consider, resume_point
-from coach.runner import FakeClock, RunState
-from coach.session import scaling_of
-from coach.storage import HistoryStore, InterruptedSession, StoredSet, local_today
-from coach.timeline import StepKind, build_timeline
+from coach.engine.planning import plan_today
+from coach.engine.resume import consider, resume_point
+from coach.engine.runner import FakeClock, RunState
+from coach.engine.session import scaling_of
+from coach.engine.timeline import StepKind, build_timeline
+from coach.format.loader import load_session_file
+from coach.store.database import HistoryStore, InterruptedSession, StoredSet, local_today
 
 from .tui_helpers import (
     answer,
@@ -137,7 +137,7 @@ def test_red_flags_old_sessions_and_changed_files_cannot_be_resumed(tmp_path: Pa
 
 
 def test_a_runner_started_part_way_runs_only_what_is_left(tmp_path: Path) -> None:
-    from coach.runner import CueDue, SessionRunner, StepStarted
+    from coach.engine.runner import CueDue, SessionRunner, StepStarted
 
     from .runner_helpers import run_to_end
 
@@ -266,7 +266,7 @@ def test_a_reused_process_id_or_a_zombie_is_not_a_live_coach() -> None:
     import subprocess
     import sys
 
-    from coach.storage import _owner_alive
+    from coach.store.database import _owner_alive
 
     host = socket.gethostname()
     assert _owner_alive(f"{host}:{__import__('os').getpid()}")

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from coach.cues import CueKind
-from coach.runner import (
+from coach.engine.cues import CueKind
+from coach.engine.runner import (
     CueDue,
     FakeClock,
     Finished,
@@ -17,7 +17,7 @@ from coach.runner import (
     SessionRunner,
     StepStarted,
 )
-from coach.timeline import Phase, Side, StepKind
+from coach.engine.timeline import Phase, Side, StepKind
 
 from .runner_helpers import run_to_end, timeline_from
 from .strategies import valid_programs
@@ -266,8 +266,8 @@ def test_speed_must_be_positive(tmp_path: Path) -> None:
 )
 @given(valid_programs(max_exercises=3))
 def test_timed_total_equals_previewed_total(tmp_path: Path, document: dict) -> None:  # type: ignore[type-arg]
-    from coach.loader import load_session_file
-    from coach.timeline import build_timeline, plan_session
+    from coach.engine.timeline import build_timeline, plan_session
+    from coach.format.loader import load_session_file
 
     from .strategies import dump
 

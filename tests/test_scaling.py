@@ -11,9 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coach.format_v1 import Program
-from coach.loader import ProgramFile, load_session_file
-from coach.scaling import (
+from coach.engine.scaling import (
     LevelMove,
     Rule,
     SessionFacts,
@@ -22,7 +20,9 @@ from coach.scaling import (
     at_min,
     plan_program,
 )
-from coach.timeline import Dose
+from coach.engine.timeline import Dose
+from coach.format.loader import ProgramFile, load_session_file
+from coach.format.v1 import Program
 
 from .strategies import dump
 

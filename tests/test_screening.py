@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from coach.screening import QUESTIONS, Outcome, assess, is_due
-from coach.settings import Settings, load_settings
+from coach.config.settings import Settings, load_settings
+from coach.engine.screening import QUESTIONS, Outcome, assess, is_due
 
 from .tui_helpers import make_app, screen_is, wait_for, write_program
 

@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from coach.runner import FakeClock
-from coach.synthetic import generate
-from coach.timeline import StepKind
+from coach.engine.runner import FakeClock
+from coach.engine.timeline import StepKind
+from coach.store.synthetic import generate
 from coach.tui.app import CoachApp
 
 from .tui_helpers import answer, make_app, run_until_prompt, start_session, write_program

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from coach.scaling import Decision, Rule
-from coach.storage import SCHEMA_VERSION, HistoryStore, SetRecord, StoreError
-from coach.timeline import Dose
+from coach.engine.scaling import Decision, Rule
+from coach.engine.timeline import Dose
+from coach.store.database import SCHEMA_VERSION, HistoryStore, SetRecord, StoreError
 
 
 def a_set(session_id: int, set_number: int = 1, pain: int | None = 2) -> SetRecord:
@@ -145,7 +145,7 @@ def test_migrates_a_version_1_database_after_a_backup(tmp_path: Path) -> None:
 @pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
 def test_every_older_schema_migrates_with_its_rows_and_a_backup(tmp_path: Path,
                                                                  version: int) -> None:  # fmt: skip
-    from coach.storage import MIGRATIONS, _statements
+    from coach.store.database import MIGRATIONS, _statements
 
     path = tmp_path / "history.sqlite3"
     with sqlite3.connect(path, isolation_level=None) as db:

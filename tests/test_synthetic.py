@@ -15,14 +15,14 @@ from typing import Any
 
 import pytest
 
-from coach.export import export_rows, session_rows
-from coach.format_v1 import Program
-from coach.loader import RoutineFile, exercise_key, load_session_file
-from coach.locations import default_routine
-from coach.scaling import LevelMove, Rule, plan_program
-from coach.storage import HistoryStore, local_day
-from coach.synthetic import HistoryNotEmptyError, Summary, generate
-from coach.timeline import Dose, build_timeline, plan_session
+from coach.config.locations import default_routine
+from coach.engine.scaling import LevelMove, Rule, plan_program
+from coach.engine.timeline import Dose, build_timeline, plan_session
+from coach.format.loader import RoutineFile, exercise_key, load_session_file
+from coach.format.v1 import Program
+from coach.store.database import HistoryStore, local_day
+from coach.store.export import export_rows, session_rows
+from coach.store.synthetic import HistoryNotEmptyError, Summary, generate
 
 from .conftest import CliResult
 
@@ -305,7 +305,10 @@ def test_cli_needs_an_explicit_place(
 
 
 def test_core_module_without_textual() -> None:
-    code = "import sys, coach.synthetic; print(any(m.startswith('textual') for m in sys.modules))"
+    code = (
+        "import sys, coach.store.synthetic\n"
+        "print(any(m.startswith('textual') for m in sys.modules))"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )

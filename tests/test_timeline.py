@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from coach.loader import load_session_file
-from coach.timeline import Dose, Phase, Side, StepKind, build_timeline, plan_session
+from coach.engine.timeline import Dose, Phase, Side, StepKind, build_timeline, plan_session
+from coach.format.loader import load_session_file
 
 Write = Callable[..., Path]
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Label
 
-from coach.runner import CueDue, RunState
-from coach.timeline import StepKind
+from coach.engine.runner import CueDue, RunState
+from coach.engine.timeline import StepKind
 from coach.tui.bignumber import BigNumber
 
 from .tui_helpers import (
@@ -256,7 +256,7 @@ async def test_home_lists_the_plan_and_tiny_terminals_do_not_crash(tmp_path: Pat
 
 
 async def test_choose_another_session_and_open_history(tmp_path: Path) -> None:
-    from coach.locations import default_routine
+    from coach.config.locations import default_routine
     from coach.tui.home import Choice
 
     choices = [Choice(default_routine(), "Morning routine (bundled)")]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from coach.diagnostics import Mark, SessionFileError
-from coach.yamlsafe import (
+from coach.format.diagnostics import Mark, SessionFileError
+from coach.format.yamlsafe import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
     MAX_TEXT_CHARS,

@@ -10,8 +10,8 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from coach.runner import FakeClock, RunState
-from coach.storage import HistoryStore
+from coach.engine.runner import FakeClock, RunState
+from coach.store.database import HistoryStore
 from coach.tui.app import CoachApp
 
 from .strategies import dump

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from coach.audio.cueset import sound_name
 from coach.audio.speech import COUNTS, speech_key
-from coach.cues import CueKind
-from coach.runner import SessionRunner
-from coach.timeline import SessionPlan, StepKind
+from coach.engine.cues import CueKind
+from coach.engine.runner import SessionRunner
+from coach.engine.timeline import SessionPlan, StepKind
 
 __all__ = ["HORIZON_SECONDS", "cue_plan", "spoken_phrases"]
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from coach.audio.catalog import CATALOG, DEFAULT_CUE
 from coach.audio.pcm import Pcm, PcmError, decode_file, read_wav
-from coach.loader import MAX_SOUND_BYTES
-from coach.timeline import SessionPlan
+from coach.engine.timeline import SessionPlan
+from coach.format.loader import MAX_SOUND_BYTES
 
 __all__ = ["custom_sound_paths", "load_cues", "sound_name"]
 

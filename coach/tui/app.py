@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.driver import Driver
 from textual.widgets import Label
 
-from coach.storage import (
+from coach.store.database import (
     HistoryStore,
     InterruptedSession,
     SetRecord,
@@ -34,10 +34,10 @@ from coach.storage import (
 if TYPE_CHECKING:
     # The core modules below import pydantic (slow); the app imports them in its load
     # worker, after the first frame, and only names them in annotations here.
-    from coach.eventlog import EventLog
-    from coach.resume import ResumeOption
-    from coach.runner import Clock, CueDue
-    from coach.timeline import Step
+    from coach.engine.resume import ResumeOption
+    from coach.engine.runner import Clock, CueDue
+    from coach.engine.timeline import Step
+    from coach.tui.eventlog import EventLog
 
 __all__ = ["CoachApp"]
 
@@ -107,7 +107,7 @@ class CoachApp(App[int]):
         """Interrupted sessions already offered in this run (not offered twice)."""
         self.event_log: EventLog | None = None
         if event_log is not None:
-            from coach.eventlog import EventLog
+            from coach.tui.eventlog import EventLog
 
             self.event_log = EventLog(event_log, self.clock)
 
@@ -145,13 +145,13 @@ class CoachApp(App[int]):
     @work(thread=True, exclusive=True, group="load")
     def load_session(self, source: Path) -> None:
         # Imported here, in the worker, so the first frame does not wait for pydantic.
-        from coach.diagnostics import SessionFileError
-        from coach.loader import load_session_file
-        from coach.planning import plan_today, programs_of
-        from coach.timeline import build_timeline
+        from coach.engine.planning import plan_today, programs_of
+        from coach.engine.timeline import build_timeline
+        from coach.format.diagnostics import SessionFileError
+        from coach.format.loader import load_session_file
 
         if self.settings_path is not None and self.settings is None:
-            from coach.settings import load_settings
+            from coach.config.settings import load_settings
 
             self.settings, settings_problem = load_settings(self.settings_path)
             self.audio_wanted = self.audio_override or self.settings.audio
@@ -191,10 +191,10 @@ class CoachApp(App[int]):
     def _consider(self, session: InterruptedSession, source: Path, loaded: Any,
                   histories: dict[str, Any], moves: dict[str, Any]) -> Any:  # fmt: skip
         """The options for an interrupted session (in the load worker: reads files)."""
-        from coach.diagnostics import SessionFileError
-        from coach.loader import load_session_file
-        from coach.planning import programs_of
-        from coach.resume import consider
+        from coach.engine.planning import programs_of
+        from coach.engine.resume import consider
+        from coach.format.diagnostics import SessionFileError
+        from coach.format.loader import load_session_file
 
         path = Path(session.source_path)
         its_loaded: Any = None
@@ -267,7 +267,7 @@ class CoachApp(App[int]):
 
     def offer_resume(self, option: ResumeOption, otherwise: Callable[[], None]) -> None:
         """Ask what to do with a session a killed coach left unfinished."""
-        from coach.durations import format_duration
+        from coach.format.durations import format_duration
         from coach.tui.prompts import ResumeScreen
 
         session = option.session
@@ -287,7 +287,7 @@ class CoachApp(App[int]):
         ]
         if option.can_resume:
             assert option.planned is not None and option.point is not None
-            from coach.timeline import build_timeline
+            from coach.engine.timeline import build_timeline
 
             timeline = build_timeline(option.planned.plan)
             left = timeline.total - timeline.steps[option.point.step_index].start
@@ -317,7 +317,7 @@ class CoachApp(App[int]):
         )  # fmt: skip
 
     def resume_interrupted(self, option: ResumeOption) -> None:
-        from coach.session import SessionController, scaling_of
+        from coach.engine.session import SessionController, scaling_of
 
         assert option.planned is not None and option.point is not None
         assert option.loaded is not None
@@ -366,7 +366,7 @@ class CoachApp(App[int]):
     # -- a session --------------------------------------------------------------------
 
     def _screening_due(self, last: tuple[str, str] | None) -> bool:
-        from coach.screening import is_due
+        from coach.engine.screening import is_due
 
         weeks = self.settings.screening_weeks if self.settings is not None else 4
         return is_due(last, self.today(), weeks)
@@ -378,7 +378,7 @@ class CoachApp(App[int]):
             self.ask_baseline()
 
     def screen_red_flags(self) -> None:
-        from coach.screening import assess
+        from coach.engine.screening import assess
         from coach.tui.prompts import ScreeningScreen
 
         def answered(answers: dict[str, bool] | None) -> None:
@@ -398,7 +398,7 @@ class CoachApp(App[int]):
         self.call_from_thread(self._screened, outcome)
 
     def _screened(self, outcome: str) -> None:
-        from coach.screening import REVIEW_ADVICE, URGENT_ADVICE, Outcome
+        from coach.engine.screening import REVIEW_ADVICE, URGENT_ADVICE, Outcome
         from coach.tui.prompts import AdviceScreen
 
         result = Outcome(outcome)
@@ -435,9 +435,9 @@ class CoachApp(App[int]):
         )
 
     def _baseline_given(self, answer: Any) -> None:
-        from coach.planning import plan_today
-        from coach.scaling import Rule
-        from coach.session import SessionController, scaling_of
+        from coach.engine.planning import plan_today
+        from coach.engine.scaling import Rule
+        from coach.engine.session import SessionController, scaling_of
 
         baseline = answer.pain if answer is not None else None
         # The next-morning check: a back clearly worse than at the start of the last
@@ -483,8 +483,8 @@ class CoachApp(App[int]):
         from coach.audio.backends import BellBackend, choose_backend
         from coach.audio.cueset import custom_sound_paths, load_cues
         from coach.audio.scheduler import CuePlayer
-        from coach.loader import ProgramFile
-        from coach.locations import bundled_sounds_dir
+        from coach.config.locations import bundled_sounds_dir
+        from coach.format.loader import ProgramFile
 
         if self.cue_player is not None or self.audio_wanted == "none":
             return
@@ -516,7 +516,7 @@ class CoachApp(App[int]):
         """Spoken names, 'switch sides', 'rest' and the last counts, if an engine exists."""
         from coach.audio.cueplan import spoken_phrases
         from coach.audio.speech import Speech, find_engine
-        from coach.locations import cache_dir
+        from coach.config.locations import cache_dir
 
         if self.settings is None or not self.settings.speech:
             return {}
@@ -585,7 +585,7 @@ class CoachApp(App[int]):
         return self.muted
 
     def ask_rating(self, step: Step) -> None:
-        from coach.format_v1 import Scaling
+        from coach.format.v1 import Scaling
         from coach.tui.prompts import PainPrompt
 
         item = self.controller.plan.exercises[step.exercise_index]
@@ -619,7 +619,7 @@ class CoachApp(App[int]):
 
     def _set_saved(self, record: SetRecord, answer: Any, saved: list[SetRecord],
                    problem: str | None) -> None:  # fmt: skip
-        from coach.session import AfterRating
+        from coach.engine.session import AfterRating
         from coach.tui.prompts import AdviceScreen
 
         self.unsaved = [r for r in [*self.unsaved, record] if r not in saved]
@@ -658,7 +658,7 @@ class CoachApp(App[int]):
 
     def hold_still(self) -> Callable[[], None]:
         """Pause the session if it is running; return what undoes that."""
-        from coach.runner import RunState
+        from coach.engine.runner import RunState
 
         runner = self.controller.runner
         was_running = runner.state is RunState.RUNNING

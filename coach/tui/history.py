@@ -1,7 +1,7 @@
 """The history screen: a calendar of the last months, pain and dose charts, and every
 session with its sets and the decisions taken after it.
 
-It only renders what :mod:`coach.history` reads; the reading (and the import of the
+It only renders what :mod:`coach.store.history` reads; the reading (and the import of the
 plotting library) happens in thread workers, so the screen is up at once and fills in
 when the data arrives, and ten years of sessions never block a key press.
 """
@@ -30,7 +30,8 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from coach.history import (
+from coach.store.database import StoreError
+from coach.store.history import (
     DosePoint,
     ExerciseRef,
     HistoryView,
@@ -41,7 +42,6 @@ from coach.history import (
     folded,
     streaks,
 )
-from coach.storage import StoreError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -461,8 +461,8 @@ class SessionDetailScreen(Screen[None]):
         self.detail = detail
 
     def compose(self) -> ComposeResult:
-        from coach.progression import describe_dose
-        from coach.timeline import Dose
+        from coach.engine.progression import describe_dose
+        from coach.engine.timeline import Dose
 
         session = self.detail.session
         with VerticalScroll(id="session-detail"):

@@ -14,11 +14,11 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from coach.durations import format_duration
-from coach.history import result_text
-from coach.progression import describe_dose
-from coach.storage import SessionRecord
-from coach.timeline import SessionPlan
+from coach.engine.progression import describe_dose
+from coach.engine.timeline import SessionPlan
+from coach.format.durations import format_duration
+from coach.store.database import SessionRecord
+from coach.store.history import result_text
 from coach.tui.choice import Choice
 
 __all__ = ["Choice", "ChooseSession", "HomeScreen"]
@@ -103,7 +103,7 @@ class HomeScreen(Screen[None]):
         self.app.choose_session()  # type: ignore[attr-defined]
 
     def action_history(self) -> None:
-        from coach.history import HistoryView
+        from coach.store.history import HistoryView
         from coach.tui.history import HistoryScreen
 
         app: Any = self.app

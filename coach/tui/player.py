@@ -22,11 +22,11 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
-from coach.durations import format_clock, format_duration
-from coach.progression import describe_dose
-from coach.runner import CueDue, Finished, RatingNeeded, RunnerEvent, RunState, StepStarted
-from coach.session import SessionController
-from coach.timeline import Phase, PlannedExercise, Step, StepKind
+from coach.engine.progression import describe_dose
+from coach.engine.runner import CueDue, Finished, RatingNeeded, RunnerEvent, RunState, StepStarted
+from coach.engine.session import SessionController
+from coach.engine.timeline import Phase, PlannedExercise, Step, StepKind
+from coach.format.durations import format_clock, format_duration
 from coach.tui.bignumber import BigNumber, SessionBar
 
 __all__ = ["PlayerScreen"]

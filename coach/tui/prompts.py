@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, Static
 
-from coach.session import RED_FLAG_ADVICE, PainAnswer
+from coach.engine.session import RED_FLAG_ADVICE, PainAnswer
 
 __all__ = [
     "AdviceScreen",
@@ -277,7 +277,7 @@ class ScreeningScreen(ModalScreen[dict[str, bool]]):
     def compose(self) -> ComposeResult:
         from textual.widgets import SelectionList
 
-        from coach.screening import QUESTIONS
+        from coach.engine.screening import QUESTIONS
 
         with Vertical(classes="dialog", id="screening"):
             yield Label("A quick safety check", classes="dialog-title")
@@ -293,7 +293,7 @@ class ScreeningScreen(ModalScreen[dict[str, bool]]):
     def action_done(self) -> None:
         from textual.widgets import SelectionList
 
-        from coach.screening import QUESTIONS
+        from coach.engine.screening import QUESTIONS
 
         ticked = set(self.query_one("#questions", SelectionList).selected)
         self.dismiss({q.key: q.key in ticked for q in QUESTIONS})

@@ -12,9 +12,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Label, Static
 
-from coach.durations import format_duration
-from coach.progression import describe_dose, dose_direction
-from coach.session import SessionSummary
+from coach.engine.progression import describe_dose, dose_direction
+from coach.engine.session import SessionSummary
+from coach.format.durations import format_duration
 
 __all__ = ["SummaryScreen"]
 

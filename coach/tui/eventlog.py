@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from coach.runner import Clock, CueDue, Finished, RatingNeeded, RunnerEvent, StepStarted
+from coach.engine.runner import Clock, CueDue, Finished, RatingNeeded, RunnerEvent, StepStarted
 
 __all__ = ["EventLog"]
 

@@ -14,13 +14,13 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
-from coach.format_v1 import Scaling
-from coach.loader import LoadedFile
-from coach.planning import Planned, plan_today, programs_of
-from coach.runner import Clock, SessionRunner
-from coach.scaling import LevelMove, SessionFacts, SetFacts
-from coach.storage import InterruptedSession, SetRecord, utc_now
-from coach.timeline import SessionPlan, Step, Timeline, build_timeline
+from coach.engine.planning import Planned, plan_today, programs_of
+from coach.engine.runner import Clock, SessionRunner
+from coach.engine.scaling import LevelMove, SessionFacts, SetFacts
+from coach.engine.timeline import SessionPlan, Step, Timeline, build_timeline
+from coach.format.loader import LoadedFile
+from coach.format.v1 import Scaling
+from coach.store.database import InterruptedSession, SetRecord, utc_now
 
 __all__ = [
     "RED_FLAG_ADVICE",

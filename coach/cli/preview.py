@@ -11,8 +11,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from coach.durations import format_clock, format_duration
-from coach.timeline import Phase, PlannedExercise, Step, StepKind, Timeline
+from coach.engine.timeline import Phase, PlannedExercise, Step, StepKind, Timeline
+from coach.format.durations import format_clock, format_duration
 
 __all__ = ["describe_block", "render_preview"]
 

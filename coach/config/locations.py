@@ -29,7 +29,8 @@ DATA_DIR_ENV = "COACH_DATA_DIR"
 CONFIG_DIR_ENV = "COACH_CONFIG_DIR"
 SCHEMA_FILE = "coach-v1.schema.json"
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent
+"""The coach package folder (this module is in ``coach/config``)."""
 
 
 def _bundled(name: str) -> Path:

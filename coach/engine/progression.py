@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from coach.durations import format_duration
-from coach.format_v1 import CountRange, DurationRange, Progression
-from coach.timeline import Dose
+from coach.engine.timeline import Dose
+from coach.format.durations import format_duration
+from coach.format.v1 import CountRange, DurationRange, Progression
 
 __all__ = ["describe_dose", "dose_direction", "step_dose"]
 

@@ -1,7 +1,7 @@
 """User settings: a small TOML file, read once at start; bad values fall back with a note.
 
 The file lives in the user config folder (``coach/settings.toml``; see
-:mod:`coach.locations`). Every key is optional.
+:mod:`coach.config.locations`). Every key is optional.
 """
 
 from __future__ import annotations

@@ -33,10 +33,10 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from coach.format_v1 import Level, Program, Scaling
-from coach.loader import AnyExercise, exercise_key
-from coach.progression import describe_dose, step_dose
-from coach.timeline import Dose, default_dose
+from coach.engine.progression import describe_dose, step_dose
+from coach.engine.timeline import Dose, default_dose
+from coach.format.loader import AnyExercise, exercise_key
+from coach.format.v1 import Level, Program, Scaling
 
 __all__ = [
     "Decision",

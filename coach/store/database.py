@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     # Types only: the store is opened before the first frame, and the timeline module
     # pulls in pydantic, which is slow to import.
-    from coach.scaling import Decision, LevelMove, SessionFacts
-    from coach.timeline import Dose
+    from coach.engine.scaling import Decision, LevelMove, SessionFacts
+    from coach.engine.timeline import Dose
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -147,7 +147,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 BUSY_TIMEOUT_SECONDS = 3.0
 """How long a write waits for another coach holding the database before giving up."""
 
-# The writes of rows that the synthetic history (coach.synthetic) also makes in bulk:
+# The writes of rows that the synthetic history (coach.store.synthetic) also makes in bulk:
 # one text for each, so a new column cannot be added to one writer and not the other.
 INSERT_SET = (
     "INSERT INTO sets (session_id, exercise_index, program_id, level, exercise_id,"
@@ -541,7 +541,7 @@ class HistoryStore:
 
     def program_history(self, program_id: str) -> list[SessionFacts]:
         """Every session that included ``program_id``, as the scaling engine sees it."""
-        from coach.scaling import SessionFacts, SetFacts
+        from coach.engine.scaling import SessionFacts, SetFacts
 
         with self._connect() as db:
             sessions = db.execute(
@@ -573,7 +573,7 @@ class HistoryStore:
         ]
 
     def level_moves(self, program_id: str) -> list[LevelMove]:
-        from coach.scaling import LevelMove
+        from coach.engine.scaling import LevelMove
 
         with self._connect() as db:
             rows = db.execute(

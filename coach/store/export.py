@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, TextIO
 
-from coach.storage import HistoryStore, local_day
+from coach.store.database import HistoryStore, local_day
 
 __all__ = [
     "COLUMNS",

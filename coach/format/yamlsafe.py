@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from coach.diagnostics import Diagnostic, Mark, SessionFileError
+from coach.format.diagnostics import Diagnostic, Mark, SessionFileError
 
 __all__ = [
     "MAX_DEPTH",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from coach.format_v1 import Document
+from coach.format.v1 import Document
 
 __all__ = ["SCHEMA_ID", "schema_dict", "schema_text"]
 

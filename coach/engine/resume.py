@@ -13,13 +13,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from coach.format_v1 import Scaling
-from coach.loader import LoadedFile
-from coach.planning import Planned, plan_today
-from coach.scaling import Decision, LevelMove, SessionFacts
-from coach.session import scaling_of
-from coach.storage import InterruptedSession
-from coach.timeline import SessionPlan, StepKind, Timeline, build_timeline
+from coach.engine.planning import Planned, plan_today
+from coach.engine.scaling import Decision, LevelMove, SessionFacts
+from coach.engine.session import scaling_of
+from coach.engine.timeline import SessionPlan, StepKind, Timeline, build_timeline
+from coach.format.loader import LoadedFile
+from coach.format.v1 import Scaling
+from coach.store.database import InterruptedSession
 
 __all__ = [
     "ResumeOption",

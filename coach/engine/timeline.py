@@ -12,8 +12,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from coach.format_v1 import Cues, HoldExercise, Program, RepsExercise, TimedExercise
-from coach.loader import AnyExercise, LoadedFile, ProgramFile, exercise_key
+from coach.format.loader import AnyExercise, LoadedFile, ProgramFile, exercise_key
+from coach.format.v1 import Cues, HoldExercise, Program, RepsExercise, TimedExercise
 
 __all__ = [
     "CueSettings",

@@ -33,19 +33,20 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from coach.format_v1 import HoldExercise, Program, RepsExercise, Scaling
-from coach.loader import AnyExercise, LoadedFile, exercise_key, load_session_file
-from coach.locations import default_routine
-from coach.planning import programs_of
-from coach.scaling import (
+from coach.config.locations import default_routine
+from coach.engine.planning import programs_of
+from coach.engine.scaling import (
     Decision,
     SessionFacts,
     SetFacts,
     _Replay,  # the engine's own replay, stepped one session at a time (see _Program)
     _weekly_rise,
 )
-from coach.screening import QUESTIONS, Outcome
-from coach.storage import (
+from coach.engine.screening import QUESTIONS, Outcome
+from coach.engine.timeline import Dose, PlannedExercise, SessionPlan, plan_session
+from coach.format.loader import AnyExercise, LoadedFile, exercise_key, load_session_file
+from coach.format.v1 import HoldExercise, Program, RepsExercise, Scaling
+from coach.store.database import (
     INSERT_DOSE_CHANGE,
     INSERT_LEVEL_MOVE,
     INSERT_SCREENING,
@@ -55,7 +56,6 @@ from coach.storage import (
     _dose_json,
     local_today,
 )
-from coach.timeline import Dose, PlannedExercise, SessionPlan, plan_session
 
 __all__ = ["HistoryNotEmptyError", "Summary", "generate"]
 
@@ -110,8 +110,8 @@ def generate(
     local time zone, with its daylight-saving rules).
 
     Raises :class:`HistoryNotEmptyError` if the database already holds anything,
-    :class:`~coach.storage.StoreError` if it cannot be written,
-    :class:`~coach.diagnostics.SessionFileError` if ``source`` is invalid, and
+    :class:`~coach.store.database.StoreError` if it cannot be written,
+    :class:`~coach.format.diagnostics.SessionFileError` if ``source`` is invalid, and
     :class:`ValueError` for a ``days`` outside 1 to :data:`MAX_DAYS`.
     """
     started = time.perf_counter()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from coach.storage import HistoryStore
+from coach.store.database import HistoryStore
 
 __all__ = [
     "DosePoint",
@@ -141,7 +141,7 @@ class HistoryView:
     def sessions(self) -> list[SessionPoint]:
         """Every session, oldest first, with its sets, peak pain and dose changes: the
         rows `coach history` lists."""
-        from coach.export import session_page
+        from coach.store.export import session_page
 
         rows, _ = session_page(self.store)
         return [

@@ -1,7 +1,7 @@
 """Read session files into validated models, reporting every problem with its position.
 
-The three layers each catch what the one before cannot: :mod:`coach.yamlsafe` (syntax,
-YAML traps, hostile input), the pydantic models of :mod:`coach.format_v1` (shape and
+The three layers each catch what the one before cannot: :mod:`coach.format.yamlsafe` (syntax,
+YAML traps, hostile input), the pydantic models of :mod:`coach.format.v1` (shape and
 types), and the checks here that span several fields or files (doses within their
 progression bounds, unique ids, program files a routine refers to, custom sounds).
 """
@@ -20,9 +20,9 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from coach.diagnostics import Diagnostic, Mark, SessionFileError, Severity
-from coach.durations import format_duration
-from coach.format_v1 import (
+from coach.format.diagnostics import Diagnostic, Mark, SessionFileError, Severity
+from coach.format.durations import format_duration
+from coach.format.v1 import (
     CountRange,
     Cues,
     Document,
@@ -35,7 +35,7 @@ from coach.format_v1 import (
     Scaling,
     TimedExercise,
 )
-from coach.yamlsafe import DataPath, YamlDocument, load_yaml_file
+from coach.format.yamlsafe import DataPath, YamlDocument, load_yaml_file
 
 __all__ = [
     "MAX_SOUND_BYTES",

@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from coach.cues import Cue, CueKind, schedule_cues
-from coach.timeline import PlannedExercise, Step, StepKind, Timeline
+from coach.engine.cues import Cue, CueKind, schedule_cues
+from coach.engine.timeline import PlannedExercise, Step, StepKind, Timeline
 
 __all__ = [
     "Clock",

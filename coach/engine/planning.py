@@ -10,10 +10,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from coach.format_v1 import Program
-from coach.loader import LoadedFile, ProgramFile
-from coach.scaling import Decision, LevelMove, ProgramPlan, SessionFacts, plan_program
-from coach.timeline import SessionPlan, plan_session
+from coach.engine.scaling import Decision, LevelMove, ProgramPlan, SessionFacts, plan_program
+from coach.engine.timeline import SessionPlan, plan_session
+from coach.format.loader import LoadedFile, ProgramFile
+from coach.format.v1 import Program
 
 __all__ = ["Planned", "plan_today", "programs_of"]
 

@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from coach.durations import DurationError, format_duration, parse_duration
+from coach.format.durations import DurationError, format_duration, parse_duration
 
 __all__ = [
     "FORMAT_VERSION",

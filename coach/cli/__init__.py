@@ -200,7 +200,7 @@ def _integer(text: str) -> int:
 
 
 def _demo_days(text: str) -> int:
-    from coach.synthetic import MAX_DAYS
+    from coach.store.synthetic import MAX_DAYS
 
     value = _integer(text)
     if not 1 <= value <= MAX_DAYS:
@@ -257,8 +257,8 @@ def _usage_error(message: str) -> int:
 
 
 def _validate(paths: list[Path]) -> int:
-    from coach.diagnostics import Severity
-    from coach.loader import check_paths
+    from coach.format.diagnostics import Severity
+    from coach.format.loader import check_paths
 
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -285,7 +285,7 @@ def _validate(paths: list[Path]) -> int:
 
 
 def _schema(output: Path | None) -> int:
-    from coach.schema import schema_text
+    from coach.format.schema import schema_text
 
     text = schema_text()
     if output is None:
@@ -301,9 +301,9 @@ def _schema(output: Path | None) -> int:
 def _load_or_report(file: Path | None) -> Any:
     """The loaded file (the bundled routine when None), or the exit code after printing
     why it cannot be loaded."""
-    from coach.diagnostics import SessionFileError
-    from coach.loader import load_session_file
-    from coach.locations import default_routine
+    from coach.config.locations import default_routine
+    from coach.format.diagnostics import SessionFileError
+    from coach.format.loader import load_session_file
 
     path = file if file is not None else default_routine()
     if not path.is_file():
@@ -319,8 +319,8 @@ def _load_or_report(file: Path | None) -> Any:
 def _preview(file: Path | None) -> int:
     from rich.console import Console
 
-    from coach.preview import render_preview
-    from coach.timeline import build_timeline, plan_session
+    from coach.cli.preview import render_preview
+    from coach.engine.timeline import build_timeline, plan_session
 
     loaded = _load_or_report(file)
     if isinstance(loaded, int):
@@ -340,7 +340,7 @@ def _play(
     skip_home: bool,
     audio: str | None = None,
 ) -> int:
-    from coach.locations import bundled_sessions_dir, database_path, default_routine
+    from coach.config.locations import bundled_sessions_dir, database_path, default_routine
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         return _usage_error(
@@ -352,8 +352,8 @@ def _play(
     if file is not None:
         # An author's own file is checked before the screen changes, so its problems
         # are printed where they can be read and copied.
-        from coach.diagnostics import SessionFileError
-        from coach.loader import load_session_file
+        from coach.format.diagnostics import SessionFileError
+        from coach.format.loader import load_session_file
 
         try:
             load_session_file(path)
@@ -361,7 +361,7 @@ def _play(
             for diagnostic in exc.diagnostics:
                 print(diagnostic.render(), file=sys.stderr)
             return EXIT_INVALID
-    from coach.storage import HistoryStore
+    from coach.store.database import HistoryStore
     from coach.tui.app import CoachApp
     from coach.tui.choice import Choice
 
@@ -371,7 +371,7 @@ def _play(
         Choice(p, f"Program only: {p.stem} (bundled)")
         for p in sorted((sessions / "programs").glob("*.yaml"))
     ]
-    from coach.locations import settings_path
+    from coach.config.locations import settings_path
 
     event_log = os.environ.get("COACH_EVENT_LOG")
     app = CoachApp(
@@ -397,11 +397,11 @@ def _plan(file: Path | None, *, data_dir: Path | None) -> int:
     from rich.table import Table
     from rich.text import Text
 
-    from coach.loader import exercise_key
-    from coach.locations import database_path
-    from coach.planning import plan_today, programs_of
-    from coach.progression import describe_dose
-    from coach.storage import HistoryStore, StoreError, local_today
+    from coach.config.locations import database_path
+    from coach.engine.planning import plan_today, programs_of
+    from coach.engine.progression import describe_dose
+    from coach.format.loader import exercise_key
+    from coach.store.database import HistoryStore, StoreError, local_today
 
     loaded = _load_or_report(file)
     if isinstance(loaded, int):
@@ -456,8 +456,8 @@ def _sounds(audio: str | None) -> int:
     from coach.audio.catalog import CATALOG
     from coach.audio.cueset import load_cues
     from coach.audio.scheduler import CuePlayer
-    from coach.locations import bundled_sounds_dir, settings_path
-    from coach.settings import load_settings
+    from coach.config.locations import bundled_sounds_dir, settings_path
+    from coach.config.settings import load_settings
 
     settings, problem = load_settings(settings_path())
     if problem:
@@ -491,8 +491,8 @@ def _sounds(audio: str | None) -> int:
 def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
     import json
 
-    from coach.locations import database_path
-    from coach.storage import HistoryStore, StoreError
+    from coach.config.locations import database_path
+    from coach.store.database import HistoryStore, StoreError
 
     path = database_path(data_dir)
     if not path.exists():
@@ -500,7 +500,7 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
     store = HistoryStore(path)
     filters = {"since": args.since, "program": args.program, "exercise": args.exercise}
     if args.command == "export":
-        from coach.export import export_rows, write_csv, write_json
+        from coach.store.export import export_rows, write_csv, write_json
 
         try:
             rows = export_rows(store, **filters)
@@ -518,7 +518,7 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
         if args.output:
             print(f"{len(rows)} sets written to {args.output}", file=sys.stderr)
         return EXIT_OK
-    from coach.export import session_page
+    from coach.store.export import session_page
 
     everything = args.json or args.all or args.since is not None
     try:
@@ -596,10 +596,10 @@ def _shorten(text: str, width: int) -> str:
 
 
 def _demo_history(days: int, seed: int, data_dir: Path | None) -> int:
-    from coach.diagnostics import SessionFileError
-    from coach.locations import DATA_DIR_ENV, database_path
-    from coach.storage import StoreError
-    from coach.synthetic import generate
+    from coach.config.locations import DATA_DIR_ENV, database_path
+    from coach.format.diagnostics import SessionFileError
+    from coach.store.database import StoreError
+    from coach.store.synthetic import generate
 
     if data_dir is None and not os.environ.get(DATA_DIR_ENV):
         return _usage_error(

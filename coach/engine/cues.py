@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from coach.timeline import Phase, Step, StepKind, Timeline
+from coach.engine.timeline import Phase, Step, StepKind, Timeline
 
 __all__ = ["Cue", "CueKind", "schedule_cues"]
 
