@@ -160,8 +160,7 @@ def generate_history(db_dir: Path, days: int = DAYS, sets: int = SETS) -> Any:
 
     routine = scaled_routine(db_dir / "routine", sets)
     # A fixed end day: the same history on every run of the benchmark.
-    return generate(database_path(db_dir), days=days, seed=0, end=date(2026, 1, 1),
-                    source=routine)  # fmt: skip
+    return generate(database_path(db_dir), days=days, seed=0, end=date(2026, 1, 1), source=routine)
 
 
 def measure_screen(db_dir: Path, runs: int = SCREEN_RUNS) -> dict[str, Any]:

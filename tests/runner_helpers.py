@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from coach.engine.runner import FakeClock, RunnerEvent, RunState, SessionRunner
+from coach.engine.clock import FakeClock
+from coach.engine.runner import RunnerEvent, RunState, SessionRunner
 from coach.engine.timeline import Timeline, build_timeline, plan_session
 from coach.format.loader import load_session_file
 

@@ -21,7 +21,7 @@ from coach.audio.cueset import load_cues, sound_name
 from coach.audio.pcm import RATE, Pcm, PcmError, decode_file, read_wav
 from coach.audio.scheduler import CuePlayer
 from coach.config.locations import bundled_sounds_dir
-from coach.engine.runner import FakeClock
+from coach.engine.clock import FakeClock
 
 
 class Recorder:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from coach import __version__
-from coach.config.locations import schema_path
+from coach.config.locations import default_routine, schema_path
 from coach.format.schema import schema_text
 
 from .conftest import MINIMAL_PROGRAM, CliResult
@@ -179,7 +179,14 @@ def long_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from coach.store.synthetic import generate
 
     folder = tmp_path_factory.mktemp("long")
-    generate(folder / "history.sqlite3", days=60, seed=4, end=date(2026, 3, 1), tz=UTC)
+    generate(
+        folder / "history.sqlite3",
+        source=default_routine(),
+        days=60,
+        seed=4,
+        end=date(2026, 3, 1),
+        tz=UTC,
+    )
     return folder
 
 
@@ -239,6 +246,7 @@ def test_history_table_fits_the_terminal_and_prints_titles_safely(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from coach.cli import _cells
+    from coach.engine.records import SessionStatus
     from coach.store.database import HistoryStore
 
     store = HistoryStore(tmp_path / "history.sqlite3")
@@ -246,7 +254,7 @@ def test_history_table_fits_the_terminal_and_prints_titles_safely(
     session = store.start_session(
         source_id="x", title=title, source_path="/x.yaml", planned_seconds=60, levels={}
     )
-    store.finish_session(session, "completed")
+    store.finish_session(session, SessionStatus.COMPLETED)
     monkeypatch.setenv("COLUMNS", "75")
     result = cli("history", "--data-dir", str(tmp_path))
     assert result.code == 0 and "\x1b" not in result.out

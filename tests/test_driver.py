@@ -21,7 +21,7 @@ from textual._xterm_parser import XTermParser
 from textual.message import Message
 
 from coach.store.database import HistoryStore
-from coach.tui.app import CoachApp
+from coach.tui.app import CoachApp, Launch
 from coach.tui.driver import (
     FALLBACK_POLL_SECONDS,
     QuietLinuxDriver,
@@ -153,5 +153,5 @@ def test_the_app_uses_it_in_place_of_textuals_driver(
 ) -> None:
     monkeypatch.delenv("TEXTUAL_DRIVER", raising=False)
     store = HistoryStore(tmp_path / "history.db")
-    app = CoachApp(ROOT / "sessions" / "morning.yaml", store)
+    app = CoachApp(Launch(ROOT / "sessions" / "morning.yaml", store))
     assert app.driver_class is QuietLinuxDriver

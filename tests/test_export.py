@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from coach.engine.records import PainAnswer, SessionStatus, SetRecord
 from coach.engine.timeline import Dose
-from coach.store.database import HistoryStore, SetRecord
+from coach.store.database import HistoryStore
 from coach.store.export import COLUMNS, export_rows, read_csv, session_rows, write_csv, write_json
 
 from .conftest import CliResult
@@ -37,10 +38,10 @@ def store(tmp_path: Path) -> HistoryStore:
                 exercise_id=exercise, exercise_name=exercise.title(), kind="hold",
                 set_number=number, sets_planned=len(pains), planned=Dose(len(pains), 8.5, 3),
                 planned_work_seconds=25.5, done_work_seconds=25.5, completed=pain != 3,
-                pain=pain, numbness=pain == 3, rated_at=day,
+                answer=PainAnswer(pain, numbness=pain == 3), rated_at=day,
                 sides={"holds": "each", "mobility": "both"}[program] if number == 1 else None,
             ))  # fmt: skip
-        store.finish_session(session, "completed")
+        store.finish_session(session, SessionStatus.COMPLETED)
     return store
 
 

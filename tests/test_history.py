@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from coach.config.locations import default_routine
 from coach.store.database import HistoryStore
 from coach.store.history import (
     HistoryView,
@@ -24,6 +25,7 @@ from coach.store.history import (
 )
 from coach.store.synthetic import generate
 
+from .conftest import reading
 from .tui_helpers import make_app, screen_is, wait_for, write_program
 
 END = date(2026, 3, 1)
@@ -42,7 +44,7 @@ def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture(scope="module")
 def year(tmp_path_factory: pytest.TempPathFactory) -> HistoryStore:
     path = tmp_path_factory.mktemp("history") / "history.sqlite3"
-    generate(path, days=365, seed=1, end=END, tz=UTC)
+    generate(path, source=default_routine(), days=365, seed=1, end=END, tz=UTC)
     return HistoryStore(path)
 
 
@@ -126,7 +128,7 @@ def test_sessions_carry_their_sets_pain_and_changes(year: HistoryStore) -> None:
     assert len(points) > 250
     assert [p.day for p in points] == sorted(p.day for p in points)
     # Counted here independently, set by set and decision by decision.
-    with year.read() as db:
+    with reading(year.path) as db:
         sets = db.execute("SELECT session_id, pain FROM sets").fetchall()
         changed = db.execute(
             "SELECT session_id FROM dose_changes WHERE before_json != after_json"
@@ -141,7 +143,7 @@ def test_sessions_carry_their_sets_pain_and_changes(year: HistoryStore) -> None:
 def test_exercises_and_dose_series(year: HistoryStore) -> None:
     view = HistoryView(year)
     exercises = view.exercises()
-    with year.read() as db:
+    with reading(year.path) as db:
         pairs = set(db.execute("SELECT DISTINCT program_id, exercise_id FROM sets").fetchall())
     assert {(e.program_id, e.exercise_id) for e in exercises} == pairs
     assert [e.last_day for e in exercises] == sorted((e.last_day for e in exercises),
@@ -150,7 +152,7 @@ def test_exercises_and_dose_series(year: HistoryStore) -> None:
         series = view.dose_series(ref.program_id, ref.exercise_id)
         assert len(series) == ref.sessions
         assert all(p.amount is not None and p.amount > 0 for p in series)
-        with year.read() as db:
+        with reading(year.path) as db:
             peaks = dict(
                 db.execute(
                     "SELECT session_id, MAX(pain) FROM sets WHERE program_id = ? AND"

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from textual.widgets import Button, Static
 
+from coach.engine.clock import FakeClock, local_today
 from coach.engine.planning import plan_today
+from coach.engine.records import InterruptedSession, SetFacts
 from coach.engine.resume import consider, resume_point
-from coach.engine.runner import FakeClock, RunState
+from coach.engine.runner import RunState
 from coach.engine.session import scaling_of
 from coach.engine.timeline import StepKind, build_timeline
 from coach.format.loader import load_session_file
-from coach.store.database import HistoryStore, InterruptedSession, StoredSet, local_today
+from coach.store.database import HistoryStore
 
 from .tui_helpers import (
     answer,
@@ -71,11 +75,11 @@ def dialog_text(app: object) -> str:
 
 
 def stored(index: int, exercise: str, number: int, pain: int | None, sets: int = 2,
-           red: bool = False) -> StoredSet:  # fmt: skip
-    return StoredSet(index, "small", exercise, number, sets, pain, True, red)
+           red: bool = False) -> SetFacts:  # fmt: skip
+    return SetFacts(index, "small", exercise, number, sets, pain, True, red)
 
 
-def interrupted(*sets: StoredSet, day: date | None = None) -> InterruptedSession:
+def interrupted(*sets: SetFacts, day: date | None = None) -> InterruptedSession:
     started = f"{(day or local_today()).isoformat()}T12:00:00.000+00:00"
     return InterruptedSession(7, started, "small.yaml", "small", "Small program", 1.0, 1,
                               {"small": 1}, tuple(sets))  # fmt: skip
@@ -183,9 +187,9 @@ async def test_an_interrupted_session_resumes_where_it_stopped(tmp_path: Path) -
         await pilot.press("r")
         await wait_for(pilot, screen_is(app, "PlayerScreen"), "player")
         await wait_for(
-            pilot, lambda: app.controller.runner.state is not RunState.NOT_STARTED, "the start"
+            pilot, lambda: app.session.runner.state is not RunState.NOT_STARTED, "the start"
         )
-        step = app.controller.runner.step
+        step = app.session.runner.step
         assert step is not None and (step.kind, step.set_number) == (StepKind.REST, 1)
         for pain in ("3", "0"):
             await run_until_prompt(pilot, app, clock)
@@ -261,23 +265,46 @@ async def test_yesterdays_session_can_only_be_closed(tmp_path: Path) -> None:
     ]
 
 
-def test_a_reused_process_id_or_a_zombie_is_not_a_live_coach() -> None:
-    import socket
+def test_a_lease_is_alive_exactly_while_its_process_lives(tmp_path: Path) -> None:
+    """Liveness is an OS lock held by the owner: a killed owner (even a zombie its
+    parent has not reaped), a reused process id or a name with "coach" in it cannot
+    fool it."""
+    import signal
     import subprocess
     import sys
 
-    from coach.store.database import _owner_alive
+    from coach.store.liveness import hold_lease, owner_alive
 
-    host = socket.gethostname()
-    assert _owner_alive(f"{host}:{__import__('os').getpid()}")
-    # Alive, but not coach: after a reboot the id may belong to anything.
-    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    locks = tmp_path / "coach" / "locks"
+    mine = hold_lease(locks)
+    assert mine is not None and owner_alive(locks, mine)
+    assert hold_lease(locks) == mine  # one lease per process and folder
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time\n"
+         "from pathlib import Path\n"
+         "from coach.store.liveness import hold_lease\n"
+         "print(hold_lease(Path(sys.argv[1])), flush=True)\n"
+         "time.sleep(60)\n",
+         str(locks)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
     try:
-        assert not _owner_alive(f"{host}:{other.pid}")
+        assert holder.stdout is not None
+        theirs = holder.stdout.readline().strip()
+        assert theirs.startswith("lease:") and theirs != mine
+        assert owner_alive(locks, theirs)
     finally:
-        other.kill()
-    # Killed and not yet reaped by its parent: a zombie is not running.
-    assert not _owner_alive(f"{host}:{other.pid}")
-    other.wait()
-    assert not _owner_alive(f"{host}:{other.pid}")
-    assert not _owner_alive(None) and not _owner_alive("garbage")
+        holder.send_signal(signal.SIGKILL)
+    # Killed and not yet reaped by its parent: a zombie holds no lock.
+    deadline = time.monotonic() + 5
+    while owner_alive(locks, theirs) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not owner_alive(locks, theirs)
+    holder.wait()
+    assert not owner_alive(locks, theirs)
+    # The stale lease file was cleared by whoever found it free.
+    assert sorted(p.name for p in locks.iterdir()) == [mine.removeprefix("lease:") + ".lock"]
+    # Old rows ('host:pid'), nothing, garbage and paths never count as alive.
+    for owner in (None, "", "garbage", f"host:{os.getpid()}", "lease:../../etc/passwd"):
+        assert not owner_alive(locks, owner)

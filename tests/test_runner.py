@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from coach.engine.clock import FakeClock
 from coach.engine.cues import CueKind
 from coach.engine.runner import (
     CueDue,
-    FakeClock,
     Finished,
     RatingNeeded,
     RunState,

@@ -11,11 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from coach.engine.records import LevelMove, SessionFacts, SetFacts
 from coach.engine.scaling import (
-    LevelMove,
     Rule,
-    SessionFacts,
-    SetFacts,
     at_max,
     at_min,
     plan_program,
@@ -88,7 +86,8 @@ def session(
     level: int = 1,
 ) -> SessionFacts:
     sets = tuple(
-        SetFacts(exercise, n, p, completed, red_flag) for n, p in enumerate(pains, start=1)
+        SetFacts(0, "holds", exercise, n, len(pains), p, completed, red_flag)
+        for n, p in enumerate(pains, start=1)
     )
     return SessionFacts(number, day or DAY0 + timedelta(days=number), baseline, level, sets)
 

@@ -88,7 +88,7 @@ async def test_an_urgent_answer_blocks_the_session(tmp_path: Path) -> None:
         assert "emergency" in str(app.screen.query_one("Static").render())
         await pilot.press("enter")
         await wait_for(pilot, screen_is(app, "HomeScreen"), "home again")
-        assert app.controller is None  # no session was started
+        assert app.session is None  # no session was started
     ((outcome, answers),) = screenings(tmp_path)
     assert outcome == "urgent" and '"saddle_numbness": true' in str(answers)
 

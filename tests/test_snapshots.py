@@ -18,7 +18,8 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from coach.engine.runner import FakeClock
+from coach.config.locations import default_routine
+from coach.engine.clock import FakeClock
 from coach.engine.timeline import StepKind
 from coach.store.synthetic import generate
 from coach.tui.app import CoachApp
@@ -70,7 +71,7 @@ def test_rest_shows_the_next_exercise(
         for _ in range(2):
             await run_until_prompt(pilot, app, clock)
             await answer(pilot, app, "2", "enter")
-        runner = app.controller.runner
+        runner = app.session.runner
         assert runner.step is not None and runner.step.kind is StepKind.REST_AFTER
         clock.advance(5)
         app.player.wake()
@@ -116,7 +117,14 @@ HISTORY_END = date(2026, 3, 1)
 @pytest.fixture(scope="module")
 def seeded_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("seeded")
-    generate(folder / "history.sqlite3", days=365, seed=3, end=HISTORY_END, tz=UTC)
+    generate(
+        folder / "history.sqlite3",
+        source=default_routine(),
+        days=365,
+        seed=3,
+        end=HISTORY_END,
+        tz=UTC,
+    )
     return folder
 
 

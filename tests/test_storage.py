@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from coach.engine.records import PainAnswer, SessionStatus, SetRecord
 from coach.engine.scaling import Decision, Rule
 from coach.engine.timeline import Dose
-from coach.store.database import SCHEMA_VERSION, HistoryStore, SetRecord, StoreError
+from coach.store.database import HistoryStore, StoreError
+from coach.store.migrations import SCHEMA_VERSION
 
 
 def a_set(session_id: int, set_number: int = 1, pain: int | None = 2) -> SetRecord:
@@ -30,7 +32,7 @@ def a_set(session_id: int, set_number: int = 1, pain: int | None = 2) -> SetReco
         planned_work_seconds=48,
         done_work_seconds=48,
         completed=True,
-        pain=pain,
+        answer=PainAnswer(pain),
     )
 
 
@@ -77,7 +79,7 @@ def test_round_trip_of_sessions_sets_decisions_and_moves(tmp_path: Path) -> None
     session = open_session(store)
     store.record_set(a_set(session, 1, 2))
     store.record_set(a_set(session, 2, None))
-    store.finish_session(session, "completed", decisions=(decision(9),))
+    store.finish_session(session, SessionStatus.COMPLETED, decisions=(decision(9),))
     store.record_level_move(session, "holds", 1, 2, accepted=True)
     (record,) = store.recent_sessions()
     assert (record.status, record.sets_done, record.peak_pain, record.baseline_pain) == (
@@ -145,7 +147,8 @@ def test_migrates_a_version_1_database_after_a_backup(tmp_path: Path) -> None:
 @pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
 def test_every_older_schema_migrates_with_its_rows_and_a_backup(tmp_path: Path,
                                                                  version: int) -> None:  # fmt: skip
-    from coach.store.database import MIGRATIONS, _statements
+    from coach.store.migrations import MIGRATIONS
+    from coach.store.migrations import statements as _statements
 
     path = tmp_path / "history.sqlite3"
     with sqlite3.connect(path, isolation_level=None) as db:

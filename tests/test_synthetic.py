@@ -16,15 +16,17 @@ from typing import Any
 import pytest
 
 from coach.config.locations import default_routine
-from coach.engine.scaling import LevelMove, Rule, plan_program
+from coach.engine.clock import local_day
+from coach.engine.records import LevelMove
+from coach.engine.scaling import Rule, plan_program
 from coach.engine.timeline import Dose, build_timeline, plan_session
 from coach.format.loader import RoutineFile, exercise_key, load_session_file
 from coach.format.v1 import Program
-from coach.store.database import HistoryStore, local_day
+from coach.store.database import HistoryStore
 from coach.store.export import export_rows, session_rows
 from coach.store.synthetic import HistoryNotEmptyError, Summary, generate
 
-from .conftest import CliResult
+from .conftest import CliResult, reading
 
 Cli = Callable[..., CliResult]
 
@@ -37,7 +39,7 @@ STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$")
 def year(tmp_path_factory: pytest.TempPathFactory) -> tuple[HistoryStore, Summary]:
     """A year of history (seed 1 has a break, a red flag, stopped sessions, level moves)."""
     path = tmp_path_factory.mktemp("year") / "history.sqlite3"
-    summary = generate(path, days=365, seed=1, end=END, tz=UTC)
+    summary = generate(path, source=default_routine(), days=365, seed=1, end=END, tz=UTC)
     return HistoryStore(path), summary
 
 
@@ -50,7 +52,7 @@ def routine() -> RoutineFile:
 
 @pytest.fixture
 def db(year: tuple[HistoryStore, Summary]) -> Iterator[sqlite3.Connection]:
-    with year[0].read() as connection:
+    with reading(year[0].path) as connection:
         connection.row_factory = sqlite3.Row
         yield connection
 
@@ -64,9 +66,30 @@ def _dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def test_same_seed_same_rows(tmp_path: Path) -> None:
-    first = generate(tmp_path / "a" / "history.sqlite3", days=60, seed=5, end=END, tz=UTC)
-    second = generate(tmp_path / "b" / "history.sqlite3", days=60, seed=5, end=END, tz=UTC)
-    other = generate(tmp_path / "c" / "history.sqlite3", days=60, seed=6, end=END, tz=UTC)
+    first = generate(
+        tmp_path / "a" / "history.sqlite3",
+        source=default_routine(),
+        days=60,
+        seed=5,
+        end=END,
+        tz=UTC,
+    )
+    second = generate(
+        tmp_path / "b" / "history.sqlite3",
+        source=default_routine(),
+        days=60,
+        seed=5,
+        end=END,
+        tz=UTC,
+    )
+    other = generate(
+        tmp_path / "c" / "history.sqlite3",
+        source=default_routine(),
+        days=60,
+        seed=6,
+        end=END,
+        tz=UTC,
+    )
     assert first.sessions > 40 and first.sets > 600
     assert _dump(first.path) == _dump(second.path)
     assert _dump(first.path)["sets"] != _dump(other.path)["sets"]
@@ -78,18 +101,18 @@ def test_refuses_a_database_that_holds_anything(
     store = year[0]
     before = _dump(store.path)
     with pytest.raises(HistoryNotEmptyError, match="already holds history"):
-        generate(store.path, days=10, end=END)
+        generate(store.path, source=default_routine(), days=10, end=END)
     assert _dump(store.path) == before
     # Even a single screening is someone's real data.
     fresh = HistoryStore(tmp_path / "history.sqlite3")
     fresh.record_screening({"fever": False}, "clear")
     with pytest.raises(HistoryNotEmptyError, match="'screenings'"):
-        generate(fresh.path, days=10, end=END)
+        generate(fresh.path, source=default_routine(), days=10, end=END)
 
 
 def test_bad_arguments(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="days"):
-        generate(tmp_path / "history.sqlite3", days=0)
+        generate(tmp_path / "history.sqlite3", source=default_routine(), days=0)
 
 
 def test_summary_matches_the_tables(year: tuple[HistoryStore, Summary]) -> None:
@@ -207,7 +230,7 @@ def test_stored_doses_are_what_the_app_would_have_planned(
     """Replaying the stored history through ``plan_program`` gives every session's doses,
     levels and planned length: the generator stepped the same engine."""
     store, _ = year
-    with store.read() as db:
+    with reading(store.path) as db:
         sessions = db.execute(
             "SELECT id, started_at, baseline_pain, levels_json, planned_seconds FROM sessions"
         ).fetchall()
@@ -259,9 +282,9 @@ def test_export_and_session_views_read_it(year: tuple[HistoryStore, Summary]) ->
 
 
 def test_no_session_in_the_future_when_the_end_is_today(tmp_path: Path) -> None:
-    summary = generate(tmp_path / "history.sqlite3", days=3, seed=2)
+    summary = generate(tmp_path / "history.sqlite3", source=default_routine(), days=3, seed=2)
     now = datetime.now(UTC).isoformat()
-    with HistoryStore(summary.path).read() as db:
+    with reading(HistoryStore(summary.path).path) as db:
         latest = db.execute("SELECT MAX(rated_at) FROM sets").fetchone()[0]
     assert latest is None or latest <= now
 

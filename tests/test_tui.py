@@ -84,7 +84,7 @@ async def test_pause_resume_skip_and_back_keys(tmp_path: Path) -> None:
     app, clock = make_app(write_program(tmp_path), tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await start_session(pilot, app)
-        runner = app.controller.runner
+        runner = app.session.runner
         assert runner.step is not None and runner.step.kind is StepKind.GET_READY
         clock.advance(1)
         await pilot.press("space")
@@ -142,7 +142,7 @@ async def test_red_flag_answer_stops_the_session(tmp_path: Path) -> None:
         await run_until_prompt(pilot, app, clock)
         await pilot.press("n", "4", "enter")  # numbness or tingling
         await wait_for(pilot, screen_is(app, "AdviceScreen"), "advice")
-        assert app.controller.runner.state is RunState.ABORTED
+        assert app.session.runner.state is RunState.ABORTED
         await pilot.press("enter")
         await wait_for(pilot, screen_is(app, "SummaryScreen"), "summary")
     assert rows(tmp_path, "SELECT status, stop_reason FROM sessions") == [
@@ -157,7 +157,7 @@ async def test_high_pain_ends_the_exercise_for_today(tmp_path: Path) -> None:
         await start_session(pilot, app)
         await run_until_prompt(pilot, app, clock)
         await answer(pilot, app, "7", "enter")
-        step = app.controller.runner.step
+        step = app.session.runner.step
         assert step is not None and step.exercise_index == 1  # straight on to cat-camel
         await run_until_prompt(pilot, app, clock)
         await answer(pilot, app, "1", "enter")
@@ -199,11 +199,14 @@ async def test_cues_reach_the_sink_unless_muted(tmp_path: Path) -> None:
         for _ in range(3):
             clock.advance(1)
             app.player.wake()
+        await pilot.pause()  # the player reports what happened with a message
         assert [c.cue.kind.value for c in heard] == ["tick", "tick", "tick", "start"]
         await pilot.press("m")
+        await pilot.pause()
         assert app.muted
         clock.advance(10)
         app.player.wake()
+        await pilot.pause()
         assert len(heard) == 4
 
 
@@ -235,7 +238,7 @@ async def test_a_damaged_database_loses_nothing(tmp_path: Path) -> None:
         await run_until_prompt(pilot, app, clock)
         await answer(pilot, app, "2", "enter")
         assert len(app.unsaved) == 1
-        assert app.controller.runner.state is RunState.RUNNING  # the session goes on
+        assert app.session.runner.state is RunState.RUNNING  # the session goes on
     rescued = app.rescue_unsaved()
     assert rescued is not None
     saved = json.loads(rescued.read_text(encoding="utf-8"))
@@ -288,7 +291,7 @@ async def test_the_clock_stops_while_asking_to_quit_or_showing_help(tmp_path: Pa
     app, clock = make_app(write_program(tmp_path), tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await start_session(pilot, app)
-        runner = app.controller.runner
+        runner = app.session.runner
         clock.advance(1)
         await pilot.press("q")
         await wait_for(pilot, screen_is(app, "ConfirmQuit"), "quit question")
@@ -321,8 +324,8 @@ async def test_names_that_look_like_markup_never_crash(tmp_path: Path) -> None:
         await run_until_prompt(pilot, app, clock)
         await answer(pilot, app, "8", "enter")  # the 'ends for today' notice names it
         await pilot.pause()
-        assert app.controller.runner.step is not None
-        assert app.controller.runner.step.exercise_index == 1
+        assert app.session.runner.step is not None
+        assert app.session.runner.step.exercise_index == 1
 
 
 async def complete_session(pilot, app, clock, pains: list[str], baseline: str = "1") -> None:  # type: ignore[no-untyped-def]
@@ -350,8 +353,9 @@ async def test_the_morning_check_changes_the_plan(tmp_path: Path) -> None:
         await pilot.press("4", "enter")  # 3 worse than last time's 1
         await wait_for(pilot, screen_is(second, "PlayerScreen"), "player")
         assert second.plan.exercises[0].dose.hold == 10
-        assert second.controller.timeline.plan.exercises[0].dose.hold == 10
-        reasons = [d.reason for d in second.planned.decisions]
+        assert second.session.timeline.plan.exercises[0].dose.hold == 10
+        assert second.flow is not None and second.flow.planned is not None
+        reasons = [d.reason for d in second.flow.planned.decisions]
         assert any("worse than last time" in r for r in reasons)
 
 

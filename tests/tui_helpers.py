@@ -10,9 +10,10 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from coach.engine.runner import FakeClock, RunState
+from coach.engine.clock import FakeClock
+from coach.engine.runner import RunState
 from coach.store.database import HistoryStore
-from coach.tui.app import CoachApp
+from coach.tui.app import CoachApp, Launch
 
 from .strategies import dump
 
@@ -72,14 +73,10 @@ def make_app(
     session: Path, data: Path, *, skip_home: bool = False, **kwargs: Any
 ) -> tuple[CoachApp, FakeClock]:
     clock = FakeClock()
-    app = CoachApp(
-        session,
-        HistoryStore(data / "history.sqlite3"),
-        clock=clock,
-        skip_home=skip_home,
-        **kwargs,
+    launch = Launch(
+        session, HistoryStore(data / "history.sqlite3"), clock=clock, skip_home=skip_home, **kwargs
     )
-    return app, clock
+    return CoachApp(launch), clock
 
 
 async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], what: str,
@@ -105,9 +102,7 @@ async def start_session(pilot: Pilot[Any], app: CoachApp, baseline: str = "1") -
     await pilot.press(baseline, "enter")
     await wait_for(pilot, screen_is(app, "PlayerScreen"), "player")
     # The screen is current before it is mounted; the runner starts on mount.
-    await wait_for(
-        pilot, lambda: app.controller.runner.state is not RunState.NOT_STARTED, "the start"
-    )
+    await wait_for(pilot, lambda: app.session.runner.state is not RunState.NOT_STARTED, "the start")
 
 
 async def pass_screening(pilot: Pilot[Any], app: CoachApp) -> None:
@@ -125,7 +120,7 @@ async def run_until_prompt(pilot: Pilot[Any], app: CoachApp, clock: FakeClock) -
         name = type(app.screen).__name__
         if name in ("PainPrompt", "SummaryScreen", "AdviceScreen", "LevelOffer"):
             return
-        runner = app.controller.runner
+        runner = app.session.runner
         if runner.state is RunState.RUNNING:
             clock.advance(runner.remaining())
             app.player.wake()
@@ -140,7 +135,7 @@ async def answer(pilot: Pilot[Any], app: CoachApp, *keys: str) -> None:
         pilot,
         lambda: (
             type(app.screen).__name__ != "PainPrompt"
-            and app.controller.runner.state is not RunState.RATING
+            and app.session.runner.state is not RunState.RATING
         ),
         "the answer to be stored",
     )

@@ -361,8 +361,9 @@ def _play(
             for diagnostic in exc.diagnostics:
                 print(diagnostic.render(), file=sys.stderr)
             return EXIT_INVALID
+    from coach.config.locations import settings_path
     from coach.store.database import HistoryStore
-    from coach.tui.app import CoachApp
+    from coach.tui.app import CoachApp, Launch
     from coach.tui.choice import Choice
 
     sessions = bundled_sessions_dir()
@@ -371,18 +372,18 @@ def _play(
         Choice(p, f"Program only: {p.stem} (bundled)")
         for p in sorted((sessions / "programs").glob("*.yaml"))
     ]
-    from coach.config.locations import settings_path
-
     event_log = os.environ.get("COACH_EVENT_LOG")
     app = CoachApp(
-        path,
-        HistoryStore(database_path(data_dir)),
-        speed=speed,
-        skip_home=skip_home,
-        choices=choices,
-        event_log=Path(event_log) if event_log else None,
-        settings_path=settings_path(),
-        audio=audio,
+        Launch(
+            path,
+            HistoryStore(database_path(data_dir)),
+            speed=speed,
+            skip_home=skip_home,
+            choices=tuple(choices),
+            event_log=Path(event_log) if event_log else None,
+            settings_path=settings_path(),
+            audio=audio,
+        )
     )
     app.run()
     rescued = app.rescue_unsaved()
@@ -398,10 +399,11 @@ def _plan(file: Path | None, *, data_dir: Path | None) -> int:
     from rich.text import Text
 
     from coach.config.locations import database_path
+    from coach.engine.clock import local_today
     from coach.engine.planning import plan_today, programs_of
     from coach.engine.progression import describe_dose
     from coach.format.loader import exercise_key
-    from coach.store.database import HistoryStore, StoreError, local_today
+    from coach.store.database import HistoryStore, StoreError
 
     loaded = _load_or_report(file)
     if isinstance(loaded, int):
@@ -596,7 +598,7 @@ def _shorten(text: str, width: int) -> str:
 
 
 def _demo_history(days: int, seed: int, data_dir: Path | None) -> int:
-    from coach.config.locations import DATA_DIR_ENV, database_path
+    from coach.config.locations import DATA_DIR_ENV, database_path, default_routine
     from coach.format.diagnostics import SessionFileError
     from coach.store.database import StoreError
     from coach.store.synthetic import generate
@@ -609,7 +611,7 @@ def _demo_history(days: int, seed: int, data_dir: Path | None) -> int:
         )
     path = database_path(data_dir)
     try:
-        summary = generate(path, days=days, seed=seed)
+        summary = generate(path, source=default_routine(), days=days, seed=seed)
     except SessionFileError as exc:
         for diagnostic in exc.diagnostics:
             print(diagnostic.render(), file=sys.stderr)

@@ -10,7 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from coach.engine.scaling import Decision, LevelMove, ProgramPlan, SessionFacts, plan_program
+from coach.engine.records import LevelMove, SessionFacts
+from coach.engine.scaling import Decision, ProgramPlan, plan_program
 from coach.engine.timeline import SessionPlan, plan_session
 from coach.format.loader import LoadedFile, ProgramFile
 from coach.format.v1 import Program

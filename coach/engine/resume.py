@@ -11,20 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from coach.engine.planning import Planned, plan_today
-from coach.engine.scaling import Decision, LevelMove, SessionFacts
+from coach.engine.records import InterruptedSession, LevelMove, SessionFacts, SessionStatus
+from coach.engine.scaling import Decision
 from coach.engine.session import scaling_of
 from coach.engine.timeline import SessionPlan, StepKind, Timeline, build_timeline
+from coach.format.durations import format_duration
 from coach.format.loader import LoadedFile
 from coach.format.v1 import Scaling
-from coach.store.database import InterruptedSession
 
 __all__ = [
     "ResumeOption",
     "ResumePoint",
     "consider",
+    "offer_text",
     "resume_point",
     "resume_problem",
     "resume_step",
@@ -129,7 +131,7 @@ class ResumeOption:
     problem: str | None
     """Why it cannot be resumed, for the user."""
     closing: tuple[Decision, ...]
-    close_status: str
+    close_status: SessionStatus
 
     @property
     def can_resume(self) -> bool:
@@ -158,7 +160,8 @@ def consider(
     """Work out the options for ``session``, given its session file (None when it can no
     longer be read) and the stored history of that file's programs (which includes the
     interrupted session itself)."""
-    close_status = "red_flag" if any(s.red_flag for s in session.sets) else "stopped"
+    red_flag = any(s.red_flag for s in session.sets)
+    close_status = SessionStatus.RED_FLAG if red_flag else SessionStatus.STOPPED
     if loaded is None:
         return ResumeOption(session, None, histories, moves, None, None,
                             f"its session file {session.source_path} can no longer be read",
@@ -175,7 +178,7 @@ def consider(
         point = resume_point(session, build_timeline(planned.plan), scaling_of(loaded))
         if point is None:
             problem = "every set had already been rated"
-            close_status = "completed"
+            close_status = SessionStatus.COMPLETED
     # The decisions a finished session stores are those the engine took after it; they
     # are only that session's when it is the newest one of its programs.
     mine = [facts for facts in histories.values() if any(f.session_id == session.id
@@ -187,3 +190,36 @@ def consider(
     return ResumeOption(
         session, loaded, histories, moves, planned, point, problem, closing, close_status
     )
+
+
+def offer_text(option: ResumeOption, today: date) -> str:
+    """What the person is told about an interrupted session, before they choose."""
+    session = option.session
+    started = datetime.fromisoformat(session.started_at).astimezone()
+    when = (
+        f"today at {started:%H:%M}"
+        if session.day == today
+        else f"on {started:%A} {started.day} {started:%B} at {started:%H:%M}"
+    )
+    planned_sets = option.sets_planned()
+    rated = len({(s.exercise_index, s.set_number) for s in session.sets})
+    of = f" of {planned_sets}" if planned_sets else ""
+    lines = [
+        f"{session.title}, started {when}, stopped before its end: "
+        f"{rated}{of} sets rated. Those are saved either way."
+    ]
+    if option.can_resume:
+        assert option.planned is not None and option.point is not None
+        timeline = build_timeline(option.planned.plan)
+        left = timeline.total - timeline.steps[option.point.step_index].start
+        lines.append(
+            f"Resume goes on at {option.resume_at()} (about {format_duration(round(left))} "
+            "left). Close as partial keeps it in your history as it is."
+        )
+    else:
+        lines.append(
+            f"It cannot be resumed: {option.problem}. Close it as partial to keep it "
+            "in your history as it is."
+        )
+    lines.append("Later asks again next time.")
+    return "\n\n".join(lines)

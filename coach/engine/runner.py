@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import bisect
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from coach.engine.clock import Clock
 from coach.engine.cues import Cue, CueKind, schedule_cues
 from coach.engine.timeline import PlannedExercise, Step, StepKind, Timeline
 
 __all__ = [
-    "Clock",
     "CueDue",
-    "FakeClock",
     "Finished",
     "RatingNeeded",
     "RunState",
@@ -34,8 +32,6 @@ __all__ = [
     "StepStarted",
 ]
 
-Clock = Callable[[], float]
-
 # Session-clock slack when comparing against planned times: converting a deadline to
 # wall time and back is not exact in floating point, and must not leave a step a few
 # femtoseconds short of its end forever.
@@ -43,19 +39,6 @@ EPSILON = 1e-6
 
 # A cue more than this late (the machine slept, the user skipped) is dropped, not played.
 STALE_CUE_SECONDS = 0.5
-
-
-class FakeClock:
-    """A monotonic clock that only moves when told to: for tests and rehearsals."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 class RunState(StrEnum):

@@ -26,7 +26,6 @@ The rules follow the pain-monitoring model (thresholds from the program's ``scal
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -34,17 +33,16 @@ from enum import StrEnum
 from typing import Any
 
 from coach.engine.progression import describe_dose, step_dose
+from coach.engine.records import LevelMove, SessionFacts, SetFacts
 from coach.engine.timeline import Dose, default_dose
 from coach.format.loader import AnyExercise, exercise_key
 from coach.format.v1 import Level, Program, Scaling
 
 __all__ = [
     "Decision",
-    "LevelMove",
     "ProgramPlan",
+    "Replay",
     "Rule",
-    "SessionFacts",
-    "SetFacts",
     "at_max",
     "at_min",
     "plan_program",
@@ -63,38 +61,6 @@ class Rule(StrEnum):
     WEEKLY_RISE = "weekly rise"
     MORNING_CHECK = "morning check"
     GAP = "gap"
-
-
-@dataclass(frozen=True, slots=True)
-class SetFacts:
-    """One rated set, as the engine needs it."""
-
-    exercise_id: str
-    set_number: int
-    pain: int | None
-    completed: bool
-    red_flag: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class SessionFacts:
-    """One past session of a program."""
-
-    session_id: int
-    day: date
-    baseline: int | None
-    level: int
-    sets: tuple[SetFacts, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class LevelMove:
-    """A level change the user accepted (or declined) after a session."""
-
-    after_session: int
-    from_level: int
-    to_level: int
-    accepted: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,22 +121,37 @@ def _clamp(exercise: AnyExercise, dose: Dose) -> Dose:
 
 
 @dataclass
-class _Replay:
+class Replay:
+    """A program's scaling state, advanced one session at a time.
+
+    The one way the rules are applied: :func:`plan_program` replays a whole history
+    with it, and the synthetic history steps it once per made-up session. Before each
+    session :meth:`add` applies the next-morning check against the previous session and
+    the gap rule; after it, the dose decisions; :meth:`answer` applies the user's answer
+    to a level offer; :meth:`plan` says where the program stands on a given day without
+    changing the replay.
+    """
+
     program: Program
-    level: int
+    level: int = 1
     doses: dict[tuple[int, str], Dose] = field(default_factory=dict)
     last: tuple[Decision, ...] = ()
-    notes: list[str] = field(default_factory=list)
+    """The decisions that set the current doses."""
     streak_at_max: int = 0
     streak_stuck: int = 0
+    previous: SessionFacts | None = None
+    recent: list[SessionFacts] = field(default_factory=list)
+    """The sessions of the fortnight up to the last one, for the weekly-rise rule."""
+
+    def __post_init__(self) -> None:
+        self.level = self.program.level_number(self.level)
 
     @property
     def scaling(self) -> Scaling:
         return self.program.scaling
 
     def level_spec(self, level: int | None = None) -> Level:
-        number = min(max(1, level or self.level), len(self.program.levels))
-        return self.program.levels[number - 1]
+        return self.program.levels[self.program.level_number(level or self.level) - 1]
 
     def dose(self, exercise: AnyExercise, level: int | None = None) -> Dose:
         key = (level or self.level, exercise_key(exercise))
@@ -181,10 +162,63 @@ class _Replay:
     def set_dose(self, exercise: AnyExercise, dose: Dose, level: int | None = None) -> None:
         self.doses[(level or self.level, exercise_key(exercise))] = dose
 
+    # -- stepping ---------------------------------------------------------------------
+
+    def add(self, session: SessionFacts) -> tuple[Decision, ...]:
+        """Replay one more session (sessions come oldest first); return the decisions
+        it led to for its level."""
+        previous = self.previous
+        if previous is not None:
+            self.morning_check(previous.baseline, session.baseline)
+            self.gap((session.day - previous.day).days)
+        self.level = self.program.level_number(session.level)
+        # Only the fortnight up to this session matters to the weekly rise, which keeps a
+        # replay of years of history linear rather than quadratic.
+        self.recent = [s for s in self.recent if (session.day - s.day) <= _FORTNIGHT]
+        self.recent.append(session)
+        rise = _weekly_rise(self.recent, session.day, self.scaling.weekly_rise)
+        self.after_session(session, rise)
+        self.previous = session
+        return tuple(d for d in self.last if d.level == self.level)
+
+    def answer(self, move: LevelMove) -> None:
+        """The user answered a level offer after the last session."""
+        self.streak_at_max = self.streak_stuck = 0
+        if move.accepted:
+            self.level = self.program.level_number(move.to_level)
+
+    def plan(self, today: date, baseline_today: int | None = None) -> ProgramPlan:
+        """Where the program stands for a session on ``today`` (``baseline_today``: the
+        pain rating at its start, once known, for the next-morning check)."""
+        trial = replace(self, doses=dict(self.doses), recent=list(self.recent))
+        notes: list[str] = []
+        previous = trial.previous
+        if previous is not None:
+            trial.morning_check(previous.baseline, baseline_today)
+            trial.gap((today - previous.day).days)
+            recent = [s for s in trial.recent if (today - s.day) <= _FORTNIGHT]
+            rise = _weekly_rise(recent, today, self.scaling.weekly_rise)
+            if rise is not None:
+                notes.append(
+                    f"Starting pain this week is {rise:.1f} points above the week before: "
+                    "nothing goes up until it settles."
+                )
+        spec = trial.level_spec()
+        offer_up = None
+        count = len(self.program.levels)
+        if trial.streak_at_max >= spec.unlock.sessions_at_max and trial.level < count:
+            offer_up = trial.level + 1
+        offer_down = trial.level - 1 if trial.streak_stuck >= 2 and trial.level > 1 else None
+        doses = {exercise_key(e): trial.dose(e) for e in spec.exercises}
+        current = tuple(d for d in trial.last if d.level == trial.level)
+        return ProgramPlan(
+            self.program.id, trial.level, doses, current, tuple(notes), offer_up, offer_down
+        )
+
     # -- after a session --------------------------------------------------------------
 
     def after_session(self, session: SessionFacts, week_rise: float | None) -> None:
-        level = min(max(1, session.level), len(self.program.levels))
+        level = self.program.level_number(session.level)
         spec = self.level_spec(level)
         decisions = []
         peak_of_level: list[int] = []
@@ -381,48 +415,11 @@ def plan_program(
     changes the user answered; ``baseline_today`` the pain rating at the start of today's
     session once it is known (for the next-morning check).
     """
-    sessions = sorted(history, key=lambda s: (s.day, s.session_id))
-    days = [s.day for s in sessions]
-    replay = _Replay(program, min(max(1, start_level), len(program.levels)))
+    replay = Replay(program, start_level)
     moves_after = {m.after_session: m for m in moves}
-    previous: SessionFacts | None = None
-    for session in sessions:
-        if previous is not None:
-            replay.morning_check(previous.baseline, session.baseline)
-            replay.gap((session.day - previous.day).days)
-        replay.level = min(max(1, session.level), len(program.levels))
-        # Only the fortnight up to this session matters to the weekly rise; slicing by
-        # day keeps a replay of years of history linear rather than quadratic.
-        window = sessions[
-            bisect.bisect_left(days, session.day - _FORTNIGHT) : bisect.bisect_right(
-                days, session.day
-            )
-        ]
-        rise = _weekly_rise(window, session.day, program.scaling.weekly_rise)
-        replay.after_session(session, rise)
+    for session in sorted(history, key=lambda s: (s.day, s.session_id)):
+        replay.add(session)
         move = moves_after.get(session.session_id)
         if move is not None:
-            replay.streak_at_max = replay.streak_stuck = 0
-            if move.accepted:
-                replay.level = min(max(1, move.to_level), len(program.levels))
-        previous = session
-    notes: list[str] = []
-    if previous is not None:
-        replay.morning_check(previous.baseline, baseline_today)
-        replay.gap((today - previous.day).days)
-        recent = sessions[bisect.bisect_left(days, today - _FORTNIGHT) :]
-        rise = _weekly_rise(recent, today, program.scaling.weekly_rise)
-        if rise is not None:
-            notes.append(
-                f"Starting pain this week is {rise:.1f} points above the week before: "
-                "nothing goes up until it settles."
-            )
-    spec = replay.level_spec()
-    unlock = spec.unlock
-    offer_up = None
-    if replay.streak_at_max >= unlock.sessions_at_max and replay.level < len(program.levels):
-        offer_up = replay.level + 1
-    offer_down = replay.level - 1 if replay.streak_stuck >= 2 and replay.level > 1 else None
-    doses = {exercise_key(e): replay.dose(e) for e in spec.exercises}
-    current = tuple(d for d in replay.last if d.level == replay.level)
-    return ProgramPlan(program.id, replay.level, doses, current, tuple(notes), offer_up, offer_down)
+            replay.answer(move)
+    return replay.plan(today, baseline_today)

@@ -1,31 +1,38 @@
-"""One session from start to summary: the runner plus what the user answered.
+"""One session from its first step to its summary: the runner plus what the user answered.
 
-The TUI owns the screens; this owns the decisions: what a pain answer means (carry on,
-end this exercise for today, or stop and see a clinician), what gets stored for each set,
-and what the summary says.
+The day flow (:mod:`coach.engine.day`) owns the screens' order; this owns one session's
+decisions: what a pain answer means (carry on, end this exercise for today, or stop and
+see a clinician), what gets stored for each set, and what the summary says.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
+from coach.engine.clock import Clock, WallClock, stamp, system_wall
 from coach.engine.planning import Planned, plan_today, programs_of
-from coach.engine.runner import Clock, SessionRunner
-from coach.engine.scaling import LevelMove, SessionFacts, SetFacts
+from coach.engine.records import (
+    InterruptedSession,
+    LevelMove,
+    PainAnswer,
+    SessionFacts,
+    SessionStatus,
+    SetFacts,
+    SetRecord,
+)
+from coach.engine.runner import RunnerEvent, RunState, SessionRunner
 from coach.engine.timeline import SessionPlan, Step, Timeline, build_timeline
 from coach.format.loader import LoadedFile
 from coach.format.v1 import Scaling
-from coach.store.database import InterruptedSession, SetRecord, utc_now
 
 __all__ = [
     "RED_FLAG_ADVICE",
     "AfterRating",
-    "PainAnswer",
     "SessionController",
     "SessionSummary",
     "scaling_of",
@@ -41,20 +48,6 @@ RED_FLAG_ADVICE = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class PainAnswer:
-    """A pain rating (None when the user skipped it) and the nerve-symptom questions."""
-
-    pain: int | None
-    numbness: bool = False
-    leg_weakness: bool = False
-    pain_below_knee: bool = False
-
-    @property
-    def red_flag(self) -> bool:
-        return self.numbness or self.leg_weakness or self.pain_below_knee
-
-
 class AfterRating(StrEnum):
     CONTINUE = "continue"
     END_EXERCISE = "end exercise"
@@ -68,11 +61,20 @@ def scaling_of(loaded: LoadedFile) -> dict[str, Scaling]:
 
 
 @dataclass(frozen=True, slots=True)
+class ExerciseResult:
+    """One exercise in the summary."""
+
+    name: str
+    sets_rated: int
+    sets_planned: int
+    ratings: tuple[int | None, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class SessionSummary:
-    status: str
+    status: SessionStatus
     baseline: int | None
-    results: tuple[tuple[str, int, int, tuple[int | None, ...]], ...]
-    """Per exercise: name, sets rated, sets planned, the ratings."""
+    results: tuple[ExerciseResult, ...]
     after: Planned
     """The plan for next time, with the decisions this session led to."""
     elapsed_seconds: float
@@ -86,14 +88,15 @@ class SessionController:
     scaling: Mapping[str, Scaling]
     source_path: Path
     clock: Clock = time.monotonic
+    wall: WallClock = system_wall
     speed: float = 1.0
     timeline: Timeline = field(init=False)
     runner: SessionRunner = field(init=False)
     session_id: int | None = None
     baseline: int | None = None
-    rated: list[tuple[int, SetFacts]] = field(default_factory=list)
-    """(exercise index, set) for every rated set, in order."""
-    status: str = "running"
+    rated: list[SetFacts] = field(default_factory=list)
+    """Every rated set, in order."""
+    status: SessionStatus = SessionStatus.RUNNING
     started_monotonic: float | None = None
     _step_started_wall: dict[tuple[int, int], str] = field(default_factory=dict)
 
@@ -101,24 +104,21 @@ class SessionController:
         self.timeline = build_timeline(self.plan)
         self.runner = SessionRunner(self.timeline, clock=self.clock, speed=self.speed)
 
-    def resume(self, session: InterruptedSession, step_index: int,
-               ended_exercises: frozenset[int]) -> None:  # fmt: skip
+    def resume(
+        self, session: InterruptedSession, step_index: int, ended_exercises: frozenset[int]
+    ) -> None:
         """Carry on an interrupted session: its rated sets count, the runner starts at
         ``step_index``."""
         self.session_id = session.id
         self.baseline = session.baseline_pain
-        self.rated = [
-            (s.exercise_index, SetFacts(s.exercise_id, s.set_number, s.pain, s.completed,
-                                        s.red_flag))
-            for s in session.sets
-        ]  # fmt: skip
+        self.rated = list(session.sets)
         self.runner.start_at(step_index, ended_exercises=ended_exercises)
 
     def note_step_started(self, step: Step) -> None:
         """Remember when each set's first step began, for the record."""
         key = (step.exercise_index, step.set_number)
         if step.kind.is_work and key not in self._step_started_wall:
-            self._step_started_wall[key] = utc_now()
+            self._step_started_wall[key] = stamp(self.wall())
 
     def record_for(self, answer: PainAnswer) -> SetRecord:
         """The row to store for the set being rated now."""
@@ -140,55 +140,50 @@ class SessionController:
             planned_work_seconds=outcome.planned_work,
             done_work_seconds=round(outcome.done_work, 3),
             completed=outcome.completed,
-            pain=answer.pain,
-            numbness=answer.numbness,
-            leg_weakness=answer.leg_weakness,
-            pain_below_knee=answer.pain_below_knee,
+            answer=answer,
             attempt=outcome.attempt,
             started_at=self._step_started_wall.pop((step.exercise_index, step.set_number), None),
-            rated_at=utc_now(),
+            rated_at=stamp(self.wall()),
             sides=item.exercise.sides,
         )
 
-    def accept(self, record: SetRecord, answer: PainAnswer) -> AfterRating:
+    def accept(self, record: SetRecord) -> AfterRating:
         """The set is stored: decide what happens next (the runner is not moved yet)."""
-        self.rated.append(
-            (
-                record.exercise_index,
-                SetFacts(
-                    record.exercise_id,
-                    record.set_number,
-                    answer.pain,
-                    record.completed,
-                    answer.red_flag,
-                ),
-            )
-        )
-        if answer.red_flag:
-            self.status = "red_flag"
+        self.rated.append(record.facts)
+        if record.answer.red_flag:
+            self.status = SessionStatus.RED_FLAG
             self.runner.abort()
             return AfterRating.RED_FLAG
         limits = self.scaling.get(record.program_id, Scaling())
-        too_high = answer.pain is not None and answer.pain > limits.acceptable_max
+        pain = record.answer.pain
+        too_high = pain is not None and pain > limits.acceptable_max
         if too_high and record.set_number < record.sets_planned:
             return AfterRating.END_EXERCISE
         return AfterRating.CONTINUE
 
+    def hold_still(self) -> Callable[[], list[RunnerEvent]]:
+        """Pause the session if it is running; return what undoes that (the events of
+        resuming, for the player)."""
+        was_running = self.runner.state is RunState.RUNNING
+        self.runner.pause()
+
+        def resume() -> list[RunnerEvent]:
+            return self.runner.resume() if was_running else []
+
+        return resume
+
     def facts(self, session_day: date) -> dict[str, SessionFacts]:
         """This session as the scaling engine sees it, per program."""
-        facts: dict[str, SessionFacts] = {}
-        for program_id, level in self.plan.levels.items():
-            facts[program_id] = SessionFacts(
+        return {
+            program_id: SessionFacts(
                 session_id=self.session_id if self.session_id is not None else -1,
                 day=session_day,
                 baseline=self.baseline,
                 level=level,
-                sets=tuple(
-                    s for index, s in self.rated
-                    if self.plan.exercises[index].program_id == program_id
-                ),
-            )  # fmt: skip
-        return facts
+                sets=tuple(s for s in self.rated if s.program_id == program_id),
+            )
+            for program_id, level in self.plan.levels.items()
+        }
 
     def plan_after(
         self,
@@ -205,11 +200,15 @@ class SessionController:
     def summary(self, after: Planned) -> SessionSummary:
         rows = []
         for index, item in enumerate(self.plan.exercises):
-            mine = [s for i, s in self.rated if i == index]
+            mine = [s for s in self.rated if s.exercise_index == index]
             rows.append(
-                (item.name, len({s.set_number for s in mine}), item.dose.sets,
-                 tuple(s.pain for s in mine))
-            )  # fmt: skip
+                ExerciseResult(
+                    item.name,
+                    len({s.set_number for s in mine}),
+                    item.dose.sets,
+                    tuple(s.pain for s in mine),
+                )
+            )
         elapsed = 0.0
         if self.started_monotonic is not None:
             elapsed = self.clock() - self.started_monotonic

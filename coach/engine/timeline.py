@@ -223,7 +223,7 @@ def plan_session(
     planned: list[PlannedExercise] = []
     used: dict[str, int] = {}
     for program, wanted in entries:
-        level = min(max(1, wanted), len(program.levels))
+        level = program.level_number(wanted)
         used[program.id] = level
         planned.extend(_plan_level(program, level, routine_ready, doses))
     return SessionPlan(title, source_id, tuple(planned), used)

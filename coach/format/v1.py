@@ -355,6 +355,11 @@ class Program(_Model):
     levels: list[Level] = Field(min_length=1, max_length=10)
     """Levels from easiest to hardest."""
 
+    def level_number(self, wanted: int) -> int:
+        """``wanted`` as one of this program's levels, 1-based: a stored level the file no
+        longer has (the author removed one) becomes the nearest that exists."""
+        return min(max(1, wanted), len(self.levels))
+
 
 class ProgramRef(_Model):
     """A program used by a routine."""

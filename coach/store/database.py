@@ -5,144 +5,50 @@ short-lived connection, so calls are safe from any thread, and each write is one
 transaction committed (with ``synchronous=FULL`` in WAL mode) before the call returns,
 so a set that was reported saved survives the process being killed.
 
-The schema is versioned with ``PRAGMA user_version``; :data:`MIGRATIONS` takes a database
-from any older version to the current one, after a backup copy of the file.
+Its methods are the query API: no connection leaves the store package. The schema and
+its upgrades are in :mod:`coach.store.migrations`; who is playing a session right now is
+decided in :mod:`coach.store.liveness`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
-import socket
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from coach.engine.clock import local_day, utc_now
+from coach.engine.records import (
+    INTERRUPTED,
+    HistoryError,
+    InterruptedSession,
+    LevelMove,
+    SessionFacts,
+    SessionRecord,
+    SessionStatus,
+    SetFacts,
+    SetRecord,
+)
+from coach.store.liveness import hold_lease, owner_alive
+from coach.store.migrations import SCHEMA_VERSION, NewerSchemaError, migrate
+
 if TYPE_CHECKING:
-    # Types only: the store is opened before the first frame, and the timeline module
-    # pulls in pydantic, which is slow to import.
-    from coach.engine.scaling import Decision, LevelMove, SessionFacts
+    # Types only: the store is opened before the first frame, and the scaling and
+    # timeline modules pull in pydantic, which is slow to import.
+    from coach.engine.scaling import Decision
     from coach.engine.timeline import Dose
 
 __all__ = [
-    "SCHEMA_VERSION",
     "HistoryStore",
-    "InterruptedSession",
-    "SessionRecord",
-    "SetRecord",
     "StoreError",
-    "StoredSet",
-    "local_day",
-    "local_today",
-    "utc_now",
+    "dose_json",
+    "set_row",
 ]
-
-# Each entry takes the database from version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE sessions (
-        id              INTEGER PRIMARY KEY,
-        started_at      TEXT NOT NULL,
-        ended_at        TEXT,
-        status          TEXT NOT NULL DEFAULT 'running'
-                        CHECK (status IN ('running', 'completed', 'stopped', 'red_flag')),
-        source_id       TEXT NOT NULL,
-        title           TEXT NOT NULL,
-        source_path     TEXT NOT NULL,
-        speed           REAL NOT NULL DEFAULT 1,
-        planned_seconds REAL NOT NULL,
-        baseline_pain   INTEGER CHECK (baseline_pain BETWEEN 0 AND 10),
-        levels_json     TEXT NOT NULL DEFAULT '{}',
-        stop_reason     TEXT
-    );
-    CREATE TABLE sets (
-        id                  INTEGER PRIMARY KEY,
-        session_id          INTEGER NOT NULL REFERENCES sessions(id),
-        exercise_index      INTEGER NOT NULL,
-        program_id          TEXT NOT NULL,
-        level               INTEGER NOT NULL,
-        exercise_id         TEXT NOT NULL,
-        exercise_name       TEXT NOT NULL,
-        kind                TEXT NOT NULL,
-        set_number          INTEGER NOT NULL,
-        sets_planned        INTEGER NOT NULL,
-        attempt             INTEGER NOT NULL DEFAULT 1,
-        planned_hold        REAL,
-        planned_holds       INTEGER,
-        planned_reps        INTEGER,
-        planned_duration    REAL,
-        planned_work_seconds REAL NOT NULL,
-        done_work_seconds   REAL NOT NULL,
-        completed           INTEGER NOT NULL CHECK (completed IN (0, 1)),
-        pain                INTEGER CHECK (pain BETWEEN 0 AND 10),
-        numbness            INTEGER NOT NULL DEFAULT 0,
-        leg_weakness        INTEGER NOT NULL DEFAULT 0,
-        pain_below_knee     INTEGER NOT NULL DEFAULT 0,
-        started_at          TEXT,
-        rated_at            TEXT NOT NULL
-    );
-    CREATE INDEX sets_by_session ON sets(session_id);
-    CREATE INDEX sets_by_exercise ON sets(program_id, exercise_id);
-    CREATE TABLE dose_changes (
-        id          INTEGER PRIMARY KEY,
-        session_id  INTEGER REFERENCES sessions(id),
-        program_id  TEXT NOT NULL,
-        exercise_id TEXT NOT NULL,
-        before_json TEXT NOT NULL,
-        after_json  TEXT NOT NULL,
-        reason      TEXT NOT NULL,
-        decided_at  TEXT NOT NULL
-    );
-    CREATE INDEX dose_changes_by_exercise ON dose_changes(program_id, exercise_id);
-    """,
-    # v2: decisions keep the rule and the inputs they were based on; level moves and
-    # red-flag screenings are stored with their dates.
-    """
-    ALTER TABLE dose_changes ADD COLUMN level INTEGER;
-    ALTER TABLE dose_changes ADD COLUMN rule TEXT;
-    ALTER TABLE dose_changes ADD COLUMN inputs_json TEXT NOT NULL DEFAULT '{}';
-    CREATE TABLE level_moves (
-        id          INTEGER PRIMARY KEY,
-        session_id  INTEGER NOT NULL REFERENCES sessions(id),
-        program_id  TEXT NOT NULL,
-        from_level  INTEGER NOT NULL,
-        to_level    INTEGER NOT NULL,
-        accepted    INTEGER NOT NULL CHECK (accepted IN (0, 1)),
-        decided_at  TEXT NOT NULL
-    );
-    CREATE TABLE screenings (
-        id          INTEGER PRIMARY KEY,
-        taken_at    TEXT NOT NULL,
-        answers_json TEXT NOT NULL,
-        outcome     TEXT NOT NULL CHECK (outcome IN ('clear', 'review', 'urgent'))
-    );
-    """,
-    # v3: which process runs a session (so the next start can tell an interrupted session
-    # from one another coach is playing right now), and how often it was resumed.
-    """
-    ALTER TABLE sessions ADD COLUMN owner TEXT;
-    ALTER TABLE sessions ADD COLUMN resumes INTEGER NOT NULL DEFAULT 0;
-    CREATE INDEX sessions_by_status ON sessions(status);
-    """,
-    # v4: indexes for years of history: a session's sets, peak pain and decisions are
-    # read from indexes alone (the history screen and `coach history` list thousands).
-    """
-    CREATE INDEX dose_changes_by_session ON dose_changes(session_id);
-    CREATE INDEX level_moves_by_session ON level_moves(session_id);
-    DROP INDEX sets_by_session;
-    CREATE INDEX sets_by_session ON sets(session_id, pain);
-    """,
-    # v5: whether a set was done with both sides together or each side in turn (one
-    # rating covers both); NULL for sets stored before it was recorded.
-    """
-    ALTER TABLE sets ADD COLUMN sides TEXT CHECK (sides IN ('both', 'each'));
-    """,
-)
-SCHEMA_VERSION = len(MIGRATIONS)
 
 BUSY_TIMEOUT_SECONDS = 3.0
 """How long a write waits for another coach holding the database before giving up."""
@@ -169,137 +75,69 @@ INSERT_LEVEL_MOVE = (
 INSERT_SCREENING = "INSERT INTO screenings (taken_at, answers_json, outcome) VALUES (?, ?, ?)"
 
 
-class StoreError(Exception):
+# The columns that make a stored set's facts, in SetFacts.of's order after the index.
+_FACT_COLUMNS = (
+    "exercise_index, program_id, exercise_id, set_number, sets_planned, completed, pain,"
+    " numbness OR leg_weakness OR pain_below_knee"
+)
+
+
+class StoreError(HistoryError):
     """The history cannot be read or written; the message says why, for the user."""
 
 
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-def local_today() -> date:
-    """Today in the user's time zone: sessions belong to the day they are done."""
-    return datetime.now(UTC).astimezone().date()
-
-
-def local_day(timestamp: str) -> date:
-    """The user's calendar day of a stored UTC timestamp (sessions happen in local time)."""
-    return datetime.fromisoformat(timestamp).astimezone().date()
-
-
-@dataclass(frozen=True, slots=True)
-class SetRecord:
-    """One rated set, as stored."""
-
-    session_id: int
-    exercise_index: int
-    program_id: str
-    level: int
-    exercise_id: str
-    exercise_name: str
-    kind: str
-    set_number: int
-    sets_planned: int
-    planned: Dose
-    planned_work_seconds: float
-    done_work_seconds: float
-    completed: bool
-    pain: int | None
-    numbness: bool = False
-    leg_weakness: bool = False
-    pain_below_knee: bool = False
-    attempt: int = 1
-    started_at: str | None = None
-    rated_at: str = ""
-    sides: str | None = None
-    """'both' (both sides together) or 'each' (left, then right; one rating for both)."""
-
-
-@dataclass(frozen=True, slots=True)
-class SessionRecord:
-    id: int
-    started_at: str
-    ended_at: str | None
-    status: str
-    source_id: str
-    title: str
-    baseline_pain: int | None
-    sets_done: int
-    peak_pain: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class StoredSet:
-    """What resuming needs to know about a set rated before the interruption."""
-
-    exercise_index: int
-    program_id: str
-    exercise_id: str
-    set_number: int
-    sets_planned: int
-    pain: int | None
-    completed: bool
-    red_flag: bool
-
-
-@dataclass(frozen=True, slots=True)
-class InterruptedSession:
-    """A session left 'running' by a coach that is no longer running (killed, crashed,
-    the laptop's battery died): it can be resumed or closed as partial."""
-
-    id: int
-    started_at: str
-    source_path: str
-    source_id: str
-    title: str
-    speed: float
-    baseline_pain: int | None
-    levels: Mapping[str, int]
-    sets: tuple[StoredSet, ...]
-
-    @property
-    def day(self) -> date:
-        return local_day(self.started_at)
-
-
-def this_process() -> str:
-    """Who owns a running session: host and process id."""
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _owner_alive(owner: str | None) -> bool:
-    """Whether the coach that started a session is still running (on this machine)."""
-    if not owner:
-        return False
-    host, _, pid_text = owner.rpartition(":")
-    if host != socket.gethostname() or not pid_text.isdigit():
-        # Another machine's session (a synced folder): it cannot be checked, and SQLite
-        # over a sync service is not supported anyway; treat it as interrupted.
-        return False
-    pid = int(pid_text)
-    if pid == os.getpid():
-        return True
-    proc = Path("/proc") / str(pid)
-    if Path("/proc/self").exists():
-        # Linux: a killed coach whose parent has not reaped it yet is a zombie, and after
-        # a reboot its process id may belong to something else entirely.
-        try:
-            state = (proc / "stat").read_text().rpartition(")")[2].split()[0]
-            command = (proc / "cmdline").read_bytes()
-        except (OSError, IndexError):
-            return False
-        return state != "Z" and b"coach" in command
-    try:
-        os.kill(pid, 0)
-    except PermissionError:
-        return True  # it exists, under another user
-    except (ProcessLookupError, OverflowError, OSError):
-        return False
-    return True
-
-
-def _dose_json(dose: Dose) -> str:
+def dose_json(dose: Dose) -> str:
+    """A dose as stored in a decision: only the parts it has."""
     return json.dumps({k: v for k, v in asdict(dose).items() if v is not None}, sort_keys=True)
+
+
+def set_row(record: SetRecord) -> tuple[Any, ...]:
+    """The values of :data:`INSERT_SET` for ``record`` (the store's and the synthetic
+    history's one way of writing a set)."""
+    dose, answer = record.planned, record.answer
+    return (
+        record.session_id,
+        record.exercise_index,
+        record.program_id,
+        record.level,
+        record.exercise_id,
+        record.exercise_name,
+        record.kind,
+        record.set_number,
+        record.sets_planned,
+        record.attempt,
+        dose.hold,
+        dose.holds,
+        dose.reps,
+        dose.duration,
+        record.planned_work_seconds,
+        record.done_work_seconds,
+        int(record.completed),
+        answer.pain,
+        int(answer.numbness),
+        int(answer.leg_weakness),
+        int(answer.pain_below_knee),
+        record.started_at,
+        record.rated_at or utc_now(),
+        record.sides,
+    )
+
+
+def _facts(row: Sequence[Any]) -> SetFacts:
+    index, program, exercise, number, planned, completed, pain, red_flag = row
+    return SetFacts.of(
+        exercise_index=index,
+        program_id=program,
+        exercise_id=exercise,
+        set_number=number,
+        sets_planned=planned,
+        completed=completed,
+        pain=pain,
+        red_flag=red_flag,
+    )
+
+
+_memory_names = itertools.count(1)
 
 
 class HistoryStore:
@@ -309,6 +147,36 @@ class HistoryStore:
         self.path = path
         self.busy_timeout = busy_timeout
         self._ready = False
+        self._uri: str | None = None
+        self._keeper: sqlite3.Connection | None = None
+        self._locks: Path | None = path.parent / "locks"
+
+    @classmethod
+    def in_memory(cls) -> HistoryStore:
+        """A store that lives in this process's memory only: the same SQL and rules on a
+        database that no file holds (for tests of the day flow)."""
+        store = cls(Path(":memory:"))
+        store._uri = f"file:coach-memory-{next(_memory_names)}?mode=memory&cache=shared"
+        store._locks = None
+        # A shared in-memory database lives while one connection to it is open.
+        store._keeper = sqlite3.connect(store._uri, uri=True, check_same_thread=False)
+        return store
+
+    def _open(self) -> sqlite3.Connection:
+        if self._uri is not None:
+            return sqlite3.connect(
+                self._uri, uri=True, timeout=self.busy_timeout, isolation_level=None
+            )
+        return sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
+
+    def _owner(self) -> str | None:
+        """What marks a session as this process's (see :mod:`coach.store.liveness`)."""
+        return "memory" if self._locks is None else hold_lease(self._locks)
+
+    def _alive(self, owner: str | None) -> bool:
+        if self._locks is None:
+            return owner == "memory"
+        return owner_alive(self._locks, owner)
 
     # -- connections ------------------------------------------------------------------
 
@@ -317,7 +185,7 @@ class HistoryStore:
         if not self._ready:
             self._prepare()
         try:
-            connection = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
+            connection = self._open()
         except sqlite3.Error as exc:
             raise self._explain(exc) from None
         try:
@@ -358,62 +226,38 @@ class HistoryStore:
 
     def _prepare(self) -> None:
         """Create the folder and file with private permissions, then migrate."""
+        if self._uri is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                if not self.path.exists():
+                    # Health data: readable by its owner only, from the first byte.
+                    descriptor = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600)
+                    os.close(descriptor)
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot create the history database {self.path}: {exc.strerror}"
+                ) from None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            if not self.path.exists():
-                # Health data: readable by its owner only, from the first byte.
-                descriptor = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600)
-                os.close(descriptor)
-        except OSError as exc:
-            raise StoreError(
-                f"cannot create the history database {self.path}: {exc.strerror}"
-            ) from None
-        try:
-            connection = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
+            connection = self._open()
         except sqlite3.Error as exc:
             raise self._explain(exc) from None
         try:
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise StoreError(
-                    f"the history database {self.path} was written by a newer coach "
-                    f"(schema {version}; this one knows {SCHEMA_VERSION}); update coach"
-                )
-            if version < SCHEMA_VERSION:
-                if version > 0:
-                    self._backup(connection, version)
-                connection.execute("PRAGMA journal_mode = WAL")
-                for index in range(version, SCHEMA_VERSION):
-                    connection.execute("BEGIN IMMEDIATE")
-                    for statement in _statements(MIGRATIONS[index]):
-                        connection.execute(statement)
-                    connection.execute(f"PRAGMA user_version = {index + 1}")
-                    connection.execute("COMMIT")
-            else:
-                connection.execute("PRAGMA journal_mode = WAL")
+            migrate(connection, None if self._uri is not None else self.path)
+        except NewerSchemaError as exc:
+            raise StoreError(
+                f"the history database {self.path} was written by a newer coach "
+                f"(schema {exc.version}; this one knows {SCHEMA_VERSION}); update coach"
+            ) from None
         except sqlite3.Error as exc:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
             raise self._explain(exc) from None
         finally:
             connection.close()
         self._ready = True
 
-    def _backup(self, connection: sqlite3.Connection, version: int) -> None:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        target = self.path.with_name(
-            f"{self.path.stem}.v{version}.{stamp}.backup{self.path.suffix}"
-        )
-        copy = sqlite3.connect(target)
-        try:
-            connection.backup(copy)
-        finally:
-            copy.close()
-        target.chmod(0o600)
-
     @contextlib.contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
-        """A connection for queries elsewhere in the core (history views, export)."""
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """A connection for the store package's own queries (history views, export,
+        the synthetic history); nothing outside the package holds one."""
         with self._connect() as connection:
             yield connection
 
@@ -438,7 +282,7 @@ class HistoryStore:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (started_at or utc_now(), source_id, title, source_path, speed,
                  planned_seconds, baseline_pain, json.dumps(dict(levels), sort_keys=True),
-                 this_process()),
+                 self._owner()),
             )  # fmt: skip
             assert cursor.lastrowid is not None
             return cursor.lastrowid
@@ -447,9 +291,8 @@ class HistoryStore:
         """This process resumes an interrupted session: it owns it from now on."""
         with self._transaction() as db:
             db.execute(
-                "UPDATE sessions SET owner = ?, resumes = resumes + 1"
-                " WHERE id = ? AND status = 'running'",
-                (this_process(), session_id),
+                "UPDATE sessions SET owner = ?, resumes = resumes + 1 WHERE id = ? AND status = ?",
+                (self._owner(), session_id, SessionStatus.RUNNING.value),
             )
 
     def set_baseline(self, session_id: int, pain: int | None) -> None:
@@ -457,27 +300,15 @@ class HistoryStore:
             db.execute("UPDATE sessions SET baseline_pain = ? WHERE id = ?", (pain, session_id))
 
     def record_set(self, record: SetRecord) -> int:
-        dose = record.planned
         with self._transaction() as db:
-            cursor = db.execute(
-                INSERT_SET,
-                (
-                    record.session_id, record.exercise_index, record.program_id, record.level,
-                    record.exercise_id, record.exercise_name, record.kind, record.set_number,
-                    record.sets_planned, record.attempt, dose.hold, dose.holds, dose.reps,
-                    dose.duration, record.planned_work_seconds, record.done_work_seconds,
-                    int(record.completed), record.pain, int(record.numbness),
-                    int(record.leg_weakness), int(record.pain_below_knee), record.started_at,
-                    record.rated_at or utc_now(), record.sides,
-                ),
-            )  # fmt: skip
+            cursor = db.execute(INSERT_SET, set_row(record))
             assert cursor.lastrowid is not None
             return cursor.lastrowid
 
     def finish_session(
         self,
         session_id: int,
-        status: str,
+        status: SessionStatus,
         *,
         reason: str | None = None,
         decisions: Sequence[Decision] = (),
@@ -488,7 +319,7 @@ class HistoryStore:
         with self._transaction() as db:
             db.execute(
                 "UPDATE sessions SET ended_at = ?, status = ?, stop_reason = ? WHERE id = ?",
-                (now, status, reason, session_id),
+                (now, SessionStatus(status).value, reason, session_id),
             )
             if interrupted:
                 db.execute(
@@ -499,19 +330,19 @@ class HistoryStore:
             db.executemany(
                 INSERT_DOSE_CHANGE,
                 [
-                    (session_id, d.program_id, d.exercise_id, _dose_json(d.before),
-                     _dose_json(d.after), d.reason, now, d.level, d.rule.value,
+                    (session_id, d.program_id, d.exercise_id, dose_json(d.before),
+                     dose_json(d.after), d.reason, now, d.level, d.rule.value,
                      json.dumps(dict(d.inputs), sort_keys=True))
                     for d in decisions
                 ],
             )  # fmt: skip
 
     def close_interrupted(
-        self, session_id: int, status: str, *, decisions: Sequence[Decision] = ()
+        self, session_id: int, status: SessionStatus, *, decisions: Sequence[Decision] = ()
     ) -> None:
         """Close a session its coach never finished, as partial (reason 'interrupted'):
         it ended when its last set was rated, or when it started if none was."""
-        self.finish_session(session_id, status, reason="interrupted", decisions=decisions,
+        self.finish_session(session_id, status, reason=INTERRUPTED, decisions=decisions,
                             interrupted=True)  # fmt: skip
 
     def record_level_move(self, session_id: int, program_id: str, from_level: int,
@@ -541,8 +372,6 @@ class HistoryStore:
 
     def program_history(self, program_id: str) -> list[SessionFacts]:
         """Every session that included ``program_id``, as the scaling engine sees it."""
-        from coach.engine.scaling import SessionFacts, SetFacts
-
         with self._connect() as db:
             sessions = db.execute(
                 "SELECT id, started_at, baseline_pain, levels_json FROM sessions"
@@ -551,16 +380,12 @@ class HistoryStore:
                 (program_id,),
             ).fetchall()
             rows = db.execute(
-                "SELECT session_id, exercise_id, set_number, pain, completed,"
-                " numbness OR leg_weakness OR pain_below_knee"
-                " FROM sets WHERE program_id = ? ORDER BY id",
+                f"SELECT session_id, {_FACT_COLUMNS} FROM sets WHERE program_id = ? ORDER BY id",
                 (program_id,),
             ).fetchall()
         by_session: dict[int, list[SetFacts]] = {}
-        for session_id, exercise_id, number, pain, completed, red_flag in rows:
-            by_session.setdefault(session_id, []).append(
-                SetFacts(exercise_id, number, pain, bool(completed), bool(red_flag))
-            )
+        for row in rows:
+            by_session.setdefault(row[0], []).append(_facts(row[1:]))
         return [
             SessionFacts(
                 session_id=sid,
@@ -573,8 +398,6 @@ class HistoryStore:
         ]
 
     def level_moves(self, program_id: str) -> list[LevelMove]:
-        from coach.engine.scaling import LevelMove
-
         with self._connect() as db:
             rows = db.execute(
                 "SELECT session_id, from_level, to_level, accepted FROM level_moves"
@@ -604,24 +427,21 @@ class HistoryStore:
         with self._connect() as db:
             rows = db.execute(
                 "SELECT id, started_at, source_path, source_id, title, speed, baseline_pain,"
-                " levels_json, owner FROM sessions WHERE status = 'running' ORDER BY id DESC"
+                " levels_json, owner FROM sessions WHERE status = ? ORDER BY id DESC",
+                (SessionStatus.RUNNING.value,),
             ).fetchall()
             found = []
             for sid, started, path, source, title, speed, baseline, levels, owner in rows:
-                if _owner_alive(owner):
+                if self._alive(owner):
                     continue
                 sets = db.execute(
-                    "SELECT exercise_index, program_id, exercise_id, set_number, sets_planned,"
-                    " pain, completed, numbness OR leg_weakness OR pain_below_knee"
-                    " FROM sets WHERE session_id = ? ORDER BY id",
-                    (sid,),
+                    f"SELECT {_FACT_COLUMNS} FROM sets WHERE session_id = ? ORDER BY id", (sid,)
                 ).fetchall()
                 found.append(
                     InterruptedSession(
                         sid, started, path, source, title, speed, baseline,
                         {k: int(v) for k, v in json.loads(levels).items()},
-                        tuple(StoredSet(i, p, e, n, sp, pain, bool(c), bool(r))
-                              for i, p, e, n, sp, pain, c, r in sets),
+                        tuple(_facts(row) for row in sets),
                     )
                 )  # fmt: skip
         return found
@@ -636,8 +456,3 @@ class HistoryStore:
                 (limit,),
             ).fetchall()
         return [SessionRecord(*row) for row in rows]
-
-
-def _statements(script: str) -> list[str]:
-    """Split a migration script into statements (they hold no semicolons in strings)."""
-    return [part.strip() for part in script.split(";") if part.strip()]

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, TextIO
 
-from coach.store.database import HistoryStore, local_day
+from coach.engine.clock import local_day
+from coach.store.database import HistoryStore
 
 __all__ = [
     "COLUMNS",
@@ -85,7 +86,7 @@ def export_rows(store: HistoryStore, *, since: date | None = None, program: str 
                 exercise: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """Every stored set matching the filters, oldest first, as :data:`COLUMNS`."""
     where, params = _filters(since, program, exercise)
-    with store.read() as db:
+    with store._read() as db:
         db.row_factory = sqlite3.Row
         rows = db.execute(
             "SELECT s.started_at, s.source_id, t.* FROM sets t JOIN sessions s"
@@ -153,7 +154,7 @@ def session_page(
     where, params = _filters(since, program, exercise)
     join = "JOIN" if (program or exercise) else "LEFT JOIN"
     last = " ORDER BY s.id DESC LIMIT ?" if limit is not None else ""
-    with store.read() as db:
+    with store._read() as db:
         found = db.execute(
             "SELECT s.id, s.started_at, s.ended_at, s.title, s.status, s.stop_reason,"
             " s.baseline_pain, COUNT(t.id), MAX(t.pain)"

@@ -13,9 +13,11 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
+from coach.engine.clock import local_day
+from coach.engine.records import result_text
 from coach.store.database import HistoryStore
 
 __all__ = [
@@ -116,22 +118,6 @@ class Streaks:
     """Days with a session among the last 30."""
 
 
-def result_text(status: str, stop_reason: str | None = None) -> str:
-    """How a session ended, for people: 'completed', 'partial (interrupted)'..."""
-    if status == "stopped" and stop_reason == "interrupted":
-        return "partial (interrupted)"
-    return {
-        "completed": "completed",
-        "stopped": "stopped early",
-        "red_flag": "stopped: see a clinician",
-        "running": "interrupted",
-    }.get(status, status)
-
-
-def _local_day(timestamp: str) -> date:
-    return datetime.fromisoformat(timestamp).astimezone().date()
-
-
 class HistoryView:
     """Read-only queries over a :class:`HistoryStore` for the history screen."""
 
@@ -153,7 +139,7 @@ class HistoryView:
 
     def exercises(self) -> list[ExerciseRef]:
         """Every exercise with at least one rated set, most recently done first."""
-        with self.store.read() as db:
+        with self.store._read() as db:
             rows = db.execute(
                 "SELECT t.program_id, t.exercise_id,"
                 " (SELECT u.exercise_name FROM sets u WHERE u.program_id = t.program_id"
@@ -169,7 +155,7 @@ class HistoryView:
                 found = db.execute("SELECT started_at FROM sessions WHERE id = ?", (sid,))
                 last_started[sid] = found.fetchone()[0]
         refs = [
-            ExerciseRef(program, exercise, name, kind, count, _local_day(last_started[last]))
+            ExerciseRef(program, exercise, name, kind, count, local_day(last_started[last]))
             for program, exercise, name, kind, count, last in rows
         ]
         refs.sort(key=lambda r: (-r.last_day.toordinal(), r.program_id, r.name))
@@ -177,7 +163,7 @@ class HistoryView:
 
     def dose_series(self, program_id: str, exercise_id: str) -> list[DosePoint]:
         """One point per session that rated the exercise, oldest first."""
-        with self.store.read() as db:
+        with self.store._read() as db:
             rows = db.execute(
                 "SELECT t.session_id, s.started_at, t.level, t.planned_hold, t.planned_holds,"
                 " t.planned_reps, t.planned_duration, t.sets_planned, MAX(t.pain)"
@@ -187,13 +173,13 @@ class HistoryView:
                 (program_id, exercise_id),
             ).fetchall()
         return [
-            DosePoint(sid, _local_day(started), level, hold, holds, reps, duration, sets, peak)
+            DosePoint(sid, local_day(started), level, hold, holds, reps, duration, sets, peak)
             for sid, started, level, hold, holds, reps, duration, sets, peak in rows
         ]
 
     def detail(self, session: SessionPoint) -> SessionDetail:
         """A session's sets, the decisions taken after it and any level change."""
-        with self.store.read() as db:
+        with self.store._read() as db:
             db.row_factory = sqlite3.Row
             sets = db.execute(
                 "SELECT * FROM sets WHERE session_id = ? ORDER BY id", (session.id,)

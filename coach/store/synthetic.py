@@ -33,19 +33,22 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from coach.config.locations import default_routine
+from coach.engine.clock import local_today
 from coach.engine.planning import programs_of
-from coach.engine.scaling import (
-    Decision,
+from coach.engine.records import (
+    RED_FLAG_REASON,
+    LevelMove,
+    PainAnswer,
     SessionFacts,
+    SessionStatus,
     SetFacts,
-    _Replay,  # the engine's own replay, stepped one session at a time (see _Program)
-    _weekly_rise,
+    SetRecord,
 )
+from coach.engine.scaling import Decision, Replay
 from coach.engine.screening import QUESTIONS, Outcome
 from coach.engine.timeline import Dose, PlannedExercise, SessionPlan, plan_session
-from coach.format.loader import AnyExercise, LoadedFile, exercise_key, load_session_file
-from coach.format.v1 import HoldExercise, Program, RepsExercise, Scaling
+from coach.format.loader import AnyExercise, LoadedFile, load_session_file
+from coach.format.v1 import HoldExercise, RepsExercise
 from coach.store.database import (
     INSERT_DOSE_CHANGE,
     INSERT_LEVEL_MOVE,
@@ -53,8 +56,8 @@ from coach.store.database import (
     INSERT_SET,
     HistoryStore,
     StoreError,
-    _dose_json,
-    local_today,
+    dose_json,
+    set_row,
 )
 
 __all__ = ["HistoryNotEmptyError", "Summary", "generate"]
@@ -99,14 +102,14 @@ def generate(
     days: int = 3650,
     seed: int = 0,
     end: date | None = None,
-    source: Path | None = None,
+    source: Path,
     tz: tzinfo | None = None,
 ) -> Summary:
     """Fill the new history database at ``path`` with ``days`` days of synthetic history.
 
     The days run up to ``end`` (default: today, in which case a session that would start
-    later than now is left out). ``source`` is the routine or program file played (default:
-    the bundled morning routine). Sessions start in the morning of ``tz`` (default: the
+    later than now is left out). ``source`` is the routine or program file played (the CLI
+    passes the bundled morning routine). Sessions start in the morning of ``tz`` (default: the
     local time zone, with its daylight-saving rules).
 
     Raises :class:`HistoryNotEmptyError` if the database already holds anything,
@@ -121,10 +124,10 @@ def generate(
     if end is None:
         end = local_today()
         not_after = datetime.now(UTC)
-    routine_path = source if source is not None else default_routine()
+    routine_path = source
     loaded = load_session_file(routine_path)
     store = HistoryStore(path)
-    with store.read() as db:
+    with store._read() as db:
         _refuse_if_not_empty(db, store.path)
         simulation = _Simulation(
             loaded, str(routine_path), random.Random(seed), tz=tz, not_after=not_after
@@ -188,67 +191,6 @@ def _insert(db: sqlite3.Connection, rows: _Rows) -> None:
     db.executemany(INSERT_DOSE_CHANGE, rows.dose_changes)
     db.executemany(INSERT_LEVEL_MOVE, rows.level_moves)
     db.executemany(INSERT_SCREENING, rows.screenings)
-
-
-# -- the scaling engine, one session at a time ---------------------------------------
-
-
-@dataclass
-class _Program:
-    """One program's scaling state, advanced exactly as ``plan_program`` replays it.
-
-    ``plan_program`` rebuilds a plan by replaying the whole history, so calling it for
-    each of thousands of sessions would be quadratic; this steps the same replay once per
-    session instead: before a session the morning check and the gap rule, after it the
-    decisions and the level move, in ``plan_program``'s order. The tests check the result
-    against ``plan_program`` on the stored history.
-    """
-
-    program: Program
-    replay: _Replay
-    recent: list[SessionFacts] = field(default_factory=list)
-    """The last two weeks of sessions, for the weekly-rise rule."""
-
-    @property
-    def id(self) -> str:
-        return self.program.id
-
-    @property
-    def scaling(self) -> Scaling:
-        return self.program.scaling
-
-    def before_session(self, day: date, baseline: int | None) -> dict[tuple[str, str], Dose]:
-        if self.recent:
-            previous = self.recent[-1]
-            self.replay.morning_check(previous.baseline, baseline)
-            self.replay.gap((day - previous.day).days)
-        return {(self.id, key): dose for key, dose in self.doses().items()}
-
-    def doses(self) -> dict[str, Dose]:
-        return {exercise_key(e): self.replay.dose(e) for e in self.replay.level_spec().exercises}
-
-    def after_session(self, facts: SessionFacts) -> tuple[Decision, ...]:
-        self.recent = [s for s in self.recent if (facts.day - s.day).days < 14]
-        self.recent.append(facts)
-        self.replay.level = min(max(1, facts.level), len(self.program.levels))
-        rise = _weekly_rise(self.recent, facts.day, self.scaling.weekly_rise)
-        self.replay.after_session(facts, rise)
-        return tuple(d for d in self.replay.last if d.level == self.replay.level)
-
-    def offers(self) -> tuple[int | None, int | None]:
-        """(level offered up, level offered down) after the last session."""
-        replay = self.replay
-        count = len(self.program.levels)
-        up = None
-        if replay.streak_at_max >= replay.level_spec().unlock.sessions_at_max:
-            up = replay.level + 1 if replay.level < count else None
-        down = replay.level - 1 if replay.streak_stuck >= 2 and replay.level > 1 else None
-        return up, down
-
-    def answer_move(self, to_level: int, *, accepted: bool) -> None:
-        self.replay.streak_at_max = self.replay.streak_stuck = 0
-        if accepted:
-            self.replay.level = min(max(1, to_level), len(self.program.levels))
 
 
 # -- the simulated user --------------------------------------------------------------
@@ -376,10 +318,9 @@ class _Simulation:
         self.rng = rng
         self.tz = tz
         self.not_after = not_after
-        self.programs = [
-            _Program(program, _Replay(program, min(max(1, start), len(program.levels))))
-            for program, start in programs_of(loaded)
-        ]
+        self.programs = [Replay(program, start) for program, start in programs_of(loaded)]
+        """Each program's scaling state, stepped once per session by the engine's own
+        replay (the tests check the result against planning on the stored history)."""
         self.body = _Body(rng)
         self.rows = _Rows()
         self.break_left = 0
@@ -439,13 +380,11 @@ class _Simulation:
         morning = body.morning_pain()
         baseline = None if rng.random() < 0.01 else min(10, max(0, round(morning)))
         clock.wait(rng.uniform(4, 20))
-        doses: dict[tuple[str, str], Dose] = {}
-        for program in self.programs:
-            doses.update(program.before_session(day, baseline))
+        today = {replay.program.id: replay.plan(day, baseline) for replay in self.programs}
         plan = plan_session(
             self.loaded,
-            levels={program.id: program.replay.level for program in self.programs},
-            doses=doses,
+            levels={pid: planned.level for pid, planned in today.items()},
+            doses={(pid, key): dose for pid, p in today.items() for key, dose in p.doses.items()},
         )
         session_id = len(self.rows.sessions) + 1
         started_at = clock.stamp()
@@ -454,38 +393,41 @@ class _Simulation:
         clock.wait(rng.uniform(0.5, 2.0))
         ended_at = clock.stamp()
         self.rows.sessions.append(
-            (session_id, started_at, ended_at, status, plan.source_id, plan.title,
+            (session_id, started_at, ended_at, status.value, plan.source_id, plan.title,
              self.source_path, 1.0, planned_seconds, baseline,
              _JSON.encode(dict(plan.levels)), stop_reason)
         )  # fmt: skip
-        offers: list[tuple[_Program, int, bool]] = []
-        for program in self.programs:
+        offers: list[tuple[Replay, int, bool]] = []
+        for replay in self.programs:
+            program_id = replay.program.id
             facts = SessionFacts(
                 session_id=session_id,
                 day=day,
                 baseline=baseline,
-                level=plan.levels[program.id],
-                sets=tuple(s for pid, s in rated if pid == program.id),
+                level=plan.levels[program_id],
+                sets=tuple(s for s in rated if s.program_id == program_id),
             )
-            self._decisions(session_id, program.after_session(facts), ended_at)
-            up, down = program.offers()
-            if up is not None:
-                offers.insert(sum(1 for _, _, is_up in offers if is_up), (program, up, True))
-            if down is not None:
-                offers.append((program, down, False))
+            self._decisions(session_id, replay.add(facts), ended_at)
+            after = replay.plan(day)
+            if after.offer_up is not None:
+                place = sum(1 for _, _, is_up in offers if is_up)
+                offers.insert(place, (replay, after.offer_up, True))
+            if after.offer_down is not None:
+                offers.append((replay, after.offer_down, False))
             done = sum(1 for s in facts.sets if s.completed)
-            planned = sum(e.dose.sets for e in plan.exercises if e.program_id == program.id)
-            body.trained(program.id, done / planned if planned else 0.0)
-        if offers and status != "red_flag":
+            planned = sum(e.dose.sets for e in plan.exercises if e.program_id == program_id)
+            body.trained(program_id, done / planned if planned else 0.0)
+        if offers and status is not SessionStatus.RED_FLAG:
             # The summary asks about the first offer only, as the app does.
-            program, to_level, up = offers[0]
+            replay, to_level, up = offers[0]
             accepted = rng.random() < (0.85 if up else 0.7)
             clock.wait(rng.uniform(3, 15))
+            move = LevelMove(session_id, replay.level, to_level, accepted)
             self.rows.level_moves.append(
-                (session_id, program.id, program.replay.level, to_level, int(accepted),
-                 clock.stamp())
+                (session_id, replay.program.id, move.from_level, move.to_level,
+                 int(move.accepted), clock.stamp())
             )  # fmt: skip
-            program.answer_move(to_level, accepted=accepted)
+            replay.answer(move)
 
     def _screening(self, day: date, clock: _Clock) -> None:
         last = self.last_screening
@@ -513,11 +455,11 @@ class _Simulation:
 
     def _play(
         self, session_id: int, plan: SessionPlan, morning: float, clock: _Clock
-    ) -> tuple[str, str | None, list[tuple[str, SetFacts]]]:
+    ) -> tuple[SessionStatus, str | None, list[SetFacts]]:
         """Every set of the session as the user went through it: the rows, the outcome."""
         rng = self.rng
-        rated: list[tuple[str, SetFacts]] = []
-        scaling = {program.id: program.scaling for program in self.programs}
+        rated: list[SetFacts] = []
+        scaling = {replay.program.id: replay.scaling for replay in self.programs}
         count = len(plan.exercises)
         # Where the user stops the session early, if they do. (No session is left
         # 'running': the app offers to resume or close those the next time it starts.)
@@ -526,7 +468,7 @@ class _Simulation:
             timing = self._timing_of(plan, index)
             if index == quit_at:
                 clock.wait(rng.uniform(0, timing.total))
-                return "stopped", None, rated
+                return SessionStatus.STOPPED, None, rated
             clock.wait(item.get_ready)
             dose = item.dose
             limits = scaling[item.program_id]
@@ -539,13 +481,13 @@ class _Simulation:
                     attempt = 2
                 while True:
                     started_at = clock.stamp()
-                    fact, ends = self._set(
+                    fact = self._set(
                         session_id, index, item, set_number, attempt, started_at,
                         morning, timing, clock,
                     )  # fmt: skip
-                    rated.append((item.program_id, fact))
-                    if ends:
-                        return "red_flag", "red-flag answer", rated
+                    rated.append(fact)
+                    if fact.red_flag:
+                        return SessionStatus.RED_FLAG, RED_FLAG_REASON, rated
                     too_high = fact.pain is not None and fact.pain > limits.acceptable_max
                     if attempt == 1 and redo and not too_high:
                         # 'b' after rating: the set is done again and rated again.
@@ -562,7 +504,7 @@ class _Simulation:
                 clock.wait(item.exercise.rest_after)
             if rng.random() < 0.01:  # a pause: the phone, the door, a sip of water
                 clock.wait(rng.uniform(20, 300))
-        return "completed", None, rated
+        return SessionStatus.COMPLETED, None, rated
 
     def _set(
         self,
@@ -575,8 +517,8 @@ class _Simulation:
         morning: float,
         timing: _Timing,
         clock: _Clock,
-    ) -> tuple[SetFacts, bool]:
-        """One rated set: its row, and whether it ends the session (a warning sign)."""
+    ) -> SetFacts:
+        """One rated set: its row, and its facts (a warning sign ends the session)."""
         rng, body = self.rng, self.body
         dose = item.dose
         felt = body.set_pain(morning, item, timing.position, set_number)
@@ -594,15 +536,28 @@ class _Simulation:
             flags[rng.randrange(3)] = True
         pain = None if rng.random() < 0.004 else felt  # None: the rating was skipped
         clock.wait(rng.uniform(2, 9))
-        self.rows.sets.append(
-            (session_id, index, item.program_id, item.level, item.key, item.name,
-             item.exercise.kind, set_number, dose.sets, attempt, dose.hold, dose.holds,
-             dose.reps, dose.duration, timing.work_seconds, done, int(completed), pain,
-             int(flags[0]), int(flags[1]), int(flags[2]), started_at, clock.stamp(),
-             item.exercise.sides)
-        )  # fmt: skip
-        fact = SetFacts(item.key, set_number, pain, completed, any(flags))
-        return fact, any(flags)
+        record = SetRecord(
+            session_id=session_id,
+            exercise_index=index,
+            program_id=item.program_id,
+            level=item.level,
+            exercise_id=item.key,
+            exercise_name=item.name,
+            kind=item.exercise.kind,
+            set_number=set_number,
+            sets_planned=dose.sets,
+            planned=dose,
+            planned_work_seconds=timing.work_seconds,
+            done_work_seconds=done,
+            completed=completed,
+            answer=PainAnswer(pain, *flags),
+            attempt=attempt,
+            started_at=started_at,
+            rated_at=clock.stamp(),
+            sides=item.exercise.sides,
+        )
+        self.rows.sets.append(set_row(record))
+        return record.facts
 
     def _decisions(self, session_id: int, decisions: Sequence[Decision], at: str) -> None:
         dose_json = self._dose_json
@@ -616,7 +571,7 @@ class _Simulation:
         """The store's own JSON of a dose, made once per distinct dose."""
         text = self.dose_texts.get(dose)
         if text is None:
-            text = self.dose_texts[dose] = _dose_json(dose)
+            text = self.dose_texts[dose] = dose_json(dose)
         return text
 
 

@@ -12,7 +12,15 @@ import json
 from pathlib import Path
 from typing import Any
 
-from coach.engine.runner import Clock, CueDue, Finished, RatingNeeded, RunnerEvent, StepStarted
+from coach.engine.clock import Clock
+from coach.engine.runner import (
+    CueDue,
+    Finished,
+    RatingNeeded,
+    RunnerEvent,
+    SessionRunner,
+    StepStarted,
+)
 
 __all__ = ["EventLog"]
 
@@ -22,10 +30,11 @@ class EventLog:
         self.path = path
         self.clock = clock
         self.lines: list[str] = []
-        self.runner: Any = None
+        self.runner: SessionRunner | None = None
 
-    def write(self, events: list[RunnerEvent]) -> None:
-        now = self.clock()
+    def write(self, events: list[RunnerEvent], *, now: float | None = None) -> None:
+        """Log ``events``, handled at ``now`` (default: the clock now)."""
+        now = self.clock() if now is None else now
         for event in events:
             entry: dict[str, Any] = {"t": now}
             if isinstance(event, StepStarted):

@@ -10,15 +10,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from coach.engine.day import ShowHome
 from coach.engine.progression import describe_dose
-from coach.engine.timeline import SessionPlan
+from coach.engine.records import result_text
 from coach.format.durations import format_duration
-from coach.store.database import SessionRecord
-from coach.store.history import result_text
 from coach.tui.choice import Choice
 
 __all__ = ["Choice", "ChooseSession", "HomeScreen"]
@@ -33,20 +33,22 @@ class HomeScreen(Screen[None]):
         Binding("question_mark", "help", "Help"),
     ]
 
-    def __init__(
-        self,
-        plan: SessionPlan,
-        description: str,
-        total_seconds: float,
-        recent: list[SessionRecord],
-        notes: tuple[str, ...] = (),
-    ) -> None:
+    class StartRequested(Message):
+        """Start today's session."""
+
+    class ChooseRequested(Message):
+        """Play another routine or program."""
+
+    class HistoryRequested(Message):
+        """Show the history."""
+
+    def __init__(self, home: ShowHome) -> None:
         super().__init__()
-        self.notes = notes
-        self.plan = plan
-        self.description = description
-        self.total_seconds = total_seconds
-        self.recent = recent
+        self.notes = home.notes
+        self.plan = home.plan
+        self.description = home.description
+        self.total_seconds = home.total_seconds
+        self.recent = home.recent
 
     def compose(self) -> ComposeResult:
         plan = self.plan
@@ -97,17 +99,13 @@ class HomeScreen(Screen[None]):
         )
 
     def action_start(self) -> None:
-        self.app.start_session()  # type: ignore[attr-defined]
+        self.post_message(self.StartRequested())
 
     def action_choose(self) -> None:
-        self.app.choose_session()  # type: ignore[attr-defined]
+        self.post_message(self.ChooseRequested())
 
     def action_history(self) -> None:
-        from coach.store.history import HistoryView
-        from coach.tui.history import HistoryScreen
-
-        app: Any = self.app
-        self.app.push_screen(HistoryScreen(HistoryView(app.store), app.today))
+        self.post_message(self.HistoryRequested())
 
     def action_help(self) -> None:
         from coach.tui.prompts import HelpScreen

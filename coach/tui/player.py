@@ -1,6 +1,9 @@
 """The player screen: big remaining seconds, what to do now, what comes next.
 
-It renders the runner's state and forwards keys; it decides nothing. Time comes from the
+It renders the runner's state and forwards intent; it decides nothing. What happens is
+reported to the app as messages: :class:`PlayerScreen.Moved` after every change (with
+the runner's events: a set to rate, the end, cues), :class:`PlayerScreen.QuitRequested`
+and :class:`PlayerScreen.MuteToggled`. Time comes from the
 runner's monotonic session clock, and the screen sleeps until exactly when the runner or
 the displayed number next changes. The wake-up is an asyncio ``call_later``, not a
 Textual timer: a Textual one-shot timer whose deadline has already passed when its task
@@ -19,11 +22,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.events import Resize
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
 from coach.engine.progression import describe_dose
-from coach.engine.runner import CueDue, Finished, RatingNeeded, RunnerEvent, RunState, StepStarted
+from coach.engine.runner import RunnerEvent, RunState, StepStarted
 from coach.engine.session import SessionController
 from coach.engine.timeline import Phase, PlannedExercise, Step, StepKind
 from coach.format.durations import format_clock, format_duration
@@ -58,31 +62,28 @@ class PlayerScreen(Screen[None]):
         Binding("question_mark", "help", "Help"),
     ]
 
-    def __init__(
-        self,
-        controller: SessionController,
-        *,
-        on_rating: Callable[[Step], None],
-        on_finished: Callable[[], None],
-        on_cue: Callable[[CueDue], None],
-        on_quit: Callable[[], None],
-        on_mute: Callable[[], bool],
-        on_events: Callable[[list[RunnerEvent]], None] | None = None,
-        on_pause_for_help: Callable[[], Callable[[], None]] | None = None,
-        on_scheduled: Callable[[], None] | None = None,
-    ) -> None:
+    class Moved(Message):
+        """The session moved (or was redrawn): the runner's events, in order, and the
+        monotonic time they were handled."""
+
+        def __init__(self, events: tuple[RunnerEvent, ...], at: float) -> None:
+            super().__init__()
+            self.events = events
+            self.at = at
+
+    class QuitRequested(Message):
+        """The person wants to stop the session (the app asks first)."""
+
+    class MuteToggled(Message):
+        def __init__(self, muted: bool) -> None:
+            super().__init__()
+            self.muted = muted
+
+    def __init__(self, session: SessionController) -> None:
         super().__init__()
-        self.controller = controller
-        self.runner = controller.runner
-        self._on_rating = on_rating
-        self._on_finished = on_finished
-        self._on_cue = on_cue
-        self._on_quit = on_quit
-        self._on_mute = on_mute
-        self._on_events = on_events
-        self._on_pause_for_help = on_pause_for_help or (lambda: lambda: None)
-        self._resume_after_help: Callable[[], None] | None = None
-        self._on_scheduled = on_scheduled
+        self.session = session
+        self.runner = session.runner
+        self._resume_after_help: Callable[[], list[RunnerEvent]] | None = None
         self._shown: dict[str, str] = {}
         self._widgets: dict[str, Static] = {}
         self._clock_widget: BigNumber | None = None
@@ -145,23 +146,15 @@ class PlayerScreen(Screen[None]):
         if self.is_attached:
             self.handle(self.runner.update())
 
-    def handle(self, events: list[RunnerEvent]) -> None:
-        if events and self._on_events is not None:
-            self._on_events(events)
+    def handle(self, events: list[RunnerEvent] | tuple[RunnerEvent, ...]) -> None:
+        """Show what the runner did, sleep until the next change, and tell the app."""
+        at = self.runner.clock()
         for event in events:
             if isinstance(event, StepStarted):
-                self.controller.note_step_started(event.step)
-            elif isinstance(event, CueDue):
-                self._on_cue(event)
+                self.session.note_step_started(event.step)
         self.refresh_view()
         self._schedule()
-        if self._on_scheduled is not None:
-            self._on_scheduled()
-        for event in events:
-            if isinstance(event, RatingNeeded):
-                self._on_rating(event.step)
-            elif isinstance(event, Finished):
-                self._on_finished()
+        self.post_message(self.Moved(tuple(events), at))
 
     # -- keys -------------------------------------------------------------------------
 
@@ -175,23 +168,26 @@ class PlayerScreen(Screen[None]):
         self.handle(self.runner.back())
 
     def action_mute(self) -> None:
-        self.muted = self._on_mute()
+        self.muted = not self.muted
+        self.post_message(self.MuteToggled(self.muted))
         self.notify("Sounds off" if self.muted else "Sounds on", timeout=2)
         self.refresh_view()
 
     def action_quit_session(self) -> None:
-        self._on_quit()
+        self.post_message(self.QuitRequested())
 
     def action_help(self) -> None:
         from coach.tui.prompts import HelpScreen
 
+        # The clock stops while the keys are read, and goes on when help closes.
+        self._resume_after_help = self.session.hold_still()
+        self.handle([])
         self.app.push_screen(HelpScreen(), lambda _: self._on_help_closed())
-        self._resume_after_help = self._on_pause_for_help()
 
     def _on_help_closed(self) -> None:
         resume, self._resume_after_help = self._resume_after_help, None
         if resume is not None:
-            resume()
+            self.handle(resume())
 
     # -- drawing ----------------------------------------------------------------------
 
@@ -205,7 +201,7 @@ class PlayerScreen(Screen[None]):
             return  # a wake-up that arrives while the screen is being taken down
         runner = self.runner
         step = runner.step
-        plan = self.controller.plan
+        plan = self.session.plan
         state = {RunState.PAUSED: "PAUSED", RunState.RATING: "rate your pain"}.get(runner.state, "")
         if self.muted:
             state = f"{state}  muted".strip()
@@ -229,7 +225,7 @@ class PlayerScreen(Screen[None]):
         if number.value != clock:
             number.value = clock
         elapsed = runner.session_time()
-        total = self.controller.timeline.total
+        total = self.session.timeline.total
         bar = self._bar_widget or self.query_one("#progress", SessionBar)
         self._bar_widget = bar
         # The bar is a glance at the whole session: redraw it when it would move by a
@@ -288,7 +284,7 @@ class PlayerScreen(Screen[None]):
         # Resting before the next exercise shows that next exercise, so the user can
         # read its instructions while they rest.
         if step.kind is StepKind.REST_AFTER:
-            return min(step.exercise_index + 1, len(self.controller.plan.exercises) - 1)
+            return min(step.exercise_index + 1, len(self.session.plan.exercises) - 1)
         return step.exercise_index
 
     def _phase_text(self, step: Step) -> str:
@@ -325,7 +321,7 @@ class PlayerScreen(Screen[None]):
         upcoming = self.runner.upcoming()
         if upcoming is None:
             return "Next: done"
-        item = self.controller.plan.exercises[upcoming.exercise_index]
+        item = self.session.plan.exercises[upcoming.exercise_index]
         if upcoming.kind is StepKind.GET_READY:
             return f"Next: {item.name}"
         words = self._phase_text(upcoming).lower()

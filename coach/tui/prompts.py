@@ -10,7 +10,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, Static
 
-from coach.engine.session import RED_FLAG_ADVICE, PainAnswer
+from coach.engine.day import ResumeChoice
+from coach.engine.records import PainAnswer
+from coach.engine.session import RED_FLAG_ADVICE
 
 __all__ = [
     "AdviceScreen",
@@ -374,10 +376,10 @@ class LevelOffer(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
-class ResumeScreen(ModalScreen[str | None]):
+class ResumeScreen(ModalScreen[ResumeChoice | None]):
     """An interrupted session: resume it, close it as partial, or decide later.
 
-    Dismisses with "resume", "close" or None (later: it is asked again next start)."""
+    Dismisses with the choice, or None (later: it is asked again next start)."""
 
     BINDINGS = [
         Binding("r", "answer('resume')", "Resume"),
@@ -407,9 +409,10 @@ class ResumeScreen(ModalScreen[str | None]):
                 yield Button("Later (Esc)", id="later", compact=True)
 
     def action_answer(self, answer: str | None) -> None:
-        if answer == "resume" and not self.can_resume:
+        choice = None if answer is None else ResumeChoice(answer)
+        if choice is ResumeChoice.RESUME and not self.can_resume:
             return
-        self.dismiss(answer)
+        self.dismiss(choice)
 
     @on(Button.Pressed)
     def _clicked(self, event: Button.Pressed) -> None:

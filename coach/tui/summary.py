@@ -50,8 +50,9 @@ class SummaryScreen(Screen[None]):
             done.add_columns("Exercise", "Sets", "Pain", "Next time")
             decisions = summary.after.decisions
             changes = {c.exercise_name: c for c in decisions}
-            for name, rated, planned, ratings in summary.results:
-                pains = ", ".join("-" if p is None else str(p) for p in ratings) or "-"
+            for result in summary.results:
+                name = result.name
+                pains = ", ".join("-" if p is None else str(p) for p in result.ratings) or "-"
                 change = changes.get(name)
                 after = Text("")
                 if change is not None:
@@ -59,7 +60,7 @@ class SummaryScreen(Screen[None]):
                         dose_direction(change.before, change.after), "= "
                     )
                     after = Text(arrow + describe_dose(change.after))
-                done.add_row(Text(name), f"{rated}/{planned}", pains, after)
+                done.add_row(Text(name), f"{result.sets_rated}/{result.sets_planned}", pains, after)
             yield done
             yield Label("Why", classes="section-title")
             for change in decisions:

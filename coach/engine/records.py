@@ -1,0 +1,221 @@
+"""The records of a day: what is stored for a session and its sets, and what is read back.
+
+The store writes and reads these; the engine decides with them. They import nothing
+heavy (the store opens before the first frame), and each fact about a rated set has one
+shape for the rules, :class:`SetFacts`, built in one place, :meth:`SetFacts.of`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from coach.engine.clock import local_day
+
+if TYPE_CHECKING:
+    # Types only: the timeline module pulls in pydantic, which is slow to import.
+    from coach.engine.timeline import Dose
+
+__all__ = [
+    "INTERRUPTED",
+    "RED_FLAG_REASON",
+    "HistoryError",
+    "InterruptedSession",
+    "LevelMove",
+    "PainAnswer",
+    "SessionFacts",
+    "SessionRecord",
+    "SessionStatus",
+    "SetFacts",
+    "SetRecord",
+    "result_text",
+]
+
+
+class HistoryError(Exception):
+    """The history cannot be read or written; the message says why, for the person.
+
+    Raised by the history store (its ``StoreError`` is one); the engine catches it
+    without knowing the store."""
+
+
+class SessionStatus(StrEnum):
+    """How a session stands; stored as its value."""
+
+    RUNNING = "running"
+    """Being played, or interrupted (its coach is gone) until resumed or closed."""
+    COMPLETED = "completed"
+    STOPPED = "stopped"
+    """Stopped early by the user, or closed as partial after an interruption."""
+    RED_FLAG = "red_flag"
+    """Stopped by a warning sign."""
+
+
+INTERRUPTED = "interrupted"
+"""The stop reason of a session closed as partial after its coach was killed."""
+RED_FLAG_REASON = "red-flag answer"
+"""The stop reason of a session a warning sign ended."""
+
+
+def result_text(status: str, stop_reason: str | None = None) -> str:
+    """How a session ended, for people: 'completed', 'partial (interrupted)'..."""
+    if status == SessionStatus.STOPPED and stop_reason == INTERRUPTED:
+        return "partial (interrupted)"
+    words: dict[str, str] = {
+        SessionStatus.COMPLETED: "completed",
+        SessionStatus.STOPPED: "stopped early",
+        SessionStatus.RED_FLAG: "stopped: see a clinician",
+        SessionStatus.RUNNING: "interrupted",
+    }
+    return words.get(status, status)
+
+
+@dataclass(frozen=True, slots=True)
+class PainAnswer:
+    """A pain rating (None when the user skipped it) and the nerve-symptom questions."""
+
+    pain: int | None
+    numbness: bool = False
+    leg_weakness: bool = False
+    pain_below_knee: bool = False
+
+    @property
+    def red_flag(self) -> bool:
+        return self.numbness or self.leg_weakness or self.pain_below_knee
+
+
+@dataclass(frozen=True, slots=True)
+class SetFacts:
+    """One rated set as the rules see it: dose decisions, resuming, the summary."""
+
+    exercise_index: int
+    """Its place in the session's plan."""
+    program_id: str
+    exercise_id: str
+    set_number: int
+    sets_planned: int
+    pain: int | None
+    completed: bool
+    red_flag: bool = False
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        exercise_index: int,
+        program_id: str,
+        exercise_id: str,
+        set_number: int,
+        sets_planned: int,
+        completed: bool,
+        pain: int | None,
+        red_flag: bool,
+    ) -> SetFacts:
+        """The one constructor: from a new record, a stored row or a made-up set."""
+        return cls(
+            exercise_index,
+            program_id,
+            exercise_id,
+            set_number,
+            sets_planned,
+            pain,
+            bool(completed),
+            bool(red_flag),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SetRecord:
+    """One rated set, as stored: the plan it followed, what was done, what was answered."""
+
+    session_id: int
+    exercise_index: int
+    program_id: str
+    level: int
+    exercise_id: str
+    exercise_name: str
+    kind: str
+    set_number: int
+    sets_planned: int
+    planned: Dose
+    planned_work_seconds: float
+    done_work_seconds: float
+    completed: bool
+    answer: PainAnswer
+    attempt: int = 1
+    started_at: str | None = None
+    rated_at: str = ""
+    sides: str | None = None
+    """'both' (both sides together) or 'each' (left, then right; one rating for both)."""
+
+    @property
+    def facts(self) -> SetFacts:
+        return SetFacts.of(
+            exercise_index=self.exercise_index,
+            program_id=self.program_id,
+            exercise_id=self.exercise_id,
+            set_number=self.set_number,
+            sets_planned=self.sets_planned,
+            completed=self.completed,
+            pain=self.answer.pain,
+            red_flag=self.answer.red_flag,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SessionFacts:
+    """One past session of a program, as the scaling engine replays it."""
+
+    session_id: int
+    day: date
+    baseline: int | None
+    level: int
+    sets: tuple[SetFacts, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LevelMove:
+    """A level change the user accepted (or declined) after a session."""
+
+    after_session: int
+    from_level: int
+    to_level: int
+    accepted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    """A recent session, as home shows it."""
+
+    id: int
+    started_at: str
+    ended_at: str | None
+    status: str
+    source_id: str
+    title: str
+    baseline_pain: int | None
+    sets_done: int
+    peak_pain: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class InterruptedSession:
+    """A session left 'running' by a coach that is no longer running (killed, crashed,
+    the laptop's battery died): it can be resumed or closed as partial."""
+
+    id: int
+    started_at: str
+    source_path: str
+    source_id: str
+    title: str
+    speed: float
+    baseline_pain: int | None
+    levels: Mapping[str, int]
+    sets: tuple[SetFacts, ...]
+
+    @property
+    def day(self) -> date:
+        return local_day(self.started_at)

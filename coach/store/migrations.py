@@ -1,0 +1,169 @@
+"""The history's schema, version by version, and how a database is brought up to date.
+
+The schema is versioned with ``PRAGMA user_version``; :data:`MIGRATIONS` takes a database
+from any older version to the current one, each step in its own transaction, after a
+backup copy of the file (so a failed upgrade never costs the history).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "NewerSchemaError", "migrate", "statements"]
+
+# Each entry takes the database from version i to i + 1.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE sessions (
+        id              INTEGER PRIMARY KEY,
+        started_at      TEXT NOT NULL,
+        ended_at        TEXT,
+        status          TEXT NOT NULL DEFAULT 'running'
+                        CHECK (status IN ('running', 'completed', 'stopped', 'red_flag')),
+        source_id       TEXT NOT NULL,
+        title           TEXT NOT NULL,
+        source_path     TEXT NOT NULL,
+        speed           REAL NOT NULL DEFAULT 1,
+        planned_seconds REAL NOT NULL,
+        baseline_pain   INTEGER CHECK (baseline_pain BETWEEN 0 AND 10),
+        levels_json     TEXT NOT NULL DEFAULT '{}',
+        stop_reason     TEXT
+    );
+    CREATE TABLE sets (
+        id                  INTEGER PRIMARY KEY,
+        session_id          INTEGER NOT NULL REFERENCES sessions(id),
+        exercise_index      INTEGER NOT NULL,
+        program_id          TEXT NOT NULL,
+        level               INTEGER NOT NULL,
+        exercise_id         TEXT NOT NULL,
+        exercise_name       TEXT NOT NULL,
+        kind                TEXT NOT NULL,
+        set_number          INTEGER NOT NULL,
+        sets_planned        INTEGER NOT NULL,
+        attempt             INTEGER NOT NULL DEFAULT 1,
+        planned_hold        REAL,
+        planned_holds       INTEGER,
+        planned_reps        INTEGER,
+        planned_duration    REAL,
+        planned_work_seconds REAL NOT NULL,
+        done_work_seconds   REAL NOT NULL,
+        completed           INTEGER NOT NULL CHECK (completed IN (0, 1)),
+        pain                INTEGER CHECK (pain BETWEEN 0 AND 10),
+        numbness            INTEGER NOT NULL DEFAULT 0,
+        leg_weakness        INTEGER NOT NULL DEFAULT 0,
+        pain_below_knee     INTEGER NOT NULL DEFAULT 0,
+        started_at          TEXT,
+        rated_at            TEXT NOT NULL
+    );
+    CREATE INDEX sets_by_session ON sets(session_id);
+    CREATE INDEX sets_by_exercise ON sets(program_id, exercise_id);
+    CREATE TABLE dose_changes (
+        id          INTEGER PRIMARY KEY,
+        session_id  INTEGER REFERENCES sessions(id),
+        program_id  TEXT NOT NULL,
+        exercise_id TEXT NOT NULL,
+        before_json TEXT NOT NULL,
+        after_json  TEXT NOT NULL,
+        reason      TEXT NOT NULL,
+        decided_at  TEXT NOT NULL
+    );
+    CREATE INDEX dose_changes_by_exercise ON dose_changes(program_id, exercise_id);
+    """,
+    # v2: decisions keep the rule and the inputs they were based on; level moves and
+    # red-flag screenings are stored with their dates.
+    """
+    ALTER TABLE dose_changes ADD COLUMN level INTEGER;
+    ALTER TABLE dose_changes ADD COLUMN rule TEXT;
+    ALTER TABLE dose_changes ADD COLUMN inputs_json TEXT NOT NULL DEFAULT '{}';
+    CREATE TABLE level_moves (
+        id          INTEGER PRIMARY KEY,
+        session_id  INTEGER NOT NULL REFERENCES sessions(id),
+        program_id  TEXT NOT NULL,
+        from_level  INTEGER NOT NULL,
+        to_level    INTEGER NOT NULL,
+        accepted    INTEGER NOT NULL CHECK (accepted IN (0, 1)),
+        decided_at  TEXT NOT NULL
+    );
+    CREATE TABLE screenings (
+        id          INTEGER PRIMARY KEY,
+        taken_at    TEXT NOT NULL,
+        answers_json TEXT NOT NULL,
+        outcome     TEXT NOT NULL CHECK (outcome IN ('clear', 'review', 'urgent'))
+    );
+    """,
+    # v3: which process runs a session (so the next start can tell an interrupted session
+    # from one another coach is playing right now), and how often it was resumed.
+    """
+    ALTER TABLE sessions ADD COLUMN owner TEXT;
+    ALTER TABLE sessions ADD COLUMN resumes INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX sessions_by_status ON sessions(status);
+    """,
+    # v4: indexes for years of history: a session's sets, peak pain and decisions are
+    # read from indexes alone (the history screen and `coach history` list thousands).
+    """
+    CREATE INDEX dose_changes_by_session ON dose_changes(session_id);
+    CREATE INDEX level_moves_by_session ON level_moves(session_id);
+    DROP INDEX sets_by_session;
+    CREATE INDEX sets_by_session ON sets(session_id, pain);
+    """,
+    # v5: whether a set was done with both sides together or each side in turn (one
+    # rating covers both); NULL for sets stored before it was recorded.
+    """
+    ALTER TABLE sets ADD COLUMN sides TEXT CHECK (sides IN ('both', 'each'));
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class NewerSchemaError(Exception):
+    """The database was written by a newer coach: its schema version is above ours."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(version)
+        self.version = version
+
+
+def statements(script: str) -> list[str]:
+    """Split a migration script into statements (they hold no semicolons in strings)."""
+    return [part.strip() for part in script.split(";") if part.strip()]
+
+
+def migrate(connection: sqlite3.Connection, path: Path | None) -> None:
+    """Bring the database on ``connection`` (the file at ``path``) to :data:`SCHEMA_VERSION`.
+
+    A database that already holds history is copied first (``path`` beside it, readable by
+    its owner only); raises :class:`NewerSchemaError` for a schema this coach does not
+    know, and ``sqlite3.Error`` when a step fails (that step is rolled back).
+    """
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise NewerSchemaError(version)
+    connection.execute("PRAGMA journal_mode = WAL")
+    if version == SCHEMA_VERSION:
+        return
+    if version > 0 and path is not None:
+        _backup(connection, path, version)
+    try:
+        for index in range(version, SCHEMA_VERSION):
+            connection.execute("BEGIN IMMEDIATE")
+            for statement in statements(MIGRATIONS[index]):
+                connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {index + 1}")
+            connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+
+
+def _backup(connection: sqlite3.Connection, path: Path, version: int) -> None:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.stem}.v{version}.{stamp}.backup{path.suffix}")
+    copy = sqlite3.connect(target)
+    try:
+        connection.backup(copy)
+    finally:
+        copy.close()
+    target.chmod(0o600)
