@@ -211,7 +211,8 @@ def test_a_failing_device_is_reported_once_and_the_bell_takes_over() -> None:
 async def test_without_any_sound_the_session_rings_the_bell_after_one_notice(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from .tui_helpers import make_app, start_session, write_program
+    from .sessions import write_program
+    from .tui_helpers import make_app, start_session
 
     monkeypatch.setattr(backends, "_simpleaudio_available", lambda: False)
     monkeypatch.setattr(backends, "find_player", lambda: None)
@@ -279,7 +280,8 @@ async def test_announcements_are_planned_with_the_cues(
     from coach.audio import speech
     from coach.config.settings import Settings
 
-    from .tui_helpers import make_app, start_session, write_program
+    from .sessions import write_program
+    from .tui_helpers import make_app, start_session
 
     engine, _ = fake_engine(tmp_path)
     monkeypatch.setattr(speech, "find_engine", lambda: str(engine))
@@ -289,14 +291,14 @@ async def test_announcements_are_planned_with_the_cues(
                           settings=Settings(audio="none"))  # fmt: skip
     async with app.run_test(size=(80, 24)) as pilot:
         await start_session(pilot, app)
-        assert app.cue_player is None  # audio "none": nothing is scheduled at all
+        assert app.sound.player is None  # audio "none": nothing is scheduled at all
     app, clock = make_app(write_program(tmp_path), tmp_path, audio="bell",
                           settings=Settings(audio="bell"))  # fmt: skip
     async with app.run_test(size=(80, 24)) as pilot:
         await start_session(pilot, app)
-        original = app.cue_player.plan
+        original = app.sound.player.plan
         monkeypatch.setattr(
-            app.cue_player, "plan", lambda items: (planned.append(list(items)), original(items))
+            app.sound.player, "plan", lambda items: (planned.append(list(items)), original(items))
         )
         clock.advance(1)
         app.player.wake()

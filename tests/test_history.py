@@ -26,7 +26,8 @@ from coach.store.history import (
 from coach.store.synthetic import generate
 
 from .conftest import reading
-from .tui_helpers import make_app, screen_is, wait_for, write_program
+from .sessions import write_program
+from .tui_helpers import make_app, screen_is, wait_for
 
 END = date(2026, 3, 1)
 

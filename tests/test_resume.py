@@ -21,6 +21,7 @@ from coach.engine.timeline import StepKind, build_timeline
 from coach.format.loader import load_session_file
 from coach.store.database import HistoryStore
 
+from .sessions import write_program
 from .tui_helpers import (
     answer,
     make_app,
@@ -29,7 +30,6 @@ from .tui_helpers import (
     screen_is,
     start_session,
     wait_for,
-    write_program,
 )
 
 

@@ -11,7 +11,8 @@ import pytest
 from coach.config.settings import Settings, load_settings
 from coach.engine.screening import QUESTIONS, Outcome, assess, is_due
 
-from .tui_helpers import make_app, screen_is, wait_for, write_program
+from .sessions import write_program
+from .tui_helpers import make_app, screen_is, wait_for
 
 
 def test_every_question_has_a_single_meaning() -> None:

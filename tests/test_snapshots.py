@@ -24,7 +24,8 @@ from coach.engine.timeline import StepKind
 from coach.store.synthetic import generate
 from coach.tui.app import CoachApp
 
-from .tui_helpers import answer, make_app, run_until_prompt, start_session, write_program
+from .sessions import write_program
+from .tui_helpers import answer, make_app, run_until_prompt, start_session
 
 SIZE = (80, 24)
 # A fixed folder, because the summary shows where the history is saved.

@@ -12,16 +12,17 @@ from coach.engine.runner import CueDue, RunState
 from coach.engine.timeline import StepKind
 from coach.tui.bignumber import BigNumber
 
+from .sessions import write_program
 from .tui_helpers import (
     answer,
     make_app,
     pass_screening,
+    plan_of,
     rows,
     run_until_prompt,
     screen_is,
     start_session,
     wait_for,
-    write_program,
 )
 
 
@@ -76,7 +77,7 @@ async def test_next_session_starts_from_the_stored_doses(tmp_path: Path) -> None
     again, _ = make_app(session, tmp_path)
     async with again.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, screen_is(again, "HomeScreen"), "home")
-        doses = [item.dose for item in again.plan.exercises]
+        doses = [item.dose for item in plan_of(again).exercises]
         assert (doses[0].hold, doses[1].reps) == (11.0, 3)
 
 
@@ -203,7 +204,7 @@ async def test_cues_reach_the_sink_unless_muted(tmp_path: Path) -> None:
         assert [c.cue.kind.value for c in heard] == ["tick", "tick", "tick", "start"]
         await pilot.press("m")
         await pilot.pause()
-        assert app.muted
+        assert app.sound.muted
         clock.advance(10)
         app.player.wake()
         await pilot.pause()
@@ -266,7 +267,7 @@ async def test_choose_another_session_and_open_history(tmp_path: Path) -> None:
     app, _ = make_app(write_program(tmp_path), tmp_path, choices=choices)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, screen_is(app, "HomeScreen"), "home")
-        assert app.plan.title == "Small program"
+        assert plan_of(app).title == "Small program"
         await pilot.press("h")
         await wait_for(pilot, screen_is(app, "HistoryScreen"), "history")
         await pilot.press("escape")
@@ -275,7 +276,13 @@ async def test_choose_another_session_and_open_history(tmp_path: Path) -> None:
         await wait_for(pilot, screen_is(app, "ChooseSession"), "chooser")
         await pilot.press("down", "enter")
         await wait_for(
-            pilot, lambda: app.plan is not None and app.plan.title == "Morning routine", "routine"
+            pilot,
+            lambda: (
+                app.flow is not None
+                and app.flow.planned is not None
+                and plan_of(app).title == "Morning routine"
+            ),
+            "routine",
         )
         await wait_for(pilot, screen_is(app, "HomeScreen"), "home with the routine")
         assert len(app.screen_stack) == 2  # replaced, not stacked
@@ -314,7 +321,7 @@ async def test_the_clock_stops_while_asking_to_quit_or_showing_help(tmp_path: Pa
 async def test_names_that_look_like_markup_never_crash(tmp_path: Path) -> None:
     import copy
 
-    from .tui_helpers import SMALL_PROGRAM
+    from .sessions import SMALL_PROGRAM
 
     document = copy.deepcopy(SMALL_PROGRAM)
     document["program"]["levels"][0]["exercises"][0]["name"] = "Side plank [/left]"
@@ -347,12 +354,12 @@ async def test_the_morning_check_changes_the_plan(tmp_path: Path) -> None:
     second, clock = make_app(session, tmp_path)
     async with second.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, screen_is(second, "HomeScreen"), "home")
-        assert second.plan.exercises[0].dose.hold == 11  # the step up from last time
+        assert plan_of(second).exercises[0].dose.hold == 11  # the step up from last time
         await pilot.press("enter")
         await wait_for(pilot, screen_is(second, "PainPrompt"), "baseline")
         await pilot.press("4", "enter")  # 3 worse than last time's 1
         await wait_for(pilot, screen_is(second, "PlayerScreen"), "player")
-        assert second.plan.exercises[0].dose.hold == 10
+        assert plan_of(second).exercises[0].dose.hold == 10
         assert second.session.timeline.plan.exercises[0].dose.hold == 10
         assert second.flow is not None and second.flow.planned is not None
         reasons = [d.reason for d in second.flow.planned.decisions]
@@ -371,7 +378,7 @@ async def test_the_summary_gives_a_reason_for_every_dose(tmp_path: Path) -> None
 async def test_a_mastered_level_is_offered_and_the_answer_kept(tmp_path: Path) -> None:
     import copy
 
-    from .tui_helpers import SMALL_PROGRAM
+    from .sessions import SMALL_PROGRAM
 
     document = copy.deepcopy(SMALL_PROGRAM)
     level_one = document["program"]["levels"][0]
@@ -394,7 +401,7 @@ async def test_a_mastered_level_is_offered_and_the_answer_kept(tmp_path: Path) -
     again, _ = make_app(session, tmp_path)
     async with again.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, screen_is(again, "HomeScreen"), "home")
-        assert [e.key for e in again.plan.exercises] == ["plank"]
+        assert [e.key for e in plan_of(again).exercises] == ["plank"]
 
 
 @pytest.mark.parametrize(

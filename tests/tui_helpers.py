@@ -12,61 +12,15 @@ from textual.pilot import Pilot
 
 from coach.engine.clock import FakeClock
 from coach.engine.runner import RunState
+from coach.engine.timeline import SessionPlan
 from coach.store.database import HistoryStore
 from coach.tui.app import CoachApp, Launch
-
-from .strategies import dump
-
-SMALL_PROGRAM: dict[str, Any] = {
-    "version": 1,
-    "program": {
-        "id": "small",
-        "name": "Small program",
-        "get_ready": 3,
-        "scaling": {"safe_max": 2, "acceptable_max": 5},
-        "levels": [
-            {
-                "name": "Level 1: tolerance",
-                "exercises": [
-                    {
-                        "id": "side-plank",
-                        "name": "Side plank [left]",
-                        "kind": "hold",
-                        "hold": 10,
-                        "holds": 2,
-                        "hold_rest": 5,
-                        "sets": 2,
-                        "rest": 20,
-                        "rest_after": 15,
-                        "instructions": "Lie on your side. Keep [bold]this[/bold] literal.",
-                        "stop_if": ["Pain spreads down a leg"],
-                        "progression": {"hold": {"min": 5, "max": 20, "step": 1}},
-                    },
-                    {
-                        "id": "cat-camel",
-                        "name": "Cat-camel",
-                        "kind": "reps",
-                        "reps": 2,
-                        "tempo": {"up": 2, "pause": 1, "down": 2},
-                        "progression": {"reps": {"min": 2, "max": 8}},
-                    },
-                ],
-            }
-        ],
-    },
-}
 
 
 def rows(data: Path, sql: str) -> list[tuple[object, ...]]:
     """Rows of the history database in ``data`` (a plain connection, as a reader would)."""
     with sqlite3.connect(data / "history.sqlite3") as db:
         return db.execute(sql).fetchall()
-
-
-def write_program(folder: Path, document: dict[str, Any] | None = None) -> Path:
-    path = folder / "small.yaml"
-    path.write_text(dump(document or SMALL_PROGRAM), encoding="utf-8")
-    return path
 
 
 def make_app(
@@ -139,3 +93,9 @@ async def answer(pilot: Pilot[Any], app: CoachApp, *keys: str) -> None:
         ),
         "the answer to be stored",
     )
+
+
+def plan_of(app: CoachApp) -> SessionPlan:
+    """The plan the app shows now (home's, or the session's once it started)."""
+    assert app.flow is not None and app.flow.planned is not None, "nothing is planned yet"
+    return app.flow.planned.plan

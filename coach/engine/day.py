@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeGuard
 
 from coach.engine.clock import Clock, WallClock, system_wall
 from coach.engine.planning import Planned, plan_today, programs_of
@@ -106,6 +106,7 @@ __all__ = [
     "StoreScreening",
     "Tone",
     "carry_out",
+    "is_effect",
 ]
 
 RECENT_SESSIONS = 10
@@ -254,6 +255,11 @@ Effect = (
     | CloseInterrupted
     | StoreLevelMove
 )
+
+
+def is_effect(output: object) -> TypeGuard[Effect]:
+    """Whether ``output`` is for :func:`carry_out` (off the loop) rather than the screen."""
+    return isinstance(output, Effect)
 
 
 @dataclass(frozen=True, slots=True)
@@ -592,9 +598,9 @@ class DayFlow:
     _resume_play: Callable[[], list[RunnerEvent]] | None = None
     _level_offer: tuple[str, int, int] | None = None
 
-    def begin(self) -> list[Output]:
+    def begin(self) -> LoadDay:
         """The first thing to do: load the day."""
-        return [self._load(self.source)]
+        return self._load(self.source)
 
     def handle(self, event: Input) -> list[Output]:
         """What follows ``event``, in order."""

@@ -150,14 +150,19 @@ class HistoryStore:
         self._uri: str | None = None
         self._keeper: sqlite3.Connection | None = None
         self._locks: Path | None = path.parent / "locks"
+        self._memory_owner = ""
 
     @classmethod
-    def in_memory(cls) -> HistoryStore:
+    def in_memory(cls, name: str | None = None) -> HistoryStore:
         """A store that lives in this process's memory only: the same SQL and rules on a
-        database that no file holds (for tests of the day flow)."""
+        database no file holds (for tests of the day). Stores made with the same
+        ``name`` share one database, each as a coach of its own: sessions another one
+        left running look interrupted to this one."""
         store = cls(Path(":memory:"))
-        store._uri = f"file:coach-memory-{next(_memory_names)}?mode=memory&cache=shared"
+        number = next(_memory_names)
+        store._uri = f"file:coach-memory-{name or number}?mode=memory&cache=shared"
         store._locks = None
+        store._memory_owner = f"memory:{number}"
         # A shared in-memory database lives while one connection to it is open.
         store._keeper = sqlite3.connect(store._uri, uri=True, check_same_thread=False)
         return store
@@ -171,11 +176,11 @@ class HistoryStore:
 
     def _owner(self) -> str | None:
         """What marks a session as this process's (see :mod:`coach.store.liveness`)."""
-        return "memory" if self._locks is None else hold_lease(self._locks)
+        return self._memory_owner if self._locks is None else hold_lease(self._locks)
 
     def _alive(self, owner: str | None) -> bool:
         if self._locks is None:
-            return owner == "memory"
+            return owner == self._memory_owner
         return owner_alive(self._locks, owner)
 
     # -- connections ------------------------------------------------------------------

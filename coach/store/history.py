@@ -31,7 +31,6 @@ __all__ = [
     "calendar_weeks",
     "day_marks",
     "folded",
-    "result_text",
     "streaks",
 ]
 

@@ -10,10 +10,7 @@ the session moves on, so a rated set is committed before the next step starts.
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
-from datetime import date
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,49 +21,20 @@ from textual.driver import Driver
 from textual.notifications import SeverityLevel
 from textual.widgets import Label
 
-from coach.engine.clock import Clock, WallClock, local_today, system_wall, utc_now
-from coach.store.database import HistoryStore
-from coach.tui.choice import Choice
+from coach.engine.clock import utc_now
+from coach.tui.launch import Launch
+from coach.tui.sound import SessionSound
 
 if TYPE_CHECKING:
     # The engine and the settings import pydantic (slow): the app imports them in its
     # first worker, after the first frame, and only names them in annotations here.
-    from coach.audio.pcm import Pcm
-    from coach.audio.scheduler import CuePlayer
-    from coach.config.settings import Settings
-    from coach.engine.day import DayFlow, Input, Output, Result
+    from coach.engine.day import DayFlow, Effect, Input, Output, Result
     from coach.engine.records import PainAnswer, SetRecord
-    from coach.engine.runner import CueDue
     from coach.engine.session import SessionController
-    from coach.engine.timeline import SessionPlan
     from coach.tui.eventlog import EventLog
     from coach.tui.player import PlayerScreen
 
 __all__ = ["CoachApp", "Launch"]
-
-
-@dataclass(frozen=True)
-class Launch:
-    """Everything a run of coach starts from: the CLI builds one, and so do the tests."""
-
-    source: Path
-    store: HistoryStore
-    speed: float = 1.0
-    skip_home: bool = False
-    """'coach run': straight into the session, and out when it ends."""
-    choices: tuple[Choice, ...] = ()
-    """What home offers to play instead."""
-    settings: Settings | None = None
-    settings_path: Path | None = None
-    """Read in the first worker when ``settings`` is not given."""
-    audio: str | None = None
-    """The --audio option, over the setting."""
-    event_log: Path | None = None
-    clock: Clock = time.monotonic
-    wall: WallClock = system_wall
-    today: Callable[[], date] = local_today
-    cue_sink: Callable[[CueDue], None] | None = field(default=None, compare=False)
-    """Sees every cue as the player reaches it (tests)."""
 
 
 class CoachApp(App[int]):
@@ -87,9 +55,7 @@ class CoachApp(App[int]):
         self.settings = launch.settings
         self.flow: DayFlow | None = None
         self.player: PlayerScreen | None = None
-        self.cue_player: CuePlayer | None = None
-        self.speech_on = False
-        self.muted = False
+        self.sound = SessionSound(launch.clock)
         self.event_log: EventLog | None = None
         if launch.event_log is not None:
             from coach.tui.eventlog import EventLog
@@ -126,26 +92,15 @@ class CoachApp(App[int]):
         self.start_day()
 
     def on_unmount(self) -> None:
-        if self.cue_player is not None:
-            self.cue_player.close()
-            if self.event_log is not None:
-                for handed in self.cue_player.handed:
-                    self.event_log.note_at(
-                        handed.handed, event="handed", cue=handed.name, due=handed.due
-                    )
+        self.sound.close(self.event_log)
         if self.event_log is not None:
             self.event_log.close()
 
-    # -- what the core tests read ---------------------------------------------------------
+    # -- the flow's state, for the player and the tests -----------------------------------
 
     @property
     def session(self) -> SessionController | None:
         return self.flow.session if self.flow is not None else None
-
-    @property
-    def plan(self) -> SessionPlan | None:
-        planned = self.flow.planned if self.flow is not None else None
-        return planned.plan if planned is not None else None
 
     @property
     def unsaved(self) -> list[SetRecord]:
@@ -173,20 +128,15 @@ class CoachApp(App[int]):
             wall=launch.wall,
             speed=launch.speed,
             skip_home=launch.skip_home,
+            screening_weeks=self.settings.screening_weeks if self.settings else 4,
         )
-        if self.settings is not None:
-            flow.screening_weeks = self.settings.screening_weeks
         self.flow = flow
-        (effect,) = flow.begin()
-        self.call_from_thread(self.deliver, self._carry(effect))
+        self.call_from_thread(self.answer, self._carry(flow.begin()))
 
     def answer(self, event: Input) -> None:
         """Something the person answered or the player reported: on to the flow."""
         if self.flow is not None:
             self.follow(self.flow.handle(event))
-
-    def deliver(self, result: Result) -> None:
-        self.answer(result)
 
     def follow(self, outputs: list[Output]) -> None:
         """Do what the flow asks, in order."""
@@ -201,16 +151,7 @@ class CoachApp(App[int]):
                         self.player.handle(events)
                 case day.Leave():
                     self.exit()
-                case (
-                    day.LoadDay()
-                    | day.StoreScreening()
-                    | day.OpenSession()
-                    | day.ClaimSession()
-                    | day.SaveSets()
-                    | day.CloseSession()
-                    | day.CloseInterrupted()
-                    | day.StoreLevelMove()
-                ):
+                case _ if day.is_effect(output):
                     self.carry_out(output)
                 case _:
                     self.show(output)
@@ -285,29 +226,31 @@ class CoachApp(App[int]):
             self.pop_screen()
 
     @work(thread=True, group="store")
-    def carry_out(self, effect: Output) -> None:
-        self.call_from_thread(self.deliver, self._carry(effect))
+    def carry_out(self, effect: Effect) -> None:
+        self.call_from_thread(self.answer, self._carry(effect))
 
-    def _carry(self, effect: Output) -> Result:
+    def _carry(self, effect: Effect) -> Result:
         """Carry out one effect (in a worker thread) and return how it went."""
         from coach.engine import day
         from coach.format.loader import load_session_file
 
-        assert isinstance(
-            effect,
-            day.LoadDay
-            | day.StoreScreening
-            | day.OpenSession
-            | day.ClaimSession
-            | day.SaveSets
-            | day.CloseSession
-            | day.CloseInterrupted
-            | day.StoreLevelMove,
-        )
         result = day.carry_out(effect, self.store, load_session_file)
-        if isinstance(effect, day.OpenSession | day.ClaimSession):
+        flow = self.flow
+        if isinstance(effect, day.OpenSession | day.ClaimSession) and flow is not None:
             # Before the player starts, so its first cue has a sound to play.
-            self.prepare_audio()
+            session, loaded = flow.session, flow.loaded
+            assert session is not None and loaded is not None
+            wanted = self.launch.audio or (self.settings.audio if self.settings else "none")
+            self.sound.prepare(
+                wanted,
+                self.settings,
+                loaded,
+                session.plan,
+                warn=lambda text: self.call_from_thread(
+                    self.notify, text, severity="warning", timeout=8
+                ),
+                ring=lambda: self.call_from_thread(self.flash),
+            )
         return result
 
     # -- the session ----------------------------------------------------------------------
@@ -333,11 +276,13 @@ class CoachApp(App[int]):
         events = message.events
         if events and self.event_log is not None:
             self.event_log.write(list(events), now=message.at)
-        if self.launch.cue_sink is not None and not self.muted:
+        if self.launch.cue_sink is not None and not self.sound.muted:
             for event in events:
                 if isinstance(event, CueDue):
                     self.launch.cue_sink(event)
-        self.plan_cues()
+        session = self.session
+        if session is not None:
+            self.sound.plan(session)
         for event in events:
             if isinstance(event, RatingNeeded):
                 self.answer(day.RatingDue(event.step))
@@ -350,63 +295,9 @@ class CoachApp(App[int]):
         self.answer(day.QuitAsked())
 
     def on_player_screen_mute_toggled(self, message: PlayerScreen.MuteToggled) -> None:
-        self.muted = message.muted
-        if self.cue_player is not None:
-            self.cue_player.muted = self.muted
+        self.sound.mute(message.muted)
 
     # -- sound ----------------------------------------------------------------------------
-
-    def prepare_audio(self) -> None:
-        """Choose the backend and decode every cue once (runs in a worker thread)."""
-        from coach.audio.backends import BellBackend, choose_backend
-        from coach.audio.cueset import custom_sound_paths, load_cues
-        from coach.audio.scheduler import CuePlayer
-        from coach.config.locations import bundled_sounds_dir
-        from coach.format.loader import ProgramFile
-
-        flow = self.flow
-        wanted = self.launch.audio or (self.settings.audio if self.settings else "none")
-        if self.cue_player is not None or wanted == "none" or flow is None:
-            return
-        session, loaded = flow.session, flow.loaded
-        assert session is not None and loaded is not None
-
-        def ring() -> None:
-            self.call_from_thread(self.flash)
-
-        backend, note = choose_backend(wanted, ring)
-        files = [loaded] if isinstance(loaded, ProgramFile) else loaded.programs
-        base_of = {pf.program.id: pf.path.resolve().parent for pf in files}
-        volume = (self.settings.volume if self.settings is not None else 80) / 100
-        sounds, problems = load_cues(
-            bundled_sounds_dir(), volume, custom_sound_paths(session.plan, base_of)
-        )
-        sounds |= self._speech(session.plan, volume)
-        self.cue_player = CuePlayer(
-            backend,
-            sounds,
-            clock=self.clock,
-            on_problem=lambda message: self.call_from_thread(
-                self.notify, message, severity="warning", timeout=8
-            ),
-            fallback=BellBackend(ring),
-        )
-        for message in [m for m in (note, *problems) if m]:
-            self.call_from_thread(self.notify, message, severity="warning", timeout=8)
-
-    def _speech(self, plan: SessionPlan, volume: float) -> dict[str, Pcm]:
-        """Spoken names, 'switch sides', 'rest' and the last counts, if an engine exists."""
-        from coach.audio.cueplan import spoken_phrases
-        from coach.audio.speech import Speech, find_engine
-        from coach.config.locations import cache_dir
-
-        if self.settings is None or not self.settings.speech:
-            return {}
-        engine = find_engine()
-        if engine is None:
-            return {}
-        self.speech_on = True
-        return Speech(engine, cache_dir() / "speech").render_all(spoken_phrases(plan), volume)
 
     def flash(self) -> None:
         """The bell backend's cue: the terminal bell and a brief flash of the player."""
@@ -415,14 +306,6 @@ class CoachApp(App[int]):
         if player is not None and player.is_attached:
             player.add_class("-flash")
             self.set_timer(0.15, lambda: player.remove_class("-flash"))
-
-    def plan_cues(self) -> None:
-        """Hand the next few seconds of cues to the audio thread (none while paused)."""
-        from coach.audio.cueplan import cue_plan
-
-        session = self.session
-        if self.cue_player is not None and session is not None:
-            self.cue_player.plan(cue_plan(session.runner, session.plan, speech=self.speech_on))
 
     # -- home's messages (named handlers for the same reason as the player's) ---------------
 

@@ -1,0 +1,44 @@
+"""What a run of coach starts from: one record the CLI builds, and so do the tests."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from coach.engine.clock import Clock, WallClock, local_today, system_wall
+from coach.store.database import HistoryStore
+from coach.tui.choice import Choice
+
+if TYPE_CHECKING:
+    from coach.config.settings import Settings
+    from coach.engine.runner import CueDue
+
+__all__ = ["Launch"]
+
+
+@dataclass(frozen=True)
+class Launch:
+    """Everything a run of coach starts from: the CLI builds one, and so do the tests."""
+
+    source: Path
+    store: HistoryStore
+    speed: float = 1.0
+    skip_home: bool = False
+    """'coach run': straight into the session, and out when it ends."""
+    choices: tuple[Choice, ...] = ()
+    """What home offers to play instead."""
+    settings: Settings | None = None
+    settings_path: Path | None = None
+    """Read in the first worker when ``settings`` is not given."""
+    audio: str | None = None
+    """The --audio option, over the setting."""
+    event_log: Path | None = None
+    clock: Clock = time.monotonic
+    wall: WallClock = system_wall
+    today: Callable[[], date] = local_today
+    cue_sink: Callable[[CueDue], None] | None = field(default=None, compare=False)
+    """Sees every cue as the player reaches it (tests)."""

@@ -1,0 +1,105 @@
+"""The session's sound: the cue player, prepared before the player starts.
+
+The app owns one :class:`SessionSound`. :meth:`SessionSound.prepare` runs in a worker
+thread (it decodes every cue and renders speech); :meth:`SessionSound.plan` hands the
+next seconds of cues to the audio thread whenever the player moves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from coach.audio.pcm import Pcm
+    from coach.audio.scheduler import CuePlayer
+    from coach.config.settings import Settings
+    from coach.engine.clock import Clock
+    from coach.engine.session import SessionController
+    from coach.engine.timeline import SessionPlan
+    from coach.format.loader import LoadedFile
+    from coach.tui.eventlog import EventLog
+
+__all__ = ["SessionSound"]
+
+Warn = Callable[[str], None]
+"""Shows a problem to the person (from any thread)."""
+
+
+class SessionSound:
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.player: CuePlayer | None = None
+        self.speech_on = False
+        self.muted = False
+
+    def prepare(
+        self,
+        wanted: str,
+        settings: Settings | None,
+        loaded: LoadedFile,
+        plan: SessionPlan,
+        *,
+        warn: Warn,
+        ring: Callable[[], None],
+    ) -> None:
+        """Choose the backend and decode every cue once (in a worker thread)."""
+        from coach.audio.backends import BellBackend, choose_backend
+        from coach.audio.cueset import custom_sound_paths, load_cues
+        from coach.audio.scheduler import CuePlayer
+        from coach.config.locations import bundled_sounds_dir
+        from coach.format.loader import ProgramFile
+
+        if self.player is not None or wanted == "none":
+            return
+        backend, note = choose_backend(wanted, ring)
+        files = [loaded] if isinstance(loaded, ProgramFile) else loaded.programs
+        base_of = {pf.program.id: pf.path.resolve().parent for pf in files}
+        volume = (settings.volume if settings is not None else 80) / 100
+        sounds, problems = load_cues(
+            bundled_sounds_dir(), volume, custom_sound_paths(plan, base_of)
+        )
+        if settings is not None and settings.speech:
+            sounds |= self._speech(plan, volume)
+        self.player = CuePlayer(
+            backend,
+            sounds,
+            clock=self.clock,
+            on_problem=warn,
+            fallback=BellBackend(ring),
+        )
+        self.player.muted = self.muted
+        for message in [m for m in (note, *problems) if m]:
+            warn(message)
+
+    def _speech(self, plan: SessionPlan, volume: float) -> dict[str, Pcm]:
+        """Spoken names, 'switch sides', 'rest' and the last counts, if an engine exists."""
+        from coach.audio.cueplan import spoken_phrases
+        from coach.audio.speech import Speech, find_engine
+        from coach.config.locations import cache_dir
+
+        engine = find_engine()
+        if engine is None:
+            return {}
+        self.speech_on = True
+        return Speech(engine, cache_dir() / "speech").render_all(spoken_phrases(plan), volume)
+
+    def plan(self, session: SessionController) -> None:
+        """Hand the next few seconds of cues to the audio thread (none while paused)."""
+        from coach.audio.cueplan import cue_plan
+
+        if self.player is not None:
+            self.player.plan(cue_plan(session.runner, session.plan, speech=self.speech_on))
+
+    def mute(self, muted: bool) -> None:
+        self.muted = muted
+        if self.player is not None:
+            self.player.muted = muted
+
+    def close(self, event_log: EventLog | None) -> None:
+        if self.player is None:
+            return
+        self.player.close()
+        if event_log is not None:
+            for handed in self.player.handed:
+                event_log.note_at(handed.handed, event="handed", cue=handed.name, due=handed.due)

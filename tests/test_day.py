@@ -1,0 +1,392 @@
+"""The day flow without a terminal: a fake clock, an in-memory store, scripted answers.
+
+A small driver plays the shell's part exactly as the TUI does: it carries out every
+effect through the same ``carry_out``, starts the runner when told to play, moves the
+fake clock to the end of each step, and reports ratings due and the end.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from coach.engine import day
+from coach.engine.clock import FakeClock
+from coach.engine.records import HistoryError, PainAnswer, SessionStatus, SetRecord
+from coach.engine.runner import Finished, RatingNeeded, RunnerEvent, RunState
+from coach.engine.screening import QUESTIONS
+from coach.engine.timeline import StepKind
+from coach.format.loader import load_session_file
+from coach.store.database import HistoryStore
+
+from .sessions import SMALL_PROGRAM, write_program
+
+TODAY = date(2026, 11, 30)
+
+
+class Shell:
+    """The shell's part, without a screen: effects carried out at once, the runner played
+    by moving a fake clock, everything the flow showed or asked kept in ``seen``."""
+
+    def __init__(
+        self,
+        source: Path,
+        history: day.History,
+        *,
+        today: date = TODAY,
+        skip_home: bool = False,
+    ) -> None:
+        self.clock = FakeClock()
+        self.history = history
+        self.today = today
+        self.flow = day.DayFlow(
+            source,
+            "memory",
+            lambda: self.today,
+            clock=self.clock,
+            wall=lambda: datetime.combine(self.today, datetime.min.time(), UTC),
+            skip_home=skip_home,
+        )
+        self.seen: list[day.Output] = []
+        self.carried: list[day.Effect] = []
+        self.follow([self.flow.begin()])
+
+    def follow(self, outputs: Sequence[day.Output]) -> None:
+        for output in outputs:
+            if isinstance(output, day.Play):
+                self.seen.append(output)
+                self.player(output.session.runner.start())
+            elif isinstance(output, day.MoveOn):
+                self.player(output.events)
+            elif isinstance(output, day.Notice | day.Leave) or not _is_effect(output):
+                self.seen.append(output)
+            else:
+                self.carried.append(output)  # type: ignore[arg-type]
+                self.follow(self.flow.handle(day.carry_out(output, self.history, load)))  # type: ignore[arg-type]
+
+    def player(self, events: Sequence[RunnerEvent]) -> None:
+        for event in events:
+            if isinstance(event, RatingNeeded):
+                self.follow(self.flow.handle(day.RatingDue(event.step)))
+            elif isinstance(event, Finished):
+                self.follow(self.flow.handle(day.PlayFinished()))
+
+    def answer(self, event: day.Answer) -> None:
+        self.follow(self.flow.handle(event))
+
+    def play_until_asked(self) -> None:
+        """Move the clock step by step until the flow asks something of the person."""
+        session = self.flow.session
+        assert session is not None
+        runner = session.runner
+        for _ in range(10_000):
+            if runner.state is not RunState.RUNNING:
+                return
+            self.clock.advance(runner.remaining())
+            self.player(runner.update())
+        raise AssertionError("the session never asked anything")
+
+    def last(self, kind: type[Any]) -> Any:
+        found = [o for o in self.seen if isinstance(o, kind)]
+        assert found, f"nothing of {kind.__name__} was shown; saw {self.seen!r}"
+        return found[-1]
+
+    def notices(self) -> list[str]:
+        return [o.text for o in self.seen if isinstance(o, day.Notice)]
+
+
+def load(path: Path) -> Any:
+    return load_session_file(path)
+
+
+def _is_effect(output: object) -> bool:
+    return isinstance(
+        output,
+        day.LoadDay
+        | day.StoreScreening
+        | day.OpenSession
+        | day.ClaimSession
+        | day.SaveSets
+        | day.CloseSession
+        | day.CloseInterrupted
+        | day.StoreLevelMove,
+    )
+
+
+def none_apply() -> day.ScreeningAnswer:
+    return day.ScreeningAnswer({q.key: False for q in QUESTIONS})
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    return write_program(tmp_path)
+
+
+@pytest.fixture
+def store() -> Iterator[HistoryStore]:
+    yield HistoryStore.in_memory()
+
+
+def begin_session(shell: Shell, baseline: int | None = 1) -> None:
+    """From home through the checklist (when due) and the baseline into the player."""
+    shell.answer(day.StartSession())
+    if isinstance(shell.seen[-1], day.AskScreening):
+        shell.answer(none_apply())
+    assert isinstance(shell.seen[-1], day.AskBaseline)
+    shell.answer(day.BaselineAnswer(PainAnswer(baseline)))
+    assert isinstance(shell.seen[-1], day.Play)
+
+
+def rate_every_set(shell: Shell, pains: Sequence[int]) -> None:
+    for pain in pains:
+        shell.play_until_asked()
+        assert isinstance(shell.seen[-1], day.AskRating), shell.seen[-1]
+        shell.answer(day.RatingAnswer(PainAnswer(pain)))
+    shell.play_until_asked()
+
+
+def test_a_whole_day_in_order(source: Path, store: HistoryStore) -> None:
+    shell = Shell(source, store)
+    home = shell.last(day.ShowHome)
+    assert home.plan.title == "Small program" and home.recent == ()
+    assert shell.flow.stage is day.Stage.HOME
+    shell.answer(day.StartSession())
+    assert isinstance(shell.seen[-1], day.AskScreening)  # before the very first session
+    shell.answer(none_apply())
+    assert store.last_screening() is not None
+    assert isinstance(shell.seen[-1], day.AskBaseline)
+    shell.answer(day.BaselineAnswer(PainAnswer(1)))
+    play = shell.last(day.Play)
+    assert play.session.session_id == 1 and play.session.baseline == 1
+    rate_every_set(shell, [2, 1, 0])
+    summary = shell.last(day.ShowSummary).summary
+    assert summary.status is SessionStatus.COMPLETED
+    assert [(r.name, r.sets_rated, r.ratings) for r in summary.results] == [
+        ("Side plank [left]", 2, (2, 1)),
+        ("Cat-camel", 1, (0,)),
+    ]
+    assert [type(e).__name__ for e in shell.carried] == [
+        "LoadDay",
+        "StoreScreening",
+        "OpenSession",
+        "SaveSets",
+        "SaveSets",
+        "SaveSets",
+        "CloseSession",
+    ]
+    assert [s.status for s in store.recent_sessions()] == ["completed"]
+    (history,) = [store.program_history("small")]
+    assert [(s.exercise_id, s.pain) for s in history[0].sets] == [
+        ("side-plank", 2),
+        ("side-plank", 1),
+        ("cat-camel", 0),
+    ]
+    assert shell.flow.stage is day.Stage.SUMMARY and not shell.flow.unsaved
+
+
+def test_the_next_day_plans_from_the_stored_session(source: Path, store: HistoryStore) -> None:
+    first = Shell(source, store)
+    begin_session(first)
+    rate_every_set(first, [0, 0, 0])
+    second = Shell(source, store, today=TODAY + timedelta(days=1))
+    home = second.last(day.ShowHome)
+    assert home.plan.exercises[0].dose.hold == 11  # pain 0: one step up
+    second.answer(day.StartSession())
+    assert isinstance(second.seen[-1], day.AskBaseline)  # the checklist is not due again
+    second.answer(day.BaselineAnswer(PainAnswer(4)))  # 3 worse than yesterday's 1
+    assert any("worse than last time" in n for n in second.notices())
+    assert second.last(day.Play).session.plan.exercises[0].dose.hold == 10
+
+
+def test_an_urgent_answer_means_no_session(source: Path, store: HistoryStore) -> None:
+    shell = Shell(source, store)
+    shell.answer(day.StartSession())
+    shell.answer(day.ScreeningAnswer({"bladder_bowel": True}))
+    advice = shell.last(day.ShowAdvice)
+    assert advice.kind is day.AdviceKind.URGENT and advice.go_on is None
+    shell.answer(day.AdviceAnswer(go_on=True))  # there is nothing to go on with
+    assert shell.flow.stage is day.Stage.HOME and shell.flow.session is None
+    assert not any(isinstance(e, day.OpenSession) for e in shell.carried)
+
+
+def test_coach_run_leaves_after_an_urgent_answer(source: Path, store: HistoryStore) -> None:
+    shell = Shell(source, store, skip_home=True)
+    assert isinstance(shell.seen[-1], day.AskScreening)  # no home in 'coach run'
+    shell.answer(day.ScreeningAnswer({"saddle_numbness": True}))
+    shell.answer(day.AdviceAnswer(go_on=False))
+    assert isinstance(shell.seen[-1], day.Leave)
+
+
+def test_a_review_answer_lets_the_person_choose(source: Path, store: HistoryStore) -> None:
+    shell = Shell(source, store)
+    shell.answer(day.StartSession())
+    shell.answer(day.ScreeningAnswer({"fever": True}))
+    advice = shell.last(day.ShowAdvice)
+    assert advice.kind is day.AdviceKind.REVIEW and advice.go_on
+    shell.answer(day.AdviceAnswer(go_on=True))
+    assert isinstance(shell.seen[-1], day.AskBaseline)
+
+
+def test_a_warning_sign_ends_the_session(source: Path, store: HistoryStore) -> None:
+    shell = Shell(source, store)
+    begin_session(shell)
+    shell.play_until_asked()
+    shell.answer(day.RatingAnswer(PainAnswer(3, numbness=True)))
+    advice = shell.last(day.ShowAdvice)
+    assert advice.kind is day.AdviceKind.RED_FLAG
+    session = shell.flow.session
+    assert session is not None and session.runner.state is RunState.ABORTED
+    shell.answer(day.AdviceAnswer(go_on=False))
+    assert shell.last(day.ShowSummary).summary.status is SessionStatus.RED_FLAG
+    assert not any(isinstance(o, day.AskLevel) for o in shell.seen)
+    assert [s.status for s in store.recent_sessions()] == ["red_flag"]
+
+
+def test_quitting_asks_and_carrying_on_resumes(source: Path, store: HistoryStore) -> None:
+    shell = Shell(source, store)
+    begin_session(shell)
+    session = shell.flow.session
+    assert session is not None
+    shell.answer(day.QuitAsked())
+    assert isinstance(shell.seen[-1], day.AskQuit)
+    assert session.runner.state is RunState.PAUSED  # nothing runs out while asked
+    shell.answer(day.QuitAnswer(stop=False))
+    assert session.runner.state is RunState.RUNNING
+    shell.answer(day.QuitAsked())
+    shell.answer(day.QuitAnswer(stop=True))
+    assert shell.last(day.ShowSummary).summary.status is SessionStatus.STOPPED
+    assert [s.status for s in store.recent_sessions()] == ["stopped"]
+
+
+def test_pain_above_the_zone_ends_that_exercise(source: Path, store: HistoryStore) -> None:
+    shell = Shell(source, store)
+    begin_session(shell)
+    shell.play_until_asked()
+    shell.answer(day.RatingAnswer(PainAnswer(7)))
+    assert any("ends here for today" in n for n in shell.notices())
+    shell.play_until_asked()
+    ask = shell.last(day.AskRating)
+    assert ask.title.startswith("Cat-camel, set 1 of 1")
+
+
+class Flaky:
+    """The in-memory store, refusing to store sets while ``down`` is set."""
+
+    def __init__(self, store: HistoryStore) -> None:
+        self.store = store
+        self.down = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+    def record_set(self, record: SetRecord) -> int:
+        if self.down:
+            raise HistoryError("the history database is in use by another program")
+        return self.store.record_set(record)
+
+
+def test_a_refused_set_is_kept_and_retried_with_the_next(source: Path, store: HistoryStore) -> None:
+    flaky = Flaky(store)
+    shell = Shell(source, flaky)  # type: ignore[arg-type]
+    begin_session(shell)
+    flaky.down = True
+    shell.play_until_asked()
+    shell.answer(day.RatingAnswer(PainAnswer(2)))
+    assert any(n.startswith("Could not save") for n in shell.notices())
+    assert [r.answer.pain for r in shell.flow.unsaved] == [2]
+    session = shell.flow.session
+    assert session is not None and session.runner.state is RunState.RUNNING  # it goes on
+    flaky.down = False
+    rate_every_set(shell, [1, 0])
+    assert shell.flow.unsaved == []
+    stored = store.program_history("small")[0].sets
+    assert [s.pain for s in stored] == [2, 1, 0]  # in the order they were rated
+
+
+def test_an_interrupted_session_is_offered_and_resumed(source: Path) -> None:
+    first_store = HistoryStore.in_memory("shared")
+    first = Shell(source, first_store)
+    begin_session(first)
+    first.play_until_asked()
+    first.answer(day.RatingAnswer(PainAnswer(2)))
+    # That coach is gone; another opens the same history.
+    second = Shell(source, HistoryStore.in_memory("shared"))
+    ask = second.last(day.AskResume)
+    assert ask.can_resume and "1 of 3 sets rated" in ask.body
+    second.answer(day.ResumeAnswer(day.ResumeChoice.RESUME))
+    assert isinstance(second.carried[-1], day.ClaimSession)
+    resumed = second.last(day.Play).session
+    assert resumed.session_id == 1
+    step = resumed.runner.step  # the rest before set 2: time to get back on the mat
+    assert step is not None and step.kind is StepKind.REST and step.set_number == 1
+    second.play_until_asked()
+    assert second.last(day.AskRating).title.startswith("Side plank [left], set 2 of 2")
+    second.answer(day.RatingAnswer(PainAnswer(1)))
+    rate_every_set(second, [0])
+    assert [s.status for s in first_store.recent_sessions()] == ["completed"]
+
+
+def test_an_interrupted_session_can_be_closed_as_partial(source: Path) -> None:
+    first = Shell(source, HistoryStore.in_memory("partial"))
+    begin_session(first)
+    store = HistoryStore.in_memory("partial")
+    second = Shell(source, store)
+    second.answer(day.ResumeAnswer(day.ResumeChoice.CLOSE))
+    assert any("Closed the interrupted Small program as partial" in n for n in second.notices())
+    assert isinstance(second.seen[-1], day.ShowHome)  # planned again, then home
+    assert [s.status for s in store.recent_sessions()] == ["stopped"]
+
+
+def test_a_level_offer_is_asked_and_stored(tmp_path: Path, store: HistoryStore) -> None:
+    document: dict[str, Any] = {
+        "version": 1,
+        "program": {
+            **SMALL_PROGRAM["program"],
+            "levels": [
+                {
+                    "name": "Level 1",
+                    "unlock": {"sessions_at_max": 1},
+                    "exercises": [{"id": "tilt", "name": "Pelvic tilt", "kind": "reps", "reps": 2}],
+                },
+                {
+                    "name": "Level 2",
+                    "exercises": [{"id": "bridge", "name": "Bridge", "kind": "reps", "reps": 2}],
+                },
+            ],
+        },
+    }
+    source = write_program(tmp_path, document)
+    shell = Shell(source, store)
+    begin_session(shell)
+    rate_every_set(shell, [0])
+    offer = shell.last(day.AskLevel)
+    assert (offer.from_level, offer.to_level, offer.up) == (1, 2, True)
+    shell.answer(day.LevelAnswer(accepted=True))
+    assert store.level_moves("small")[0].accepted
+    tomorrow = Shell(source, store, today=TODAY + timedelta(days=1))
+    assert tomorrow.last(day.ShowHome).plan.exercises[0].name == "Bridge"
+
+
+def test_a_file_with_errors_stops_the_day(tmp_path: Path, store: HistoryStore) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 2\n", encoding="utf-8")
+    shell = Shell(bad, store)
+    error = shell.last(day.ShowError)
+    assert error.lines and error.lines[0].startswith(str(bad))
+    assert shell.flow.stage is day.Stage.FAILED
+
+
+def test_the_day_module_imports_no_textual() -> None:
+    assert "coach.engine.day" in sys.modules
+    import subprocess
+
+    code = "import sys, coach.engine.day; print(any(m.startswith('textual') for m in sys.modules))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "False"
