@@ -7,7 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run setup setup-dev sound test lint typecheck check bench schema wheel clean
+.PHONY: run setup setup-dev sound test lint typecheck contracts test-versions bench schema \
+	wheel clean
 
 run: setup
 	$(BIN)/coach
@@ -44,8 +45,38 @@ setup-dev: $(DEV_STAMP)
 sound: setup
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[sound]'
 
-test: setup-dev lint typecheck
+test: setup-dev lint typecheck contracts
 	$(BIN)/python -m pytest
+	@$(MAKE) --no-print-directory test-versions
+
+# The import contracts between the layers (pyproject.toml, [tool.importlinter]).
+contracts: setup-dev
+	$(BIN)/lint-imports --no-cache
+
+# The suite runs once more on each of these Python versions that the main venv is not,
+# each in a venv of its own (.venv-X.Y), when the machine has it (pythonX.Y on PATH, or
+# installed with pyenv). CI sets REQUIRE_PYTHONS=1: a missing version fails there.
+PYTHON_VERSIONS ?= 3.11 3.13
+MAIN_VERSION = $(shell $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+
+test-versions: setup-dev
+	@for version in $(PYTHON_VERSIONS); do \
+		[ "$$version" = "$(MAIN_VERSION)" ] && continue; \
+		$(MAKE) --no-print-directory test-on-$$version || exit 1; \
+	done
+
+test-on-%:
+	@python=$$(scripts/find_python.sh $*); \
+	if [ -z "$$python" ]; then \
+		if [ -n "$(REQUIRE_PYTHONS)" ]; then \
+			echo "error: Python $* is needed for the suite and was not found" >&2; exit 1; \
+		fi; \
+		echo "note: Python $* not found; the suite ran on Python $(MAIN_VERSION) only"; \
+		exit 0; \
+	fi; \
+	echo "== the suite on Python $* ($$python)"; \
+	$(MAKE) --no-print-directory VENV=.venv-$* PYTHON=$$python setup-dev && \
+	.venv-$*/bin/python -m pytest -q
 
 lint: setup-dev
 	$(BIN)/ruff check coach tests scripts bench
@@ -69,4 +100,4 @@ wheel: setup-dev
 	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir dist .
 
 clean:
-	rm -rf $(VENV) dist build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-* dist build .pytest_cache .mypy_cache .ruff_cache

@@ -189,9 +189,15 @@ def time_marks(argv: Sequence[str], needles: Sequence[str], env: dict[str, str])
     seen = b""
     start = time.perf_counter()
     process = subprocess.Popen(
-        argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT,
-        start_new_session=True, close_fds=True,
-    )  # fmt: skip
+        argv,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+        close_fds=True,
+    )
     os.close(slave)
     try:
         while len(run.marks) < len(wanted) and time.perf_counter() - start < 20:
@@ -263,8 +269,11 @@ class Tmux:
     def _tmux(self, *args: str, env: dict[str, str] | None = None) -> str:
         done = subprocess.run(
             ["tmux", "-S", str(self.socket), "-f", str(self.config), *args],
-            capture_output=True, text=True, env=env, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
         if done.returncode != 0:
             raise BenchError(f"tmux {args[0]}: {done.stderr.strip()}")
         return done.stdout
@@ -384,8 +393,17 @@ class CpuUse:
 def start_coach_hold(tmux: Tmux, data_dir: Path, log: Path) -> float:
     """Start the one-minute hold; return the monotonic time its screen showed HOLD."""
     # No sound: termdown makes none, and this compares what drawing the countdown costs.
-    argv = [str(COACH), "run", str(HOLD_FILE), "--speed", "1", "--data-dir", str(data_dir),
-            "--audio", "none"]  # fmt: skip
+    argv = [
+        str(COACH),
+        "run",
+        str(HOLD_FILE),
+        "--speed",
+        "1",
+        "--data-dir",
+        str(data_dir),
+        "--audio",
+        "none",
+    ]
     tmux.start(argv, child_env(data_dir, COACH_EVENT_LOG=str(log)))
     seen, _ = drive(tmux, lambda s: "HOLD" in s and PROMPT_HINT not in s, 30, "the hold")
     return seen
@@ -533,8 +551,17 @@ def measure_clock(workdir: Path) -> ClockError:
     data_dir = workdir / "data-20min"
     log = workdir / "20min-events.jsonl"
     # No sound, so the figure does not depend on this machine's audio (or its bell).
-    argv = [str(COACH), "run", str(ROUTINE_FILE), "--speed", "20", "--data-dir", str(data_dir),
-            "--audio", "none"]  # fmt: skip
+    argv = [
+        str(COACH),
+        "run",
+        str(ROUTINE_FILE),
+        "--speed",
+        "20",
+        "--data-dir",
+        str(data_dir),
+        "--audio",
+        "none",
+    ]
     with tmux_server("20min", workdir) as tmux:
         tmux.start(argv, child_env(data_dir, COACH_EVENT_LOG=str(log)))
         _, prompts = drive(tmux, lambda s: SUMMARY_TEXT in s, 240, "the summary")
@@ -620,13 +647,16 @@ def header() -> str:
 def run_all(workdir: Path) -> list[str]:
     lines: list[str] = []
     steps: list[tuple[str, Callable[[], list[str]]]] = [
-        ("2. CPU during a one-minute hold (about 70 s)",
-         lambda: report_cpu(measure_cpu(workdir))),
-        ("1. time to first frame (about 20 s)",
-         lambda: report_first_frame(measure_first_frame(workdir / "data-first-frame"))),
-        ("3. end-of-session clock error, 20 minutes at --speed 20 (about 70 s)",
-         lambda: report_clock(measure_clock(workdir))),
-    ]  # fmt: skip
+        ("2. CPU during a one-minute hold (about 70 s)", lambda: report_cpu(measure_cpu(workdir))),
+        (
+            "1. time to first frame (about 20 s)",
+            lambda: report_first_frame(measure_first_frame(workdir / "data-first-frame")),
+        ),
+        (
+            "3. end-of-session clock error, 20 minutes at --speed 20 (about 70 s)",
+            lambda: report_clock(measure_clock(workdir)),
+        ),
+    ]
     for title, step in steps:
         print(title, flush=True)
         try:

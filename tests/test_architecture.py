@@ -1,28 +1,54 @@
-"""The functional core stays free of Textual (as harlequin checks for its own core)."""
+"""The layers: every package is placed in the import contracts, and the core stays free
+of Textual (as harlequin checks for its own core). The contracts themselves are checked
+by import-linter in `make contracts`."""
 
 from __future__ import annotations
 
 import pkgutil
 import subprocess
 import sys
+import tomllib
+from pathlib import Path
 
 import coach
 
-# Every module outside coach.tui is core: new ones are covered without editing this list.
+ROOT = Path(__file__).resolve().parent.parent
+
+# Every module outside the shell (tui, cli) is core: new ones are covered without editing
+# this list.
 CORE_MODULES = sorted(
     info.name
     for info in pkgutil.walk_packages(coach.__path__, "coach.")
-    if not info.name.startswith("coach.tui") and info.name != "coach.__main__"
+    if not info.name.startswith(("coach.tui", "coach.cli")) and info.name != "coach.__main__"
 )
 
 
+def _contracts() -> list[dict[str, object]]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts: list[dict[str, object]] = config["tool"]["importlinter"]["contracts"]
+    return contracts
+
+
+def test_every_package_has_a_layer() -> None:
+    """A new top-level package must be placed in the layers, or it escapes every rule."""
+    (layers,) = [c for c in _contracts() if c["type"] == "layers"]
+    named = {
+        name.strip()
+        for layer in layers["layers"]
+        for name in str(layer).split("|")  # type: ignore[attr-defined]
+    }
+    packages = {f"coach.{info.name}" for info in pkgutil.iter_modules(coach.__path__) if info.ispkg}
+    assert packages - {"coach._bundled"} == named
+
+
+def test_the_tree_shows_the_layers() -> None:
+    """Only the package marker and the entry point sit at the top of coach/."""
+    top = {info.name for info in pkgutil.iter_modules(coach.__path__) if not info.ispkg}
+    assert top == {"__main__"}
+
+
 def test_the_core_list_is_complete() -> None:
-    for name in (
-        "coach.engine.runner",
-        "coach.store.database",
-        "coach.engine.resume",
-        "coach.engine.scaling",
-    ):
+    for name in ("coach.engine.runner", "coach.engine.day", "coach.store.database"):
         assert name in CORE_MODULES
 
 

@@ -76,8 +76,11 @@ def test_custom_sounds_fall_back_with_a_warning(tmp_path: Path) -> None:
     broken.write_bytes(b"not audio at all")
     huge = tmp_path / "huge.wav"
     huge.write_bytes(b"\0" * (5 * 1024 * 1024 + 1))
-    custom = {sound_name("", "gong.wav"): good, sound_name("", "broken.mp3"): broken,
-              sound_name("", "huge.wav"): huge}  # fmt: skip
+    custom = {
+        sound_name("", "gong.wav"): good,
+        sound_name("", "broken.mp3"): broken,
+        sound_name("", "huge.wav"): huge,
+    }
     sounds, problems = load_cues(bundled_sounds_dir(), 1.0, custom)
     assert "file:gong.wav" in sounds and sounds["file:gong.wav"].seconds == pytest.approx(0.1)
     assert "file:broken.mp3" not in sounds and "file:huge.wav" not in sounds
@@ -97,7 +100,7 @@ def test_auto_prefers_simpleaudio_then_a_player_then_the_bell(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     rings: list[int] = []
-    monkeypatch.setattr(backends, "_simpleaudio_available", lambda: False)
+    monkeypatch.setattr(backends, "_simpleaudio_problem", lambda: "not installed")
     monkeypatch.setattr(backends, "find_player", lambda: ("/usr/bin/aplay", ("-q",)))
     chosen, note = choose_backend("auto", lambda: rings.append(1))
     assert isinstance(chosen, PlayerBackend) and note is None
@@ -111,12 +114,27 @@ def test_auto_prefers_simpleaudio_then_a_player_then_the_bell(
 
 
 def test_asking_for_a_missing_backend_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(backends, "_simpleaudio_available", lambda: False)
+    monkeypatch.setattr(
+        backends, "_simpleaudio_problem", lambda: "simpleaudio is not installed (see the README)"
+    )
     monkeypatch.setattr(backends, "find_player", lambda: None)
     chosen, note = choose_backend("simpleaudio", lambda: None)
     assert isinstance(chosen, BellBackend)
     assert note == "simpleaudio is not installed (see the README)"
     assert isinstance(choose_backend("none", lambda: None)[0], NullBackend)
+
+
+def test_the_unpatched_simpleaudio_is_never_used_where_it_crashes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """simpleaudio 1.0.4 kills the process on Python 3.12+: a player is used instead."""
+    monkeypatch.setattr(backends.sys, "version_info", (3, 13, 0))
+    monkeypatch.setattr(backends, "_installed", lambda name: name == "simpleaudio")
+    monkeypatch.setattr(backends, "find_player", lambda: ("/usr/bin/aplay", ("-q",)))
+    chosen, note = choose_backend("auto", lambda: None)
+    assert isinstance(chosen, PlayerBackend)
+    assert note is not None and "simpleaudio-patched" in note
+    chosen.close()
 
 
 def test_the_player_backend_runs_without_a_shell_and_caches_files(tmp_path: Path) -> None:
@@ -194,8 +212,12 @@ def test_playing_never_waits_for_the_device() -> None:
 def test_a_failing_device_is_reported_once_and_the_bell_takes_over() -> None:
     problems: list[str] = []
     rings: list[int] = []
-    player = CuePlayer(Broken(), {"tick": Pcm(b"\x01\x00")}, on_problem=problems.append,
-                       fallback=BellBackend(lambda: rings.append(1)))  # fmt: skip
+    player = CuePlayer(
+        Broken(),
+        {"tick": Pcm(b"\x01\x00")},
+        on_problem=problems.append,
+        fallback=BellBackend(lambda: rings.append(1)),
+    )
     import time
 
     now = time.monotonic()
@@ -214,7 +236,7 @@ async def test_without_any_sound_the_session_rings_the_bell_after_one_notice(
     from .sessions import write_program
     from .tui_helpers import make_app, start_session
 
-    monkeypatch.setattr(backends, "_simpleaudio_available", lambda: False)
+    monkeypatch.setattr(backends, "_simpleaudio_problem", lambda: "not installed")
     monkeypatch.setattr(backends, "find_player", lambda: None)
     app, clock = make_app(write_program(tmp_path), tmp_path, audio="auto")
     notices: list[str] = []
@@ -287,13 +309,15 @@ async def test_announcements_are_planned_with_the_cues(
     monkeypatch.setattr(speech, "find_engine", lambda: str(engine))
     monkeypatch.setenv("COACH_CACHE_DIR", str(tmp_path / "cache"))
     planned: list[list[tuple[str, float, str]]] = []
-    app, clock = make_app(write_program(tmp_path), tmp_path, audio="none",
-                          settings=Settings(audio="none"))  # fmt: skip
+    app, clock = make_app(
+        write_program(tmp_path), tmp_path, audio="none", settings=Settings(audio="none")
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await start_session(pilot, app)
         assert app.sound.player is None  # audio "none": nothing is scheduled at all
-    app, clock = make_app(write_program(tmp_path), tmp_path, audio="bell",
-                          settings=Settings(audio="bell"))  # fmt: skip
+    app, clock = make_app(
+        write_program(tmp_path), tmp_path, audio="bell", settings=Settings(audio="bell")
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await start_session(pilot, app)
         original = app.sound.player.plan
@@ -330,8 +354,7 @@ def test_the_cue_plan_says_counts_and_step_starts(tmp_path: Path) -> None:
 
     from .runner_helpers import timeline_from
 
-    exercise = {"name": "Side plank [left]", "kind": "hold", "hold": 5, "holds": 2,
-                "hold_rest": 3}  # fmt: skip
+    exercise = {"name": "Side plank [left]", "kind": "hold", "hold": 5, "holds": 2, "hold_rest": 3}
     timeline = timeline_from(tmp_path, [exercise], get_ready=2)
     clock = FakeClock()
     runner = SessionRunner(timeline, clock=clock)

@@ -116,11 +116,21 @@ def test_every_cue_is_heard_in_order_on_time(tmp_path: Path) -> None:
     exit_file = tmp_path / "exit"
     with TmuxDriver(prefix="coach-audio") as tmux:
         tmux.start(
-            ["env", f"ALSA_CONFIG_PATH={alsa}", f"COACH_CONFIG_DIR={config}",
-             f"COACH_EVENT_LOG={log}", COACH, "run", session, "--speed", "4",
-             "--data-dir", tmp_path / "data"],
+            [
+                "env",
+                f"ALSA_CONFIG_PATH={alsa}",
+                f"COACH_CONFIG_DIR={config}",
+                f"COACH_EVENT_LOG={log}",
+                COACH,
+                "run",
+                session,
+                "--speed",
+                "4",
+                "--data-dir",
+                tmp_path / "data",
+            ],
             exit_file=exit_file,
-        )  # fmt: skip
+        )
         tmux.wait_for("A quick safety check", timeout=20)
         tmux.send("Enter")
         tmux.wait_for("Before we start", timeout=20)
@@ -138,8 +148,11 @@ def test_every_cue_is_heard_in_order_on_time(tmp_path: Path) -> None:
     names = [e["cue"] for e in handed]
     assert names[0] == "tick" and names[-1] == "done"
     assert {"start", "halfway", "last", "end", "switch", "rest_end", "up", "down"} <= set(names)
-    late = [(e["cue"], round((e["t"] - e["due"]) * 1000, 1)) for e in handed
-            if e["t"] - e["due"] > HANDOFF_LIMIT]  # fmt: skip
+    late = [
+        (e["cue"], round((e["t"] - e["due"]) * 1000, 1))
+        for e in handed
+        if e["t"] - e["due"] > HANDOFF_LIMIT
+    ]
     assert not late, f"cues handed over more than 20 ms late (name, ms): {late}"
 
     sounds, _ = load_cues(bundled_sounds_dir(), 1.0)

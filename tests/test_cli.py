@@ -214,9 +214,14 @@ def test_history_lists_the_last_sessions_and_says_how_many_more(
 
 @pytest.mark.parametrize(
     "filters",
-    [{}, {"program": "holds"}, {"exercise": "cat-camel"}, {"since": "2026-02-10"},
-     {"program": "nothing"}],
-)  # fmt: skip
+    [
+        {},
+        {"program": "holds"},
+        {"exercise": "cat-camel"},
+        {"since": "2026-02-10"},
+        {"program": "nothing"},
+    ],
+)
 def test_history_shows_the_last_sessions_and_counts_them_all(
     long_history: Path, filters: dict[str, str]
 ) -> None:

@@ -125,11 +125,19 @@ def start_coach(tmp_path: Path) -> Iterator[StartCoach]:
         run.tmux.start(
             [
                 # An empty config folder: the user's own settings never leak into tests.
-                "env", f"COACH_EVENT_LOG={run.event_log}", f"COACH_CONFIG_DIR={tmp_path}",
-                COACH, "run", session_file, "--speed", str(SPEED), "--data-dir", run.data_dir,
+                "env",
+                f"COACH_EVENT_LOG={run.event_log}",
+                f"COACH_CONFIG_DIR={tmp_path}",
+                COACH,
+                "run",
+                session_file,
+                "--speed",
+                str(SPEED),
+                "--data-dir",
+                run.data_dir,
             ],
             exit_file=run.exit_file,
-        )  # fmt: skip
+        )
         return run
 
     try:

@@ -29,18 +29,35 @@ def store(tmp_path: Path) -> HistoryStore:
         ("2026-10-20T07:00:00+00:00", "mobility", "cat-camel", [0]),
     ):
         session = store.start_session(
-            source_id="morning", title="Morning, [test]", source_path="/x.yaml",
-            planned_seconds=600, levels={program: 1}, baseline_pain=1, started_at=day,
-        )  # fmt: skip
+            source_id="morning",
+            title="Morning, [test]",
+            source_path="/x.yaml",
+            planned_seconds=600,
+            levels={program: 1},
+            baseline_pain=1,
+            started_at=day,
+        )
         for number, pain in enumerate(pains, start=1):
-            store.record_set(SetRecord(
-                session_id=session, exercise_index=0, program_id=program, level=1,
-                exercise_id=exercise, exercise_name=exercise.title(), kind="hold",
-                set_number=number, sets_planned=len(pains), planned=Dose(len(pains), 8.5, 3),
-                planned_work_seconds=25.5, done_work_seconds=25.5, completed=pain != 3,
-                answer=PainAnswer(pain, numbness=pain == 3), rated_at=day,
-                sides={"holds": "each", "mobility": "both"}[program] if number == 1 else None,
-            ))  # fmt: skip
+            store.record_set(
+                SetRecord(
+                    session_id=session,
+                    exercise_index=0,
+                    program_id=program,
+                    level=1,
+                    exercise_id=exercise,
+                    exercise_name=exercise.title(),
+                    kind="hold",
+                    set_number=number,
+                    sets_planned=len(pains),
+                    planned=Dose(len(pains), 8.5, 3),
+                    planned_work_seconds=25.5,
+                    done_work_seconds=25.5,
+                    completed=pain != 3,
+                    answer=PainAnswer(pain, numbness=pain == 3),
+                    rated_at=day,
+                    sides={"holds": "each", "mobility": "both"}[program] if number == 1 else None,
+                )
+            )
         store.finish_session(session, SessionStatus.COMPLETED)
     return store
 
@@ -90,8 +107,7 @@ def test_cli_history_and_export(cli: Cli, store: HistoryStore, tmp_path: Path) -
     table = cli("history", *data)
     assert "[test]" in table.out  # YAML-born text shows literally (maybe folded)
     target = tmp_path / "sets.csv"
-    result = cli("export", "--format", "csv", "--output", str(target), "--program", "holds",
-                 *data)  # fmt: skip
+    result = cli("export", "--format", "csv", "--output", str(target), "--program", "holds", *data)
     assert result.code == 0 and "4 sets written" in result.err
     assert len(read_csv(target.read_text(encoding="utf-8"))) == 4
     assert cli("export", "--format", "json", *data).out.startswith("{")

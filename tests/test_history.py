@@ -95,8 +95,9 @@ def test_calendar_weeks_run_monday_to_sunday_up_to_the_end() -> None:
     assert flat == [flat[0] + timedelta(days=n) for n in range(70)]
 
 
-def point(day: date, baseline: int | None, peak: int | None, status: str = "completed",
-          sets: int = 3) -> SessionPoint:  # fmt: skip
+def point(
+    day: date, baseline: int | None, peak: int | None, status: str = "completed", sets: int = 3
+) -> SessionPoint:
     return SessionPoint(1, day, "R", status, None, baseline, peak, sets, 12.0, 0)
 
 
@@ -117,8 +118,11 @@ def test_day_marks_and_folding_by_week_and_month() -> None:
     ]
     (month,) = folded(sessions, "month")
     assert (month.start, month.sessions, month.baseline, month.peak) == (
-        date(2026, 3, 1), 4, 2.33, 4
-    )  # fmt: skip
+        date(2026, 3, 1),
+        4,
+        2.33,
+        4,
+    )
 
 
 # -- queries ----------------------------------------------------------------------------
@@ -147,8 +151,7 @@ def test_exercises_and_dose_series(year: HistoryStore) -> None:
     with reading(year.path) as db:
         pairs = set(db.execute("SELECT DISTINCT program_id, exercise_id FROM sets").fetchall())
     assert {(e.program_id, e.exercise_id) for e in exercises} == pairs
-    assert [e.last_day for e in exercises] == sorted((e.last_day for e in exercises),
-                                                     reverse=True)  # fmt: skip
+    assert [e.last_day for e in exercises] == sorted((e.last_day for e in exercises), reverse=True)
     for ref in exercises[:5]:
         series = view.dose_series(ref.program_id, ref.exercise_id)
         assert len(series) == ref.sessions
@@ -175,8 +178,9 @@ def test_a_session_opens_to_its_sets_and_decisions(year: HistoryStore) -> None:
 
 def test_interrupted_sessions_read_as_partial() -> None:
     stopped = point(date(2026, 3, 2), 1, 2, status="stopped")
-    partial = SessionPoint(**{**{f: getattr(stopped, f) for f in stopped.__slots__},
-                              "stop_reason": "interrupted"})  # fmt: skip
+    partial = SessionPoint(
+        **{**{f: getattr(stopped, f) for f in stopped.__slots__}, "stop_reason": "interrupted"}
+    )
     assert stopped.result == "stopped early"
     assert partial.result == "partial (interrupted)"
 
@@ -200,8 +204,9 @@ async def open_history(pilot: Any, app: Any) -> Any:
     return app.screen
 
 
-async def test_the_history_screen_by_keyboard_alone(year: HistoryStore, tmp_path: Path,
-                                                     utc: None) -> None:  # fmt: skip
+async def test_the_history_screen_by_keyboard_alone(
+    year: HistoryStore, tmp_path: Path, utc: None
+) -> None:
     copy_store(year, tmp_path / "data")
     app, _ = make_app(write_program(tmp_path), tmp_path / "data", today=lambda: END)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -223,8 +228,11 @@ async def test_the_history_screen_by_keyboard_alone(year: HistoryStore, tmp_path
         await wait_for(pilot, lambda: screen.series[0] != first, "the next exercise's chart")
         # 4: sessions, newest first; Enter opens one with its sets and decisions.
         await pilot.press("4")
-        await wait_for(pilot, lambda: screen.session_table is not None
-                       and screen.session_table.row_count > 0, "the session list")  # fmt: skip
+        await wait_for(
+            pilot,
+            lambda: screen.session_table is not None and screen.session_table.row_count > 0,
+            "the session list",
+        )
         assert screen.listed[0].day >= screen.listed[-1].day
         assert all(s.day >= END - timedelta(days=364) for s in screen.listed)
         await pilot.press("enter")

@@ -258,8 +258,19 @@ def drive_and_kill(
     data_dir = workdir / "data"
     pid_file = workdir / "pid"
     exit_file = workdir / "exit-status"
-    coach = shlex.join([str(COACH), "run", str(SESSION_FILE), "--speed", str(SPEED),
-                        "--data-dir", str(data_dir), "--audio", "none"])  # fmt: skip
+    coach = shlex.join(
+        [
+            str(COACH),
+            "run",
+            str(SESSION_FILE),
+            "--speed",
+            str(SPEED),
+            "--data-dir",
+            str(data_dir),
+            "--audio",
+            "none",
+        ]
+    )
     pid_tmp = shlex.quote(f"{pid_file}.partial")
     inner = f"echo $$ > {pid_tmp} && mv {pid_tmp} {shlex.quote(str(pid_file))} && exec {coach}"
     tmux = TmuxDriver(width=100, height=30, overall_timeout=RUN_TIMEOUT, prefix="coach-kill")
@@ -434,8 +445,10 @@ def check_database(workdir: Path, result: RunResult, seed: int) -> None:
 
     sessions, sets = before["sessions"], before["sets"]
     if result.witness >= 0 and (version == 0 or not sessions):
-        raise fail(f"a set's prompt was on screen but the database has schema {version} "
-                   f"and {len(sessions)} sessions")  # fmt: skip
+        raise fail(
+            f"a set's prompt was on screen but the database has schema {version} "
+            f"and {len(sessions)} sessions"
+        )
     if len(sessions) > 1:
         raise fail(f"{len(sessions)} sessions, expected at most 1")
     if len(before["screenings"]) > 1 or any(s["outcome"] != "clear" for s in before["screenings"]):
@@ -456,8 +469,10 @@ def check_database(workdir: Path, result: RunResult, seed: int) -> None:
                 raise fail("the summary was on screen but the session is still 'running'")
         elif session["status"] == "completed":
             if not _timestamp(session["ended_at"]) or not decisions or len(sets) != len(PLANNED):
-                raise fail(f"completed session, but {session}, {len(decisions)} decisions, "
-                           f"{len(sets)} sets")  # fmt: skip
+                raise fail(
+                    f"completed session, but {session}, {len(decisions)} decisions, "
+                    f"{len(sets)} sets"
+                )
         else:
             raise fail(f"session status {session['status']!r}")
     elif sets:
@@ -474,15 +489,27 @@ def check_database(workdir: Path, result: RunResult, seed: int) -> None:
     for index, row in enumerate(sets):
         planned = PLANNED[index]
         expected = {
-            "session_id": sessions[0]["id"], "exercise_index": planned.exercise_index,
-            "program_id": "kill", "level": 1, "exercise_id": planned.exercise_id,
-            "exercise_name": planned.name, "kind": planned.kind,
-            "set_number": planned.set_number, "sets_planned": planned.sets, "attempt": 1,
-            "planned_hold": planned.hold, "planned_holds": planned.holds,
-            "planned_reps": planned.reps, "planned_duration": planned.duration,
-            "planned_work_seconds": planned.work, "completed": 1,
-            "pain": result.pains[index], "numbness": 0, "leg_weakness": 0, "pain_below_knee": 0,
-        }  # fmt: skip
+            "session_id": sessions[0]["id"],
+            "exercise_index": planned.exercise_index,
+            "program_id": "kill",
+            "level": 1,
+            "exercise_id": planned.exercise_id,
+            "exercise_name": planned.name,
+            "kind": planned.kind,
+            "set_number": planned.set_number,
+            "sets_planned": planned.sets,
+            "attempt": 1,
+            "planned_hold": planned.hold,
+            "planned_holds": planned.holds,
+            "planned_reps": planned.reps,
+            "planned_duration": planned.duration,
+            "planned_work_seconds": planned.work,
+            "completed": 1,
+            "pain": result.pains[index],
+            "numbness": 0,
+            "leg_weakness": 0,
+            "pain_below_knee": 0,
+        }
         wrong = {k: (row[k], v) for k, v in expected.items() if row[k] != v}
         if wrong:
             raise fail(f"set row {index + 1} differs (stored, expected): {wrong}; row {row}")
@@ -499,8 +526,12 @@ def check_database(workdir: Path, result: RunResult, seed: int) -> None:
     env["COACH_CONFIG_DIR"] = str(workdir)
     shown = subprocess.run(
         [str(COACH), "history", "--json", "--data-dir", str(database.parent)],
-        capture_output=True, text=True, timeout=30, env=env, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=env,
+        check=False,
+    )
     if shown.returncode != 0:
         raise fail(f"coach history exited {shown.returncode}: {shown.stderr}")
     listed = json.loads(shown.stdout)
@@ -535,11 +566,19 @@ def test_rated_sets_survive_kill_9_at_any_instant(tmp_path: Path) -> None:
     # The controls: the whole session, unharmed, to its summary, then killed there (which
     # must lose nothing at all). Their timings scale the "life" and "startup" kills.
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        controls = list(pool.map(
-            lambda run: drive_and_kill(tmp_path / f"control-{run}", seed, -1 - run, None, 2,
-                                       [i % 6 for i in range(len(PLANNED))]),
-            range(CONTROL_RUNS),
-        ))  # fmt: skip
+        controls = list(
+            pool.map(
+                lambda run: drive_and_kill(
+                    tmp_path / f"control-{run}",
+                    seed,
+                    -1 - run,
+                    None,
+                    2,
+                    [i % 6 for i in range(len(PLANNED))],
+                ),
+                range(CONTROL_RUNS),
+            )
+        )
     for control in controls:
         assert control.summary_seen and control.stored == len(PLANNED), control
     life = sum(c.life for c in controls) / len(controls)

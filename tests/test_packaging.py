@@ -17,11 +17,21 @@ ROOT = Path(__file__).resolve().parent.parent
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--wheel-dir", str(out), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            str(out),
+            str(ROOT),
+        ],
         check=True,
         timeout=300,
-    )  # fmt: skip
+    )
     (built,) = out.glob("coach-*.whl")
     return built
 
@@ -42,21 +52,38 @@ def test_wheel_contains_sessions_sounds_and_schema(wheel: Path) -> None:
 def test_installed_wheel_previews_its_own_morning_routine(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target),
-         str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
         check=True,
         timeout=300,
-    )  # fmt: skip
+    )
     # The wheel's copy comes first on the path; dependencies come from this environment.
     env = {**os.environ, "PYTHONPATH": str(target)}
     where = subprocess.run(
         [sys.executable, "-c", "import coach.config.locations as l; print(l.default_routine())"],
-        capture_output=True, text=True, check=True, env=env, cwd=tmp_path,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=tmp_path,
+    )
     assert where.stdout.strip().startswith(str(target))
     preview = subprocess.run(
         [sys.executable, "-m", "coach", "preview"],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert preview.returncode == 0, preview.stderr
     assert "Total" in preview.stdout

@@ -74,15 +74,17 @@ def dialog_text(app: object) -> str:
 # -- the core ---------------------------------------------------------------------------
 
 
-def stored(index: int, exercise: str, number: int, pain: int | None, sets: int = 2,
-           red: bool = False) -> SetFacts:  # fmt: skip
+def stored(
+    index: int, exercise: str, number: int, pain: int | None, sets: int = 2, red: bool = False
+) -> SetFacts:
     return SetFacts(index, "small", exercise, number, sets, pain, True, red)
 
 
 def interrupted(*sets: SetFacts, day: date | None = None) -> InterruptedSession:
     started = f"{(day or local_today()).isoformat()}T12:00:00.000+00:00"
-    return InterruptedSession(7, started, "small.yaml", "small", "Small program", 1.0, 1,
-                              {"small": 1}, tuple(sets))  # fmt: skip
+    return InterruptedSession(
+        7, started, "small.yaml", "small", "Small program", 1.0, 1, {"small": 1}, tuple(sets)
+    )
 
 
 def small_plan(tmp_path: Path) -> tuple[object, object]:
@@ -93,8 +95,7 @@ def small_plan(tmp_path: Path) -> tuple[object, object]:
 
 def test_resume_goes_on_at_the_first_unrated_set_with_a_lead_in(tmp_path: Path) -> None:
     loaded, timeline = small_plan(tmp_path)
-    point = resume_point(interrupted(stored(0, "side-plank", 1, 2)), timeline,
-                         scaling_of(loaded))  # type: ignore[arg-type]  # fmt: skip
+    point = resume_point(interrupted(stored(0, "side-plank", 1, 2)), timeline, scaling_of(loaded))  # type: ignore[arg-type]
     assert point is not None
     assert (point.exercise_index, point.set_number) == (0, 2)
     step = timeline.steps[point.step_index]  # type: ignore[attr-defined]
@@ -115,8 +116,11 @@ def test_an_exercise_ended_by_pain_is_not_resumed(tmp_path: Path) -> None:
 
 def test_every_set_rated_means_nothing_to_resume(tmp_path: Path) -> None:
     loaded, _ = small_plan(tmp_path)
-    session = interrupted(stored(0, "side-plank", 1, 1), stored(0, "side-plank", 2, 1),
-                          stored(1, "cat-camel", 1, 0, sets=1))  # fmt: skip
+    session = interrupted(
+        stored(0, "side-plank", 1, 1),
+        stored(0, "side-plank", 2, 1),
+        stored(1, "cat-camel", 1, 0, sets=1),
+    )
     option = consider(session, loaded, {}, {}, local_today())  # type: ignore[arg-type]
     assert not option.can_resume
     assert option.problem == "every set had already been rated"
@@ -126,15 +130,12 @@ def test_every_set_rated_means_nothing_to_resume(tmp_path: Path) -> None:
 def test_red_flags_old_sessions_and_changed_files_cannot_be_resumed(tmp_path: Path) -> None:
     loaded, _ = small_plan(tmp_path)
     today = local_today()
-    red = consider(interrupted(stored(0, "side-plank", 1, 2, red=True)), loaded, {}, {},
-                   today)  # type: ignore[arg-type]  # fmt: skip
+    red = consider(interrupted(stored(0, "side-plank", 1, 2, red=True)), loaded, {}, {}, today)  # type: ignore[arg-type]
     assert not red.can_resume and red.close_status == "red_flag"
     assert "clinician" in (red.problem or "")
-    old = consider(interrupted(day=today - timedelta(days=1)), loaded, {}, {},
-                   today)  # type: ignore[arg-type]  # fmt: skip
+    old = consider(interrupted(day=today - timedelta(days=1)), loaded, {}, {}, today)  # type: ignore[arg-type]
     assert not old.can_resume and "only be resumed on the day it began" in (old.problem or "")
-    changed = consider(interrupted(stored(0, "renamed", 1, 2)), loaded, {}, {},
-                       today)  # type: ignore[arg-type]  # fmt: skip
+    changed = consider(interrupted(stored(0, "renamed", 1, 2)), loaded, {}, {}, today)  # type: ignore[arg-type]
     assert not changed.can_resume and "changed" in (changed.problem or "")
     gone = consider(interrupted(), None, {}, {}, today)
     assert not gone.can_resume and "can no longer be read" in (gone.problem or "")
@@ -162,10 +163,12 @@ def test_a_runner_started_part_way_runs_only_what_is_left(tmp_path: Path) -> Non
 
 def test_a_live_coach_session_is_not_offered(tmp_path: Path) -> None:
     store = HistoryStore(tmp_path / "history.sqlite3")
-    mine = store.start_session(source_id="a", title="A", source_path="a.yaml",
-                               planned_seconds=60, levels={"a": 1})  # fmt: skip
-    gone = store.start_session(source_id="a", title="A", source_path="a.yaml",
-                               planned_seconds=60, levels={"a": 1})  # fmt: skip
+    mine = store.start_session(
+        source_id="a", title="A", source_path="a.yaml", planned_seconds=60, levels={"a": 1}
+    )
+    gone = store.start_session(
+        source_id="a", title="A", source_path="a.yaml", planned_seconds=60, levels={"a": 1}
+    )
     with sqlite3.connect(tmp_path / "history.sqlite3") as db:
         # A process id that cannot exist on Linux (above pid_max).
         db.execute("UPDATE sessions SET owner = owner || '0000000' WHERE id = ?", (gone,))
@@ -280,15 +283,19 @@ def test_a_lease_is_alive_exactly_while_its_process_lives(tmp_path: Path) -> Non
     assert mine is not None and owner_alive(locks, mine)
     assert hold_lease(locks) == mine  # one lease per process and folder
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time\n"
-         "from pathlib import Path\n"
-         "from coach.store.liveness import hold_lease\n"
-         "print(hold_lease(Path(sys.argv[1])), flush=True)\n"
-         "time.sleep(60)\n",
-         str(locks)],
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from pathlib import Path\n"
+            "from coach.store.liveness import hold_lease\n"
+            "print(hold_lease(Path(sys.argv[1])), flush=True)\n"
+            "time.sleep(60)\n",
+            str(locks),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None
         theirs = holder.stdout.readline().strip()

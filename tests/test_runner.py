@@ -22,8 +22,16 @@ from coach.engine.timeline import Phase, Side, StepKind
 from .runner_helpers import run_to_end, timeline_from
 from .strategies import valid_programs
 
-HOLD = {"name": "Hold", "kind": "hold", "hold": 10, "holds": 2, "hold_rest": 5, "sets": 2,
-        "rest": 20, "rest_after": 15}  # fmt: skip
+HOLD = {
+    "name": "Hold",
+    "kind": "hold",
+    "hold": 10,
+    "holds": 2,
+    "hold_rest": 5,
+    "sets": 2,
+    "rest": 20,
+    "rest_after": 15,
+}
 TIMED = {"name": "Flow", "kind": "timed", "duration": 30}
 
 
@@ -199,9 +207,16 @@ def test_hold_cues_countdown_start_last_seconds_end(tmp_path: Path) -> None:
     events = run_to_end(SessionRunner(timeline, clock=clock), clock)
     cues = [(e.cue.kind.value, e.due - t0) for e in events if isinstance(e, CueDue)]
     assert cues == [
-        ("tick", 2), ("tick", 3), ("tick", 4), ("start", 5), ("halfway", 9),
-        ("last", 10), ("last", 11), ("last", 12), ("done", 13),
-    ]  # fmt: skip
+        ("tick", 2),
+        ("tick", 3),
+        ("tick", 4),
+        ("start", 5),
+        ("halfway", 9),
+        ("last", 10),
+        ("last", 11),
+        ("last", 12),
+        ("done", 13),
+    ]
 
 
 def test_abort_stops_everything(tmp_path: Path) -> None:

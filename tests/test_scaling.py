@@ -52,13 +52,18 @@ PROGRAM: dict[str, Any] = {
             {
                 "name": "Level 2",
                 "exercises": [
-                    {"id": "plank", "name": "Plank", "kind": "hold", "hold": 10,
-                     "progression": {"hold": {"min": 10, "max": 12, "step": 1}}},
+                    {
+                        "id": "plank",
+                        "name": "Plank",
+                        "kind": "hold",
+                        "hold": 10,
+                        "progression": {"hold": {"min": 10, "max": 12, "step": 1}},
+                    },
                 ],
             },
         ],
     },
-}  # fmt: skip
+}
 
 
 def load_program(tmp_path: Path, document: dict[str, Any] = PROGRAM) -> Program:
@@ -113,9 +118,10 @@ def plan(program: Program, history: list[SessionFacts], **kwargs: Any):  # type:
         ([1], Rule.STEP_BACK, 10, 2, "1 of 2 sets were finished: one step back, holds 3 -> 2."),
         ([], Rule.NOT_DONE, 10, 3, "Not done this time"),
     ],
-)  # fmt: skip
-def test_peak_pain_rules(program: Program, pains: list[int | None], rule: Rule, hold: float,
-                         holds: int, reason: str) -> None:  # fmt: skip
+)
+def test_peak_pain_rules(
+    program: Program, pains: list[int | None], rule: Rule, hold: float, holds: int, reason: str
+) -> None:
     result = plan(program, [session(1, pains)])
     (decision,) = result.decisions
     assert decision.rule is rule
@@ -157,8 +163,9 @@ def test_doses_stay_within_their_range(program: Program) -> None:
 
 
 @pytest.mark.parametrize(("today", "cancelled"), [(2, False), (3, True), (8, True), (0, False)])
-def test_next_morning_check_cancels_the_step_up(program: Program, today: int,
-                                                cancelled: bool) -> None:  # fmt: skip
+def test_next_morning_check_cancels_the_step_up(
+    program: Program, today: int, cancelled: bool
+) -> None:
     history = [session(1, [0, 1], baseline=1)]
     result = plan(program, history, baseline_today=today)
     assert result.doses["bridge"].hold == (10 if cancelled else 11)
@@ -188,9 +195,11 @@ def test_a_rising_week_stops_progression(program: Program) -> None:
 
 
 def test_a_rise_below_the_threshold_does_not(program: Program) -> None:
-    history = [session(0, [0, 0], day=DAY0, baseline=1),
-               session(1, [0, 0], day=DAY0 + timedelta(days=7), baseline=1),
-               session(2, [0, 0], day=DAY0 + timedelta(days=8), baseline=2)]  # fmt: skip
+    history = [
+        session(0, [0, 0], day=DAY0, baseline=1),
+        session(1, [0, 0], day=DAY0 + timedelta(days=7), baseline=1),
+        session(2, [0, 0], day=DAY0 + timedelta(days=8), baseline=2),
+    ]
     # This week averages 1.5 against 1.0 the week before: a rise of 0.5.
     assert plan(program, history).decisions[0].rule is Rule.PROGRESS
 
@@ -198,10 +207,12 @@ def test_a_rise_below_the_threshold_does_not(program: Program) -> None:
 # -- gaps -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("days", "holds", "rule"), [(6, 3, Rule.PROGRESS), (7, 2, Rule.GAP),
-                                                     (30, 2, Rule.GAP)])  # fmt: skip
-def test_a_week_without_sessions_steps_back_once(program: Program, days: int, holds: int,
-                                                 rule: Rule) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    ("days", "holds", "rule"), [(6, 3, Rule.PROGRESS), (7, 2, Rule.GAP), (30, 2, Rule.GAP)]
+)
+def test_a_week_without_sessions_steps_back_once(
+    program: Program, days: int, holds: int, rule: Rule
+) -> None:
     history = [session(1, [0, 0])]  # hold went 10 -> 11 s
     result = plan(program, history, today=history[0].day + timedelta(days=days))
     # Stepping back lowers the last dose in the author's order that is above its min.
@@ -278,13 +289,17 @@ def build(raw: list[tuple[int, int | None, list[int | None], bool, bool]]) -> li
     history = []
     for number, (gap, baseline, ratings, completed, red_flag) in enumerate(raw, start=1):
         day += timedelta(days=gap)
-        history.append(session(number, ratings, day=day, baseline=baseline,
-                               completed=completed, red_flag=red_flag))  # fmt: skip
+        history.append(
+            session(
+                number, ratings, day=day, baseline=baseline, completed=completed, red_flag=red_flag
+            )
+        )
     return history
 
 
-PROPERTY = settings(max_examples=150, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+PROPERTY = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @PROPERTY
@@ -301,15 +316,16 @@ def test_plans_are_deterministic_and_within_bounds(program: Program, raw: Any) -
 
 @PROPERTY
 @given(sessions_strategy, st.lists(pains, min_size=1, max_size=3), st.booleans())
-def test_never_progresses_after_high_pain_or_a_red_flag(program: Program, raw: Any,
-                                                       last: list[int | None],
-                                                       red_flag: bool) -> None:  # fmt: skip
+def test_never_progresses_after_high_pain_or_a_red_flag(
+    program: Program, raw: Any, last: list[int | None], red_flag: bool
+) -> None:
     history = build(raw)
     known = [p for p in last if p is not None]
     if not red_flag and not (known and max(known) > 5):
         last = [*last, 6]
-    bad = session(len(history) + 1, last, day=(history[-1].day if history else DAY0),
-                  red_flag=red_flag)  # fmt: skip
+    bad = session(
+        len(history) + 1, last, day=(history[-1].day if history else DAY0), red_flag=red_flag
+    )
     before = plan(program, history, today=bad.day).doses["bridge"]
     after = plan(program, [*history, bad], today=bad.day)
     assert after.decisions[0].rule in (Rule.STEP_BACK, Rule.AT_BOTTOM)

@@ -130,8 +130,9 @@ def seeded_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def history_app(seeded_history: Path, tmp_path: Path,
-                monkeypatch: pytest.MonkeyPatch) -> Iterator[CoachApp]:  # fmt: skip
+def history_app(
+    seeded_history: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[CoachApp]:
     # Days are local days: pin the zone so the calendar is the same on every machine.
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
@@ -157,8 +158,11 @@ def history_steps(app: CoachApp, *keys: str, then: str | None = None) -> Any:
         if "3" in keys:
             await wait_for(pilot, lambda: screen.series is not None, "a dose chart")
         if "4" in keys:
-            await wait_for(pilot, lambda: screen.session_table is not None
-                           and screen.session_table.row_count > 0, "the sessions")  # fmt: skip
+            await wait_for(
+                pilot,
+                lambda: screen.session_table is not None and screen.session_table.row_count > 0,
+                "the sessions",
+            )
         if then is not None:
             await pilot.press(then)
             await wait_for(pilot, screen_is(app, "SessionDetailScreen"), "a session")
@@ -172,7 +176,8 @@ def history_steps(app: CoachApp, *keys: str, then: str | None = None) -> Any:
     [((), None), (("2",), None), (("3",), None), (("4",), None), (("4",), "enter")],
     ids=["calendar", "pain", "exercises", "sessions", "session-detail"],
 )
-def test_history(snap_compare: Any, history_app: CoachApp, keys: tuple[str, ...],
-                 then: str | None) -> None:  # fmt: skip
+def test_history(
+    snap_compare: Any, history_app: CoachApp, keys: tuple[str, ...], then: str | None
+) -> None:
     app = history_app
     assert snap_compare(app, terminal_size=SIZE, run_before=history_steps(app, *keys, then=then))

@@ -69,9 +69,16 @@ def test_a_set_is_committed_when_record_set_returns(tmp_path: Path) -> None:
 
 def decision(hold: float) -> Decision:
     return Decision(
-        "holds", "bird-dog", "Bird dog", 1, Dose(2, 8, 3), Dose(2, hold, 3), Rule.PROGRESS,
-        "Pain peaked at 2/10.", {"peak": 2, "ratings": [1, 2]},
-    )  # fmt: skip
+        "holds",
+        "bird-dog",
+        "Bird dog",
+        1,
+        Dose(2, 8, 3),
+        Dose(2, hold, 3),
+        Rule.PROGRESS,
+        "Pain peaked at 2/10.",
+        {"peak": 2, "ratings": [1, 2]},
+    )
 
 
 def test_round_trip_of_sessions_sets_decisions_and_moves(tmp_path: Path) -> None:
@@ -145,8 +152,9 @@ def test_migrates_a_version_1_database_after_a_backup(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("version", range(1, SCHEMA_VERSION))
-def test_every_older_schema_migrates_with_its_rows_and_a_backup(tmp_path: Path,
-                                                                 version: int) -> None:  # fmt: skip
+def test_every_older_schema_migrates_with_its_rows_and_a_backup(
+    tmp_path: Path, version: int
+) -> None:
     from coach.store.migrations import MIGRATIONS
     from coach.store.migrations import statements as _statements
 

@@ -197,8 +197,12 @@ def test_sets_are_real_exercises_at_doses_within_their_ranges(
         assert STAMP.match(row["started_at"]) and row["rated_at"] > row["started_at"]
         progression = exercise.progression
         assert progression is not None
-        planned = {"hold": row["planned_hold"], "holds": row["planned_holds"],
-                   "reps": row["planned_reps"], "duration": row["planned_duration"]}  # fmt: skip
+        planned = {
+            "hold": row["planned_hold"],
+            "holds": row["planned_holds"],
+            "reps": row["planned_reps"],
+            "duration": row["planned_duration"],
+        }
         for name in progression.order:
             bounds = getattr(progression, name)
             assert bounds.min <= planned[name] <= bounds.max, (row["exercise_id"], name)
@@ -246,27 +250,38 @@ def test_stored_doses_are_what_the_app_would_have_planned(
         levels, doses = {}, {}
         for program in programs:
             history = [s for s in histories[program.id] if s.session_id < session_id]
-            answered: list[LevelMove] = [m for m in moves[program.id]
-                                         if m.after_session < session_id]  # fmt: skip
+            answered: list[LevelMove] = [
+                m for m in moves[program.id] if m.after_session < session_id
+            ]
             plan = plan_program(
-                program, history, answered, today=local_day(started_at),
+                program,
+                history,
+                answered,
+                today=local_day(started_at),
                 baseline_today=baseline,
-            )  # fmt: skip
+            )
             levels[program.id] = plan.level
             doses.update({(program.id, k): d for k, d in plan.doses.items()})
         assert json.loads(levels_json) == levels
         for row in sets:
-            stored = Dose(row["sets_planned"], row["planned_hold"], row["planned_holds"],
-                          row["planned_reps"], row["planned_duration"])  # fmt: skip
+            stored = Dose(
+                row["sets_planned"],
+                row["planned_hold"],
+                row["planned_holds"],
+                row["planned_reps"],
+                row["planned_duration"],
+            )
             assert stored == doses[(row["program_id"], row["exercise_id"])]
         timeline = build_timeline(plan_session(routine, levels=levels, doses=doses))
         assert planned_seconds == timeline.total
         for row in sets:
             work = sum(
-                s.duration for s in timeline.steps
-                if s.exercise_index == row["exercise_index"] and s.set_number == row["set_number"]
+                s.duration
+                for s in timeline.steps
+                if s.exercise_index == row["exercise_index"]
+                and s.set_number == row["set_number"]
                 and s.kind.is_work
-            )  # fmt: skip
+            )
             assert row["planned_work_seconds"] == work
         checked += 1
     assert checked >= 10

@@ -386,9 +386,11 @@ async def test_a_mastered_level_is_offered_and_the_answer_kept(tmp_path: Path) -
     for exercise in level_one["exercises"]:
         exercise.pop("progression")  # a fixed dose is always at its top
     document["program"]["levels"].append(
-        {"name": "Level 2", "exercises": [{"id": "plank", "name": "Plank", "kind": "hold",
-                                           "hold": 10}]}
-    )  # fmt: skip
+        {
+            "name": "Level 2",
+            "exercises": [{"id": "plank", "name": "Plank", "kind": "hold", "hold": 10}],
+        }
+    )
     session = write_program(tmp_path, document)
     app, clock = make_app(session, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -416,9 +418,13 @@ def test_the_countdown_shows_whole_seconds_rounded_up(seconds: float, shown: str
 
 @pytest.mark.parametrize(
     ("seconds", "shown"),
-    [(0, "under a minute left"), (59, "under a minute left"), (61, "2 min left"),
-     (772, "13 min left")],
-)  # fmt: skip
+    [
+        (0, "under a minute left"),
+        (59, "under a minute left"),
+        (61, "2 min left"),
+        (772, "13 min left"),
+    ],
+)
 def test_minutes_left(seconds: float, shown: str) -> None:
     from coach.tui.player import minutes_left
 

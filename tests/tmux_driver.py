@@ -90,10 +90,18 @@ class TmuxDriver:
             f'echo "EXIT:$status"; sleep {int(keep_alive)}'
         )
         self._tmux(
-            "new-session", "-d", "-s", self.session,
-            "-x", str(self.width), "-y", str(self.height),
-            "sh", "-c", script,
-        )  # fmt: skip
+            "new-session",
+            "-d",
+            "-s",
+            self.session,
+            "-x",
+            str(self.width),
+            "-y",
+            str(self.height),
+            "sh",
+            "-c",
+            script,
+        )
         self.started = True
         self.exit_file = exit_file
         found = self._tmux("display-message", "-p", "#{socket_path}", check=False)

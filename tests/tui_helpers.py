@@ -33,8 +33,9 @@ def make_app(
     return CoachApp(launch), clock
 
 
-async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], what: str,
-                   timeout: float = 10.0) -> None:  # fmt: skip
+async def wait_for(
+    pilot: Pilot[Any], condition: Callable[[], bool], what: str, timeout: float = 10.0
+) -> None:
     """Let the app run (workers included) until ``condition`` holds."""
     deadline = time.monotonic() + timeout
     while not condition():

@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -156,10 +157,28 @@ class PlayerBackend:
         shutil.rmtree(self._folder, ignore_errors=True)
 
 
-def _simpleaudio_available() -> bool:
+def _simpleaudio_problem() -> str | None:
+    """Why simpleaudio cannot be used here, or None when it can."""
+    if sys.version_info >= (3, 12) and _installed("simpleaudio"):
+        # simpleaudio 1.0.4 frees memory without the GIL, which crashes the whole process
+        # on Python 3.12 and newer; simpleaudio-patched is the same library, fixed.
+        return (
+            "simpleaudio 1.0.4 crashes on Python 3.12 and newer; "
+            "install simpleaudio-patched instead (make sound)"
+        )
     try:
         import simpleaudio  # noqa: F401
     except ImportError:
+        return "simpleaudio is not installed (see the README)"
+    return None
+
+
+def _installed(distribution: str) -> bool:
+    from importlib import metadata
+
+    try:
+        metadata.distribution(distribution)
+    except metadata.PackageNotFoundError:
         return False
     return True
 
@@ -181,10 +200,11 @@ def choose_backend(wanted: str, ring: Callable[[], None]) -> tuple[Backend, str 
         return BellBackend(ring), None
     note = None
     if wanted in ("auto", "simpleaudio"):
-        if _simpleaudio_available():
+        problem = _simpleaudio_problem()
+        if problem is None:
             return SimpleAudioBackend(), None
-        if wanted == "simpleaudio":
-            note = "simpleaudio is not installed (see the README)"
+        if wanted == "simpleaudio" or "crashes" in problem:
+            note = problem
     if wanted in ("auto", "player", "simpleaudio"):
         player = find_player()
         if player is not None:

@@ -57,13 +57,19 @@ def build_parser() -> argparse.ArgumentParser:
         description="Play a routine or program file now, skipping the home screen.",
     )
     run.add_argument(
-        "file", nargs="?", type=Path, metavar="FILE",
+        "file",
+        nargs="?",
+        type=Path,
+        metavar="FILE",
         help="routine or program file (default: the bundled morning routine)",
-    )  # fmt: skip
+    )
     run.add_argument(
-        "--speed", type=_speed, default=1.0, metavar="N",
+        "--speed",
+        type=_speed,
+        default=1.0,
+        metavar="N",
         help="play N times faster, to rehearse a session (default 1)",
-    )  # fmt: skip
+    )
     _add_data_dir(run)
     _add_audio(run)
 
@@ -103,13 +109,19 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     demo.add_argument(
-        "--days", type=_demo_days, default=3650, metavar="N",
+        "--days",
+        type=_demo_days,
+        default=3650,
+        metavar="N",
         help="how many days of history, up to today (default 3650, about ten years)",
-    )  # fmt: skip
+    )
     demo.add_argument(
-        "--seed", type=_integer, default=0, metavar="S",
+        "--seed",
+        type=_integer,
+        default=0,
+        metavar="S",
         help="random seed: the same seed on the same day gives the same history (default 0)",
-    )  # fmt: skip
+    )
     _add_data_dir(demo)
 
     sounds = commands.add_parser(
@@ -127,9 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
         "program's level, each exercise's dose, and why it is what it is.",
     )
     plan.add_argument(
-        "file", nargs="?", type=Path, metavar="FILE",
+        "file",
+        nargs="?",
+        type=Path,
+        metavar="FILE",
         help="routine or program file (default: the bundled morning routine)",
-    )  # fmt: skip
+    )
     _add_data_dir(plan)
 
     validate = commands.add_parser(
@@ -166,9 +181,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_data_dir(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--data-dir", type=Path, metavar="DIR", default=argparse.SUPPRESS,
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        default=argparse.SUPPRESS,
         help="keep history in DIR (default: $COACH_DATA_DIR, else the user data folder)",
-    )  # fmt: skip
+    )
 
 
 def _day(text: str) -> date:
@@ -186,10 +204,11 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
 
 def _add_audio(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--audio", choices=("auto", "simpleaudio", "player", "bell", "none"),
+        "--audio",
+        choices=("auto", "simpleaudio", "player", "bell", "none"),
         default=argparse.SUPPRESS,
         help="how cues are played (default: the 'audio' setting, else auto)",
-    )  # fmt: skip
+    )
 
 
 def _integer(text: str) -> int:
@@ -388,8 +407,10 @@ def _play(
     app.run()
     rescued = app.rescue_unsaved()
     if rescued is not None:
-        print(f"coach: some sets could not be stored in the database; they are in {rescued}",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"coach: some sets could not be stored in the database; they are in {rescued}",
+            file=sys.stderr,
+        )
     return app.return_code or EXIT_OK
 
 
@@ -425,9 +446,12 @@ def _plan(file: Path | None, *, data_dir: Path | None) -> int:
         sessions = len(histories[program.id])
         console.print()
         console.print(
-            Text(f"{program.name}: level {program_plan.level} ({level.name}), "
-                 f"{sessions} session{'s' if sessions != 1 else ''} so far", style="bold")
-        )  # fmt: skip
+            Text(
+                f"{program.name}: level {program_plan.level} ({level.name}), "
+                f"{sessions} session{'s' if sessions != 1 else ''} so far",
+                style="bold",
+            )
+        )
         reasons = {d.exercise_id: d.reason for d in program_plan.decisions}
         table = Table(show_header=True, header_style="dim", pad_edge=False, expand=False)
         table.add_column("Exercise", overflow="fold")
@@ -510,8 +534,9 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
             print(f"coach: {exc}", file=sys.stderr)
             return EXIT_INVALID
         try:
-            with (args.output.open("w", encoding="utf-8", newline="") if args.output
-                  else _stdout()) as out:  # fmt: skip
+            with (
+                args.output.open("w", encoding="utf-8", newline="") if args.output else _stdout()
+            ) as out:
                 (write_json if args.format == "json" else write_csv)(rows, out)
         except BrokenPipeError:
             raise
@@ -548,11 +573,18 @@ def _print_sessions(rows: list[dict[str, Any]], notes: list[str]) -> None:
 
     headers = ("Date", "Session", "Result", "Min", "Sets", "Start", "Peak", "Changes")
     table = [
-        [row["date"], _printable(row["routine"]), row["status"].replace("_", " "),
-         "-" if row["minutes"] is None else f"{row['minutes']:g}", str(row["sets"]),
-         _dash(row["baseline_pain"]), _dash(row["peak_pain"]), str(row["dose_changes"])]
+        [
+            row["date"],
+            _printable(row["routine"]),
+            row["status"].replace("_", " "),
+            "-" if row["minutes"] is None else f"{row['minutes']:g}",
+            str(row["sets"]),
+            _dash(row["baseline_pain"]),
+            _dash(row["peak_pain"]),
+            str(row["dose_changes"]),
+        ]
         for row in rows
-    ]  # fmt: skip
+    ]
     widths = [max([_cells(h), *(_cells(line[i]) for line in table)]) for i, h in enumerate(headers)]
     gap = "  "
     room = shutil.get_terminal_size().columns - 1

@@ -163,9 +163,17 @@ def consider(
     red_flag = any(s.red_flag for s in session.sets)
     close_status = SessionStatus.RED_FLAG if red_flag else SessionStatus.STOPPED
     if loaded is None:
-        return ResumeOption(session, None, histories, moves, None, None,
-                            f"its session file {session.source_path} can no longer be read",
-                            (), close_status)  # fmt: skip
+        return ResumeOption(
+            session,
+            None,
+            histories,
+            moves,
+            None,
+            None,
+            f"its session file {session.source_path} can no longer be read",
+            (),
+            close_status,
+        )
     before = {
         pid: [f for f in facts if f.session_id != session.id] for pid, facts in histories.items()
     }
@@ -181,8 +189,7 @@ def consider(
             close_status = SessionStatus.COMPLETED
     # The decisions a finished session stores are those the engine took after it; they
     # are only that session's when it is the newest one of its programs.
-    mine = [facts for facts in histories.values() if any(f.session_id == session.id
-                                                         for f in facts)]  # fmt: skip
+    mine = [facts for facts in histories.values() if any(f.session_id == session.id for f in facts)]
     newest = bool(mine) and all(max(f.session_id for f in facts) == session.id for facts in mine)
     closing: tuple[Decision, ...] = ()
     if newest:

@@ -426,10 +426,9 @@ class SessionRunner:
         exercise_index = step.exercise_index
         self._ended_exercises.add(exercise_index)
         target = next(
-            (s.index for s in self.steps[self.index + 1 :]
-             if s.exercise_index != exercise_index),
+            (s.index for s in self.steps[self.index + 1 :] if s.exercise_index != exercise_index),
             len(self.steps),
-        )  # fmt: skip
+        )
         if self.state is RunState.RATING:
             self.state = RunState.RUNNING
         return self._jump(target)

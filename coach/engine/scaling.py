@@ -307,21 +307,24 @@ class Replay:
         assert peak is not None
         if peak > limits.safe_max:
             return decision(
-                before, Rule.REPEAT, f"Pain peaked at {peak}/10, in the acceptable zone: "
-                f"the same dose again ({now})."
-            )  # fmt: skip
+                before,
+                Rule.REPEAT,
+                f"Pain peaked at {peak}/10, in the acceptable zone: the same dose again ({now}).",
+            )
         if exercise.progression is None:
             return decision(
-                before, Rule.NO_PROGRESSION, f"Pain peaked at {peak}/10; this exercise has a "
-                f"fixed dose ({now})."
-            )  # fmt: skip
+                before,
+                Rule.NO_PROGRESSION,
+                f"Pain peaked at {peak}/10; this exercise has a fixed dose ({now}).",
+            )
         after, what = step_dose(before, exercise.progression, 1)
         if not what:
             return decision(
                 before, Rule.AT_TOP, f"Pain peaked at {peak}/10 and {now} is the top of its range."
             )
-        return decision(after, Rule.PROGRESS, f"Pain peaked at {peak}/10 and all sets were "
-                        f"done: {what}.")  # fmt: skip
+        return decision(
+            after, Rule.PROGRESS, f"Pain peaked at {peak}/10 and all sets were done: {what}."
+        )
 
     # -- before a session -------------------------------------------------------------
 
@@ -370,10 +373,18 @@ class Replay:
                 "already the minimum."
             )
             eased.append(
-                Decision(self.program.id, exercise_key(exercise), exercise.name, self.level,
-                         before, after, Rule.GAP, reason,
-                         {"days": days, "gap_days": self.scaling.gap_days})
-            )  # fmt: skip
+                Decision(
+                    self.program.id,
+                    exercise_key(exercise),
+                    exercise.name,
+                    self.level,
+                    before,
+                    after,
+                    Rule.GAP,
+                    reason,
+                    {"days": days, "gap_days": self.scaling.gap_days},
+                )
+            )
             last.pop(exercise_key(exercise), None)
         self.last = (*eased, *last.values())
 
@@ -390,10 +401,12 @@ _FORTNIGHT = timedelta(days=13)
 def _weekly_rise(sessions: Sequence[SessionFacts], day: date, threshold: int) -> float | None:
     """How much the 7-day average starting pain rose against the 7 days before, if it rose
     by ``threshold`` or more (None otherwise, or when either week has no ratings)."""
-    this_week = [s.baseline for s in sessions if s.baseline is not None
-                 and 0 <= (day - s.day).days < 7]  # fmt: skip
-    week_before = [s.baseline for s in sessions if s.baseline is not None
-                   and 7 <= (day - s.day).days < 14]  # fmt: skip
+    this_week = [
+        s.baseline for s in sessions if s.baseline is not None and 0 <= (day - s.day).days < 7
+    ]
+    week_before = [
+        s.baseline for s in sessions if s.baseline is not None and 7 <= (day - s.day).days < 14
+    ]
     if not this_week or not week_before:
         return None
     rise = sum(this_week) / len(this_week) - sum(week_before) / len(week_before)

@@ -37,25 +37,39 @@ class Question:
 
 
 QUESTIONS: tuple[Question, ...] = (
-    Question("bladder_bowel", "New trouble passing urine, or controlling your bladder or bowels",
-             urgent=True),
-    Question("saddle_numbness", "Numbness around your genitals, buttocks or inner thighs",
-             urgent=True),
-    Question("leg_weakness_worsening", "Weakness or numbness in a leg, quickly getting worse",
-             urgent=True),
+    Question(
+        "bladder_bowel",
+        "New trouble passing urine, or controlling your bladder or bowels",
+        urgent=True,
+    ),
+    Question(
+        "saddle_numbness", "Numbness around your genitals, buttocks or inner thighs", urgent=True
+    ),
+    Question(
+        "leg_weakness_worsening",
+        "Weakness or numbness in a leg, quickly getting worse",
+        urgent=True,
+    ),
     Question("night_pain", "Pain at night or at rest that has not eased for weeks", urgent=False),
     Question("weight_loss", "Weight loss you cannot explain", urgent=False),
     Question("fever", "Fever, or feeling generally unwell", urgent=False),
     Question("cancer", "Cancer, now or in the past", urgent=False),
-    Question("trauma", "A recent fall or accident (or a small one, if you have weak bones or "
-             "take steroid tablets)", urgent=False),
-    Question("below_knee", "Pain spreading below the knee with numbness or weakness",
-             urgent=False),
-    Question("new_pain_age", "This back pain is new, and you are under 20 or over 50",
-             urgent=False),
-    Question("kidney", "Pain on one side high in the back, near the ribs, with fever or "
-             "trouble passing urine", urgent=False),
-)  # fmt: skip
+    Question(
+        "trauma",
+        "A recent fall or accident (or a small one, if you have weak bones or "
+        "take steroid tablets)",
+        urgent=False,
+    ),
+    Question("below_knee", "Pain spreading below the knee with numbness or weakness", urgent=False),
+    Question(
+        "new_pain_age", "This back pain is new, and you are under 20 or over 50", urgent=False
+    ),
+    Question(
+        "kidney",
+        "Pain on one side high in the back, near the ribs, with fever or trouble passing urine",
+        urgent=False,
+    ),
+)
 
 URGENT_ADVICE = (
     "Please seek emergency care now (call your emergency number or go to an emergency "

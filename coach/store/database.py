@@ -285,10 +285,18 @@ class HistoryStore:
                 "INSERT INTO sessions (started_at, source_id, title, source_path, speed,"
                 " planned_seconds, baseline_pain, levels_json, owner)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (started_at or utc_now(), source_id, title, source_path, speed,
-                 planned_seconds, baseline_pain, json.dumps(dict(levels), sort_keys=True),
-                 self._owner()),
-            )  # fmt: skip
+                (
+                    started_at or utc_now(),
+                    source_id,
+                    title,
+                    source_path,
+                    speed,
+                    planned_seconds,
+                    baseline_pain,
+                    json.dumps(dict(levels), sort_keys=True),
+                    self._owner(),
+                ),
+            )
             assert cursor.lastrowid is not None
             return cursor.lastrowid
 
@@ -335,23 +343,34 @@ class HistoryStore:
             db.executemany(
                 INSERT_DOSE_CHANGE,
                 [
-                    (session_id, d.program_id, d.exercise_id, dose_json(d.before),
-                     dose_json(d.after), d.reason, now, d.level, d.rule.value,
-                     json.dumps(dict(d.inputs), sort_keys=True))
+                    (
+                        session_id,
+                        d.program_id,
+                        d.exercise_id,
+                        dose_json(d.before),
+                        dose_json(d.after),
+                        d.reason,
+                        now,
+                        d.level,
+                        d.rule.value,
+                        json.dumps(dict(d.inputs), sort_keys=True),
+                    )
                     for d in decisions
                 ],
-            )  # fmt: skip
+            )
 
     def close_interrupted(
         self, session_id: int, status: SessionStatus, *, decisions: Sequence[Decision] = ()
     ) -> None:
         """Close a session its coach never finished, as partial (reason 'interrupted'):
         it ended when its last set was rated, or when it started if none was."""
-        self.finish_session(session_id, status, reason=INTERRUPTED, decisions=decisions,
-                            interrupted=True)  # fmt: skip
+        self.finish_session(
+            session_id, status, reason=INTERRUPTED, decisions=decisions, interrupted=True
+        )
 
-    def record_level_move(self, session_id: int, program_id: str, from_level: int,
-                          to_level: int, *, accepted: bool) -> None:  # fmt: skip
+    def record_level_move(
+        self, session_id: int, program_id: str, from_level: int, to_level: int, *, accepted: bool
+    ) -> None:
         with self._transaction() as db:
             db.execute(
                 INSERT_LEVEL_MOVE,
@@ -444,11 +463,17 @@ class HistoryStore:
                 ).fetchall()
                 found.append(
                     InterruptedSession(
-                        sid, started, path, source, title, speed, baseline,
+                        sid,
+                        started,
+                        path,
+                        source,
+                        title,
+                        speed,
+                        baseline,
                         {k: int(v) for k, v in json.loads(levels).items()},
                         tuple(_facts(row) for row in sets),
                     )
-                )  # fmt: skip
+                )
         return found
 
     def recent_sessions(self, limit: int = 20) -> list[SessionRecord]:

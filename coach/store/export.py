@@ -56,10 +56,22 @@ COLUMNS: tuple[str, ...] = (
     "side",
 )
 
-_INTS = {"session_id", "level", "set_number", "attempt", "planned_sets", "planned_holds",
-         "planned_reps", "pain"}  # fmt: skip
-_FLOATS = {"planned_hold_seconds", "planned_duration_seconds", "planned_work_seconds",
-           "done_work_seconds"}  # fmt: skip
+_INTS = {
+    "session_id",
+    "level",
+    "set_number",
+    "attempt",
+    "planned_sets",
+    "planned_holds",
+    "planned_reps",
+    "pain",
+}
+_FLOATS = {
+    "planned_hold_seconds",
+    "planned_duration_seconds",
+    "planned_work_seconds",
+    "done_work_seconds",
+}
 # How the sides of a set were worked: one word a spreadsheet can filter on.
 _SIDE = {"both": "both", "each": "left+right"}
 _BOOLS = {"completed", "numbness", "leg_weakness", "pain_below_knee"}
@@ -82,8 +94,13 @@ def _filters(
     return (" AND ".join(clauses) or "1"), params
 
 
-def export_rows(store: HistoryStore, *, since: date | None = None, program: str | None = None,
-                exercise: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
+def export_rows(
+    store: HistoryStore,
+    *,
+    since: date | None = None,
+    program: str | None = None,
+    exercise: str | None = None,
+) -> list[dict[str, Any]]:
     """Every stored set matching the filters, oldest first, as :data:`COLUMNS`."""
     where, params = _filters(since, program, exercise)
     with store._read() as db:
@@ -102,47 +119,58 @@ def export_rows(store: HistoryStore, *, since: date | None = None, program: str 
             day = days[started] = local_day(started)
         if since and day < since:
             continue
-        result.append({
-            "date": day.isoformat(),
-            "session_id": row["session_id"],
-            "session_started_at": row["started_at"],
-            "routine": row["source_id"],
-            "program": row["program_id"],
-            "level": row["level"],
-            "exercise": row["exercise_id"],
-            "exercise_name": row["exercise_name"],
-            "kind": row["kind"],
-            "set_number": row["set_number"],
-            "attempt": row["attempt"],
-            "planned_sets": row["sets_planned"],
-            "planned_hold_seconds": row["planned_hold"],
-            "planned_holds": row["planned_holds"],
-            "planned_reps": row["planned_reps"],
-            "planned_duration_seconds": row["planned_duration"],
-            "planned_work_seconds": row["planned_work_seconds"],
-            "done_work_seconds": row["done_work_seconds"],
-            "completed": bool(row["completed"]),
-            "pain": row["pain"],
-            "numbness": bool(row["numbness"]),
-            "leg_weakness": bool(row["leg_weakness"]),
-            "pain_below_knee": bool(row["pain_below_knee"]),
-            "rated_at": row["rated_at"],
-            "side": _SIDE.get(row["sides"]),
-        })  # fmt: skip
+        result.append(
+            {
+                "date": day.isoformat(),
+                "session_id": row["session_id"],
+                "session_started_at": row["started_at"],
+                "routine": row["source_id"],
+                "program": row["program_id"],
+                "level": row["level"],
+                "exercise": row["exercise_id"],
+                "exercise_name": row["exercise_name"],
+                "kind": row["kind"],
+                "set_number": row["set_number"],
+                "attempt": row["attempt"],
+                "planned_sets": row["sets_planned"],
+                "planned_hold_seconds": row["planned_hold"],
+                "planned_holds": row["planned_holds"],
+                "planned_reps": row["planned_reps"],
+                "planned_duration_seconds": row["planned_duration"],
+                "planned_work_seconds": row["planned_work_seconds"],
+                "done_work_seconds": row["done_work_seconds"],
+                "completed": bool(row["completed"]),
+                "pain": row["pain"],
+                "numbness": bool(row["numbness"]),
+                "leg_weakness": bool(row["leg_weakness"]),
+                "pain_below_knee": bool(row["pain_below_knee"]),
+                "rated_at": row["rated_at"],
+                "side": _SIDE.get(row["sides"]),
+            }
+        )
     return result
 
 
-def session_rows(store: HistoryStore, *, since: date | None = None, program: str | None = None,
-                 exercise: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
+def session_rows(
+    store: HistoryStore,
+    *,
+    since: date | None = None,
+    program: str | None = None,
+    exercise: str | None = None,
+) -> list[dict[str, Any]]:
     """One row per session (with at least one matching set, when filtered by program or
     exercise): date, routine, duration, sets, baseline and peak pain, dose changes."""
     return session_page(store, since=since, program=program, exercise=exercise)[0]
 
 
 def session_page(
-    store: HistoryStore, *, since: date | None = None, program: str | None = None,
-    exercise: str | None = None, limit: int | None = None,
-) -> tuple[list[dict[str, Any]], int]:  # fmt: skip
+    store: HistoryStore,
+    *,
+    since: date | None = None,
+    program: str | None = None,
+    exercise: str | None = None,
+    limit: int | None = None,
+) -> tuple[list[dict[str, Any]], int]:
     """The rows of :func:`session_rows`, oldest first (only the last ``limit`` of them
     when given and there is no ``since``), and how many sessions match in all.
 
@@ -193,11 +221,20 @@ def session_page(
         if ended:
             span = datetime.fromisoformat(ended) - start
             minutes = round(span.total_seconds() / 60, 1)
-        result.append({
-            "date": day.isoformat(), "session_id": sid, "routine": title, "status": status,
-            "stop_reason": reason, "minutes": minutes, "sets": sets,
-            "baseline_pain": baseline, "peak_pain": peak, "dose_changes": changes.get(sid, 0),
-        })  # fmt: skip
+        result.append(
+            {
+                "date": day.isoformat(),
+                "session_id": sid,
+                "routine": title,
+                "status": status,
+                "stop_reason": reason,
+                "minutes": minutes,
+                "sets": sets,
+                "baseline_pain": baseline,
+                "peak_pain": peak,
+                "dose_changes": changes.get(sid, 0),
+            }
+        )
     return result, total
 
 
@@ -215,8 +252,12 @@ def _csv_value(value: Any) -> Any:
 
 
 def write_json(rows: Sequence[Mapping[str, Any]], out: TextIO) -> None:
-    json.dump({"format": "coach-sets", "version": 1, "columns": list(COLUMNS),
-               "sets": list(rows)}, out, indent=2, ensure_ascii=False)  # fmt: skip
+    json.dump(
+        {"format": "coach-sets", "version": 1, "columns": list(COLUMNS), "sets": list(rows)},
+        out,
+        indent=2,
+        ensure_ascii=False,
+    )
     out.write("\n")
 
 

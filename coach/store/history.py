@@ -130,11 +130,20 @@ class HistoryView:
 
         rows, _ = session_page(self.store)
         return [
-            SessionPoint(row["session_id"], date.fromisoformat(row["date"]), row["routine"],
-                         row["status"], row["stop_reason"], row["baseline_pain"],
-                         row["peak_pain"], row["sets"], row["minutes"], row["dose_changes"])
+            SessionPoint(
+                row["session_id"],
+                date.fromisoformat(row["date"]),
+                row["routine"],
+                row["status"],
+                row["stop_reason"],
+                row["baseline_pain"],
+                row["peak_pain"],
+                row["sets"],
+                row["minutes"],
+                row["dose_changes"],
+            )
             for row in rows
-        ]  # fmt: skip
+        ]
 
     def exercises(self) -> list[ExerciseRef]:
         """Every exercise with at least one rated set, most recently done first."""

@@ -233,8 +233,9 @@ class _Body:
         felt = chronic + season + self.flare + self.relapse + self.rng.gauss(0, 0.6)
         return min(10.0, max(0.0, felt))
 
-    def set_pain(self, morning: float, item: PlannedExercise, position: float,
-                 set_number: int) -> int:  # fmt: skip
+    def set_pain(
+        self, morning: float, item: PlannedExercise, position: float, set_number: int
+    ) -> int:
         """A set's 0-10 rating; ``position`` is how far up its ranges the dose is (0-1)."""
         key = f"{item.program_id}/{item.key}"
         if key not in self.bias:
@@ -242,9 +243,13 @@ class _Body:
         fitness = self.fitness.setdefault(item.program_id, 0.3)
         strain = max(0.0, item.level - 1 + position - fitness)
         value = (
-            0.55 * morning + 0.45 * self.relapse + 1.8 * strain + 0.25 * (set_number - 1)
-            + self.bias[key] + self.rng.gauss(0, 0.8)
-        )  # fmt: skip
+            0.55 * morning
+            + 0.45 * self.relapse
+            + 1.8 * strain
+            + 0.25 * (set_number - 1)
+            + self.bias[key]
+            + self.rng.gauss(0, 0.8)
+        )
         return min(10, max(0, round(value)))
 
     def trained(self, program_id: str, share_done: float) -> None:
@@ -393,10 +398,21 @@ class _Simulation:
         clock.wait(rng.uniform(0.5, 2.0))
         ended_at = clock.stamp()
         self.rows.sessions.append(
-            (session_id, started_at, ended_at, status.value, plan.source_id, plan.title,
-             self.source_path, 1.0, planned_seconds, baseline,
-             _JSON.encode(dict(plan.levels)), stop_reason)
-        )  # fmt: skip
+            (
+                session_id,
+                started_at,
+                ended_at,
+                status.value,
+                plan.source_id,
+                plan.title,
+                self.source_path,
+                1.0,
+                planned_seconds,
+                baseline,
+                _JSON.encode(dict(plan.levels)),
+                stop_reason,
+            )
+        )
         offers: list[tuple[Replay, int, bool]] = []
         for replay in self.programs:
             program_id = replay.program.id
@@ -424,9 +440,15 @@ class _Simulation:
             clock.wait(rng.uniform(3, 15))
             move = LevelMove(session_id, replay.level, to_level, accepted)
             self.rows.level_moves.append(
-                (session_id, replay.program.id, move.from_level, move.to_level,
-                 int(move.accepted), clock.stamp())
-            )  # fmt: skip
+                (
+                    session_id,
+                    replay.program.id,
+                    move.from_level,
+                    move.to_level,
+                    int(move.accepted),
+                    clock.stamp(),
+                )
+            )
             replay.answer(move)
 
     def _screening(self, day: date, clock: _Clock) -> None:
@@ -482,9 +504,16 @@ class _Simulation:
                 while True:
                     started_at = clock.stamp()
                     fact = self._set(
-                        session_id, index, item, set_number, attempt, started_at,
-                        morning, timing, clock,
-                    )  # fmt: skip
+                        session_id,
+                        index,
+                        item,
+                        set_number,
+                        attempt,
+                        started_at,
+                        morning,
+                        timing,
+                        clock,
+                    )
                     rated.append(fact)
                     if fact.red_flag:
                         return SessionStatus.RED_FLAG, RED_FLAG_REASON, rated
@@ -562,10 +591,20 @@ class _Simulation:
     def _decisions(self, session_id: int, decisions: Sequence[Decision], at: str) -> None:
         dose_json = self._dose_json
         self.rows.dose_changes.extend(
-            (session_id, d.program_id, d.exercise_id, dose_json(d.before), dose_json(d.after),
-             d.reason, at, d.level, d.rule.value, _JSON.encode(dict(d.inputs)))
+            (
+                session_id,
+                d.program_id,
+                d.exercise_id,
+                dose_json(d.before),
+                dose_json(d.after),
+                d.reason,
+                at,
+                d.level,
+                d.rule.value,
+                _JSON.encode(dict(d.inputs)),
+            )
             for d in decisions
-        )  # fmt: skip
+        )
 
     def _dose_json(self, dose: Dose) -> str:
         """The store's own JSON of a dose, made once per distinct dose."""

@@ -260,8 +260,9 @@ class CoachApp(App[int]):
 
         if self.event_log is not None:
             self.event_log.runner = session.runner
-            self.event_log.note(event="session", speed=self.launch.speed,
-                                total=session.timeline.total)  # fmt: skip
+            self.event_log.note(
+                event="session", speed=self.launch.speed, total=session.timeline.total
+            )
         self.player = PlayerScreen(session)
         self._clear()
         self.push_screen(self.player)

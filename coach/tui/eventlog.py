@@ -38,19 +38,34 @@ class EventLog:
         for event in events:
             entry: dict[str, Any] = {"t": now}
             if isinstance(event, StepStarted):
-                entry |= {"event": "step", "kind": event.step.kind.value,
-                          "index": event.step.index, "at": event.step.start,
-                          "due": self._due(event.step.start)}  # fmt: skip
+                entry |= {
+                    "event": "step",
+                    "kind": event.step.kind.value,
+                    "index": event.step.index,
+                    "at": event.step.start,
+                    "due": self._due(event.step.start),
+                }
             elif isinstance(event, CueDue):
-                entry |= {"event": "cue", "cue": event.cue.kind.value, "at": event.cue.at,
-                          "due": event.due}  # fmt: skip
+                entry |= {
+                    "event": "cue",
+                    "cue": event.cue.kind.value,
+                    "at": event.cue.at,
+                    "due": event.due,
+                }
             elif isinstance(event, RatingNeeded):
-                entry |= {"event": "rating", "index": event.step.index, "at": event.step.start,
-                          "due": self._due(event.step.start)}  # fmt: skip
+                entry |= {
+                    "event": "rating",
+                    "index": event.step.index,
+                    "at": event.step.start,
+                    "due": self._due(event.step.start),
+                }
             elif isinstance(event, Finished):
                 total = self.runner.timeline.total if self.runner is not None else None
-                entry |= {"event": "finished", "at": total,
-                          "due": self._due(total) if total is not None else None}  # fmt: skip
+                entry |= {
+                    "event": "finished",
+                    "at": total,
+                    "due": self._due(total) if total is not None else None,
+                }
             self.lines.append(json.dumps(entry))
 
     def _due(self, session_time: float) -> float | None:

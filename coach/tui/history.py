@@ -300,11 +300,21 @@ class HistoryScreen(Screen[None]):
                 peak = [(w.start, w.peak) for w in rows if w.peak is not None]
                 plt.title(f"Pain 0-10 per {by} (average at the start, highest peak), {name}")
             if peak:
-                plt.plot([(d - origin).days for d, _ in peak], [v for _, v in peak],
-                         label="peak during exercise", color="orange", marker="hd")  # fmt: skip
+                plt.plot(
+                    [(d - origin).days for d, _ in peak],
+                    [v for _, v in peak],
+                    label="peak during exercise",
+                    color="orange",
+                    marker="hd",
+                )
             if base:
-                plt.plot([(d - origin).days for d, _ in base], [v for _, v in base],
-                         label="at the start", color="cyan", marker="hd")  # fmt: skip
+                plt.plot(
+                    [(d - origin).days for d, _ in base],
+                    [v for _, v in base],
+                    label="at the start",
+                    color="cyan",
+                    marker="hd",
+                )
             plt.ylim(0, 10)
             plt.yticks([0, 2, 5, 10])
             _date_ticks(plt, origin, chosen[-1].day)
@@ -324,8 +334,9 @@ class HistoryScreen(Screen[None]):
         since = self._period()[1]
         self.listed = [s for s in reversed(self.sessions) if since is None or s.day >= since]
         if self.session_table is None:
-            self.session_table = DataTable(id="session-table", cursor_type="row",
-                                           zebra_stripes=True)  # fmt: skip
+            self.session_table = DataTable(
+                id="session-table", cursor_type="row", zebra_stripes=True
+            )
             self.session_hint = Label("", id="sessions-hint", classes="hint")
             self.query_one("#sessions", TabPane).mount(self.session_hint, self.session_table)
         name, _ = self._period()
@@ -389,20 +400,31 @@ class HistoryScreen(Screen[None]):
         if amounts:
             plt.title(f"{ref.name}, {name}")
             origin = chosen[0].day
-            plt.plot([(d - origin).days for d, _ in amounts], [v for _, v in amounts],
-                     label=f"{unit} (left)", color="green", marker="hd")  # fmt: skip
+            plt.plot(
+                [(d - origin).days for d, _ in amounts],
+                [v for _, v in amounts],
+                label=f"{unit} (left)",
+                color="green",
+                marker="hd",
+            )
             # From zero, so a step from 9 to 10 reps looks like what it is (and with room
             # above for the legend).
             plt.ylim(0, max(v for _, v in amounts) * 1.5)
             if pains:
-                plt.scatter([(d - origin).days for d, _ in pains], [v for _, v in pains],
-                            label="peak pain 0-10 (right)", color="orange", marker="dot",
-                            yside="right")  # fmt: skip
+                plt.scatter(
+                    [(d - origin).days for d, _ in pains],
+                    [v for _, v in pains],
+                    label="peak pain 0-10 (right)",
+                    color="orange",
+                    marker="dot",
+                    yside="right",
+                )
                 plt.ylim(0, 10, yside="right")
             _date_ticks(plt, origin, chosen[-1].day)
             levels = sorted({p.level for p in chosen})
-            plt.xlabel(f"levels {levels[0]}-{levels[-1]}" if len(levels) > 1
-                       else f"level {levels[0]}")  # fmt: skip
+            plt.xlabel(
+                f"levels {levels[0]}-{levels[-1]}" if len(levels) > 1 else f"level {levels[0]}"
+            )
         else:
             plt.title(f"{ref.name}: nothing rated in the {name}")
         plot.refresh()
@@ -466,8 +488,7 @@ class SessionDetailScreen(Screen[None]):
 
         session = self.detail.session
         with VerticalScroll(id="session-detail"):
-            yield Label(Text(f"{session.title}, {session.day:%A %d %B %Y}"),
-                        id="history-title")  # fmt: skip
+            yield Label(Text(f"{session.title}, {session.day:%A %d %B %Y}"), id="history-title")
             minutes = "" if session.minutes is None else f" · {session.minutes:g} min"
             yield Label(
                 f"{session.result}{minutes} · pain at the start {_dash(session.baseline_pain)}"
@@ -476,9 +497,13 @@ class SessionDetailScreen(Screen[None]):
             table: DataTable[Any] = DataTable(id="detail-sets", cursor_type="row")
             table.add_columns("Exercise", "Set", "Planned", "Done", "Pain", "Notes")
             for row in self.detail.sets:
-                dose = Dose(sets=row["sets_planned"], hold=row["planned_hold"],
-                            holds=row["planned_holds"], reps=row["planned_reps"],
-                            duration=row["planned_duration"])  # fmt: skip
+                dose = Dose(
+                    sets=row["sets_planned"],
+                    hold=row["planned_hold"],
+                    holds=row["planned_holds"],
+                    reps=row["planned_reps"],
+                    duration=row["planned_duration"],
+                )
                 notes = [
                     text
                     for key, text in (
@@ -504,10 +529,10 @@ class SessionDetailScreen(Screen[None]):
             yield table
             yield Label("Decided after this session", classes="section-title")
             if not self.detail.decisions and not self.detail.level_moves:
-                yield Label("Nothing was decided (the session was not finished).",
-                            classes="hint")  # fmt: skip
-            names = {(r["program_id"], r["exercise_id"]): r["exercise_name"]
-                     for r in self.detail.sets}  # fmt: skip
+                yield Label("Nothing was decided (the session was not finished).", classes="hint")
+            names = {
+                (r["program_id"], r["exercise_id"]): r["exercise_name"] for r in self.detail.sets
+            }
             for decision in self.detail.decisions:
                 key = (decision["program_id"], decision["exercise_id"])
                 name = names.get(key, decision["exercise_id"])
@@ -515,10 +540,12 @@ class SessionDetailScreen(Screen[None]):
             for move in self.detail.level_moves:
                 answer = "accepted" if move["accepted"] else "declined"
                 yield Static(
-                    Text(f"• {move['program_id']}: level {move['from_level']} -> "
-                         f"{move['to_level']} offered, {answer}."),
+                    Text(
+                        f"• {move['program_id']}: level {move['from_level']} -> "
+                        f"{move['to_level']} offered, {answer}."
+                    ),
                     classes="decision",
-                )  # fmt: skip
+                )
         yield Footer()
 
     def action_back(self) -> None:

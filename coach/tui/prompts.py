@@ -364,8 +364,9 @@ class LevelOffer(ModalScreen[bool]):
             yield Label(Text(title), classes="dialog-title")
             yield Static(Text(body))
             with Horizontal(classes="dialog-buttons"):
-                yield Button(f"Yes, level {self.to_level} (y)", id="yes", variant="primary",
-                             compact=True)  # fmt: skip
+                yield Button(
+                    f"Yes, level {self.to_level} (y)", id="yes", variant="primary", compact=True
+                )
                 yield Button("Not now (n)", id="no", compact=True)
 
     def action_answer(self, answer: bool) -> None:
