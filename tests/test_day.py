@@ -152,8 +152,9 @@ def rate_every_set(shell: Shell, pains: Sequence[int]) -> None:
 
 def test_a_whole_day_in_order(source: Path, store: HistoryStore) -> None:
     shell = Shell(source, store)
-    home = shell.last(day.ShowHome)
-    assert home.plan.title == "Small program" and home.recent == ()
+    home = shell.last(day.ShowHome).view
+    assert home.title == "Small program" and home.last_session.startswith("First session")
+    assert [r.dose for r in home.rows] == ["2 sets of 2 x 10s", "1 set of 2 reps"]
     assert shell.flow.stage is day.Stage.HOME
     shell.answer(day.StartSession())
     assert isinstance(shell.seen[-1], day.AskScreening)  # before the very first session
@@ -194,8 +195,9 @@ def test_the_next_day_plans_from_the_stored_session(source: Path, store: History
     begin_session(first)
     rate_every_set(first, [0, 0, 0])
     second = Shell(source, store, today=TODAY + timedelta(days=1))
-    home = second.last(day.ShowHome)
-    assert home.plan.exercises[0].dose.hold == 11  # pain 0: one step up
+    home = second.last(day.ShowHome).view
+    assert home.rows[0].dose == "2 sets of 2 x 11s"  # pain 0: one step up
+    assert home.last_session.startswith("Last session 2026-11-30: completed, 3 sets")
     second.answer(day.StartSession())
     assert isinstance(second.seen[-1], day.AskBaseline)  # the checklist is not due again
     second.answer(day.BaselineAnswer(PainAnswer(4)))  # 3 worse than yesterday's 1
@@ -369,7 +371,7 @@ def test_a_level_offer_is_asked_and_stored(tmp_path: Path, store: HistoryStore) 
     shell.answer(day.LevelAnswer(accepted=True))
     assert store.level_moves("small")[0].accepted
     tomorrow = Shell(source, store, today=TODAY + timedelta(days=1))
-    assert tomorrow.last(day.ShowHome).plan.exercises[0].name == "Bridge"
+    assert tomorrow.last(day.ShowHome).view.rows[0].exercise == "Bridge"
 
 
 def test_a_file_with_errors_stops_the_day(tmp_path: Path, store: HistoryStore) -> None:

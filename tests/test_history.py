@@ -27,7 +27,7 @@ from coach.store.synthetic import generate
 
 from .conftest import reading
 from .sessions import write_program
-from .tui_helpers import make_app, screen_is, wait_for
+from .tui_helpers import home_ready, make_app, screen_is, wait_for
 
 END = date(2026, 3, 1)
 
@@ -198,7 +198,7 @@ def copy_store(store: HistoryStore, folder: Path) -> None:
 
 
 async def open_history(pilot: Any, app: Any) -> Any:
-    await wait_for(pilot, screen_is(app, "HomeScreen"), "home")
+    await wait_for(pilot, home_ready(app), "home")
     await pilot.press("h")
     await wait_for(pilot, lambda: getattr(app.screen, "loaded", False), "the history")
     return app.screen
@@ -241,7 +241,7 @@ async def test_the_history_screen_by_keyboard_alone(
         await pilot.press("escape")
         await wait_for(pilot, screen_is(app, "HistoryScreen"), "back to the history")
         await pilot.press("escape")
-        await wait_for(pilot, screen_is(app, "HomeScreen"), "back home")
+        await wait_for(pilot, home_ready(app), "back home")
 
 
 async def test_an_empty_history_says_so(tmp_path: Path) -> None:

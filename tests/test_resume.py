@@ -24,6 +24,7 @@ from coach.store.database import HistoryStore
 from .sessions import write_program
 from .tui_helpers import (
     answer,
+    home_ready,
     make_app,
     rows,
     run_until_prompt,
@@ -219,7 +220,7 @@ async def test_an_interrupted_session_can_be_closed_as_partial(tmp_path: Path) -
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_offer(pilot, app)
         await pilot.press("c")
-        await wait_for(pilot, screen_is(app, "HomeScreen"), "home")
+        await wait_for(pilot, home_ready(app), "home")
         # Asked once per interrupted session: home stays up after the reload.
         await pilot.pause(0.1)
         assert type(app.screen).__name__ == "HomeScreen"
@@ -240,7 +241,7 @@ async def test_later_leaves_it_for_next_time(tmp_path: Path) -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             await wait_for_offer(pilot, app)
             await pilot.press("escape")
-            await wait_for(pilot, screen_is(app, "HomeScreen"), "home")
+            await wait_for(pilot, home_ready(app), "home")
     assert rows(tmp_path, "SELECT status FROM sessions") == [("running",)]
 
 

@@ -12,7 +12,7 @@ from coach.config.settings import Settings, load_settings
 from coach.engine.screening import QUESTIONS, Outcome, assess, is_due
 
 from .sessions import write_program
-from .tui_helpers import make_app, screen_is, wait_for
+from .tui_helpers import home_ready, make_app, screen_is, wait_for
 
 
 def test_every_question_has_a_single_meaning() -> None:
@@ -79,7 +79,7 @@ def screenings(data: Path) -> list[tuple[object, ...]]:
 async def test_an_urgent_answer_blocks_the_session(tmp_path: Path) -> None:
     app, _ = make_app(write_program(tmp_path), tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, screen_is(app, "HomeScreen"), "home")
+        await wait_for(pilot, home_ready(app), "home")
         await pilot.press("enter")
         await wait_for(pilot, screen_is(app, "ScreeningScreen"), "checklist")
         await pilot.press("down", "space", "enter")  # the second question: saddle numbness
@@ -88,7 +88,7 @@ async def test_an_urgent_answer_blocks_the_session(tmp_path: Path) -> None:
         assert [row[0] for row in screenings(tmp_path)] == ["urgent"]
         assert "emergency" in str(app.screen.query_one("Static").render())
         await pilot.press("enter")
-        await wait_for(pilot, screen_is(app, "HomeScreen"), "home again")
+        await wait_for(pilot, home_ready(app), "home again")
         assert app.session is None  # no session was started
     ((outcome, answers),) = screenings(tmp_path)
     assert outcome == "urgent" and '"saddle_numbness": true' in str(answers)
@@ -97,7 +97,7 @@ async def test_an_urgent_answer_blocks_the_session(tmp_path: Path) -> None:
 async def test_a_review_answer_asks_before_going_on(tmp_path: Path) -> None:
     app, _ = make_app(write_program(tmp_path), tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, screen_is(app, "HomeScreen"), "home")
+        await wait_for(pilot, home_ready(app), "home")
         await pilot.press("enter")
         await wait_for(pilot, screen_is(app, "ScreeningScreen"), "checklist")
         for _ in range(4):
@@ -113,7 +113,7 @@ async def test_not_asked_again_within_the_interval(tmp_path: Path) -> None:
     session = write_program(tmp_path)
     first, _ = make_app(session, tmp_path)
     async with first.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, screen_is(first, "HomeScreen"), "home")
+        await wait_for(pilot, home_ready(first), "home")
         await pilot.press("enter")
         await wait_for(pilot, screen_is(first, "ScreeningScreen"), "checklist")
         await pilot.press("enter")
@@ -121,6 +121,6 @@ async def test_not_asked_again_within_the_interval(tmp_path: Path) -> None:
         assert [row[0] for row in screenings(tmp_path)] == ["clear"]
     second, _ = make_app(session, tmp_path)
     async with second.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, screen_is(second, "HomeScreen"), "home")
+        await wait_for(pilot, home_ready(second), "home")
         await pilot.press("enter")
         await wait_for(pilot, screen_is(second, "PainPrompt"), "baseline straight away")

@@ -25,7 +25,7 @@ from coach.store.synthetic import generate
 from coach.tui.app import CoachApp
 
 from .sessions import write_program
-from .tui_helpers import answer, make_app, run_until_prompt, start_session
+from .tui_helpers import answer, home_ready, make_app, run_until_prompt, start_session
 
 SIZE = (80, 24)
 # A fixed folder, because the summary shows where the history is saved.
@@ -43,9 +43,9 @@ def test_home(snap_compare: Any, app_and_clock: tuple[CoachApp, FakeClock]) -> N
     app, _ = app_and_clock
 
     async def run_before(pilot: Pilot[Any]) -> None:
-        from .tui_helpers import screen_is, wait_for
+        from .tui_helpers import wait_for
 
-        await wait_for(pilot, screen_is(app, "HomeScreen"), "home")
+        await wait_for(pilot, home_ready(app), "home")
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
@@ -148,7 +148,7 @@ def history_steps(app: CoachApp, *keys: str, then: str | None = None) -> Any:
     async def run_before(pilot: Pilot[Any]) -> None:
         from .tui_helpers import screen_is, wait_for
 
-        await wait_for(pilot, screen_is(app, "HomeScreen"), "home")
+        await wait_for(pilot, home_ready(app), "home")
         await pilot.press("h")
         await wait_for(pilot, lambda: getattr(app.screen, "loaded", False), "the history")
         screen: Any = app.screen

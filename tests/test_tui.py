@@ -15,6 +15,7 @@ from coach.tui.bignumber import BigNumber
 from .sessions import write_program
 from .tui_helpers import (
     answer,
+    home_ready,
     make_app,
     pass_screening,
     plan_of,
@@ -76,7 +77,7 @@ async def test_next_session_starts_from_the_stored_doses(tmp_path: Path) -> None
         await wait_for(pilot, screen_is(app, "SummaryScreen"), "summary")
     again, _ = make_app(session, tmp_path)
     async with again.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, screen_is(again, "HomeScreen"), "home")
+        await wait_for(pilot, home_ready(again), "home")
         doses = [item.dose for item in plan_of(again).exercises]
         assert (doses[0].hold, doses[1].reps) == (11.0, 3)
 
@@ -266,12 +267,12 @@ async def test_choose_another_session_and_open_history(tmp_path: Path) -> None:
     choices = [Choice(default_routine(), "Morning routine (bundled)")]
     app, _ = make_app(write_program(tmp_path), tmp_path, choices=choices)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, screen_is(app, "HomeScreen"), "home")
+        await wait_for(pilot, home_ready(app), "home")
         assert plan_of(app).title == "Small program"
         await pilot.press("h")
         await wait_for(pilot, screen_is(app, "HistoryScreen"), "history")
         await pilot.press("escape")
-        await wait_for(pilot, screen_is(app, "HomeScreen"), "home again")
+        await wait_for(pilot, home_ready(app), "home again")
         await pilot.press("o")
         await wait_for(pilot, screen_is(app, "ChooseSession"), "chooser")
         await pilot.press("down", "enter")
@@ -284,7 +285,7 @@ async def test_choose_another_session_and_open_history(tmp_path: Path) -> None:
             ),
             "routine",
         )
-        await wait_for(pilot, screen_is(app, "HomeScreen"), "home with the routine")
+        await wait_for(pilot, home_ready(app), "home with the routine")
         assert len(app.screen_stack) == 2  # replaced, not stacked
 
 
@@ -353,7 +354,7 @@ async def test_the_morning_check_changes_the_plan(tmp_path: Path) -> None:
         await complete_session(pilot, first, clock, ["0", "0", "0"], baseline="1")
     second, clock = make_app(session, tmp_path)
     async with second.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, screen_is(second, "HomeScreen"), "home")
+        await wait_for(pilot, home_ready(second), "home")
         assert plan_of(second).exercises[0].dose.hold == 11  # the step up from last time
         await pilot.press("enter")
         await wait_for(pilot, screen_is(second, "PainPrompt"), "baseline")
@@ -402,7 +403,7 @@ async def test_a_mastered_level_is_offered_and_the_answer_kept(tmp_path: Path) -
     assert rows(tmp_path, "SELECT from_level, to_level, accepted FROM level_moves") == [(1, 2, 1)]
     again, _ = make_app(session, tmp_path)
     async with again.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, screen_is(again, "HomeScreen"), "home")
+        await wait_for(pilot, home_ready(again), "home")
         assert [e.key for e in plan_of(again).exercises] == ["plank"]
 
 

@@ -11,10 +11,12 @@ from typing import Any
 from textual.pilot import Pilot
 
 from coach.engine.clock import FakeClock
+from coach.engine.day import Stage
 from coach.engine.runner import RunState
 from coach.engine.timeline import SessionPlan
 from coach.store.database import HistoryStore
 from coach.tui.app import CoachApp, Launch
+from coach.tui.home import HomeScreen
 
 
 def rows(data: Path, sql: str) -> list[tuple[object, ...]]:
@@ -48,9 +50,25 @@ def screen_is(app: CoachApp, name: str) -> Callable[[], bool]:
     return lambda: type(app.screen).__name__ == name
 
 
+def home_ready(app: CoachApp) -> Callable[[], bool]:
+    """Home is on screen with its keys, and the day behind it is loaded (home may be drawn
+    from the last run's views before that)."""
+
+    def ready() -> bool:
+        screen = app.screen
+        return (
+            isinstance(screen, HomeScreen)
+            and screen.keys_shown
+            and app.flow is not None
+            and app.flow.stage is Stage.HOME
+        )
+
+    return ready
+
+
 async def start_session(pilot: Pilot[Any], app: CoachApp, baseline: str = "1") -> None:
     """From the home screen through the baseline prompt into the player."""
-    await wait_for(pilot, screen_is(app, "HomeScreen"), "home")
+    await wait_for(pilot, home_ready(app), "home")
     await pilot.press("enter")
     await pass_screening(pilot, app)
     await wait_for(pilot, screen_is(app, "PainPrompt"), "baseline prompt")

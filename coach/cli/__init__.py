@@ -7,6 +7,7 @@ answer at once and the TUI starts without loading what it does not use.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -380,7 +381,6 @@ def _play(
             for diagnostic in exc.diagnostics:
                 print(diagnostic.render(), file=sys.stderr)
             return EXIT_INVALID
-    from coach.config.locations import settings_path
     from coach.store.database import HistoryStore
     from coach.tui.app import CoachApp, Launch
     from coach.tui.choice import Choice
@@ -392,19 +392,31 @@ def _play(
         for p in sorted((sessions / "programs").glob("*.yaml"))
     ]
     event_log = os.environ.get("COACH_EVENT_LOG")
+    store = HistoryStore(database_path(data_dir))
     app = CoachApp(
         Launch(
             path,
-            HistoryStore(database_path(data_dir)),
+            store,
             speed=speed,
             skip_home=skip_home,
             choices=tuple(choices),
             event_log=Path(event_log) if event_log else None,
-            settings_path=settings_path(),
+            read_settings=True,
             audio=audio,
         )
     )
+    # Everything imported so far lives as long as the process: out of the garbage
+    # collector's sight. And no collection until the first frame is drawn (the app turns
+    # it back on then): a pass over Textual's objects there costs as much as the frame.
+    gc.freeze()
+    gc.disable()
     app.run()
+    if app.flow is not None and app.flow.loaded is not None:
+        from coach.engine.clock import local_today
+        from coach.store.homecache import refresh_home
+
+        # So that the next start draws home at once (see coach.store.homecache).
+        refresh_home(store, path, local_today())
     rescued = app.rescue_unsaved()
     if rescued is not None:
         print(
@@ -421,7 +433,7 @@ def _plan(file: Path | None, *, data_dir: Path | None) -> int:
 
     from coach.config.locations import database_path
     from coach.engine.clock import local_today
-    from coach.engine.planning import plan_today, programs_of
+    from coach.engine.planning import plan_from, programs_of
     from coach.engine.progression import describe_dose
     from coach.format.loader import exercise_key
     from coach.store.database import HistoryStore, StoreError
@@ -431,19 +443,17 @@ def _plan(file: Path | None, *, data_dir: Path | None) -> int:
         return loaded
     store = HistoryStore(database_path(data_dir))
     try:
-        programs = programs_of(loaded)
-        histories = {p.id: store.program_history(p.id) for p, _ in programs}
-        moves = {p.id: store.level_moves(p.id) for p, _ in programs}
+        pasts = {p.id: store.program_past(p, start) for p, start in programs_of(loaded)}
     except StoreError as exc:
         print(f"coach: {exc}", file=sys.stderr)
         return EXIT_INVALID
-    planned = plan_today(loaded, histories, moves, today=local_today())
+    planned = plan_from(loaded, pasts, today=local_today())
     console = Console()
     console.print(Text(f"Next session: {planned.plan.title}", style="bold"))
-    for program, _ in programs:
+    for program, _ in programs_of(loaded):
         program_plan = planned.programs[program.id]
         level = program.levels[program_plan.level - 1]
-        sessions = len(histories[program.id])
+        sessions = pasts[program.id].count
         console.print()
         console.print(
             Text(

@@ -22,13 +22,15 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Protocol, TypeGuard
 
 from coach.engine.clock import Clock, WallClock, system_wall
-from coach.engine.planning import Planned, plan_today, programs_of
+from coach.engine.home import HomeRow, HomeView, last_session_text
+from coach.engine.planning import Planned, ProgramPast, plan_today, programs_of
+from coach.engine.progression import describe_dose
 from coach.engine.records import (
     RED_FLAG_REASON,
     HistoryError,
@@ -42,7 +44,7 @@ from coach.engine.records import (
 )
 from coach.engine.resume import ResumeOption, consider, offer_text
 from coach.engine.runner import RunnerEvent
-from coach.engine.scaling import Decision, Rule
+from coach.engine.scaling import Decision, Replay, Rule
 from coach.engine.screening import REVIEW_ADVICE, URGENT_ADVICE, Outcome, assess, is_due
 from coach.engine.session import (
     RED_FLAG_ADVICE,
@@ -54,7 +56,7 @@ from coach.engine.session import (
 from coach.engine.timeline import SessionPlan, Step, build_timeline
 from coach.format.diagnostics import SessionFileError
 from coach.format.loader import LoadedFile, RoutineFile
-from coach.format.v1 import Scaling
+from coach.format.v1 import Program, Scaling
 
 __all__ = [
     "AdviceAnswer",
@@ -106,6 +108,8 @@ __all__ = [
     "StoreScreening",
     "Tone",
     "carry_out",
+    "home_view",
+    "home_views",
     "is_effect",
 ]
 
@@ -123,9 +127,7 @@ class History(Protocol):
     @property
     def path(self) -> Path: ...
 
-    def program_history(self, program_id: str) -> list[SessionFacts]: ...
-
-    def level_moves(self, program_id: str) -> list[LevelMove]: ...
+    def program_past(self, program: Program, start_level: int = ...) -> ProgramPast: ...
 
     def recent_sessions(self, limit: int = ...) -> list[SessionRecord]: ...
 
@@ -265,10 +267,13 @@ def is_effect(output: object) -> TypeGuard[Effect]:
 @dataclass(frozen=True, slots=True)
 class DayLoaded:
     source: Path
+    today: date
     loaded: LoadedFile
     planned: Planned
     histories: Mapping[str, list[SessionFacts]]
+    """Each program's sessions after its saved replay in ``starts`` (all without one)."""
     moves: Mapping[str, list[LevelMove]]
+    starts: Mapping[str, Replay]
     recent: tuple[SessionRecord, ...]
     last_screening: tuple[str, str] | None
     offer: ResumeOption | None
@@ -359,11 +364,7 @@ class ShowError:
 
 @dataclass(frozen=True, slots=True)
 class ShowHome:
-    plan: SessionPlan
-    description: str
-    total_seconds: float
-    recent: tuple[SessionRecord, ...]
-    notes: tuple[str, ...]
+    view: HomeView
 
 
 @dataclass(frozen=True, slots=True)
@@ -584,6 +585,7 @@ class DayFlow:
     planned: Planned | None = None
     histories: Mapping[str, list[SessionFacts]] = field(default_factory=dict)
     moves: Mapping[str, list[LevelMove]] = field(default_factory=dict)
+    starts: Mapping[str, Replay] = field(default_factory=dict)
     session: SessionController | None = None
     screening_due: bool = False
     store_problem: str | None = None
@@ -656,7 +658,7 @@ class DayFlow:
 
     def _loaded(self, day: DayLoaded) -> list[Output]:
         self.source, self.loaded, self.planned = day.source, day.loaded, day.planned
-        self.histories, self.moves = day.histories, day.moves
+        self.histories, self.moves, self.starts = day.histories, day.moves, day.starts
         self.store_problem = day.problem
         self.screening_due = day.problem is not None or is_due(
             day.last_screening, self.today(), self.screening_weeks
@@ -670,15 +672,7 @@ class DayFlow:
                     15,
                 )
             )
-        loaded = day.loaded
-        about = loaded.routine if isinstance(loaded, RoutineFile) else loaded.program
-        self._home = ShowHome(
-            day.planned.plan,
-            about.description,
-            build_timeline(day.planned.plan).total,
-            day.recent,
-            day.planned.notes,
-        )
+        self._home = ShowHome(home_view(day.loaded, day.planned, day.recent))
         if day.offer is not None:
             self._offer = day.offer
             self.offered.add(day.offer.session.id)
@@ -718,6 +712,7 @@ class DayFlow:
             for pid, facts in option.histories.items()
         }
         self.moves = {pid: list(moves) for pid, moves in option.moves.items()}
+        self.starts = option.starts
         self.session = self._controller(option.planned.plan, option.loaded)
         self.session.resume(interrupted, option.point.step_index, option.point.ended_exercises)
         self.stage = Stage.OPENING
@@ -796,7 +791,12 @@ class DayFlow:
         # The next-morning check: a back clearly worse than at the start of the last
         # session cancels the step up planned from it.
         planned = plan_today(
-            self.loaded, self.histories, self.moves, today=self.today(), baseline_today=baseline
+            self.loaded,
+            self.histories,
+            self.moves,
+            today=self.today(),
+            baseline_today=baseline,
+            starts=self.starts,
         )
         outputs: list[Output] = []
         cancelled = [d for d in planned.decisions if d.rule is Rule.MORNING_CHECK]
@@ -917,7 +917,9 @@ class DayFlow:
         assert session is not None and self.loaded is not None
         if session.status is not SessionStatus.RED_FLAG:
             session.status = status
-        after = session.plan_after(self.loaded, self.histories, self.moves, self.today())
+        after = session.plan_after(
+            self.loaded, self.histories, self.moves, self.today(), self.starts
+        )
         self._after = after
         self.stage = Stage.CLOSING
         status = session.status
@@ -989,6 +991,40 @@ class DayFlow:
                 15,
             )
         ]
+
+
+def home_view(loaded: LoadedFile, planned: Planned, recent: Sequence[SessionRecord]) -> HomeView:
+    """What home shows for ``planned``."""
+    about = loaded.routine if isinstance(loaded, RoutineFile) else loaded.program
+    plan = planned.plan
+    return HomeView(
+        title=plan.title,
+        description=about.description,
+        total_seconds=build_timeline(plan).total,
+        rows=tuple(
+            HomeRow(
+                e.program_id, e.program_name, e.level, e.level_name, e.name, describe_dose(e.dose)
+            )
+            for e in plan.exercises
+        ),
+        last_session=last_session_text(recent),
+        notes=planned.notes,
+    )
+
+
+HOME_DAYS = 3
+"""Days ahead (today included) whose home views are kept for the next start."""
+
+
+def home_views(day: DayLoaded, days: int = HOME_DAYS) -> dict[date, HomeView]:
+    """Home on the loaded day and the following ones, from the same history (the gap and
+    weekly rules count from each day)."""
+    views = {day.today: home_view(day.loaded, day.planned, day.recent)}
+    for offset in range(1, days):
+        when = day.today + timedelta(days=offset)
+        planned = plan_today(day.loaded, day.histories, day.moves, today=when, starts=day.starts)
+        views[when] = home_view(day.loaded, planned, day.recent)
+    return views
 
 
 # -- carrying effects out ----------------------------------------------------------------
@@ -1088,30 +1124,33 @@ def _load_day(effect: LoadDay, history: History, load: Load) -> DayLoaded | DayF
         return DayFailed(tuple(d.render() for d in exc.diagnostics))
     histories: dict[str, list[SessionFacts]] = {}
     moves: dict[str, list[LevelMove]] = {}
+    starts: dict[str, Replay] = {}
     recent: list[SessionRecord] = []
     last_screening = None
     offer = None
     problem = None
     try:
-        for program, _ in programs_of(loaded):
-            histories[program.id] = history.program_history(program.id)
-            moves[program.id] = history.level_moves(program.id)
+        _read_pasts(loaded, history, histories, moves, starts)
         recent = history.recent_sessions(RECENT_SESSIONS)
         last_screening = history.last_screening()
         interrupted = [
             s for s in history.interrupted_sessions() if s.id not in effect.already_offered
         ]
         if interrupted:
-            offer = _consider(interrupted[0], effect, loaded, histories, moves, history, load)
+            offer = _consider(
+                interrupted[0], effect, loaded, (histories, moves, starts), history, load
+            )
     except HistoryError as exc:
         problem = str(exc)
-    planned = plan_today(loaded, histories, moves, today=effect.today)
+    planned = plan_today(loaded, histories, moves, today=effect.today, starts=starts)
     return DayLoaded(
         effect.source,
+        effect.today,
         loaded,
         planned,
         histories,
         moves,
+        starts,
         tuple(recent),
         last_screening,
         offer,
@@ -1119,12 +1158,30 @@ def _load_day(effect: LoadDay, history: History, load: Load) -> DayLoaded | DayF
     )
 
 
+Pasts = tuple[dict[str, list[SessionFacts]], dict[str, list[LevelMove]], dict[str, Replay]]
+
+
+def _read_pasts(
+    loaded: LoadedFile,
+    history: History,
+    histories: dict[str, list[SessionFacts]],
+    moves: dict[str, list[LevelMove]],
+    starts: dict[str, Replay],
+) -> None:
+    """Each program's saved replay and the sessions and moves since, into the maps."""
+    for program, start_level in programs_of(loaded):
+        past = history.program_past(program, start_level)
+        histories[program.id] = list(past.sessions)
+        moves[program.id] = list(past.moves)
+        if past.start is not None:
+            starts[program.id] = past.start
+
+
 def _consider(
     session: InterruptedSession,
     effect: LoadDay,
     loaded: LoadedFile,
-    histories: dict[str, list[SessionFacts]],
-    moves: dict[str, list[LevelMove]],
+    pasts: Pasts,
     history: History,
     load: Load,
 ) -> ResumeOption:
@@ -1135,15 +1192,13 @@ def _consider(
     except (OSError, ValueError):
         same = False
     if same:
-        return consider(session, loaded, histories, moves, effect.today)
+        return consider(session, loaded, pasts[0], pasts[1], effect.today, pasts[2])
     its_loaded: LoadedFile | None
     try:
         its_loaded = load(path)
     except (SessionFileError, OSError):
         its_loaded = None
-    its_histories: dict[str, list[SessionFacts]] = {}
-    its_moves: dict[str, list[LevelMove]] = {}
-    for program, _ in programs_of(its_loaded) if its_loaded is not None else []:
-        its_histories[program.id] = history.program_history(program.id)
-        its_moves[program.id] = history.level_moves(program.id)
-    return consider(session, its_loaded, its_histories, its_moves, effect.today)
+    its: Pasts = ({}, {}, {})
+    if its_loaded is not None:
+        _read_pasts(its_loaded, history, *its)
+    return consider(session, its_loaded, its[0], its[1], effect.today, its[2])

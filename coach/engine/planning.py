@@ -11,12 +11,27 @@ from dataclasses import dataclass
 from datetime import date
 
 from coach.engine.records import LevelMove, SessionFacts
-from coach.engine.scaling import Decision, ProgramPlan, plan_program
+from coach.engine.scaling import Decision, ProgramPlan, Replay, plan_program
 from coach.engine.timeline import SessionPlan, plan_session
 from coach.format.loader import LoadedFile, ProgramFile
 from coach.format.v1 import Program
 
-__all__ = ["Planned", "plan_today", "programs_of"]
+__all__ = ["Planned", "ProgramPast", "plan_from", "plan_today", "programs_of"]
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramPast:
+    """A program's past as planning needs it: a saved replay (None: from the start) and
+    the sessions and level moves after it."""
+
+    start: Replay | None
+    sessions: tuple[SessionFacts, ...]
+    moves: tuple[LevelMove, ...]
+
+    @property
+    def count(self) -> int:
+        """How many sessions the program has had."""
+        return (self.start.sessions if self.start is not None else 0) + len(self.sessions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,14 +64,20 @@ def plan_today(
     *,
     today: date,
     baseline_today: int | None = None,
+    starts: Mapping[str, Replay] | None = None,
 ) -> Planned:
-    """Plan every program of the file for a session on ``today``."""
+    """Plan every program of the file for a session on ``today``.
+
+    ``histories`` and ``moves`` hold each program's sessions and level moves after its
+    saved replay in ``starts``, if it has one (all of them otherwise)."""
+    starts = starts or {}
     plans = {
         program.id: plan_program(
             program,
             histories.get(program.id, ()),
             moves.get(program.id, ()),
             start_level=start,
+            start=starts.get(program.id),
             today=today,
             baseline_today=baseline_today,
         )
@@ -68,3 +89,21 @@ def plan_today(
         doses={(pid, ex): dose for pid, p in plans.items() for ex, dose in p.doses.items()},
     )
     return Planned(plan, plans)
+
+
+def plan_from(
+    loaded: LoadedFile,
+    pasts: Mapping[str, ProgramPast],
+    *,
+    today: date,
+    baseline_today: int | None = None,
+) -> Planned:
+    """:func:`plan_today` from each program's past as the store keeps it."""
+    return plan_today(
+        loaded,
+        {pid: past.sessions for pid, past in pasts.items()},
+        {pid: past.moves for pid, past in pasts.items()},
+        today=today,
+        baseline_today=baseline_today,
+        starts={pid: past.start for pid, past in pasts.items() if past.start is not None},
+    )

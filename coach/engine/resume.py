@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from coach.engine.planning import Planned, plan_today
 from coach.engine.records import InterruptedSession, LevelMove, SessionFacts, SessionStatus
-from coach.engine.scaling import Decision
+from coach.engine.scaling import Decision, Replay
 from coach.engine.session import scaling_of
 from coach.engine.timeline import SessionPlan, StepKind, Timeline, build_timeline
 from coach.format.durations import format_duration
@@ -125,6 +125,8 @@ class ResumeOption:
     histories: Mapping[str, Sequence[SessionFacts]]
     """The stored history of the file's programs, this session included."""
     moves: Mapping[str, Sequence[LevelMove]]
+    starts: Mapping[str, Replay]
+    """Saved replays the histories follow (see :func:`coach.engine.planning.plan_today`)."""
     planned: Planned | None
     """The plan the session was started with (the history before it, its baseline)."""
     point: ResumePoint | None
@@ -156,10 +158,12 @@ def consider(
     histories: Mapping[str, Sequence[SessionFacts]],
     moves: Mapping[str, Sequence[LevelMove]],
     today: date,
+    starts: Mapping[str, Replay] | None = None,
 ) -> ResumeOption:
     """Work out the options for ``session``, given its session file (None when it can no
     longer be read) and the stored history of that file's programs (which includes the
     interrupted session itself)."""
+    starts = starts or {}
     red_flag = any(s.red_flag for s in session.sets)
     close_status = SessionStatus.RED_FLAG if red_flag else SessionStatus.STOPPED
     if loaded is None:
@@ -168,6 +172,7 @@ def consider(
             None,
             histories,
             moves,
+            starts,
             None,
             None,
             f"its session file {session.source_path} can no longer be read",
@@ -178,7 +183,12 @@ def consider(
         pid: [f for f in facts if f.session_id != session.id] for pid, facts in histories.items()
     }
     planned = plan_today(
-        loaded, before, moves, today=session.day, baseline_today=session.baseline_pain
+        loaded,
+        before,
+        moves,
+        today=session.day,
+        baseline_today=session.baseline_pain,
+        starts=starts,
     )
     problem = resume_problem(session, planned.plan, today)
     point = None
@@ -193,9 +203,9 @@ def consider(
     newest = bool(mine) and all(max(f.session_id for f in facts) == session.id for facts in mine)
     closing: tuple[Decision, ...] = ()
     if newest:
-        closing = plan_today(loaded, histories, moves, today=today).decisions
+        closing = plan_today(loaded, histories, moves, today=today, starts=starts).decisions
     return ResumeOption(
-        session, loaded, histories, moves, planned, point, problem, closing, close_status
+        session, loaded, histories, moves, starts, planned, point, problem, closing, close_status
     )
 
 

@@ -39,6 +39,7 @@ from coach.format.loader import AnyExercise, exercise_key
 from coach.format.v1 import Level, Program, Scaling
 
 __all__ = [
+    "RULES_VERSION",
     "Decision",
     "ProgramPlan",
     "Replay",
@@ -46,7 +47,13 @@ __all__ = [
     "at_max",
     "at_min",
     "plan_program",
+    "replay_history",
 ]
+
+
+RULES_VERSION = 1
+"""Bumped whenever a rule changes what a history replays to: saved replay checkpoints
+(see :meth:`Replay.to_json`) of an older version are not used."""
 
 
 class Rule(StrEnum):
@@ -142,6 +149,8 @@ class Replay:
     previous: SessionFacts | None = None
     recent: list[SessionFacts] = field(default_factory=list)
     """The sessions of the fortnight up to the last one, for the weekly-rise rule."""
+    sessions: int = 0
+    """How many sessions it has replayed."""
 
     def __post_init__(self) -> None:
         self.level = self.program.level_number(self.level)
@@ -162,6 +171,41 @@ class Replay:
     def set_dose(self, exercise: AnyExercise, dose: Dose, level: int | None = None) -> None:
         self.doses[(level or self.level, exercise_key(exercise))] = dose
 
+    # -- keeping a replay -------------------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        """The state, as JSON values (the program itself is not included)."""
+        return {
+            "level": self.level,
+            "doses": [[level, key, _dose_json(dose)] for (level, key), dose in self.doses.items()],
+            "last": [_decision_json(d) for d in self.last],
+            "streak_at_max": self.streak_at_max,
+            "streak_stuck": self.streak_stuck,
+            "previous": None if self.previous is None else _session_json(self.previous),
+            "recent": [_session_json(s) for s in self.recent],
+            "sessions": self.sessions,
+        }
+
+    @classmethod
+    def from_json(cls, program: Program, data: Mapping[str, Any]) -> Replay:
+        """The replay :meth:`to_json` wrote, for ``program``; KeyError, TypeError or
+        ValueError when ``data`` is not one."""
+        previous = data["previous"]
+        return cls(
+            program,
+            int(data["level"]),
+            doses={(int(lv), str(key)): _dose(d) for lv, key, d in data["doses"]},
+            last=tuple(_decision(d) for d in data["last"]),
+            streak_at_max=int(data["streak_at_max"]),
+            streak_stuck=int(data["streak_stuck"]),
+            previous=None if previous is None else _session(previous),
+            recent=[_session(s) for s in data["recent"]],
+            sessions=int(data["sessions"]),
+        )
+
+    def copy(self) -> Replay:
+        return replace(self, doses=dict(self.doses), recent=list(self.recent))
+
     # -- stepping ---------------------------------------------------------------------
 
     def add(self, session: SessionFacts) -> tuple[Decision, ...]:
@@ -179,6 +223,7 @@ class Replay:
         rise = _weekly_rise(self.recent, session.day, self.scaling.weekly_rise)
         self.after_session(session, rise)
         self.previous = session
+        self.sessions += 1
         return tuple(d for d in self.last if d.level == self.level)
 
     def answer(self, move: LevelMove) -> None:
@@ -190,7 +235,7 @@ class Replay:
     def plan(self, today: date, baseline_today: int | None = None) -> ProgramPlan:
         """Where the program stands for a session on ``today`` (``baseline_today``: the
         pain rating at its start, once known, for the next-morning check)."""
-        trial = replace(self, doses=dict(self.doses), recent=list(self.recent))
+        trial = self.copy()
         notes: list[str] = []
         previous = trial.previous
         if previous is not None:
@@ -397,6 +442,88 @@ class Replay:
 
 _FORTNIGHT = timedelta(days=13)
 
+_DOSE_FIELDS = ("sets", "hold", "holds", "reps", "duration")
+
+
+def _dose_json(dose: Dose) -> dict[str, Any]:
+    return {name: getattr(dose, name) for name in _DOSE_FIELDS if getattr(dose, name) is not None}
+
+
+def _dose(data: Mapping[str, Any]) -> Dose:
+    return Dose(**{name: data[name] for name in _DOSE_FIELDS if name in data})
+
+
+def _decision_json(decision: Decision) -> dict[str, Any]:
+    return {
+        "program_id": decision.program_id,
+        "exercise_id": decision.exercise_id,
+        "exercise_name": decision.exercise_name,
+        "level": decision.level,
+        "before": _dose_json(decision.before),
+        "after": _dose_json(decision.after),
+        "rule": decision.rule.value,
+        "reason": decision.reason,
+        "inputs": dict(decision.inputs),
+    }
+
+
+def _decision(data: Mapping[str, Any]) -> Decision:
+    return Decision(
+        str(data["program_id"]),
+        str(data["exercise_id"]),
+        str(data["exercise_name"]),
+        int(data["level"]),
+        _dose(data["before"]),
+        _dose(data["after"]),
+        Rule(data["rule"]),
+        str(data["reason"]),
+        dict(data["inputs"]),
+    )
+
+
+def _session_json(session: SessionFacts) -> dict[str, Any]:
+    return {
+        "session_id": session.session_id,
+        "day": session.day.isoformat(),
+        "baseline": session.baseline,
+        "level": session.level,
+        "sets": [
+            [
+                s.exercise_index,
+                s.program_id,
+                s.exercise_id,
+                s.set_number,
+                s.sets_planned,
+                s.pain,
+                s.completed,
+                s.red_flag,
+            ]
+            for s in session.sets
+        ],
+    }
+
+
+def _session(data: Mapping[str, Any]) -> SessionFacts:
+    return SessionFacts(
+        int(data["session_id"]),
+        date.fromisoformat(data["day"]),
+        None if data["baseline"] is None else int(data["baseline"]),
+        int(data["level"]),
+        tuple(
+            SetFacts.of(
+                exercise_index=index,
+                program_id=program,
+                exercise_id=exercise,
+                set_number=number,
+                sets_planned=planned,
+                pain=pain,
+                completed=completed,
+                red_flag=red_flag,
+            )
+            for index, program, exercise, number, planned, pain, completed, red_flag in data["sets"]
+        ),
+    )
+
 
 def _weekly_rise(sessions: Sequence[SessionFacts], day: date, threshold: int) -> float | None:
     """How much the 7-day average starting pain rose against the 7 days before, if it rose
@@ -413,26 +540,42 @@ def _weekly_rise(sessions: Sequence[SessionFacts], day: date, threshold: int) ->
     return rise if rise >= threshold else None
 
 
-def plan_program(
+def replay_history(
     program: Program,
     history: Sequence[SessionFacts],
     moves: Sequence[LevelMove] = (),
     *,
     start_level: int = 1,
-    today: date,
-    baseline_today: int | None = None,
-) -> ProgramPlan:
-    """The plan for the next session of ``program`` on ``today``.
-
-    ``history`` is every past session of the program (any order); ``moves`` the level
-    changes the user answered; ``baseline_today`` the pain rating at the start of today's
-    session once it is known (for the next-morning check).
-    """
-    replay = Replay(program, start_level)
+    start: Replay | None = None,
+) -> Replay:
+    """``program``'s replay after ``history`` (sessions in any order; ``moves``, the level
+    changes the user answered after them), from ``start`` (a saved replay of the sessions
+    before these) or from the file's doses at ``start_level``."""
+    replay = start.copy() if start is not None else Replay(program, start_level)
     moves_after = {m.after_session: m for m in moves}
     for session in sorted(history, key=lambda s: (s.day, s.session_id)):
         replay.add(session)
         move = moves_after.get(session.session_id)
         if move is not None:
             replay.answer(move)
+    return replay
+
+
+def plan_program(
+    program: Program,
+    history: Sequence[SessionFacts],
+    moves: Sequence[LevelMove] = (),
+    *,
+    start_level: int = 1,
+    start: Replay | None = None,
+    today: date,
+    baseline_today: int | None = None,
+) -> ProgramPlan:
+    """The plan for the next session of ``program`` on ``today``.
+
+    ``history`` is every past session of the program after ``start`` (any order);
+    ``moves`` the level changes the user answered; ``baseline_today`` the pain rating at
+    the start of today's session once it is known (for the next-morning check).
+    """
+    replay = replay_history(program, history, moves, start_level=start_level, start=start)
     return replay.plan(today, baseline_today)

@@ -26,6 +26,7 @@ from coach.engine.records import (
     SetRecord,
 )
 from coach.engine.runner import RunnerEvent, RunState, SessionRunner
+from coach.engine.scaling import Replay
 from coach.engine.timeline import SessionPlan, Step, Timeline, build_timeline
 from coach.format.loader import LoadedFile
 from coach.format.v1 import Scaling
@@ -191,11 +192,12 @@ class SessionController:
         histories: Mapping[str, list[SessionFacts]],
         moves: Mapping[str, list[LevelMove]],
         today: date,
+        starts: Mapping[str, Replay] | None = None,
     ) -> Planned:
         """Next time's plan, with this session added to the history."""
         now = self.facts(today)
         combined = {pid: [*histories.get(pid, []), fact] for pid, fact in now.items()}
-        return plan_today(loaded, combined, moves, today=today)
+        return plan_today(loaded, combined, moves, today=today, starts=starts)
 
     def summary(self, after: Planned) -> SessionSummary:
         rows = []

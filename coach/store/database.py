@@ -40,8 +40,12 @@ from coach.store.migrations import SCHEMA_VERSION, NewerSchemaError, migrate
 if TYPE_CHECKING:
     # Types only: the store is opened before the first frame, and the scaling and
     # timeline modules pull in pydantic, which is slow to import.
+    from coach.engine.planning import ProgramPast
     from coach.engine.scaling import Decision
     from coach.engine.timeline import Dose
+    from coach.format.v1 import Program
+    from coach.store.homecache import HomeCache
+    from coach.store.replays import Replays
 
 __all__ = [
     "HistoryStore",
@@ -123,6 +127,44 @@ def set_row(record: SetRecord) -> tuple[Any, ...]:
     )
 
 
+def _sessions_of(db: sqlite3.Connection, program_id: str, *, after: int) -> list[SessionFacts]:
+    """The sessions with ``program_id`` whose id is above ``after``, with their sets."""
+    sessions = db.execute(
+        "SELECT id, started_at, baseline_pain, levels_json FROM sessions"
+        " WHERE id > ? AND json_extract(levels_json, '$.' || json_quote(?)) IS NOT NULL"
+        " ORDER BY id",
+        (after, program_id),
+    ).fetchall()
+    # '+program_id': walk the sets by session (only those after 'after'), not by program.
+    rows = db.execute(
+        f"SELECT session_id, {_FACT_COLUMNS} FROM sets"
+        " WHERE session_id > ? AND +program_id = ? ORDER BY id",
+        (after, program_id),
+    ).fetchall()
+    by_session: dict[int, list[SetFacts]] = {}
+    for row in rows:
+        by_session.setdefault(row[0], []).append(_facts(row[1:]))
+    return [
+        SessionFacts(
+            session_id=sid,
+            day=local_day(started),
+            baseline=baseline,
+            level=int(json.loads(levels)[program_id]),
+            sets=tuple(by_session.get(sid, ())),
+        )
+        for sid, started, baseline, levels in sessions
+    ]
+
+
+def _moves_of(db: sqlite3.Connection, program_id: str, *, after: int) -> list[LevelMove]:
+    rows = db.execute(
+        "SELECT session_id, from_level, to_level, accepted FROM level_moves"
+        " WHERE program_id = ? AND session_id > ? ORDER BY id",
+        (program_id, after),
+    ).fetchall()
+    return [LevelMove(s, f, t, bool(a)) for s, f, t, a in rows]
+
+
 def _facts(row: Sequence[Any]) -> SetFacts:
     index, program, exercise, number, planned, completed, pain, red_flag = row
     return SetFacts.of(
@@ -151,6 +193,8 @@ class HistoryStore:
         self._keeper: sqlite3.Connection | None = None
         self._locks: Path | None = path.parent / "locks"
         self._memory_owner = ""
+        self._replays: Replays | None = None
+        self._home_cache: HomeCache | None = None
 
     @classmethod
     def in_memory(cls, name: str | None = None) -> HistoryStore:
@@ -258,6 +302,47 @@ class HistoryStore:
         finally:
             connection.close()
         self._ready = True
+
+    def version(self) -> tuple[object, ...] | None:
+        """What changes whenever the history does: its newest rows and the state of its
+        last session. None when that cannot be told at once (no database yet, another
+        program holds it, an older schema) or when a session is still marked running.
+
+        For the first frame: it waits at most a few milliseconds, never migrates and
+        never creates the database."""
+        if self._uri is None and not self.path.is_file():
+            return None
+        try:
+            if self._uri is not None:
+                connection = self._open()
+            else:
+                connection = sqlite3.connect(self.path, timeout=0.02, isolation_level=None)
+            try:
+                if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                    return None
+                row = connection.execute(
+                    "SELECT (SELECT MAX(id) FROM sessions),"
+                    " (SELECT status FROM sessions ORDER BY id DESC LIMIT 1),"
+                    " (SELECT MAX(id) FROM sets), (SELECT MAX(id) FROM level_moves),"
+                    " (SELECT COUNT(*) FROM sessions WHERE status = ?)",
+                    (SessionStatus.RUNNING.value,),
+                ).fetchone()
+            finally:
+                connection.close()
+        except sqlite3.Error:
+            return None
+        *version, running = row
+        return None if running else tuple(version)
+
+    @property
+    def home_cache(self) -> HomeCache:
+        """The home views kept for the next start (see :mod:`coach.store.homecache`)."""
+        if self._home_cache is None:
+            from coach.store.homecache import HomeCache
+
+            where = None if self._uri is not None else self.path.parent / "cache" / "home.json"
+            self._home_cache = HomeCache(where)
+        return self._home_cache
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -397,38 +482,30 @@ class HistoryStore:
     def program_history(self, program_id: str) -> list[SessionFacts]:
         """Every session that included ``program_id``, as the scaling engine sees it."""
         with self._connect() as db:
-            sessions = db.execute(
-                "SELECT id, started_at, baseline_pain, levels_json FROM sessions"
-                " WHERE json_extract(levels_json, '$.' || json_quote(?)) IS NOT NULL"
-                " ORDER BY id",
-                (program_id,),
-            ).fetchall()
-            rows = db.execute(
-                f"SELECT session_id, {_FACT_COLUMNS} FROM sets WHERE program_id = ? ORDER BY id",
-                (program_id,),
-            ).fetchall()
-        by_session: dict[int, list[SetFacts]] = {}
-        for row in rows:
-            by_session.setdefault(row[0], []).append(_facts(row[1:]))
-        return [
-            SessionFacts(
-                session_id=sid,
-                day=local_day(started),
-                baseline=baseline,
-                level=int(json.loads(levels)[program_id]),
-                sets=tuple(by_session.get(sid, ())),
-            )
-            for sid, started, baseline, levels in sessions
-        ]
+            return _sessions_of(db, program_id, after=0)
 
     def level_moves(self, program_id: str) -> list[LevelMove]:
         with self._connect() as db:
-            rows = db.execute(
-                "SELECT session_id, from_level, to_level, accepted FROM level_moves"
-                " WHERE program_id = ? ORDER BY id",
-                (program_id,),
-            ).fetchall()
-        return [LevelMove(s, f, t, bool(a)) for s, f, t, a in rows]
+            return _moves_of(db, program_id, after=0)
+
+    def program_past(self, program: Program, start_level: int = 1) -> ProgramPast:
+        """``program``'s past for planning: its saved replay, when one still matches the
+        history, and the sessions and level moves since (see :mod:`coach.store.replays`)."""
+        from coach.store.replays import Replays
+
+        if self._replays is None:
+            where = None if self._uri is not None else self.path.parent / "cache" / "replay.json"
+            self._replays = Replays(where)
+        with self._connect() as db:
+            return self._replays.past(
+                db,
+                program,
+                start_level,
+                lambda after: (
+                    _sessions_of(db, program.id, after=after),
+                    _moves_of(db, program.id, after=after),
+                ),
+            )
 
     def decisions_of(self, session_id: int) -> list[dict[str, Any]]:
         with self._connect() as db:

@@ -17,7 +17,6 @@ import contextlib
 import fcntl
 import os
 import re
-import secrets
 import threading
 from pathlib import Path
 
@@ -47,7 +46,7 @@ def hold_lease(folder: Path) -> str | None:
         held = _held.get(folder)
         if held is not None:
             return LEASE_PREFIX + held[0]
-        token = secrets.token_hex(16)
+        token = os.urandom(16).hex()
         try:
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             descriptor = os.open(

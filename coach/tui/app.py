@@ -9,6 +9,7 @@ the session moves on, so a rated set is committed before the next step starts.
 
 from __future__ import annotations
 
+import gc
 import json
 from dataclasses import asdict
 from pathlib import Path
@@ -22,6 +23,7 @@ from textual.notifications import SeverityLevel
 from textual.widgets import Label
 
 from coach.engine.clock import utc_now
+from coach.tui.frames import after_frame
 from coach.tui.launch import Launch
 from coach.tui.sound import SessionSound
 
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     # The engine and the settings import pydantic (slow): the app imports them in its
     # first worker, after the first frame, and only names them in annotations here.
     from coach.engine.day import DayFlow, Effect, Input, Output, Result
+    from coach.engine.home import HomeView
     from coach.engine.records import PainAnswer, SetRecord
     from coach.engine.session import SessionController
     from coach.tui.eventlog import EventLog
@@ -56,6 +59,10 @@ class CoachApp(App[int]):
         self.flow: DayFlow | None = None
         self.player: PlayerScreen | None = None
         self.sound = SessionSound(launch.clock)
+        self.drawn_home: HomeView | None = None
+        """The home drawn from the last run's views, until the flow's own replaces it."""
+        self.waiting: list[Input] = []
+        """What the person asked of that home before the day was loaded."""
         self.event_log: EventLog | None = None
         if launch.event_log is not None:
             from coach.tui.eventlog import EventLog
@@ -89,7 +96,26 @@ class CoachApp(App[int]):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def on_mount(self) -> None:
-        self.start_day()
+        # The CLI keeps the garbage collector off until the first frame is out.
+        after_frame(self, gc.enable)
+        view = None if self.launch.skip_home else self._kept_home()
+        if view is None:
+            self.start_day()
+            return
+        # Home as the last run left it for today, while it is still right (see
+        # coach.store.homecache): in the first frame, with the day loading behind it once
+        # that frame is out (the day's imports would slow it down).
+        from coach.tui.home import HomeScreen
+
+        self.drawn_home = view
+        self.push_screen(HomeScreen(view))
+        after_frame(self, self.start_day)
+
+    def _kept_home(self) -> HomeView | None:
+        version = self.store.version()
+        if version is None:
+            return None
+        return self.store.home_cache.read(self.launch.source, self.today(), version)
 
     def on_unmount(self) -> None:
         self.sound.close(self.event_log)
@@ -114,10 +140,11 @@ class CoachApp(App[int]):
         from coach.engine.day import DayFlow
 
         launch = self.launch
-        if self.settings is None and launch.settings_path is not None:
+        if self.settings is None and launch.read_settings:
+            from coach.config.locations import settings_path
             from coach.config.settings import load_settings
 
-            self.settings, problem = load_settings(launch.settings_path)
+            self.settings, problem = load_settings(settings_path())
             if problem:
                 self.call_from_thread(self.notify, problem, severity="warning")
         flow = DayFlow(
@@ -132,6 +159,15 @@ class CoachApp(App[int]):
         )
         self.flow = flow
         self.call_from_thread(self.answer, self._carry(flow.begin()))
+
+    def answer_home(self, event: Input) -> None:
+        """Home's intents; before the day is loaded they wait for it."""
+        from coach.engine.day import Stage
+
+        if self.flow is None or self.flow.stage is Stage.LOADING:
+            self.waiting.append(event)
+        else:
+            self.answer(event)
 
     def answer(self, event: Input) -> None:
         """Something the person answered or the player reported: on to the flow."""
@@ -164,11 +200,21 @@ class CoachApp(App[int]):
         match output:
             case day.ShowError(title, lines):
                 self.push_screen(prompts.ErrorScreen(title, list(lines)))
-            case day.ShowHome():
+            case day.ShowHome(view):
                 from coach.tui.home import HomeScreen
 
+                waiting, self.waiting = self.waiting, []
+                if view == self.drawn_home and isinstance(self.screen, HomeScreen):
+                    # The home already drawn was right: carry out what was asked of it.
+                    for event in waiting:
+                        self.answer(event)
+                    return
+                self.drawn_home = None
                 self._clear()
-                self.push_screen(HomeScreen(output))
+                if isinstance(self.screen, HomeScreen):
+                    self.switch_screen(HomeScreen(view))
+                else:
+                    self.push_screen(HomeScreen(view))
             case day.AskResume(title, body, can_resume):
                 self.push_screen(
                     prompts.ResumeScreen(title, body, can_resume=can_resume),
@@ -234,7 +280,15 @@ class CoachApp(App[int]):
         from coach.engine import day
         from coach.format.loader import load_session_file
 
+        # The history's version before the load: if it changes meanwhile, the views
+        # kept from this load are simply not used next time.
+        version = self.store.version() if isinstance(effect, day.LoadDay) else None
         result = day.carry_out(effect, self.store, load_session_file)
+        if isinstance(result, day.DayLoaded):
+            from coach.store.homecache import remember_home
+
+            # No database before this load (a first start): the one it made.
+            remember_home(self.store.home_cache, result, version or self.store.version())
         flow = self.flow
         if isinstance(effect, day.OpenSession | day.ClaimSession) and flow is not None:
             # Before the player starts, so its first cue has a sound to play.
@@ -313,7 +367,7 @@ class CoachApp(App[int]):
     def on_home_screen_start_requested(self) -> None:
         from coach.engine import day
 
-        self.answer(day.StartSession())
+        self.answer_home(day.StartSession())
 
     def on_home_screen_choose_requested(self) -> None:
         from coach.engine import day
@@ -321,7 +375,7 @@ class CoachApp(App[int]):
 
         def chosen(path: Path | None) -> None:
             if path is not None:
-                self.answer(day.ChooseSession(path))
+                self.answer_home(day.ChooseSession(path))
 
         self.push_screen(ChooseSession(list(self.launch.choices)), chosen)
 

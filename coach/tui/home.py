@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -15,11 +14,10 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from coach.engine.day import ShowHome
-from coach.engine.progression import describe_dose
-from coach.engine.records import result_text
+from coach.engine.home import HomeView
 from coach.format.durations import format_duration
 from coach.tui.choice import Choice
+from coach.tui.frames import after_frame
 
 __all__ = ["Choice", "ChooseSession", "HomeScreen"]
 
@@ -42,61 +40,65 @@ class HomeScreen(Screen[None]):
     class HistoryRequested(Message):
         """Show the history."""
 
-    def __init__(self, home: ShowHome) -> None:
+    def __init__(self, view: HomeView) -> None:
         super().__init__()
-        self.notes = home.notes
-        self.plan = home.plan
-        self.description = home.description
-        self.total_seconds = home.total_seconds
-        self.recent = home.recent
+        self.view = view
+        self.keys_shown = False
+        """True once the buttons and the footer are mounted."""
 
     def compose(self) -> ComposeResult:
-        plan = self.plan
+        view = self.view
         with VerticalScroll(id="home"):
-            yield Label(Text(plan.title), id="home-title")
-            if self.description:
-                yield Static(Text(self.description.strip()), id="home-description")
+            yield Label(Text(view.title), id="home-title")
+            if view.description:
+                yield Static(Text(view.description.strip()), id="home-description")
             yield Label(
-                f"About {format_duration(round(self.total_seconds))} · "
-                f"{len(plan.exercises)} exercises · a pain rating after every set",
+                f"About {format_duration(round(view.total_seconds))} · "
+                f"{len(view.rows)} exercises · a pain rating after every set",
                 id="home-total",
             )
-            table: DataTable[Any] = DataTable(id="home-plan", cursor_type="none")
+            table: DataTable[Text | str] = DataTable(id="home-plan", cursor_type="none")
             table.add_columns("Program", "Exercise", "Today")
             row_in_program = 0
-            for index, item in enumerate(plan.exercises):
-                new_program = index == 0 or plan.exercises[index - 1].program_id != item.program_id
+            for index, row in enumerate(view.rows):
+                new_program = index == 0 or view.rows[index - 1].program_id != row.program_id
                 row_in_program = 0 if new_program else row_in_program + 1
                 label = {
-                    0: Text(item.program_name, style="bold"),
-                    1: Text(f"level {item.level}", style="dim"),
-                    2: Text(item.level_name.split(":")[-1].strip(), style="dim italic"),
+                    0: Text(row.program_name, style="bold"),
+                    1: Text(f"level {row.level}", style="dim"),
+                    2: Text(row.level_name.split(":")[-1].strip(), style="dim italic"),
                 }.get(row_in_program, Text(""))
-                table.add_row(label, Text(item.name), describe_dose(item.dose))
+                table.add_row(label, Text(row.exercise), row.dose)
             yield table
-            yield Label(self._last_session(), id="home-last")
-            for note in self.notes:
+            yield Label(Text(view.last_session), id="home-last")
+            for note in view.notes:
                 yield Label(Text(note), classes="home-note")
             yield Label(
                 "coach is a training aid, not a diagnosis. Stop and seek care for numbness "
                 "around the groin, bladder or bowel changes, or leg weakness.",
                 id="home-disclaimer",
             )
-        with Horizontal(classes="dialog-buttons", id="home-buttons"):
-            yield Button("Start (Enter)", id="start", variant="primary", compact=True)
-            yield Button("Other session (o)", id="choose", compact=True)
-            yield Button("History (h)", id="history", compact=True)
-        yield Footer()
 
-    def _last_session(self) -> str:
-        if not self.recent:
-            return "First session: welcome. Go gently; it gets easier."
-        last = self.recent[0]
-        peak = "no ratings" if last.peak_pain is None else f"peak pain {last.peak_pain}/10"
-        return (
-            f"Last session {last.started_at[:10]}: {result_text(last.status)}, "
-            f"{last.sets_done} sets, {peak}"
+    def on_mount(self) -> None:
+        # Today's plan first; the buttons and the footer once that frame is out. Their
+        # widgets cost Textual more on first use than the whole plan, and the first frame
+        # of a start is what the person waits for (see make bench).
+        after_frame(self, self._add_keys)
+
+    async def _add_keys(self) -> None:
+        await self.mount(
+            Horizontal(
+                Button("Start (Enter)", id="start", variant="primary", compact=True),
+                Button("Other session (o)", id="choose", compact=True),
+                Button("History (h)", id="history", compact=True),
+                classes="dialog-buttons",
+                id="home-buttons",
+            ),
+            Footer(),
         )
+        # A footer mounted after its screen shows the keys at the next change of them.
+        self.refresh_bindings()
+        self.keys_shown = True
 
     def action_start(self) -> None:
         self.post_message(self.StartRequested())

@@ -32,8 +32,8 @@ class Launch:
     choices: tuple[Choice, ...] = ()
     """What home offers to play instead."""
     settings: Settings | None = None
-    settings_path: Path | None = None
-    """Read in the first worker when ``settings`` is not given."""
+    read_settings: bool = False
+    """Read the user's settings.toml in the first worker (when ``settings`` is not given)."""
     audio: str | None = None
     """The --audio option, over the setting."""
     event_log: Path | None = None

@@ -1,0 +1,166 @@
+"""Home, drawn in the first frame: the home views of the next few days, kept in a file.
+
+Loading a routine and planning it takes the engine, the format's models and the history,
+which is most of a second on a small machine. Home does not wait for that: after each
+run coach keeps what home will show today and on the next days (``cache/home.json``
+beside the history, readable by its owner only), and the next start draws it at once
+while the day loads behind it. A view is used only while everything it was made from is
+unchanged: this coach's version, the session files (path, size and modification time),
+the history (its newest rows and the state of its last session), the time zone and the
+day; and never while a session is still marked running (that start may have to offer to
+resume it). When the day has loaded, the flow's own home replaces the drawn one if they
+differ, so a stale view can cost a redraw, never a wrong plan.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from coach import __version__
+from coach.engine.home import HomeView
+from coach.engine.records import HistoryError
+
+if TYPE_CHECKING:
+    from coach.engine.day import DayLoaded
+    from coach.store.database import HistoryStore
+
+__all__ = ["HomeCache", "files_key", "refresh_home", "remember_home"]
+
+_FORMAT = 1
+_SOURCES_KEPT = 5
+"""Views are kept for the last few session files played."""
+
+HistoryVersion = Sequence[object]
+"""What changes whenever the history does (see ``HistoryStore.version``)."""
+
+
+def files_key(paths: Iterable[Path]) -> list[list[object]] | None:
+    """Path, size and modification time of each file; None when one cannot be read."""
+    key: list[list[object]] = []
+    for path in paths:
+        try:
+            status = path.stat()
+        except (OSError, ValueError):
+            return None
+        key.append([str(path), status.st_size, status.st_mtime_ns])
+    return key
+
+
+def _zone() -> str:
+    return f"{os.environ.get('TZ', '')}|{time.tzname}|{time.timezone}|{time.altzone}"
+
+
+class HomeCache:
+    """The home views of one history's data folder (in memory when ``path`` is None)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._memory: dict[str, Any] = {}
+
+    def read(self, source: Path, today: date, version: HistoryVersion) -> HomeView | None:
+        """Home for ``source`` on ``today``, if what it was made from is unchanged."""
+        try:
+            entry = self._entries().get(str(source.resolve()))
+            if not isinstance(entry, dict) or entry.get("coach") != __version__:
+                return None
+            if entry.get("zone") != _zone() or entry.get("history") != list(version):
+                return None
+            files = entry.get("files")
+            if not isinstance(files, list) or files_key(Path(f[0]) for f in files) != files:
+                return None
+            view = entry.get("views", {}).get(today.isoformat())
+            return None if view is None else HomeView.from_json(view)
+        except (KeyError, TypeError, ValueError, IndexError, OSError, AttributeError):
+            return None
+
+    def write(
+        self,
+        source: Path,
+        files: Sequence[Path],
+        version: HistoryVersion,
+        views: Mapping[date, HomeView],
+    ) -> None:
+        """Keep ``views`` (by day) of ``source``, made from ``files`` and the history at
+        ``version``. A cache: a failure to write only costs the next start its head start."""
+        key = files_key(files)
+        if key is None:
+            return
+        entries = {k: v for k, v in self._entries().items() if k != str(source.resolve())}
+        entries[str(source.resolve())] = {
+            "coach": __version__,
+            "zone": _zone(),
+            "history": list(version),
+            "files": key,
+            "views": {day.isoformat(): view.to_json() for day, view in views.items()},
+            "written": time.time(),
+        }
+        newest = sorted(entries.items(), key=lambda kv: kv[1].get("written", 0), reverse=True)
+        self._store(dict(newest[:_SOURCES_KEPT]))
+
+    def _entries(self) -> dict[str, Any]:
+        if self.path is None:
+            return self._memory
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("format") != _FORMAT:
+            return {}
+        entries = data.get("sources")
+        return entries if isinstance(entries, dict) else {}
+
+    def _store(self, entries: dict[str, Any]) -> None:
+        if self.path is None:
+            self._memory = entries
+            return
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            descriptor, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".home-")
+            try:
+                with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                    json.dump({"format": _FORMAT, "sources": entries}, handle)
+                Path(temporary).replace(self.path)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+
+
+def remember_home(cache: HomeCache, day: DayLoaded, version: HistoryVersion | None) -> None:
+    """Keep the home views of ``day`` (just loaded, from the history at ``version``) for
+    the next start; nothing when the start had to say something first (an interrupted
+    session to offer, a history that could not be read)."""
+    from coach.engine.day import home_views
+    from coach.format.loader import RoutineFile
+
+    if version is None or day.offer is not None or day.problem is not None:
+        return
+    loaded = day.loaded
+    files = (
+        [loaded.path, *(pf.path for pf in loaded.programs)]
+        if isinstance(loaded, RoutineFile)
+        else [loaded.path]
+    )
+    cache.write(day.source, files, version, home_views(day))
+
+
+def refresh_home(store: HistoryStore, source: Path, today: date) -> None:
+    """After a run: keep the home views of ``source`` for the next start, unless the kept
+    ones still match the history (loading the day again only when it changed)."""
+    from coach.engine.day import DayLoaded, LoadDay, carry_out
+    from coach.format.loader import load_session_file
+
+    version = store.version()
+    if version is None or store.home_cache.read(source, today, version) is not None:
+        return
+    with contextlib.suppress(HistoryError, OSError):
+        result = carry_out(LoadDay(source, today, frozenset()), store, load_session_file)
+        if isinstance(result, DayLoaded):
+            remember_home(store.home_cache, result, version)

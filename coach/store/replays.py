@@ -1,0 +1,225 @@
+"""Saved replays: each program's scaling state through an older session, kept so that
+planning replays only the sessions since, not years of them.
+
+A checkpoint is derived data, kept beside the history in ``cache/replay.json`` (readable
+by its owner only) or, for an in-memory store, in memory. It is used only while it still
+matches: the program's content, its start level, the rules' version and the time zone
+(which decides the day of each session) are its key; the session it was taken through
+must still be in the history with the same start time; no set or level move may have
+been added since to a session it covers; and no later session may fall on an earlier
+day. Anything else, or a file that cannot be read, means a full replay (and a new
+checkpoint), never a wrong plan.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from coach.engine.planning import ProgramPast
+from coach.engine.records import LevelMove, SessionFacts, SessionStatus
+from coach.engine.scaling import RULES_VERSION, Replay, replay_history
+from coach.format.v1 import Program
+
+__all__ = ["KEEP_RECENT", "Replays", "checkpoint_key"]
+
+KEEP_RECENT = 3
+"""The newest sessions of a program stay out of its checkpoint: they are the ones that
+can still change (a level move answered after the summary, an interrupted one resumed)."""
+
+_FORMAT = 1
+
+ReadAfter = Callable[[int], tuple[list[SessionFacts], list[LevelMove]]]
+"""The program's sessions and level moves after a session id (0: all of them)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Checkpoint:
+    key: str
+    through_session: int
+    through_started: str
+    through_set: int
+    """The newest set id of the whole history when it was taken."""
+    through_move: int
+    last_day: date
+    state: Mapping[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "through_session": self.through_session,
+            "through_started": self.through_started,
+            "through_set": self.through_set,
+            "through_move": self.through_move,
+            "last_day": self.last_day.isoformat(),
+            "state": dict(self.state),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> _Checkpoint:
+        return cls(
+            str(data["key"]),
+            int(data["through_session"]),
+            str(data["through_started"]),
+            int(data["through_set"]),
+            int(data["through_move"]),
+            date.fromisoformat(data["last_day"]),
+            dict(data["state"]),
+        )
+
+
+def checkpoint_key(program: Program, start_level: int) -> str:
+    """What a checkpoint is only valid for: this program's content, its start level, the
+    rules, and the time zone the days of its sessions were counted in."""
+    zone = f"{os.environ.get('TZ', '')}|{time.tzname}|{time.timezone}|{time.altzone}"
+    text = f"{RULES_VERSION}|{start_level}|{zone}|{program.model_dump_json()}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class Replays:
+    """The checkpoints of one history: a file, or memory when ``path`` is None."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._memory: dict[str, Any] = {}
+
+    def past(
+        self, db: sqlite3.Connection, program: Program, start_level: int, read_after: ReadAfter
+    ) -> ProgramPast:
+        """``program``'s past: from its checkpoint when one is usable, else from the
+        start; a newer checkpoint is saved when sessions have piled up since."""
+        key = checkpoint_key(program, start_level)
+        checkpoint = self._load(program.id, key)
+        start = None
+        if checkpoint is not None and _usable(db, program.id, checkpoint):
+            start = _replay_of(program, checkpoint)
+        if start is not None and checkpoint is not None:
+            sessions, moves = read_after(checkpoint.through_session)
+            if any(s.day < checkpoint.last_day for s in sessions):
+                # A later session on an earlier day (the clock was set back): its true
+                # place is among the sessions the checkpoint covers.
+                start = None
+        if start is None:
+            sessions, moves = read_after(0)
+        return self._advance(db, program, start_level, key, start, sessions, moves)
+
+    def _advance(
+        self,
+        db: sqlite3.Connection,
+        program: Program,
+        start_level: int,
+        key: str,
+        start: Replay | None,
+        sessions: Sequence[SessionFacts],
+        moves: Sequence[LevelMove],
+    ) -> ProgramPast:
+        ordered = sorted(sessions, key=lambda s: (s.day, s.session_id))
+        cut = len(ordered) - KEEP_RECENT
+        # A session still marked running may yet be resumed: it and what follows stay out.
+        (running,) = db.execute(
+            "SELECT MIN(id) FROM sessions WHERE status = ?", (SessionStatus.RUNNING.value,)
+        ).fetchone()
+        if running is not None:
+            cut = min(cut, next((i for i, s in enumerate(ordered) if s.session_id >= running), cut))
+        if cut <= 0:
+            return ProgramPast(start, tuple(ordered), tuple(moves))
+        older, newer = ordered[:cut], ordered[cut:]
+        through = max(s.session_id for s in older)
+        if any(s.session_id <= through for s in newer) or older[-1].day > newer[0].day:
+            return ProgramPast(start, tuple(ordered), tuple(moves))
+        covered = {s.session_id for s in older}
+        replay = replay_history(
+            program,
+            older,
+            [m for m in moves if m.after_session in covered],
+            start_level=start_level,
+            start=start,
+        )
+        started = db.execute("SELECT started_at FROM sessions WHERE id = ?", (through,)).fetchone()
+        newest_set, newest_move = db.execute(
+            "SELECT (SELECT COALESCE(MAX(id), 0) FROM sets),"
+            " (SELECT COALESCE(MAX(id), 0) FROM level_moves)"
+        ).fetchone()
+        if started is not None:
+            checkpoint = _Checkpoint(
+                key, through, started[0], newest_set, newest_move, older[-1].day, replay.to_json()
+            )
+            self._save(program.id, checkpoint)
+        return ProgramPast(
+            replay, tuple(newer), tuple(m for m in moves if m.after_session not in covered)
+        )
+
+    # -- the file -----------------------------------------------------------------------
+
+    def _load(self, program_id: str, key: str) -> _Checkpoint | None:
+        found = self._programs().get(program_id)
+        try:
+            checkpoint = _Checkpoint.from_json(found) if found is not None else None
+        except (KeyError, TypeError, ValueError):
+            return None
+        return checkpoint if checkpoint is not None and checkpoint.key == key else None
+
+    def _programs(self) -> dict[str, Any]:
+        if self.path is None:
+            return self._memory
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("format") != _FORMAT:
+            return {}
+        programs = data.get("programs")
+        return programs if isinstance(programs, dict) else {}
+
+    def _save(self, program_id: str, checkpoint: _Checkpoint) -> None:
+        programs = dict(self._programs())
+        programs[program_id] = checkpoint.to_json()
+        if self.path is None:
+            self._memory = programs
+            return
+        # A cache: when it cannot be written, the next start replays in full.
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            descriptor, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".replay-")
+            try:
+                with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                    json.dump({"format": _FORMAT, "programs": programs}, handle)
+                Path(temporary).replace(self.path)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+
+
+def _usable(db: sqlite3.Connection, program_id: str, checkpoint: _Checkpoint) -> bool:
+    """Whether nothing the checkpoint covers has changed since it was taken."""
+    row = db.execute(
+        "SELECT started_at FROM sessions WHERE id = ?", (checkpoint.through_session,)
+    ).fetchone()
+    if row is None or row[0] != checkpoint.through_started:
+        return False
+    added_set = db.execute(
+        "SELECT 1 FROM sets WHERE id > ? AND session_id <= ? AND program_id = ? LIMIT 1",
+        (checkpoint.through_set, checkpoint.through_session, program_id),
+    ).fetchone()
+    added_move = db.execute(
+        "SELECT 1 FROM level_moves WHERE id > ? AND session_id <= ? AND program_id = ? LIMIT 1",
+        (checkpoint.through_move, checkpoint.through_session, program_id),
+    ).fetchone()
+    return added_set is None and added_move is None
+
+
+def _replay_of(program: Program, checkpoint: _Checkpoint) -> Replay | None:
+    try:
+        return Replay.from_json(program, checkpoint.state)
+    except (KeyError, TypeError, ValueError):
+        return None
