@@ -45,7 +45,9 @@ class Planned:
 
     @property
     def notes(self) -> tuple[str, ...]:
-        return tuple(n for p in self.programs.values() for n in p.notes)
+        """Each program's notes, once each: the weekly rise reads the same baselines for
+        every program of a routine, so they would say the same sentence."""
+        return tuple(dict.fromkeys(n for p in self.programs.values() for n in p.notes))
 
 
 def programs_of(loaded: LoadedFile) -> list[tuple[Program, int]]:

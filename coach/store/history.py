@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from coach.engine.clock import local_day
-from coach.engine.records import result_text
+from coach.engine.records import SessionStatus, result_text
 from coach.store.database import HistoryStore
 
 __all__ = [
@@ -217,7 +217,7 @@ def day_marks(sessions: Iterable[SessionPoint]) -> dict[date, int]:
     """Per day, how it went: 0 nothing rated, 1 some sets, 2 a completed session."""
     marks: dict[date, int] = {}
     for session in sessions:
-        mark = 2 if session.status == "completed" else (1 if session.sets else 0)
+        mark = 2 if session.status == SessionStatus.COMPLETED else (1 if session.sets else 0)
         marks[session.day] = max(marks.get(session.day, 0), mark)
     return marks
 

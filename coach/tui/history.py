@@ -46,6 +46,8 @@ from coach.store.history import (
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from textual_plotext import PlotextPlot
+
 __all__ = ["CalendarMap", "HistoryScreen", "SessionDetailScreen"]
 
 RANGES: tuple[tuple[str, int | None], ...] = (
@@ -154,7 +156,7 @@ class HistoryScreen(Screen[None]):
         self._pain_shown: tuple[int, int] | None = None
         self.exercise_list: OptionList | None = None
         self.dose_box: Vertical | None = None
-        self.session_table: DataTable[Any] | None = None
+        self.session_table: DataTable[str | Text] | None = None
         self.session_hint: Label | None = None
         self.loaded = False
         """True once the sessions are on screen (tests and the benchmark wait for it)."""
@@ -259,7 +261,7 @@ class HistoryScreen(Screen[None]):
         name, days = RANGES[self.range_index]
         return name, (self.today() - timedelta(days=days - 1)) if days else None
 
-    def _plot_in(self, box: Vertical, name: str) -> Any:
+    def _plot_in(self, box: Vertical, name: str) -> PlotextPlot:
         """The chart widget in ``box`` (created on first use, then redrawn in place)."""
         from textual_plotext import PlotextPlot
 
@@ -494,7 +496,7 @@ class SessionDetailScreen(Screen[None]):
                 f"{session.result}{minutes} · pain at the start {_dash(session.baseline_pain)}"
                 f" · peak {_dash(session.peak_pain)}"
             )
-            table: DataTable[Any] = DataTable(id="detail-sets", cursor_type="row")
+            table: DataTable[str | Text] = DataTable(id="detail-sets", cursor_type="row")
             table.add_columns("Exercise", "Set", "Planned", "Done", "Pain", "Notes")
             for row in self.detail.sets:
                 dose = Dose(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -13,15 +11,16 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Label, Static
 
 from coach.engine.progression import describe_dose, dose_direction
+from coach.engine.records import SessionStatus
 from coach.engine.session import SessionSummary
 from coach.format.durations import format_duration
 
 __all__ = ["SummaryScreen"]
 
-_HEADLINES = {
-    "completed": "Session complete. Well done.",
-    "stopped": "Session stopped. The sets you rated are saved.",
-    "red_flag": "Session stopped for your safety. Please see a clinician.",
+_HEADLINES: dict[str, str] = {
+    SessionStatus.COMPLETED: "Session complete. Well done.",
+    SessionStatus.STOPPED: "Session stopped. The sets you rated are saved.",
+    SessionStatus.RED_FLAG: "Session stopped for your safety. Please see a clinician.",
 }
 
 
@@ -46,7 +45,9 @@ class SummaryScreen(Screen[None]):
                 f"back pain at the start: {baseline}",
                 classes="hint",
             )
-            done: DataTable[Any] = DataTable(id="done", cursor_type="none", zebra_stripes=True)
+            done: DataTable[str | Text] = DataTable(
+                id="done", cursor_type="none", zebra_stripes=True
+            )
             done.add_columns("Exercise", "Sets", "Pain", "Next time")
             decisions = summary.after.decisions
             changes = {c.exercise_name: c for c in decisions}
