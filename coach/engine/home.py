@@ -71,7 +71,8 @@ def last_session_text(recent: Sequence[SessionRecord]) -> str:
         return "First session: welcome. Go gently; it gets easier."
     last = recent[0]
     peak = "no ratings" if last.peak_pain is None else f"peak pain {last.peak_pain}/10"
+    day = last.local_date or last.started_at[:10]
     return (
-        f"Last session {last.started_at[:10]}: {result_text(last.status)}, "
+        f"Last session {day}: {result_text(last.status, last.stop_reason)}, "
         f"{last.sets_done} sets, {peak}"
     )

@@ -7,9 +7,9 @@ from typing import Any
 
 from coach.engine.timeline import Dose
 from coach.format.durations import format_duration
-from coach.format.v1 import CountRange, DurationRange, Progression
+from coach.format.v1 import Ceilings, CountRange, DurationRange, Progression
 
-__all__ = ["describe_dose", "dose_direction", "step_dose"]
+__all__ = ["describe_change", "describe_dose", "dose_direction", "step_dose"]
 
 _UNITS = {"hold": "hold", "holds": "holds", "reps": "reps", "duration": "time", "sets": "sets"}
 
@@ -25,6 +25,16 @@ def describe_dose(dose: Dose) -> str:
     if dose.duration is not None:
         return f"{sets} of {format_duration(dose.duration)}"
     return sets
+
+
+def describe_change(before: Dose, after: Dose) -> str:
+    """'hold 12s -> 10s': what differs between two doses of one exercise."""
+    changed = [
+        f"{_UNITS[name]} {_show(name, old)} -> {_show(name, new)}"
+        for name in ("sets", "hold", "holds", "reps", "duration")
+        if (old := getattr(before, name)) != (new := getattr(after, name))
+    ]
+    return ", ".join(changed) or describe_dose(after)
 
 
 def dose_direction(before: Dose, after: Dose) -> int:
@@ -44,11 +54,17 @@ def _show(name: str, value: float | int | None) -> str:
     return str(int(value))
 
 
-def step_dose(dose: Dose, progression: Progression | None, direction: int) -> tuple[Dose, str]:
+def step_dose(
+    dose: Dose,
+    progression: Progression | None,
+    direction: int,
+    ceilings: Ceilings | None = None,
+) -> tuple[Dose, str]:
     """One step up (``direction=1``) or down (``-1``); returns the dose and what changed.
 
-    Up raises the first dose (in the author's order) still below its max; down lowers the
-    last one still above its min. An empty description means nothing could move.
+    Up raises the first dose (in the author's order) still below its max (and below the
+    program's ceiling for it); down lowers the last one still above its min. An empty
+    description means nothing could move.
     """
     if progression is None:
         return dose, ""
@@ -60,7 +76,13 @@ def step_dose(dose: Dose, progression: Progression | None, direction: int) -> tu
         current = getattr(dose, name)
         if bounds is None or current is None:
             continue
-        target = min(bounds.max, max(bounds.min, current + direction * bounds.step))
+        top = bounds.max
+        ceiling = getattr(ceilings, name, None) if ceilings is not None else None
+        if ceiling is not None:
+            top = min(top, ceiling)
+        target = min(top, max(bounds.min, current + direction * bounds.step))
+        if direction > 0 and target < current:
+            continue  # above the ceiling already (the file changed): never raised
         moved: Any = int(target) if isinstance(bounds, CountRange) else round(float(target), 3)
         if moved != current:
             return replace(dose, **{name: moved}), (

@@ -20,8 +20,10 @@ if TYPE_CHECKING:
     from coach.engine.timeline import Dose
 
 __all__ = [
+    "HIGH_PAIN",
     "INTERRUPTED",
     "RED_FLAG_REASON",
+    "REST_DAY",
     "HistoryError",
     "InterruptedSession",
     "LevelMove",
@@ -31,6 +33,7 @@ __all__ = [
     "SessionStatus",
     "SetFacts",
     "SetRecord",
+    "SkipReason",
     "result_text",
 ]
 
@@ -58,12 +61,22 @@ INTERRUPTED = "interrupted"
 """The stop reason of a session closed as partial after its coach was killed."""
 RED_FLAG_REASON = "red-flag answer"
 """The stop reason of a session a warning sign ended."""
+REST_DAY = "rest day"
+"""The stop reason of a day the person chose to rest (a very painful morning)."""
+HIGH_PAIN = "high pain"
+"""The stop reason of a session ended because a set hurt too much."""
 
 
 def result_text(status: str, stop_reason: str | None = None) -> str:
     """How a session ended, for people: 'completed', 'partial (interrupted)'..."""
-    if status == SessionStatus.STOPPED and stop_reason == INTERRUPTED:
-        return "partial (interrupted)"
+    if status == SessionStatus.STOPPED:
+        special = {
+            INTERRUPTED: "partial (interrupted)",
+            REST_DAY: "rest day",
+            HIGH_PAIN: "stopped: pain too high",
+        }
+        if stop_reason in special:
+            return special[stop_reason]
     words: dict[str, str] = {
         SessionStatus.COMPLETED: "completed",
         SessionStatus.STOPPED: "stopped early",
@@ -71,6 +84,15 @@ def result_text(status: str, stop_reason: str | None = None) -> str:
         SessionStatus.RUNNING: "interrupted",
     }
     return words.get(status, status)
+
+
+class SkipReason(StrEnum):
+    """Why a set was skipped before its end, as the person said."""
+
+    PAIN = "pain"
+    """It hurt: counted as pain above the limit."""
+    TIME = "time"
+    OTHER = "other"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +122,8 @@ class SetFacts:
     pain: int | None
     completed: bool
     red_flag: bool = False
+    skipped: SkipReason | None = None
+    """Why the set was cut short, when the person skipped it and said."""
 
     @classmethod
     def of(
@@ -113,6 +137,7 @@ class SetFacts:
         completed: bool,
         pain: int | None,
         red_flag: bool,
+        skipped: str | None = None,
     ) -> SetFacts:
         """The one constructor: from a new record, a stored row or a made-up set."""
         return cls(
@@ -124,6 +149,7 @@ class SetFacts:
             pain,
             bool(completed),
             bool(red_flag),
+            SkipReason(skipped) if skipped else None,
         )
 
 
@@ -150,6 +176,8 @@ class SetRecord:
     rated_at: str = ""
     sides: str | None = None
     """'both' (both sides together) or 'each' (left, then right; one rating for both)."""
+    skipped: SkipReason | None = None
+    """Why the person skipped the rest of the set, when they did."""
 
     @property
     def facts(self) -> SetFacts:
@@ -162,6 +190,7 @@ class SetRecord:
             completed=self.completed,
             pain=self.answer.pain,
             red_flag=self.answer.red_flag,
+            skipped=self.skipped,
         )
 
 
@@ -199,6 +228,9 @@ class SessionRecord:
     baseline_pain: int | None
     sets_done: int
     peak_pain: int | None
+    local_date: str | None = None
+    """The day it was played on, where it was played."""
+    stop_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

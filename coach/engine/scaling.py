@@ -1,45 +1,61 @@
 """The auto-scaling engine: the next session's plan from the program and the history.
 
-A pure function. The plan for a program is rebuilt by replaying its whole history from
-the doses written in the file, applying the rules below after each session, so the same
-history always gives the same plan, an edited program file is honoured at once, and
-every dose can be traced to the decisions that made it. Each decision carries its
-inputs and one plain sentence.
+A pure function of the history. The plan for a program is rebuilt by replaying every
+session in the order it was played from the doses written in the file, so the same
+history always gives the same plan (in any time zone: sessions carry the local day they
+were played on), an edited program file is honoured at once, and every dose can be
+traced to the decisions that made it. Each decision carries its rule, its inputs and
+one plain sentence.
 
-The rules follow the pain-monitoring model (thresholds from the program's ``scaling``):
+The rules follow the pain-monitoring model (Thomeé 1997; Silbernagel et al. 2007), with
+the thresholds of the program's ``scaling``:
 
-* after a session, per exercise, from the highest pain rating of its sets: at or below
-  ``safe_max`` with every set done, one step up; up to ``acceptable_max``, the same dose;
-  above it, a red-flag answer, or a set not finished, one step down. A missing rating
-  never counts as a good one: the dose stays;
-* next-morning check: if the back is worse at the start of a session than at the start
-  of the previous one by ``morning_worse_by`` or more, the progression planned from that
-  session is cancelled;
-* week to week: if the average starting pain of the last 7 days is higher than the 7
-  days before by ``weekly_rise`` or more, nothing progresses;
-* after ``gap_days`` or more without a session, every dose steps back once;
-* doses stay within each exercise's progression range; a level is offered up when every
-  exercise has been at its max for ``sessions_at_max`` sessions in a row with pain at or
-  below ``max_pain``, and offered down after two sessions in a row that had to step back
-  an exercise already at its minimum. The user confirms either move.
+* **After a session**, per exercise, from the highest pain rating of its sets: at or
+  below ``safe_max`` with every set done, one step up; up to ``acceptable_max``, the
+  same dose; above it, a warning sign, or a set skipped because it hurt, one step down.
+  A set skipped for another reason, or a missing rating, keeps the dose.
+* **One step up a day, after a night:** a step up decided after a session applies from
+  the next local day; a second session the same day plays the same dose and cannot
+  progress.
+* **The next morning:** a session starting ``morning_worse_by`` points or more above the
+  usual starting pain (the median of the last two weeks' baselines) steps back what was
+  loaded in the last session; at ``rest_day_from`` or more the day flow advises an easy
+  day (see :mod:`coach.engine.day`).
+* **Week to week:** when the average starting pain of the last 7 days is ``weekly_rise``
+  or more above the 7 days before (in the first days of use: the latest baselines above
+  the earliest), what progressed this week steps back and nothing progresses until it
+  settles. Arithmetic is exact (fractions), so a rise of exactly the threshold counts.
+* **After a break** of ``gap_days`` or more, every dose steps back once.
+* Doses stay within each exercise's progression range and under the program's
+  ``ceilings``. A level is offered up after ``sessions_at_max`` sessions in a row (on at
+  least two different days) with every exercise at its top and pain at or below
+  ``max_pain``, on a day the rules allow progression; pain above the limit at the
+  easiest dose in two sessions running advises seeing a clinician and offers the level
+  below. The person confirms any level move.
+
+Before a session at most one step back applies to an exercise, whichever rule asks
+first (a break, the week, the morning).
 """
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
+from fractions import Fraction
 from typing import Any
 
-from coach.engine.progression import describe_dose, step_dose
-from coach.engine.records import LevelMove, SessionFacts, SetFacts
+from coach.engine.progression import describe_change, describe_dose, step_dose
+from coach.engine.records import LevelMove, SessionFacts, SetFacts, SkipReason
 from coach.engine.timeline import Dose, default_dose
 from coach.format.loader import AnyExercise, exercise_key
 from coach.format.v1 import Level, Program, Scaling
 
 __all__ = [
     "RULES_VERSION",
+    "Advice",
     "Decision",
     "ProgramPlan",
     "Replay",
@@ -48,15 +64,22 @@ __all__ = [
     "at_min",
     "plan_program",
     "replay_history",
+    "usual_baseline",
+    "weekly_rise",
 ]
 
+RULES_VERSION = 2
+"""Bumped whenever a rule changes what a history replays to: saved replays (see
+:meth:`Replay.to_json`) of an older version are not used."""
 
-RULES_VERSION = 1
-"""Bumped whenever a rule changes what a history replays to: saved replay checkpoints
-(see :meth:`Replay.to_json`) of an older version are not used."""
+USUAL_SESSIONS = 7
+"""How many of the latest baselines (within two weeks) make the usual starting pain."""
+FIRST_DAYS_MIN = 3
+"""Baselines needed in a first week (no week before it) to tell a rise."""
 
 
 class Rule(StrEnum):
+    # After a session, per exercise.
     PROGRESS = "progress"
     REPEAT = "repeat"
     STEP_BACK = "step back"
@@ -64,10 +87,22 @@ class Rule(StrEnum):
     AT_BOTTOM = "at bottom"
     MISSING_RATING = "missing rating"
     NOT_DONE = "not done"
+    NOT_FINISHED = "not finished"
+    """Sets skipped for a reason other than pain: the dose stays."""
     NO_PROGRESSION = "no progression"
+    ONE_STEP_A_DAY = "one step a day"
+    """A step up was due, but this was not the first session of the day."""
     WEEKLY_RISE = "weekly rise"
+    """A step up was due, but starting pain is rising week on week."""
+    # Before a session, per exercise.
+    SAME_DAY = "same day"
+    """A second session the same day plays the dose before the day's step up."""
     MORNING_CHECK = "morning check"
+    WEEKLY_STEP_BACK = "weekly step back"
     GAP = "gap"
+    # For a whole program.
+    RISING_WEEK = "rising week"
+    ESCALATION = "escalation"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +121,16 @@ class Decision:
 
 
 @dataclass(frozen=True, slots=True)
+class Advice:
+    """A decision about a whole program: a rising week, pain at the easiest dose."""
+
+    program_id: str
+    rule: Rule
+    reason: str
+    inputs: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class ProgramPlan:
     """Where a program stands for the next session."""
 
@@ -94,37 +139,84 @@ class ProgramPlan:
     doses: Mapping[str, Dose]
     """Exercise id -> dose, for the exercises of ``level``."""
     decisions: tuple[Decision, ...]
-    """The decisions that set today's doses (from the last session and today's checks)."""
+    """The decisions that set today's doses: today's checks, else the last session's."""
     notes: tuple[str, ...] = ()
     offer_up: int | None = None
     """A level the user may move up to."""
     offer_down: int | None = None
     """A level the user may move back to."""
+    checks: tuple[Decision, ...] = ()
+    """The decisions taken at the start of today's session (a break, the week, the
+    morning, a second session the same day): stored with the session."""
+    advice: tuple[Advice, ...] = ()
 
 
-def at_max(exercise: AnyExercise, dose: Dose) -> bool:
+def at_max(exercise: AnyExercise, dose: Dose, scaling: Scaling | None = None) -> bool:
     """True when no progression dose can go higher (or there is no progression)."""
-    return step_dose(dose, exercise.progression, 1)[1] == ""
+    ceilings = scaling.ceilings if scaling is not None else None
+    return step_dose(dose, exercise.progression, 1, ceilings)[1] == ""
 
 
 def at_min(exercise: AnyExercise, dose: Dose) -> bool:
     return step_dose(dose, exercise.progression, -1)[1] == ""
 
 
-def _clamp(exercise: AnyExercise, dose: Dose) -> Dose:
-    """Keep a dose inside the exercise's current ranges (the file may have changed)."""
-    progression = exercise.progression
-    if progression is None:
-        return dose
+def _clamp(exercise: AnyExercise, dose: Dose, scaling: Scaling) -> Dose:
+    """Keep a dose inside the exercise's current ranges (the file may have changed) and
+    under the program's ceilings."""
     changes: dict[str, Any] = {}
-    for name in progression.order:
+    progression = exercise.progression
+    for name in progression.order if progression is not None else ():
         bounds = getattr(progression, name)
         value = getattr(dose, name)
         if bounds is not None and value is not None:
             clamped = min(bounds.max, max(bounds.min, value))
             if clamped != value:
                 changes[name] = clamped
+    for name, ceiling in scaling.ceilings:
+        value = changes.get(name, getattr(dose, name))
+        if ceiling is not None and value is not None and value > ceiling:
+            changes[name] = type(value)(ceiling)
     return replace(dose, **changes) if changes else dose
+
+
+def usual_baseline(sessions: Sequence[SessionFacts], day: date) -> Fraction | None:
+    """The usual starting pain before ``day``: the median of the latest baselines of the
+    two weeks before it (None when there are none)."""
+    found = [
+        s.baseline
+        for s in sessions
+        if s.baseline is not None and timedelta(0) <= day - s.day <= _FORTNIGHT
+    ]
+    if not found:
+        return None
+    return Fraction(statistics.median(found[-USUAL_SESSIONS:])).limit_denominator(2)
+
+
+def weekly_rise(baselines: Sequence[tuple[date, int]], day: date) -> Fraction | None:
+    """How much the average starting pain of the 7 days up to ``day`` is above the 7
+    days before; in the first days of use (nothing the week before), how much the latest
+    half of this week's baselines is above the earliest half. None when it cannot be
+    told."""
+    this_week = [b for d, b in baselines if 0 <= (day - d).days < 7]
+    week_before = [b for d, b in baselines if 7 <= (day - d).days < 14]
+    if this_week and week_before:
+        return _mean(this_week) - _mean(week_before)
+    if not week_before and len(this_week) >= FIRST_DAYS_MIN:
+        half = len(this_week) // 2
+        return _mean(this_week[-half:]) - _mean(this_week[:half])
+    return None
+
+
+def _mean(values: Sequence[int]) -> Fraction:
+    return Fraction(sum(values), len(values))
+
+
+def _show(value: Fraction) -> str:
+    """'1', '1.5', '0.33': a fraction as people read it."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{float(value):.2f}".rstrip("0").rstrip(".")
 
 
 @dataclass
@@ -132,23 +224,30 @@ class Replay:
     """A program's scaling state, advanced one session at a time.
 
     The one way the rules are applied: :func:`plan_program` replays a whole history
-    with it, and the synthetic history steps it once per made-up session. Before each
-    session :meth:`add` applies the next-morning check against the previous session and
-    the gap rule; after it, the dose decisions; :meth:`answer` applies the user's answer
-    to a level offer; :meth:`plan` says where the program stands on a given day without
-    changing the replay.
+    with it, and the synthetic history steps it once per made-up session. :meth:`add`
+    applies the checks at a session's start and the decisions after it; :meth:`answer`
+    applies the user's answer to a level offer; :meth:`plan` says where the program
+    stands on a given day (and morning) without changing the replay.
     """
 
     program: Program
     level: int = 1
     doses: dict[tuple[int, str], Dose] = field(default_factory=dict)
+    """The dose of each exercise from the next day on."""
+    same_day: dict[tuple[int, str], Dose] = field(default_factory=dict)
+    """What a session still on the last session's day plays instead: the dose before that
+    day's step up."""
+    progressed_on: dict[tuple[int, str], date] = field(default_factory=dict)
+    """The day each exercise last stepped up (for the weekly step back)."""
     last: tuple[Decision, ...] = ()
-    """The decisions that set the current doses."""
-    streak_at_max: int = 0
-    streak_stuck: int = 0
+    """The decisions after the last session."""
+    top_days: list[date] = field(default_factory=list)
+    """The days of the sessions in a row with every exercise at its top."""
+    stuck: int = 0
+    """Sessions in a row with pain above the limit at an exercise's easiest dose."""
     previous: SessionFacts | None = None
     recent: list[SessionFacts] = field(default_factory=list)
-    """The sessions of the fortnight up to the last one, for the weekly-rise rule."""
+    """The sessions of the two weeks up to the last one (baselines, the usual level)."""
     sessions: int = 0
     """How many sessions it has replayed."""
 
@@ -166,7 +265,7 @@ class Replay:
         key = (level or self.level, exercise_key(exercise))
         if key not in self.doses:
             self.doses[key] = default_dose(exercise)
-        return _clamp(exercise, self.doses[key])
+        return _clamp(exercise, self.doses[key], self.scaling)
 
     def set_dose(self, exercise: AnyExercise, dose: Dose, level: int | None = None) -> None:
         self.doses[(level or self.level, exercise_key(exercise))] = dose
@@ -177,10 +276,14 @@ class Replay:
         """The state, as JSON values (the program itself is not included)."""
         return {
             "level": self.level,
-            "doses": [[level, key, _dose_json(dose)] for (level, key), dose in self.doses.items()],
+            "doses": _doses_json(self.doses),
+            "same_day": _doses_json(self.same_day),
+            "progressed_on": [
+                [lv, key, d.isoformat()] for (lv, key), d in self.progressed_on.items()
+            ],
             "last": [_decision_json(d) for d in self.last],
-            "streak_at_max": self.streak_at_max,
-            "streak_stuck": self.streak_stuck,
+            "top_days": [d.isoformat() for d in self.top_days],
+            "stuck": self.stuck,
             "previous": None if self.previous is None else _session_json(self.previous),
             "recent": [_session_json(s) for s in self.recent],
             "sessions": self.sessions,
@@ -194,41 +297,61 @@ class Replay:
         return cls(
             program,
             int(data["level"]),
-            doses={(int(lv), str(key)): _dose(d) for lv, key, d in data["doses"]},
+            doses=_doses(data["doses"]),
+            same_day=_doses(data["same_day"]),
+            progressed_on={
+                (int(lv), str(key)): date.fromisoformat(d) for lv, key, d in data["progressed_on"]
+            },
             last=tuple(_decision(d) for d in data["last"]),
-            streak_at_max=int(data["streak_at_max"]),
-            streak_stuck=int(data["streak_stuck"]),
+            top_days=[date.fromisoformat(d) for d in data["top_days"]],
+            stuck=int(data["stuck"]),
             previous=None if previous is None else _session(previous),
             recent=[_session(s) for s in data["recent"]],
             sessions=int(data["sessions"]),
         )
 
     def copy(self) -> Replay:
-        return replace(self, doses=dict(self.doses), recent=list(self.recent))
+        return replace(
+            self,
+            doses=dict(self.doses),
+            same_day=dict(self.same_day),
+            progressed_on=dict(self.progressed_on),
+            top_days=list(self.top_days),
+            recent=list(self.recent),
+        )
 
     # -- stepping ---------------------------------------------------------------------
 
     def add(self, session: SessionFacts) -> tuple[Decision, ...]:
-        """Replay one more session (sessions come oldest first); return the decisions
-        it led to for its level."""
-        previous = self.previous
-        if previous is not None:
-            self.morning_check(previous.baseline, session.baseline)
-            self.gap((session.day - previous.day).days)
+        """Replay one more session (sessions come in the order they were played); return
+        the decisions it led to for its level."""
         self.level = self.program.level_number(session.level)
-        # Only the fortnight up to this session matters to the weekly rise, which keeps a
-        # replay of years of history linear rather than quadratic.
-        self.recent = [s for s in self.recent if (session.day - s.day) <= _FORTNIGHT]
+        checks, rise = self._start(session.day, session.baseline)
+        blocked: tuple[Rule, str, Mapping[str, Any]] | None = None
+        if rise is not None and rise >= self.scaling.weekly_rise:
+            blocked = (
+                Rule.WEEKLY_RISE,
+                f"starting pain this week is {_show(rise)} points above the week before, "
+                "so nothing goes up until it settles",
+                {"weekly_rise": float(rise), "weekly_rise_limit": self.scaling.weekly_rise},
+            )
+        elif self.previous is not None and session.day <= self.previous.day:
+            blocked = (
+                Rule.ONE_STEP_A_DAY,
+                "this was not the first session today: one step up a day at most, after a night",
+                {"day": session.day.isoformat()},
+            )
+        self._after(session, blocked, checks)
+        self.recent = [s for s in self.recent if session.day - s.day <= _FORTNIGHT]
         self.recent.append(session)
-        rise = _weekly_rise(self.recent, session.day, self.scaling.weekly_rise)
-        self.after_session(session, rise)
         self.previous = session
         self.sessions += 1
         return tuple(d for d in self.last if d.level == self.level)
 
     def answer(self, move: LevelMove) -> None:
         """The user answered a level offer after the last session."""
-        self.streak_at_max = self.streak_stuck = 0
+        self.top_days = []
+        self.stuck = 0
         if move.accepted:
             self.level = self.program.level_number(move.to_level)
 
@@ -236,73 +359,274 @@ class Replay:
         """Where the program stands for a session on ``today`` (``baseline_today``: the
         pain rating at its start, once known, for the next-morning check)."""
         trial = self.copy()
+        checks, rise = trial._start(today, baseline_today)
         notes: list[str] = []
-        previous = trial.previous
-        if previous is not None:
-            trial.morning_check(previous.baseline, baseline_today)
-            trial.gap((today - previous.day).days)
-            recent = [s for s in trial.recent if (today - s.day) <= _FORTNIGHT]
-            rise = _weekly_rise(recent, today, self.scaling.weekly_rise)
-            if rise is not None:
-                notes.append(
-                    f"Starting pain this week is {rise:.1f} points above the week before: "
-                    "nothing goes up until it settles."
+        advice: list[Advice] = []
+        scaling = self.scaling
+        rising = rise is not None and rise >= scaling.weekly_rise
+        if rising:
+            assert rise is not None
+            sentence = (
+                f"Starting pain this week is {_show(rise)} points above the week before: what "
+                "went up this week steps back, and nothing goes up until it settles."
+            )
+            notes.append(sentence)
+            advice.append(
+                Advice(
+                    self.program.id,
+                    Rule.RISING_WEEK,
+                    sentence,
+                    {"weekly_rise": float(rise), "weekly_rise_limit": scaling.weekly_rise},
                 )
+            )
+        if trial.stuck >= 2:
+            sentence = (
+                f"{self.program.name}: pain went above {scaling.acceptable_max}/10 at the "
+                f"easiest dose in {trial.stuck} sessions in a row. Please see your doctor or "
+                "physiotherapist before going on"
+                + (
+                    f", and consider going back to level {trial.level - 1}."
+                    if trial.level > 1
+                    else "."
+                )
+            )
+            notes.append(sentence)
+            advice.append(
+                Advice(self.program.id, Rule.ESCALATION, sentence, {"sessions": trial.stuck})
+            )
         spec = trial.level_spec()
+        unlock = spec.unlock
         offer_up = None
         count = len(self.program.levels)
-        if trial.streak_at_max >= spec.unlock.sessions_at_max and trial.level < count:
+        mastered = len(trial.top_days) >= unlock.sessions_at_max and len(set(trial.top_days)) >= 2
+        same_day = self.previous is not None and today <= self.previous.day
+        # A level up only on a day the rules would let a dose go up.
+        free = not rising and not checks and not same_day
+        if mastered and free and trial.level < count:
             offer_up = trial.level + 1
-        offer_down = trial.level - 1 if trial.streak_stuck >= 2 and trial.level > 1 else None
+        offer_down = trial.level - 1 if trial.stuck >= 2 and trial.level > 1 else None
         doses = {exercise_key(e): trial.dose(e) for e in spec.exercises}
-        current = tuple(d for d in trial.last if d.level == trial.level)
+        for (level, key), dose in trial.same_day.items():
+            if level == trial.level and same_day and key in doses:
+                doses[key] = dose
+        by_exercise = {d.exercise_id: d for d in trial.last if d.level == trial.level}
+        by_exercise |= {d.exercise_id: d for d in checks if d.level == trial.level}
         return ProgramPlan(
-            self.program.id, trial.level, doses, current, tuple(notes), offer_up, offer_down
+            self.program.id,
+            trial.level,
+            doses,
+            tuple(by_exercise.values()),
+            tuple(notes),
+            offer_up,
+            offer_down,
+            tuple(checks),
+            tuple(advice),
         )
+
+    # -- at the start of a session ----------------------------------------------------
+
+    def _start(self, day: date, baseline: int | None) -> tuple[list[Decision], Fraction | None]:
+        """Apply the checks at the start of a session on ``day`` with ``baseline``: a second
+        session the same day, a break, a rising week, a worse morning. Returns their
+        decisions and the weekly rise (None when it cannot be told)."""
+        checks: list[Decision] = []
+        previous = self.previous
+        baselines = [(s.day, s.baseline) for s in self.recent if s.baseline is not None]
+        if baseline is not None:
+            baselines.append((day, baseline))
+        rise = weekly_rise(baselines, day)
+        if previous is None:
+            return checks, rise
+        stepped: set[str] = set()
+        same_day = day <= previous.day
+        if same_day:
+            checks.extend(self._same_day())
+        else:
+            self.same_day.clear()
+            days = (day - previous.day).days
+            if days >= self.scaling.gap_days:
+                for exercise in self.level_spec().exercises:
+                    checks.append(self._gap(exercise, days))
+                    stepped.add(exercise_key(exercise))
+        if rise is not None and rise >= self.scaling.weekly_rise:
+            checks.extend(self._weekly(day, rise, stepped))
+        usual = usual_baseline(self.recent, day)
+        if baseline is not None and usual is not None:
+            worse = baseline - usual
+            if worse >= self.scaling.morning_worse_by:
+                checks.extend(self._morning(baseline, usual, previous, stepped))
+        return checks, rise
+
+    def _check(
+        self,
+        exercise: AnyExercise,
+        rule: Rule,
+        why: str,
+        inputs: Mapping[str, Any],
+        start: Dose | None = None,
+    ) -> Decision:
+        """One step back before a session, from ``start`` (the dose played last time) or
+        else from the current dose."""
+        current = self.dose(exercise)
+        base = current if start is None else start
+        after, moved = step_dose(base, exercise.progression, -1)
+        self.set_dose(exercise, after)
+        self.same_day.pop((self.level, exercise_key(exercise)), None)
+        if after != current:
+            reason = f"{why}: one step back, {describe_change(current, after)}."
+        else:
+            reason = f"{why}; {describe_dose(after)} is already the minimum."
+        return Decision(
+            self.program.id,
+            exercise_key(exercise),
+            exercise.name,
+            self.level,
+            current,
+            after,
+            rule,
+            reason,
+            {**inputs, "stepped_back": bool(moved)},
+        )
+
+    def _same_day(self) -> list[Decision]:
+        decisions = []
+        for exercise in self.level_spec().exercises:
+            held = self.same_day.get((self.level, exercise_key(exercise)))
+            if held is None:
+                continue
+            later = self.dose(exercise)
+            decisions.append(
+                Decision(
+                    self.program.id,
+                    exercise_key(exercise),
+                    exercise.name,
+                    self.level,
+                    later,
+                    held,
+                    Rule.SAME_DAY,
+                    f"One step up a day, after a night: {describe_dose(later)} starts tomorrow; "
+                    f"today {describe_dose(held)} again.",
+                    {},
+                )
+            )
+        return decisions
+
+    def _gap(self, exercise: AnyExercise, days: int) -> Decision:
+        return self._check(
+            exercise,
+            Rule.GAP,
+            f"{days} days since the last session, so it eases back in",
+            {"days": days, "gap_days": self.scaling.gap_days},
+        )
+
+    def _weekly(self, day: date, rise: Fraction, stepped: set[str]) -> list[Decision]:
+        decisions = []
+        for exercise in self.level_spec().exercises:
+            key = exercise_key(exercise)
+            went_up = self.progressed_on.get((self.level, key))
+            if went_up is None or (day - went_up).days >= 7 or key in stepped:
+                continue
+            del self.progressed_on[(self.level, key)]
+            stepped.add(key)
+            decisions.append(
+                self._check(
+                    exercise,
+                    Rule.WEEKLY_STEP_BACK,
+                    f"Starting pain this week is {_show(rise)} points above the week before, "
+                    f"and this went up on {went_up:%A}",
+                    {
+                        "weekly_rise": float(rise),
+                        "weekly_rise_limit": self.scaling.weekly_rise,
+                        "went_up": went_up.isoformat(),
+                    },
+                )
+            )
+        return decisions
+
+    def _morning(
+        self, baseline: int, usual: Fraction, previous: SessionFacts, stepped: set[str]
+    ) -> list[Decision]:
+        """Step back what was loaded in the last session, from the dose it was played at."""
+        played = {d.exercise_id: d.before for d in self.last if d.level == self.level}
+        loaded = {s.exercise_id for s in previous.sets}
+        decisions = []
+        for exercise in self.level_spec().exercises:
+            key = exercise_key(exercise)
+            if key not in loaded or key in stepped:
+                continue
+            stepped.add(key)
+            decisions.append(
+                self._check(
+                    exercise,
+                    Rule.MORNING_CHECK,
+                    f"Your back started at {baseline}/10, {_show(baseline - usual)} above your "
+                    f"usual {_show(usual)}, after it was loaded last time",
+                    {
+                        "baseline": baseline,
+                        "usual": float(usual),
+                        "morning_worse_by": self.scaling.morning_worse_by,
+                    },
+                    start=_clamp(exercise, played.get(key, self.dose(exercise)), self.scaling),
+                )
+            )
+        return decisions
 
     # -- after a session --------------------------------------------------------------
 
-    def after_session(self, session: SessionFacts, week_rise: float | None) -> None:
-        level = self.program.level_number(session.level)
+    def _after(
+        self,
+        session: SessionFacts,
+        blocked: tuple[Rule, str, Mapping[str, Any]] | None,
+        checks: Sequence[Decision],
+    ) -> None:
+        level = self.level
         spec = self.level_spec(level)
+        playing_same_day = {d.exercise_id: d.after for d in checks if d.rule is Rule.SAME_DAY}
         decisions = []
-        peak_of_level: list[int] = []
+        peaks: list[int] = []
         all_clean = True
         stuck = False
         used_at_max = True
         for exercise in spec.exercises:
             key = exercise_key(exercise)
             sets = [s for s in session.sets if s.exercise_id == key]
-            before = self.dose(exercise, level)
-            used_at_max = used_at_max and at_max(exercise, before)
-            decision = self._decide(exercise, level, before, sets)
-            if week_rise is not None and decision.rule is Rule.PROGRESS:
+            played = playing_same_day.get(key, self.dose(exercise, level))
+            used_at_max = used_at_max and at_max(exercise, played, self.scaling)
+            decision = self._decide(exercise, level, played, sets)
+            if blocked is not None and decision.rule is Rule.PROGRESS:
+                rule, why, inputs = blocked
                 decision = replace(
                     decision,
-                    after=before,
-                    rule=Rule.WEEKLY_RISE,
-                    reason=(
-                        f"{decision.reason.split(':')[0]}, but starting pain this week is "
-                        f"{week_rise:.1f} points above the week before, so nothing goes up "
-                        f"this week: {describe_dose(before)}."
-                    ),
-                    inputs={**decision.inputs, "weekly_rise": round(week_rise, 2)},
+                    after=played,
+                    rule=rule,
+                    reason=f"{decision.reason.split(':')[0]}, but {why}: {describe_dose(played)}.",
+                    inputs={**decision.inputs, **inputs},
                 )
-            if decision.rule is Rule.AT_BOTTOM:
+            if decision.rule is Rule.AT_BOTTOM and decision.inputs.get("for_pain"):
                 stuck = True
-            ratings = [s.pain for s in sets if s.pain is not None]
-            peak_of_level.extend(ratings)
+            peaks.extend(s.pain for s in sets if s.pain is not None)
             if decision.rule not in (Rule.PROGRESS, Rule.AT_TOP, Rule.NO_PROGRESSION):
                 all_clean = False
             decisions.append(decision)
-            self.set_dose(exercise, decision.after, level)
+            self._settle(exercise, level, played, decision, session.day)
         self.last = tuple(decisions)
-        # Level offers: mastered, or stuck at the bottom, session after session.
         unlock = spec.unlock
         max_pain = unlock.max_pain if unlock.max_pain is not None else self.scaling.safe_max
-        mastered = used_at_max and all_clean and all(p <= max_pain for p in peak_of_level)
-        self.streak_at_max = self.streak_at_max + 1 if mastered else 0
-        self.streak_stuck = self.streak_stuck + 1 if stuck else 0
+        mastered = used_at_max and all_clean and all(p <= max_pain for p in peaks)
+        self.top_days = [*self.top_days, session.day] if mastered else []
+        self.stuck = self.stuck + 1 if stuck else 0
+
+    def _settle(
+        self, exercise: AnyExercise, level: int, played: Dose, decision: Decision, day: date
+    ) -> None:
+        """Set the doses a decision leads to: a step up from the next day on."""
+        key = (level, exercise_key(exercise))
+        if decision.rule is Rule.PROGRESS:
+            self.same_day.setdefault(key, played)
+            self.progressed_on[key] = day
+        else:
+            self.same_day.pop(key, None)
+        self.set_dose(exercise, decision.after, level)
 
     def _decide(
         self, exercise: AnyExercise, level: int, before: Dose, sets: list[SetFacts]
@@ -315,6 +639,10 @@ class Replay:
         done = {s.set_number for s in sets if s.completed}
         all_done = done >= set(range(1, before.sets + 1))
         red_flag = any(s.red_flag for s in sets)
+        hurt = [s.set_number for s in sets if not s.completed and s.skipped is SkipReason.PAIN]
+        other = [
+            s for s in sets if not s.completed and s.skipped in (SkipReason.TIME, SkipReason.OTHER)
+        ]
         inputs: dict[str, Any] = {
             "ratings": ratings,
             "peak": peak,
@@ -324,27 +652,53 @@ class Replay:
             "acceptable_max": limits.acceptable_max,
             "red_flag": red_flag,
         }
+        if hurt or other:
+            inputs["skipped"] = {str(s.set_number): str(s.skipped) for s in sets if s.skipped}
         now = describe_dose(before)
 
-        def decision(after: Dose, rule: Rule, reason: str) -> Decision:
+        def decision(after: Dose, rule: Rule, reason: str, **more: Any) -> Decision:
             return Decision(
-                self.program.id, key, exercise.name, level, before, after, rule, reason, inputs
+                self.program.id,
+                key,
+                exercise.name,
+                level,
+                before,
+                after,
+                rule,
+                reason,
+                {**inputs, **more},
             )
 
-        def back(why: str) -> Decision:
+        def back(why: str, *, for_pain: bool) -> Decision:
             after, what = step_dose(before, exercise.progression, -1)
             if what:
                 return decision(after, Rule.STEP_BACK, f"{why}: one step back, {what}.")
-            return decision(before, Rule.AT_BOTTOM, f"{why}, and {now} is already the minimum.")
+            return decision(
+                before,
+                Rule.AT_BOTTOM,
+                f"{why}, and {now} is already the minimum.",
+                for_pain=for_pain,
+            )
 
         if not sets:
             return decision(before, Rule.NOT_DONE, f"Not done this time, so it stays at {now}.")
         if red_flag:
-            return back("A warning sign was reported")
+            return back("A warning sign was reported", for_pain=True)
         if peak is not None and peak > limits.acceptable_max:
-            return back(f"Pain reached {peak}/10, above {limits.acceptable_max}")
+            return back(f"Pain reached {peak}/10, above {limits.acceptable_max}", for_pain=True)
+        if hurt:
+            which = ", ".join(str(n) for n in hurt)
+            return back(f"Set {which} stopped because it hurt", for_pain=True)
+        if not all_done and other and len(done) + len(other) >= before.sets:
+            reasons = " and ".join(sorted({_SKIPS[s.skipped] for s in other if s.skipped}))
+            return decision(
+                before,
+                Rule.NOT_FINISHED,
+                f"{len(done)} of {before.sets} sets were finished ({reasons}), so the dose "
+                f"stays at {now}.",
+            )
         if not all_done:
-            return back(f"{len(done)} of {before.sets} sets were finished")
+            return back(f"{len(done)} of {before.sets} sets were finished", for_pain=False)
         if any(p is None for p in ratings):
             return decision(
                 before, Rule.MISSING_RATING, f"A set was not rated, so the dose stays at {now}."
@@ -362,7 +716,7 @@ class Replay:
                 Rule.NO_PROGRESSION,
                 f"Pain peaked at {peak}/10; this exercise has a fixed dose ({now}).",
             )
-        after, what = step_dose(before, exercise.progression, 1)
+        after, what = step_dose(before, exercise.progression, 1, limits.ceilings)
         if not what:
             return decision(
                 before, Rule.AT_TOP, f"Pain peaked at {peak}/10 and {now} is the top of its range."
@@ -371,74 +725,8 @@ class Replay:
             after, Rule.PROGRESS, f"Pain peaked at {peak}/10 and all sets were done: {what}."
         )
 
-    # -- before a session -------------------------------------------------------------
 
-    def morning_check(self, previous: int | None, today: int | None) -> None:
-        """Cancel the last session's progressions if the back is clearly worse now."""
-        limit = self.scaling.morning_worse_by
-        if previous is None or today is None or today - previous < limit:
-            return
-        cancelled = []
-        for decision in self.last:
-            if decision.rule is Rule.PROGRESS:
-                exercise = self._exercise(decision.exercise_id, decision.level)
-                if exercise is not None:
-                    self.set_dose(exercise, decision.before, decision.level)
-                cancelled.append(
-                    replace(
-                        decision,
-                        after=decision.before,
-                        rule=Rule.MORNING_CHECK,
-                        reason=(
-                            f"Your back started at {today}/10, {today - previous} worse than "
-                            f"last time ({previous}/10), so the planned step up is cancelled: "
-                            f"{describe_dose(decision.before)}."
-                        ),
-                        inputs={**decision.inputs, "baseline": today, "previous": previous},
-                    )
-                )
-            else:
-                cancelled.append(decision)
-        self.last = tuple(cancelled)
-
-    def gap(self, days: int) -> None:
-        """Ease back in after a break: every dose of the current level steps back once."""
-        if days < self.scaling.gap_days:
-            return
-        eased = []
-        last = {d.exercise_id: d for d in self.last}
-        for exercise in self.level_spec().exercises:
-            before = self.dose(exercise)
-            after, what = step_dose(before, exercise.progression, -1)
-            self.set_dose(exercise, after)
-            reason = (
-                f"{days} days since the last session: one step back to ease in, {what}."
-                if what
-                else f"{days} days since the last session; {describe_dose(before)} is "
-                "already the minimum."
-            )
-            eased.append(
-                Decision(
-                    self.program.id,
-                    exercise_key(exercise),
-                    exercise.name,
-                    self.level,
-                    before,
-                    after,
-                    Rule.GAP,
-                    reason,
-                    {"days": days, "gap_days": self.scaling.gap_days},
-                )
-            )
-            last.pop(exercise_key(exercise), None)
-        self.last = (*eased, *last.values())
-
-    def _exercise(self, key: str, level: int) -> AnyExercise | None:
-        for exercise in self.level_spec(level).exercises:
-            if exercise_key(exercise) == key:
-                return exercise
-        return None
-
+_SKIPS = {SkipReason.TIME: "no time", SkipReason.OTHER: "stopped for another reason"}
 
 _FORTNIGHT = timedelta(days=13)
 
@@ -451,6 +739,14 @@ def _dose_json(dose: Dose) -> dict[str, Any]:
 
 def _dose(data: Mapping[str, Any]) -> Dose:
     return Dose(**{name: data[name] for name in _DOSE_FIELDS if name in data})
+
+
+def _doses_json(doses: Mapping[tuple[int, str], Dose]) -> list[list[Any]]:
+    return [[level, key, _dose_json(dose)] for (level, key), dose in doses.items()]
+
+
+def _doses(data: Sequence[Sequence[Any]]) -> dict[tuple[int, str], Dose]:
+    return {(int(lv), str(key)): _dose(d) for lv, key, d in data}
 
 
 def _decision_json(decision: Decision) -> dict[str, Any]:
@@ -497,6 +793,7 @@ def _session_json(session: SessionFacts) -> dict[str, Any]:
                 s.pain,
                 s.completed,
                 s.red_flag,
+                s.skipped,
             ]
             for s in session.sets
         ],
@@ -519,25 +816,13 @@ def _session(data: Mapping[str, Any]) -> SessionFacts:
                 pain=pain,
                 completed=completed,
                 red_flag=red_flag,
+                skipped=skipped,
             )
-            for index, program, exercise, number, planned, pain, completed, red_flag in data["sets"]
+            for index, program, exercise, number, planned, pain, completed, red_flag, skipped in (
+                data["sets"]
+            )
         ),
     )
-
-
-def _weekly_rise(sessions: Sequence[SessionFacts], day: date, threshold: int) -> float | None:
-    """How much the 7-day average starting pain rose against the 7 days before, if it rose
-    by ``threshold`` or more (None otherwise, or when either week has no ratings)."""
-    this_week = [
-        s.baseline for s in sessions if s.baseline is not None and 0 <= (day - s.day).days < 7
-    ]
-    week_before = [
-        s.baseline for s in sessions if s.baseline is not None and 7 <= (day - s.day).days < 14
-    ]
-    if not this_week or not week_before:
-        return None
-    rise = sum(this_week) / len(this_week) - sum(week_before) / len(week_before)
-    return rise if rise >= threshold else None
 
 
 def replay_history(
@@ -548,12 +833,13 @@ def replay_history(
     start_level: int = 1,
     start: Replay | None = None,
 ) -> Replay:
-    """``program``'s replay after ``history`` (sessions in any order; ``moves``, the level
-    changes the user answered after them), from ``start`` (a saved replay of the sessions
-    before these) or from the file's doses at ``start_level``."""
+    """``program``'s replay after ``history`` (sessions in the order they were played,
+    which is the order of their ids; ``moves``, the level changes the user answered after
+    them), from ``start`` (a saved replay of the sessions before these) or from the
+    file's doses at ``start_level``."""
     replay = start.copy() if start is not None else Replay(program, start_level)
     moves_after = {m.after_session: m for m in moves}
-    for session in sorted(history, key=lambda s: (s.day, s.session_id)):
+    for session in sorted(history, key=lambda s: s.session_id):
         replay.add(session)
         move = moves_after.get(session.session_id)
         if move is not None:

@@ -116,6 +116,21 @@ class _Model(BaseModel):
     )
 
 
+class Ceilings(_Model):
+    """Hard limits that auto-scaling never passes, whatever the progression ranges say."""
+
+    hold: HoldSeconds | None = None
+    """Longest hold."""
+    holds: Annotated[int, Field(ge=1, le=30)] | None = None
+    """Most holds in a set."""
+    reps: Annotated[int, Field(ge=1, le=100)] | None = None
+    """Most repetitions in a set."""
+    duration: WorkSeconds | None = None
+    """Longest timed block."""
+    sets: Annotated[int, Field(ge=1, le=20)] | None = None
+    """Most sets of an exercise."""
+
+
 class Scaling(_Model):
     """Pain thresholds for auto-scaling, on the 0-10 scale (the pain-monitoring model)."""
 
@@ -124,13 +139,20 @@ class Scaling(_Model):
     acceptable_max: Pain = 5
     """Highest pain rating at which the dose is repeated; above it the dose steps back and the
     exercise ends for the day."""
+    stop_session_at: Pain = 8
+    """A rating at or above this during a set offers to end the whole session now."""
     morning_worse_by: Annotated[int, Field(ge=1, le=10)] = 2
-    """How many points worse than the previous session's baseline the next-morning check may
-    be before the planned progression is cancelled."""
+    """How many points above the usual starting pain (the median of the last two weeks'
+    baselines) a session may start before what was loaded last time steps back."""
+    rest_day_from: Pain = 7
+    """A starting pain at or above this advises an easy day: rest, or mobility only."""
     weekly_rise: Annotated[int, Field(ge=1, le=10)] = 1
-    """Rise in the 7-day average baseline pain that stops all progression for the week."""
+    """Rise in the 7-day average starting pain that steps back what progressed during the
+    rise and stops all progression until it settles."""
     gap_days: Annotated[int, Field(ge=2, le=60)] = 7
     """Days without a session after which every dose steps back once."""
+    ceilings: Ceilings = Field(default_factory=Ceilings)
+    """Doses auto-scaling never goes beyond, for every exercise of the program."""
 
 
 class CueSounds(_Model):
@@ -368,6 +390,8 @@ class ProgramRef(_Model):
     """Path of the program file, relative to the routine file and inside its folder."""
     level: Annotated[int, Field(ge=1, le=10)] = 1
     """Level a new user starts at (later sessions use the level they reached)."""
+    easy_day: bool = False
+    """Played alone on an easy day (a very painful morning): gentle mobility work."""
 
 
 class Routine(_Model):

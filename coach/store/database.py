@@ -19,6 +19,7 @@ import os
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     # Types only: the store is opened before the first frame, and the scaling and
     # timeline modules pull in pydantic, which is slow to import.
     from coach.engine.planning import ProgramPast
-    from coach.engine.scaling import Decision
+    from coach.engine.scaling import Advice, Decision
     from coach.engine.timeline import Dose
     from coach.format.v1 import Program
     from coach.store.homecache import HomeCache
@@ -64,13 +65,22 @@ INSERT_SET = (
     " exercise_name, kind, set_number, sets_planned, attempt, planned_hold,"
     " planned_holds, planned_reps, planned_duration, planned_work_seconds,"
     " done_work_seconds, completed, pain, numbness, leg_weakness, pain_below_knee,"
-    " started_at, rated_at, sides)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " started_at, rated_at, sides, skip_reason)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 INSERT_DOSE_CHANGE = (
     "INSERT INTO dose_changes (session_id, program_id, exercise_id, before_json,"
-    " after_json, reason, decided_at, level, rule, inputs_json)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " after_json, reason, decided_at, level, rule, inputs_json, moment)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+INSERT_ADVICE = (
+    "INSERT INTO advice (session_id, program_id, rule, reason, inputs_json, decided_at)"
+    " VALUES (?, ?, ?, ?, ?, ?)"
+)
+INSERT_SESSION = (
+    "INSERT INTO sessions (started_at, source_id, title, source_path, speed,"
+    " planned_seconds, baseline_pain, levels_json, owner, local_date, utc_offset)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 INSERT_LEVEL_MOVE = (
     "INSERT INTO level_moves (session_id, program_id, from_level, to_level,"
@@ -82,7 +92,7 @@ INSERT_SCREENING = "INSERT INTO screenings (taken_at, answers_json, outcome) VAL
 # The columns that make a stored set's facts, in SetFacts.of's order after the index.
 _FACT_COLUMNS = (
     "exercise_index, program_id, exercise_id, set_number, sets_planned, completed, pain,"
-    " numbness OR leg_weakness OR pain_below_knee"
+    " numbness OR leg_weakness OR pain_below_knee, skip_reason"
 )
 
 
@@ -124,13 +134,15 @@ def set_row(record: SetRecord) -> tuple[Any, ...]:
         record.started_at,
         record.rated_at or utc_now(),
         record.sides,
+        record.skipped.value if record.skipped else None,
     )
 
 
 def _sessions_of(db: sqlite3.Connection, program_id: str, *, after: int) -> list[SessionFacts]:
     """The sessions with ``program_id`` whose id is above ``after``, with their sets."""
+    # The day each was played on, as stored then: the same plan in any time zone.
     sessions = db.execute(
-        "SELECT id, started_at, baseline_pain, levels_json FROM sessions"
+        "SELECT id, COALESCE(local_date, started_at), baseline_pain, levels_json FROM sessions"
         " WHERE id > ? AND json_extract(levels_json, '$.' || json_quote(?)) IS NOT NULL"
         " ORDER BY id",
         (after, program_id),
@@ -147,12 +159,12 @@ def _sessions_of(db: sqlite3.Connection, program_id: str, *, after: int) -> list
     return [
         SessionFacts(
             session_id=sid,
-            day=local_day(started),
+            day=date.fromisoformat(day) if len(day) == 10 else local_day(day),
             baseline=baseline,
             level=int(json.loads(levels)[program_id]),
             sets=tuple(by_session.get(sid, ())),
         )
-        for sid, started, baseline, levels in sessions
+        for sid, day, baseline, levels in sessions
     ]
 
 
@@ -166,7 +178,7 @@ def _moves_of(db: sqlite3.Connection, program_id: str, *, after: int) -> list[Le
 
 
 def _facts(row: Sequence[Any]) -> SetFacts:
-    index, program, exercise, number, planned, completed, pain, red_flag = row
+    index, program, exercise, number, planned, completed, pain, red_flag, skipped = row
     return SetFacts.of(
         exercise_index=index,
         program_id=program,
@@ -176,7 +188,45 @@ def _facts(row: Sequence[Any]) -> SetFacts:
         completed=completed,
         pain=pain,
         red_flag=red_flag,
+        skipped=skipped,
     )
+
+
+def decision_rows(
+    session_id: int, decisions: Sequence[Decision], at: str, moment: str
+) -> list[tuple[Any, ...]]:
+    """The values of :data:`INSERT_DOSE_CHANGE` for ``decisions``."""
+    return [
+        (
+            session_id,
+            d.program_id,
+            d.exercise_id,
+            dose_json(d.before),
+            dose_json(d.after),
+            d.reason,
+            at,
+            d.level,
+            d.rule.value,
+            json.dumps(dict(d.inputs), sort_keys=True),
+            moment,
+        )
+        for d in decisions
+    ]
+
+
+def advice_rows(session_id: int, advice: Sequence[Advice], at: str) -> list[tuple[Any, ...]]:
+    """The values of :data:`INSERT_ADVICE` for ``advice``."""
+    return [
+        (
+            session_id,
+            a.program_id,
+            a.rule.value,
+            a.reason,
+            json.dumps(dict(a.inputs), sort_keys=True),
+            at,
+        )
+        for a in advice
+    ]
 
 
 _memory_names = itertools.count(1)
@@ -364,14 +414,26 @@ class HistoryStore:
         speed: float = 1.0,
         baseline_pain: int | None = None,
         started_at: str | None = None,
+        local_date: date | None = None,
+        utc_offset: int | None = None,
+        checks: Sequence[Decision] = (),
     ) -> int:
+        """Store a new session (running) with the decisions taken at its start, in one
+        transaction. ``local_date`` and ``utc_offset`` (minutes east of UTC) say where in
+        the day it was played; by default, now on this machine."""
+        now = datetime.now(UTC).astimezone()
+        if started_at is None:
+            started_at = utc_now()
+        if local_date is None:
+            local_date = datetime.fromisoformat(started_at).astimezone().date()
+        if utc_offset is None:
+            offset = now.utcoffset()
+            utc_offset = round(offset.total_seconds() / 60) if offset is not None else 0
         with self._transaction() as db:
             cursor = db.execute(
-                "INSERT INTO sessions (started_at, source_id, title, source_path, speed,"
-                " planned_seconds, baseline_pain, levels_json, owner)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                INSERT_SESSION,
                 (
-                    started_at or utc_now(),
+                    started_at,
                     source_id,
                     title,
                     source_path,
@@ -380,10 +442,16 @@ class HistoryStore:
                     baseline_pain,
                     json.dumps(dict(levels), sort_keys=True),
                     self._owner(),
+                    local_date.isoformat(),
+                    utc_offset,
                 ),
             )
             assert cursor.lastrowid is not None
-            return cursor.lastrowid
+            session_id = cursor.lastrowid
+            db.executemany(
+                INSERT_DOSE_CHANGE, decision_rows(session_id, checks, started_at, "before")
+            )
+            return session_id
 
     def claim_session(self, session_id: int) -> None:
         """This process resumes an interrupted session: it owns it from now on."""
@@ -410,6 +478,7 @@ class HistoryStore:
         *,
         reason: str | None = None,
         decisions: Sequence[Decision] = (),
+        advice: Sequence[Advice] = (),
         interrupted: bool = False,
     ) -> None:
         """Close a session and store the decisions for next time, in one transaction."""
@@ -425,32 +494,26 @@ class HistoryStore:
                     " WHERE session_id = sessions.id), started_at) WHERE id = ?",
                     (session_id,),
                 )
-            db.executemany(
-                INSERT_DOSE_CHANGE,
-                [
-                    (
-                        session_id,
-                        d.program_id,
-                        d.exercise_id,
-                        dose_json(d.before),
-                        dose_json(d.after),
-                        d.reason,
-                        now,
-                        d.level,
-                        d.rule.value,
-                        json.dumps(dict(d.inputs), sort_keys=True),
-                    )
-                    for d in decisions
-                ],
-            )
+            db.executemany(INSERT_DOSE_CHANGE, decision_rows(session_id, decisions, now, "after"))
+            db.executemany(INSERT_ADVICE, advice_rows(session_id, advice, now))
 
     def close_interrupted(
-        self, session_id: int, status: SessionStatus, *, decisions: Sequence[Decision] = ()
+        self,
+        session_id: int,
+        status: SessionStatus,
+        *,
+        decisions: Sequence[Decision] = (),
+        advice: Sequence[Advice] = (),
     ) -> None:
         """Close a session its coach never finished, as partial (reason 'interrupted'):
         it ended when its last set was rated, or when it started if none was."""
         self.finish_session(
-            session_id, status, reason=INTERRUPTED, decisions=decisions, interrupted=True
+            session_id,
+            status,
+            reason=INTERRUPTED,
+            decisions=decisions,
+            advice=advice,
+            interrupted=True,
         )
 
     def record_level_move(
@@ -557,7 +620,7 @@ class HistoryStore:
         with self._connect() as db:
             rows = db.execute(
                 "SELECT s.id, s.started_at, s.ended_at, s.status, s.source_id, s.title,"
-                " s.baseline_pain, COUNT(t.id), MAX(t.pain)"
+                " s.baseline_pain, COUNT(t.id), MAX(t.pain), s.local_date, s.stop_reason"
                 " FROM sessions s LEFT JOIN sets t ON t.session_id = s.id"
                 " GROUP BY s.id ORDER BY s.id DESC LIMIT ?",
                 (limit,),

@@ -113,6 +113,34 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE sets ADD COLUMN sides TEXT CHECK (sides IN ('both', 'each'));
     """,
+    # v6: the pain-monitoring model in full. Each session keeps the local day it was played
+    # on and its offset from UTC, so the rules give the same plan in any time zone (older
+    # rows get the day of the zone they are upgraded in, the best there is). A set keeps
+    # why it was skipped. Decisions taken at a session's start (a break, a rising week, a
+    # worse morning) are stored like those after it, marked 'before'; decisions about a
+    # whole program or day (a rising week, pain at the easiest dose, a rest day) go to
+    # 'advice'.
+    """
+    ALTER TABLE sessions ADD COLUMN local_date TEXT;
+    ALTER TABLE sessions ADD COLUMN utc_offset INTEGER;
+    UPDATE sessions SET
+        local_date = date(started_at, 'localtime'),
+        utc_offset = CAST(round((julianday(datetime(started_at, 'localtime'))
+                                 - julianday(datetime(started_at))) * 1440) AS INTEGER);
+    ALTER TABLE sets ADD COLUMN skip_reason TEXT CHECK (skip_reason IN ('pain', 'time', 'other'));
+    ALTER TABLE dose_changes ADD COLUMN moment TEXT NOT NULL DEFAULT 'after'
+        CHECK (moment IN ('before', 'after'));
+    CREATE TABLE advice (
+        id          INTEGER PRIMARY KEY,
+        session_id  INTEGER REFERENCES sessions(id),
+        program_id  TEXT,
+        rule        TEXT NOT NULL,
+        reason      TEXT NOT NULL,
+        inputs_json TEXT NOT NULL DEFAULT '{}',
+        decided_at  TEXT NOT NULL
+    );
+    CREATE INDEX advice_by_session ON advice(session_id);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

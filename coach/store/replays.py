@@ -3,12 +3,13 @@ planning replays only the sessions since, not years of them.
 
 A checkpoint is derived data, kept beside the history in ``cache/replay.json`` (readable
 by its owner only) or, for an in-memory store, in memory. It is used only while it still
-matches: the program's content, its start level, the rules' version and the time zone
-(which decides the day of each session) are its key; the session it was taken through
-must still be in the history with the same start time; no set or level move may have
-been added since to a session it covers; and no later session may fall on an earlier
-day. Anything else, or a file that cannot be read, means a full replay (and a new
-checkpoint), never a wrong plan.
+matches: the program's content, its start level and the rules' version are its key; the
+session it was taken through must still be in the history with the same start time; and
+no set or level move may have been added since to a session it covers. (Sessions replay
+in the order they were played, by id, on the local day stored with each, so a later
+session dated earlier, or another time zone, changes nothing before it.) Anything else,
+or a file that cannot be read, means a full replay (and a new checkpoint), never a wrong
+plan.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import json
 import os
 import sqlite3
 import tempfile
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -79,10 +79,9 @@ class _Checkpoint:
 
 
 def checkpoint_key(program: Program, start_level: int) -> str:
-    """What a checkpoint is only valid for: this program's content, its start level, the
-    rules, and the time zone the days of its sessions were counted in."""
-    zone = f"{os.environ.get('TZ', '')}|{time.tzname}|{time.timezone}|{time.altzone}"
-    text = f"{RULES_VERSION}|{start_level}|{zone}|{program.model_dump_json()}"
+    """What a checkpoint is only valid for: this program's content, its start level and
+    the rules."""
+    text = f"{RULES_VERSION}|{start_level}|{program.model_dump_json()}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -105,11 +104,7 @@ class Replays:
             start = _replay_of(program, checkpoint)
         if start is not None and checkpoint is not None:
             sessions, moves = read_after(checkpoint.through_session)
-            if any(s.day < checkpoint.last_day for s in sessions):
-                # A later session on an earlier day (the clock was set back): its true
-                # place is among the sessions the checkpoint covers.
-                start = None
-        if start is None:
+        else:
             sessions, moves = read_after(0)
         return self._advance(db, program, start_level, key, start, sessions, moves)
 
@@ -123,7 +118,7 @@ class Replays:
         sessions: Sequence[SessionFacts],
         moves: Sequence[LevelMove],
     ) -> ProgramPast:
-        ordered = sorted(sessions, key=lambda s: (s.day, s.session_id))
+        ordered = sorted(sessions, key=lambda s: s.session_id)
         cut = len(ordered) - KEEP_RECENT
         # A session still marked running may yet be resumed: it and what follows stay out.
         (running,) = db.execute(
@@ -135,8 +130,7 @@ class Replays:
             return ProgramPast(start, tuple(ordered), tuple(moves))
         older, newer = ordered[:cut], ordered[cut:]
         through = max(s.session_id for s in older)
-        if any(s.session_id <= through for s in newer) or older[-1].day > newer[0].day:
-            return ProgramPast(start, tuple(ordered), tuple(moves))
+
         covered = {s.session_id for s in older}
         replay = replay_history(
             program,

@@ -50,12 +50,14 @@ from coach.engine.timeline import Dose, PlannedExercise, SessionPlan, plan_sessi
 from coach.format.loader import AnyExercise, LoadedFile, load_session_file
 from coach.format.v1 import HoldExercise, RepsExercise
 from coach.store.database import (
+    INSERT_ADVICE,
     INSERT_DOSE_CHANGE,
     INSERT_LEVEL_MOVE,
     INSERT_SCREENING,
     INSERT_SET,
     HistoryStore,
     StoreError,
+    advice_rows,
     dose_json,
     set_row,
 )
@@ -72,7 +74,7 @@ _JSON = json.JSONEncoder(sort_keys=True)
 """``json.dumps(value, sort_keys=True)``, as the store writes it, without a new encoder
 for each of the tens of thousands of decisions."""
 
-_TABLES = ("sessions", "sets", "dose_changes", "level_moves", "screenings")
+_TABLES = ("sessions", "sets", "dose_changes", "level_moves", "screenings", "advice")
 
 
 class HistoryNotEmptyError(StoreError):
@@ -177,16 +179,19 @@ class _Rows:
     dose_changes: list[tuple[Any, ...]] = field(default_factory=list)
     level_moves: list[tuple[Any, ...]] = field(default_factory=list)
     screenings: list[tuple[Any, ...]] = field(default_factory=list)
+    advice: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 def _insert(db: sqlite3.Connection, rows: _Rows) -> None:
     # The same statements as HistoryStore's writes, except for whole sessions at once.
     db.executemany(
         "INSERT INTO sessions (id, started_at, ended_at, status, source_id, title,"
-        " source_path, speed, planned_seconds, baseline_pain, levels_json, stop_reason)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " source_path, speed, planned_seconds, baseline_pain, levels_json, stop_reason,"
+        " local_date, utc_offset)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows.sessions,
     )
+    db.executemany(INSERT_ADVICE, rows.advice)
     db.executemany(INSERT_SET, rows.sets)
     db.executemany(INSERT_DOSE_CHANGE, rows.dose_changes)
     db.executemany(INSERT_LEVEL_MOVE, rows.level_moves)
@@ -411,8 +416,12 @@ class _Simulation:
                 baseline,
                 _JSON.encode(dict(plan.levels)),
                 stop_reason,
+                day.isoformat(),
+                _offset_minutes(start, self.tz),
             )
         )
+        for planned_today in today.values():
+            self._decisions(session_id, planned_today.checks, started_at, "before")
         offers: list[tuple[Replay, int, bool]] = []
         for replay in self.programs:
             program_id = replay.program.id
@@ -423,8 +432,10 @@ class _Simulation:
                 level=plan.levels[program_id],
                 sets=tuple(s for s in rated if s.program_id == program_id),
             )
-            self._decisions(session_id, replay.add(facts), ended_at)
-            after = replay.plan(day)
+            self._decisions(session_id, replay.add(facts), ended_at, "after")
+            # Offers, like the summary's plan, are for the next day.
+            after = replay.plan(day + timedelta(days=1))
+            self.rows.advice.extend(advice_rows(session_id, after.advice, ended_at))
             if after.offer_up is not None:
                 place = sum(1 for _, _, is_up in offers if is_up)
                 offers.insert(place, (replay, after.offer_up, True))
@@ -588,7 +599,9 @@ class _Simulation:
         self.rows.sets.append(set_row(record))
         return record.facts
 
-    def _decisions(self, session_id: int, decisions: Sequence[Decision], at: str) -> None:
+    def _decisions(
+        self, session_id: int, decisions: Sequence[Decision], at: str, moment: str
+    ) -> None:
         dose_json = self._dose_json
         self.rows.dose_changes.extend(
             (
@@ -602,6 +615,7 @@ class _Simulation:
                 d.level,
                 d.rule.value,
                 _JSON.encode(dict(d.inputs)),
+                moment,
             )
             for d in decisions
         )
@@ -612,6 +626,13 @@ class _Simulation:
         if text is None:
             text = self.dose_texts[dose] = dose_json(dose)
         return text
+
+
+def _offset_minutes(moment: datetime, tz: tzinfo | None) -> int:
+    """Minutes east of UTC where the made-up person lives, at ``moment``."""
+    local = moment.astimezone(tz) if tz is not None else moment.astimezone()
+    offset = local.utcoffset()
+    return round(offset.total_seconds() / 60) if offset is not None else 0
 
 
 class _Clock:

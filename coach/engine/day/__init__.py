@@ -1,0 +1,142 @@
+"""The day, from opening coach to the offers after the summary, without a screen.
+
+:class:`DayFlow` is the order of a morning: load the routine and the history, offer to
+resume an interrupted session, ask the red-flag checklist when it is due, ask how the
+back feels, play, ask a pain rating after every set and store it, finish, show the
+summary, offer a level move. It is a state machine driven from one thread (the shell's
+event loop) and it never blocks and does no I/O:
+
+* what needs the disk leaves it as an :data:`Effect` (load the day, store a set...). The
+  shell carries it out off its loop with :func:`carry_out`, through the ports it is
+  given (the history store, the session-file loader), and feeds back the :data:`Result`;
+* what needs the person leaves it as a :data:`Prompt` or a :data:`Show` (ask the
+  baseline, show the summary...), and the person's :data:`Answer` comes back;
+* the player reports :class:`RatingDue`, :class:`PlayFinished` and :class:`QuitAsked`.
+
+``DayFlow.handle`` takes any of those inputs and returns what follows, in order. Tests
+drive it with a fake clock and an in-memory store, exactly as the TUI does.
+"""
+
+from coach.engine.day.carry import RECENT_SESSIONS, History, Load, carry_out
+from coach.engine.day.flow import DayFlow, Stage
+from coach.engine.day.messages import (
+    AdviceAnswer,
+    AdviceKind,
+    Answer,
+    AskBaseline,
+    AskLevel,
+    AskQuit,
+    AskRating,
+    AskResume,
+    AskScreening,
+    BaselineAnswer,
+    ChooseSession,
+    ClaimSession,
+    CloseInterrupted,
+    CloseSession,
+    DayFailed,
+    DayLoaded,
+    Effect,
+    Input,
+    InterruptedClosed,
+    Leave,
+    LevelAnswer,
+    LevelMoveStored,
+    LoadDay,
+    MoveOn,
+    Notice,
+    OpenSession,
+    Output,
+    Play,
+    PlayFinished,
+    Prompt,
+    QuitAnswer,
+    QuitAsked,
+    RatingAnswer,
+    RatingDue,
+    Result,
+    ResumeAnswer,
+    ResumeChoice,
+    SaveSets,
+    ScreeningAnswer,
+    ScreeningStored,
+    SessionClosed,
+    SessionOpened,
+    SetsSaved,
+    Show,
+    ShowAdvice,
+    ShowError,
+    ShowHome,
+    ShowSummary,
+    StartSession,
+    StoreLevelMove,
+    StoreScreening,
+    Tone,
+    is_effect,
+)
+from coach.engine.day.views import HOME_DAYS, home_view, home_views
+
+__all__ = [
+    "HOME_DAYS",
+    "RECENT_SESSIONS",
+    "AdviceAnswer",
+    "AdviceKind",
+    "Answer",
+    "AskBaseline",
+    "AskLevel",
+    "AskQuit",
+    "AskRating",
+    "AskResume",
+    "AskScreening",
+    "BaselineAnswer",
+    "ChooseSession",
+    "ClaimSession",
+    "CloseInterrupted",
+    "CloseSession",
+    "DayFailed",
+    "DayFlow",
+    "DayLoaded",
+    "Effect",
+    "History",
+    "Input",
+    "InterruptedClosed",
+    "Leave",
+    "LevelAnswer",
+    "LevelMoveStored",
+    "Load",
+    "LoadDay",
+    "MoveOn",
+    "Notice",
+    "OpenSession",
+    "Output",
+    "Play",
+    "PlayFinished",
+    "Prompt",
+    "QuitAnswer",
+    "QuitAsked",
+    "RatingAnswer",
+    "RatingDue",
+    "Result",
+    "ResumeAnswer",
+    "ResumeChoice",
+    "SaveSets",
+    "ScreeningAnswer",
+    "ScreeningStored",
+    "SessionClosed",
+    "SessionOpened",
+    "SetsSaved",
+    "Show",
+    "ShowAdvice",
+    "ShowError",
+    "ShowHome",
+    "ShowSummary",
+    "Stage",
+    "StartSession",
+    "StoreLevelMove",
+    "StoreScreening",
+    "Tone",
+    "carry_out",
+    "home_view",
+    "home_views",
+    "is_effect",
+]

@@ -1,0 +1,283 @@
+"""Carrying the day flow's effects out, through the ports the shell gives: the history
+store and the session-file loader. The only part of the day that touches the disk, always
+through those ports; the shell calls it from a worker thread, never on its event loop."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from coach.engine.day.messages import (
+    ClaimSession,
+    CloseInterrupted,
+    CloseSession,
+    DayFailed,
+    DayLoaded,
+    Effect,
+    InterruptedClosed,
+    LevelMoveStored,
+    LoadDay,
+    OpenSession,
+    Result,
+    SaveSets,
+    ScreeningStored,
+    SessionClosed,
+    SessionOpened,
+    SetsSaved,
+    StoreLevelMove,
+    StoreScreening,
+)
+from coach.engine.planning import ProgramPast, plan_today, programs_of
+from coach.engine.records import (
+    HistoryError,
+    InterruptedSession,
+    LevelMove,
+    SessionFacts,
+    SessionRecord,
+    SessionStatus,
+    SetRecord,
+)
+from coach.engine.resume import ResumeOption, consider
+from coach.engine.scaling import Decision, Replay
+from coach.format.diagnostics import SessionFileError
+from coach.format.loader import LoadedFile
+from coach.format.v1 import Program
+
+RECENT_SESSIONS = 10
+"""Sessions home lists under 'Last session' (it shows the newest)."""
+
+
+# -- the ports: what the day needs from the shell's world -------------------------------
+
+
+class History(Protocol):
+    """The history store as the day uses it (:class:`coach.store.HistoryStore`). Every
+    method may raise :class:`HistoryError`."""
+
+    @property
+    def path(self) -> Path: ...
+
+    def program_past(self, program: Program, start_level: int = ...) -> ProgramPast: ...
+
+    def recent_sessions(self, limit: int = ...) -> list[SessionRecord]: ...
+
+    def last_screening(self) -> tuple[str, str] | None: ...
+
+    def interrupted_sessions(self) -> list[InterruptedSession]: ...
+
+    def record_screening(self, answers: Mapping[str, bool], outcome: str) -> None: ...
+
+    def start_session(
+        self,
+        *,
+        source_id: str,
+        title: str,
+        source_path: str,
+        planned_seconds: float,
+        levels: Mapping[str, int],
+        speed: float = ...,
+        baseline_pain: int | None = ...,
+    ) -> int: ...
+
+    def claim_session(self, session_id: int) -> None: ...
+
+    def record_set(self, record: SetRecord) -> int: ...
+
+    def finish_session(
+        self,
+        session_id: int,
+        status: SessionStatus,
+        *,
+        reason: str | None = ...,
+        decisions: Sequence[Decision] = ...,
+    ) -> None: ...
+
+    def close_interrupted(
+        self, session_id: int, status: SessionStatus, *, decisions: Sequence[Decision] = ...
+    ) -> None: ...
+
+    def record_level_move(
+        self, session_id: int, program_id: str, from_level: int, to_level: int, *, accepted: bool
+    ) -> None: ...
+
+
+Load = Callable[[Path], LoadedFile]
+"""Reads and checks a session file (:func:`coach.format.loader.load_session_file`)."""
+
+
+# -- carrying effects out ----------------------------------------------------------------
+
+
+def carry_out(effect: Effect, history: History, load: Load) -> Result:
+    """Do what ``effect`` asks through the ports, and say how it went.
+
+    The one place the day touches the disk, always through ``history`` and ``load``;
+    the shell calls it from a worker thread, never on its event loop. History failures
+    come back as a result's ``problem``, never as an exception.
+    """
+    match effect:
+        case LoadDay():
+            return _load_day(effect, history, load)
+        case StoreScreening(answers, outcome):
+            # Stored before the next screen shows, like a set: a checklist answered and
+            # then lost to a crash would be asked again, and its answers would be missing.
+            return ScreeningStored(outcome, _attempt(history.record_screening, answers, outcome))
+        case OpenSession():
+            try:
+                session_id = history.start_session(
+                    source_id=effect.source_id,
+                    title=effect.title,
+                    source_path=effect.source_path,
+                    planned_seconds=effect.planned_seconds,
+                    levels=effect.levels,
+                    speed=effect.speed,
+                    baseline_pain=effect.baseline_pain,
+                )
+            except HistoryError as exc:
+                return SessionOpened(-1, str(exc))
+            return SessionOpened(session_id, None)
+        case ClaimSession(session_id):
+            return SessionOpened(session_id, _attempt(history.claim_session, session_id))
+        case SaveSets(records):
+            saved, problem = _save(records, history)
+            return SetsSaved(saved, problem)
+        case CloseSession():
+            saved, problem = _save(effect.waiting, history)
+            if problem is None and effect.session_id is not None:
+                problem = _attempt(
+                    lambda: history.finish_session(
+                        effect.session_id,  # type: ignore[arg-type]
+                        effect.status,
+                        reason=effect.reason,
+                        decisions=effect.decisions,
+                    )
+                )
+            return SessionClosed(saved, problem)
+        case CloseInterrupted(option):
+            problem = _attempt(
+                lambda: history.close_interrupted(
+                    option.session.id, option.close_status, decisions=option.closing
+                )
+            )
+            return InterruptedClosed(option, problem)
+        case StoreLevelMove():
+            problem = _attempt(
+                lambda: history.record_level_move(
+                    effect.session_id,
+                    effect.program_id,
+                    effect.from_level,
+                    effect.to_level,
+                    accepted=effect.accepted,
+                )
+            )
+            return LevelMoveStored(problem)
+    raise AssertionError(f"unknown effect {effect!r}")
+
+
+def _attempt(action: Callable[..., object], *args: object) -> str | None:
+    try:
+        action(*args)
+    except HistoryError as exc:
+        return str(exc)
+    return None
+
+
+def _save(
+    records: Sequence[SetRecord], history: History
+) -> tuple[tuple[SetRecord, ...], str | None]:
+    saved: list[SetRecord] = []
+    for record in records:
+        try:
+            history.record_set(record)
+        except HistoryError as exc:
+            return tuple(saved), str(exc)
+        saved.append(record)
+    return tuple(saved), None
+
+
+def _load_day(effect: LoadDay, history: History, load: Load) -> DayLoaded | DayFailed:
+    try:
+        loaded = load(effect.source)
+    except SessionFileError as exc:
+        return DayFailed(tuple(d.render() for d in exc.diagnostics))
+    histories: dict[str, list[SessionFacts]] = {}
+    moves: dict[str, list[LevelMove]] = {}
+    starts: dict[str, Replay] = {}
+    recent: list[SessionRecord] = []
+    last_screening = None
+    offer = None
+    problem = None
+    try:
+        _read_pasts(loaded, history, histories, moves, starts)
+        recent = history.recent_sessions(RECENT_SESSIONS)
+        last_screening = history.last_screening()
+        interrupted = [
+            s for s in history.interrupted_sessions() if s.id not in effect.already_offered
+        ]
+        if interrupted:
+            offer = _consider(
+                interrupted[0], effect, loaded, (histories, moves, starts), history, load
+            )
+    except HistoryError as exc:
+        problem = str(exc)
+    planned = plan_today(loaded, histories, moves, today=effect.today, starts=starts)
+    return DayLoaded(
+        effect.source,
+        effect.today,
+        loaded,
+        planned,
+        histories,
+        moves,
+        starts,
+        tuple(recent),
+        last_screening,
+        offer,
+        problem,
+    )
+
+
+Pasts = tuple[dict[str, list[SessionFacts]], dict[str, list[LevelMove]], dict[str, Replay]]
+
+
+def _read_pasts(
+    loaded: LoadedFile,
+    history: History,
+    histories: dict[str, list[SessionFacts]],
+    moves: dict[str, list[LevelMove]],
+    starts: dict[str, Replay],
+) -> None:
+    """Each program's saved replay and the sessions and moves since, into the maps."""
+    for program, start_level in programs_of(loaded):
+        past = history.program_past(program, start_level)
+        histories[program.id] = list(past.sessions)
+        moves[program.id] = list(past.moves)
+        if past.start is not None:
+            starts[program.id] = past.start
+
+
+def _consider(
+    session: InterruptedSession,
+    effect: LoadDay,
+    loaded: LoadedFile,
+    pasts: Pasts,
+    history: History,
+    load: Load,
+) -> ResumeOption:
+    """The options for an interrupted session, with its own session file and history."""
+    path = Path(session.source_path)
+    try:
+        same = path.resolve() == effect.source.resolve()
+    except (OSError, ValueError):
+        same = False
+    if same:
+        return consider(session, loaded, pasts[0], pasts[1], effect.today, pasts[2])
+    its_loaded: LoadedFile | None
+    try:
+        its_loaded = load(path)
+    except (SessionFileError, OSError):
+        its_loaded = None
+    its: Pasts = ({}, {}, {})
+    if its_loaded is not None:
+        _read_pasts(its_loaded, history, *its)
+    return consider(session, its_loaded, its[0], its[1], effect.today, its[2])

@@ -1,0 +1,533 @@
+"""The day flow itself: a state machine from loading the day to the offers after the
+summary (see the package's docstring)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+
+from coach.engine.clock import Clock, WallClock, system_wall
+from coach.engine.day.messages import (
+    AdviceAnswer,
+    AdviceKind,
+    AskBaseline,
+    AskLevel,
+    AskQuit,
+    AskRating,
+    AskResume,
+    AskScreening,
+    BaselineAnswer,
+    ChooseSession,
+    ClaimSession,
+    CloseInterrupted,
+    CloseSession,
+    DayFailed,
+    DayLoaded,
+    Input,
+    InterruptedClosed,
+    Leave,
+    LevelAnswer,
+    LevelMoveStored,
+    LoadDay,
+    MoveOn,
+    Notice,
+    OpenSession,
+    Output,
+    Play,
+    PlayFinished,
+    QuitAnswer,
+    QuitAsked,
+    RatingAnswer,
+    RatingDue,
+    ResumeAnswer,
+    ResumeChoice,
+    SaveSets,
+    ScreeningAnswer,
+    ScreeningStored,
+    SessionClosed,
+    SessionOpened,
+    SetsSaved,
+    ShowAdvice,
+    ShowError,
+    ShowHome,
+    ShowSummary,
+    StartSession,
+    StoreLevelMove,
+    StoreScreening,
+    Tone,
+)
+from coach.engine.day.views import home_view
+from coach.engine.planning import Planned, plan_today
+from coach.engine.records import (
+    RED_FLAG_REASON,
+    LevelMove,
+    PainAnswer,
+    SessionFacts,
+    SessionStatus,
+    SetRecord,
+)
+from coach.engine.resume import ResumeOption, offer_text
+from coach.engine.runner import RunnerEvent
+from coach.engine.scaling import Replay, Rule
+from coach.engine.screening import REVIEW_ADVICE, URGENT_ADVICE, Outcome, assess, is_due
+from coach.engine.session import (
+    RED_FLAG_ADVICE,
+    AfterRating,
+    SessionController,
+    scaling_of,
+)
+from coach.engine.timeline import SessionPlan, Step
+from coach.format.loader import LoadedFile
+from coach.format.v1 import Scaling
+
+
+class Stage(StrEnum):
+    LOADING = "loading"
+    FAILED = "failed"
+    RESUME = "resume question"
+    HOME = "home"
+    SCREENING = "screening"
+    ADVICE = "advice"
+    BASELINE = "baseline"
+    OPENING = "opening the session"
+    PLAYING = "playing"
+    RATING = "rating"
+    SAVING = "saving a set"
+    QUITTING = "quit question"
+    CLOSING = "closing the session"
+    SUMMARY = "summary"
+    LEFT = "left"
+
+
+# -- the flow ----------------------------------------------------------------------------
+
+
+@dataclass
+class DayFlow:
+    """One run of coach on one session file. Feed it inputs; act on what it returns."""
+
+    source: Path
+    saved_to: str
+    """Where the history is, for the summary."""
+    today: Callable[[], date]
+    clock: Clock = time.monotonic
+    wall: WallClock = system_wall
+    speed: float = 1.0
+    skip_home: bool = False
+    """Started straight into a session ('coach run'): no home screen, and leave when done."""
+    screening_weeks: int = 4
+    stage: Stage = Stage.LOADING
+    loaded: LoadedFile | None = None
+    planned: Planned | None = None
+    histories: Mapping[str, list[SessionFacts]] = field(default_factory=dict)
+    moves: Mapping[str, list[LevelMove]] = field(default_factory=dict)
+    starts: Mapping[str, Replay] = field(default_factory=dict)
+    session: SessionController | None = None
+    screening_due: bool = False
+    store_problem: str | None = None
+    unsaved: list[SetRecord] = field(default_factory=list)
+    """Rated sets the history refused so far, oldest first (retried with the next)."""
+    offered: set[int] = field(default_factory=set)
+    _home: ShowHome | None = None
+    _offer: ResumeOption | None = None
+    _advice: AdviceKind | None = None
+    _rating: SetRecord | None = None
+    _after: Planned | None = None
+    _resume_play: Callable[[], list[RunnerEvent]] | None = None
+    _level_offer: tuple[str, int, int] | None = None
+
+    def begin(self) -> LoadDay:
+        """The first thing to do: load the day."""
+        return self._load(self.source)
+
+    def handle(self, event: Input) -> list[Output]:
+        """What follows ``event``, in order."""
+        match event:
+            case DayLoaded():
+                return self._loaded(event)
+            case DayFailed(lines):
+                self.stage = Stage.FAILED
+                return [ShowError("This session file has problems", lines)]
+            case StartSession():
+                return self._start()
+            case ChooseSession(source):
+                return [self._load(source)]
+            case ResumeAnswer(choice):
+                return self._resume_answered(choice)
+            case InterruptedClosed():
+                return self._interrupted_closed(event)
+            case ScreeningAnswer(answers):
+                return [StoreScreening(dict(answers), assess(answers))]
+            case ScreeningStored(outcome, problem):
+                return [*self._stored(problem), *self._screened(outcome)]
+            case AdviceAnswer(go_on):
+                return self._advice_answered(go_on)
+            case BaselineAnswer(answer):
+                return self._baseline_given(answer)
+            case SessionOpened(session_id, problem):
+                return self._opened(session_id, problem)
+            case RatingDue(step):
+                return self._ask_rating(step)
+            case RatingAnswer(answer):
+                return self._rated(answer)
+            case SetsSaved(saved, problem):
+                return self._set_saved(saved, problem)
+            case PlayFinished():
+                return self._finish(SessionStatus.COMPLETED)
+            case QuitAsked():
+                return self._quit_asked()
+            case QuitAnswer(stop):
+                return self._quit_answered(stop)
+            case SessionClosed(saved, problem):
+                return self._closed(saved, problem)
+            case LevelAnswer(accepted):
+                return self._level_answered(accepted)
+            case LevelMoveStored(problem):
+                return self._stored(problem)
+        return []
+
+    # -- loading ------------------------------------------------------------------------
+
+    def _load(self, source: Path) -> LoadDay:
+        self.stage = Stage.LOADING
+        return LoadDay(source, self.today(), frozenset(self.offered))
+
+    def _loaded(self, day: DayLoaded) -> list[Output]:
+        self.source, self.loaded, self.planned = day.source, day.loaded, day.planned
+        self.histories, self.moves, self.starts = day.histories, day.moves, day.starts
+        self.store_problem = day.problem
+        self.screening_due = day.problem is not None or is_due(
+            day.last_screening, self.today(), self.screening_weeks
+        )
+        outputs: list[Output] = []
+        if day.problem:
+            outputs.append(
+                Notice(
+                    f"{day.problem}. You can still exercise; sets will be kept in memory.",
+                    Tone.ERROR,
+                    15,
+                )
+            )
+        self._home = ShowHome(home_view(day.loaded, day.planned, day.recent))
+        if day.offer is not None:
+            self._offer = day.offer
+            self.offered.add(day.offer.session.id)
+            self.stage = Stage.RESUME
+            body = offer_text(day.offer, self.today())
+            outputs.append(
+                AskResume("Your last session was interrupted", body, day.offer.can_resume)
+            )
+            return outputs
+        return outputs + self._show_start()
+
+    def _show_start(self) -> list[Output]:
+        if self.skip_home:
+            return self._start()
+        assert self._home is not None
+        self.stage = Stage.HOME
+        return [self._home]
+
+    # -- an interrupted session ---------------------------------------------------------
+
+    def _resume_answered(self, choice: ResumeChoice | None) -> list[Output]:
+        option = self._offer
+        if option is None or self.stage is not Stage.RESUME:
+            return []
+        if choice is ResumeChoice.CLOSE:
+            return [CloseInterrupted(option)]
+        if choice is not ResumeChoice.RESUME or not option.can_resume:
+            return self._show_start()
+        assert option.planned is not None and option.point is not None
+        assert option.loaded is not None
+        interrupted = option.session
+        self.source = Path(interrupted.source_path)
+        self.loaded, self.planned = option.loaded, option.planned
+        # The history before this session: planning after it adds the session itself.
+        self.histories = {
+            pid: [f for f in facts if f.session_id != interrupted.id]
+            for pid, facts in option.histories.items()
+        }
+        self.moves = {pid: list(moves) for pid, moves in option.moves.items()}
+        self.starts = option.starts
+        self.session = self._controller(option.planned.plan, option.loaded)
+        self.session.resume(interrupted, option.point.step_index, option.point.ended_exercises)
+        self.stage = Stage.OPENING
+        return [ClaimSession(interrupted.id)]
+
+    def _interrupted_closed(self, event: InterruptedClosed) -> list[Output]:
+        interrupted = event.option.session
+        rated = len({(s.exercise_index, s.set_number) for s in interrupted.sets})
+        return [
+            *self._stored(event.problem),
+            Notice(
+                f"Closed the interrupted {interrupted.title} as partial; its {rated} rated "
+                f"set{'s' if rated != 1 else ''} are in your history.",
+                seconds=8,
+            ),
+            # The history changed: plan again (this also offers any older interrupted one).
+            self._load(self.source),
+        ]
+
+    # -- before the session -------------------------------------------------------------
+
+    def _start(self) -> list[Output]:
+        if self.screening_due:
+            self.stage = Stage.SCREENING
+            return [AskScreening()]
+        return self._ask_baseline()
+
+    def _screened(self, outcome: Outcome) -> list[Output]:
+        if outcome is Outcome.URGENT:
+            return self._advise(AdviceKind.URGENT, "Seek emergency care now", URGENT_ADVICE)
+        if outcome is Outcome.REVIEW:
+            return self._advise(
+                AdviceKind.REVIEW,
+                "Please see a clinician soon",
+                REVIEW_ADVICE,
+                go_on="Exercise gently today anyway",
+            )
+        self.screening_due = False
+        return self._ask_baseline()
+
+    def _advise(
+        self, kind: AdviceKind, title: str, body: str, go_on: str | None = None
+    ) -> list[Output]:
+        self.stage = Stage.ADVICE
+        self._advice = kind
+        return [ShowAdvice(kind, title, body, go_on)]
+
+    def _advice_answered(self, go_on: bool) -> list[Output]:
+        kind, self._advice = self._advice, None
+        if kind is AdviceKind.RED_FLAG:
+            return self._finish(SessionStatus.RED_FLAG)
+        if kind is AdviceKind.REVIEW and go_on:
+            return self._ask_baseline()
+        return self._blocked()
+
+    def _blocked(self) -> list[Output]:
+        """No session today: back to home (or out, when started with 'coach run')."""
+        if self.skip_home:
+            self.stage = Stage.LEFT
+            return [Leave()]
+        self.stage = Stage.HOME
+        return []
+
+    def _ask_baseline(self) -> list[Output]:
+        self.stage = Stage.BASELINE
+        return [
+            AskBaseline(
+                "Before we start: how does your back feel right now?",
+                "Compare it with how it usually feels; coach compares it with last time.",
+            )
+        ]
+
+    def _baseline_given(self, answer: PainAnswer | None) -> list[Output]:
+        assert self.loaded is not None
+        baseline = answer.pain if answer is not None else None
+        # The next-morning check: a back clearly worse than at the start of the last
+        # session cancels the step up planned from it.
+        planned = plan_today(
+            self.loaded,
+            self.histories,
+            self.moves,
+            today=self.today(),
+            baseline_today=baseline,
+            starts=self.starts,
+        )
+        outputs: list[Output] = []
+        cancelled = [d for d in planned.decisions if d.rule is Rule.MORNING_CHECK]
+        if cancelled:
+            first = cancelled[0].reason.split(", so")[0]
+            outputs.append(Notice(f"{first}: no step up today.", seconds=10))
+        self.planned = planned
+        self.session = self._controller(planned.plan, self.loaded)
+        self.session.baseline = baseline
+        self.stage = Stage.OPENING
+        session = self.session
+        outputs.append(
+            OpenSession(
+                source_id=session.plan.source_id,
+                title=session.plan.title,
+                source_path=str(session.source_path),
+                planned_seconds=session.timeline.total,
+                levels=dict(session.plan.levels),
+                speed=self.speed,
+                baseline_pain=baseline,
+            )
+        )
+        return outputs
+
+    def _controller(self, plan: SessionPlan, loaded: LoadedFile) -> SessionController:
+        return SessionController(
+            plan,
+            scaling_of(loaded),
+            self.source,
+            clock=self.clock,
+            wall=self.wall,
+            speed=self.speed,
+        )
+
+    def _opened(self, session_id: int, problem: str | None) -> list[Output]:
+        session = self.session
+        if session is None or self.stage is not Stage.OPENING:
+            return []
+        session.session_id = session_id
+        session.started_monotonic = self.clock()
+        self.stage = Stage.PLAYING
+        return [*self._stored(problem), Play(session)]
+
+    # -- during the session -------------------------------------------------------------
+
+    def _ask_rating(self, step: Step) -> list[Output]:
+        session = self.session
+        assert session is not None
+        item = session.plan.exercises[step.exercise_index]
+        limits = session.scaling.get(item.program_id, Scaling())
+        self.stage = Stage.RATING
+        title = f"{item.name}, set {step.set_number} of {step.sets}: how much does your back hurt?"
+        return [AskRating(title, limits.safe_max, limits.acceptable_max)]
+
+    def _rated(self, answer: PainAnswer) -> list[Output]:
+        session = self.session
+        if session is None or self.stage is not Stage.RATING:
+            return []
+        record = session.record_for(answer)
+        self._rating = record
+        self.stage = Stage.SAVING
+        if record.session_id < 0:
+            # The session row itself could not be stored: the set waits in memory.
+            return self._set_saved((), self.store_problem or "the session could not be opened")
+        return [SaveSets((*self.unsaved, record))]
+
+    def _set_saved(self, saved: tuple[SetRecord, ...], problem: str | None) -> list[Output]:
+        session, record = self.session, self._rating
+        if session is None or record is None or self.stage is not Stage.SAVING:
+            return []
+        self._rating = None
+        self.unsaved = [r for r in [*self.unsaved, record] if r not in saved]
+        outputs = self._stored(problem)
+        outcome = session.accept(record)
+        self.stage = Stage.PLAYING
+        if outcome is AfterRating.RED_FLAG:
+            return outputs + self._advise(
+                AdviceKind.RED_FLAG, "Please stop and see a clinician", RED_FLAG_ADVICE
+            )
+        runner = session.runner
+        if outcome is AfterRating.END_EXERCISE:
+            outputs.append(
+                Notice(
+                    f"Pain {record.answer.pain}/10 is above the acceptable zone, so "
+                    f"{record.exercise_name} ends here for today. That is the plan working, "
+                    "not a failure.",
+                    seconds=8,
+                )
+            )
+            return [*outputs, MoveOn(tuple(runner.end_exercise()))]
+        return [*outputs, MoveOn(tuple(runner.rated()))]
+
+    def _quit_asked(self) -> list[Output]:
+        session = self.session
+        if session is None or self.stage is not Stage.PLAYING:
+            return []
+        # The clock stops while the question is up: a pain prompt must not pop up over
+        # it, and the hold must not run out unattended.
+        self._resume_play = session.hold_still()
+        self.stage = Stage.QUITTING
+        return [MoveOn(), AskQuit("Stop this session? The sets you rated are saved.")]
+
+    def _quit_answered(self, stop: bool) -> list[Output]:
+        session, resume = self.session, self._resume_play
+        if session is None or resume is None or self.stage is not Stage.QUITTING:
+            return []
+        self._resume_play = None
+        if stop:
+            session.runner.abort()
+            return self._finish(SessionStatus.STOPPED)
+        self.stage = Stage.PLAYING
+        return [MoveOn(tuple(resume()))]
+
+    # -- after the session --------------------------------------------------------------
+
+    def _finish(self, status: SessionStatus) -> list[Output]:
+        session = self.session
+        assert session is not None and self.loaded is not None
+        if session.status is not SessionStatus.RED_FLAG:
+            session.status = status
+        after = session.plan_after(
+            self.loaded, self.histories, self.moves, self.today(), self.starts
+        )
+        self._after = after
+        self.stage = Stage.CLOSING
+        status = session.status
+        opened = session.session_id is not None and session.session_id >= 0
+        return [
+            CloseSession(
+                session.session_id if opened else None,
+                status,
+                RED_FLAG_REASON if status is SessionStatus.RED_FLAG else None,
+                after.decisions,
+                tuple(r for r in self.unsaved if r.session_id >= 0),
+            )
+        ]
+
+    def _closed(self, saved: tuple[SetRecord, ...], problem: str | None) -> list[Output]:
+        session, after = self.session, self._after
+        if session is None or after is None or self.stage is not Stage.CLOSING:
+            return []
+        self.unsaved = [r for r in self.unsaved if r not in saved]
+        self.stage = Stage.SUMMARY
+        outputs: list[Output] = [
+            *self._stored(problem),
+            ShowSummary(session.summary(after), self.saved_to),
+        ]
+        if session.status is not SessionStatus.RED_FLAG:
+            outputs.extend(self._offer_level(session, after))
+        return outputs
+
+    def _offer_level(self, session: SessionController, after: Planned) -> list[Output]:
+        """Ask about the first level move the engine offers; the person decides."""
+        programs = after.programs.values()
+        offers = [(p, p.offer_up, True) for p in programs if p.offer_up is not None] + [
+            (p, p.offer_down, False) for p in programs if p.offer_down is not None
+        ]
+        if not offers:
+            return []
+        program_plan, to_level, up = offers[0]
+        name = next(
+            (
+                e.program_name
+                for e in session.plan.exercises
+                if e.program_id == program_plan.program_id
+            ),
+            program_plan.program_id,
+        )
+        self._level_offer = (program_plan.program_id, program_plan.level, to_level)
+        return [AskLevel(name, program_plan.level, to_level, up)]
+
+    def _level_answered(self, accepted: bool) -> list[Output]:
+        session, offer = self.session, self._level_offer
+        self._level_offer = None
+        if session is None or offer is None:
+            return []
+        if session.session_id is None or session.session_id < 0:
+            return []
+        program_id, from_level, to_level = offer
+        return [StoreLevelMove(session.session_id, program_id, from_level, to_level, accepted)]
+
+    def _stored(self, problem: str | None) -> list[Output]:
+        """A notice when the history refused a write."""
+        if not problem:
+            return []
+        self.store_problem = problem
+        return [
+            Notice(
+                f"Could not save: {problem}. Nothing is lost while coach stays open; "
+                "it keeps trying.",
+                Tone.ERROR,
+                15,
+            )
+        ]

@@ -1,0 +1,401 @@
+"""What the day flow says and hears: effects and their results, what is shown and
+asked, and the answers and reports that come back. Plain data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import TypeGuard
+
+from coach.engine.home import HomeView
+from coach.engine.planning import Planned
+from coach.engine.records import (
+    LevelMove,
+    PainAnswer,
+    SessionFacts,
+    SessionRecord,
+    SessionStatus,
+    SetRecord,
+)
+from coach.engine.resume import ResumeOption
+from coach.engine.runner import RunnerEvent
+from coach.engine.scaling import Decision, Replay
+from coach.engine.screening import Outcome
+from coach.engine.session import (
+    SessionController,
+    SessionSummary,
+)
+from coach.engine.timeline import Step
+from coach.format.loader import LoadedFile
+
+# -- effects: what the shell carries out off its loop, and what comes back ---------------
+
+
+@dataclass(frozen=True, slots=True)
+class LoadDay:
+    """Read the session file and the history, and plan the day."""
+
+    source: Path
+    today: date
+    already_offered: frozenset[int]
+    """Interrupted sessions offered before in this run (not offered twice)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoreScreening:
+    answers: Mapping[str, bool]
+    outcome: Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class OpenSession:
+    """Store a new session (status running) before its first step."""
+
+    source_id: str
+    title: str
+    source_path: str
+    planned_seconds: float
+    levels: Mapping[str, int]
+    speed: float
+    baseline_pain: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimSession:
+    """Resuming an interrupted session: this coach owns it from now on."""
+
+    session_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SaveSets:
+    """Store rated sets, oldest first, stopping at the first that fails."""
+
+    records: tuple[SetRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CloseSession:
+    """Store the sets still waiting (those of an opened session), then close it with the
+    decisions for next time."""
+
+    session_id: int | None
+    status: SessionStatus
+    reason: str | None
+    decisions: tuple[Decision, ...]
+    waiting: tuple[SetRecord, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CloseInterrupted:
+    option: ResumeOption
+
+
+@dataclass(frozen=True, slots=True)
+class StoreLevelMove:
+    session_id: int
+    program_id: str
+    from_level: int
+    to_level: int
+    accepted: bool
+
+
+Effect = (
+    LoadDay
+    | StoreScreening
+    | OpenSession
+    | ClaimSession
+    | SaveSets
+    | CloseSession
+    | CloseInterrupted
+    | StoreLevelMove
+)
+
+
+def is_effect(output: object) -> TypeGuard[Effect]:
+    """Whether ``output`` is for :func:`carry_out` (off the loop) rather than the screen."""
+    return isinstance(output, Effect)
+
+
+@dataclass(frozen=True, slots=True)
+class DayLoaded:
+    source: Path
+    today: date
+    loaded: LoadedFile
+    planned: Planned
+    histories: Mapping[str, list[SessionFacts]]
+    """Each program's sessions after its saved replay in ``starts`` (all without one)."""
+    moves: Mapping[str, list[LevelMove]]
+    starts: Mapping[str, Replay]
+    recent: tuple[SessionRecord, ...]
+    last_screening: tuple[str, str] | None
+    offer: ResumeOption | None
+    problem: str | None
+    """Why the history could not be read (the day goes on without it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DayFailed:
+    """The session file has errors, each rendered as ``file:line:col: message``."""
+
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningStored:
+    outcome: Outcome
+    problem: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionOpened:
+    session_id: int
+    """-1 when the session could not be stored."""
+    problem: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SetsSaved:
+    saved: tuple[SetRecord, ...]
+    problem: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionClosed:
+    saved: tuple[SetRecord, ...]
+    problem: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class InterruptedClosed:
+    option: ResumeOption
+    problem: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LevelMoveStored:
+    problem: str | None
+
+
+Result = (
+    DayLoaded
+    | DayFailed
+    | ScreeningStored
+    | SessionOpened
+    | SetsSaved
+    | SessionClosed
+    | InterruptedClosed
+    | LevelMoveStored
+)
+
+
+# -- what the person sees and is asked --------------------------------------------------
+
+
+class Tone(StrEnum):
+    """How a notice is shown (the values are Textual's severities)."""
+
+    INFO = "information"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    text: str
+    tone: Tone = Tone.INFO
+    seconds: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ShowError:
+    """A problem that stops the day (the session file cannot be used)."""
+
+    title: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ShowHome:
+    view: HomeView
+
+
+@dataclass(frozen=True, slots=True)
+class Play:
+    """The session is stored: play it."""
+
+    session: SessionController
+
+
+@dataclass(frozen=True, slots=True)
+class MoveOn:
+    """The session moved (or only needs redrawing): the runner's events, for the player."""
+
+    events: tuple[RunnerEvent, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ShowSummary:
+    summary: SessionSummary
+    saved_to: str
+
+
+@dataclass(frozen=True, slots=True)
+class Leave:
+    """Nothing more today: close coach (it was started straight into a session)."""
+
+
+Show = ShowError | ShowHome | Play | MoveOn | ShowSummary | Notice | Leave
+
+
+class AdviceKind(StrEnum):
+    URGENT = "urgent"
+    """An urgent checklist answer: no session today."""
+    REVIEW = "review"
+    """A checklist answer that needs a clinician soon: the person may go on gently."""
+    RED_FLAG = "red flag"
+    """A warning sign during the session: it ends."""
+
+
+@dataclass(frozen=True, slots=True)
+class AskResume:
+    title: str
+    body: str
+    can_resume: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AskScreening:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ShowAdvice:
+    kind: AdviceKind
+    title: str
+    body: str
+    go_on: str | None = None
+    """The label of going on anyway, when that is offered."""
+
+
+@dataclass(frozen=True, slots=True)
+class AskBaseline:
+    title: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class AskRating:
+    title: str
+    safe_max: int
+    acceptable_max: int
+
+
+@dataclass(frozen=True, slots=True)
+class AskQuit:
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class AskLevel:
+    program_name: str
+    from_level: int
+    to_level: int
+    up: bool
+
+
+Prompt = AskResume | AskScreening | ShowAdvice | AskBaseline | AskRating | AskQuit | AskLevel
+
+Output = Effect | Show | Prompt
+
+
+# -- inputs: the person's answers and the player's reports ------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StartSession:
+    """Start today's session (home's Start)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChooseSession:
+    """Play another routine or program: load it and show its home."""
+
+    source: Path
+
+
+class ResumeChoice(StrEnum):
+    RESUME = "resume"
+    CLOSE = "close"
+
+
+@dataclass(frozen=True, slots=True)
+class ResumeAnswer:
+    choice: ResumeChoice | None
+    """None: decide later (asked again at the next start)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningAnswer:
+    answers: Mapping[str, bool]
+
+
+@dataclass(frozen=True, slots=True)
+class AdviceAnswer:
+    go_on: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineAnswer:
+    answer: PainAnswer | None
+
+
+@dataclass(frozen=True, slots=True)
+class RatingAnswer:
+    answer: PainAnswer
+
+
+@dataclass(frozen=True, slots=True)
+class QuitAnswer:
+    stop: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LevelAnswer:
+    accepted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RatingDue:
+    step: Step
+
+
+@dataclass(frozen=True, slots=True)
+class PlayFinished:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class QuitAsked:
+    pass
+
+
+Answer = (
+    StartSession
+    | ChooseSession
+    | ResumeAnswer
+    | ScreeningAnswer
+    | AdviceAnswer
+    | BaselineAnswer
+    | RatingAnswer
+    | QuitAnswer
+    | LevelAnswer
+    | RatingDue
+    | PlayFinished
+    | QuitAsked
+)
+
+Input = Answer | Result
