@@ -5,15 +5,26 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from coach.engine.records import PainAnswer, SessionStatus, SetRecord
+from coach.engine.records import PainAnswer, SessionStatus, SetRecord, SkipReason
+from coach.engine.scaling import Advice, Decision, Rule
 from coach.engine.timeline import Dose
 from coach.store.database import HistoryStore
-from coach.store.export import COLUMNS, export_rows, read_csv, session_rows, write_csv, write_json
+from coach.store.export import (
+    COLUMNS,
+    DECISION_COLUMNS,
+    decision_export,
+    export_rows,
+    read_csv,
+    session_rows,
+    write_csv,
+    write_json,
+)
 
 from .conftest import CliResult
 
@@ -116,3 +127,122 @@ def test_cli_history_and_export(cli: Cli, store: HistoryStore, tmp_path: Path) -
 def test_cli_errors(cli: Cli, tmp_path: Path) -> None:
     assert cli("history", "--data-dir", str(tmp_path)).code == 2  # no history yet
     assert cli("export", "--since", "yesterday", "--data-dir", str(tmp_path)).code == 2
+
+
+@pytest.fixture
+def decided(tmp_path: Path) -> HistoryStore:
+    """A history with a decision of every kind: a check before a session, changes after
+    it, advice, a level offer and a warning-sign checklist."""
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    store.record_screening({"fever": False}, "clear")
+    before = Decision(
+        program_id="holds",
+        exercise_id="bird-dog",
+        exercise_name="Bird dog",
+        level=1,
+        before=Dose(2, 10, 3),
+        after=Dose(2, 9, 3),
+        rule=Rule.MORNING_CHECK,
+        reason="Your back started at 4/10, 3 above your usual 1.",
+        inputs={"baseline": 4, "usual": 1.0},
+    )
+    session = store.start_session(
+        source_id="holds",
+        title="Holds",
+        source_path="/holds.yaml",
+        planned_seconds=600,
+        levels={"holds": 1},
+        baseline_pain=4,
+        started_at="2025-11-30T23:30:00+00:00",
+        local_date=date(2025, 12, 1),  # played in Tokyo: the next morning there
+        utc_offset=540,
+        checks=[before],
+    )
+    after = replace(
+        before,
+        before=Dose(2, 9, 3),
+        rule=Rule.REPEAT,
+        reason="Pain peaked at 4/10: the same dose again.",
+        inputs={"peak": 4},
+    )
+    advice = Advice("holds", Rule.ESCALATION, "See a clinician.", {"sessions": 2})
+    store.finish_session(session, SessionStatus.COMPLETED, decisions=[after], advice=[advice])
+    store.record_level_move(session, "holds", 1, 2, accepted=False)
+    return store
+
+
+def test_every_decision_is_exported_with_its_reason(decided: HistoryStore) -> None:
+    rows = decision_export(decided)
+    # The session's decisions together, then this year's checklist.
+    assert [(r["kind"], r["moment"], r["rule"]) for r in rows] == [
+        ("dose", "before", "morning check"),
+        ("advice", None, "escalation"),
+        ("dose", "after", "repeat"),
+        ("level", None, "level up"),
+        ("screening", None, "clear"),
+    ]
+    check = rows[0]
+    assert check["date"] == "2025-12-01"  # the day where it was played, not in UTC
+    assert (check["before"], check["after"]) == (
+        {"hold": 10.0, "holds": 3, "sets": 2},
+        {"hold": 9.0, "holds": 3, "sets": 2},
+    )
+    assert check["inputs"] == {"baseline": 4, "usual": 1.0}
+    assert rows[3]["accepted"] is False and rows[3]["reason"] == (
+        "Level 2 offered; staying at level 1 for now."
+    )
+    out = io.StringIO()
+    write_csv(rows, out, DECISION_COLUMNS)
+    assert out.getvalue().splitlines()[0] == ",".join(DECISION_COLUMNS)
+    assert read_csv(out.getvalue()) == rows
+    assert len(decision_export(decided, program="holds")) == 4  # no checklist
+    assert [r["kind"] for r in decision_export(decided, exercise="bird-dog")] == ["dose"] * 2
+    assert [r["kind"] for r in decision_export(decided, since=date(2025, 12, 2))] == ["screening"]
+
+
+def test_cli_exports_decisions_and_history_carries_them(
+    cli: Cli, decided: HistoryStore, tmp_path: Path
+) -> None:
+    data = ["--data-dir", str(tmp_path)]
+    exported = json.loads(cli("export", "--what", "decisions", "--format", "json", *data).out)
+    assert exported["format"] == "coach-decisions" and len(exported["decisions"]) == 5
+    (session,) = json.loads(cli("history", "--json", *data).out)
+    assert session["date"] == "2025-12-01"
+    assert [d["rule"] for d in session["decisions"]] == [
+        "morning check",
+        "escalation",
+        "repeat",
+        "level up",
+    ]
+    assert "date" not in session["decisions"][0]
+    target = tmp_path / "decisions.csv"
+    result = cli("export", "--what", "decisions", "--output", str(target), *data)
+    assert result.code == 0 and "5 decisions written" in result.err
+
+
+def test_a_skipped_set_says_why(tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    session = store.start_session(
+        source_id="x", title="X", source_path="/x.yaml", planned_seconds=60, levels={"p": 1}
+    )
+    record = SetRecord(
+        session_id=session,
+        exercise_index=0,
+        program_id="p",
+        level=1,
+        exercise_id="e",
+        exercise_name="E",
+        kind="hold",
+        set_number=1,
+        sets_planned=1,
+        planned=Dose(1, 10, 1),
+        planned_work_seconds=10,
+        done_work_seconds=4,
+        completed=False,
+        answer=PainAnswer(6),
+        skipped=SkipReason.PAIN,
+    )
+    store.record_set(record)
+    (row,) = export_rows(store)
+    assert (row["completed"], row["skip_reason"]) == (False, "pain")
+    assert COLUMNS[-1] == "skip_reason"  # new columns go at the end

@@ -91,10 +91,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser(
         "export",
-        help="write every set as CSV or JSON, for a spreadsheet or a clinician",
-        description="Write one row per set with stable column names (see docs/export.md).",
+        help="write every set (or every decision) as CSV or JSON, for a spreadsheet or a clinician",
+        description=(
+            "Write one row per set, or with --what decisions one row per decision coach "
+            "took (dose changes with their rule, inputs and reason; advice; level offers; "
+            "warning-sign checks), with stable column names (see docs/export.md)."
+        ),
     )
     export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument(
+        "--what",
+        choices=("sets", "decisions"),
+        default="sets",
+        help="one row per rated set (default) or per decision",
+    )
     export.add_argument("--output", "-o", type=Path, help="write to this file (default: stdout)")
     _add_filters(export)
     _add_data_dir(export)
@@ -536,26 +546,35 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
     store = HistoryStore(path)
     filters = {"since": args.since, "program": args.program, "exercise": args.exercise}
     if args.command == "export":
-        from coach.store.export import export_rows, write_csv, write_json
+        from coach.store.export import (
+            COLUMNS,
+            DECISION_COLUMNS,
+            decision_export,
+            export_rows,
+            write_csv,
+            write_json,
+        )
 
+        decisions = args.what == "decisions"
         try:
-            rows = export_rows(store, **filters)
+            rows = (decision_export if decisions else export_rows)(store, **filters)
         except StoreError as exc:
             print(f"coach: {exc}", file=sys.stderr)
             return EXIT_INVALID
+        columns = DECISION_COLUMNS if decisions else COLUMNS
         try:
             with (
                 args.output.open("w", encoding="utf-8", newline="") if args.output else _stdout()
             ) as out:
-                (write_json if args.format == "json" else write_csv)(rows, out)
+                (write_json if args.format == "json" else write_csv)(rows, out, columns)
         except BrokenPipeError:
             raise
         except OSError as exc:
             return _usage_error(f"cannot write {args.output}: {exc.strerror}")
         if args.output:
-            print(f"{len(rows)} sets written to {args.output}", file=sys.stderr)
+            print(f"{len(rows)} {args.what} written to {args.output}", file=sys.stderr)
         return EXIT_OK
-    from coach.store.export import session_page
+    from coach.store.export import decision_export, session_page
 
     everything = args.json or args.all or args.since is not None
     try:
@@ -564,6 +583,20 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
         print(f"coach: {exc}", file=sys.stderr)
         return EXIT_INVALID
     if args.json:
+        # Each session carries the decisions taken before and after it, with their
+        # reasons: what a clinician needs to follow a dose from day to day.
+        try:
+            taken = decision_export(store, **filters)
+        except StoreError as exc:
+            print(f"coach: {exc}", file=sys.stderr)
+            return EXIT_INVALID
+        by_session: dict[int, list[dict[str, Any]]] = {}
+        for decision in taken:
+            if decision["session_id"] is not None:
+                entry = {k: v for k, v in decision.items() if k not in ("date", "session_id")}
+                by_session.setdefault(decision["session_id"], []).append(entry)
+        for row in rows:
+            row["decisions"] = by_session.get(row["session_id"], [])
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return EXIT_OK
     notes = ["Start and Peak: pain 0-10 at the start and the highest rated set."]

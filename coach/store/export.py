@@ -20,6 +20,8 @@ from coach.store.database import HistoryStore
 
 __all__ = [
     "COLUMNS",
+    "DECISION_COLUMNS",
+    "decision_export",
     "export_rows",
     "read_csv",
     "session_page",
@@ -54,6 +56,26 @@ COLUMNS: tuple[str, ...] = (
     "pain_below_knee",
     "rated_at",
     "side",
+    "skip_reason",
+)
+
+# One row per decision: a dose change (before a session or after it), a piece of advice,
+# a level offer and its answer, a red-flag screening. See docs/export.md.
+DECISION_COLUMNS: tuple[str, ...] = (
+    "date",
+    "session_id",
+    "decided_at",
+    "kind",
+    "moment",
+    "program",
+    "level",
+    "exercise",
+    "rule",
+    "before",
+    "after",
+    "accepted",
+    "reason",
+    "inputs",
 )
 
 _INTS = {
@@ -74,7 +96,8 @@ _FLOATS = {
 }
 # How the sides of a set were worked: one word a spreadsheet can filter on.
 _SIDE = {"both": "both", "each": "left+right"}
-_BOOLS = {"completed", "numbness", "leg_weakness", "pain_below_knee"}
+_BOOLS = {"completed", "numbness", "leg_weakness", "pain_below_knee", "accepted"}
+_JSON = {"before", "after", "inputs"}
 
 
 def _filters(
@@ -106,7 +129,7 @@ def export_rows(
     with store._read() as db:
         db.row_factory = sqlite3.Row
         rows = db.execute(
-            "SELECT s.started_at, s.source_id, t.* FROM sets t JOIN sessions s"
+            "SELECT s.started_at, s.local_date, s.source_id, t.* FROM sets t JOIN sessions s"
             f" ON s.id = t.session_id WHERE {where} ORDER BY t.id",
             params,
         ).fetchall()
@@ -116,7 +139,7 @@ def export_rows(
         started = row["started_at"]
         day = days.get(started)
         if day is None:
-            day = days[started] = local_day(started)
+            day = days[started] = _day_of(row["local_date"], started)
         if since and day < since:
             continue
         result.append(
@@ -146,6 +169,7 @@ def export_rows(
                 "pain_below_knee": bool(row["pain_below_knee"]),
                 "rated_at": row["rated_at"],
                 "side": _SIDE.get(row["sides"]),
+                "skip_reason": row["skip_reason"],
             }
         )
     return result
@@ -184,7 +208,8 @@ def session_page(
     last = " ORDER BY s.id DESC LIMIT ?" if limit is not None else ""
     with store._read() as db:
         found = db.execute(
-            "SELECT s.id, s.started_at, s.ended_at, s.title, s.status, s.stop_reason,"
+            "SELECT s.id, s.started_at, s.local_date, s.ended_at, s.title, s.status,"
+            " s.stop_reason,"
             " s.baseline_pain, COUNT(t.id), MAX(t.pain)"
             f" FROM sessions s {join} sets t ON t.session_id = s.id"
             f" WHERE {where} GROUP BY s.id{last}",
@@ -210,10 +235,10 @@ def session_page(
                 ).fetchall()
             )
     result = []
-    for sid, started, ended, title, status, reason, baseline, sets, peak in found:
+    for sid, started, local, ended, title, status, reason, baseline, sets, peak in found:
         # Parsed once per session (thousands of them for the history screen).
         start = datetime.fromisoformat(started)
-        day = start.astimezone().date()
+        day = date.fromisoformat(local) if local else start.astimezone().date()
         if since and day < since:
             total -= 1
             continue
@@ -238,22 +263,151 @@ def session_page(
     return result, total
 
 
-def write_csv(rows: Iterable[Mapping[str, Any]], out: TextIO) -> None:
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+def _day_of(local_date: str | None, started_at: str) -> date:
+    """The day a session was played on: as stored when it was played (the same in any
+    time zone); for rows older than that record, the day in this computer's zone."""
+    return date.fromisoformat(local_date) if local_date else local_day(started_at)
+
+
+def decision_export(
+    store: HistoryStore,
+    *,
+    since: date | None = None,
+    program: str | None = None,
+    exercise: str | None = None,
+) -> list[dict[str, Any]]:
+    """Every stored decision matching the filters as :data:`DECISION_COLUMNS`, in the
+    order they were taken: dose changes (the rule, its inputs and the sentence shown),
+    advice, level offers and red-flag screenings (these last have no program, so a
+    program or exercise filter leaves them out)."""
+    # In time order, a session's decisions together, when it started: the checks before
+    # it, its advice, the dose changes after it, and the level offer that closes it.
+    found: list[tuple[tuple[str, int, int], dict[str, Any]]] = []
+    with store._read() as db:
+        db.row_factory = sqlite3.Row
+        sessions = {
+            row["id"]: (_day_of(row["local_date"], row["started_at"]), row["started_at"])
+            for row in db.execute("SELECT id, local_date, started_at FROM sessions")
+        }
+        days = {sid: day for sid, (day, _) in sessions.items()}
+
+        def add(order: int, row: sqlite3.Row, day: date | None, **fields: Any) -> None:
+            if since and (day is None or day < since):
+                return
+            entry = dict.fromkeys(DECISION_COLUMNS)
+            entry.update(date=day.isoformat() if day else None, decided_at=row["decided_at"])
+            entry.update(fields)
+            session = sessions.get(entry["session_id"])
+            when = session[1] if session else row["decided_at"]
+            found.append(((when, order, row["id"]), entry))
+
+        for row in db.execute("SELECT * FROM dose_changes"):
+            if (program and row["program_id"] != program) or (
+                exercise and row["exercise_id"] != exercise
+            ):
+                continue
+            add(
+                0 if row["moment"] == "before" else 2,
+                row,
+                days.get(row["session_id"]),
+                session_id=row["session_id"],
+                kind="dose",
+                moment=row["moment"],
+                program=row["program_id"],
+                level=row["level"],
+                exercise=row["exercise_id"],
+                rule=row["rule"],
+                before=json.loads(row["before_json"]),
+                after=json.loads(row["after_json"]),
+                reason=row["reason"],
+                inputs=json.loads(row["inputs_json"]),
+            )
+        if exercise:
+            return [entry for _, entry in sorted(found, key=lambda pair: pair[0])]
+        for row in db.execute("SELECT * FROM advice"):
+            if program and row["program_id"] != program:
+                continue
+            add(
+                1,
+                row,
+                days.get(row["session_id"]),
+                session_id=row["session_id"],
+                kind="advice",
+                program=row["program_id"] or None,
+                rule=row["rule"],
+                reason=row["reason"],
+                inputs=json.loads(row["inputs_json"]),
+            )
+        for row in db.execute("SELECT * FROM level_moves"):
+            if program and row["program_id"] != program:
+                continue
+            old, new, accepted = row["from_level"], row["to_level"], bool(row["accepted"])
+            add(
+                3,
+                row,
+                days.get(row["session_id"]),
+                session_id=row["session_id"],
+                kind="level",
+                program=row["program_id"],
+                level=old,
+                rule="level up" if new > old else "level down",
+                before=old,
+                after=new,
+                accepted=accepted,
+                reason=_level_sentence(old, new, accepted),
+            )
+        if not program:
+            for row in db.execute("SELECT id, taken_at AS decided_at, * FROM screenings"):
+                add(
+                    1,
+                    row,
+                    local_day(row["decided_at"]),
+                    kind="screening",
+                    rule=row["outcome"],
+                    reason=_SCREENING.get(row["outcome"], row["outcome"]),
+                    inputs=json.loads(row["answers_json"]),
+                )
+    return [entry for _, entry in sorted(found, key=lambda pair: pair[0])]
+
+
+_SCREENING = {
+    "clear": "Warning-sign check: none reported.",
+    "review": "Warning-sign check: a sign to review with a clinician soon.",
+    "urgent": "Warning-sign check: a sign that needs urgent medical care.",
+}
+
+
+def _level_sentence(old: int, new: int, accepted: bool) -> str:
+    direction = "up" if new > old else "down"
+    if accepted:
+        return f"Moved {direction} from level {old} to level {new}."
+    return f"Level {new} offered; staying at level {old} for now."
+
+
+def write_csv(
+    rows: Iterable[Mapping[str, Any]], out: TextIO, columns: Sequence[str] = COLUMNS
+) -> None:
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: _csv_value(row[k]) for k in COLUMNS})
+        writer.writerow({k: _csv_value(row[k]) for k in columns})
 
 
 def _csv_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, dict | list):
+        # Doses and a rule's inputs: compact JSON, one cell.
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "" if value is None else value
 
 
-def write_json(rows: Sequence[Mapping[str, Any]], out: TextIO) -> None:
+def write_json(
+    rows: Sequence[Mapping[str, Any]], out: TextIO, columns: Sequence[str] = COLUMNS
+) -> None:
+    what = "decisions" if columns is DECISION_COLUMNS else "sets"
     json.dump(
-        {"format": "coach-sets", "version": 1, "columns": list(COLUMNS), "sets": list(rows)},
+        {"format": f"coach-{what}", "version": 1, "columns": list(columns), what: list(rows)},
         out,
         indent=2,
         ensure_ascii=False,
@@ -262,7 +416,8 @@ def write_json(rows: Sequence[Mapping[str, Any]], out: TextIO) -> None:
 
 
 def read_csv(text: str) -> list[dict[str, Any]]:
-    """Rows of an exported CSV with their types restored (the inverse of write_csv)."""
+    """Rows of an exported CSV (sets or decisions) with their types restored (the
+    inverse of write_csv)."""
     rows = []
     for raw in csv.DictReader(io.StringIO(text)):
         row: dict[str, Any] = {}
@@ -275,6 +430,8 @@ def read_csv(text: str) -> list[dict[str, Any]]:
                 row[key] = float(value)
             elif key in _BOOLS:
                 row[key] = value == "true"
+            elif key in _JSON:
+                row[key] = json.loads(value)
             else:
                 row[key] = value
         rows.append(row)
