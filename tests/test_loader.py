@@ -483,3 +483,65 @@ def test_author_checks_warn_without_failing(write: Write) -> None:
         "17:19: a step of 1 raises reps 3 by 33% in one session; with so small a count any "
         "step is more; progress another dose first",
     ]
+
+
+def test_the_pain_thresholds_must_make_sense_together(write: Write) -> None:
+    exercise = "        - name: Curl-up\n          kind: hold\n          hold: 10s\n"
+    scaling = "  scaling:\n    acceptable_max: 5\n    stop_session_at: 5\n    rest_day_from: 2\n"
+    path = write("p.yaml", program(exercise, scaling))
+    assert errors_of(path) == [
+        "7:22: stop_session_at (5) must be above acceptable_max (5), or an acceptable rating "
+        "would end the session",
+        "8:20: rest_day_from (2) must be above safe_max (2), or a settled morning would "
+        "advise a rest day",
+    ]
+    fine = "  scaling:\n    acceptable_max: 6\n    stop_session_at: 7\n    rest_day_from: 3\n"
+    assert load_session_file(write("q.yaml", program(exercise, fine))).warnings == ()
+
+
+@pytest.mark.parametrize(
+    ("dose", "warned"),
+    [
+        (
+            "hold: 10s\n          progression:\n            hold: {min: 10s, max: 4m, step: 2s}",
+            False,
+        ),
+        (
+            "hold: 10s\n          progression:\n            hold: {min: 10s, max: 4m1s, step: 2s}",
+            True,
+        ),
+        ("hold: 10s\n          sets: 10", False),
+        ("hold: 10s\n          sets: 11", True),
+    ],
+)
+def test_doses_beyond_rehabilitation_ranges_warn(write: Write, dose: str, warned: bool) -> None:
+    path = write(
+        "p.yaml", program(f"        - name: Plank\n          kind: hold\n          {dose}\n")
+    )
+    messages = [w.message for w in load_session_file(path).warnings]
+    assert any("beyond what rehabilitation uses" in m for m in messages) is warned
+
+
+def test_a_long_level_warns_and_ceilings_quiet_it(write: Write) -> None:
+    # 6 sets of 10 holds of 60 s with 5 s between, 30 s rests: about 68 minutes.
+    long = (
+        "        - name: Plank\n"
+        "          kind: hold\n"
+        "          hold: 60s\n"
+        "          holds: 10\n"
+        "          sets: 6\n"
+    )
+    (warning,) = [
+        w
+        for w in load_session_file(write("p.yaml", program(long))).warnings
+        if "minutes" in w.message
+    ]
+    assert warning.mark.line == 7 and warning.message.startswith(  # at 'exercises:'
+        "with every dose at the top of its range this level takes about 68 minutes"
+    )
+    capped = "  scaling:\n    ceilings: {holds: 6}\n"
+    warnings = load_session_file(write("q.yaml", program(long, capped))).warnings
+    assert sorted(w.message for w in warnings) == [
+        "a 1m hold is long for level 1; short repeated holds (up to 30s) build tolerance first",
+        "holds 10 is above the program's ceiling of 6; coach never plays more than 6",
+    ]

@@ -54,6 +54,14 @@ MAX_STEP_FRACTION = 0.2
 """Largest progression step, as a share of the smallest dose, before validate warns."""
 LEVEL_ONE_MAX_HOLD = 30.0
 """Longest level-1 hold before validate warns."""
+PLAUSIBLE_MAX_HOLD = 240.0
+"""Longest hold (at the top of its range) before validate warns: rehabilitation holds are
+seconds to a couple of minutes (domain.md, dosing rules of thumb)."""
+PLAUSIBLE_MAX_SETS = 10
+"""Most sets of one exercise before validate warns."""
+PLAUSIBLE_MAX_SESSION = 60 * 60.0
+"""Longest level (every exercise at the top of its range) before validate warns: a daily
+routine that people keep doing is minutes, not hours."""
 
 AnyExercise = HoldExercise | RepsExercise | TimedExercise
 
@@ -243,6 +251,7 @@ class _Loader:
         for level_index, level in enumerate(levels if isinstance(levels, list) else []):
             exercises = level.get("exercises") if isinstance(level, dict) else None
             seen: dict[str, int] = {}
+            top_seconds = 0.0
             for index, item in enumerate(exercises if isinstance(exercises, list) else []):
                 exercise = _valid(_EXERCISE, item)
                 if exercise is None:
@@ -267,6 +276,19 @@ class _Loader:
                 self._check_exercise(exercise, source, where)
                 if level_index == 0:
                     self._check_first_level(exercise, source, where)
+                self._check_plausible(exercise, scaling, source, where)
+                top_seconds += _seconds_at_top(exercise, scaling, raw.get("get_ready"))
+            if top_seconds > PLAUSIBLE_MAX_SESSION:
+                self._report(
+                    source,
+                    (*at, "levels", level_index, "exercises"),
+                    f"with every dose at the top of its range this level takes about "
+                    f"{_long_time(top_seconds)}; a daily session is best kept under "
+                    f"{_long_time(PLAUSIBLE_MAX_SESSION)} (lower the maximums, or set "
+                    "ceilings in the program's 'scaling')",
+                    key=True,
+                    severity=Severity.WARNING,
+                )
 
     def _check_first_level(self, exercise: AnyExercise, source: YamlDocument, at: DataPath) -> None:
         """Level 1 builds tolerance with short holds (McGill: about 10 s, repeated)."""
@@ -290,7 +312,67 @@ class _Loader:
                 severity=Severity.WARNING,
             )
 
+    def _check_plausible(
+        self,
+        exercise: AnyExercise,
+        scaling: Scaling | None,
+        source: YamlDocument,
+        at: DataPath,
+    ) -> None:
+        """Doses beyond the ranges rehabilitation uses, and doses above the program's
+        ceilings (which coach will not play)."""
+        ceilings = scaling.ceilings if scaling is not None else None
+        for name, limit in (("hold", PLAUSIBLE_MAX_HOLD), ("sets", PLAUSIBLE_MAX_SETS)):
+            where, top = _top_of(exercise, name)
+            if top is None:
+                continue
+            ceiling = getattr(ceilings, name, None)
+            show = format_duration if name == "hold" else str
+            if ceiling is not None and top > ceiling:
+                self._report(
+                    source,
+                    (*at, *where),
+                    f"{name} {show(top)} is above the program's ceiling of {show(ceiling)}; "
+                    f"coach never plays more than {show(ceiling)}",
+                    severity=Severity.WARNING,
+                )
+                top = ceiling
+            if top > limit:
+                self._report(
+                    source,
+                    (*at, *where),
+                    f"{name} may reach {show(top)}, beyond what rehabilitation uses (up to "
+                    f"{show(limit)}); lower it, or set a ceiling in the program's 'scaling'",
+                    severity=Severity.WARNING,
+                )
+        for name in ("holds", "reps", "duration"):
+            where, top = _top_of(exercise, name)
+            ceiling = getattr(ceilings, name, None)
+            if top is not None and ceiling is not None and top > ceiling:
+                show = format_duration if name == "duration" else str
+                self._report(
+                    source,
+                    (*at, *where),
+                    f"{name} {show(top)} is above the program's ceiling of {show(ceiling)}; "
+                    f"coach never plays more than {show(ceiling)}",
+                    severity=Severity.WARNING,
+                )
+
     def _check_scaling(self, scaling: Scaling, source: YamlDocument, at: DataPath) -> None:
+        if scaling.stop_session_at <= scaling.acceptable_max:
+            self._report(
+                source,
+                (*at, "stop_session_at"),
+                f"stop_session_at ({scaling.stop_session_at}) must be above acceptable_max "
+                f"({scaling.acceptable_max}), or an acceptable rating would end the session",
+            )
+        if scaling.rest_day_from <= scaling.safe_max:
+            self._report(
+                source,
+                (*at, "rest_day_from"),
+                f"rest_day_from ({scaling.rest_day_from}) must be above safe_max "
+                f"({scaling.safe_max}), or a settled morning would advise a rest day",
+            )
         if scaling.safe_max >= scaling.acceptable_max:
             self._report(
                 source,
@@ -462,6 +544,47 @@ class _Loader:
 
 
 _Part = typing.TypeVar("_Part")
+
+
+def _top_of(exercise: AnyExercise, name: str) -> tuple[DataPath, float | None]:
+    """Where the largest ``name`` dose of ``exercise`` is written, and its value: the top
+    of its progression range, else the dose itself (None when the kind has no such dose)."""
+    bounds = getattr(exercise.progression, name, None) if exercise.progression else None
+    value = getattr(exercise, name, None)
+    if bounds is not None and (value is None or bounds.max >= value):
+        return ("progression", name, "max"), bounds.max
+    return (name,), value
+
+
+def _long_time(seconds: float) -> str:
+    """'45 minutes', '21 hours'."""
+    minutes = round(seconds / 60)
+    return f"{minutes} minutes" if minutes < 120 else f"{round(minutes / 60)} hours"
+
+
+def _seconds_at_top(exercise: AnyExercise, scaling: Scaling | None, get_ready: Any) -> float:
+    """About how long ``exercise`` takes with every dose at the top of its range (under
+    the program's ceilings): the work, the rests between holds and sets, the switch."""
+
+    def top(name: str) -> float:
+        value = _top_of(exercise, name)[1] or 0.0
+        ceiling = getattr(scaling.ceilings, name, None) if scaling is not None else None
+        return min(value, ceiling) if ceiling is not None else value
+
+    if isinstance(exercise, HoldExercise):
+        holds = top("holds")
+        work = top("hold") * holds + exercise.hold_rest * max(holds - 1, 0)
+    elif isinstance(exercise, RepsExercise):
+        tempo = exercise.tempo
+        work = top("reps") * (tempo.up + tempo.pause + tempo.down)
+    else:
+        work = top("duration")
+    if exercise.sides == "each":
+        work = 2 * work + exercise.switch
+    sets = top("sets")
+    ready = exercise.get_ready if exercise.get_ready is not None else get_ready
+    ready = ready if isinstance(ready, int | float) else 5.0
+    return ready + sets * work + exercise.rest * max(sets - 1, 0) + exercise.rest_after
 
 
 def _valid(kind: type[_Part] | TypeAdapter[_Part], data: Any) -> _Part | None:
