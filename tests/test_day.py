@@ -8,118 +8,21 @@ fake clock to the end of each step, and reports ratings due and the end.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Sequence
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from coach.engine import day
-from coach.engine.clock import FakeClock
 from coach.engine.records import HistoryError, PainAnswer, SessionStatus, SetRecord
-from coach.engine.runner import Finished, RatingNeeded, RunnerEvent, RunState
-from coach.engine.screening import QUESTIONS
+from coach.engine.runner import RunState
 from coach.engine.timeline import StepKind
-from coach.format.loader import load_session_file
 from coach.store.database import HistoryStore
 
+from .day_helpers import TODAY, Shell, begin_session, none_apply, rate_every_set
 from .sessions import SMALL_PROGRAM, write_program
-
-TODAY = date(2026, 11, 30)
-
-
-class Shell:
-    """The shell's part, without a screen: effects carried out at once, the runner played
-    by moving a fake clock, everything the flow showed or asked kept in ``seen``."""
-
-    def __init__(
-        self,
-        source: Path,
-        history: day.History,
-        *,
-        today: date = TODAY,
-        skip_home: bool = False,
-    ) -> None:
-        self.clock = FakeClock()
-        self.history = history
-        self.today = today
-        self.flow = day.DayFlow(
-            source,
-            "memory",
-            lambda: self.today,
-            clock=self.clock,
-            wall=lambda: datetime.combine(self.today, datetime.min.time(), UTC),
-            skip_home=skip_home,
-        )
-        self.seen: list[day.Output] = []
-        self.carried: list[day.Effect] = []
-        self.follow([self.flow.begin()])
-
-    def follow(self, outputs: Sequence[day.Output]) -> None:
-        for output in outputs:
-            if isinstance(output, day.Play):
-                self.seen.append(output)
-                self.player(output.session.runner.start())
-            elif isinstance(output, day.MoveOn):
-                self.player(output.events)
-            elif isinstance(output, day.Notice | day.Leave) or not _is_effect(output):
-                self.seen.append(output)
-            else:
-                self.carried.append(output)  # type: ignore[arg-type]
-                self.follow(self.flow.handle(day.carry_out(output, self.history, load)))  # type: ignore[arg-type]
-
-    def player(self, events: Sequence[RunnerEvent]) -> None:
-        for event in events:
-            if isinstance(event, RatingNeeded):
-                self.follow(self.flow.handle(day.RatingDue(event.step)))
-            elif isinstance(event, Finished):
-                self.follow(self.flow.handle(day.PlayFinished()))
-
-    def answer(self, event: day.Answer) -> None:
-        self.follow(self.flow.handle(event))
-
-    def play_until_asked(self) -> None:
-        """Move the clock step by step until the flow asks something of the person."""
-        session = self.flow.session
-        assert session is not None
-        runner = session.runner
-        for _ in range(10_000):
-            if runner.state is not RunState.RUNNING:
-                return
-            self.clock.advance(runner.remaining())
-            self.player(runner.update())
-        raise AssertionError("the session never asked anything")
-
-    def last(self, kind: type[Any]) -> Any:
-        found = [o for o in self.seen if isinstance(o, kind)]
-        assert found, f"nothing of {kind.__name__} was shown; saw {self.seen!r}"
-        return found[-1]
-
-    def notices(self) -> list[str]:
-        return [o.text for o in self.seen if isinstance(o, day.Notice)]
-
-
-def load(path: Path) -> Any:
-    return load_session_file(path)
-
-
-def _is_effect(output: object) -> bool:
-    return isinstance(
-        output,
-        day.LoadDay
-        | day.StoreScreening
-        | day.OpenSession
-        | day.ClaimSession
-        | day.SaveSets
-        | day.CloseSession
-        | day.CloseInterrupted
-        | day.StoreLevelMove,
-    )
-
-
-def none_apply() -> day.ScreeningAnswer:
-    return day.ScreeningAnswer({q.key: False for q in QUESTIONS})
 
 
 @pytest.fixture
@@ -130,24 +33,6 @@ def source(tmp_path: Path) -> Path:
 @pytest.fixture
 def store() -> Iterator[HistoryStore]:
     yield HistoryStore.in_memory()
-
-
-def begin_session(shell: Shell, baseline: int | None = 1) -> None:
-    """From home through the checklist (when due) and the baseline into the player."""
-    shell.answer(day.StartSession())
-    if isinstance(shell.seen[-1], day.AskScreening):
-        shell.answer(none_apply())
-    assert isinstance(shell.seen[-1], day.AskBaseline)
-    shell.answer(day.BaselineAnswer(PainAnswer(baseline)))
-    assert isinstance(shell.seen[-1], day.Play)
-
-
-def rate_every_set(shell: Shell, pains: Sequence[int]) -> None:
-    for pain in pains:
-        shell.play_until_asked()
-        assert isinstance(shell.seen[-1], day.AskRating), shell.seen[-1]
-        shell.answer(day.RatingAnswer(PainAnswer(pain)))
-    shell.play_until_asked()
 
 
 def test_a_whole_day_in_order(source: Path, store: HistoryStore) -> None:
@@ -200,9 +85,10 @@ def test_the_next_day_plans_from_the_stored_session(source: Path, store: History
     assert home.last_session.startswith("Last session 2026-11-30: completed, 3 sets")
     second.answer(day.StartSession())
     assert isinstance(second.seen[-1], day.AskBaseline)  # the checklist is not due again
-    second.answer(day.BaselineAnswer(PainAnswer(4)))  # 3 worse than yesterday's 1
-    assert any("worse than last time" in n for n in second.notices())
-    assert second.last(day.Play).session.plan.exercises[0].dose.hold == 10
+    second.answer(day.BaselineAnswer(PainAnswer(4)))  # 3 above the usual 1
+    assert any("3 above your usual 1" in n for n in second.notices())
+    # What was loaded yesterday (10 s) steps back: the load goes down, not merely stays.
+    assert second.last(day.Play).session.plan.exercises[0].dose.hold == 9
 
 
 def test_an_urgent_answer_means_no_session(source: Path, store: HistoryStore) -> None:
@@ -363,14 +249,18 @@ def test_a_level_offer_is_asked_and_stored(tmp_path: Path, store: HistoryStore) 
         },
     }
     source = write_program(tmp_path, document)
-    shell = Shell(source, store)
+    first = Shell(source, store)
+    begin_session(first)
+    rate_every_set(first, [0])
+    assert not any(isinstance(o, day.AskLevel) for o in first.seen)  # one day is not enough
+    shell = Shell(source, store, today=TODAY + timedelta(days=1))
     begin_session(shell)
     rate_every_set(shell, [0])
     offer = shell.last(day.AskLevel)
     assert (offer.from_level, offer.to_level, offer.up) == (1, 2, True)
     shell.answer(day.LevelAnswer(accepted=True))
     assert store.level_moves("small")[0].accepted
-    tomorrow = Shell(source, store, today=TODAY + timedelta(days=1))
+    tomorrow = Shell(source, store, today=TODAY + timedelta(days=2))
     assert tomorrow.last(day.ShowHome).view.rows[0].exercise == "Bridge"
 
 

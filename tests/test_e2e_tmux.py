@@ -1,6 +1,7 @@
 """End to end: the real ``coach run`` in a real terminal (tmux), then its database.
 
-Each test starts ``coach run FILE --speed N --data-dir DIR`` in a private tmux server,
+Each test starts ``coach run FILE --data-dir DIR`` in a private tmux server, played ten
+times faster by libfaketime (``--speed`` would be a rehearsal, which stores nothing),
 answers the prompts with ``tmux send-keys`` once they are on screen, reads the screen
 with ``tmux capture-pane`` and, after the program has exited, checks what it wrote to
 ``DIR/history.sqlite3``. Nothing waits a fixed time: every step polls the screen.
@@ -19,12 +20,13 @@ from typing import Any, Protocol
 
 import pytest
 
-from .tmux_driver import TmuxDriver, tmux_binary
+from .tmux_driver import TmuxDriver, accelerated, tmux_binary
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
 COACH = Path(sys.executable).parent / "coach"
 SPEED = 10
+"""How much faster than real time the sessions play (libfaketime)."""
 STEP_TIMEOUT = 20.0
 """Longest wait for any one thing to appear; the whole scenario has its own deadline."""
 
@@ -98,7 +100,7 @@ class CoachRun:
 
 
 class StartCoach(Protocol):
-    def __call__(self, *, rest: str = ...) -> CoachRun: ...
+    def __call__(self, *, rest: str = ..., at: str = ...) -> CoachRun: ...
 
 
 @pytest.fixture
@@ -109,7 +111,8 @@ def start_coach(tmp_path: Path) -> Iterator[StartCoach]:
     assert COACH.is_file(), f"the coach executable is missing: {COACH}"
     drivers: list[TmuxDriver] = []
 
-    def start(*, rest: str = "2s") -> CoachRun:
+    def start(*, rest: str = "2s", at: str = "+0") -> CoachRun:
+        """``at``: when the session is played, in libfaketime's words (see accelerated)."""
         session_file = tmp_path / "e2e.yaml"
         session_file.write_text(
             SESSION_FILE.format(plank=PLANK, tilts=TILTS, march=MARCH, rest=rest),
@@ -118,7 +121,7 @@ def start_coach(tmp_path: Path) -> Iterator[StartCoach]:
         run = CoachRun(
             tmux=TmuxDriver(width=80, height=24, overall_timeout=60.0),
             data_dir=tmp_path / "data",
-            exit_file=tmp_path / "exit-status",
+            exit_file=tmp_path / f"exit-status-{len(drivers)}",
             event_log=tmp_path / "events.jsonl",
         )
         drivers.append(run.tmux)
@@ -128,11 +131,11 @@ def start_coach(tmp_path: Path) -> Iterator[StartCoach]:
                 "env",
                 f"COACH_EVENT_LOG={run.event_log}",
                 f"COACH_CONFIG_DIR={tmp_path}",
+                "TZ=UTC",
+                *accelerated(SPEED, at),
                 COACH,
                 "run",
                 session_file,
-                "--speed",
-                str(SPEED),
                 "--data-dir",
                 run.data_dir,
             ],
@@ -150,10 +153,11 @@ def start_coach(tmp_path: Path) -> Iterator[StartCoach]:
 # -- answering the prompts ---------------------------------------------------------------
 
 
-def answer_baseline(tmux: TmuxDriver, pain: int) -> None:
-    # A new history starts with the red-flag checklist: none of them apply.
-    tmux.wait_for(SCREENING, timeout=STEP_TIMEOUT)
-    tmux.send("Enter")
+def answer_baseline(tmux: TmuxDriver, pain: int, *, screening: bool = True) -> None:
+    if screening:
+        # A new history starts with the red-flag checklist: none of them apply.
+        tmux.wait_for(SCREENING, timeout=STEP_TIMEOUT)
+        tmux.send("Enter")
     tmux.wait_for(BASELINE, PROMPT_HINT, timeout=STEP_TIMEOUT)
     tmux.send(str(pain), "Enter")
     tmux.wait_gone(BASELINE, timeout=STEP_TIMEOUT)
@@ -239,7 +243,7 @@ def test_happy_path_completes_and_stores_every_set(start_coach: StartCoach) -> N
     assert session["baseline_pain"] == 1
     assert session["ended_at"] is not None
     assert session["stop_reason"] is None
-    assert session["speed"] == SPEED
+    assert session["speed"] == 1  # a real session, played faster (not a rehearsal)
 
     sets = sets_of(database)
     stored = [(s["exercise_name"], s["set_number"], s["sets_planned"], s["pain"]) for s in sets]
@@ -264,7 +268,7 @@ def test_happy_path_completes_and_stores_every_set(start_coach: StartCoach) -> N
 
     # COACH_EVENT_LOG: the timing log is written at exit, one JSON object a line.
     events = [json.loads(line) for line in run.event_log.read_text(encoding="utf-8").splitlines()]
-    assert events[0]["event"] == "session" and events[0]["speed"] == SPEED
+    assert events[0]["event"] == "session" and events[0]["speed"] == 1
     assert sum(e.get("event") == "rating" for e in events) == len(ratings)
     runner_events = [e for e in events if e.get("event") != "handed"]  # audio log follows
     assert runner_events[-1]["event"] == "finished"
@@ -338,3 +342,64 @@ def test_red_flag_answer_stops_the_session(start_coach: StartCoach) -> None:
     assert flagged["numbness"] == 1
     assert flagged["leg_weakness"] == 0
     assert flagged["pain_below_knee"] == 0
+
+
+def exported(data_dir: Path, what: str = "sets") -> list[dict[str, Any]]:
+    """``coach export`` as a person would run it, read back with its types."""
+    import subprocess
+
+    from coach.store.export import read_csv
+
+    result = subprocess.run(
+        [COACH, "export", "--what", what, "--data-dir", data_dir],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return read_csv(result.stdout)
+
+
+def play_day(start_coach: StartCoach, at: str, baseline: int, *, first: bool = False) -> None:
+    """One whole session at ``at`` (faked), every set rated 1."""
+    run = start_coach(at=f"@{at}")
+    tmux = run.tmux
+    answer_baseline(tmux, baseline, screening=first)
+    for name, set_number, planned in [(PLANK, 1, 2), (PLANK, 2, 2), (TILTS, 1, 1), (MARCH, 1, 1)]:
+        rate_set(tmux, name, set_number, planned, "1", "Enter")
+    tmux.wait_for("Session complete", timeout=STEP_TIMEOUT)
+    tmux.send("Enter")
+    assert run.exit_code() == 0
+    run.tmux.close()
+
+
+def test_days_of_sessions_read_back_from_the_export(
+    start_coach: StartCoach, tmp_path: Path
+) -> None:
+    """Three sessions on faked days: a step up waits for the night, a worse morning steps
+    back what was done last time; the doses are read back from ``coach export``."""
+    play_day(start_coach, "2026-12-01 07:00:00", baseline=1, first=True)
+    play_day(start_coach, "2026-12-01 19:00:00", baseline=1)  # the same day: no step up
+    play_day(start_coach, "2026-12-02 07:00:00", baseline=1)
+    play_day(start_coach, "2026-12-03 07:00:00", baseline=4)  # 3 above the usual 1
+    data = tmp_path / "data"
+    planks = [r for r in exported(data) if r["exercise"] == "side-plank" and r["set_number"] == 1]
+    assert [(r["date"], r["planned_hold_seconds"]) for r in planks] == [
+        ("2026-12-01", 3.0),
+        ("2026-12-01", 3.0),  # the step up after the morning waits for the next day
+        ("2026-12-02", 4.0),
+        ("2026-12-03", 3.0),  # one step below yesterday's 4 s
+    ]
+    decisions = [r for r in exported(data, "decisions") if r["exercise"] == "side-plank"]
+    assert [(r["session_id"], r["moment"], r["rule"], r["after"]["hold"]) for r in decisions] == [
+        (1, "after", "progress", 4.0),
+        (2, "before", "same day", 3.0),
+        (2, "after", "one step a day", 3.0),
+        (3, "after", "progress", 5.0),
+        # Starting pain 1, 1, 1 then 4: the week is rising (Wednesday's step up goes) and
+        # the morning is worse than usual (one step below what was played last time).
+        (4, "before", "weekly step back", 4.0),
+        (4, "before", "morning check", 3.0),
+        (4, "after", "weekly rise", 3.0),
+    ]
+    assert decisions[5]["reason"].startswith("Your back started at 4/10, 3 above your usual 1")

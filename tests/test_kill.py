@@ -1,16 +1,17 @@
 """A rated set survives ``kill -9`` at any instant.
 
-The real program, ``coach run tests/fixtures/kill-session.yaml --speed 200 --data-dir DIR
---audio none``, runs in a private tmux server while a driver polls the screen and answers
-every prompt as soon as it is up: the red-flag checklist (nothing applies), the baseline,
-then each of the eight sets, with pains drawn in advance for that run (0-5, so no
-exercise ends early; each set's value is known, so its row can be recognised). At its
-planned instant the driver sends SIGKILL to the coach process itself, never to tmux: the
-pane runs ``sh -c 'echo $$ > pid; exec coach ...'``, so the pid in the file is coach's.
-Every run has a fresh data folder, so each starts from nothing, and the first second
-(imports, creating and migrating the database, the checklist, the session row) is as
-much a target as the sets; recovery is exercised by opening each killed database with
-the real program afterwards.
+The real program, ``coach run tests/fixtures/kill-session.yaml --data-dir DIR --audio
+none``, played 200 times faster than real time by libfaketime (a real session, stored as
+one: ``--speed`` would be a rehearsal), runs in a private tmux server while a driver
+polls the screen and answers every prompt as soon as it is up: the red-flag checklist
+(nothing applies), the baseline, then each of the eight sets, with pains drawn in
+advance for that run (0-5, so no exercise ends early; each set's value is known, so its
+row can be recognised). At its planned instant the driver sends SIGKILL to the coach
+process itself, never to tmux: the pane runs ``sh -c 'echo $$ > pid; exec coach ...'``,
+so the pid in the file is coach's. Every run has a fresh data folder, so each starts
+from nothing, and the first second (imports, creating and migrating the database, the
+checklist, the session row) is as much a target as the sets; recovery is exercised by
+opening each killed database with the real program afterwards.
 
 Kill instants. Two control runs first play the whole session unharmed, to the summary,
 and are killed there; they measure its life L and the time S to the first set's prompt.
@@ -47,7 +48,7 @@ and checked there with an ordinary connection (which recovers the WAL as coach w
 * ``PRAGMA integrity_check`` is ok and ``PRAGMA foreign_key_check`` finds nothing; the
   file is private (mode 600);
 * at most one session, and only if the baseline was given, with that baseline and the
-  speed; either still 'running' with no end and no decisions, or 'completed' with its end
+  speed 1; either still 'running' with no end and no decisions, or 'completed' with its end
   time, its decisions and all eight sets (ending a session is one transaction);
 * the stored sets are exactly sets 1 .. n of the session, in order, each once, with n
   at least what the witness proves and at most the number of sets rated; each row has
@@ -84,7 +85,7 @@ from typing import Any
 
 import pytest
 
-from .tmux_driver import TmuxDriver, tmux_binary
+from .tmux_driver import TmuxDriver, accelerated, tmux_binary
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
@@ -260,11 +261,10 @@ def drive_and_kill(
     exit_file = workdir / "exit-status"
     coach = shlex.join(
         [
+            *accelerated(SPEED),
             str(COACH),
             "run",
             str(SESSION_FILE),
-            "--speed",
-            str(SPEED),
             "--data-dir",
             str(data_dir),
             "--audio",
@@ -457,7 +457,7 @@ def check_database(workdir: Path, result: RunResult, seed: int) -> None:
         session = sessions[0]
         if "baseline" not in result.answered:
             raise fail("a session row, though the baseline was never given")
-        if session["baseline_pain"] != result.baseline or session["speed"] != SPEED:
+        if session["baseline_pain"] != result.baseline or session["speed"] != 1:
             raise fail(f"session row {session} (baseline typed: {result.baseline})")
         if not _timestamp(session["started_at"]):
             raise fail(f"session started_at {session['started_at']!r}")

@@ -115,7 +115,7 @@ def plan(program: Program, history: list[SessionFacts], **kwargs: Any):  # type:
         ([1, 6], Rule.STEP_BACK, 10, 2, "Pain reached 6/10, above 5: one step back, holds 3 -> 2."),
         ([1, None], Rule.MISSING_RATING, 10, 3, "A set was not rated, so the dose stays"),
         ([None, None], Rule.MISSING_RATING, 10, 3, "A set was not rated"),
-        ([1], Rule.STEP_BACK, 10, 2, "1 of 2 sets were finished: one step back, holds 3 -> 2."),
+        ([1], Rule.STEP_BACK, 10, 2, "1 of 2 sets was finished: one step back, holds 3 -> 2."),
         ([], Rule.NOT_DONE, 10, 3, "Not done this time"),
     ],
 )
@@ -162,21 +162,25 @@ def test_doses_stay_within_their_range(program: Program) -> None:
 # -- next-morning check ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("today", "cancelled"), [(2, False), (3, True), (8, True), (0, False)])
-def test_next_morning_check_cancels_the_step_up(
-    program: Program, today: int, cancelled: bool
+@pytest.mark.parametrize(("today", "worse"), [(0, False), (2, False), (3, True), (8, True)])
+def test_next_morning_check_steps_back_what_was_loaded(
+    program: Program, today: int, worse: bool
 ) -> None:
-    history = [session(1, [0, 1], baseline=1)]
+    history = [session(1, [0, 1], baseline=1)]  # played 10 s x 3, then 11 s from the next day
     result = plan(program, history, baseline_today=today)
-    assert result.doses["bridge"].hold == (10 if cancelled else 11)
+    dose = result.doses["bridge"]
+    # Worse by morning_worse_by (2) or more than the usual 1: one step back from what was
+    # played (10 s x 3 -> x 2), not merely the step up cancelled.
+    assert (dose.hold, dose.holds) == ((10, 2) if worse else (11, 3))
     rule = result.decisions[0].rule
-    assert rule is (Rule.MORNING_CHECK if cancelled else Rule.PROGRESS)
+    assert rule is (Rule.MORNING_CHECK if worse else Rule.PROGRESS)
 
 
 def test_next_morning_check_is_replayed_for_past_sessions(program: Program) -> None:
     history = [session(1, [0, 0], baseline=1), session(2, [0, 0], baseline=4)]
-    # Session 2 started 3 worse: session 1's step up was cancelled, then session 2 progressed.
-    assert plan(program, history).doses["bridge"].hold == 11
+    # Session 2 started 3 above the usual: it played 10 s x 2, then stepped up to 11 s.
+    dose = plan(program, history).doses["bridge"]
+    assert (dose.hold, dose.holds) == (11, 2)
 
 
 # -- week to week ---------------------------------------------------------------------
@@ -189,7 +193,7 @@ def test_a_rising_week_stops_progression(program: Program) -> None:
     decision = result.decisions[0]
     assert decision.rule is Rule.WEEKLY_RISE
     assert decision.inputs["weekly_rise"] == 1.0
-    assert "nothing goes up this week" in decision.reason
+    assert "nothing goes up until it settles" in decision.reason
     assert result.doses["bridge"].hold == 10
     assert result.notes and "this week" in result.notes[0]
 

@@ -17,6 +17,7 @@ from .tui_helpers import (
     answer,
     home_ready,
     make_app,
+    on_day,
     pass_screening,
     plan_of,
     rows,
@@ -75,7 +76,12 @@ async def test_next_session_starts_from_the_stored_doses(tmp_path: Path) -> None
             await answer(pilot, app, "0", "enter")
         await run_until_prompt(pilot, app, clock)
         await wait_for(pilot, screen_is(app, "SummaryScreen"), "summary")
-    again, _ = make_app(session, tmp_path)
+    later, _ = make_app(session, tmp_path)  # the same day: one step up a day
+    async with later.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, home_ready(later), "home")
+        doses = [item.dose for item in plan_of(later).exercises]
+        assert (doses[0].hold, doses[1].reps) == (10.0, 2)
+    again, _ = make_app(session, tmp_path, today=on_day(1))
     async with again.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, home_ready(again), "home")
         doses = [item.dose for item in plan_of(again).exercises]
@@ -176,8 +182,15 @@ async def test_ten_and_a_skipped_rating(tmp_path: Path) -> None:
         await run_until_prompt(pilot, app, clock)
         await answer(pilot, app, "escape")  # no rating
         await run_until_prompt(pilot, app, clock)
-        await answer(pilot, app, "t", "enter")  # T is 10
+        await pilot.press("t", "enter")  # T is 10: at 8 or more, stop for today?
+        await wait_for(pilot, screen_is(app, "AdviceScreen"), "the high-pain advice")
+        assert "Pain 10/10" in "\n".join(str(w.render()) for w in app.screen.query(Label))
+        await pilot.press("enter")  # stopping is the default
+        await wait_for(pilot, screen_is(app, "SummaryScreen"), "summary")
+        headline = str(app.screen.query_one("#summary-title", Label).render())
+        assert "too high" in headline and "Well done" not in headline
     assert rows(tmp_path, "SELECT pain FROM sets ORDER BY id") == [(None,), (10,)]
+    assert rows(tmp_path, "SELECT status, stop_reason FROM sessions") == [("stopped", "high pain")]
 
 
 async def test_enter_without_a_rating_asks_for_one(tmp_path: Path) -> None:
@@ -330,7 +343,7 @@ async def test_names_that_look_like_markup_never_crash(tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await start_session(pilot, app)
         await run_until_prompt(pilot, app, clock)
-        await answer(pilot, app, "8", "enter")  # the 'ends for today' notice names it
+        await answer(pilot, app, "7", "enter")  # the 'ends for today' notice names it
         await pilot.pause()
         assert app.session.runner.step is not None
         assert app.session.runner.step.exercise_index == 1
@@ -352,19 +365,24 @@ async def test_the_morning_check_changes_the_plan(tmp_path: Path) -> None:
     first, clock = make_app(session, tmp_path)
     async with first.run_test(size=(80, 24)) as pilot:
         await complete_session(pilot, first, clock, ["0", "0", "0"], baseline="1")
-    second, clock = make_app(session, tmp_path)
+    second, clock = make_app(session, tmp_path, today=on_day(1))
     async with second.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, home_ready(second), "home")
         assert plan_of(second).exercises[0].dose.hold == 11  # the step up from last time
         await pilot.press("enter")
         await wait_for(pilot, screen_is(second, "PainPrompt"), "baseline")
-        await pilot.press("4", "enter")  # 3 worse than last time's 1
+        await pilot.press("4", "enter")  # 3 above the usual 1
         await wait_for(pilot, screen_is(second, "PlayerScreen"), "player")
-        assert plan_of(second).exercises[0].dose.hold == 10
-        assert second.session.timeline.plan.exercises[0].dose.hold == 10
+        # What was loaded last time (10 s) steps back, not merely the step up cancelled.
+        assert plan_of(second).exercises[0].dose.hold == 9
+        assert second.session.timeline.plan.exercises[0].dose.hold == 9
         assert second.flow is not None and second.flow.planned is not None
         reasons = [d.reason for d in second.flow.planned.decisions]
-        assert any("worse than last time" in r for r in reasons)
+        assert any("3 above your usual 1" in r for r in reasons)
+    # The morning's decision is stored with the session it changed.
+    assert rows(
+        tmp_path, "SELECT session_id, rule, moment FROM dose_changes WHERE moment = 'before'"
+    ) == [(2, "morning check", "before"), (2, "morning check", "before")]
 
 
 async def test_the_summary_gives_a_reason_for_every_dose(tmp_path: Path) -> None:
@@ -393,15 +411,23 @@ async def test_a_mastered_level_is_offered_and_the_answer_kept(tmp_path: Path) -
         }
     )
     session = write_program(tmp_path, document)
-    app, clock = make_app(session, tmp_path)
+    first, clock = make_app(session, tmp_path)
+    async with first.run_test(size=(80, 24)) as pilot:
+        await complete_session(pilot, first, clock, ["0", "1", "0"])
+        await pilot.pause(0.1)
+        assert type(first.screen).__name__ == "SummaryScreen"  # at the top on one day only
+    app, clock = make_app(session, tmp_path, today=on_day(1))
     async with app.run_test(size=(80, 24)) as pilot:
         await complete_session(pilot, app, clock, ["0", "1", "0"])
         await wait_for(pilot, screen_is(app, "LevelOffer"), "the offer")
+        await pilot.press("enter")  # Enter, which closes the summary, does not answer it
+        await pilot.pause(0.1)
+        assert type(app.screen).__name__ == "LevelOffer"
         await pilot.press("y")
         await wait_for(pilot, screen_is(app, "SummaryScreen"), "summary")
         await wait_for(pilot, lambda: bool(rows(tmp_path, "SELECT * FROM level_moves")), "move")
     assert rows(tmp_path, "SELECT from_level, to_level, accepted FROM level_moves") == [(1, 2, 1)]
-    again, _ = make_app(session, tmp_path)
+    again, _ = make_app(session, tmp_path, today=on_day(2))
     async with again.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, home_ready(again), "home")
         assert [e.key for e in plan_of(again).exercises] == ["plank"]

@@ -29,6 +29,23 @@ def tmux_binary() -> str | None:
     return shutil.which("tmux")
 
 
+def accelerated(factor: float, start: str = "+0") -> list[str]:
+    """The command prefix that plays a program ``factor`` times faster than real time,
+    from ``start`` (libfaketime's format: "+0" now, "@2026-12-01 07:00:00" a chosen
+    moment). The program itself runs at its own speed 1 (a real session, stored as one:
+    ``--speed`` is a rehearsal that stores nothing), while its clocks, sleeps and
+    timeouts run faster. The test is skipped where faketime is not installed, except in
+    CI, which installs it."""
+    found = shutil.which("faketime")
+    if found is None:
+        import pytest
+
+        if os.environ.get("CI"):
+            pytest.fail("CI must install faketime (the end-to-end tests play faster with it)")
+        pytest.skip("faketime is not installed (apt-get install faketime)")
+    return [found, "-f", f"{start} x{factor:g}"]
+
+
 class ScreenTimeout(AssertionError):
     """What the test waited for did not appear on screen in time."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,20 @@ def rows(data: Path, sql: str) -> list[tuple[object, ...]]:
         return db.execute(sql).fetchall()
 
 
+DAY = date(2026, 11, 30)
+"""The day the tests' first session is played on (the next ones, a day later each)."""
+
+
+def on_day(offset: int) -> Callable[[], date]:
+    """``today`` for an app that plays ``offset`` days after :data:`DAY`."""
+    return lambda: DAY + timedelta(days=offset)
+
+
 def make_app(
     session: Path, data: Path, *, skip_home: bool = False, **kwargs: Any
 ) -> tuple[CoachApp, FakeClock]:
     clock = FakeClock()
+    kwargs.setdefault("today", on_day(0))
     launch = Launch(
         session, HistoryStore(data / "history.sqlite3"), clock=clock, skip_home=skip_home, **kwargs
     )

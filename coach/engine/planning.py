@@ -44,6 +44,11 @@ class Planned:
         return tuple(d for p in self.programs.values() for d in p.decisions)
 
     @property
+    def checks(self) -> tuple[Decision, ...]:
+        """The decisions taken at the start of today's session, for every program."""
+        return tuple(d for p in self.programs.values() for d in p.checks)
+
+    @property
     def notes(self) -> tuple[str, ...]:
         """Each program's notes, once each: the weekly rise reads the same baselines for
         every program of a routine, so they would say the same sentence."""

@@ -18,9 +18,9 @@ the thresholds of the program's ``scaling``:
   the next local day; a second session the same day plays the same dose and cannot
   progress.
 * **The next morning:** a session starting ``morning_worse_by`` points or more above the
-  usual starting pain (the median of the last two weeks' baselines) steps back what was
-  loaded in the last session; at ``rest_day_from`` or more the day flow advises an easy
-  day (see :mod:`coach.engine.day`).
+  usual starting pain (the median of the last two weeks' baselines), or above the last
+  session's, steps back what was loaded in the last session; at ``rest_day_from`` or
+  more the day flow advises an easy day (see :mod:`coach.engine.day`).
 * **Week to week:** when the average starting pain of the last 7 days is ``weekly_rise``
   or more above the 7 days before (in the first days of use: the latest baselines above
   the earliest), what progressed this week steps back and nothing progresses until it
@@ -103,6 +103,10 @@ class Rule(StrEnum):
     # For a whole program.
     RISING_WEEK = "rising week"
     ESCALATION = "escalation"
+    # For a whole day, decided with the person in the day flow.
+    REST_DAY = "rest day"
+    EASY_DAY = "easy day"
+    HIGH_PAIN = "high pain"
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +184,18 @@ def _clamp(exercise: AnyExercise, dose: Dose, scaling: Scaling) -> Dose:
     return replace(dose, **changes) if changes else dose
 
 
+def _lower_of(dose: Dose, other: Dose) -> Dose:
+    """Each part of ``dose`` no higher than in ``other``."""
+    changes = {
+        name: theirs
+        for name in ("hold", "holds", "reps", "duration", "sets")
+        if (mine := getattr(dose, name)) is not None
+        and (theirs := getattr(other, name)) is not None
+        and theirs < mine
+    }
+    return replace(dose, **changes) if changes else dose
+
+
 def usual_baseline(sessions: Sequence[SessionFacts], day: date) -> Fraction | None:
     """The usual starting pain before ``day``: the median of the latest baselines of the
     two weeks before it (None when there are none)."""
@@ -219,6 +235,16 @@ def _show(value: Fraction) -> str:
     return f"{float(value):.2f}".rstrip("0").rstrip(".")
 
 
+def _finished(done: int, planned: int) -> str:
+    """'1 of 2 sets was finished', '0 of 1 sets were finished'."""
+    return f"{done} of {planned} sets " + ("was" if done == 1 else "were") + " finished"
+
+
+def _points(value: Fraction) -> str:
+    """'1 point', '1.5 points'."""
+    return f"{_show(value)} point" + ("" if value == 1 else "s")
+
+
 @dataclass
 class Replay:
     """A program's scaling state, advanced one session at a time.
@@ -237,8 +263,9 @@ class Replay:
     same_day: dict[tuple[int, str], Dose] = field(default_factory=dict)
     """What a session still on the last session's day plays instead: the dose before that
     day's step up."""
-    progressed_on: dict[tuple[int, str], date] = field(default_factory=dict)
-    """The day each exercise last stepped up (for the weekly step back)."""
+    progressed_on: dict[tuple[int, str], tuple[date, Dose]] = field(default_factory=dict)
+    """The day each exercise last stepped up, and the dose before (what a rising week
+    undoes)."""
     last: tuple[Decision, ...] = ()
     """The decisions after the last session."""
     top_days: list[date] = field(default_factory=list)
@@ -279,7 +306,8 @@ class Replay:
             "doses": _doses_json(self.doses),
             "same_day": _doses_json(self.same_day),
             "progressed_on": [
-                [lv, key, d.isoformat()] for (lv, key), d in self.progressed_on.items()
+                [lv, key, d.isoformat(), _dose_json(dose)]
+                for (lv, key), (d, dose) in self.progressed_on.items()
             ],
             "last": [_decision_json(d) for d in self.last],
             "top_days": [d.isoformat() for d in self.top_days],
@@ -300,7 +328,8 @@ class Replay:
             doses=_doses(data["doses"]),
             same_day=_doses(data["same_day"]),
             progressed_on={
-                (int(lv), str(key)): date.fromisoformat(d) for lv, key, d in data["progressed_on"]
+                (int(lv), str(key)): (date.fromisoformat(d), _dose(dose))
+                for lv, key, d, dose in data["progressed_on"]
             },
             last=tuple(_decision(d) for d in data["last"]),
             top_days=[date.fromisoformat(d) for d in data["top_days"]],
@@ -331,7 +360,7 @@ class Replay:
         if rise is not None and rise >= self.scaling.weekly_rise:
             blocked = (
                 Rule.WEEKLY_RISE,
-                f"starting pain this week is {_show(rise)} points above the week before, "
+                f"starting pain this week is {_points(rise)} above the week before, "
                 "so nothing goes up until it settles",
                 {"weekly_rise": float(rise), "weekly_rise_limit": self.scaling.weekly_rise},
             )
@@ -367,7 +396,7 @@ class Replay:
         if rising:
             assert rise is not None
             sentence = (
-                f"Starting pain this week is {_show(rise)} points above the week before: what "
+                f"Starting pain this week is {_points(rise)} above the week before: what "
                 "went up this week steps back, and nothing goes up until it settles."
             )
             notes.append(sentence)
@@ -450,11 +479,18 @@ class Replay:
                     stepped.add(exercise_key(exercise))
         if rise is not None and rise >= self.scaling.weekly_rise:
             checks.extend(self._weekly(day, rise, stepped))
+        # Worse than usual, or worse than at the start of the last session: either way
+        # the back has not settled since it was loaded (the stricter of the two decides).
         usual = usual_baseline(self.recent, day)
-        if baseline is not None and usual is not None:
-            worse = baseline - usual
-            if worse >= self.scaling.morning_worse_by:
-                checks.extend(self._morning(baseline, usual, previous, stepped))
+        if baseline is not None:
+            by = self.scaling.morning_worse_by
+            against: tuple[str, Fraction] | None = None
+            if usual is not None and baseline - usual >= by:
+                against = ("your usual", usual)
+            elif previous.baseline is not None and baseline - previous.baseline >= by:
+                against = ("last time's", Fraction(previous.baseline))
+            if against is not None:
+                checks.extend(self._morning(baseline, usual, against, previous, stepped))
         return checks, rise
 
     def _check(
@@ -469,10 +505,21 @@ class Replay:
         else from the current dose."""
         current = self.dose(exercise)
         base = current if start is None else start
-        after, moved = step_dose(base, exercise.progression, -1)
+        lower, moved = step_dose(base, exercise.progression, -1)
+        # Never above the dose an earlier check of today left (each part at its lowest).
+        after = _lower_of(lower, current)
         self.set_dose(exercise, after)
         self.same_day.pop((self.level, exercise_key(exercise)), None)
-        if after != current:
+        if base != current:
+            # A step up was planned from last time: it goes, and the load goes below
+            # what was played.
+            if moved:
+                reason = (
+                    f"{why}: one step below last time's dose, {describe_change(current, after)}."
+                )
+            else:
+                reason = f"{why}: back to last time's {describe_dose(after)}, already the minimum."
+        elif after != current:
             reason = f"{why}: one step back, {describe_change(current, after)}."
         else:
             reason = f"{why}; {describe_dose(after)} is already the minimum."
@@ -520,20 +567,35 @@ class Replay:
         )
 
     def _weekly(self, day: date, rise: Fraction, stepped: set[str]) -> list[Decision]:
+        """Undo the step ups of this week (back to the dose before each)."""
         decisions = []
         for exercise in self.level_spec().exercises:
             key = exercise_key(exercise)
-            went_up = self.progressed_on.get((self.level, key))
-            if went_up is None or (day - went_up).days >= 7 or key in stepped:
+            found = self.progressed_on.get((self.level, key))
+            if found is None or (day - found[0]).days >= 7 or key in stepped:
                 continue
+            went_up, before = found
             del self.progressed_on[(self.level, key)]
+            current = self.dose(exercise)
+            # Undoing never raises anything: a dose stepped back since (the next
+            # morning, a set that hurt) stays where it is.
+            after = _lower_of(current, _clamp(exercise, before, self.scaling))
+            if after == current:
+                continue
             stepped.add(key)
+            self.set_dose(exercise, after)
+            self.same_day.pop((self.level, key), None)
             decisions.append(
-                self._check(
-                    exercise,
+                Decision(
+                    self.program.id,
+                    key,
+                    exercise.name,
+                    self.level,
+                    current,
+                    after,
                     Rule.WEEKLY_STEP_BACK,
-                    f"Starting pain this week is {_show(rise)} points above the week before, "
-                    f"and this went up on {went_up:%A}",
+                    f"Starting pain this week is {_points(rise)} above the week before, "
+                    f"so {went_up:%A}'s step up is undone: {describe_change(current, after)}.",
                     {
                         "weekly_rise": float(rise),
                         "weekly_rise_limit": self.scaling.weekly_rise,
@@ -544,7 +606,12 @@ class Replay:
         return decisions
 
     def _morning(
-        self, baseline: int, usual: Fraction, previous: SessionFacts, stepped: set[str]
+        self,
+        baseline: int,
+        usual: Fraction | None,
+        against: tuple[str, Fraction],
+        previous: SessionFacts,
+        stepped: set[str],
     ) -> list[Decision]:
         """Step back what was loaded in the last session, from the dose it was played at."""
         played = {d.exercise_id: d.before for d in self.last if d.level == self.level}
@@ -552,21 +619,30 @@ class Replay:
         decisions = []
         for exercise in self.level_spec().exercises:
             key = exercise_key(exercise)
-            if key not in loaded or key in stepped:
+            if key not in loaded:
                 continue
+            start = _clamp(exercise, played.get(key, self.dose(exercise)), self.scaling)
+            if key in stepped:
+                # Already stepped back today (a rising week, a break): the morning
+                # speaks too only where it asks for less.
+                current = self.dose(exercise)
+                lower = step_dose(start, exercise.progression, -1)[0]
+                if _lower_of(lower, current) == current:
+                    continue
             stepped.add(key)
             decisions.append(
                 self._check(
                     exercise,
                     Rule.MORNING_CHECK,
-                    f"Your back started at {baseline}/10, {_show(baseline - usual)} above your "
-                    f"usual {_show(usual)}, after it was loaded last time",
+                    f"Your back started at {baseline}/10, {_show(baseline - against[1])} above "
+                    f"{against[0]} {_show(against[1])}, after it was loaded last time",
                     {
                         "baseline": baseline,
-                        "usual": float(usual),
+                        "usual": None if usual is None else float(usual),
+                        "last_baseline": previous.baseline,
                         "morning_worse_by": self.scaling.morning_worse_by,
                     },
-                    start=_clamp(exercise, played.get(key, self.dose(exercise)), self.scaling),
+                    start=start,
                 )
             )
         return decisions
@@ -621,11 +697,16 @@ class Replay:
     ) -> None:
         """Set the doses a decision leads to: a step up from the next day on."""
         key = (level, exercise_key(exercise))
+        if decision.rule is Rule.ONE_STEP_A_DAY:
+            return  # the day's first step up stands, from tomorrow
         if decision.rule is Rule.PROGRESS:
             self.same_day.setdefault(key, played)
-            self.progressed_on[key] = day
+            self.progressed_on[key] = (day, played)
         else:
             self.same_day.pop(key, None)
+            if decision.rule in (Rule.STEP_BACK, Rule.AT_BOTTOM):
+                # Already back down: a rising week has nothing more to undo here.
+                self.progressed_on.pop(key, None)
         self.set_dose(exercise, decision.after, level)
 
     def _decide(
@@ -694,11 +775,10 @@ class Replay:
             return decision(
                 before,
                 Rule.NOT_FINISHED,
-                f"{len(done)} of {before.sets} sets were finished ({reasons}), so the dose "
-                f"stays at {now}.",
+                f"{_finished(len(done), before.sets)} ({reasons}), so the dose stays at {now}.",
             )
         if not all_done:
-            return back(f"{len(done)} of {before.sets} sets were finished", for_pain=False)
+            return back(_finished(len(done), before.sets), for_pain=False)
         if any(p is None for p in ratings):
             return decision(
                 before, Rule.MISSING_RATING, f"A set was not rated, so the dose stays at {now}."

@@ -10,13 +10,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
 
 from coach.engine.clock import Clock, WallClock, stamp, system_wall
 from coach.engine.planning import Planned, plan_today, programs_of
 from coach.engine.records import (
+    HIGH_PAIN,
     InterruptedSession,
     LevelMove,
     PainAnswer,
@@ -24,6 +25,7 @@ from coach.engine.records import (
     SessionStatus,
     SetFacts,
     SetRecord,
+    SkipReason,
 )
 from coach.engine.runner import RunnerEvent, RunState, SessionRunner
 from coach.engine.scaling import Replay
@@ -32,6 +34,7 @@ from coach.format.loader import LoadedFile
 from coach.format.v1 import Scaling
 
 __all__ = [
+    "HIGH_PAIN_ADVICE",
     "RED_FLAG_ADVICE",
     "AfterRating",
     "SessionController",
@@ -53,8 +56,19 @@ class AfterRating(StrEnum):
     CONTINUE = "continue"
     END_EXERCISE = "end exercise"
     """Pain above the acceptable zone: the remaining sets of this exercise are skipped."""
+    HIGH_PAIN = "high pain"
+    """Pain at or above the program's stop_session_at: offer to end the whole session."""
     RED_FLAG = "red flag"
     """Stop the session and advise seeing a clinician."""
+
+
+HIGH_PAIN_ADVICE = (
+    "That is a lot of pain for an exercise session. Stopping here is the safe choice: "
+    "the sets you rated are kept, and the next session starts a step lower.\n\n"
+    "Rest in a comfortable position and move gently through the day. If the pain does not "
+    "ease over the next days, or you notice numbness, weakness in a leg or new trouble "
+    "with your bladder or bowels, see a doctor or physiotherapist."
+)
 
 
 def scaling_of(loaded: LoadedFile) -> dict[str, Scaling]:
@@ -79,6 +93,32 @@ class SessionSummary:
     after: Planned
     """The plan for next time, with the decisions this session led to."""
     elapsed_seconds: float
+    stop_reason: str | None = None
+    high_pain_from: int = 8
+    """The lowest stop_session_at among the session's programs."""
+    rehearsal: bool = False
+    """Played at another speed: nothing was stored."""
+
+    @property
+    def peak(self) -> int | None:
+        found = [p for r in self.results for p in r.ratings if p is not None]
+        return max(found) if found else None
+
+    @property
+    def headline(self) -> str:
+        """The first line of the summary: never 'well done' after pain that high."""
+        peak = self.peak
+        if self.rehearsal:
+            return "Rehearsal over. Nothing was stored and the plan has not changed."
+        if self.status is SessionStatus.RED_FLAG:
+            return "Session stopped for your safety. Please see a clinician."
+        if self.stop_reason == HIGH_PAIN:
+            return f"Session stopped: pain {peak}/10 is too high today. Go gently."
+        if self.status is SessionStatus.STOPPED:
+            return "Session stopped. The sets you rated are saved."
+        if peak is not None and peak >= self.high_pain_from:
+            return f"Session over. Pain reached {peak}/10: take it easy for the rest of the day."
+        return "Session complete. Well done."
 
 
 @dataclass
@@ -98,8 +138,12 @@ class SessionController:
     rated: list[SetFacts] = field(default_factory=list)
     """Every rated set, in order."""
     status: SessionStatus = SessionStatus.RUNNING
+    stop_reason: str | None = None
     started_monotonic: float | None = None
+    rehearsal: bool = False
+    """Played at another speed than 1 to rehearse it: nothing is stored."""
     _step_started_wall: dict[tuple[int, int], str] = field(default_factory=dict)
+    _skipped: dict[tuple[int, int], SkipReason] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.timeline = build_timeline(self.plan)
@@ -120,6 +164,19 @@ class SessionController:
         key = (step.exercise_index, step.set_number)
         if step.kind.is_work and key not in self._step_started_wall:
             self._step_started_wall[key] = stamp(self.wall())
+
+    def start(self) -> list[RunnerEvent]:
+        """The player is on screen: the session's clock starts."""
+        if self.started_monotonic is None:
+            self.started_monotonic = self.clock()
+        return self.runner.start()
+
+    def skip(self, reason: SkipReason) -> list[RunnerEvent]:
+        """The person skips the rest of the step they are in, and said why."""
+        step = self.runner.step
+        if step is not None and step.kind.is_work:
+            self._skipped[(step.exercise_index, step.set_number)] = reason
+        return self.runner.skip()
 
     def record_for(self, answer: PainAnswer) -> SetRecord:
         """The row to store for the set being rated now."""
@@ -146,6 +203,11 @@ class SessionController:
             started_at=self._step_started_wall.pop((step.exercise_index, step.set_number), None),
             rated_at=stamp(self.wall()),
             sides=item.exercise.sides,
+            skipped=(
+                None
+                if outcome.completed
+                else self._skipped.pop((step.exercise_index, step.set_number), None)
+            ),
         )
 
     def accept(self, record: SetRecord) -> AfterRating:
@@ -157,6 +219,8 @@ class SessionController:
             return AfterRating.RED_FLAG
         limits = self.scaling.get(record.program_id, Scaling())
         pain = record.answer.pain
+        if pain is not None and pain >= limits.stop_session_at:
+            return AfterRating.HIGH_PAIN
         too_high = pain is not None and pain > limits.acceptable_max
         if too_high and record.set_number < record.sets_planned:
             return AfterRating.END_EXERCISE
@@ -194,10 +258,12 @@ class SessionController:
         today: date,
         starts: Mapping[str, Replay] | None = None,
     ) -> Planned:
-        """Next time's plan, with this session added to the history."""
+        """Next time's plan, with this session added to the history: for the next day, as
+        a step up decided now applies after a night."""
         now = self.facts(today)
         combined = {pid: [*histories.get(pid, []), fact] for pid, fact in now.items()}
-        return plan_today(loaded, combined, moves, today=today, starts=starts)
+        tomorrow = today + timedelta(days=1)
+        return plan_today(loaded, combined, moves, today=tomorrow, starts=starts)
 
     def summary(self, after: Planned) -> SessionSummary:
         rows = []
@@ -214,4 +280,14 @@ class SessionController:
         elapsed = 0.0
         if self.started_monotonic is not None:
             elapsed = self.clock() - self.started_monotonic
-        return SessionSummary(self.status, self.baseline, tuple(rows), after, elapsed)
+        high = min((s.stop_session_at for s in self.scaling.values()), default=8)
+        return SessionSummary(
+            self.status,
+            self.baseline,
+            tuple(rows),
+            after,
+            elapsed,
+            self.stop_reason,
+            high,
+            self.rehearsal,
+        )

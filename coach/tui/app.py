@@ -226,11 +226,20 @@ class CoachApp(App[int]):
                     lambda answers: self.answer(day.ScreeningAnswer(answers or {})),
                 )
             case day.ShowAdvice(kind, title, body, go_on):
+                stay = {
+                    day.AdviceKind.REST_DAY: "Rest today",
+                    day.AdviceKind.HIGH_PAIN: "Stop here",
+                }.get(kind, "Not today")
                 self.push_screen(
                     prompts.AdviceScreen(
-                        title, body, go_on=go_on, urgent=kind is day.AdviceKind.URGENT
+                        title, body, go_on=go_on, stay=stay, urgent=kind is day.AdviceKind.URGENT
                     ),
                     lambda go: self.answer(day.AdviceAnswer(bool(go))),
+                )
+            case day.AskSkipReason(what):
+                self.push_screen(
+                    prompts.SkipReasonScreen(what),
+                    lambda reason: self.answer(day.SkipAnswer(reason)),
                 )
             case day.AskBaseline(title, note):
                 self.push_screen(
@@ -289,27 +298,30 @@ class CoachApp(App[int]):
 
             # No database before this load (a first start): the one it made.
             remember_home(self.store.home_cache, result, version or self.store.version())
-        flow = self.flow
-        if isinstance(effect, day.OpenSession | day.ClaimSession) and flow is not None:
-            # Before the player starts, so its first cue has a sound to play.
-            session, loaded = flow.session, flow.loaded
-            assert session is not None and loaded is not None
-            wanted = self.launch.audio or (self.settings.audio if self.settings else "none")
-            self.sound.prepare(
-                wanted,
-                self.settings,
-                loaded,
-                session.plan,
-                warn=lambda text: self.call_from_thread(
-                    self.notify, text, severity="warning", timeout=8
-                ),
-                ring=lambda: self.call_from_thread(self.flash),
-            )
         return result
 
     # -- the session ----------------------------------------------------------------------
 
+    @work(thread=True, group="sound")
     def play(self, session: SessionController) -> None:
+        """Decode the cues (and speech) off the loop, then start the player, so that its
+        first cue has a sound to play."""
+        flow = self.flow
+        assert flow is not None and flow.loaded is not None
+        wanted = self.launch.audio or (self.settings.audio if self.settings else "none")
+        self.sound.prepare(
+            wanted,
+            self.settings,
+            flow.loaded,
+            session.plan,
+            warn=lambda text: self.call_from_thread(
+                self.notify, text, severity="warning", timeout=8
+            ),
+            ring=lambda: self.call_from_thread(self.flash),
+        )
+        self.call_from_thread(self.show_player, session)
+
+    def show_player(self, session: SessionController) -> None:
         from coach.tui.player import PlayerScreen
 
         if self.event_log is not None:
@@ -348,6 +360,11 @@ class CoachApp(App[int]):
         from coach.engine import day
 
         self.answer(day.QuitAsked())
+
+    def on_player_screen_skip_requested(self) -> None:
+        from coach.engine import day
+
+        self.answer(day.SkipAsked())
 
     def on_player_screen_mute_toggled(self, message: PlayerScreen.MuteToggled) -> None:
         self.sound.mute(message.muted)

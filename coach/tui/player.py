@@ -74,6 +74,9 @@ class PlayerScreen(Screen[None]):
     class QuitRequested(Message):
         """The person wants to stop the session (the app asks first)."""
 
+    class SkipRequested(Message):
+        """The person wants to skip ahead (cutting a set short asks why)."""
+
     class MuteToggled(Message):
         def __init__(self, muted: bool) -> None:
             super().__init__()
@@ -113,7 +116,7 @@ class PlayerScreen(Screen[None]):
     # -- time -------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.handle(self.runner.start())
+        self.handle(self.session.start())
 
     def on_unmount(self) -> None:
         self._cancel_wake()
@@ -162,7 +165,7 @@ class PlayerScreen(Screen[None]):
         self.handle(self.runner.toggle_pause())
 
     def action_skip(self) -> None:
-        self.handle(self.runner.skip())
+        self.post_message(self.SkipRequested())
 
     def action_back(self) -> None:
         self.handle(self.runner.back())
@@ -182,7 +185,18 @@ class PlayerScreen(Screen[None]):
         # The clock stops while the keys are read, and goes on when help closes.
         self._resume_after_help = self.session.hold_still()
         self.handle([])
-        self.app.push_screen(HelpScreen(), lambda _: self._on_help_closed())
+        self.app.push_screen(HelpScreen(self._help_text()), lambda _: self._on_help_closed())
+
+    def _help_text(self) -> str:
+        """The keys, with the pain zones of the program being played."""
+        from coach.format.v1 import Scaling
+        from coach.tui.prompts import help_text
+
+        step = self.runner.step
+        plan = self.session.plan
+        program = plan.exercises[step.exercise_index].program_id if step is not None else ""
+        limits = self.session.scaling.get(program, Scaling())
+        return help_text(limits.safe_max, limits.acceptable_max, limits.stop_session_at)
 
     def _on_help_closed(self) -> None:
         resume, self._resume_after_help = self._resume_after_help, None

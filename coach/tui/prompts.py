@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, Static
 
 from coach.engine.day import ResumeChoice
-from coach.engine.records import PainAnswer
+from coach.engine.records import PainAnswer, SkipReason
 from coach.engine.session import RED_FLAG_ADVICE
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "PainPrompt",
     "ResumeScreen",
     "ScreeningScreen",
+    "SkipReasonScreen",
 ]
 
 
@@ -189,17 +190,20 @@ class ConfirmQuit(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
-HELP_TEXT = """\
+def help_text(safe_max: int = 2, acceptable_max: int = 5, stop_session_at: int = 8) -> str:
+    """The player's keys, and what the pain zones of this program are."""
+    return f"""\
 space   pause or resume
-n       skip to the next step
+n       skip to the next step (a set cut short asks why)
 b       back: redo the current set
 m       mute or unmute sounds
 q       stop the session (rated sets are kept)
 ?       this help
 
 After every set coach asks for your pain from 0 to 10 (T is 10).
-0-2 is the safe zone; up to 5 is acceptable if it settles by the next
-morning; above 5 ends that exercise for today.
+0-{safe_max} is the safe zone; up to {acceptable_max} is acceptable if it settles by the
+next morning; above {acceptable_max} ends that exercise for today, and {stop_session_at} or more
+asks whether to stop the session.
 
 Numbness, leg weakness or pain spreading below the knee stops the
 session: please see a clinician before exercising again.
@@ -207,7 +211,14 @@ session: please see a clinician before exercising again.
 coach is a training aid, not a diagnosis."""
 
 
+HELP_TEXT = help_text()
+
+
 class HelpScreen(ModalScreen[None]):
+    def __init__(self, text: str = HELP_TEXT) -> None:
+        super().__init__()
+        self.text = text
+
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("question_mark", "close", show=False),
@@ -217,7 +228,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="help"):
             yield Label("Keys and what they do", classes="dialog-title")
-            yield Static(HELP_TEXT, markup=False)
+            yield Static(self.text, markup=False)
             yield Button("Close (Esc)", id="close", compact=True)
 
     def action_close(self) -> None:
@@ -243,12 +254,14 @@ class AdviceScreen(ModalScreen[bool]):
         body: str = RED_FLAG_ADVICE,
         *,
         go_on: str | None = None,
+        stay: str = "Not today",
         urgent: bool = False,
     ) -> None:
         super().__init__()
         self.title_text = title
         self.body = body
         self.go_on = go_on
+        self.stay = stay
         self.urgent = urgent
 
     def compose(self) -> ComposeResult:
@@ -259,7 +272,9 @@ class AdviceScreen(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 if self.go_on is not None:
                     yield Button(f"{self.go_on} (y)", id="yes", compact=True)
-                    yield Button("Not today (n, Enter)", id="no", variant="primary", compact=True)
+                    yield Button(
+                        f"{self.stay} (n, Enter)", id="no", variant="primary", compact=True
+                    )
                 else:
                     yield Button("I understand (Enter)", id="no", variant="warning", compact=True)
 
@@ -330,8 +345,10 @@ class ErrorScreen(ModalScreen[None]):
 
 
 class LevelOffer(ModalScreen[bool]):
-    """The engine offers a level change; only the user makes it."""
+    """The engine offers a level change; only the user makes it. Nothing is focused, so
+    Enter (which closes the summary below) never answers it; 'Not now' is the default."""
 
+    AUTO_FOCUS = ""  # nothing focused: Enter answers nothing here
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n", "answer(False)", "Not yet"),
@@ -364,10 +381,8 @@ class LevelOffer(ModalScreen[bool]):
             yield Label(Text(title), classes="dialog-title")
             yield Static(Text(body))
             with Horizontal(classes="dialog-buttons"):
-                yield Button(
-                    f"Yes, level {self.to_level} (y)", id="yes", variant="primary", compact=True
-                )
-                yield Button("Not now (n)", id="no", compact=True)
+                yield Button(f"Yes, level {self.to_level} (y)", id="yes", compact=True)
+                yield Button("Not now (n, Esc)", id="no", variant="primary", compact=True)
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
@@ -375,6 +390,43 @@ class LevelOffer(ModalScreen[bool]):
     @on(Button.Pressed)
     def _clicked(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
+
+
+class SkipReasonScreen(ModalScreen[SkipReason | None]):
+    """Skipping the rest of a set: why? Only 'it hurts' counts as pain."""
+
+    AUTO_FOCUS = ""  # nothing focused: Enter answers nothing here
+    BINDINGS = [
+        Binding("h", "answer('pain')", "It hurts"),
+        Binding("t", "answer('time')", "No time"),
+        Binding("o", "answer('other')", "Other reason"),
+        Binding("escape", "answer(None)", "Don't skip"),
+    ]
+
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self.what = what
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="skip-dialog"):
+            yield Label(Text(f"Skip the rest of {self.what}?"), classes="dialog-title")
+            yield Static(
+                "Why? Only pain changes the dose: it steps back next time. For the other "
+                "reasons the dose stays."
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("It hurts (h)", id="pain", compact=True)
+                yield Button("No time (t)", id="time", compact=True)
+                yield Button("Other (o)", id="other", compact=True)
+                yield Button("Don't skip (Esc)", id="cancel", variant="primary", compact=True)
+
+    def action_answer(self, reason: str | None) -> None:
+        self.dismiss(SkipReason(reason) if reason else None)
+
+    @on(Button.Pressed)
+    def _clicked(self, event: Button.Pressed) -> None:
+        chosen = event.button.id
+        self.action_answer(None if chosen == "cancel" else chosen)
 
 
 class ResumeScreen(ModalScreen[ResumeChoice | None]):

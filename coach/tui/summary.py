@@ -11,17 +11,10 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Label, Static
 
 from coach.engine.progression import describe_dose, dose_direction
-from coach.engine.records import SessionStatus
 from coach.engine.session import SessionSummary
 from coach.format.durations import format_duration
 
 __all__ = ["SummaryScreen"]
-
-_HEADLINES: dict[str, str] = {
-    SessionStatus.COMPLETED: "Session complete. Well done.",
-    SessionStatus.STOPPED: "Session stopped. The sets you rated are saved.",
-    SessionStatus.RED_FLAG: "Session stopped for your safety. Please see a clinician.",
-}
 
 
 class SummaryScreen(Screen[None]):
@@ -38,7 +31,7 @@ class SummaryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         summary = self.summary
         with VerticalScroll(id="summary"):
-            yield Label(_HEADLINES.get(summary.status, "Session over."), id="summary-title")
+            yield Label(summary.headline, id="summary-title")
             baseline = "not rated" if summary.baseline is None else f"{summary.baseline}/10"
             yield Label(
                 f"Time {format_duration(round(summary.elapsed_seconds))} · "
@@ -71,7 +64,8 @@ class SummaryScreen(Screen[None]):
                 yield Static(line, classes="change")
             for note in summary.after.notes:
                 yield Static(Text(note), classes="change")
-            yield Label(Text(f"Saved in {self.saved_to}"), classes="hint")
+            where = "Nothing was stored." if summary.rehearsal else f"Saved in {self.saved_to}"
+            yield Label(Text(where), classes="hint")
         with Horizontal(classes="dialog-buttons"):
             yield Button("Done (Enter)", id="close", variant="primary", compact=True)
         yield Footer()

@@ -5,6 +5,7 @@ through those ports; the shell calls it from a worker thread, never on its event
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Protocol
 
@@ -39,7 +40,7 @@ from coach.engine.records import (
     SetRecord,
 )
 from coach.engine.resume import ResumeOption, consider
-from coach.engine.scaling import Decision, Replay
+from coach.engine.scaling import Advice, Decision, Replay
 from coach.format.diagnostics import SessionFileError
 from coach.format.loader import LoadedFile
 from coach.format.v1 import Program
@@ -78,6 +79,9 @@ class History(Protocol):
         levels: Mapping[str, int],
         speed: float = ...,
         baseline_pain: int | None = ...,
+        local_date: date | None = ...,
+        utc_offset: int | None = ...,
+        checks: Sequence[Decision] = ...,
     ) -> int: ...
 
     def claim_session(self, session_id: int) -> None: ...
@@ -91,6 +95,7 @@ class History(Protocol):
         *,
         reason: str | None = ...,
         decisions: Sequence[Decision] = ...,
+        advice: Sequence[Advice] = ...,
     ) -> None: ...
 
     def close_interrupted(
@@ -133,6 +138,9 @@ def carry_out(effect: Effect, history: History, load: Load) -> Result:
                     levels=effect.levels,
                     speed=effect.speed,
                     baseline_pain=effect.baseline_pain,
+                    local_date=effect.local_date,
+                    utc_offset=effect.utc_offset,
+                    checks=effect.checks,
                 )
             except HistoryError as exc:
                 return SessionOpened(-1, str(exc))
@@ -151,6 +159,7 @@ def carry_out(effect: Effect, history: History, load: Load) -> Result:
                         effect.status,
                         reason=effect.reason,
                         decisions=effect.decisions,
+                        advice=effect.advice,
                     )
                 )
             return SessionClosed(saved, problem)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -20,6 +20,7 @@ from coach.engine.day.messages import (
     AskRating,
     AskResume,
     AskScreening,
+    AskSkipReason,
     BaselineAnswer,
     ChooseSession,
     ClaimSession,
@@ -55,6 +56,8 @@ from coach.engine.day.messages import (
     ShowError,
     ShowHome,
     ShowSummary,
+    SkipAnswer,
+    SkipAsked,
     StartSession,
     StoreLevelMove,
     StoreScreening,
@@ -63,25 +66,29 @@ from coach.engine.day.messages import (
 from coach.engine.day.views import home_view
 from coach.engine.planning import Planned, plan_today
 from coach.engine.records import (
+    HIGH_PAIN,
     RED_FLAG_REASON,
+    REST_DAY,
     LevelMove,
     PainAnswer,
     SessionFacts,
     SessionStatus,
     SetRecord,
+    SkipReason,
 )
 from coach.engine.resume import ResumeOption, offer_text
 from coach.engine.runner import RunnerEvent
-from coach.engine.scaling import Replay, Rule
+from coach.engine.scaling import Advice, Replay, Rule
 from coach.engine.screening import REVIEW_ADVICE, URGENT_ADVICE, Outcome, assess, is_due
 from coach.engine.session import (
+    HIGH_PAIN_ADVICE,
     RED_FLAG_ADVICE,
     AfterRating,
     SessionController,
     scaling_of,
 )
 from coach.engine.timeline import SessionPlan, Step
-from coach.format.loader import LoadedFile
+from coach.format.loader import LoadedFile, RoutineFile
 from coach.format.v1 import Scaling
 
 
@@ -97,7 +104,9 @@ class Stage(StrEnum):
     PLAYING = "playing"
     RATING = "rating"
     SAVING = "saving a set"
+    SKIPPING = "skip question"
     QUITTING = "quit question"
+    RESTING = "storing a rest day"
     CLOSING = "closing the session"
     SUMMARY = "summary"
     LEFT = "left"
@@ -139,6 +148,14 @@ class DayFlow:
     _after: Planned | None = None
     _resume_play: Callable[[], list[RunnerEvent]] | None = None
     _level_offer: tuple[str, int, int] | None = None
+    _day_advice: list[Advice] = field(default_factory=list)
+    _baseline: int | None = None
+    """What the person chose for the day (an easy day), stored with the session."""
+
+    @property
+    def rehearsal(self) -> bool:
+        """Played at another speed to rehearse it: nothing is stored, nothing changes."""
+        return self.speed != 1
 
     def begin(self) -> LoadDay:
         """The first thing to do: load the day."""
@@ -174,6 +191,10 @@ class DayFlow:
                 return self._ask_rating(step)
             case RatingAnswer(answer):
                 return self._rated(answer)
+            case SkipAsked():
+                return self._skip_asked()
+            case SkipAnswer(reason):
+                return self._skip_answered(reason)
             case SetsSaved(saved, problem):
                 return self._set_saved(saved, problem)
             case PlayFinished():
@@ -275,6 +296,13 @@ class DayFlow:
     # -- before the session -------------------------------------------------------------
 
     def _start(self) -> list[Output]:
+        if self.rehearsal:
+            # A coach trying a session out on someone's machine: no checklist, no history.
+            notice = Notice(
+                f"Rehearsal at {self.speed:g}x: nothing is stored and the plan does not change.",
+                seconds=10,
+            )
+            return [notice, *self._ask_baseline()]
         if self.screening_due:
             self.stage = Stage.SCREENING
             return [AskScreening()]
@@ -302,8 +330,18 @@ class DayFlow:
 
     def _advice_answered(self, go_on: bool) -> list[Output]:
         kind, self._advice = self._advice, None
+        session = self.session
         if kind is AdviceKind.RED_FLAG:
             return self._finish(SessionStatus.RED_FLAG)
+        if kind is AdviceKind.HIGH_PAIN and session is not None:
+            if go_on:
+                self.stage = Stage.PLAYING
+                return [MoveOn(tuple(session.runner.end_exercise()))]
+            session.stop_reason = HIGH_PAIN
+            session.runner.abort()
+            return self._finish(SessionStatus.STOPPED)
+        if kind is AdviceKind.REST_DAY:
+            return self._easy_day() if go_on else self._rest_day()
         if kind is AdviceKind.REVIEW and go_on:
             return self._ask_baseline()
         return self._blocked()
@@ -321,15 +359,15 @@ class DayFlow:
         return [
             AskBaseline(
                 "Before we start: how does your back feel right now?",
-                "Compare it with how it usually feels; coach compares it with last time.",
+                "Compare it with how it usually feels: coach checks it against your usual "
+                "mornings.",
             )
         ]
 
     def _baseline_given(self, answer: PainAnswer | None) -> list[Output]:
         assert self.loaded is not None
         baseline = answer.pain if answer is not None else None
-        # The next-morning check: a back clearly worse than at the start of the last
-        # session cancels the step up planned from it.
+        # Today's checks need the baseline: the next morning, the week with today in it.
         planned = plan_today(
             self.loaded,
             self.histories,
@@ -338,17 +376,94 @@ class DayFlow:
             baseline_today=baseline,
             starts=self.starts,
         )
-        outputs: list[Output] = []
-        cancelled = [d for d in planned.decisions if d.rule is Rule.MORNING_CHECK]
-        if cancelled:
-            first = cancelled[0].reason.split(", so")[0]
-            outputs.append(Notice(f"{first}: no step up today.", seconds=10))
         self.planned = planned
-        self.session = self._controller(planned.plan, self.loaded)
-        self.session.baseline = baseline
+        self._baseline = baseline
+        self._day_advice = []
+        outputs: list[Output] = [*self._check_notices(planned)]
+        rest_from = min(s.rest_day_from for s in scaling_of(self.loaded).values())
+        if baseline is not None and baseline >= rest_from and not self.rehearsal:
+            easy = self._easy_programs()
+            return outputs + self._advise(
+                AdviceKind.REST_DAY,
+                "An easy day today",
+                rest_day_advice(baseline),
+                go_on="Mobility only" if easy else None,
+            )
+        return outputs + self._open(planned.plan)
+
+    def _check_notices(self, planned: Planned) -> list[Output]:
+        """Say before the session starts what today's checks changed, in one sentence."""
+        rules = {d.rule for d in planned.checks}
+        if Rule.MORNING_CHECK in rules:
+            first = next(d for d in planned.checks if d.rule is Rule.MORNING_CHECK)
+            why = first.reason.split(", after")[0]
+            return [Notice(f"{why}: what you did last time steps back today.", seconds=10)]
+        if Rule.WEEKLY_STEP_BACK in rules:
+            return [
+                Notice(
+                    "Starting pain is rising this week: what went up this week steps back "
+                    "today, and nothing goes up until it settles.",
+                    seconds=10,
+                )
+            ]
+        return []
+
+    def _easy_programs(self) -> list[str]:
+        """The routine's programs for an easy day (none for a single program)."""
+        loaded = self.loaded
+        if not isinstance(loaded, RoutineFile):
+            return []
+        return [
+            pf.program.id
+            for pf, ref in zip(loaded.programs, loaded.routine.programs, strict=True)
+            if ref.easy_day
+        ]
+
+    def _easy_day(self) -> list[Output]:
+        """A very painful morning, and the person chose mobility only."""
+        assert self.planned is not None
+        easy = set(self._easy_programs())
+        plan = self.planned.plan
+        only = replace(plan, exercises=tuple(e for e in plan.exercises if e.program_id in easy))
+        self._day_advice = [
+            Advice(
+                "",
+                Rule.EASY_DAY,
+                f"Starting pain {self._baseline}/10: an easy day, mobility only.",
+                {"baseline": self._baseline},
+            )
+        ]
+        return self._open(only)
+
+    def _rest_day(self) -> list[Output]:
+        """A very painful morning, and the person rests: stored, so the week's trend and
+        the usual starting pain count this morning too."""
+        assert self.planned is not None
+        self._day_advice = [
+            Advice(
+                "",
+                Rule.REST_DAY,
+                f"Starting pain {self._baseline}/10: a rest day.",
+                {"baseline": self._baseline},
+            )
+        ]
+        plan = replace(self.planned.plan, exercises=())
+        outputs = self._open(plan)
+        self.stage = Stage.RESTING
+        return outputs
+
+    def _open(self, plan: SessionPlan) -> list[Output]:
+        """Store the session about to be played (nothing in a rehearsal)."""
+        assert self.loaded is not None and self.planned is not None
+        self.session = self._controller(plan, self.loaded)
+        self.session.baseline = self._baseline
+        self.session.rehearsal = self.rehearsal
         self.stage = Stage.OPENING
+        if self.rehearsal:
+            return self._opened(0, None)
         session = self.session
-        outputs.append(
+        offset = self.wall().astimezone().utcoffset()
+        return [
             OpenSession(
                 source_id=session.plan.source_id,
                 title=session.plan.title,
@@ -356,10 +471,12 @@ class DayFlow:
                 planned_seconds=session.timeline.total,
                 levels=dict(session.plan.levels),
                 speed=self.speed,
-                baseline_pain=baseline,
+                baseline_pain=self._baseline,
+                local_date=self.today(),
+                utc_offset=round(offset.total_seconds() / 60) if offset is not None else 0,
+                checks=self.planned.checks,
             )
-        )
-        return outputs
+        ]
 
     def _controller(self, plan: SessionPlan, loaded: LoadedFile) -> SessionController:
         return SessionController(
@@ -373,10 +490,12 @@ class DayFlow:
 
     def _opened(self, session_id: int, problem: str | None) -> list[Output]:
         session = self.session
-        if session is None or self.stage is not Stage.OPENING:
+        if session is None or self.stage not in (Stage.OPENING, Stage.RESTING):
             return []
         session.session_id = session_id
-        session.started_monotonic = self.clock()
+        if self.stage is Stage.RESTING:
+            session.stop_reason = REST_DAY
+            return [*self._stored(problem), *self._finish(SessionStatus.STOPPED)]
         self.stage = Stage.PLAYING
         return [*self._stored(problem), Play(session)]
 
@@ -398,6 +517,8 @@ class DayFlow:
         record = session.record_for(answer)
         self._rating = record
         self.stage = Stage.SAVING
+        if self.rehearsal:
+            return self._set_saved((record,), None)
         if record.session_id < 0:
             # The session row itself could not be stored: the set waits in memory.
             return self._set_saved((), self.store_problem or "the session could not be opened")
@@ -416,6 +537,13 @@ class DayFlow:
             return outputs + self._advise(
                 AdviceKind.RED_FLAG, "Please stop and see a clinician", RED_FLAG_ADVICE
             )
+        if outcome is AfterRating.HIGH_PAIN:
+            return outputs + self._advise(
+                AdviceKind.HIGH_PAIN,
+                f"Pain {record.answer.pain}/10: stop for today?",
+                HIGH_PAIN_ADVICE,
+                go_on="Carry on with the next exercise",
+            )
         runner = session.runner
         if outcome is AfterRating.END_EXERCISE:
             outputs.append(
@@ -428,6 +556,31 @@ class DayFlow:
             )
             return [*outputs, MoveOn(tuple(runner.end_exercise()))]
         return [*outputs, MoveOn(tuple(runner.rated()))]
+
+    def _skip_asked(self) -> list[Output]:
+        session = self.session
+        if session is None or self.stage is not Stage.PLAYING:
+            return []
+        step = session.runner.step
+        if step is None or not step.kind.is_work:
+            return [MoveOn(tuple(session.runner.skip()))]
+        # Skipping work cuts a set short: ask why, with the clock stopped, so that only
+        # pain counts as pain.
+        self._resume_play = session.hold_still()
+        self.stage = Stage.SKIPPING
+        item = session.plan.exercises[step.exercise_index]
+        return [MoveOn(), AskSkipReason(f"{item.name}, set {step.set_number} of {step.sets}")]
+
+    def _skip_answered(self, reason: SkipReason | None) -> list[Output]:
+        session, resume = self.session, self._resume_play
+        if session is None or resume is None or self.stage is not Stage.SKIPPING:
+            return []
+        self._resume_play = None
+        self.stage = Stage.PLAYING
+        events = resume()
+        if reason is not None:
+            events += session.skip(reason)
+        return [MoveOn(tuple(events))]
 
     def _quit_asked(self) -> list[Output]:
         session = self.session
@@ -462,15 +615,25 @@ class DayFlow:
         )
         self._after = after
         self.stage = Stage.CLOSING
+        if self.rehearsal:
+            return self._closed((), None)
         status = session.status
+        reason = RED_FLAG_REASON if status is SessionStatus.RED_FLAG else session.stop_reason
         opened = session.session_id is not None and session.session_id >= 0
+        advice = [*self._day_advice, *(a for p in after.programs.values() for a in p.advice)]
+        if reason == HIGH_PAIN:
+            peak = max((s.pain for s in session.rated if s.pain is not None), default=None)
+            advice.append(
+                Advice("", Rule.HIGH_PAIN, f"Stopped for today at pain {peak}/10.", {"peak": peak})
+            )
         return [
             CloseSession(
                 session.session_id if opened else None,
                 status,
-                RED_FLAG_REASON if status is SessionStatus.RED_FLAG else None,
+                reason,
                 after.decisions,
                 tuple(r for r in self.unsaved if r.session_id >= 0),
+                tuple(advice),
             )
         ]
 
@@ -479,12 +642,20 @@ class DayFlow:
         if session is None or after is None or self.stage is not Stage.CLOSING:
             return []
         self.unsaved = [r for r in self.unsaved if r not in saved]
+        if session.stop_reason == REST_DAY:
+            notice = Notice(
+                "Rest day noted. Gentle walking and changing position often help; see a "
+                "doctor or physiotherapist if the pain does not settle.",
+                seconds=12,
+            )
+            return [*self._stored(problem), notice, *self._blocked()]
         self.stage = Stage.SUMMARY
         outputs: list[Output] = [
             *self._stored(problem),
             ShowSummary(session.summary(after), self.saved_to),
         ]
-        if session.status is not SessionStatus.RED_FLAG:
+        settled = session.status is not SessionStatus.RED_FLAG and session.stop_reason is None
+        if settled and not self.rehearsal:
             outputs.extend(self._offer_level(session, after))
         return outputs
 
@@ -531,3 +702,13 @@ class DayFlow:
                 15,
             )
         ]
+
+
+def rest_day_advice(baseline: int) -> str:
+    return (
+        f"Your back is at {baseline}/10 this morning, which is high. Today is a day to be "
+        "kind to it: rest if you need to, walk a little and change position often; gentle "
+        "movement helps more than staying still. Your plan waits for you.\n\n"
+        "If the pain is new or much worse than usual, or it comes with numbness, weakness "
+        "in a leg, fever, or bladder or bowel changes, see a doctor today."
+    )

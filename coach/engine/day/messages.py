@@ -19,10 +19,11 @@ from coach.engine.records import (
     SessionRecord,
     SessionStatus,
     SetRecord,
+    SkipReason,
 )
 from coach.engine.resume import ResumeOption
 from coach.engine.runner import RunnerEvent
-from coach.engine.scaling import Decision, Replay
+from coach.engine.scaling import Advice, Decision, Replay
 from coach.engine.screening import Outcome
 from coach.engine.session import (
     SessionController,
@@ -61,6 +62,12 @@ class OpenSession:
     levels: Mapping[str, int]
     speed: float
     baseline_pain: int | None
+    local_date: date
+    """The day it is played on, where it is played."""
+    utc_offset: int
+    """Minutes east of UTC, where it is played."""
+    checks: tuple[Decision, ...] = ()
+    """The decisions taken at its start (a break, a rising week, a worse morning)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +94,7 @@ class CloseSession:
     reason: str | None
     decisions: tuple[Decision, ...]
     waiting: tuple[SetRecord, ...]
+    advice: tuple[Advice, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,6 +266,11 @@ class AdviceKind(StrEnum):
     """A checklist answer that needs a clinician soon: the person may go on gently."""
     RED_FLAG = "red flag"
     """A warning sign during the session: it ends."""
+    REST_DAY = "rest day"
+    """A very painful morning: rest today, or (when the routine has it) mobility only."""
+    HIGH_PAIN = "high pain"
+    """A set rated at or above the program's stop_session_at: stop the session now, or
+    carry on with the next exercise."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,6 +313,13 @@ class AskQuit:
 
 
 @dataclass(frozen=True, slots=True)
+class AskSkipReason:
+    """Skipping the rest of a set: why? (Only 'it hurts' counts as pain.)"""
+
+    exercise: str
+
+
+@dataclass(frozen=True, slots=True)
 class AskLevel:
     program_name: str
     from_level: int
@@ -307,7 +327,16 @@ class AskLevel:
     up: bool
 
 
-Prompt = AskResume | AskScreening | ShowAdvice | AskBaseline | AskRating | AskQuit | AskLevel
+Prompt = (
+    AskResume
+    | AskScreening
+    | ShowAdvice
+    | AskBaseline
+    | AskRating
+    | AskQuit
+    | AskLevel
+    | AskSkipReason
+)
 
 Output = Effect | Show | Prompt
 
@@ -383,8 +412,21 @@ class QuitAsked:
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class SkipAsked:
+    """The person pressed skip in the player."""
+
+
+@dataclass(frozen=True, slots=True)
+class SkipAnswer:
+    reason: SkipReason | None
+    """None: they changed their mind (the set goes on)."""
+
+
 Answer = (
-    StartSession
+    SkipAsked
+    | SkipAnswer
+    | StartSession
     | ChooseSession
     | ResumeAnswer
     | ScreeningAnswer
