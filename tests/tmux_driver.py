@@ -34,16 +34,35 @@ def accelerated(factor: float, start: str = "+0") -> list[str]:
     from ``start`` (libfaketime's format: "+0" now, "@2026-12-01 07:00:00" a chosen
     moment). The program itself runs at its own speed 1 (a real session, stored as one:
     ``--speed`` is a rehearsal that stores nothing), while its clocks, sleeps and
-    timeouts run faster. The test is skipped where faketime is not installed, except in
-    CI, which installs it."""
-    found = shutil.which("faketime")
-    if found is None:
+    timeouts run faster. The test is skipped where libfaketime is not installed, except
+    in CI, which installs it.
+
+    libfaketime is preloaded directly rather than through the ``faketime`` wrapper: the
+    wrapper names a semaphore after its own pid and cannot clean it up when it is killed
+    (the kill tests do exactly that), so a later wrapper given the same pid refuses to
+    start ("sem_open: File exists").
+    """
+    library = _libfaketime()
+    if library is None:
         import pytest
 
         if os.environ.get("CI"):
             pytest.fail("CI must install faketime (the end-to-end tests play faster with it)")
-        pytest.skip("faketime is not installed (apt-get install faketime)")
-    return [found, "-f", f"{start} x{factor:g}"]
+        pytest.skip("libfaketime is not installed (apt-get install faketime)")
+    return ["env", f"LD_PRELOAD={library}", f"FAKETIME={start} x{factor:g}"]
+
+
+def _libfaketime() -> str | None:
+    """Where libfaketime is (Debian and Ubuntu put it under the multiarch folder)."""
+    for pattern in (
+        "usr/lib/*/faketime/libfaketime.so.1",
+        "usr/lib*/faketime/libfaketime.so.1",
+        "usr/local/lib*/faketime/libfaketime.so.1",
+    ):
+        found = sorted(Path("/").glob(pattern))
+        if found:
+            return str(found[0])
+    return None
 
 
 class ScreenTimeout(AssertionError):
