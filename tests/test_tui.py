@@ -226,11 +226,24 @@ async def test_cues_reach_the_sink_unless_muted(tmp_path: Path) -> None:
 
 
 async def test_help_screen(tmp_path: Path) -> None:
-    app, _ = make_app(write_program(tmp_path), tmp_path)
+    import copy
+
+    from coach.tui.prompts import HelpScreen
+
+    from .sessions import SMALL_PROGRAM
+
+    document = copy.deepcopy(SMALL_PROGRAM)
+    document["program"]["scaling"] = {"safe_max": 3, "acceptable_max": 6, "stop_session_at": 9}
+    app, _ = make_app(write_program(tmp_path, document), tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await start_session(pilot, app)
         await pilot.press("question_mark")
         await wait_for(pilot, screen_is(app, "HelpScreen"), "help")
+        # The zones are this program's own, not the usual 0-2 and 5.
+        screen = app.screen
+        assert isinstance(screen, HelpScreen)
+        assert "0-3 is the safe zone; up to 6 is acceptable" in screen.text
+        assert "above 6 ends that exercise for today, and 9 or more" in screen.text
         await pilot.press("escape")
         await wait_for(pilot, screen_is(app, "PlayerScreen"), "player")
 

@@ -351,7 +351,7 @@ class LevelOffer(ModalScreen[bool]):
     AUTO_FOCUS = ""  # nothing focused: Enter answers nothing here
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),
-        Binding("n", "answer(False)", "Not yet"),
+        Binding("n", "answer(False)", "Not now"),
         Binding("escape", "answer(False)", show=False),
     ]
 
