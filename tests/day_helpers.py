@@ -55,11 +55,11 @@ class Shell:
                 self.player(output.session.runner.start())
             elif isinstance(output, day.MoveOn):
                 self.player(output.events)
-            elif isinstance(output, day.Notice | day.Leave) or not _is_effect(output):
-                self.seen.append(output)
+            elif day.is_effect(output):
+                self.carried.append(output)
+                self.follow(self.flow.handle(day.carry_out(output, self.history, load)))
             else:
-                self.carried.append(output)  # type: ignore[arg-type]
-                self.follow(self.flow.handle(day.carry_out(output, self.history, load)))  # type: ignore[arg-type]
+                self.seen.append(output)
 
     def player(self, events: Sequence[RunnerEvent]) -> None:
         for event in events:
@@ -94,20 +94,6 @@ class Shell:
 
 def load(path: Path) -> Any:
     return load_session_file(path)
-
-
-def _is_effect(output: object) -> bool:
-    return isinstance(
-        output,
-        day.LoadDay
-        | day.StoreScreening
-        | day.OpenSession
-        | day.ClaimSession
-        | day.SaveSets
-        | day.CloseSession
-        | day.CloseInterrupted
-        | day.StoreLevelMove,
-    )
 
 
 def none_apply() -> day.ScreeningAnswer:

@@ -113,7 +113,7 @@ def test_coach_run_leaves_after_an_urgent_answer(source: Path, store: HistorySto
 def test_a_review_answer_lets_the_person_choose(source: Path, store: HistoryStore) -> None:
     shell = Shell(source, store)
     shell.answer(day.StartSession())
-    shell.answer(day.ScreeningAnswer({"fever": True}))
+    shell.answer(day.ScreeningAnswer({"weight_loss": True}))
     advice = shell.last(day.ShowAdvice)
     assert advice.kind is day.AdviceKind.REVIEW and advice.go_on
     shell.answer(day.AdviceAnswer(go_on=True))

@@ -24,6 +24,7 @@ __all__ = [
     "INTERRUPTED",
     "RED_FLAG_REASON",
     "REST_DAY",
+    "SIGN_WITHDRAWN",
     "HistoryError",
     "InterruptedSession",
     "LevelMove",
@@ -65,6 +66,9 @@ REST_DAY = "rest day"
 """The stop reason of a day the person chose to rest (a very painful morning)."""
 HIGH_PAIN = "high pain"
 """The stop reason of a session ended because a set hurt too much."""
+SIGN_WITHDRAWN = "warning sign corrected"
+"""The stop reason of a session a warning sign ended, when the person then corrected
+that rating: the sign was ticked by mistake, and the session did stop there."""
 
 
 def result_text(status: str, stop_reason: str | None = None) -> str:

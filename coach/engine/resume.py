@@ -47,14 +47,14 @@ class ResumePoint:
 
 def resume_problem(session: InterruptedSession, plan: SessionPlan, today: date) -> str | None:
     """Why this session cannot be resumed with ``plan`` today (None when it can)."""
+    if any(s.red_flag for s in session.sets):
+        return "a nerve-symptom answer stopped it; please see a clinician before going on"
     if session.day != today:
         day = session.day
         return (
             f"it was started on {day:%A} {day.day} {day:%B}; a session can only be resumed "
             "on the day it began"
         )
-    if any(s.red_flag for s in session.sets):
-        return "a nerve-symptom answer stopped it; please see a clinician before going on"
     if plan.source_id != session.source_id or dict(plan.levels) != dict(session.levels):
         return "the session file has changed since it started"
     for stored in session.sets:

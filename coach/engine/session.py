@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -142,6 +142,9 @@ class SessionController:
     started_monotonic: float | None = None
     rehearsal: bool = False
     """Played at another speed than 1 to rehearse it: nothing is stored."""
+    last_record: SetRecord | None = None
+    """The latest rating given in this run (the one a correction replaces)."""
+    _last_index: int = -1
     _step_started_wall: dict[tuple[int, int], str] = field(default_factory=dict)
     _skipped: dict[tuple[int, int], SkipReason] = field(default_factory=dict)
 
@@ -213,6 +216,32 @@ class SessionController:
     def accept(self, record: SetRecord) -> AfterRating:
         """The set is stored: decide what happens next (the runner is not moved yet)."""
         self.rated.append(record.facts)
+        self.last_record = record
+        self._last_index = len(self.rated) - 1
+        return self._after(record)
+
+    def correct(self, answer: PainAnswer) -> SetRecord:
+        """The last rating, corrected: the record to store in its place (the session's
+        facts change with it)."""
+        last = self.last_record
+        assert last is not None
+        record = replace(last, answer=answer)
+        self.rated[self._last_index] = record.facts
+        self.last_record = record
+        return record
+
+    def after_correction(self, record: SetRecord) -> AfterRating:
+        """What a corrected rating asks for now, during the session. Pain above the
+        acceptable zone ends the exercise only while it is still the one being played."""
+        outcome = self._after(record)
+        step = self.runner.step
+        if outcome is AfterRating.END_EXERCISE and (
+            step is None or step.exercise_index != record.exercise_index
+        ):
+            return AfterRating.CONTINUE
+        return outcome
+
+    def _after(self, record: SetRecord) -> AfterRating:
         if record.answer.red_flag:
             self.status = SessionStatus.RED_FLAG
             self.runner.abort()

@@ -24,8 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coach.engine.clock import local_day, utc_now
+from coach.engine.followup import FollowUpAnswer, FollowUpDue
 from coach.engine.records import (
     INTERRUPTED,
+    RED_FLAG_REASON,
     HistoryError,
     InterruptedSession,
     LevelMove,
@@ -35,6 +37,7 @@ from coach.engine.records import (
     SetFacts,
     SetRecord,
 )
+from coach.engine.screening import LastScreening, Outcome
 from coach.store.liveness import hold_lease, owner_alive
 from coach.store.migrations import SCHEMA_VERSION, NewerSchemaError, migrate
 
@@ -86,7 +89,9 @@ INSERT_LEVEL_MOVE = (
     "INSERT INTO level_moves (session_id, program_id, from_level, to_level,"
     " accepted, decided_at) VALUES (?, ?, ?, ?, ?, ?)"
 )
-INSERT_SCREENING = "INSERT INTO screenings (taken_at, answers_json, outcome) VALUES (?, ?, ?)"
+INSERT_SCREENING = (
+    "INSERT INTO screenings (taken_at, answers_json, outcome, local_date) VALUES (?, ?, ?, ?)"
+)
 
 
 # The columns that make a stored set's facts, in SetFacts.of's order after the index.
@@ -227,6 +232,27 @@ def advice_rows(session_id: int, advice: Sequence[Advice], at: str) -> list[tupl
         )
         for a in advice
     ]
+
+
+def _correct(db: sqlite3.Connection, record: SetRecord) -> None:
+    answer = record.answer
+    cursor = db.execute(
+        "UPDATE sets SET pain = ?, numbness = ?, leg_weakness = ?, pain_below_knee = ?,"
+        " corrected_at = ? WHERE id = (SELECT MAX(id) FROM sets WHERE session_id = ?"
+        " AND exercise_index = ? AND set_number = ?)",
+        (
+            answer.pain,
+            int(answer.numbness),
+            int(answer.leg_weakness),
+            int(answer.pain_below_knee),
+            utc_now(),
+            record.session_id,
+            record.exercise_index,
+            record.set_number,
+        ),
+    )
+    if cursor.rowcount != 1:
+        raise StoreError("the set to correct is not in the history")
 
 
 _memory_names = itertools.count(1)
@@ -374,6 +400,10 @@ class HistoryStore:
                     "SELECT (SELECT MAX(id) FROM sessions),"
                     " (SELECT status FROM sessions ORDER BY id DESC LIMIT 1),"
                     " (SELECT MAX(id) FROM sets), (SELECT MAX(id) FROM level_moves),"
+                    # A correction after the summary rewrites the decisions (new ids); a
+                    # checklist or a follow-up changes what home says first.
+                    " (SELECT MAX(id) FROM dose_changes), (SELECT MAX(id) FROM screenings),"
+                    " (SELECT MAX(id) FROM follow_ups),"
                     " (SELECT COUNT(*) FROM sessions WHERE status = ?)",
                     (SessionStatus.RUNNING.value,),
                 ).fetchone()
@@ -497,6 +527,47 @@ class HistoryStore:
             db.executemany(INSERT_DOSE_CHANGE, decision_rows(session_id, decisions, now, "after"))
             db.executemany(INSERT_ADVICE, advice_rows(session_id, advice, now))
 
+    def correct_set(self, record: SetRecord) -> None:
+        """Store a corrected rating in place of the one given for the same set (the
+        latest attempt at it), and when it was corrected."""
+        answer = record.answer
+        with self._transaction() as db:
+            _correct(db, record)
+            if answer.red_flag:
+                # A warning sign ends the session at once, whatever happens next.
+                db.execute(
+                    "UPDATE sessions SET status = ?, stop_reason = ?,"
+                    " ended_at = COALESCE(ended_at, ?) WHERE id = ?",
+                    (SessionStatus.RED_FLAG.value, RED_FLAG_REASON, utc_now(), record.session_id),
+                )
+
+    def revise_session(
+        self,
+        record: SetRecord,
+        status: SessionStatus,
+        *,
+        reason: str | None,
+        decisions: Sequence[Decision],
+        advice: Sequence[Advice],
+    ) -> None:
+        """A rating corrected after the session closed: the set, the session's outcome
+        and the decisions taken after it (and its advice), replaced in one transaction."""
+        now = utc_now()
+        session_id = record.session_id
+        with self._transaction() as db:
+            _correct(db, record)
+            db.execute(
+                "UPDATE sessions SET status = ?, stop_reason = ? WHERE id = ?",
+                (SessionStatus(status).value, reason, session_id),
+            )
+            db.execute(
+                "DELETE FROM dose_changes WHERE session_id = ? AND moment = 'after'",
+                (session_id,),
+            )
+            db.execute("DELETE FROM advice WHERE session_id = ?", (session_id,))
+            db.executemany(INSERT_DOSE_CHANGE, decision_rows(session_id, decisions, now, "after"))
+            db.executemany(INSERT_ADVICE, advice_rows(session_id, advice, now))
+
     def close_interrupted(
         self,
         session_id: int,
@@ -525,20 +596,83 @@ class HistoryStore:
                 (session_id, program_id, from_level, to_level, int(accepted), utc_now()),
             )
 
-    def record_screening(self, answers: Mapping[str, bool], outcome: str) -> None:
+    def record_screening(
+        self, answers: Mapping[str, bool], outcome: str, local_date: date | None = None
+    ) -> None:
+        """Store a red-flag checklist, answered on ``local_date`` (by default, today on
+        this machine)."""
+        now = utc_now()
+        day = local_date or datetime.fromisoformat(now).astimezone().date()
         with self._transaction() as db:
             db.execute(
                 INSERT_SCREENING,
-                (utc_now(), json.dumps(dict(answers), sort_keys=True), outcome),
+                (now, json.dumps(dict(answers), sort_keys=True), outcome, day.isoformat()),
             )
 
-    def last_screening(self) -> tuple[str, str] | None:
-        """(taken_at, outcome) of the latest red-flag screening, if any."""
+    def last_screening(self) -> LastScreening | None:
+        """The latest red-flag checklist, if any."""
         with self._connect() as db:
             row = db.execute(
-                "SELECT taken_at, outcome FROM screenings ORDER BY id DESC LIMIT 1"
+                "SELECT taken_at, COALESCE(local_date, date(taken_at, 'localtime')), outcome"
+                " FROM screenings ORDER BY id DESC LIMIT 1"
             ).fetchone()
-        return (row[0], row[1]) if row else None
+        if row is None:
+            return None
+        return LastScreening(row[0], date.fromisoformat(row[1]), Outcome(row[2]))
+
+    def pending_follow_up(self) -> FollowUpDue | None:
+        """The latest session a warning sign ended (or, killed before it closed, holds
+        one) that no follow-up has cleared since."""
+        with self._connect() as db:
+            (cleared,) = db.execute(
+                "SELECT COALESCE(MAX(session_id), 0) FROM follow_ups WHERE cleared = 1"
+            ).fetchone()
+            # By status first (indexed): a session is closed as a red flag as soon as the
+            # sign is stored; only a running one (its coach killed) needs its sets read.
+            row = db.execute(
+                "SELECT id, COALESCE(local_date, date(started_at, 'localtime')) FROM sessions"
+                " WHERE id > ? AND (status = ? OR (status = ? AND EXISTS (SELECT 1 FROM sets"
+                " WHERE sets.session_id = sessions.id"
+                " AND (numbness OR leg_weakness OR pain_below_knee))))"
+                " ORDER BY id DESC LIMIT 1",
+                (cleared, SessionStatus.RED_FLAG.value, SessionStatus.RUNNING.value),
+            ).fetchone()
+            if row is None:
+                return None
+            session_id, day = row
+            (numbness, weakness, knee) = db.execute(
+                "SELECT MAX(numbness), MAX(leg_weakness), MAX(pain_below_knee) FROM sets"
+                " WHERE session_id = ?",
+                (session_id,),
+            ).fetchone()
+        signs = [
+            words
+            for flag, words in (
+                (numbness, "numbness or tingling"),
+                (weakness, "weakness in a leg"),
+                (knee, "pain spreading below the knee"),
+            )
+            if flag
+        ]
+        return FollowUpDue(session_id, date.fromisoformat(day), tuple(signs))
+
+    def record_follow_up(
+        self, session_id: int, answer: FollowUpAnswer, *, cleared: bool, local_date: date
+    ) -> None:
+        """Store a follow-up of the warning sign that ended ``session_id``."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO follow_ups (session_id, asked_at, local_date, symptoms,"
+                " clinician_seen, cleared) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    session_id,
+                    utc_now(),
+                    local_date.isoformat(),
+                    answer.symptoms.value,
+                    int(answer.clinician_seen),
+                    int(cleared),
+                ),
+            )
 
     # -- reading ----------------------------------------------------------------------
 

@@ -357,6 +357,21 @@ def decision_export(
                 reason=_level_sentence(old, new, accepted),
             )
         if not program:
+            for row in db.execute("SELECT id, asked_at AS decided_at, * FROM follow_ups"):
+                add(
+                    1,
+                    row,
+                    date.fromisoformat(row["local_date"]),
+                    session_id=row["session_id"],
+                    kind="follow-up",
+                    rule="cleared" if row["cleared"] else "see a clinician first",
+                    accepted=bool(row["cleared"]),
+                    reason=_follow_up_sentence(row["symptoms"], bool(row["clinician_seen"])),
+                    inputs={
+                        "symptoms": row["symptoms"],
+                        "clinician_seen": bool(row["clinician_seen"]),
+                    },
+                )
             for row in db.execute("SELECT id, taken_at AS decided_at, * FROM screenings"):
                 add(
                     1,
@@ -373,8 +388,16 @@ def decision_export(
 _SCREENING = {
     "clear": "Warning-sign check: none reported.",
     "review": "Warning-sign check: a sign to review with a clinician soon.",
+    "same_day": "Warning-sign check: a sign to see a doctor about the same day.",
     "urgent": "Warning-sign check: a sign that needs urgent medical care.",
 }
+
+_SYMPTOMS = {"gone": "has gone", "better": "is better but not gone", "same": "is the same or worse"}
+
+
+def _follow_up_sentence(symptoms: str, seen: bool) -> str:
+    who = "a clinician has seen it" if seen else "no clinician has seen it yet"
+    return f"Follow-up of a warning sign: it {_SYMPTOMS.get(symptoms, symptoms)}, and {who}."
 
 
 def _level_sentence(old: int, new: int, accepted: bool) -> str:

@@ -141,6 +141,35 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX advice_by_session ON advice(session_id);
     """,
+    # v7: red flags that cannot slip through. A checklist keeps the local day it was
+    # answered on (an urgent answer blocks sessions for the rest of that day) and may come
+    # out 'same_day' (see a doctor today); a CHECK cannot be altered, so the table is
+    # rebuilt. Each follow-up after a warning sign during a session is kept, with whether
+    # it let the person go on. A set whose rating was corrected says when.
+    """
+    ALTER TABLE sets ADD COLUMN corrected_at TEXT;
+    CREATE TABLE screenings_v7 (
+        id           INTEGER PRIMARY KEY,
+        taken_at     TEXT NOT NULL,
+        answers_json TEXT NOT NULL,
+        outcome      TEXT NOT NULL CHECK (outcome IN ('clear', 'review', 'same_day', 'urgent')),
+        local_date   TEXT
+    );
+    INSERT INTO screenings_v7 (id, taken_at, answers_json, outcome, local_date)
+        SELECT id, taken_at, answers_json, outcome, date(taken_at, 'localtime') FROM screenings;
+    DROP TABLE screenings;
+    ALTER TABLE screenings_v7 RENAME TO screenings;
+    CREATE TABLE follow_ups (
+        id             INTEGER PRIMARY KEY,
+        session_id     INTEGER NOT NULL REFERENCES sessions(id),
+        asked_at       TEXT NOT NULL,
+        local_date     TEXT NOT NULL,
+        symptoms       TEXT NOT NULL CHECK (symptoms IN ('gone', 'better', 'same')),
+        clinician_seen INTEGER NOT NULL CHECK (clinician_seen IN (0, 1)),
+        cleared        INTEGER NOT NULL CHECK (cleared IN (0, 1))
+    );
+    CREATE INDEX follow_ups_by_session ON follow_ups(session_id);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -45,7 +45,7 @@ from coach.engine.records import (
     SetRecord,
 )
 from coach.engine.scaling import Decision, Replay
-from coach.engine.screening import QUESTIONS, Outcome
+from coach.engine.screening import QUESTIONS, assess
 from coach.engine.timeline import Dose, PlannedExercise, SessionPlan, plan_session
 from coach.format.loader import AnyExercise, LoadedFile, load_session_file
 from coach.format.v1 import HoldExercise, RepsExercise
@@ -471,11 +471,15 @@ class _Simulation:
         if self.body.flaring and self.rng.random() < 0.3:
             ticked.add(self.rng.choice(("night_pain", "below_knee")))
         elif self.rng.random() < 0.02:
-            ticked.add(self.rng.choice(("fever", "trauma")))
+            # Signs to review soon; urgent and same-day ones, which stop a session, are
+            # not made up.
+            ticked.add(self.rng.choice(("weight_loss", "trauma")))
         answers = {q.key: q.key in ticked for q in QUESTIONS}
-        outcome = Outcome.REVIEW if ticked else Outcome.CLEAR  # urgent signs are not made up
+        outcome = assess(answers)
         clock.wait(self.rng.uniform(15, 60))
-        self.rows.screenings.append((clock.stamp(), _JSON.encode(answers), outcome.value))
+        self.rows.screenings.append(
+            (clock.stamp(), _JSON.encode(answers), outcome.value, day.isoformat())
+        )
 
     def _timing_of(self, plan: SessionPlan, index: int) -> _Timing:
         item = plan.exercises[index]

@@ -13,22 +13,28 @@ from coach.engine.day.messages import (
     ClaimSession,
     CloseInterrupted,
     CloseSession,
+    CorrectSet,
     DayFailed,
     DayLoaded,
     Effect,
+    FollowUpStored,
     InterruptedClosed,
     LevelMoveStored,
     LoadDay,
     OpenSession,
     Result,
+    ReviseSession,
     SaveSets,
     ScreeningStored,
     SessionClosed,
     SessionOpened,
+    SetCorrected,
     SetsSaved,
+    StoreFollowUp,
     StoreLevelMove,
     StoreScreening,
 )
+from coach.engine.followup import FollowUpAnswer, FollowUpDue
 from coach.engine.planning import ProgramPast, plan_today, programs_of
 from coach.engine.records import (
     HistoryError,
@@ -41,6 +47,7 @@ from coach.engine.records import (
 )
 from coach.engine.resume import ResumeOption, consider
 from coach.engine.scaling import Advice, Decision, Replay
+from coach.engine.screening import LastScreening
 from coach.format.diagnostics import SessionFileError
 from coach.format.loader import LoadedFile
 from coach.format.v1 import Program
@@ -63,11 +70,31 @@ class History(Protocol):
 
     def recent_sessions(self, limit: int = ...) -> list[SessionRecord]: ...
 
-    def last_screening(self) -> tuple[str, str] | None: ...
+    def last_screening(self) -> LastScreening | None: ...
+
+    def pending_follow_up(self) -> FollowUpDue | None: ...
+
+    def record_follow_up(
+        self, session_id: int, answer: FollowUpAnswer, *, cleared: bool, local_date: date
+    ) -> None: ...
 
     def interrupted_sessions(self) -> list[InterruptedSession]: ...
 
-    def record_screening(self, answers: Mapping[str, bool], outcome: str) -> None: ...
+    def record_screening(
+        self, answers: Mapping[str, bool], outcome: str, local_date: date | None = ...
+    ) -> None: ...
+
+    def correct_set(self, record: SetRecord) -> None: ...
+
+    def revise_session(
+        self,
+        record: SetRecord,
+        status: SessionStatus,
+        *,
+        reason: str | None,
+        decisions: Sequence[Decision],
+        advice: Sequence[Advice],
+    ) -> None: ...
 
     def start_session(
         self,
@@ -124,10 +151,12 @@ def carry_out(effect: Effect, history: History, load: Load) -> Result:
     match effect:
         case LoadDay():
             return _load_day(effect, history, load)
-        case StoreScreening(answers, outcome):
+        case StoreScreening(answers, outcome, local_date):
             # Stored before the next screen shows, like a set: a checklist answered and
             # then lost to a crash would be asked again, and its answers would be missing.
-            return ScreeningStored(outcome, _attempt(history.record_screening, answers, outcome))
+            return ScreeningStored(
+                outcome, _attempt(history.record_screening, answers, outcome, local_date)
+            )
         case OpenSession():
             try:
                 session_id = history.start_session(
@@ -181,6 +210,26 @@ def carry_out(effect: Effect, history: History, load: Load) -> Result:
                 )
             )
             return LevelMoveStored(problem)
+        case StoreFollowUp(session_id, answer, cleared, local_date):
+            problem = _attempt(
+                lambda: history.record_follow_up(
+                    session_id, answer, cleared=cleared, local_date=local_date
+                )
+            )
+            return FollowUpStored(problem)
+        case CorrectSet(record):
+            return SetCorrected(record, _attempt(history.correct_set, record))
+        case ReviseSession():
+            problem = _attempt(
+                lambda: history.revise_session(
+                    effect.record,
+                    effect.status,
+                    reason=effect.reason,
+                    decisions=effect.decisions,
+                    advice=effect.advice,
+                )
+            )
+            return SetCorrected(effect.record, problem)
     raise AssertionError(f"unknown effect {effect!r}")
 
 
@@ -215,12 +264,14 @@ def _load_day(effect: LoadDay, history: History, load: Load) -> DayLoaded | DayF
     starts: dict[str, Replay] = {}
     recent: list[SessionRecord] = []
     last_screening = None
+    follow_up = None
     offer = None
     problem = None
     try:
         _read_pasts(loaded, history, histories, moves, starts)
         recent = history.recent_sessions(RECENT_SESSIONS)
         last_screening = history.last_screening()
+        follow_up = history.pending_follow_up()
         interrupted = [
             s for s in history.interrupted_sessions() if s.id not in effect.already_offered
         ]
@@ -243,6 +294,7 @@ def _load_day(effect: LoadDay, history: History, load: Load) -> DayLoaded | DayF
         last_screening,
         offer,
         problem,
+        follow_up,
     )
 
 

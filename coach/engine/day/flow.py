@@ -15,6 +15,8 @@ from coach.engine.day.messages import (
     AdviceAnswer,
     AdviceKind,
     AskBaseline,
+    AskCorrection,
+    AskFollowUp,
     AskLevel,
     AskQuit,
     AskRating,
@@ -26,8 +28,13 @@ from coach.engine.day.messages import (
     ClaimSession,
     CloseInterrupted,
     CloseSession,
+    CorrectAsked,
+    CorrectionAnswer,
+    CorrectSet,
     DayFailed,
     DayLoaded,
+    FollowUpAnswered,
+    FollowUpStored,
     Input,
     InterruptedClosed,
     Leave,
@@ -46,11 +53,13 @@ from coach.engine.day.messages import (
     RatingDue,
     ResumeAnswer,
     ResumeChoice,
+    ReviseSession,
     SaveSets,
     ScreeningAnswer,
     ScreeningStored,
     SessionClosed,
     SessionOpened,
+    SetCorrected,
     SetsSaved,
     ShowAdvice,
     ShowError,
@@ -59,16 +68,19 @@ from coach.engine.day.messages import (
     SkipAnswer,
     SkipAsked,
     StartSession,
+    StoreFollowUp,
     StoreLevelMove,
     StoreScreening,
     Tone,
 )
-from coach.engine.day.views import home_view
+from coach.engine.day.views import day_notes, home_view, safety_notes
+from coach.engine.followup import FollowUpAnswer, FollowUpDue, next_step
 from coach.engine.planning import Planned, plan_today
 from coach.engine.records import (
     HIGH_PAIN,
     RED_FLAG_REASON,
     REST_DAY,
+    SIGN_WITHDRAWN,
     LevelMove,
     PainAnswer,
     SessionFacts,
@@ -79,7 +91,16 @@ from coach.engine.records import (
 from coach.engine.resume import ResumeOption, offer_text
 from coach.engine.runner import RunnerEvent
 from coach.engine.scaling import Advice, Replay, Rule
-from coach.engine.screening import REVIEW_ADVICE, URGENT_ADVICE, Outcome, assess, is_due
+from coach.engine.screening import (
+    REVIEW_ADVICE,
+    SAME_DAY_ADVICE,
+    URGENT_ADVICE,
+    URGENT_TODAY_ADVICE,
+    Outcome,
+    assess,
+    blocked_today,
+    is_due,
+)
 from coach.engine.session import (
     HIGH_PAIN_ADVICE,
     RED_FLAG_ADVICE,
@@ -97,6 +118,7 @@ class Stage(StrEnum):
     FAILED = "failed"
     RESUME = "resume question"
     HOME = "home"
+    FOLLOW_UP = "warning-sign follow-up"
     SCREENING = "screening"
     ADVICE = "advice"
     BASELINE = "baseline"
@@ -105,6 +127,8 @@ class Stage(StrEnum):
     RATING = "rating"
     SAVING = "saving a set"
     SKIPPING = "skip question"
+    CORRECTING = "correcting a rating"
+    CORRECTING_AFTER = "correcting a rating after the session"
     QUITTING = "quit question"
     RESTING = "storing a rest day"
     CLOSING = "closing the session"
@@ -149,6 +173,16 @@ class DayFlow:
     _resume_play: Callable[[], list[RunnerEvent]] | None = None
     _level_offer: tuple[str, int, int] | None = None
     _day_advice: list[Advice] = field(default_factory=list)
+    follow_up: FollowUpDue | None = None
+    """A warning sign of an earlier session, asked about before anything else."""
+    blocked: bool = False
+    """An urgent checklist answer today: no session until tomorrow."""
+    _follow_up_answer: FollowUpAnswer | None = None
+    _advice_went_on: bool = False
+    _correction_before: PainAnswer | None = None
+    _safety_shown: tuple[str, ...] = ()
+    _then: list[Output] = field(default_factory=list)
+    """What follows the advice on screen (the summary after a warning sign)."""
     _baseline: int | None = None
     """What the person chose for the day (an easy day), stored with the session."""
 
@@ -170,7 +204,8 @@ class DayFlow:
                 self.stage = Stage.FAILED
                 return [ShowError("This session file has problems", lines)]
             case StartSession():
-                return self._start()
+                # Only from home: a second Enter on the way out must not start twice.
+                return self._start() if self.stage is Stage.HOME else []
             case ChooseSession(source):
                 return [self._load(source)]
             case ResumeAnswer(choice):
@@ -178,7 +213,11 @@ class DayFlow:
             case InterruptedClosed():
                 return self._interrupted_closed(event)
             case ScreeningAnswer(answers):
-                return [StoreScreening(dict(answers), assess(answers))]
+                if self.stage is not Stage.SCREENING:
+                    return []
+                if answers is None:
+                    return self._blocked()  # not now: nothing stored, no session
+                return [StoreScreening(dict(answers), assess(answers), self.today())]
             case ScreeningStored(outcome, problem):
                 return [*self._stored(problem), *self._screened(outcome)]
             case AdviceAnswer(go_on):
@@ -191,6 +230,16 @@ class DayFlow:
                 return self._ask_rating(step)
             case RatingAnswer(answer):
                 return self._rated(answer)
+            case FollowUpAnswered(answer):
+                return self._follow_up_answered(answer)
+            case FollowUpStored(problem):
+                return self._follow_up_stored(problem)
+            case CorrectAsked():
+                return self._correct_asked()
+            case CorrectionAnswer(answer):
+                return self._correction_answered(answer)
+            case SetCorrected(record, problem):
+                return self._set_corrected(record, problem)
             case SkipAsked():
                 return self._skip_asked()
             case SkipAnswer(reason):
@@ -224,6 +273,8 @@ class DayFlow:
         self.screening_due = day.problem is not None or is_due(
             day.last_screening, self.today(), self.screening_weeks
         )
+        self.follow_up = day.follow_up
+        self.blocked = self.blocked or blocked_today(day.last_screening, self.today())
         outputs: list[Output] = []
         if day.problem:
             outputs.append(
@@ -233,7 +284,8 @@ class DayFlow:
                     15,
                 )
             )
-        self._home = ShowHome(home_view(day.loaded, day.planned, day.recent))
+        self._safety_shown = day_notes(day, self.today())
+        self._home = ShowHome(home_view(day.loaded, day.planned, day.recent, self._safety_shown))
         if day.offer is not None:
             self._offer = day.offer
             self.offered.add(day.offer.session.id)
@@ -296,6 +348,12 @@ class DayFlow:
     # -- before the session -------------------------------------------------------------
 
     def _start(self) -> list[Output]:
+        if self.blocked:
+            # An urgent answer earlier today: whatever is pressed, no session until
+            # tomorrow (a rehearsal neither).
+            return self._advise(
+                AdviceKind.URGENT, "Please get emergency care now", URGENT_TODAY_ADVICE
+            )
         if self.rehearsal:
             # A coach trying a session out on someone's machine: no checklist, no history.
             notice = Notice(
@@ -303,6 +361,12 @@ class DayFlow:
                 seconds=10,
             )
             return [notice, *self._ask_baseline()]
+        if self.follow_up is not None:
+            self.stage = Stage.FOLLOW_UP
+            return [AskFollowUp(self.follow_up.question())]
+        return self._checklist_or_baseline()
+
+    def _checklist_or_baseline(self) -> list[Output]:
         if self.screening_due:
             self.stage = Stage.SCREENING
             return [AskScreening()]
@@ -310,7 +374,15 @@ class DayFlow:
 
     def _screened(self, outcome: Outcome) -> list[Output]:
         if outcome is Outcome.URGENT:
-            return self._advise(AdviceKind.URGENT, "Seek emergency care now", URGENT_ADVICE)
+            self.blocked = True
+            return self._advise(AdviceKind.URGENT, "Please get emergency care now", URGENT_ADVICE)
+        if outcome is Outcome.SAME_DAY:
+            return self._advise(
+                AdviceKind.SAME_DAY,
+                "Please see a doctor today",
+                SAME_DAY_ADVICE,
+                go_on="I have already seen a doctor about this",
+            )
         if outcome is Outcome.REVIEW:
             return self._advise(
                 AdviceKind.REVIEW,
@@ -321,6 +393,48 @@ class DayFlow:
         self.screening_due = False
         return self._ask_baseline()
 
+    # -- a warning sign last time ---------------------------------------------------------
+
+    def _follow_up_answered(self, answer: FollowUpAnswer | None) -> list[Output]:
+        due = self.follow_up
+        if due is None or self.stage is not Stage.FOLLOW_UP:
+            return []
+        if answer is None:
+            return self._blocked()
+        self._follow_up_answer = answer
+        step = next_step(answer)
+        if step.choice is not None:
+            # Going on is the person's call, on their clinician's word: asked first.
+            return self._advise(AdviceKind.FOLLOW_UP, step.title, step.body, go_on=step.choice)
+        return self._store_follow_up(cleared=step.go_on)
+
+    def _store_follow_up(self, *, cleared: bool) -> list[Output]:
+        due, answer = self.follow_up, self._follow_up_answer
+        assert due is not None and answer is not None
+        self.stage = Stage.FOLLOW_UP
+        return [StoreFollowUp(due.session_id, answer, cleared, self.today())]
+
+    def _follow_up_stored(self, problem: str | None) -> list[Output]:
+        answer = self._follow_up_answer
+        if answer is None or self.stage is not Stage.FOLLOW_UP:
+            return []
+        self._follow_up_answer = None
+        step = next_step(answer)
+        outputs = self._stored(problem)
+        cleared = step.go_on or self._advice_went_on
+        self._advice_went_on = False
+        if not cleared:
+            if step.choice is not None:
+                return [*outputs, *self._blocked()]
+            # Still there and nobody has seen it: say so, then home.
+            return [*outputs, *self._advise(AdviceKind.FOLLOW_UP, step.title, step.body)]
+        self.follow_up = None
+        # The checklist again, whenever it was last answered: a sign may have come since.
+        self.screening_due = True
+        if step.title:
+            outputs.append(Notice(f"{step.title}. {step.body}", seconds=12))
+        return [*outputs, *self._checklist_or_baseline()]
+
     def _advise(
         self, kind: AdviceKind, title: str, body: str, go_on: str | None = None
     ) -> list[Output]:
@@ -329,30 +443,54 @@ class DayFlow:
         return [ShowAdvice(kind, title, body, go_on)]
 
     def _advice_answered(self, go_on: bool) -> list[Output]:
+        if self.stage is not Stage.ADVICE:
+            return []
         kind, self._advice = self._advice, None
         session = self.session
         if kind is AdviceKind.RED_FLAG:
-            return self._finish(SessionStatus.RED_FLAG)
+            # The session is already closed as a red flag: on to its summary.
+            then, self._then = self._then, []
+            self.stage = Stage.SUMMARY if then else self.stage
+            return then or self._blocked()
         if kind is AdviceKind.HIGH_PAIN and session is not None:
+            resume, self._resume_play = self._resume_play, None
             if go_on:
                 self.stage = Stage.PLAYING
+                if resume is not None:  # after a corrected rating: play on from there
+                    return [MoveOn(tuple(resume()))]
                 return [MoveOn(tuple(session.runner.end_exercise()))]
             session.stop_reason = HIGH_PAIN
             session.runner.abort()
             return self._finish(SessionStatus.STOPPED)
         if kind is AdviceKind.REST_DAY:
             return self._easy_day() if go_on else self._rest_day()
-        if kind is AdviceKind.REVIEW and go_on:
+        if kind is AdviceKind.FOLLOW_UP:
+            if self._follow_up_answer is None:
+                return self._blocked()  # the advice after a follow-up that did not clear
+            self._advice_went_on = go_on
+            return self._store_follow_up(cleared=go_on)
+        if kind in (AdviceKind.REVIEW, AdviceKind.SAME_DAY) and go_on:
             return self._ask_baseline()
         return self._blocked()
 
     def _blocked(self) -> list[Output]:
-        """No session today: back to home (or out, when started with 'coach run')."""
+        """No session now: back to home (or out, when started with 'coach run'). Home
+        is drawn again when what it must say first has changed."""
         if self.skip_home:
             self.stage = Stage.LEFT
             return [Leave()]
         self.stage = Stage.HOME
-        return []
+        home = self._home
+        if home is None:
+            return []
+        view = home.view
+        safety = safety_notes(blocked=self.blocked, follow_up=self.follow_up)
+        planned = tuple(n for n in view.notes if n not in self._safety_shown)
+        if safety == self._safety_shown:
+            return []
+        self._safety_shown = safety
+        self._home = ShowHome(replace(view, notes=(*safety, *planned)))
+        return [self._home]
 
     def _ask_baseline(self) -> list[Output]:
         self.stage = Stage.BASELINE
@@ -365,8 +503,12 @@ class DayFlow:
         ]
 
     def _baseline_given(self, answer: PainAnswer | None) -> list[Output]:
+        if self.stage is not Stage.BASELINE:
+            return []
         assert self.loaded is not None
-        baseline = answer.pain if answer is not None else None
+        if answer is None:
+            return self._blocked()  # back: no session now
+        baseline = answer.pain
         # Today's checks need the baseline: the next morning, the week with today in it.
         planned = plan_today(
             self.loaded,
@@ -533,10 +675,19 @@ class DayFlow:
         outputs = self._stored(problem)
         outcome = session.accept(record)
         self.stage = Stage.PLAYING
+        return outputs + self._after_rating(outcome, record)
+
+    def _after_rating(self, outcome: AfterRating, record: SetRecord) -> list[Output]:
+        """What follows a rating (or a corrected one): a warning sign closes the session at
+        once, very high pain asks, pain above the zone ends the exercise."""
+        session = self.session
+        assert session is not None
+        outputs: list[Output] = []
         if outcome is AfterRating.RED_FLAG:
-            return outputs + self._advise(
-                AdviceKind.RED_FLAG, "Please stop and see a clinician", RED_FLAG_ADVICE
-            )
+            # Closed as a red flag before the advice shows: closing coach on the advice
+            # must not leave it 'interrupted'.
+            self._resume_play = None
+            return self._finish(SessionStatus.RED_FLAG)
         if outcome is AfterRating.HIGH_PAIN:
             return outputs + self._advise(
                 AdviceKind.HIGH_PAIN,
@@ -545,6 +696,8 @@ class DayFlow:
                 go_on="Carry on with the next exercise",
             )
         runner = session.runner
+        resume, self._resume_play = self._resume_play, None
+        events = resume() if resume is not None else []
         if outcome is AfterRating.END_EXERCISE:
             outputs.append(
                 Notice(
@@ -554,8 +707,158 @@ class DayFlow:
                     seconds=8,
                 )
             )
-            return [*outputs, MoveOn(tuple(runner.end_exercise()))]
+            return [*outputs, MoveOn((*events, *runner.end_exercise()))]
+        if resume is not None:
+            return [*outputs, MoveOn(tuple(events))]  # a correction: play on
         return [*outputs, MoveOn(tuple(runner.rated()))]
+
+    # -- correcting the last rating -------------------------------------------------------
+
+    def _correct_asked(self) -> list[Output]:
+        session = self.session
+        if session is None or self.stage not in (Stage.PLAYING, Stage.SUMMARY):
+            return []
+        record = session.last_record
+        if record is None:
+            return [Notice("No set has been rated yet in this session.", seconds=4)]
+        if self.stage is Stage.PLAYING:
+            self._resume_play = session.hold_still()
+            self.stage = Stage.CORRECTING
+            head: list[Output] = [MoveOn()]
+        else:
+            self.stage = Stage.CORRECTING_AFTER
+            head = []
+        item = session.plan.exercises[record.exercise_index]
+        limits = session.scaling.get(item.program_id, Scaling())
+        title = (
+            f"Correct your rating: {record.exercise_name}, set {record.set_number} of "
+            f"{record.sets_planned}"
+        )
+        return [
+            *head,
+            AskCorrection(title, limits.safe_max, limits.acceptable_max, record.answer),
+        ]
+
+    def _correction_answered(self, answer: PainAnswer | None) -> list[Output]:
+        session = self.session
+        if session is None or self.stage not in (Stage.CORRECTING, Stage.CORRECTING_AFTER):
+            return []
+        last = session.last_record
+        assert last is not None
+        if answer is None or answer == last.answer:
+            return self._correction_done()
+        before = last.answer
+        record = session.correct(answer)
+        waiting = [r for r in self.unsaved if _same_set(r, record)]
+        if self.rehearsal or waiting:
+            # Nothing stored yet (a rehearsal, or the set still waits for the history).
+            self.unsaved = [record if _same_set(r, record) else r for r in self.unsaved]
+            return self._corrected(record)
+        if self.stage is Stage.CORRECTING:
+            self._correction_before = before
+            return [CorrectSet(record)]
+        self._correction_before = before
+        status, reason, after = self._revised(record)
+        self._after = after
+        advice = [a for p in after.programs.values() for a in p.advice]
+        return [ReviseSession(record, status, reason, after.decisions, tuple(advice))]
+
+    def _set_corrected(self, record: SetRecord, problem: str | None) -> list[Output]:
+        session = self.session
+        if session is None or self.stage not in (Stage.CORRECTING, Stage.CORRECTING_AFTER):
+            return []
+        if problem:
+            # Not stored: the first rating stands, on screen as in the history.
+            before = self._correction_before
+            assert before is not None
+            session.correct(before)
+            if self.stage is Stage.CORRECTING_AFTER:
+                self._revised(session.last_record or record)
+            notice = Notice(
+                f"Could not store the corrected rating: {problem}. The history keeps the "
+                "first one.",
+                Tone.ERROR,
+                12,
+            )
+            return [notice, *self._correction_done()]
+        return self._corrected(record)
+
+    def _corrected(self, record: SetRecord) -> list[Output]:
+        """The correction is stored: act on it as on a new rating."""
+        session = self.session
+        assert session is not None
+        self._correction_before = None
+        note = Notice(
+            f"Corrected: {record.exercise_name}, set {record.set_number}, pain "
+            f"{'not rated' if record.answer.pain is None else f'{record.answer.pain}/10'}.",
+            seconds=5,
+        )
+        if self.stage is Stage.CORRECTING_AFTER:
+            return [note, *self._summary_again()]
+        self.stage = Stage.PLAYING
+        return [note, *self._after_rating(session.after_correction(record), record)]
+
+    def _correction_done(self) -> list[Output]:
+        """Back where the correction was asked from, nothing changed."""
+        if self.stage is Stage.CORRECTING_AFTER:
+            self.stage = Stage.SUMMARY
+            return []
+        self.stage = Stage.PLAYING
+        resume, self._resume_play = self._resume_play, None
+        return [MoveOn(tuple(resume()))] if resume is not None else []
+
+    def _revised(self, record: SetRecord) -> tuple[SessionStatus, str | None, Planned]:
+        """The session's outcome and next time's plan with ``record`` in it (after the
+        summary)."""
+        session = self.session
+        assert session is not None and self.loaded is not None
+        if record.answer.red_flag:
+            session.status, session.stop_reason = SessionStatus.RED_FLAG, None
+        elif session.status is SessionStatus.RED_FLAG:
+            # The warning sign was a slip, corrected: the session did stop there.
+            session.status, session.stop_reason = SessionStatus.STOPPED, SIGN_WITHDRAWN
+        after = session.plan_after(
+            self.loaded, self.histories, self.moves, self.today(), self.starts
+        )
+        self._after = after
+        reason = (
+            RED_FLAG_REASON if session.status is SessionStatus.RED_FLAG else session.stop_reason
+        )
+        return session.status, reason, after
+
+    def _summary_again(self) -> list[Output]:
+        """The summary, redrawn after a correction (the advice first for a new sign)."""
+        session, after = self.session, self._after
+        assert session is not None and after is not None
+        self.follow_up = self._sign_of(session)
+        summary = ShowSummary(session.summary(after), self.saved_to)
+        if session.status is SessionStatus.RED_FLAG:
+            self._then = [summary]
+            return self._advise(
+                AdviceKind.RED_FLAG, "Please stop and see a clinician", RED_FLAG_ADVICE
+            )
+        self.stage = Stage.SUMMARY
+        return [summary]
+
+    def _sign_of(self, session: SessionController) -> FollowUpDue | None:
+        """The follow-up a warning sign in ``session`` calls for, if it had one."""
+        if session.status is not SessionStatus.RED_FLAG:
+            if self.follow_up is not None and self.follow_up.session_id == session.session_id:
+                return None
+            return self.follow_up
+        if session.session_id is None or session.session_id < 0 or self.rehearsal:
+            return self.follow_up
+        last = session.last_record
+        signs = tuple(
+            words
+            for flag, words in (
+                (last is not None and last.answer.numbness, "numbness or tingling"),
+                (last is not None and last.answer.leg_weakness, "weakness in a leg"),
+                (last is not None and last.answer.pain_below_knee, "pain spreading below the knee"),
+            )
+            if flag
+        )
+        return FollowUpDue(session.session_id, self.today(), signs)
 
     def _skip_asked(self) -> list[Output]:
         session = self.session
@@ -649,12 +952,20 @@ class DayFlow:
                 seconds=12,
             )
             return [*self._stored(problem), notice, *self._blocked()]
+        summary = ShowSummary(session.summary(after), self.saved_to)
+        if session.status is SessionStatus.RED_FLAG:
+            # Stored as a red flag: now the advice, then the summary.
+            self.follow_up = self._sign_of(session)
+            self._then = [summary]
+            return [
+                *self._stored(problem),
+                *self._advise(
+                    AdviceKind.RED_FLAG, "Please stop and see a clinician", RED_FLAG_ADVICE
+                ),
+            ]
         self.stage = Stage.SUMMARY
-        outputs: list[Output] = [
-            *self._stored(problem),
-            ShowSummary(session.summary(after), self.saved_to),
-        ]
-        settled = session.status is not SessionStatus.RED_FLAG and session.stop_reason is None
+        outputs: list[Output] = [*self._stored(problem), summary]
+        settled = session.stop_reason is None
         if settled and not self.rehearsal:
             outputs.extend(self._offer_level(session, after))
         return outputs
@@ -711,4 +1022,13 @@ def rest_day_advice(baseline: int) -> str:
         "movement helps more than staying still. Your plan waits for you.\n\n"
         "If the pain is new or much worse than usual, or it comes with numbness, weakness "
         "in a leg, fever, or bladder or bowel changes, see a doctor today."
+    )
+
+
+def _same_set(a: SetRecord, b: SetRecord) -> bool:
+    return (a.session_id, a.exercise_index, a.set_number, a.attempt) == (
+        b.session_id,
+        b.exercise_index,
+        b.set_number,
+        b.attempt,
     )

@@ -10,6 +10,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TypeGuard
 
+from coach.engine.followup import FollowUpAnswer, FollowUpDue
 from coach.engine.home import HomeView
 from coach.engine.planning import Planned
 from coach.engine.records import (
@@ -24,7 +25,7 @@ from coach.engine.records import (
 from coach.engine.resume import ResumeOption
 from coach.engine.runner import RunnerEvent
 from coach.engine.scaling import Advice, Decision, Replay
-from coach.engine.screening import Outcome
+from coach.engine.screening import LastScreening, Outcome
 from coach.engine.session import (
     SessionController,
     SessionSummary,
@@ -49,6 +50,7 @@ class LoadDay:
 class StoreScreening:
     answers: Mapping[str, bool]
     outcome: Outcome
+    local_date: date
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +105,35 @@ class CloseInterrupted:
 
 
 @dataclass(frozen=True, slots=True)
+class StoreFollowUp:
+    """Store the answers about a warning sign reported during a session."""
+
+    session_id: int
+    answer: FollowUpAnswer
+    cleared: bool
+    local_date: date
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectSet:
+    """Store a corrected rating in place of the set's first one."""
+
+    record: SetRecord
+
+
+@dataclass(frozen=True, slots=True)
+class ReviseSession:
+    """After the summary: store a corrected rating with the session's new outcome and
+    the decisions for next time that follow from it, in place of the old ones."""
+
+    record: SetRecord
+    status: SessionStatus
+    reason: str | None
+    decisions: tuple[Decision, ...]
+    advice: tuple[Advice, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class StoreLevelMove:
     session_id: int
     program_id: str
@@ -120,6 +151,9 @@ Effect = (
     | CloseSession
     | CloseInterrupted
     | StoreLevelMove
+    | StoreFollowUp
+    | CorrectSet
+    | ReviseSession
 )
 
 
@@ -139,10 +173,12 @@ class DayLoaded:
     moves: Mapping[str, list[LevelMove]]
     starts: Mapping[str, Replay]
     recent: tuple[SessionRecord, ...]
-    last_screening: tuple[str, str] | None
+    last_screening: LastScreening | None
     offer: ResumeOption | None
     problem: str | None
     """Why the history could not be read (the day goes on without it)."""
+    follow_up: FollowUpDue | None = None
+    """A warning sign reported during a session that the next start must ask about."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +224,17 @@ class LevelMoveStored:
     problem: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class FollowUpStored:
+    problem: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SetCorrected:
+    record: SetRecord
+    problem: str | None
+
+
 Result = (
     DayLoaded
     | DayFailed
@@ -197,6 +244,8 @@ Result = (
     | SessionClosed
     | InterruptedClosed
     | LevelMoveStored
+    | FollowUpStored
+    | SetCorrected
 )
 
 
@@ -261,11 +310,15 @@ Show = ShowError | ShowHome | Play | MoveOn | ShowSummary | Notice | Leave
 
 class AdviceKind(StrEnum):
     URGENT = "urgent"
-    """An urgent checklist answer: no session today."""
+    """An urgent checklist answer (today, or earlier today): no session today."""
+    SAME_DAY = "same day"
+    """A checklist answer that needs a doctor today: going on only once seen."""
     REVIEW = "review"
     """A checklist answer that needs a clinician soon: the person may go on gently."""
     RED_FLAG = "red flag"
-    """A warning sign during the session: it ends."""
+    """A warning sign during the session: it has ended (and is stored so)."""
+    FOLLOW_UP = "follow-up"
+    """After a warning sign in an earlier session: go on only as the answers allow."""
     REST_DAY = "rest day"
     """A very painful morning: rest today, or (when the routine has it) mobility only."""
     HIGH_PAIN = "high pain"
@@ -308,6 +361,24 @@ class AskRating:
 
 
 @dataclass(frozen=True, slots=True)
+class AskCorrection:
+    """Correct the last rating: the same prompt, opened on what was given."""
+
+    title: str
+    safe_max: int
+    acceptable_max: int
+    answer: PainAnswer
+
+
+@dataclass(frozen=True, slots=True)
+class AskFollowUp:
+    """Before anything else at a start: has the warning sign of last time gone, and has
+    a clinician seen it?"""
+
+    question: str
+
+
+@dataclass(frozen=True, slots=True)
 class AskQuit:
     message: str
 
@@ -336,6 +407,8 @@ Prompt = (
     | AskQuit
     | AskLevel
     | AskSkipReason
+    | AskCorrection
+    | AskFollowUp
 )
 
 Output = Effect | Show | Prompt
@@ -369,7 +442,8 @@ class ResumeAnswer:
 
 @dataclass(frozen=True, slots=True)
 class ScreeningAnswer:
-    answers: Mapping[str, bool]
+    answers: Mapping[str, bool] | None
+    """Every question's answer; None: not now (nothing stored, back to home)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,9 +497,29 @@ class SkipAnswer:
     """None: they changed their mind (the set goes on)."""
 
 
+@dataclass(frozen=True, slots=True)
+class CorrectAsked:
+    """The person wants to correct the last rating (in the player or the summary)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionAnswer:
+    answer: PainAnswer | None
+    """None: they kept the rating as it was."""
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpAnswered:
+    answer: FollowUpAnswer | None
+    """None: not now (back to home)."""
+
+
 Answer = (
     SkipAsked
     | SkipAnswer
+    | CorrectAsked
+    | CorrectionAnswer
+    | FollowUpAnswered
     | StartSession
     | ChooseSession
     | ResumeAnswer

@@ -1,0 +1,114 @@
+"""After a warning sign during a session: what the next start asks, and what follows.
+
+A warning sign reported after a set (numbness or tingling, weakness in a leg, pain
+spreading below the knee) stops the session with advice to see a clinician. The next
+start asks, before anything else, whether the sign has gone and whether a clinician has
+been seen, then runs the red-flag checklist again. What the answers allow:
+
+* the sign has gone: go on (with a word to mention it at the next visit when nobody has
+  seen it yet);
+* it is still there (better or not) and a clinician has seen it: go on only on their
+  advice, which the person confirms ("Not today" is the default);
+* it is still there and nobody has seen it: no session; the question comes back at the
+  next start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+__all__ = [
+    "FollowUpAnswer",
+    "FollowUpDue",
+    "FollowUpStep",
+    "Symptoms",
+    "next_step",
+]
+
+
+class Symptoms(StrEnum):
+    """The warning sign now, as the person says."""
+
+    GONE = "gone"
+    BETTER = "better"
+    """Better, but not gone."""
+    SAME = "same"
+    """The same, or worse."""
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpDue:
+    """A session a warning sign ended, not yet followed up."""
+
+    session_id: int
+    day: date
+    signs: tuple[str, ...]
+    """What was reported, in words ('numbness or tingling', ...); may be empty."""
+
+    def question(self) -> str:
+        """'On Monday 30 November you reported numbness or tingling.'"""
+        what = _joined(self.signs) if self.signs else "a warning sign"
+        return f"On {self.day:%A} {self.day.day} {self.day:%B} you reported {what}."
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpAnswer:
+    symptoms: Symptoms
+    clinician_seen: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpStep:
+    """What follows an answer: go on at once, ask first (advice with a way on), or stop."""
+
+    go_on: bool
+    """Cleared without a question: on to the checklist."""
+    title: str = ""
+    body: str = ""
+    choice: str | None = None
+    """The label of the way on, when the person may choose (the default is to stay)."""
+
+
+def next_step(answer: FollowUpAnswer) -> FollowUpStep:
+    """What the answers allow (see the module's docstring)."""
+    if answer.symptoms is Symptoms.GONE:
+        if answer.clinician_seen:
+            return FollowUpStep(go_on=True)
+        return FollowUpStep(
+            go_on=True,
+            title="Good that it has gone",
+            body=(
+                "Please mention it to your doctor or physiotherapist at your next visit. "
+                "If it comes back, stop and see them before exercising again."
+            ),
+        )
+    if answer.clinician_seen:
+        return FollowUpStep(
+            go_on=False,
+            title="Only as your clinician advised",
+            body=(
+                "The sign is still there. Exercise only if your doctor or physiotherapist "
+                "said you can, and stop at once if it gets worse. If it spreads, or you "
+                "notice numbness around the groin or changes in your bladder or bowels, get "
+                "emergency care."
+            ),
+            choice="My clinician said I can exercise",
+        )
+    return FollowUpStep(
+        go_on=False,
+        title="Please see a clinician first",
+        body=(
+            "The sign is still there and nobody has looked at it yet. Please see your doctor "
+            "or physiotherapist before you exercise again; coach will ask again next time. "
+            "If it spreads, or you notice numbness around the groin or changes in your "
+            "bladder or bowels, get emergency care today."
+        ),
+    )
+
+
+def _joined(items: tuple[str, ...]) -> str:
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " and " + items[-1]
