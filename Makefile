@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run setup setup-dev sound test lint typecheck contracts test-versions bench schema \
+.PHONY: run setup setup-dev sound test lint typecheck contracts test-versions bench schema keys \
 	wheel clean
 
 run: setup
@@ -94,6 +94,10 @@ bench: setup-dev
 
 schema: setup
 	$(BIN)/coach schema --output sessions/coach-v1.schema.json
+
+# The README's table of every key on every screen, from coach/tui/keys.py.
+keys: setup
+	$(BIN)/python scripts/keytable.py
 
 wheel: setup-dev
 	rm -rf dist

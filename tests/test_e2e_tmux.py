@@ -20,6 +20,8 @@ from typing import Any, Protocol
 
 import pytest
 
+from coach.engine.screening import QUESTIONS
+
 from .tmux_driver import TmuxDriver, accelerated, tmux_binary
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
@@ -31,6 +33,8 @@ STEP_TIMEOUT = 20.0
 """Longest wait for any one thing to appear; the whole scenario has its own deadline."""
 
 SCREENING = "A quick safety check"
+CLEAR_CHECKLIST = ["n"] * len(QUESTIONS) + ["Enter"]
+"""Every line of the checklist answered 'no', then Enter."""
 BASELINE = "Before we start: how does your back feel right now?"
 PROMPT_HINT = "Keys 0-9, T for 10."
 QUIT_QUESTION = "Stop this session? The sets you rated are saved."
@@ -157,7 +161,7 @@ def answer_baseline(tmux: TmuxDriver, pain: int, *, screening: bool = True) -> N
     if screening:
         # A new history starts with the red-flag checklist: none of them apply.
         tmux.wait_for(SCREENING, timeout=STEP_TIMEOUT)
-        tmux.send("Enter")
+        tmux.send(*CLEAR_CHECKLIST)
     tmux.wait_for(BASELINE, PROMPT_HINT, timeout=STEP_TIMEOUT)
     tmux.send(str(pain), "Enter")
     tmux.wait_gone(BASELINE, timeout=STEP_TIMEOUT)
@@ -318,8 +322,8 @@ def test_red_flag_answer_stops_the_session(start_coach: StartCoach) -> None:
     run = start_coach()
     tmux = run.tmux
     answer_baseline(tmux, 0)
-    # n ticks "Numbness or tingling", then a rating, then Enter saves.
-    rate_set(tmux, PLANK, 1, 2, "n", "3", "Enter")
+    # u ticks "Numbness or tingling", then a rating, then Enter saves.
+    rate_set(tmux, PLANK, 1, 2, "u", "3", "Enter")
 
     advice = tmux.wait_for(ADVICE, timeout=STEP_TIMEOUT)
     assert "Stop here for today." in advice, advice
@@ -403,3 +407,94 @@ def test_days_of_sessions_read_back_from_the_export(
         (4, "after", "weekly rise", 3.0),
     ]
     assert decisions[5]["reason"].startswith("Your back started at 4/10, 3 above your usual 1")
+
+
+# -- red flags ---------------------------------------------------------------------------
+
+URGENT_TITLE = "Please get emergency care now"
+
+
+def test_keys_meant_for_the_player_never_tick_a_warning_sign(start_coach: StartCoach) -> None:
+    run = start_coach()
+    tmux = run.tmux
+    answer_baseline(tmux, 1)
+    title = pain_title(PLANK, 1, 2)
+    tmux.wait_for(title, PROMPT_HINT, timeout=STEP_TIMEOUT)
+    # Skip, pause, back, in either case, as a hand used to the player would press them.
+    tmux.send("n", "Space", "b", "N", "B", "m", "q")
+    screen = tmux.wait_for(title, "[ ] Numbness or tingling (U)", timeout=STEP_TIMEOUT)
+    assert "[x]" not in screen, screen
+    tmux.send("2", "Enter")
+    tmux.wait_gone(title, timeout=STEP_TIMEOUT)
+    for name, set_number, planned in [(PLANK, 2, 2), (TILTS, 1, 1), (MARCH, 1, 1)]:
+        rate_set(tmux, name, set_number, planned, "1", "Enter")
+    tmux.wait_for(COMPLETE, timeout=STEP_TIMEOUT)
+    tmux.send("Enter")
+    assert run.exit_code() == 0
+    sets = sets_of(run.database)
+    assert [s["pain"] for s in sets] == [2, 1, 1, 1]
+    assert not any(s["numbness"] or s["leg_weakness"] or s["pain_below_knee"] for s in sets)
+    assert only_session(run.database)["status"] == "completed"
+
+
+def test_enter_never_passes_the_checklist(start_coach: StartCoach) -> None:
+    run = start_coach()
+    tmux = run.tmux
+    tmux.wait_for(SCREENING, timeout=STEP_TIMEOUT)
+    tmux.send("Enter", "Enter", "Enter")
+    screen = tmux.wait_for(SCREENING, "Please answer every line", timeout=STEP_TIMEOUT)
+    assert BASELINE not in screen
+    tmux.send("Escape")  # not now: 'coach run' ends, nothing stored
+    assert run.exit_code() == 0
+    assert query(run.database, "SELECT * FROM screenings") == []
+    assert query(run.database, "SELECT * FROM sessions") == []
+
+
+def test_an_urgent_answer_blocks_sessions_until_the_next_day(start_coach: StartCoach) -> None:
+    first = start_coach(at="@2026-12-01 08:00:00")
+    tmux = first.tmux
+    tmux.wait_for(SCREENING, timeout=STEP_TIMEOUT)
+    answers = ["y" if q.key == "bladder_bowel" else "n" for q in QUESTIONS]
+    tmux.send(*answers, "Enter")
+    screen = tmux.wait_for(URGENT_TITLE, timeout=STEP_TIMEOUT)
+    assert "emergency department" in screen
+    tmux.send("y")  # there is no going on
+    tmux.send("Enter")
+    assert first.exit_code() == 0
+    tmux.close()
+    evening = start_coach(at="@2026-12-01 20:00:00")
+    screen = evening.tmux.wait_for(URGENT_TITLE, "Earlier today", timeout=STEP_TIMEOUT)
+    assert SCREENING not in screen  # nothing to untick
+    evening.tmux.send("Enter")
+    assert evening.exit_code() == 0
+    evening.tmux.close()
+    assert query(first.database, "SELECT * FROM sessions") == []
+    tomorrow = start_coach(at="@2026-12-02 08:00:00")
+    tomorrow.tmux.wait_for(SCREENING, timeout=STEP_TIMEOUT)  # asked again
+    tomorrow.tmux.send("Escape")
+    assert tomorrow.exit_code() == 0
+    assert [r["outcome"] for r in query(first.database, "SELECT * FROM screenings")] == ["urgent"]
+
+
+def test_the_follow_up_comes_first_after_a_warning_sign(start_coach: StartCoach) -> None:
+    first = start_coach(at="@2026-12-01 08:00:00")
+    tmux = first.tmux
+    answer_baseline(tmux, 1)
+    rate_set(tmux, PLANK, 1, 2, "u", "3", "Enter")  # numbness or tingling
+    tmux.wait_for(ADVICE, timeout=STEP_TIMEOUT)
+    # Stored as a red flag before anything is answered: closing now loses nothing.
+    assert only_session(first.database)["status"] == "red_flag"
+    tmux.close()  # the terminal goes, on the advice
+    second = start_coach(at="@2026-12-02 08:00:00")
+    tmux = second.tmux
+    screen = tmux.wait_for("last time's warning sign", timeout=STEP_TIMEOUT)
+    assert "On Tuesday 1 December you reported numbness or tingling." in screen
+    assert SCREENING not in screen and BASELINE not in screen
+    tmux.send("g", "y", "Enter")  # it has gone, and a clinician has seen it
+    tmux.wait_for(SCREENING, timeout=STEP_TIMEOUT)  # the checklist again
+    tmux.send(*CLEAR_CHECKLIST)
+    tmux.wait_for(BASELINE, PROMPT_HINT, timeout=STEP_TIMEOUT)
+    tmux.send("Escape")
+    assert second.exit_code() == 0
+    (row,) = query(first.database, "SELECT symptoms, clinician_seen, cleared FROM follow_ups")
+    assert row == {"symptoms": "gone", "clinician_seen": 1, "cleared": 1}

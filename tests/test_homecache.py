@@ -134,7 +134,7 @@ async def test_the_next_start_draws_home_before_the_day_is_loaded(tmp_path: Path
         await pilot.press("enter")  # asked before the day is loaded: it waits for it
         await wait_for(pilot, lambda: type(second.screen).__name__ != "HomeScreen", "start")
         assert second.screen_stack[1] is drawn  # the drawn home was right: kept
-        assert type(second.screen).__name__ == "ScreeningScreen"
+        assert type(second.screen).__name__ == "ChecklistScreen"
 
 
 async def test_a_drawn_home_that_turned_out_wrong_is_replaced(tmp_path: Path) -> None:

@@ -85,6 +85,8 @@ from typing import Any
 
 import pytest
 
+from coach.engine.screening import QUESTIONS
+
 from .tmux_driver import TmuxDriver, accelerated, tmux_binary
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
@@ -104,6 +106,8 @@ SAVE_WINDOW = 0.03
 ANSWER_WINDOW = 0.25
 
 SCREENING = "A quick safety check"
+CLEAR_CHECKLIST = ["n"] * len(QUESTIONS) + ["Enter"]
+"""Every line of the checklist answered 'no', then Enter."""
 BASELINE = "Before we start: how does your back feel right now?"
 PROMPT_HINT = "Keys 0-9, T for 10."
 COMPLETE = "Session complete. Well done."
@@ -318,7 +322,7 @@ def drive_and_kill(
             """Answer the prompt on screen, once each; return the anchor it completes."""
             if "screening" not in result.answered:
                 if SCREENING in screen:
-                    tmux.send("Enter")
+                    tmux.send(*CLEAR_CHECKLIST)
                     return "screening"
                 return None
             if "baseline" not in result.answered:

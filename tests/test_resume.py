@@ -261,7 +261,7 @@ async def test_yesterdays_session_can_only_be_closed(tmp_path: Path) -> None:
         # 'coach run FILE' goes on with today's session after closing the old one.
         await wait_for(
             pilot,
-            lambda: type(app.screen).__name__ in ("ScreeningScreen", "PainPrompt"),
+            lambda: type(app.screen).__name__ in ("ChecklistScreen", "BaselinePrompt"),
             "today's session",
         )
     assert rows(tmp_path, "SELECT status, stop_reason FROM sessions") == [

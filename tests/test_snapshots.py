@@ -81,16 +81,59 @@ def test_rest_shows_the_next_exercise(
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
-def test_pain_prompt(snap_compare: Any, app_and_clock: tuple[CoachApp, FakeClock]) -> None:
+SAFETY_SIZES = [(80, 24), (40, 12)]
+
+
+@pytest.mark.parametrize("size", SAFETY_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_pain_prompt(
+    snap_compare: Any, app_and_clock: tuple[CoachApp, FakeClock], size: tuple[int, int]
+) -> None:
     app, clock = app_and_clock
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await start_session(pilot, app)
         await run_until_prompt(pilot, app, clock)
-        await pilot.press("4")
+        await pilot.press("4", "w")
         await pilot.pause()
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SAFETY_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_safety_checklist(
+    snap_compare: Any, app_and_clock: tuple[CoachApp, FakeClock], size: tuple[int, int]
+) -> None:
+    """Every line in full, wrapped; two answered, the third focused."""
+    app, _ = app_and_clock
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        from .tui_helpers import screen_is, wait_for
+
+        await wait_for(pilot, home_ready(app), "home")
+        await pilot.press("enter")
+        await wait_for(pilot, screen_is(app, "ChecklistScreen"), "checklist")
+        await pilot.press("n", "n")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SAFETY_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_warning_sign_advice(
+    snap_compare: Any, app_and_clock: tuple[CoachApp, FakeClock], size: tuple[int, int]
+) -> None:
+    app, clock = app_and_clock
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        from .tui_helpers import screen_is, wait_for
+
+        await start_session(pilot, app)
+        await run_until_prompt(pilot, app, clock)
+        await pilot.press("3", "k", "enter")
+        await wait_for(pilot, screen_is(app, "AdviceScreen"), "advice")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
 def test_summary(snap_compare: Any, app_and_clock: tuple[CoachApp, FakeClock]) -> None:

@@ -68,7 +68,7 @@ async def test_next_session_starts_from_the_stored_doses(tmp_path: Path) -> None
     app, clock = make_app(session, tmp_path, skip_home=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await pass_screening(pilot, app)
-        await wait_for(pilot, screen_is(app, "PainPrompt"), "baseline")
+        await wait_for(pilot, screen_is(app, "BaselinePrompt"), "baseline")
         await pilot.press("0", "enter")
         await wait_for(pilot, screen_is(app, "PlayerScreen"), "player")
         for _ in range(3):
@@ -148,9 +148,11 @@ async def test_red_flag_answer_stops_the_session(tmp_path: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await start_session(pilot, app)
         await run_until_prompt(pilot, app, clock)
-        await pilot.press("n", "4", "enter")  # numbness or tingling
+        await pilot.press("u", "4", "enter")  # numbness or tingling
         await wait_for(pilot, screen_is(app, "AdviceScreen"), "advice")
         assert app.session.runner.state is RunState.ABORTED
+        # Stored as a red flag before the advice shows: closing coach now loses nothing.
+        assert rows(tmp_path, "SELECT status FROM sessions") == [("red_flag",)]
         await pilot.press("enter")
         await wait_for(pilot, screen_is(app, "SummaryScreen"), "summary")
     assert rows(tmp_path, "SELECT status, stop_reason FROM sessions") == [
@@ -383,7 +385,7 @@ async def test_the_morning_check_changes_the_plan(tmp_path: Path) -> None:
         await wait_for(pilot, home_ready(second), "home")
         assert plan_of(second).exercises[0].dose.hold == 11  # the step up from last time
         await pilot.press("enter")
-        await wait_for(pilot, screen_is(second, "PainPrompt"), "baseline")
+        await wait_for(pilot, screen_is(second, "BaselinePrompt"), "baseline")
         await pilot.press("4", "enter")  # 3 above the usual 1
         await wait_for(pilot, screen_is(second, "PlayerScreen"), "player")
         # What was loaded last time (10 s) steps back, not merely the step up cancelled.

@@ -82,7 +82,7 @@ async def start_session(pilot: Pilot[Any], app: CoachApp, baseline: str = "1") -
     await wait_for(pilot, home_ready(app), "home")
     await pilot.press("enter")
     await pass_screening(pilot, app)
-    await wait_for(pilot, screen_is(app, "PainPrompt"), "baseline prompt")
+    await wait_for(pilot, screen_is(app, "BaselinePrompt"), "baseline prompt")
     await pilot.press(baseline, "enter")
     await wait_for(pilot, screen_is(app, "PlayerScreen"), "player")
     # The screen is current before it is mounted; the runner starts on mount.
@@ -90,12 +90,16 @@ async def start_session(pilot: Pilot[Any], app: CoachApp, baseline: str = "1") -
 
 
 async def pass_screening(pilot: Pilot[Any], app: CoachApp) -> None:
-    """Answer the red-flag checklist with 'none of these' when it is asked."""
+    """Answer every line of the red-flag checklist with 'no' when it is asked."""
     await wait_for(
-        pilot, lambda: type(app.screen).__name__ in ("ScreeningScreen", "PainPrompt"), "checklist"
+        pilot,
+        lambda: type(app.screen).__name__ in ("ChecklistScreen", "BaselinePrompt"),
+        "checklist",
     )
-    if type(app.screen).__name__ == "ScreeningScreen":
-        await pilot.press("enter")
+    if type(app.screen).__name__ == "ChecklistScreen":
+        from coach.engine.screening import QUESTIONS
+
+        await pilot.press(*["n"] * len(QUESTIONS), "enter")
 
 
 async def run_until_prompt(pilot: Pilot[Any], app: CoachApp, clock: FakeClock) -> None:

@@ -221,9 +221,17 @@ class CoachApp(App[int]):
                     lambda choice: self.answer(day.ResumeAnswer(choice)),
                 )
             case day.AskScreening():
+                from coach.tui.safety import ChecklistScreen
+
                 self.push_screen(
-                    prompts.ScreeningScreen(),
-                    lambda answers: self.answer(day.ScreeningAnswer(answers or {})),
+                    ChecklistScreen(), lambda answers: self.answer(day.ScreeningAnswer(answers))
+                )
+            case day.AskFollowUp(question):
+                from coach.tui.safety import FollowUpScreen
+
+                self.push_screen(
+                    FollowUpScreen(question),
+                    lambda answer: self.answer(day.FollowUpAnswered(answer)),
                 )
             case day.ShowAdvice(kind, title, body, go_on):
                 stay = {
@@ -243,7 +251,7 @@ class CoachApp(App[int]):
                 )
             case day.AskBaseline(title, note):
                 self.push_screen(
-                    prompts.PainPrompt(title, ask_symptoms=False, note=note),
+                    prompts.BaselinePrompt(title, note=note),
                     lambda answer: self.answer(day.BaselineAnswer(answer)),
                 )
             case day.Play(session):
@@ -252,6 +260,13 @@ class CoachApp(App[int]):
                 self.push_screen(
                     prompts.PainPrompt(title, safe_max=safe_max, acceptable_max=acceptable_max),
                     self._rated,
+                )
+            case day.AskCorrection(title, safe_max, acceptable_max, answer):
+                self.push_screen(
+                    prompts.CorrectionPrompt(
+                        title, safe_max=safe_max, acceptable_max=acceptable_max, answer=answer
+                    ),
+                    lambda corrected: self.answer(day.CorrectionAnswer(corrected)),
                 )
             case day.AskQuit(message):
                 self.push_screen(
@@ -360,6 +375,16 @@ class CoachApp(App[int]):
         from coach.engine import day
 
         self.answer(day.QuitAsked())
+
+    def on_player_screen_correct_requested(self) -> None:
+        from coach.engine import day
+
+        self.answer(day.CorrectAsked())
+
+    def on_summary_screen_correct_requested(self) -> None:
+        from coach.engine import day
+
+        self.answer(day.CorrectAsked())
 
     def on_player_screen_skip_requested(self) -> None:
         from coach.engine import day

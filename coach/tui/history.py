@@ -14,14 +14,12 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import (
     DataTable,
-    Footer,
     Label,
     OptionList,
     Static,
@@ -42,6 +40,8 @@ from coach.store.history import (
     folded,
     streaks,
 )
+from coach.tui import keys
+from coach.tui.keybar import KeyBar
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -115,15 +115,7 @@ class CalendarMap(Widget):
 class HistoryScreen(Screen[None]):
     """Calendar, pain, exercises and sessions; keys 1-4 switch, r changes the period."""
 
-    BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("q", "back", show=False),
-        Binding("1", "tab('calendar')", "Calendar"),
-        Binding("2", "tab('pain')", "Pain"),
-        Binding("3", "tab('exercises')", "Exercises"),
-        Binding("4", "tab('sessions')", "Sessions"),
-        Binding("r", "next_range", "Period"),
-    ]
+    BINDINGS = keys.HISTORY.bindings()
 
     class Loaded(Message):
         def __init__(self, sessions: list[SessionPoint] | None, problem: str | None) -> None:
@@ -175,7 +167,7 @@ class HistoryScreen(Screen[None]):
                 # Filled when first shown: the first frame should not wait for them.
                 yield TabPane("Exercises (3)", id="exercises")
                 yield TabPane("Sessions (4)", id="sessions")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.load()
@@ -478,7 +470,7 @@ class HistoryScreen(Screen[None]):
 class SessionDetailScreen(Screen[None]):
     """One session: its sets with their doses and pain, and what was decided after it."""
 
-    BINDINGS = [Binding("escape", "back", "Back"), Binding("q", "back", show=False)]
+    BINDINGS = keys.SESSION_DETAIL.bindings()
 
     def __init__(self, detail: SessionDetail) -> None:
         super().__init__()
@@ -548,7 +540,7 @@ class SessionDetailScreen(Screen[None]):
                     ),
                     classes="decision",
                 )
-        yield Footer()
+        yield KeyBar()
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -2,34 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Label, OptionList, Static
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.engine.home import HomeView
 from coach.format.durations import format_duration
+from coach.tui import keys
 from coach.tui.choice import Choice
+from coach.tui.dialog import Dialog
 from coach.tui.frames import after_frame
+from coach.tui.keybar import KeyBar
 
 __all__ = ["Choice", "ChooseSession", "HomeScreen"]
 
 
 class HomeScreen(Screen[None]):
-    BINDINGS = [
-        Binding("enter", "start", "Start", priority=True),
-        Binding("o", "choose", "Other session"),
-        Binding("h", "history", "History"),
-        Binding("q", "app.quit", "Quit"),
-        Binding("question_mark", "help", "Help"),
-    ]
+    BINDINGS = keys.HOME.bindings()
 
     class StartRequested(Message):
         """Start today's session."""
@@ -94,7 +92,7 @@ class HomeScreen(Screen[None]):
                 classes="dialog-buttons",
                 id="home-buttons",
             ),
-            Footer(),
+            KeyBar(),
         )
         # A footer mounted after its screen shows the keys at the next change of them.
         self.refresh_bindings()
@@ -112,7 +110,13 @@ class HomeScreen(Screen[None]):
     def action_help(self) -> None:
         from coach.tui.prompts import HelpScreen
 
-        self.app.push_screen(HelpScreen())
+        self.app.push_screen(
+            HelpScreen(
+                keys.HOME,
+                "Start plays today's session: a short safety checklist when it is due, how "
+                "your back feels, then each exercise with a pain rating after every set.",
+            )
+        )
 
     @on(Button.Pressed, "#start")
     def _start(self) -> None:
@@ -127,23 +131,32 @@ class HomeScreen(Screen[None]):
         self.action_history()
 
 
-class ChooseSession(ModalScreen[Path | None]):
+class ChooseSession(Dialog[Path | None]):
     """Pick another routine or a single program to play."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    KEYS = keys.CHOOSE
+    BINDINGS = keys.CHOOSE.bindings()
+    DIALOG_ID = "choose"
 
     def __init__(self, choices: list[Choice]) -> None:
         super().__init__()
         self.choices = choices
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="choose"):
-            yield Label("Choose a routine or a single program", classes="dialog-title")
-            yield OptionList(
-                *(Option(Text(c.label), id=str(i)) for i, c in enumerate(self.choices)),
-                id="choices",
-            )
-            yield Label("Enter to pick, Esc to cancel", classes="hint")
+    def body(self) -> Iterable[Widget]:
+        yield Label("Choose a routine or a single program", classes="dialog-title")
+        yield OptionList(
+            *(Option(Text(c.label), id=str(i)) for i, c in enumerate(self.choices)),
+            id="choices",
+        )
+
+    def action_move(self, delta: int) -> None:
+        options = self.query_one(OptionList)
+        options.action_cursor_down() if delta > 0 else options.action_cursor_up()
+
+    def action_pick(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
+            self.dismiss(self.choices[options.highlighted].path)
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:

@@ -24,14 +24,16 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from coach.engine.progression import describe_dose
 from coach.engine.runner import RunnerEvent, RunState, StepStarted
 from coach.engine.session import SessionController
 from coach.engine.timeline import Phase, PlannedExercise, Step, StepKind
 from coach.format.durations import format_clock, format_duration
+from coach.tui import keys
 from coach.tui.bignumber import BigNumber, SessionBar
+from coach.tui.keybar import KeyBar
 
 __all__ = ["PlayerScreen"]
 
@@ -53,13 +55,9 @@ def minutes_left(seconds: float) -> str:
 
 class PlayerScreen(Screen[None]):
     BINDINGS = [
-        Binding("space", "toggle_pause", "Pause/resume"),
-        Binding("n", "skip", "Skip"),
-        Binding("b", "back", "Back (redo set)"),
-        Binding("m", "mute", "Mute"),
-        Binding("q", "quit_session", "Quit"),
+        *keys.PLAYER.bindings(),
+        # Ctrl+C asks like q: a reflex must not end a session unasked.
         Binding("ctrl+c", "quit_session", show=False, priority=True),
-        Binding("question_mark", "help", "Help"),
     ]
 
     class Moved(Message):
@@ -76,6 +74,9 @@ class PlayerScreen(Screen[None]):
 
     class SkipRequested(Message):
         """The person wants to skip ahead (cutting a set short asks why)."""
+
+    class CorrectRequested(Message):
+        """The person wants to correct the last rating."""
 
     class MuteToggled(Message):
         def __init__(self, muted: bool) -> None:
@@ -111,7 +112,7 @@ class PlayerScreen(Screen[None]):
         with VerticalScroll(id="about"):
             yield Static("", id="instructions", markup=False)
             yield Static("", id="stop-if", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     # -- time -------------------------------------------------------------------------
 
@@ -170,6 +171,9 @@ class PlayerScreen(Screen[None]):
     def action_back(self) -> None:
         self.handle(self.runner.back())
 
+    def action_correct(self) -> None:
+        self.post_message(self.CorrectRequested())
+
     def action_mute(self) -> None:
         self.muted = not self.muted
         self.post_message(self.MuteToggled(self.muted))
@@ -185,18 +189,20 @@ class PlayerScreen(Screen[None]):
         # The clock stops while the keys are read, and goes on when help closes.
         self._resume_after_help = self.session.hold_still()
         self.handle([])
-        self.app.push_screen(HelpScreen(self._help_text()), lambda _: self._on_help_closed())
+        self.app.push_screen(
+            HelpScreen(keys.PLAYER, self._zones_text()), lambda _: self._on_help_closed()
+        )
 
-    def _help_text(self) -> str:
-        """The keys, with the pain zones of the program being played."""
+    def _zones_text(self) -> str:
+        """The pain zones of the program being played."""
         from coach.format.v1 import Scaling
-        from coach.tui.prompts import help_text
+        from coach.tui.prompts import zones_text
 
         step = self.runner.step
         plan = self.session.plan
         program = plan.exercises[step.exercise_index].program_id if step is not None else ""
         limits = self.session.scaling.get(program, Scaling())
-        return help_text(limits.safe_max, limits.acceptable_max, limits.stop_session_at)
+        return zones_text(limits.safe_max, limits.acceptable_max, limits.stop_session_at)
 
     def _on_help_closed(self) -> None:
         resume, self._resume_after_help = self._resume_after_help, None

@@ -1,56 +1,87 @@
-"""Modal prompts: the pain rating, quitting, help, and the red-flag advice."""
+"""Modal questions: pain ratings, quitting, skipping, advice, level offers, resuming,
+help and errors. The safety checklist and the follow-up after a warning sign are in
+:mod:`coach.tui.safety`. Every key comes from :mod:`coach.tui.keys`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import ClassVar
+
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Label, Static
+from textual.events import Click
+from textual.widget import Widget
+from textual.widgets import Button, Label, Static
 
 from coach.engine.day import ResumeChoice
 from coach.engine.records import PainAnswer, SkipReason
 from coach.engine.session import RED_FLAG_ADVICE
+from coach.tui import keys
+from coach.tui.dialog import Dialog
+from coach.tui.keys import KeyMap
+from coach.tui.painscale import PainScale, zone
 
 __all__ = [
     "AdviceScreen",
+    "BaselinePrompt",
     "ConfirmQuit",
+    "CorrectionPrompt",
     "ErrorScreen",
     "HelpScreen",
     "LevelOffer",
     "PainPrompt",
     "ResumeScreen",
-    "ScreeningScreen",
     "SkipReasonScreen",
+    "zone",
 ]
 
+# The warning signs asked after every set: (id, words, key). Their keys mean nothing in
+# the player below (never space, n, b, r, m or q), so a key meant for the player can
+# never tick one.
+SIGNS = (
+    ("numbness", "Numbness or tingling", "u"),
+    ("weakness", "Weakness in a leg", "w"),
+    ("knee", "Pain spreading below the knee", "k"),
+)
 
-def zone(pain: int, safe_max: int, acceptable_max: int) -> str:
-    if pain <= safe_max:
-        return "safe"
-    if pain <= acceptable_max:
-        return "acceptable"
-    return "high"
+
+class SignBox(Static):
+    """One warning sign: ticked with its key (or a click), shown as [x] or [ ], so it
+    reads the same without colour. Never focused: Space cannot tick it."""
+
+    def __init__(self, words: str, key: str, *, ticked: bool, id: str) -> None:
+        super().__init__(id=id)
+        self.words = words
+        self.key = key
+        self.ticked = ticked
+        self.can_focus = False
+
+    def on_mount(self) -> None:
+        self._draw()
+
+    def toggle(self) -> None:
+        self.ticked = not self.ticked
+        self._draw()
+
+    def _draw(self) -> None:
+        mark = "[x]" if self.ticked else "[ ]"
+        self.set_class(self.ticked, "-ticked")
+        self.update(Text(f"{mark} {self.words} ({self.key.upper()})"))
+
+    def on_click(self, event: Click) -> None:
+        event.stop()
+        self.toggle()
 
 
-class PainPrompt(ModalScreen[PainAnswer]):
-    """Pain 0-10 with single keys (T for 10), plus three nerve-symptom questions."""
+class RatingPrompt(Dialog[PainAnswer | None]):
+    """A pain rating 0-10 with the scale focused, and (after a set) the warning signs.
+    Its kinds below differ in their keys and in what Escape means."""
 
-    # All priority: a priority binding is handled ahead of ordinary key dispatch, so if
-    # only Enter were one, "3 Enter" typed quickly would confirm before picking 3.
-    BINDINGS = [
-        *(Binding(str(n), f"pick({n})", show=False, priority=True) for n in range(10)),
-        Binding("t", "pick(10)", "10", show=False, priority=True),
-        Binding("left", "nudge(-1)", show=False, priority=True),
-        Binding("right", "nudge(1)", show=False, priority=True),
-        Binding("enter", "confirm", "Save", priority=True),
-        Binding("escape", "skip", "Skip rating", priority=True),
-        Binding("n", "tick_symptom('numbness')", show=False, priority=True),
-        Binding("w", "tick_symptom('weakness')", show=False, priority=True),
-        Binding("k", "tick_symptom('knee')", show=False, priority=True),
-    ]
+    AUTO_FOCUS = "PainScale"
+    DIALOG_ID = "pain-dialog"
+    ASK_SIGNS: ClassVar[bool] = True
+    CANCEL: ClassVar[str] = "No rating"
 
     def __init__(
         self,
@@ -58,49 +89,61 @@ class PainPrompt(ModalScreen[PainAnswer]):
         *,
         safe_max: int = 2,
         acceptable_max: int = 5,
-        ask_symptoms: bool = True,
         note: str = "",
+        answer: PainAnswer | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
         self.note = note
         self.safe_max = safe_max
         self.acceptable_max = acceptable_max
-        self.ask_symptoms = ask_symptoms
+        self.start = answer
         self.picked: int | None = None
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="pain-dialog", classes="dialog"):
-            yield Label(Text(self.title_text), id="pain-title", classes="dialog-title")
-            if self.note:
-                yield Label(Text(self.note), classes="hint")
-            yield Label("0 = no pain, 10 = worst imaginable. Keys 0-9, T for 10.", classes="hint")
-            with Horizontal(id="pain-scale"):
-                for n in range(11):
-                    button = Button(
-                        str(n),
-                        id=f"pain-{n}",
-                        classes=f"pain {zone(n, self.safe_max, self.acceptable_max)}",
-                        compact=True,
-                    )
-                    button.can_focus = False
-                    yield button
-            yield Label("", id="pain-zone")
-            if self.ask_symptoms:
-                yield Label("Any of these now? Press the letter to tick it.", classes="hint")
-                yield Checkbox("Numbness or tingling (N)", id="numbness", compact=True)
-                yield Checkbox("Weakness in a leg (W)", id="weakness", compact=True)
-                yield Checkbox("Pain spreading below the knee (K)", id="knee", compact=True)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(
-                    "Save (Enter)", id="save", variant="primary", disabled=True, compact=True
-                )
-                yield Button("Skip (Esc)", id="skip", compact=True)
+    def head(self) -> Iterable[Widget]:
+        yield Label(Text(self.title_text), id="pain-title", classes="dialog-title")
+
+    def body(self) -> Iterable[Widget]:
+        if self.note:
+            yield Label(Text(self.note), classes="hint")
+        yield Label("0 = no pain, 10 = worst imaginable. Keys 0-9, T for 10.", classes="hint")
+        yield PainScale(self.safe_max, self.acceptable_max, id="pain-scale")
+        yield Label("", id="pain-zone")
+        if self.ASK_SIGNS:
+            yield Label("Any of these now? Press its letter to tick it.", classes="hint")
+            start = self.start
+            ticked = {
+                "numbness": bool(start and start.numbness),
+                "weakness": bool(start and start.leg_weakness),
+                "knee": bool(start and start.pain_below_knee),
+            }
+            for name, words, key in SIGNS:
+                yield SignBox(words, key, ticked=ticked[name], id=name)
+
+    def buttons(self) -> Iterable[Widget]:
+        save = Button(
+            "Save (Enter)",
+            id="save",
+            variant="primary",
+            disabled=True,
+            compact=True,
+            classes="keyed",
+        )
+        save.can_focus = False
+        cancel = Button(f"{self.CANCEL} (Esc)", id="cancel", compact=True, classes="keyed")
+        cancel.can_focus = False
+        yield save
+        yield cancel
+
+    def on_mount(self) -> None:
+        if self.start is not None and self.start.pain is not None:
+            self.action_pick(self.start.pain)
+        # The scale first, however small the terminal: the body scrolls to it.
+        self.call_after_refresh(self.query_one(PainScale).scroll_visible, animate=False)
 
     def action_pick(self, pain: int) -> None:
         self.picked = pain
-        for n in range(11):
-            self.query_one(f"#pain-{n}", Button).set_class(n == pain, "-picked")
+        self.query_one(PainScale).picked = pain
         words = {
             "safe": "in the safe zone",
             "acceptable": "acceptable: the dose will not go up",
@@ -117,70 +160,91 @@ class PainPrompt(ModalScreen[PainAnswer]):
         self.action_pick(min(10, max(0, self.picked + delta)))
 
     def action_tick_symptom(self, name: str) -> None:
-        if self.ask_symptoms:
-            checkbox = self.query_one(f"#{name}", Checkbox)
-            checkbox.value = not checkbox.value
+        if self.ASK_SIGNS:
+            self.query_one(f"#{name}", SignBox).toggle()
 
-    def _checked(self, name: str) -> bool:
-        return self.ask_symptoms and self.query_one(f"#{name}", Checkbox).value
+    def _ticked(self, name: str) -> bool:
+        return self.ASK_SIGNS and self.query_one(f"#{name}", SignBox).ticked
+
+    def _answer(self, pain: int | None) -> PainAnswer:
+        return PainAnswer(
+            pain,
+            numbness=self._ticked("numbness"),
+            leg_weakness=self._ticked("weakness"),
+            pain_below_knee=self._ticked("knee"),
+        )
 
     def action_confirm(self) -> None:
         if self.picked is None:
             self.notify("Pick a number from 0 to 10 first (T is 10).", severity="warning")
             return
-        self.dismiss(
-            PainAnswer(
-                self.picked,
-                numbness=self._checked("numbness"),
-                leg_weakness=self._checked("weakness"),
-                pain_below_knee=self._checked("knee"),
-            )
-        )
+        self.dismiss(self._answer(self.picked))
 
-    def action_skip(self) -> None:
-        self.dismiss(
-            PainAnswer(
-                None,
-                numbness=self._checked("numbness"),
-                leg_weakness=self._checked("weakness"),
-                pain_below_knee=self._checked("knee"),
-            )
-        )
+    def action_cancel(self) -> None:
+        self.dismiss(self._answer(None))
 
-    @on(Button.Pressed, ".pain")
-    def _clicked_pain(self, event: Button.Pressed) -> None:
-        assert event.button.id is not None
-        self.action_pick(int(event.button.id.removeprefix("pain-")))
+    @on(PainScale.Picked)
+    def _clicked_scale(self, event: PainScale.Picked) -> None:
+        self.action_pick(event.pain)
 
     @on(Button.Pressed, "#save")
     def _clicked_save(self) -> None:
         self.action_confirm()
 
-    @on(Button.Pressed, "#skip")
-    def _clicked_skip(self) -> None:
-        self.action_skip()
+    @on(Button.Pressed, "#cancel")
+    def _clicked_cancel(self) -> None:
+        self.action_cancel()
 
 
-class ConfirmQuit(ModalScreen[bool]):
-    """Quitting mid-session asks first; rated sets are already saved either way."""
+class PainPrompt(RatingPrompt):
+    """Pain after a set, and the three warning signs. Escape gives no rating (any sign
+    ticked is kept: a sign is never dropped)."""
 
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes, stop"),
-        Binding("n", "answer(False)", "No, carry on"),
-        Binding("escape", "answer(False)", show=False),
-        Binding("q", "answer(True)", show=False),
-    ]
+    KEYS = keys.PAIN
+    BINDINGS = keys.PAIN.bindings()
+
+
+class BaselinePrompt(RatingPrompt):
+    """How the back feels before a session. Escape goes back (no session)."""
+
+    KEYS = keys.BASELINE
+    BINDINGS = keys.BASELINE.bindings()
+    ASK_SIGNS = False
+    CANCEL = "Back"
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CorrectionPrompt(RatingPrompt):
+    """The last rating, opened on what was given. Escape keeps it as it was."""
+
+    KEYS = keys.CORRECTION
+    BINDINGS = keys.CORRECTION.bindings()
+    CANCEL = "Keep it"
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmQuit(Dialog[bool]):
+    """Stopping mid-session asks first; 'Keep going' is focused, so Enter keeps going
+    and a second q does nothing."""
+
+    KEYS = keys.QUIT
+    BINDINGS = keys.QUIT.bindings()
+    AUTO_FOCUS = "#no"
 
     def __init__(self, message: str) -> None:
         super().__init__()
         self.message = message
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Label(self.message, classes="dialog-title")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Stop (y)", id="yes", variant="error", compact=True)
-                yield Button("Carry on (n)", id="no", variant="primary", compact=True)
+    def body(self) -> Iterable[Widget]:
+        yield Label(Text(self.message), classes="dialog-title")
+
+    def buttons(self) -> Iterable[Widget]:
+        yield Button("Stop (y)", id="yes", variant="error", compact=True, classes="keyed")
+        yield Button("Keep going (Esc)", id="no", variant="primary", compact=True, classes="keyed")
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
@@ -190,46 +254,32 @@ class ConfirmQuit(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
-def help_text(safe_max: int = 2, acceptable_max: int = 5, stop_session_at: int = 8) -> str:
-    """The player's keys, and what the pain zones of this program are."""
-    return f"""\
-space   pause or resume
-n       skip to the next step (a set cut short asks why)
-b       back: redo the current set
-m       mute or unmute sounds
-q       stop the session (rated sets are kept)
-?       this help
+class HelpScreen(Dialog[None]):
+    """The keys of the screen below, and what else it should say (the pain zones)."""
 
-After every set coach asks for your pain from 0 to 10 (T is 10).
-0-{safe_max} is the safe zone; up to {acceptable_max} is acceptable if it settles by the
-next morning; above {acceptable_max} ends that exercise for today, and {stop_session_at} or more
-asks whether to stop the session.
+    KEYS = keys.HELP
+    BINDINGS = keys.HELP.bindings()
+    DIALOG_ID = "help"
 
-Numbness, leg weakness or pain spreading below the knee stops the
-session: please see a clinician before exercising again.
-
-coach is a training aid, not a diagnosis."""
-
-
-HELP_TEXT = help_text()
-
-
-class HelpScreen(ModalScreen[None]):
-    def __init__(self, text: str = HELP_TEXT) -> None:
+    def __init__(self, keymap: KeyMap, extra: str = "") -> None:
         super().__init__()
-        self.text = text
+        self.keymap = keymap
+        self.extra = extra
+        self.text = keymap.help() + (f"\n\n{extra}" if extra else "")
+        """All the help says, for the tests."""
 
-    BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("question_mark", "close", show=False),
-        Binding("q", "close", show=False),
-    ]
+    def body(self) -> Iterable[Widget]:
+        yield Label(f"Keys {self.keymap.name}", classes="dialog-title")
+        yield Static(Text(self.keymap.help()), classes="keys")
+        if self.extra:
+            yield Static(Text(self.extra), classes="help-extra")
+        yield Static(
+            Text("Letters work in either case. coach is a training aid, not a diagnosis."),
+            classes="hint",
+        )
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog", id="help"):
-            yield Label("Keys and what they do", classes="dialog-title")
-            yield Static(self.text, markup=False)
-            yield Button("Close (Esc)", id="close", compact=True)
+    def buttons(self) -> Iterable[Widget]:
+        yield Button("Close (Esc)", id="close", compact=True, classes="keyed")
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -239,14 +289,28 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class AdviceScreen(ModalScreen[bool]):
-    """Safety advice. With a ``go_on`` label it asks whether to continue (y/n)."""
+def zones_text(safe_max: int = 2, acceptable_max: int = 5, stop_session_at: int = 8) -> str:
+    """What the pain zones of the program being played are, for the player's help."""
+    return (
+        f"After every set coach asks for your pain from 0 to 10 (T is 10). "
+        f"0-{safe_max} is the safe zone; up to {acceptable_max} is acceptable if it settles "
+        f"by the next morning; above {acceptable_max} ends that exercise for today, and "
+        f"{stop_session_at} or more asks whether to stop the session. R reopens the last "
+        "rating to correct it.\n\n"
+        "Numbness or tingling (U), weakness in a leg (W) or pain spreading below the knee "
+        "(K) stops the session: please see a clinician before exercising again. A set cut "
+        "short with N asks why: only pain counts as pain."
+    )
 
-    BINDINGS = [
-        Binding("enter", "answer(False)", "I understand", priority=True),
-        Binding("y", "answer(True)", show=False),
-        Binding("n", "answer(False)", show=False),
-    ]
+
+class AdviceScreen(Dialog[bool]):
+    """Safety advice. With a ``go_on`` label it asks whether to go on (y); Enter and
+    Escape always give the safe answer, which is the focused button."""
+
+    KEYS = keys.ADVICE
+    BINDINGS = keys.ADVICE.bindings()
+    AUTO_FOCUS = "#no"
+    DIALOG_ID = "advice"
 
     def __init__(
         self,
@@ -259,24 +323,39 @@ class AdviceScreen(ModalScreen[bool]):
     ) -> None:
         super().__init__()
         self.title_text = title
-        self.body = body
+        self.body_text = body
         self.go_on = go_on
         self.stay = stay
         self.urgent = urgent
 
-    def compose(self) -> ComposeResult:
-        classes = "dialog advice" + (" urgent" if self.urgent else "")
-        with VerticalScroll(classes=classes, id="advice"):
-            yield Label(Text(self.title_text), classes="dialog-title")
-            yield Static(Text(self.body))
-            with Horizontal(classes="dialog-buttons"):
-                if self.go_on is not None:
-                    yield Button(f"{self.go_on} (y)", id="yes", compact=True)
-                    yield Button(
-                        f"{self.stay} (n, Enter)", id="no", variant="primary", compact=True
-                    )
-                else:
-                    yield Button("I understand (Enter)", id="no", variant="warning", compact=True)
+    def dialog_classes(self) -> str:
+        return "advice urgent" if self.urgent else "advice"
+
+    def key_label(self, action: str, label: str) -> str:
+        if action == "answer(False)":
+            return self.stay if self.go_on is not None else "I understand"
+        if action == "answer(True)" and self.go_on is not None:
+            return self.go_on
+        return label
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # 'y' exists only where there is something to go on to.
+        return not (action == "answer" and parameters == (True,) and self.go_on is None)
+
+    def body(self) -> Iterable[Widget]:
+        yield Label(Text(self.title_text), classes="dialog-title")
+        yield Static(Text(self.body_text), id="advice-body")
+
+    def buttons(self) -> Iterable[Widget]:
+        if self.go_on is not None:
+            yield Button(f"{self.go_on} (y)", id="yes", compact=True, classes="keyed")
+            yield Button(
+                f"{self.stay} (Enter)", id="no", variant="primary", compact=True, classes="keyed"
+            )
+        else:
+            yield Button(
+                "I understand (Enter)", id="no", variant="warning", compact=True, classes="keyed"
+            )
 
     def action_answer(self, go_on: bool) -> None:
         self.dismiss(go_on and self.go_on is not None)
@@ -286,55 +365,24 @@ class AdviceScreen(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
-class ScreeningScreen(ModalScreen[dict[str, bool]]):
-    """The red-flag checklist, before the first session and every few weeks."""
-
-    BINDINGS = [Binding("enter", "done", "Done", priority=True)]
-
-    def compose(self) -> ComposeResult:
-        from textual.widgets import SelectionList
-
-        from coach.engine.screening import QUESTIONS
-
-        with Vertical(classes="dialog", id="screening"):
-            yield Label("A quick safety check", classes="dialog-title")
-            yield Label(
-                "Do any of these apply to you now? Tick them with space (or click), then "
-                "press Enter. If none apply, just press Enter.",
-                classes="hint",
-            )
-            yield SelectionList[str](*((Text(q.text), q.key) for q in QUESTIONS), id="questions")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Done (Enter)", id="done", variant="primary", compact=True)
-
-    def action_done(self) -> None:
-        from textual.widgets import SelectionList
-
-        from coach.engine.screening import QUESTIONS
-
-        ticked = set(self.query_one("#questions", SelectionList).selected)
-        self.dismiss({q.key: q.key in ticked for q in QUESTIONS})
-
-    @on(Button.Pressed, "#done")
-    def _clicked(self) -> None:
-        self.action_done()
-
-
-class ErrorScreen(ModalScreen[None]):
+class ErrorScreen(Dialog[None]):
     """A problem that stops coach from going on, with the details and a way out."""
 
-    BINDINGS = [Binding("q", "close", "Quit"), Binding("escape", "close", show=False)]
+    KEYS = keys.ERROR
+    BINDINGS = keys.ERROR.bindings()
+    DIALOG_ID = "error"
 
     def __init__(self, title: str, lines: list[str]) -> None:
         super().__init__()
         self.title_text = title
         self.lines = lines
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog", id="error"):
-            yield Label(Text(self.title_text), classes="dialog-title")
-            yield Static(Text("\n".join(self.lines)), markup=False)
-            yield Button("Quit (q)", id="quit", variant="error", compact=True)
+    def body(self) -> Iterable[Widget]:
+        yield Label(Text(self.title_text), classes="dialog-title")
+        yield Static(Text("\n".join(self.lines)), markup=False)
+
+    def buttons(self) -> Iterable[Widget]:
+        yield Button("Quit (q)", id="quit", variant="error", compact=True, classes="keyed")
 
     def action_close(self) -> None:
         self.app.exit(return_code=1)
@@ -344,16 +392,13 @@ class ErrorScreen(ModalScreen[None]):
         self.app.exit(return_code=1)
 
 
-class LevelOffer(ModalScreen[bool]):
-    """The engine offers a level change; only the user makes it. Nothing is focused, so
-    Enter (which closes the summary below) never answers it; 'Not now' is the default."""
+class LevelOffer(Dialog[bool]):
+    """The engine offers a level change; only the person makes it. 'Not now' is the
+    focused default, and Enter (which closed the summary below) is not a key here."""
 
-    AUTO_FOCUS = ""  # nothing focused: Enter answers nothing here
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n", "answer(False)", "Not now"),
-        Binding("escape", "answer(False)", show=False),
-    ]
+    KEYS = keys.LEVEL
+    BINDINGS = [*keys.LEVEL.bindings(), Binding("enter", "nothing", show=False, priority=True)]
+    AUTO_FOCUS = ""
 
     def __init__(self, program_name: str, from_level: int, to_level: int, *, up: bool) -> None:
         super().__init__()
@@ -362,27 +407,30 @@ class LevelOffer(ModalScreen[bool]):
         self.to_level = to_level
         self.up = up
 
-    def compose(self) -> ComposeResult:
+    def body(self) -> Iterable[Widget]:
         if self.up:
             title = f"{self.program_name}: level {self.from_level} mastered"
-            body = (
-                f"Every exercise has been at its top dose, with little pain, for several "
+            text = (
+                "Every exercise has been at its top dose, with little pain, for several "
                 f"sessions. Move up to level {self.to_level} next time? Its exercises start "
                 "easy again. You can stay if you prefer."
             )
         else:
             title = f"{self.program_name}: level {self.from_level} feels hard right now"
-            body = (
+            text = (
                 "Exercises have had to step back at their easiest dose two sessions in a row. "
                 f"Go back to level {self.to_level} for a while? That is a normal part of "
                 "recovery."
             )
-        with Vertical(classes="dialog"):
-            yield Label(Text(title), classes="dialog-title")
-            yield Static(Text(body))
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(f"Yes, level {self.to_level} (y)", id="yes", compact=True)
-                yield Button("Not now (n, Esc)", id="no", variant="primary", compact=True)
+        yield Label(Text(title), classes="dialog-title")
+        yield Static(Text(text))
+
+    def buttons(self) -> Iterable[Widget]:
+        yield Button(f"Yes, level {self.to_level} (y)", id="yes", compact=True, classes="keyed")
+        yield Button("Not now (Esc)", id="no", variant="primary", compact=True, classes="keyed")
+
+    def action_nothing(self) -> None:
+        """Enter: a leftover press from the summary must not answer the offer."""
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
@@ -392,33 +440,32 @@ class LevelOffer(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
-class SkipReasonScreen(ModalScreen[SkipReason | None]):
+class SkipReasonScreen(Dialog[SkipReason | None]):
     """Skipping the rest of a set: why? Only 'it hurts' counts as pain."""
 
+    KEYS = keys.SKIP
+    BINDINGS = keys.SKIP.bindings()
     AUTO_FOCUS = ""  # nothing focused: Enter answers nothing here
-    BINDINGS = [
-        Binding("h", "answer('pain')", "It hurts"),
-        Binding("t", "answer('time')", "No time"),
-        Binding("o", "answer('other')", "Other reason"),
-        Binding("escape", "answer(None)", "Don't skip"),
-    ]
+    DIALOG_ID = "skip-dialog"
 
     def __init__(self, what: str) -> None:
         super().__init__()
         self.what = what
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="skip-dialog"):
-            yield Label(Text(f"Skip the rest of {self.what}?"), classes="dialog-title")
-            yield Static(
-                "Why? Only pain changes the dose: it steps back next time. For the other "
-                "reasons the dose stays."
-            )
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("It hurts (h)", id="pain", compact=True)
-                yield Button("No time (t)", id="time", compact=True)
-                yield Button("Other (o)", id="other", compact=True)
-                yield Button("Don't skip (Esc)", id="cancel", variant="primary", compact=True)
+    def body(self) -> Iterable[Widget]:
+        yield Label(Text(f"Skip the rest of {self.what}?"), classes="dialog-title")
+        yield Static(
+            "Why? Only pain changes the dose: it steps back next time. For the other "
+            "reasons the dose stays."
+        )
+
+    def buttons(self) -> Iterable[Widget]:
+        yield Button("It hurts (h)", id="pain", compact=True, classes="keyed")
+        yield Button("No time (t)", id="time", compact=True, classes="keyed")
+        yield Button("Other (o)", id="other", compact=True, classes="keyed")
+        yield Button(
+            "Don't skip (Esc)", id="cancel", variant="primary", compact=True, classes="keyed"
+        )
 
     def action_answer(self, reason: str | None) -> None:
         self.dismiss(SkipReason(reason) if reason else None)
@@ -429,37 +476,41 @@ class SkipReasonScreen(ModalScreen[SkipReason | None]):
         self.action_answer(None if chosen == "cancel" else chosen)
 
 
-class ResumeScreen(ModalScreen[ResumeChoice | None]):
+class ResumeScreen(Dialog[ResumeChoice | None]):
     """An interrupted session: resume it, close it as partial, or decide later.
 
     Dismisses with the choice, or None (later: it is asked again next start)."""
 
-    BINDINGS = [
-        Binding("r", "answer('resume')", "Resume"),
-        Binding("c", "answer('close')", "Close as partial"),
-        Binding("escape", "answer(None)", "Later"),
-    ]
+    KEYS = keys.RESUME
+    BINDINGS = keys.RESUME.bindings()
+    DIALOG_ID = "resume-dialog"
 
     def __init__(self, title: str, body: str, *, can_resume: bool) -> None:
         super().__init__()
         self.title_text = title
-        self.body = body
+        self.body_text = body
         self.can_resume = can_resume
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="resume-dialog"):
-            yield Label(Text(self.title_text), classes="dialog-title")
-            yield Static(Text(self.body))
-            with Horizontal(classes="dialog-buttons"):
-                if self.can_resume:
-                    yield Button("Resume (r)", id="resume", variant="primary", compact=True)
-                yield Button(
-                    "Close as partial (c)",
-                    id="close",
-                    variant="default" if self.can_resume else "primary",
-                    compact=True,
-                )
-                yield Button("Later (Esc)", id="later", compact=True)
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "answer" and parameters == ("resume",) and not self.can_resume)
+
+    def body(self) -> Iterable[Widget]:
+        yield Label(Text(self.title_text), classes="dialog-title")
+        yield Static(Text(self.body_text))
+
+    def buttons(self) -> Iterable[Widget]:
+        if self.can_resume:
+            yield Button(
+                "Resume (r)", id="resume", variant="primary", compact=True, classes="keyed"
+            )
+        yield Button(
+            "Close as partial (c)",
+            id="close",
+            variant="default" if self.can_resume else "primary",
+            compact=True,
+            classes="keyed",
+        )
+        yield Button("Later (Esc)", id="later", compact=True, classes="keyed")
 
     def action_answer(self, answer: str | None) -> None:
         choice = None if answer is None else ResumeChoice(answer)

@@ -5,23 +5,25 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Label, Static
+from textual.widgets import Button, DataTable, Label, Static
 
 from coach.engine.progression import describe_dose, dose_direction
 from coach.engine.session import SessionSummary
 from coach.format.durations import format_duration
+from coach.tui import keys
+from coach.tui.keybar import KeyBar
 
 __all__ = ["SummaryScreen"]
 
 
 class SummaryScreen(Screen[None]):
-    BINDINGS = [
-        Binding("enter", "close", "Done", priority=True),
-        Binding("q", "close", "Quit"),
-    ]
+    BINDINGS = keys.SUMMARY.bindings()
+
+    class CorrectRequested(Message):
+        """The person wants to correct the last rating of the session."""
 
     def __init__(self, summary: SessionSummary, saved_to: str) -> None:
         super().__init__()
@@ -68,10 +70,13 @@ class SummaryScreen(Screen[None]):
             yield Label(Text(where), classes="hint")
         with Horizontal(classes="dialog-buttons"):
             yield Button("Done (Enter)", id="close", variant="primary", compact=True)
-        yield Footer()
+        yield KeyBar()
 
     def action_close(self) -> None:
         self.app.exit()
+
+    def action_correct(self) -> None:
+        self.post_message(self.CorrectRequested())
 
     @on(Button.Pressed, "#close")
     def _clicked(self) -> None:

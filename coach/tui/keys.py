@@ -1,0 +1,362 @@
+"""Every key of every screen, in one place: the bindings, the footers, the help and the
+README's key table are all made from these maps.
+
+The rules they keep (and ``tests/test_keys.py`` checks):
+
+* a key means one thing on a screen, and a prompt over the player never gives a
+  safety-relevant meaning to a key the player uses (space, n, b, r, m, q);
+* letters work in either case (caps lock on must not stop anyone reporting a sign);
+* Enter never answers a question whose answer matters for safety unless that answer is
+  the safe one;
+* the footer shows exactly the keys that work on the screen on top;
+* the keys of a screen are handled in the order they are typed (see KeyMap.bindings).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from textual.binding import Binding, BindingType
+
+__all__ = [
+    "ADVICE",
+    "BASELINE",
+    "CHECKLIST",
+    "CHOOSE",
+    "CORRECTION",
+    "ERROR",
+    "FOLLOW_UP",
+    "HELP",
+    "HISTORY",
+    "HOME",
+    "KEYMAPS",
+    "LEVEL",
+    "PAIN",
+    "PLAYER",
+    "QUIT",
+    "RESUME",
+    "SESSION_DETAIL",
+    "SKIP",
+    "SUMMARY",
+    "Key",
+    "KeyMap",
+    "markdown",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """One key (or a family of keys doing the same thing) on one screen."""
+
+    keys: tuple[str, ...]
+    """Textual key names; a letter is bound in both cases."""
+    action: str
+    """The action it runs: one action per key, so the footer shows it once."""
+    label: str
+    """What it does, in the footer and the help."""
+    shown: str = ""
+    """How the footer writes the key ('0-9'); Textual's way by default."""
+    text: str = ""
+    """How the help and the README write it; every key, joined by ' / ', by default."""
+    footer: bool = True
+    priority: bool = False
+    """Handled before focused widgets (a prompt's keys must not reach a button)."""
+    family: tuple[tuple[str, str], ...] = ()
+    """More keys with their own actions under this one entry: the digits 1-9 of '0-9'."""
+
+    def bindings(self) -> list[BindingType]:
+        names = [_both_cases(k) for k in self.keys]
+        found: list[BindingType] = [
+            Binding(
+                ",".join(names),
+                self.action,
+                self.label,
+                show=self.footer,
+                key_display=self.shown or None,
+                priority=self.priority,
+            )
+        ]
+        found += [
+            Binding(_both_cases(key), action, show=False, priority=self.priority)
+            for key, action in self.family
+        ]
+        return found
+
+    @property
+    def written(self) -> str:
+        """The key as the README and the help write it."""
+        if self.text:
+            return self.text
+        keys = [*self.keys, *(key for key, _ in self.family)]
+        return " / ".join(_WRITTEN.get(k, k) for k in keys)
+
+
+_WRITTEN = {
+    "enter": "Enter",
+    "escape": "Esc",
+    "space": "Space",
+    "question_mark": "?",
+    "up": "Up",
+    "down": "Down",
+    "left": "Left",
+    "right": "Right",
+    "tab": "Tab",
+}
+
+
+def _both_cases(key: str) -> str:
+    """'t' -> 't,T': a letter works with caps lock on, or with shift held."""
+    if len(key) == 1 and key.isalpha():
+        return f"{key.lower()},{key.upper()}"
+    return key
+
+
+@dataclass(frozen=True, slots=True)
+class KeyMap:
+    """The keys of one screen."""
+
+    name: str
+    """Where, as the README says it ('in the player')."""
+    keys: tuple[Key, ...]
+
+    def bindings(self) -> list[BindingType]:
+        # A priority binding is handled as the key arrives, an ordinary one later through
+        # the focused widget: mixed on one screen, "g y Enter" typed quickly would run
+        # Enter first. So when one key of a screen needs priority, they all have it.
+        if any(key.priority for key in self.keys):
+            return [b for key in self.keys for b in replace(key, priority=True).bindings()]
+        return [b for key in self.keys for b in key.bindings()]
+
+    def help(self) -> str:
+        """The keys as the help screen lists them, aligned."""
+        width = max(len(k.written) for k in self.keys)
+        return "\n".join(f"{k.written.ljust(width)}  {k.label}" for k in self.keys)
+
+
+def _digits(action: str) -> tuple[tuple[str, str], ...]:
+    return tuple((str(n), f"{action}({n})") for n in range(1, 10))
+
+
+_RATE = (
+    Key(
+        ("0",),
+        "pick(0)",
+        "Rate",
+        shown="0-9",
+        text="0-9",
+        priority=True,
+        family=_digits("pick"),
+    ),
+    Key(("t",), "pick(10)", "10", priority=True),
+    Key(
+        ("left",),
+        "nudge(-1)",
+        "One lower / higher",
+        footer=False,
+        priority=True,
+        family=(("right", "nudge(1)"),),
+    ),
+)
+
+HOME = KeyMap(
+    "on home",
+    (
+        Key(("enter",), "start", "Start", priority=True),
+        Key(("o",), "choose", "Other session"),
+        Key(("h",), "history", "History"),
+        Key(("q",), "app.quit", "Quit"),
+        Key(("question_mark",), "help", "Help"),
+    ),
+)
+
+CHOOSE = KeyMap(
+    "choosing another session",
+    (
+        Key(("up",), "move(-1)", "Move", footer=False, family=(("down", "move(1)"),)),
+        Key(("enter",), "pick", "Pick", priority=True),
+        Key(("escape",), "cancel", "Cancel"),
+    ),
+)
+
+FOLLOW_UP = KeyMap(
+    "after a warning sign last time",
+    (
+        Key(("g",), "symptoms('gone')", "It has gone"),
+        Key(("b",), "symptoms('better')", "Better, not gone"),
+        Key(("s",), "symptoms('same')", "Same or worse"),
+        Key(("y",), "seen(True)", "Seen a clinician"),
+        Key(("n",), "seen(False)", "Not seen"),
+        Key(("enter",), "done", "Continue", priority=True),
+        Key(("escape",), "later", "Not now"),
+    ),
+)
+
+CHECKLIST = KeyMap(
+    "in the safety checklist",
+    (
+        Key(
+            ("up",),
+            "move(-1)",
+            "Move",
+            footer=False,
+            priority=True,
+            family=(("down", "move(1)"),),
+        ),
+        Key(("y",), "answer(True)", "Yes", priority=True),
+        Key(("n",), "answer(False)", "No", priority=True),
+        Key(("enter",), "done", "Done", priority=True),
+        Key(("escape",), "later", "Not now"),
+    ),
+)
+
+BASELINE = KeyMap(
+    "in the pain prompt before a session",
+    (
+        *_RATE,
+        Key(("enter",), "confirm", "Save", priority=True),
+        Key(("escape",), "cancel", "Back", priority=True),
+    ),
+)
+
+PAIN = KeyMap(
+    "in the pain prompt after a set",
+    (
+        *_RATE,
+        Key(("u",), "tick_symptom('numbness')", "Numbness", priority=True),
+        Key(("w",), "tick_symptom('weakness')", "Weakness", priority=True),
+        Key(("k",), "tick_symptom('knee')", "Below knee", priority=True),
+        Key(("enter",), "confirm", "Save", priority=True),
+        Key(("escape",), "cancel", "No rating", priority=True),
+    ),
+)
+
+CORRECTION = KeyMap(
+    "correcting a rating",
+    (
+        *PAIN.keys[:-1],
+        Key(("escape",), "cancel", "Keep it", priority=True),
+    ),
+)
+
+PLAYER = KeyMap(
+    "in the player",
+    (
+        Key(("space",), "toggle_pause", "Pause"),
+        Key(("n",), "skip", "Skip"),
+        Key(("b",), "back", "Redo set"),
+        Key(("r",), "correct", "Re-rate"),
+        Key(("m",), "mute", "Mute"),
+        Key(("q",), "quit_session", "Quit"),
+        Key(("question_mark",), "help", "Help"),
+    ),
+)
+
+QUIT = KeyMap(
+    "asked whether to stop",
+    (
+        Key(("y",), "answer(True)", "Stop"),
+        Key(("escape", "n"), "answer(False)", "Keep going"),
+    ),
+)
+
+SKIP = KeyMap(
+    "asked why a set is skipped",
+    (
+        Key(("h",), "answer('pain')", "It hurts"),
+        Key(("t",), "answer('time')", "No time"),
+        Key(("o",), "answer('other')", "Other reason"),
+        Key(("escape",), "answer(None)", "Don't skip"),
+    ),
+)
+
+ADVICE = KeyMap(
+    "on safety advice",
+    (
+        Key(("enter", "escape"), "answer(False)", "The safe choice", priority=True),
+        Key(("y",), "answer(True)", "Go on (when offered)"),
+    ),
+)
+
+LEVEL = KeyMap(
+    "offered a level move",
+    (
+        Key(("y",), "answer(True)", "Yes"),
+        Key(("escape", "n"), "answer(False)", "Not now"),
+    ),
+)
+
+RESUME = KeyMap(
+    "after an interrupted session",
+    (
+        Key(("r",), "answer('resume')", "Resume"),
+        Key(("c",), "answer('close')", "Close as partial"),
+        Key(("escape",), "answer(None)", "Later"),
+    ),
+)
+
+SUMMARY = KeyMap(
+    "on the summary",
+    (
+        Key(("enter", "q"), "close", "Done", priority=True),
+        Key(("r",), "correct", "Re-rate the last set"),
+    ),
+)
+
+HISTORY = KeyMap(
+    "in the history",
+    (
+        Key(("1",), "tab('calendar')", "Calendar"),
+        Key(("2",), "tab('pain')", "Pain"),
+        Key(("3",), "tab('exercises')", "Exercises"),
+        Key(("4",), "tab('sessions')", "Sessions"),
+        Key(("r",), "next_range", "Period"),
+        Key(("escape", "q"), "back", "Back"),
+    ),
+)
+
+SESSION_DETAIL = KeyMap(
+    "on a past session",
+    (Key(("escape", "q"), "back", "Back"),),
+)
+
+HELP = KeyMap(
+    "on the help",
+    (Key(("escape", "question_mark", "q"), "close", "Close"),),
+)
+
+ERROR = KeyMap(
+    "on a file with problems",
+    (Key(("q", "escape"), "close", "Quit"),),
+)
+
+KEYMAPS: tuple[KeyMap, ...] = (
+    HOME,
+    FOLLOW_UP,
+    CHECKLIST,
+    BASELINE,
+    PLAYER,
+    PAIN,
+    CORRECTION,
+    SKIP,
+    QUIT,
+    ADVICE,
+    SUMMARY,
+    LEVEL,
+    RESUME,
+    CHOOSE,
+    HISTORY,
+    SESSION_DETAIL,
+    HELP,
+    ERROR,
+)
+
+
+def markdown() -> str:
+    """The README's key table: every screen, every key."""
+    lines = ["| where | key | what it does |", "|---|---|---|"]
+    for keymap in KEYMAPS:
+        for index, key in enumerate(keymap.keys):
+            where = keymap.name if index == 0 else ""
+            written = key.written.replace("|", "\\|")
+            lines.append(f"| {where} | `{written}` | {key.label} |")
+    return "\n".join(lines) + "\n"
