@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coach import __version__
+from coach.format.text import printable
 
 if TYPE_CHECKING:
     pass
@@ -272,15 +273,28 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _usage_error(message: str) -> int:
-    print(f"coach: error: {message}", file=sys.stderr)
+    _say(f"coach: error: {message}")
     return EXIT_USAGE
+
+
+def _say(message: str) -> None:
+    """One message on stderr, escaped: it may quote a path or text from a file."""
+    print(printable(message), file=sys.stderr)
+
+
+def _exists(path: Path) -> bool:
+    """Whether ``path`` exists; a name the system cannot take (too long) does not."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
 
 
 def _validate(paths: list[Path]) -> int:
     from coach.format.diagnostics import Severity
     from coach.format.loader import check_paths
 
-    missing = [p for p in paths if not p.exists()]
+    missing = [p for p in paths if not _exists(p)]
     if missing:
         return _usage_error(f"no such file or folder: {missing[0]}")
     files, diagnostics = check_paths(paths)
@@ -326,7 +340,7 @@ def _load_or_report(file: Path | None) -> Any:
     from coach.format.loader import load_session_file
 
     path = file if file is not None else default_routine()
-    if not path.is_file():
+    if not _exists(path):
         return _usage_error(f"no such file: {path}")
     try:
         return load_session_file(path)
@@ -367,7 +381,7 @@ def _play(
             "coach needs an interactive terminal; to see a session without one, use 'coach preview'"
         )
     path = file if file is not None else default_routine()
-    if not path.is_file():
+    if not _exists(path):
         return _usage_error(f"no such file: {path}")
     if file is not None:
         # An author's own file is checked before the screen changes, so its problems
@@ -419,10 +433,7 @@ def _play(
         refresh_home(store, path, local_today())
     rescued = app.rescue_unsaved()
     if rescued is not None:
-        print(
-            f"coach: some sets could not be stored in the database; they are in {rescued}",
-            file=sys.stderr,
-        )
+        _say(f"coach: some sets could not be stored in the database; they are in {rescued}")
     return app.return_code or EXIT_OK
 
 
@@ -445,11 +456,11 @@ def _plan(file: Path | None, *, data_dir: Path | None) -> int:
     try:
         pasts = {p.id: store.program_past(p, start) for p, start in programs_of(loaded)}
     except StoreError as exc:
-        print(f"coach: {exc}", file=sys.stderr)
+        _say(f"coach: {exc}")
         return EXIT_INVALID
     planned = plan_from(loaded, pasts, today=local_today())
     console = Console()
-    console.print(Text(f"Next session: {planned.plan.title}", style="bold"))
+    console.print(Text(f"Next session: {printable(planned.plan.title)}", style="bold"))
     for program, _ in programs_of(loaded):
         program_plan = planned.programs[program.id]
         level = program.levels[program_plan.level - 1]
@@ -457,8 +468,10 @@ def _plan(file: Path | None, *, data_dir: Path | None) -> int:
         console.print()
         console.print(
             Text(
-                f"{program.name}: level {program_plan.level} ({level.name}), "
-                f"{sessions} session{'s' if sessions != 1 else ''} so far",
+                printable(
+                    f"{program.name}: level {program_plan.level} ({level.name}), "
+                    f"{sessions} session{'s' if sessions != 1 else ''} so far"
+                ),
                 style="bold",
             )
         )
@@ -470,10 +483,10 @@ def _plan(file: Path | None, *, data_dir: Path | None) -> int:
         for exercise_id, dose in program_plan.doses.items():
             exercise = next(e for e in level.exercises if exercise_key(e) == exercise_id)
             why = reasons.get(exercise_id, "The dose written in the program (no sessions yet).")
-            table.add_row(Text(exercise.name), describe_dose(dose), Text(why))
+            table.add_row(Text(printable(exercise.name)), describe_dose(dose), Text(printable(why)))
         console.print(table)
         for note in program_plan.notes:
-            console.print(Text(note, style="yellow"))
+            console.print(Text(printable(note), style="yellow"))
         if program_plan.offer_up is not None:
             console.print(
                 f"Level {program_plan.offer_up} is unlocked: coach asks after the next session."
@@ -541,7 +554,7 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
         try:
             rows = export_rows(store, **filters)
         except StoreError as exc:
-            print(f"coach: {exc}", file=sys.stderr)
+            _say(f"coach: {exc}")
             return EXIT_INVALID
         try:
             with (
@@ -553,7 +566,7 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
         except OSError as exc:
             return _usage_error(f"cannot write {args.output}: {exc.strerror}")
         if args.output:
-            print(f"{len(rows)} sets written to {args.output}", file=sys.stderr)
+            _say(f"{len(rows)} sets written to {args.output}")
         return EXIT_OK
     from coach.store.export import session_page
 
@@ -561,10 +574,13 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
     try:
         rows, total = session_page(store, **filters, limit=None if everything else HISTORY_LIMIT)
     except StoreError as exc:
-        print(f"coach: {exc}", file=sys.stderr)
+        _say(f"coach: {exc}")
         return EXIT_INVALID
     if args.json:
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        from coach.format.text import json_safe
+
+        # The same JSON, with anything a terminal would act on written as \uXXXX.
+        print(json_safe(json.dumps(rows, indent=2, ensure_ascii=False)))
         return EXIT_OK
     notes = ["Start and Peak: pain 0-10 at the start and the highest rated set."]
     if len(rows) < total:
@@ -585,7 +601,7 @@ def _print_sessions(rows: list[dict[str, Any]], notes: list[str]) -> None:
     table = [
         [
             row["date"],
-            _printable(row["routine"]),
+            printable(row["routine"]),
             row["status"].replace("_", " "),
             "-" if row["minutes"] is None else f"{row['minutes']:g}",
             str(row["sets"]),
@@ -611,11 +627,6 @@ def _print_sessions(rows: list[dict[str, Any]], notes: list[str]) -> None:
         ).rstrip()
         lines.append(f"\x1b[1m{text}\x1b[0m" if bold and number == 0 else text)
     sys.stdout.write("\n".join([*lines, "", *notes, ""]))
-
-
-def _printable(text: str) -> str:
-    """Text from a session file, safe to print: control characters become spaces."""
-    return "".join(c if c.isprintable() else " " for c in text)
 
 
 def _cells(text: str) -> int:
@@ -659,7 +670,7 @@ def _demo_history(days: int, seed: int, data_dir: Path | None) -> int:
             print(diagnostic.render(), file=sys.stderr)
         return EXIT_INVALID
     except StoreError as exc:
-        print(f"coach: {exc}", file=sys.stderr)
+        _say(f"coach: {exc}")
         return EXIT_INVALID
     print(
         f"{summary.sessions:,} fake sessions, {summary.sets:,} sets over {summary.days:,} days "
