@@ -10,6 +10,7 @@ import argparse
 import gc
 import os
 import sys
+import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -499,18 +500,21 @@ def _plan(file: Path | None, *, data_dir: Path | None) -> int:
 
 
 def _sounds(audio: str | None) -> int:
-    import time
+    """Play every cue, waiting for each, and say exactly what happened to it.
 
-    from coach.audio.backends import choose_backend
+    Exit status 0 when every cue played on the backend in use (or on the bell or in
+    silence, when asked for), 1 when any could not be played or no sound device or
+    player worked.
+    """
+    from coach.audio.backends import AudioError, BellBackend, choose_backend
     from coach.audio.catalog import CATALOG
     from coach.audio.cueset import load_cues
-    from coach.audio.scheduler import CuePlayer
     from coach.config.locations import bundled_sounds_dir, settings_path
     from coach.config.settings import load_settings
 
     settings, problem = load_settings(settings_path())
     if problem:
-        print(f"coach: {problem}", file=sys.stderr)
+        _say(f"coach: {problem}")
     wanted = audio or settings.audio
 
     def ring() -> None:
@@ -518,23 +522,41 @@ def _sounds(audio: str | None) -> int:
         sys.stdout.flush()
 
     backend, note = choose_backend(wanted, ring)
-    print(f"Audio backend: {backend.name}" + (f" ({note})" if note else ""))
+    print(f"Audio backend: {backend.name}", flush=True)
+    if note:
+        _say(f"note: {note}")
     sounds, problems = load_cues(bundled_sounds_dir(), settings.volume / 100)
     for message in problems:
-        print(f"warning: {message}", file=sys.stderr)
-    failures: list[str] = []
-    player = CuePlayer(backend, sounds, on_problem=failures.append)
+        _say(f"warning: {message}")
+    failed = 0
     try:
         for name in CATALOG:
-            print(f"  {name:<9} {sounds[name].seconds * 1000:4.0f} ms", flush=True)
-            player.play_now(name)
-            time.sleep(sounds[name].seconds + 0.35)
+            sound = sounds.get(name)
+            if sound is None:
+                print(f"  {name:<9} missing (see the warning above)")
+                failed += 1
+                continue
+            try:
+                backend.play_and_wait(sound, sound.seconds + 2.0)
+            except AudioError as exc:
+                print(printable(f"  {name:<9} {sound.seconds * 1000:4.0f} ms  not played: {exc}"))
+                failed += 1
+                continue
+            outcome = {"bell": "rang the bell", "none": "silent (as asked)"}.get(
+                backend.name, "played"
+            )
+            print(f"  {name:<9} {sound.seconds * 1000:4.0f} ms  {outcome}", flush=True)
+            time.sleep(0.25)  # a gap, so each cue is heard on its own
     finally:
-        player.close()
-    for message in failures:
-        print(f"warning: {message}", file=sys.stderr)
-    print(f"Volume {settings.volume}%. If you heard nothing, see 'Sound' in the README.")
-    return EXIT_OK
+        backend.close()
+    fell_back = isinstance(backend, BellBackend) and wanted != "bell"
+    if failed:
+        print(f"{failed} of {len(CATALOG)} cues could not be played.")
+    elif fell_back:
+        print("No sound device or player worked: sessions will ring the terminal bell.")
+    else:
+        print(f"Volume {settings.volume}%. If you heard nothing, see 'Sound' in the README.")
+    return EXIT_INVALID if failed or fell_back else EXIT_OK
 
 
 def _history(args: argparse.Namespace, data_dir: Path | None) -> int:

@@ -95,7 +95,11 @@ class CoachApp(App[int]):
         """Notifications here quote exercise names and paths, so no markup by default:
         a name like "Side plank [/left]" must show as written, not crash the app."""
         super().notify(
-            printable(message), title=title, severity=severity, timeout=timeout, markup=markup
+            printable(message, multiline=True),
+            title=title,
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
         )
 
     def on_mount(self) -> None:
