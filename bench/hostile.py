@@ -7,7 +7,10 @@ exits 0 either way. About a minute.
    (runs of spaces before a stray letter, which took time in the cube of their length
    with the old pattern; digits; units; a mix), each timed alone with perf_counter;
    the slowest and the median. Goal: every one under 10 ms. Then a whole file with
-   such a value through the loader (load_session_file), median of 5.
+   such a value through the loader (load_session_file), median of 5. And, when node
+   is installed, every pattern of the committed JSON Schema in JavaScript's engine (as
+   editors run it) on such values: the slowest (the old duration pattern took 755 ms
+   on 1,600 spaces there).
 2. `coach validate` on 1,000 program files of 16 KB (16 MB in all, made by this
    script in a temporary folder: the three bundled programs in turn, each with an id
    of its own and its description lengthened with plain words to make 16 KB), as a
@@ -33,6 +36,7 @@ import contextlib
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -120,7 +124,54 @@ def bench_durations(folder: Path) -> list[str]:
         f"   slowest {slowest * 1e6:.1f} us, median {middle * 1e6:.1f} us   "
         f"goal < 10 ms: {verdict(slowest < 0.010)}",
         f"   a file with such a value, through the loader: {whole * 1000:.1f} ms (median of 5)",
+        schema_in_javascript(),
     ]
+
+
+# Every pattern of the committed schema, in the JavaScript engine editors use, on the
+# inputs that made the old duration pattern backtrack (spaces between a digit and a
+# stray letter), up to the 20,000-character text limit.
+_NODE = """
+const schema = require(process.argv[1]);
+const patterns = new Set();
+(function walk(x) {
+  if (Array.isArray(x)) x.forEach(walk);
+  else if (x && typeof x === "object") {
+    if (typeof x.pattern === "string") patterns.add(x.pattern);
+    Object.values(x).forEach(walk);
+  }
+})(schema);
+let worst = 0;
+for (const p of patterns) {
+  const re = new RegExp(p, "u");
+  for (const n of [1600, 20000]) {
+    const spaces = " ".repeat(n);
+    for (const v of [spaces + "1x", "1" + spaces + "x", "1m" + spaces + "1x"]) {
+      const t = process.hrtime.bigint();
+      re.test(v);
+      worst = Math.max(worst, Number(process.hrtime.bigint() - t) / 1e6);
+    }
+  }
+}
+console.log(patterns.size + " " + worst.toFixed(2));
+"""
+
+
+def schema_in_javascript() -> str:
+    node = shutil.which("node")
+    if node is None:
+        return "   the schema's patterns in JavaScript: node is not installed, not measured"
+    schema = ROOT / "sessions" / "coach-v1.schema.json"
+    result = subprocess.run(
+        [node, "-e", _NODE, str(schema)], capture_output=True, text=True, timeout=120, check=False
+    )
+    if result.returncode != 0:
+        return f"   the schema's patterns in JavaScript: node failed ({result.stderr[-200:]})"
+    count, worst = result.stdout.split()
+    return (
+        f"   the schema's {count} patterns in node, values up to 20,000 characters: slowest "
+        f"{worst} ms   goal < 10 ms: {verdict(float(worst) < 10)}"
+    )
 
 
 # -- 2 ------------------------------------------------------------------------------------
