@@ -94,13 +94,8 @@ class CoachApp(App[int]):
     ) -> None:
         """Notifications here quote exercise names and paths, so no markup by default:
         a name like "Side plank [/left]" must show as written, not crash the app."""
-        super().notify(
-            printable(message, multiline=True),
-            title=title,
-            severity=severity,
-            timeout=timeout,
-            markup=markup,
-        )
+        message = printable(message, multiline=True)  # file text: nothing raw on screen
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def on_mount(self) -> None:
         # The CLI keeps the garbage collector off until the first frame is out.
