@@ -7,8 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run setup setup-dev sound test lint typecheck contracts test-versions bench schema keys \
-	wheel clean
+.PHONY: run setup setup-dev sound test lint typecheck contracts test-versions bench fuzz \
+	schema keys wheel clean
 
 run: setup
 	$(BIN)/coach
@@ -86,11 +86,20 @@ typecheck: setup-dev
 	$(BIN)/mypy
 
 # A report, not a test: prints three ratios against reference programs (a minimal Textual
-# app, termdown), then the history's speed on years of synthetic sessions; exits 0 even
-# when a goal is missed. About 3.5 minutes; needs tmux.
+# app, termdown), then the history's speed on years of synthetic sessions, then what the
+# defences against hostile files and broken machines cost; exits 0 even when a goal is
+# missed. About 5 minutes; needs tmux.
 bench: setup-dev
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/history.py
+	$(BIN)/python bench/hostile.py
+
+# Random and mutated session files through validate, preview and the timeline for
+# FUZZ_SECONDS; fails on a traceback, a case over 1 s, or a control byte in the output.
+# Not part of `make test`. Failing cases are kept in .fuzz-failures/.
+FUZZ_SECONDS ?= 60
+fuzz: setup-dev
+	$(BIN)/python scripts/fuzz.py --seconds $(FUZZ_SECONDS)
 
 schema: setup
 	$(BIN)/coach schema --output sessions/coach-v1.schema.json

@@ -17,8 +17,9 @@ from coach.audio.backends import (
     choose_backend,
 )
 from coach.audio.catalog import CATALOG
-from coach.audio.cueset import load_cues, sound_name
-from coach.audio.pcm import RATE, Pcm, PcmError, decode_file, read_wav
+from coach.audio.cueset import CustomSound, load_cues, sound_name
+from coach.audio.decoding import decode_sound, read_wav
+from coach.audio.pcm import RATE, Pcm, PcmError
 from coach.audio.scheduler import CuePlayer
 from coach.config.locations import bundled_sounds_dir
 from coach.engine.clock import FakeClock
@@ -29,22 +30,38 @@ class Recorder:
 
     def __init__(self) -> None:
         self.played: list[Pcm] = []
+        self.stopped = 0
+        self.closed = 0
 
     def play(self, sound: Pcm) -> None:
         self.played.append(sound)
 
+    def play_and_wait(self, sound: Pcm, timeout: float) -> None:
+        self.played.append(sound)
+
+    def stop(self) -> None:
+        self.stopped += 1
+
     def close(self) -> None:
-        pass
+        self.closed += 1
 
 
-class Broken:
+class Broken(Recorder):
     name = "broken"
 
     def play(self, sound: Pcm) -> None:
         raise AudioError("no device")
 
-    def close(self) -> None:
-        pass
+    def play_and_wait(self, sound: Pcm, timeout: float) -> None:
+        raise AudioError("no device")
+
+
+def fake_player(folder: Path, body: str = "exit 0", name: str = "aplay") -> str:
+    """A stand-in for a system player: a shell script with ``body``."""
+    script = folder / name
+    script.write_text(f"#!/bin/sh\n{body}\n")
+    script.chmod(0o755)
+    return str(script)
 
 
 def test_every_catalogued_cue_is_bundled_and_as_long_as_the_catalogue_says() -> None:
@@ -69,7 +86,7 @@ def test_cues_are_decoded_once_and_scaled_by_volume() -> None:
     assert soft == pytest.approx(loud / 2, abs=2)
 
 
-def test_custom_sounds_fall_back_with_a_warning(tmp_path: Path) -> None:
+def test_custom_sounds_fall_back_to_the_bundled_cue_of_their_kind(tmp_path: Path) -> None:
     good = tmp_path / "gong.wav"
     good.write_bytes(Pcm(b"\x00\x10" * 4410).wav_bytes())
     broken = tmp_path / "broken.mp3"
@@ -77,14 +94,22 @@ def test_custom_sounds_fall_back_with_a_warning(tmp_path: Path) -> None:
     huge = tmp_path / "huge.wav"
     huge.write_bytes(b"\0" * (5 * 1024 * 1024 + 1))
     custom = {
-        sound_name("", "gong.wav"): good,
-        sound_name("", "broken.mp3"): broken,
-        sound_name("", "huge.wav"): huge,
+        sound_name("start", "gong.wav"): CustomSound("start", "gong.wav", good),
+        sound_name("tick", "broken.mp3"): CustomSound("tick", "broken.mp3", broken),
+        sound_name("done", "huge.wav"): CustomSound("done", "huge.wav", huge),
+        sound_name("switch", "../x.wav"): CustomSound("switch", "../x.wav", None, "is outside"),
     }
     sounds, problems = load_cues(bundled_sounds_dir(), 1.0, custom)
-    assert "file:gong.wav" in sounds and sounds["file:gong.wav"].seconds == pytest.approx(0.1)
-    assert "file:broken.mp3" not in sounds and "file:huge.wav" not in sounds
-    assert len(problems) == 2 and all("default cue plays instead" in p for p in problems)
+    assert sounds["file:start:gong.wav"].seconds == pytest.approx(0.1)
+    # Each failed one sounds like the bundled cue it replaces, not like the others.
+    assert sounds["file:tick:broken.mp3"] is sounds["tick"]
+    assert sounds["file:done:huge.wav"] is sounds["done"]
+    assert sounds["file:switch:../x.wav"] is sounds["switch"]
+    assert sorted(problems) == [
+        "'../x.wav' is outside",
+        "'broken.mp3' is not a sound file coach can read (WAV, FLAC, Ogg, MP3, AIFF, M4A)",
+        "'huge.wav' is larger than 5 MiB",
+    ]
 
 
 def test_undecodable_files_raise_a_clear_error(tmp_path: Path) -> None:
@@ -92,20 +117,21 @@ def test_undecodable_files_raise_a_clear_error(tmp_path: Path) -> None:
     bad.write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk")
     with pytest.raises(PcmError, match=r"bad\.wav cannot be decoded"):
         read_wav(bad)
-    with pytest.raises(PcmError):
-        decode_file(tmp_path / "missing.ogg")
+    with pytest.raises(PcmError, match="does not exist"):
+        decode_sound(tmp_path / "missing.ogg")
 
 
 def test_auto_prefers_simpleaudio_then_a_player_then_the_bell(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     rings: list[int] = []
     monkeypatch.setattr(backends, "_simpleaudio_problem", lambda: "not installed")
-    monkeypatch.setattr(backends, "find_player", lambda: ("/usr/bin/aplay", ("-q",)))
+    player = fake_player(tmp_path)
+    monkeypatch.setattr(backends, "find_players", lambda: [(player, ("-q",))])
     chosen, note = choose_backend("auto", lambda: rings.append(1))
     assert isinstance(chosen, PlayerBackend) and note is None
     chosen.close()
-    monkeypatch.setattr(backends, "find_player", lambda: None)
+    monkeypatch.setattr(backends, "find_players", list)
     chosen, note = choose_backend("auto", lambda: rings.append(1))
     assert isinstance(chosen, BellBackend)
     assert note == "no sound device or player was found; using the terminal bell"
@@ -117,20 +143,21 @@ def test_asking_for_a_missing_backend_says_so(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(
         backends, "_simpleaudio_problem", lambda: "simpleaudio is not installed (see the README)"
     )
-    monkeypatch.setattr(backends, "find_player", lambda: None)
+    monkeypatch.setattr(backends, "find_players", list)
     chosen, note = choose_backend("simpleaudio", lambda: None)
     assert isinstance(chosen, BellBackend)
-    assert note == "simpleaudio is not installed (see the README)"
+    assert note == "simpleaudio is not installed (see the README); using the terminal bell"
     assert isinstance(choose_backend("none", lambda: None)[0], NullBackend)
 
 
 def test_the_unpatched_simpleaudio_is_never_used_where_it_crashes(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """simpleaudio 1.0.4 kills the process on Python 3.12+: a player is used instead."""
     monkeypatch.setattr(backends.sys, "version_info", (3, 13, 0))
     monkeypatch.setattr(backends, "_installed", lambda name: name == "simpleaudio")
-    monkeypatch.setattr(backends, "find_player", lambda: ("/usr/bin/aplay", ("-q",)))
+    player = fake_player(tmp_path)
+    monkeypatch.setattr(backends, "find_players", lambda: [(player, ("-q",))])
     chosen, note = choose_backend("auto", lambda: None)
     assert isinstance(chosen, PlayerBackend)
     assert note is not None and "simpleaudio-patched" in note
@@ -146,8 +173,13 @@ def test_the_player_backend_runs_without_a_shell_and_caches_files(tmp_path: Path
     sound = Pcm(b"\x01\x00" * 100)
     player.play(sound)
     player.play(sound)
+    assert player._folder is not None
     assert len(list(player._folder.glob("*.wav"))) == 1  # written once, played twice
-    player.close()  # waits for the players
+    for process in list(player._running):
+        process.wait(timeout=10)
+    folder = player._folder
+    player.close()
+    assert not folder.exists()  # its temporary files go with it
     lines = log.read_text().splitlines()
     assert len(lines) == 2 and lines[0] == lines[1] and lines[0].startswith("-q /")
 
@@ -237,7 +269,7 @@ async def test_without_any_sound_the_session_rings_the_bell_after_one_notice(
     from .tui_helpers import make_app, start_session
 
     monkeypatch.setattr(backends, "_simpleaudio_problem", lambda: "not installed")
-    monkeypatch.setattr(backends, "find_player", lambda: None)
+    monkeypatch.setattr(backends, "find_players", list)
     app, clock = make_app(write_program(tmp_path), tmp_path, audio="auto")
     notices: list[str] = []
     rings: list[int] = []
@@ -278,13 +310,13 @@ def test_phrases_are_rendered_once_and_cached(tmp_path: Path) -> None:
     from coach.audio.speech import Speech, speech_key
 
     engine, calls = fake_engine(tmp_path)
-    speech = Speech(str(engine), tmp_path / "cache")
-    first = speech.render_all(["Bird dog", "rest", "rest"], 1.0)
-    again = Speech(str(engine), tmp_path / "cache").render_all(["Bird dog", "rest"], 1.0)
+    speech = Speech(str(engine), tmp_path / "cache", budget=20)
+    first = speech.render_all(["Bird dog", "rest", "rest"], 1.0).sounds
+    again = Speech(str(engine), tmp_path / "cache").render_all(["Bird dog", "rest"], 1.0).sounds
     assert set(first) == {speech_key("Bird dog"), speech_key("rest")}
     assert first == again
     assert first[speech_key("rest")].seconds == pytest.approx(0.1, abs=0.001)  # now 44.1 kHz
-    assert calls.read_text().splitlines() == ["Bird dog", "rest"]  # the engine ran twice
+    assert sorted(calls.read_text().splitlines()) == ["Bird dog", "rest"]  # ran twice
 
 
 def test_a_broken_engine_means_no_speech(tmp_path: Path) -> None:
@@ -293,7 +325,8 @@ def test_a_broken_engine_means_no_speech(tmp_path: Path) -> None:
     broken = tmp_path / "espeak-ng"
     broken.write_text("#!/bin/sh\nexit 3\n")
     broken.chmod(0o755)
-    assert Speech(str(broken), tmp_path / "cache").render_all(["rest"], 1.0) == {}
+    rendered = Speech(str(broken), tmp_path / "cache").render_all(["rest"], 1.0)
+    assert rendered.sounds == {} and rendered.problem == "espeak-ng failed (exit status 3)"
 
 
 async def test_announcements_are_planned_with_the_cues(

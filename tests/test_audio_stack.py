@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from coach.audio.backends import PROBE
 from coach.audio.catalog import CATALOG
 from coach.audio.cueset import load_cues
 from coach.config.locations import bundled_sounds_dir
@@ -155,8 +156,9 @@ def test_every_cue_is_heard_in_order_on_time(tmp_path: Path) -> None:
     assert not late, f"cues handed over more than 20 ms late (name, ms): {late}"
 
     sounds, _ = load_cues(bundled_sounds_dir(), 1.0)
-    chunks = captured(capture_dir)
-    assert len(chunks) == len(names), "one capture per cue played"
+    probe, *chunks = captured(capture_dir)
+    assert probe == PROBE.data, "first, the device is tried with a moment of silence"
+    assert len(chunks) == len(names), "then one capture per cue played"
     for index, (name, chunk) in enumerate(zip(names, chunks, strict=True)):
         expected = sounds[name].data
         assert chunk == expected, f"cue {index} ({name}) is not what was played"

@@ -265,6 +265,6 @@ def test_history_table_fits_the_terminal_and_prints_titles_safely(
     assert result.code == 0 and "\x1b" not in result.out
     table = result.out.splitlines()[:2]
     assert [_cells(line) for line in table] == [74, 74]
-    assert "  Morgen [31m 朝の…   completed  " in table[1]  # 17 of 18 columns
+    assert "  Morgen\\x1b[31m 朝…  completed  " in table[1]  # escaped, then shortened
     monkeypatch.setenv("COLUMNS", "200")
-    assert title.replace("\x1b", " ") in cli("history", "--data-dir", str(tmp_path)).out
+    assert title.replace("\x1b", "\\x1b") in cli("history", "--data-dir", str(tmp_path)).out

@@ -1,12 +1,21 @@
 from __future__ import annotations
 
+import contextlib
 import math
+import re
+import time
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coach.format.durations import DurationError, format_clock, format_duration, parse_duration
+from coach.format.durations import (
+    DurationError,
+    duration_pattern,
+    format_clock,
+    format_duration,
+    parse_duration,
+)
 
 
 @pytest.mark.parametrize(
@@ -79,3 +88,71 @@ def test_any_text_parses_or_says_why(text: str) -> None:
         assert parse_duration(text) >= 0
     except DurationError as exc:
         assert str(exc)
+
+
+# -- hostile and odd values ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["٨s", "１m", "1m 90s", "1.5m 30s", "007s", "1m 130s", " " * 1600 + "x", "1" + " " * 3200],
+)
+def test_refused_spellings(written: str) -> None:
+    with pytest.raises(DurationError):
+        parse_duration(written)
+
+
+@pytest.mark.parametrize("huge", [1e308, 1e306, 10**31, 1e9 + 1])
+def test_huge_numbers_are_refused_not_overflowed(huge: float) -> None:
+    with pytest.raises(DurationError, match="far too long"):
+        parse_duration(huge)
+    assert format_duration(huge)  # and showing one never raises either
+
+
+def test_the_error_does_not_echo_a_long_value() -> None:
+    with pytest.raises(DurationError) as caught:
+        parse_duration("9" * 20_000)
+    assert len(str(caught.value)) < 200
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=" 0123456789.:msecondinut\u00a0٨", min_size=1, max_size=50).map(
+        lambda text: (text * 20_000)[:20_000]
+    )
+)
+def test_any_value_up_to_the_text_limit_is_read_or_refused_in_under_10_ms(text: str) -> None:
+    """The issue's bound, checked with a wide margin: the scanner caps the length before
+    it reads, so the figure is microseconds (see `make bench` for the precise one)."""
+    slowest = 0.0
+    for value in (text, " " * len(text) + "x", text + "s"):
+        started = time.perf_counter()
+        with contextlib.suppress(DurationError):
+            parse_duration(value)
+        slowest = max(slowest, time.perf_counter() - started)
+    assert slowest < 0.010
+
+
+@pytest.mark.parametrize(("low", "high"), [(0, 3600), (0.5, 600), (1, 600), (1, 1800), (0, 60)])
+@settings(max_examples=200)
+@given(data=st.data())
+def test_the_schema_pattern_and_the_reader_agree(
+    low: float, high: float, data: st.DataObject
+) -> None:
+    """Every text the JSON Schema's pattern allows, the reader accepts within the same
+    bounds, and the other way round."""
+    pattern = re.compile(duration_pattern(low, high))
+    number = st.from_regex(r"\A[0-9]{1,4}(\.[0-9]{1,4})?\Z")
+    unit = st.sampled_from(["", "s", " s", "sec", " seconds", "m", "min", " minutes", "mins"])
+    text = data.draw(
+        st.one_of(
+            st.builds(lambda a, u: a + u, number, unit),
+            st.builds(lambda a, u, b, v: f"{a}{u} {b}{v}", number, unit, number, unit),
+            st.text(alphabet=" 0123456789.ms", max_size=12),
+        )
+    )
+    try:
+        accepted = low <= parse_duration(text) <= high
+    except DurationError:
+        accepted = False
+    assert bool(pattern.match(text)) == accepted, text

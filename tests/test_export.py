@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from collections.abc import Callable
@@ -10,10 +11,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from coach.engine.records import PainAnswer, SessionStatus, SetRecord, SkipReason
 from coach.engine.scaling import Advice, Decision, Rule
 from coach.engine.timeline import Dose
+from coach.format.text import printable
 from coach.store.database import HistoryStore
 from coach.store.export import (
     COLUMNS,
@@ -246,3 +250,46 @@ def test_a_skipped_set_says_why(tmp_path: Path) -> None:
     (row,) = export_rows(store)
     assert (row["completed"], row["skip_reason"]) == (False, "pain")
     assert COLUMNS[-1] == "skip_reason"  # new columns go at the end
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        '=HYPERLINK("http://x.invalid","click")',
+        "@SUM(1+1)",
+        "+1+cmd|' /C calc'!A0",
+        "-2+3",
+        "\tTab start",
+        "\rReturn start",
+        "'quoted already",
+    ],
+)
+def test_csv_cells_that_a_spreadsheet_would_run_start_with_a_quote(name: str) -> None:
+    row = dict.fromkeys(COLUMNS, 1) | {"exercise_name": name, "routine": name}
+    out = io.StringIO()
+    write_csv([row], out)
+    written = next(csv.DictReader(io.StringIO(out.getvalue())))
+    assert written["exercise_name"].startswith("'")
+    assert written["exercise_name"][1:] == printable(name)
+    if name.isprintable():
+        assert read_csv(out.getvalue())[0]["exercise_name"] == name  # and read back as it was
+
+
+@given(st.text(max_size=20))
+def test_csv_text_cells_never_start_a_formula_and_read_back(name: str) -> None:
+    row = dict.fromkeys(COLUMNS, 1) | {"exercise_name": name}
+    out = io.StringIO()
+    write_csv([row], out)
+    cell = next(csv.DictReader(io.StringIO(out.getvalue())))["exercise_name"]
+    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+    if printable(name) == name and name:
+        assert read_csv(out.getvalue())[0]["exercise_name"] == name
+
+
+def test_json_export_escapes_what_a_terminal_would_act_on() -> None:
+    row = dict.fromkeys(COLUMNS, 1) | {"exercise_name": "a\x1b]52;c;eA==\x07\u202eb"}
+    out = io.StringIO()
+    write_json([row], out)
+    text = out.getvalue()
+    assert "\x1b" not in text and "\u202e" not in text and "\x07" not in text
+    assert json.loads(text)["sets"][0]["exercise_name"] == row["exercise_name"]

@@ -6,6 +6,7 @@ import json
 import shutil
 import sqlite3
 import stat
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -126,8 +127,10 @@ def test_screenings_are_stored_with_dates(tmp_path: Path) -> None:
     store = HistoryStore(tmp_path / "h.sqlite3")
     assert store.last_screening() is None
     store.record_screening({"saddle_numbness": False, "weight_loss": True}, "review")
-    taken_at, outcome = store.last_screening() or ("", "")
-    assert outcome == "review" and taken_at.startswith("20")
+    last = store.last_screening()
+    assert last is not None
+    assert last.outcome == "review" and last.taken_at.startswith("20")
+    assert last.local_date == datetime.fromisoformat(last.taken_at).astimezone().date()
 
 
 def test_migrates_a_version_1_database_after_a_backup(tmp_path: Path) -> None:

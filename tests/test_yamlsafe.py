@@ -214,9 +214,9 @@ def test_binary_data_is_refused(raw: bytes) -> None:
     assert "binary" in message or "UTF-8" in message
 
 
-def test_control_characters_are_syntax_errors() -> None:
+def test_control_characters_are_refused_where_they_are() -> None:
     (message,) = problems(b"x: a\x07b\n")
-    assert message.startswith("1:5: YAML syntax")
+    assert message.startswith("1:5: control character U+0007 (BELL) is not allowed")
 
 
 @pytest.mark.parametrize("raw", [b"", b"   \n\n", b"\n"])

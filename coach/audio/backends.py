@@ -4,9 +4,13 @@
   optional extra because it builds against the ALSA headers.
 * ``player``: a system audio player found on PATH (PipeWire's ``pw-play``, PulseAudio's
   ``paplay``, ALSA's ``aplay``, macOS ``afplay``), run without a shell on a WAV file that
-  coach writes once per cue into its cache. Works out of the box on most desktops.
+  coach writes once per cue into a temporary folder (removed on close).
 * ``bell``: the terminal bell plus a visual flash, when nothing else can play.
 * ``none``: silence (also what mute does).
+
+A backend is tried before a session with a silent probe (a few milliseconds of
+silence, played and waited for): one that fails is closed and the next is tried, so the
+first cue of a session is never the one that finds out the device does not work.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
@@ -32,6 +38,7 @@ __all__ = [
     "PlayerBackend",
     "SimpleAudioBackend",
     "choose_backend",
+    "find_players",
 ]
 
 BACKEND_NAMES = ("auto", "simpleaudio", "player", "bell", "none")
@@ -41,6 +48,10 @@ PLAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("aplay", ("-q",)),
     ("afplay", ()),
 )
+PROBE = Pcm(b"\x00\x00" * (RATE // 50))
+"""20 ms of silence: enough for a device to show it works, too short to hear."""
+PROBE_SECONDS = 2.0
+"""How long a probe may take before the backend counts as hung."""
 
 
 class AudioError(Exception):
@@ -53,13 +64,26 @@ class Backend(Protocol):
     def play(self, sound: Pcm) -> None:
         """Start playing and return at once; raise :class:`AudioError` on failure."""
 
-    def close(self) -> None: ...
+    def play_and_wait(self, sound: Pcm, timeout: float) -> None:
+        """Play and wait until done; raise :class:`AudioError` on failure or timeout."""
+
+    def stop(self) -> None:
+        """Stop every sound playing now (mute)."""
+
+    def close(self) -> None:
+        """Release everything, without waiting for sounds still playing."""
 
 
 class NullBackend:
     name = "none"
 
     def play(self, sound: Pcm) -> None:
+        return None
+
+    def play_and_wait(self, sound: Pcm, timeout: float) -> None:
+        return None
+
+    def stop(self) -> None:
         return None
 
     def close(self) -> None:
@@ -77,6 +101,12 @@ class BellBackend:
     def play(self, sound: Pcm) -> None:
         self.ring()
 
+    def play_and_wait(self, sound: Pcm, timeout: float) -> None:
+        self.ring()
+
+    def stop(self) -> None:
+        return None
+
     def close(self) -> None:
         return None
 
@@ -85,40 +115,64 @@ class SimpleAudioBackend:
     name = "simpleaudio"
 
     def __init__(self) -> None:
+        from coach.audio.alsa import quiet_alsa
+
+        # Before the first call into ALSA: its own error lines would land on the TUI.
+        quiet_alsa()
         import simpleaudio
 
         self._module = simpleaudio
         self._playing: list[object] = []
 
-    def play(self, sound: Pcm) -> None:
+    def _start(self, sound: Pcm) -> object:
         try:
-            handle = self._module.play_buffer(sound.data, 1, 2, RATE)
+            return self._module.play_buffer(sound.data, 1, 2, RATE)
         except Exception as exc:  # simpleaudio raises its own untyped errors
-            raise AudioError(f"the sound device refused to play ({exc})") from None
+            reason = str(exc).split(" -- MSG: ")[-1].strip() or type(exc).__name__
+            raise AudioError(f"the sound device refused to play ({reason})") from None
+
+    def play(self, sound: Pcm) -> None:
+        handle = self._start(sound)
         # Keep handles until done so overlapping cues are not cut short.
         self._playing = [h for h in self._playing if h.is_playing()]  # type: ignore[attr-defined]
         self._playing.append(handle)
 
-    def close(self) -> None:
+    def play_and_wait(self, sound: Pcm, timeout: float) -> None:
+        handle = self._start(sound)
+        deadline = time.monotonic() + timeout
+        while handle.is_playing():  # type: ignore[attr-defined]
+            if time.monotonic() >= deadline:
+                handle.stop()  # type: ignore[attr-defined]
+                raise AudioError(f"the sound device did not finish within {timeout:g} s")
+            time.sleep(0.005)
+
+    def stop(self) -> None:
         with contextlib.suppress(Exception):
             self._module.stop_all()
 
+    def close(self) -> None:
+        self.stop()
+
 
 class PlayerBackend:
-    """A system player on PATH, fed WAV files cached once per cue."""
+    """A system player on PATH, fed WAV files written once per cue."""
 
     def __init__(self, executable: str, arguments: tuple[str, ...] = ()) -> None:
         self.executable = executable
         self.arguments = arguments
         self.name = f"player ({Path(executable).name})"
-        self._folder = Path(tempfile.mkdtemp(prefix="coach-cues-"))
+        self._folder: Path | None = None
         self._files: dict[bytes, Path] = {}
         self._running: list[subprocess.Popen[bytes]] = []
         self._failure: str | None = None
+        self._lock = threading.Lock()
+        """The audio thread plays; the UI stops (mute) and closes."""
 
     def _file_for(self, sound: Pcm) -> Path:
         key = hashlib.blake2b(sound.data, digest_size=12).digest()
         if key not in self._files:
+            if self._folder is None:  # made on first use, removed by close()
+                self._folder = Path(tempfile.mkdtemp(prefix="coach-cues-"))
             path = self._folder / f"{key.hex()}.wav"
             path.write_bytes(sound.wav_bytes())
             self._files[key] = path
@@ -127,19 +181,15 @@ class PlayerBackend:
     def _reap(self) -> None:
         for process in [p for p in self._running if p.poll() is not None]:
             self._running.remove(process)
-            if process.returncode and self._failure is None:
-                self._failure = (
-                    f"{Path(self.executable).name} exited with status {process.returncode}"
-                )
+            if process.returncode and process.returncode > 0 and self._failure is None:
+                self._failure = self._status(process.returncode)
 
-    def play(self, sound: Pcm) -> None:
-        self._reap()
-        if self._failure is not None:
-            # A player that fails (no device, no server) fails silently; the next cue
-            # turns that into one notice and a fallback instead of endless silence.
-            raise AudioError(self._failure)
+    def _status(self, code: int) -> str:
+        return f"{Path(self.executable).name} exited with status {code}"
+
+    def _spawn(self, sound: Pcm) -> subprocess.Popen[bytes]:
         try:
-            process = subprocess.Popen(
+            return subprocess.Popen(
                 [self.executable, *self.arguments, str(self._file_for(sound))],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
@@ -147,14 +197,46 @@ class PlayerBackend:
             )
         except OSError as exc:
             raise AudioError(f"{self.executable} could not start ({exc.strerror})") from None
-        self._running.append(process)
+
+    def play(self, sound: Pcm) -> None:
+        with self._lock:
+            self._reap()
+            if self._failure is not None:
+                # A player that fails (no device, no server) fails silently; the next
+                # cue turns that into one notice and a fallback instead of silence.
+                raise AudioError(self._failure)
+            self._running.append(self._spawn(sound))
+
+    def play_and_wait(self, sound: Pcm, timeout: float) -> None:
+        with self._lock:
+            process = self._spawn(sound)
+        try:
+            code = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            name = Path(self.executable).name
+            raise AudioError(f"{name} did not finish within {timeout:g} s") from None
+        if code != 0:
+            raise AudioError(self._status(code))
+
+    def stop(self) -> None:
+        with self._lock:
+            for process in self._running:
+                if process.poll() is None:
+                    process.kill()
+            for process in self._running:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(timeout=0.2)
+            self._running = [p for p in self._running if p.poll() is None]
 
     def close(self) -> None:
-        for process in self._running:
-            with contextlib.suppress(Exception):
-                process.wait(timeout=2)
-        self._reap()
-        shutil.rmtree(self._folder, ignore_errors=True)
+        # Never wait on a player at exit: one that hangs would hold the exit up.
+        self.stop()
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+            self._files.clear()
 
 
 def _simpleaudio_problem() -> str | None:
@@ -183,33 +265,55 @@ def _installed(distribution: str) -> bool:
     return True
 
 
-def find_player() -> tuple[str, tuple[str, ...]] | None:
+def find_players() -> list[tuple[str, tuple[str, ...]]]:
+    """Every known player on PATH, best first."""
+    found = []
     for name, arguments in PLAYERS:
-        found = shutil.which(name)
-        if found:
-            return found, arguments
+        path = shutil.which(name)
+        if path:
+            found.append((path, arguments))
+    return found
+
+
+def probe(backend: Backend) -> str | None:
+    """Why ``backend`` cannot play, found by playing a moment of silence; or None."""
+    try:
+        backend.play_and_wait(PROBE, PROBE_SECONDS)
+    except AudioError as exc:
+        return str(exc)
     return None
 
 
 def choose_backend(wanted: str, ring: Callable[[], None]) -> tuple[Backend, str | None]:
-    """The backend for ``wanted`` (one of :data:`BACKEND_NAMES`), and a note when the
-    wanted one is not available and another is used instead."""
+    """The first backend for ``wanted`` (one of :data:`BACKEND_NAMES`) that plays a
+    silent probe, and a note saying what was tried and failed, if anything was."""
     if wanted == "none":
         return NullBackend(), None
     if wanted == "bell":
         return BellBackend(ring), None
-    note = None
+    tried: list[str] = []
     if wanted in ("auto", "simpleaudio"):
         problem = _simpleaudio_problem()
         if problem is None:
-            return SimpleAudioBackend(), None
-        if wanted == "simpleaudio" or "crashes" in problem:
-            note = problem
-    if wanted in ("auto", "player", "simpleaudio"):
-        player = find_player()
-        if player is not None:
-            return PlayerBackend(*player), note
-        if wanted == "player":
-            note = "no audio player (pw-play, paplay, aplay, afplay) was found"
-    fallback = "no sound device or player was found; using the terminal bell"
-    return BellBackend(ring), note or (fallback if wanted == "auto" else None)
+            backend: Backend = SimpleAudioBackend()
+            problem = probe(backend)
+            if problem is None:
+                return backend, None
+            backend.close()
+            problem = f"simpleaudio: {problem}"
+        if wanted == "simpleaudio" or "crashes" in problem or "not installed" not in problem:
+            tried.append(problem)
+    players = find_players()
+    for executable, arguments in players:
+        backend = PlayerBackend(executable, arguments)
+        problem = probe(backend)
+        if problem is None:
+            return backend, "; ".join(tried) or None
+        backend.close()
+        tried.append(problem)
+    if wanted == "player" and not players:
+        tried.append("no audio player (pw-play, paplay, aplay, afplay) was found")
+    if wanted == "auto" and not tried:
+        tried.append("no sound device or player was found")
+    note = "; ".join(tried)
+    return BellBackend(ring), (f"{note}; using the terminal bell" if note else None)

@@ -1,67 +1,130 @@
-"""Loading the cue set once, before a session: bundled cues plus a session's own sounds."""
+"""Loading the cue set once, before a session: bundled cues plus a session's own sounds.
+
+A custom sound that cannot be used (missing, outside the session's folder, not a sound,
+a decoder missing or too slow) never stops a session: the bundled cue of the same kind
+plays in its place, so the tick, halfway, switch and done cues still sound different,
+and one notice says which files were not used and why.
+"""
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from coach.audio.catalog import CATALOG, DEFAULT_CUE
-from coach.audio.pcm import Pcm, PcmError, decode_file, read_wav
+from coach.audio.decoding import DECODE_SECONDS, decode_sound, read_wav
+from coach.audio.pcm import Pcm, PcmError
 from coach.engine.timeline import SessionPlan
-from coach.format.loader import MAX_SOUND_BYTES
+from coach.format.loader import confined_path
+from coach.format.text import quoted
 
-__all__ = ["custom_sound_paths", "load_cues", "sound_name"]
+__all__ = ["CustomSound", "custom_sounds", "load_cues", "sound_name", "sounds_notice"]
+
+
+@dataclass(frozen=True, slots=True)
+class CustomSound:
+    """A session's own file for one kind of cue."""
+
+    kind: str
+    """The cue it replaces (``tick``, ``start``...): its bundled sound is the fallback."""
+    written: str
+    """The path as the session file has it, for messages."""
+    path: Path | None
+    """Where it is, or None when it cannot be used at all (see ``problem``)."""
+    problem: str | None = None
 
 
 def sound_name(kind: str, custom: str | None) -> str:
-    """The key of a sound in the loaded set: a custom file's, or the bundled cue's."""
-    return f"file:{custom}" if custom else kind
+    """The key of a sound in the loaded set: a custom file's for that kind of cue, or the
+    bundled cue's."""
+    return f"file:{kind}:{custom}" if custom else kind
 
 
-def custom_sound_paths(plan: SessionPlan, base_of: dict[str, Path]) -> dict[str, Path]:
-    """Every custom sound a plan uses, by key; paths resolved against the file that named
-    them (``base_of`` maps program id to its file's folder)."""
-    found: dict[str, Path] = {}
+def custom_sounds(plan: SessionPlan, base_of: Mapping[str, Path]) -> dict[str, CustomSound]:
+    """Every custom sound a plan uses, by key; paths resolved against the folder of the
+    file that named them (``base_of`` maps program id to it) and kept inside it."""
+    found: dict[str, CustomSound] = {}
     for item in plan.exercises:
         base = base_of.get(item.program_id)
-        if base is None:
-            continue
-        for relative in item.cues.sounds.values():
-            found[sound_name("", relative)] = (base / relative).resolve()
+        for kind, relative in item.cues.sounds.items():
+            key = sound_name(kind, relative)
+            if key in found:
+                continue
+            target = confined_path(base, relative) if base is not None else "has no folder"
+            if isinstance(target, str):
+                found[key] = CustomSound(
+                    kind, relative, None, target.removeprefix(quoted(relative)).strip()
+                )
+            else:
+                found[key] = CustomSound(kind, relative, target)
     return found
 
 
 def load_cues(
-    sounds_dir: Path, volume: float, custom: dict[str, Path] | None = None
+    sounds_dir: Path,
+    volume: float,
+    custom: Mapping[str, CustomSound] | None = None,
+    *,
+    budget: float = DECODE_SECONDS,
 ) -> tuple[dict[str, Pcm], list[str]]:
-    """Decode every cue once; return the set and warnings for custom files that failed
-    (those fall back to the default cue, which the player does on a missing key)."""
+    """Decode every cue once; return the set and what went wrong, one phrase per file.
+
+    Custom files are decoded in worker threads against one deadline ``budget`` seconds
+    away; whatever is not ready by then is given up on like any other failure.
+    """
     loaded: dict[str, Pcm] = {}
-    warnings: list[str] = []
+    problems: list[str] = []
     for name in CATALOG:
-        path = sounds_dir / f"{name}.wav"
         try:
-            loaded[name] = read_wav(path).scaled(volume)
+            loaded[name] = read_wav(sounds_dir / f"{name}.wav").scaled(volume)
         except PcmError as exc:
-            warnings.append(f"bundled cue {exc}")
-    for key, path in (custom or {}).items():
-        problem = _too_big(path)
-        if problem:
-            warnings.append(f"{problem}; the default cue plays instead")
-            continue
-        try:
-            loaded[key] = decode_file(path).scaled(volume)
-        except PcmError as exc:
-            warnings.append(f"{exc}; the default cue plays instead")
+            problems.append(f"bundled cue {exc}")
     if DEFAULT_CUE not in loaded and loaded:
         loaded[DEFAULT_CUE] = next(iter(loaded.values()))
-    return loaded, warnings
+    wanted = custom or {}
+    decoded = _decode_all({s.path for s in wanted.values() if s.path is not None}, budget)
+    for key, sound in wanted.items():
+        result = decoded.get(sound.path) if sound.path is not None else sound.problem
+        if isinstance(result, Pcm):
+            loaded[key] = result.scaled(volume)
+            continue
+        problems.append(f"{quoted(sound.written)} {result or 'cannot be used'}")
+        fallback = loaded.get(sound.kind) or loaded.get(DEFAULT_CUE)
+        if fallback is not None:
+            loaded[key] = fallback
+    return loaded, problems
 
 
-def _too_big(path: Path) -> str | None:
-    try:
-        size = path.stat().st_size
-    except OSError:
-        return f"sound file {path.name} cannot be read"
-    if size > MAX_SOUND_BYTES:
-        return f"sound file {path.name} is larger than 5 MiB"
-    return None
+def sounds_notice(problems: list[str]) -> str | None:
+    """The one notice for every custom sound that could not be used."""
+    if not problems:
+        return None
+    count = len(problems)
+    files = "1 sound file" if count == 1 else f"{count} sound files"
+    return f"{files} could not be used; the bundled cues play instead: " + "; ".join(problems)
+
+
+def _decode_all(paths: set[Path], budget: float) -> dict[Path, Pcm | str]:
+    """Each file decoded in a thread of its own, all against one deadline."""
+    results: dict[Path, Pcm | str] = {}
+    deadline = time.monotonic() + budget
+
+    def decode(path: Path) -> None:
+        try:
+            results[path] = decode_sound(path, deadline=deadline)
+        except PcmError as exc:
+            results[path] = str(exc)
+
+    workers = [
+        threading.Thread(target=decode, args=(path,), name="coach-decode", daemon=True)
+        for path in sorted(paths)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(max(0.0, deadline - time.monotonic()))
+    late = "took too long to decode; it was given up on"
+    return {path: results.get(path, late) for path in paths}

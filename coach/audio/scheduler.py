@@ -86,6 +86,12 @@ class CuePlayer:
     def play_now(self, name: str) -> None:
         self.plan([(f"now:{name}:{self.clock()}", self.clock(), name)])
 
+    def mute(self, muted: bool) -> None:
+        """Mute or unmute; muting also stops what is playing right now."""
+        self.muted = muted
+        if muted:
+            self.backend.stop()
+
     def close(self) -> None:
         with self._condition:
             self._closing = True
@@ -140,7 +146,8 @@ class CuePlayer:
             self._reported = True
             target = "the terminal bell" if isinstance(self.fallback, BellBackend) else "silence"
             self.on_problem(f"Sound stopped working ({message}); using {target} instead.")
-        self.backend = self.fallback
+        failed, self.backend = self.backend, self.fallback
+        failed.close()  # its temporary files, its processes: nothing waits on them
         try:
             self.backend.play(sound)
         except AudioError:

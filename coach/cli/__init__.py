@@ -10,12 +10,14 @@ import argparse
 import gc
 import os
 import sys
+import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coach import __version__
+from coach.format.text import printable
 
 if TYPE_CHECKING:
     pass
@@ -282,15 +284,28 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _usage_error(message: str) -> int:
-    print(f"coach: error: {message}", file=sys.stderr)
+    _say(f"coach: error: {message}")
     return EXIT_USAGE
+
+
+def _say(message: str) -> None:
+    """One message on stderr, escaped: it may quote a path or text from a file."""
+    print(printable(message), file=sys.stderr)
+
+
+def _exists(path: Path) -> bool:
+    """Whether ``path`` exists; a name the system cannot take (too long) does not."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
 
 
 def _validate(paths: list[Path]) -> int:
     from coach.format.diagnostics import Severity
     from coach.format.loader import check_paths
 
-    missing = [p for p in paths if not p.exists()]
+    missing = [p for p in paths if not _exists(p)]
     if missing:
         return _usage_error(f"no such file or folder: {missing[0]}")
     files, diagnostics = check_paths(paths)
@@ -336,7 +351,7 @@ def _load_or_report(file: Path | None) -> Any:
     from coach.format.loader import load_session_file
 
     path = file if file is not None else default_routine()
-    if not path.is_file():
+    if not _exists(path):
         return _usage_error(f"no such file: {path}")
     try:
         return load_session_file(path)
@@ -377,7 +392,7 @@ def _play(
             "coach needs an interactive terminal; to see a session without one, use 'coach preview'"
         )
     path = file if file is not None else default_routine()
-    if not path.is_file():
+    if not _exists(path):
         return _usage_error(f"no such file: {path}")
     if file is not None:
         # An author's own file is checked before the screen changes, so its problems
@@ -429,10 +444,7 @@ def _play(
         refresh_home(store, path, local_today())
     rescued = app.rescue_unsaved()
     if rescued is not None:
-        print(
-            f"coach: some sets could not be stored in the database; they are in {rescued}",
-            file=sys.stderr,
-        )
+        _say(f"coach: some sets could not be stored in the database; they are in {rescued}")
     return app.return_code or EXIT_OK
 
 
@@ -455,11 +467,11 @@ def _plan(file: Path | None, *, data_dir: Path | None) -> int:
     try:
         pasts = {p.id: store.program_past(p, start) for p, start in programs_of(loaded)}
     except StoreError as exc:
-        print(f"coach: {exc}", file=sys.stderr)
+        _say(f"coach: {exc}")
         return EXIT_INVALID
     planned = plan_from(loaded, pasts, today=local_today())
     console = Console()
-    console.print(Text(f"Next session: {planned.plan.title}", style="bold"))
+    console.print(Text(f"Next session: {printable(planned.plan.title)}", style="bold"))
     for program, _ in programs_of(loaded):
         program_plan = planned.programs[program.id]
         level = program.levels[program_plan.level - 1]
@@ -467,8 +479,10 @@ def _plan(file: Path | None, *, data_dir: Path | None) -> int:
         console.print()
         console.print(
             Text(
-                f"{program.name}: level {program_plan.level} ({level.name}), "
-                f"{sessions} session{'s' if sessions != 1 else ''} so far",
+                printable(
+                    f"{program.name}: level {program_plan.level} ({level.name}), "
+                    f"{sessions} session{'s' if sessions != 1 else ''} so far"
+                ),
                 style="bold",
             )
         )
@@ -480,10 +494,10 @@ def _plan(file: Path | None, *, data_dir: Path | None) -> int:
         for exercise_id, dose in program_plan.doses.items():
             exercise = next(e for e in level.exercises if exercise_key(e) == exercise_id)
             why = reasons.get(exercise_id, "The dose written in the program (no sessions yet).")
-            table.add_row(Text(exercise.name), describe_dose(dose), Text(why))
+            table.add_row(Text(printable(exercise.name)), describe_dose(dose), Text(printable(why)))
         console.print(table)
         for note in program_plan.notes:
-            console.print(Text(note, style="yellow"))
+            console.print(Text(printable(note), style="yellow"))
         if program_plan.offer_up is not None:
             console.print(
                 f"Level {program_plan.offer_up} is unlocked: coach asks after the next session."
@@ -496,18 +510,21 @@ def _plan(file: Path | None, *, data_dir: Path | None) -> int:
 
 
 def _sounds(audio: str | None) -> int:
-    import time
+    """Play every cue, waiting for each, and say exactly what happened to it.
 
-    from coach.audio.backends import choose_backend
+    Exit status 0 when every cue played on the backend in use (or on the bell or in
+    silence, when asked for), 1 when any could not be played or no sound device or
+    player worked.
+    """
+    from coach.audio.backends import AudioError, BellBackend, choose_backend
     from coach.audio.catalog import CATALOG
     from coach.audio.cueset import load_cues
-    from coach.audio.scheduler import CuePlayer
     from coach.config.locations import bundled_sounds_dir, settings_path
     from coach.config.settings import load_settings
 
     settings, problem = load_settings(settings_path())
     if problem:
-        print(f"coach: {problem}", file=sys.stderr)
+        _say(f"coach: {problem}")
     wanted = audio or settings.audio
 
     def ring() -> None:
@@ -515,23 +532,41 @@ def _sounds(audio: str | None) -> int:
         sys.stdout.flush()
 
     backend, note = choose_backend(wanted, ring)
-    print(f"Audio backend: {backend.name}" + (f" ({note})" if note else ""))
+    print(f"Audio backend: {backend.name}", flush=True)
+    if note:
+        _say(f"note: {note}")
     sounds, problems = load_cues(bundled_sounds_dir(), settings.volume / 100)
     for message in problems:
-        print(f"warning: {message}", file=sys.stderr)
-    failures: list[str] = []
-    player = CuePlayer(backend, sounds, on_problem=failures.append)
+        _say(f"warning: {message}")
+    failed = 0
     try:
         for name in CATALOG:
-            print(f"  {name:<9} {sounds[name].seconds * 1000:4.0f} ms", flush=True)
-            player.play_now(name)
-            time.sleep(sounds[name].seconds + 0.35)
+            sound = sounds.get(name)
+            if sound is None:
+                print(f"  {name:<9} missing (see the warning above)")
+                failed += 1
+                continue
+            try:
+                backend.play_and_wait(sound, sound.seconds + 2.0)
+            except AudioError as exc:
+                print(printable(f"  {name:<9} {sound.seconds * 1000:4.0f} ms  not played: {exc}"))
+                failed += 1
+                continue
+            outcome = {"bell": "rang the bell", "none": "silent (as asked)"}.get(
+                backend.name, "played"
+            )
+            print(f"  {name:<9} {sound.seconds * 1000:4.0f} ms  {outcome}", flush=True)
+            time.sleep(0.25)  # a gap, so each cue is heard on its own
     finally:
-        player.close()
-    for message in failures:
-        print(f"warning: {message}", file=sys.stderr)
-    print(f"Volume {settings.volume}%. If you heard nothing, see 'Sound' in the README.")
-    return EXIT_OK
+        backend.close()
+    fell_back = isinstance(backend, BellBackend) and wanted != "bell"
+    if failed:
+        print(f"{failed} of {len(CATALOG)} cues could not be played.")
+    elif fell_back:
+        print("No sound device or player worked: sessions will ring the terminal bell.")
+    else:
+        print(f"Volume {settings.volume}%. If you heard nothing, see 'Sound' in the README.")
+    return EXIT_INVALID if failed or fell_back else EXIT_OK
 
 
 def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
@@ -559,7 +594,7 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
         try:
             rows = (decision_export if decisions else export_rows)(store, **filters)
         except StoreError as exc:
-            print(f"coach: {exc}", file=sys.stderr)
+            _say(f"coach: {exc}")
             return EXIT_INVALID
         columns = DECISION_COLUMNS if decisions else COLUMNS
         try:
@@ -572,7 +607,7 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
         except OSError as exc:
             return _usage_error(f"cannot write {args.output}: {exc.strerror}")
         if args.output:
-            print(f"{len(rows)} {args.what} written to {args.output}", file=sys.stderr)
+            _say(f"{len(rows)} {args.what} written to {args.output}")
         return EXIT_OK
     from coach.store.export import decision_export, session_page
 
@@ -580,15 +615,17 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
     try:
         rows, total = session_page(store, **filters, limit=None if everything else HISTORY_LIMIT)
     except StoreError as exc:
-        print(f"coach: {exc}", file=sys.stderr)
+        _say(f"coach: {exc}")
         return EXIT_INVALID
     if args.json:
+        from coach.format.text import json_safe
+
         # Each session carries the decisions taken before and after it, with their
         # reasons: what a clinician needs to follow a dose from day to day.
         try:
             taken = decision_export(store, **filters)
         except StoreError as exc:
-            print(f"coach: {exc}", file=sys.stderr)
+            _say(f"coach: {exc}")
             return EXIT_INVALID
         by_session: dict[int, list[dict[str, Any]]] = {}
         for decision in taken:
@@ -597,7 +634,8 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
                 by_session.setdefault(decision["session_id"], []).append(entry)
         for row in rows:
             row["decisions"] = by_session.get(row["session_id"], [])
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        # The same JSON, with anything a terminal would act on written as \uXXXX.
+        print(json_safe(json.dumps(rows, indent=2, ensure_ascii=False)))
         return EXIT_OK
     notes = ["Start and Peak: pain 0-10 at the start and the highest rated set."]
     if len(rows) < total:
@@ -618,7 +656,7 @@ def _print_sessions(rows: list[dict[str, Any]], notes: list[str]) -> None:
     table = [
         [
             row["date"],
-            _printable(row["routine"]),
+            printable(row["routine"]),
             row["status"].replace("_", " "),
             "-" if row["minutes"] is None else f"{row['minutes']:g}",
             str(row["sets"]),
@@ -644,11 +682,6 @@ def _print_sessions(rows: list[dict[str, Any]], notes: list[str]) -> None:
         ).rstrip()
         lines.append(f"\x1b[1m{text}\x1b[0m" if bold and number == 0 else text)
     sys.stdout.write("\n".join([*lines, "", *notes, ""]))
-
-
-def _printable(text: str) -> str:
-    """Text from a session file, safe to print: control characters become spaces."""
-    return "".join(c if c.isprintable() else " " for c in text)
 
 
 def _cells(text: str) -> int:
@@ -692,7 +725,7 @@ def _demo_history(days: int, seed: int, data_dir: Path | None) -> int:
             print(diagnostic.render(), file=sys.stderr)
         return EXIT_INVALID
     except StoreError as exc:
-        print(f"coach: {exc}", file=sys.stderr)
+        _say(f"coach: {exc}")
         return EXIT_INVALID
     print(
         f"{summary.sessions:,} fake sessions, {summary.sets:,} sets over {summary.days:,} days "

@@ -1,7 +1,9 @@
 """``coach preview``: a session's timeline as a table, with the running clock and total.
 
 Text that comes from YAML goes into :class:`rich.text.Text` objects, never into markup
-strings, so a name such as ``Side plank [left]`` shows exactly as written.
+strings, so a name such as ``Side plank [left]`` shows exactly as written; and through
+:func:`coach.format.text.printable`, so nothing in it can act on the terminal (the
+reader refuses such text already: this is the second line of defence).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from rich.text import Text
 
 from coach.engine.timeline import Phase, PlannedExercise, Step, StepKind, Timeline
 from coach.format.durations import format_clock, format_duration
+from coach.format.text import printable
 
 __all__ = ["describe_block", "render_preview"]
 
@@ -72,7 +75,7 @@ def render_preview(timeline: Timeline) -> RenderableType:
         first = steps[0]
         item = plan.exercises[first.exercise_index]
         seconds = sum(step.duration for step in steps)
-        name = Text(item.name) if first.exercise_index != previous_exercise else Text("")
+        name = Text(printable(item.name)) if first.exercise_index != previous_exercise else Text("")
         if first.exercise_index != previous_exercise and previous_exercise >= 0:
             table.add_section()
         previous_exercise = first.exercise_index
@@ -85,13 +88,15 @@ def render_preview(timeline: Timeline) -> RenderableType:
         )
 
     heading = Text()
-    heading.append(plan.title, style="bold")
+    heading.append(printable(plan.title), style="bold")
     programs = []
     seen: set[str] = set()
     for item in plan.exercises:
         if item.program_id not in seen:
             seen.add(item.program_id)
-            programs.append(f"{item.program_name}: level {item.level} ({item.level_name})")
+            programs.append(
+                printable(f"{item.program_name}: level {item.level} ({item.level_name})")
+            )
     summary = Text()
     summary.append(f"Total {format_duration(timeline.total)}", style="bold")
     ratings = sum(1 for s in timeline.steps if s.kind is StepKind.RATE)

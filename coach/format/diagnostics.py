@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from coach.format.text import printable
+
 __all__ = ["Diagnostic", "Mark", "SessionFileError", "Severity"]
 
 
@@ -32,17 +34,19 @@ class Diagnostic:
     severity: Severity = Severity.ERROR
 
     def render(self, relative_to: Path | None = None) -> str:
-        """``path:line:col: message`` (warnings say so after the position)."""
+        """``path:line:col: message`` (warnings say so after the position), always one
+        line of printable text: a file named with a line break or an escape sequence
+        cannot forge a line of output or move the cursor."""
         shown = self.path
         if relative_to is not None:
             try:
                 shown = self.path.resolve().relative_to(relative_to.resolve())
-            except ValueError:
+            except (OSError, ValueError, RuntimeError):
                 shown = self.path
-        prefix = f"{shown}:{self.mark.line}:{self.mark.column}: "
+        prefix = f"{printable(str(shown))}:{self.mark.line}:{self.mark.column}: "
         if self.severity is Severity.WARNING:
             prefix += "warning: "
-        return prefix + self.message
+        return prefix + printable(self.message)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

@@ -22,6 +22,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from coach.format.diagnostics import Diagnostic, Mark, SessionFileError, Severity
 from coach.format.durations import format_duration
+from coach.format.text import quoted
 from coach.format.v1 import (
     CountRange,
     Cues,
@@ -35,7 +36,7 @@ from coach.format.v1 import (
     Scaling,
     TimedExercise,
 )
-from coach.format.yamlsafe import DataPath, YamlDocument, load_yaml_file
+from coach.format.yamlsafe import DataPath, YamlDocument, load_yaml_file, read_regular_file
 
 __all__ = [
     "MAX_SOUND_BYTES",
@@ -43,6 +44,7 @@ __all__ = [
     "ProgramFile",
     "RoutineFile",
     "check_paths",
+    "confined_path",
     "exercise_key",
     "load_session_file",
     "slugify",
@@ -142,19 +144,41 @@ def check_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
 
 def _yaml_files(paths: Iterable[Path]) -> Iterator[Path]:
     for path in paths:
-        if path.is_dir():
+        if _is_dir(path):
+            # Only regular files: a FIFO named x.yaml would wait for a writer forever.
             yield from sorted(
-                p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
+                p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and _is_file(p)
             )
         else:
             yield path
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):  # a name too long for the system, or with a NUL
+        return False
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: a symlink loop (3.11)
+        return path.absolute()
 
 
 def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     seen: set[tuple[str, Mark, str]] = set()
     unique = []
     for diagnostic in diagnostics:
-        key = (str(diagnostic.path.resolve()), diagnostic.mark, diagnostic.message)
+        key = (str(_resolved(diagnostic.path)), diagnostic.mark, diagnostic.message)
         if key not in seen:
             seen.add(key)
             unique.append(diagnostic)
@@ -168,7 +192,7 @@ class _Loader:
     """Files being loaded right now: a file met again while in here is a loop."""
 
     def load(self, path: Path) -> LoadedFile | None:
-        key = path.resolve()
+        key = _resolved(path)
         if key in self.loading:
             return None
         self.loading.add(key)
@@ -268,7 +292,7 @@ class _Loader:
                     self._report(
                         source,
                         (*where, "id") if exercise.id else (*where, "name"),
-                        f"exercise id '{key}' is used twice in this level (also exercise "
+                        f"exercise id {quoted(key)} is used twice in this level (also exercise "
                         f"{seen[key] + 1}); give one of them another 'id'",
                     )
                 else:
@@ -400,7 +424,7 @@ class _Loader:
                 self._report(
                     source,
                     where,
-                    f"'{name}' does not apply to a {exercise.kind} exercise; "
+                    f"{quoted(name)} does not apply to a {exercise.kind} exercise; "
                     f"use {_or_list(allowed)}",
                     key=True,
                 )
@@ -460,21 +484,20 @@ class _Loader:
     def _check_cues(self, cues: Cues | None, source: YamlDocument, at: DataPath) -> None:
         if cues is None or cues.sounds is None:
             return
-        base = source.path.resolve().parent
+        base = _resolved(source.path).parent
         for name, value in cues.sounds:
             if value is None:
                 continue
             where: DataPath = (*at, "sounds", name)
-            problem = _confined(base, value)
-            if isinstance(problem, str):
-                self._report(source, where, problem)
-                continue
-            warning = _sound_file_problem(problem)
+            # A sound that cannot be used never stops a session: it is a warning, and
+            # the bundled cue of the same kind plays instead (coach.audio.cueset).
+            found = confined_path(base, value)
+            warning = found if isinstance(found, str) else _sound_file_problem(found)
             if warning:
                 self._report(
                     source,
                     where,
-                    f"{warning}; the default cue plays instead",
+                    f"{warning}; the bundled {name.replace('_', ' ')} cue plays instead",
                     severity=Severity.WARNING,
                 )
 
@@ -484,36 +507,38 @@ class _Loader:
         self, path: Path, routine: Routine, source: YamlDocument
     ) -> RoutineFile | None:
         before = len(self.diagnostics)
-        base = path.resolve().parent
+        base = _resolved(path).parent
         programs: list[ProgramFile] = []
         levels: list[int] = []
         ids: dict[str, int] = {}
         failed = False
         for index, ref in enumerate(routine.programs):
             where: DataPath = ("routine", "programs", index, "file")
-            target = _confined(base, ref.file)
+            target = confined_path(base, ref.file)
             if isinstance(target, str):
                 self._report(source, where, target)
                 failed = True
                 continue
-            if not target.is_file():
-                self._report(source, where, f"program file '{ref.file}' does not exist")
+            if not _is_file(target):
+                self._report(source, where, f"program file {quoted(ref.file)} does not exist")
                 failed = True
                 continue
             if target in self.loading:
-                self._report(source, where, f"'{ref.file}' is this routine (or includes it)")
+                self._report(source, where, f"{quoted(ref.file)} is this routine (or includes it)")
                 failed = True
                 continue
             # Shown as the author wrote it (relative to the routine), but checked resolved.
             loaded = self.load(path.parent / ref.file)
             if loaded is None:
                 self._report(
-                    source, where, f"program file '{ref.file}' has errors (reported for that file)"
+                    source,
+                    where,
+                    f"program file {quoted(ref.file)} has errors (reported for that file)",
                 )
                 failed = True
                 continue
             if not isinstance(loaded, ProgramFile):
-                self._report(source, where, f"'{ref.file}' is a routine, not a program")
+                self._report(source, where, f"{quoted(ref.file)} is a routine, not a program")
                 failed = True
                 continue
             program = loaded.program
@@ -601,38 +626,43 @@ def _valid(kind: type[_Part] | TypeAdapter[_Part], data: Any) -> _Part | None:
 _EXERCISE: TypeAdapter[AnyExercise] = TypeAdapter(Exercise)
 
 
-def _confined(base: Path, relative: str) -> Path | str:
-    """Resolve ``relative`` under ``base``; return a message if it escapes ``base``."""
-    candidate = Path(relative)
-    if candidate.is_absolute() or relative.startswith("~"):
-        return f"'{relative}' must be a path relative to this file's folder"
-    resolved = (base / candidate).resolve()
+def confined_path(base: Path, relative: str) -> Path | str:
+    """Resolve ``relative`` under ``base``; return a message if it escapes ``base`` or
+    cannot be a path at all (a NUL, a name too long for the system)."""
+    shown = quoted(relative)
+    try:
+        candidate = Path(relative)
+        if candidate.is_absolute() or relative.startswith("~"):
+            return f"{shown} must be a path relative to this file's folder"
+        resolved = (base / candidate).resolve()
+    except (OSError, ValueError, RuntimeError):
+        return f"{shown} is not a usable path"
     if not resolved.is_relative_to(base):
-        return f"'{relative}' points outside this file's folder; keep it inside"
+        return f"{shown} points outside this file's folder; keep it inside"
     return resolved
 
 
 def _sound_file_problem(path: Path) -> str | None:
+    name = quoted(path.name)
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        return f"sound file '{path.name}' does not exist"
-    except OSError as exc:
-        return f"sound file '{path.name}' cannot be read ({exc.strerror})"
-    if not path.is_file():
-        return f"'{path.name}' is not a file"
+        return f"sound file {name} does not exist"
+    except (OSError, ValueError) as exc:
+        return f"sound file {name} cannot be read ({getattr(exc, 'strerror', None) or exc})"
     if size > MAX_SOUND_BYTES:
-        return f"sound file '{path.name}' is {size // 1024} KiB; cues are limited to 5 MiB"
+        return f"sound file {name} is {size // 1024} KiB; cues are limited to 5 MiB"
     try:
-        with path.open("rb"):
-            pass
+        # Opened as the audio layer opens it: never blocking, regular files only.
+        read_regular_file(path, 0)
     except OSError as exc:
-        return f"sound file '{path.name}' cannot be read ({exc.strerror})"
+        reason = str(exc) if exc.strerror is None else f"cannot be read ({exc.strerror})"
+        return f"sound file {name} {reason}"
     return None
 
 
 def _or_list(items: Iterable[str]) -> str:
-    names = [f"'{item}'" for item in items]
+    names = [quoted(item) for item in items]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
@@ -712,7 +742,7 @@ def _describe(value: Any) -> str:
     if isinstance(value, int | float):
         return f"the number {value}"
     if isinstance(value, str):
-        return f"the text '{value}'" if len(value) <= 40 else "a long text"
+        return f"the text {quoted(value)}" if len(value) <= 40 else "a long text"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
@@ -750,22 +780,22 @@ def _message(
     value = _value_at(source.data, data_path)
     name = str(data_path[-1]) if data_path else "document"
     if kind == "missing":
-        return f"missing key '{name}'{_first_sentence(parent, name)}"
+        return f"missing key {quoted(name)}{_first_sentence(parent, name)}"
     if kind == "extra_forbidden":
         known = list(parent.model_fields) if parent is not None else []
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         hint = (
-            f"; did you mean '{close[0]}'?"
+            f"; did you mean {quoted(close[0])}?"
             if close
             else (f"; expected one of: {', '.join(known)}" if known else "")
         )
-        return f"unknown key '{name}'{hint}"
+        return f"unknown key {quoted(name)}{hint}"
     if kind == "union_tag_invalid":
         tags = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",")]
         tag = ctx.get("tag")
         close = difflib.get_close_matches(str(tag), tags, n=1, cutoff=0.5)
-        hint = f"did you mean '{close[0]}'? " if close else ""
-        return f"unknown kind '{tag}'; {hint}(kinds: {', '.join(tags)})"
+        hint = f"did you mean {quoted(close[0])}? " if close else ""
+        return f"unknown kind {quoted(str(tag))}; {hint}(kinds: {', '.join(tags)})"
     if kind == "union_tag_not_found":
         if isinstance(value, dict):
             return "missing key 'kind' (hold, reps or timed)"
@@ -778,7 +808,7 @@ def _message(
         expected = str(ctx.get("expected", ""))
         options = [o.strip(" '") for o in re.split(r",| or ", expected) if o.strip(" '")]
         close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
-        hint = f"; did you mean '{close[0]}'?" if close and isinstance(value, str) else ""
+        hint = f"; did you mean {quoted(close[0])}?" if close and isinstance(value, str) else ""
         return f"must be {expected}, not {_describe(value)}{hint}"
     if kind in ("int_type", "int_from_float"):
         return f"expected a whole number, not {_describe(value)}"
@@ -808,7 +838,7 @@ def _message(
         return f"is too long ({len(str(value))} characters; the limit is {ctx.get('max_length')})"
     if kind == "string_pattern_mismatch":
         return (
-            f"'{value}' is not a valid id: use lowercase letters, digits and dashes, "
+            f"{quoted(str(value))} is not a valid id: use lowercase letters, digits and dashes, "
             "like 'bird-dog'"
         )
     if kind == "too_short":

@@ -8,6 +8,7 @@ editors use for completion, and in ``docs/authoring.md``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
@@ -17,14 +18,23 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    GetJsonSchemaHandler,
     PrivateAttr,
     StringConstraints,
     WithJsonSchema,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
 
-from coach.format.durations import DurationError, format_duration, parse_duration
+from coach.format.durations import (
+    MAX_DURATION_CHARS,
+    DurationError,
+    duration_pattern,
+    format_duration,
+    parse_duration,
+)
+from coach.format.text import REFUSED_PATTERN
 
 __all__ = [
     "FORMAT_VERSION",
@@ -48,10 +58,35 @@ __all__ = [
 
 FORMAT_VERSION = 1
 
-_DURATION_PATTERN = (
-    r"^(?=.*\d)\s*(?:\d{1,3}(?:\.\d{1,3})?\s*(?:minutes?|mins?|m))?\s*"
-    r"(?:\d{1,5}(?:\.\d{1,3})?\s*(?:seconds?|secs?|s)?)?\s*$"
-)
+# The text policy in the schema too, so editors flag what the reader refuses: no control
+# character, bidirectional control or separator; one-line texts also no line feed.
+_MULTI_LINE_PATTERN = "^[^" + REFUSED_PATTERN[1:-1] + "]*$"
+_ONE_LINE_PATTERN = r"^[^\n" + REFUSED_PATTERN[1:-1] + "]*$"
+
+
+@dataclass(frozen=True)
+class _JsonPattern:
+    """Adds a ``pattern`` to a string's JSON Schema without validating with it: the
+    reader and :func:`_one_line` check the same rule with messages that name the place
+    and the character."""
+
+    pattern: str
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema["pattern"] = self.pattern
+        return json_schema
+
+
+def _one_line(text: str) -> str:
+    if "\n" in text:
+        raise PydanticCustomError("one_line", "must be one line; this text has a line break")
+    return text
+
+
+OneLine = AfterValidator(_one_line)
 
 
 def _seconds(value: object) -> float:
@@ -75,11 +110,16 @@ def _within(low: float, high: float) -> AfterValidator:
 
 
 def _duration_schema(low: float, high: float) -> WithJsonSchema:
+    # The string form carries the same bounds as the number, spelled out in the pattern.
     return WithJsonSchema(
         {
             "anyOf": [
                 {"type": "number", "minimum": low, "maximum": high},
-                {"type": "string", "pattern": _DURATION_PATTERN},
+                {
+                    "type": "string",
+                    "maxLength": MAX_DURATION_CHARS,
+                    "pattern": duration_pattern(low, high),
+                },
             ],
             "examples": [45, "45s", "1m30s"],
         }
@@ -93,8 +133,16 @@ Slug = Annotated[
     StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$"),
     WithJsonSchema({"type": "string", "pattern": r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$"}),
 ]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=80)]
-Text = Annotated[str, StringConstraints(max_length=4000)]
+Name = Annotated[
+    str, StringConstraints(min_length=1, max_length=80), OneLine, _JsonPattern(_ONE_LINE_PATTERN)
+]
+Text = Annotated[str, StringConstraints(max_length=4000), _JsonPattern(_MULTI_LINE_PATTERN)]
+SoundPath = Annotated[
+    str, StringConstraints(min_length=1, max_length=300), OneLine, _JsonPattern(_ONE_LINE_PATTERN)
+]
+StopSign = Annotated[
+    str, StringConstraints(min_length=1, max_length=300), OneLine, _JsonPattern(_ONE_LINE_PATTERN)
+]
 Pain = Annotated[int, Field(ge=0, le=10)]
 
 # Durations accept 45, "45s", "1m30s" or "1m 30s"; each use has bounds that make sense.
@@ -158,21 +206,21 @@ class Scaling(_Model):
 class CueSounds(_Model):
     """Custom sound files for cues, as paths relative to this file (inside its folder)."""
 
-    tick: str | None = None
+    tick: SoundPath | None = None
     """Get-ready countdown ticks."""
-    start: str | None = None
+    start: SoundPath | None = None
     """Start of a hold, rep set or timed block."""
-    halfway: str | None = None
+    halfway: SoundPath | None = None
     """Halfway through a hold or timed block."""
-    last: str | None = None
+    last: SoundPath | None = None
     """Ticks during the last seconds."""
-    end: str | None = None
+    end: SoundPath | None = None
     """End of a hold or block."""
-    switch: str | None = None
+    switch: SoundPath | None = None
     """Time to switch sides."""
-    rest_end: str | None = None
+    rest_end: SoundPath | None = None
     """End of a rest."""
-    done: str | None = None
+    done: SoundPath | None = None
     """Session complete."""
 
 
@@ -291,9 +339,7 @@ class _ExerciseBase(_Model):
     """Countdown before the exercise starts (default: the program's or routine's)."""
     instructions: Text = ""
     """How to do the exercise, shown on screen as written."""
-    stop_if: list[Annotated[str, StringConstraints(min_length=1, max_length=300)]] = Field(
-        default_factory=list, max_length=10
-    )
+    stop_if: list[StopSign] = Field(default_factory=list, max_length=10)
     """Signs that mean: stop this exercise now. Shown on screen as written."""
     cues: Cues | None = None
     """Audio cues for this exercise (unset fields inherit the program's)."""
@@ -386,7 +432,7 @@ class Program(_Model):
 class ProgramRef(_Model):
     """A program used by a routine."""
 
-    file: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    file: SoundPath
     """Path of the program file, relative to the routine file and inside its folder."""
     level: Annotated[int, Field(ge=1, le=10)] = 1
     """Level a new user starts at (later sessions use the level they reached)."""
@@ -409,10 +455,23 @@ class Routine(_Model):
     """Programs in the order they are done."""
 
 
+def _whole_version(value: object) -> object:
+    # Strictly the number 1: pydantic's literal check would take 1.0 and true as 1.
+    if isinstance(value, bool) or (isinstance(value, float) and value == 1):
+        raise PydanticCustomError(
+            "version_type", "version must be the whole number 1, written 'version: 1'"
+        )
+    return value
+
+
 class Document(_Model):
     """A coach session file: one program or one routine."""
 
-    version: Literal[1]
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["program"]}, {"required": ["routine"]}]}
+    )
+
+    version: Annotated[Literal[1], BeforeValidator(_whole_version)]
     """Format version; this is version 1."""
     program: Program | None = None
     """The program this file defines."""

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import codecs
 import math
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,10 +31,18 @@ from typing import Any
 import yaml
 
 from coach.format.diagnostics import Diagnostic, Mark, SessionFileError
+from coach.format.text import (
+    describe_character,
+    printable,
+    quoted,
+    refused_character,
+    refused_in_file,
+)
 
 __all__ = [
     "MAX_DEPTH",
     "MAX_FILE_BYTES",
+    "MAX_KEY_CHARS",
     "MAX_NUMBER_CHARS",
     "MAX_TEXT_CHARS",
     "MAX_VALUES",
@@ -53,6 +63,8 @@ MAX_TEXT_CHARS = 20_000
 """Longest single text value; instructions are a few hundred characters."""
 MAX_NUMBER_CHARS = 32
 """Longest number literal; anything longer is a typo or an attack."""
+MAX_KEY_CHARS = 200
+"""Longest mapping key; the format's own keys are at most 16 characters."""
 
 DataPath = tuple[str | int, ...]
 
@@ -130,14 +142,56 @@ def _mark(event: Any) -> Mark:
 def load_yaml_file(path: Path) -> YamlDocument:
     """Read ``path`` and return its data; raise :class:`SessionFileError` on any problem."""
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
+        raw = read_regular_file(path, MAX_FILE_BYTES + 1)
+    except NotRegularFileError as exc:
+        raise SessionFileError([Diagnostic(path, Mark(1, 1), str(exc))]) from None
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
         raise SessionFileError(
             [Diagnostic(path, Mark(1, 1), f"cannot read file: {reason}")]
         ) from None
     return load_yaml_bytes(raw, path)
+
+
+class NotRegularFileError(OSError):
+    """The path names a FIFO, a device, a socket or a folder: never read from it."""
+
+
+def read_regular_file(path: Path, limit: int) -> bytes:
+    """At most ``limit`` bytes of ``path``, which must be a regular file.
+
+    It is opened without blocking and checked on the open descriptor, so a FIFO (which
+    would wait for a writer forever), a device such as /dev/zero or a socket is refused
+    at once, and never read.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags)
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            kind = (
+                "a folder"
+                if stat.S_ISDIR(mode)
+                else "a FIFO (named pipe)"
+                if stat.S_ISFIFO(mode)
+                else "a device"
+                if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "a socket"
+                if stat.S_ISSOCK(mode)
+                else "not a regular file"
+            )
+            raise NotRegularFileError(f"is {kind}, not a regular file; it is not read")
+        chunks = []
+        left = limit
+        while left > 0:
+            chunk = os.read(descriptor, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
 
 
 def load_yaml_bytes(raw: bytes, path: Path) -> YamlDocument:
@@ -175,7 +229,29 @@ def _decode(raw: bytes, path: Path) -> str:
         ) from None
     if not text.strip():
         raise fail(Mark(1, 1), "file is empty; a session file starts with 'version: 1'")
+    bad = refused_in_file(text)
+    if bad >= 0:
+        raise fail(_text_mark(text, bad), _refused_message(text[bad]))
     return text
+
+
+def _refused_message(char: str, *, in_key: bool = False) -> str:
+    """Why a character is refused, naming it; the same words for the file and a value."""
+    where = "a key" if in_key else "session files"
+    if char == "\t":
+        return f"tab {describe_character(char)} is not allowed in {where}; use spaces"
+    if char == "\n":
+        return f"a line break {describe_character(char)} is not allowed in {where}"
+    if char in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
+        what = "bidirectional control"
+    elif char in "\u2028\u2029":
+        what = "line separator"
+    else:
+        what = "control character"
+    return (
+        f"{what} {describe_character(char)} is not allowed in {where}: "
+        "it could change what the terminal shows; remove it"
+    )
 
 
 def _byte_mark(raw: bytes, offset: int) -> Mark:
@@ -198,6 +274,7 @@ class _Composer:
         self.reported: set[DataPath] = set()
         self.problems: list[Diagnostic] = []
         self.values = 0
+        """Values so far, each node counted once and each alias as the size it expands to."""
         self.root: Any = None
         self.documents = 0
 
@@ -245,7 +322,8 @@ class _Composer:
             if frame.anchor is not None:
                 self.open_anchors.discard(frame.anchor)
                 self.anchors[frame.anchor] = (frame.container, frame.size)
-            self._attach(frame.container, frame.size, self.where[frame.path].value)
+            # Its children are counted already: the container adds itself, once.
+            self._attach(frame.container, frame.size, self.where[frame.path].value, counts=1)
 
     def _node(self, event: Any) -> None:
         parent = self.stack[-1] if self.stack else None
@@ -267,7 +345,7 @@ class _Composer:
             value = self._scalar(event, mark, path)
             if anchor is not None:
                 self.anchors[anchor] = (value, 1)
-            self._attach(value, 1, mark)
+            self._attach(value, 1, mark, counts=1)
             return
         self._check_collection_tag(event, mark)
         if len(self.stack) >= MAX_DEPTH:
@@ -284,8 +362,11 @@ class _Composer:
         if not isinstance(event, yaml.ScalarEvent):
             raise _Stop(mark, "a mapping key must be plain text, not a list, mapping or alias")
         key = event.value
-        if len(key) > 200:
+        if len(key) > MAX_KEY_CHARS:
             raise _Stop(mark, f"a key of {len(key)} characters is far too long to be meant")
+        bad = refused_character(key, newlines=False)
+        if bad >= 0:
+            raise _Stop(self._char_mark(event, key, bad), _refused_message(key[bad], in_key=True))
         frame.key = key
         frame.key_mark = mark
         frame.skip_value = False
@@ -294,7 +375,7 @@ class _Composer:
             frame.skip_value = True
         elif key in frame.keys:
             first = frame.keys[key]
-            self._problem(mark, f"duplicate key '{key}' (first given at line {first.line})")
+            self._problem(mark, f"duplicate key {quoted(key)} (first given at line {first.line})")
             frame.skip_value = True
         else:
             frame.keys[key] = mark
@@ -311,8 +392,10 @@ class _Composer:
             return (*parent.path, f"<ignored {parent.key}>")
         return (*parent.path, parent.key)
 
-    def _attach(self, value: Any, size: int, mark: Mark) -> None:
-        self.values += size
+    def _attach(self, value: Any, size: int, mark: Mark, *, counts: int) -> None:
+        """Put ``value`` (``size`` values in all) in its parent; ``counts`` is how many of
+        them are new to the total: 1 for a node just read, ``size`` for an alias."""
+        self.values += counts
         if self.values > MAX_VALUES:
             raise _Stop(
                 mark,
@@ -340,7 +423,7 @@ class _Composer:
         if name not in self.anchors:
             raise _Stop(mark, f"alias *{name} has no anchor &{name} before it")
         value, size = self.anchors[name]
-        self._attach(value, size, mark)
+        self._attach(value, size, mark, counts=size)
 
     # -- scalars ----------------------------------------------------------------------
 
@@ -358,6 +441,10 @@ class _Composer:
                 path,
             )
             return ""
+        bad = refused_character(text)
+        if bad >= 0:
+            self._problem(self._char_mark(event, text, bad), _refused_message(text[bad]), path)
+            return ""
         tag = event.tag
         plain = event.implicit[0] and tag in (None, "!")
         if tag in (None, "!") and not plain:
@@ -369,7 +456,9 @@ class _Composer:
         if kind == "str":
             return text
         if kind not in (None, "int", "float", "bool", "null"):
-            self._problem(mark, f"tag !!{kind} is not allowed in session files", path)
+            self._problem(
+                mark, f"tag !!{printable(kind or '')} is not allowed in session files", path
+            )
             return text
         return self._resolve(text, kind, mark, path)
 
@@ -396,18 +485,30 @@ class _Composer:
                 return int(text[2:], 16)
         if kind in (None, "float"):
             if _INF_NAN.match(text):
-                self._problem(mark, f"'{text}' is not a usable number; write a finite number", path)
+                self._problem(
+                    mark, f"{quoted(text)} is not a usable number; write a finite number", path
+                )
                 return 0
             if _FLOAT.match(text) or (kind == "float" and _INT_DEC.match(text)):
                 number = float(text)
                 if not math.isfinite(number):
-                    self._problem(mark, f"'{text}' is too large a number", path)
+                    self._problem(mark, f"{quoted(text)} is too large a number", path)
                     return 0
                 return number
         if kind is None:
             return text
-        self._problem(mark, f"'{text}' is not a valid !!{kind} value", path)
+        self._problem(mark, f"{quoted(text)} is not a valid !!{kind} value", path)
         return text
+
+    def _char_mark(self, event: Any, text: str, index: int) -> Mark:
+        """Where ``text[index]`` is in the file: exactly, when the character is written
+        there as itself; else (an escape such as ``\\e``) the start of the value."""
+        start, end = event.start_mark, event.end_mark
+        source = self.text[start.index : end.index]
+        at = source.find(text[index])
+        if at < 0:
+            return _mark(event)
+        return _text_mark(self.text, start.index + at)
 
     def _check_collection_tag(self, event: Any, mark: Mark) -> None:
         tag = event.tag
@@ -441,7 +542,9 @@ class _Composer:
 
 
 def _show_tag(tag: str) -> str:
-    return "!!" + tag[len(_YAML) :] if tag.startswith(_YAML) else tag
+    if tag.startswith(_YAML):
+        return "!!" + printable(tag[len(_YAML) :])
+    return quoted(tag, limit=40)
 
 
 def _char_at(text: str, mark: Mark) -> str:

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any, TextIO
 
 from coach.engine.clock import local_day
+from coach.format.text import json_safe, printable
 from coach.store.database import HistoryStore
 
 __all__ = [
@@ -407,6 +408,14 @@ def _level_sentence(old: int, new: int, accepted: bool) -> str:
     return f"Level {new} offered; staying at level {old} for now."
 
 
+# A cell starting with one of these is a formula to a spreadsheet (=HYPERLINK(...),
+# @SUM(...), +1+cmd|' /C calc'!A0); a tab or carriage return can start one too. As
+# OWASP recommends, such a text cell is written with a single quote in front, which
+# spreadsheets show as text and do not display. A cell that starts with a quote gets
+# one more, so that read_csv can take exactly one off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
 def write_csv(
     rows: Iterable[Mapping[str, Any]], out: TextIO, columns: Sequence[str] = COLUMNS
 ) -> None:
@@ -420,22 +429,31 @@ def _csv_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict | list):
-        # Doses and a rule's inputs: compact JSON, one cell.
-        return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        # Doses and a rule's inputs: compact JSON, one cell (escaped like any text).
+        value = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    if isinstance(value, str):
+        # Escaped too: a history stored before coach refused control characters in
+        # names may hold some, and a CSV is often printed to a terminal.
+        return printable(neutralise_formula(value))
     return "" if value is None else value
+
+
+def neutralise_formula(text: str) -> str:
+    """A text cell that no spreadsheet runs as a formula (OWASP's CSV injection advice)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def write_json(
     rows: Sequence[Mapping[str, Any]], out: TextIO, columns: Sequence[str] = COLUMNS
 ) -> None:
     what = "decisions" if columns is DECISION_COLUMNS else "sets"
-    json.dump(
+    text = json.dumps(
         {"format": f"coach-{what}", "version": 1, "columns": list(columns), what: list(rows)},
-        out,
         indent=2,
         ensure_ascii=False,
     )
-    out.write("\n")
+    # The same JSON, with anything a terminal would act on written as \uXXXX.
+    out.write(json_safe(text) + "\n")
 
 
 def read_csv(text: str) -> list[dict[str, Any]]:
@@ -453,6 +471,8 @@ def read_csv(text: str) -> list[dict[str, Any]]:
                 row[key] = float(value)
             elif key in _BOOLS:
                 row[key] = value == "true"
+            elif value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+                row[key] = value[1:]  # the quote write_csv put in front of a formula
             elif key in _JSON:
                 row[key] = json.loads(value)
             else:

@@ -23,6 +23,7 @@ from textual.notifications import SeverityLevel
 from textual.widgets import Label
 
 from coach.engine.clock import utc_now
+from coach.format.text import printable
 from coach.tui.frames import after_frame
 from coach.tui.launch import Launch
 from coach.tui.sound import SessionSound
@@ -93,6 +94,7 @@ class CoachApp(App[int]):
     ) -> None:
         """Notifications here quote exercise names and paths, so no markup by default:
         a name like "Side plank [/left]" must show as written, not crash the app."""
+        message = printable(message, multiline=True)  # file text: nothing raw on screen
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def on_mount(self) -> None:

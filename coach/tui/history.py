@@ -28,6 +28,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from coach.format.text import printable
 from coach.store.database import StoreError
 from coach.store.history import (
     DosePoint,
@@ -345,7 +346,7 @@ class HistoryScreen(Screen[None]):
         table.add_rows(
             (
                 f"{s.day:%a %d %b %Y}",
-                Text(s.title),
+                Text(printable(s.title)),
                 s.result,
                 str(s.sets),
                 _dash(s.baseline_pain),
@@ -365,7 +366,7 @@ class HistoryScreen(Screen[None]):
             options.add_option(Option("No rated sets yet", disabled=True))
             return
         options.add_options(
-            Option(Text(ref.label), id=str(i)) for i, ref in enumerate(self.exercises)
+            Option(Text(printable(ref.label)), id=str(i)) for i, ref in enumerate(self.exercises)
         )
         options.highlighted = 0
 
@@ -482,7 +483,9 @@ class SessionDetailScreen(Screen[None]):
 
         session = self.detail.session
         with VerticalScroll(id="session-detail"):
-            yield Label(Text(f"{session.title}, {session.day:%A %d %B %Y}"), id="history-title")
+            yield Label(
+                Text(printable(f"{session.title}, {session.day:%A %d %B %Y}")), id="history-title"
+            )
             minutes = "" if session.minutes is None else f" · {session.minutes:g} min"
             yield Label(
                 f"{session.result}{minutes} · pain at the start {_dash(session.baseline_pain)}"
@@ -511,7 +514,7 @@ class SessionDetailScreen(Screen[None]):
                     notes.append(f"attempt {row['attempt']}")
                 done = f"{row['done_work_seconds']:g}/{row['planned_work_seconds']:g}s"
                 table.add_row(
-                    Text(row["exercise_name"]),
+                    Text(printable(row["exercise_name"])),
                     f"{row['set_number']}/{row['sets_planned']}",
                     describe_dose(dose),
                     done + ("" if row["completed"] else " (cut short)"),
@@ -530,7 +533,7 @@ class SessionDetailScreen(Screen[None]):
             for decision in self.detail.decisions:
                 key = (decision["program_id"], decision["exercise_id"])
                 name = names.get(key, decision["exercise_id"])
-                yield Static(Text(f"• {name}: {decision['reason']}"), classes="decision")
+                yield Static(Text(printable(f"• {name}: {decision['reason']}")), classes="decision")
             for move in self.detail.level_moves:
                 answer = "accepted" if move["accepted"] else "declined"
                 yield Static(

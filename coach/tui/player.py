@@ -31,6 +31,7 @@ from coach.engine.runner import RunnerEvent, RunState, StepStarted
 from coach.engine.session import SessionController
 from coach.engine.timeline import Phase, PlannedExercise, Step, StepKind
 from coach.format.durations import format_clock, format_duration
+from coach.format.text import printable
 from coach.tui import keys
 from coach.tui.bignumber import BigNumber, SessionBar
 from coach.tui.keybar import KeyBar
@@ -270,7 +271,9 @@ class PlayerScreen(Screen[None]):
         if self._shown.get(selector) == text:
             return
         self._shown[selector] = text
-        self._widget(selector).update(Text(text), layout=layout)
+        # Escaped: names and instructions come from a file (the reader refuses control
+        # text already; this keeps the screen safe whatever reaches it).
+        self._widget(selector).update(Text(printable(text, multiline=True)), layout=layout)
 
     def _widget(self, selector: str) -> Static:
         """Widgets by id, looked up once: a query parses its selector every time, and

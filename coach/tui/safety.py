@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.events import Click, DescendantFocus
+from textual.events import Click
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Label, Static
@@ -56,7 +56,9 @@ class SignRow(Horizontal, can_focus=True):
 
     def on_click(self, event: Click) -> None:
         # A click on the mark answers it in turn: ? -> yes -> no -> yes.
-        self.focus()
+        screen = self.screen
+        if isinstance(screen, ChecklistScreen):
+            screen.pick(self)
         if event.x < 6:
             self.set_answer(not self.answer if self.answer is not None else True)
             self.post_message(ChecklistScreen.Answered())
@@ -68,7 +70,7 @@ class ChecklistScreen(Dialog[dict[str, bool] | None]):
 
     KEYS = keys.CHECKLIST
     BINDINGS = keys.CHECKLIST.bindings()
-    AUTO_FOCUS = ".sign-row"
+    AUTO_FOCUS = ""  # the first line, by on_mount (see current)
     DIALOG_ID = "checklist"
     DIALOG_CLASSES = "tall"
 
@@ -119,9 +121,12 @@ class ChecklistScreen(Dialog[dict[str, bool] | None]):
         row.focus(scroll_visible=False)
         row.scroll_visible(animate=False)
 
-    def on_descendant_focus(self, event: DescendantFocus) -> None:
-        if isinstance(event.widget, SignRow):
-            self.current = self.rows().index(event.widget)
+    def on_mount(self) -> None:
+        self._go(0)
+
+    def pick(self, row: SignRow) -> None:
+        """A line clicked: the one being answered from now on."""
+        self._go(self.rows().index(row))
 
     def action_move(self, delta: int) -> None:
         self._go(self.current + delta)

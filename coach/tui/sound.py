@@ -1,8 +1,9 @@
 """The session's sound: the cue player, prepared before the player starts.
 
 The app owns one :class:`SessionSound`. :meth:`SessionSound.prepare` runs in a worker
-thread (it decodes every cue and renders speech); :meth:`SessionSound.plan` hands the
-next seconds of cues to the audio thread whenever the player moves.
+thread (it probes the backend, decodes every cue and renders speech, each within a
+deadline); :meth:`SessionSound.plan` hands the next seconds of cues to the audio thread
+whenever the player moves. Whatever went wrong while preparing is said in one notice.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class SessionSound:
     ) -> None:
         """Choose the backend and decode every cue once (in a worker thread)."""
         from coach.audio.backends import BellBackend, choose_backend
-        from coach.audio.cueset import custom_sound_paths, load_cues
+        from coach.audio.cueset import custom_sounds, load_cues, sounds_notice
         from coach.audio.scheduler import CuePlayer
         from coach.config.locations import bundled_sounds_dir
         from coach.format.loader import ProgramFile
@@ -56,11 +57,11 @@ class SessionSound:
         files = [loaded] if isinstance(loaded, ProgramFile) else loaded.programs
         base_of = {pf.program.id: pf.path.resolve().parent for pf in files}
         volume = (settings.volume if settings is not None else 80) / 100
-        sounds, problems = load_cues(
-            bundled_sounds_dir(), volume, custom_sound_paths(plan, base_of)
-        )
+        sounds, problems = load_cues(bundled_sounds_dir(), volume, custom_sounds(plan, base_of))
+        spoken: str | None = None
         if settings is not None and settings.speech:
-            sounds |= self._speech(plan, volume)
+            said, spoken = self._speech(plan, volume)
+            sounds |= said
         self.player = CuePlayer(
             backend,
             sounds,
@@ -69,20 +70,26 @@ class SessionSound:
             fallback=BellBackend(ring),
         )
         self.player.muted = self.muted
-        for message in [m for m in (note, *problems) if m]:
-            warn(message)
+        # One notice for all of it: several stacked over the digits hide the count.
+        messages = [m for m in (note, sounds_notice(problems), spoken) if m]
+        if messages:
+            warn("\n".join(messages))
 
-    def _speech(self, plan: SessionPlan, volume: float) -> dict[str, Pcm]:
-        """Spoken names, 'switch sides', 'rest' and the last counts, if an engine exists."""
+    def _speech(self, plan: SessionPlan, volume: float) -> tuple[dict[str, Pcm], str | None]:
+        """Spoken names, 'switch sides', 'rest' and the last counts, if an engine exists
+        and answers in time; else no speech for this session, and why."""
         from coach.audio.cueplan import spoken_phrases
         from coach.audio.speech import Speech, find_engine
         from coach.config.locations import cache_dir
 
         engine = find_engine()
         if engine is None:
-            return {}
+            return {}, None
+        rendered = Speech(engine, cache_dir() / "speech").render_all(spoken_phrases(plan), volume)
+        if rendered.problem is not None:
+            return {}, f"Speech is off for this session: {rendered.problem}."
         self.speech_on = True
-        return Speech(engine, cache_dir() / "speech").render_all(spoken_phrases(plan), volume)
+        return rendered.sounds, None
 
     def plan(self, session: SessionController) -> None:
         """Hand the next few seconds of cues to the audio thread (none while paused)."""
@@ -94,7 +101,7 @@ class SessionSound:
     def mute(self, muted: bool) -> None:
         self.muted = muted
         if self.player is not None:
-            self.player.muted = muted
+            self.player.mute(muted)  # and what is playing stops now
 
     def close(self, event_log: EventLog | None) -> None:
         if self.player is None:

@@ -1,0 +1,190 @@
+"""The JSON Schema editors use and the loader agree: every document the schema allows,
+the loader accepts, unless a documented rule that spans fields or files says otherwise
+(docs/authoring.md). Documents are generated from the schema itself
+(hypothesis-jsonschema), so a change to either side that makes them differ fails here."""
+
+from __future__ import annotations
+
+import json
+import re
+import types
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.internal.conjecture import utils as conjecture
+from hypothesis_jsonschema import _from_schema, from_schema
+
+from coach.format.diagnostics import SessionFileError, Severity
+from coach.format.loader import load_session_file
+from coach.format.schema import schema_dict
+
+# The rules the schema cannot express, each documented in docs/authoring.md.
+CROSS_FIELD_RULES = [
+    r"is outside its progression range",  # a dose lies inside its progression range
+    r"does not apply to a \w+ exercise",  # which doses progress, by kind
+    r"^min must be at least .* for \w+$",  # a range stays within its dose's own bounds
+    r"^max must be at most .* for \w+$",
+    r"^max \(.*\) is below min",
+    r"is used twice in this level",  # ids unique within a level
+    r"give this exercise an 'id'",  # an id made from a name needs a letter or digit
+    r"must be above safe_max",  # scaling thresholds in order
+    r"must be above acceptable_max",
+    r"acceptable_max must be below 10",
+    r"a repetition needs some time",  # a tempo above 0
+    # A routine's programs are files: they must exist, inside the routine's folder.
+    r"^program file '.*' does not exist$",
+    r"points outside this file's folder",
+    r"must be a path relative to this file's folder",
+    r"is not a usable path",
+    r"is this routine \(or includes it\)",
+]
+_RULES = re.compile("|".join(f"(?:{rule})" for rule in CROSS_FIELD_RULES))
+
+SCHEMA = schema_dict()
+
+
+class _LegacyMany:
+    """hypothesis-jsonschema 0.23.1, its latest release, draws an object's keys through
+    Hypothesis's internal ``many(...).more()``; the Hypothesis pinned here made ``many``
+    an iterator used inside a with-block. This gives it the old calls on the new one."""
+
+    def __init__(self, data: Any, **sizes: Any) -> None:
+        self._many = conjecture.many(data, **sizes)
+        self._many.__enter__()
+        self._steps = iter(self._many)
+
+    def more(self) -> bool:
+        if next(self._steps, False) is None:
+            return True
+        self._many.__exit__(None, None, None)
+        return False
+
+    def reject(self, why: str | None = None) -> None:
+        self._many.reject(why)
+
+
+def _memoised(build: Any) -> Any:
+    """hypothesis-jsonschema builds the strategy of every property again for every
+    object it draws (canonicalising its schema each time: a second per program). The
+    schemas it passes are the same objects each time, so the strategy is kept."""
+    kept: dict[tuple[int, int], tuple[Any, Any]] = {}
+
+    def strategy(schema: Any, **options: Any) -> Any:
+        key = (id(schema), id(options.get("alphabet")))
+        if key not in kept:
+            kept[key] = (schema, build(schema, **options))  # the schema kept alive too
+        return kept[key][1]
+
+    return strategy
+
+
+_from_schema.__dict__["__from_schema"] = _memoised(_from_schema.__dict__["__from_schema"])
+
+if not hasattr(conjecture.many, "more"):
+    _from_schema.cu = types.SimpleNamespace(**{**vars(conjecture), "many": _LegacyMany})  # type: ignore[attr-defined]
+
+
+def _smaller(schema: Any) -> Any:
+    """The same schema with lists of at most 3 items and texts of at most 100 characters:
+    every document it allows, the full schema allows too, and it is generated in
+    milliseconds rather than a minute (10 levels of 30 exercises of 4,000 characters)."""
+    if isinstance(schema, list):
+        return [_smaller(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    smaller = {key: _smaller(value) for key, value in schema.items()}
+    if "discriminator" in smaller:
+        # The exercise kinds: their 'kind' constants exclude each other, so anyOf allows
+        # the same documents as oneOf, and hypothesis-jsonschema need not check which
+        # one of three each generated exercise matches.
+        smaller["anyOf"] = smaller.pop("oneOf")
+        del smaller["discriminator"]
+    if smaller.get("maxItems", 0) > 3:
+        smaller["maxItems"] = 3
+    if smaller.get("maxLength", 0) > 100:
+        smaller["maxLength"] = 100
+    return smaller
+
+
+def _document(kind: str) -> dict[str, Any]:
+    """The schema for a program file or a routine file alone."""
+    return {
+        "$defs": _smaller(SCHEMA["$defs"]),
+        "type": "object",
+        "properties": {
+            "version": SCHEMA["properties"]["version"],
+            kind: {"$ref": f"#/$defs/{kind.title()}"},
+        },
+        "required": ["version", kind],
+        "additionalProperties": False,
+    }
+
+
+# Built once: the memo above keeps each property's strategy for its schema object.
+DOCUMENTS = {kind: from_schema(_document(kind)) for kind in ("program", "routine")}
+
+
+def as_yaml(document: Any) -> str:
+    """JSON is YAML 1.2; the two characters YAML cannot hold raw are written escaped."""
+    text = json.dumps(document, ensure_ascii=False, indent=1)
+    return text.replace("\ufffe", "\\ufffe").replace("\uffff", "\\uffff")
+
+
+def unexplained(path: Path) -> list[str]:
+    try:
+        load_session_file(path)
+    except SessionFileError as exc:
+        return [
+            d.message
+            for d in exc.diagnostics
+            if d.severity is Severity.ERROR and not _RULES.search(d.message)
+        ]
+    return []
+
+
+@pytest.mark.parametrize("kind", ["program", "routine"])
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(data=st.data())
+def test_what_the_schema_allows_the_loader_accepts(
+    tmp_path_factory: pytest.TempPathFactory, kind: str, data: st.DataObject
+) -> None:
+    document = data.draw(DOCUMENTS[kind])
+    path = tmp_path_factory.mktemp("schema") / "doc.yaml"
+    path.write_text(as_yaml(document), encoding="utf-8")
+    assert unexplained(path) == [], as_yaml(document)[:2000]
+
+
+def test_the_schema_refuses_what_the_issue_found_it_let_through() -> None:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    base = {
+        "version": 1,
+        "program": {
+            "id": "p",
+            "name": "P",
+            "levels": [{"name": "L", "exercises": [{"name": "A", "kind": "hold", "hold": 5}]}],
+        },
+    }
+
+    def with_hold(hold: object) -> dict[str, Any]:
+        document = json.loads(json.dumps(base))
+        document["program"]["levels"][0]["exercises"][0]["hold"] = hold
+        return document
+
+    assert validator.is_valid(base)
+    assert validator.is_valid(with_hold("1m30s"))
+    for hold in ("20m", "٨s", "１m", "0.5s", " " * 1600 + "x"):
+        assert not validator.is_valid(with_hold(hold)), hold
+    assert not validator.is_valid({**base, "version": 2})
+    assert not validator.is_valid({**base, "routine": base["program"]})  # not both
+    named = json.loads(json.dumps(base))
+    named["program"]["name"] = "evil\u202ename"
+    assert not validator.is_valid(named)
