@@ -16,15 +16,19 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     PrivateAttr,
     StringConstraints,
+    Tag,
     WithJsonSchema,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from coach.format.durations import DurationError, format_duration, parse_duration
+from coach.format.figure_library import BUNDLED_FIGURES
+from coach.format.figures import Figure
 
 __all__ = [
     "FORMAT_VERSION",
@@ -33,6 +37,7 @@ __all__ = [
     "Document",
     "DurationRange",
     "Exercise",
+    "FigureRef",
     "HoldExercise",
     "Level",
     "Program",
@@ -94,6 +99,19 @@ Slug = Annotated[
     WithJsonSchema({"type": "string", "pattern": r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$"}),
 ]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=80)]
+
+# An exercise's figure: the id of a bundled one, or its own keyframes. Told apart by
+# type, so an error inside keyframes points into them rather than at both readings.
+FigureRef = Annotated[
+    Annotated[
+        str,
+        StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$"),
+        WithJsonSchema({"type": "string", "enum": sorted(BUNDLED_FIGURES)}),
+        Tag("id"),
+    ]
+    | Annotated[Figure, Tag("keyframes")],
+    Discriminator(lambda value: "id" if isinstance(value, str) else "keyframes"),
+]
 Text = Annotated[str, StringConstraints(max_length=4000)]
 Pain = Annotated[int, Field(ge=0, le=10)]
 
@@ -299,6 +317,12 @@ class _ExerciseBase(_Model):
     """Audio cues for this exercise (unset fields inherit the program's)."""
     progression: Progression | None = None
     """Dose bounds and steps for auto-scaling; without it the dose never changes."""
+    figure: FigureRef | None = None
+    """An animated figure of the movement: the id of a bundled figure (see the guide), or
+    its own poses (view, base, start, top, end, hold)."""
+    image: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
+    """A picture of the exercise (PNG, JPEG or WebP, in this file's folder), shown instead
+    of the figure where the terminal can show images."""
 
 
 class HoldExercise(_ExerciseBase):
