@@ -176,7 +176,10 @@ def frame_at(timeline: Timeline, step: Step, elapsed: float) -> Frame | None:
 def _rep(keys: Keyframes, step: Step, t: float) -> Posture:
     fraction = t / step.duration if step.duration > 0 else 1.0
     if step.phase is Phase.UP:
-        return blend(keys.start, keys.top, ease(fraction))
+        # After the first repetition, each rises from where the last one ended (cat-camel
+        # goes from the sagging back straight into the rounded one).
+        origin = keys.start if (step.rep or 1) == 1 else keys.end
+        return blend(origin, keys.top, ease(fraction))
     if step.phase is Phase.PAUSE:
         return keys.top
     return blend(keys.top, keys.end, ease(fraction))
