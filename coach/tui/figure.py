@@ -29,7 +29,7 @@ from coach.engine.figures.skeleton import draw, mirrored
 from coach.engine.runner import RunState, SessionRunner
 from coach.tui.braille import FAR, FLOOR, NEAR, Fit, fit, render
 
-__all__ = ["BESIDE_COLUMNS", "MAX_FPS", "FigureStage", "FigureView"]
+__all__ = ["BESIDE_COLUMNS", "MAX_FPS", "FigureCanvas", "FigureStage", "FigureView"]
 
 MAX_FPS = 10.0
 """Most redraws a second while the figure moves: smooth for a 2 s movement, and cheap."""
@@ -47,81 +47,34 @@ class FigureStage(Container):
         self.set_class(self.app.size.width >= BESIDE_COLUMNS, "-beside")
 
 
-class FigureView(Widget):
-    """The exercise's figure for the runner's current step, drawn in braille."""
+class FigureCanvas(Widget):
+    """A figure's frame drawn in braille, fitted to the widget: the player's figure, and
+    the gallery of bundled figures in the tests."""
 
-    def __init__(self, runner: SessionRunner, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.runner = runner
         self._cells: list[list[tuple[str, int | None]]] = []
         self._strips: list[Strip] | None = None
         self._note = ""
         self._fits: dict[tuple[int, int, int], Fit] = {}
-        self._tick: asyncio.TimerHandle | None = None
+        self._frame: Frame | None = None
         self.frames_drawn = 0
         """How many times the dots changed (for tests and the benchmark)."""
 
-    # -- when to draw -----------------------------------------------------------------
-
-    def on_mount(self) -> None:
-        self.update_figure()
-
-    def on_unmount(self) -> None:
-        self._cancel()
+    def show_frame(self, frame: Frame | None) -> None:
+        """Draw ``frame`` (nothing for None); redraws only when the dots change."""
+        self._frame = frame
+        self._show(frame)
 
     def on_resize(self, event: Resize) -> None:
         self._fits.clear()
-        self.update_figure()
-
-    def _cancel(self) -> None:
-        if self._tick is not None:
-            self._tick.cancel()
-            self._tick = None
-
-    def _visible(self) -> bool:
-        return (
-            self.is_attached
-            and self.display
-            and self.screen.is_current
-            and self.content_size.width > 0
-            and self.content_size.height > 0
-        )
-
-    def update_figure(self) -> None:
-        """Show the frame for now, and wake again while the figure moves. The player
-        calls this on every change it shows (a step starting, a pause, a resize)."""
-        self._cancel()
-        runner = self.runner
-        step = runner.step
-        frame = None
-        if step is not None:
-            frame = frame_at(runner.timeline, step, runner.session_time() - step.start)
-        # An exercise without a figure leaves the digits all the room they had.
-        shown = frame is not None
-        if self.display != shown:
-            self.display = shown
-            if isinstance(self.parent, FigureStage):
-                self.parent.set_class(shown, "-figure")
-        if not self._visible():
-            return
-        self._show(frame)
-        if (
-            frame is not None
-            and step is not None
-            and runner.state is RunState.RUNNING
-            and moves_during(step, frame.keys)
-        ):
-            loop = asyncio.get_running_loop()
-            self._tick = loop.call_later(1 / MAX_FPS, self._on_tick)
-
-    def _on_tick(self) -> None:
-        self._tick = None
-        # Through the message queue, like the player's own wake.
-        self.call_later(self.update_figure)
+        self._show(self._frame)
 
     # -- what to draw -----------------------------------------------------------------
 
     def _show(self, frame: Frame | None) -> None:
+        if not self.is_attached:
+            return
         width, height = self.content_size.width, self.content_size.height
         note = ""
         cells: list[list[tuple[str, int | None]]] = []
@@ -178,3 +131,71 @@ class FigureView(Widget):
     def render_line(self, y: int) -> Strip:
         lines = self._lines()
         return lines[y] if 0 <= y < len(lines) else Strip.blank(self.size.width, self.rich_style)
+
+
+class FigureView(FigureCanvas):
+    """The exercise's figure for the runner's current step, moving with it."""
+
+    def __init__(self, runner: SessionRunner, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.runner = runner
+        self._tick: asyncio.TimerHandle | None = None
+
+    # -- when to draw -----------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.update_figure()
+
+    def on_unmount(self) -> None:
+        self._cancel()
+
+    def on_resize(self, event: Resize) -> None:
+        self._fits.clear()
+        self.update_figure()
+
+    def _cancel(self) -> None:
+        if self._tick is not None:
+            self._tick.cancel()
+            self._tick = None
+
+    def _visible(self) -> bool:
+        return (
+            self.is_attached
+            and self.display
+            and self.screen.is_current
+            and self.content_size.width > 0
+            and self.content_size.height > 0
+        )
+
+    def update_figure(self) -> None:
+        """Show the frame for now, and wake again while the figure moves. The player
+        calls this on every change it shows (a step starting, a pause, a resize)."""
+        self._cancel()
+        runner = self.runner
+        step = runner.step
+        frame = None
+        if step is not None:
+            frame = frame_at(runner.timeline, step, runner.session_time() - step.start)
+        # An exercise without a figure leaves the digits all the room they had.
+        shown = frame is not None
+        if self.display != shown:
+            self.display = shown
+            if isinstance(self.parent, FigureStage):
+                self.parent.set_class(shown, "-figure")
+        if not self._visible():
+            return
+        self._frame = frame
+        self._show(frame)
+        if (
+            frame is not None
+            and step is not None
+            and runner.state is RunState.RUNNING
+            and moves_during(step, frame.keys)
+        ):
+            loop = asyncio.get_running_loop()
+            self._tick = loop.call_later(1 / MAX_FPS, self._on_tick)
+
+    def _on_tick(self) -> None:
+        self._tick = None
+        # Through the message queue, like the player's own wake.
+        self.call_later(self.update_figure)

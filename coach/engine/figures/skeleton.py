@@ -357,7 +357,7 @@ def draw(posture: Posture, base: str, view: str) -> Drawing:
     ]
     outline += [
         (head[0] + HEAD_RADIUS * math.cos(t), head[1] + HEAD_RADIUS * math.sin(t))
-        for t in (i * math.pi / 4 for i in range(8))
+        for t in (i * math.pi / 8 for i in range(16))
     ]
     if base in ("standing", "kneeling"):
         # On its feet (or knees) a body keeps a sole (or a shin) flat on the floor, and
