@@ -44,7 +44,12 @@ class FigureStage(Container):
     """The digits and the figure, arranged for the terminal's width."""
 
     def on_resize(self, event: Resize) -> None:
-        self.set_class(self.app.size.width >= BESIDE_COLUMNS, "-beside")
+        beside = self.app.size.width >= BESIDE_COLUMNS
+        if self.has_class("-beside") != beside:
+            self.set_class(beside, "-beside")
+            # Moving the figure leaves cells of its old place that no widget covers now
+            # (the screen's padding): repaint the whole screen once.
+            self.screen.refresh()
 
 
 class FigureCanvas(Widget):
@@ -58,6 +63,7 @@ class FigureCanvas(Widget):
         self._note = ""
         self._fits: dict[tuple[int, int, int], Fit] = {}
         self._frame: Frame | None = None
+        self._drawn_size = (0, 0)
         self.frames_drawn = 0
         """How many times the dots changed (for tests and the benchmark)."""
 
@@ -91,9 +97,10 @@ class FigureCanvas(Widget):
             if frame.mirrored:
                 drawing = mirrored(drawing, (room[0] + room[2]) / 2)
             cells = render(drawing, width, height, place).cells()
-        if cells == self._cells and note == self._note:
+        if cells == self._cells and note == self._note and self._drawn_size == (width, height):
             return
         self._cells, self._note, self._strips = cells, note, None
+        self._drawn_size = (width, height)
         self.frames_drawn += 1
         self.refresh()
 
@@ -129,8 +136,14 @@ class FigureCanvas(Widget):
         return strips
 
     def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if self._drawn_size[0] != self.content_size.width and self._frame is not None:
+            # Laid out anew since the last frame: draw again at this size (never spill
+            # over the edge with lines cut for another width).
+            self.call_later(self._show, self._frame)
         lines = self._lines()
-        return lines[y] if 0 <= y < len(lines) else Strip.blank(self.size.width, self.rich_style)
+        line = lines[y] if 0 <= y < len(lines) else Strip.blank(width, self.rich_style)
+        return line.crop_extend(0, width, self.rich_style)
 
 
 class FigureView(FigureCanvas):
