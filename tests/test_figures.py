@@ -465,3 +465,43 @@ def test_an_image_is_confined_to_the_files_folder_and_checked(write: Write) -> N
 
 def test_every_base_has_its_own_pose() -> None:
     assert set(BASE_POSTURES) == set(BASES)
+
+
+# -- outside the player -------------------------------------------------------------------------
+
+
+def test_preview_prints_each_figures_start_and_top(cli: Callable[..., object]) -> None:
+    from coach.config.locations import bundled_sessions_dir
+
+    result: object = cli("preview", bundled_sessions_dir() / "programs" / "holds.yaml", "--figures")
+    out = result.out  # type: ignore[attr-defined]
+    assert result.code == 0  # type: ignore[attr-defined]
+    loaded = load_session_file(bundled_sessions_dir() / "programs" / "holds.yaml")
+    assert isinstance(loaded, ProgramFile)
+    for exercise in loaded.program.levels[0].exercises:
+        assert f"{exercise.name} ({exercise.id})" in out
+    blocks = out.strip().split("\n\n")
+    assert len(blocks) == len(loaded.program.levels[0].exercises)
+    for block in blocks:
+        *picture, names = block.splitlines()[1:]
+        assert names.split() == ["start", "hold"]
+        assert sum(0x2801 <= ord(ch) <= 0x28FF for line in picture for ch in line) > 30
+
+
+def test_the_guides_pictures_are_current() -> None:
+    import importlib.util
+
+    script = Path(__file__).resolve().parent.parent / "scripts" / "make_figure_pictures.py"
+    spec = importlib.util.spec_from_file_location("make_figure_pictures", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    from coach.cli.figures import figure_svg
+
+    for name in BUNDLED_FIGURES:
+        figure = bundled_figure(name)
+        assert figure is not None
+        kind = "hold" if name in module.HOLDS else "reps"
+        expected = figure_svg(keyframes(figure), kind, title=name)
+        committed = (module.OUT / f"{name}.svg").read_text(encoding="utf-8")
+        assert committed == expected, f"run scripts/make_figure_pictures.py ({name} is stale)"

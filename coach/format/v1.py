@@ -321,8 +321,8 @@ class _ExerciseBase(_Model):
     """An animated figure of the movement: the id of a bundled figure (see the guide), or
     its own poses (view, base, start, top, end, hold)."""
     image: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
-    """A picture of the exercise (PNG, JPEG or WebP, in this file's folder), shown instead
-    of the figure where the terminal can show images."""
+    """A picture of the exercise (PNG, JPEG or WebP, in this file's folder, up to 5 MiB).
+    Checked now; this version of coach still shows the figure."""
 
 
 class HoldExercise(_ExerciseBase):
