@@ -16,6 +16,7 @@ note instead of a figure too small to read.
 from __future__ import annotations
 
 import asyncio
+import math
 
 from rich.segment import Segment
 from rich.style import Style
@@ -31,8 +32,12 @@ from coach.tui.braille import FAR, FLOOR, NEAR, Fit, fit, render
 
 __all__ = ["BESIDE_COLUMNS", "MAX_FPS", "FigureCanvas", "FigureStage", "FigureView"]
 
-MAX_FPS = 10.0
-"""Most redraws a second while the figure moves: smooth for a 2 s movement, and cheap."""
+MAX_FPS = 4.0
+"""Most redraws a second while the figure moves: eight pictures for a 2 s movement. Each
+repaint costs Textual about 2 ms here, so 6 a second came to 2.3 times termdown's CPU
+for a set of repetitions and 4 keeps it within the goal of 2 (make bench)."""
+CACHED_FRAMES = 512
+"""Pictures kept per widget: every repetition of a set shows the same ones."""
 BESIDE_COLUMNS = 100
 """From this terminal width the figure stands beside the digits, else under them."""
 MIN_COLUMNS, MIN_ROWS = 12, 4
@@ -64,6 +69,7 @@ class FigureCanvas(Widget):
         self._fits: dict[tuple[int, int, int], Fit] = {}
         self._frame: Frame | None = None
         self._drawn_size = (0, 0)
+        self._pictures: dict[tuple[object, ...], list[list[tuple[str, int | None]]]] = {}
         self.frames_drawn = 0
         """How many times the dots changed (for tests and the benchmark)."""
 
@@ -74,6 +80,7 @@ class FigureCanvas(Widget):
 
     def on_resize(self, event: Resize) -> None:
         self._fits.clear()
+        self._pictures.clear()
         self._show(self._frame)
 
     # -- what to draw -----------------------------------------------------------------
@@ -87,22 +94,41 @@ class FigureCanvas(Widget):
         if frame is not None and (width < MIN_COLUMNS or height < MIN_ROWS):
             note = TOO_SMALL
         elif frame is not None:
-            keys = frame.keys
-            room = extent(keys)
-            key = (id(keys), width, height)
-            place = self._fits.get(key)
-            if place is None:
-                place = self._fits[key] = fit(room, width, height)
-            drawing = draw(frame.posture, keys.base, keys.view)
-            if frame.mirrored:
-                drawing = mirrored(drawing, (room[0] + room[2]) / 2)
-            cells = render(drawing, width, height, place).cells()
+            cells = self._picture(frame, width, height)
         if cells == self._cells and note == self._note and self._drawn_size == (width, height):
             return
         self._cells, self._note, self._strips = cells, note, None
         self._drawn_size = (width, height)
         self.frames_drawn += 1
         self.refresh()
+
+    def _picture(self, frame: Frame, width: int, height: int) -> list[list[tuple[str, int | None]]]:
+        """The frame's cells, drawn once: the same posture (to a tenth of a degree) at the
+        same size is the same picture, and a set of repetitions shows the same ones."""
+        keys = frame.keys
+        key = (
+            id(keys),
+            frame.mirrored,
+            width,
+            height,
+            tuple(sorted((k, round(v, 1)) for k, v in frame.posture.items())),
+        )
+        cells = self._pictures.get(key)
+        if cells is not None:
+            return cells
+        room = extent(keys)
+        place_key = (id(keys), width, height)
+        place = self._fits.get(place_key)
+        if place is None:
+            place = self._fits[place_key] = fit(room, width, height)
+        drawing = draw(frame.posture, keys.base, keys.view)
+        if frame.mirrored:
+            drawing = mirrored(drawing, (room[0] + room[2]) / 2)
+        cells = render(drawing, width, height, place).cells()
+        if len(self._pictures) >= CACHED_FRAMES:
+            self._pictures.clear()
+        self._pictures[key] = cells
+        return cells
 
     def _lines(self) -> list[Strip]:
         if self._strips is not None:
@@ -187,8 +213,16 @@ class FigureView(FigureCanvas):
         runner = self.runner
         step = runner.step
         frame = None
+        # While the figure moves it is sampled on a grid of instants from the step's start
+        # (MAX_FPS a second of wall time), so every repetition shows the same pictures.
+        period = runner.speed / MAX_FPS
+        sample = 0.0
         if step is not None:
-            frame = frame_at(runner.timeline, step, runner.session_time() - step.start)
+            elapsed = max(0.0, runner.session_time() - step.start)
+            # A wake a hair early (timer resolution) counts as on time: it must not draw the
+            # same instant again and wake at once for the next.
+            sample = math.floor(elapsed / period + 0.02) * period
+            frame = frame_at(runner.timeline, step, sample)
         # An exercise without a figure leaves the digits all the room they had.
         shown = frame is not None
         if self.display != shown:
@@ -205,8 +239,9 @@ class FigureView(FigureCanvas):
             and runner.state is RunState.RUNNING
             and moves_during(step, frame.keys)
         ):
+            due = runner.wall_time_of(step.start + sample + period)
             loop = asyncio.get_running_loop()
-            self._tick = loop.call_later(1 / MAX_FPS, self._on_tick)
+            self._tick = loop.call_later(max(0.0, due - runner.clock()), self._on_tick)
 
     def _on_tick(self) -> None:
         self._tick = None
