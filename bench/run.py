@@ -36,6 +36,12 @@ MISSED, and exits 0 either way (1 only when a measurement could not be taken at 
    benchmark runs meanwhile. Caveat: /proc counts in ticks of 10 ms, so a 50 s window
    resolves 0.02 % of a core, and these figures are small: the ratio is coarse.
 
+4. CPU time during a one-minute set of repetitions with the figure animating
+   (bench/sessions/reps-1min.yaml: cat-camel, 12 reps of 2 s up, 1 s hold, 2 s down),
+   against `termdown 60`, side by side in the same run, measured as in 2. The figure
+   redraws up to 4 times a second while it moves, under the digits at 80x24. The
+   window starts 5 s after the screen first shows "rep 1/12".
+
 3. End-of-session clock error, at --speed 20 on bench/sessions/routine-20min.yaml (a
    20-minute program, about 60 s of wall time). It runs in a private tmux server; the
    red-flag check (Enter) and every pain prompt ("0", Enter) are answered as soon as
@@ -84,6 +90,7 @@ COACH = BIN / "coach"
 TERMDOWN = BIN / "termdown"
 MINIMAL_APP = BENCH_DIR / "minimal_app.py"
 HOLD_FILE = BENCH_DIR / "sessions" / "hold-1min.yaml"
+REPS_FILE = BENCH_DIR / "sessions" / "reps-1min.yaml"
 ROUTINE_FILE = BENCH_DIR / "sessions" / "routine-20min.yaml"
 
 COLUMNS, LINES = 80, 24
@@ -99,6 +106,7 @@ GOAL_FIRST_FRAME = 1.3
 GOAL_HOME = 1.5
 HOME_TEXT = "Morning routine"
 GOAL_CPU = 0.5
+GOAL_CPU_FIGURE = 2.0
 GOAL_CLOCK_MS = 5.0
 
 
@@ -526,6 +534,70 @@ def measure_cpu(workdir: Path) -> CpuUse:
     return CpuUse(percent["coach"], percent["termdown"], percent["ticker"], window, notes)
 
 
+# -- 4. CPU during a one-minute set of reps, the figure animating ---------------------------
+
+
+def start_coach_reps(tmux: Tmux, data_dir: Path, log: Path) -> float:
+    """Start the one-minute set of reps; return the monotonic time its first rep showed."""
+    argv = [
+        str(COACH),
+        "run",
+        str(REPS_FILE),
+        "--speed",
+        "1",
+        "--data-dir",
+        str(data_dir),
+        "--audio",
+        "none",
+    ]
+    tmux.start(argv, child_env(data_dir, COACH_EVENT_LOG=str(log)))
+    seen, _ = drive(tmux, lambda s: "rep 1/12" in s and PROMPT_HINT not in s, 30, "the reps")
+    return seen
+
+
+@dataclass
+class RepsCpu:
+    coach_percent: float
+    termdown_percent: float
+    figure_dots: int
+    """Braille dots in the figure's region at the end of the window: it was on screen."""
+
+
+def measure_reps_cpu(workdir: Path) -> RepsCpu:
+    data_dir = workdir / "data-reps"
+    log = workdir / "reps-events.jsonl"
+    with (
+        tmux_server("reps", workdir) as coach,
+        tmux_server("termdown-reps", workdir) as termdown,
+    ):
+        starts = {"coach": start_coach_reps(coach, data_dir, log)}
+        starts["termdown"] = start_termdown(termdown, data_dir)
+        pids = {"coach": coach.pid(), "termdown": termdown.pid()}
+        used = sample_window(starts, pids)
+        dots = sum(0x2801 <= ord(ch) <= 0x28FF for ch in coach.screen())
+        with contextlib.suppress(BenchError):
+            drive(coach, lambda s: SUMMARY_TEXT in s, 20, "the summary")
+            quit_coach(coach, ["Enter"])
+    percent = {name: 100 * seconds / 50.0 for name, seconds in used.items()}
+    return RepsCpu(percent["coach"], percent["termdown"], dots)
+
+
+def report_reps_cpu(result: RepsCpu) -> list[str]:
+    if result.termdown_percent > 0:
+        ratio = result.coach_percent / result.termdown_percent
+        ratio_text = (
+            f"ratio {ratio:.2f}   goal <= {GOAL_CPU_FIGURE}   {verdict(ratio <= GOAL_CPU_FIGURE)}"
+        )
+    else:
+        ratio_text = "ratio n/a (termdown used no measurable CPU)"
+    return [
+        f"CPU during 1-min reps    coach {result.coach_percent:.2f} % of a core (figure "
+        f"animating)   termdown {result.termdown_percent:.2f} %   {ratio_text}",
+        f"  (50 s window from +5 s to +55 s after each start, 80x24 tmux panes; the figure "
+        f"showed {result.figure_dots} braille dots at the end of the window)",
+    ]
+
+
 # -- 3. end-of-session clock error -------------------------------------------------------
 
 
@@ -695,7 +767,8 @@ def header() -> str:
     )
 
 
-def run_all(workdir: Path) -> list[str]:
+def run_all(workdir: Path, only: Sequence[str] = ()) -> list[str]:
+    """Every measurement, or those numbered in ``only`` (``bench/run.py 2 4``)."""
     lines: list[str] = []
     steps: list[tuple[str, Callable[[], list[str]]]] = [
         ("2. CPU during a one-minute hold (about 70 s)", lambda: report_cpu(measure_cpu(workdir))),
@@ -708,7 +781,16 @@ def run_all(workdir: Path) -> list[str]:
             lambda: report_clock(measure_clock(workdir)),
         ),
     ]
+    steps.insert(
+        1,
+        (
+            "4. CPU during a one-minute set of reps, the figure animating (about 70 s)",
+            lambda: report_reps_cpu(measure_reps_cpu(workdir)),
+        ),
+    )
     for title, step in steps:
+        if only and not any(title.startswith(f"{number}.") for number in only):
+            continue
         print(title, flush=True)
         try:
             lines += step()
@@ -724,7 +806,7 @@ def main() -> int:
     ensure_termdown()
     print(header(), flush=True)
     with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
-        lines = run_all(Path(tmp))
+        lines = run_all(Path(tmp), sys.argv[1:])
     print()
     print(header())
     for line in lines:

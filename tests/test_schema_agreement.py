@@ -34,6 +34,11 @@ CROSS_FIELD_RULES = [
     r"must be above acceptable_max",
     r"acceptable_max must be below 10",
     r"a repetition needs some time",  # a tempo above 0
+    # A figure's poses, by the exercise's kind (a reps figure needs a start and a top).
+    r"exercise's figure needs a '\w+' pose",
+    r"must be between -?\d+ and -?\d+ degrees",  # a joint within its human range
+    r"not both: they are one angle",  # opposite movements of a joint: one of the two
+    r"^no bundled figure is called",  # a figure id the format knows (the schema lists them)
     # A routine's programs are files: they must exist, inside the routine's folder.
     r"^program file '.*' does not exist$",
     r"points outside this file's folder",

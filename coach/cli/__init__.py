@@ -189,6 +189,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="routine or program file (default: the bundled morning routine)",
     )
+    preview.add_argument(
+        "--figures",
+        action="store_true",
+        help="print each exercise's figure (its start and top poses) instead of the timeline",
+    )
     return parser
 
 
@@ -259,7 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "schema":
             return _schema(args.output)
         if args.command == "preview":
-            return _preview(args.file)
+            return _preview(args.file, figures=args.figures)
         data_dir = getattr(args, "data_dir", None)
         audio = getattr(args, "audio", None)
         if args.command == "plan":
@@ -361,7 +366,7 @@ def _load_or_report(file: Path | None) -> Any:
         return EXIT_INVALID
 
 
-def _preview(file: Path | None) -> int:
+def _preview(file: Path | None, *, figures: bool = False) -> int:
     from rich.console import Console
 
     from coach.cli.preview import render_preview
@@ -372,6 +377,14 @@ def _preview(file: Path | None) -> int:
         return loaded
     for warning in loaded.warnings:
         print(warning.render(), file=sys.stderr)
+    if figures:
+        from coach.cli.figures import plan_figures
+
+        for item, lines in plan_figures(plan_session(loaded)):
+            print(f"{printable(item.name)} ({item.key})")
+            print("\n".join(lines))
+            print()
+        return EXIT_OK
     timeline = build_timeline(plan_session(loaded))
     Console().print(render_preview(timeline))
     return EXIT_OK

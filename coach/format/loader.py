@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, Tag, TypeAdapter, ValidationError
 
 from coach.format.diagnostics import Diagnostic, Mark, SessionFileError, Severity
 from coach.format.durations import format_duration
+from coach.format.figure_checks import figure_problems, image_problem
 from coach.format.text import quoted
 from coach.format.v1 import (
     CountRange,
@@ -413,6 +414,7 @@ class _Loader:
 
     def _check_exercise(self, exercise: AnyExercise, source: YamlDocument, at: DataPath) -> None:
         self._check_cues(exercise.cues, source, (*at, "cues"))
+        self._check_figure(exercise, source, at)
         progression = exercise.progression
         if progression is None:
             return
@@ -430,6 +432,24 @@ class _Loader:
                 )
                 continue
             self._check_range(exercise, name, bounds, source, at)
+
+    def _check_figure(self, exercise: AnyExercise, source: YamlDocument, at: DataPath) -> None:
+        for where, message, error in figure_problems(exercise):
+            severity = Severity.ERROR if error else Severity.WARNING
+            self._report(source, (*at, "figure", *where), message, severity=severity)
+        if exercise.image is not None:
+            target = confined_path(source.path.resolve().parent, exercise.image)
+            if isinstance(target, str):
+                self._report(source, (*at, "image"), target)
+                return
+            problem = image_problem(target)
+            if problem:
+                self._report(
+                    source,
+                    (*at, "image"),
+                    f"{problem}; the figure shows instead",
+                    severity=Severity.WARNING,
+                )
 
     def _check_range(
         self,
@@ -711,6 +731,7 @@ def _walk(loc: tuple[Any, ...]) -> tuple[DataPath, type[BaseModel] | None]:
         if origin in (typing.Union, types.UnionType):
             # A tagged union: this segment names the member pydantic tried.
             members = {_kind_of(m): m for m in typing.get_args(annotation) if isinstance(m, type)}
+            members.update(_tagged(annotation))
             annotation = members.get(segment)
             continue
         data_path.append(segment)
@@ -725,6 +746,17 @@ def _walk(loc: tuple[Any, ...]) -> tuple[DataPath, type[BaseModel] | None]:
             annotation = None
             parent = None
     return tuple(data_path), parent
+
+
+def _tagged(union: Any) -> dict[str | None, Any]:
+    """Members of a union told apart by a callable discriminator, by their Tag."""
+    found: dict[str | None, Any] = {}
+    for member in typing.get_args(union):
+        if typing.get_origin(member) is typing.Annotated:
+            for meta in member.__metadata__:
+                if isinstance(meta, Tag):
+                    found[meta.tag] = typing.get_args(member)[0]
+    return found
 
 
 def _kind_of(model: type) -> str | None:

@@ -17,10 +17,12 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     GetJsonSchemaHandler,
     PrivateAttr,
     StringConstraints,
+    Tag,
     WithJsonSchema,
     model_validator,
 )
@@ -34,6 +36,8 @@ from coach.format.durations import (
     format_duration,
     parse_duration,
 )
+from coach.format.figure_library import BUNDLED_FIGURES
+from coach.format.figures import Figure
 from coach.format.text import REFUSED_PATTERN
 
 __all__ = [
@@ -43,6 +47,7 @@ __all__ = [
     "Document",
     "DurationRange",
     "Exercise",
+    "FigureRef",
     "HoldExercise",
     "Level",
     "Program",
@@ -135,6 +140,18 @@ Slug = Annotated[
 ]
 Name = Annotated[
     str, StringConstraints(min_length=1, max_length=80), OneLine, _JsonPattern(_ONE_LINE_PATTERN)
+]
+# An exercise's figure: the id of a bundled one, or its own keyframes. Told apart by
+# type, so an error inside keyframes points into them rather than at both readings.
+FigureRef = Annotated[
+    Annotated[
+        str,
+        StringConstraints(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$"),
+        WithJsonSchema({"type": "string", "enum": sorted(BUNDLED_FIGURES)}),
+        Tag("id"),
+    ]
+    | Annotated[Figure, Tag("keyframes")],
+    Discriminator(lambda value: "id" if isinstance(value, str) else "keyframes"),
 ]
 Text = Annotated[str, StringConstraints(max_length=4000), _JsonPattern(_MULTI_LINE_PATTERN)]
 SoundPath = Annotated[
@@ -345,6 +362,12 @@ class _ExerciseBase(_Model):
     """Audio cues for this exercise (unset fields inherit the program's)."""
     progression: Progression | None = None
     """Dose bounds and steps for auto-scaling; without it the dose never changes."""
+    figure: FigureRef | None = None
+    """An animated figure of the movement: the id of a bundled figure (see the guide), or
+    its own poses (view, base, start, top, end, hold)."""
+    image: SoundPath | None = None
+    """A picture of the exercise (PNG, JPEG or WebP, in this file's folder, up to 5 MiB).
+    Checked now; this version of coach still shows the figure."""
 
 
 class HoldExercise(_ExerciseBase):

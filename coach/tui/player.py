@@ -34,6 +34,7 @@ from coach.format.durations import format_clock, format_duration
 from coach.format.text import printable
 from coach.tui import keys
 from coach.tui.bignumber import BigNumber, SessionBar
+from coach.tui.figure import FigureStage, FigureView
 from coach.tui.keybar import KeyBar
 
 __all__ = ["PlayerScreen"]
@@ -92,6 +93,7 @@ class PlayerScreen(Screen[None]):
         self._shown: dict[str, str] = {}
         self._widgets: dict[str, Static] = {}
         self._clock_widget: BigNumber | None = None
+        self._figure_widget: FigureView | None = None
         self._bar_widget: SessionBar | None = None
         self._shown_progress = -1.0
         self._mode: tuple[bool, str] = (False, "")
@@ -105,7 +107,9 @@ class PlayerScreen(Screen[None]):
         yield Label("", id="phase")
         yield Label("", id="exercise-name")
         yield Label("", id="detail")
-        yield BigNumber(id="clock")
+        with FigureStage(id="stage"):
+            yield BigNumber(id="clock")
+            yield FigureView(self.runner, id="figure")
         with Horizontal(id="progress-row"):
             yield SessionBar(id="progress")
             yield Label("", id="elapsed")
@@ -158,8 +162,16 @@ class PlayerScreen(Screen[None]):
             if isinstance(event, StepStarted):
                 self.session.note_step_started(event.step)
         self.refresh_view()
+        self._refresh_figure()
         self._schedule()
         self.post_message(self.Moved(tuple(events), at))
+
+    def _refresh_figure(self) -> None:
+        """The figure follows every change the runner reports (a step, a pause)."""
+        if self.is_attached:
+            figure = self._figure_widget or self.query_one("#figure", FigureView)
+            self._figure_widget = figure
+            figure.update_figure()
 
     # -- keys -------------------------------------------------------------------------
 

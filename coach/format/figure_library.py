@@ -1,0 +1,446 @@
+"""The figures that come with coach: one for every bundled exercise, by id.
+
+Each entry is written exactly as an exercise's own ``figure:`` would be in YAML (the
+same keys and words), so an author can copy one and change it; a session file names one
+with ``figure: bird-dog``. They live in the package rather than in ``sessions/`` so
+``coach validate FOLDER`` never mistakes them for a session file, and as Python data so
+reading a session file that names one costs no YAML parsing. Each was written from the
+exercise's instructions and checked by eye (tests/test_figure_snapshots.py keeps the
+pictures).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from coach.format.figures import Figure
+
+__all__ = ["BUNDLED_FIGURES", "bundled_figure"]
+
+# Positions several figures start from.
+HOOKLYING: dict[str, Any] = {
+    "hips": {"flexion": 45},
+    "knees": {"flexion": 90},
+    "ankles": {"plantarflexion": 45},
+}
+"""On the back, knees bent, feet flat."""
+TABLETOP: dict[str, Any] = {
+    "hips": {"flexion": 90},
+    "knees": {"flexion": 90},
+    "shoulders": {"flexion": 90},
+}
+"""On the back, knees above the hips with shins level, arms to the ceiling."""
+HALF_KNEELING: dict[str, Any] = {
+    "right_hip": {"flexion": 90},
+    "right_knee": {"flexion": 90},
+    "right_ankle": {"plantarflexion": 0},
+}
+"""Kneeling on the left knee, the right foot flat in front."""
+ARMS_OVERHEAD = {"shoulders": {"flexion": 170}}
+# The arms hang from the upper back: when it rounds or sinks, the shoulders' angle
+# changes by as much, to keep the hands under the shoulders.
+CAT = {
+    "pelvis": {"posterior_tilt": 10},
+    "lumbar": {"flexion": 20},
+    "thoracic": {"flexion": 20},
+    "neck": {"flexion": 20},
+    "shoulders": {"flexion": 130},
+}
+CAMEL = {
+    "pelvis": {"anterior_tilt": 10},
+    "lumbar": {"extension": 20},
+    "thoracic": {"extension": 10},
+    "neck": {"extension": 20},
+    "shoulders": {"flexion": 60},
+}
+CHILDS_POSE = {
+    "hips": {"flexion": 120},
+    "knees": {"flexion": 135},
+    "shoulders": {"flexion": 170},
+    "lumbar": {"flexion": 25},
+    "thoracic": {"flexion": 15},
+}
+SIDE_BRIDGE_SAG = {
+    "lumbar": {"side_bend_right": 20},
+    "thoracic": {"side_bend_right": 10},
+    "left_shoulder": {"abduction": 80},
+    "left_elbow": {"flexion": 90},
+    "right_shoulder": {"abduction": 15},
+    "right_elbow": {"flexion": 100},
+}
+BRIDGE = {"hips": {"flexion": 0}, "ankles": {"plantarflexion": 0}}
+
+
+def _walk(hip: float, knee: float, swing: float, elbow: float) -> dict[str, Any]:
+    """The left knee up and the arms swinging opposite, for walking and marching."""
+    return {
+        "left_hip": {"flexion": hip},
+        "left_knee": {"flexion": knee},
+        "left_ankle": {"plantarflexion": 20},
+        "right_shoulder": {"flexion": swing},
+        "left_shoulder": {"extension": swing * 0.8},
+        "elbows": {"flexion": elbow},
+    }
+
+
+BUNDLED_FIGURES: dict[str, dict[str, Any]] = {
+    # -- mobility -----------------------------------------------------------------------
+    "walk-in-place": {
+        "base": "standing",
+        "top": _walk(35, 60, 25, 20),
+        "cycle": 1.5,
+        "alternate": True,
+    },
+    "cat-camel": {"base": "all-fours", "top": CAT, "end": CAMEL},
+    "pelvic-tilt": {
+        "base": "lying-on-back",
+        "start": HOOKLYING,
+        "top": {"pelvis": {"posterior_tilt": 15}},
+        "end": {"pelvis": {"anterior_tilt": 12}},
+    },
+    "knee-rocks": {
+        "view": "front",
+        "base": "lying-on-back",
+        "start": {**HOOKLYING, "shoulders": {"abduction": 80}},
+        "top": {
+            "left_hip": {"abduction": 35},
+            "right_hip": {"adduction": 25},
+            "lumbar": {"rotation_right": 10},
+        },
+        "alternate": True,
+    },
+    "knee-to-chest": {
+        "base": "lying-on-back",
+        "start": HOOKLYING,
+        "hold": {
+            "left_hip": {"flexion": 115},
+            "left_knee": {"flexion": 120},
+            "shoulders": {"flexion": 60},
+            "elbows": {"flexion": 80},
+        },
+    },
+    "march-in-place": {
+        "base": "standing",
+        "top": _walk(60, 75, 40, 60),
+        "cycle": 1.5,
+        "alternate": True,
+    },
+    "cat-camel-slow": {
+        "base": "all-fours",
+        "top": {
+            "pelvis": {"posterior_tilt": 15},
+            "lumbar": {"flexion": 30},
+            "thoracic": {"flexion": 30},
+            "neck": {"flexion": 30},
+            "shoulders": {"flexion": 150},
+        },
+        "end": {
+            "pelvis": {"anterior_tilt": 15},
+            "lumbar": {"extension": 25},
+            "thoracic": {"extension": 15},
+            "neck": {"extension": 25},
+            "shoulders": {"flexion": 50},
+        },
+    },
+    "childs-pose-rock": {"base": "all-fours", "top": CHILDS_POSE, "cycle": 6},
+    "hip-flexor-stretch": {
+        "base": "kneeling",
+        "start": HALF_KNEELING,
+        "hold": {
+            "right_hip": {"flexion": 75},
+            "right_knee": {"flexion": 100},
+            "right_ankle": {"dorsiflexion": 15},
+            "left_hip": {"extension": 10},
+            "pelvis": {"posterior_tilt": 10},
+        },
+    },
+    "lying-rotation-stretch": {
+        "view": "front",
+        "base": "lying-on-back",
+        "start": {**HOOKLYING, "shoulders": {"abduction": 80}},
+        "hold": {
+            "left_hip": {"abduction": 45},
+            "right_hip": {"adduction": 30},
+            "lumbar": {"rotation_right": 18},
+        },
+    },
+    "brisk-march": {
+        "base": "standing",
+        "top": _walk(80, 90, 50, 80),
+        "cycle": 1.2,
+        "alternate": True,
+    },
+    "cat-camel-child-flow": {"base": "all-fours", "top": {**CHILDS_POSE, **CAT}, "cycle": 6},
+    "hip-flexor-reach": {
+        "base": "kneeling",
+        "start": HALF_KNEELING,
+        "hold": {
+            "right_hip": {"flexion": 75},
+            "right_knee": {"flexion": 100},
+            "right_ankle": {"dorsiflexion": 15},
+            "left_hip": {"extension": 10},
+            "pelvis": {"posterior_tilt": 10},
+            "left_shoulder": {"flexion": 170},
+            "thoracic": {"side_bend_right": 10},
+        },
+    },
+    "open-book": {
+        "view": "front",
+        "base": "lying-on-side",
+        "start": {"hips": {"flexion": 70}, "knees": {"flexion": 90}, "shoulders": {"flexion": 90}},
+        "top": {
+            "right_shoulder": {"flexion": 90, "horizontal_abduction": 90},
+            "thoracic": {"rotation_right": 45},
+            "neck": {"rotation_right": 40},
+        },
+    },
+    "hip-hinge-drill": {
+        "base": "standing",
+        "start": {"knees": {"flexion": 10}, "elbows": {"flexion": 40}},
+        "top": {"hips": {"flexion": 60}, "knees": {"flexion": 20}},
+    },
+    # -- holds --------------------------------------------------------------------------
+    "mcgill-curl-up": {
+        "base": "lying-on-back",
+        "start": {
+            "right_hip": {"flexion": 45},
+            "right_knee": {"flexion": 90},
+            "right_ankle": {"plantarflexion": 45},
+            "shoulders": {"extension": 10},
+            "elbows": {"flexion": 30},
+        },
+        "hold": {"thoracic": {"flexion": 14}, "neck": {"flexion": 8}},
+    },
+    "side-bridge-knees": {
+        "base": "lying-on-side",
+        "start": {**SIDE_BRIDGE_SAG, "knees": {"flexion": 90}},
+        "hold": {"lumbar": {"side_bend_right": 0}, "thoracic": {"side_bend_right": 0}},
+    },
+    "bird-dog-leg": {
+        "base": "all-fours",
+        "hold": {"right_hip": {"flexion": 0}, "right_knee": {"flexion": 0}},
+    },
+    "glute-bridge-hold": {"base": "lying-on-back", "start": HOOKLYING, "hold": BRIDGE},
+    "dead-bug-tabletop": {"base": "lying-on-back", "start": HOOKLYING, "hold": TABLETOP},
+    "curl-up-elbows-up": {
+        "base": "lying-on-back",
+        "start": {
+            "right_hip": {"flexion": 45},
+            "right_knee": {"flexion": 90},
+            "right_ankle": {"plantarflexion": 45},
+            "shoulders": {"extension": 10},
+            "elbows": {"flexion": 60},
+        },
+        "hold": {"thoracic": {"flexion": 16}, "neck": {"flexion": 8}},
+    },
+    "side-bridge-staggered": {
+        "base": "lying-on-side",
+        "start": SIDE_BRIDGE_SAG,
+        "hold": {"lumbar": {"side_bend_right": 0}, "thoracic": {"side_bend_right": 0}},
+    },
+    "bird-dog": {
+        "base": "all-fours",
+        "hold": {
+            "left_shoulder": {"flexion": 180},
+            "right_hip": {"flexion": 0},
+            "right_knee": {"flexion": 0},
+        },
+    },
+    "glute-bridge-arms-crossed": {
+        "base": "lying-on-back",
+        "start": {**HOOKLYING, "shoulders": {"flexion": 40}, "elbows": {"flexion": 120}},
+        "hold": BRIDGE,
+    },
+    "dead-bug-heel-lower": {
+        "base": "lying-on-back",
+        "start": TABLETOP,
+        "hold": {"left_hip": {"flexion": 30}},
+    },
+    "curl-up-breathing": {
+        "base": "lying-on-back",
+        "start": {
+            "right_hip": {"flexion": 45},
+            "right_knee": {"flexion": 90},
+            "right_ankle": {"plantarflexion": 45},
+            "shoulders": {"extension": 10},
+            "elbows": {"flexion": 60},
+        },
+        "hold": {"thoracic": {"flexion": 16}, "neck": {"flexion": 8}},
+    },
+    "side-bridge-full": {
+        "base": "lying-on-side",
+        "start": SIDE_BRIDGE_SAG,
+        "hold": {"lumbar": {"side_bend_right": 0}, "thoracic": {"side_bend_right": 0}},
+    },
+    "bird-dog-fist": {
+        "base": "all-fours",
+        "hold": {
+            "left_shoulder": {"flexion": 180},
+            "right_hip": {"flexion": 0},
+            "right_knee": {"flexion": 0},
+        },
+    },
+    "single-leg-bridge-hold": {
+        "base": "lying-on-back",
+        "start": HOOKLYING,
+        "hold": {**BRIDGE, "left_knee": {"flexion": 0}},
+    },
+    "dead-bug-reach": {
+        "base": "lying-on-back",
+        "start": TABLETOP,
+        "hold": {
+            "left_shoulder": {"flexion": 170},
+            "right_hip": {"flexion": 10},
+            "right_knee": {"flexion": 0},
+        },
+    },
+    # -- extensions ---------------------------------------------------------------------
+    "prone-lying": {
+        "base": "lying-on-front",
+        "top": {"thoracic": {"extension": 3}},
+        "cycle": 5,
+    },
+    "sphinx": {
+        "base": "lying-on-front",
+        "start": {"shoulders": {"flexion": 150}, "elbows": {"flexion": 100}},
+        "hold": {
+            "lumbar": {"extension": 25},
+            "thoracic": {"extension": 15},
+            "shoulders": {"flexion": 75},
+            "elbows": {"flexion": 90},
+        },
+    },
+    "press-up-half": {
+        "base": "lying-on-front",
+        "start": {"shoulders": {"extension": 40}, "elbows": {"flexion": 150}},
+        "top": {
+            "lumbar": {"extension": 20},
+            "thoracic": {"extension": 10},
+            "shoulders": {"flexion": 10},
+            "elbows": {"flexion": 70},
+        },
+    },
+    "chest-lift-small": {
+        "base": "lying-on-front",
+        "hold": {
+            "thoracic": {"extension": 12},
+            "lumbar": {"extension": 5},
+            "shoulders": {"extension": 17},
+        },
+    },
+    "standing-extension": {
+        "base": "standing",
+        "start": {"shoulders": {"extension": 40}, "elbows": {"flexion": 100}},
+        "top": {
+            "lumbar": {"extension": 20},
+            "thoracic": {"extension": 10},
+            "hips": {"extension": 10},
+            "knees": {"flexion": 5},
+        },
+    },
+    "press-up-full": {
+        "base": "lying-on-front",
+        "start": {"shoulders": {"extension": 40}, "elbows": {"flexion": 150}},
+        "top": {
+            "lumbar": {"extension": 35},
+            "thoracic": {"extension": 20},
+            "shoulders": {"flexion": 20},
+            "elbows": {"flexion": 10},
+        },
+    },
+    "bent-knee-hip-lift": {
+        "base": "lying-on-front",
+        "start": {
+            "shoulders": {"flexion": 150},
+            "elbows": {"flexion": 140},
+            "left_knee": {"flexion": 90},
+        },
+        "top": {"left_hip": {"extension": 15}},
+    },
+    "opposite-arm-leg-lift": {
+        "base": "lying-on-front",
+        "start": ARMS_OVERHEAD,
+        "top": {"left_shoulder": {"flexion": 180}, "right_hip": {"extension": 15}},
+    },
+    "chest-lift-hold": {
+        "base": "lying-on-front",
+        "hold": {
+            "thoracic": {"extension": 15},
+            "lumbar": {"extension": 8},
+            "shoulders": {"extension": 28},
+        },
+    },
+    "standing-extension-overhead": {
+        "base": "standing",
+        "start": ARMS_OVERHEAD,
+        "top": {
+            "lumbar": {"extension": 20},
+            "thoracic": {"extension": 15},
+            "hips": {"extension": 10},
+            "knees": {"flexion": 10},
+        },
+    },
+    "superman-lift": {
+        "base": "lying-on-front",
+        "start": ARMS_OVERHEAD,
+        "top": {
+            "shoulders": {"flexion": 180},
+            "thoracic": {"extension": 15},
+            "lumbar": {"extension": 15},
+            "hips": {"extension": 15},
+        },
+    },
+    "prone-swimmers": {
+        "base": "lying-on-front",
+        "start": {
+            "shoulders": {"flexion": 175},
+            "thoracic": {"extension": 10},
+            "lumbar": {"extension": 10},
+            "hips": {"extension": 8},
+        },
+        "top": {
+            "left_shoulder": {"flexion": 180},
+            "right_shoulder": {"flexion": 165},
+            "right_hip": {"extension": 18},
+            "left_hip": {"extension": 3},
+        },
+        "cycle": 1.2,
+        "alternate": True,
+    },
+    "superman-hold": {
+        "base": "lying-on-front",
+        "start": ARMS_OVERHEAD,
+        "hold": {
+            "shoulders": {"flexion": 180},
+            "thoracic": {"extension": 15},
+            "lumbar": {"extension": 15},
+            "hips": {"extension": 15},
+        },
+    },
+    "bird-dog-reach-reps": {
+        "base": "all-fours",
+        "top": {
+            "left_shoulder": {"flexion": 180},
+            "right_hip": {"flexion": 0},
+            "right_knee": {"flexion": 0},
+        },
+    },
+    "good-morning": {
+        "base": "standing",
+        "start": {
+            "knees": {"flexion": 10},
+            "shoulders": {"flexion": 30},
+            "elbows": {"flexion": 130},
+        },
+        "top": {"hips": {"flexion": 45}, "knees": {"flexion": 15}},
+    },
+}
+"""Figure id -> the figure, as it would be written under an exercise's ``figure:``."""
+
+
+@cache
+def bundled_figure(figure_id: str) -> Figure | None:
+    """The bundled figure with this id, validated (once), or None when there is none."""
+    data = BUNDLED_FIGURES.get(figure_id)
+    return Figure.model_validate(data) if data is not None else None
