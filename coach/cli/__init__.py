@@ -101,9 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("csv", "json"), default="csv")
     export.add_argument(
         "--what",
-        choices=("sets", "decisions"),
+        choices=("sets", "decisions", "checks", "psfs"),
         default="sets",
-        help="one row per rated set (default) or per decision",
+        help="one row per rated set (default), per decision, per function-check hold, or "
+        "per PSFS rating",
     )
     export.add_argument("--output", "-o", type=Path, help="write to this file (default: stdout)")
     _add_filters(export)
@@ -556,23 +557,43 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
         )
 
         decisions = args.what == "decisions"
+        name = args.what
         try:
-            rows = (decision_export if decisions else export_rows)(store, **filters)
+            if args.what in ("checks", "psfs"):
+                # Function checks belong to no program or exercise.
+                if args.program or args.exercise:
+                    return _usage_error(f"--program and --exercise do not apply to {args.what}")
+                from coach.store.checks import (
+                    CHECK_COLUMNS,
+                    PSFS_COLUMNS,
+                    check_export,
+                    psfs_export,
+                )
+
+                checks = args.what == "checks"
+                rows = (check_export if checks else psfs_export)(store, args.since)
+                columns = CHECK_COLUMNS if checks else PSFS_COLUMNS
+                name = "checks" if checks else "ratings"
+            else:
+                rows = (decision_export if decisions else export_rows)(store, **filters)
+                columns = DECISION_COLUMNS if decisions else COLUMNS
         except StoreError as exc:
             print(f"coach: {exc}", file=sys.stderr)
             return EXIT_INVALID
-        columns = DECISION_COLUMNS if decisions else COLUMNS
         try:
             with (
                 args.output.open("w", encoding="utf-8", newline="") if args.output else _stdout()
             ) as out:
-                (write_json if args.format == "json" else write_csv)(rows, out, columns)
+                if args.format == "json":
+                    write_json(rows, out, columns, args.what, name)
+                else:
+                    write_csv(rows, out, columns)
         except BrokenPipeError:
             raise
         except OSError as exc:
             return _usage_error(f"cannot write {args.output}: {exc.strerror}")
         if args.output:
-            print(f"{len(rows)} {args.what} written to {args.output}", file=sys.stderr)
+            print(f"{len(rows)} {name} written to {args.output}", file=sys.stderr)
         return EXIT_OK
     from coach.store.export import decision_export, session_page
 
@@ -695,7 +716,8 @@ def _demo_history(days: int, seed: int, data_dir: Path | None) -> int:
         print(f"coach: {exc}", file=sys.stderr)
         return EXIT_INVALID
     print(
-        f"{summary.sessions:,} fake sessions, {summary.sets:,} sets over {summary.days:,} days "
+        f"{summary.sessions:,} fake sessions, {summary.sets:,} sets and {summary.checks:,} "
+        f"function checks over {summary.days:,} days "
         f"({summary.first_day} to {summary.last_day}) written to {summary.path} "
         f"in {summary.seconds:.1f} s"
     )

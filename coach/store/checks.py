@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from coach.engine.checks.messages import PsfsEntry
 from coach.engine.checks.protocol import EndedBy, HoldTest, Variant
@@ -209,7 +210,7 @@ def read_checks(db: sqlite3.Connection, since: date | None = None) -> CheckHisto
     return CheckHistory(checks, _activities(db))
 
 
-def check_export(store: HistoryStore, since: date | None = None) -> list[dict[str, object]]:
+def check_export(store: HistoryStore, since: date | None = None) -> list[dict[str, Any]]:
     """One row per hold of every check (from ``since``), as :data:`CHECK_COLUMNS`."""
     with store._read() as db:
         rows = db.execute(
@@ -222,7 +223,7 @@ def check_export(store: HistoryStore, since: date | None = None) -> list[dict[st
         ).fetchall()
     result = []
     for row in rows:
-        entry: dict[str, object] = dict(zip(CHECK_COLUMNS, row, strict=True))
+        entry: dict[str, Any] = dict(zip(CHECK_COLUMNS, row, strict=True))
         for flag in ("numbness", "leg_weakness", "pain_below_knee"):
             entry[flag] = bool(entry[flag])
         result.append(entry)
@@ -257,7 +258,7 @@ PSFS_COLUMNS: tuple[str, ...] = (
 )
 
 
-def psfs_export(store: HistoryStore, since: date | None = None) -> list[dict[str, object]]:
+def psfs_export(store: HistoryStore, since: date | None = None) -> list[dict[str, Any]]:
     """One row per PSFS rating (from ``since``), as :data:`PSFS_COLUMNS`."""
     with store._read() as db:
         rows = db.execute(

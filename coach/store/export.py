@@ -80,6 +80,11 @@ DECISION_COLUMNS: tuple[str, ...] = (
 
 _INTS = {
     "session_id",
+    "check_id",
+    "activity_id",
+    "score",
+    "pain_before",
+    "pain_after",
     "level",
     "set_number",
     "attempt",
@@ -89,6 +94,8 @@ _INTS = {
     "pain",
 }
 _FLOATS = {
+    "seconds",
+    "ceiling_seconds",
     "planned_hold_seconds",
     "planned_duration_seconds",
     "planned_work_seconds",
@@ -403,11 +410,23 @@ def _csv_value(value: Any) -> Any:
 
 
 def write_json(
-    rows: Sequence[Mapping[str, Any]], out: TextIO, columns: Sequence[str] = COLUMNS
+    rows: Sequence[Mapping[str, Any]],
+    out: TextIO,
+    columns: Sequence[str] = COLUMNS,
+    what: str | None = None,
+    key: str | None = None,
 ) -> None:
-    what = "decisions" if columns is DECISION_COLUMNS else "sets"
+    """``{"format": "coach-<what>", "version": 1, "columns": [...], "<key>": [...]}``;
+    ``what`` is 'sets' or 'decisions' by default, after ``columns``, and ``key`` is
+    ``what`` unless given."""
+    what = what or ("decisions" if columns is DECISION_COLUMNS else "sets")
     json.dump(
-        {"format": f"coach-{what}", "version": 1, "columns": list(columns), what: list(rows)},
+        {
+            "format": f"coach-{what}",
+            "version": 1,
+            "columns": list(columns),
+            key or what: list(rows),
+        },
         out,
         indent=2,
         ensure_ascii=False,
