@@ -110,6 +110,32 @@ def build_parser() -> argparse.ArgumentParser:
     _add_filters(export)
     _add_data_dir(export)
 
+    report = commands.add_parser(
+        "report",
+        help="write a report for your clinician: one HTML file that opens offline and prints",
+        description=(
+            "Write one self-contained HTML file (charts inline, nothing fetched) for a "
+            "clinician: sessions done, pain by week, each exercise's dose with every "
+            "decision and its reason, warning signs, level moves, function checks and the "
+            "PSFS with real change marked. It opens offline and prints to A4 or PDF from a "
+            "browser. The file is readable by you only."
+        ),
+    )
+    report.add_argument(
+        "--since",
+        type=_day,
+        metavar="DATE",
+        help="first day of the report (YYYY-MM-DD; default: 12 weeks ago)",
+    )
+    report.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        metavar="FILE",
+        help="write it here (default: coach-report-<today>.html in this folder)",
+    )
+    _add_data_dir(report)
+
     demo = commands.add_parser(
         "demo-history",
         help="fill a new, empty history with years of FAKE sessions (for trying coach out)",
@@ -265,6 +291,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _plan(args.file, data_dir=data_dir)
         if args.command in ("history", "export"):
             return _history(args, data_dir)
+        if args.command == "report":
+            return _report(args.since, args.output, data_dir)
         if args.command == "demo-history":
             return _demo_history(args.days, args.seed, data_dir)
         if args.command == "sounds":
@@ -691,6 +719,35 @@ def _shorten(text: str, width: int) -> str:
     while text and _cells(text) > width - 1:
         text = text[:-1]
     return text + "…"
+
+
+def _report(since: date | None, output: Path | None, data_dir: Path | None) -> int:
+    from coach.config.locations import database_path
+    from coach.engine.clock import local_today
+    from coach.report import default_name, write_report
+    from coach.store.database import HistoryStore, StoreError
+
+    path = database_path(data_dir)
+    if not path.exists():
+        return _usage_error(f"no history yet at {path}")
+    today = local_today()
+    if since is not None and since > today:
+        return _usage_error(f"--since {since} is after today")
+    target = output if output is not None else Path(default_name(today))
+    try:
+        written = write_report(HistoryStore(path), target, until=today, since=since)
+    except StoreError as exc:
+        print(f"coach: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except OSError as exc:
+        return _usage_error(f"cannot write {target}: {exc.strerror or exc}")
+    checks = f", {written.checks} function check{'s' if written.checks != 1 else ''}"
+    print(
+        f"Report for {written.since:%d %b %Y} to {written.until:%d %b %Y} "
+        f"({written.sessions} session{'s' if written.sessions != 1 else ''}{checks}) "
+        f"written to {written.path} ({written.bytes / 1024:,.0f} KiB, readable by you only)"
+    )
+    return EXIT_OK
 
 
 def _demo_history(days: int, seed: int, data_dir: Path | None) -> int:

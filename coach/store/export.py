@@ -297,6 +297,11 @@ def decision_export(
             for row in db.execute("SELECT id, local_date, started_at FROM sessions")
         }
         days = {sid: day for sid, (day, _) in sessions.items()}
+        # Only the rows of sessions from 'since' on are read (and their JSON parsed): the
+        # smallest such id bounds them all, and the day filters exactly in add().
+        first = min((sid for sid, day in days.items() if since is None or day >= since), default=0)
+        if since is not None and not any(day >= since for day in days.values()):
+            first = max(days, default=0) + 1
 
         def add(order: int, row: sqlite3.Row, day: date | None, **fields: Any) -> None:
             if since and (day is None or day < since):
@@ -308,7 +313,9 @@ def decision_export(
             when = session[1] if session else row["decided_at"]
             found.append(((when, order, row["id"]), entry))
 
-        for row in db.execute("SELECT * FROM dose_changes"):
+        for row in db.execute(
+            "SELECT * FROM dose_changes WHERE session_id >= ? OR session_id IS NULL", (first,)
+        ):
             if (program and row["program_id"] != program) or (
                 exercise and row["exercise_id"] != exercise
             ):
@@ -331,7 +338,9 @@ def decision_export(
             )
         if exercise:
             return [entry for _, entry in sorted(found, key=lambda pair: pair[0])]
-        for row in db.execute("SELECT * FROM advice"):
+        for row in db.execute(
+            "SELECT * FROM advice WHERE session_id >= ? OR session_id IS NULL", (first,)
+        ):
             if program and row["program_id"] != program:
                 continue
             add(
@@ -345,7 +354,9 @@ def decision_export(
                 reason=row["reason"],
                 inputs=json.loads(row["inputs_json"]),
             )
-        for row in db.execute("SELECT * FROM level_moves"):
+        for row in db.execute(
+            "SELECT * FROM level_moves WHERE session_id >= ? OR session_id IS NULL", (first,)
+        ):
             if program and row["program_id"] != program:
                 continue
             old, new, accepted = row["from_level"], row["to_level"], bool(row["accepted"])

@@ -72,7 +72,9 @@ class TestInfo:
     test: HoldTest
     name: str
     short: str
-    """A few letters, for table headers."""
+    """A few letters, for narrow table headers."""
+    short_name: str
+    """A word or two, for tables and legends."""
     position: str
     """How to get into the test position and what 'losing it' means."""
     easier_name: str
@@ -91,6 +93,7 @@ TESTS: tuple[TestInfo, ...] = (
         HoldTest.EXTENSOR,
         "Back extensor hold",
         "Ext",
+        "Extensor",
         "Lie face down with your hips on the edge of a bed or bench and your legs held "
         "down (a strap or a helper). Cross your arms over your chest and hold your upper "
         "body straight out, level with your legs. The hold ends when your upper body "
@@ -103,6 +106,7 @@ TESTS: tuple[TestInfo, ...] = (
         HoldTest.FLEXOR,
         "Trunk flexor hold",
         "Flex",
+        "Flexor",
         "Sit with knees and hips bent, feet held down, arms crossed over your chest, and "
         "lean back against a support set at 60 degrees. The support is moved about 10 cm "
         "back and you hold that angle. The hold ends when your back touches the support.",
@@ -114,6 +118,7 @@ TESTS: tuple[TestInfo, ...] = (
         HoldTest.SIDE_LEFT,
         "Side bridge, left side",
         "SB-L",
+        "Side bridge L",
         "Lie on your left side, legs straight, top foot in front of the lower one. Lift "
         "your hips so your body is straight from head to feet, resting on your left "
         "forearm and feet. The hold ends when your hips drop.",
@@ -125,6 +130,7 @@ TESTS: tuple[TestInfo, ...] = (
         HoldTest.SIDE_RIGHT,
         "Side bridge, right side",
         "SB-R",
+        "Side bridge R",
         "Lie on your right side, legs straight, top foot in front of the lower one. Lift "
         "your hips so your body is straight from head to feet, resting on your right "
         "forearm and feet. The hold ends when your hips drop.",
