@@ -532,6 +532,12 @@ class HistoryStore:
                 (utc_now(), json.dumps(dict(answers), sort_keys=True), outcome),
             )
 
+    def last_check_day(self) -> date | None:
+        """The day of the last function check with a hold done (coach.store.checks)."""
+        from coach.store.checks import CheckStore
+
+        return CheckStore(self).last_check_day()
+
     def last_screening(self) -> tuple[str, str] | None:
         """(taken_at, outcome) of the latest red-flag screening, if any."""
         with self._connect() as db:

@@ -67,6 +67,8 @@ class History(Protocol):
 
     def interrupted_sessions(self) -> list[InterruptedSession]: ...
 
+    def last_check_day(self) -> date | None: ...
+
     def record_screening(self, answers: Mapping[str, bool], outcome: str) -> None: ...
 
     def start_session(
@@ -215,12 +217,14 @@ def _load_day(effect: LoadDay, history: History, load: Load) -> DayLoaded | DayF
     starts: dict[str, Replay] = {}
     recent: list[SessionRecord] = []
     last_screening = None
+    last_check = None
     offer = None
     problem = None
     try:
         _read_pasts(loaded, history, histories, moves, starts)
         recent = history.recent_sessions(RECENT_SESSIONS)
         last_screening = history.last_screening()
+        last_check = history.last_check_day()
         interrupted = [
             s for s in history.interrupted_sessions() if s.id not in effect.already_offered
         ]
@@ -243,6 +247,7 @@ def _load_day(effect: LoadDay, history: History, load: Load) -> DayLoaded | DayF
         last_screening,
         offer,
         problem,
+        last_check,
     )
 
 

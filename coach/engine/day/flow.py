@@ -10,6 +10,7 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
+from coach.engine.checks.flow import check_due
 from coach.engine.clock import Clock, WallClock, system_wall
 from coach.engine.day.messages import (
     AdviceAnswer,
@@ -22,6 +23,7 @@ from coach.engine.day.messages import (
     AskScreening,
     AskSkipReason,
     BaselineAnswer,
+    CheckFinished,
     ChooseSession,
     ClaimSession,
     CloseInterrupted,
@@ -39,6 +41,7 @@ from coach.engine.day.messages import (
     OpenSession,
     Output,
     Play,
+    PlayCheck,
     PlayFinished,
     QuitAnswer,
     QuitAsked,
@@ -58,6 +61,7 @@ from coach.engine.day.messages import (
     ShowSummary,
     SkipAnswer,
     SkipAsked,
+    StartCheck,
     StartSession,
     StoreLevelMove,
     StoreScreening,
@@ -110,6 +114,7 @@ class Stage(StrEnum):
     CLOSING = "closing the session"
     SUMMARY = "summary"
     LEFT = "left"
+    CHECKING = "function check"
 
 
 # -- the flow ----------------------------------------------------------------------------
@@ -129,6 +134,8 @@ class DayFlow:
     skip_home: bool = False
     """Started straight into a session ('coach run'): no home screen, and leave when done."""
     screening_weeks: int = 4
+    check_weeks: int = 4
+    """Weeks between the function checks home offers."""
     stage: Stage = Stage.LOADING
     loaded: LoadedFile | None = None
     planned: Planned | None = None
@@ -151,6 +158,9 @@ class DayFlow:
     _day_advice: list[Advice] = field(default_factory=list)
     _baseline: int | None = None
     """What the person chose for the day (an easy day), stored with the session."""
+    check_due: bool = False
+    _check_wanted: bool = False
+    """The person asked for a function check: it follows the checklist."""
 
     @property
     def rehearsal(self) -> bool:
@@ -170,7 +180,12 @@ class DayFlow:
                 self.stage = Stage.FAILED
                 return [ShowError("This session file has problems", lines)]
             case StartSession():
+                self._check_wanted = False
                 return self._start()
+            case StartCheck():
+                return self._start_check()
+            case CheckFinished(red_flag, stored):
+                return self._check_finished(red_flag, stored)
             case ChooseSession(source):
                 return [self._load(source)]
             case ResumeAnswer(choice):
@@ -233,7 +248,10 @@ class DayFlow:
                     15,
                 )
             )
-        self._home = ShowHome(home_view(day.loaded, day.planned, day.recent))
+        self.check_due = check_due(
+            day.last_check, self.today(), self.check_weeks, has_sessions=bool(day.recent)
+        )
+        self._home = ShowHome(home_view(day.loaded, day.planned, day.recent), self.check_due)
         if day.offer is not None:
             self._offer = day.offer
             self.offered.add(day.offer.session.id)
@@ -355,6 +373,9 @@ class DayFlow:
         return []
 
     def _ask_baseline(self) -> list[Output]:
+        if self._check_wanted:
+            # The checklist is clear (or was not due): the check the person asked for.
+            return self._play_check()
         self.stage = Stage.BASELINE
         return [
             AskBaseline(
@@ -688,6 +709,34 @@ class DayFlow:
             return []
         program_id, from_level, to_level = offer
         return [StoreLevelMove(session.session_id, program_id, from_level, to_level, accepted)]
+
+    # -- a function check (coach.engine.checks plays it) -------------------------------
+
+    def _start_check(self) -> list[Output]:
+        if self.stage is not Stage.HOME:
+            return []
+        if self.rehearsal:
+            return [Notice("A rehearsal does not do function checks.", seconds=6)]
+        self._check_wanted = True
+        return self._start()
+
+    def _play_check(self) -> list[Output]:
+        self._check_wanted = False
+        self.stage = Stage.CHECKING
+        return [PlayCheck()]
+
+    def _check_finished(self, red_flag: bool, stored: bool) -> list[Output]:
+        if self.stage is not Stage.CHECKING:
+            return []
+        if stored:
+            self.check_due = False
+        if red_flag:
+            # A nerve symptom after the holds: the checklist comes before any exercise.
+            self.screening_due = True
+        self.stage = Stage.HOME
+        assert self._home is not None
+        self._home = replace(self._home, check_due=self.check_due)
+        return [self._home]
 
     def _stored(self, problem: str | None) -> list[Output]:
         """A notice when the history refused a write."""
