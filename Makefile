@@ -86,11 +86,13 @@ typecheck: setup-dev
 	$(BIN)/mypy
 
 # A report, not a test: prints three ratios against reference programs (a minimal Textual
-# app, termdown), then the history's speed on years of synthetic sessions; exits 0 even
-# when a goal is missed. About 3.5 minutes; needs tmux.
+# app, termdown), then the history's speed on years of synthetic sessions, then the
+# clinician's report's time and size; exits 0 even when a goal is missed. About 4
+# minutes; needs tmux.
 bench: setup-dev
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/history.py
+	$(BIN)/python bench/report.py
 
 schema: setup
 	$(BIN)/coach schema --output sessions/coach-v1.schema.json

@@ -113,7 +113,7 @@ async def test_a_whole_check_from_home(tmp_path: Path) -> None:
 
 
 async def test_the_activities_are_kept_as_typed_and_shown_literally(tmp_path: Path) -> None:
-    app, clock = make_app(write_program(tmp_path), tmp_path)
+    app, _ = make_app(write_program(tmp_path), tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await start_check(pilot, app)
         await pilot.click("#text-0")
