@@ -367,3 +367,9 @@ def test_a_refused_write_is_never_called_saved() -> None:
     shell.give(m.HoldStop(EndedBy.PAIN))
     assert isinstance(shell.last, m.ShowHoldResult)
     assert not shell.last.saved and shell.last.problem == "the disk is full"
+
+
+def test_the_notes_say_what_the_threshold_is() -> None:
+    assert psfs_change({1: 3}, {1: 4}).note == "1 point, less than the 2 points change that matters"
+    change = hold_change(hold(HoldTest.EXTENSOR, 60), hold(HoldTest.EXTENSOR, 110))
+    assert change.note == "up 50 s, at least the 45 s measurement error"

@@ -44,7 +44,7 @@ def psfs_change(before: Mapping[int, int], after: Mapping[int, int]) -> Change:
     old = psfs_score(before, both)
     new = psfs_score(after, both)
     assert old is not None and new is not None
-    return classify(old, new, PSFS_MCID, " points")
+    return classify(old, new, PSFS_MCID, " points", "change that matters")
 
 
 def clean_activity(text: str) -> str:

@@ -99,15 +99,19 @@ def line_chart(
     import pygal
 
     options = _common(colors)
-    chart = pygal.DateLine(
+    # An XY chart over day numbers rather than pygal's DateLine, which converts dates
+    # with datetime.utcfromtimestamp (deprecated since Python 3.12).
+    days = [d.toordinal() for _, points in series for d, _ in points]
+    if secondary is not None:
+        days += [d.toordinal() for d, _ in secondary[1]]
+    chart = pygal.XY(
         **options,
         show_dots=dots,
         dots_size=2.2,
         stroke_style={"width": 2},
-        x_value_formatter=lambda d: d.strftime(date_format),
+        x_value_formatter=lambda x: date.fromordinal(round(x)).strftime(date_format),
+        x_labels=_day_ticks(min(days), max(days)) if days else None,
         x_label_rotation=0,
-        show_minor_x_labels=False,
-        x_labels_major_count=6,
         y_title=y_title,
         range=y_range,
         y_labels=list(y_labels) if y_labels is not None else None,
@@ -116,11 +120,25 @@ def line_chart(
         print_values=False,
     )
     for legend, points in series:
-        chart.add(legend, list(points))
+        chart.add(legend, [(d.toordinal(), v) for d, v in points])
     if secondary is not None:
         legend, points = secondary
-        chart.add(legend, list(points), secondary=True, stroke=False, dots_size=2.6)
+        chart.add(
+            legend,
+            [(d.toordinal(), v) for d, v in points],
+            secondary=True,
+            stroke=False,
+            dots_size=2.6,
+        )
     return _render(chart)
+
+
+def _day_ticks(first: int, last: int, count: int = 6) -> list[int]:
+    """About ``count`` evenly spread day numbers from ``first`` to ``last``."""
+    if last <= first:
+        return [first]
+    step = max(1, round((last - first) / (count - 1)))
+    return list(range(first, last + 1, step))
 
 
 def bar_chart(

@@ -502,9 +502,9 @@ class HistoryScreen(Screen[None]):
         today = self.today()
         try:
             target = report_path(self.view.store, today)
-            written = write_report(
-                self.view.store, target, until=today, since=since or date(1970, 1, 1)
-            )
+            # 'All time' starts with the first session (or today, without one).
+            first = self.sessions[0].day if self.sessions else today
+            written = write_report(self.view.store, target, until=today, since=since or first)
         except (StoreError, OSError) as exc:
             self.app.call_from_thread(
                 self.notify, f"The report could not be written: {exc}", severity="error"

@@ -76,20 +76,33 @@ class Change:
         return "no clear change"
 
 
-def classify(before: float, after: float, threshold: float, unit: str = "") -> Change:
+def classify(
+    before: float,
+    after: float,
+    threshold: float,
+    unit: str = "",
+    limit: str = "measurement error",
+) -> Change:
     """``after`` against ``before``: better (up) or worse (down) only when the change is
-    at least ``threshold``; anything smaller is no clear change."""
+    at least ``threshold``; anything smaller is no clear change. ``limit`` names what the
+    threshold is, for the note."""
     delta = after - before
-    shown = f"{_number(abs(delta))}{unit}"
-    limit = f"{_number(threshold)}{unit}"
+    shown = _amount(abs(delta), unit)
+    bound = f"{_amount(threshold, unit)} {limit}"
     if abs(delta) < threshold:
-        note = "the same" if delta == 0 else f"{shown}, less than the {limit} measurement error"
+        note = "the same" if delta == 0 else f"{shown}, less than the {bound}"
         return Change(Direction.NO_CLEAR_CHANGE, delta, threshold, note)
     direction = Direction.BETTER if delta > 0 else Direction.WORSE
     way = "up" if delta > 0 else "down"
-    return Change(
-        direction, delta, threshold, f"{way} {shown}, at least the {limit} measurement error"
-    )
+    return Change(direction, delta, threshold, f"{way} {shown}, at least the {bound}")
+
+
+def _amount(value: float, unit: str) -> str:
+    """'45 s', '1 point', '2.5 points'."""
+    number = _number(value)
+    if unit == " points" and number == "1":
+        unit = " point"
+    return f"{number}{unit}"
 
 
 def hold_change(
