@@ -87,12 +87,14 @@ typecheck: setup-dev
 
 # A report, not a test: prints three ratios against reference programs (a minimal Textual
 # app, termdown), then the history's speed on years of synthetic sessions, then what the
-# defences against hostile files and broken machines cost; exits 0 even when a goal is
-# missed. About 5 minutes; needs tmux.
+# defences against hostile files and broken machines cost, then the clinician's
+# report's time and size; exits 0 even when a goal is missed. About 6 minutes; needs
+# tmux.
 bench: setup-dev
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/history.py
 	$(BIN)/python bench/hostile.py
+	$(BIN)/python bench/report.py
 
 # Random and mutated session files through validate, preview and the timeline for
 # FUZZ_SECONDS; fails on a traceback, a case over 1 s, or a control byte in the output.

@@ -206,6 +206,12 @@ def history_steps(app: CoachApp, *keys: str, then: str | None = None) -> Any:
                 lambda: screen.session_table is not None and screen.session_table.row_count > 0,
                 "the sessions",
             )
+        if "5" in keys:
+            await wait_for(
+                pilot,
+                lambda: screen.checks_view is not None and screen.checks_view.history is not None,
+                "the checks",
+            )
         if then is not None:
             await pilot.press(then)
             await wait_for(pilot, screen_is(app, "SessionDetailScreen"), "a session")
@@ -216,11 +222,59 @@ def history_steps(app: CoachApp, *keys: str, then: str | None = None) -> Any:
 
 @pytest.mark.parametrize(
     ("keys", "then"),
-    [((), None), (("2",), None), (("3",), None), (("4",), None), (("4",), "enter")],
-    ids=["calendar", "pain", "exercises", "sessions", "session-detail"],
+    [
+        ((), None),
+        (("2",), None),
+        (("3",), None),
+        (("4",), None),
+        (("4",), "enter"),
+        (("5",), None),
+    ],
+    ids=["calendar", "pain", "exercises", "sessions", "session-detail", "checks"],
 )
 def test_history(
     snap_compare: Any, history_app: CoachApp, keys: tuple[str, ...], then: str | None
 ) -> None:
     app = history_app
     assert snap_compare(app, terminal_size=SIZE, run_before=history_steps(app, *keys, then=then))
+
+
+# -- the function check (coach.tui.checks) -----------------------------------------------
+
+
+def check_steps(app: CoachApp, clock: FakeClock, *, hold_seconds: float | None) -> Any:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        from coach.engine.checks import CheckStage
+
+        from .test_check_tui import start_check
+        from .tui_helpers import wait_for
+
+        await start_check(pilot, app)
+        if hold_seconds is None:
+            await pilot.click("#text-0")
+            await pilot.press(*"Putting on socks", "enter", "4")
+            # No focused input: its cursor blinks, and a snapshot must not.
+            app.screen.set_focus(None)
+            await pilot.pause()
+            return
+        await pilot.press("escape")
+        screen: Any = app.screen
+        await wait_for(pilot, lambda: screen.flow.stage is CheckStage.TEST, "the first test")
+        await pilot.press("enter")
+        clock.advance(5 + hold_seconds)
+        screen.tick()
+        await pilot.pause()
+
+    return run_before
+
+
+def test_check_psfs(snap_compare: Any, app_and_clock: tuple[CoachApp, FakeClock]) -> None:
+    app, clock = app_and_clock
+    steps = check_steps(app, clock, hold_seconds=None)
+    assert snap_compare(app, terminal_size=SIZE, run_before=steps)
+
+
+def test_check_during_a_hold(snap_compare: Any, app_and_clock: tuple[CoachApp, FakeClock]) -> None:
+    app, clock = app_and_clock
+    steps = check_steps(app, clock, hold_seconds=83.4)
+    assert snap_compare(app, terminal_size=SIZE, run_before=steps)

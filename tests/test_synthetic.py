@@ -314,7 +314,10 @@ def test_cli_writes_a_demo_history_once(
     data = ["--data-dir", str(tmp_path)]
     result = cli("demo-history", "--days", "20", "--seed", "3", *data)
     assert result.code == 0, result.err
-    assert re.search(r"^\d+ fake sessions, [\d,]+ sets over 20 days .* in \d+\.\d s$", result.out)
+    assert re.search(
+        r"^\d+ fake sessions, [\d,]+ sets and \d+ function checks over 20 days .* in \d+\.\d s$",
+        result.out,
+    )
     assert str(tmp_path / "history.sqlite3") in result.out
     again = cli("demo-history", "--days", "20", *data)
     assert again.code == 1

@@ -103,13 +103,40 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("csv", "json"), default="csv")
     export.add_argument(
         "--what",
-        choices=("sets", "decisions"),
+        choices=("sets", "decisions", "checks", "psfs"),
         default="sets",
-        help="one row per rated set (default) or per decision",
+        help="one row per rated set (default), per decision, per function-check hold, or "
+        "per PSFS rating",
     )
     export.add_argument("--output", "-o", type=Path, help="write to this file (default: stdout)")
     _add_filters(export)
     _add_data_dir(export)
+
+    report = commands.add_parser(
+        "report",
+        help="write a report for your clinician: one HTML file that opens offline and prints",
+        description=(
+            "Write one self-contained HTML file (charts inline, nothing fetched) for a "
+            "clinician: sessions done, pain by week, each exercise's dose with every "
+            "decision and its reason, warning signs, level moves, function checks and the "
+            "PSFS with real change marked. It opens offline and prints to A4 or PDF from a "
+            "browser. The file is readable by you only."
+        ),
+    )
+    report.add_argument(
+        "--since",
+        type=_day,
+        metavar="DATE",
+        help="first day of the report (YYYY-MM-DD; default: 12 weeks ago)",
+    )
+    report.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        metavar="FILE",
+        help="write it here (default: coach-report-<today>.html in this folder)",
+    )
+    _add_data_dir(report)
 
     demo = commands.add_parser(
         "demo-history",
@@ -271,6 +298,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _plan(args.file, data_dir=data_dir)
         if args.command in ("history", "export"):
             return _history(args, data_dir)
+        if args.command == "report":
+            return _report(args.since, args.output, data_dir)
         if args.command == "demo-history":
             return _demo_history(args.days, args.seed, data_dir)
         if args.command == "sounds":
@@ -604,23 +633,43 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
         )
 
         decisions = args.what == "decisions"
+        name = args.what
         try:
-            rows = (decision_export if decisions else export_rows)(store, **filters)
+            if args.what in ("checks", "psfs"):
+                # Function checks belong to no program or exercise.
+                if args.program or args.exercise:
+                    return _usage_error(f"--program and --exercise do not apply to {args.what}")
+                from coach.store.checks import (
+                    CHECK_COLUMNS,
+                    PSFS_COLUMNS,
+                    check_export,
+                    psfs_export,
+                )
+
+                checks = args.what == "checks"
+                rows = (check_export if checks else psfs_export)(store, args.since)
+                columns = CHECK_COLUMNS if checks else PSFS_COLUMNS
+                name = "checks" if checks else "ratings"
+            else:
+                rows = (decision_export if decisions else export_rows)(store, **filters)
+                columns = DECISION_COLUMNS if decisions else COLUMNS
         except StoreError as exc:
             _say(f"coach: {exc}")
             return EXIT_INVALID
-        columns = DECISION_COLUMNS if decisions else COLUMNS
         try:
             with (
                 args.output.open("w", encoding="utf-8", newline="") if args.output else _stdout()
             ) as out:
-                (write_json if args.format == "json" else write_csv)(rows, out, columns)
+                if args.format == "json":
+                    write_json(rows, out, columns, args.what, name)
+                else:
+                    write_csv(rows, out, columns)
         except BrokenPipeError:
             raise
         except OSError as exc:
             return _usage_error(f"cannot write {args.output}: {exc.strerror}")
         if args.output:
-            _say(f"{len(rows)} {args.what} written to {args.output}")
+            _say(f"{len(rows)} {name} written to {args.output}")
         return EXIT_OK
     from coach.store.export import decision_export, session_page
 
@@ -718,6 +767,35 @@ def _shorten(text: str, width: int) -> str:
     return text + "…"
 
 
+def _report(since: date | None, output: Path | None, data_dir: Path | None) -> int:
+    from coach.config.locations import database_path
+    from coach.engine.clock import local_today
+    from coach.report import default_name, write_report
+    from coach.store.database import HistoryStore, StoreError
+
+    path = database_path(data_dir)
+    if not path.exists():
+        return _usage_error(f"no history yet at {path}")
+    today = local_today()
+    if since is not None and since > today:
+        return _usage_error(f"--since {since} is after today")
+    target = output if output is not None else Path(default_name(today))
+    try:
+        written = write_report(HistoryStore(path), target, until=today, since=since)
+    except StoreError as exc:
+        print(f"coach: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except OSError as exc:
+        return _usage_error(f"cannot write {target}: {exc.strerror or exc}")
+    checks = f", {written.checks} function check{'s' if written.checks != 1 else ''}"
+    print(
+        f"Report for {written.since:%d %b %Y} to {written.until:%d %b %Y} "
+        f"({written.sessions} session{'s' if written.sessions != 1 else ''}{checks}) "
+        f"written to {written.path} ({written.bytes / 1024:,.0f} KiB, readable by you only)"
+    )
+    return EXIT_OK
+
+
 def _demo_history(days: int, seed: int, data_dir: Path | None) -> int:
     from coach.config.locations import DATA_DIR_ENV, database_path, default_routine
     from coach.format.diagnostics import SessionFileError
@@ -741,7 +819,8 @@ def _demo_history(days: int, seed: int, data_dir: Path | None) -> int:
         _say(f"coach: {exc}")
         return EXIT_INVALID
     print(
-        f"{summary.sessions:,} fake sessions, {summary.sets:,} sets over {summary.days:,} days "
+        f"{summary.sessions:,} fake sessions, {summary.sets:,} sets and {summary.checks:,} "
+        f"function checks over {summary.days:,} days "
         f"({summary.first_day} to {summary.last_day}) written to {summary.path} "
         f"in {summary.seconds:.1f} s"
     )

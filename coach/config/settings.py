@@ -22,6 +22,8 @@ class Settings(BaseModel):
 
     screening_weeks: int = Field(default=4, ge=1, le=52)
     """Weeks between red-flag screenings (also asked before the very first session)."""
+    check_weeks: int = Field(default=4, ge=1, le=52)
+    """Weeks between the function checks home offers (one can be done any time)."""
     audio: Literal["auto", "simpleaudio", "player", "bell", "none"] = "auto"
     """How cues are played: 'auto' picks the best available."""
     volume: int = Field(default=80, ge=0, le=100)

@@ -609,6 +609,12 @@ class HistoryStore:
                 (now, json.dumps(dict(answers), sort_keys=True), outcome, day.isoformat()),
             )
 
+    def last_check_day(self) -> date | None:
+        """The day of the last function check with a hold done (coach.store.checks)."""
+        from coach.store.checks import CheckStore
+
+        return CheckStore(self).last_check_day()
+
     def last_screening(self) -> LastScreening | None:
         """The latest red-flag checklist, if any."""
         with self._connect() as db:

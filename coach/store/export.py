@@ -81,6 +81,11 @@ DECISION_COLUMNS: tuple[str, ...] = (
 
 _INTS = {
     "session_id",
+    "check_id",
+    "activity_id",
+    "score",
+    "pain_before",
+    "pain_after",
     "level",
     "set_number",
     "attempt",
@@ -90,6 +95,8 @@ _INTS = {
     "pain",
 }
 _FLOATS = {
+    "seconds",
+    "ceiling_seconds",
     "planned_hold_seconds",
     "planned_duration_seconds",
     "planned_work_seconds",
@@ -291,6 +298,11 @@ def decision_export(
             for row in db.execute("SELECT id, local_date, started_at FROM sessions")
         }
         days = {sid: day for sid, (day, _) in sessions.items()}
+        # Only the rows of sessions from 'since' on are read (and their JSON parsed): the
+        # smallest such id bounds them all, and the day filters exactly in add().
+        first = min((sid for sid, day in days.items() if since is None or day >= since), default=0)
+        if since is not None and not any(day >= since for day in days.values()):
+            first = max(days, default=0) + 1
 
         def add(order: int, row: sqlite3.Row, day: date | None, **fields: Any) -> None:
             if since and (day is None or day < since):
@@ -302,7 +314,9 @@ def decision_export(
             when = session[1] if session else row["decided_at"]
             found.append(((when, order, row["id"]), entry))
 
-        for row in db.execute("SELECT * FROM dose_changes"):
+        for row in db.execute(
+            "SELECT * FROM dose_changes WHERE session_id >= ? OR session_id IS NULL", (first,)
+        ):
             if (program and row["program_id"] != program) or (
                 exercise and row["exercise_id"] != exercise
             ):
@@ -325,7 +339,9 @@ def decision_export(
             )
         if exercise:
             return [entry for _, entry in sorted(found, key=lambda pair: pair[0])]
-        for row in db.execute("SELECT * FROM advice"):
+        for row in db.execute(
+            "SELECT * FROM advice WHERE session_id >= ? OR session_id IS NULL", (first,)
+        ):
             if program and row["program_id"] != program:
                 continue
             add(
@@ -339,7 +355,9 @@ def decision_export(
                 reason=row["reason"],
                 inputs=json.loads(row["inputs_json"]),
             )
-        for row in db.execute("SELECT * FROM level_moves"):
+        for row in db.execute(
+            "SELECT * FROM level_moves WHERE session_id >= ? OR session_id IS NULL", (first,)
+        ):
             if program and row["program_id"] != program:
                 continue
             old, new, accepted = row["from_level"], row["to_level"], bool(row["accepted"])
@@ -444,11 +462,23 @@ def neutralise_formula(text: str) -> str:
 
 
 def write_json(
-    rows: Sequence[Mapping[str, Any]], out: TextIO, columns: Sequence[str] = COLUMNS
+    rows: Sequence[Mapping[str, Any]],
+    out: TextIO,
+    columns: Sequence[str] = COLUMNS,
+    what: str | None = None,
+    key: str | None = None,
 ) -> None:
-    what = "decisions" if columns is DECISION_COLUMNS else "sets"
+    """``{"format": "coach-<what>", "version": 1, "columns": [...], "<key>": [...]}``;
+    ``what`` is 'sets' or 'decisions' by default, after ``columns``, and ``key`` is
+    ``what`` unless given."""
+    what = what or ("decisions" if columns is DECISION_COLUMNS else "sets")
     text = json.dumps(
-        {"format": f"coach-{what}", "version": 1, "columns": list(columns), what: list(rows)},
+        {
+            "format": f"coach-{what}",
+            "version": 1,
+            "columns": list(columns),
+            key or what: list(rows),
+        },
         indent=2,
         ensure_ascii=False,
     )

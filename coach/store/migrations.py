@@ -170,6 +170,56 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX follow_ups_by_session ON follow_ups(session_id);
     """,
+    # -- function checks and the Patient-Specific Functional Scale (issue 18) -----------
+    # v8: a function check is a session of its own kind: the trunk endurance holds
+    # (coach.engine.checks), each stored as soon as it ends, with the pain before and
+    # after; the activities the person named for the PSFS (their own words: untrusted
+    # text) and each check's 0-10 rating of them. A check left 'running' was
+    # interrupted: its stored holds still count.
+    """
+    CREATE TABLE checks (
+        id              INTEGER PRIMARY KEY,
+        started_at      TEXT NOT NULL,
+        ended_at        TEXT,
+        local_date      TEXT NOT NULL,
+        utc_offset      INTEGER NOT NULL DEFAULT 0,
+        status          TEXT NOT NULL DEFAULT 'running'
+                        CHECK (status IN ('running', 'completed', 'stopped', 'red_flag')),
+        pain_before     INTEGER CHECK (pain_before BETWEEN 0 AND 10),
+        pain_after      INTEGER CHECK (pain_after BETWEEN 0 AND 10),
+        numbness        INTEGER NOT NULL DEFAULT 0 CHECK (numbness IN (0, 1)),
+        leg_weakness    INTEGER NOT NULL DEFAULT 0 CHECK (leg_weakness IN (0, 1)),
+        pain_below_knee INTEGER NOT NULL DEFAULT 0 CHECK (pain_below_knee IN (0, 1))
+    );
+    CREATE INDEX checks_by_day ON checks(local_date);
+    CREATE TABLE check_holds (
+        id          INTEGER PRIMARY KEY,
+        check_id    INTEGER NOT NULL REFERENCES checks(id),
+        test        TEXT NOT NULL
+                    CHECK (test IN ('extensor', 'flexor', 'side_left', 'side_right')),
+        variant     TEXT NOT NULL CHECK (variant IN ('standard', 'easier')),
+        seconds     REAL CHECK (seconds >= 0),
+        ceiling     REAL NOT NULL,
+        ended_by    TEXT NOT NULL
+                    CHECK (ended_by IN ('stopped', 'pain', 'ceiling', 'skipped')),
+        recorded_at TEXT NOT NULL,
+        UNIQUE (check_id, test)
+    );
+    CREATE TABLE psfs_activities (
+        id          INTEGER PRIMARY KEY,
+        text        TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 200),
+        created_at  TEXT NOT NULL
+    );
+    CREATE TABLE psfs_ratings (
+        id          INTEGER PRIMARY KEY,
+        check_id    INTEGER NOT NULL REFERENCES checks(id),
+        activity_id INTEGER NOT NULL REFERENCES psfs_activities(id),
+        score       INTEGER NOT NULL CHECK (score BETWEEN 0 AND 10),
+        rated_at    TEXT NOT NULL,
+        UNIQUE (check_id, activity_id)
+    );
+    """,
+    # -- end of issue 18's block --------------------------------------------------------
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -4,8 +4,10 @@
 routine would have stored: a session most mornings with missed days and the occasional
 week-long break, a morning pain that eases over months with noise, flare-ups and now
 and then a relapse of some weeks, a pain rating for (nearly) every set, some sets not
-finished or redone, now and then a session stopped early or ended by a warning sign, and
-a red-flag screening every four weeks.
+finished or redone, now and then a session stopped early or ended by a warning sign, a
+red-flag screening every four weeks, and a function check with the Patient-Specific
+Functional Scale every four weeks or so (hold times that follow the training, with noise
+of the size of the tests' measurement error).
 
 The data is shaped exactly like the app's own. The exercises, levels and doses come from
 the routine file; each day's doses and each session's decisions come from the real
@@ -14,7 +16,9 @@ with every dose stored in it; the rows have the app's columns, JSON and timestam
 formats. Sessions start in the local morning and are stored in UTC, like the app does.
 
 The same ``seed``, ``end``, ``days``, routine file and time zone give byte-identical
-rows. Everything is inserted in one transaction, so ten years take a few seconds.
+rows. Everything is inserted in one transaction, so ten years take a few seconds. The
+checks draw from a random generator of their own, so the sessions of a seed are the same
+as before checks were made up.
 
 Fake data and real health data must never be mixed: :func:`generate` refuses a database
 that already holds anything.
@@ -33,6 +37,8 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
+from coach.engine.checks.protocol import CEILING_SECONDS, EndedBy, HoldTest, Variant
+from coach.engine.checks.records import HoldResult
 from coach.engine.clock import local_today
 from coach.engine.planning import programs_of
 from coach.engine.records import (
@@ -49,6 +55,13 @@ from coach.engine.screening import QUESTIONS, assess
 from coach.engine.timeline import Dose, PlannedExercise, SessionPlan, plan_session
 from coach.format.loader import AnyExercise, LoadedFile, load_session_file
 from coach.format.v1 import HoldExercise, RepsExercise
+from coach.store.checks import (
+    INSERT_ACTIVITY,
+    INSERT_CHECK,
+    INSERT_HOLD,
+    INSERT_PSFS,
+    hold_row,
+)
 from coach.store.database import (
     INSERT_ADVICE,
     INSERT_DOSE_CHANGE,
@@ -74,7 +87,35 @@ _JSON = json.JSONEncoder(sort_keys=True)
 """``json.dumps(value, sort_keys=True)``, as the store writes it, without a new encoder
 for each of the tens of thousands of decisions."""
 
-_TABLES = ("sessions", "sets", "dose_changes", "level_moves", "screenings", "advice")
+_TABLES = (
+    "sessions",
+    "sets",
+    "dose_changes",
+    "level_moves",
+    "screenings",
+    "advice",
+    "checks",
+    "check_holds",
+    "psfs_activities",
+    "psfs_ratings",
+)
+
+CHECK_WEEKS = 4
+"""The app's default ``check_weeks``: a function check is offered this often."""
+
+CHECK_SEED = 0x18
+"""Mixed into the seed for the checks' own random generator."""
+
+_ACTIVITIES = (
+    "Putting on socks and shoes",
+    "Sitting through a film",
+    "Carrying shopping (<5 kg) & climbing stairs",
+    "Gardening for an hour",
+    "Getting out of the car",
+    "Lifting my grandchild",
+    "Walking the dog for 30 minutes",
+)
+"""What the made-up person names for the PSFS (one with '<' and '&', as people write)."""
 
 
 class HistoryNotEmptyError(StoreError):
@@ -96,6 +137,7 @@ class Summary:
     screenings: int
     seconds: float
     """Wall time of the whole generation, loading the routine included."""
+    checks: int = 0
 
 
 def generate(
@@ -132,7 +174,12 @@ def generate(
     with store._read() as db:
         _refuse_if_not_empty(db, store.path)
         simulation = _Simulation(
-            loaded, str(routine_path), random.Random(seed), tz=tz, not_after=not_after
+            loaded,
+            str(routine_path),
+            random.Random(seed),
+            tz=tz,
+            not_after=not_after,
+            check_rng=random.Random(seed * 1000 + CHECK_SEED),
         )
         first_day = end - timedelta(days=days - 1)
         for offset in range(days):
@@ -158,6 +205,7 @@ def generate(
         level_moves=len(rows.level_moves),
         screenings=len(rows.screenings),
         seconds=time.perf_counter() - started,
+        checks=len(rows.checks),
     )
 
 
@@ -180,6 +228,10 @@ class _Rows:
     level_moves: list[tuple[Any, ...]] = field(default_factory=list)
     screenings: list[tuple[Any, ...]] = field(default_factory=list)
     advice: list[tuple[Any, ...]] = field(default_factory=list)
+    checks: list[tuple[Any, ...]] = field(default_factory=list)
+    holds: list[tuple[Any, ...]] = field(default_factory=list)
+    activities: list[tuple[Any, ...]] = field(default_factory=list)
+    psfs: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 def _insert(db: sqlite3.Connection, rows: _Rows) -> None:
@@ -196,6 +248,10 @@ def _insert(db: sqlite3.Connection, rows: _Rows) -> None:
     db.executemany(INSERT_DOSE_CHANGE, rows.dose_changes)
     db.executemany(INSERT_LEVEL_MOVE, rows.level_moves)
     db.executemany(INSERT_SCREENING, rows.screenings)
+    db.executemany(INSERT_CHECK, rows.checks)
+    db.executemany(INSERT_HOLD, rows.holds)
+    db.executemany(INSERT_ACTIVITY, rows.activities)
+    db.executemany(INSERT_PSFS, rows.psfs)
 
 
 # -- the simulated user --------------------------------------------------------------
@@ -322,8 +378,12 @@ class _Simulation:
         *,
         tz: tzinfo | None,
         not_after: datetime | None,
+        check_rng: random.Random | None = None,
     ) -> None:
         self.loaded = loaded
+        self.check_rng = check_rng or random.Random(CHECK_SEED)
+        """The checks' own: drawing from it never changes the sessions of a seed."""
+        self.last_check: date | None = None
         self.source_path = source_path
         self.rng = rng
         self.tz = tz
@@ -348,6 +408,7 @@ class _Simulation:
         if self.not_after is not None and start > self.not_after:
             return
         self._session(day, start)
+        self._check(day)
 
     def _skips(self, day: date) -> bool:
         rng = self.rng
@@ -461,6 +522,79 @@ class _Simulation:
                 )
             )
             replay.answer(move)
+
+    def _check(self, day: date) -> None:
+        """A function check in the evening of a session day, every four weeks or so:
+        hold times that follow the training and the pain, and the PSFS. Every draw is
+        from ``check_rng``."""
+        rng, body = self.check_rng, self.body
+        last = self.last_check
+        if last is not None and (day - last).days < CHECK_WEEKS * 7 + rng.randint(0, 6):
+            return
+        start = _evening(day, rng, self.tz)
+        if self.not_after is not None and start > self.not_after:
+            return
+        self.last_check = day
+        rows = self.rows
+        check_id = len(rows.checks) + 1
+        fitness = sum(body.fitness.values()) / max(1, len(body.fitness))
+        chronic = 1.0 + 3.8 * math.exp(-body.day_number / 240)
+        pain = chronic + body.flare + body.relapse + rng.gauss(0, 0.7)
+        pain_before = min(10, max(0, round(pain)))
+        clock = _Clock(start)
+        # A base endurance that grows with training and shrinks with pain; the noise is
+        # about the size of the tests' measurement error, as in people with back pain.
+        extensor = 35 + 48 * fitness - 6 * pain_before
+        times = {
+            HoldTest.EXTENSOR: extensor,
+            HoldTest.FLEXOR: extensor * rng.uniform(0.65, 0.95),
+            HoldTest.SIDE_LEFT: extensor * rng.uniform(0.45, 0.7),
+            HoldTest.SIDE_RIGHT: extensor * rng.uniform(0.45, 0.7),
+        }
+        for test, base in times.items():
+            clock.wait(rng.uniform(60, 180))
+            side = test in (HoldTest.SIDE_LEFT, HoldTest.SIDE_RIGHT)
+            variant = Variant.EASIER if side and fitness < 0.55 else Variant.STANDARD
+            if rng.random() < 0.03:
+                rows.holds.append(
+                    hold_row(
+                        check_id, HoldResult(test, variant, None, EndedBy.SKIPPED), clock.stamp()
+                    )
+                )
+                continue
+            held = max(3.0, base * (1.6 if variant is Variant.EASIER else 1.0) + rng.gauss(0, 14))
+            ended = EndedBy.PAIN if rng.random() < 0.05 + 0.03 * pain_before else EndedBy.STOPPED
+            if held >= CEILING_SECONDS:
+                held, ended = CEILING_SECONDS, EndedBy.CEILING
+            clock.wait(held)
+            result = HoldResult(test, variant, round(held, 1), ended)
+            rows.holds.append(hold_row(check_id, result, clock.stamp()))
+        if not rows.activities:
+            for number, text in enumerate(rng.sample(_ACTIVITIES, 3), start=1):
+                rows.activities.append((number, text, clock.stamp()))
+        clock.wait(rng.uniform(30, 90))
+        # The activities get easier as the months go by, each at its own pace.
+        for number, _, _ in rows.activities:
+            ease = 1 - math.exp(-body.day_number / (250 + 90 * number))
+            score = 2 + 6.5 * ease - 0.5 * (body.flare + body.relapse) + rng.gauss(0, 0.8)
+            rows.psfs.append((check_id, number, min(10, max(0, round(score))), clock.stamp()))
+        pain_after = min(10, max(0, pain_before + rng.choice((0, 0, 1, 1, 2))))
+        clock.wait(rng.uniform(10, 40))
+        rows.checks.append(
+            (
+                check_id,
+                start.isoformat(timespec="milliseconds"),
+                clock.stamp(),
+                day.isoformat(),
+                _offset_minutes(start, self.tz),
+                "completed",
+                pain_before,
+                pain_after,
+                0,
+                0,
+                0,
+            )
+        )
 
     def _screening(self, day: date, clock: _Clock) -> None:
         last = self.last_screening
@@ -630,6 +764,15 @@ class _Simulation:
         if text is None:
             text = self.dose_texts[dose] = dose_json(dose)
         return text
+
+
+def _evening(day: date, rng: random.Random, tz: tzinfo | None) -> datetime:
+    """A moment between 17:30 and 20:30 of ``day`` where the person lives, in UTC."""
+    local = datetime.combine(day, datetime.min.time()) + timedelta(
+        minutes=round(rng.uniform(17.5 * 60, 20.5 * 60))
+    )
+    aware = local.astimezone() if tz is None else local.replace(tzinfo=tz)
+    return aware.astimezone(UTC)
 
 
 def _offset_minutes(moment: datetime, tz: tzinfo | None) -> int:

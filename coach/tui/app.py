@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from coach.engine.home import HomeView
     from coach.engine.records import PainAnswer, SetRecord
     from coach.engine.session import SessionController
+    from coach.tui.checks import CheckScreen
     from coach.tui.eventlog import EventLog
     from coach.tui.player import PlayerScreen
 
@@ -158,6 +159,7 @@ class CoachApp(App[int]):
             speed=launch.speed,
             skip_home=launch.skip_home,
             screening_weeks=self.settings.screening_weeks if self.settings else 4,
+            check_weeks=self.settings.check_weeks if self.settings else 4,
         )
         self.flow = flow
         self.call_from_thread(self.answer, self._carry(flow.begin()))
@@ -202,21 +204,24 @@ class CoachApp(App[int]):
         match output:
             case day.ShowError(title, lines):
                 self.push_screen(prompts.ErrorScreen(title, list(lines)))
-            case day.ShowHome(view):
+            case day.ShowHome(view, check_due):
                 from coach.tui.home import HomeScreen
 
                 waiting, self.waiting = self.waiting, []
                 if view == self.drawn_home and isinstance(self.screen, HomeScreen):
                     # The home already drawn was right: carry out what was asked of it.
+                    self.screen.show_check_due(check_due)
                     for event in waiting:
                         self.answer(event)
                     return
                 self.drawn_home = None
                 self._clear()
                 if isinstance(self.screen, HomeScreen):
-                    self.switch_screen(HomeScreen(view))
+                    self.switch_screen(HomeScreen(view, check_due=check_due))
                 else:
-                    self.push_screen(HomeScreen(view))
+                    self.push_screen(HomeScreen(view, check_due=check_due))
+            case day.PlayCheck():
+                self.play_check()
             case day.AskResume(title, body, can_resume):
                 self.push_screen(
                     prompts.ResumeScreen(title, body, can_resume=can_resume),
@@ -395,6 +400,39 @@ class CoachApp(App[int]):
 
     def on_player_screen_mute_toggled(self, message: PlayerScreen.MuteToggled) -> None:
         self.sound.mute(message.muted)
+
+    # -- a function check -------------------------------------------------------------------
+
+    @work(thread=True, group="sound")
+    def play_check(self) -> None:
+        """Decode the cues off the loop, then show the check."""
+        wanted = self.launch.audio or (self.settings.audio if self.settings else "none")
+        self.sound.prepare_plain(
+            wanted,
+            self.settings,
+            warn=lambda text: self.call_from_thread(
+                self.notify, text, severity="warning", timeout=8
+            ),
+            ring=lambda: self.call_from_thread(self.flash),
+        )
+        self.call_from_thread(self.show_check)
+
+    def show_check(self) -> None:
+        from coach.engine.checks import CheckFlow
+        from coach.tui.checks import CheckScreen
+
+        flow = CheckFlow(self.today, clock=self.clock, wall=self.launch.wall)
+        self.push_screen(CheckScreen(flow, self.store, self.sound.plan_cues))
+
+    def on_check_screen_finished(self, message: CheckScreen.Finished) -> None:
+        from coach.engine import day
+
+        self.answer(day.CheckFinished(message.red_flag, message.stored))
+
+    def on_home_screen_check_requested(self) -> None:
+        from coach.engine import day
+
+        self.answer_home(day.StartCheck())
 
     # -- sound ----------------------------------------------------------------------------
 

@@ -46,8 +46,12 @@ from coach.tui.keybar import KeyBar
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
     from textual_plotext import PlotextPlot
+
+    from coach.engine.checks import CheckHistory
+    from coach.tui.checks import ChecksView
 
 __all__ = ["CalendarMap", "HistoryScreen", "SessionDetailScreen"]
 
@@ -153,6 +157,9 @@ class HistoryScreen(Screen[None]):
         self.session_hint: Label | None = None
         self.loaded = False
         """True once the sessions are on screen (tests and the benchmark wait for it)."""
+        self.checks_view: ChecksView | None = None
+        self.report_written: Path | None = None
+        """Where the last report was written (tests read it)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="history"):
@@ -168,6 +175,7 @@ class HistoryScreen(Screen[None]):
                 # Filled when first shown: the first frame should not wait for them.
                 yield TabPane("Exercises (3)", id="exercises")
                 yield TabPane("Sessions (4)", id="sessions")
+                yield TabPane("Checks (5)", id="checks")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -446,6 +454,59 @@ class HistoryScreen(Screen[None]):
             self.call_after_refresh(self.exercise_list.focus)
         elif pane == "sessions" and self.loaded:
             self._fill_sessions()
+        elif pane == "checks":
+            if self.checks_view is None:
+                from coach.tui.checks import ChecksView
+
+                self.checks_view = ChecksView(id="checks-view")
+                event.pane.mount(self.checks_view)
+            self.load_checks()
+
+    @work(thread=True, exclusive=True, group="history-checks")
+    def load_checks(self) -> None:
+        from coach.store.checks import CheckStore
+
+        try:
+            history = CheckStore(self.view.store).check_history()
+        except StoreError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self._show_checks, history)
+
+    def _show_checks(self, history: CheckHistory) -> None:
+        if self.checks_view is not None and self.checks_view.is_attached:
+            self.checks_view.show(history)
+
+    def action_report(self) -> None:
+        name, since = self._period()
+        self.notify(f"Writing a report for the {name}...", timeout=3)
+        self.write_report(since, name)
+
+    @work(thread=True, exclusive=True, group="history-report")
+    def write_report(self, since: date | None, name: str) -> None:
+        """Write the report for the period shown (in a thread: a long history takes a
+        second or two) and say where it is."""
+        from coach.report import write_report
+        from coach.tui.checks import report_path
+
+        today = self.today()
+        try:
+            target = report_path(self.view.store, today)
+            # 'All time' starts with the first session (or today, without one).
+            first = self.sessions[0].day if self.sessions else today
+            written = write_report(self.view.store, target, until=today, since=since or first)
+        except (StoreError, OSError) as exc:
+            self.app.call_from_thread(
+                self.notify, f"The report could not be written: {exc}", severity="error"
+            )
+            return
+        self.report_written = written.path
+        self.app.call_from_thread(
+            self.notify,
+            f"Report for the {name} written to {written.path} (readable by you only). Open "
+            "it in a browser; it prints to A4 or PDF.",
+            timeout=20,
+        )
 
     def action_next_range(self) -> None:
         self.range_index = (self.range_index + 1) % len(RANGES)

@@ -38,9 +38,13 @@ class HomeScreen(Screen[None]):
     class HistoryRequested(Message):
         """Show the history."""
 
-    def __init__(self, view: HomeView) -> None:
+    class CheckRequested(Message):
+        """Do a function check now."""
+
+    def __init__(self, view: HomeView, *, check_due: bool = False) -> None:
         super().__init__()
         self.view = view
+        self.check_due = check_due
         self.keys_shown = False
         """True once the buttons and the footer are mounted."""
 
@@ -71,6 +75,7 @@ class HomeScreen(Screen[None]):
             yield Label(Text(view.last_session), id="home-last")
             for note in view.notes:
                 yield Label(Text(note), classes="home-note")
+            yield Label(self._check_text(), id="home-check")
             yield Label(
                 "coach is a training aid, not a diagnosis. Stop and seek care for numbness "
                 "around the groin, bladder or bowel changes, or leg weakness.",
@@ -78,6 +83,7 @@ class HomeScreen(Screen[None]):
             )
 
     def on_mount(self) -> None:
+        self.query_one("#home-check", Label).display = self.check_due
         # Today's plan first; the buttons and the footer once that frame is out. Their
         # widgets cost Textual more on first use than the whole plan, and the first frame
         # of a start is what the person waits for (see make bench).
@@ -89,6 +95,7 @@ class HomeScreen(Screen[None]):
                 Button("Start (Enter)", id="start", variant="primary", compact=True),
                 Button("Other session (o)", id="choose", compact=True),
                 Button("History (h)", id="history", compact=True),
+                Button("Check (c)", id="check", compact=True),
                 classes="dialog-buttons",
                 id="home-buttons",
             ),
@@ -106,6 +113,24 @@ class HomeScreen(Screen[None]):
 
     def action_history(self) -> None:
         self.post_message(self.HistoryRequested())
+
+    def action_check(self) -> None:
+        self.post_message(self.CheckRequested())
+
+    def _check_text(self) -> str:
+        if not self.check_due:
+            return ""
+        return (
+            "A function check is due: four holds and three everyday activities, to see "
+            "your progress (about 15 minutes). Press c when you have time."
+        )
+
+    def show_check_due(self, due: bool) -> None:
+        """Say (or stop saying) that a function check is due."""
+        self.check_due = due
+        label = self.query_one("#home-check", Label)
+        label.update(self._check_text())
+        label.display = due
 
     def action_help(self) -> None:
         from coach.tui.prompts import HelpScreen
@@ -129,6 +154,10 @@ class HomeScreen(Screen[None]):
     @on(Button.Pressed, "#history")
     def _history(self) -> None:
         self.action_history()
+
+    @on(Button.Pressed, "#check")
+    def _check(self) -> None:
+        self.action_check()
 
 
 class ChooseSession(Dialog[Path | None]):

@@ -21,7 +21,9 @@ from textual.binding import Binding, BindingType
 __all__ = [
     "ADVICE",
     "BASELINE",
+    "CHECK",
     "CHECKLIST",
+    "CHECK_SUMMARY",
     "CHOOSE",
     "CORRECTION",
     "ERROR",
@@ -32,7 +34,9 @@ __all__ = [
     "KEYMAPS",
     "LEVEL",
     "PAIN",
+    "PAIN_ONLY",
     "PLAYER",
+    "PSFS",
     "QUIT",
     "RESUME",
     "SESSION_DETAIL",
@@ -164,6 +168,7 @@ HOME = KeyMap(
         Key(("enter",), "start", "Start", priority=True),
         Key(("o",), "choose", "Other session"),
         Key(("h",), "history", "History"),
+        Key(("c",), "check", "Function check"),
         Key(("q",), "app.quit", "Quit"),
         Key(("question_mark",), "help", "Help"),
     ),
@@ -230,6 +235,15 @@ PAIN = KeyMap(
     ),
 )
 
+PAIN_ONLY = KeyMap(
+    "in the pain prompt before or after a function check",
+    (
+        *_RATE,
+        Key(("enter",), "confirm", "Save", priority=True),
+        Key(("escape",), "cancel", "No rating", priority=True),
+    ),
+)
+
 CORRECTION = KeyMap(
     "correcting a rating",
     (
@@ -257,6 +271,31 @@ QUIT = KeyMap(
         Key(("y",), "answer(True)", "Stop"),
         Key(("escape", "n"), "answer(False)", "Keep going"),
     ),
+)
+
+CHECK = KeyMap(
+    "in a function check",
+    (
+        Key(("enter",), "primary", "Start / go on", priority=True),
+        Key(("e",), "easier", "Easier version"),
+        Key(("s",), "skip_test", "Skip this test"),
+        Key(("space",), "stop_hold('stopped')", "Stop: position lost"),
+        Key(("p",), "stop_hold('pain')", "Stop: it hurts"),
+        Key(("q",), "quit_check", "Stop the check"),
+    ),
+)
+
+PSFS = KeyMap(
+    "rating everyday activities (PSFS)",
+    (
+        Key(("ctrl+s",), "save", "Save", priority=True, text="Ctrl+S"),
+        Key(("escape",), "not_today", "Not today", priority=True),
+    ),
+)
+
+CHECK_SUMMARY = KeyMap(
+    "after a function check",
+    (Key(("enter",), "close", "Done", priority=True),),
 )
 
 SKIP = KeyMap(
@@ -309,7 +348,9 @@ HISTORY = KeyMap(
         Key(("2",), "tab('pain')", "Pain"),
         Key(("3",), "tab('exercises')", "Exercises"),
         Key(("4",), "tab('sessions')", "Sessions"),
+        Key(("5",), "tab('checks')", "Checks"),
         Key(("r",), "next_range", "Period"),
+        Key(("w",), "report", "Report"),
         Key(("escape", "q"), "back", "Back"),
     ),
 )
@@ -337,6 +378,10 @@ KEYMAPS: tuple[KeyMap, ...] = (
     PLAYER,
     PAIN,
     CORRECTION,
+    CHECK,
+    PAIN_ONLY,
+    PSFS,
+    CHECK_SUMMARY,
     SKIP,
     QUIT,
     ADVICE,

@@ -31,6 +31,7 @@ __all__ = [
     "HelpScreen",
     "LevelOffer",
     "PainPrompt",
+    "PlainPainPrompt",
     "ResumeScreen",
     "SkipReasonScreen",
     "zone",
@@ -214,6 +215,14 @@ class BaselinePrompt(RatingPrompt):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class PlainPainPrompt(RatingPrompt):
+    """Pain alone (before a function check): Escape gives no rating."""
+
+    KEYS = keys.PAIN_ONLY
+    BINDINGS = keys.PAIN_ONLY.bindings()
+    ASK_SIGNS = False
 
 
 class CorrectionPrompt(RatingPrompt):

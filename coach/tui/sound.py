@@ -8,13 +8,14 @@ whenever the player moves. Whatever went wrong while preparing is said in one no
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from coach.audio.pcm import Pcm
     from coach.audio.scheduler import CuePlayer
     from coach.config.settings import Settings
+    from coach.engine.checks.timer import PlannedCue
     from coach.engine.clock import Clock
     from coach.engine.session import SessionController
     from coach.engine.timeline import SessionPlan
@@ -97,6 +98,35 @@ class SessionSound:
 
         if self.player is not None:
             self.player.plan(cue_plan(session.runner, session.plan, speech=self.speech_on))
+
+    # -- a function check's cues (coach.tui.checks): the bundled cues only --------------
+
+    def prepare_plain(
+        self, wanted: str, settings: Settings | None, *, warn: Warn, ring: Callable[[], None]
+    ) -> None:
+        """Choose the backend and decode the bundled cues (in a worker thread), for a
+        function check: it has no session file of its own, and speaks nothing."""
+        from coach.audio.backends import BellBackend, choose_backend
+        from coach.audio.cueset import load_cues
+        from coach.audio.scheduler import CuePlayer
+        from coach.config.locations import bundled_sounds_dir
+
+        if self.player is not None or wanted == "none":
+            return
+        backend, note = choose_backend(wanted, ring)
+        volume = (settings.volume if settings is not None else 80) / 100
+        sounds, problems = load_cues(bundled_sounds_dir(), volume)
+        self.player = CuePlayer(
+            backend, sounds, clock=self.clock, on_problem=warn, fallback=BellBackend(ring)
+        )
+        self.player.muted = self.muted
+        for message in [m for m in (note, *problems) if m]:
+            warn(message)
+
+    def plan_cues(self, cues: Sequence[PlannedCue]) -> None:
+        """Hand a check's cues to the audio thread (an empty list drops what is pending)."""
+        if self.player is not None:
+            self.player.plan([(c.key, c.due, c.name) for c in cues])
 
     def mute(self, muted: bool) -> None:
         self.muted = muted

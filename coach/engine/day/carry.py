@@ -80,6 +80,8 @@ class History(Protocol):
 
     def interrupted_sessions(self) -> list[InterruptedSession]: ...
 
+    def last_check_day(self) -> date | None: ...
+
     def record_screening(
         self, answers: Mapping[str, bool], outcome: str, local_date: date | None = ...
     ) -> None: ...
@@ -265,6 +267,7 @@ def _load_day(effect: LoadDay, history: History, load: Load) -> DayLoaded | DayF
     recent: list[SessionRecord] = []
     last_screening = None
     follow_up = None
+    last_check = None
     offer = None
     problem = None
     try:
@@ -272,6 +275,7 @@ def _load_day(effect: LoadDay, history: History, load: Load) -> DayLoaded | DayF
         recent = history.recent_sessions(RECENT_SESSIONS)
         last_screening = history.last_screening()
         follow_up = history.pending_follow_up()
+        last_check = history.last_check_day()
         interrupted = [
             s for s in history.interrupted_sessions() if s.id not in effect.already_offered
         ]
@@ -295,6 +299,7 @@ def _load_day(effect: LoadDay, history: History, load: Load) -> DayLoaded | DayF
         offer,
         problem,
         follow_up,
+        last_check,
     )
 
 

@@ -10,6 +10,7 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
+from coach.engine.checks.flow import check_due
 from coach.engine.clock import Clock, WallClock, system_wall
 from coach.engine.day.messages import (
     AdviceAnswer,
@@ -24,6 +25,7 @@ from coach.engine.day.messages import (
     AskScreening,
     AskSkipReason,
     BaselineAnswer,
+    CheckFinished,
     ChooseSession,
     ClaimSession,
     CloseInterrupted,
@@ -46,6 +48,7 @@ from coach.engine.day.messages import (
     OpenSession,
     Output,
     Play,
+    PlayCheck,
     PlayFinished,
     QuitAnswer,
     QuitAsked,
@@ -67,6 +70,7 @@ from coach.engine.day.messages import (
     ShowSummary,
     SkipAnswer,
     SkipAsked,
+    StartCheck,
     StartSession,
     StoreFollowUp,
     StoreLevelMove,
@@ -134,6 +138,7 @@ class Stage(StrEnum):
     CLOSING = "closing the session"
     SUMMARY = "summary"
     LEFT = "left"
+    CHECKING = "function check"
 
 
 # -- the flow ----------------------------------------------------------------------------
@@ -153,6 +158,8 @@ class DayFlow:
     skip_home: bool = False
     """Started straight into a session ('coach run'): no home screen, and leave when done."""
     screening_weeks: int = 4
+    check_weeks: int = 4
+    """Weeks between the function checks home offers."""
     stage: Stage = Stage.LOADING
     loaded: LoadedFile | None = None
     planned: Planned | None = None
@@ -185,6 +192,9 @@ class DayFlow:
     """What follows the advice on screen (the summary after a warning sign)."""
     _baseline: int | None = None
     """What the person chose for the day (an easy day), stored with the session."""
+    check_due: bool = False
+    _check_wanted: bool = False
+    """The person asked for a function check: it follows the checklist."""
 
     @property
     def rehearsal(self) -> bool:
@@ -205,7 +215,14 @@ class DayFlow:
                 return [ShowError("This session file has problems", lines)]
             case StartSession():
                 # Only from home: a second Enter on the way out must not start twice.
-                return self._start() if self.stage is Stage.HOME else []
+                if self.stage is not Stage.HOME:
+                    return []
+                self._check_wanted = False
+                return self._start()
+            case StartCheck():
+                return self._start_check() if self.stage is Stage.HOME else []
+            case CheckFinished(red_flag, stored):
+                return self._check_finished(red_flag, stored)
             case ChooseSession(source):
                 return [self._load(source)]
             case ResumeAnswer(choice):
@@ -285,7 +302,12 @@ class DayFlow:
                 )
             )
         self._safety_shown = day_notes(day, self.today())
-        self._home = ShowHome(home_view(day.loaded, day.planned, day.recent, self._safety_shown))
+        self.check_due = check_due(
+            day.last_check, self.today(), self.check_weeks, has_sessions=bool(day.recent)
+        )
+        self._home = ShowHome(
+            home_view(day.loaded, day.planned, day.recent, self._safety_shown), self.check_due
+        )
         if day.offer is not None:
             self._offer = day.offer
             self.offered.add(day.offer.session.id)
@@ -489,10 +511,13 @@ class DayFlow:
         if safety == self._safety_shown:
             return []
         self._safety_shown = safety
-        self._home = ShowHome(replace(view, notes=(*safety, *planned)))
+        self._home = ShowHome(replace(view, notes=(*safety, *planned)), self.check_due)
         return [self._home]
 
     def _ask_baseline(self) -> list[Output]:
+        if self._check_wanted:
+            # The checklist is clear (or was not due): the check the person asked for.
+            return self._play_check()
         self.stage = Stage.BASELINE
         return [
             AskBaseline(
@@ -999,6 +1024,34 @@ class DayFlow:
             return []
         program_id, from_level, to_level = offer
         return [StoreLevelMove(session.session_id, program_id, from_level, to_level, accepted)]
+
+    # -- a function check (coach.engine.checks plays it) -------------------------------
+
+    def _start_check(self) -> list[Output]:
+        if self.stage is not Stage.HOME:
+            return []
+        if self.rehearsal:
+            return [Notice("A rehearsal does not do function checks.", seconds=6)]
+        self._check_wanted = True
+        return self._start()
+
+    def _play_check(self) -> list[Output]:
+        self._check_wanted = False
+        self.stage = Stage.CHECKING
+        return [PlayCheck()]
+
+    def _check_finished(self, red_flag: bool, stored: bool) -> list[Output]:
+        if self.stage is not Stage.CHECKING:
+            return []
+        if stored:
+            self.check_due = False
+        if red_flag:
+            # A nerve symptom after the holds: the checklist comes before any exercise.
+            self.screening_due = True
+        self.stage = Stage.HOME
+        assert self._home is not None
+        self._home = replace(self._home, check_due=self.check_due)
+        return [self._home]
 
     def _stored(self, problem: str | None) -> list[Output]:
         """A notice when the history refused a write."""

@@ -179,6 +179,8 @@ class DayLoaded:
     """Why the history could not be read (the day goes on without it)."""
     follow_up: FollowUpDue | None = None
     """A warning sign reported during a session that the next start must ask about."""
+    last_check: date | None = None
+    """The day of the last function check (issue 18)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +280,8 @@ class ShowError:
 @dataclass(frozen=True, slots=True)
 class ShowHome:
     view: HomeView
+    check_due: bool = False
+    """A function check is due: home says so beside its key."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,7 +309,12 @@ class Leave:
     """Nothing more today: close coach (it was started straight into a session)."""
 
 
-Show = ShowError | ShowHome | Play | MoveOn | ShowSummary | Notice | Leave
+@dataclass(frozen=True, slots=True)
+class PlayCheck:
+    """The checklist is clear: play a function check (coach.engine.checks)."""
+
+
+Show = ShowError | ShowHome | Play | MoveOn | ShowSummary | Notice | Leave | PlayCheck
 
 
 class AdviceKind(StrEnum):
@@ -514,8 +523,24 @@ class FollowUpAnswered:
     """None: not now (back to home)."""
 
 
+@dataclass(frozen=True, slots=True)
+class StartCheck:
+    """Home's check key: a function check now (the checklist first, when due)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckFinished:
+    """The function check is over (its own flow stored it)."""
+
+    red_flag: bool
+    """A nerve symptom was reported after it: the checklist is asked before exercising."""
+    stored: bool
+
+
 Answer = (
-    SkipAsked
+    StartCheck
+    | CheckFinished
+    | SkipAsked
     | SkipAnswer
     | CorrectAsked
     | CorrectionAnswer

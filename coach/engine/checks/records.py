@@ -1,0 +1,76 @@
+"""A function check as stored and read back: its holds, its pain before and after, and
+the person's Patient-Specific Functional Scale ratings. Plain data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from coach.engine.checks.protocol import CEILING_SECONDS, EndedBy, HoldTest, Variant
+
+__all__ = ["CheckHistory", "CheckRecord", "HoldResult", "PsfsActivity"]
+
+
+@dataclass(frozen=True, slots=True)
+class HoldResult:
+    """One hold of a check: how long, in which version, and why it ended."""
+
+    test: HoldTest
+    variant: Variant
+    seconds: float | None
+    """None when the test was skipped."""
+    ended_by: EndedBy
+    ceiling: float = CEILING_SECONDS
+
+    @property
+    def done(self) -> bool:
+        return self.seconds is not None and self.ended_by is not EndedBy.SKIPPED
+
+    @property
+    def at_ceiling(self) -> bool:
+        return self.seconds is not None and self.seconds >= self.ceiling - 1e-6
+
+
+@dataclass(frozen=True, slots=True)
+class PsfsActivity:
+    """An activity the person named: their own words, shown literally everywhere."""
+
+    id: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRecord:
+    """One function check."""
+
+    id: int
+    day: date
+    """The local day it was done on."""
+    status: str
+    """'completed', 'stopped', 'red_flag', or 'running' (interrupted)."""
+    pain_before: int | None
+    pain_after: int | None
+    red_flag: bool = False
+    """Numbness, leg weakness or pain below the knee was reported after it."""
+    holds: Mapping[HoldTest, HoldResult] = field(default_factory=dict)
+    psfs: Mapping[int, int] = field(default_factory=dict)
+    """Activity id -> the 0-10 rating given at this check."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckHistory:
+    """Every check, oldest first, and the activities named for the PSFS."""
+
+    checks: tuple[CheckRecord, ...] = ()
+    activities: tuple[PsfsActivity, ...] = ()
+
+    @property
+    def last(self) -> CheckRecord | None:
+        return self.checks[-1] if self.checks else None
+
+    def activity_text(self, activity_id: int) -> str:
+        for activity in self.activities:
+            if activity.id == activity_id:
+                return activity.text
+        return f"activity {activity_id}"

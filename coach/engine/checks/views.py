@@ -1,0 +1,100 @@
+"""A check in words and rows, for the summary, the history's checks view and the report:
+each hold today, at the check before and at the first, with the change against the
+measurement error; the ratios; the PSFS score. Plain text, no markup."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coach.engine.checks.measures import Change, Ratio, hold_change, ratios
+from coach.engine.checks.protocol import TESTS, EndedBy, TestInfo, Variant
+from coach.engine.checks.records import CheckHistory, CheckRecord, HoldResult
+from coach.engine.psfs import psfs_change, psfs_score
+
+__all__ = ["HoldRow", "hold_rows", "psfs_text", "ratio_text", "seconds_text"]
+
+
+def seconds_text(result: HoldResult | None) -> str:
+    """'87 s', '240 s (ceiling)', '62 s (easier)', 'skipped', '-'."""
+    if result is None:
+        return "-"
+    if not result.done or result.seconds is None:
+        return "skipped"
+    text = f"{result.seconds:.0f} s"
+    extras = []
+    if result.variant is Variant.EASIER:
+        extras.append("easier")
+    if result.at_ceiling:
+        extras.append("ceiling")
+    elif result.ended_by is EndedBy.PAIN:
+        extras.append("pain")
+    return f"{text} ({', '.join(extras)})" if extras else text
+
+
+@dataclass(frozen=True, slots=True)
+class HoldRow:
+    info: TestInfo
+    today: HoldResult | None
+    before: HoldResult | None
+    first: HoldResult | None
+    since_before: Change
+    since_first: Change
+
+
+def _previous(history: CheckHistory, check: CheckRecord) -> list[CheckRecord]:
+    return [c for c in history.checks if c.day <= check.day and c.id != check.id]
+
+
+def hold_rows(history: CheckHistory, check: CheckRecord) -> list[HoldRow]:
+    """Each hold of ``check`` against the last earlier check that has it done, and
+    against the first that has it done."""
+    earlier = _previous(history, check)
+    rows = []
+    for info in TESTS:
+        today = check.holds.get(info.test)
+        done = [c.holds[info.test] for c in earlier if info.test in c.holds]
+        done = [h for h in done if h.done]
+        before = done[-1] if done else None
+        first = done[0] if done else None
+        rows.append(
+            HoldRow(
+                info,
+                today,
+                before,
+                first,
+                hold_change(before, today),
+                hold_change(first, today),
+            )
+        )
+    return rows
+
+
+def ratio_text(ratio: Ratio) -> str:
+    """'0.82 (guide below 1.00): within the guide', or why it cannot be computed."""
+    if ratio.value is None and ratio.within is None:
+        return f"{ratio.name}: not computed ({ratio.note})"
+    value = "-" if ratio.value is None else f"{ratio.value:.2f}"
+    verdict = {True: "within the guide", False: "outside the guide", None: "cannot tell"}[
+        ratio.within
+    ]
+    note = f"; {ratio.note}" if ratio.note else ""
+    return f"{ratio.name}: {value} (guide {ratio.guide}): {verdict}{note}"
+
+
+def check_ratios(check: CheckRecord) -> tuple[Ratio, ...]:
+    return ratios(check.holds)
+
+
+def psfs_text(history: CheckHistory, check: CheckRecord) -> str:
+    """The PSFS score of ``check`` and its change since the first check that rated the
+    same activities."""
+    score = psfs_score(check.psfs)
+    if score is None:
+        return "PSFS: not rated at this check."
+    earlier = [c for c in _previous(history, check) if c.psfs]
+    rated = len(check.psfs)
+    text = f"PSFS {score:.1f}/10 over {rated} activit{'y' if rated == 1 else 'ies'}"
+    if not earlier:
+        return text + " (the first rating)."
+    change = psfs_change(earlier[0].psfs, check.psfs)
+    return f"{text}; since {earlier[0].day:%d %b %Y}: {change.words} ({change.note})."

@@ -1,0 +1,145 @@
+"""The report's opening paragraph, written by rules from the data: each sentence says
+what the numbers are and nothing they do not show. A change is called a change only
+beyond its measurement error (hold times, the PSFS) or, for pain ratings, when it is at
+least 2 points (the smallest change that matters on a 0-10 scale in back pain; see
+docs/checks.md); otherwise the figures are given as they are."""
+
+from __future__ import annotations
+
+from coach.engine.checks.measures import hold_change
+from coach.engine.checks.protocol import TESTS
+from coach.engine.psfs import psfs_change, psfs_score
+from coach.report.figures import adherence, dose_steps, half_average
+from coach.store.report import ReportData
+
+__all__ = ["PAIN_CHANGE", "summary_sentences"]
+
+PAIN_CHANGE = 2.0
+"""Points on the 0-10 pain scale from which a difference in averages is called lower or
+higher."""
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def summary_sentences(data: ReportData) -> list[str]:
+    sentences = [_adherence(data)]
+    sentences += _pain(data)
+    sentences += _doses(data)
+    sentences += _checks(data)
+    sentences.append(_warnings(data))
+    return [s for s in sentences if s]
+
+
+def _adherence(data: ReportData) -> str:
+    if not data.sessions:
+        return "No sessions were recorded in this period."
+    figures = adherence(data)
+    share = f" ({figures.share:.0%})" if figures.share is not None else ""
+    whole = (data.until - data.since).days + 1
+    since = "coach was first used" if figures.planned < whole else "the start of the period"
+    text = (
+        f"Exercised on {figures.exercised} of the {_days(figures.planned)} planned since "
+        f"{since}{share}; the longest run was {_days(figures.longest)} in a row."
+    )
+    if figures.rest_days:
+        text += f" On {_days(figures.rest_days)} the person chose rest because of high pain."
+    return text
+
+
+def _pain(data: ReportData) -> list[str]:
+    first, last = half_average(data, True), half_average(data, False)
+    out = []
+    span = (data.sessions[-1].day - data.sessions[0].day).days if data.sessions else 0
+    if first is not None and last is not None and span >= 28:
+        if abs(last - first) < PAIN_CHANGE:
+            how = "about the same (less than 2 points apart)"
+        else:
+            how = "lower" if last < first else "higher"
+        out.append(
+            f"Pain at the start of sessions averaged {first:.1f}/10 in the first two weeks "
+            f"and {last:.1f}/10 in the last two: {how}."
+        )
+    peaks = [s.peak_pain for s in data.sessions if s.peak_pain is not None]
+    if peaks:
+        above = sum(1 for p in peaks if p > 5)
+        out.append(
+            f"The highest pain rated during exercise was {max(peaks)}/10; "
+            f"{above} of {len(peaks)} sessions had a set above 5/10."
+        )
+    return out
+
+
+def _doses(data: ReportData) -> list[str]:
+    up, down = dose_steps(data.decisions)
+    out = []
+    if up or down:
+        out.append(f"Doses stepped up {up} times and back {down} times, each for a stated reason.")
+    moves = [d for d in data.decisions if d["kind"] == "level" and d["accepted"]]
+    for move in moves:
+        way = "up" if move["after"] > move["before"] else "down"
+        out.append(f"Moved {way} to level {move['after']} of {move['program']} on {move['date']}.")
+    return out
+
+
+def _checks(data: ReportData) -> list[str]:
+    checks = data.period_checks.checks
+    if not checks:
+        return ["No function check was done in this period."]
+    first, last = checks[0], checks[-1]
+    if first is last:
+        return [
+            f"One function check was done ({last.day:%d %b %Y}); later checks will be "
+            "compared with it."
+        ]
+    out = []
+    real, unclear = [], []
+    for info in TESTS:
+        change = hold_change(first.holds.get(info.test), last.holds.get(info.test))
+        if change.real:
+            way = "longer" if change.direction.value == "better" else "shorter"
+            real.append(f"{info.name.lower()} {way} by {abs(change.delta or 0):.0f} s")
+        elif change.direction.value == "no clear change":
+            unclear.append(info.name.lower())
+    text = f"{len(checks)} function checks, {first.day:%d %b %Y} to {last.day:%d %b %Y}: "
+    if real:
+        text += "real change (beyond the 45 s measurement error) in " + "; ".join(real)
+        text += "." if not unclear else f"; no clear change in {', '.join(unclear)}."
+    elif unclear:
+        text += f"no clear change (within the 45 s measurement error) in {', '.join(unclear)}."
+    else:
+        text += "the holds cannot be compared (not done the same way both times)."
+    out.append(text)
+    before, after = psfs_score(first.psfs), psfs_score(last.psfs)
+    if before is not None and after is not None:
+        change = psfs_change(first.psfs, last.psfs)
+        verdict = {
+            "better": "a real improvement (2 points or more)",
+            "worse": "a real worsening (2 points or more)",
+            "no clear change": "no clear change (under 2 points)",
+        }.get(change.direction.value, "not comparable (different activities)")
+        out.append(f"The PSFS score went from {before:.1f} to {after:.1f}: {verdict}.")
+    return out
+
+
+def _warnings(data: ReportData) -> str:
+    screenings = [d for d in data.decisions if d["kind"] == "screening"]
+    flagged = [d for d in screenings if d["rule"] in ("review", "urgent")]
+    parts = []
+    if flagged:
+        parts.append(
+            f"{len(flagged)} of {len(screenings)} warning-sign checklists had an answer to "
+            "review with a clinician"
+        )
+    if data.red_flag_sets:
+        parts.append(
+            f"nerve symptoms were reported after {len(data.red_flag_sets)} "
+            f"set{'s' if len(data.red_flag_sets) != 1 else ''}"
+        )
+    after_checks = [c for c in data.period_checks.checks if c.red_flag]
+    if after_checks:
+        parts.append(f"after {len(after_checks)} function check(s)")
+    if not parts:
+        return "No warning signs were reported in this period."
+    return "Warning signs: " + "; ".join(parts) + " (details below)."

@@ -1,0 +1,270 @@
+"""Function checks and PSFS ratings in the history database: writes and reads.
+
+:class:`CheckStore` is the check flow's port (:class:`coach.engine.checks.CheckPort`)
+on a :class:`~coach.store.database.HistoryStore`: each hold and each set of ratings is
+one transaction, committed before the call returns, so a result the screen calls saved
+is on disk. The tables are in migration 7 (:mod:`coach.store.migrations`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from coach.engine.checks.messages import PsfsEntry
+from coach.engine.checks.protocol import EndedBy, HoldTest, Variant
+from coach.engine.checks.records import CheckHistory, CheckRecord, HoldResult, PsfsActivity
+from coach.engine.clock import utc_now
+from coach.engine.psfs import MAX_ACTIVITIES, clean_activity
+from coach.engine.records import PainAnswer
+from coach.store.database import HistoryStore, StoreError
+
+__all__ = [
+    "CHECK_COLUMNS",
+    "INSERT_ACTIVITY",
+    "INSERT_CHECK",
+    "INSERT_HOLD",
+    "INSERT_PSFS",
+    "PSFS_COLUMNS",
+    "CheckStore",
+    "check_export",
+    "hold_row",
+    "psfs_export",
+    "read_checks",
+]
+
+# One text for each insert the synthetic history also makes (as for sessions and sets).
+INSERT_CHECK = (
+    "INSERT INTO checks (id, started_at, ended_at, local_date, utc_offset, status,"
+    " pain_before, pain_after, numbness, leg_weakness, pain_below_knee)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+INSERT_HOLD = (
+    "INSERT INTO check_holds (check_id, test, variant, seconds, ceiling, ended_by,"
+    " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+INSERT_ACTIVITY = "INSERT INTO psfs_activities (id, text, created_at) VALUES (?, ?, ?)"
+INSERT_PSFS = (
+    "INSERT INTO psfs_ratings (check_id, activity_id, score, rated_at) VALUES (?, ?, ?, ?)"
+)
+
+
+class CheckStore:
+    """Checks in ``store``'s database."""
+
+    def __init__(self, store: HistoryStore) -> None:
+        self.store = store
+
+    # -- writing ------------------------------------------------------------------------
+
+    def open_check(self, *, local_date: date, utc_offset: int, pain_before: int | None) -> int:
+        """Store a new check (running) and return its id."""
+        with self.store._transaction() as db:
+            cursor = db.execute(
+                INSERT_CHECK,
+                (
+                    None,
+                    utc_now(),
+                    None,
+                    local_date.isoformat(),
+                    utc_offset,
+                    "running",
+                    pain_before,
+                    None,
+                    0,
+                    0,
+                    0,
+                ),
+            )
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid
+
+    def record_hold(self, check_id: int, result: HoldResult) -> None:
+        with self.store._transaction() as db:
+            db.execute(INSERT_HOLD, hold_row(check_id, result, utc_now()))
+
+    def record_psfs(
+        self, check_id: int, entries: Sequence[PsfsEntry]
+    ) -> tuple[tuple[PsfsActivity, ...], tuple[tuple[int, int], ...]]:
+        """Store the ratings of one check, naming new activities (up to three in all);
+        return every activity named and the ratings as stored."""
+        now = utc_now()
+        ratings: list[tuple[int, int]] = []
+        with self.store._transaction() as db:
+            known = {row[0] for row in db.execute("SELECT id FROM psfs_activities")}
+            for entry in entries:
+                if not 0 <= entry.score <= 10:
+                    raise StoreError(f"a PSFS rating must be 0-10, not {entry.score}")
+                activity = entry.activity_id
+                if activity is None:
+                    text = clean_activity(entry.text)
+                    if not text:
+                        continue
+                    if len(known) >= MAX_ACTIVITIES:
+                        raise StoreError(f"at most {MAX_ACTIVITIES} activities can be named")
+                    cursor = db.execute(INSERT_ACTIVITY, (None, text, now))
+                    assert cursor.lastrowid is not None
+                    activity = cursor.lastrowid
+                    known.add(activity)
+                elif activity not in known:
+                    raise StoreError(f"no PSFS activity {activity}")
+                db.execute(INSERT_PSFS, (check_id, activity, entry.score, now))
+                ratings.append((activity, entry.score))
+            activities = _activities(db)
+        return activities, tuple(ratings)
+
+    def close_check(self, check_id: int, status: str, pain_after: PainAnswer | None) -> None:
+        answer = pain_after or PainAnswer(None)
+        with self.store._transaction() as db:
+            db.execute(
+                "UPDATE checks SET ended_at = ?, status = ?, pain_after = ?, numbness = ?,"
+                " leg_weakness = ?, pain_below_knee = ? WHERE id = ?",
+                (
+                    utc_now(),
+                    status,
+                    answer.pain,
+                    int(answer.numbness),
+                    int(answer.leg_weakness),
+                    int(answer.pain_below_knee),
+                    check_id,
+                ),
+            )
+
+    # -- reading ------------------------------------------------------------------------
+
+    def check_history(self, since: date | None = None) -> CheckHistory:
+        """Every check (from ``since``), oldest first, and every PSFS activity."""
+        with self.store._read() as db:
+            return read_checks(db, since)
+
+    def last_check_day(self) -> date | None:
+        """The day of the latest check with at least one hold done, if any."""
+        with self.store._read() as db:
+            row = db.execute(
+                "SELECT MAX(c.local_date) FROM checks c WHERE EXISTS (SELECT 1 FROM"
+                " check_holds h WHERE h.check_id = c.id AND h.seconds IS NOT NULL)"
+            ).fetchone()
+        return date.fromisoformat(row[0]) if row and row[0] else None
+
+
+def hold_row(check_id: int, result: HoldResult, at: str) -> tuple[object, ...]:
+    """The values of :data:`INSERT_HOLD` for ``result``."""
+    return (
+        check_id,
+        result.test.value,
+        result.variant.value,
+        result.seconds,
+        result.ceiling,
+        result.ended_by.value,
+        at,
+    )
+
+
+def _activities(db: sqlite3.Connection) -> tuple[PsfsActivity, ...]:
+    rows = db.execute("SELECT id, text FROM psfs_activities ORDER BY id").fetchall()
+    return tuple(PsfsActivity(i, t) for i, t in rows)
+
+
+def read_checks(db: sqlite3.Connection, since: date | None = None) -> CheckHistory:
+    """The checks on ``db`` (from ``since``), oldest first, with their holds and ratings."""
+    first = since.isoformat() if since is not None else ""
+    found = db.execute(
+        "SELECT id, local_date, status, pain_before, pain_after,"
+        " numbness OR leg_weakness OR pain_below_knee FROM checks"
+        " WHERE local_date >= ? ORDER BY local_date, id",
+        (first,),
+    ).fetchall()
+    holds: dict[int, dict[HoldTest, HoldResult]] = {}
+    for check_id, test, variant, seconds, ceiling, ended_by in db.execute(
+        "SELECT h.check_id, h.test, h.variant, h.seconds, h.ceiling, h.ended_by"
+        " FROM check_holds h JOIN checks c ON c.id = h.check_id WHERE c.local_date >= ?"
+        " ORDER BY h.id",
+        (first,),
+    ):
+        kind = HoldTest(test)
+        holds.setdefault(check_id, {})[kind] = HoldResult(
+            kind, Variant(variant), seconds, EndedBy(ended_by), ceiling
+        )
+    ratings: dict[int, dict[int, int]] = {}
+    for check_id, activity, score in db.execute(
+        "SELECT r.check_id, r.activity_id, r.score FROM psfs_ratings r"
+        " JOIN checks c ON c.id = r.check_id WHERE c.local_date >= ? ORDER BY r.id",
+        (first,),
+    ):
+        ratings.setdefault(check_id, {})[activity] = score
+    checks = tuple(
+        CheckRecord(
+            check_id,
+            date.fromisoformat(day),
+            status,
+            before,
+            after,
+            bool(flag),
+            holds.get(check_id, {}),
+            ratings.get(check_id, {}),
+        )
+        for check_id, day, status, before, after, flag in found
+    )
+    return CheckHistory(checks, _activities(db))
+
+
+def check_export(store: HistoryStore, since: date | None = None) -> list[dict[str, Any]]:
+    """One row per hold of every check (from ``since``), as :data:`CHECK_COLUMNS`."""
+    with store._read() as db:
+        rows = db.execute(
+            "SELECT c.local_date, c.id, c.started_at, c.status, h.test, h.variant, h.seconds,"
+            " h.ceiling, h.ended_by, h.recorded_at, c.pain_before, c.pain_after,"
+            " c.numbness, c.leg_weakness, c.pain_below_knee FROM check_holds h"
+            " JOIN checks c ON c.id = h.check_id WHERE c.local_date >= ?"
+            " ORDER BY c.local_date, c.id, h.id",
+            (since.isoformat() if since else "",),
+        ).fetchall()
+    result = []
+    for row in rows:
+        entry: dict[str, Any] = dict(zip(CHECK_COLUMNS, row, strict=True))
+        for flag in ("numbness", "leg_weakness", "pain_below_knee"):
+            entry[flag] = bool(entry[flag])
+        result.append(entry)
+    return result
+
+
+CHECK_COLUMNS: tuple[str, ...] = (
+    "date",
+    "check_id",
+    "check_started_at",
+    "check_status",
+    "test",
+    "variant",
+    "seconds",
+    "ceiling_seconds",
+    "ended_by",
+    "recorded_at",
+    "pain_before",
+    "pain_after",
+    "numbness",
+    "leg_weakness",
+    "pain_below_knee",
+)
+
+PSFS_COLUMNS: tuple[str, ...] = (
+    "date",
+    "check_id",
+    "activity_id",
+    "activity",
+    "score",
+    "rated_at",
+)
+
+
+def psfs_export(store: HistoryStore, since: date | None = None) -> list[dict[str, Any]]:
+    """One row per PSFS rating (from ``since``), as :data:`PSFS_COLUMNS`."""
+    with store._read() as db:
+        rows = db.execute(
+            "SELECT c.local_date, c.id, a.id, a.text, r.score, r.rated_at FROM psfs_ratings r"
+            " JOIN checks c ON c.id = r.check_id JOIN psfs_activities a ON a.id = r.activity_id"
+            " WHERE c.local_date >= ? ORDER BY c.local_date, c.id, r.id",
+            (since.isoformat() if since else "",),
+        ).fetchall()
+    return [dict(zip(PSFS_COLUMNS, row, strict=True)) for row in rows]

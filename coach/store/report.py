@@ -1,0 +1,127 @@
+"""What the report for a clinician reads from the history, for a period: plain data.
+
+The sessions with their pain, each exercise's dose per session, every decision with its
+reason, the warning signs, the level moves and the function checks. Shaped for ten years
+of history: one grouped query per kind of row, and the rest computed in memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from coach.engine.checks.records import CheckHistory
+from coach.store.checks import read_checks
+from coach.store.database import HistoryStore
+from coach.store.export import decision_export
+from coach.store.history import DosePoint, HistoryView, SessionPoint
+
+__all__ = ["ExerciseSeries", "RedFlagSet", "ReportData", "report_data"]
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseSeries:
+    """One exercise over the period: its dose and peak pain in each session."""
+
+    program_id: str
+    exercise_id: str
+    name: str
+    """Its latest name in the period (from a session file: untrusted text)."""
+    kind: str
+    points: tuple[DosePoint, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RedFlagSet:
+    """A set after which a nerve symptom was reported."""
+
+    day: date
+    exercise: str
+    symptoms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportData:
+    since: date
+    until: date
+    sessions: tuple[SessionPoint, ...]
+    """The sessions of the period, oldest first."""
+    first_day: date | None
+    """The day of the first session ever (the period may start before it)."""
+    exercises: tuple[ExerciseSeries, ...]
+    decisions: tuple[dict[str, Any], ...]
+    """Every decision of the period, as `coach export --what decisions` has it."""
+    red_flag_sets: tuple[RedFlagSet, ...]
+    checks: CheckHistory
+    """Every check ever (the period's are compared with those before them)."""
+
+    @property
+    def period_checks(self) -> CheckHistory:
+        within = tuple(c for c in self.checks.checks if self.since <= c.day <= self.until)
+        return CheckHistory(within, self.checks.activities)
+
+
+def report_data(store: HistoryStore, since: date, until: date) -> ReportData:
+    """Read the period ``since`` to ``until`` (both included) from ``store``."""
+    view = HistoryView(store)
+    every = view.sessions()
+    sessions = tuple(s for s in every if since <= s.day <= until)
+    with store._read() as db:
+        # A day earlier in UTC: the local day filters exactly below.
+        start = (since - timedelta(days=1)).isoformat()
+        rows = db.execute(
+            "SELECT t.program_id, t.exercise_id, t.session_id,"
+            " COALESCE(s.local_date, date(s.started_at, 'localtime')), t.level,"
+            " t.planned_hold, t.planned_holds, t.planned_reps, t.planned_duration,"
+            " t.sets_planned, MAX(t.pain), t.exercise_name, t.kind"
+            " FROM sets t JOIN sessions s ON s.id = t.session_id WHERE s.started_at >= ?"
+            " GROUP BY t.session_id, t.program_id, t.exercise_id ORDER BY t.session_id",
+            (start,),
+        ).fetchall()
+        flagged = db.execute(
+            "SELECT COALESCE(s.local_date, date(s.started_at, 'localtime')), t.exercise_name,"
+            " t.numbness, t.leg_weakness, t.pain_below_knee FROM sets t"
+            " JOIN sessions s ON s.id = t.session_id WHERE s.started_at >= ?"
+            " AND (t.numbness OR t.leg_weakness OR t.pain_below_knee) ORDER BY t.id",
+            (start,),
+        ).fetchall()
+        checks = read_checks(db)
+    series: dict[tuple[str, str], list[Any]] = {}
+    for row in rows:
+        day = date.fromisoformat(row[3])
+        if not since <= day <= until:
+            continue
+        program, exercise, sid, _, level, hold, holds, reps, duration, sets, peak, name, kind = row
+        entry = series.setdefault((program, exercise), [name, kind, []])
+        entry[0], entry[1] = name, kind
+        entry[2].append(DosePoint(sid, day, level, hold, holds, reps, duration, sets, peak))
+    exercises = tuple(
+        ExerciseSeries(program, exercise, name, kind, tuple(points))
+        for (program, exercise), (name, kind, points) in sorted(
+            series.items(), key=lambda item: (item[0][0], item[1][2][0].day, item[1][0])
+        )
+    )
+    red_flags = []
+    for day_text, name, numb, weak, knee in flagged:
+        day = date.fromisoformat(day_text)
+        if since <= day <= until:
+            words = ("numbness or tingling", "leg weakness", "pain below the knee")
+            symptoms = tuple(w for w, on in zip(words, (numb, weak, knee), strict=True) if on)
+            red_flags.append(RedFlagSet(day, name, symptoms))
+    decisions = tuple(d for d in decision_export(store, since=since) if _until(d, until))
+    return ReportData(
+        since,
+        until,
+        sessions,
+        every[0].day if every else None,
+        exercises,
+        decisions,
+        tuple(red_flags),
+        checks,
+    )
+
+
+def _until(decision: dict[str, Any], until: date) -> bool:
+    day = decision.get("date")
+    return day is None or date.fromisoformat(day) <= until
