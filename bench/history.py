@@ -24,6 +24,11 @@ bundled files, changed only in that) over 4,560 days: ~3,680 sessions, ~162,000 
    are counted), SCREEN_RUNS runs, median. Caveat: the 5 ms polling and the tmux client
    (a process per poll) add a few milliseconds.
 
+3. The damage check coach runs once when it opens the history for writing (SQLite's
+   ``PRAGMA quick_check``, issue 14), in this process on the same file, warm: median of
+   RUNS, and as a ratio of `coach history`'s wall time measured above (it runs in the
+   day's worker thread, never before the first frame).
+
 It prints each figure against the goal with OK or MISSED and exits 0 either way (1 only
 when a measurement could not be taken). `measure_cli(db_dir)` and `measure_screen(db_dir)`
 are the measuring parts, for other scripts.
@@ -200,6 +205,22 @@ def measure_screen(db_dir: Path, runs: int = SCREEN_RUNS) -> dict[str, Any]:
     }
 
 
+def measure_quick_check(db_dir: Path, runs: int = RUNS) -> dict[str, Any]:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from coach.store.database import quick_check
+
+    path = db_dir / "history.sqlite3"
+    quick_check(path)  # warm-up
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        problem = quick_check(path)
+        times.append((time.perf_counter() - started) * 1000)
+        if problem is not None:
+            raise BenchError(f"quick_check found damage in the synthetic history: {problem}")
+    return {"median_ms": statistics.median(times), "megabytes": path.stat().st_size / 2**20}
+
+
 def verdict(ok: bool) -> str:
     return "OK" if ok else "MISSED"
 
@@ -254,6 +275,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             figures = measure_cli(db_dir, args.runs)
             screen = measure_screen(db_dir)
+            check = measure_quick_check(db_dir, args.runs)
         except Exception as exc:  # the run module's BenchError too: report, do not crash
             print(f"  NOT MEASURED: {exc}")
             return 1
@@ -265,6 +287,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"(min {screen['min_ms']:.0f}, max {screen['max_ms']:.0f}; "
         f"{len(screen['runs_ms'])} fresh processes)  < {GOAL_MS:.0f} ms: "
         f"{verdict(screen['median_ms'] < GOAL_MS)}"
+    )
+    ratio = check["median_ms"] / figures["history"]["median_ms"]
+    print(
+        f"  quick_check on opening       median {check['median_ms']:5.0f} ms on "
+        f"{check['megabytes']:.0f} MB = {ratio:.2f}x coach history (in the worker, not the "
+        "first frame)"
     )
     return 0
 

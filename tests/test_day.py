@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from coach.engine import day
-from coach.engine.records import HistoryError, PainAnswer, SessionStatus, SetRecord
+from coach.engine.records import Kept, PainAnswer, SessionStatus, Written
 from coach.engine.runner import RunState
 from coach.engine.timeline import StepKind
 from coach.store.database import HistoryStore
@@ -163,7 +163,8 @@ def test_pain_above_the_zone_ends_that_exercise(source: Path, store: HistoryStor
 
 
 class Flaky:
-    """The in-memory store, refusing to store sets while ``down`` is set."""
+    """The in-memory store, whose history (and journal) refuse every write of a session
+    while ``down`` is set."""
 
     def __init__(self, store: HistoryStore) -> None:
         self.store = store
@@ -172,10 +173,10 @@ class Flaky:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.store, name)
 
-    def record_set(self, record: SetRecord) -> int:
+    def write_session(self, opening: Any, records: Any = (), end: Any = None) -> Written:
         if self.down:
-            raise HistoryError("the history database is in use by another program")
-        return self.store.record_set(record)
+            return Written(Kept.NOWHERE, None, "the history database is in use")
+        return self.store.write_session(opening, records, end)
 
 
 def test_a_refused_set_is_kept_and_retried_with_the_next(source: Path, store: HistoryStore) -> None:
@@ -185,15 +186,36 @@ def test_a_refused_set_is_kept_and_retried_with_the_next(source: Path, store: Hi
     flaky.down = True
     shell.play_until_asked()
     shell.answer(day.RatingAnswer(PainAnswer(2)))
-    assert any(n.startswith("Could not save") for n in shell.notices())
+    # Never 'saved' when it is not: the notice says so, and what to do.
+    assert any(n.startswith("NOT saved: the history database is in use") for n in shell.notices())
     assert [r.answer.pain for r in shell.flow.unsaved] == [2]
+    assert shell.flow.kept is Kept.NOWHERE
     session = shell.flow.session
     assert session is not None and session.runner.state is RunState.RUNNING  # it goes on
     flaky.down = False
     rate_every_set(shell, [1, 0])
     assert shell.flow.unsaved == []
+    assert any(n.startswith("The history can take ratings again") for n in shell.notices())
     stored = store.program_history("small")[0].sets
     assert [s.pain for s in stored] == [2, 1, 0]  # in the order they were rated
+
+
+def test_a_session_whose_row_was_refused_is_created_by_the_next_write(
+    source: Path, store: HistoryStore
+) -> None:
+    flaky = Flaky(store)
+    flaky.down = True
+    shell = Shell(source, flaky)  # type: ignore[arg-type]
+    begin_session(shell)  # the session's row is refused
+    assert store.recent_sessions() == []
+    shell.play_until_asked()
+    shell.answer(day.RatingAnswer(PainAnswer(3)))
+    flaky.down = False
+    rate_every_set(shell, [2, 1])
+    [session] = store.recent_sessions()
+    assert session.status == "completed" and session.sets_done == 3
+    assert [s.pain for s in store.program_history("small")[0].sets] == [3, 2, 1]
+    assert shell.last(day.ShowSummary).where.startswith("Saved in")
 
 
 def test_an_interrupted_session_is_offered_and_resumed(source: Path) -> None:

@@ -39,7 +39,7 @@ BASELINE = "Before we start: how does your back feel right now?"
 PROMPT_HINT = "Keys 0-9, T for 10."
 QUIT_QUESTION = "Stop this session? The sets you rated are saved."
 COMPLETE = "Session complete. Well done."
-STOPPED = "Session stopped. The sets you rated are saved."
+STOPPED = "Session stopped early."
 ADVICE = "Please stop and see a clinician"
 STOPPED_FOR_SAFETY = "Session stopped for your safety. Please see a clinician."
 
@@ -301,7 +301,7 @@ def test_quit_mid_session_keeps_the_rated_set(start_coach: StartCoach) -> None:
     tmux.wait_for(QUIT_QUESTION, timeout=STEP_TIMEOUT)
     tmux.send("y")
 
-    summary = tmux.wait_for(STOPPED, timeout=STEP_TIMEOUT)
+    summary = tmux.wait_for(STOPPED, "Saved in", timeout=STEP_TIMEOUT)
     assert "back pain at the start: 2/10" in summary, summary
     tmux.send("Enter")
     assert run.exit_code() == 0

@@ -216,5 +216,5 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
 def test_unwritable_location(tmp_path: Path) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("x")
-    with pytest.raises(StoreError, match="cannot create"):
+    with pytest.raises(StoreError, match=r"/file is a file, not a folder$"):
         HistoryStore(blocked / "sub" / "history.sqlite3").recent_sessions()

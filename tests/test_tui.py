@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Label
 
+from coach.engine.records import Kept
 from coach.engine.runner import CueDue, RunState
 from coach.engine.timeline import StepKind
 from coach.tui.bignumber import BigNumber
@@ -267,12 +268,15 @@ async def test_a_damaged_database_loses_nothing(tmp_path: Path) -> None:
         await start_session(pilot, app)
         await run_until_prompt(pilot, app, clock)
         await answer(pilot, app, "2", "enter")
-        assert len(app.unsaved) == 1
+        # Not in the history, but safe on the disk: in the journal beside it.
+        assert len(app.unsaved) == 1 and app.flow is not None
+        assert app.flow.kept is Kept.JOURNAL
         assert app.session.runner.state is RunState.RUNNING  # the session goes on
     rescued = app.rescue_unsaved()
-    assert rescued is not None
-    saved = json.loads(rescued.read_text(encoding="utf-8"))
-    assert [s["pain"] for s in saved] == [2]
+    assert rescued is not None and rescued.kept is Kept.JOURNAL
+    [journal] = (tmp_path / "journal").glob("*.jsonl")
+    lines = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
+    assert [line["row"]["pain"] for line in lines if line["type"] == "set"] == [2]
     assert (tmp_path / "history.sqlite3").read_bytes() == b"garbage" * 200
 
 

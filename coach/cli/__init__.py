@@ -7,6 +7,7 @@ answer at once and the TUI starts without loading what it does not use.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import sys
@@ -164,6 +165,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_data_dir(demo)
 
+    doctor = commands.add_parser(
+        "doctor",
+        help="check the history for damage; rebuild it from what can be read",
+        description=(
+            "Check the history database (SQLite's quick_check, its schema, permissions), "
+            "the journal of sessions waiting to go into it, and its backups. With "
+            "--rebuild, a damaged history is rebuilt from every row that can still be "
+            "read (or the newest backup, when that holds more) plus the journal; the "
+            "damaged file is kept beside it. Exit status 1 when the history is damaged."
+        ),
+    )
+    doctor.add_argument(
+        "--rebuild", action="store_true", help="rebuild a damaged history (keeps the damaged file)"
+    )
+    _add_data_dir(doctor)
+
     sounds = commands.add_parser(
         "sounds",
         help="play every cue and say which audio backend is used",
@@ -304,6 +321,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo_history(args.days, args.seed, data_dir)
         if args.command == "sounds":
             return _sounds(audio)
+        if args.command == "doctor":
+            return _doctor(data_dir, rebuild=args.rebuild)
         if args.command == "run":
             return _play(
                 args.file, data_dir=data_dir, speed=args.speed, skip_home=True, audio=audio
@@ -324,7 +343,17 @@ def _usage_error(message: str) -> int:
 
 def _say(message: str) -> None:
     """One message on stderr, escaped: it may quote a path or text from a file."""
-    print(printable(message), file=sys.stderr)
+    with contextlib.suppress(OSError):  # the terminal is gone (closed): nobody to tell
+        print(printable(message), file=sys.stderr)
+
+
+def _private_output(path: Path) -> Any:
+    """``path`` opened for writing text, readable by its owner only (an export is health
+    data, like the history it comes from)."""
+    from coach.store.private import create_private
+
+    descriptor = create_private(path.expanduser(), os.O_WRONLY | os.O_TRUNC)
+    return os.fdopen(descriptor, "w", encoding="utf-8", newline="")
 
 
 def _exists(path: Path) -> bool:
@@ -477,17 +506,50 @@ def _play(
     # it back on then): a pass over Textual's objects there costs as much as the frame.
     gc.freeze()
     gc.disable()
-    app.run()
+    try:
+        app.run()
+    finally:
+        # First what matters most: sets the history and the journal both refused, one
+        # more try, however the app ended.
+        _last_try(app)
     if app.flow is not None and app.flow.loaded is not None:
         from coach.engine.clock import local_today
         from coach.store.homecache import refresh_home
 
         # So that the next start draws home at once (see coach.store.homecache).
         refresh_home(store, path, local_today())
+    return app.return_code or EXIT_OK
+
+
+def _last_try(app: Any) -> None:
+    pending = list(app.unsaved)
     rescued = app.rescue_unsaved()
     if rescued is not None:
-        _say(f"coach: some sets could not be stored in the database; they are in {rescued}")
-    return app.return_code or EXIT_OK
+        for line in _rescued_text(rescued, pending).splitlines():
+            _say(line)
+
+
+def _rescued_text(written: Any, pending: list[Any]) -> str:
+    """What became of the sets that waited when coach closed, in true words."""
+    from coach.engine.records import Kept
+
+    count = len(pending)
+    sets = f"{count} rated set{'s' if count != 1 else ''}"
+    if written.kept is Kept.HISTORY:
+        return f"coach: the {sets} that waited are now saved in the history."
+    if written.kept is Kept.JOURNAL:
+        return (
+            f"coach: {sets} could not be stored in the history ({written.problem}); they are "
+            f"kept in the journal {written.journal} and go into the history at the next start."
+        )
+    lines = [f"coach: {sets} could NOT be saved ({written.problem}). Please note them down:"]
+    for record in pending:
+        pain = "not rated" if record.answer.pain is None else f"pain {record.answer.pain}/10"
+        lines.append(
+            f"  {printable(record.exercise_name)}, set {record.set_number} of "
+            f"{record.sets_planned}: {pain}"
+        )
+    return "\n".join(lines)
 
 
 def _plan(file: Path | None, *, data_dir: Path | None) -> int:
@@ -618,9 +680,14 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
     from coach.store.database import HistoryStore, StoreError
 
     path = database_path(data_dir)
-    if not path.exists():
-        return _usage_error(f"no history yet at {path}")
-    store = HistoryStore(path)
+    try:
+        present = path.exists()
+    except OSError as exc:
+        _say(f"coach: cannot read the history {path}: {exc.strerror}")
+        return EXIT_INVALID
+    # An empty history is not an error: no file yet reads as no sessions (and is not
+    # made by reading it).
+    store = HistoryStore(path) if present else None
     filters = {"since": args.since, "program": args.program, "exercise": args.exercise}
     if args.command == "export":
         from coach.store.export import (
@@ -647,19 +714,22 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
                 )
 
                 checks = args.what == "checks"
-                rows = (check_export if checks else psfs_export)(store, args.since)
+                rows = (
+                    []
+                    if store is None
+                    else (check_export if checks else psfs_export)(store, args.since)
+                )
                 columns = CHECK_COLUMNS if checks else PSFS_COLUMNS
                 name = "checks" if checks else "ratings"
             else:
-                rows = (decision_export if decisions else export_rows)(store, **filters)
+                export = decision_export if decisions else export_rows
+                rows = [] if store is None else export(store, **filters)
                 columns = DECISION_COLUMNS if decisions else COLUMNS
         except StoreError as exc:
             _say(f"coach: {exc}")
             return EXIT_INVALID
         try:
-            with (
-                args.output.open("w", encoding="utf-8", newline="") if args.output else _stdout()
-            ) as out:
+            with _private_output(args.output) if args.output else _stdout() as out:
                 if args.format == "json":
                     write_json(rows, out, columns, args.what, name)
                 else:
@@ -674,6 +744,12 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
     from coach.store.export import decision_export, session_page
 
     everything = args.json or args.all or args.since is not None
+    if store is None:
+        if args.json:
+            print("[]")
+        else:
+            print(f"No sessions yet (the history, {path}, is made by the first session).")
+        return EXIT_OK
     try:
         rows, total = session_page(store, **filters, limit=None if everything else HISTORY_LIMIT)
     except StoreError as exc:
@@ -765,6 +841,42 @@ def _shorten(text: str, width: int) -> str:
     while text and _cells(text) > width - 1:
         text = text[:-1]
     return text + "…"
+
+
+def _doctor(data_dir: Path | None, *, rebuild: bool) -> int:
+    import sqlite3
+
+    from coach.config.locations import database_path
+    from coach.store.doctor import examine
+    from coach.store.doctor import rebuild as rebuild_history
+
+    path = database_path(data_dir)
+    try:
+        found = examine(path)
+    except OSError as exc:
+        _say(f"coach: cannot read the history {path}: {exc.strerror}")
+        return EXIT_INVALID
+    for line in found.lines():
+        print(printable(line))
+    if found.sound or not rebuild:
+        return EXIT_OK if found.sound else EXIT_INVALID
+    try:
+        done = rebuild_history(path)
+    except (OSError, sqlite3.Error) as exc:
+        _say(f"coach: could not rebuild {path}: {exc}; nothing was moved or changed")
+        return EXIT_INVALID
+    source = "" if done.source == path else f" from the newest backup, {done.source},"
+    lost = f" {done.unreadable} rows could not be read." if done.unreadable else ""
+    journal = (
+        f" {done.imported_sets} rated sets came from the journal." if done.imported_sets else ""
+    )
+    print(
+        printable(
+            f"Rebuilt {path}{source} with {done.sessions} sessions and {done.sets} rated "
+            f"sets.{lost}{journal} The damaged file is kept as {done.kept_as}."
+        )
+    )
+    return EXIT_OK
 
 
 def _report(since: date | None, output: Path | None, data_dir: Path | None) -> int:

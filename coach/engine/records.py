@@ -27,6 +27,8 @@ __all__ = [
     "SIGN_WITHDRAWN",
     "HistoryError",
     "InterruptedSession",
+    "JournalImport",
+    "Kept",
     "LevelMove",
     "PainAnswer",
     "SessionFacts",
@@ -35,6 +37,7 @@ __all__ = [
     "SetFacts",
     "SetRecord",
     "SkipReason",
+    "Written",
     "result_text",
 ]
 
@@ -198,6 +201,55 @@ class SetRecord:
         )
 
 
+class Kept(StrEnum):
+    """Where a write of a session ended up."""
+
+    HISTORY = "history"
+    """Committed to the history database."""
+    JOURNAL = "journal"
+    """The database refused it; appended and flushed to the journal beside it, and
+    imported into the history at the next start."""
+    NOWHERE = "nowhere"
+    """Neither the database nor the journal could take it: only in this process."""
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What became of a write of a session, its sets and its end."""
+
+    kept: Kept
+    session_id: int | None = None
+    """The session's row in the history (when ``kept`` is HISTORY)."""
+    problem: str | None = None
+    """Why the history refused it, in one sentence (unless HISTORY)."""
+    journal: str | None = None
+    """The journal file that holds it (when JOURNAL)."""
+
+
+@dataclass(frozen=True, slots=True)
+class JournalImport:
+    """What the start's import of journals did."""
+
+    sessions: int = 0
+    sets: int = 0
+    problems: tuple[str, ...] = ()
+    """One sentence for each journal left for later (it stays where it is)."""
+
+    def text(self) -> str | None:
+        """What to tell the person, or None when there was nothing to import."""
+        if not self.sessions and not self.problems:
+            return None
+        parts = []
+        if self.sessions:
+            parts.append(
+                f"{self.sets} rated set{'s' if self.sets != 1 else ''} of "
+                f"{self.sessions} session{'s' if self.sessions != 1 else ''} kept in the "
+                "journal while the history could not take them are now in your history."
+            )
+        parts.extend(self.problems)
+        return " ".join(parts)
+
+
 @dataclass(frozen=True, slots=True)
 class SessionFacts:
     """One past session of a program, as the scaling engine replays it."""
@@ -251,6 +303,8 @@ class InterruptedSession:
     baseline_pain: int | None
     levels: Mapping[str, int]
     sets: tuple[SetFacts, ...]
+    uid: str | None = None
+    """Its name in the journal (none for sessions stored before there was one)."""
 
     @property
     def day(self) -> date:

@@ -115,7 +115,8 @@ class SessionSummary:
         if self.stop_reason == HIGH_PAIN:
             return f"Session stopped: pain {peak}/10 is too high today. Go gently."
         if self.status is SessionStatus.STOPPED:
-            return "Session stopped. The sets you rated are saved."
+            # Where the sets are is said beneath, truthfully (the day flow knows).
+            return "Session stopped early."
         if peak is not None and peak >= self.high_pain_from:
             return f"Session over. Pain reached {peak}/10: take it easy for the rest of the day."
         return "Session complete. Well done."

@@ -15,7 +15,7 @@ def write_private(path: Path, text: str) -> None:
     path = path.expanduser()
     folder = path.parent
     temporary = folder / f".{path.name}.{os.getpid()}.partial"
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             # A file that was there before with wider permissions gets 0600 too.

@@ -30,18 +30,32 @@ from coach.engine.records import (
     RED_FLAG_REASON,
     HistoryError,
     InterruptedSession,
+    JournalImport,
+    Kept,
     LevelMove,
     SessionFacts,
     SessionRecord,
     SessionStatus,
     SetFacts,
     SetRecord,
+    Written,
 )
 from coach.engine.screening import LastScreening, Outcome
+from coach.store.journal import JOURNAL_FOLDER, Journal, journal_files, read_journal
 from coach.store.liveness import hold_lease, owner_alive
 from coach.store.migrations import SCHEMA_VERSION, NewerSchemaError, migrate
+from coach.store.private import (
+    FILE_MODE,
+    FOLDER_MODE,
+    create_private,
+    os_problem,
+    private_folder,
+    tighten,
+)
 
 if TYPE_CHECKING:
+    from coach.engine.day.messages import OpenSession, SessionEnd
+
     # Types only: the store is opened before the first frame, and the scaling and
     # timeline modules pull in pydantic, which is slow to import.
     from coach.engine.planning import ProgramPast
@@ -63,13 +77,16 @@ BUSY_TIMEOUT_SECONDS = 3.0
 
 # The writes of rows that the synthetic history (coach.store.synthetic) also makes in bulk:
 # one text for each, so a new column cannot be added to one writer and not the other.
+SET_COLUMNS = (
+    "session_id", "exercise_index", "program_id", "level", "exercise_id", "exercise_name",
+    "kind", "set_number", "sets_planned", "attempt", "planned_hold", "planned_holds",
+    "planned_reps", "planned_duration", "planned_work_seconds", "done_work_seconds",
+    "completed", "pain", "numbness", "leg_weakness", "pain_below_knee", "started_at",
+    "rated_at", "sides", "skip_reason",
+)  # fmt: skip
+"""The columns of a set as written, in :func:`set_row`'s order (the journal's too)."""
 INSERT_SET = (
-    "INSERT INTO sets (session_id, exercise_index, program_id, level, exercise_id,"
-    " exercise_name, kind, set_number, sets_planned, attempt, planned_hold,"
-    " planned_holds, planned_reps, planned_duration, planned_work_seconds,"
-    " done_work_seconds, completed, pain, numbness, leg_weakness, pain_below_knee,"
-    " started_at, rated_at, sides, skip_reason)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    f"INSERT INTO sets ({', '.join(SET_COLUMNS)}) VALUES ({', '.join('?' * len(SET_COLUMNS))})"
 )
 INSERT_DOSE_CHANGE = (
     "INSERT INTO dose_changes (session_id, program_id, exercise_id, before_json,"
@@ -80,10 +97,14 @@ INSERT_ADVICE = (
     "INSERT INTO advice (session_id, program_id, rule, reason, inputs_json, decided_at)"
     " VALUES (?, ?, ?, ?, ?, ?)"
 )
+SESSION_COLUMNS = (
+    "started_at", "source_id", "title", "source_path", "speed", "planned_seconds",
+    "baseline_pain", "levels_json", "owner", "local_date", "utc_offset",
+)  # fmt: skip
+"""The columns of a new session's row (the journal keeps them, with its uid)."""
 INSERT_SESSION = (
-    "INSERT INTO sessions (started_at, source_id, title, source_path, speed,"
-    " planned_seconds, baseline_pain, levels_json, owner, local_date, utc_offset)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    f"INSERT INTO sessions ({', '.join(SESSION_COLUMNS)})"
+    f" VALUES ({', '.join('?' * len(SESSION_COLUMNS))})"
 )
 INSERT_LEVEL_MOVE = (
     "INSERT INTO level_moves (session_id, program_id, from_level, to_level,"
@@ -255,11 +276,119 @@ def _correct(db: sqlite3.Connection, record: SetRecord) -> None:
         raise StoreError("the set to correct is not in the history")
 
 
+def _apply(
+    db: sqlite3.Connection,
+    session: Mapping[str, Any],
+    sets: Sequence[Mapping[str, Any]],
+    finish: Mapping[str, Any] | None,
+) -> tuple[int, int]:
+    """Write a session as the journal holds it (see :mod:`coach.store.journal`) inside the
+    open transaction, changing nothing already there: found by its uid (or its row id),
+    created otherwise. The live write and the import of a journal both come here.
+    Returns the session's id and how many sets were added."""
+    uid = session["uid"]
+    found = db.execute("SELECT id FROM sessions WHERE uid = ?", (uid,)).fetchone()
+    if found is None and session.get("id") is not None:
+        found = db.execute(
+            "SELECT id FROM sessions WHERE id = ? AND (uid IS NULL OR uid = ?)",
+            (session["id"], uid),
+        ).fetchone()
+        if found is not None:
+            db.execute("UPDATE sessions SET uid = ? WHERE id = ?", (uid, found[0]))
+    if found is None:
+        row = session["row"]
+        cursor = db.execute(INSERT_SESSION, tuple(row[c] for c in SESSION_COLUMNS))
+        assert cursor.lastrowid is not None
+        session_id = cursor.lastrowid
+        db.execute("UPDATE sessions SET uid = ? WHERE id = ?", (uid, session_id))
+        db.executemany(INSERT_DOSE_CHANGE, [(session_id, *r) for r in session.get("checks", ())])
+    else:
+        session_id = found[0]
+    added = 0
+    for row in sets:
+        there = db.execute(
+            "SELECT id, pain, numbness, leg_weakness, pain_below_knee FROM sets"
+            " WHERE session_id = ? AND exercise_index = ? AND set_number = ? AND attempt = ?",
+            (session_id, row["exercise_index"], row["set_number"], row["attempt"]),
+        ).fetchone()
+        answer = (row["pain"], row["numbness"], row["leg_weakness"], row["pain_below_knee"])
+        if there is None:
+            db.execute(INSERT_SET, (session_id, *(row[c] for c in SET_COLUMNS[1:])))
+            added += 1
+        elif tuple(there[1:]) != answer:
+            # A rating corrected while the set waited for the history.
+            db.execute(
+                "UPDATE sets SET pain = ?, numbness = ?, leg_weakness = ?,"
+                " pain_below_knee = ?, corrected_at = ? WHERE id = ?",
+                (*answer, utc_now(), there[0]),
+            )
+    if finish is not None:
+        closed = db.execute(
+            "UPDATE sessions SET ended_at = ?, status = ?, stop_reason = ? WHERE id = ?"
+            " AND status = ?",
+            (
+                finish["ended_at"],
+                finish["status"],
+                finish["reason"],
+                session_id,
+                SessionStatus.RUNNING.value,
+            ),
+        )
+        if closed.rowcount:
+            db.executemany(
+                INSERT_DOSE_CHANGE, [(session_id, *r) for r in finish.get("decisions", ())]
+            )
+            db.executemany(INSERT_ADVICE, [(session_id, *r) for r in finish.get("advice", ())])
+    return session_id, added
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+def _side_files(path: Path) -> tuple[Path, ...]:
+    """The WAL and shared-memory files SQLite keeps beside ``path``, where they exist."""
+    return tuple(p for p in (Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists())
+
+
+def quick_check(path: Path) -> str | None:
+    """What SQLite's quick_check finds wrong with the file at ``path`` (read only), or
+    None when it is sound. A file that is not a database at all counts as damaged; an
+    empty file (just created) does not."""
+    try:
+        if path.stat().st_size == 0:
+            return None
+    except OSError:
+        return None
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=3)
+    except sqlite3.Error as exc:
+        return str(exc)
+    try:
+        rows = connection.execute("PRAGMA quick_check(5)").fetchall()
+    except sqlite3.Error as exc:
+        text = str(exc)
+        if "locked" in text or "busy" in text or "unable to open" in text:
+            # In use, or not readable by this user: not damage. The next coach to open
+            # it checks it; the reads and writes say what stops them.
+            return None
+        return text
+    finally:
+        connection.close()
+    found = [str(r[0]) for r in rows]
+    return None if found == ["ok"] else "; ".join(found)
+
+
 _memory_names = itertools.count(1)
 
 
 class HistoryStore:
-    """The SQLite history at ``path`` (created on first use, readable by its owner only)."""
+    """The SQLite history at ``path`` (created on first use, readable by its owner only).
+
+    A database that fails SQLite's ``quick_check`` when first opened is never written
+    again by this store (byte for byte as found): sessions go to the journal, and
+    ``coach doctor`` says what is wrong and can rebuild it."""
 
     def __init__(self, path: Path, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
         self.path = path
@@ -271,6 +400,10 @@ class HistoryStore:
         self._memory_owner = ""
         self._replays: Replays | None = None
         self._home_cache: HomeCache | None = None
+        self._journal: Journal | None = Journal(path.parent / JOURNAL_FOLDER)
+        self.damage: str | None = None
+        """What quick_check found wrong when the database was opened (then it is only
+        read, never written)."""
 
     @classmethod
     def in_memory(cls, name: str | None = None) -> HistoryStore:
@@ -282,16 +415,26 @@ class HistoryStore:
         number = next(_memory_names)
         store._uri = f"file:coach-memory-{name or number}?mode=memory&cache=shared"
         store._locks = None
+        store._journal = None
         store._memory_owner = f"memory:{number}"
         # A shared in-memory database lives while one connection to it is open.
         store._keeper = sqlite3.connect(store._uri, uri=True, check_same_thread=False)
         return store
 
-    def _open(self) -> sqlite3.Connection:
+    @property
+    def journal_folder(self) -> Path | None:
+        """Where sessions go when the database refuses them (None in memory)."""
+        return None if self._journal is None else self._journal.folder
+
+    def _open(self, *, readonly: bool = False) -> sqlite3.Connection:
         if self._uri is not None:
             return sqlite3.connect(
                 self._uri, uri=True, timeout=self.busy_timeout, isolation_level=None
             )
+        if readonly:
+            # A damaged file is only read: not even a checkpoint may touch it.
+            uri = f"{self.path.resolve().as_uri()}?mode=ro"
+            return sqlite3.connect(uri, uri=True, timeout=self.busy_timeout, isolation_level=None)
         return sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
 
     def _owner(self) -> str | None:
@@ -306,11 +449,13 @@ class HistoryStore:
     # -- connections ------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
+    def _connect(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
         if not self._ready:
             self._prepare()
+        if write and self.damage is not None:
+            raise StoreError(self._damaged_text())
         try:
-            connection = self._open()
+            connection = self._open(readonly=self.damage is not None)
         except sqlite3.Error as exc:
             raise self._explain(exc) from None
         try:
@@ -324,7 +469,7 @@ class HistoryStore:
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._connect() as connection:
+        with self._connect(write=True) as connection:
             try:
                 connection.execute("BEGIN IMMEDIATE")
                 yield connection
@@ -334,33 +479,54 @@ class HistoryStore:
                     connection.execute("ROLLBACK")
                 raise
 
+    def _damaged_text(self) -> str:
+        return (
+            f"the history database {self.path} is damaged or not a coach database; coach "
+            "leaves it as it is (run 'coach doctor' to check it and rebuild it)"
+        )
+
     def _explain(self, exc: sqlite3.Error) -> StoreError:
         text = str(exc)
+        code = getattr(exc, "sqlite_errorcode", None)
         if "locked" in text or "busy" in text:
             return StoreError(
-                f"the history database is in use by another program (another coach?): {self.path}"
+                f"the history database {self.path} is in use by another program (another coach?)"
             )
         if "not a database" in text or "malformed" in text or "corrupt" in text:
+            self.damage = self.damage or text
+            return StoreError(self._damaged_text())
+        if "full" in text or code == getattr(sqlite3, "SQLITE_FULL", 13):
+            return StoreError(f"the disk is full: coach cannot write {self.path}")
+        if "readonly" in text or "read-only" in text:
+            return StoreError(f"the history database {self.path} is read-only")
+        if "unable to open" in text:
+            return StoreError(f"coach cannot open the history database {self.path}")
+        if "disk I/O" in text:
             return StoreError(
-                f"the history database is damaged or not a coach database: {self.path} "
-                "(it was left untouched; move it aside to start a new one)"
+                f"the disk reported an error writing {self.path} (is it full, or removed?)"
             )
-        if "readonly" in text or "unable to open" in text:
-            return StoreError(f"cannot write the history database: {self.path} ({text})")
         return StoreError(f"history database error: {text} ({self.path})")
 
     def _prepare(self) -> None:
-        """Create the folder and file with private permissions, then migrate."""
+        """Create the folder and file, owner-only, check an existing file for damage, then
+        migrate (only an undamaged one)."""
         if self._uri is None:
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-                if not self.path.exists():
+                private_folder(self.path.parent)
+                tighten(self.path.parent, FOLDER_MODE)
+                if self.path.exists():
+                    for path in (self.path, *_side_files(self.path)):
+                        tighten(path, FILE_MODE)
+                    self.damage = quick_check(self.path)
+                    if self.damage is not None:
+                        self._ready = True
+                        return
+                else:
                     # Health data: readable by its owner only, from the first byte.
-                    descriptor = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600)
-                    os.close(descriptor)
+                    os.close(create_private(self.path))
             except OSError as exc:
                 raise StoreError(
-                    f"cannot create the history database {self.path}: {exc.strerror}"
+                    f"cannot use the history folder: {os_problem(exc, self.path)}"
                 ) from None
         try:
             connection = self._open()
@@ -377,6 +543,10 @@ class HistoryStore:
             raise self._explain(exc) from None
         finally:
             connection.close()
+        if self._uri is None:
+            # SQLite made the WAL files with the database's mode (0600); say so anyway.
+            for path in _side_files(self.path):
+                tighten(path, FILE_MODE)
         self._ready = True
 
     def version(self) -> tuple[object, ...] | None:
@@ -483,13 +653,206 @@ class HistoryStore:
             )
             return session_id
 
-    def claim_session(self, session_id: int) -> None:
-        """This process resumes an interrupted session: it owns it from now on."""
-        with self._transaction() as db:
-            db.execute(
-                "UPDATE sessions SET owner = ?, resumes = resumes + 1 WHERE id = ? AND status = ?",
-                (self._owner(), session_id, SessionStatus.RUNNING.value),
+    def claim_session(self, opening: OpenSession) -> Written:
+        """This process resumes an interrupted session (``opening.session_id``): it owns
+        it from now on, under ``opening.uid`` when it had none."""
+        try:
+            with self._transaction() as db:
+                db.execute(
+                    "UPDATE sessions SET owner = ?, resumes = resumes + 1,"
+                    " uid = COALESCE(uid, ?) WHERE id = ? AND status = ?",
+                    (
+                        self._owner(),
+                        opening.uid,
+                        opening.session_id,
+                        SessionStatus.RUNNING.value,
+                    ),
+                )
+        except StoreError as exc:
+            # Its sets still have somewhere to go: the journal names the row.
+            return self._to_journal(opening, (), None, str(exc))
+        return Written(Kept.HISTORY, opening.session_id)
+
+    # -- writing a session durably (the day's one way) ----------------------------------
+
+    def write_session(
+        self,
+        opening: OpenSession,
+        records: Sequence[SetRecord] = (),
+        end: SessionEnd | None = None,
+    ) -> Written:
+        """Store the session, ``records`` (oldest first) and its ``end``, all in one
+        transaction: its row is created by whichever write first reaches the history,
+        a set already stored is not stored twice (a changed rating replaces it), and an
+        end closes it only while it is still running.
+
+        When the history refuses the transaction (in use, damaged, read-only, full),
+        the same entries are appended to the session's journal and flushed to the disk
+        before this returns; :class:`Written` says where they are. Never raises."""
+        entries = self._entries(opening, records, end)
+        try:
+            with self._transaction() as db:
+                session_id, _ = _apply(db, *entries)
+        except StoreError as exc:
+            return self._to_journal(opening, records, end, str(exc))
+        if self._journal is not None:
+            # Everything the journal held for it was in this transaction (each write
+            # carries every set not yet in the history): the journal is done.
+            self._journal.forget(opening.uid)
+            with contextlib.suppress(OSError):
+                self._journal.path_of(opening.uid).unlink()
+        if end is not None:
+            self._back_up_weekly()
+        return Written(Kept.HISTORY, session_id)
+
+    def _entries(
+        self, opening: OpenSession, records: Sequence[SetRecord], end: SessionEnd | None
+    ) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any] | None]:
+        """The write as the journal keeps it (and as its import reads it back)."""
+        row = dict(
+            zip(
+                SESSION_COLUMNS,
+                (
+                    opening.started_at,
+                    opening.source_id,
+                    opening.title,
+                    opening.source_path,
+                    opening.speed,
+                    opening.planned_seconds,
+                    opening.baseline_pain,
+                    json.dumps(dict(opening.levels), sort_keys=True),
+                    self._owner(),
+                    opening.local_date.isoformat(),
+                    opening.utc_offset,
+                ),
+                strict=True,
             )
+        )
+        session = {
+            "type": "session",
+            "uid": opening.uid,
+            "id": opening.session_id,
+            "row": row,
+            "checks": [
+                list(r[1:]) for r in decision_rows(0, opening.checks, opening.started_at, "before")
+            ],
+        }
+        sets = [dict(zip(SET_COLUMNS[1:], set_row(r)[1:], strict=True)) for r in records]
+        finish = None
+        if end is not None:
+            now = utc_now()
+            finish = {
+                "type": "finish",
+                "ended_at": now,
+                "status": SessionStatus(end.status).value,
+                "reason": end.reason,
+                "decisions": [list(r[1:]) for r in decision_rows(0, end.decisions, now, "after")],
+                "advice": [list(r[1:]) for r in advice_rows(0, end.advice, now)],
+            }
+        return session, sets, finish
+
+    def _to_journal(
+        self,
+        opening: OpenSession,
+        records: Sequence[SetRecord],
+        end: SessionEnd | None,
+        problem: str,
+    ) -> Written:
+        if self._journal is None:
+            return Written(Kept.NOWHERE, opening.session_id, problem)
+        session, sets, finish = self._entries(opening, records, end)
+        lines: list[tuple[str, dict[str, Any]]] = [("session", session)]
+        for row in sets:
+            key = f"set:{row['exercise_index']}:{row['set_number']}:{row['attempt']}"
+            lines.append((key, {"type": "set", "row": row}))
+        if finish is not None:
+            lines.append(("finish", finish))
+        try:
+            path = self._journal.append(opening.uid, lines)
+        except OSError as exc:
+            where = os_problem(exc, self._journal.path_of(opening.uid))
+            return Written(
+                Kept.NOWHERE,
+                opening.session_id,
+                f"{problem}, and the journal cannot be written either: {where}",
+            )
+        return Written(Kept.JOURNAL, opening.session_id, problem, str(path))
+
+    def import_journals(self) -> JournalImport:
+        """Import every journal whose coach has ended (or is this process: it imports
+        only between sessions) into the history, each file in one transaction, removed
+        once its rows are committed. A file that cannot be imported stays for later,
+        with one sentence saying why. Never raises."""
+        if self._journal is None:
+            return JournalImport()
+        sessions = sets = 0
+        problems: list[str] = []
+        mine = self._owner()
+        for path in journal_files(self._journal.folder):
+            try:
+                found = read_journal(path)
+            except OSError as exc:
+                problems.append(f"The journal {path} cannot be read: {os_problem(exc, path)}.")
+                continue
+            if found.session is None:
+                if found.sets or found.finish or found.bad_lines:
+                    problems.append(f"The journal {path} is damaged: it was left where it is.")
+                else:
+                    _remove(path)  # an empty file: a crash before its first line
+                continue
+            owner = found.session["row"].get("owner")
+            if owner != mine and self._alive(owner):
+                continue  # another coach is still writing it
+            try:
+                with self._transaction() as db:
+                    _, new = _apply(db, found.session, list(found.sets.values()), found.finish)
+            except (StoreError, sqlite3.Error, KeyError, TypeError, ValueError) as exc:
+                if isinstance(exc, StoreError):
+                    # The history refuses writes (in use, damaged): all wait for later.
+                    problems.append(
+                        f"{len(found.sets)} rated sets wait in {path}: {exc}. They go into "
+                        "the history as soon as it can take them."
+                    )
+                    break
+                problems.append(f"The journal {path} could not be imported ({exc}); it was kept.")
+                continue
+            sessions += 1
+            sets += new
+            self._journal.forget(found.uid)
+            _remove(path)
+        return JournalImport(sessions, sets, tuple(problems))
+
+    def write_problems(self) -> tuple[str | None, str | None]:
+        """Why a session could not be written to the history now (damaged, read-only,
+        cannot be created), and why not to the journal either. Writes nothing but a probe
+        file in the journal's folder (removed at once)."""
+        problem: str | None = None
+        try:
+            if not self._ready:
+                self._prepare()
+            if self.damage is not None:
+                problem = self._damaged_text()
+            elif self._uri is None and not os.access(self.path, os.W_OK):
+                problem = f"the history database {self.path} is read-only"
+            elif self._uri is None and not os.access(self.path.parent, os.W_OK):
+                problem = f"coach is not allowed to write in {self.path.parent}"
+        except StoreError as exc:
+            problem = str(exc)
+        if problem is None:
+            return None, None
+        if self._journal is None:
+            return problem, "a history in memory has no journal"
+        return problem, self._journal.can_write()
+
+    def _back_up_weekly(self) -> None:
+        """A copy of the history at most once a week, the last few kept (see
+        :mod:`coach.store.backups`); a failure here never fails the session."""
+        if self._uri is not None or self.damage is not None:
+            return
+        from coach.store.backups import back_up_if_due
+
+        with contextlib.suppress(OSError, sqlite3.Error):
+            back_up_if_due(self.path)
 
     def set_baseline(self, session_id: int, pain: int | None) -> None:
         with self._transaction() as db:
@@ -731,11 +1094,11 @@ class HistoryStore:
         with self._connect() as db:
             rows = db.execute(
                 "SELECT id, started_at, source_path, source_id, title, speed, baseline_pain,"
-                " levels_json, owner FROM sessions WHERE status = ? ORDER BY id DESC",
+                " levels_json, owner, uid FROM sessions WHERE status = ? ORDER BY id DESC",
                 (SessionStatus.RUNNING.value,),
             ).fetchall()
             found = []
-            for sid, started, path, source, title, speed, baseline, levels, owner in rows:
+            for sid, started, path, source, title, speed, baseline, levels, owner, uid in rows:
                 if self._alive(owner):
                     continue
                 sets = db.execute(
@@ -752,6 +1115,7 @@ class HistoryStore:
                         baseline,
                         {k: int(v) for k, v in json.loads(levels).items()},
                         tuple(_facts(row) for row in sets),
+                        uid,
                     )
                 )
         return found

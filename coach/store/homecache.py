@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from coach import __version__
 from coach.engine.home import HomeView
 from coach.engine.records import HistoryError
+from coach.store.private import private_folder
 
 if TYPE_CHECKING:
     from coach.engine.day import DayLoaded
@@ -122,7 +123,7 @@ class HomeCache:
             self._memory = entries
             return
         with contextlib.suppress(OSError):
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            private_folder(self.path.parent)
             descriptor, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".home-")
             try:
                 with os.fdopen(descriptor, "w", encoding="utf-8") as handle:

@@ -20,6 +20,8 @@ import re
 import threading
 from pathlib import Path
 
+from coach.store.private import private_folder
+
 __all__ = ["LEASE_PREFIX", "hold_lease", "owner_alive"]
 
 LEASE_PREFIX = "lease:"
@@ -48,7 +50,7 @@ def hold_lease(folder: Path) -> str | None:
             return LEASE_PREFIX + held[0]
         token = os.urandom(16).hex()
         try:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            private_folder(folder)
             descriptor = os.open(
                 folder / f"{token}.lock", os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600
             )

@@ -7,9 +7,12 @@ backup copy of the file (so a failed upgrade never costs the history).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+
+from coach.store.private import create_private
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "NewerSchemaError", "migrate", "statements"]
 
@@ -220,6 +223,14 @@ MIGRATIONS: tuple[str, ...] = (
     );
     """,
     # -- end of issue 18's block --------------------------------------------------------
+    # v9: nothing rated is lost. Each session has a random uid, written with it from the
+    # start, so a session kept in the journal while the database refused it (see
+    # coach.store.journal) is imported exactly once, whether or not its row was ever
+    # created; NULL for sessions stored before (a unique index allows many NULLs).
+    """
+    ALTER TABLE sessions ADD COLUMN uid TEXT;
+    CREATE UNIQUE INDEX sessions_by_uid ON sessions(uid);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -268,9 +279,10 @@ def migrate(connection: sqlite3.Connection, path: Path | None) -> None:
 def _backup(connection: sqlite3.Connection, path: Path, version: int) -> None:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = path.with_name(f"{path.stem}.v{version}.{stamp}.backup{path.suffix}")
+    # Created 0600 before SQLite opens it: never readable by others, not even briefly.
+    os.close(create_private(target, os.O_RDWR | os.O_EXCL))
     copy = sqlite3.connect(target)
     try:
         connection.backup(copy)
     finally:
         copy.close()
-    target.chmod(0o600)

@@ -30,6 +30,7 @@ from coach.engine.planning import ProgramPast
 from coach.engine.records import LevelMove, SessionFacts, SessionStatus
 from coach.engine.scaling import RULES_VERSION, Replay, replay_history
 from coach.format.v1 import Program
+from coach.store.private import private_folder
 
 __all__ = ["KEEP_RECENT", "Replays", "checkpoint_key"]
 
@@ -183,7 +184,7 @@ class Replays:
             return
         # A cache: when it cannot be written, the next start replays in full.
         with contextlib.suppress(OSError):
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            private_folder(self.path.parent)
             descriptor, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".replay-")
             try:
                 with os.fdopen(descriptor, "w", encoding="utf-8") as handle:

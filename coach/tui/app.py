@@ -9,9 +9,10 @@ the session moves on, so a rated set is committed before the next step starts.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
-import json
-from dataclasses import asdict
+import signal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,7 @@ from textual.driver import Driver
 from textual.notifications import SeverityLevel
 from textual.widgets import Label
 
-from coach.engine.clock import utc_now
+from coach.engine.records import Kept, Written
 from coach.format.text import printable
 from coach.tui.frames import after_frame
 from coach.tui.launch import Launch
@@ -101,6 +102,12 @@ class CoachApp(App[int]):
     def on_mount(self) -> None:
         # The CLI keeps the garbage collector off until the first frame is out.
         after_frame(self, gc.enable)
+        # SIGTERM (a shutdown, kill) and SIGHUP (the terminal closed) leave the way 'q'
+        # does, so that the CLI's last try at sets nothing has taken yet still runs.
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self.exit)
         view = None if self.launch.skip_home else self._kept_home()
         if view is None:
             self.start_day()
@@ -244,6 +251,7 @@ class CoachApp(App[int]):
                 stay = {
                     day.AdviceKind.REST_DAY: "Rest today",
                     day.AdviceKind.HIGH_PAIN: "Stop here",
+                    day.AdviceKind.CANNOT_SAVE: "Back to home",
                 }.get(kind, "Not today")
                 self.push_screen(
                     prompts.AdviceScreen(
@@ -280,11 +288,11 @@ class CoachApp(App[int]):
                     prompts.ConfirmQuit(message),
                     lambda stop: self.answer(day.QuitAnswer(bool(stop))),
                 )
-            case day.ShowSummary(summary, saved_to):
+            case day.ShowSummary(summary, where):
                 from coach.tui.summary import SummaryScreen
 
                 self._clear()
-                self.push_screen(SummaryScreen(summary, saved_to))
+                self.push_screen(SummaryScreen(summary, where))
             case day.AskLevel(name, from_level, to_level, up):
                 self.push_screen(
                     prompts.LevelOffer(name, from_level, to_level, up=up),
@@ -469,18 +477,13 @@ class CoachApp(App[int]):
 
     # -- leaving --------------------------------------------------------------------------
 
-    def rescue_unsaved(self) -> Path | None:
-        """Write sets the database refused to a JSON file beside it, so none is lost."""
-        if not self.unsaved:
+    def rescue_unsaved(self) -> Written | None:
+        """On the way out (a normal exit, SIGTERM, SIGHUP, the terminal closed): one more
+        try at the sets that could be stored neither in the history nor in the journal.
+        None when there were none; otherwise where they went."""
+        flow = self.flow
+        if flow is None or flow.opening is None or not flow.unsaved:
             return None
-        target = self.store.path.with_name(f"unsaved-sets-{utc_now().replace(':', '')}.json")
-        # One flat object per set, as the database row has it.
-        rows = [{**asdict(r), **asdict(r.answer)} for r in self.unsaved]
-        for row in rows:
-            del row["answer"]
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(json.dumps(rows, indent=2, default=str), encoding="utf-8")
-        except OSError:
-            return None
-        return target
+        if flow.kept is Kept.JOURNAL:
+            return Written(Kept.JOURNAL, None, flow.store_problem, flow.journal)
+        return self.store.write_session(flow.opening, flow.unsaved)

@@ -562,5 +562,7 @@ def report_path(store: HistoryStore, today: date) -> Any:
     from coach.report import default_name
 
     folder = store.path.parent / "reports"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    from coach.store.private import private_folder
+
+    private_folder(folder)
     return folder / default_name(today)

@@ -25,10 +25,11 @@ class SummaryScreen(Screen[None]):
     class CorrectRequested(Message):
         """The person wants to correct the last rating of the session."""
 
-    def __init__(self, summary: SessionSummary, saved_to: str) -> None:
+    def __init__(self, summary: SessionSummary, where: str) -> None:
         super().__init__()
         self.summary = summary
-        self.saved_to = saved_to
+        self.where = where
+        """Where the session is kept, in one true sentence (the day flow's)."""
 
     def compose(self) -> ComposeResult:
         summary = self.summary
@@ -66,8 +67,7 @@ class SummaryScreen(Screen[None]):
                 yield Static(line, classes="change")
             for note in summary.after.notes:
                 yield Static(Text(note), classes="change")
-            where = "Nothing was stored." if summary.rehearsal else f"Saved in {self.saved_to}"
-            yield Label(Text(where), classes="hint")
+            yield Label(Text(self.where), classes="hint")
         with Horizontal(classes="dialog-buttons"):
             yield Button("Done (Enter)", id="close", variant="primary", compact=True)
         yield KeyBar()

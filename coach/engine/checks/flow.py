@@ -314,7 +314,14 @@ class CheckFlow:
             self.timer.phase = HoldPhase.CANCELLED
         self._back_to = self.stage
         self.stage = CheckStage.QUITTING
-        return [AskCheckQuit("Stop the check here? The results so far are saved.")]
+        if self.unsaved:
+            kept = (
+                f"{self.unsaved} result{'s' if self.unsaved != 1 else ''} could not be saved: "
+                "note them down."
+            )
+        else:
+            kept = "The results so far are saved."
+        return [AskCheckQuit(f"Stop the check here? {kept}")]
 
     def _quit_answered(self, stop: bool) -> list[CheckOutput]:
         back, self._back_to = self._back_to, None

@@ -27,6 +27,7 @@ from coach.engine.day.messages import (
     SaveSets,
     ScreeningStored,
     SessionClosed,
+    SessionEnd,
     SessionOpened,
     SetCorrected,
     SetsSaved,
@@ -39,11 +40,13 @@ from coach.engine.planning import ProgramPast, plan_today, programs_of
 from coach.engine.records import (
     HistoryError,
     InterruptedSession,
+    JournalImport,
     LevelMove,
     SessionFacts,
     SessionRecord,
     SessionStatus,
     SetRecord,
+    Written,
 )
 from coach.engine.resume import ResumeOption, consider
 from coach.engine.scaling import Advice, Decision, Replay
@@ -98,34 +101,28 @@ class History(Protocol):
         advice: Sequence[Advice],
     ) -> None: ...
 
-    def start_session(
+    def write_session(
         self,
-        *,
-        source_id: str,
-        title: str,
-        source_path: str,
-        planned_seconds: float,
-        levels: Mapping[str, int],
-        speed: float = ...,
-        baseline_pain: int | None = ...,
-        local_date: date | None = ...,
-        utc_offset: int | None = ...,
-        checks: Sequence[Decision] = ...,
-    ) -> int: ...
+        opening: OpenSession,
+        records: Sequence[SetRecord] = ...,
+        end: SessionEnd | None = ...,
+    ) -> Written:
+        """Store the session (its row if it has none yet), ``records`` and ``end`` in one
+        transaction, or when the history refuses them, in the journal. Never raises."""
+        ...
 
-    def claim_session(self, session_id: int) -> None: ...
+    def claim_session(self, opening: OpenSession) -> Written:
+        """This process resumes an interrupted session: it owns it from now on."""
+        ...
 
-    def record_set(self, record: SetRecord) -> int: ...
+    def import_journals(self) -> JournalImport:
+        """Every journal left by a coach that has ended, into the history."""
+        ...
 
-    def finish_session(
-        self,
-        session_id: int,
-        status: SessionStatus,
-        *,
-        reason: str | None = ...,
-        decisions: Sequence[Decision] = ...,
-        advice: Sequence[Advice] = ...,
-    ) -> None: ...
+    def write_problems(self) -> tuple[str | None, str | None]:
+        """Why a session could not be written to the history now, and why not to the
+        journal either (None for each that would take it)."""
+        ...
 
     def close_interrupted(
         self, session_id: int, status: SessionStatus, *, decisions: Sequence[Decision] = ...
@@ -160,40 +157,13 @@ def carry_out(effect: Effect, history: History, load: Load) -> Result:
                 outcome, _attempt(history.record_screening, answers, outcome, local_date)
             )
         case OpenSession():
-            try:
-                session_id = history.start_session(
-                    source_id=effect.source_id,
-                    title=effect.title,
-                    source_path=effect.source_path,
-                    planned_seconds=effect.planned_seconds,
-                    levels=effect.levels,
-                    speed=effect.speed,
-                    baseline_pain=effect.baseline_pain,
-                    local_date=effect.local_date,
-                    utc_offset=effect.utc_offset,
-                    checks=effect.checks,
-                )
-            except HistoryError as exc:
-                return SessionOpened(-1, str(exc))
-            return SessionOpened(session_id, None)
-        case ClaimSession(session_id):
-            return SessionOpened(session_id, _attempt(history.claim_session, session_id))
-        case SaveSets(records):
-            saved, problem = _save(records, history)
-            return SetsSaved(saved, problem)
-        case CloseSession():
-            saved, problem = _save(effect.waiting, history)
-            if problem is None and effect.session_id is not None:
-                problem = _attempt(
-                    lambda: history.finish_session(
-                        effect.session_id,  # type: ignore[arg-type]
-                        effect.status,
-                        reason=effect.reason,
-                        decisions=effect.decisions,
-                        advice=effect.advice,
-                    )
-                )
-            return SessionClosed(saved, problem)
+            return SessionOpened(history.write_session(effect))
+        case ClaimSession(opening):
+            return SessionOpened(history.claim_session(opening))
+        case SaveSets(opening, records):
+            return SetsSaved(records, history.write_session(opening, records))
+        case CloseSession(opening, end, waiting):
+            return SessionClosed(waiting, history.write_session(opening, waiting, end))
         case CloseInterrupted(option):
             problem = _attempt(
                 lambda: history.close_interrupted(
@@ -243,19 +213,6 @@ def _attempt(action: Callable[..., object], *args: object) -> str | None:
     return None
 
 
-def _save(
-    records: Sequence[SetRecord], history: History
-) -> tuple[tuple[SetRecord, ...], str | None]:
-    saved: list[SetRecord] = []
-    for record in records:
-        try:
-            history.record_set(record)
-        except HistoryError as exc:
-            return tuple(saved), str(exc)
-        saved.append(record)
-    return tuple(saved), None
-
-
 def _load_day(effect: LoadDay, history: History, load: Load) -> DayLoaded | DayFailed:
     try:
         loaded = load(effect.source)
@@ -270,6 +227,9 @@ def _load_day(effect: LoadDay, history: History, load: Load) -> DayLoaded | DayF
     last_check = None
     offer = None
     problem = None
+    # Sessions a coach kept in the journal go into the history before it is read: today's
+    # plan must count them.
+    imported = history.import_journals()
     try:
         _read_pasts(loaded, history, histories, moves, starts)
         recent = history.recent_sessions(RECENT_SESSIONS)
@@ -286,6 +246,7 @@ def _load_day(effect: LoadDay, history: History, load: Load) -> DayLoaded | DayF
     except HistoryError as exc:
         problem = str(exc)
     planned = plan_today(loaded, histories, moves, today=effect.today, starts=starts)
+    write_problem, journal_problem = history.write_problems()
     return DayLoaded(
         effect.source,
         effect.today,
@@ -300,6 +261,9 @@ def _load_day(effect: LoadDay, history: History, load: Load) -> DayLoaded | DayF
         problem,
         follow_up,
         last_check,
+        imported.text(),
+        write_problem,
+        journal_problem,
     )
 
 

@@ -4,6 +4,7 @@ summary (see the package's docstring)."""
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -11,7 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from coach.engine.checks.flow import check_due
-from coach.engine.clock import Clock, WallClock, system_wall
+from coach.engine.clock import Clock, WallClock, stamp, system_wall
 from coach.engine.day.messages import (
     AdviceAnswer,
     AdviceKind,
@@ -61,6 +62,7 @@ from coach.engine.day.messages import (
     ScreeningAnswer,
     ScreeningStored,
     SessionClosed,
+    SessionEnd,
     SessionOpened,
     SetCorrected,
     SetsSaved,
@@ -85,12 +87,14 @@ from coach.engine.records import (
     RED_FLAG_REASON,
     REST_DAY,
     SIGN_WITHDRAWN,
+    Kept,
     LevelMove,
     PainAnswer,
     SessionFacts,
     SessionStatus,
     SetRecord,
     SkipReason,
+    Written,
 )
 from coach.engine.resume import ResumeOption, offer_text
 from coach.engine.runner import RunnerEvent
@@ -170,7 +174,22 @@ class DayFlow:
     screening_due: bool = False
     store_problem: str | None = None
     unsaved: list[SetRecord] = field(default_factory=list)
-    """Rated sets the history refused so far, oldest first (retried with the next)."""
+    """Rated sets not in the history database yet, oldest first: each write carries them
+    again until the history takes them. Where they are meanwhile: :attr:`kept`."""
+    kept: Kept = Kept.HISTORY
+    """Where the last write of this session went: the journal keeps :attr:`unsaved` safe
+    on the disk; NOWHERE means the journal failed too."""
+    journal: str | None = None
+    """The journal file holding this session, once it has one."""
+    new_uid: Callable[[], str] = field(default=lambda: uuid.uuid4().hex)
+    """Names each session (random: two coaches never pick the same)."""
+    opening: OpenSession | None = None
+    """The session being played, as every write of it carries it."""
+    cannot_save: str | None = None
+    """Why nothing played now could be saved anywhere (the history and the journal both
+    refuse): the person is asked before a session starts."""
+    without_saving: bool = False
+    """The person chose to exercise although nothing can be saved."""
     offered: set[int] = field(default_factory=set)
     _home: ShowHome | None = None
     _offer: ResumeOption | None = None
@@ -198,8 +217,9 @@ class DayFlow:
 
     @property
     def rehearsal(self) -> bool:
-        """Played at another speed to rehearse it: nothing is stored, nothing changes."""
-        return self.speed != 1
+        """Played at another speed to rehearse it, or played without saving (the person
+        agreed when nothing could be saved): nothing is stored, nothing changes."""
+        return self.speed != 1 or self.without_saving
 
     def begin(self) -> LoadDay:
         """The first thing to do: load the day."""
@@ -234,6 +254,8 @@ class DayFlow:
                     return []
                 if answers is None:
                     return self._blocked()  # not now: nothing stored, no session
+                if self.without_saving:
+                    return self._screened(assess(answers))  # agreed: nothing is stored
                 return [StoreScreening(dict(answers), assess(answers), self.today())]
             case ScreeningStored(outcome, problem):
                 return [*self._stored(problem), *self._screened(outcome)]
@@ -241,8 +263,8 @@ class DayFlow:
                 return self._advice_answered(go_on)
             case BaselineAnswer(answer):
                 return self._baseline_given(answer)
-            case SessionOpened(session_id, problem):
-                return self._opened(session_id, problem)
+            case SessionOpened(written):
+                return self._opened(written)
             case RatingDue(step):
                 return self._ask_rating(step)
             case RatingAnswer(answer):
@@ -261,16 +283,16 @@ class DayFlow:
                 return self._skip_asked()
             case SkipAnswer(reason):
                 return self._skip_answered(reason)
-            case SetsSaved(saved, problem):
-                return self._set_saved(saved, problem)
+            case SetsSaved(records, written):
+                return self._set_saved(records, written)
             case PlayFinished():
                 return self._finish(SessionStatus.COMPLETED)
             case QuitAsked():
                 return self._quit_asked()
             case QuitAnswer(stop):
                 return self._quit_answered(stop)
-            case SessionClosed(saved, problem):
-                return self._closed(saved, problem)
+            case SessionClosed(records, written):
+                return self._closed(records, written)
             case LevelAnswer(accepted):
                 return self._level_answered(accepted)
             case LevelMoveStored(problem):
@@ -293,21 +315,41 @@ class DayFlow:
         self.follow_up = day.follow_up
         self.blocked = self.blocked or blocked_today(day.last_screening, self.today())
         outputs: list[Output] = []
-        if day.problem:
-            outputs.append(
-                Notice(
-                    f"{day.problem}. You can still exercise; sets will be kept in memory.",
-                    Tone.ERROR,
-                    15,
-                )
+        if day.imported:
+            outputs.append(Notice(day.imported, seconds=12))
+        self.cannot_save = None
+        self.without_saving = False
+        saving = None
+        if day.write_problem and day.journal_problem:
+            self.cannot_save = (
+                f"{_sentence(day.write_problem)} The journal that keeps sessions when the "
+                f"history cannot cannot be written either: {day.journal_problem}."
             )
+            saving = f"Nothing you do now can be saved. {self.cannot_save}"
+        elif day.write_problem:
+            saving = (
+                f"{_sentence(day.write_problem)} Your sessions are kept in the journal "
+                "beside it and go into the history once it can take them."
+            )
+        if day.problem and saving is None:
+            outputs.append(Notice(f"{_sentence(day.problem)}", Tone.ERROR, 15))
         self._safety_shown = day_notes(day, self.today())
         self.check_due = check_due(
             day.last_check, self.today(), self.check_weeks, has_sessions=bool(day.recent)
         )
-        self._home = ShowHome(
-            home_view(day.loaded, day.planned, day.recent, self._safety_shown), self.check_due
-        )
+        view = home_view(day.loaded, day.planned, day.recent, self._safety_shown)
+        if day.problem:
+            # Never 'First session: welcome' over a history that is there but unreadable.
+            view = replace(
+                view,
+                last_session=(
+                    "Your history cannot be read just now, so today's doses are the "
+                    "routine's starting doses, not your progress."
+                ),
+            )
+        if saving is not None:
+            view = replace(view, notes=(*view.notes, saving))
+        self._home = ShowHome(view, self.check_due)
         if day.offer is not None:
             self._offer = day.offer
             self.offered.add(day.offer.session.id)
@@ -351,7 +393,22 @@ class DayFlow:
         self.session = self._controller(option.planned.plan, option.loaded)
         self.session.resume(interrupted, option.point.step_index, option.point.ended_exercises)
         self.stage = Stage.OPENING
-        return [ClaimSession(interrupted.id)]
+        self.unsaved, self.kept, self.journal = [], Kept.HISTORY, None
+        self.opening = OpenSession(
+            uid=interrupted.uid or self.new_uid(),
+            started_at=interrupted.started_at,
+            source_id=interrupted.source_id,
+            title=interrupted.title,
+            source_path=interrupted.source_path,
+            planned_seconds=self.session.timeline.total,
+            levels=dict(interrupted.levels),
+            speed=interrupted.speed,
+            baseline_pain=interrupted.baseline_pain,
+            local_date=interrupted.day,
+            utc_offset=0,
+            session_id=interrupted.id,
+        )
+        return [ClaimSession(self.opening)]
 
     def _interrupted_closed(self, event: InterruptedClosed) -> list[Output]:
         interrupted = event.option.session
@@ -376,6 +433,20 @@ class DayFlow:
             return self._advise(
                 AdviceKind.URGENT, "Please get emergency care now", URGENT_TODAY_ADVICE
             )
+        if self.cannot_save is not None and not self.rehearsal:
+            # Never play a session whose ratings have nowhere to go unless the person
+            # agrees, knowing it.
+            return self._advise(
+                AdviceKind.CANNOT_SAVE,
+                "coach cannot save this session",
+                f"{self.cannot_save}\n\nTo keep your history, leave coach and start it "
+                "again with --data-dir and a folder you can write, or free some space. "
+                "You can also exercise now without saving: nothing of this session will be "
+                "recorded, and tomorrow's plan will not count it.",
+                go_on="Exercise without saving",
+            )
+        if self.rehearsal and self.without_saving:
+            return self._ask_baseline()
         if self.rehearsal:
             # A coach trying a session out on someone's machine: no checklist, no history.
             notice = Notice(
@@ -486,6 +557,15 @@ class DayFlow:
             return self._finish(SessionStatus.STOPPED)
         if kind is AdviceKind.REST_DAY:
             return self._easy_day() if go_on else self._rest_day()
+        if kind is AdviceKind.CANNOT_SAVE:
+            if not go_on:
+                return self._blocked()
+            self.without_saving = True
+            # The checklist still comes first; only nothing of it is stored.
+            if self.follow_up is not None:
+                self.stage = Stage.FOLLOW_UP
+                return [AskFollowUp(self.follow_up.question())]
+            return self._checklist_or_baseline()
         if kind is AdviceKind.FOLLOW_UP:
             if self._follow_up_answer is None:
                 return self._blocked()  # the advice after a follow-up that did not clear
@@ -626,24 +706,28 @@ class DayFlow:
         self.session.baseline = self._baseline
         self.session.rehearsal = self.rehearsal
         self.stage = Stage.OPENING
+        self.unsaved, self.kept, self.journal = [], Kept.HISTORY, None
         if self.rehearsal:
-            return self._opened(0, None)
+            self.opening = None
+            return self._opened(Written(Kept.HISTORY, 0))
         session = self.session
-        offset = self.wall().astimezone().utcoffset()
-        return [
-            OpenSession(
-                source_id=session.plan.source_id,
-                title=session.plan.title,
-                source_path=str(session.source_path),
-                planned_seconds=session.timeline.total,
-                levels=dict(session.plan.levels),
-                speed=self.speed,
-                baseline_pain=self._baseline,
-                local_date=self.today(),
-                utc_offset=round(offset.total_seconds() / 60) if offset is not None else 0,
-                checks=self.planned.checks,
-            )
-        ]
+        now = self.wall()
+        offset = now.astimezone().utcoffset()
+        self.opening = OpenSession(
+            uid=self.new_uid(),
+            started_at=stamp(now),
+            source_id=session.plan.source_id,
+            title=session.plan.title,
+            source_path=str(session.source_path),
+            planned_seconds=session.timeline.total,
+            levels=dict(session.plan.levels),
+            speed=self.speed,
+            baseline_pain=self._baseline,
+            local_date=self.today(),
+            utc_offset=round(offset.total_seconds() / 60) if offset is not None else 0,
+            checks=self.planned.checks,
+        )
+        return [self.opening]
 
     def _controller(self, plan: SessionPlan, loaded: LoadedFile) -> SessionController:
         return SessionController(
@@ -655,16 +739,19 @@ class DayFlow:
             speed=self.speed,
         )
 
-    def _opened(self, session_id: int, problem: str | None) -> list[Output]:
+    def _opened(self, written: Written) -> list[Output]:
         session = self.session
         if session is None or self.stage not in (Stage.OPENING, Stage.RESTING):
             return []
-        session.session_id = session_id
+        session.session_id = written.session_id if written.kept is Kept.HISTORY else -1
+        if written.session_id is not None and written.session_id >= 0:
+            session.session_id = written.session_id  # a resumed session keeps its row
+        notes = self._kept((), written)
         if self.stage is Stage.RESTING:
             session.stop_reason = REST_DAY
-            return [*self._stored(problem), *self._finish(SessionStatus.STOPPED)]
+            return [*notes, *self._finish(SessionStatus.STOPPED)]
         self.stage = Stage.PLAYING
-        return [*self._stored(problem), Play(session)]
+        return [*notes, Play(session)]
 
     # -- during the session -------------------------------------------------------------
 
@@ -684,20 +771,18 @@ class DayFlow:
         record = session.record_for(answer)
         self._rating = record
         self.stage = Stage.SAVING
-        if self.rehearsal:
-            return self._set_saved((record,), None)
-        if record.session_id < 0:
-            # The session row itself could not be stored: the set waits in memory.
-            return self._set_saved((), self.store_problem or "the session could not be opened")
-        return [SaveSets((*self.unsaved, record))]
+        if self.rehearsal or self.opening is None:
+            return self._set_saved((record,), Written(Kept.HISTORY, session.session_id))
+        # Every set the history has not taken yet goes with it, oldest first, and the
+        # session's row when it has none: acknowledged only once durable somewhere.
+        return [SaveSets(self.opening, (*self.unsaved, record))]
 
-    def _set_saved(self, saved: tuple[SetRecord, ...], problem: str | None) -> list[Output]:
+    def _set_saved(self, records: tuple[SetRecord, ...], written: Written) -> list[Output]:
         session, record = self.session, self._rating
         if session is None or record is None or self.stage is not Stage.SAVING:
             return []
         self._rating = None
-        self.unsaved = [r for r in [*self.unsaved, record] if r not in saved]
-        outputs = self._stored(problem)
+        outputs = self._kept(records, written)
         outcome = session.accept(record)
         self.stage = Stage.PLAYING
         return outputs + self._after_rating(outcome, record)
@@ -774,6 +859,9 @@ class DayFlow:
             return self._correction_done()
         before = last.answer
         record = session.correct(answer)
+        if record.session_id < 0 and session.session_id is not None:
+            # Rated before the session's row existed: it is the row it is in now.
+            record = replace(record, session_id=session.session_id)
         waiting = [r for r in self.unsaved if _same_set(r, record)]
         if self.rehearsal or waiting:
             # Nothing stored yet (a rehearsal, or the set still waits for the history).
@@ -856,7 +944,7 @@ class DayFlow:
         session, after = self.session, self._after
         assert session is not None and after is not None
         self.follow_up = self._sign_of(session)
-        summary = ShowSummary(session.summary(after), self.saved_to)
+        summary = ShowSummary(session.summary(after), self._where())
         if session.status is SessionStatus.RED_FLAG:
             self._then = [summary]
             return self._advise(
@@ -918,7 +1006,7 @@ class DayFlow:
         # it, and the hold must not run out unattended.
         self._resume_play = session.hold_still()
         self.stage = Stage.QUITTING
-        return [MoveOn(), AskQuit("Stop this session? The sets you rated are saved.")]
+        return [MoveOn(), AskQuit(f"Stop this session? {self._rated_so_far()}")]
 
     def _quit_answered(self, stop: bool) -> list[Output]:
         session, resume = self.session, self._resume_play
@@ -943,53 +1031,44 @@ class DayFlow:
         )
         self._after = after
         self.stage = Stage.CLOSING
-        if self.rehearsal:
-            return self._closed((), None)
+        if self.rehearsal or self.opening is None:
+            return self._closed((), Written(Kept.HISTORY, session.session_id))
         status = session.status
         reason = RED_FLAG_REASON if status is SessionStatus.RED_FLAG else session.stop_reason
-        opened = session.session_id is not None and session.session_id >= 0
         advice = [*self._day_advice, *(a for p in after.programs.values() for a in p.advice)]
         if reason == HIGH_PAIN:
             peak = max((s.pain for s in session.rated if s.pain is not None), default=None)
             advice.append(
                 Advice("", Rule.HIGH_PAIN, f"Stopped for today at pain {peak}/10.", {"peak": peak})
             )
-        return [
-            CloseSession(
-                session.session_id if opened else None,
-                status,
-                reason,
-                after.decisions,
-                tuple(r for r in self.unsaved if r.session_id >= 0),
-                tuple(advice),
-            )
-        ]
+        end = SessionEnd(status, reason, after.decisions, tuple(advice))
+        return [CloseSession(self.opening, end, tuple(self.unsaved))]
 
-    def _closed(self, saved: tuple[SetRecord, ...], problem: str | None) -> list[Output]:
+    def _closed(self, records: tuple[SetRecord, ...], written: Written) -> list[Output]:
         session, after = self.session, self._after
         if session is None or after is None or self.stage is not Stage.CLOSING:
             return []
-        self.unsaved = [r for r in self.unsaved if r not in saved]
+        notes = self._kept(records, written, closing=True)
         if session.stop_reason == REST_DAY:
             notice = Notice(
                 "Rest day noted. Gentle walking and changing position often help; see a "
                 "doctor or physiotherapist if the pain does not settle.",
                 seconds=12,
             )
-            return [*self._stored(problem), notice, *self._blocked()]
-        summary = ShowSummary(session.summary(after), self.saved_to)
+            return [*notes, notice, *self._blocked()]
+        summary = ShowSummary(session.summary(after), self._where())
         if session.status is SessionStatus.RED_FLAG:
             # Stored as a red flag: now the advice, then the summary.
             self.follow_up = self._sign_of(session)
             self._then = [summary]
             return [
-                *self._stored(problem),
+                *notes,
                 *self._advise(
                     AdviceKind.RED_FLAG, "Please stop and see a clinician", RED_FLAG_ADVICE
                 ),
             ]
         self.stage = Stage.SUMMARY
-        outputs: list[Output] = [*self._stored(problem), summary]
+        outputs: list[Output] = [*notes, summary]
         settled = session.stop_reason is None
         if settled and not self.rehearsal:
             outputs.extend(self._offer_level(session, after))
@@ -1058,14 +1137,89 @@ class DayFlow:
         if not problem:
             return []
         self.store_problem = problem
+        return [Notice(f"Could not save: {problem}.", Tone.ERROR, 15)]
+
+    def _kept(
+        self, records: tuple[SetRecord, ...], written: Written, *, closing: bool = False
+    ) -> list[Output]:
+        """Where a write of the session went: remember it, and tell the person what is
+        true (only what is true: 'saved' only once it is on the disk)."""
+        session, before = self.session, self.kept
+        self.kept = written.kept
+        if written.kept is Kept.HISTORY:
+            self.unsaved = []
+            unknown = session is not None and (session.session_id or -1) < 0
+            if session is not None and unknown and written.session_id is not None:
+                session.session_id = written.session_id
+            if before is Kept.HISTORY or closing:
+                return []
+            return [Notice("The history can take ratings again: every set is in it now.")]
+        if records:
+            self.unsaved = list(records)  # every set not yet in the history, in order
+        self.store_problem = written.problem
+        problem = written.problem or "the history refused it"
+        if written.kept is Kept.JOURNAL:
+            self.journal = written.journal
+            if before is Kept.JOURNAL or closing:
+                return []
+            return [
+                Notice(
+                    f"The history cannot take this session now: {problem}. Every rating is "
+                    f"kept safely in the journal ({written.journal}) and goes into the "
+                    "history at the next start.",
+                    Tone.WARNING,
+                    15,
+                )
+            ]
+        if closing:
+            return []  # the summary says it
         return [
             Notice(
-                f"Could not save: {problem}. Nothing is lost while coach stays open; "
-                "it keeps trying.",
+                f"NOT saved: {problem}. Please note your ratings down; coach tries again "
+                "with the next one.",
                 Tone.ERROR,
-                15,
+                20,
             )
         ]
+
+    def _where(self) -> str:
+        """The summary's line about where the session is kept."""
+        if self.without_saving:
+            return "Not saved, as you chose: nothing of this session was recorded."
+        if self.rehearsal:
+            return "Nothing was stored."
+        if self.kept is Kept.HISTORY:
+            return f"Saved in {self.saved_to}"
+        if self.kept is Kept.JOURNAL:
+            return (
+                f"Kept in the journal {self.journal} (the history could not take it: "
+                f"{self.store_problem}); it goes into the history at the next start."
+            )
+        count = len(self.unsaved)
+        return (
+            f"NOT saved: {self.store_problem}. {count} rated set{'s' if count != 1 else ''} "
+            "could not be written anywhere; coach tries once more as it closes."
+        )
+
+    def _rated_so_far(self) -> str:
+        """What is true of the sets rated so far (for the question before stopping)."""
+        if self.rehearsal:
+            return "Nothing of it is stored."
+        if self.kept is Kept.HISTORY or not self.unsaved:
+            return "The sets you rated are saved."
+        if self.kept is Kept.JOURNAL:
+            return "The sets you rated are kept safely in the journal."
+        count = len(self.unsaved)
+        return f"{count} rated set{'s' if count != 1 else ''} could not be saved yet."
+
+
+def _sentence(text: str) -> str:
+    """``text`` as a sentence: a capital first and a full stop last."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else f"{text}."
 
 
 def rest_day_advice(baseline: int) -> str:

@@ -21,6 +21,7 @@ from coach.engine.records import (
     SessionStatus,
     SetRecord,
     SkipReason,
+    Written,
 )
 from coach.engine.resume import ResumeOption
 from coach.engine.runner import RunnerEvent
@@ -55,8 +56,13 @@ class StoreScreening:
 
 @dataclass(frozen=True, slots=True)
 class OpenSession:
-    """Store a new session (status running) before its first step."""
+    """Store a new session (status running) before its first step. Also what every later
+    write of the session carries: whichever write first reaches the history creates the
+    row, found again by ``uid`` (see :mod:`coach.store.journal`)."""
 
+    uid: str
+    """The session's own name, random, made when it is opened."""
+    started_at: str
     source_id: str
     title: str
     source_path: str
@@ -70,33 +76,44 @@ class OpenSession:
     """Minutes east of UTC, where it is played."""
     checks: tuple[Decision, ...] = ()
     """The decisions taken at its start (a break, a rising week, a worse morning)."""
+    session_id: int | None = None
+    """Its row in the history, when it has one already (a resumed session)."""
 
 
 @dataclass(frozen=True, slots=True)
 class ClaimSession:
     """Resuming an interrupted session: this coach owns it from now on."""
 
-    session_id: int
+    opening: OpenSession
+
+
+@dataclass(frozen=True, slots=True)
+class SessionEnd:
+    """How a session ended, with what was decided for next time."""
+
+    status: SessionStatus
+    reason: str | None
+    decisions: tuple[Decision, ...]
+    advice: tuple[Advice, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class SaveSets:
-    """Store rated sets, oldest first, stopping at the first that fails."""
+    """Store rated sets, oldest first, with the session's row if it has none yet; what
+    the history refuses goes to the journal."""
 
+    opening: OpenSession
     records: tuple[SetRecord, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class CloseSession:
-    """Store the sets still waiting (those of an opened session), then close it with the
-    decisions for next time."""
+    """Store the sets still waiting and close the session with the decisions for next
+    time, all in one transaction (or all in the journal)."""
 
-    session_id: int | None
-    status: SessionStatus
-    reason: str | None
-    decisions: tuple[Decision, ...]
+    opening: OpenSession
+    end: SessionEnd
     waiting: tuple[SetRecord, ...]
-    advice: tuple[Advice, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +198,13 @@ class DayLoaded:
     """A warning sign reported during a session that the next start must ask about."""
     last_check: date | None = None
     """The day of the last function check (issue 18)."""
+    imported: str | None = None
+    """What the import of journals did, for the person (None when nothing was there)."""
+    write_problem: str | None = None
+    """Why sessions cannot be written to the history now (damaged, read-only, ...)."""
+    journal_problem: str | None = None
+    """Why the journal cannot be written either: with ``write_problem``, nothing played
+    would be saved anywhere."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,21 +222,20 @@ class ScreeningStored:
 
 @dataclass(frozen=True, slots=True)
 class SessionOpened:
-    session_id: int
-    """-1 when the session could not be stored."""
-    problem: str | None
+    written: Written
 
 
 @dataclass(frozen=True, slots=True)
 class SetsSaved:
-    saved: tuple[SetRecord, ...]
-    problem: str | None
+    records: tuple[SetRecord, ...]
+    """Every set that was written, oldest first (where to: ``written.kept``)."""
+    written: Written
 
 
 @dataclass(frozen=True, slots=True)
 class SessionClosed:
-    saved: tuple[SetRecord, ...]
-    problem: str | None
+    records: tuple[SetRecord, ...]
+    written: Written
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,7 +324,8 @@ class MoveOn:
 @dataclass(frozen=True, slots=True)
 class ShowSummary:
     summary: SessionSummary
-    saved_to: str
+    where: str
+    """Where the session is kept, in one true sentence."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,6 +357,9 @@ class AdviceKind(StrEnum):
     HIGH_PAIN = "high pain"
     """A set rated at or above the program's stop_session_at: stop the session now, or
     carry on with the next exercise."""
+    CANNOT_SAVE = "cannot save"
+    """Neither the history nor the journal can be written: back home (the default), or
+    exercise knowing nothing will be saved."""
 
 
 @dataclass(frozen=True, slots=True)

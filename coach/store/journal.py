@@ -1,0 +1,212 @@
+"""The journal: where a session's writes go when the history database refuses them.
+
+One file per session, ``journal/<session uid>.jsonl`` beside the database: JSON lines,
+each appended and flushed to the disk (``fsync``) before the write is reported done, so a
+rating the screen acknowledged survives a crash, a full history lock, a damaged
+database or a closed terminal. The next coach to open the history imports every
+journal whose coach has ended (:meth:`coach.store.HistoryStore.import_journals`), in
+one transaction per file, and removes the file only after its rows are committed:
+importing twice changes nothing.
+
+Each line is one object with a ``type``:
+
+* ``session``: the session row (its ``uid``, and its database ``id`` when it had one)
+  and the decisions taken at its start;
+* ``set``: one rated set, as its database row; a later line for the same set (the same
+  exercise, set number and attempt) is a corrected rating and replaces it;
+* ``finish``: how the session ended, with the decisions and advice for next time.
+
+A line cut short by a crash or a full disk is never followed by another: a failed
+append truncates the file back to where it was. When reading, a last line without its
+newline (a crash mid-write) is ignored; any other line that is not a valid object is
+reported and skipped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from coach.store.private import FOLDER_MODE, create_private, private_folder, tighten
+
+__all__ = [
+    "JOURNAL_FOLDER",
+    "Journal",
+    "JournalFile",
+    "journal_files",
+    "read_journal",
+]
+
+JOURNAL_FOLDER = "journal"
+"""The journal's folder, beside the database."""
+
+VERSION = 1
+
+_NAME = re.compile(r"^[0-9a-f]{32}\.jsonl$")
+
+
+@dataclass
+class JournalFile:
+    """What one journal file holds, as read back."""
+
+    path: Path
+    session: dict[str, Any] | None = None
+    sets: dict[tuple[int, int, int], dict[str, Any]] = field(default_factory=dict)
+    """The latest line for each set, by (exercise index, set number, attempt)."""
+    finish: dict[str, Any] | None = None
+    bad_lines: int = 0
+    """Lines that were not a valid entry (a torn last line is not counted)."""
+
+    @property
+    def uid(self) -> str:
+        return self.path.stem
+
+
+class Journal:
+    """The journal files of one data folder, written by this process.
+
+    Remembers what it has appended, so a set retried with every later rating is
+    written once (again only when its rating changed)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._written: dict[str, dict[str, str]] = {}
+        """uid -> line key -> the line last appended for it."""
+
+    def path_of(self, uid: str) -> Path:
+        return self.folder / f"{uid}.jsonl"
+
+    def append(self, uid: str, entries: list[tuple[str, dict[str, Any]]]) -> Path:
+        """Append the ``(key, entry)`` pairs not already there, and flush them to the
+        disk before returning; OSError when they could not all be written (nothing
+        partial is left behind)."""
+        written = self._written.setdefault(uid, {})
+        lines: list[tuple[str, str]] = []
+        for key, entry in entries:
+            line = json.dumps({"v": VERSION, **entry}, sort_keys=True, separators=(",", ":"))
+            if written.get(key) != line:
+                lines.append((key, line))
+        path = self.path_of(uid)
+        if not lines:
+            return path
+        private_folder(self.folder)
+        tighten(self.folder, FOLDER_MODE)
+        new = not path.exists()
+        descriptor = create_private(path, os.O_WRONLY | os.O_APPEND)
+        try:
+            size = os.fstat(descriptor).st_size
+            data = "".join(line + "\n" for _, line in lines).encode("utf-8")
+            try:
+                _write_all(descriptor, data)
+                os.fsync(descriptor)
+            except OSError:
+                # Never leave a torn line for the next append to run into.
+                with contextlib.suppress(OSError):
+                    os.ftruncate(descriptor, size)
+                    os.fsync(descriptor)
+                raise
+        finally:
+            os.close(descriptor)
+        if new:
+            _sync_folder(self.folder)
+        for key, line in lines:
+            written[key] = line
+        return path
+
+    def can_write(self) -> str | None:
+        """None when a journal file can be created and flushed here; else why not (an
+        OSError's text). Leaves nothing behind."""
+        probe = self.folder / f".probe-{os.getpid()}"
+        try:
+            private_folder(self.folder)
+            descriptor = create_private(probe, os.O_WRONLY | os.O_TRUNC)
+            try:
+                _write_all(descriptor, b"{}\n")
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
+        except OSError as exc:
+            from coach.store.private import os_problem
+
+            return os_problem(exc, self.folder)
+        finally:
+            with contextlib.suppress(OSError):
+                probe.unlink()
+        return None
+
+    def forget(self, uid: str) -> None:
+        self._written.pop(uid, None)
+
+
+def journal_files(folder: Path) -> list[Path]:
+    """The journal files in ``folder``, oldest first."""
+    try:
+        found = [p for p in folder.iterdir() if _NAME.match(p.name) and p.is_file()]
+    except OSError:
+        return []
+
+    def age(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    return sorted(found, key=age)
+
+
+def read_journal(path: Path) -> JournalFile:
+    """Read one journal file (OSError when it cannot be read)."""
+    found = JournalFile(path)
+    data = path.read_bytes()
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    elif lines:
+        lines.pop()  # no newline at the end: a write cut short, never acknowledged
+    for raw in lines:
+        try:
+            entry = json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            found.bad_lines += 1
+            continue
+        if not isinstance(entry, dict) or entry.get("v") != VERSION:
+            found.bad_lines += 1
+            continue
+        kind = entry.get("type")
+        if kind == "session" and isinstance(entry.get("row"), dict):
+            found.session = entry
+        elif kind == "set" and isinstance(entry.get("row"), dict):
+            row = entry["row"]
+            try:
+                key = (int(row["exercise_index"]), int(row["set_number"]), int(row["attempt"]))
+            except (KeyError, TypeError, ValueError):
+                found.bad_lines += 1
+                continue
+            found.sets[key] = row
+        elif kind == "finish":
+            found.finish = entry
+        else:
+            found.bad_lines += 1
+    return found
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(descriptor, view)
+        view = view[written:]
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the folder's entry for a new file (its name must survive a power cut too)."""
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)

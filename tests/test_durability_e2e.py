@@ -1,0 +1,87 @@
+"""End to end: the real program loses no rated set to SIGTERM or SIGHUP while the
+history is locked by another program (issue 14).
+
+coach plays in tmux (see tests/test_e2e_tmux.py); the test holds the history with an
+exclusive lock before a set is rated, so the set goes to the journal; then the coach
+process gets SIGTERM (a shutdown, ``kill``) or SIGHUP (its terminal closed). It must
+leave cleanly, say on the terminal where the set is, and the next start, with the lock
+gone, must import it: the history then holds exactly the sets rated, each once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .test_e2e_tmux import (
+    PLANK,
+    STEP_TIMEOUT,
+    CoachRun,
+    StartCoach,
+    answer_baseline,
+    query,
+    rate_set,
+    start_coach,  # noqa: F401  (the fixture)
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    db = sqlite3.connect(path, isolation_level=None, timeout=10)
+    db.execute("BEGIN EXCLUSIVE")
+    try:
+        yield
+    finally:
+        db.execute("ROLLBACK")
+        db.close()
+
+
+def coach_pid(run: CoachRun) -> int:
+    """The coach process: the only child of the pane's shell."""
+    shell = run.tmux._tmux("display-message", "-p", "#{pane_pid}").stdout.strip()
+    children = subprocess.run(
+        ["pgrep", "-P", shell], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert len(children) == 1, children
+    return int(children[0])
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_signal_with_sets_in_the_journal_loses_nothing(
+    start_coach: StartCoach,  # noqa: F811  (the fixture imported above)
+    signum: signal.Signals,
+) -> None:
+    run = start_coach(rest="5m")
+    tmux = run.tmux
+    answer_baseline(tmux, 2)
+    rate_set(tmux, PLANK, 1, 2, "3", "Enter")
+    tmux.wait_for("REST", timeout=STEP_TIMEOUT)
+    # A second set, rated while another program holds the history.
+    tmux.send("n")  # skip the long rest
+    with locked(run.database):
+        rate_set(tmux, PLANK, 2, 2, "4", "Enter")
+        screen = tmux.wait_for("kept safely in the journal", timeout=STEP_TIMEOUT)
+        assert "Could not save" not in screen
+        os.kill(coach_pid(run), signum)
+        assert run.exit_code() == 0
+        gone = tmux.wait_for("EXIT:0", timeout=STEP_TIMEOUT)
+        assert "Traceback" not in gone
+        assert "they are kept in the journal" in " ".join(gone.split()), gone
+        # Nothing written to the history meanwhile: set 2 is only in the journal.
+        assert [r["pain"] for r in query(run.database, "SELECT pain FROM sets")] == [3]
+    [journal] = (run.data_dir / "journal").glob("*.jsonl")
+    assert journal.stat().st_mode & 0o777 == 0o600
+    # The next start imports it, then offers to resume the interrupted session.
+    again = start_coach(rest="5m")
+    again.tmux.wait_for("Your last session was interrupted", timeout=STEP_TIMEOUT)
+    assert [r["pain"] for r in query(run.database, "SELECT pain FROM sets ORDER BY id")] == [3, 4]
+    assert not journal.exists()
