@@ -564,8 +564,8 @@ def _sounds(audio: str | None) -> int:
     from coach.config.locations import bundled_sounds_dir, settings_path
     from coach.config.settings import load_settings
 
-    settings, problem = load_settings(settings_path())
-    if problem:
+    settings, bad = load_settings(settings_path())
+    for problem in bad:
         _say(f"coach: {problem}")
     wanted = audio or settings.audio
 

@@ -31,6 +31,7 @@ from coach.tui.sound import SessionSound
 if TYPE_CHECKING:
     # The engine and the settings import pydantic (slow): the app imports them in its
     # first worker, after the first frame, and only names them in annotations here.
+    from coach.config.settings import Settings
     from coach.engine.day import DayFlow, Effect, Input, Output, Result
     from coach.engine.home import HomeView
     from coach.engine.records import PainAnswer, SetRecord
@@ -147,9 +148,9 @@ class CoachApp(App[int]):
             from coach.config.locations import settings_path
             from coach.config.settings import load_settings
 
-            self.settings, problem = load_settings(settings_path())
-            if problem:
-                self.call_from_thread(self.notify, problem, severity="warning")
+            self.settings, problems = load_settings(settings_path())
+            for problem in problems:
+                self.call_from_thread(self.notify, problem, severity="warning", timeout=10)
         flow = DayFlow(
             launch.source,
             str(self.store.path),
@@ -460,6 +461,43 @@ class CoachApp(App[int]):
                 self.answer_home(day.ChooseSession(path))
 
         self.push_screen(ChooseSession(list(self.launch.choices)), chosen)
+
+    def on_home_screen_settings_requested(self) -> None:
+        from coach.config.locations import settings_path
+        from coach.config.settings import Settings
+        from coach.tui.settings import SettingsScreen
+
+        def chosen(settings: Settings | None) -> None:
+            if settings is not None:
+                self.save_settings(settings, "Settings saved")
+
+        current = self.settings if self.settings is not None else Settings()
+        self.push_screen(SettingsScreen(current, settings_path()), chosen)
+
+    @work(thread=True, exclusive=True, group="settings")
+    def save_settings(self, settings: Settings, said: str) -> None:
+        """Write ``settings`` to the settings file (in a thread: it syncs to disk) and use
+        them from now on: the intervals at once, sound from the next session, the default
+        routine from the next start."""
+        from coach.config.locations import settings_path
+        from coach.config.settings import save_settings
+
+        where = settings_path()
+        try:
+            save_settings(where, settings)
+        except OSError as exc:
+            self.call_from_thread(
+                self.notify, f"The settings could not be saved to {where}: {exc}", severity="error"
+            )
+            return
+        self.call_from_thread(self._use_settings, settings, f"{said} to {where}.")
+
+    def _use_settings(self, settings: Settings, said: str) -> None:
+        self.settings = settings
+        if self.flow is not None:
+            self.flow.screening_weeks = settings.screening_weeks
+            self.flow.check_weeks = settings.check_weeks
+        self.notify(said, timeout=4)
 
     def on_home_screen_history_requested(self) -> None:
         from coach.store.history import HistoryView

@@ -41,6 +41,9 @@ class HomeScreen(Screen[None]):
     class CheckRequested(Message):
         """Do a function check now."""
 
+    class SettingsRequested(Message):
+        """Show the settings."""
+
     def __init__(self, view: HomeView, *, check_due: bool = False) -> None:
         super().__init__()
         self.view = view
@@ -116,6 +119,9 @@ class HomeScreen(Screen[None]):
 
     def action_check(self) -> None:
         self.post_message(self.CheckRequested())
+
+    def action_settings(self) -> None:
+        self.post_message(self.SettingsRequested())
 
     def _check_text(self) -> str:
         if not self.check_due:

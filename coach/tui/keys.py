@@ -40,6 +40,7 @@ __all__ = [
     "QUIT",
     "RESUME",
     "SESSION_DETAIL",
+    "SETTINGS",
     "SKIP",
     "SUMMARY",
     "Key",
@@ -169,6 +170,7 @@ HOME = KeyMap(
         Key(("o",), "choose", "Other session"),
         Key(("h",), "history", "History"),
         Key(("c",), "check", "Function check"),
+        Key(("s",), "settings", "Settings"),
         Key(("q",), "app.quit", "Quit"),
         Key(("question_mark",), "help", "Help"),
     ),
@@ -180,6 +182,14 @@ CHOOSE = KeyMap(
         Key(("up",), "move(-1)", "Move", footer=False, family=(("down", "move(1)"),)),
         Key(("enter",), "pick", "Pick", priority=True),
         Key(("escape",), "cancel", "Cancel"),
+    ),
+)
+
+SETTINGS = KeyMap(
+    "in the settings",
+    (
+        Key(("ctrl+s",), "save", "Save", priority=True, text="Ctrl+S"),
+        Key(("escape",), "cancel", "Cancel", priority=True),
     ),
 )
 
@@ -389,6 +399,7 @@ KEYMAPS: tuple[KeyMap, ...] = (
     LEVEL,
     RESUME,
     CHOOSE,
+    SETTINGS,
     HISTORY,
     SESSION_DETAIL,
     HELP,
