@@ -139,3 +139,36 @@ async def test_the_settings_screen_checks_each_value_and_saves(
         await wait_for(pilot, screen_is(app, "SettingsScreen"), "settings again")
         await pilot.press("escape")
         await wait_for(pilot, home_ready(app), "home after cancel")
+
+
+async def test_the_picker_shows_names_and_makes_a_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets import OptionList
+
+    from coach.config.locations import bundled_sessions_dir, default_routine
+    from coach.tui.choice import Choice
+
+    from .sessions import write_program
+    from .tui_helpers import home_ready, make_app, screen_is, wait_for
+
+    config = tmp_path / "config"
+    monkeypatch.setenv("COACH_CONFIG_DIR", str(config))
+    holds = bundled_sessions_dir() / "programs" / "holds.yaml"
+    choices = (Choice(default_routine(), "bundled"), Choice(holds, "bundled"))
+    app, _ = make_app(write_program(tmp_path), tmp_path, choices=choices, settings=Settings())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, home_ready(app), "home")
+        await pilot.press("o")
+        await wait_for(pilot, screen_is(app, "ChooseSession"), "chooser")
+        options = app.screen.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(2)]
+        assert labels == [
+            "Routine: Morning routine (bundled)",
+            "Program only: Trunk holds (bundled)",
+        ]
+        options.highlighted = 1
+        await pilot.press("d")
+        await wait_for(pilot, lambda: (config / "settings.toml").exists(), "the setting")
+        assert load_settings(config / "settings.toml")[0].default_routine == str(holds.resolve())
+        assert screen_is(app, "ChooseSession")()  # still choosing: d only sets the default

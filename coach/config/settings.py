@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from coach.config.toml import read_toml
 
 __all__ = [
     "AUDIO_CHOICES",
@@ -91,7 +92,7 @@ def load_settings(path: Path) -> tuple[Settings, tuple[str, ...]]:
         return Settings(), ()
     except (OSError, UnicodeDecodeError) as exc:
         return Settings(), (f"cannot read {path}: {exc}; using the defaults",)
-    data, problems = _parse(text, path)
+    data, problems = read_toml(text, path)
     good: dict[str, Any] = {}
     for key, value in data.items():
         problem = check_value(key, value)
@@ -100,31 +101,6 @@ def load_settings(path: Path) -> tuple[Settings, tuple[str, ...]]:
         else:
             problems.append(f"{path}: {problem}; using the default for it")
     return Settings.model_validate(good), tuple(problems)
-
-
-def _parse(text: str, path: Path) -> tuple[dict[str, Any], list[str]]:
-    """The file's keys; when it is not valid TOML as a whole, each line that is, so a
-    typo on one line costs only that line."""
-    try:
-        return tomllib.loads(text), []
-    except tomllib.TOMLDecodeError:
-        pass
-    data: dict[str, Any] = {}
-    problems = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        try:
-            parsed = tomllib.loads(line)
-        except tomllib.TOMLDecodeError:
-            problems.append(f"{path}:{number}: this line is not 'key = value'; it is ignored")
-            continue
-        for key, value in parsed.items():
-            if key in data:
-                problems.append(f"{path}:{number}: '{key}' is set twice; the first is used")
-            else:
-                data[key] = value
-    return data, problems
 
 
 def settings_toml(settings: Settings) -> str:

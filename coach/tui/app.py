@@ -37,7 +37,9 @@ if TYPE_CHECKING:
     from coach.engine.records import PainAnswer, SetRecord
     from coach.engine.session import SessionController
     from coach.tui.checks import CheckScreen
+    from coach.tui.choice import Choice
     from coach.tui.eventlog import EventLog
+    from coach.tui.home import ChooseSession
     from coach.tui.player import PlayerScreen
 
 __all__ = ["CoachApp", "Launch"]
@@ -62,6 +64,8 @@ class CoachApp(App[int]):
         self.flow: DayFlow | None = None
         self.player: PlayerScreen | None = None
         self.sound = SessionSound(launch.clock)
+        self.choices: list[Choice] = list(launch.choices)
+        """What 'Other session' offers (named from their files when it first opens)."""
         self.drawn_home: HomeView | None = None
         """The home drawn from the last run's views, until the flow's own replaces it."""
         self.waiting: list[Input] = []
@@ -453,6 +457,17 @@ class CoachApp(App[int]):
         self.answer_home(day.StartSession())
 
     def on_home_screen_choose_requested(self) -> None:
+        self.open_chooser()
+
+    @work(thread=True, exclusive=True, group="chooser")
+    def open_chooser(self) -> None:
+        """Read each choice's name from its file (off the loop), then offer them."""
+        from coach.tui.choice import named
+
+        self.choices = [named(choice) for choice in self.choices]
+        self.call_from_thread(self._show_chooser)
+
+    def _show_chooser(self) -> None:
         from coach.engine import day
         from coach.tui.home import ChooseSession
 
@@ -460,7 +475,23 @@ class CoachApp(App[int]):
             if path is not None:
                 self.answer_home(day.ChooseSession(path))
 
-        self.push_screen(ChooseSession(list(self.launch.choices)), chosen)
+        self.push_screen(ChooseSession(list(self.choices)), chosen)
+
+    def on_choose_session_default_chosen(self, message: ChooseSession.DefaultChosen) -> None:
+        from coach.config.locations import default_routine
+        from coach.config.settings import Settings, with_changes
+
+        choice = message.choice
+        # The bundled routine is the default when none is set: kept that way, it
+        # follows coach's own folder wherever coach is installed.
+        bundled = choice.path.resolve() == default_routine().resolve()
+        value = "" if bundled else str(choice.path.expanduser().resolve())
+        current = self.settings if self.settings is not None else Settings()
+        self.save_settings(
+            with_changes(current, {"default_routine": value}),
+            f"{choice.name or choice.path.name} is now your default: home opens on it from "
+            "the next start. Saved",
+        )
 
     def on_home_screen_settings_requested(self) -> None:
         from coach.config.locations import settings_path

@@ -167,7 +167,14 @@ class HomeScreen(Screen[None]):
 
 
 class ChooseSession(Dialog[Path | None]):
-    """Pick another routine or a single program to play."""
+    """Pick another routine or a single program to play, or make one the default."""
+
+    class DefaultChosen(Message):
+        """Make this routine or program the one home opens on."""
+
+        def __init__(self, choice: Choice) -> None:
+            super().__init__()
+            self.choice = choice
 
     KEYS = keys.CHOOSE
     BINDINGS = keys.CHOOSE.bindings()
@@ -179,6 +186,7 @@ class ChooseSession(Dialog[Path | None]):
 
     def body(self) -> Iterable[Widget]:
         yield Label("Choose a routine or a single program", classes="dialog-title")
+        yield Label("Enter plays it today; d makes it your default.", classes="hint")
         yield OptionList(
             *(Option(Text(c.label), id=str(i)) for i, c in enumerate(self.choices)),
             id="choices",
@@ -197,6 +205,11 @@ class ChooseSession(Dialog[Path | None]):
     def _picked(self, event: OptionList.OptionSelected) -> None:
         assert event.option.id is not None
         self.dismiss(self.choices[int(event.option.id)].path)
+
+    def action_make_default(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
+            self.post_message(self.DefaultChosen(self.choices[options.highlighted]))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

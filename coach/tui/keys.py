@@ -181,6 +181,7 @@ CHOOSE = KeyMap(
     (
         Key(("up",), "move(-1)", "Move", footer=False, family=(("down", "move(1)"),)),
         Key(("enter",), "pick", "Pick", priority=True),
+        Key(("d",), "make_default", "Make it my default"),
         Key(("escape",), "cancel", "Cancel"),
     ),
 )
