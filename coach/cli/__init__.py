@@ -561,7 +561,7 @@ def _plan(file: Path | None, *, data_dir: Path | None) -> int:
 
     from coach.config.locations import database_path
     from coach.engine.clock import local_today
-    from coach.engine.planning import plan_from, programs_of
+    from coach.engine.planning import NO_HISTORY, Change, changes, plan_from, programs_of
     from coach.engine.progression import describe_dose
     from coach.format.loader import exercise_key
     from coach.store.database import HistoryStore, StoreError
@@ -592,15 +592,21 @@ def _plan(file: Path | None, *, data_dir: Path | None) -> int:
                 style="bold",
             )
         )
-        reasons = {d.exercise_id: d.reason for d in program_plan.decisions}
+        changed = changes(planned)
         table = Table(show_header=True, header_style="dim", pad_edge=False, expand=False)
         table.add_column("Exercise", overflow="fold")
+        table.add_column(" ", no_wrap=True)
         table.add_column("Dose", no_wrap=True)
         table.add_column("Why", overflow="fold")
         for exercise_id, dose in program_plan.doses.items():
             exercise = next(e for e in level.exercises if exercise_key(e) == exercise_id)
-            why = reasons.get(exercise_id, "The dose written in the program (no sessions yet).")
-            table.add_row(Text(printable(exercise.name)), describe_dose(dose), Text(printable(why)))
+            change = changed.get((program.id, exercise_id), Change(None, NO_HISTORY))
+            table.add_row(
+                Text(printable(exercise.name)),
+                change.arrow,
+                describe_dose(dose),
+                Text(printable(change.reason)),
+            )
         console.print(table)
         for note in program_plan.notes:
             console.print(Text(printable(note), style="yellow"))

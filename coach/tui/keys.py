@@ -167,9 +167,16 @@ HOME = KeyMap(
     "on home",
     (
         Key(("enter",), "start", "Start", priority=True),
+        Key(
+            ("up",),
+            "move(-1)",
+            "Why this dose (the line under the plan)",
+            footer=False,
+            family=(("down", "move(1)"),),
+        ),
         Key(("o",), "choose", "Other session"),
         Key(("h",), "history", "History"),
-        Key(("c",), "check", "Function check"),
+        Key(("c",), "check", "Check"),
         Key(("s",), "settings", "Settings"),
         Key(("q",), "app.quit", "Quit"),
         Key(("question_mark",), "help", "Help"),

@@ -306,7 +306,8 @@ class DayFlow:
             day.last_check, self.today(), self.check_weeks, has_sessions=bool(day.recent)
         )
         self._home = ShowHome(
-            home_view(day.loaded, day.planned, day.recent, self._safety_shown), self.check_due
+            home_view(day.loaded, day.planned, day.recent, self._safety_shown, self.today()),
+            self.check_due,
         )
         if day.offer is not None:
             self._offer = day.offer
