@@ -268,3 +268,75 @@ def test_history_table_fits_the_terminal_and_prints_titles_safely(
     assert "  Morgen\\x1b[31m 朝…  completed  " in table[1]  # escaped, then shortened
     monkeypatch.setenv("COLUMNS", "200")
     assert title.replace("\x1b", "\\x1b") in cli("history", "--data-dir", str(tmp_path)).out
+
+
+# -- coach FILE ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def played(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path | None, bool]]:
+    """What `coach` would have played (file, straight into the session), instead of it."""
+    import coach.cli
+
+    calls: list[tuple[Path | None, bool]] = []
+
+    def play(file: Path | None, *, skip_home: bool, **kwargs: object) -> int:
+        calls.append((file, skip_home))
+        return 0
+
+    monkeypatch.setattr(coach.cli, "_play", play)
+    return calls
+
+
+@pytest.mark.parametrize(
+    ("words", "file"),
+    [
+        (["mine.yaml"], Path("mine.yaml")),
+        (["--data-dir", "plan", "mine.yaml"], Path("mine.yaml")),
+        (["mine.yaml", "--audio", "none"], Path("mine.yaml")),
+        (["./plan"], Path("plan")),
+        (["--", "plan"], Path("plan")),
+        ([], None),
+    ],
+)
+def test_coach_file_opens_home_on_it(
+    cli: Cli, played: list[tuple[Path | None, bool]], words: list[str], file: Path | None
+) -> None:
+    assert cli(*words).code == 0
+    assert played == [(file, False)]
+
+
+def test_a_command_name_is_the_command(cli: Cli, played: list[object], write: Write) -> None:
+    result = cli("plan", write("ok.yaml", MINIMAL_PROGRAM), "--data-dir", "/nonexistent/x")
+    assert "Next session" in result.out
+    assert played == []
+    result = cli(write("ok.yaml", MINIMAL_PROGRAM), "plan")
+    assert result.code == 2
+    assert "cannot follow it" in result.err
+
+
+def test_coach_file_reports_an_invalid_file(
+    cli: Cli, write: Write, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    result = cli(write("bad.yaml", "version: 2\n"), "--data-dir", "/nonexistent")
+    assert result.code == 1
+    assert "bad.yaml:1:10: format version 2 is not supported" in result.err
+    assert cli("missing.yaml").code == 2
+
+
+def test_the_default_routine_setting(tmp_path: Path, write: Write) -> None:
+    from coach.config.locations import home_routine
+
+    settings = tmp_path / "settings.toml"
+    assert home_routine(settings) == (default_routine(), None)
+    mine = write("mine.yaml", MINIMAL_PROGRAM)
+    settings.write_text(f'volume = "loud"\ndefault_routine = "{mine}"\n', encoding="utf-8")
+    assert home_routine(settings) == (mine, None)
+    settings.write_text('default_routine = "/nowhere/at/all.yaml"\n', encoding="utf-8")
+    path, why = home_routine(settings)
+    assert path == default_routine()
+    assert why is not None and "/nowhere/at/all.yaml" in why and "is not a file" in why

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -304,3 +304,22 @@ def test_the_day_module_imports_no_textual() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "False"
+
+
+def test_home_says_what_was_done_today_and_the_streak() -> None:
+    from coach.engine.home import today_text
+    from coach.engine.records import SessionRecord
+
+    def on(day: str, sets: int = 5) -> SessionRecord:
+        return SessionRecord(1, f"{day}T07:00:00Z", None, "completed", "r", "R", 1, sets, 2, day)
+
+    today = date(2026, 11, 30)
+    assert today_text([], today) == ""
+    week = [on("2026-11-29"), on("2026-11-28"), on("2026-11-26")]
+    assert today_text(week, today) == "Not done yet today · 2 days in a row"
+    assert today_text([on("2026-11-30"), *week], today) == (
+        "Done today: 1 session; another is extra · 3 days in a row"
+    )
+    assert today_text([on("2026-11-26")], today) == "Not done yet today · last session 4 days ago"
+    full = [on("2026-11-30"), on("2026-11-29")]
+    assert today_text(full, today, limit=2).endswith("2+ days in a row")

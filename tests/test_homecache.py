@@ -53,8 +53,8 @@ def test_the_kept_views_are_the_homes_of_those_days(years: HistoryStore) -> None
     assert (years.path.parent / "cache" / "home.json").stat().st_mode & 0o777 == 0o600
 
 
-def _view_inputs(loaded: day.DayLoaded) -> tuple[Any, Any, Any]:
-    return loaded.loaded, loaded.planned, loaded.recent
+def _view_inputs(loaded: day.DayLoaded) -> tuple[Any, Any, Any, Any, Any]:
+    return loaded.loaded, loaded.planned, loaded.recent, (), loaded.today
 
 
 def test_any_change_to_what_home_was_made_from_sets_it_aside(

@@ -98,16 +98,16 @@ def test_when_it_is_due(last: str | None, days_later: int, due: bool, blocked: b
 
 def test_settings_file(tmp_path: Path) -> None:
     path = tmp_path / "settings.toml"
-    assert load_settings(path) == (Settings(), None)
+    assert load_settings(path) == (Settings(), ())
     path.write_text("screening_weeks = 2\nvolume = 50\n", encoding="utf-8")
-    settings, problem = load_settings(path)
-    assert (settings.screening_weeks, settings.volume, problem) == (2, 50, None)
+    settings, problems = load_settings(path)
+    assert (settings.screening_weeks, settings.volume, problems) == (2, 50, ())
     path.write_text("screening_weeks = 0\n", encoding="utf-8")
-    settings, problem = load_settings(path)
+    settings, problems = load_settings(path)
     assert settings == Settings()
-    assert problem is not None and "screening_weeks" in problem
+    assert len(problems) == 1 and "screening_weeks" in problems[0]
     path.write_text("not toml [", encoding="utf-8")
-    assert load_settings(path)[1] is not None
+    assert len(load_settings(path)[1]) == 1
 
 
 def screenings(data: Path) -> list[tuple[object, ...]]:

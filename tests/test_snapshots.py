@@ -278,3 +278,31 @@ def test_check_during_a_hold(snap_compare: Any, app_and_clock: tuple[CoachApp, F
     app, clock = app_and_clock
     steps = check_steps(app, clock, hold_seconds=83.4)
     assert snap_compare(app, terminal_size=SIZE, run_before=steps)
+
+
+@pytest.mark.parametrize(
+    ("size", "done_today"), [((60, 20), False), ((80, 24), True), ((120, 40), False)]
+)
+def test_home_that_explains(
+    snap_compare: Any, tmp_path: Path, size: tuple[int, int], done_today: bool
+) -> None:
+    """Home after a week of sessions (at 80x24 one of them today): arrows, the reason of
+    the row chosen, the last session, 'done today' and the streak, and the disclaimer,
+    all in view at each size (the dose column too at 60x20)."""
+    from datetime import timedelta
+
+    from .tui_helpers import DAY, wait_for
+
+    end = DAY if done_today else DAY - timedelta(days=1)
+
+    data = tmp_path / "data"
+    data.mkdir()
+    generate(data / "history.sqlite3", source=default_routine(), days=8, seed=3, end=end, tz=UTC)
+    app, _ = make_app(default_routine(), data)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await wait_for(pilot, home_ready(app), "home")
+        await pilot.press("down", "down")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -296,7 +296,7 @@ async def test_choose_another_session_and_open_history(tmp_path: Path) -> None:
     from coach.config.locations import default_routine
     from coach.tui.home import Choice
 
-    choices = [Choice(default_routine(), "Morning routine (bundled)")]
+    choices = [Choice(default_routine(), "bundled")]
     app, _ = make_app(write_program(tmp_path), tmp_path, choices=choices)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, home_ready(app), "home")

@@ -21,7 +21,7 @@ from coach import __version__
 from coach.format.text import printable
 
 if TYPE_CHECKING:
-    pass
+    from coach.tui.choice import Choice
 
 __all__ = ["main"]
 
@@ -44,9 +44,13 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="coach",
+        usage="%(prog)s [-h] [--version] [--data-dir DIR] [--audio A] [FILE | COMMAND ...]",
         description=(
             "A terminal coach for back-rehabilitation exercise sessions. "
-            "Run with no command to open the home screen on the bundled morning routine."
+            "Run with no command to open the home screen on your default routine (the "
+            "'default_routine' setting, else the bundled morning routine), or with a "
+            "routine or program FILE to open home on that file. A file named like a "
+            "command is written with its folder: 'coach ./plan'."
         ),
         epilog="coach is a training aid, not a diagnosis. If in doubt, see a clinician.",
     )
@@ -299,9 +303,49 @@ def _speed(text: str) -> float:
     return value
 
 
+def _commands(parser: argparse.ArgumentParser) -> set[str]:
+    return {
+        name
+        for action in parser._actions
+        if isinstance(action.choices, dict)
+        for name in action.choices
+    }
+
+
+_TAKES_VALUE = ("--data-dir", "--audio")
+"""The top-level options followed by their value as a separate word."""
+
+
+def _split_file(argv: list[str], commands: set[str]) -> tuple[list[str], Path | None]:
+    """``coach [options] FILE [options]``: the words without FILE, and FILE.
+
+    The first word that is neither an option (nor an option's value) nor a command is
+    the file; a command name is always the command, so a file called 'plan' is written
+    './plan' (or after '--'). argparse cannot say this itself: a positional before the
+    subcommands would swallow every command name.
+    """
+    index = 0
+    while index < len(argv):
+        word = argv[index]
+        if word == "--":
+            if index + 1 < len(argv):
+                return argv[:index] + argv[index + 2 :], Path(argv[index + 1])
+            return argv[:index], None
+        if word.startswith("-") and word != "-":
+            index += 2 if word in _TAKES_VALUE else 1
+            continue
+        if word in commands:
+            return argv, None
+        return argv[:index] + argv[index + 1 :], Path(word)
+    return argv, None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    words, file = _split_file(list(sys.argv[1:] if argv is None else argv), _commands(parser))
+    args = parser.parse_args(words)
+    if file is not None and args.command is not None:
+        parser.error(f"'{file}' is a file to open, so '{args.command}' cannot follow it")
     try:
         if args.command == "validate":
             return _validate(args.paths)
@@ -327,7 +371,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _play(
                 args.file, data_dir=data_dir, speed=args.speed, skip_home=True, audio=audio
             )
-        return _play(None, data_dir=data_dir, speed=1.0, skip_home=False, audio=audio)
+        return _play(file, data_dir=data_dir, speed=1.0, skip_home=False, audio=audio)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -456,13 +500,16 @@ def _play(
     skip_home: bool,
     audio: str | None = None,
 ) -> int:
-    from coach.config.locations import bundled_sessions_dir, database_path, default_routine
+    from coach.config.locations import database_path, home_routine
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         return _usage_error(
             "coach needs an interactive terminal; to see a session without one, use 'coach preview'"
         )
-    path = file if file is not None else default_routine()
+    home, unused = home_routine()
+    if unused and file is None:
+        _say(f"coach: {unused}")
+    path = file if file is not None else home
     if not _exists(path):
         return _usage_error(f"no such file: {path}")
     if file is not None:
@@ -479,14 +526,8 @@ def _play(
             return EXIT_INVALID
     from coach.store.database import HistoryStore
     from coach.tui.app import CoachApp, Launch
-    from coach.tui.choice import Choice
 
-    sessions = bundled_sessions_dir()
-    choices = [Choice(default_routine(), "Morning routine (bundled)")]
-    choices += [
-        Choice(p, f"Program only: {p.stem} (bundled)")
-        for p in sorted((sessions / "programs").glob("*.yaml"))
-    ]
+    choices = _choices(file, home)
     event_log = os.environ.get("COACH_EVENT_LOG")
     store = HistoryStore(database_path(data_dir))
     app = CoachApp(
@@ -552,6 +593,29 @@ def _rescued_text(written: Any, pending: list[Any]) -> str:
     return "\n".join(lines)
 
 
+def _choices(opened: Path | None, home: Path) -> list[Choice]:
+    """What home's 'Other session' offers: the file opened, the default routine, the
+    bundled routine and programs; each once. Their names are read when the list opens."""
+    from coach.config.locations import bundled_sessions_dir, default_routine
+    from coach.tui.choice import Choice
+
+    programs = sorted((bundled_sessions_dir() / "programs").glob("*.yaml"))
+    found = [
+        *([Choice(opened, "opened")] if opened is not None else []),
+        Choice(home, "your default" if home != default_routine() else "bundled"),
+        Choice(default_routine(), "bundled"),
+        *(Choice(p, "bundled") for p in programs),
+    ]
+    seen: set[Path] = set()
+    choices = []
+    for choice in found:
+        key = choice.path.resolve()
+        if key not in seen:
+            seen.add(key)
+            choices.append(choice)
+    return choices
+
+
 def _plan(file: Path | None, *, data_dir: Path | None) -> int:
     from rich.console import Console
     from rich.table import Table
@@ -559,7 +623,7 @@ def _plan(file: Path | None, *, data_dir: Path | None) -> int:
 
     from coach.config.locations import database_path
     from coach.engine.clock import local_today
-    from coach.engine.planning import plan_from, programs_of
+    from coach.engine.planning import NO_HISTORY, Change, changes, plan_from, programs_of
     from coach.engine.progression import describe_dose
     from coach.format.loader import exercise_key
     from coach.store.database import HistoryStore, StoreError
@@ -590,15 +654,21 @@ def _plan(file: Path | None, *, data_dir: Path | None) -> int:
                 style="bold",
             )
         )
-        reasons = {d.exercise_id: d.reason for d in program_plan.decisions}
+        changed = changes(planned)
         table = Table(show_header=True, header_style="dim", pad_edge=False, expand=False)
         table.add_column("Exercise", overflow="fold")
+        table.add_column(" ", no_wrap=True)
         table.add_column("Dose", no_wrap=True)
         table.add_column("Why", overflow="fold")
         for exercise_id, dose in program_plan.doses.items():
             exercise = next(e for e in level.exercises if exercise_key(e) == exercise_id)
-            why = reasons.get(exercise_id, "The dose written in the program (no sessions yet).")
-            table.add_row(Text(printable(exercise.name)), describe_dose(dose), Text(printable(why)))
+            change = changed.get((program.id, exercise_id), Change(None, NO_HISTORY))
+            table.add_row(
+                Text(printable(exercise.name)),
+                change.arrow,
+                describe_dose(dose),
+                Text(printable(change.reason)),
+            )
         console.print(table)
         for note in program_plan.notes:
             console.print(Text(printable(note), style="yellow"))
@@ -626,8 +696,8 @@ def _sounds(audio: str | None) -> int:
     from coach.config.locations import bundled_sounds_dir, settings_path
     from coach.config.settings import load_settings
 
-    settings, problem = load_settings(settings_path())
-    if problem:
+    settings, bad = load_settings(settings_path())
+    for problem in bad:
         _say(f"coach: {problem}")
     wanted = audio or settings.audio
 

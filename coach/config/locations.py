@@ -21,6 +21,7 @@ __all__ = [
     "data_dir",
     "database_path",
     "default_routine",
+    "home_routine",
     "schema_path",
     "settings_path",
 ]
@@ -53,6 +54,32 @@ def bundled_sounds_dir() -> Path:
 def default_routine() -> Path:
     """The routine ``coach`` plays when given no file: the bundled morning routine."""
     return bundled_sessions_dir() / "morning.yaml"
+
+
+def home_routine(settings_file: Path | None = None) -> tuple[Path, str | None]:
+    """The routine home opens on: the ``default_routine`` setting when it names a file,
+    else the bundled morning routine; and, when a setting is not used, why."""
+    from coach.config.toml import read_toml
+
+    where = settings_file if settings_file is not None else settings_path()
+    try:
+        data, _ = read_toml(where.read_text(encoding="utf-8"), where)
+    except (OSError, UnicodeDecodeError):
+        return default_routine(), None
+    chosen = data.get("default_routine", "")
+    if not isinstance(chosen, str) or not chosen:
+        return default_routine(), None
+    path = Path(chosen).expanduser()
+    try:
+        found = path.is_file()
+    except (OSError, ValueError):
+        found = False
+    if not found:
+        return default_routine(), (
+            f"the default routine {chosen} (default_routine in {where}) is not a file; "
+            "home opens on the bundled morning routine"
+        )
+    return path, None
 
 
 def schema_path() -> Path:

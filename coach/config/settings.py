@@ -1,18 +1,36 @@
-"""User settings: a small TOML file, read once at start; bad values fall back with a note.
+"""User settings: a small TOML file, read once at start and written by the settings screen.
 
 The file lives in the user config folder (``coach/settings.toml``; see
-:mod:`coach.config.locations`). Every key is optional.
+:mod:`coach.config.locations`). Every key is optional. Each key is checked on its own:
+a bad value (or an unknown key, or a line that is not TOML) is reported in one sentence
+and only that key falls back to its default; the others keep what the file says.
 """
 
 from __future__ import annotations
 
-import tomllib
+import json
+import os
+import tempfile
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-__all__ = ["Settings", "load_settings"]
+from coach.config.toml import read_toml
+
+__all__ = [
+    "AUDIO_CHOICES",
+    "SETTING_KEYS",
+    "Settings",
+    "check_value",
+    "load_settings",
+    "save_settings",
+    "settings_toml",
+    "with_changes",
+]
+
+AUDIO_CHOICES = ("auto", "simpleaudio", "player", "bell", "none")
 
 
 class Settings(BaseModel):
@@ -21,31 +39,106 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
     screening_weeks: int = Field(default=4, ge=1, le=52)
-    """Weeks between red-flag screenings (also asked before the very first session)."""
+    """Weeks between red-flag screenings, 1-52 (also asked before the very first session)."""
     check_weeks: int = Field(default=4, ge=1, le=52)
-    """Weeks between the function checks home offers (one can be done any time)."""
+    """Weeks between the function checks home offers, 1-52 (one can be done any time)."""
     audio: Literal["auto", "simpleaudio", "player", "bell", "none"] = "auto"
     """How cues are played: 'auto' picks the best available."""
     volume: int = Field(default=80, ge=0, le=100)
     """Cue volume, 0-100."""
     speech: bool = True
     """Speak exercise names and the last counts when a speech engine is installed."""
+    default_routine: str = ""
+    """The routine or program file home opens on; empty: the bundled morning routine."""
 
 
-def load_settings(path: Path) -> tuple[Settings, str | None]:
-    """The settings at ``path`` (defaults if missing), and a problem to tell the user."""
+SETTING_KEYS: tuple[str, ...] = tuple(Settings.model_fields)
+
+
+def check_value(key: str, value: object) -> str | None:
+    """None when ``value`` is allowed for ``key``, else one sentence saying why not."""
+    if key not in Settings.model_fields:
+        return f"'{key}' is not a setting (the settings are {', '.join(SETTING_KEYS)})"
+    try:
+        # Strict: TOML has types, and "yes" or "30" in quotes is a mistake to point out.
+        Settings.model_validate({key: value}, strict=True)
+    except ValidationError as exc:
+        return f"{key}: {_allowed(key, exc)}"
+    return None
+
+
+def _allowed(key: str, exc: ValidationError) -> str:
+    """What ``key`` takes, in words (pydantic's own message names types, not values)."""
+    field = Settings.model_fields[key]
+    if key == "audio":
+        return f"must be one of {', '.join(AUDIO_CHOICES)}"
+    if field.annotation is bool:
+        return "must be true or false"
+    if field.annotation is int:
+        low = next((m.ge for m in field.metadata if hasattr(m, "ge")), None)
+        high = next((m.le for m in field.metadata if hasattr(m, "le")), None)
+        return f"must be a whole number from {low} to {high}"
+    if field.annotation is str:
+        return "must be a quoted text"
+    return str(exc.errors()[0]["msg"])
+
+
+def load_settings(path: Path) -> tuple[Settings, tuple[str, ...]]:
+    """The settings at ``path`` (defaults if missing), and each problem found, one
+    sentence each. A bad key falls back to its default alone."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return Settings(), None
+        return Settings(), ()
     except (OSError, UnicodeDecodeError) as exc:
-        return Settings(), f"cannot read {path}: {exc}; using the defaults"
+        return Settings(), (f"cannot read {path}: {exc}; using the defaults",)
+    data, problems = read_toml(text, path)
+    good: dict[str, Any] = {}
+    for key, value in data.items():
+        problem = check_value(key, value)
+        if problem is None:
+            good[key] = value
+        else:
+            problems.append(f"{path}: {problem}; using the default for it")
+    return Settings.model_validate(good), tuple(problems)
+
+
+def settings_toml(settings: Settings) -> str:
+    """The settings as the TOML ``load_settings`` reads back, every key written."""
+    lines = ["# coach settings (see 'Settings' in the README)."]
+    for key, value in settings.model_dump().items():
+        lines.append(f"{key} = {_toml_value(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    # JSON's string escapes are all TOML basic-string escapes (ensure_ascii writes
+    # anything unusual as \uXXXX, which TOML reads back the same).
+    return json.dumps(str(value), ensure_ascii=True)
+
+
+def save_settings(path: Path, settings: Settings) -> None:
+    """Write ``settings`` to ``path`` atomically: a temporary file beside it, flushed to
+    disk, readable by the user only, then renamed over it; a crash leaves the old file
+    or the new one, never half of one. OSError when it cannot be written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
     try:
-        data = tomllib.loads(text)
-        return Settings.model_validate(data), None
-    except tomllib.TOMLDecodeError as exc:
-        return Settings(), f"{path}: {exc}; using the defaults"
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        return Settings(), f"{path}: {where}: {first['msg']}; using the defaults"
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            os.fchmod(out.fileno(), 0o600)
+            out.write(settings_toml(settings))
+            out.flush()
+            os.fsync(out.fileno())
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def with_changes(settings: Settings, changes: Mapping[str, Any]) -> Settings:
+    """``settings`` with ``changes`` (values already checked with :func:`check_value`)."""
+    return Settings.model_validate({**settings.model_dump(), **changes})

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from coach.engine.records import SessionRecord, result_text
 
-__all__ = ["HomeRow", "HomeView", "last_session_text"]
+__all__ = ["HomeRow", "HomeView", "last_session_text", "today_text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,10 @@ class HomeRow:
     exercise: str
     dose: str
     """In words: '2 sets of 5 x 8s'."""
+    arrow: str = " "
+    """How the dose compares with last time: '↑', '↓', '=', or ' ' for a first time."""
+    reason: str = ""
+    """Why the dose is what it is, in the decision's one sentence."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +42,8 @@ class HomeView:
     rows: tuple[HomeRow, ...]
     last_session: str
     notes: tuple[str, ...]
+    today: str = ""
+    """Sessions done today and the streak, in one line ('' before the first session)."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -58,11 +65,14 @@ class HomeView:
                     str(r["level_name"]),
                     str(r["exercise"]),
                     str(r["dose"]),
+                    str(r.get("arrow", " ")),
+                    str(r.get("reason", "")),
                 )
                 for r in rows
             ),
             last_session=str(data["last_session"]),
             notes=tuple(str(n) for n in data["notes"]),
+            today=str(data.get("today", "")),
         )
 
 
@@ -76,3 +86,36 @@ def last_session_text(recent: Sequence[SessionRecord]) -> str:
         f"Last session {day}: {result_text(last.status, last.stop_reason)}, "
         f"{last.sets_done} sets, {peak}"
     )
+
+
+def _day_of(record: SessionRecord) -> date | None:
+    try:
+        return date.fromisoformat(record.local_date or record.started_at[:10])
+    except ValueError:
+        return None
+
+
+def today_text(recent: Sequence[SessionRecord], on: date, limit: int | None = None) -> str:
+    """Sessions done on ``on`` and the days in a row with one, in a line: 'Done today: 1
+    session; another is extra · 4 days in a row'.
+
+    ``recent`` is the newest sessions, newest first, at most ``limit`` of them: a run
+    that reaches the oldest of a full list may be longer, and says so ('30+ days')."""
+    days = sorted({d for r in recent if (d := _day_of(r)) is not None and d <= on}, reverse=True)
+    if not days:
+        return ""
+    done = sum(1 for r in recent if _day_of(r) == on and r.sets_done)
+    run = 0
+    if (on - days[0]).days <= 1:
+        run = 1
+        while run < len(days) and (days[run - 1] - days[run]) == timedelta(days=1):
+            run += 1
+    full = limit is not None and len(recent) >= limit
+    more = "+" if run and run == len(days) and full else ""
+    streak = f"{run}{more} day{'s' if run != 1 or more else ''} in a row"
+    if not run:
+        streak = f"last session {(on - days[0]).days} days ago"
+    if not done:
+        return f"Not done yet today · {streak}"
+    plural = "s" if done != 1 else ""
+    return f"Done today: {done} session{plural}; another is extra · {streak}"

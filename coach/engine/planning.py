@@ -10,13 +10,26 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from coach.engine.progression import dose_direction
 from coach.engine.records import LevelMove, SessionFacts
-from coach.engine.scaling import Decision, ProgramPlan, Replay, plan_program
+from coach.engine.scaling import Decision, ProgramPlan, Replay, Rule, plan_program
 from coach.engine.timeline import SessionPlan, plan_session
 from coach.format.loader import LoadedFile, ProgramFile
 from coach.format.v1 import Program
 
-__all__ = ["Planned", "ProgramPast", "plan_from", "plan_today", "programs_of"]
+__all__ = [
+    "NO_HISTORY",
+    "Change",
+    "Planned",
+    "ProgramPast",
+    "changes",
+    "plan_from",
+    "plan_today",
+    "programs_of",
+]
+
+NO_HISTORY = "The dose written in the program (no sessions yet)."
+"""Why an exercise with no decision yet has the dose it has."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +66,41 @@ class Planned:
         """Each program's notes, once each: the weekly rise reads the same baselines for
         every program of a routine, so they would say the same sentence."""
         return tuple(dict.fromkeys(n for p in self.programs.values() for n in p.notes))
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """How an exercise's next dose compares with its last one, and why."""
+
+    direction: int | None
+    """1 more, -1 less, 0 the same; None with no session to compare with."""
+    reason: str
+    """The decision's one sentence."""
+
+    @property
+    def arrow(self) -> str:
+        """'↑', '↓', '=' or ' ' (nothing to compare with)."""
+        if self.direction is None:
+            return " "
+        return {1: "↑", -1: "↓"}.get(self.direction, "=")
+
+
+def changes(planned: Planned) -> dict[tuple[str, str], Change]:
+    """Each exercise's change, by (program id, exercise id); one missing has no history
+    (see :data:`NO_HISTORY`). `coach plan` and home both show these."""
+    return {
+        (program_id, d.exercise_id): Change(_direction(d), d.reason)
+        for program_id, plan in planned.programs.items()
+        for d in plan.decisions
+    }
+
+
+def _direction(decision: Decision) -> int:
+    # A second session the same day compares the step up it holds back ('before') with
+    # the dose it keeps: against last time, which is what an arrow tells, nothing moved.
+    if decision.rule is Rule.SAME_DAY:
+        return 0
+    return dose_direction(decision.before, decision.after)
 
 
 def programs_of(loaded: LoadedFile) -> list[tuple[Program, int]]:

@@ -32,12 +32,15 @@ from coach.tui.sound import SessionSound
 if TYPE_CHECKING:
     # The engine and the settings import pydantic (slow): the app imports them in its
     # first worker, after the first frame, and only names them in annotations here.
+    from coach.config.settings import Settings
     from coach.engine.day import DayFlow, Effect, Input, Output, Result
     from coach.engine.home import HomeView
     from coach.engine.records import PainAnswer, SetRecord
     from coach.engine.session import SessionController
     from coach.tui.checks import CheckScreen
+    from coach.tui.choice import Choice
     from coach.tui.eventlog import EventLog
+    from coach.tui.home import ChooseSession
     from coach.tui.player import PlayerScreen
 
 __all__ = ["CoachApp", "Launch"]
@@ -62,6 +65,8 @@ class CoachApp(App[int]):
         self.flow: DayFlow | None = None
         self.player: PlayerScreen | None = None
         self.sound = SessionSound(launch.clock)
+        self.choices: list[Choice] = list(launch.choices)
+        """What 'Other session' offers (named from their files when it first opens)."""
         self.drawn_home: HomeView | None = None
         """The home drawn from the last run's views, until the flow's own replaces it."""
         self.waiting: list[Input] = []
@@ -154,9 +159,9 @@ class CoachApp(App[int]):
             from coach.config.locations import settings_path
             from coach.config.settings import load_settings
 
-            self.settings, problem = load_settings(settings_path())
-            if problem:
-                self.call_from_thread(self.notify, problem, severity="warning")
+            self.settings, problems = load_settings(settings_path())
+            for problem in problems:
+                self.call_from_thread(self.notify, problem, severity="warning", timeout=10)
         flow = DayFlow(
             launch.source,
             str(self.store.path),
@@ -460,6 +465,17 @@ class CoachApp(App[int]):
         self.answer_home(day.StartSession())
 
     def on_home_screen_choose_requested(self) -> None:
+        self.open_chooser()
+
+    @work(thread=True, exclusive=True, group="chooser")
+    def open_chooser(self) -> None:
+        """Read each choice's name from its file (off the loop), then offer them."""
+        from coach.tui.choice import named
+
+        self.choices = [named(choice) for choice in self.choices]
+        self.call_from_thread(self._show_chooser)
+
+    def _show_chooser(self) -> None:
         from coach.engine import day
         from coach.tui.home import ChooseSession
 
@@ -467,7 +483,60 @@ class CoachApp(App[int]):
             if path is not None:
                 self.answer_home(day.ChooseSession(path))
 
-        self.push_screen(ChooseSession(list(self.launch.choices)), chosen)
+        self.push_screen(ChooseSession(list(self.choices)), chosen)
+
+    def on_choose_session_default_chosen(self, message: ChooseSession.DefaultChosen) -> None:
+        from coach.config.locations import default_routine
+        from coach.config.settings import Settings, with_changes
+
+        choice = message.choice
+        # The bundled routine is the default when none is set: kept that way, it
+        # follows coach's own folder wherever coach is installed.
+        bundled = choice.path.resolve() == default_routine().resolve()
+        value = "" if bundled else str(choice.path.expanduser().resolve())
+        current = self.settings if self.settings is not None else Settings()
+        self.save_settings(
+            with_changes(current, {"default_routine": value}),
+            f"{choice.name or choice.path.name} is now your default: home opens on it from "
+            "the next start. Saved",
+        )
+
+    def on_home_screen_settings_requested(self) -> None:
+        from coach.config.locations import settings_path
+        from coach.config.settings import Settings
+        from coach.tui.settings import SettingsScreen
+
+        def chosen(settings: Settings | None) -> None:
+            if settings is not None:
+                self.save_settings(settings, "Settings saved")
+
+        current = self.settings if self.settings is not None else Settings()
+        self.push_screen(SettingsScreen(current, settings_path()), chosen)
+
+    @work(thread=True, exclusive=True, group="settings")
+    def save_settings(self, settings: Settings, said: str) -> None:
+        """Write ``settings`` to the settings file (in a thread: it syncs to disk) and use
+        them from now on: the intervals at once, sound from the next session, the default
+        routine from the next start."""
+        from coach.config.locations import settings_path
+        from coach.config.settings import save_settings
+
+        where = settings_path()
+        try:
+            save_settings(where, settings)
+        except OSError as exc:
+            self.call_from_thread(
+                self.notify, f"The settings could not be saved to {where}: {exc}", severity="error"
+            )
+            return
+        self.call_from_thread(self._use_settings, settings, f"{said} to {where}.")
+
+    def _use_settings(self, settings: Settings, said: str) -> None:
+        self.settings = settings
+        if self.flow is not None:
+            self.flow.screening_weeks = settings.screening_weeks
+            self.flow.check_weeks = settings.check_weeks
+        self.notify(said, timeout=4)
 
     def on_home_screen_history_requested(self) -> None:
         from coach.store.history import HistoryView

@@ -8,14 +8,15 @@ from pathlib import Path
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from coach.engine.home import HomeView
+from coach.engine.home import HomeRow, HomeView
 from coach.format.durations import format_duration
 from coach.tui import keys
 from coach.tui.choice import Choice
@@ -41,49 +42,97 @@ class HomeScreen(Screen[None]):
     class CheckRequested(Message):
         """Do a function check now."""
 
+    class SettingsRequested(Message):
+        """Show the settings."""
+
     def __init__(self, view: HomeView, *, check_due: bool = False) -> None:
         super().__init__()
         self.view = view
         self.check_due = check_due
         self.keys_shown = False
         """True once the buttons and the footer are mounted."""
+        self.narrow: bool | None = None
+        """Whether the plan is drawn without its program column (None: not drawn yet)."""
 
     def compose(self) -> ComposeResult:
         view = self.view
-        with VerticalScroll(id="home"):
-            yield Label(Text(view.title), id="home-title")
+        with Vertical(id="home"):
+            title = Text(view.title, style="bold")
+            title.append(
+                f" · about {format_duration(round(view.total_seconds))} · "
+                f"{len(view.rows)} exercises",
+                style="not bold",
+            )
+            yield Label(title, id="home-title")
             if view.description:
                 yield Static(Text(view.description.strip()), id="home-description")
-            yield Label(
-                f"About {format_duration(round(view.total_seconds))} · "
-                f"{len(view.rows)} exercises · a pain rating after every set",
-                id="home-total",
-            )
-            table: DataTable[Text | str] = DataTable(id="home-plan", cursor_type="none")
-            table.add_columns("Program", "Exercise", "Today")
-            row_in_program = 0
-            for index, row in enumerate(view.rows):
-                new_program = index == 0 or view.rows[index - 1].program_id != row.program_id
-                row_in_program = 0 if new_program else row_in_program + 1
-                label = {
-                    0: Text(row.program_name, style="bold"),
-                    1: Text(f"level {row.level}", style="dim"),
-                    2: Text(row.level_name.split(":")[-1].strip(), style="dim italic"),
-                }.get(row_in_program, Text(""))
-                table.add_row(label, Text(row.exercise), row.dose)
-            yield table
             yield Label(Text(view.last_session), id="home-last")
+            if view.today:
+                yield Label(Text(view.today), id="home-today")
             for note in view.notes:
                 yield Label(Text(note), classes="home-note")
             yield Label(self._check_text(), id="home-check")
+            table: DataTable[Text | str] = DataTable(
+                id="home-plan", cursor_type="row", zebra_stripes=False
+            )
+            yield table
+            yield Static("", id="home-why")
             yield Label(
                 "coach is a training aid, not a diagnosis. Stop and seek care for numbness "
                 "around the groin, bladder or bowel changes, or leg weakness.",
                 id="home-disclaimer",
             )
 
+    def _fill(self, narrow: bool) -> None:
+        """The plan's rows; without the program column when narrow, so the dose keeps
+        its room (the line under the table names the program of the row chosen)."""
+        table = self.query_one("#home-plan", DataTable)
+        table.clear(columns=True)
+        if not narrow:
+            table.add_column("Program")
+        table.add_column("Exercise")
+        table.add_column(" ", key="arrow")
+        table.add_column("Today")
+        row_in_program = 0
+        rows = self.view.rows
+        for index, row in enumerate(rows):
+            new_program = index == 0 or rows[index - 1].program_id != row.program_id
+            row_in_program = 0 if new_program else row_in_program + 1
+            cells: list[Text | str] = [Text(row.exercise), _arrow(row.arrow), row.dose]
+            if not narrow:
+                label = {
+                    0: Text(row.program_name, style="bold"),
+                    1: Text(f"level {row.level}", style="dim"),
+                    2: Text(row.level_name.split(":")[-1].strip(), style="dim italic"),
+                }.get(row_in_program, Text(""))
+                cells.insert(0, label)
+            table.add_row(*cells)
+        self.narrow = narrow
+
+    def on_resize(self, event: Resize) -> None:
+        width, height = event.size
+        # Under 30 rows the description and the buttons (the key bar has the same keys)
+        # make way, so the last exercises and the disclaimer stay above the fold.
+        self.set_class(height < 30, "-short")
+        narrow = width < 76
+        if narrow != self.narrow:
+            self._fill(narrow)
+
+    @on(DataTable.RowHighlighted, "#home-plan")
+    def _explain(self, event: DataTable.RowHighlighted) -> None:
+        if 0 <= event.cursor_row < len(self.view.rows):
+            row = self.view.rows[event.cursor_row]
+            self.query_one("#home-why", Static).update(_why(row))
+
+    def action_move(self, delta: int) -> None:
+        table = self.query_one("#home-plan", DataTable)
+        table.move_cursor(row=table.cursor_row + delta)
+
     def on_mount(self) -> None:
         self.query_one("#home-check", Label).display = self.check_due
+        if self.narrow is None:
+            self._fill(self.app.size.width < 76)
+        self.query_one("#home-plan", DataTable).focus()
         # Today's plan first; the buttons and the footer once that frame is out. Their
         # widgets cost Textual more on first use than the whole plan, and the first frame
         # of a start is what the person waits for (see make bench).
@@ -117,6 +166,9 @@ class HomeScreen(Screen[None]):
     def action_check(self) -> None:
         self.post_message(self.CheckRequested())
 
+    def action_settings(self) -> None:
+        self.post_message(self.SettingsRequested())
+
     def _check_text(self) -> str:
         if not self.check_due:
             return ""
@@ -139,7 +191,10 @@ class HomeScreen(Screen[None]):
             HelpScreen(
                 keys.HOME,
                 "Start plays today's session: a short safety checklist when it is due, how "
-                "your back feels, then each exercise with a pain rating after every set.",
+                "your back feels, then each exercise with a pain rating after every set. "
+                "The arrows say how each dose changed since last time (↑ more, ↓ less, "
+                "= the same); Up and Down choose an exercise, and the line under the plan "
+                "says why.",
             )
         )
 
@@ -161,7 +216,14 @@ class HomeScreen(Screen[None]):
 
 
 class ChooseSession(Dialog[Path | None]):
-    """Pick another routine or a single program to play."""
+    """Pick another routine or a single program to play, or make one the default."""
+
+    class DefaultChosen(Message):
+        """Make this routine or program the one home opens on."""
+
+        def __init__(self, choice: Choice) -> None:
+            super().__init__()
+            self.choice = choice
 
     KEYS = keys.CHOOSE
     BINDINGS = keys.CHOOSE.bindings()
@@ -173,6 +235,7 @@ class ChooseSession(Dialog[Path | None]):
 
     def body(self) -> Iterable[Widget]:
         yield Label("Choose a routine or a single program", classes="dialog-title")
+        yield Label("Enter plays it today; d makes it your default.", classes="hint")
         yield OptionList(
             *(Option(Text(c.label), id=str(i)) for i, c in enumerate(self.choices)),
             id="choices",
@@ -192,5 +255,28 @@ class ChooseSession(Dialog[Path | None]):
         assert event.option.id is not None
         self.dismiss(self.choices[int(event.option.id)].path)
 
+    def action_make_default(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
+            self.post_message(self.DefaultChosen(self.choices[options.highlighted]))
+
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+_ARROW_STYLES = {"↑": "bold green", "↓": "bold yellow", "=": "dim"}
+
+
+def _arrow(arrow: str) -> Text:
+    return Text(arrow, style=_ARROW_STYLES.get(arrow, ""))
+
+
+def _why(row: HomeRow) -> Text:
+    """The line under the plan: the row's change and its reason, with its program."""
+    text = Text()
+    if row.arrow.strip():
+        text.append(f"{row.arrow} ", style=_ARROW_STYLES.get(row.arrow, ""))
+    text.append(f"{row.exercise}", style="bold")
+    text.append(f" ({row.program_name}, level {row.level}): ")
+    text.append(row.reason or "the dose written in the program.")
+    return text

@@ -40,6 +40,7 @@ __all__ = [
     "QUIT",
     "RESUME",
     "SESSION_DETAIL",
+    "SETTINGS",
     "SKIP",
     "SUMMARY",
     "Key",
@@ -166,9 +167,17 @@ HOME = KeyMap(
     "on home",
     (
         Key(("enter",), "start", "Start", priority=True),
+        Key(
+            ("up",),
+            "move(-1)",
+            "Why this dose (the line under the plan)",
+            footer=False,
+            family=(("down", "move(1)"),),
+        ),
         Key(("o",), "choose", "Other session"),
         Key(("h",), "history", "History"),
-        Key(("c",), "check", "Function check"),
+        Key(("c",), "check", "Check"),
+        Key(("s",), "settings", "Settings"),
         Key(("q",), "app.quit", "Quit"),
         Key(("question_mark",), "help", "Help"),
     ),
@@ -179,7 +188,16 @@ CHOOSE = KeyMap(
     (
         Key(("up",), "move(-1)", "Move", footer=False, family=(("down", "move(1)"),)),
         Key(("enter",), "pick", "Pick", priority=True),
+        Key(("d",), "make_default", "Make it my default"),
         Key(("escape",), "cancel", "Cancel"),
+    ),
+)
+
+SETTINGS = KeyMap(
+    "in the settings",
+    (
+        Key(("ctrl+s",), "save", "Save", priority=True, text="Ctrl+S"),
+        Key(("escape",), "cancel", "Cancel", priority=True),
     ),
 )
 
@@ -389,6 +407,7 @@ KEYMAPS: tuple[KeyMap, ...] = (
     LEVEL,
     RESUME,
     CHOOSE,
+    SETTINGS,
     HISTORY,
     SESSION_DETAIL,
     HELP,

@@ -55,8 +55,9 @@ from coach.format.diagnostics import SessionFileError
 from coach.format.loader import LoadedFile
 from coach.format.v1 import Program
 
-RECENT_SESSIONS = 10
-"""Sessions home lists under 'Last session' (it shows the newest)."""
+RECENT_SESSIONS = 30
+"""Sessions home reads: the newest for 'Last session', and a month of them for the
+streak (a longer one shows as '30+ days')."""
 
 
 # -- the ports: what the day needs from the shell's world -------------------------------

@@ -337,7 +337,7 @@ class DayFlow:
         self.check_due = check_due(
             day.last_check, self.today(), self.check_weeks, has_sessions=bool(day.recent)
         )
-        view = home_view(day.loaded, day.planned, day.recent, self._safety_shown)
+        view = home_view(day.loaded, day.planned, day.recent, self._safety_shown, self.today())
         if day.problem:
             # Never 'First session: welcome' over a history that is there but unreadable.
             view = replace(

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from coach.engine.day.carry import RECENT_SESSIONS
 from coach.engine.day.messages import (
     DayLoaded,
 )
 from coach.engine.followup import FollowUpDue
-from coach.engine.home import HomeRow, HomeView, last_session_text
-from coach.engine.planning import Planned, plan_today
+from coach.engine.home import HomeRow, HomeView, last_session_text, today_text
+from coach.engine.planning import NO_HISTORY, Change, Planned, changes, plan_today
 from coach.engine.progression import describe_dose
 from coach.engine.records import (
     SessionRecord,
@@ -25,22 +26,33 @@ def home_view(
     planned: Planned,
     recent: Sequence[SessionRecord],
     safety: Sequence[str] = (),
+    on: date | None = None,
 ) -> HomeView:
-    """What home shows for ``planned``; ``safety`` notes come first."""
+    """What home shows for ``planned`` on the day ``on``; ``safety`` notes come first."""
     about = loaded.routine if isinstance(loaded, RoutineFile) else loaded.program
     plan = planned.plan
+    changed = changes(planned)
+    first = Change(None, NO_HISTORY)
     return HomeView(
         title=plan.title,
         description=about.description,
         total_seconds=build_timeline(plan).total,
         rows=tuple(
             HomeRow(
-                e.program_id, e.program_name, e.level, e.level_name, e.name, describe_dose(e.dose)
+                e.program_id,
+                e.program_name,
+                e.level,
+                e.level_name,
+                e.name,
+                describe_dose(e.dose),
+                (change := changed.get((e.program_id, e.key), first)).arrow,
+                change.reason,
             )
             for e in plan.exercises
         ),
         last_session=last_session_text(recent),
         notes=(*safety, *planned.notes),
+        today=today_text(recent, on, RECENT_SESSIONS) if on is not None else "",
     )
 
 
@@ -73,9 +85,13 @@ HOME_DAYS = 3
 def home_views(day: DayLoaded, days: int = HOME_DAYS) -> dict[date, HomeView]:
     """Home on the loaded day and the following ones, from the same history (the gap and
     weekly rules count from each day)."""
-    views = {day.today: home_view(day.loaded, day.planned, day.recent, day_notes(day, day.today))}
+    views = {
+        day.today: home_view(
+            day.loaded, day.planned, day.recent, day_notes(day, day.today), day.today
+        )
+    }
     for offset in range(1, days):
         when = day.today + timedelta(days=offset)
         planned = plan_today(day.loaded, day.histories, day.moves, today=when, starts=day.starts)
-        views[when] = home_view(day.loaded, planned, day.recent, day_notes(day, when))
+        views[when] = home_view(day.loaded, planned, day.recent, day_notes(day, when), when)
     return views

@@ -1,0 +1,143 @@
+"""The settings screen: every key of settings.toml, checked one by one before saving.
+
+It only edits and checks values: the app writes the file (off the event loop) with what
+this screen dismisses with, and the screen never touches the disk beyond asking whether
+a routine file exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.containers import Horizontal
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Select, Static, Switch
+
+from coach.config.settings import AUDIO_CHOICES, Settings, check_value, with_changes
+from coach.tui import keys
+from coach.tui.dialog import Dialog
+
+__all__ = ["SettingsScreen"]
+
+_NUMBERS = (
+    ("screening_weeks", "Safety checklist every (weeks, 1-52)"),
+    ("check_weeks", "Function check every (weeks, 1-52)"),
+    ("volume", "Cue volume (0-100)"),
+)
+
+
+class SettingsScreen(Dialog[Settings | None]):
+    """Edit the settings; Save dismisses with the new ones once every value is allowed,
+    and otherwise says, for each wrong key, what it takes."""
+
+    KEYS = keys.SETTINGS
+    BINDINGS = keys.SETTINGS.bindings()
+    DIALOG_ID = "settings"
+
+    def __init__(self, settings: Settings, where: Path) -> None:
+        super().__init__()
+        self.settings = settings
+        self.where = where
+
+    def head(self) -> Iterable[Widget]:
+        yield Label("Settings", classes="dialog-title")
+        yield Static(Text(f"Saved to {self.where}"), classes="hint")
+
+    def body(self) -> Iterable[Widget]:
+        s = self.settings
+        with Horizontal(classes="setting-row"):
+            yield Label("Sound (audio)", classes="setting-name")
+            yield Select(
+                [(choice, choice) for choice in AUDIO_CHOICES],
+                value=s.audio,
+                allow_blank=False,
+                id="audio",
+                compact=True,
+                classes="setting-value",
+            )
+        for key, name in _NUMBERS:
+            with Horizontal(classes="setting-row"):
+                yield Label(name, classes="setting-name")
+                yield Input(
+                    str(getattr(s, key)),
+                    restrict=r"-?\d{0,3}",
+                    id=key,
+                    compact=True,
+                    classes="setting-value",
+                )
+        with Horizontal(classes="setting-row"):
+            yield Label("Speak names and counts (speech)", classes="setting-name")
+            yield Switch(s.speech, id="speech", classes="setting-value")
+        with Horizontal(classes="setting-row"):
+            yield Label("Home opens on (default_routine)", classes="setting-name")
+            yield Input(
+                s.default_routine,
+                placeholder="the bundled morning routine",
+                id="default_routine",
+                compact=True,
+                classes="setting-value",
+            )
+        yield Static("", id="settings-problems")
+
+    def buttons(self) -> Iterable[Widget]:
+        yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
+        yield Button("Cancel (Esc)", id="cancel", compact=True)
+
+    def values(self) -> dict[str, Any]:
+        """What the screen holds now, as the settings file would type it."""
+        found: dict[str, Any] = {
+            "audio": self.query_one("#audio", Select).value,
+            "speech": self.query_one("#speech", Switch).value,
+            "default_routine": self.query_one("#default_routine", Input).value.strip(),
+        }
+        for key, _ in _NUMBERS:
+            text = self.query_one(f"#{key}", Input).value.strip()
+            try:
+                found[key] = int(text)
+            except ValueError:
+                found[key] = text
+        return found
+
+    def problems(self, values: dict[str, Any]) -> list[str]:
+        """One sentence for each value not allowed."""
+        found = [p for key, value in values.items() if (p := check_value(key, value))]
+        routine = values["default_routine"]
+        if routine and not _is_file(Path(routine).expanduser()):
+            found.append(f"default_routine: there is no file {routine}")
+        return found
+
+    def action_save(self) -> None:
+        values = self.values()
+        problems = self.problems(values)
+        shown = self.query_one("#settings-problems", Static)
+        if problems:
+            shown.update(Text("\n".join(f"{p}." for p in problems)))
+            return
+        shown.update("")
+        self.dismiss(with_changes(self.settings, values))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        self.focus_next()
+
+    @on(Button.Pressed, "#save")
+    def _clicked_save(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _clicked_cancel(self) -> None:
+        self.action_cancel()
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
