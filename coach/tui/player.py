@@ -29,7 +29,7 @@ from textual.widgets import Label, Static
 from coach.engine.progression import describe_dose
 from coach.engine.runner import RunnerEvent, RunState, StepStarted
 from coach.engine.session import SessionController
-from coach.engine.timeline import Phase, PlannedExercise, Step, StepKind
+from coach.engine.timeline import Phase, PlannedExercise, Step, StepKind, work_words
 from coach.format.durations import format_clock, format_duration
 from coach.format.text import printable
 from coach.tui import keys
@@ -329,11 +329,11 @@ class PlayerScreen(Screen[None]):
             return f"SWITCH TO {str(step.side).upper()} SIDE"
         if step.kind is StepKind.REST_AFTER:
             return "REST · NEXT UP"
+        if step.kind in (StepKind.HOLD, StepKind.TIMED):
+            return work_words(self.session.plan.exercises[step.exercise_index].exercise)[0]
         return {
             StepKind.GET_READY: "GET READY",
-            StepKind.HOLD: "HOLD",
             StepKind.HOLD_REST: "REST",
-            StepKind.TIMED: "MOVE",
             StepKind.REST: "REST",
             StepKind.RATE: "HOW IS YOUR BACK?",
         }[step.kind]
