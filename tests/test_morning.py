@@ -71,3 +71,125 @@ async def _phase_of_first_work(tmp_path: Path, label: str | None) -> str:
 async def test_a_timed_block_says_move_unless_labelled(tmp_path: Path) -> None:
     assert await _phase_of_first_work(tmp_path / "a", None) == "MOVE"
     assert await _phase_of_first_work(tmp_path / "b", "lie still") == "LIE STILL"
+
+
+# -- keys that protect the session -----------------------------------------------------
+
+
+def _keys_shown(app: Any) -> set[str]:
+    from coach.tui.keybar import KeyBar
+
+    return {label for _, label in app.screen.query_one(KeyBar).shown}
+
+
+async def test_help_on_home_lists_the_keys_of_home(tmp_path: Path) -> None:
+    from coach.tui import keys
+    from coach.tui.prompts import HelpScreen
+
+    from .tui_helpers import home_ready, screen_is, wait_for
+
+    app, _ = make_app(write_program(tmp_path), tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, home_ready(app), "home")
+        await pilot.press("question_mark")
+        await wait_for(pilot, screen_is(app, "HelpScreen"), "help")
+        screen = app.screen
+        assert isinstance(screen, HelpScreen) and screen.keymap is keys.HOME
+        assert "Pause" not in screen.text
+
+
+async def _to_the_summary(pilot: Any, app: Any, clock: Any) -> None:
+    from .tui_helpers import answer, run_until_prompt, screen_is, wait_for
+
+    for pain in ("2", "4", "1"):
+        await run_until_prompt(pilot, app, clock)
+        await answer(pilot, app, pain, "enter")
+    await run_until_prompt(pilot, app, clock)
+    await wait_for(pilot, screen_is(app, "SummaryScreen"), "summary")
+
+
+async def test_done_on_the_summary_goes_home_with_the_note_kept(tmp_path: Path) -> None:
+    from .tui_helpers import home_ready, rows, wait_for
+
+    app, clock = make_app(write_program(tmp_path), tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_session(pilot, app)
+        await _to_the_summary(pilot, app, clock)
+        await pilot.pause(0.05)
+        assert "Write a note" in _keys_shown(app)
+        await pilot.press("n")
+        await pilot.press(*"slept badly, new mat")  # q, r and n are text here
+        await pilot.pause(0.05)
+        assert "Write a note" not in _keys_shown(app) and app.screen.is_current
+        await pilot.press("enter")
+        await wait_for(pilot, home_ready(app), "home again")
+        assert app.is_running
+    assert rows(tmp_path, "SELECT note FROM sessions") == [("slept badly, new mat",)]
+    from coach.store.database import HistoryStore
+    from coach.store.export import export_rows
+
+    exported = export_rows(HistoryStore(tmp_path / "history.sqlite3"))
+    assert {row["session_note"] for row in exported} == {"slept badly, new mat"}
+
+
+async def test_done_after_coach_run_leaves(tmp_path: Path) -> None:
+    from .tui_helpers import pass_screening, rows, screen_is, wait_for
+
+    app, clock = make_app(write_program(tmp_path), tmp_path, skip_home=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pass_screening(pilot, app)
+        await wait_for(pilot, screen_is(app, "BaselinePrompt"), "baseline")
+        await pilot.press("1", "enter")
+        await wait_for(pilot, screen_is(app, "PlayerScreen"), "player")
+        await _to_the_summary(pilot, app, clock)
+        await pilot.press("q")  # Done, no note
+        await wait_for(pilot, lambda: not app.is_running, "the app to leave")
+    assert rows(tmp_path, "SELECT note FROM sessions") == [(None,)]
+
+
+# -- during a session ------------------------------------------------------------------
+
+
+async def test_plus_and_minus_change_a_rest_and_show_only_during_one(tmp_path: Path) -> None:
+    app, _ = make_app(write_program(tmp_path), tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await start_session(pilot, app)
+        runner = app.session.runner
+        assert runner.step is not None and runner.step.kind is StepKind.GET_READY
+        await pilot.pause(0.05)
+        assert "Rest +/- 10 s" in _keys_shown(app)
+        await pilot.press("plus")
+        assert runner.remaining() == 13
+        await pilot.press("equals_sign", "minus")
+        assert runner.remaining() == 13
+        await pilot.press("minus", "minus")  # more than is left: the hold starts
+        assert runner.step.kind is StepKind.HOLD and runner.remaining() == 10
+        await pilot.pause(0.05)
+        assert "Rest +/- 10 s" not in _keys_shown(app)
+        await pilot.press("plus")  # not during a hold
+        assert runner.remaining() == 10
+
+
+async def test_volume_keys_change_the_cues_volume(tmp_path: Path) -> None:
+    from coach.config.settings import Settings
+
+    from .tui_helpers import wait_for
+
+    app, _ = make_app(write_program(tmp_path), tmp_path, audio="bell", settings=Settings(volume=50))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_session(pilot, app)
+        player = app.sound.player
+        assert player is not None
+        before = dict(player.sounds)
+        await pilot.press("up")
+        assert app.sound.volume == 60
+        await wait_for(pilot, lambda: player.sounds != before, "the louder cues")
+        await pilot.press(*["up"] * 6)
+        assert app.sound.volume == 100
+        await pilot.press(*["down"] * 11)
+        assert app.sound.volume == 0
+        await wait_for(
+            pilot,
+            lambda: all(set(p.data) <= {0} for p in player.sounds.values()),
+            "silent cues",
+        )

@@ -220,6 +220,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     """,
     # -- end of issue 18's block --------------------------------------------------------
+    # -- a note on a session (issue 16) -------------------------------------------------
+    # The person's own words after the summary ("slept badly", "new mat"): untrusted
+    # text, one short note per session, shown in the history and exported.
+    """
+    ALTER TABLE sessions ADD COLUMN note TEXT CHECK (note IS NULL OR length(note) <= 500);
+    """,
+    # -- end of issue 16's block --------------------------------------------------------
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

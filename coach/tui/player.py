@@ -80,6 +80,13 @@ class PlayerScreen(Screen[None]):
     class CorrectRequested(Message):
         """The person wants to correct the last rating."""
 
+    class VolumeChanged(Message):
+        """The person wants the cues louder (``direction`` 1) or quieter (-1)."""
+
+        def __init__(self, direction: int) -> None:
+            super().__init__()
+            self.direction = direction
+
     class MuteToggled(Message):
         def __init__(self, muted: bool) -> None:
             super().__init__()
@@ -99,6 +106,7 @@ class PlayerScreen(Screen[None]):
         self._mode: tuple[bool, str] = (False, "")
         self._wake_handle: asyncio.TimerHandle | None = None
         self.muted = False
+        self._adjustable = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="top"):
@@ -114,7 +122,9 @@ class PlayerScreen(Screen[None]):
             yield SessionBar(id="progress")
             yield Label("", id="elapsed")
         yield Label("", id="next")
-        with VerticalScroll(id="about"):
+        # Not focusable: the arrows are the volume keys, not this box's scrolling (the
+        # mouse wheel still scrolls it).
+        with VerticalScroll(id="about", can_focus=False):
             yield Static("", id="instructions", markup=False)
             yield Static("", id="stop-if", markup=False)
         yield KeyBar()
@@ -164,6 +174,11 @@ class PlayerScreen(Screen[None]):
         self.refresh_view()
         self._refresh_figure()
         self._schedule()
+        adjustable = self.runner.can_adjust()
+        if adjustable != self._adjustable:
+            # The key bar follows: +/- shows during a rest only.
+            self._adjustable = adjustable
+            self.refresh_bindings()
         self.post_message(self.Moved(tuple(events), at))
 
     def _refresh_figure(self) -> None:
@@ -192,6 +207,20 @@ class PlayerScreen(Screen[None]):
         self.post_message(self.MuteToggled(self.muted))
         self.notify("Sounds off" if self.muted else "Sounds on", timeout=2)
         self.refresh_view()
+
+    def action_adjust(self, seconds: float) -> None:
+        """More or less rest: the runner moves its clock; nothing outside a rest."""
+        if self.runner.can_adjust():
+            self.handle(self.runner.adjust(seconds))
+
+    def action_volume(self, direction: int) -> None:
+        self.post_message(self.VolumeChanged(direction))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # +/- 10 s works during a rest only, so the key bar shows it only then.
+        if action == "adjust":
+            return self.runner.can_adjust()
+        return True
 
     def action_quit_session(self) -> None:
         self.post_message(self.QuitRequested())

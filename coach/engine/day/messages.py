@@ -134,6 +134,14 @@ class ReviseSession:
 
 
 @dataclass(frozen=True, slots=True)
+class StoreNote:
+    """Keep the person's note on a session (written after its summary)."""
+
+    session_id: int
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
 class StoreLevelMove:
     session_id: int
     program_id: str
@@ -154,6 +162,7 @@ Effect = (
     | StoreFollowUp
     | CorrectSet
     | ReviseSession
+    | StoreNote
 )
 
 
@@ -227,6 +236,11 @@ class LevelMoveStored:
 
 
 @dataclass(frozen=True, slots=True)
+class NoteStored:
+    problem: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class FollowUpStored:
     problem: str | None
 
@@ -248,6 +262,7 @@ Result = (
     | LevelMoveStored
     | FollowUpStored
     | SetCorrected
+    | NoteStored
 )
 
 
@@ -427,6 +442,13 @@ Output = Effect | Show | Prompt
 
 
 @dataclass(frozen=True, slots=True)
+class SummaryDone:
+    """Done on the summary, with the note the person wrote ('' for none)."""
+
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class StartSession:
     """Start today's session (home's Start)."""
 
@@ -538,7 +560,8 @@ class CheckFinished:
 
 
 Answer = (
-    StartCheck
+    SummaryDone
+    | StartCheck
     | CheckFinished
     | SkipAsked
     | SkipAnswer
