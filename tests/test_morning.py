@@ -193,3 +193,27 @@ async def test_volume_keys_change_the_cues_volume(tmp_path: Path) -> None:
             lambda: all(set(p.data) <= {0} for p in player.sounds.values()),
             "silent cues",
         )
+
+
+# -- the responsive player -------------------------------------------------------------
+
+
+async def test_digits_grow_in_steps_and_the_footer_keeps_quit_and_help(tmp_path: Path) -> None:
+    from coach.tui.bignumber import BigNumber, render_big
+
+    heights = {}
+    for size in ((60, 20), (80, 24), (200, 60)):
+        folder = tmp_path / f"{size[0]}x{size[1]}"
+        folder.mkdir()
+        app, clock = make_app(write_program(folder), folder)
+        async with app.run_test(size=size) as pilot:
+            await start_session(pilot, app)
+            clock.advance(3 + 3.4)
+            app.player.wake()
+            await pilot.pause(0.05)
+            number = app.screen.query_one("#clock", BigNumber)
+            box = number.content_size
+            heights[size] = len(render_big(number.value, box.width, box.height))
+            assert {"Quit", "Help"} <= _keys_shown(app), size
+    assert heights[(80, 24)] >= 10
+    assert heights[(200, 60)] >= 1.5 * heights[(80, 24)]

@@ -41,6 +41,9 @@ __all__ = ["PlayerScreen"]
 
 BAR_REDRAW_SECONDS = 5.0
 
+MIN_WIDTH, MIN_HEIGHT = 40, 12
+"""Below this the player shows only a notice: no layout keeps everything readable."""
+
 _PHASE_WORDS = {Phase.UP: "UP", Phase.PAUSE: "HOLD", Phase.DOWN: "DOWN"}
 
 
@@ -109,6 +112,11 @@ class PlayerScreen(Screen[None]):
         self._adjustable = False
 
     def compose(self) -> ComposeResult:
+        yield Label(
+            f"Make the window larger: the player needs at least {MIN_WIDTH}x{MIN_HEIGHT}. "
+            "Space pauses or goes on.",
+            id="too-small",
+        )
         with Horizontal(id="top"):
             yield Label("", id="where")
             yield Label("", id="state")
@@ -255,8 +263,13 @@ class PlayerScreen(Screen[None]):
 
     def on_resize(self, event: Resize) -> None:
         width, height = event.size
+        # Layouts in steps (the stylesheet says what each changes): taller digits as the
+        # window grows, fewer lines around them as it shrinks, a notice below the minimum.
+        self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
         self.set_class(width < 60 or height < 22, "-compact")
         self.set_class(width < 50 or height < 16, "-tiny")
+        self.set_class(height >= 34, "-tall")
+        self.set_class(height >= 50, "-huge")
 
     def refresh_view(self) -> None:
         if not self.is_attached:
@@ -264,6 +277,7 @@ class PlayerScreen(Screen[None]):
         runner = self.runner
         step = runner.step
         plan = self.session.plan
+        paused = runner.state is RunState.PAUSED
         state = {RunState.PAUSED: "PAUSED", RunState.RATING: "rate your pain"}.get(runner.state, "")
         if self.muted:
             state = f"{state}  muted".strip()
@@ -278,7 +292,8 @@ class PlayerScreen(Screen[None]):
             f"{item.program_name} · level {item.level} · exercise {shown + 1}/{len(plan.exercises)}"
         )
         self._show("#where", where)
-        self._show("#phase", self._phase_text(step))
+        # Paused, the line above the digits says so in large reverse letters, with the way on.
+        self._show("#phase", "PAUSED · Space goes on" if paused else self._phase_text(step))
         self._show("#exercise-name", item.name)
         self._show("#detail", self._detail_text(step, item))
         clock = "" if step.kind is StepKind.RATE else remaining_text(runner.remaining())
