@@ -141,7 +141,15 @@ class SessionSound:
             self.player.plan([(c.key, c.due, c.name) for c in cues])
 
     def _at_volume(self) -> dict[str, Pcm]:
-        return {name: pcm.scaled(self.volume / 100) for name, pcm in self._full.items()}
+        # Each sound scaled once: a custom sound that fell back to a bundled cue is the
+        # same sound, and stays the same object.
+        scaled: dict[int, Pcm] = {}
+        result = {}
+        for name, pcm in self._full.items():
+            if id(pcm) not in scaled:
+                scaled[id(pcm)] = pcm.scaled(self.volume / 100)
+            result[name] = scaled[id(pcm)]
+        return result
 
     def change_volume(self, step: int) -> int:
         """Change the volume by ``step`` percent (within 0-100) and return it. The caller
