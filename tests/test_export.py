@@ -250,7 +250,7 @@ def test_a_skipped_set_says_why(tmp_path: Path) -> None:
     store.record_set(record)
     (row,) = export_rows(store)
     assert (row["completed"], row["skip_reason"]) == (False, "pain")
-    assert COLUMNS[-1] == "skip_reason"  # new columns go at the end
+    assert COLUMNS[-2:] == ("skip_reason", "session_note")  # new columns go at the end
 
 
 @pytest.mark.parametrize(

@@ -296,3 +296,71 @@ def test_timed_total_equals_previewed_total(tmp_path: Path, document: dict) -> N
     ratings = sum(isinstance(e, RatingNeeded) for e in events)
     assert runner.session_time() == pytest.approx(timeline.total, abs=1e-6)
     assert clock.now - t0 == pytest.approx(timeline.total / 7 + 1.5 * ratings, abs=1e-6)
+
+
+# -- a rest made longer or shorter (+10 s / -10 s in the player) ---------------------------
+
+
+def _into_the_rest(tmp_path: Path) -> tuple[SessionRunner, FakeClock]:
+    """A runner 5 s into the 20 s rest between two sets of a 30 s timed block."""
+    timeline = timeline_from(tmp_path, [{**TIMED, "sets": 2, "rest": 20}], get_ready=0)
+    clock = FakeClock()
+    runner = SessionRunner(timeline, clock=clock)
+    runner.start()
+    clock.advance(30)
+    runner.update()
+    runner.rated()
+    assert runner.step is not None and runner.step.kind is StepKind.REST
+    clock.advance(5)
+    runner.update()
+    return runner, clock
+
+
+def test_ten_more_seconds_of_rest_and_the_rest_of_the_plan_unchanged(tmp_path: Path) -> None:
+    runner, clock = _into_the_rest(tmp_path)
+    assert runner.can_adjust()
+    assert runner.adjust(10) == []
+    assert runner.remaining() == pytest.approx(25)
+    clock.advance(24.5)
+    assert started(runner.update()) == []
+    clock.advance(0.5)
+    events = runner.update()
+    assert started(events) == [StepKind.TIMED]
+    assert runner.remaining() == pytest.approx(30)  # the next set keeps its length
+
+
+def test_more_rest_even_early_in_it_and_its_start_is_not_announced_again(
+    tmp_path: Path,
+) -> None:
+    runner, clock = _into_the_rest(tmp_path)
+    runner.adjust(10)
+    runner.adjust(10)  # 15 s left became 35 s: the clock is now before the rest began
+    assert runner.remaining() == pytest.approx(35)
+    assert [s.kind for s, _ in runner.upcoming_starts(40)] == [StepKind.TIMED]
+    # Nothing already heard is handed out again; what comes is at its new time.
+    cues = runner.upcoming_cues(40)
+    assert cues and all(c.due >= clock.now + 30 for c in cues)
+
+
+def test_ten_seconds_less_and_cutting_more_than_is_left_ends_the_rest(tmp_path: Path) -> None:
+    runner, _ = _into_the_rest(tmp_path)
+    assert runner.adjust(-10) == []
+    assert runner.remaining() == pytest.approx(5)
+    events = runner.adjust(-10)
+    assert started(events) == [StepKind.TIMED]
+    assert runner.remaining() == pytest.approx(30)
+
+
+def test_only_rests_change_and_a_paused_rest_stays_paused(tmp_path: Path) -> None:
+    runner, clock = _into_the_rest(tmp_path)
+    runner.pause()
+    runner.adjust(10)
+    assert runner.state is RunState.PAUSED and runner.remaining() == pytest.approx(25)
+    clock.advance(100)
+    assert runner.remaining() == pytest.approx(25)
+    runner.resume()
+    clock.advance(25)
+    runner.update()
+    assert runner.step is not None and runner.step.kind is StepKind.TIMED
+    assert not runner.can_adjust()
+    assert runner.adjust(10) == [] and runner.remaining() == pytest.approx(30)

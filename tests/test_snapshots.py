@@ -50,7 +50,15 @@ def test_home(snap_compare: Any, app_and_clock: tuple[CoachApp, FakeClock]) -> N
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
-def test_player_during_a_hold(snap_compare: Any, app_and_clock: tuple[CoachApp, FakeClock]) -> None:
+PLAYER_SIZES = [(40, 12), (80, 24), (120, 40), (200, 60)]
+
+
+@pytest.mark.parametrize("size", PLAYER_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_player_during_a_hold(
+    snap_compare: Any, app_and_clock: tuple[CoachApp, FakeClock], size: tuple[int, int]
+) -> None:
+    """Header, digits (taller in steps as the window grows), next step and stop signs at
+    every size from the smallest supported."""
     app, clock = app_and_clock
 
     async def run_before(pilot: Pilot[Any]) -> None:
@@ -59,7 +67,24 @@ def test_player_during_a_hold(snap_compare: Any, app_and_clock: tuple[CoachApp, 
         app.player.wake()
         await pilot.pause()
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (30, 10)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_player_paused_and_too_small(
+    snap_compare: Any, app_and_clock: tuple[CoachApp, FakeClock], size: tuple[int, int]
+) -> None:
+    """Paused: a band no one can miss. Below 40x12: a notice, not a broken screen."""
+    app, clock = app_and_clock
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await start_session(pilot, app)
+        clock.advance(3 + 3.4)
+        app.player.wake()
+        await pilot.press("space")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
 def test_rest_shows_the_next_exercise(

@@ -13,7 +13,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from coach.engine.timeline import Phase, PlannedExercise, Step, StepKind, Timeline
+from coach.engine.timeline import Phase, PlannedExercise, Step, StepKind, Timeline, work_words
 from coach.format.durations import format_clock, format_duration
 from coach.format.text import printable
 
@@ -25,14 +25,17 @@ def describe_block(steps: tuple[Step, ...], item: PlannedExercise) -> str:
     first = steps[0]
     side = f"{first.side} side, " if first.side else ""
     sets = f"set {first.set_number}/{first.sets}"
+    # The same words as the player shows (coach.engine.timeline.work_words).
+    words = printable(work_words(item.exercise)[1])
     if first.kind is StepKind.HOLD:
         hold = steps[0].duration
         holds = first.holds or 1
         if holds == 1:
-            return f"{sets}, {side}hold {format_duration(hold)}"
+            return f"{sets}, {side}{words} {format_duration(hold)}"
         gap = next((s.duration for s in steps if s.kind is StepKind.HOLD_REST), 0.0)
         rests = f", {format_duration(gap)} rests" if gap else ""
-        return f"{sets}, {side}{holds} holds of {format_duration(hold)}{rests}"
+        own = f" ({words})" if getattr(item.exercise, "label", None) else ""
+        return f"{sets}, {side}{holds} holds of {format_duration(hold)}{own}{rests}"
     if first.kind is StepKind.REP:
         tempo = item.exercise.tempo  # type: ignore[union-attr]
         phases = [
@@ -46,7 +49,7 @@ def describe_block(steps: tuple[Step, ...], item: PlannedExercise) -> str:
         ]
         return f"{sets}, {side}{first.reps} reps ({' / '.join(phases)})"
     if first.kind is StepKind.TIMED:
-        return f"{sets}, {side}keep moving"
+        return f"{sets}, {side}{words}"
     if first.kind is StepKind.SWITCH:
         return f"switch to the {first.side} side"
     if first.kind is StepKind.RATE:

@@ -37,6 +37,9 @@ __all__ = [
 # femtoseconds short of its end forever.
 EPSILON = 1e-6
 
+# Steps whose length the person may change as they go: waiting, never working.
+ADJUSTABLE = frozenset({StepKind.GET_READY, StepKind.REST, StepKind.HOLD_REST, StepKind.REST_AFTER})
+
 # A cue more than this late (the machine slept, the user skipped) is dropped, not played.
 STALE_CUE_SECONDS = 0.5
 
@@ -111,6 +114,8 @@ class SessionRunner:
     _cues: tuple[Cue, ...] = ()
     _cue_times: list[float] = field(default_factory=list)
     _next_cue: int = 0
+    _cue_floor: int = 0
+    """Cues before this index are never handed out again (set when a rest changes)."""
     _sets: dict[tuple[int, int], SetOutcome] = field(default_factory=dict)
     _ended_exercises: set[int] = field(default_factory=set)
     _first_step: int = 0
@@ -225,6 +230,7 @@ class SessionRunner:
         # From a little in the past: a cue the UI has just passed may not have been
         # played yet by the audio thread, and dropping it from the plan would lose it.
         first = bisect.bisect_left(self._cue_times, now - STALE_CUE_SECONDS * self.speed)
+        first = max(first, self._cue_floor)
         upcoming = []
         for cue in self._cues[first:]:
             if cue.at > limit + EPSILON:
@@ -243,7 +249,9 @@ class SessionRunner:
         for step in self.steps[self.index :]:
             if step.start > limit + EPSILON:
                 break
-            if step.start >= now - STALE_CUE_SECONDS * self.speed:
+            # After a rest was made longer the clock is before its start: it has begun.
+            begun = step.index == self.index and step.start > now
+            if step.start >= now - STALE_CUE_SECONDS * self.speed and not begun:
                 starts.append((step, self._wall_at(step.start)))
             if step.kind is StepKind.RATE:
                 break
@@ -342,6 +350,7 @@ class SessionRunner:
     def _jump(self, index: int) -> list[RunnerEvent]:
         """Continue from the start of step ``index`` (forwards or backwards)."""
         self.jumps += 1
+        self._cue_floor = 0
         self.index = index
         step = self.step
         target = step.start if step is not None else self.timeline.total
@@ -372,6 +381,43 @@ class SessionRunner:
             self.pause()
             return []
         return self.resume()
+
+    def can_adjust(self) -> bool:
+        """Whether :meth:`adjust` would change anything now: during a rest or a get-ready
+        countdown, running or paused."""
+        step = self.step
+        return (
+            step is not None
+            and step.kind in ADJUSTABLE
+            and self.state in (RunState.RUNNING, RunState.PAUSED)
+        )
+
+    def adjust(self, seconds: float) -> list[RunnerEvent]:
+        """Make the current rest ``seconds`` longer (or, negative, shorter; cutting more
+        than is left ends it now). Nothing happens outside a rest.
+
+        The session clock moves instead of the plan: back to give more time, forward to
+        take some, so every later step keeps its planned length and the cues of this
+        rest sound again at their new times (a new ``jumps``, so new cue keys)."""
+        step = self.step
+        if step is None or not self.can_adjust() or seconds == 0:
+            return []
+        now = self.session_time()
+        target = min(step.end, now - seconds)
+        self.jumps += 1
+        # The cues of this rest from the new time on are due again; never those of the
+        # steps before it, nor the one that opened it.
+        self._next_cue = max(
+            bisect.bisect_left(self._cue_times, target - EPSILON),
+            bisect.bisect_right(self._cue_times, step.start + EPSILON),
+        )
+        self._cue_floor = self._next_cue
+        if self.state is RunState.PAUSED:
+            self._anchor_session = target
+            self._freeze(target)
+            return []
+        self._run_from(target, self.clock())
+        return self.update()
 
     def skip(self) -> list[RunnerEvent]:
         """End the current step now and go on to the next one."""

@@ -28,6 +28,7 @@ __all__ = [
     "build_timeline",
     "default_dose",
     "plan_session",
+    "work_words",
 ]
 
 
@@ -195,6 +196,18 @@ def default_dose(exercise: AnyExercise) -> Dose:
     if isinstance(exercise, RepsExercise):
         return Dose(sets=exercise.sets, reps=exercise.reps)
     return Dose(sets=exercise.sets, duration=exercise.duration)
+
+
+def work_words(exercise: AnyExercise) -> tuple[str, str]:
+    """What the player shows during a hold or timed block (upper case), and how the
+    preview says it: the exercise's own ``label`` when it has one, else 'HOLD' for a hold
+    and 'MOVE' ('keep moving') for a timed block. Reps show their phases instead."""
+    label = getattr(exercise, "label", None)
+    if label:
+        return label.upper(), label.lower()
+    if isinstance(exercise, HoldExercise):
+        return "HOLD", "hold"
+    return "MOVE", "keep moving"
 
 
 def plan_session(

@@ -160,6 +160,10 @@ SoundPath = Annotated[
 StopSign = Annotated[
     str, StringConstraints(min_length=1, max_length=300), OneLine, _JsonPattern(_ONE_LINE_PATTERN)
 ]
+# What the player says during the work (upper case on screen): a word or two.
+WorkLabel = Annotated[
+    str, StringConstraints(min_length=1, max_length=20), OneLine, _JsonPattern(_ONE_LINE_PATTERN)
+]
 Pain = Annotated[int, Field(ge=0, le=10)]
 
 # Durations accept 45, "45s", "1m30s" or "1m 30s"; each use has bounds that make sense.
@@ -381,6 +385,8 @@ class HoldExercise(_ExerciseBase):
     """Holds per set (for example 6 holds of 10 s)."""
     hold_rest: RestSeconds = 5.0
     """Rest between the holds of a set."""
+    label: WorkLabel | None = None
+    """What the screen says during each hold, such as 'hold still' (default 'hold')."""
 
 
 class RepsExercise(_ExerciseBase):
@@ -401,6 +407,9 @@ class TimedExercise(_ExerciseBase):
     """'timed': move for a set time."""
     duration: WorkSeconds
     """Seconds of work per set."""
+    label: WorkLabel | None = None
+    """What the screen says during the block, such as 'hold still' or 'breathe' (default
+    'move'; the preview says 'keep moving')."""
 
 
 Exercise = Annotated[HoldExercise | RepsExercise | TimedExercise, Field(discriminator="kind")]

@@ -890,6 +890,14 @@ class HistoryStore:
             db.executemany(INSERT_DOSE_CHANGE, decision_rows(session_id, decisions, now, "after"))
             db.executemany(INSERT_ADVICE, advice_rows(session_id, advice, now))
 
+    def set_note(self, session_id: int, note: str) -> None:
+        """Keep the person's note on a session (replacing any earlier one); an empty
+        note removes it. The text is stored as written, at most 500 characters."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE sessions SET note = ? WHERE id = ?", (note[:500] or None, session_id)
+            )
+
     def correct_set(self, record: SetRecord) -> None:
         """Store a corrected rating in place of the one given for the same set (the
         latest attempt at it), and when it was corrected."""

@@ -58,6 +58,7 @@ COLUMNS: tuple[str, ...] = (
     "rated_at",
     "side",
     "skip_reason",
+    "session_note",
 )
 
 # One row per decision: a dose change (before a session or after it), a piece of advice,
@@ -137,7 +138,8 @@ def export_rows(
     with store._read() as db:
         db.row_factory = sqlite3.Row
         rows = db.execute(
-            "SELECT s.started_at, s.local_date, s.source_id, t.* FROM sets t JOIN sessions s"
+            "SELECT s.started_at, s.local_date, s.source_id, s.note AS session_note, t.*"
+            " FROM sets t JOIN sessions s"
             f" ON s.id = t.session_id WHERE {where} ORDER BY t.id",
             params,
         ).fetchall()
@@ -178,6 +180,7 @@ def export_rows(
                 "rated_at": row["rated_at"],
                 "side": _SIDE.get(row["sides"]),
                 "skip_reason": row["skip_reason"],
+                "session_note": row["session_note"],
             }
         )
     return result

@@ -106,6 +106,8 @@ class SessionDetail:
     sets: tuple[dict[str, Any], ...]
     decisions: tuple[dict[str, Any], ...]
     level_moves: tuple[dict[str, Any], ...]
+    note: str | None = None
+    """The person's note on the session, as written (untrusted text)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,11 +200,13 @@ class HistoryView:
             moves = db.execute(
                 "SELECT * FROM level_moves WHERE session_id = ? ORDER BY id", (session.id,)
             ).fetchall()
+            note = db.execute("SELECT note FROM sessions WHERE id = ?", (session.id,)).fetchone()
         return SessionDetail(
             session,
             tuple(dict(r) for r in sets),
             tuple(_decoded(dict(r)) for r in decisions),
             tuple(dict(r) for r in moves),
+            note[0] if note else None,
         )
 
 

@@ -231,6 +231,13 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE sessions ADD COLUMN uid TEXT;
     CREATE UNIQUE INDEX sessions_by_uid ON sessions(uid);
     """,
+    # -- a note on a session (issue 16) -------------------------------------------------
+    # v10: the person's own words after the summary ("slept badly", "new mat"): untrusted
+    # text, one short note per session, shown in the history and exported.
+    """
+    ALTER TABLE sessions ADD COLUMN note TEXT CHECK (note IS NULL OR length(note) <= 500);
+    """,
+    # -- end of issue 16's block --------------------------------------------------------
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

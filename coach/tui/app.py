@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from coach.tui.eventlog import EventLog
     from coach.tui.home import ChooseSession
     from coach.tui.player import PlayerScreen
+    from coach.tui.summary import SummaryScreen
 
 __all__ = ["CoachApp", "Launch"]
 
@@ -401,6 +402,11 @@ class CoachApp(App[int]):
 
         self.answer(day.CorrectAsked())
 
+    def on_summary_screen_done(self, message: SummaryScreen.Done) -> None:
+        from coach.engine import day
+
+        self.answer(day.SummaryDone(message.note))
+
     def on_summary_screen_correct_requested(self) -> None:
         from coach.engine import day
 
@@ -413,6 +419,22 @@ class CoachApp(App[int]):
 
     def on_player_screen_mute_toggled(self, message: PlayerScreen.MuteToggled) -> None:
         self.sound.mute(message.muted)
+
+    def on_player_screen_volume_changed(self, message: PlayerScreen.VolumeChanged) -> None:
+        from coach.tui.sound import VOLUME_STEP
+
+        if self.sound.player is None:
+            self.notify("No sound in this session (audio is off).", timeout=2)
+            return
+        level = self.sound.change_volume(message.direction * VOLUME_STEP)
+        self._rescale()
+        muted = " (muted: M turns sound on)" if self.sound.muted else ""
+        self.notify(f"Volume {level}%{muted}", timeout=2)
+
+    @work(thread=True, exclusive=True, group="volume")
+    def _rescale(self) -> None:
+        """Scale the cues to the new volume off the loop; the newest press wins."""
+        self.sound.apply_volume()
 
     # -- a function check -------------------------------------------------------------------
 

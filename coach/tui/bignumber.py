@@ -14,7 +14,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-__all__ = ["BigNumber", "render_big"]
+__all__ = ["SCALES", "BigNumber", "render_big"]
 
 # 5 rows per glyph; '#' is a lit cell.
 _FONT: dict[str, tuple[str, ...]] = {
@@ -34,6 +34,9 @@ _FONT: dict[str, tuple[str, ...]] = {
 }
 _ROWS = 5
 
+SCALES = ((8, 4), (6, 3), (4, 2), (2, 2), (2, 1), (1, 1))
+"""Cells per font pixel (across, down), largest first."""
+
 
 def _glyph_width(text: str) -> int:
     return sum(len(_FONT.get(ch, _FONT[" "])[0]) for ch in text) + max(0, len(text) - 1)
@@ -43,7 +46,8 @@ def render_big(text: str, width: int, height: int) -> list[str]:
     """The lines that draw ``text`` as large as fits in ``width`` x ``height`` cells."""
     base = _glyph_width(text)
     # Terminal cells are about twice as tall as wide, so a font pixel is 2 cells wide.
-    for x_scale, y_scale in ((4, 2), (2, 2), (2, 1), (1, 1)):
+    # In steps, the largest that fits: 20 rows on a big screen, 10 at 80x24, 5 when small.
+    for x_scale, y_scale in SCALES:
         if base * x_scale <= width and _ROWS * y_scale <= height:
             break
     else:

@@ -552,6 +552,8 @@ class SessionDetailScreen(Screen[None]):
                 f"{session.result}{minutes} · pain at the start {_dash(session.baseline_pain)}"
                 f" · peak {_dash(session.peak_pain)}"
             )
+            if self.detail.note:
+                yield Label(Text(printable(f"Note: {self.detail.note}")), id="detail-note")
             table: DataTable[str | Text] = DataTable(id="detail-sets", cursor_type="row")
             table.add_columns("Exercise", "Set", "Planned", "Done", "Pain", "Notes")
             for row in self.detail.sets:

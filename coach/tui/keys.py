@@ -278,6 +278,24 @@ PLAYER = KeyMap(
         Key(("b",), "back", "Redo set"),
         Key(("r",), "correct", "Re-rate"),
         Key(("m",), "mute", "Mute"),
+        # Only during a rest or a get-ready countdown (the footer shows it then).
+        Key(
+            ("plus", "equals_sign"),
+            "adjust(10)",
+            "Rest +/- 10 s",
+            shown="+/-",
+            text="+ / = / -",
+            family=(("minus", "adjust(-10)"),),
+        ),
+        # Arrows: no prompt over the player uses them (the pain scale has left and right).
+        Key(
+            ("up",),
+            "volume(1)",
+            "Volume",
+            shown="↑↓",
+            text="Up / Down",
+            family=(("down", "volume(-1)"),),
+        ),
         Key(("q",), "quit_session", "Quit"),
         Key(("question_mark",), "help", "Help"),
     ),
@@ -354,8 +372,13 @@ RESUME = KeyMap(
 SUMMARY = KeyMap(
     "on the summary",
     (
-        Key(("enter", "q"), "close", "Done", priority=True),
+        # Enter also ends the note: typed, then Enter, and it is kept.
+        Key(("enter",), "close", "Done", priority=True),
+        # Letters do nothing while the note is being written (they are its text).
+        Key(("q",), "close_by_letter", "Done", footer=False),
         Key(("r",), "correct", "Re-rate the last set"),
+        Key(("n",), "note", "Write a note"),
+        Key(("escape",), "leave_note", "Leave the note", footer=False),
     ),
 )
 

@@ -29,7 +29,7 @@ from textual.widgets import Label, Static
 from coach.engine.progression import describe_dose
 from coach.engine.runner import RunnerEvent, RunState, StepStarted
 from coach.engine.session import SessionController
-from coach.engine.timeline import Phase, PlannedExercise, Step, StepKind
+from coach.engine.timeline import Phase, PlannedExercise, Step, StepKind, work_words
 from coach.format.durations import format_clock, format_duration
 from coach.format.text import printable
 from coach.tui import keys
@@ -40,6 +40,9 @@ from coach.tui.keybar import KeyBar
 __all__ = ["PlayerScreen"]
 
 BAR_REDRAW_SECONDS = 5.0
+
+MIN_WIDTH, MIN_HEIGHT = 40, 12
+"""Below this the player shows only a notice: no layout keeps everything readable."""
 
 _PHASE_WORDS = {Phase.UP: "UP", Phase.PAUSE: "HOLD", Phase.DOWN: "DOWN"}
 
@@ -80,6 +83,13 @@ class PlayerScreen(Screen[None]):
     class CorrectRequested(Message):
         """The person wants to correct the last rating."""
 
+    class VolumeChanged(Message):
+        """The person wants the cues louder (``direction`` 1) or quieter (-1)."""
+
+        def __init__(self, direction: int) -> None:
+            super().__init__()
+            self.direction = direction
+
     class MuteToggled(Message):
         def __init__(self, muted: bool) -> None:
             super().__init__()
@@ -99,8 +109,14 @@ class PlayerScreen(Screen[None]):
         self._mode: tuple[bool, str] = (False, "")
         self._wake_handle: asyncio.TimerHandle | None = None
         self.muted = False
+        self._adjustable = False
 
     def compose(self) -> ComposeResult:
+        yield Label(
+            f"Make the window larger: the player needs at least {MIN_WIDTH}x{MIN_HEIGHT}. "
+            "Space pauses or goes on.",
+            id="too-small",
+        )
         with Horizontal(id="top"):
             yield Label("", id="where")
             yield Label("", id="state")
@@ -114,7 +130,9 @@ class PlayerScreen(Screen[None]):
             yield SessionBar(id="progress")
             yield Label("", id="elapsed")
         yield Label("", id="next")
-        with VerticalScroll(id="about"):
+        # Not focusable: the arrows are the volume keys, not this box's scrolling (the
+        # mouse wheel still scrolls it).
+        with VerticalScroll(id="about", can_focus=False):
             yield Static("", id="instructions", markup=False)
             yield Static("", id="stop-if", markup=False)
         yield KeyBar()
@@ -164,6 +182,11 @@ class PlayerScreen(Screen[None]):
         self.refresh_view()
         self._refresh_figure()
         self._schedule()
+        adjustable = self.runner.can_adjust()
+        if adjustable != self._adjustable:
+            # The key bar follows: +/- shows during a rest only.
+            self._adjustable = adjustable
+            self.refresh_bindings()
         self.post_message(self.Moved(tuple(events), at))
 
     def _refresh_figure(self) -> None:
@@ -192,6 +215,20 @@ class PlayerScreen(Screen[None]):
         self.post_message(self.MuteToggled(self.muted))
         self.notify("Sounds off" if self.muted else "Sounds on", timeout=2)
         self.refresh_view()
+
+    def action_adjust(self, seconds: float) -> None:
+        """More or less rest: the runner moves its clock; nothing outside a rest."""
+        if self.runner.can_adjust():
+            self.handle(self.runner.adjust(seconds))
+
+    def action_volume(self, direction: int) -> None:
+        self.post_message(self.VolumeChanged(direction))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # +/- 10 s works during a rest only, so the key bar shows it only then.
+        if action == "adjust":
+            return self.runner.can_adjust()
+        return True
 
     def action_quit_session(self) -> None:
         self.post_message(self.QuitRequested())
@@ -226,8 +263,13 @@ class PlayerScreen(Screen[None]):
 
     def on_resize(self, event: Resize) -> None:
         width, height = event.size
+        # Layouts in steps (the stylesheet says what each changes): taller digits as the
+        # window grows, fewer lines around them as it shrinks, a notice below the minimum.
+        self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
         self.set_class(width < 60 or height < 22, "-compact")
         self.set_class(width < 50 or height < 16, "-tiny")
+        self.set_class(height >= 34, "-tall")
+        self.set_class(height >= 50, "-huge")
 
     def refresh_view(self) -> None:
         if not self.is_attached:
@@ -235,6 +277,7 @@ class PlayerScreen(Screen[None]):
         runner = self.runner
         step = runner.step
         plan = self.session.plan
+        paused = runner.state is RunState.PAUSED
         state = {RunState.PAUSED: "PAUSED", RunState.RATING: "rate your pain"}.get(runner.state, "")
         if self.muted:
             state = f"{state}  muted".strip()
@@ -249,7 +292,8 @@ class PlayerScreen(Screen[None]):
             f"{item.program_name} · level {item.level} · exercise {shown + 1}/{len(plan.exercises)}"
         )
         self._show("#where", where)
-        self._show("#phase", self._phase_text(step))
+        # Paused, the line above the digits says so in large reverse letters, with the way on.
+        self._show("#phase", "PAUSED · Space goes on" if paused else self._phase_text(step))
         self._show("#exercise-name", item.name)
         self._show("#detail", self._detail_text(step, item))
         clock = "" if step.kind is StepKind.RATE else remaining_text(runner.remaining())
@@ -329,11 +373,11 @@ class PlayerScreen(Screen[None]):
             return f"SWITCH TO {str(step.side).upper()} SIDE"
         if step.kind is StepKind.REST_AFTER:
             return "REST · NEXT UP"
+        if step.kind in (StepKind.HOLD, StepKind.TIMED):
+            return work_words(self.session.plan.exercises[step.exercise_index].exercise)[0]
         return {
             StepKind.GET_READY: "GET READY",
-            StepKind.HOLD: "HOLD",
             StepKind.HOLD_REST: "REST",
-            StepKind.TIMED: "MOVE",
             StepKind.REST: "REST",
             StepKind.RATE: "HOW IS YOUR BACK?",
         }[step.kind]

@@ -22,7 +22,10 @@ if TYPE_CHECKING:
     from coach.format.loader import LoadedFile
     from coach.tui.eventlog import EventLog
 
-__all__ = ["SessionSound"]
+__all__ = ["VOLUME_STEP", "SessionSound"]
+
+VOLUME_STEP = 10
+"""How much one press of the volume keys changes it, in percent."""
 
 Warn = Callable[[str], None]
 """Shows a problem to the person (from any thread)."""
@@ -34,6 +37,10 @@ class SessionSound:
         self.player: CuePlayer | None = None
         self.speech_on = False
         self.muted = False
+        self.volume = 80
+        """The cues' volume now, 0-100: the setting's, changed by the volume keys."""
+        self._full: dict[str, Pcm] = {}
+        """Every sound at full volume, to scale again when the volume changes."""
 
     def prepare(
         self,
@@ -57,15 +64,16 @@ class SessionSound:
         backend, note = choose_backend(wanted, ring)
         files = [loaded] if isinstance(loaded, ProgramFile) else loaded.programs
         base_of = {pf.program.id: pf.path.resolve().parent for pf in files}
-        volume = (settings.volume if settings is not None else 80) / 100
-        sounds, problems = load_cues(bundled_sounds_dir(), volume, custom_sounds(plan, base_of))
+        self.volume = settings.volume if settings is not None else 80
+        sounds, problems = load_cues(bundled_sounds_dir(), 1.0, custom_sounds(plan, base_of))
         spoken: str | None = None
         if settings is not None and settings.speech:
-            said, spoken = self._speech(plan, volume)
+            said, spoken = self._speech(plan, 1.0)
             sounds |= said
+        self._full = sounds
         self.player = CuePlayer(
             backend,
-            sounds,
+            self._at_volume(),
             clock=self.clock,
             on_problem=warn,
             fallback=BellBackend(ring),
@@ -114,10 +122,14 @@ class SessionSound:
         if self.player is not None or wanted == "none":
             return
         backend, note = choose_backend(wanted, ring)
-        volume = (settings.volume if settings is not None else 80) / 100
-        sounds, problems = load_cues(bundled_sounds_dir(), volume)
+        self.volume = settings.volume if settings is not None else 80
+        self._full, problems = load_cues(bundled_sounds_dir(), 1.0)
         self.player = CuePlayer(
-            backend, sounds, clock=self.clock, on_problem=warn, fallback=BellBackend(ring)
+            backend,
+            self._at_volume(),
+            clock=self.clock,
+            on_problem=warn,
+            fallback=BellBackend(ring),
         )
         self.player.muted = self.muted
         for message in [m for m in (note, *problems) if m]:
@@ -127,6 +139,30 @@ class SessionSound:
         """Hand a check's cues to the audio thread (an empty list drops what is pending)."""
         if self.player is not None:
             self.player.plan([(c.key, c.due, c.name) for c in cues])
+
+    def _at_volume(self) -> dict[str, Pcm]:
+        # Each sound scaled once: a custom sound that fell back to a bundled cue is the
+        # same sound, and stays the same object.
+        scaled: dict[int, Pcm] = {}
+        result = {}
+        for name, pcm in self._full.items():
+            if id(pcm) not in scaled:
+                scaled[id(pcm)] = pcm.scaled(self.volume / 100)
+            result[name] = scaled[id(pcm)]
+        return result
+
+    def change_volume(self, step: int) -> int:
+        """Change the volume by ``step`` percent (within 0-100) and return it. The caller
+        then runs :meth:`apply_volume` off the event loop: scaling every sample takes a
+        moment."""
+        self.volume = max(0, min(100, self.volume + step))
+        return self.volume
+
+    def apply_volume(self) -> None:
+        """Hand the audio thread its sounds at the volume now (in a worker thread). One
+        dictionary swapped whole, so a cue plays at the old volume or the new, never a mix."""
+        if self.player is not None:
+            self.player.sounds = self._at_volume()
 
     def mute(self, muted: bool) -> None:
         self.muted = muted

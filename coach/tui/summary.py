@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Label, Static
+from textual.widgets import Button, DataTable, Input, Label, Static
 
 from coach.engine.progression import describe_dose, dose_direction
 from coach.engine.session import SessionSummary
@@ -21,9 +21,18 @@ __all__ = ["SummaryScreen"]
 
 class SummaryScreen(Screen[None]):
     BINDINGS = keys.SUMMARY.bindings()
+    # Done has the focus, never the note: a key pressed by habit must not become its text.
+    AUTO_FOCUS = "#close"
 
     class CorrectRequested(Message):
         """The person wants to correct the last rating of the session."""
+
+    class Done(Message):
+        """Done, with the note written ('' for none): the app goes home (or leaves)."""
+
+        def __init__(self, note: str) -> None:
+            super().__init__()
+            self.note = note
 
     def __init__(self, summary: SessionSummary, where: str) -> None:
         super().__init__()
@@ -68,12 +77,49 @@ class SummaryScreen(Screen[None]):
             for note in summary.after.notes:
                 yield Static(Text(note), classes="change")
             yield Label(Text(self.where), classes="hint")
+            if not summary.rehearsal:
+                yield Input(
+                    placeholder="A note on today (n), kept with the session: optional",
+                    max_length=500,
+                    id="note",
+                    compact=True,
+                )
         with Horizontal(classes="dialog-buttons"):
             yield Button("Done (Enter)", id="close", variant="primary", compact=True)
         yield KeyBar()
 
+    def _writing(self) -> bool:
+        focused = self.focused
+        return isinstance(focused, Input) and focused.id == "note"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While the note has the focus, letters are its text and Esc leaves it.
+        if action in ("close_by_letter", "correct", "note"):
+            return not self._writing()
+        if action == "leave_note":
+            return self._writing()
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()
+
     def action_close(self) -> None:
-        self.app.exit()
+        notes = self.query("#note").results(Input)
+        note = next((i.value for i in notes), "")
+        self.post_message(self.Done(note))
+
+    def action_close_by_letter(self) -> None:
+        self.action_close()
+
+    def action_note(self) -> None:
+        for note in self.query("#note").results(Input):
+            note.focus()
+
+    def action_leave_note(self) -> None:
+        self.set_focus(None)
 
     def action_correct(self) -> None:
         self.post_message(self.CorrectRequested())

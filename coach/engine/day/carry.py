@@ -21,6 +21,7 @@ from coach.engine.day.messages import (
     InterruptedClosed,
     LevelMoveStored,
     LoadDay,
+    NoteStored,
     OpenSession,
     Result,
     ReviseSession,
@@ -33,6 +34,7 @@ from coach.engine.day.messages import (
     SetsSaved,
     StoreFollowUp,
     StoreLevelMove,
+    StoreNote,
     StoreScreening,
 )
 from coach.engine.followup import FollowUpAnswer, FollowUpDue
@@ -91,6 +93,8 @@ class History(Protocol):
     ) -> None: ...
 
     def correct_set(self, record: SetRecord) -> None: ...
+
+    def set_note(self, session_id: int, note: str) -> None: ...
 
     def revise_session(
         self,
@@ -183,6 +187,8 @@ def carry_out(effect: Effect, history: History, load: Load) -> Result:
                 )
             )
             return LevelMoveStored(problem)
+        case StoreNote(session_id, note):
+            return NoteStored(_attempt(lambda: history.set_note(session_id, note)))
         case StoreFollowUp(session_id, answer, cleared, local_date):
             problem = _attempt(
                 lambda: history.record_follow_up(

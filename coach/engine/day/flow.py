@@ -45,6 +45,7 @@ from coach.engine.day.messages import (
     LevelMoveStored,
     LoadDay,
     MoveOn,
+    NoteStored,
     Notice,
     OpenSession,
     Output,
@@ -76,7 +77,9 @@ from coach.engine.day.messages import (
     StartSession,
     StoreFollowUp,
     StoreLevelMove,
+    StoreNote,
     StoreScreening,
+    SummaryDone,
     Tone,
 )
 from coach.engine.day.views import day_notes, home_view, safety_notes
@@ -141,6 +144,7 @@ class Stage(StrEnum):
     RESTING = "storing a rest day"
     CLOSING = "closing the session"
     SUMMARY = "summary"
+    NOTING = "storing the note on a session"
     LEFT = "left"
     CHECKING = "function check"
 
@@ -297,6 +301,12 @@ class DayFlow:
                 return self._level_answered(accepted)
             case LevelMoveStored(problem):
                 return self._stored(problem)
+            case SummaryDone(note):
+                return self._summary_done(note)
+            case NoteStored(problem):
+                if self.stage is not Stage.NOTING:
+                    return []
+                return [*self._stored(problem), *self._after_summary()]
         return []
 
     # -- loading ------------------------------------------------------------------------
@@ -1103,6 +1113,35 @@ class DayFlow:
             return []
         program_id, from_level, to_level = offer
         return [StoreLevelMove(session.session_id, program_id, from_level, to_level, accepted)]
+
+    # -- after the summary -------------------------------------------------------------
+
+    def _summary_done(self, note: str) -> list[Output]:
+        """Done: keep the note (if any, and if the session was stored), then home."""
+        if self.stage is not Stage.SUMMARY:
+            return []
+        session = self.session
+        note = note.strip()
+        if note and session is not None and session.session_id and session.session_id > 0:
+            self.stage = Stage.NOTING
+            return [StoreNote(session.session_id, note)]
+        if note and not self.rehearsal:
+            # The session itself waits in the journal (or nowhere): say so, never drop it
+            # silently.
+            notice = Notice(
+                "Your note was not kept: this session is not in the history yet.", Tone.WARNING, 8
+            )
+            return [notice, *self._after_summary()]
+        return self._after_summary()
+
+    def _after_summary(self) -> list[Output]:
+        """Home again, with today's plan read afresh; out when started by 'coach run'."""
+        if self.skip_home:
+            self.stage = Stage.LEFT
+            return [Leave()]
+        self.session = None
+        self._after = None
+        return [self._load(self.source)]
 
     # -- a function check (coach.engine.checks plays it) -------------------------------
 

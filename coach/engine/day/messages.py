@@ -151,6 +151,14 @@ class ReviseSession:
 
 
 @dataclass(frozen=True, slots=True)
+class StoreNote:
+    """Keep the person's note on a session (written after its summary)."""
+
+    session_id: int
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
 class StoreLevelMove:
     session_id: int
     program_id: str
@@ -171,6 +179,7 @@ Effect = (
     | StoreFollowUp
     | CorrectSet
     | ReviseSession
+    | StoreNote
 )
 
 
@@ -250,6 +259,11 @@ class LevelMoveStored:
 
 
 @dataclass(frozen=True, slots=True)
+class NoteStored:
+    problem: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class FollowUpStored:
     problem: str | None
 
@@ -271,6 +285,7 @@ Result = (
     | LevelMoveStored
     | FollowUpStored
     | SetCorrected
+    | NoteStored
 )
 
 
@@ -454,6 +469,13 @@ Output = Effect | Show | Prompt
 
 
 @dataclass(frozen=True, slots=True)
+class SummaryDone:
+    """Done on the summary, with the note the person wrote ('' for none)."""
+
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class StartSession:
     """Start today's session (home's Start)."""
 
@@ -565,7 +587,8 @@ class CheckFinished:
 
 
 Answer = (
-    StartCheck
+    SummaryDone
+    | StartCheck
     | CheckFinished
     | SkipAsked
     | SkipAnswer
