@@ -11,11 +11,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import random
+import shutil
 import sqlite3
 import stat
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -444,23 +447,61 @@ def test_a_journal_of_a_live_coach_is_left_alone(source: Path, tmp_path: Path) -
     assert done.stdout.strip() == "0" and len(journals(folder)) == 1
 
 
+IMPORTER = (
+    "import sys; from pathlib import Path; from coach.store.database import HistoryStore;"
+    "store = HistoryStore(Path(sys.argv[1])); store.recent_sessions(1);"
+    "print('go', flush=True); store.import_journals(); print('done', flush=True)"
+)
+
+
 def test_a_kill_during_an_import_loses_and_doubles_nothing(source: Path, tmp_path: Path) -> None:
-    folder = tmp_path / "data"
-    for pains in ([1, 2, 3], [4, 5, 6], [0, 0, 1]):
-        orphan(journaled_session(source, folder, pains))
-    code = (
-        "import sys; from pathlib import Path; from coach.store.database import HistoryStore;"
-        "HistoryStore(Path(sys.argv[1])).import_journals()"
+    """SIGKILL at random instants of an import of twelve journals: each journal is one
+    transaction, so every session is in the history whole or not at all, never twice,
+    and the next import brings in the rest."""
+    original = tmp_path / "original"
+    expected = []
+    for i in range(12):
+        pains = [i % 6, (i // 6) % 6, 5]
+        orphan(journaled_session(source, original, pains))
+        expected.append(pains)
+    # How long a whole import takes here, from 'go' (the interpreter is up).
+    control = tmp_path / "control"
+    shutil.copytree(original, control)
+    process = subprocess.Popen(
+        [sys.executable, "-c", IMPORTER, str(control / HISTORY)], stdout=subprocess.PIPE, text=True
     )
-    for delay in (0.0, 0.02, 0.05, 0.1):
-        process = subprocess.Popen([sys.executable, "-c", code, str(folder / HISTORY)])
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=0.2 + delay)
+    assert process.stdout is not None and process.stdout.readline().strip() == "go"
+    started = time.monotonic()
+    assert process.stdout.readline().strip() == "done"
+    took = time.monotonic() - started
+    process.wait()
+    assert sorted(stored_pains(control / HISTORY)) == sorted(expected)
+    seed = random.randrange(2**32)
+    rng = random.Random(seed)
+    midway = 0
+    for run in range(20):
+        if midway >= 3:
+            break
+        folder = tmp_path / f"run-{run}"
+        shutil.copytree(original, folder)
+        process = subprocess.Popen(
+            [sys.executable, "-c", IMPORTER, str(folder / HISTORY)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stdout is not None and process.stdout.readline().strip() == "go"
+        time.sleep(rng.uniform(0, took))
         process.kill()
         process.wait()
-    store_at(folder).import_journals()
-    assert sorted(stored_pains(folder / HISTORY)) == [[0, 0, 1], [1, 2, 3], [4, 5, 6]]
-    assert journals(folder) == []
+        found = stored_pains(folder / HISTORY)
+        assert all(p in expected for p in found), (seed, found)
+        assert len({tuple(p) for p in found}) == len(found), (seed, found)  # none twice
+        assert len(journals(folder)) >= len(expected) - len(found), seed  # none dropped
+        midway += 0 < len(found) < len(expected)
+        store_at(folder).import_journals()
+        assert sorted(stored_pains(folder / HISTORY)) == sorted(expected), seed
+        assert journals(folder) == []
+    assert midway >= 2, f"too few kills landed during an import (seed {seed}, {took:.3f} s)"
 
 
 # -- 7. owner-only, whatever the umask ------------------------------------------------------

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from coach.engine.home import HomeView
     from coach.engine.records import PainAnswer, SetRecord
     from coach.engine.session import SessionController
+    from coach.store.database import HistoryStore
     from coach.tui.checks import CheckScreen
     from coach.tui.choice import Choice
     from coach.tui.eventlog import EventLog
@@ -253,6 +254,8 @@ class CoachApp(App[int]):
                     FollowUpScreen(question),
                     lambda answer: self.answer(day.FollowUpAnswered(answer)),
                 )
+            case day.ShowAdvice(day.AdviceKind.CANNOT_SAVE, title, body, _):
+                self._ask_cannot_save(title, body)
             case day.ShowAdvice(kind, title, body, go_on):
                 stay = {
                     day.AdviceKind.REST_DAY: "Rest today",
@@ -304,6 +307,65 @@ class CoachApp(App[int]):
                     prompts.LevelOffer(name, from_level, to_level, up=up),
                     lambda accepted: self.answer(day.LevelAnswer(bool(accepted))),
                 )
+
+    # -- nowhere to save: another folder, or exercise without saving ----------------------
+
+    def _ask_cannot_save(self, title: str, body: str) -> None:
+        from coach.engine import day
+        from coach.tui.saving import CannotSaveChoice, CannotSaveScreen, FolderPrompt
+
+        def chosen(choice: CannotSaveChoice | None) -> None:
+            if choice == "folder":
+                self.push_screen(FolderPrompt(), folder_given)
+            else:
+                self.answer(day.AdviceAnswer(choice == "without"))
+
+        def folder_given(folder: Path | None) -> None:
+            if folder is None:
+                self._ask_cannot_save(title, body)  # cancelled: the same question again
+            else:
+                self._try_folder(folder, title, body)
+
+        self.push_screen(CannotSaveScreen(title, body), chosen)
+
+    @work(thread=True, group="store")
+    def _try_folder(self, folder: Path, title: str, body: str) -> None:
+        """Whether the history can be kept in ``folder`` (off the loop: it may create it)."""
+        from coach.store.database import HistoryStore
+
+        store = HistoryStore(folder / self.store.path.name)
+        problem, _ = store.write_problems()
+        if problem is None:
+            self.call_from_thread(self._use_store, store)
+        else:
+            self.call_from_thread(self._folder_refused, problem, title, body)
+
+    def _folder_refused(self, problem: str, title: str, body: str) -> None:
+        from coach.tui.saving import FolderPrompt
+
+        def folder_given(folder: Path | None) -> None:
+            if folder is None:
+                self._ask_cannot_save(title, body)
+            else:
+                self._try_folder(folder, title, body)
+
+        self.push_screen(FolderPrompt(f"That folder cannot be used: {problem}."), folder_given)
+
+    def _use_store(self, store: HistoryStore) -> None:
+        """This run keeps its history in ``store`` from now on; the day is read again."""
+        from coach.engine import day
+
+        self.store = store
+        if self.flow is not None:
+            self.flow.saved_to = str(store.path)
+            self.answer(day.AdviceAnswer(False))  # home, then the day read from there
+            self.answer(day.ChooseSession(self.flow.source))
+        folder = store.path.parent
+        self.notify(
+            f"This run keeps its history in {folder}. To keep using it, start coach with "
+            f"--data-dir {folder} (or set COACH_DATA_DIR).",
+            timeout=15,
+        )
 
     def _rated(self, answer: PainAnswer | None) -> None:
         from coach.engine import day

@@ -21,12 +21,14 @@ from textual.binding import Binding, BindingType
 __all__ = [
     "ADVICE",
     "BASELINE",
+    "CANNOT_SAVE",
     "CHECK",
     "CHECKLIST",
     "CHECK_SUMMARY",
     "CHOOSE",
     "CORRECTION",
     "ERROR",
+    "FOLDER",
     "FOLLOW_UP",
     "HELP",
     "HISTORY",
@@ -352,6 +354,23 @@ ADVICE = KeyMap(
     ),
 )
 
+CANNOT_SAVE = KeyMap(
+    "when nothing can be saved",
+    (
+        Key(("enter", "escape"), "answer('back')", "Back to home", priority=True),
+        Key(("f",), "answer('folder')", "Choose another folder"),
+        Key(("w",), "answer('without')", "Exercise without saving"),
+    ),
+)
+
+FOLDER = KeyMap(
+    "choosing a folder for the history",
+    (
+        Key(("enter",), "use", "Use this folder", priority=True),
+        Key(("escape",), "cancel", "Cancel", priority=True),
+    ),
+)
+
 LEVEL = KeyMap(
     "offered a level move",
     (
@@ -426,6 +445,8 @@ KEYMAPS: tuple[KeyMap, ...] = (
     SKIP,
     QUIT,
     ADVICE,
+    CANNOT_SAVE,
+    FOLDER,
     SUMMARY,
     LEVEL,
     RESUME,

@@ -449,10 +449,10 @@ class DayFlow:
             return self._advise(
                 AdviceKind.CANNOT_SAVE,
                 "coach cannot save this session",
-                f"{self.cannot_save}\n\nTo keep your history, leave coach and start it "
-                "again with --data-dir and a folder you can write, or free some space. "
-                "You can also exercise now without saving: nothing of this session will be "
-                "recorded, and tomorrow's plan will not count it.",
+                f"{self.cannot_save}\n\nTo keep your history, choose another folder for "
+                "it (or leave, free some space, and start coach again, with --data-dir and a "
+                "folder you can write). You can also exercise now without saving: nothing of "
+                "this session will be recorded, and tomorrow's plan will not count it.",
                 go_on="Exercise without saving",
             )
         if self.rehearsal and self.without_saving:
