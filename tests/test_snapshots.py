@@ -8,6 +8,7 @@ the report before committing.
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -29,14 +30,18 @@ from .tui_helpers import answer, home_ready, make_app, run_until_prompt, start_s
 
 SIZE = (80, 24)
 # A fixed folder, because the summary shows where the history is saved.
-DATA = Path("/tmp/coach-snapshot-data")
+DATA = Path("/tmp/coach-snapshots")
 
 
 @pytest.fixture
-def app_and_clock(tmp_path: Path) -> tuple[CoachApp, FakeClock]:
-    shutil.rmtree(DATA, ignore_errors=True)
-    DATA.mkdir(parents=True)
-    return make_app(write_program(tmp_path), DATA)
+def app_and_clock(tmp_path: Path, request: pytest.FixtureRequest) -> tuple[CoachApp, FakeClock]:
+    # A folder of each test's own: a write still in flight from the test before (its
+    # worker thread outlives its app by a moment) must not land in this one's history,
+    # where the journal would faithfully keep it.
+    data = DATA / re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name)
+    shutil.rmtree(data, ignore_errors=True)
+    data.mkdir(parents=True)
+    return make_app(write_program(tmp_path), data)
 
 
 def test_home(snap_compare: Any, app_and_clock: tuple[CoachApp, FakeClock]) -> None:

@@ -326,7 +326,8 @@ class CoachApp(App[int]):
             else:
                 self._try_folder(folder, title, body)
 
-        self.push_screen(CannotSaveScreen(title, body), chosen)
+        back = "Leave coach" if self.launch.skip_home else "Back to home"
+        self.push_screen(CannotSaveScreen(title, body, back=back), chosen)
 
     @work(thread=True, group="store")
     def _try_folder(self, folder: Path, title: str, body: str) -> None:
@@ -358,7 +359,7 @@ class CoachApp(App[int]):
         self.store = store
         if self.flow is not None:
             self.flow.saved_to = str(store.path)
-            self.answer(day.AdviceAnswer(False))  # home, then the day read from there
+            # The day read again from there: home, or straight on with 'coach run'.
             self.answer(day.ChooseSession(self.flow.source))
         folder = store.path.parent
         self.notify(

@@ -29,10 +29,15 @@ class CannotSaveScreen(Dialog[CannotSaveChoice]):
     AUTO_FOCUS = "#back"
     DIALOG_ID = "advice"
 
-    def __init__(self, title: str, body: str) -> None:
+    def __init__(self, title: str, body: str, *, back: str = "Back to home") -> None:
         super().__init__()
         self.title_text = title
         self.body_text = body
+        self.back = back
+        """What going back does here ('Leave coach' when started by 'coach run')."""
+
+    def key_label(self, action: str, label: str) -> str:
+        return self.back if action == "answer('back')" else label
 
     def dialog_classes(self) -> str:
         return "advice"
@@ -45,7 +50,7 @@ class CannotSaveScreen(Dialog[CannotSaveChoice]):
         yield Button("Another folder (f)", id="folder", compact=True, classes="keyed")
         yield Button("Without saving (w)", id="without", compact=True, classes="keyed")
         yield Button(
-            "Back to home (Enter)", id="back", variant="primary", compact=True, classes="keyed"
+            f"{self.back} (Enter)", id="back", variant="primary", compact=True, classes="keyed"
         )
 
     def action_answer(self, choice: CannotSaveChoice) -> None:
@@ -97,6 +102,7 @@ class FolderPrompt(Dialog["Path | None"]):
         self.dismiss(None)
 
     @on(Button.Pressed, "#use")
+    @on(Input.Submitted)
     def _use(self) -> None:
         self.action_use()
 

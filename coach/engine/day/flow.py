@@ -332,8 +332,8 @@ class DayFlow:
         saving = None
         if day.write_problem and day.journal_problem:
             self.cannot_save = (
-                f"{_sentence(day.write_problem)} The journal that keeps sessions when the "
-                f"history cannot cannot be written either: {day.journal_problem}."
+                f"{_sentence(day.write_problem)} The journal, where coach keeps sessions "
+                f"the history refuses, cannot be written either: {day.journal_problem}."
             )
             saving = f"Nothing you do now can be saved. {self.cannot_save}"
         elif day.write_problem:
