@@ -366,8 +366,9 @@ CANNOT_SAVE = KeyMap(
 FOLDER = KeyMap(
     "choosing a folder for the history",
     (
-        Key(("enter",), "use", "Use this folder", priority=True),
-        Key(("escape",), "cancel", "Cancel", priority=True),
+        # Not priority: the typed path must reach the Input before its Enter does.
+        Key(("enter",), "use", "Use this folder"),
+        Key(("escape",), "cancel", "Cancel"),
     ),
 )
 
