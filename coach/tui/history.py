@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
+from rich.console import Console
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -28,6 +30,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from coach.format.durations import format_elapsed
 from coach.format.text import printable
 from coach.store.database import StoreError
 from coach.store.history import (
@@ -45,7 +48,7 @@ from coach.tui import keys
 from coach.tui.keybar import KeyBar
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
     from pathlib import Path
 
     from textual_plotext import PlotextPlot
@@ -149,7 +152,7 @@ class HistoryScreen(Screen[None]):
         self.series: tuple[ExerciseRef, list[DosePoint]] | None = None
         self.listed: list[SessionPoint] = []
         """The sessions in the table, in its order."""
-        self._sessions_shown: tuple[int, int] | None = None
+        self._sessions_shown: tuple[int, int, int] | None = None
         self._pain_shown: tuple[int, int] | None = None
         self.exercise_list: OptionList | None = None
         self.dose_box: Vertical | None = None
@@ -251,6 +254,17 @@ class HistoryScreen(Screen[None]):
         elif active == "sessions":
             self._fill_sessions()
 
+    def on_resize(self) -> None:
+        # The session list fits its columns to the width: refit them (the charts and
+        # the calendar redraw themselves).
+        if self.loaded and self.query_one(TabbedContent).active == "sessions":
+            self._fill_sessions()
+
+    def _table_room(self) -> int:
+        """Columns a table has on this screen: the window less the screen's padding and
+        the table's scroll bar."""
+        return _room(self.size.width or self.app.size.width)
+
     def _calendar_note(self, current: int) -> Text:
         if not self.sessions:
             return Text("")
@@ -330,7 +344,7 @@ class HistoryScreen(Screen[None]):
     def _fill_sessions(self) -> None:
         """The sessions of the chosen period, newest first (built when first shown: a
         table measures every cell, which takes a while for years of sessions)."""
-        key = (self.range_index, len(self.sessions))
+        key = (self.range_index, len(self.sessions), self._table_room())
         if self._sessions_shown == key:
             return
         self._sessions_shown = key
@@ -345,24 +359,35 @@ class HistoryScreen(Screen[None]):
         name, _ = self._period()
         if self.session_hint is not None:
             self.session_hint.update(
-                f"{len(self.listed):,} sessions, {name}, newest first · Enter opens one · "
-                "r changes the period"
+                f"{len(self.listed):,} sessions, {name}, newest first · Pain: at the start→"
+                "highest · Enter opens one · r changes the period"
             )
         table = self.session_table
         table.clear(columns=True)
-        table.add_columns("Date", "Session", "Result", "Sets", "Start", "Peak", "Changes")
-        table.add_rows(
+        # Columns fit the window (wrapping the words, never scrolling sideways): at 80
+        # columns a table sized to its content pushed Peak and Changes out of sight.
+        room = self._table_room()
+        year = since is None  # within a year, the weekday says more than the year
+        dates = [f"{s.day:%d %b %y}" if year else f"{s.day:%a %d %b}" for s in self.listed]
+        cells = [
             (
-                f"{s.day:%a %d %b %Y}",
-                Text(printable(s.title)),
+                date_text,
+                printable(s.title),
                 s.result,
                 str(s.sets),
-                _dash(s.baseline_pain),
-                _dash(s.peak_pain),
+                f"{_dash(s.baseline_pain)}→{_dash(s.peak_pain)}",
                 str(s.dose_changes),
             )
-            for s in self.listed
-        )
+            for date_text, s in zip(dates, self.listed, strict=True)
+        ]
+        headers = ("Date", "Session", "Result", "Sets", "Pain", "Changes")
+        widths = fit_widths(headers, cells, room, flexible=(1, 2))
+        for header, width in zip(headers, widths, strict=True):
+            table.add_column(header, width=width)
+        lines = _Wrapper()
+        for row in cells:
+            height = max(lines.count(row[1], widths[1]), lines.count(row[2], widths[2]))
+            table.add_row(*(Text(cell) for cell in row), height=height)
         self.call_after_refresh(table.focus)
 
     def on_history_screen_exercises_loaded(self, message: ExercisesLoaded) -> None:
@@ -537,65 +562,33 @@ class SessionDetailScreen(Screen[None]):
     def __init__(self, detail: SessionDetail) -> None:
         super().__init__()
         self.detail = detail
+        self.rows = self._rows()
+        """The sets' cells, as shown."""
+        self._fitted_to = 0
 
     def compose(self) -> ComposeResult:
-        from coach.engine.progression import describe_dose
-        from coach.engine.timeline import Dose
 
         session = self.detail.session
         with VerticalScroll(id="session-detail"):
             yield Label(
                 Text(printable(f"{session.title}, {session.day:%A %d %B %Y}")), id="history-title"
             )
-            minutes = "" if session.minutes is None else f" · {session.minutes:g} min"
+            took = "" if session.seconds is None else f" · {format_elapsed(session.seconds)}"
             yield Label(
-                f"{session.result}{minutes} · pain at the start {_dash(session.baseline_pain)}"
+                f"{session.result}{took} · pain at the start {_dash(session.baseline_pain)}"
                 f" · peak {_dash(session.peak_pain)}"
             )
             if self.detail.note:
                 yield Label(Text(printable(f"Note: {self.detail.note}")), id="detail-note")
-            table: DataTable[str | Text] = DataTable(id="detail-sets", cursor_type="row")
-            table.add_columns("Exercise", "Set", "Planned", "Done", "Pain", "Notes")
-            for row in self.detail.sets:
-                dose = Dose(
-                    sets=row["sets_planned"],
-                    hold=row["planned_hold"],
-                    holds=row["planned_holds"],
-                    reps=row["planned_reps"],
-                    duration=row["planned_duration"],
-                )
-                notes = [
-                    text
-                    for key, text in (
-                        ("numbness", "numbness"),
-                        ("leg_weakness", "leg weakness"),
-                        ("pain_below_knee", "pain below knee"),
-                    )
-                    if row[key]
-                ]
-                if row["attempt"] > 1:
-                    notes.append(f"attempt {row['attempt']}")
-                done = f"{row['done_work_seconds']:g}/{row['planned_work_seconds']:g}s"
-                table.add_row(
-                    Text(printable(row["exercise_name"])),
-                    f"{row['set_number']}/{row['sets_planned']}",
-                    describe_dose(dose),
-                    done + ("" if row["completed"] else " (cut short)"),
-                    _dash(row["pain"]),
-                    ", ".join(notes),
-                )
+            # Filled on mount and on resize: its columns fit the window's width.
+            yield DataTable[Text](id="detail-sets", cursor_type="row")
             if not self.detail.sets:
                 yield Label("No set was rated in this session.", classes="hint")
-            yield table
             yield Label("Decided after this session", classes="section-title")
             if not self.detail.decisions and not self.detail.level_moves:
                 yield Label("Nothing was decided (the session was not finished).", classes="hint")
-            names = {
-                (r["program_id"], r["exercise_id"]): r["exercise_name"] for r in self.detail.sets
-            }
             for decision in self.detail.decisions:
-                key = (decision["program_id"], decision["exercise_id"])
-                name = names.get(key, decision["exercise_id"])
+                name = self.detail.name_of(decision["program_id"], decision["exercise_id"])
                 yield Static(Text(printable(f"• {name}: {decision['reason']}")), classes="decision")
             for move in self.detail.level_moves:
                 answer = "accepted" if move["accepted"] else "declined"
@@ -608,12 +601,139 @@ class SessionDetailScreen(Screen[None]):
                 )
         yield KeyBar()
 
+    def _rows(self) -> list[tuple[str, ...]]:
+        from coach.engine.progression import describe_dose
+        from coach.engine.timeline import Dose
+
+        rows = []
+        for row in self.detail.sets:
+            dose = Dose(
+                sets=row["sets_planned"],
+                hold=row["planned_hold"],
+                holds=row["planned_holds"],
+                reps=row["planned_reps"],
+                duration=row["planned_duration"],
+            )
+            notes = [
+                text
+                for key, text in (
+                    ("numbness", "numbness"),
+                    ("leg_weakness", "leg weakness"),
+                    ("pain_below_knee", "pain below knee"),
+                )
+                if row[key]
+            ]
+            if row["attempt"] > 1:
+                notes.append(f"attempt {row['attempt']}")
+            done = f"{row['done_work_seconds']:g}/{row['planned_work_seconds']:g}s"
+            rows.append(
+                (
+                    printable(row["exercise_name"]),
+                    f"{row['set_number']}/{row['sets_planned']}",
+                    describe_dose(dose),
+                    done + ("" if row["completed"] else " (cut short)"),
+                    _dash(row["pain"]),
+                    ", ".join(notes),
+                )
+            )
+        return rows
+
+    def on_resize(self) -> None:
+        """Fit the sets' columns to the window: the name, the dose and the notes wrap, so
+        Pain and Notes stay in view at 80 columns."""
+        # Less 2 more: the table scrolls inside the page (DataTable's max-height), so two
+        # scroll bars may stand side by side.
+        room = _room(self.size.width) - 2
+        if room == self._fitted_to:
+            return
+        self._fitted_to = room
+        table = self.query_one("#detail-sets", DataTable)
+        table.clear(columns=True)
+        headers = ("Exercise", "Set", "Planned", "Done", "Pain", "Notes")
+        widths = fit_widths(headers, self.rows, room, flexible=(0, 2, 3, 5))
+        for header, width in zip(headers, widths, strict=True):
+            table.add_column(header, width=width)
+        lines = _Wrapper()
+        for row in self.rows:
+            height = max(lines.count(row[i], widths[i]) for i in (0, 2, 3, 5))
+            table.add_row(*(Text(cell) for cell in row), height=height)
+
     def action_back(self) -> None:
         self.app.pop_screen()
 
 
 def _dash(value: object) -> str:
     return "-" if value is None else str(value)
+
+
+def _room(width: int) -> int:
+    # 2 columns of padding on each side (coach.tcss), 2 for the vertical scroll bar.
+    return max(20, width - 6)
+
+
+CELL_PADDING = 2
+"""Columns a DataTable adds around each cell (one on each side)."""
+MIN_FLEXIBLE = 8
+"""The narrowest a wrapping column gets."""
+MAX_WORD = 12
+"""Words longer than this may break: a column is not kept wide for one long word."""
+
+
+def fit_widths(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    room: int,
+    *,
+    flexible: Sequence[int],
+) -> list[int]:
+    """The content width of each column so that the table fits ``room`` columns.
+
+    Every column starts as wide as its widest cell (or header). While the table is too
+    wide, the widest of the ``flexible`` columns (the ones whose words may wrap onto a
+    second line) gives up a column, down to its header or its longest word: numbers and
+    dates are never cut, and a long name wraps before a short one does. What still does
+    not fit scrolls.
+    """
+    widths = [
+        max([cell_len(header), *(cell_len(row[i]) for row in rows)])
+        for i, header in enumerate(headers)
+    ]
+    # A column narrower than its longest word would break it ("complete" / "d").
+    floor = {
+        i: max(
+            MIN_FLEXIBLE,
+            cell_len(headers[i]),
+            *(min(MAX_WORD, cell_len(word)) for row in rows for word in row[i].split()),
+        )
+        for i in flexible
+    }
+    over = sum(widths) + CELL_PADDING * len(widths) - room
+    while over > 0:
+        shrinkable = [i for i in flexible if widths[i] > floor[i]]
+        if not shrinkable:
+            break
+        widest = max(shrinkable, key=lambda i: widths[i])
+        widths[widest] -= 1
+        over -= 1
+    return widths
+
+
+class _Wrapper:
+    """Lines a cell's words take at a width (the table needs each row's height; the
+    same few titles and results repeat over thousands of sessions, so each is measured
+    once)."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, int], int] = {}
+        self._console = Console(width=1000)
+
+    def count(self, text: str, width: int) -> int:
+        if cell_len(text) <= width:
+            return 1
+        key = (text, width)
+        if key not in self._known:
+            self._known[key] = len(Text(text).wrap(self._console, width))
+        return self._known[key]
 
 
 def _date_ticks(plt: Any, origin: date, end: date) -> None:
