@@ -12,7 +12,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 
 from coach.engine.progression import describe_dose, dose_direction
 from coach.engine.session import SessionSummary
-from coach.format.durations import format_duration, format_elapsed
+from coach.format.durations import format_elapsed
 from coach.tui import keys
 from coach.tui.keybar import KeyBar
 
