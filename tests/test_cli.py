@@ -247,6 +247,38 @@ def test_history_shows_the_last_sessions_and_counts_them_all(
         assert (recent, total) == (expected, len(expected))
 
 
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [
+        ("red_flag", "red-flag answer"),
+        ("stopped", "high pain"),
+        ("stopped", "interrupted"),
+        ("stopped", None),
+        ("completed", None),
+    ],
+)
+def test_history_says_each_outcome_as_the_history_screen_does(
+    cli: Cli, tmp_path: Path, status: str, reason: str | None
+) -> None:
+    """One wording per outcome: `coach history` and the history screen both say
+    result_text's words (the CLI once said "red flag" where the screen said "stopped:
+    see a clinician"), and the session's length as format_elapsed writes it."""
+    from coach.engine.records import SessionStatus
+    from coach.store.database import HistoryStore
+    from coach.store.history import HistoryView
+
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    session = store.start_session(
+        source_id="x", title="Routine", source_path="/x.yaml", planned_seconds=60, levels={}
+    )
+    store.finish_session(session, SessionStatus(status), reason=reason)
+    (point,) = HistoryView(store).sessions()
+    line = cli("history", "--data-dir", str(tmp_path)).out.splitlines()[1]
+    assert f"  Routine  {point.result}  " in line
+    assert "red flag" not in line and "red_flag" not in line
+    assert point.seconds == 0 and "  0s  " in line
+
+
 def test_history_table_fits_the_terminal_and_prints_titles_safely(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -260,11 +292,11 @@ def test_history_table_fits_the_terminal_and_prints_titles_safely(
         source_id="x", title=title, source_path="/x.yaml", planned_seconds=60, levels={}
     )
     store.finish_session(session, SessionStatus.COMPLETED)
-    monkeypatch.setenv("COLUMNS", "75")
+    monkeypatch.setenv("COLUMNS", "76")
     result = cli("history", "--data-dir", str(tmp_path))
     assert result.code == 0 and "\x1b" not in result.out
     table = result.out.splitlines()[:2]
-    assert [_cells(line) for line in table] == [74, 74]
+    assert [_cells(line) for line in table] == [75, 75]
     assert "  Morgen\\x1b[31m 朝…  completed  " in table[1]  # escaped, then shortened
     monkeypatch.setenv("COLUMNS", "200")
     assert title.replace("\x1b", "\\x1b") in cli("history", "--data-dir", str(tmp_path)).out

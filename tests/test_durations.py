@@ -14,6 +14,7 @@ from coach.format.durations import (
     duration_pattern,
     format_clock,
     format_duration,
+    format_elapsed,
     parse_duration,
 )
 
@@ -67,6 +68,28 @@ def test_refused_with_a_hint(written: object, hint: str) -> None:
 )
 def test_format_duration(seconds: float, shown: str) -> None:
     assert format_duration(seconds) == shown
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [
+        (0, "0s"),
+        (45, "45s"),
+        (59.6, "1m 00s"),
+        (808, "13m 28s"),
+        (65, "1m 05s"),
+        (3599, "59m 59s"),
+        (3600, "1h 00m"),
+        (3725, "1h 02m"),
+        (7199, "1h 59m"),
+        (-3, "0s"),
+        (math.inf, "-"),
+        (1e300, "277777h 46m"),
+    ],
+)
+def test_format_elapsed(seconds: float, shown: str) -> None:
+    """One format for how long a session took, wherever it is shown."""
+    assert format_elapsed(seconds) == shown
 
 
 @pytest.mark.parametrize(

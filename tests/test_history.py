@@ -176,6 +176,33 @@ def test_a_session_opens_to_its_sets_and_decisions(year: HistoryStore) -> None:
     assert all(s["session_id"] == changed.id for s in detail.sets)
 
 
+def test_decisions_name_their_exercise_even_when_it_was_not_done(year: HistoryStore) -> None:
+    """A decision on an exercise skipped that day ("Not done this time...") is named as
+    the exercise was last done, never by its id."""
+    view = HistoryView(year)
+    for point in view.sessions():
+        detail = view.detail(point)
+        done = {(s["program_id"], s["exercise_id"]) for s in detail.sets}
+        missing = [d for d in detail.decisions if (d["program_id"], d["exercise_id"]) not in done]
+        if missing:
+            break
+    else:
+        pytest.fail("no session decided on an exercise it did not do")
+    for decision in missing:
+        name = detail.name_of(decision["program_id"], decision["exercise_id"])
+        assert name != decision["exercise_id"]
+        with sqlite3.connect(year.path) as db:
+            names = {
+                row[0]
+                for row in db.execute(
+                    "SELECT exercise_name FROM sets WHERE exercise_id = ?",
+                    (decision["exercise_id"],),
+                )
+            }
+        assert name in names
+    assert detail.name_of("no-program", "no-such-exercise") == "no-such-exercise"
+
+
 def test_interrupted_sessions_read_as_partial() -> None:
     stopped = point(date(2026, 3, 2), 1, 2, status="stopped")
     partial = SessionPoint(

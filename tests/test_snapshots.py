@@ -269,6 +269,19 @@ def test_history(
     assert snap_compare(app, terminal_size=SIZE, run_before=history_steps(app, *keys, then=then))
 
 
+@pytest.mark.parametrize(
+    ("size", "keys"),
+    [((40, 12), ("2",)), ((80, 24), ("r", "r")), ((60, 20), ("4",))],
+    ids=["pain-40x12", "calendar-all-time", "sessions-60x20"],
+)
+def test_history_sizes_and_periods(
+    snap_compare: Any, history_app: CoachApp, size: tuple[int, int], keys: tuple[str, ...]
+) -> None:
+    """A chart too small says so; all time is a month grid; 60 columns wrap the list."""
+    app = history_app
+    assert snap_compare(app, terminal_size=size, run_before=history_steps(app, *keys))
+
+
 # -- the function check (coach.tui.checks) -----------------------------------------------
 
 

@@ -860,13 +860,17 @@ def _print_sessions(rows: list[dict[str, Any]], notes: list[str]) -> None:
     """
     import shutil
 
-    headers = ("Date", "Session", "Result", "Min", "Sets", "Start", "Peak", "Changes")
+    from coach.engine.records import result_text
+    from coach.format.durations import format_elapsed
+
+    headers = ("Date", "Session", "Result", "Time", "Sets", "Start", "Peak", "Changes")
+    # The result and the time read as on the history screen: the same functions say them.
     table = [
         [
             row["date"],
             printable(row["routine"]),
-            row["status"].replace("_", " "),
-            "-" if row["minutes"] is None else f"{row['minutes']:g}",
+            result_text(row["status"], row["stop_reason"]),
+            "-" if row["seconds"] is None else format_elapsed(row["seconds"]),
             str(row["sets"]),
             _dash(row["baseline_pain"]),
             _dash(row["peak_pain"]),

@@ -29,6 +29,7 @@ __all__ = [
     "duration_pattern",
     "format_clock",
     "format_duration",
+    "format_elapsed",
     "parse_duration",
 ]
 
@@ -317,6 +318,27 @@ def format_duration(seconds: float) -> str:
     if minutes:
         return f"{minutes}m"
     return f"{sec_text}s"
+
+
+def format_elapsed(seconds: float) -> str:
+    """How long something took, in whole seconds: ``45s``, ``13m 28s``, ``1h 02m``.
+
+    The one format for the length of a session, wherever it is shown (the summary, the
+    history screen, ``coach history``): a minute count with a decimal ("8.3 min") beside
+    "13m 28s" elsewhere read as two different things. Past an hour the seconds no longer
+    matter (they are dropped, not rounded, so 1h 59m 59s never reads as 1h 60m); the
+    minutes are padded so the figures line up in a column.
+    """
+    if not math.isfinite(seconds):
+        return "-"
+    total = max(0, round(min(seconds, MAX_SECONDS)))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    if minutes:
+        return f"{minutes}m {secs:02d}s"
+    return f"{secs}s"
 
 
 def format_clock(seconds: float) -> str:

@@ -253,10 +253,13 @@ def session_page(
         if since and day < since:
             total -= 1
             continue
-        minutes = None
+        minutes = seconds = None
         if ended:
             span = datetime.fromisoformat(ended) - start
             minutes = round(span.total_seconds() / 60, 1)
+            # Whole seconds too: people read a length as "13m 28s" (format_elapsed),
+            # which a tenth of a minute cannot give.
+            seconds = round(span.total_seconds())
         result.append(
             {
                 "date": day.isoformat(),
@@ -265,6 +268,7 @@ def session_page(
                 "status": status,
                 "stop_reason": reason,
                 "minutes": minutes,
+                "seconds": seconds,
                 "sets": sets,
                 "baseline_pain": baseline,
                 "peak_pain": peak,

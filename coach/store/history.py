@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -50,6 +50,8 @@ class SessionPoint:
     sets: int
     minutes: float | None
     dose_changes: int
+    seconds: int | None = None
+    """How long it took, start to end (None while it has no end)."""
 
     @property
     def result(self) -> str:
@@ -108,6 +110,14 @@ class SessionDetail:
     level_moves: tuple[dict[str, Any], ...]
     note: str | None = None
     """The person's note on the session, as written (untrusted text)."""
+    names: dict[tuple[str, str], str] = field(default_factory=dict)
+    """The name of each (program id, exercise id) of its sets and decisions, as stored
+    with the sets: an exercise decided on but not done in the session is named as it
+    was last done before (untrusted text)."""
+
+    def name_of(self, program_id: str, exercise_id: str) -> str:
+        """The exercise's stored name, or its id when no set of it was ever stored."""
+        return self.names.get((program_id, exercise_id), exercise_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +153,7 @@ class HistoryView:
                 row["sets"],
                 row["minutes"],
                 row["dose_changes"],
+                row["seconds"],
             )
             for row in rows
         ]
@@ -201,12 +212,27 @@ class HistoryView:
                 "SELECT * FROM level_moves WHERE session_id = ? ORDER BY id", (session.id,)
             ).fetchall()
             note = db.execute("SELECT note FROM sessions WHERE id = ?", (session.id,)).fetchone()
+            names = {(r["program_id"], r["exercise_id"]): r["exercise_name"] for r in sets}
+            # A decision on an exercise not done this time ("Not done: ...") has no set
+            # here: its name is the one it had when last done, up to this session (one
+            # look-up on the sets-by-exercise index each; a session decides on a few).
+            for row in decisions:
+                key = (row["program_id"], row["exercise_id"])
+                if key not in names:
+                    found = db.execute(
+                        "SELECT exercise_name FROM sets WHERE program_id = ?"
+                        " AND exercise_id = ? ORDER BY session_id <= ? DESC, id DESC LIMIT 1",
+                        (*key, session.id),
+                    ).fetchone()
+                    if found is not None:
+                        names[key] = found[0]
         return SessionDetail(
             session,
             tuple(dict(r) for r in sets),
             tuple(_decoded(dict(r)) for r in decisions),
             tuple(dict(r) for r in moves),
             note[0] if note else None,
+            names,
         )
 
 

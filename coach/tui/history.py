@@ -8,9 +8,12 @@ when the data arrives, and ten years of sessions never block a key press.
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
+from rich.console import Console
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -28,6 +31,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from coach.format.durations import format_duration, format_elapsed
 from coach.format.text import printable
 from coach.store.database import StoreError
 from coach.store.history import (
@@ -45,7 +49,7 @@ from coach.tui import keys
 from coach.tui.keybar import KeyBar
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
     from pathlib import Path
 
     from textual_plotext import PlotextPlot
@@ -71,50 +75,122 @@ _MARKS = {0: ("·", "dim"), 1: ("▪", "yellow"), 2: ("■", "green")}
 
 
 class CalendarMap(Widget):
-    """Weeks as columns, Monday to Sunday as rows: a square for each day with a session
-    (full for a completed one, small for a partial one), a dot for a day without."""
+    """The days of the chosen period: for up to a year, weeks as columns and Monday to
+    Sunday as rows, a square for each day with a session (full for a completed one,
+    small for a partial one) and a dot for a day without; for all time, a row per year
+    with the number of days with a session in each month (ten years of days do not fit
+    a terminal)."""
 
-    DEFAULT_CSS = "CalendarMap { height: 9; width: 100%; }"
+    DEFAULT_CSS = "CalendarMap { height: auto; width: 100%; }"
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.marks: dict[date, int] = {}
         self.today = date.today()
+        self.days: int | None = 91
 
-    def show(self, marks: dict[date, int], today: date) -> None:
-        self.marks, self.today = marks, today
-        self.refresh()
+    def show(self, marks: dict[date, int], today: date, days: int | None) -> None:
+        """Draw ``days`` days up to ``today`` (None: everything since the first)."""
+        self.marks, self.today, self.days = marks, today, days
+        self.refresh(layout=True)
+
+    def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
+        return len(self.render().plain.splitlines())
 
     def render(self) -> Text:
-        width = max(0, self.size.width - 4)
-        weeks = max(1, width // 2)
-        columns = calendar_weeks(self.today, weeks)
+        if self.days is None:
+            return self._by_month()
+        return self._by_day(self.days)
+
+    def _by_day(self, days: int) -> Text:
+        first = self.today - timedelta(days=days - 1)
+        weeks = (self.today.toordinal() - self.today.weekday()) - (
+            first.toordinal() - first.weekday()
+        )
+        weeks = weeks // 7 + 1
+        width = max(1, self.size.width - 4)
+        # Two columns a week when they fit, else one; a window too narrow even for that
+        # shows the latest weeks and says so.
+        step = 2 if weeks * 2 <= width else 1
+        shown = min(weeks, max(1, width // step))
+        columns = calendar_weeks(self.today, shown)
         text = Text(no_wrap=True, overflow="crop")
         # Month names above the week in which each month starts.
-        header = [" "] * (weeks * 2)
+        header = [" "] * (shown * step)
         for index, week in enumerate(columns):
-            first = next((d for d in week if d.day == 1), None)
-            if first is not None or index == 0:
-                name = (first or week[0]).strftime("%b")
-                at = index * 2
-                if at + len(name) <= len(header) and all(c == " " for c in header[at : at + 4]):
+            start = next((d for d in week if d.day == 1), None)
+            if start is not None or index == 0:
+                name = (start or max(week[0], first)).strftime("%b")
+                at = index * step
+                room = header[max(0, at - 1) : at + len(name)]
+                if at + len(name) <= len(header) and all(c == " " for c in room):
                     header[at : at + len(name)] = list(name)
         text.append("    " + "".join(header).rstrip() + "\n", style="dim")
         for weekday, name in enumerate(("Mon", "", "Wed", "", "Fri", "", "Sun")):
             text.append(f"{name:<4}", style="dim")
             for week in columns:
                 day = week[weekday]
-                if day > self.today:
-                    text.append("  ")
+                if day > self.today or day < first:
+                    text.append(" " * step)
                     continue
                 glyph, style = _MARKS[self.marks.get(day, 0)]
                 if day == self.today:
                     style += " underline"
                 text.append(glyph, style=style)
-                text.append(" ")
+                text.append(" " * (step - 1))
             text.append("\n")
-        text.append("    ■ completed  ▪ partly done  · no session", style="dim")
+        text.append(f"    {_LEGEND}", style="dim")
+        if shown < weeks:
+            text.append(
+                f"\n    The last {shown} weeks: widen the window to see all {weeks}.",
+                style="dim",
+            )
         return text
+
+    def _by_month(self) -> Text:
+        text = Text(no_wrap=True, overflow="crop")
+        if not self.marks:
+            return text
+        counts: dict[tuple[int, int], int] = {}
+        for day, mark in self.marks.items():
+            if mark:
+                counts[day.year, day.month] = counts.get((day.year, day.month), 0) + 1
+        start = min(self.marks)
+        text.append("     " + "".join(f"{m:>4}" for m in _MONTHS) + "\n", style="dim")
+        for year in range(start.year, self.today.year + 1):
+            text.append(f"{year:<5}", style="dim")
+            for month in range(1, 13):
+                if (year, month) < (start.year, start.month) or (year, month) > (
+                    self.today.year,
+                    self.today.month,
+                ):
+                    text.append("    ")
+                    continue
+                count = counts.get((year, month), 0)
+                style = "green" if count >= 15 else "yellow" if count else "dim"
+                text.append(f"{count or '·':>4}", style=style)
+            text.append("\n")
+        text.append("     days with a session in each month", style="dim")
+        return text
+
+
+class ChartBox(Vertical):
+    """Where a chart is drawn; too small a box shows a one-line note instead (at 40x12
+    a chart collapsed to a stray "51 Sep")."""
+
+    MIN_WIDTH = 30
+    MIN_HEIGHT = 8
+
+    def compose(self) -> ComposeResult:
+        yield Label("Enlarge the window for the chart.", classes="chart-note hint")
+
+    def on_resize(self) -> None:
+        small = self.size.width < self.MIN_WIDTH or self.size.height < self.MIN_HEIGHT
+        self.set_class(small, "-small")
+
+
+_LEGEND = "■ completed  ▪ partly done  · no session"
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 class HistoryScreen(Screen[None]):
@@ -144,12 +220,13 @@ class HistoryScreen(Screen[None]):
         self.view = view
         self.today = today
         self.sessions: list[SessionPoint] = []
+        self.marks: dict[date, int] = {}
         self.exercises: list[ExerciseRef] = []
         self.range_index = 0
         self.series: tuple[ExerciseRef, list[DosePoint]] | None = None
         self.listed: list[SessionPoint] = []
         """The sessions in the table, in its order."""
-        self._sessions_shown: tuple[int, int] | None = None
+        self._sessions_shown: tuple[int, int, int] | None = None
         self._pain_shown: tuple[int, int] | None = None
         self.exercise_list: OptionList | None = None
         self.dose_box: Vertical | None = None
@@ -169,8 +246,9 @@ class HistoryScreen(Screen[None]):
                 with TabPane("Calendar (1)", id="calendar"), VerticalScroll():
                     yield CalendarMap(id="calendar-map")
                     yield Static("", id="calendar-note")
+                    yield Label("", id="calendar-hint", classes="hint")
                 with TabPane("Pain (2)", id="pain"):
-                    yield Vertical(id="pain-chart-box")
+                    yield ChartBox(id="pain-chart-box")
                     yield Label("", id="pain-hint", classes="hint")
                 # Filled when first shown: the first frame should not wait for them.
                 yield TabPane("Exercises (3)", id="exercises")
@@ -235,7 +313,7 @@ class HistoryScreen(Screen[None]):
                 f"day{'s' if streak.current != 1 else ''} (longest {streak.longest}) · "
                 f"{streak.last_30} of the last 30 days"
             )
-        self.query_one(CalendarMap).show(marks, today)
+        self.marks = marks
         self.query_one("#calendar-note", Static).update(self._calendar_note(streak.current))
         self.loaded = True
         # Each tab is drawn when it is shown: the first frame waits only for the calendar.
@@ -244,12 +322,26 @@ class HistoryScreen(Screen[None]):
 
     def _draw_active(self) -> None:
         active = self.query_one(TabbedContent).active
-        if active == "pain":
+        if active == "calendar":
+            self.query_one(CalendarMap).show(self.marks, self.today(), RANGES[self.range_index][1])
+            self.query_one("#calendar-hint", Label).update(self._calendar_hint())
+        elif active == "pain":
             self._draw_pain()
         elif active == "exercises":
             self._draw_dose()
         elif active == "sessions":
             self._fill_sessions()
+
+    def on_resize(self) -> None:
+        # The session list fits its columns to the width: refit them (the charts and
+        # the calendar redraw themselves).
+        if self.loaded and self.query_one(TabbedContent).active == "sessions":
+            self._fill_sessions()
+
+    def _table_room(self) -> int:
+        """Columns a table has on this screen: the window less the screen's padding and
+        the table's scroll bar."""
+        return _room(self.size.width or self.app.size.width)
 
     def _calendar_note(self, current: int) -> Text:
         if not self.sessions:
@@ -257,6 +349,9 @@ class HistoryScreen(Screen[None]):
         if current >= 2:
             return Text(f"{current} days in a row. Little and often is what works.")
         return Text("A little movement most days helps your back more than a lot once a week.")
+
+    def _calendar_hint(self) -> str:
+        return f"r: change the period (now: {self._period()[0]})"
 
     def _period(self) -> tuple[str, date | None]:
         name, days = RANGES[self.range_index]
@@ -316,10 +411,12 @@ class HistoryScreen(Screen[None]):
                     [v for _, v in base],
                     label="at the start",
                     color="cyan",
-                    marker="hd",
+                    # A thin line against the peak's blocks: the two differ without
+                    # colour too (NO_COLOR, a monochrome terminal, a printout).
+                    marker="braille",
                 )
             plt.ylim(0, 10)
-            plt.yticks([0, 2, 5, 10])
+            plt.yticks(PAIN_TICKS)
             _date_ticks(plt, origin, chosen[-1].day)
         plot.refresh()
         self.query_one("#pain-hint", Label).update(
@@ -330,7 +427,7 @@ class HistoryScreen(Screen[None]):
     def _fill_sessions(self) -> None:
         """The sessions of the chosen period, newest first (built when first shown: a
         table measures every cell, which takes a while for years of sessions)."""
-        key = (self.range_index, len(self.sessions))
+        key = (self.range_index, len(self.sessions), self._table_room())
         if self._sessions_shown == key:
             return
         self._sessions_shown = key
@@ -345,24 +442,35 @@ class HistoryScreen(Screen[None]):
         name, _ = self._period()
         if self.session_hint is not None:
             self.session_hint.update(
-                f"{len(self.listed):,} sessions, {name}, newest first · Enter opens one · "
-                "r changes the period"
+                f"{len(self.listed):,} sessions, {name}, newest first · Pain: at the start→"
+                "highest · Enter opens one · r changes the period"
             )
         table = self.session_table
         table.clear(columns=True)
-        table.add_columns("Date", "Session", "Result", "Sets", "Start", "Peak", "Changes")
-        table.add_rows(
+        # Columns fit the window (wrapping the words, never scrolling sideways): at 80
+        # columns a table sized to its content pushed Peak and Changes out of sight.
+        room = self._table_room()
+        year = since is None  # within a year, the weekday says more than the year
+        dates = [f"{s.day:%d %b %y}" if year else f"{s.day:%a %d %b}" for s in self.listed]
+        cells = [
             (
-                f"{s.day:%a %d %b %Y}",
-                Text(printable(s.title)),
+                date_text,
+                printable(s.title),
                 s.result,
                 str(s.sets),
-                _dash(s.baseline_pain),
-                _dash(s.peak_pain),
+                f"{_dash(s.baseline_pain)}→{_dash(s.peak_pain)}",
                 str(s.dose_changes),
             )
-            for s in self.listed
-        )
+            for date_text, s in zip(dates, self.listed, strict=True)
+        ]
+        headers = ("Date", "Session", "Result", "Sets", "Pain", "Changes")
+        widths = fit_widths(headers, cells, room, flexible=(1, 2))
+        for header, width in zip(headers, widths, strict=True):
+            table.add_column(header, width=width)
+        lines = _Wrapper()
+        for row in cells:
+            height = max(lines.count(row[1], widths[1]), lines.count(row[2], widths[2]))
+            table.add_row(*(Text(cell) for cell in row), height=height)
         self.call_after_refresh(table.focus)
 
     def on_history_screen_exercises_loaded(self, message: ExercisesLoaded) -> None:
@@ -411,8 +519,11 @@ class HistoryScreen(Screen[None]):
                 marker="hd",
             )
             # From zero, so a step from 9 to 10 reps looks like what it is (and with room
-            # above for the legend).
-            plt.ylim(0, max(v for _, v in amounts) * 1.5)
+            # above for the legend), at round numbers: 0, 15, 30, 45 s, not 37.5.
+            seconds = ref.kind != "reps"
+            ticks = nice_ticks(max(v for _, v in amounts) * 1.4, seconds=seconds)
+            plt.ylim(0, ticks[-1])
+            plt.yticks(ticks, [tick_label(t, seconds=seconds) for t in ticks])
             if pains:
                 plt.scatter(
                     [(d - origin).days for d, _ in pains],
@@ -423,6 +534,7 @@ class HistoryScreen(Screen[None]):
                     yside="right",
                 )
                 plt.ylim(0, 10, yside="right")
+                plt.yticks(PAIN_TICKS, yside="right")
             _date_ticks(plt, origin, chosen[-1].day)
             levels = sorted({p.level for p in chosen})
             plt.xlabel(
@@ -443,12 +555,14 @@ class HistoryScreen(Screen[None]):
     @on(TabbedContent.TabActivated)
     def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
         pane = event.pane.id
-        if pane == "pain" and self.loaded:
+        if pane == "calendar" and self.loaded:
+            self._draw_active()  # the period may have changed on another tab
+        elif pane == "pain" and self.loaded:
             self._draw_pain()
         elif pane == "exercises":
             if self.exercise_list is None:
                 self.exercise_list = OptionList(id="exercise-list")
-                self.dose_box = Vertical(id="dose-chart-box")
+                self.dose_box = ChartBox(id="dose-chart-box")
                 event.pane.mount(Horizontal(self.exercise_list, self.dose_box))
                 self.load_exercises()
             self.call_after_refresh(self.exercise_list.focus)
@@ -537,65 +651,33 @@ class SessionDetailScreen(Screen[None]):
     def __init__(self, detail: SessionDetail) -> None:
         super().__init__()
         self.detail = detail
+        self.rows = self._rows()
+        """The sets' cells, as shown."""
+        self._fitted_to = 0
 
     def compose(self) -> ComposeResult:
-        from coach.engine.progression import describe_dose
-        from coach.engine.timeline import Dose
 
         session = self.detail.session
         with VerticalScroll(id="session-detail"):
             yield Label(
                 Text(printable(f"{session.title}, {session.day:%A %d %B %Y}")), id="history-title"
             )
-            minutes = "" if session.minutes is None else f" · {session.minutes:g} min"
+            took = "" if session.seconds is None else f" · {format_elapsed(session.seconds)}"
             yield Label(
-                f"{session.result}{minutes} · pain at the start {_dash(session.baseline_pain)}"
+                f"{session.result}{took} · pain at the start {_dash(session.baseline_pain)}"
                 f" · peak {_dash(session.peak_pain)}"
             )
             if self.detail.note:
                 yield Label(Text(printable(f"Note: {self.detail.note}")), id="detail-note")
-            table: DataTable[str | Text] = DataTable(id="detail-sets", cursor_type="row")
-            table.add_columns("Exercise", "Set", "Planned", "Done", "Pain", "Notes")
-            for row in self.detail.sets:
-                dose = Dose(
-                    sets=row["sets_planned"],
-                    hold=row["planned_hold"],
-                    holds=row["planned_holds"],
-                    reps=row["planned_reps"],
-                    duration=row["planned_duration"],
-                )
-                notes = [
-                    text
-                    for key, text in (
-                        ("numbness", "numbness"),
-                        ("leg_weakness", "leg weakness"),
-                        ("pain_below_knee", "pain below knee"),
-                    )
-                    if row[key]
-                ]
-                if row["attempt"] > 1:
-                    notes.append(f"attempt {row['attempt']}")
-                done = f"{row['done_work_seconds']:g}/{row['planned_work_seconds']:g}s"
-                table.add_row(
-                    Text(printable(row["exercise_name"])),
-                    f"{row['set_number']}/{row['sets_planned']}",
-                    describe_dose(dose),
-                    done + ("" if row["completed"] else " (cut short)"),
-                    _dash(row["pain"]),
-                    ", ".join(notes),
-                )
+            # Filled on mount and on resize: its columns fit the window's width.
+            yield DataTable[Text](id="detail-sets", cursor_type="row")
             if not self.detail.sets:
                 yield Label("No set was rated in this session.", classes="hint")
-            yield table
             yield Label("Decided after this session", classes="section-title")
             if not self.detail.decisions and not self.detail.level_moves:
                 yield Label("Nothing was decided (the session was not finished).", classes="hint")
-            names = {
-                (r["program_id"], r["exercise_id"]): r["exercise_name"] for r in self.detail.sets
-            }
             for decision in self.detail.decisions:
-                key = (decision["program_id"], decision["exercise_id"])
-                name = names.get(key, decision["exercise_id"])
+                name = self.detail.name_of(decision["program_id"], decision["exercise_id"])
                 yield Static(Text(printable(f"• {name}: {decision['reason']}")), classes="decision")
             for move in self.detail.level_moves:
                 answer = "accepted" if move["accepted"] else "declined"
@@ -608,12 +690,166 @@ class SessionDetailScreen(Screen[None]):
                 )
         yield KeyBar()
 
+    def _rows(self) -> list[tuple[str, ...]]:
+        from coach.engine.progression import describe_dose
+        from coach.engine.timeline import Dose
+
+        rows: list[tuple[str, ...]] = []
+        for row in self.detail.sets:
+            dose = Dose(
+                sets=row["sets_planned"],
+                hold=row["planned_hold"],
+                holds=row["planned_holds"],
+                reps=row["planned_reps"],
+                duration=row["planned_duration"],
+            )
+            notes = [
+                text
+                for key, text in (
+                    ("numbness", "numbness"),
+                    ("leg_weakness", "leg weakness"),
+                    ("pain_below_knee", "pain below knee"),
+                )
+                if row[key]
+            ]
+            if row["attempt"] > 1:
+                notes.append(f"attempt {row['attempt']}")
+            done = f"{row['done_work_seconds']:g}/{row['planned_work_seconds']:g}s"
+            rows.append(
+                (
+                    printable(row["exercise_name"]),
+                    f"{row['set_number']}/{row['sets_planned']}",
+                    describe_dose(dose),
+                    done + ("" if row["completed"] else " (cut short)"),
+                    _dash(row["pain"]),
+                    ", ".join(notes),
+                )
+            )
+        return rows
+
+    def on_resize(self) -> None:
+        """Fit the sets' columns to the window: the name, the dose and the notes wrap, so
+        Pain and Notes stay in view at 80 columns."""
+        # Less 2 more: the table scrolls inside the page (DataTable's max-height), so two
+        # scroll bars may stand side by side.
+        room = _room(self.size.width) - 2
+        if room == self._fitted_to:
+            return
+        self._fitted_to = room
+        table = self.query_one("#detail-sets", DataTable)
+        table.clear(columns=True)
+        headers = ("Exercise", "Set", "Planned", "Done", "Pain", "Notes")
+        widths = fit_widths(headers, self.rows, room, flexible=(0, 2, 3, 5))
+        for header, width in zip(headers, widths, strict=True):
+            table.add_column(header, width=width)
+        lines = _Wrapper()
+        for row in self.rows:
+            height = max(lines.count(row[i], widths[i]) for i in (0, 2, 3, 5))
+            table.add_row(*(Text(cell) for cell in row), height=height)
+
     def action_back(self) -> None:
         self.app.pop_screen()
 
 
+PAIN_TICKS = (0, 2, 4, 6, 8, 10)
+"""The pain axis, in whole even steps (never 1.7, 3.3...)."""
+SECOND_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600)
+"""Steps a seconds axis takes: the ones a clock face has."""
+COUNT_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
+MOST_TICKS = 6
+
+
+def nice_ticks(top: float, *, seconds: bool) -> list[float]:
+    """Axis ticks from 0 up to at least ``top`` at a round step (at most
+    :data:`MOST_TICKS` of them): 0, 15, 30, 45, 60 s, or 0, 5, 10, 15 reps."""
+    top = max(top, 1.0)
+    steps = SECOND_STEPS if seconds else COUNT_STEPS
+    # Beyond the table (a very long hold?): 1, 2 or 5 times a power of ten.
+    larger = (m * 10**k for k in range(4, 16) for m in (1, 2, 5))
+    step = next(s for s in (*steps, *larger) if math.ceil(top / s - 1e-9) < MOST_TICKS)
+    count = math.ceil(top / step - 1e-9)
+    return [float(step * i) for i in range(count + 1)]
+
+
+def tick_label(value: float, *, seconds: bool) -> str:
+    """A tick as people read it: '45s', '1m 30s' on a seconds axis, '12' elsewhere."""
+    if seconds:
+        return format_duration(value)
+    return f"{value:g}"
+
+
 def _dash(value: object) -> str:
     return "-" if value is None else str(value)
+
+
+def _room(width: int) -> int:
+    # 2 columns of padding on each side (coach.tcss), 2 for the vertical scroll bar.
+    return max(20, width - 6)
+
+
+CELL_PADDING = 2
+"""Columns a DataTable adds around each cell (one on each side)."""
+MIN_FLEXIBLE = 8
+"""The narrowest a wrapping column gets."""
+MAX_WORD = 12
+"""Words longer than this may break: a column is not kept wide for one long word."""
+
+
+def fit_widths(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    room: int,
+    *,
+    flexible: Sequence[int],
+) -> list[int]:
+    """The content width of each column so that the table fits ``room`` columns.
+
+    Every column starts as wide as its widest cell (or header). While the table is too
+    wide, the widest of the ``flexible`` columns (the ones whose words may wrap onto a
+    second line) gives up a column, down to its header or its longest word: numbers and
+    dates are never cut, and a long name wraps before a short one does. What still does
+    not fit scrolls.
+    """
+    widths = [
+        max([cell_len(header), *(cell_len(row[i]) for row in rows)])
+        for i, header in enumerate(headers)
+    ]
+    # A column narrower than its longest word would break it ("complete" / "d").
+    floor = {
+        i: max(
+            MIN_FLEXIBLE,
+            cell_len(headers[i]),
+            *(min(MAX_WORD, cell_len(word)) for row in rows for word in row[i].split()),
+        )
+        for i in flexible
+    }
+    over = sum(widths) + CELL_PADDING * len(widths) - room
+    while over > 0:
+        shrinkable = [i for i in flexible if widths[i] > floor[i]]
+        if not shrinkable:
+            break
+        widest = max(shrinkable, key=lambda i: widths[i])
+        widths[widest] -= 1
+        over -= 1
+    return widths
+
+
+class _Wrapper:
+    """Lines a cell's words take at a width (the table needs each row's height; the
+    same few titles and results repeat over thousands of sessions, so each is measured
+    once)."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, int], int] = {}
+        self._console = Console(width=1000)
+
+    def count(self, text: str, width: int) -> int:
+        if cell_len(text) <= width:
+            return 1
+        key = (text, width)
+        if key not in self._known:
+            self._known[key] = len(Text(text).wrap(self._console, width))
+        return self._known[key]
 
 
 def _date_ticks(plt: Any, origin: date, end: date) -> None:

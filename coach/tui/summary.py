@@ -12,7 +12,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 
 from coach.engine.progression import describe_dose, dose_direction
 from coach.engine.session import SessionSummary
-from coach.format.durations import format_duration
+from coach.format.durations import format_elapsed
 from coach.tui import keys
 from coach.tui.keybar import KeyBar
 
@@ -46,7 +46,7 @@ class SummaryScreen(Screen[None]):
             yield Label(summary.headline, id="summary-title")
             baseline = "not rated" if summary.baseline is None else f"{summary.baseline}/10"
             yield Label(
-                f"Time {format_duration(round(summary.elapsed_seconds))} · "
+                f"Time {format_elapsed(summary.elapsed_seconds)} · "
                 f"back pain at the start: {baseline}",
                 classes="hint",
             )
