@@ -15,7 +15,8 @@ import pytest
 
 from coach.tui.graphics import CELL_QUERY, DA1_QUERY, KITTY_QUERY, Graphics, detect, images_mode
 
-TERMINAL = {"TERM": "xterm-256color"}
+TERMINAL = {"TERM": "xterm-256color", "TERM_PROGRAM": "WezTerm"}
+"""A terminal that names itself as one that may draw pictures: coach asks it."""
 
 
 class FakeTerminal:
@@ -97,11 +98,13 @@ def test_the_answers_say_which_protocol(
 @pytest.mark.parametrize(
     "environ",
     [
-        {"TERM": "xterm-256color", "TMUX": "/tmp/tmux-0/default,1,0"},
+        {"TERM": "xterm-256color"},  # a raw pty, or a terminal that draws no pictures
+        {"TERM": "xterm-256color", "TERM_PROGRAM": "Apple_Terminal"},
+        {"TERM": "xterm-kitty", "TMUX": "/tmp/tmux-0/default,1,0"},
         {"TERM": "screen-256color"},
         {"TERM": "dumb"},
-        {"TERM": "xterm-256color", "COACH_IMAGES": "off"},
-        {"TERM": "xterm-256color", "COACH_IMAGES": "maybe"},
+        {"TERM": "xterm-kitty", "COACH_IMAGES": "off"},
+        {"TERM": "xterm-kitty", "COACH_IMAGES": "maybe"},
     ],
 )
 def test_where_the_answer_is_known_nothing_is_asked(

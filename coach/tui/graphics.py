@@ -10,9 +10,13 @@ that has a picture.
 One write carries three questions: Kitty's graphics query, the cell size in pixels, and
 the primary device attributes (DA1). Every terminal that answers anything answers DA1,
 and answers in order, so DA1's reply ends the wait at once: no timeout on a terminal that
-lacks Kitty graphics. A terminal that answers nothing (a pipe, a test harness, some
-multiplexers) costs at most :data:`QUERY_SECONDS`. Where an answer is known without asking
-(no terminal, ``TERM=dumb``, tmux or screen, ``COACH_IMAGES=off``), nothing is written.
+lacks Kitty graphics. A terminal that answers nothing costs at most :data:`QUERY_SECONDS`,
+and an answer later than that would reach the app as keys; so coach asks only a terminal
+that names itself (``TERM``, or the variables terminals set, :data:`DRAWING_TERMINALS`) as
+one that can draw pictures, never inside tmux or screen, never without a terminal or
+with ``TERM=dumb``. Everywhere else nothing is written, nothing is waited for, and the
+figure shows: a raw pseudo-terminal, a test harness, tmux, or a terminal over SSH that
+only passes ``TERM`` on (``COACH_IMAGES`` says what to use there).
 
 ``COACH_IMAGES``: ``auto`` (the default) asks as above; ``off`` never shows pictures;
 ``kitty`` or ``sixel`` trusts the person and asks nothing.
@@ -30,6 +34,7 @@ from typing import Literal
 
 __all__ = [
     "DEFAULT_CELL",
+    "DRAWING_TERMINALS",
     "ENVIRONMENT",
     "MODES",
     "QUERY_SECONDS",
@@ -111,15 +116,46 @@ def detect(
         return None
 
 
+DRAWING_TERMINALS: Mapping[str, tuple[str, ...]] = {
+    # variable: values that name a terminal able to draw Kitty graphics or Sixel (in
+    # some of its versions or settings: the answer says which); "" means any value.
+    "TERM": (
+        "xterm-kitty",
+        "xterm-ghostty",
+        "foot",
+        "foot-extra",
+        "foot-direct",
+        "mlterm",
+        "contour",
+        "rio",
+    ),
+    "TERM_PROGRAM": ("WezTerm", "ghostty", "iTerm.app", "vscode", "mintty", "rio"),
+    "KITTY_WINDOW_ID": ("",),
+    "WEZTERM_EXECUTABLE": ("",),
+    "KONSOLE_VERSION": ("",),
+    "XTERM_VERSION": ("",),
+    "WT_SESSION": ("",),
+    "VTE_VERSION": ("",),
+}
+"""Terminals worth asking: each names itself with one of these variables. Terminals that
+draw no pictures are not asked, so they never pay for the question."""
+
+
 def _known_without(env: Mapping[str, str]) -> bool:
     """True where asking is pointless or unsafe: the answer is no pictures."""
     term = env.get("TERM", "")
     if term in ("", "dumb", "linux"):
         return True
     # tmux and screen pass neither protocol through without configuration (and
-    # textual-image 0.12 does not wrap its output for them), and an unanswered query there
-    # only costs time.
-    return bool(env.get("TMUX") or env.get("STY") or term.startswith(("screen", "tmux")))
+    # textual-image 0.12 does not wrap its output for them); KITTY_WINDOW_ID and the like
+    # stay set inside them, from the terminal around them.
+    if env.get("TMUX") or env.get("STY") or term.startswith(("screen", "tmux")):
+        return True
+    for variable, names in DRAWING_TERMINALS.items():
+        value = env.get(variable, "")
+        if value and ("" in names or value in names):
+            return False
+    return True
 
 
 def _ask(stdin: int, stdout: int, timeout: float) -> Graphics | None:
