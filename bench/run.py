@@ -122,12 +122,17 @@ def child_env(data_dir: Path, **extra: str) -> dict[str, str]:
     data and settings in fresh folders (default settings; the user's files untouched).
     Without PYTHONDONTWRITEBYTECODE: the warm-up runs leave the bytecode caches that any
     installed program has (pip compiles Textual's on install; coach's own are made on
-    its first run), so no run compiles source."""
+    its first run), so no run compiles source. Nor the variables a terminal sets to name
+    itself (coach.tui.graphics): the program's terminal is a raw pty, which draws no
+    pictures and answers no question, whatever terminal runs the benchmark."""
+    from coach.tui.graphics import DRAWING_TERMINALS
+
     env = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("TEXTUAL", "COACH_", "TMUX"))
         and k not in ("COLUMNS", "LINES", "PYTHONDONTWRITEBYTECODE")
+        and (k == "TERM" or k not in DRAWING_TERMINALS)
     }
     config_dir = data_dir.with_name(data_dir.name + "-config")
     config_dir.mkdir(parents=True, exist_ok=True)

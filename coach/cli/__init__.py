@@ -526,9 +526,16 @@ def _play(
             return EXIT_INVALID
     from coach.store.database import HistoryStore
     from coach.tui.app import CoachApp, Launch
+    from coach.tui.graphics import detect, images_mode
 
     choices = _choices(file, home)
     event_log = os.environ.get("COACH_EVENT_LOG")
+    _, images_note = images_mode(os.environ)
+    if images_note:
+        _say(f"coach: {images_note}")
+    # Asked before the app starts: once Textual reads the keyboard, the terminal's answer
+    # would arrive as keys. One round trip, bounded; nothing at all under tmux.
+    graphics = detect()
     store = HistoryStore(database_path(data_dir))
     app = CoachApp(
         Launch(
@@ -540,6 +547,7 @@ def _play(
             event_log=Path(event_log) if event_log else None,
             read_settings=True,
             audio=audio,
+            graphics=graphics,
         )
     )
     # Everything imported so far lives as long as the process: out of the garbage

@@ -14,10 +14,20 @@ from coach.format.figure_library import BUNDLED_FIGURES, bundled_figure
 from coach.format.figures import Figure
 from coach.format.v1 import HoldExercise, RepsExercise, TimedExercise
 
-__all__ = ["IMAGE_SUFFIXES", "MAX_IMAGE_BYTES", "figure_problems", "image_problem"]
+__all__ = [
+    "IMAGE_SUFFIXES",
+    "MAX_IMAGE_BYTES",
+    "MAX_IMAGE_PIXELS",
+    "figure_problems",
+    "image_problem",
+]
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 """Largest picture, as for a custom cue sound."""
+MAX_IMAGE_PIXELS = 4096 * 4096
+"""Most pixels a picture may decode to (checked by the player before decoding). A 5 MiB
+file can hold a photo of about this size; a compressed file that claims far more is a
+decompression bomb, whose decoded pixels would take gigabytes."""
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 
 Problem = tuple[tuple[str | int, ...], str, bool]

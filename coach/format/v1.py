@@ -370,8 +370,9 @@ class _ExerciseBase(_Model):
     """An animated figure of the movement: the id of a bundled figure (see the guide), or
     its own poses (view, base, start, top, end, hold)."""
     image: SoundPath | None = None
-    """A picture of the exercise (PNG, JPEG or WebP, in this file's folder, up to 5 MiB).
-    Checked now; this version of coach still shows the figure."""
+    """A picture of the exercise (PNG, JPEG or WebP, in this file's folder, up to 5 MiB
+    and 4096x4096 pixels), shown in the figure's place where the terminal has Kitty
+    graphics or Sixel; elsewhere the figure shows."""
 
 
 class HoldExercise(_ExerciseBase):

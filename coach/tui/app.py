@@ -418,9 +418,17 @@ class CoachApp(App[int]):
             ),
             ring=lambda: self.call_from_thread(self.flash),
         )
-        self.call_from_thread(self.show_player, session)
+        pictures: dict[int, Path] = {}
+        if self.launch.graphics is not None:
+            from coach.tui.picture import picture_files
 
-    def show_player(self, session: SessionController) -> None:
+            # Only where the terminal can show them; the player decodes them off the loop.
+            pictures = picture_files(flow.loaded, session.plan)
+        self.call_from_thread(self.show_player, session, pictures)
+
+    def show_player(
+        self, session: SessionController, pictures: dict[int, Path] | None = None
+    ) -> None:
         from coach.tui.player import PlayerScreen
 
         if self.event_log is not None:
@@ -428,7 +436,7 @@ class CoachApp(App[int]):
             self.event_log.note(
                 event="session", speed=self.launch.speed, total=session.timeline.total
             )
-        self.player = PlayerScreen(session)
+        self.player = PlayerScreen(session, pictures=pictures, graphics=self.launch.graphics)
         self._clear()
         self.push_screen(self.player)
 

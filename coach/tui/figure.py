@@ -179,6 +179,9 @@ class FigureView(FigureCanvas):
         super().__init__(id=id)
         self.runner = runner
         self._tick: asyncio.TimerHandle | None = None
+        self.covered = False
+        """The exercise's picture shows in the figure's place (the player sets this): the
+        figure hides and does not wake."""
 
     # -- when to draw -----------------------------------------------------------------
 
@@ -223,12 +226,14 @@ class FigureView(FigureCanvas):
             # same instant again and wake at once for the next.
             sample = math.floor(elapsed / period + 0.02) * period
             frame = frame_at(runner.timeline, step, sample)
-        # An exercise without a figure leaves the digits all the room they had.
-        shown = frame is not None
+        # An exercise without a figure (or a picture) leaves the digits all the room they had.
+        shown = frame is not None and not self.covered
         if self.display != shown:
             self.display = shown
-            if isinstance(self.parent, FigureStage):
-                self.parent.set_class(shown, "-figure")
+        if isinstance(self.parent, FigureStage) and self.parent.has_class("-figure") != (
+            shown or self.covered
+        ):
+            self.parent.set_class(shown or self.covered, "-figure")
         if not self._visible():
             return
         self._frame = frame

@@ -16,6 +16,7 @@ from coach.tui.choice import Choice
 if TYPE_CHECKING:
     from coach.config.settings import Settings
     from coach.engine.runner import CueDue
+    from coach.tui.graphics import Graphics
 
 __all__ = ["Launch"]
 
@@ -40,5 +41,8 @@ class Launch:
     clock: Clock = time.monotonic
     wall: WallClock = system_wall
     today: Callable[[], date] = local_today
+    graphics: Graphics | None = None
+    """How the terminal shows pictures (coach.tui.graphics.detect, before the app starts);
+    None: it cannot, and every exercise shows its figure."""
     cue_sink: Callable[[CueDue], None] | None = field(default=None, compare=False)
     """Sees every cue as the player reaches it (tests)."""

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -35,7 +37,12 @@ from coach.format.text import printable
 from coach.tui import keys
 from coach.tui.bignumber import BigNumber, SessionBar
 from coach.tui.figure import FigureStage, FigureView
+from coach.tui.graphics import Graphics
 from coach.tui.keybar import KeyBar
+from coach.tui.picture import ImageWidget, PictureView
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 __all__ = ["PlayerScreen"]
 
@@ -95,9 +102,22 @@ class PlayerScreen(Screen[None]):
             super().__init__()
             self.muted = muted
 
-    def __init__(self, session: SessionController) -> None:
+    def __init__(
+        self,
+        session: SessionController,
+        *,
+        pictures: Mapping[int, Path] | None = None,
+        graphics: Graphics | None = None,
+    ) -> None:
+        """``pictures`` maps an exercise's index in the plan to its picture file, shown in
+        the figure's place once decoded when ``graphics`` says the terminal can."""
         super().__init__()
         self.session = session
+        self._picture_files = dict(pictures or {}) if graphics is not None else {}
+        self._graphics = graphics
+        self._pictures: dict[int, Image] = {}
+        self._picture_maker: ImageWidget | None = None
+        self._picture_view: PictureView | None = None
         self.runner = session.runner
         self._resume_after_help: Callable[[], list[RunnerEvent]] | None = None
         self._shown: dict[str, str] = {}
@@ -126,6 +146,7 @@ class PlayerScreen(Screen[None]):
         with FigureStage(id="stage"):
             yield BigNumber(id="clock")
             yield FigureView(self.runner, id="figure")
+            yield PictureView(id="picture")
         with Horizontal(id="progress-row"):
             yield SessionBar(id="progress")
             yield Label("", id="elapsed")
@@ -141,6 +162,44 @@ class PlayerScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.handle(self.session.start())
+        if self._picture_files:
+            # Pillow and textual-image load and the pictures decode off the event loop;
+            # the figure shows until they are ready.
+            self.run_worker(
+                self._prepare_pictures, thread=True, group="pictures", exit_on_error=False
+            )
+
+    def _prepare_pictures(self) -> None:
+        from coach.tui import picture
+
+        assert self._graphics is not None
+        try:
+            maker, decoded, problems = picture.prepare_pictures(
+                self._graphics, self._picture_files.values()
+            )
+        except Exception:
+            # textual-image missing or broken in this installation: the figures stay.
+            self.app.call_from_thread(
+                self._pictures_ready, None, {}, ["pictures cannot be shown here"]
+            )
+            return
+        self.app.call_from_thread(self._pictures_ready, maker, decoded, problems)
+
+    def _pictures_ready(
+        self, maker: ImageWidget | None, decoded: dict[Path, Image], problems: list[str]
+    ) -> None:
+        self._picture_maker = maker
+        self._pictures = {
+            index: decoded[path] for index, path in self._picture_files.items() if path in decoded
+        }
+        if problems:
+            said = "; ".join(problems)
+            self.notify(
+                f"{said[0].upper()}{said[1:]}; the figure shows instead.",
+                severity="warning",
+                timeout=8,
+            )
+        self._refresh_figure()
 
     def on_unmount(self) -> None:
         self._cancel_wake()
@@ -190,11 +249,22 @@ class PlayerScreen(Screen[None]):
         self.post_message(self.Moved(tuple(events), at))
 
     def _refresh_figure(self) -> None:
-        """The figure follows every change the runner reports (a step, a pause)."""
-        if self.is_attached:
-            figure = self._figure_widget or self.query_one("#figure", FigureView)
-            self._figure_widget = figure
-            figure.update_figure()
+        """The figure follows every change the runner reports (a step, a pause); the
+        exercise's picture, where there is one, takes its place."""
+        if not self.is_attached:
+            return
+        figure = self._figure_widget or self.query_one("#figure", FigureView)
+        self._figure_widget = figure
+        picture = None
+        step = self.runner.step
+        if self._pictures and step is not None:
+            # The exercise the screen is about: the next one during the rest before it.
+            picture = self._pictures.get(self._shown_exercise(step))
+        view = self._picture_view or self.query_one("#picture", PictureView)
+        self._picture_view = view
+        view.show(picture, self._picture_maker)
+        figure.covered = picture is not None
+        figure.update_figure()
 
     # -- keys -------------------------------------------------------------------------
 
