@@ -540,6 +540,7 @@ def _play(
             event_log=Path(event_log) if event_log else None,
             read_settings=True,
             audio=audio,
+            stay_awake=True,
         )
     )
     # Everything imported so far lives as long as the process: out of the garbage
