@@ -208,6 +208,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_data_dir(plan)
 
+    remind = commands.add_parser(
+        "remind",
+        help="set, show or remove a daily reminder to do your exercises",
+        description=(
+            "Set a daily desktop reminder with --at (a systemd user timer on Linux, a "
+            "launchd agent on macOS; elsewhere it prints the line to add to your crontab), "
+            "remove it with --off, or, with neither, say whether one is set and when."
+        ),
+    )
+    when = remind.add_mutually_exclusive_group()
+    when.add_argument(
+        "--at",
+        type=_time_of_day,
+        metavar="HH:MM",
+        help="remind me at this time every day (00:00 to 23:59), replacing any set before",
+    )
+    when.add_argument("--off", action="store_true", help="remove the reminder")
+    # What the scheduler runs: shows the notification. Not for people, so not in --help.
+    when.add_argument("--notify", action="store_true", help=argparse.SUPPRESS)
+
     validate = commands.add_parser(
         "validate",
         help="check session files and report every problem as path:line:col",
@@ -293,6 +313,15 @@ def _demo_days(text: str) -> int:
     return value
 
 
+def _time_of_day(text: str) -> Any:
+    from coach.cli.remind import parse_time
+
+    try:
+        return parse_time(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _speed(text: str) -> float:
     try:
         value = float(text)
@@ -353,6 +382,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _schema(args.output)
         if args.command == "preview":
             return _preview(args.file, figures=args.figures)
+        if args.command == "remind":
+            return _remind(args)
         data_dir = getattr(args, "data_dir", None)
         audio = getattr(args, "audio", None)
         if args.command == "plan":
@@ -448,6 +479,18 @@ def _schema(output: Path | None) -> int:
     except OSError as exc:
         return _usage_error(f"cannot write {output}: {exc.strerror}")
     return EXIT_OK
+
+
+def _remind(args: argparse.Namespace) -> int:
+    from coach.cli import remind
+
+    if args.notify:
+        return remind.notify()
+    if args.off:
+        return remind.remove()
+    if args.at is not None:
+        return remind.install(args.at)
+    return remind.status()
 
 
 def _load_or_report(file: Path | None) -> Any:
@@ -548,6 +591,7 @@ def _play(
             read_settings=True,
             audio=audio,
             graphics=graphics,
+            stay_awake=True,
         )
     )
     # Everything imported so far lives as long as the process: out of the garbage

@@ -25,6 +25,7 @@ from textual.widgets import Label
 
 from coach.engine.records import Kept, Written
 from coach.format.text import printable
+from coach.tui.awake import StayAwake
 from coach.tui.frames import after_frame
 from coach.tui.launch import Launch
 from coach.tui.sound import SessionSound
@@ -78,6 +79,8 @@ class CoachApp(App[int]):
             from coach.tui.eventlog import EventLog
 
             self.event_log = EventLog(launch.event_log, self.clock)
+        self.awake = StayAwake(self._awake_note) if launch.stay_awake else None
+        """Holds the system awake while the player or a function check is on screen."""
 
     def get_driver_class(self) -> type[Driver]:
         driver = super().get_driver_class()
@@ -135,6 +138,7 @@ class CoachApp(App[int]):
         return self.store.home_cache.read(self.launch.source, self.today(), version)
 
     def on_unmount(self) -> None:
+        self._let_sleep()
         self.sound.close(self.event_log)
         if self.event_log is not None:
             self.event_log.close()
@@ -376,6 +380,8 @@ class CoachApp(App[int]):
 
     def _clear(self) -> None:
         """Back to the bottom of the stack: home and the summary replace what was shown."""
+        if self.player is not None and self.player in self.screen_stack:
+            self._let_sleep()  # the session is over: the player is leaving
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
@@ -439,6 +445,7 @@ class CoachApp(App[int]):
         self.player = PlayerScreen(session, pictures=pictures, graphics=self.launch.graphics)
         self._clear()
         self.push_screen(self.player)
+        self._keep_awake()
 
     # The player's messages. Handlers by Textual's naming rule rather than @on(...): the
     # player module imports the engine, which is kept out of the first frame.
@@ -529,16 +536,34 @@ class CoachApp(App[int]):
 
         flow = CheckFlow(self.today, clock=self.clock, wall=self.launch.wall)
         self.push_screen(CheckScreen(flow, self.store, self.sound.plan_cues))
+        self._keep_awake()
 
     def on_check_screen_finished(self, message: CheckScreen.Finished) -> None:
         from coach.engine import day
 
+        self._let_sleep()
         self.answer(day.CheckFinished(message.red_flag, message.stored))
 
     def on_home_screen_check_requested(self) -> None:
         from coach.engine import day
 
         self.answer_home(day.StartCheck())
+
+    # -- staying awake --------------------------------------------------------------------
+
+    def _keep_awake(self) -> None:
+        if self.awake is not None:
+            self.awake.hold()
+
+    def _let_sleep(self) -> None:
+        if self.awake is not None:
+            self.awake.release()
+
+    def _awake_note(self, text: str) -> None:
+        """Why the system could not be kept awake: a line in the event log, if there is
+        one, and nothing on screen (the session plays the same either way)."""
+        if self.event_log is not None:
+            self.event_log.note(event="awake", problem=text)
 
     # -- sound ----------------------------------------------------------------------------
 

@@ -38,6 +38,9 @@ class Launch:
     audio: str | None = None
     """The --audio option, over the setting."""
     event_log: Path | None = None
+    stay_awake: bool = False
+    """Hold the system's sleep inhibitor while a session or check plays (the CLI; tests
+    that want it give a fake inhibitor on PATH)."""
     clock: Clock = time.monotonic
     wall: WallClock = system_wall
     today: Callable[[], date] = local_today
