@@ -9,6 +9,7 @@ the exact sets in the history after the next start.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import random
@@ -19,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -257,12 +259,42 @@ def test_a_real_full_disk(source: Path, tmp_path: Path) -> None:
         subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
-def as_nobody(code: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run Python ``code`` as an ordinary user (root ignores file modes)."""
-    command = [sys.executable, "-c", code, *args]
-    if os.geteuid() == 0:
-        command = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *command]
-    return subprocess.run(command, capture_output=True, text=True, check=False, timeout=60)
+def as_nobody(*args: str) -> tuple[int, str, str]:
+    """``coach ARGS`` as an ordinary user (root ignores file modes): exit status, stdout,
+    stderr. A forked child drops to 'nobody' and calls the CLI in-process: the ordinary
+    user could not even start this Python, which lives in root's home (pyenv)."""
+    from coach.cli import main
+
+    # What the command imports lazily, imported now, as root, for the same reason.
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        main(["history", "--data-dir", tempfile.mkdtemp(prefix="coach-warm-")])
+    out_read, out_write = os.pipe()
+    err_read, err_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        code = 99
+        try:
+            os.dup2(out_write, 1)
+            os.dup2(err_write, 2)
+            sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115
+            sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
+            if os.geteuid() == 0:
+                os.setgroups([])
+                os.setgid(65534)
+                os.setuid(65534)
+            code = main(list(args))
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    os.close(out_write)
+    os.close(err_write)
+    with os.fdopen(out_read, encoding="utf-8") as out, os.fdopen(err_read, encoding="utf-8") as err:
+        stdout, stderr = out.read(), err.read()
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status), stdout, stderr
 
 
 @pytest.mark.parametrize("mode", [0o000, 0o500])
@@ -275,22 +307,17 @@ def test_a_folder_others_own_gets_one_sentence(mode: int) -> None:
         os.chown(folder, 65534, 65534)  # the ordinary user's own folder
     folder.chmod(mode)
     try:
-        done = as_nobody(
-            "import sys; from coach.cli import main; sys.exit(main(sys.argv[1:]))",
-            "history",
-            "--data-dir",
-            str(folder),
-        )
+        code, stdout, stderr = as_nobody("history", "--data-dir", str(folder))
     finally:
         folder.chmod(0o700)
-    assert "Traceback" not in done.stderr
+    assert "Traceback" not in stderr
     if mode == 0o000:
-        assert done.returncode == 1
-        assert done.stderr.strip() == (
+        assert code == 1
+        assert stderr.strip() == (
             f"coach: cannot read the history {folder / HISTORY}: Permission denied"
         )
     else:
-        assert done.returncode == 0 and "No sessions yet" in done.stdout
+        assert code == 0 and "No sessions yet" in stdout
 
 
 # -- 3. SIGTERM, SIGHUP with sets waiting: see tests/test_durability_e2e.py ---------------
