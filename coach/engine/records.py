@@ -305,7 +305,11 @@ class InterruptedSession:
     sets: tuple[SetFacts, ...]
     uid: str | None = None
     """Its name in the journal (none for sessions stored before there was one)."""
+    played_on: date | None = None
+    """The local day it was played on, as stored with it (older rows have none)."""
 
     @property
     def day(self) -> date:
-        return local_day(self.started_at)
+        """The day it was played on: as stored (the day the coach playing it was on),
+        else its start's day on this machine."""
+        return self.played_on or local_day(self.started_at)

@@ -1102,11 +1102,13 @@ class HistoryStore:
         with self._connect() as db:
             rows = db.execute(
                 "SELECT id, started_at, source_path, source_id, title, speed, baseline_pain,"
-                " levels_json, owner, uid FROM sessions WHERE status = ? ORDER BY id DESC",
+                " levels_json, owner, uid, local_date FROM sessions WHERE status = ?"
+                " ORDER BY id DESC",
                 (SessionStatus.RUNNING.value,),
             ).fetchall()
             found = []
-            for sid, started, path, source, title, speed, baseline, levels, owner, uid in rows:
+            for line in rows:
+                sid, started, path, source, title, speed, baseline, levels, owner, uid, day = line
                 if self._alive(owner):
                     continue
                 sets = db.execute(
@@ -1124,6 +1126,7 @@ class HistoryStore:
                         {k: int(v) for k, v in json.loads(levels).items()},
                         tuple(_facts(row) for row in sets),
                         uid,
+                        date.fromisoformat(day) if day else None,
                     )
                 )
         return found
