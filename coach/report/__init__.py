@@ -61,7 +61,7 @@ def write_report(
     """Write the report for ``since`` (default: :data:`DEFAULT_WEEKS` weeks before
     ``until``) to ``until`` at ``path``, 0600. Raises the store's StoreError when the
     history cannot be read, OSError when the file cannot be written."""
-    from coach.report.files import write_private
+    from coach.store.private import write_private
 
     start = since if since is not None else until - timedelta(weeks=DEFAULT_WEEKS) + timedelta(1)
     text, sessions, checks = build_report(store, start, until, generated=generated)

@@ -156,18 +156,19 @@ def rebuild(path: Path) -> Rebuilt:
     kept_as = path.with_name(f"{path.name}.damaged-{stamp}")
     store = HistoryStore(fresh)
     store.recent_sessions(1)  # made, migrated to the current schema, 0600
-    source, unreadable = path, 0
+    source = path
     target = sqlite3.connect(fresh, isolation_level=None)
     try:
         sessions, unreadable = _copy(path, target)
-        newest = backups(path)[-1][1] if backups(path) else None
+        kept = backups(path)
+        newest = kept[-1][1] if kept else None
         if newest is not None and sessions < _count(newest):
             # The damage took more than the last backup lacks: start from the backup.
             for table in reversed(TABLES):
                 with contextlib.suppress(sqlite3.Error):
                     target.execute(f"DELETE FROM {table}")
             _copy(newest, target)
-            source, unreadable = newest, unreadable
+            source = newest
         problems = target.execute("PRAGMA integrity_check").fetchall()
         if [r[0] for r in problems] != ["ok"]:
             raise sqlite3.DatabaseError("the rebuilt database failed its own check")

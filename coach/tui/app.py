@@ -316,22 +316,29 @@ class CoachApp(App[int]):
 
     def _ask_cannot_save(self, title: str, body: str) -> None:
         from coach.engine import day
-        from coach.tui.saving import CannotSaveChoice, CannotSaveScreen, FolderPrompt
+        from coach.tui.saving import CannotSaveChoice, CannotSaveScreen
 
         def chosen(choice: CannotSaveChoice | None) -> None:
             if choice == "folder":
-                self.push_screen(FolderPrompt(), folder_given)
+                self._ask_folder(title, body)
             else:
                 self.answer(day.AdviceAnswer(choice == "without"))
 
+        back = "Leave coach" if self.launch.skip_home else "Back to home"
+        self.push_screen(CannotSaveScreen(title, body, back=back), chosen)
+
+    def _ask_folder(self, title: str, body: str, problem: str = "") -> None:
+        """Ask for a folder (saying why the last one was refused); cancelling asks the
+        question before it again."""
+        from coach.tui.saving import FolderPrompt
+
         def folder_given(folder: Path | None) -> None:
             if folder is None:
-                self._ask_cannot_save(title, body)  # cancelled: the same question again
+                self._ask_cannot_save(title, body)
             else:
                 self._try_folder(folder, title, body)
 
-        back = "Leave coach" if self.launch.skip_home else "Back to home"
-        self.push_screen(CannotSaveScreen(title, body, back=back), chosen)
+        self.push_screen(FolderPrompt(problem), folder_given)
 
     @work(thread=True, group="store")
     def _try_folder(self, folder: Path, title: str, body: str) -> None:
@@ -343,18 +350,8 @@ class CoachApp(App[int]):
         if problem is None:
             self.call_from_thread(self._use_store, store)
         else:
-            self.call_from_thread(self._folder_refused, problem, title, body)
-
-    def _folder_refused(self, problem: str, title: str, body: str) -> None:
-        from coach.tui.saving import FolderPrompt
-
-        def folder_given(folder: Path | None) -> None:
-            if folder is None:
-                self._ask_cannot_save(title, body)
-            else:
-                self._try_folder(folder, title, body)
-
-        self.push_screen(FolderPrompt(f"That folder cannot be used: {problem}."), folder_given)
+            refused = f"That folder cannot be used: {problem}."
+            self.call_from_thread(self._ask_folder, title, body, refused)
 
     def _use_store(self, store: HistoryStore) -> None:
         """This run keeps its history in ``store`` from now on; the day is read again."""
