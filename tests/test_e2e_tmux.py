@@ -229,7 +229,15 @@ def test_happy_path_completes_and_stores_every_set(start_coach: StartCoach) -> N
             # Square brackets are plain text, not markup: shown exactly as written.
             assert f"{PLANK}, set {set_number} of {planned}" in screen
 
-    summary = tmux.wait_for(COMPLETE, timeout=STEP_TIMEOUT)
+    # The headline can be drawn a frame before the table under it: wait for both.
+    summary = tmux.wait_until(
+        lambda screen: (
+            COMPLETE in screen
+            and any(PLANK in line and "2/2" in line for line in screen.splitlines())
+        ),
+        "the summary with its table",
+        timeout=STEP_TIMEOUT,
+    )
     assert "back pain at the start: 1/10" in summary, summary
     plank_row = next((line for line in summary.splitlines() if PLANK in line), None)
     assert plank_row is not None, summary
