@@ -318,15 +318,24 @@ def test_the_same_history_gives_the_same_plan_in_any_time_zone(
         time.tzset()
 
 
-def test_a_session_dated_before_the_last_keeps_its_place(source: Path, store: HistoryStore) -> None:
+def test_a_session_dated_before_the_last_takes_its_dated_place(
+    source: Path, store: HistoryStore
+) -> None:
     store_played(store, *EVENING)
     store_played(store, *MORNING)
-    # The clock was set back two days: this session is stored last, dated earliest.
+    # Stored last, dated earliest (a session imported from the journal, another
+    # computer's history merged in, or a clock set back): sessions replay in the order of
+    # their local day and start, never of their row ids, so where or when a session was
+    # stored never changes a plan (issue 22). Three days, three steps up.
     store_played(store, "2026-11-29T12:00:00+00:00", "2026-11-29", -300)
     home = Shell(source, store, today=date(2026, 12, 2)).last(day.ShowHome).view
-    # Played in its true order (after the other two), on a day that is not after the
-    # last one's: no third step up, and the first two keep their steps.
-    assert home.rows[0].dose == "2 sets of 2 x 12s"
+    assert home.rows[0].dose == "2 sets of 2 x 13s"
+    # The same sessions stored in their dated order give the same plan.
+    other = HistoryStore.in_memory()
+    store_played(other, "2026-11-29T12:00:00+00:00", "2026-11-29", -300)
+    store_played(other, *EVENING)
+    store_played(other, *MORNING)
+    assert Shell(source, other, today=date(2026, 12, 2)).last(day.ShowHome).view == home
 
 
 # -- pain at the easiest dose ---------------------------------------------------------------

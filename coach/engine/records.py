@@ -255,10 +255,26 @@ class SessionFacts:
     """One past session of a program, as the scaling engine replays it."""
 
     session_id: int
+    """Its row in the history database; -1 while it has none (the session being played
+    while the history refuses it, or a session waiting in the journal)."""
     day: date
     baseline: int | None
     level: int
     sets: tuple[SetFacts, ...]
+    started_at: str = ""
+    """When it started (UTC, as stored): with :attr:`uid`, its place among the sessions of
+    one day, wherever it is kept."""
+    uid: str = ""
+    """Its identity in the history and the journal alike (empty for rows from before
+    sessions had one)."""
+
+    @property
+    def order(self) -> tuple[date, str, str, int]:
+        """Where it comes among the sessions, in the order they were played: its day,
+        its start, its identity; never its row id, which a session kept in the journal
+        gets only when it is imported (the row id breaks ties between rows from before
+        sessions kept their start)."""
+        return (self.day, self.started_at, self.uid, self.session_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -657,7 +657,10 @@ class Replay:
     ) -> None:
         level = self.level
         spec = self.level_spec(level)
-        playing_same_day = {d.exercise_id: d.after for d in checks if d.rule is Rule.SAME_DAY}
+        # What each exercise was played at: the last of the day's checks that spoke of it
+        # (a second session the same day plays the dose before that day's step up, and a
+        # worse morning or a rising week may have lowered even that), else its dose.
+        played_today = {d.exercise_id: d.after for d in checks if d.level == level}
         decisions = []
         peaks: list[int] = []
         all_clean = True
@@ -666,7 +669,7 @@ class Replay:
         for exercise in spec.exercises:
             key = exercise_key(exercise)
             sets = [s for s in session.sets if s.exercise_id == key]
-            played = playing_same_day.get(key, self.dose(exercise, level))
+            played = played_today.get(key, self.dose(exercise, level))
             used_at_max = used_at_max and at_max(exercise, played, self.scaling)
             decision = self._decide(exercise, level, played, sets)
             if blocked is not None and decision.rule is Rule.PROGRESS:
@@ -860,6 +863,8 @@ def _decision(data: Mapping[str, Any]) -> Decision:
 def _session_json(session: SessionFacts) -> dict[str, Any]:
     return {
         "session_id": session.session_id,
+        "started_at": session.started_at,
+        "uid": session.uid,
         "day": session.day.isoformat(),
         "baseline": session.baseline,
         "level": session.level,
@@ -902,6 +907,8 @@ def _session(data: Mapping[str, Any]) -> SessionFacts:
                 data["sets"]
             )
         ),
+        str(data.get("started_at", "")),
+        str(data.get("uid", "")),
     )
 
 
@@ -913,13 +920,13 @@ def replay_history(
     start_level: int = 1,
     start: Replay | None = None,
 ) -> Replay:
-    """``program``'s replay after ``history`` (sessions in the order they were played,
-    which is the order of their ids; ``moves``, the level changes the user answered after
+    """``program``'s replay after ``history`` (sessions in the order they were played:
+    see :attr:`SessionFacts.order`; ``moves``, the level changes the user answered after
     them), from ``start`` (a saved replay of the sessions before these) or from the
     file's doses at ``start_level``."""
     replay = start.copy() if start is not None else Replay(program, start_level)
     moves_after = {m.after_session: m for m in moves}
-    for session in sorted(history, key=lambda s: s.session_id):
+    for session in sorted(history, key=lambda s: s.order):
         replay.add(session)
         move = moves_after.get(session.session_id)
         if move is not None:

@@ -135,6 +135,10 @@ class SessionController:
     timeline: Timeline = field(init=False)
     runner: SessionRunner = field(init=False)
     session_id: int | None = None
+    started_at: str = ""
+    """When the session started (as stored) and its identity: where it comes among the
+    day's sessions, whether its row exists yet or not (see SessionFacts.order)."""
+    uid: str = ""
     baseline: int | None = None
     rated: list[SetFacts] = field(default_factory=list)
     """Every rated set, in order."""
@@ -159,6 +163,7 @@ class SessionController:
         """Carry on an interrupted session: its rated sets count, the runner starts at
         ``step_index``."""
         self.session_id = session.id
+        self.started_at, self.uid = session.started_at, session.uid or ""
         self.baseline = session.baseline_pain
         self.rated = list(session.sets)
         self.runner.start_at(step_index, ended_exercises=ended_exercises)
@@ -276,6 +281,8 @@ class SessionController:
                 baseline=self.baseline,
                 level=level,
                 sets=tuple(s for s in self.rated if s.program_id == program_id),
+                started_at=self.started_at,
+                uid=self.uid,
             )
             for program_id, level in self.plan.levels.items()
         }

@@ -115,6 +115,19 @@ INSERT_SCREENING = (
 )
 
 
+def played_order(table: str = "", *, newest_first: bool = False) -> str:
+    """An ORDER BY list putting sessions (of ``table``, an alias or empty) in the order
+    they were played: SessionFacts.order's, in SQL."""
+    p = f"{table}." if table else ""
+    terms = (
+        f"COALESCE({p}local_date, {p}started_at)",
+        f"{p}started_at",
+        f"COALESCE({p}uid, '')",
+        f"{p}id",
+    )
+    return ", ".join(f"{t} DESC" if newest_first else t for t in terms)
+
+
 # The columns that make a stored set's facts, in SetFacts.of's order after the index.
 _FACT_COLUMNS = (
     "exercise_index, program_id, exercise_id, set_number, sets_planned, completed, pain,"
@@ -168,7 +181,8 @@ def _sessions_of(db: sqlite3.Connection, program_id: str, *, after: int) -> list
     """The sessions with ``program_id`` whose id is above ``after``, with their sets."""
     # The day each was played on, as stored then: the same plan in any time zone.
     sessions = db.execute(
-        "SELECT id, COALESCE(local_date, started_at), baseline_pain, levels_json FROM sessions"
+        "SELECT id, COALESCE(local_date, started_at), baseline_pain, levels_json, started_at,"
+        " COALESCE(uid, '') FROM sessions"
         " WHERE id > ? AND json_extract(levels_json, '$.' || json_quote(?)) IS NOT NULL"
         " ORDER BY id",
         (after, program_id),
@@ -189,8 +203,10 @@ def _sessions_of(db: sqlite3.Connection, program_id: str, *, after: int) -> list
             baseline=baseline,
             level=int(json.loads(levels)[program_id]),
             sets=tuple(by_session.get(sid, ())),
+            started_at=started,
+            uid=uid,
         )
-        for sid, day, baseline, levels in sessions
+        for sid, day, baseline, levels, started, uid in sessions
     ]
 
 
@@ -1133,11 +1149,15 @@ class HistoryStore:
 
     def recent_sessions(self, limit: int = 20) -> list[SessionRecord]:
         with self._connect() as db:
+            # Newest first in the order they were played (see SessionFacts.order), not by
+            # row id: a session imported from the journal late is not 'the last one'.
             rows = db.execute(
                 "SELECT s.id, s.started_at, s.ended_at, s.status, s.source_id, s.title,"
                 " s.baseline_pain, COUNT(t.id), MAX(t.pain), s.local_date, s.stop_reason"
-                " FROM sessions s LEFT JOIN sets t ON t.session_id = s.id"
-                " GROUP BY s.id ORDER BY s.id DESC LIMIT ?",
+                " FROM (SELECT * FROM sessions"
+                f" ORDER BY {played_order(newest_first=True)} LIMIT ?) s"
+                " LEFT JOIN sets t ON t.session_id = s.id"
+                f" GROUP BY s.id ORDER BY {played_order('s', newest_first=True)}",
                 (limit,),
             ).fetchall()
         return [SessionRecord(*row) for row in rows]

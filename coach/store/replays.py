@@ -6,8 +6,9 @@ by its owner only) or, for an in-memory store, in memory. It is used only while 
 matches: the program's content, its start level and the rules' version are its key; the
 session it was taken through must still be in the history with the same start time; and
 no set or level move may have been added since to a session it covers. (Sessions replay
-in the order they were played, by id, on the local day stored with each, so a later
-session dated earlier, or another time zone, changes nothing before it.) Anything else,
+in the order they were played, by the local day stored with each and their start, never
+by row id: a session imported from the journal after later ones were stored still
+replays in its place, and a checkpoint it would fall inside is not used.) Anything else,
 or a file that cannot be read, means a full replay (and a new checkpoint), never a wrong
 plan.
 """
@@ -119,7 +120,7 @@ class Replays:
         sessions: Sequence[SessionFacts],
         moves: Sequence[LevelMove],
     ) -> ProgramPast:
-        ordered = sorted(sessions, key=lambda s: s.session_id)
+        ordered = sorted(sessions, key=lambda s: s.order)
         cut = len(ordered) - KEEP_RECENT
         # A session still marked running may yet be resumed: it and what follows stay out.
         (running,) = db.execute(
@@ -127,10 +128,17 @@ class Replays:
         ).fetchone()
         if running is not None:
             cut = min(cut, next((i for i, s in enumerate(ordered) if s.session_id >= running), cut))
+        # What the checkpoint covers is read back as 'every row up to an id', so it must
+        # be a prefix in both orders: a session imported from the journal after later
+        # ones were stored has a higher id than sessions played after it.
+        while cut > 0 and max(s.session_id for s in ordered[:cut]) > min(
+            s.session_id for s in ordered[cut:]
+        ):
+            cut -= 1
         if cut <= 0:
             return ProgramPast(start, tuple(ordered), tuple(moves))
         older, newer = ordered[:cut], ordered[cut:]
-        through = max(s.session_id for s in older)
+        through = older[-1].session_id
 
         covered = {s.session_id for s in older}
         replay = replay_history(
@@ -201,6 +209,16 @@ def _usable(db: sqlite3.Connection, program_id: str, checkpoint: _Checkpoint) ->
         "SELECT started_at FROM sessions WHERE id = ?", (checkpoint.through_session,)
     ).fetchone()
     if row is None or row[0] != checkpoint.through_started:
+        return False
+    # A session stored since that was played before the checkpoint's last one (imported
+    # from the journal late) belongs inside it: replay from the start.
+    earlier = db.execute(
+        "SELECT 1 FROM sessions WHERE id > ? AND (COALESCE(local_date, started_at),"
+        " started_at) < (SELECT COALESCE(local_date, started_at), started_at FROM sessions"
+        " WHERE id = ?) LIMIT 1",
+        (checkpoint.through_session, checkpoint.through_session),
+    ).fetchone()
+    if earlier is not None:
         return False
     added_set = db.execute(
         "SELECT 1 FROM sets WHERE id > ? AND session_id <= ? AND program_id = ? LIMIT 1",

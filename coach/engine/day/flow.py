@@ -4,7 +4,6 @@ summary (see the package's docstring)."""
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -83,6 +82,7 @@ from coach.engine.day.messages import (
     Tone,
 )
 from coach.engine.day.views import day_notes, home_view, safety_notes
+from coach.engine.ids import new_id
 from coach.engine.followup import FollowUpAnswer, FollowUpDue, next_step
 from coach.engine.planning import Planned, plan_today
 from coach.engine.records import (
@@ -185,8 +185,9 @@ class DayFlow:
     on the disk; NOWHERE means the journal failed too."""
     journal: str | None = None
     """The journal file holding this session, once it has one."""
-    new_uid: Callable[[], str] = field(default=lambda: uuid.uuid4().hex)
-    """Names each session (random: two coaches never pick the same)."""
+    new_uid: Callable[[], str] = new_id
+    """Names each session: time-ordered and unique (two coaches, or two computers merged
+    later, never pick the same)."""
     opening: OpenSession | None = None
     """The session being played, as every write of it carries it."""
     cannot_save: str | None = None
@@ -404,8 +405,9 @@ class DayFlow:
         self.session.resume(interrupted, option.point.step_index, option.point.ended_exercises)
         self.stage = Stage.OPENING
         self.unsaved, self.kept, self.journal = [], Kept.HISTORY, None
+        self.session.uid = self.session.uid or self.new_uid()
         self.opening = OpenSession(
-            uid=interrupted.uid or self.new_uid(),
+            uid=self.session.uid,
             started_at=interrupted.started_at,
             source_id=interrupted.source_id,
             title=interrupted.title,
@@ -712,20 +714,20 @@ class DayFlow:
     def _open(self, plan: SessionPlan) -> list[Output]:
         """Store the session about to be played (nothing in a rehearsal)."""
         assert self.loaded is not None and self.planned is not None
-        self.session = self._controller(plan, self.loaded)
-        self.session.baseline = self._baseline
-        self.session.rehearsal = self.rehearsal
+        session = self.session = self._controller(plan, self.loaded)
+        session.baseline = self._baseline
+        session.rehearsal = self.rehearsal
         self.stage = Stage.OPENING
         self.unsaved, self.kept, self.journal = [], Kept.HISTORY, None
+        now = self.wall()
+        session.started_at, session.uid = stamp(now), self.new_uid()
         if self.rehearsal:
             self.opening = None
             return self._opened(Written(Kept.HISTORY, 0))
-        session = self.session
-        now = self.wall()
         offset = now.astimezone().utcoffset()
         self.opening = OpenSession(
-            uid=self.new_uid(),
-            started_at=stamp(now),
+            uid=session.uid,
+            started_at=session.started_at,
             source_id=session.plan.source_id,
             title=session.plan.title,
             source_path=str(session.source_path),
