@@ -9,7 +9,6 @@ must be kept durably wherever the session itself is.
 from __future__ import annotations
 
 import contextlib
-import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from coach.engine import day
-from coach.engine.records import Kept, PainAnswer
+from coach.engine.records import Kept
 from coach.store.database import HistoryStore
 
 from .day_helpers import TODAY, Shell, begin_session, rate_every_set

@@ -82,8 +82,8 @@ from coach.engine.day.messages import (
     Tone,
 )
 from coach.engine.day.views import day_notes, home_view, safety_notes
-from coach.engine.ids import new_id
 from coach.engine.followup import FollowUpAnswer, FollowUpDue, next_step
+from coach.engine.ids import new_id
 from coach.engine.planning import Planned, plan_today
 from coach.engine.records import (
     HIGH_PAIN,
