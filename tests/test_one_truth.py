@@ -9,6 +9,7 @@ must be kept durably wherever the session itself is.
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from coach.engine import day
-from coach.engine.records import Kept
+from coach.engine.records import Kept, PainAnswer
 from coach.store.database import HistoryStore
 
 from .day_helpers import TODAY, Shell, begin_session, rate_every_set
@@ -115,3 +116,111 @@ def test_a_worse_second_session_the_same_day_stores_and_keeps_what_it_played(
     tomorrow = Shell(source, store_at(folder), today=TODAY + timedelta(days=2))
     assert tomorrow.flow.planned is not None
     assert tomorrow.flow.planned.plan.exercises[0].dose.hold == 10
+
+
+def journal_lines(folder: Path) -> list[dict[str, object]]:
+    files = sorted((folder / "journal").glob("*.jsonl"))
+    assert len(files) == 1, files
+    return [json.loads(line) for line in files[0].read_text().splitlines()]
+
+
+def stored(folder: Path, sql: str) -> list[tuple[object, ...]]:
+    with contextlib.closing(sqlite3.connect(folder / HISTORY)) as db:
+        return db.execute(sql).fetchall()
+
+
+def test_a_correction_on_the_summary_of_a_journaled_session_is_kept(
+    source: Path, tmp_path: Path
+) -> None:
+    """Case 5: 'Corrected' on the summary of a session kept in the journal is true; a
+    warning sign added this way is stored as one and its advice shows."""
+    folder = tmp_path / "data"
+    store = store_at(folder)
+    store.recent_sessions()
+    with locked(folder / HISTORY):
+        shell = Shell(source, store)
+        begin_session(shell, baseline=1)
+        rate_every_set(shell, [1, 1, 2])
+        assert shell.flow.kept is Kept.JOURNAL
+        shell.answer(day.CorrectAsked())
+        shell.answer(day.CorrectionAnswer(PainAnswer(2, numbness=True)))
+        assert any(n.startswith("Corrected") for n in shell.notices())
+        advice = shell.last(day.ShowAdvice)
+        assert advice.kind is day.AdviceKind.RED_FLAG
+        # In the journal before the screen said so: the set's new rating and the
+        # session's new outcome.
+        lines = journal_lines(folder)
+        sets = [e["row"] for e in lines if e["type"] == "set"]
+        assert sets[-1]["numbness"] == 1 and sets[-1]["pain"] == 2  # type: ignore[index]
+        assert [e["status"] for e in lines if e["type"] == "revise"] == ["red_flag"]
+    # The next start imports it: the history says what the screen said.
+    Shell(source, store_at(folder), today=TODAY + timedelta(days=1))
+    assert stored(folder, "SELECT status FROM sessions") == [("red_flag",)]
+    assert stored(folder, "SELECT pain, numbness FROM sets ORDER BY id") == [
+        (1, 0),
+        (1, 0),
+        (2, 1),
+    ]
+    assert not list((folder / "journal").glob("*.jsonl"))
+    # And a warning sign in the history is followed up at the next start.
+    assert store_at(folder).pending_follow_up() is not None
+
+
+def test_a_correction_during_play_while_the_set_waits_is_journaled_at_once(
+    source: Path, tmp_path: Path
+) -> None:
+    """Case 5: a correction during play while the set waits in the journal is written
+    there before 'Corrected' shows (a SIGTERM then keeps the new rating)."""
+    folder = tmp_path / "data"
+    store = store_at(folder)
+    store.recent_sessions()
+    with locked(folder / HISTORY):
+        shell = Shell(source, store)
+        begin_session(shell, baseline=1)
+        shell.play_until_asked()
+        shell.answer(day.RatingAnswer(PainAnswer(5)))
+        assert shell.flow.kept is Kept.JOURNAL
+        shell.answer(day.CorrectAsked())
+        shell.answer(day.CorrectionAnswer(PainAnswer(2)))
+        assert any(n.startswith("Corrected") for n in shell.notices())
+        sets = [e["row"] for e in journal_lines(folder) if e["type"] == "set"]
+        assert sets[-1]["pain"] == 2  # type: ignore[index]
+    # Killed here: the next start imports the corrected rating, not the first one.
+    Shell(source, store_at(folder), today=TODAY + timedelta(days=1))
+    assert stored(folder, "SELECT pain FROM sets") == [(2,)]
+
+
+def test_a_note_on_a_journaled_session_is_kept(source: Path, tmp_path: Path) -> None:
+    """A note on a session kept in the journal goes with it into the history."""
+    folder = tmp_path / "data"
+    store = store_at(folder)
+    store.recent_sessions()
+    with locked(folder / HISTORY):
+        shell = Shell(source, store)
+        begin_session(shell, baseline=1)
+        rate_every_set(shell, [1, 1, 1])
+        before = len(shell.notices())
+        shell.answer(day.SummaryDone("slept badly"))
+        # Home again: nothing said of the note (it is kept), nor a failure to save.
+        assert not any("Your note" in n or "Could not" in n for n in shell.notices()[before:])
+        assert [e["text"] for e in journal_lines(folder) if e["type"] == "note"] == ["slept badly"]
+    Shell(source, store_at(folder), today=TODAY + timedelta(days=1))
+    assert stored(folder, "SELECT note, status FROM sessions") == [("slept badly", "completed")]
+
+
+def test_a_fact_written_once_the_history_is_free_brings_the_journal_with_it(
+    source: Path, tmp_path: Path
+) -> None:
+    """A note written after the lock is gone goes in with every set and the end still
+    waiting in the journal, never alone (the journal is removed only then)."""
+    folder = tmp_path / "data"
+    store = store_at(folder)
+    store.recent_sessions()
+    with locked(folder / HISTORY):
+        shell = Shell(source, store)
+        begin_session(shell, baseline=1)
+        rate_every_set(shell, [1, 2, 1])
+    shell.answer(day.SummaryDone("new mat"))
+    assert stored(folder, "SELECT note, status FROM sessions") == [("new mat", "completed")]
+    assert stored(folder, "SELECT pain FROM sets ORDER BY id") == [(1,), (2,), (1,)]
+    assert not list((folder / "journal").glob("*.jsonl"))

@@ -27,7 +27,6 @@ from coach.engine.clock import local_day, utc_now
 from coach.engine.followup import FollowUpAnswer, FollowUpDue
 from coach.engine.records import (
     INTERRUPTED,
-    RED_FLAG_REASON,
     HistoryError,
     InterruptedSession,
     JournalImport,
@@ -41,7 +40,13 @@ from coach.engine.records import (
     Written,
 )
 from coach.engine.screening import LastScreening, Outcome
-from coach.store.journal import JOURNAL_FOLDER, Journal, journal_files, read_journal
+from coach.store.journal import (
+    JOURNAL_FOLDER,
+    Journal,
+    JournalFile,
+    journal_files,
+    read_journal,
+)
 from coach.store.liveness import hold_lease, owner_alive
 from coach.store.migrations import SCHEMA_VERSION, NewerSchemaError, migrate
 from coach.store.private import (
@@ -54,7 +59,7 @@ from coach.store.private import (
 )
 
 if TYPE_CHECKING:
-    from coach.engine.day.messages import OpenSession, SessionEnd
+    from coach.engine.day.messages import LevelChoice, OpenSession, SessionEnd
 
     # Types only: the store is opened before the first frame, and the scaling and
     # timeline modules pull in pydantic, which is slow to import.
@@ -133,6 +138,10 @@ _FACT_COLUMNS = (
     "exercise_index, program_id, exercise_id, set_number, sets_planned, completed, pain,"
     " numbness OR leg_weakness OR pain_below_knee, skip_reason"
 )
+
+
+NOTE_LIMIT = 500
+"""The longest note on a session, in characters (the schema's CHECK)."""
 
 
 class StoreError(HistoryError):
@@ -297,10 +306,12 @@ def _apply(
     session: Mapping[str, Any],
     sets: Sequence[Mapping[str, Any]],
     finish: Mapping[str, Any] | None,
+    after: Sequence[Mapping[str, Any]] = (),
 ) -> tuple[int, int]:
     """Write a session as the journal holds it (see :mod:`coach.store.journal`) inside the
     open transaction, changing nothing already there: found by its uid (or its row id),
-    created otherwise. The live write and the import of a journal both come here.
+    created otherwise; then ``after``, the facts that follow it (a revised outcome, a
+    note, a level answer). The live write and the import of a journal both come here.
     Returns the session's id and how many sets were added."""
     uid = session["uid"]
     found = db.execute("SELECT id FROM sessions WHERE uid = ?", (uid,)).fetchone()
@@ -355,7 +366,51 @@ def _apply(
                 INSERT_DOSE_CHANGE, [(session_id, *r) for r in finish.get("decisions", ())]
             )
             db.executemany(INSERT_ADVICE, [(session_id, *r) for r in finish.get("advice", ())])
+    for fact in after:
+        _apply_after(db, session_id, fact)
     return session_id, added
+
+
+def _apply_after(db: sqlite3.Connection, session_id: int, fact: Mapping[str, Any]) -> None:
+    """One fact that follows a session, as the journal holds it; applying it twice
+    changes nothing more than applying it once."""
+    kind = fact["type"]
+    if kind == "revise":
+        # A rating corrected after the summary (the set itself came with the sets): the
+        # outcome and the decisions after the session are replaced by what follows now.
+        db.execute(
+            "UPDATE sessions SET status = ?, stop_reason = ?, ended_at = COALESCE(ended_at, ?)"
+            " WHERE id = ?",
+            (fact["status"], fact["reason"], fact["at"], session_id),
+        )
+        db.execute(
+            "DELETE FROM dose_changes WHERE session_id = ? AND moment = 'after'", (session_id,)
+        )
+        db.execute("DELETE FROM advice WHERE session_id = ?", (session_id,))
+        db.executemany(INSERT_DOSE_CHANGE, [(session_id, *r) for r in fact["decisions"]])
+        db.executemany(INSERT_ADVICE, [(session_id, *r) for r in fact["advice"]])
+    elif kind == "note":
+        text = str(fact["text"])[:NOTE_LIMIT]
+        db.execute("UPDATE sessions SET note = ? WHERE id = ?", (text or None, session_id))
+    elif kind == "level_move":
+        there = db.execute(
+            "SELECT 1 FROM level_moves WHERE session_id = ? AND program_id = ?",
+            (session_id, fact["program_id"]),
+        ).fetchone()
+        if there is None:
+            db.execute(
+                INSERT_LEVEL_MOVE,
+                (
+                    session_id,
+                    fact["program_id"],
+                    int(fact["from_level"]),
+                    int(fact["to_level"]),
+                    int(bool(fact["accepted"])),
+                    fact["at"],
+                ),
+            )
+    else:
+        raise ValueError(f"unknown kind of fact {kind!r}")
 
 
 def _remove(path: Path) -> None:
@@ -394,6 +449,40 @@ def quick_check(path: Path) -> str | None:
         connection.close()
     found = [str(r[0]) for r in rows]
     return None if found == ["ok"] else "; ".join(found)
+
+
+def _after_entries(
+    revised: SessionEnd | None, note: str | None, level_move: LevelChoice | None
+) -> list[tuple[str, dict[str, Any]]]:
+    """The facts that follow a session, as the journal keeps them, each with the key
+    under which a later one replaces it."""
+    now = utc_now()
+    found: list[tuple[str, dict[str, Any]]] = []
+    fact: dict[str, Any]
+    if revised is not None:
+        decisions = decision_rows(0, revised.decisions, now, "after")
+        fact = {
+            "type": "revise",
+            "at": now,
+            "status": SessionStatus(revised.status).value,
+            "reason": revised.reason,
+            "decisions": [list(r[1:]) for r in decisions],
+            "advice": [list(r[1:]) for r in advice_rows(0, revised.advice, now)],
+        }
+        found.append(("revise", fact))
+    if note is not None:
+        found.append(("note", {"type": "note", "at": now, "text": note[:NOTE_LIMIT]}))
+    if level_move is not None:
+        fact = {
+            "type": "level_move",
+            "at": now,
+            "program_id": level_move.program_id,
+            "from_level": level_move.from_level,
+            "to_level": level_move.to_level,
+            "accepted": level_move.accepted,
+        }
+        found.append((f"level_move:{level_move.program_id}", fact))
+    return found
 
 
 _memory_names = itertools.count(1)
@@ -696,30 +785,59 @@ class HistoryStore:
         opening: OpenSession,
         records: Sequence[SetRecord] = (),
         end: SessionEnd | None = None,
+        *,
+        revised: SessionEnd | None = None,
+        note: str | None = None,
+        level_move: LevelChoice | None = None,
     ) -> Written:
-        """Store the session, ``records`` (oldest first) and its ``end``, all in one
-        transaction: its row is created by whichever write first reaches the history,
-        a set already stored is not stored twice (a changed rating replaces it), and an
-        end closes it only while it is still running.
+        """Store the session, ``records`` (oldest first) and its ``end``, and the facts
+        that follow it (``revised``: its outcome after a rating corrected on the summary;
+        the person's ``note``; a ``level_move`` answered), all in one transaction: its row
+        is created by whichever write first reaches the history, a set already stored is
+        not stored twice (a changed rating replaces it), and an end closes it only while
+        it is still running. Every fact of a session goes through here, so it is kept
+        wherever the session is, under the session's uid.
 
         When the history refuses the transaction (in use, damaged, read-only, full),
         the same entries are appended to the session's journal and flushed to the disk
         before this returns; :class:`Written` says where they are. Never raises."""
         entries = self._entries(opening, records, end)
+        after = _after_entries(revised, note, level_move)
+        waiting = self._waiting(opening.uid)
         try:
             with self._transaction() as db:
-                session_id, _ = _apply(db, *entries)
+                if waiting is not None:
+                    # What the journal already holds for this session goes in first, in
+                    # the same transaction: a later fact (a note, a level answer) never
+                    # leaves the sets or the end it follows behind in a removed journal.
+                    _apply(
+                        db,
+                        waiting.session or entries[0],
+                        list(waiting.sets.values()),
+                        waiting.finish,
+                        list(waiting.after.values()),
+                    )
+                session_id, _ = _apply(db, *entries, [entry for _, entry in after])
         except StoreError as exc:
-            return self._to_journal(opening, records, end, str(exc))
+            return self._to_journal(opening, records, end, str(exc), after)
         if self._journal is not None:
-            # Everything the journal held for it was in this transaction (each write
-            # carries every set not yet in the history): the journal is done.
+            # Everything the journal held for it was in this transaction: it is done.
             self._journal.forget(opening.uid)
             with contextlib.suppress(OSError):
                 self._journal.path_of(opening.uid).unlink()
         if end is not None:
             self._back_up_weekly()
         return Written(Kept.HISTORY, session_id)
+
+    def _waiting(self, uid: str) -> JournalFile | None:
+        """What this session's journal holds, when it has one that can be read."""
+        if self._journal is None:
+            return None
+        path = self._journal.path_of(uid)
+        try:
+            return read_journal(path) if path.exists() else None
+        except OSError:
+            return None
 
     def _entries(
         self, opening: OpenSession, records: Sequence[SetRecord], end: SessionEnd | None
@@ -773,6 +891,7 @@ class HistoryStore:
         records: Sequence[SetRecord],
         end: SessionEnd | None,
         problem: str,
+        after: Sequence[tuple[str, dict[str, Any]]] = (),
     ) -> Written:
         if self._journal is None:
             return Written(Kept.NOWHERE, opening.session_id, problem)
@@ -783,6 +902,7 @@ class HistoryStore:
             lines.append((key, {"type": "set", "row": row}))
         if finish is not None:
             lines.append(("finish", finish))
+        lines.extend(after)
         try:
             path = self._journal.append(opening.uid, lines)
         except OSError as exc:
@@ -821,7 +941,13 @@ class HistoryStore:
                 continue  # another coach is still writing it
             try:
                 with self._transaction() as db:
-                    _, new = _apply(db, found.session, list(found.sets.values()), found.finish)
+                    _, new = _apply(
+                        db,
+                        found.session,
+                        list(found.sets.values()),
+                        found.finish,
+                        list(found.after.values()),
+                    )
             except (StoreError, sqlite3.Error, KeyError, TypeError, ValueError) as exc:
                 if isinstance(exc, StoreError):
                     # The history refuses writes (in use, damaged): all wait for later.
@@ -903,55 +1029,6 @@ class HistoryStore:
                     " WHERE session_id = sessions.id), started_at) WHERE id = ?",
                     (session_id,),
                 )
-            db.executemany(INSERT_DOSE_CHANGE, decision_rows(session_id, decisions, now, "after"))
-            db.executemany(INSERT_ADVICE, advice_rows(session_id, advice, now))
-
-    def set_note(self, session_id: int, note: str) -> None:
-        """Keep the person's note on a session (replacing any earlier one); an empty
-        note removes it. The text is stored as written, at most 500 characters."""
-        with self._transaction() as db:
-            db.execute(
-                "UPDATE sessions SET note = ? WHERE id = ?", (note[:500] or None, session_id)
-            )
-
-    def correct_set(self, record: SetRecord) -> None:
-        """Store a corrected rating in place of the one given for the same set (the
-        latest attempt at it), and when it was corrected."""
-        answer = record.answer
-        with self._transaction() as db:
-            _correct(db, record)
-            if answer.red_flag:
-                # A warning sign ends the session at once, whatever happens next.
-                db.execute(
-                    "UPDATE sessions SET status = ?, stop_reason = ?,"
-                    " ended_at = COALESCE(ended_at, ?) WHERE id = ?",
-                    (SessionStatus.RED_FLAG.value, RED_FLAG_REASON, utc_now(), record.session_id),
-                )
-
-    def revise_session(
-        self,
-        record: SetRecord,
-        status: SessionStatus,
-        *,
-        reason: str | None,
-        decisions: Sequence[Decision],
-        advice: Sequence[Advice],
-    ) -> None:
-        """A rating corrected after the session closed: the set, the session's outcome
-        and the decisions taken after it (and its advice), replaced in one transaction."""
-        now = utc_now()
-        session_id = record.session_id
-        with self._transaction() as db:
-            _correct(db, record)
-            db.execute(
-                "UPDATE sessions SET status = ?, stop_reason = ? WHERE id = ?",
-                (SessionStatus(status).value, reason, session_id),
-            )
-            db.execute(
-                "DELETE FROM dose_changes WHERE session_id = ? AND moment = 'after'",
-                (session_id,),
-            )
-            db.execute("DELETE FROM advice WHERE session_id = ?", (session_id,))
             db.executemany(INSERT_DOSE_CHANGE, decision_rows(session_id, decisions, now, "after"))
             db.executemany(INSERT_ADVICE, advice_rows(session_id, advice, now))
 

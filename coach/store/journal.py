@@ -14,7 +14,13 @@ Each line is one object with a ``type``:
   and the decisions taken at its start;
 * ``set``: one rated set, as its database row; a later line for the same set (the same
   exercise, set number and attempt) is a corrected rating and replaces it;
-* ``finish``: how the session ended, with the decisions and advice for next time.
+* ``finish``: how the session ended, with the decisions and advice for next time;
+* ``revise``: its outcome and decisions again, after a rating corrected on its summary
+  (the corrected set comes as a ``set`` line);
+* ``note``: the person's note on it;
+* ``level_move``: the answer to a level offer after it, for one program.
+
+A later ``revise`` or ``note`` line replaces an earlier one, as a later ``set`` line does.
 
 A line cut short by a crash or a full disk is never followed by another: a failed
 append truncates the file back to where it was. When reading, a last line without its
@@ -59,6 +65,10 @@ class JournalFile:
     sets: dict[tuple[int, int, int], dict[str, Any]] = field(default_factory=dict)
     """The latest line for each set, by (exercise index, set number, attempt)."""
     finish: dict[str, Any] | None = None
+    after: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """The facts that follow the session (``revise``, ``note``, ``level_move``), the
+    latest of each kind (of each program's for a level move), in the order first
+    written."""
     bad_lines: int = 0
     """Lines that were not a valid entry (a torn last line is not counted)."""
 
@@ -190,6 +200,10 @@ def read_journal(path: Path) -> JournalFile:
             found.sets[key] = row
         elif kind == "finish":
             found.finish = entry
+        elif kind in ("revise", "note") and isinstance(entry.get("at"), str):
+            found.after[kind] = entry
+        elif kind == "level_move" and isinstance(entry.get("program_id"), str):
+            found.after[f"level_move:{entry['program_id']}"] = entry
         else:
             found.bad_lines += 1
     return found

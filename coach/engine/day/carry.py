@@ -19,6 +19,7 @@ from coach.engine.day.messages import (
     Effect,
     FollowUpStored,
     InterruptedClosed,
+    LevelChoice,
     LevelMoveStored,
     LoadDay,
     NoteStored,
@@ -51,7 +52,7 @@ from coach.engine.records import (
     Written,
 )
 from coach.engine.resume import ResumeOption, consider
-from coach.engine.scaling import Advice, Decision, Replay
+from coach.engine.scaling import Decision, Replay
 from coach.engine.screening import LastScreening
 from coach.format.diagnostics import SessionFileError
 from coach.format.loader import LoadedFile
@@ -92,27 +93,18 @@ class History(Protocol):
         self, answers: Mapping[str, bool], outcome: str, local_date: date | None = ...
     ) -> None: ...
 
-    def correct_set(self, record: SetRecord) -> None: ...
-
-    def set_note(self, session_id: int, note: str) -> None: ...
-
-    def revise_session(
-        self,
-        record: SetRecord,
-        status: SessionStatus,
-        *,
-        reason: str | None,
-        decisions: Sequence[Decision],
-        advice: Sequence[Advice],
-    ) -> None: ...
-
     def write_session(
         self,
         opening: OpenSession,
         records: Sequence[SetRecord] = ...,
         end: SessionEnd | None = ...,
+        *,
+        revised: SessionEnd | None = ...,
+        note: str | None = ...,
+        level_move: LevelChoice | None = ...,
     ) -> Written:
-        """Store the session (its row if it has none yet), ``records`` and ``end`` in one
+        """Store the session (its row if it has none yet), ``records`` and ``end``, and
+        the facts that follow it (a revised outcome, a note, a level answer) in one
         transaction, or when the history refuses them, in the journal. Never raises."""
         ...
 
@@ -131,10 +123,6 @@ class History(Protocol):
 
     def close_interrupted(
         self, session_id: int, status: SessionStatus, *, decisions: Sequence[Decision] = ...
-    ) -> None: ...
-
-    def record_level_move(
-        self, session_id: int, program_id: str, from_level: int, to_level: int, *, accepted: bool
     ) -> None: ...
 
 
@@ -176,19 +164,10 @@ def carry_out(effect: Effect, history: History, load: Load) -> Result:
                 )
             )
             return InterruptedClosed(option, problem)
-        case StoreLevelMove():
-            problem = _attempt(
-                lambda: history.record_level_move(
-                    effect.session_id,
-                    effect.program_id,
-                    effect.from_level,
-                    effect.to_level,
-                    accepted=effect.accepted,
-                )
-            )
-            return LevelMoveStored(problem)
-        case StoreNote(session_id, note):
-            return NoteStored(_attempt(lambda: history.set_note(session_id, note)))
+        case StoreLevelMove(opening, choice):
+            return LevelMoveStored(history.write_session(opening, level_move=choice))
+        case StoreNote(opening, note):
+            return NoteStored(history.write_session(opening, note=note))
         case StoreFollowUp(session_id, answer, cleared, local_date):
             problem = _attempt(
                 lambda: history.record_follow_up(
@@ -196,19 +175,13 @@ def carry_out(effect: Effect, history: History, load: Load) -> Result:
                 )
             )
             return FollowUpStored(problem)
-        case CorrectSet(record):
-            return SetCorrected(record, _attempt(history.correct_set, record))
-        case ReviseSession():
-            problem = _attempt(
-                lambda: history.revise_session(
-                    effect.record,
-                    effect.status,
-                    reason=effect.reason,
-                    decisions=effect.decisions,
-                    advice=effect.advice,
-                )
-            )
-            return SetCorrected(effect.record, problem)
+        case CorrectSet(opening, records, record):
+            return SetCorrected(record, history.write_session(opening, records))
+        case ReviseSession(opening, records, record, end):
+            # With the end as well: a session whose end still waits in the journal closes
+            # (an end closes only a running session, so a stored one is left alone).
+            written = history.write_session(opening, records, end, revised=end)
+            return SetCorrected(record, written)
     raise AssertionError(f"unknown effect {effect!r}")
 
 

@@ -41,6 +41,7 @@ from coach.engine.day.messages import (
     InterruptedClosed,
     Leave,
     LevelAnswer,
+    LevelChoice,
     LevelMoveStored,
     LoadDay,
     MoveOn,
@@ -282,8 +283,8 @@ class DayFlow:
                 return self._correct_asked()
             case CorrectionAnswer(answer):
                 return self._correction_answered(answer)
-            case SetCorrected(record, problem):
-                return self._set_corrected(record, problem)
+            case SetCorrected(record, written):
+                return self._set_corrected(record, written)
             case SkipAsked():
                 return self._skip_asked()
             case SkipAnswer(reason):
@@ -300,14 +301,14 @@ class DayFlow:
                 return self._closed(records, written)
             case LevelAnswer(accepted):
                 return self._level_answered(accepted)
-            case LevelMoveStored(problem):
-                return self._stored(problem)
+            case LevelMoveStored(written):
+                return self._stored(self._lost(written))
             case SummaryDone(note):
                 return self._summary_done(note)
-            case NoteStored(problem):
+            case NoteStored(written):
                 if self.stage is not Stage.NOTING:
                     return []
-                return [*self._stored(problem), *self._after_summary()]
+                return [*self._stored(self._lost(written)), *self._after_summary()]
         return []
 
     # -- loading ------------------------------------------------------------------------
@@ -874,25 +875,32 @@ class DayFlow:
         if record.session_id < 0 and session.session_id is not None:
             # Rated before the session's row existed: it is the row it is in now.
             record = replace(record, session_id=session.session_id)
-        waiting = [r for r in self.unsaved if _same_set(r, record)]
-        if self.rehearsal or waiting:
-            # Nothing stored yet (a rehearsal, or the set still waits for the history).
-            self.unsaved = [record if _same_set(r, record) else r for r in self.unsaved]
-            return self._corrected(record)
-        if self.stage is Stage.CORRECTING:
-            self._correction_before = before
-            return [CorrectSet(record)]
+        if self.rehearsal or self.opening is None:
+            return self._corrected(record)  # nothing is stored
         self._correction_before = before
+        # The correction goes wherever the session is, like any rating: with every set
+        # still waiting for the history, in its place among them.
+        waiting = [r for r in self.unsaved if not _same_set(r, record)]
+        records = (*waiting, record)
+        if self.stage is Stage.CORRECTING:
+            return [CorrectSet(self.opening, records, record)]
         status, reason, after = self._revised(record)
         self._after = after
         advice = [a for p in after.programs.values() for a in p.advice]
-        return [ReviseSession(record, status, reason, after.decisions, tuple(advice))]
+        end = SessionEnd(status, reason, after.decisions, tuple(advice))
+        return [ReviseSession(self.opening, records, record, end)]
 
-    def _set_corrected(self, record: SetRecord, problem: str | None) -> list[Output]:
+    def _set_corrected(self, record: SetRecord, written: Written) -> list[Output]:
         session = self.session
         if session is None or self.stage not in (Stage.CORRECTING, Stage.CORRECTING_AFTER):
             return []
-        if problem:
+        problem = self._lost(written)
+        notes: list[Output] = []
+        if problem is None:
+            waiting = tuple(r for r in self.unsaved if not _same_set(r, record))
+            after = self.stage is Stage.CORRECTING_AFTER  # the summary says where it is
+            notes = self._kept((*waiting, record), written, closing=after)
+        if problem is not None:
             # Not stored: the first rating stands, on screen as in the history.
             before = self._correction_before
             assert before is not None
@@ -906,7 +914,7 @@ class DayFlow:
                 12,
             )
             return [notice, *self._correction_done()]
-        return self._corrected(record)
+        return [*notes, *self._corrected(record)]
 
     def _corrected(self, record: SetRecord) -> list[Output]:
         """The correction is stored: act on it as on a new rating."""
@@ -1111,10 +1119,11 @@ class DayFlow:
         self._level_offer = None
         if session is None or offer is None:
             return []
-        if session.session_id is None or session.session_id < 0:
-            return []
+        if self.opening is None:
+            return []  # a rehearsal: nothing is stored
         program_id, from_level, to_level = offer
-        return [StoreLevelMove(session.session_id, program_id, from_level, to_level, accepted)]
+        choice = LevelChoice(program_id, from_level, to_level, accepted)
+        return [StoreLevelMove(self.opening, choice)]
 
     # -- after the summary -------------------------------------------------------------
 
@@ -1124,16 +1133,10 @@ class DayFlow:
             return []
         session = self.session
         note = note.strip()
-        if note and session is not None and session.session_id and session.session_id > 0:
+        if note and session is not None and self.opening is not None:
+            # Kept with the session, wherever it is (the history, or its journal).
             self.stage = Stage.NOTING
-            return [StoreNote(session.session_id, note)]
-        if note and not self.rehearsal:
-            # The session itself waits in the journal (or nowhere): say so, never drop it
-            # silently.
-            notice = Notice(
-                "Your note was not kept: this session is not in the history yet.", Tone.WARNING, 8
-            )
-            return [notice, *self._after_summary()]
+            return [StoreNote(self.opening, note)]
         return self._after_summary()
 
     def _after_summary(self) -> list[Output]:
@@ -1172,6 +1175,14 @@ class DayFlow:
         assert self._home is not None
         self._home = replace(self._home, check_due=self.check_due)
         return [self._home]
+
+    @staticmethod
+    def _lost(written: Written) -> str | None:
+        """Why a fact could not be kept anywhere (None when the history or the journal
+        holds it)."""
+        if written.kept is not Kept.NOWHERE:
+            return None
+        return written.problem or "neither the history nor the journal could take it"
 
     def _stored(self, problem: str | None) -> list[Output]:
         """A notice when the history refused a write."""

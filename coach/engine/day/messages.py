@@ -132,39 +132,54 @@ class StoreFollowUp:
 
 
 @dataclass(frozen=True, slots=True)
-class CorrectSet:
-    """Store a corrected rating in place of the set's first one."""
+class LevelChoice:
+    """The person's answer to a level offer after a session."""
 
+    program_id: str
+    from_level: int
+    to_level: int
+    accepted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectSet:
+    """Store a corrected rating during the session: ``records`` are every set the history
+    has not taken yet with the correction in its place (or the corrected set alone),
+    written like any set (to the journal when the history refuses)."""
+
+    opening: OpenSession
+    records: tuple[SetRecord, ...]
     record: SetRecord
 
 
 @dataclass(frozen=True, slots=True)
 class ReviseSession:
     """After the summary: store a corrected rating with the session's new outcome and
-    the decisions for next time that follow from it, in place of the old ones."""
+    the decisions for next time that follow from it, in place of the old ones (in the
+    history, or in the journal beside the session when the history refuses)."""
 
+    opening: OpenSession
+    records: tuple[SetRecord, ...]
+    """Every set the history has not taken yet, with the corrected one in its place."""
     record: SetRecord
-    status: SessionStatus
-    reason: str | None
-    decisions: tuple[Decision, ...]
-    advice: tuple[Advice, ...]
+    end: SessionEnd
 
 
 @dataclass(frozen=True, slots=True)
 class StoreNote:
-    """Keep the person's note on a session (written after its summary)."""
+    """Keep the person's note on a session (written after its summary), wherever the
+    session is kept."""
 
-    session_id: int
+    opening: OpenSession
     note: str
 
 
 @dataclass(frozen=True, slots=True)
 class StoreLevelMove:
-    session_id: int
-    program_id: str
-    from_level: int
-    to_level: int
-    accepted: bool
+    """Keep the person's answer to a level offer, wherever the session is kept."""
+
+    opening: OpenSession
+    choice: LevelChoice
 
 
 Effect = (
@@ -255,12 +270,12 @@ class InterruptedClosed:
 
 @dataclass(frozen=True, slots=True)
 class LevelMoveStored:
-    problem: str | None
+    written: Written
 
 
 @dataclass(frozen=True, slots=True)
 class NoteStored:
-    problem: str | None
+    written: Written
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,7 +286,7 @@ class FollowUpStored:
 @dataclass(frozen=True, slots=True)
 class SetCorrected:
     record: SetRecord
-    problem: str | None
+    written: Written
 
 
 Result = (
