@@ -224,3 +224,43 @@ def test_a_fact_written_once_the_history_is_free_brings_the_journal_with_it(
     assert stored(folder, "SELECT note, status FROM sessions") == [("new mat", "completed")]
     assert stored(folder, "SELECT pain FROM sets ORDER BY id") == [(1,), (2,), (1,)]
     assert not list((folder / "journal").glob("*.jsonl"))
+
+
+def test_a_session_kept_in_the_journal_says_and_exports_what_a_stored_one_does(
+    source: Path, tmp_path: Path, cli: object
+) -> None:
+    """The same three days played with the history locked throughout (every write to the
+    journal) and free: the same summaries and reasons, and after the next start's
+    import, the same export (row ids and wall-clock instants aside)."""
+    runs: dict[str, list[object]] = {}
+    for name, hold in (("locked", True), ("free", False)):
+        folder = tmp_path / name
+        summaries = []
+        for offset, pains in enumerate(([1, 1, 1], [3, 2, 4], [1, 0, 1])):
+            shell = play_day(source, folder, TODAY + timedelta(days=offset), pains, hold=hold)
+            summary = shell.last(day.ShowSummary).summary
+            summaries.append((summary, [n.text for n in summary_lines(shell)]))
+        Shell(source, store_at(folder), today=TODAY + timedelta(days=3))  # imports
+        result = cli("export", "--format", "json", "--data-dir", folder)  # type: ignore[operator]
+        document = json.loads(result.out)
+        drop = {"session_id", "session_uid", "session_started_at", "rated_at"}
+        columns = document["columns"]
+        rows = [
+            {c: v for c, v in zip(columns, row, strict=True) if c not in drop}
+            if isinstance(row, list)
+            else {c: v for c, v in row.items() if c not in drop}
+            for row in document["sets"]
+        ]
+        runs[name] = [summaries, rows]
+    assert runs["locked"][1] == runs["free"][1]
+    assert len(runs["free"][1]) == 9  # type: ignore[arg-type]
+    assert runs["locked"][0] == runs["free"][0]
+
+
+def summary_lines(shell: Shell) -> list[day.Notice]:
+    """What the flow told the person after the session (where it is kept aside)."""
+    return [
+        o
+        for o in shell.seen
+        if isinstance(o, day.Notice) and "journal" not in o.text and "history" not in o.text
+    ]

@@ -18,7 +18,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -133,6 +133,13 @@ def played_order(table: str = "", *, newest_first: bool = False) -> str:
     return ", ".join(f"{t} DESC" if newest_first else t for t in terms)
 
 
+_FACT_KEYS = (
+    "exercise_index", "program_id", "exercise_id", "set_number", "sets_planned",
+    "completed", "pain",
+)  # fmt: skip
+"""A journal's set row as :data:`_FACT_COLUMNS` read it, up to the signs (which
+:func:`_journal_facts` adds, with the skip, as the database query does)."""
+
 # The columns that make a stored set's facts, in SetFacts.of's order after the index.
 _FACT_COLUMNS = (
     "exercise_index, program_id, exercise_id, set_number, sets_planned, completed, pain,"
@@ -217,6 +224,73 @@ def _sessions_of(db: sqlite3.Connection, program_id: str, *, after: int) -> list
         )
         for sid, day, baseline, levels, started, uid in sessions
     ]
+
+
+def _journal_facts(
+    waiting: JournalFile, program_id: str, session_id: int
+) -> tuple[SessionFacts, LevelMove | None] | None:
+    """A journal's session as the scaling engine sees it, for ``program_id`` (None when
+    it has no session line or does not include that program)."""
+    if waiting.session is None:
+        return None
+    row = waiting.session["row"]
+    levels = json.loads(row["levels_json"])
+    if program_id not in levels:
+        return None
+    sets = [
+        _facts(
+            [
+                *(r[c] for c in _FACT_KEYS),
+                bool(r["numbness"] or r["leg_weakness"] or r["pain_below_knee"]),
+                r["skip_reason"],
+            ]
+        )
+        for _, r in sorted(waiting.sets.items())
+        if r["program_id"] == program_id
+    ]
+    facts = SessionFacts(
+        session_id=session_id,
+        day=date.fromisoformat(row["local_date"]),
+        baseline=row["baseline_pain"],
+        level=int(levels[program_id]),
+        sets=tuple(sets),
+        started_at=row["started_at"],
+        uid=str(waiting.session["uid"]),
+    )
+    move = waiting.after.get(f"level_move:{program_id}")
+    answer = None
+    if move is not None:
+        answer = LevelMove(
+            session_id, int(move["from_level"]), int(move["to_level"]), bool(move["accepted"])
+        )
+    return facts, answer
+
+
+def _with_waiting(
+    sessions: list[SessionFacts],
+    moves: list[LevelMove],
+    waiting: Sequence[tuple[SessionFacts, LevelMove | None]],
+) -> tuple[tuple[SessionFacts, ...], tuple[LevelMove, ...]]:
+    """The stored sessions and level moves with those waiting in the journal: a session
+    partly stored (its row and first sets in the history, later ones in the journal) is
+    one session, its sets the union, the journal's rating of a set the later one."""
+    by_uid = {s.uid: i for i, s in enumerate(sessions) if s.uid}
+    all_sessions = list(sessions)
+    all_moves = list(moves)
+    for facts, move in waiting:
+        index = by_uid.get(facts.uid)
+        if index is None:
+            all_sessions.append(facts)
+            if move is not None:
+                all_moves.append(move)
+            continue
+        stored = all_sessions[index]
+        merged = {(f.exercise_index, f.set_number): f for f in stored.sets}
+        merged |= {(f.exercise_index, f.set_number): f for f in facts.sets}
+        all_sessions[index] = replace(stored, sets=tuple(merged.values()))
+        if move is not None and not any(m.after_session == stored.session_id for m in moves):
+            all_moves.append(replace(move, after_session=stored.session_id))
+    return tuple(all_sessions), tuple(all_moves)
 
 
 def _moves_of(db: sqlite3.Connection, program_id: str, *, after: int) -> list[LevelMove]:
@@ -1163,7 +1237,17 @@ class HistoryStore:
         if self._replays is None:
             where = None if self._uri is not None else self.path.parent / "cache" / "replay.json"
             self._replays = Replays(where)
+        waiting = self._waiting_facts(program.id)
         with self._connect() as db:
+            if waiting:
+                # Sessions waiting in the journal count like stored ones (what coach says
+                # is derived from both): rare, so this replays in full, not from a
+                # checkpoint they might fall inside.
+                from coach.engine.planning import ProgramPast
+
+                sessions = _sessions_of(db, program.id, after=0)
+                moves = _moves_of(db, program.id, after=0)
+                return ProgramPast(None, *_with_waiting(sessions, moves, waiting))
             return self._replays.past(
                 db,
                 program,
@@ -1173,6 +1257,24 @@ class HistoryStore:
                     _moves_of(db, program.id, after=after),
                 ),
             )
+
+    def _waiting_facts(self, program_id: str) -> list[tuple[SessionFacts, LevelMove | None]]:
+        """The sessions of ``program_id`` waiting in the journal (read only: nothing is
+        imported or removed here), each with the level answer after it, if any. Their
+        row ids are negative and distinct (they have no row yet); they replay by their
+        day and start like any session."""
+        if self._journal is None:
+            return []
+        found: list[tuple[SessionFacts, LevelMove | None]] = []
+        for number, path in enumerate(journal_files(self._journal.folder), start=2):
+            try:
+                waiting = read_journal(path)
+                facts = _journal_facts(waiting, program_id, -number)
+            except (OSError, KeyError, TypeError, ValueError):
+                continue  # unreadable: the start's import says so, once
+            if facts is not None:
+                found.append(facts)
+        return found
 
     def decisions_of(self, session_id: int) -> list[dict[str, Any]]:
         with self._connect() as db:
