@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -264,3 +265,73 @@ def summary_lines(shell: Shell) -> list[day.Notice]:
         for o in shell.seen
         if isinstance(o, day.Notice) and "journal" not in o.text and "history" not in o.text
     ]
+
+
+# -- merging two histories -----------------------------------------------------------------
+
+
+def home_of(source: Path, folder: Path, on: date) -> object:
+    return Shell(source, store_at(folder), today=on).last(day.ShowHome).view
+
+
+def exported(cli: object, folder: Path) -> list[dict[str, object]]:
+    result = cli("export", "--format", "json", "--data-dir", folder)  # type: ignore[operator]
+    document = json.loads(result.out)
+    columns = document["columns"]
+    drop = {"session_id"}
+    rows = [
+        {c: v for c, v in zip(columns, row, strict=True) if c not in drop}
+        if isinstance(row, list)
+        else {c: v for c, v in row.items() if c not in drop}
+        for row in document["sets"]
+    ]
+    return sorted(rows, key=lambda r: json.dumps(r, sort_keys=True))
+
+
+def test_merging_two_histories_is_idempotent_and_order_free(
+    source: Path, tmp_path: Path, cli: object
+) -> None:
+    """A laptop and a desktop each played some days: merged either way round, the two
+    histories hold the same sets and give the same plan; merging again adds nothing."""
+    laptop, desktop = tmp_path / "laptop", tmp_path / "desktop"
+    play_day(source, laptop, TODAY, [1, 1, 1])
+    play_day(source, desktop, TODAY + timedelta(days=1), [1, 2, 1])
+    play_day(source, laptop, TODAY + timedelta(days=2), [3, 3, 2])
+    with locked(desktop / HISTORY):  # one waits in the desktop's journal
+        play_day(source, desktop, TODAY + timedelta(days=3), [1, 0, 1])
+    assert list((desktop / "journal").glob("*.jsonl"))
+    a, b = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(laptop, a)
+    shutil.copytree(desktop, b)
+    first_merge = cli("merge", desktop, "--data-dir", a)  # type: ignore[operator]
+    assert first_merge.code == 0, first_merge.err
+    assert "Added 2 sessions with 6 rated sets" in first_merge.out
+    # The added sessions' decisions were worked out here, not copied.
+    assert "worked out again" in first_merge.out
+    undecided = (
+        "SELECT COUNT(*) FROM sessions s WHERE NOT EXISTS (SELECT 1 FROM dose_changes d"
+        " WHERE d.session_id = s.id AND d.moment = 'after')"
+    )
+    assert stored(a, undecided) == [(0,)]
+    assert cli("merge", laptop, "--data-dir", b).code == 0  # type: ignore[operator]
+    again = cli("merge", desktop, "--data-dir", a)  # type: ignore[operator]
+    assert again.code == 0 and "Nothing to add" in again.out
+    after = TODAY + timedelta(days=4)
+    assert exported(cli, a) == exported(cli, b)
+    assert len(exported(cli, a)) == 12
+    assert home_of(source, a, after) == home_of(source, b, after)
+    # The plan is the one of the four days played in one history.
+    together = tmp_path / "together"
+    for offset, pains in enumerate(([1, 1, 1], [1, 2, 1], [3, 3, 2], [1, 0, 1])):
+        play_day(source, together, TODAY + timedelta(days=offset), pains)
+    assert home_of(source, a, after) == home_of(source, together, after)
+
+
+def test_a_merge_of_nothing_or_of_itself_says_so(tmp_path: Path, cli: object) -> None:
+    folder = tmp_path / "data"
+    store_at(folder).recent_sessions()
+    missing = cli("merge", tmp_path / "nowhere", "--data-dir", folder)  # type: ignore[operator]
+    assert missing.code == 1 and "does not exist" in missing.err
+    assert "Traceback" not in missing.err
+    itself = cli("merge", folder, "--data-dir", folder)  # type: ignore[operator]
+    assert itself.code == 1 and "this history itself" in itself.err

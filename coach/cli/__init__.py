@@ -185,6 +185,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_data_dir(doctor)
 
+    from coach.cli.merge import add_merge
+
+    add_merge(commands)
+    _add_data_dir(commands.choices["merge"])
+
     sounds = commands.add_parser(
         "sounds",
         help="play every cue and say which audio backend is used",
@@ -398,6 +403,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _sounds(audio)
         if args.command == "doctor":
             return _doctor(data_dir, rebuild=args.rebuild)
+        if args.command == "merge":
+            from coach.cli.merge import merge
+
+            return merge(args.other, data_dir)
         if args.command == "run":
             return _play(
                 args.file, data_dir=data_dir, speed=args.speed, skip_home=True, audio=audio

@@ -18,7 +18,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -557,6 +557,15 @@ def _after_entries(
         }
         found.append((f"level_move:{level_move.program_id}", fact))
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class NamedSession:
+    """A session found by its uid."""
+
+    id: int
+    uid: str
+    source_path: str
 
 
 _memory_names = itertools.count(1)
@@ -1217,6 +1226,57 @@ class HistoryStore:
                     int(cleared),
                 ),
             )
+
+    # -- merging another history (coach.store.merge) ----------------------------------
+
+    @contextlib.contextmanager
+    def attached(self, other: Path) -> Iterator[sqlite3.Connection]:
+        """One write transaction on this history with the database at ``other`` attached
+        as ``other`` (for a merge: every addition in it, or none)."""
+        with self._connect(write=True) as db:
+            db.execute("ATTACH DATABASE ? AS other", (str(other),))
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield db
+                    db.execute("COMMIT")
+                except BaseException:
+                    if db.in_transaction:
+                        db.execute("ROLLBACK")
+                    raise
+            finally:
+                db.execute("DETACH DATABASE other")
+
+    def name_facts(self) -> int:
+        """Name every fact that has no uid yet (see :mod:`coach.store.facts`)."""
+        from coach.store.facts import name_facts
+
+        with self._transaction() as db:
+            return name_facts(db)
+
+    def sessions_named(self, uids: Sequence[str]) -> list[NamedSession]:
+        """The sessions with these uids: where their file was, and their row."""
+        with self._connect() as db:
+            found = []
+            for uid in uids:
+                row = db.execute(
+                    "SELECT id, uid, source_path FROM sessions WHERE uid = ?", (uid,)
+                ).fetchone()
+                if row is not None:
+                    found.append(NamedSession(*row))
+        return found
+
+    def replace_decisions(self, rows: Sequence[tuple[int, Sequence[Sequence[Any]]]]) -> None:
+        """For each (session id, decision rows): the decisions after that session, in
+        place of any stored (one transaction for all)."""
+        with self._transaction() as db:
+            for session_id in {session_id for session_id, _ in rows}:
+                db.execute(
+                    "DELETE FROM dose_changes WHERE session_id = ? AND moment = 'after'",
+                    (session_id,),
+                )
+            for _, decisions in rows:
+                db.executemany(INSERT_DOSE_CHANGE, decisions)
 
     # -- reading ----------------------------------------------------------------------
 

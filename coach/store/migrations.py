@@ -238,6 +238,23 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE sessions ADD COLUMN note TEXT CHECK (note IS NULL OR length(note) <= 500);
     """,
     # -- end of issue 16's block --------------------------------------------------------
+    # -- one truth: every fact has its own identity (issue 22) ---------------------------
+    # v11: the facts that did not have one get a uid column, so that a history can be
+    # merged into another (coach merge) and each fact found again there: a checklist, a
+    # follow-up, a function check, a PSFS activity. Rows are named by
+    # coach.store.facts.name_facts (from their own instant and content, so the same row
+    # gets the same name wherever it is named); sessions already had one.
+    """
+    ALTER TABLE screenings ADD COLUMN uid TEXT;
+    CREATE INDEX screenings_by_uid ON screenings(uid);
+    ALTER TABLE follow_ups ADD COLUMN uid TEXT;
+    CREATE INDEX follow_ups_by_uid ON follow_ups(uid);
+    ALTER TABLE checks ADD COLUMN uid TEXT;
+    CREATE INDEX checks_by_uid ON checks(uid);
+    ALTER TABLE psfs_activities ADD COLUMN uid TEXT;
+    CREATE INDEX psfs_activities_by_uid ON psfs_activities(uid)
+    """,
+    # -- end of issue 22's block --------------------------------------------------------
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
