@@ -1,0 +1,255 @@
+"""The fact model under random interleavings (issue 22): a Hypothesis state machine
+plays mornings through the real day flow and a real history folder while the history
+is locked and freed, ratings are corrected, notes written, the coach killed and started
+again, and days pass. Whatever happened, after recovery:
+
+- every rating the screen acknowledged is in the history exactly once, with the value
+  last acknowledged for it, and no set is there that was never acknowledged;
+- the plan worked out from the database and the journal before the import equals the
+  plan from the database alone after it;
+- merging the history into another twice equals merging it once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sqlite3
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from hypothesis import HealthCheck, event, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
+
+from coach.engine import day
+from coach.engine.planning import programs_of
+from coach.engine.records import Kept, PainAnswer
+from coach.engine.scaling import plan_program
+from coach.format.loader import load_session_file
+from coach.store import liveness
+from coach.store.database import HistoryStore
+from coach.store.merge import merge_history
+
+from .day_helpers import TODAY, Shell, none_apply
+from .sessions import write_program
+
+HISTORY = "history.sqlite3"
+
+Key = tuple[str, int, int, int]
+"""A set's identity: its session's uid, exercise index, set number, attempt."""
+
+
+def kill_coach(folder: Path) -> None:
+    """What the kernel does when a coach is killed: its lease on the folder is dropped
+    (the process's open files close), so its session looks interrupted to the next."""
+    held = liveness._held.pop(folder / "locks", None)
+    if held is not None:
+        os.close(held[1])
+
+
+class Mornings(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.root = Path(tempfile.mkdtemp(prefix="coach-facts-"))
+        (self.root / "routine").mkdir()
+        self.source = write_program(self.root / "routine")
+        self.folder = self.root / "data"
+        HistoryStore(self.folder / HISTORY).recent_sessions()
+        self.day = 0
+        self.shell: Shell | None = None
+        self.blocker: sqlite3.Connection | None = None
+        self.acked: dict[Key, int | None] = {}
+        self.journaled = False
+
+    # -- the person and the machine ---------------------------------------------------
+
+    def store(self) -> HistoryStore:
+        return HistoryStore(self.folder / HISTORY, busy_timeout=0.02)
+
+    def playing(self) -> bool:
+        shell = self.shell
+        return shell is not None and shell.flow.stage is day.Stage.PLAYING
+
+    @rule(baseline=st.integers(0, 4), resume=st.sampled_from([None, *day.ResumeChoice]))
+    def start(self, baseline: int, resume: day.ResumeChoice | None) -> None:
+        if self.shell is not None:
+            kill_coach(self.folder)  # the last coach is closed the hard way
+        shell = self.shell = Shell(
+            self.source, self.store(), today=TODAY + timedelta(days=self.day)
+        )
+        if isinstance(shell.seen[-1], day.AskResume):
+            shell.answer(day.ResumeAnswer(resume))
+            if shell.flow.stage is day.Stage.PLAYING:
+                return  # resumed where it stopped
+        if shell.flow.stage is not day.Stage.HOME:
+            self.shell = None
+            return
+        shell.answer(day.StartSession())
+        if isinstance(shell.seen[-1], day.AskScreening):
+            shell.answer(none_apply())
+        if isinstance(shell.seen[-1], day.AskBaseline):
+            shell.answer(day.BaselineAnswer(PainAnswer(baseline)))
+        if not self.playing():
+            self.shell = None  # an easy day, a rest day, nothing to play: not modelled
+
+    @initialize(baseline=st.integers(0, 4))
+    def first_morning(self, baseline: int) -> None:
+        self.start(baseline, None)
+
+    @precondition(lambda self: self.playing())
+    @rule(pains=st.lists(st.integers(0, 7), min_size=1, max_size=3))
+    def rate_some(self, pains: list[int]) -> None:
+        for pain in pains:
+            if self.playing():
+                self.rate(pain)
+
+    @precondition(lambda self: self.playing())
+    @rule(pains=st.lists(st.integers(0, 7), min_size=1, max_size=3))
+    def rate_while_locked(self, pains: list[int]) -> None:
+        if self.blocker is None:
+            self.lock()
+        self.rate_some(pains)
+
+    @precondition(lambda self: self.playing())
+    @rule(pain=st.integers(0, 7))
+    def rate(self, pain: int) -> None:
+        shell = self.shell
+        assert shell is not None
+        shell.play_until_asked()
+        if not isinstance(shell.seen[-1], day.AskRating):
+            return
+        shell.answer(day.RatingAnswer(PainAnswer(pain)))
+        session = shell.flow.session
+        assert session is not None and session.last_record is not None
+        if shell.flow.kept is not Kept.NOWHERE:
+            self.acked[self.key(shell)] = pain
+            self.journaled = self.journaled or shell.flow.kept is Kept.JOURNAL
+        if isinstance(shell.seen[-1], day.ShowAdvice):
+            shell.answer(day.AdviceAnswer(go_on=False))
+
+    @precondition(lambda self: self.playing())
+    @rule(pain=st.integers(0, 7))
+    def correct(self, pain: int) -> None:
+        shell = self.shell
+        assert shell is not None
+        before = len(shell.notices())
+        shell.answer(day.CorrectAsked())
+        if not isinstance(shell.seen[-1], day.AskCorrection):
+            return
+        key = self.key(shell)
+        shell.answer(day.CorrectionAnswer(PainAnswer(pain)))
+        if any(n.startswith("Corrected") for n in shell.notices()[before:]):
+            self.acked[key] = pain
+        if isinstance(shell.seen[-1], day.ShowAdvice):
+            shell.answer(day.AdviceAnswer(go_on=False))
+
+    @precondition(lambda self: self.shell is not None)
+    @rule(text=st.sampled_from(["slept badly", "new mat", ""]))
+    def note(self, text: str) -> None:
+        shell = self.shell
+        assert shell is not None
+        if shell.flow.stage is day.Stage.SUMMARY:
+            shell.answer(day.SummaryDone(text))
+
+    @precondition(lambda self: self.blocker is None)
+    @rule()
+    def lock(self) -> None:
+        self.blocker = sqlite3.connect(self.folder / HISTORY, isolation_level=None, timeout=5)
+        self.blocker.execute("BEGIN EXCLUSIVE")
+
+    @precondition(lambda self: self.blocker is not None)
+    @rule()
+    def unlock(self) -> None:
+        self.release()
+
+    @rule()
+    def kill(self) -> None:
+        self.shell = None
+        kill_coach(self.folder)
+
+    @rule()
+    def next_day(self) -> None:
+        self.kill()
+        self.day += 1
+
+    def key(self, shell: Shell) -> Key:
+        session, opening = shell.flow.session, shell.flow.opening
+        assert session is not None and opening is not None
+        record = session.last_record
+        assert record is not None
+        return (opening.uid, record.exercise_index, record.set_number, record.attempt)
+
+    def release(self) -> None:
+        if self.blocker is not None:
+            self.blocker.execute("ROLLBACK")
+            self.blocker.close()
+            self.blocker = None
+
+    # -- after everything ---------------------------------------------------------------
+
+    def teardown(self) -> None:
+        try:
+            self.release()
+            self.kill()
+            self.recover_and_check()
+        finally:
+            kill_coach(self.folder)
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def plans(self, store: HistoryStore) -> list[object]:
+        loaded = load_session_file(self.source)
+        today = TODAY + timedelta(days=self.day + 1)
+        found = []
+        for program, start in programs_of(loaded):
+            past = store.program_past(program, start)
+            plan = plan_program(
+                program,
+                past.sessions,
+                past.moves,
+                start_level=start,
+                start=past.start,
+                today=today,
+            )
+            found.append((plan.level, plan.doses))
+        return found
+
+    def recover_and_check(self) -> None:
+        store = self.store()
+        before = self.plans(store)  # the database and what waits in the journal
+        result = store.import_journals()
+        assert not result.problems, result.problems
+        assert not list((self.folder / "journal").glob("*.jsonl"))
+        assert self.plans(self.store()) == before  # the database alone, after the import
+        with contextlib.closing(sqlite3.connect(self.folder / HISTORY)) as db:
+            rows = db.execute(
+                "SELECT s.uid, t.exercise_index, t.set_number, t.attempt, t.pain FROM sets t"
+                " JOIN sessions s ON s.id = t.session_id"
+            ).fetchall()
+        keys = [tuple(row[:4]) for row in rows]
+        assert len(keys) == len(set(keys)), "a set stored twice"
+        stored = {tuple(row[:4]): row[4] for row in rows}
+        assert stored == self.acked
+        event(f"acknowledged sets: {min(len(stored), 6)}")
+        event(f"journal used: {self.journaled}")
+        # Merging this history into another, twice, is merging it once.
+        other = self.root / "other"
+        HistoryStore(other / HISTORY).recent_sessions()
+        merge_history(HistoryStore(other / HISTORY), self.folder)
+        again = merge_history(HistoryStore(other / HISTORY), self.folder)
+        assert (again.sessions, again.sets, again.corrected) == (0, 0, 0)
+        kill_coach(other)
+
+
+Mornings.TestCase.settings = settings(
+    max_examples=int(os.environ.get("COACH_FACT_EXAMPLES", "15")),
+    stateful_step_count=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+
+class TestMornings(Mornings.TestCase):  # type: ignore[name-defined,misc]
+    pass
