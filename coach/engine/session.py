@@ -83,6 +83,10 @@ class ExerciseResult:
     sets_rated: int
     sets_planned: int
     ratings: tuple[int | None, ...]
+    program_id: str = ""
+    exercise_id: str = ""
+    """Which exercise it is: the decisions about it are found by these, never by its
+    name (two programs may each have a 'Bird dog')."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +316,8 @@ class SessionController:
                     len({s.set_number for s in mine}),
                     item.dose.sets,
                     tuple(s.pain for s in mine),
+                    item.program_id,
+                    item.key,
                 )
             )
         elapsed = 0.0

@@ -55,11 +55,11 @@ class SummaryScreen(Screen[None]):
             )
             done.add_columns("Exercise", "Sets", "Pain", "Next time")
             decisions = summary.after.decisions
-            changes = {c.exercise_name: c for c in decisions}
+            changes = {(c.program_id, c.exercise_id): c for c in decisions}
             for result in summary.results:
                 name = result.name
                 pains = ", ".join("-" if p is None else str(p) for p in result.ratings) or "-"
-                change = changes.get(name)
+                change = changes.get((result.program_id, result.exercise_id))
                 after = Text("")
                 if change is not None:
                     arrow = {1: "↑ ", -1: "↓ "}.get(
