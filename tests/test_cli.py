@@ -338,8 +338,12 @@ def test_coach_file_opens_home_on_it(
     assert played == [(file, False)]
 
 
-def test_a_command_name_is_the_command(cli: Cli, played: list[object], write: Write) -> None:
-    result = cli("plan", write("ok.yaml", MINIMAL_PROGRAM), "--data-dir", "/nonexistent/x")
+def test_a_command_name_is_the_command(
+    cli: Cli, played: list[object], write: Write, tmp_path: Path
+) -> None:
+    # A folder that does not exist yet, inside the test's own (never a shared path: a
+    # history made there would outlive the run and meet the next one's schema).
+    result = cli("plan", write("ok.yaml", MINIMAL_PROGRAM), "--data-dir", tmp_path / "no" / "x")
     assert "Next session" in result.out
     assert played == []
     result = cli(write("ok.yaml", MINIMAL_PROGRAM), "plan")
