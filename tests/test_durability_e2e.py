@@ -23,9 +23,11 @@ import pytest
 from .test_e2e_tmux import (
     PLANK,
     STEP_TIMEOUT,
+    TILTS,
     CoachRun,
     StartCoach,
     answer_baseline,
+    pain_title,
     query,
     rate_set,
     start_coach,  # noqa: F401  (the fixture)
@@ -85,3 +87,27 @@ def test_a_signal_with_sets_in_the_journal_loses_nothing(
     again.tmux.wait_for("Your last session was interrupted", timeout=STEP_TIMEOUT)
     assert [r["pain"] for r in query(run.database, "SELECT pain FROM sets ORDER BY id")] == [3, 4]
     assert not journal.exists()
+
+
+def test_sets_saved_nowhere_make_the_exit_status_say_so(
+    start_coach: StartCoach,  # noqa: F811  (the fixture imported above)
+) -> None:
+    """A set neither the history nor the journal could take: coach says so on the way
+    out and exits with 3, never 0 (a script or the reminder must not read success)."""
+    run = start_coach(rest="5m")
+    tmux = run.tmux
+    answer_baseline(tmux, 2)
+    rate_set(tmux, PLANK, 1, 2, "3", "Enter")
+    tmux.wait_for("REST", timeout=STEP_TIMEOUT)
+    tmux.send("n")  # skip the long rest
+    # The journal's folder cannot be made: a file stands in its place.
+    (run.data_dir / "journal").write_text("in the way\n", encoding="utf-8")
+    with locked(run.database):
+        rate_set(tmux, PLANK, 2, 2, "4", "Enter")
+        # The session plays on to the next rating (what it showed is told elsewhere).
+        tmux.wait_for(pain_title(TILTS, 1, 1), timeout=STEP_TIMEOUT)
+        os.kill(coach_pid(run), signal.SIGTERM)
+        assert run.exit_code() == 3
+        gone = tmux.wait_for("EXIT:3", timeout=STEP_TIMEOUT)
+    assert "Traceback" not in gone
+    assert "1 rated set could NOT be saved" in " ".join(gone.split()), gone

@@ -28,6 +28,8 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+EXIT_NOT_SAVED = 3
+"""A session ended with rated sets that neither the history nor its journal could take."""
 
 HISTORY_LIMIT = 30
 """Sessions ``coach history`` lists without --all or --since: the recent ones."""
@@ -599,27 +601,36 @@ def _play(
     # it back on then): a pass over Textual's objects there costs as much as the frame.
     gc.freeze()
     gc.disable()
+    lost = False
     try:
         app.run()
     finally:
         # First what matters most: sets the history and the journal both refused, one
         # more try, however the app ended.
-        _last_try(app)
+        lost = _last_try(app)
     if app.flow is not None and app.flow.loaded is not None:
         from coach.engine.clock import local_today
         from coach.store.homecache import refresh_home
 
         # So that the next start draws home at once (see coach.store.homecache).
         refresh_home(store, path, local_today())
+    if lost:
+        # A script (or the reminder) must not read 'all is well' over lost ratings.
+        return EXIT_NOT_SAVED
     return app.return_code or EXIT_OK
 
 
-def _last_try(app: Any) -> None:
+def _last_try(app: Any) -> bool:
+    """One more try at the sets that waited; True when some could be saved nowhere."""
+    from coach.engine.records import Kept
+
     pending = list(app.unsaved)
     rescued = app.rescue_unsaved()
-    if rescued is not None:
-        for line in _rescued_text(rescued, pending).splitlines():
-            _say(line)
+    if rescued is None:
+        return False
+    for line in _rescued_text(rescued, pending).splitlines():
+        _say(line)
+    return bool(rescued.kept is Kept.NOWHERE)
 
 
 def _rescued_text(written: Any, pending: list[Any]) -> str:
