@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Protocol
 
 from coach.engine.day.messages import (
+    ClaimRefused,
     ClaimSession,
     CloseInterrupted,
     CloseSession,
@@ -40,6 +41,7 @@ from coach.engine.day.messages import (
 from coach.engine.followup import FollowUpAnswer, FollowUpDue
 from coach.engine.planning import ProgramPast, plan_today, programs_of
 from coach.engine.records import (
+    ClaimedElsewhere,
     HistoryError,
     InterruptedSession,
     JournalImport,
@@ -117,7 +119,8 @@ class History(Protocol):
         ...
 
     def claim_session(self, opening: OpenSession) -> Written:
-        """This process resumes an interrupted session: it owns it from now on."""
+        """This process resumes an interrupted session: it owns it from now on (with
+        what its journal holds). Raises ClaimedElsewhere when another coach acts on it."""
         ...
 
     def import_journals(self) -> JournalImport:
@@ -130,8 +133,16 @@ class History(Protocol):
         ...
 
     def close_interrupted(
-        self, session_id: int, status: SessionStatus, *, decisions: Sequence[Decision] = ...
-    ) -> None: ...
+        self,
+        session_id: int,
+        status: SessionStatus,
+        *,
+        decisions: Sequence[Decision] = ...,
+        uid: str | None = ...,
+    ) -> None:
+        """Close it as partial, with what its journal holds; ClaimedElsewhere when another
+        coach acts on it, nothing when it is no longer running."""
+        ...
 
     def record_level_move(
         self, session_id: int, program_id: str, from_level: int, to_level: int, *, accepted: bool
@@ -164,18 +175,27 @@ def carry_out(effect: Effect, history: History, load: Load) -> Result:
         case OpenSession():
             return SessionOpened(history.write_session(effect))
         case ClaimSession(opening):
-            return SessionOpened(history.claim_session(opening))
+            try:
+                return SessionOpened(history.claim_session(opening))
+            except ClaimedElsewhere as exc:
+                return ClaimRefused(str(exc))
         case SaveSets(opening, records):
             return SetsSaved(records, history.write_session(opening, records))
         case CloseSession(opening, end, waiting):
             return SessionClosed(waiting, history.write_session(opening, waiting, end))
         case CloseInterrupted(option):
-            problem = _attempt(
-                lambda: history.close_interrupted(
-                    option.session.id, option.close_status, decisions=option.closing
+            try:
+                history.close_interrupted(
+                    option.session.id,
+                    option.close_status,
+                    decisions=option.closing,
+                    uid=option.session.uid,
                 )
-            )
-            return InterruptedClosed(option, problem)
+            except ClaimedElsewhere as exc:
+                return ClaimRefused(str(exc))
+            except HistoryError as exc:
+                return InterruptedClosed(option, str(exc))
+            return InterruptedClosed(option, None)
         case StoreLevelMove():
             problem = _attempt(
                 lambda: history.record_level_move(

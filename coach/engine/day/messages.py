@@ -248,6 +248,13 @@ class SessionClosed:
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimRefused:
+    """Another coach is resuming or closing the interrupted session: this one leaves it."""
+
+    problem: str
+
+
+@dataclass(frozen=True, slots=True)
 class InterruptedClosed:
     option: ResumeOption
     problem: str | None
@@ -282,6 +289,7 @@ Result = (
     | SetsSaved
     | SessionClosed
     | InterruptedClosed
+    | ClaimRefused
     | LevelMoveStored
     | FollowUpStored
     | SetCorrected
