@@ -29,6 +29,8 @@ EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_NOT_SAVED = 3
+WAITING_MARK = "*"
+"""After the date of a session `coach history` lists that still waits in the journal."""
 """A session ended with rated sets that neither the history nor its journal could take."""
 
 HISTORY_LIMIT = 30
@@ -819,8 +821,18 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
         _say(f"coach: cannot read the history {path}: {exc.strerror}")
         return EXIT_INVALID
     # An empty history is not an error: no file yet reads as no sessions (and is not
-    # made by reading it).
-    store = HistoryStore(path) if present else None
+    # made by reading it). Sessions waiting in the journal are shown too, marked.
+    from coach.store.waiting import Waiting, with_waiting
+
+    store: HistoryStore | None = None
+    waiting = Waiting()
+    try:
+        found = HistoryStore(path)
+        if present or found.journal_sessions():
+            store, waiting = with_waiting(found)
+    except StoreError as exc:
+        _say(f"coach: {exc}")
+        return EXIT_INVALID
     filters = {"since": args.since, "program": args.program, "exercise": args.exercise}
     if args.command == "export":
         from coach.store.export import (
@@ -854,10 +866,15 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
                 )
                 columns = CHECK_COLUMNS if checks else PSFS_COLUMNS
                 name = "checks" if checks else "ratings"
+            elif decisions:
+                rows = [] if store is None else decision_export(store, **filters)
+                for row in rows:
+                    if row["session_id"] is not None:
+                        row["session_id"] = waiting.session_id(row["session_id"])
+                columns = DECISION_COLUMNS
             else:
-                export = decision_export if decisions else export_rows
-                rows = [] if store is None else export(store, **filters)
-                columns = DECISION_COLUMNS if decisions else COLUMNS
+                rows = [] if store is None else export_rows(store, **filters, waiting=waiting)
+                columns = COLUMNS
         except StoreError as exc:
             _say(f"coach: {exc}")
             return EXIT_INVALID
@@ -884,7 +901,9 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
             print(f"No sessions yet (the history, {path}, is made by the first session).")
         return EXIT_OK
     try:
-        rows, total = session_page(store, **filters, limit=None if everything else HISTORY_LIMIT)
+        rows, total = session_page(
+            store, **filters, limit=None if everything else HISTORY_LIMIT, waiting=waiting
+        )
     except StoreError as exc:
         _say(f"coach: {exc}")
         return EXIT_INVALID
@@ -905,10 +924,16 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
                 by_session.setdefault(decision["session_id"], []).append(entry)
         for row in rows:
             row["decisions"] = by_session.get(row["session_id"], [])
+            row["session_id"] = waiting.session_id(row["session_id"])
         # The same JSON, with anything a terminal would act on written as \uXXXX.
         print(json_safe(json.dumps(rows, indent=2, ensure_ascii=False)))
         return EXIT_OK
     notes = ["Start and Peak: pain 0-10 at the start and the highest rated set."]
+    if not all(row["saved"] for row in rows):
+        notes.append(
+            f"{WAITING_MARK} waiting to be saved: kept in the journal while the history "
+            "could not take it; it goes into the history at the next start of coach."
+        )
     if len(rows) < total:
         notes.insert(0, f"{len(rows):,} of {total:,} sessions; --all or --since for more.")
     _print_sessions(rows, notes)
@@ -930,7 +955,7 @@ def _print_sessions(rows: list[dict[str, Any]], notes: list[str]) -> None:
     # The result and the time read as on the history screen: the same functions say them.
     table = [
         [
-            row["date"],
+            row["date"] + ("" if row["saved"] else f" {WAITING_MARK}"),
             printable(row["routine"]),
             result_text(row["status"], row["stop_reason"]),
             "-" if row["seconds"] is None else format_elapsed(row["seconds"]),

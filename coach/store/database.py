@@ -988,6 +988,22 @@ class HistoryStore:
         _remove(path)
         return new
 
+    def journal_sessions(self) -> list[JournalFile]:
+        """Every session waiting in the journal (a session line read), oldest first, read
+        only: nothing is imported or removed. Each holds the session, its sets and its
+        finish in the database's own columns, as :func:`_apply` writes them."""
+        if self._journal is None:
+            return []
+        found = []
+        for path in journal_files(self._journal.folder):
+            try:
+                journal = read_journal(path)
+            except OSError:
+                continue
+            if journal.session is not None:
+                found.append(journal)
+        return found
+
     def write_problems(self) -> tuple[str | None, str | None]:
         """Why a session could not be written to the history now (damaged, read-only,
         cannot be created), and why not to the journal either. Writes nothing but a probe
