@@ -2,9 +2,10 @@
 
 A session that is still marked running when coach starts was interrupted: the process
 was killed, crashed, or the machine lost power. Every set rated before that is in the
-history. This module works out, without any UI, whether and where it can go on: the first
-set that was not rated, skipping exercises that had already ended for the day because of
-pain, and never after a red-flag answer.
+history, or waits in its journal (the store hands over both as one session). This
+module works out, without any UI, whether and where it can go on: the first set that
+was not rated, skipping exercises that had already ended for the day because of pain,
+and never after a red-flag answer.
 """
 
 from __future__ import annotations
