@@ -94,7 +94,8 @@ def test_csv_reads_back_as_the_same_sets(store: HistoryStore) -> None:
     assert rows[3]["pain"] is None and rows[2]["numbness"] is True
     # Each side in turn, both together, or not recorded (older sets): empty in the CSV.
     assert [r["side"] for r in rows] == ["left+right", None, "left+right", None, "both"]
-    assert out.getvalue().splitlines()[2].endswith(",")
+    # No note (empty), then 'saved', the last column.
+    assert out.getvalue().splitlines()[2].endswith(",,true")
 
 
 def test_json_carries_the_columns_and_the_sets(store: HistoryStore) -> None:
@@ -250,7 +251,8 @@ def test_a_skipped_set_says_why(tmp_path: Path) -> None:
     store.record_set(record)
     (row,) = export_rows(store)
     assert (row["completed"], row["skip_reason"]) == (False, "pain")
-    assert COLUMNS[-2:] == ("skip_reason", "session_note")  # new columns go at the end
+    # New columns go at the end.
+    assert COLUMNS[-3:] == ("skip_reason", "session_note", "saved")
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,10 @@ __all__ = ["main"]
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+EXIT_NOT_SAVED = 3
+WAITING_MARK = "*"
+"""After the date of a session `coach history` lists that still waits in the journal."""
+"""A session ended with rated sets that neither the history nor its journal could take."""
 
 HISTORY_LIMIT = 30
 """Sessions ``coach history`` lists without --all or --since: the recent ones."""
@@ -608,27 +612,36 @@ def _play(
     # it back on then): a pass over Textual's objects there costs as much as the frame.
     gc.freeze()
     gc.disable()
+    lost = False
     try:
         app.run()
     finally:
         # First what matters most: sets the history and the journal both refused, one
         # more try, however the app ended.
-        _last_try(app)
+        lost = _last_try(app)
     if app.flow is not None and app.flow.loaded is not None:
         from coach.engine.clock import local_today
         from coach.store.homecache import refresh_home
 
         # So that the next start draws home at once (see coach.store.homecache).
         refresh_home(store, path, local_today())
+    if lost:
+        # A script (or the reminder) must not read 'all is well' over lost ratings.
+        return EXIT_NOT_SAVED
     return app.return_code or EXIT_OK
 
 
-def _last_try(app: Any) -> None:
+def _last_try(app: Any) -> bool:
+    """One more try at the sets that waited; True when some could be saved nowhere."""
+    from coach.engine.records import Kept
+
     pending = list(app.unsaved)
     rescued = app.rescue_unsaved()
-    if rescued is not None:
-        for line in _rescued_text(rescued, pending).splitlines():
-            _say(line)
+    if rescued is None:
+        return False
+    for line in _rescued_text(rescued, pending).splitlines():
+        _say(line)
+    return bool(rescued.kept is Kept.NOWHERE)
 
 
 def _rescued_text(written: Any, pending: list[Any]) -> str:
@@ -817,8 +830,18 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
         _say(f"coach: cannot read the history {path}: {exc.strerror}")
         return EXIT_INVALID
     # An empty history is not an error: no file yet reads as no sessions (and is not
-    # made by reading it).
-    store = HistoryStore(path) if present else None
+    # made by reading it). Sessions waiting in the journal are shown too, marked.
+    from coach.store.waiting import Waiting, with_waiting
+
+    store: HistoryStore | None = None
+    waiting = Waiting()
+    try:
+        found = HistoryStore(path)
+        if present or found.journal_sessions():
+            store, waiting = with_waiting(found)
+    except StoreError as exc:
+        _say(f"coach: {exc}")
+        return EXIT_INVALID
     filters = {"since": args.since, "program": args.program, "exercise": args.exercise}
     if args.command == "export":
         from coach.store.export import (
@@ -852,10 +875,15 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
                 )
                 columns = CHECK_COLUMNS if checks else PSFS_COLUMNS
                 name = "checks" if checks else "ratings"
+            elif decisions:
+                rows = [] if store is None else decision_export(store, **filters)
+                for row in rows:
+                    if row["session_id"] is not None:
+                        row["session_id"] = waiting.session_id(row["session_id"])
+                columns = DECISION_COLUMNS
             else:
-                export = decision_export if decisions else export_rows
-                rows = [] if store is None else export(store, **filters)
-                columns = DECISION_COLUMNS if decisions else COLUMNS
+                rows = [] if store is None else export_rows(store, **filters, waiting=waiting)
+                columns = COLUMNS
         except StoreError as exc:
             _say(f"coach: {exc}")
             return EXIT_INVALID
@@ -882,7 +910,9 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
             print(f"No sessions yet (the history, {path}, is made by the first session).")
         return EXIT_OK
     try:
-        rows, total = session_page(store, **filters, limit=None if everything else HISTORY_LIMIT)
+        rows, total = session_page(
+            store, **filters, limit=None if everything else HISTORY_LIMIT, waiting=waiting
+        )
     except StoreError as exc:
         _say(f"coach: {exc}")
         return EXIT_INVALID
@@ -903,10 +933,16 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
                 by_session.setdefault(decision["session_id"], []).append(entry)
         for row in rows:
             row["decisions"] = by_session.get(row["session_id"], [])
+            row["session_id"] = waiting.session_id(row["session_id"])
         # The same JSON, with anything a terminal would act on written as \uXXXX.
         print(json_safe(json.dumps(rows, indent=2, ensure_ascii=False)))
         return EXIT_OK
     notes = ["Start and Peak: pain 0-10 at the start and the highest rated set."]
+    if not all(row["saved"] for row in rows):
+        notes.append(
+            f"{WAITING_MARK} waiting to be saved: kept in the journal while the history "
+            "could not take it; it goes into the history at the next start of coach."
+        )
     if len(rows) < total:
         notes.insert(0, f"{len(rows):,} of {total:,} sessions; --all or --since for more.")
     _print_sessions(rows, notes)
@@ -928,7 +964,7 @@ def _print_sessions(rows: list[dict[str, Any]], notes: list[str]) -> None:
     # The result and the time read as on the history screen: the same functions say them.
     table = [
         [
-            row["date"],
+            row["date"] + ("" if row["saved"] else f" {WAITING_MARK}"),
             printable(row["routine"]),
             result_text(row["status"], row["stop_reason"]),
             "-" if row["seconds"] is None else format_elapsed(row["seconds"]),

@@ -25,6 +25,7 @@ __all__ = [
     "RED_FLAG_REASON",
     "REST_DAY",
     "SIGN_WITHDRAWN",
+    "ClaimedElsewhere",
     "HistoryError",
     "InterruptedSession",
     "JournalImport",
@@ -47,6 +48,11 @@ class HistoryError(Exception):
 
     Raised by the history store (its ``StoreError`` is one); the engine catches it
     without knowing the store."""
+
+
+class ClaimedElsewhere(HistoryError):
+    """Another coach is acting on this session right now (resuming, closing or importing
+    it): this one leaves it alone. The message says who, in one sentence."""
 
 
 class SessionStatus(StrEnum):

@@ -2,15 +2,16 @@
 
 A session that is still marked running when coach starts was interrupted: the process
 was killed, crashed, or the machine lost power. Every set rated before that is in the
-history. This module works out, without any UI, whether and where it can go on: the first
-set that was not rated, skipping exercises that had already ended for the day because of
-pain, and never after a red-flag answer.
+history, or waits in its journal (the store hands over both as one session). This
+module works out, without any UI, whether and where it can go on: the first set that
+was not rated, skipping exercises that had already ended for the day because of pain,
+and never after a red-flag answer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from coach.engine.planning import Planned, plan_today
@@ -30,6 +31,7 @@ __all__ = [
     "resume_point",
     "resume_problem",
     "resume_step",
+    "with_its_sets",
 ]
 
 
@@ -164,6 +166,7 @@ def consider(
     longer be read) and the stored history of that file's programs (which includes the
     interrupted session itself)."""
     starts = starts or {}
+    histories = with_its_sets(histories, session)
     red_flag = any(s.red_flag for s in session.sets)
     close_status = SessionStatus.RED_FLAG if red_flag else SessionStatus.STOPPED
     if loaded is None:
@@ -207,6 +210,22 @@ def consider(
     return ResumeOption(
         session, loaded, histories, moves, starts, planned, point, problem, closing, close_status
     )
+
+
+def with_its_sets(
+    histories: Mapping[str, Sequence[SessionFacts]], session: InterruptedSession
+) -> dict[str, Sequence[SessionFacts]]:
+    """The histories with ``session`` as it was played: every set rated in it, those
+    still waiting in its journal too (the history's rows may hold only some)."""
+    return {
+        pid: [
+            replace(f, sets=tuple(s for s in session.sets if s.program_id == pid))
+            if f.session_id == session.id
+            else f
+            for f in facts
+        ]
+        for pid, facts in histories.items()
+    }
 
 
 def offer_text(option: ResumeOption, today: date) -> str:

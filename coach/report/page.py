@@ -406,6 +406,17 @@ def _adherence(data: ReportData) -> str:
             label_every=max(1, len(labels) // 10),
         )
         out.append(_figure(svg, "Days with a session in each week (Monday to Sunday)."))
+    waiting = [s for s in data.sessions if not s.saved]
+    if waiting:
+        # Counted above like any other; said, so that no one takes them for saved.
+        rows = [
+            (esc(f"{s.day:%Y-%m-%d}"), esc(s.title), esc(s.result), str(s.sets)) for s in waiting
+        ]
+        out.append(
+            "<h3>Waiting to be saved</h3><p>Kept in the journal beside the history while "
+            "it could not take them; they go into the history at the next start of coach.</p>"
+            + _table(("Date", "Session", "Result", "Sets"), rows, (3,))
+        )
     out.append("</section>")
     return "".join(out)
 

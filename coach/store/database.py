@@ -27,6 +27,7 @@ from coach.engine.clock import local_day, utc_now
 from coach.engine.followup import FollowUpAnswer, FollowUpDue
 from coach.engine.records import (
     INTERRUPTED,
+    ClaimedElsewhere,
     HistoryError,
     InterruptedSession,
     JournalImport,
@@ -47,7 +48,7 @@ from coach.store.journal import (
     journal_files,
     read_journal,
 )
-from coach.store.liveness import hold_lease, owner_alive
+from coach.store.liveness import claim, claimed_elsewhere, hold_lease, owner_alive, release
 from coach.store.migrations import SCHEMA_VERSION, NewerSchemaError, migrate
 from coach.store.private import (
     FILE_MODE,
@@ -132,13 +133,6 @@ def played_order(table: str = "", *, newest_first: bool = False) -> str:
     )
     return ", ".join(f"{t} DESC" if newest_first else t for t in terms)
 
-
-_FACT_KEYS = (
-    "exercise_index", "program_id", "exercise_id", "set_number", "sets_planned",
-    "completed", "pain",
-)  # fmt: skip
-"""A journal's set row as :data:`_FACT_COLUMNS` read it, up to the signs (which
-:func:`_journal_facts` adds, with the skip, as the database query does)."""
 
 # The columns that make a stored set's facts, in SetFacts.of's order after the index.
 _FACT_COLUMNS = (
@@ -238,15 +232,7 @@ def _journal_facts(
     if program_id not in levels:
         return None
     sets = [
-        _facts(
-            [
-                *(r[c] for c in _FACT_KEYS),
-                bool(r["numbness"] or r["leg_weakness"] or r["pain_below_knee"]),
-                r["skip_reason"],
-            ]
-        )
-        for _, r in sorted(waiting.sets.items())
-        if r["program_id"] == program_id
+        _journal_set(r) for _, r in sorted(waiting.sets.items()) if r["program_id"] == program_id
     ]
     facts = SessionFacts(
         session_id=session_id,
@@ -314,6 +300,23 @@ def _facts(row: Sequence[Any]) -> SetFacts:
         pain=pain,
         red_flag=red_flag,
         skipped=skipped,
+    )
+
+
+def _journal_set(row: Mapping[str, Any]) -> SetFacts:
+    """A set as the journal keeps it (a row of :data:`SET_COLUMNS`), as the engine sees it."""
+    return _facts(
+        (
+            row["exercise_index"],
+            row["program_id"],
+            row["exercise_id"],
+            row["set_number"],
+            row["sets_planned"],
+            row["completed"],
+            row["pain"],
+            row["numbness"] or row["leg_weakness"] or row["pain_below_knee"],
+            row["skip_reason"],
+        )
     )
 
 
@@ -569,6 +572,22 @@ class NamedSession:
 
 
 _memory_names = itertools.count(1)
+_memory_claims: dict[tuple[str, str], str] = {}
+"""(database, session) -> the in-memory coach acting on it: a claim (see
+:func:`coach.store.liveness.claim`) between stores that share one memory database."""
+
+
+def claim_key(uid: str | None, session_id: int | None) -> str:
+    """The name a session is claimed by: its uid, or for a row stored before sessions
+    had one, its row id."""
+    return uid if uid else f"row{session_id}"
+
+
+def _claimed_text(holder: str) -> str:
+    return (
+        f"{holder[:1].upper()}{holder[1:]} is resuming or closing this interrupted "
+        "session right now, so this coach leaves it to that one."
+    )
 
 
 class HistoryStore:
@@ -592,6 +611,8 @@ class HistoryStore:
         self.damage: str | None = None
         """What quick_check found wrong when the database was opened (then it is only
         read, never written)."""
+        self._claimed: dict[str, str] = {}
+        """The uid of each session this coach resumed -> its claim, until it ends."""
 
     @classmethod
     def in_memory(cls, name: str | None = None) -> HistoryStore:
@@ -633,6 +654,44 @@ class HistoryStore:
         if self._locks is None:
             return owner == self._memory_owner
         return owner_alive(self._locks, owner)
+
+    def _claim(self, key: str) -> None:
+        """Take this coach's claim on the session ``key`` before acting on it (resume,
+        close, import); ClaimedElsewhere, saying who, when another coach holds it."""
+        if self._locks is None:
+            assert self._uri is not None
+            holder = _memory_claims.setdefault((self._uri, key), self._memory_owner)
+            if holder != self._memory_owner:
+                raise ClaimedElsewhere(_claimed_text("another coach"))
+            return
+        held = claim(self._locks, key)
+        if held is not None:
+            raise ClaimedElsewhere(_claimed_text(held))
+
+    def _release(self, key: str) -> None:
+        if self._locks is None:
+            assert self._uri is not None
+            if _memory_claims.get((self._uri, key)) == self._memory_owner:
+                del _memory_claims[(self._uri, key)]
+            return
+        release(self._locks, key)
+
+    def _claimed_elsewhere(self, key: str) -> bool:
+        if self._locks is None:
+            holder = _memory_claims.get((self._uri or "", key))
+            return holder is not None and holder != self._memory_owner
+        return claimed_elsewhere(self._locks, key) is not None
+
+    def _waiting(self, uid: str | None) -> JournalFile | None:
+        """What the journal holds for the session ``uid``, read only (None when nothing
+        readable): its sets are the session's as much as the rows in the history."""
+        if self._journal is None or not uid:
+            return None
+        try:
+            found = read_journal(self._journal.path_of(uid))
+        except (OSError, ValueError):
+            return None
+        return found if found.session is not None else None
 
     # -- connections ------------------------------------------------------------------
 
@@ -843,23 +902,76 @@ class HistoryStore:
 
     def claim_session(self, opening: OpenSession) -> Written:
         """This process resumes an interrupted session (``opening.session_id``): it owns
-        it from now on, under ``opening.uid`` when it had none."""
+        it from now on, under ``opening.uid`` when it had none.
+
+        First its claim (held until the session ends, see :meth:`_claim`), so no other
+        coach resumes, closes or imports it meanwhile; then, in one transaction, what its
+        journal holds goes into the history and the row becomes this coach's.
+        ClaimedElsewhere when another coach holds it or has taken it since it was
+        offered."""
+        key = self._claim_key_of(opening)
+        self._claim(key)
+        waiting = self._waiting(opening.uid)
+        if waiting is not None and waiting.finish is not None:
+            self._release(key)
+            raise ClaimedElsewhere(
+                "That session was finished meanwhile: there is nothing to resume."
+            )
         try:
             with self._transaction() as db:
+                row = db.execute(
+                    "SELECT status, owner FROM sessions WHERE id = ?", (opening.session_id,)
+                ).fetchone()
+                if (
+                    row is None
+                    or row[0] != SessionStatus.RUNNING.value
+                    or (row[1] != self._owner() and self._alive(row[1]))
+                ):
+                    raise ClaimedElsewhere(
+                        "Another coach has resumed or closed that session since it was "
+                        "offered, so this coach leaves it to that one."
+                    )
+                if waiting is not None:
+                    assert waiting.session is not None
+                    waits = list(waiting.after.values())
+                    _apply(db, waiting.session, list(waiting.sets.values()), None, waits)
                 db.execute(
                     "UPDATE sessions SET owner = ?, resumes = resumes + 1,"
-                    " uid = COALESCE(uid, ?) WHERE id = ? AND status = ?",
-                    (
-                        self._owner(),
-                        opening.uid,
-                        opening.session_id,
-                        SessionStatus.RUNNING.value,
-                    ),
+                    " uid = COALESCE(uid, ?) WHERE id = ?",
+                    (self._owner(), opening.uid, opening.session_id),
                 )
+        except ClaimedElsewhere:
+            self._release(key)
+            raise
         except StoreError as exc:
-            # Its sets still have somewhere to go: the journal names the row.
+            # Its sets still have somewhere to go: the journal names the row (and keeps
+            # what its last coach wrote there: nothing is removed).
+            self._claimed[opening.uid] = key
             return self._to_journal(opening, (), None, str(exc))
+        self._claimed[opening.uid] = key
+        if waiting is not None:
+            self._drop_journal(opening.uid)
         return Written(Kept.HISTORY, opening.session_id)
+
+    def _claim_key_of(self, opening: OpenSession) -> str:
+        """The claim name of the stored session ``opening`` resumes: its stored uid (the
+        opening's is new when the row had none)."""
+        if opening.session_id is None:
+            return claim_key(opening.uid, None)
+        try:
+            with self._connect() as db:
+                row = db.execute(
+                    "SELECT uid FROM sessions WHERE id = ?", (opening.session_id,)
+                ).fetchone()
+        except StoreError:
+            return claim_key(opening.uid, None)
+        return claim_key(row[0] if row else opening.uid, opening.session_id)
+
+    def _drop_journal(self, uid: str) -> None:
+        """The session's journal is all in the history now: remove it."""
+        if self._journal is not None:
+            self._journal.forget(uid)
+            _remove(self._journal.path_of(uid))
 
     # -- writing a session durably (the day's one way) ----------------------------------
 
@@ -886,13 +998,14 @@ class HistoryStore:
         before this returns; :class:`Written` says where they are. Never raises."""
         entries = self._entries(opening, records, end)
         after = _after_entries(revised, note, level_move)
+        # What the journal holds for it (a resumed session's too, left by the coach
+        # that was killed) goes in first, in the same transaction: the journal is only
+        # removed once everything in it is in the history, and a later fact (a note, a
+        # level answer) never leaves the sets or the end it follows behind.
         waiting = self._waiting(opening.uid)
         try:
             with self._transaction() as db:
                 if waiting is not None:
-                    # What the journal already holds for this session goes in first, in
-                    # the same transaction: a later fact (a note, a level answer) never
-                    # leaves the sets or the end it follows behind in a removed journal.
                     _apply(
                         db,
                         waiting.session or entries[0],
@@ -903,24 +1016,14 @@ class HistoryStore:
                 session_id, _ = _apply(db, *entries, [entry for _, entry in after])
         except StoreError as exc:
             return self._to_journal(opening, records, end, str(exc), after)
-        if self._journal is not None:
-            # Everything the journal held for it was in this transaction: it is done.
-            self._journal.forget(opening.uid)
-            with contextlib.suppress(OSError):
-                self._journal.path_of(opening.uid).unlink()
+        self._drop_journal(opening.uid)
         if end is not None:
             self._back_up_weekly()
+            key = self._claimed.pop(opening.uid, None)
+            if key is not None:
+                # A resumed session has ended: this coach no longer acts on it.
+                self._release(key)
         return Written(Kept.HISTORY, session_id)
-
-    def _waiting(self, uid: str) -> JournalFile | None:
-        """What this session's journal holds, when it has one that can be read."""
-        if self._journal is None:
-            return None
-        path = self._journal.path_of(uid)
-        try:
-            return read_journal(path) if path.exists() else None
-        except OSError:
-            return None
 
     def _entries(
         self, opening: OpenSession, records: Sequence[SetRecord], end: SessionEnd | None
@@ -1023,29 +1126,73 @@ class HistoryStore:
             if owner != mine and self._alive(owner):
                 continue  # another coach is still writing it
             try:
-                with self._transaction() as db:
-                    _, new = _apply(
-                        db,
-                        found.session,
-                        list(found.sets.values()),
-                        found.finish,
-                        list(found.after.values()),
-                    )
-            except (StoreError, sqlite3.Error, KeyError, TypeError, ValueError) as exc:
-                if isinstance(exc, StoreError):
-                    # The history refuses writes (in use, damaged): all wait for later.
-                    problems.append(
-                        f"{len(found.sets)} rated sets wait in {path}: {exc}. They go into "
-                        "the history as soon as it can take them."
-                    )
+                self._claim(found.uid)
+            except ClaimedElsewhere:
+                continue  # another coach is resuming, closing or importing it now
+            try:
+                outcome = self._import_claimed(path)
+            finally:
+                if found.uid not in self._claimed:  # not a session this coach resumed
+                    self._release(found.uid)
+            if isinstance(outcome, int):
+                sessions += 1
+                sets += outcome
+            elif outcome is not None:
+                problems.append(outcome[0])
+                if outcome[1]:
                     break
-                problems.append(f"The journal {path} could not be imported ({exc}); it was kept.")
-                continue
-            sessions += 1
-            sets += new
-            self._journal.forget(found.uid)
-            _remove(path)
         return JournalImport(sessions, sets, tuple(problems))
+
+    def _import_claimed(self, path: Path) -> int | tuple[str, bool] | None:
+        """Import one journal, read again now that this coach holds its claim: the sets
+        added, None when it is gone (imported meanwhile), or what went wrong and whether
+        the history refuses every write."""
+        assert self._journal is not None
+        try:
+            found = read_journal(path)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            return f"The journal {path} cannot be read: {os_problem(exc, path)}.", False
+        if found.session is None:
+            return None
+        try:
+            with self._transaction() as db:
+                _, new = _apply(
+                    db,
+                    found.session,
+                    list(found.sets.values()),
+                    found.finish,
+                    list(found.after.values()),
+                )
+        except (StoreError, sqlite3.Error, KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, StoreError):
+                # The history refuses writes (in use, damaged): all wait for later.
+                return (
+                    f"{len(found.sets)} rated sets wait in {path}: {exc}. They go into "
+                    "the history as soon as it can take them.",
+                    True,
+                )
+            return f"The journal {path} could not be imported ({exc}); it was kept.", False
+        self._journal.forget(found.uid)
+        _remove(path)
+        return new
+
+    def journal_sessions(self) -> list[JournalFile]:
+        """Every session waiting in the journal (a session line read), oldest first, read
+        only: nothing is imported or removed. Each holds the session, its sets and its
+        finish in the database's own columns, as :func:`_apply` writes them."""
+        if self._journal is None:
+            return []
+        found = []
+        for path in journal_files(self._journal.folder):
+            try:
+                journal = read_journal(path)
+            except OSError:
+                continue
+            if journal.session is not None:
+                found.append(journal)
+        return found
 
     def write_problems(self) -> tuple[str | None, str | None]:
         """Why a session could not be written to the history now (damaged, read-only,
@@ -1122,17 +1269,51 @@ class HistoryStore:
         *,
         decisions: Sequence[Decision] = (),
         advice: Sequence[Advice] = (),
+        uid: str | None = None,
     ) -> None:
         """Close a session its coach never finished, as partial (reason 'interrupted'):
-        it ended when its last set was rated, or when it started if none was."""
-        self.finish_session(
-            session_id,
-            status,
-            reason=INTERRUPTED,
-            decisions=decisions,
-            advice=advice,
-            interrupted=True,
-        )
+        it ended when its last set was rated, or when it started if none was.
+
+        Under this coach's claim on it (ClaimedElsewhere when another coach holds it),
+        with what its journal holds, in one transaction; a session no longer running
+        (another coach closed it) is left as it is, so its decisions are never stored
+        twice."""
+        key = claim_key(uid, session_id)
+        self._claim(key)
+        try:
+            waiting = self._waiting(uid)
+            now = utc_now()
+            with self._transaction() as db:
+                if waiting is not None:
+                    assert waiting.session is not None
+                    _apply(
+                        db,
+                        waiting.session,
+                        list(waiting.sets.values()),
+                        waiting.finish,
+                        list(waiting.after.values()),
+                    )
+                closed = db.execute(
+                    "UPDATE sessions SET status = ?, stop_reason = ?, ended_at ="
+                    " COALESCE((SELECT MAX(rated_at) FROM sets WHERE session_id = sessions.id),"
+                    " started_at) WHERE id = ? AND status = ?",
+                    (
+                        SessionStatus(status).value,
+                        INTERRUPTED,
+                        session_id,
+                        SessionStatus.RUNNING.value,
+                    ),
+                )
+                if closed.rowcount:
+                    db.executemany(
+                        INSERT_DOSE_CHANGE, decision_rows(session_id, decisions, now, "after")
+                    )
+                    db.executemany(INSERT_ADVICE, advice_rows(session_id, advice, now))
+            if waiting is not None and uid is not None:
+                self._drop_journal(uid)
+        finally:
+            if key not in self._claimed.values():
+                self._release(key)
 
     def record_level_move(
         self, session_id: int, program_id: str, from_level: int, to_level: int, *, accepted: bool
@@ -1323,14 +1504,11 @@ class HistoryStore:
         imported or removed here), each with the level answer after it, if any. Their
         row ids are negative and distinct (they have no row yet); they replay by their
         day and start like any session."""
-        if self._journal is None:
-            return []
         found: list[tuple[SessionFacts, LevelMove | None]] = []
-        for number, path in enumerate(journal_files(self._journal.folder), start=2):
+        for number, waiting in enumerate(self.journal_sessions(), start=2):
             try:
-                waiting = read_journal(path)
                 facts = _journal_facts(waiting, program_id, -number)
-            except (OSError, KeyError, TypeError, ValueError):
+            except (KeyError, TypeError, ValueError):
                 continue  # unreadable: the start's import says so, once
             if facts is not None:
                 found.append(facts)
@@ -1353,7 +1531,10 @@ class HistoryStore:
         return [dict(row) for row in rows]
 
     def interrupted_sessions(self) -> list[InterruptedSession]:
-        """Sessions still marked running whose coach is gone, newest first."""
+        """Sessions still marked running whose coach is gone and that no other coach is
+        resuming or closing, newest first; each with every set rated in it: those in the
+        history and those waiting in its journal (the journal's rating of a set is the
+        later one)."""
         with self._connect() as db:
             rows = db.execute(
                 "SELECT id, started_at, source_path, source_id, title, speed, baseline_pain,"
@@ -1364,11 +1545,27 @@ class HistoryStore:
             found = []
             for line in rows:
                 sid, started, path, source, title, speed, baseline, levels, owner, uid, day = line
-                if self._alive(owner):
+                if self._alive(owner) or self._claimed_elsewhere(claim_key(uid, sid)):
                     continue
-                sets = db.execute(
-                    f"SELECT {_FACT_COLUMNS} FROM sets WHERE session_id = ? ORDER BY id", (sid,)
-                ).fetchall()
+                waiting = self._waiting(uid)
+                if waiting is not None:
+                    assert waiting.session is not None
+                    journaled_by = waiting.session["row"].get("owner")
+                    if waiting.finish is not None or (
+                        journaled_by != self._owner() and self._alive(journaled_by)
+                    ):
+                        continue  # it ended, or a coach still plays it, into the journal
+                sets = {
+                    (row[0], row[3], row[-1]): _facts(row[:-1])
+                    for row in db.execute(
+                        f"SELECT {_FACT_COLUMNS}, attempt FROM sets WHERE session_id = ?"
+                        " ORDER BY id",
+                        (sid,),
+                    )
+                }
+                if waiting is not None:
+                    for key, row in waiting.sets.items():
+                        sets[key] = _journal_set(row)
                 found.append(
                     InterruptedSession(
                         sid,
@@ -1379,7 +1576,7 @@ class HistoryStore:
                         speed,
                         baseline,
                         {k: int(v) for k, v in json.loads(levels).items()},
-                        tuple(_facts(row) for row in sets),
+                        tuple(sets.values()),
                         uid,
                         date.fromisoformat(day) if day else None,
                     )

@@ -18,6 +18,7 @@ from typing import Any, TextIO
 from coach.engine.clock import local_day
 from coach.format.text import json_safe, printable
 from coach.store.database import HistoryStore
+from coach.store.waiting import Waiting
 
 __all__ = [
     "COLUMNS",
@@ -59,6 +60,7 @@ COLUMNS: tuple[str, ...] = (
     "side",
     "skip_reason",
     "session_note",
+    "saved",
 )
 
 # One row per decision: a dose change (before a session or after it), a piece of advice,
@@ -105,7 +107,7 @@ _FLOATS = {
 }
 # How the sides of a set were worked: one word a spreadsheet can filter on.
 _SIDE = {"both": "both", "each": "left+right"}
-_BOOLS = {"completed", "numbness", "leg_weakness", "pain_below_knee", "accepted"}
+_BOOLS = {"completed", "numbness", "leg_weakness", "pain_below_knee", "accepted", "saved"}
 _JSON = {"before", "after", "inputs"}
 
 
@@ -132,8 +134,12 @@ def export_rows(
     since: date | None = None,
     program: str | None = None,
     exercise: str | None = None,
+    waiting: Waiting | None = None,
 ) -> list[dict[str, Any]]:
-    """Every stored set matching the filters, oldest first, as :data:`COLUMNS`."""
+    """Every stored set matching the filters, oldest first, as :data:`COLUMNS`; with
+    ``waiting`` (see :mod:`coach.store.waiting`), those in the journal say
+    ``saved: false`` (and their session's id is empty while its row is not saved)."""
+    waiting = waiting or Waiting()
     where, params = _filters(since, program, exercise)
     with store._read() as db:
         db.row_factory = sqlite3.Row
@@ -155,7 +161,7 @@ def export_rows(
         result.append(
             {
                 "date": day.isoformat(),
-                "session_id": row["session_id"],
+                "session_id": waiting.session_id(row["session_id"]),
                 "session_started_at": row["started_at"],
                 "routine": row["source_id"],
                 "program": row["program_id"],
@@ -181,6 +187,7 @@ def export_rows(
                 "side": _SIDE.get(row["sides"]),
                 "skip_reason": row["skip_reason"],
                 "session_note": row["session_note"],
+                "saved": row["id"] not in waiting.sets,
             }
         )
     return result
@@ -205,13 +212,16 @@ def session_page(
     program: str | None = None,
     exercise: str | None = None,
     limit: int | None = None,
+    waiting: Waiting | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
     """The rows of :func:`session_rows`, oldest first (only the last ``limit`` of them
     when given and there is no ``since``), and how many sessions match in all.
 
     Shaped for years of history: one grouped query over the sets-by-session index, and
-    the dose changes of the sessions shown counted in one pass.
+    the dose changes of the sessions shown counted in one pass. With ``waiting``, a
+    session with anything in the journal says ``saved: false``.
     """
+    waiting = waiting or Waiting()
     if since is not None:
         limit = None  # the local day is only known in Python: filter first, all of them
     where, params = _filters(since, program, exercise)
@@ -273,6 +283,7 @@ def session_page(
                 "baseline_pain": baseline,
                 "peak_pain": peak,
                 "dose_changes": changes.get(sid, 0),
+                "saved": waiting.saved(sid),
             }
         )
     return result, total

@@ -19,6 +19,7 @@ from typing import Any
 from coach.engine.clock import local_day
 from coach.engine.records import SessionStatus, result_text
 from coach.store.database import HistoryStore
+from coach.store.waiting import Waiting
 
 __all__ = [
     "DosePoint",
@@ -52,6 +53,8 @@ class SessionPoint:
     dose_changes: int
     seconds: int | None = None
     """How long it took, start to end (None while it has no end)."""
+    saved: bool = True
+    """False while some of it waits in the journal (see :mod:`coach.store.waiting`)."""
 
     @property
     def result(self) -> str:
@@ -132,15 +135,17 @@ class Streaks:
 class HistoryView:
     """Read-only queries over a :class:`HistoryStore` for the history screen."""
 
-    def __init__(self, store: HistoryStore) -> None:
+    def __init__(self, store: HistoryStore, waiting: Waiting | None = None) -> None:
         self.store = store
+        self.waiting = waiting
+        """What of ``store`` waits in the journal, when it is a view with it."""
 
     def sessions(self) -> list[SessionPoint]:
         """Every session, oldest first, with its sets, peak pain and dose changes: the
         rows `coach history` lists."""
         from coach.store.export import session_page
 
-        rows, _ = session_page(self.store)
+        rows, _ = session_page(self.store, waiting=self.waiting)
         return [
             SessionPoint(
                 row["session_id"],
@@ -154,6 +159,7 @@ class HistoryView:
                 row["minutes"],
                 row["dose_changes"],
                 row["seconds"],
+                row["saved"],
             )
             for row in rows
         ]

@@ -9,6 +9,11 @@ or a path or command line that happens to contain "coach", mean nothing here.
 
 Another process asks :func:`owner_alive`: if it can take the lock itself, the owner is
 gone (and the stale file is removed); if the lock is held, the owner is alive.
+
+A coach about to act on a session that is not its own (resume it, close it, import its
+journal) first takes a *claim* on it (:func:`claim`): the same kind of lock, on a file
+named by the session, held for as long as this process acts on it. Two coaches started
+together can then never both act on one session: the second is told who holds it.
 """
 
 from __future__ import annotations
@@ -18,33 +23,44 @@ import fcntl
 import os
 import re
 import threading
+import time
 from pathlib import Path
 
 from coach.store.private import private_folder
 
-__all__ = ["LEASE_PREFIX", "hold_lease", "owner_alive"]
+__all__ = ["LEASE_PREFIX", "claim", "claimed_elsewhere", "hold_lease", "owner_alive", "release"]
 
 LEASE_PREFIX = "lease:"
 """Owners written by this scheme; older rows hold 'host:pid' and count as gone."""
 
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
+_CLAIM = re.compile(r"^[0-9A-Za-z-]{1,64}$")
+CLAIM_WAIT = 0.2
+"""How long a claim waits for a lock held only for a moment (another coach looking)."""
 
 _lock = threading.Lock()
 _held: dict[Path, tuple[str, int]] = {}
 """Lock folder -> (this process's token, the open file that holds its lock)."""
+_claims: dict[Path, int] = {}
+"""Claim file -> the open file that holds this process's claim on it."""
 _pid = os.getpid()
+
+
+def _forked() -> None:
+    """Called with ``_lock`` held: a forked child holds none of its parent's locks."""
+    global _pid
+    if os.getpid() != _pid:
+        _held.clear()
+        _claims.clear()
+        _pid = os.getpid()
 
 
 def hold_lease(folder: Path) -> str | None:
     """This process's owner string for sessions stored under ``folder`` (a ``locks``
     directory), taking the lease on first use. None when the folder cannot be written:
     the session is then stored without an owner, and looks interrupted to others."""
-    global _pid
     with _lock:
-        if os.getpid() != _pid:
-            # A forked child does not hold its parent's leases.
-            _held.clear()
-            _pid = os.getpid()
+        _forked()
         held = _held.get(folder)
         if held is not None:
             return LEASE_PREFIX + held[0]
@@ -94,3 +110,103 @@ def owner_alive(folder: Path, owner: str | None) -> bool:
         return False
     finally:
         os.close(descriptor)
+
+
+def _claim_path(folder: Path, key: str) -> Path:
+    if not _CLAIM.match(key):
+        raise ValueError(f"not a session's name: {key!r}")
+    return folder / f"session-{key}.claim"
+
+
+def claim(folder: Path, key: str) -> str | None:
+    """Take this process's claim on the session named ``key`` (its uid) under ``folder``
+    (a ``locks`` directory), keeping it until :func:`release`. None when this process
+    holds it (or the folder cannot be written: then nothing can be told, and the
+    database's own checks decide); else who holds it, in words."""
+    path = _claim_path(folder, key)
+    with _lock:
+        _forked()
+        if path in _claims:
+            return None
+    try:
+        private_folder(folder)
+    except OSError:
+        return None
+    deadline = time.monotonic() + CLAIM_WAIT
+    while True:
+        try:
+            descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        except OSError:
+            return None
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(descriptor)
+            if time.monotonic() >= deadline:
+                return _holder(path)
+            time.sleep(0.01)
+            continue
+        except OSError:
+            os.close(descriptor)
+            return None
+        # The file may have been removed by its last holder before this lock was taken:
+        # a lock on a file no longer named here claims nothing.
+        try:
+            same = path.stat().st_ino == os.fstat(descriptor).st_ino
+        except OSError:
+            same = False
+        if not same:
+            os.close(descriptor)
+            continue
+        with contextlib.suppress(OSError):
+            os.ftruncate(descriptor, 0)
+            os.write(descriptor, f"{os.getpid()}\n".encode())
+        with _lock:
+            _claims[path] = descriptor
+        return None
+
+
+def release(folder: Path, key: str) -> None:
+    """Give up this process's claim on ``key`` (nothing when it holds none)."""
+    path = _claim_path(folder, key)
+    with _lock:
+        _forked()
+        descriptor = _claims.pop(path, None)
+        if descriptor is None:
+            return
+        # Removed while still locked, so no one can take a lock on a file about to go.
+        with contextlib.suppress(OSError):
+            path.unlink()
+        os.close(descriptor)
+
+
+def claimed_elsewhere(folder: Path, key: str) -> str | None:
+    """Who else holds a claim on ``key`` right now (None when no other process does).
+    Looks by taking the lock for a moment: :func:`claim` waits that long."""
+    path = _claim_path(folder, key)
+    with _lock:
+        _forked()
+        if path in _claims:
+            return None
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return _holder(path)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+    return None
+
+
+def _holder(path: Path) -> str:
+    """'another coach (process 4242)': who holds the claim at ``path``, as it wrote."""
+    try:
+        text = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    return f"another coach (process {text})" if text.isdigit() else "another coach"

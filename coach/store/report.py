@@ -16,6 +16,7 @@ from coach.store.checks import read_checks
 from coach.store.database import HistoryStore
 from coach.store.export import decision_export
 from coach.store.history import DosePoint, HistoryView, SessionPoint
+from coach.store.waiting import with_waiting
 
 __all__ = ["ExerciseSeries", "RedFlagSet", "ReportData", "report_data"]
 
@@ -46,7 +47,7 @@ class ReportData:
     since: date
     until: date
     sessions: tuple[SessionPoint, ...]
-    """The sessions of the period, oldest first."""
+    """The sessions of the period, oldest first (those waiting in the journal too)."""
     first_day: date | None
     """The day of the first session ever (the period may start before it)."""
     exercises: tuple[ExerciseSeries, ...]
@@ -63,8 +64,10 @@ class ReportData:
 
 
 def report_data(store: HistoryStore, since: date, until: date) -> ReportData:
-    """Read the period ``since`` to ``until`` (both included) from ``store``."""
-    view = HistoryView(store)
+    """Read the period ``since`` to ``until`` (both included) from ``store``, with the
+    sessions waiting in its journal (marked: :attr:`SessionPoint.saved`)."""
+    store, waiting = with_waiting(store)
+    view = HistoryView(store, waiting)
     every = view.sessions()
     sessions = tuple(s for s in every if since <= s.day <= until)
     with store._read() as db:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Protocol
 
 from coach.engine.day.messages import (
+    ClaimRefused,
     ClaimSession,
     CloseInterrupted,
     CloseSession,
@@ -41,6 +42,7 @@ from coach.engine.day.messages import (
 from coach.engine.followup import FollowUpAnswer, FollowUpDue
 from coach.engine.planning import ProgramPast, plan_today, programs_of
 from coach.engine.records import (
+    ClaimedElsewhere,
     HistoryError,
     InterruptedSession,
     JournalImport,
@@ -109,7 +111,8 @@ class History(Protocol):
         ...
 
     def claim_session(self, opening: OpenSession) -> Written:
-        """This process resumes an interrupted session: it owns it from now on."""
+        """This process resumes an interrupted session: it owns it from now on (with
+        what its journal holds). Raises ClaimedElsewhere when another coach acts on it."""
         ...
 
     def import_journals(self) -> JournalImport:
@@ -122,8 +125,16 @@ class History(Protocol):
         ...
 
     def close_interrupted(
-        self, session_id: int, status: SessionStatus, *, decisions: Sequence[Decision] = ...
-    ) -> None: ...
+        self,
+        session_id: int,
+        status: SessionStatus,
+        *,
+        decisions: Sequence[Decision] = ...,
+        uid: str | None = ...,
+    ) -> None:
+        """Close it as partial, with what its journal holds; ClaimedElsewhere when another
+        coach acts on it, nothing when it is no longer running."""
+        ...
 
 
 Load = Callable[[Path], LoadedFile]
@@ -152,18 +163,27 @@ def carry_out(effect: Effect, history: History, load: Load) -> Result:
         case OpenSession():
             return SessionOpened(history.write_session(effect))
         case ClaimSession(opening):
-            return SessionOpened(history.claim_session(opening))
+            try:
+                return SessionOpened(history.claim_session(opening))
+            except ClaimedElsewhere as exc:
+                return ClaimRefused(str(exc))
         case SaveSets(opening, records):
             return SetsSaved(records, history.write_session(opening, records))
         case CloseSession(opening, end, waiting):
             return SessionClosed(waiting, history.write_session(opening, waiting, end))
         case CloseInterrupted(option):
-            problem = _attempt(
-                lambda: history.close_interrupted(
-                    option.session.id, option.close_status, decisions=option.closing
+            try:
+                history.close_interrupted(
+                    option.session.id,
+                    option.close_status,
+                    decisions=option.closing,
+                    uid=option.session.uid,
                 )
-            )
-            return InterruptedClosed(option, problem)
+            except ClaimedElsewhere as exc:
+                return ClaimRefused(str(exc))
+            except HistoryError as exc:
+                return InterruptedClosed(option, str(exc))
+            return InterruptedClosed(option, None)
         case StoreLevelMove(opening, choice):
             return LevelMoveStored(history.write_session(opening, level_move=choice))
         case StoreNote(opening, note):

@@ -27,6 +27,7 @@ from coach.engine.day.messages import (
     BaselineAnswer,
     CheckFinished,
     ChooseSession,
+    ClaimRefused,
     ClaimSession,
     CloseInterrupted,
     CloseSession,
@@ -199,6 +200,8 @@ class DayFlow:
     offered: set[int] = field(default_factory=set)
     _home: ShowHome | None = None
     _offer: ResumeOption | None = None
+    _home_source: Path | None = None
+    """The file home showed before a resume (loaded again if another coach has it)."""
     _advice: AdviceKind | None = None
     _rating: SetRecord | None = None
     _after: Planned | None = None
@@ -255,6 +258,8 @@ class DayFlow:
                 return self._resume_answered(choice)
             case InterruptedClosed():
                 return self._interrupted_closed(event)
+            case ClaimRefused(problem):
+                return self._claim_refused(problem)
             case ScreeningAnswer(answers):
                 if self.stage is not Stage.SCREENING:
                     return []
@@ -393,6 +398,7 @@ class DayFlow:
         assert option.planned is not None and option.point is not None
         assert option.loaded is not None
         interrupted = option.session
+        self._home_source = self.source
         self.source = Path(interrupted.source_path)
         self.loaded, self.planned = option.loaded, option.planned
         # The history before this session: planning after it adds the session itself.
@@ -422,6 +428,16 @@ class DayFlow:
             session_id=interrupted.id,
         )
         return [ClaimSession(self.opening)]
+
+    def _claim_refused(self, problem: str) -> list[Output]:
+        """Another coach resumes or closes the interrupted session: say so, and load the
+        day again without it (it is among those offered already)."""
+        option = self._offer
+        if option is None or self.stage not in (Stage.RESUME, Stage.OPENING):
+            return []
+        self._offer = None
+        self.session, self.opening = None, None
+        return [Notice(problem, Tone.WARNING, 12), self._load(self._home_source or self.source)]
 
     def _interrupted_closed(self, event: InterruptedClosed) -> list[Output]:
         interrupted = event.option.session

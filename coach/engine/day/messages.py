@@ -263,6 +263,13 @@ class SessionClosed:
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimRefused:
+    """Another coach is resuming or closing the interrupted session: this one leaves it."""
+
+    problem: str
+
+
+@dataclass(frozen=True, slots=True)
 class InterruptedClosed:
     option: ResumeOption
     problem: str | None
@@ -297,6 +304,7 @@ Result = (
     | SetsSaved
     | SessionClosed
     | InterruptedClosed
+    | ClaimRefused
     | LevelMoveStored
     | FollowUpStored
     | SetCorrected
