@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coach.engine.clock import local_day, utc_now
-from coach.engine.followup import FollowUpAnswer, FollowUpDue
+from coach.engine.followup import FollowUpAnswer, FollowUpDue, SignSource
 from coach.engine.records import (
+    HIGH_PAIN,
     INTERRUPTED,
     RED_FLAG_REASON,
     HistoryError,
@@ -40,6 +41,7 @@ from coach.engine.records import (
     SetRecord,
     Written,
 )
+from coach.engine.safety import FollowedUp, SafetyFacts
 from coach.engine.screening import LastScreening, Outcome
 from coach.store.journal import JOURNAL_FOLDER, Journal, journal_files, read_journal
 from coach.store.liveness import hold_lease, owner_alive
@@ -340,6 +342,31 @@ def _apply(
             )
             db.executemany(INSERT_ADVICE, [(session_id, *r) for r in finish.get("advice", ())])
     return session_id, added
+
+
+def _last_screening(db: sqlite3.Connection) -> LastScreening | None:
+    row = db.execute(
+        "SELECT taken_at, COALESCE(local_date, date(taken_at, 'localtime')), outcome,"
+        " answers_json FROM screenings ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return None
+    taken_at, day, outcome, answers = row
+    ticked = tuple(key for key, yes in json.loads(answers).items() if yes)
+    return LastScreening(taken_at, date.fromisoformat(day), Outcome(outcome), ticked)
+
+
+def _sign_words(numbness: object, weakness: object, knee: object) -> tuple[str, ...]:
+    """The warning signs reported, in words (as the follow-up asks about them)."""
+    return tuple(
+        words
+        for flag, words in (
+            (numbness, "numbness or tingling"),
+            (weakness, "weakness in a leg"),
+            (knee, "pain spreading below the knee"),
+        )
+        if flag
+    )
 
 
 def _remove(path: Path) -> None:
@@ -989,60 +1016,85 @@ class HistoryStore:
     def last_screening(self) -> LastScreening | None:
         """The latest red-flag checklist, if any."""
         with self._connect() as db:
-            row = db.execute(
-                "SELECT taken_at, COALESCE(local_date, date(taken_at, 'localtime')), outcome"
-                " FROM screenings ORDER BY id DESC LIMIT 1"
-            ).fetchone()
-        if row is None:
-            return None
-        return LastScreening(row[0], date.fromisoformat(row[1]), Outcome(row[2]))
+            return _last_screening(db)
 
-    def pending_follow_up(self) -> FollowUpDue | None:
-        """The latest session a warning sign ended (or, killed before it closed, holds
-        one) that no follow-up has cleared since."""
+    def safety_facts(self) -> SafetyFacts:
+        """What decides what safety asks for at a start (:mod:`coach.engine.safety`), read
+        in one place: the last checklist, the latest warning sign of a session and of a
+        function check, the follow-ups that let the person go on, the latest session
+        stopped for very high pain, the last function check."""
         with self._connect() as db:
-            (cleared,) = db.execute(
-                "SELECT COALESCE(MAX(session_id), 0) FROM follow_ups WHERE cleared = 1"
-            ).fetchone()
+            last = _last_screening(db)
             # By status first (indexed): a session is closed as a red flag as soon as the
             # sign is stored; only a running one (its coach killed) needs its sets read.
-            row = db.execute(
-                "SELECT id, COALESCE(local_date, date(started_at, 'localtime')) FROM sessions"
-                " WHERE id > ? AND (status = ? OR (status = ? AND EXISTS (SELECT 1 FROM sets"
+            # A running one has no end yet: its sign's time is unknown.
+            session = db.execute(
+                "SELECT id, COALESCE(local_date, date(started_at, 'localtime')),"
+                " CASE WHEN status = ? THEN ended_at END FROM sessions"
+                " WHERE status = ? OR (status = ? AND EXISTS (SELECT 1 FROM sets"
                 " WHERE sets.session_id = sessions.id"
-                " AND (numbness OR leg_weakness OR pain_below_knee))))"
+                " AND (numbness OR leg_weakness OR pain_below_knee)))"
                 " ORDER BY id DESC LIMIT 1",
-                (cleared, SessionStatus.RED_FLAG.value, SessionStatus.RUNNING.value),
+                (
+                    SessionStatus.RED_FLAG.value,
+                    SessionStatus.RED_FLAG.value,
+                    SessionStatus.RUNNING.value,
+                ),
             ).fetchone()
-            if row is None:
-                return None
-            session_id, day = row
-            (numbness, weakness, knee) = db.execute(
-                "SELECT MAX(numbness), MAX(leg_weakness), MAX(pain_below_knee) FROM sets"
-                " WHERE session_id = ?",
-                (session_id,),
+            signs: list[FollowUpDue] = []
+            if session is not None:
+                sid, day, at = session
+                flags = db.execute(
+                    "SELECT MAX(numbness), MAX(leg_weakness), MAX(pain_below_knee) FROM sets"
+                    " WHERE session_id = ?",
+                    (sid,),
+                ).fetchone()
+                signs.append(FollowUpDue(sid, date.fromisoformat(day), _sign_words(*flags), at=at))
+            check = db.execute(
+                "SELECT id, local_date, COALESCE(ended_at, started_at), numbness, leg_weakness,"
+                " pain_below_knee FROM checks WHERE numbness OR leg_weakness OR pain_below_knee"
+                " ORDER BY id DESC LIMIT 1"
             ).fetchone()
-        signs = [
-            words
-            for flag, words in (
-                (numbness, "numbness or tingling"),
-                (weakness, "weakness in a leg"),
-                (knee, "pain spreading below the knee"),
-            )
-            if flag
-        ]
-        return FollowUpDue(session_id, date.fromisoformat(day), tuple(signs))
+            if check is not None:
+                cid, day, at, *flags = check
+                signs.append(
+                    FollowUpDue(
+                        cid,
+                        date.fromisoformat(day),
+                        _sign_words(*flags),
+                        SignSource.CHECK,
+                        at,
+                    )
+                )
+            cleared_session, cleared_check, cleared_at = db.execute(
+                "SELECT COALESCE(MAX(session_id), 0), COALESCE(MAX(check_id), 0),"
+                " MAX(asked_at) FROM follow_ups WHERE cleared = 1"
+            ).fetchone()
+            (high_pain,) = db.execute(
+                "SELECT MAX(ended_at) FROM sessions WHERE status = ? AND stop_reason = ?",
+                (SessionStatus.STOPPED.value, HIGH_PAIN),
+            ).fetchone()
+            (has_sessions,) = db.execute("SELECT EXISTS (SELECT 1 FROM sessions)").fetchone()
+        return SafetyFacts(
+            last,
+            tuple(signs),
+            FollowedUp(cleared_session, cleared_check, cleared_at),
+            high_pain,
+            self.last_check_day(),
+            bool(has_sessions),
+        )
 
     def record_follow_up(
-        self, session_id: int, answer: FollowUpAnswer, *, cleared: bool, local_date: date
+        self, sign: FollowUpDue, answer: FollowUpAnswer, *, cleared: bool, local_date: date
     ) -> None:
-        """Store a follow-up of the warning sign that ended ``session_id``."""
+        """Store a follow-up of ``sign`` (the warning sign of a session or of a check)."""
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO follow_ups (session_id, asked_at, local_date, symptoms,"
-                " clinician_seen, cleared) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO follow_ups (session_id, check_id, asked_at, local_date, symptoms,"
+                " clinician_seen, cleared) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
-                    session_id,
+                    sign.session_id,
+                    sign.check_id,
                     utc_now(),
                     local_date.isoformat(),
                     answer.symptoms.value,
