@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,10 +23,12 @@ from coach.engine.clock import FakeClock, stamp
 from coach.engine.followup import FollowUpAnswer, SignSource, Symptoms
 from coach.engine.records import PainAnswer
 from coach.engine.screening import QUESTIONS
+from coach.report import build_report
 from coach.store.checks import CheckStore
 from coach.store.database import HistoryStore
 from coach.store.migrations import MIGRATIONS, SCHEMA_VERSION, statements
 
+from .conftest import CliResult
 from .day_helpers import TODAY, Shell, begin_session, none_apply
 from .sessions import write_program
 
@@ -47,7 +49,7 @@ def path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
     monkeypatch.setattr("coach.store.database.utc_now", ticking)
     monkeypatch.setattr("coach.store.checks.utc_now", ticking)
-    yield tmp_path / "history.db"
+    yield tmp_path / "history.sqlite3"  # where `coach --data-dir tmp_path` looks
 
 
 def restart(source: Path, path: Path, days: int = 0) -> Shell:
@@ -55,11 +57,11 @@ def restart(source: Path, path: Path, days: int = 0) -> Shell:
     return Shell(source, HistoryStore(path), today=TODAY + timedelta(days=days))
 
 
-def play_check(store: HistoryStore, after: PainAnswer) -> m.CheckOver:
+def play_check(store: HistoryStore, after: PainAnswer, on: date = TODAY) -> m.CheckOver:
     """A function check the person stops before its first hold, then answers the pain
     after with ``after``: its own flow, carried out against the same history."""
     flow = CheckFlow(
-        lambda: TODAY, clock=FakeClock(), wall=lambda: datetime(2026, 11, 30, 8, tzinfo=UTC)
+        lambda: on, clock=FakeClock(), wall=lambda: datetime(2026, 11, 30, 8, tzinfo=UTC)
     )
     port = CheckStore(store)
     seen: list[m.CheckOutput] = []
@@ -277,3 +279,65 @@ def test_follow_ups_stored_before_keep_their_session(tmp_path: Path) -> None:
             "INSERT INTO follow_ups (session_id, check_id, asked_at, local_date, symptoms,"
             " clinician_seen, cleared) VALUES (NULL, NULL, 'x', '2026-11-30', 'gone', 1, 1)"
         )
+
+
+# -- the follow-ups in the history and the report --------------------------------------------
+
+
+def two_follow_ups(source: Path, path: Path) -> None:
+    """A sign in a session (followed up the next day: gone, seen, went on), then a sign
+    after a check that day (followed up the day after: the same, nobody has seen it)."""
+    a_session_with_a_warning_sign(source, path)
+    shell = restart(source, path, days=1)
+    shell.answer(day.StartSession())
+    shell.answer(day.FollowUpAnswered(FollowUpAnswer(Symptoms.GONE, clinician_seen=True)))
+    shell.answer(none_apply())
+    assert isinstance(shell.seen[-1], day.AskBaseline)
+    check = restart(source, path, days=1)
+    check.answer(day.StartCheck())
+    assert isinstance(check.seen[-1], day.PlayCheck)
+    assert isinstance(check.history, HistoryStore)
+    over = play_check(check.history, PainAnswer(3, leg_weakness=True), TODAY + timedelta(days=1))
+    check.answer(day.CheckFinished(over.red_flag, over.stored))
+    later = restart(source, path, days=2)
+    later.answer(day.StartSession())
+    later.answer(day.FollowUpAnswered(FollowUpAnswer(Symptoms.SAME, clinician_seen=False)))
+
+
+FIRST = (
+    "2026-12-01  numbness or tingling after the session of 2026-11-30: gone; a clinician "
+    "has seen it; went on."
+)
+SECOND = (
+    "2026-12-02  weakness in a leg after the function check of 2026-12-01: the same or "
+    "worse; no clinician has seen it; no exercise until seen."
+)
+
+
+def test_coach_history_lists_each_follow_up(
+    source: Path, path: Path, cli: Callable[..., CliResult]
+) -> None:
+    two_follow_ups(source, path)
+    shown = cli("history", "--data-dir", path.parent)
+    assert shown.code == 0, shown.err
+    assert f"Follow-ups of warning signs:\n{FIRST}\n{SECOND}\n" in shown.out
+    since = cli("history", "--since", "2026-12-02", "--data-dir", path.parent)
+    assert SECOND in since.out and FIRST not in since.out
+    # They belong to no program: a program's history leaves them out.
+    program = cli("history", "--program", "small", "--data-dir", path.parent)
+    assert program.code == 0 and "Follow-ups" not in program.out
+
+
+def test_the_report_shows_each_follow_up(source: Path, path: Path) -> None:
+    two_follow_ups(source, path)
+    text, _, _ = build_report(HistoryStore(path), TODAY, TODAY + timedelta(days=2))
+    assert "<h3>Follow-ups of warning signs (2)</h3>" in text
+    assert (
+        '<tr><td class="day">2026-12-01</td><td>numbness or tingling after the session of '
+        "2026-11-30</td><td>gone; a clinician has seen it</td><td>went on</td></tr>"
+    ) in text
+    assert (
+        '<tr><td class="day">2026-12-02</td><td>weakness in a leg after the function check of '
+        "2026-12-01</td><td>the same or worse; no clinician has seen it</td>"
+        '<td><span class="warn">no exercise until seen</span></td></tr>'
+    ) in text

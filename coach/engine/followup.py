@@ -28,6 +28,7 @@ __all__ = [
     "SignSource",
     "Symptoms",
     "next_step",
+    "sign_words",
 ]
 
 
@@ -130,6 +131,19 @@ def next_step(answer: FollowUpAnswer) -> FollowUpStep:
             "If it spreads, or you notice numbness around the groin or changes in your "
             "bladder or bowels, get emergency care today."
         ),
+    )
+
+
+def sign_words(numbness: object, leg_weakness: object, below_knee: object) -> tuple[str, ...]:
+    """The warning signs reported (each flag true or false), in the follow-up's words."""
+    return tuple(
+        words
+        for flag, words in (
+            (numbness, "numbness or tingling"),
+            (leg_weakness, "weakness in a leg"),
+            (below_knee, "pain spreading below the knee"),
+        )
+        if flag
     )
 
 

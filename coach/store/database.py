@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coach.engine.clock import local_day, utc_now
-from coach.engine.followup import FollowUpAnswer, FollowUpDue, SignSource
+from coach.engine.followup import FollowUpAnswer, FollowUpDue, SignSource, sign_words
 from coach.engine.records import (
     HIGH_PAIN,
     INTERRUPTED,
@@ -354,19 +354,6 @@ def _last_screening(db: sqlite3.Connection) -> LastScreening | None:
     taken_at, day, outcome, answers = row
     ticked = tuple(key for key, yes in json.loads(answers).items() if yes)
     return LastScreening(taken_at, date.fromisoformat(day), Outcome(outcome), ticked)
-
-
-def _sign_words(numbness: object, weakness: object, knee: object) -> tuple[str, ...]:
-    """The warning signs reported, in words (as the follow-up asks about them)."""
-    return tuple(
-        words
-        for flag, words in (
-            (numbness, "numbness or tingling"),
-            (weakness, "weakness in a leg"),
-            (knee, "pain spreading below the knee"),
-        )
-        if flag
-    )
 
 
 def _remove(path: Path) -> None:
@@ -1049,7 +1036,7 @@ class HistoryStore:
                     " WHERE session_id = ?",
                     (sid,),
                 ).fetchone()
-                signs.append(FollowUpDue(sid, date.fromisoformat(day), _sign_words(*flags), at=at))
+                signs.append(FollowUpDue(sid, date.fromisoformat(day), sign_words(*flags), at=at))
             check = db.execute(
                 "SELECT id, local_date, COALESCE(ended_at, started_at), numbness, leg_weakness,"
                 " pain_below_knee FROM checks WHERE numbness OR leg_weakness OR pain_below_knee"
@@ -1061,7 +1048,7 @@ class HistoryStore:
                     FollowUpDue(
                         cid,
                         date.fromisoformat(day),
-                        _sign_words(*flags),
+                        sign_words(*flags),
                         SignSource.CHECK,
                         at,
                     )

@@ -82,7 +82,13 @@ from coach.engine.day.messages import (
     Tone,
 )
 from coach.engine.day.views import home_view, safety_notes
-from coach.engine.followup import FollowUpAnswer, FollowUpDue, SignSource, next_step
+from coach.engine.followup import (
+    FollowUpAnswer,
+    FollowUpDue,
+    SignSource,
+    next_step,
+    sign_words,
+)
 from coach.engine.planning import Planned, plan_today
 from coach.engine.records import (
     HIGH_PAIN,
@@ -994,15 +1000,8 @@ class DayFlow:
         if session.session_id is None or session.session_id < 0 or self.rehearsal:
             return self.follow_up
         last = session.last_record
-        signs = tuple(
-            words
-            for flag, words in (
-                (last is not None and last.answer.numbness, "numbness or tingling"),
-                (last is not None and last.answer.leg_weakness, "weakness in a leg"),
-                (last is not None and last.answer.pain_below_knee, "pain spreading below the knee"),
-            )
-            if flag
-        )
+        answer = last.answer if last is not None else PainAnswer(None)
+        signs = sign_words(answer.numbness, answer.leg_weakness, answer.pain_below_knee)
         return FollowUpDue(session.session_id, self.today(), signs, SignSource.SESSION)
 
     def _skip_asked(self) -> list[Output]:
