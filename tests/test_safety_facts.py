@@ -7,6 +7,7 @@ it. Each 'restart' is a new day flow on the same history file."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -21,7 +22,7 @@ from coach.engine.checks.carry import carry_out as carry_check
 from coach.engine.checks.flow import CheckFlow
 from coach.engine.clock import FakeClock, stamp
 from coach.engine.followup import FollowUpAnswer, SignSource, Symptoms
-from coach.engine.records import PainAnswer
+from coach.engine.records import Kept, PainAnswer
 from coach.engine.screening import QUESTIONS
 from coach.report import build_report
 from coach.store.checks import CheckStore
@@ -278,6 +279,45 @@ def test_follow_ups_stored_before_keep_their_session(tmp_path: Path) -> None:
         db.execute(
             "INSERT INTO follow_ups (session_id, check_id, asked_at, local_date, symptoms,"
             " clinician_seen, cleared) VALUES (NULL, NULL, 'x', '2026-11-30', 'gone', 1, 1)"
+        )
+
+
+# -- facts still waiting in the journal -------------------------------------------------------
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Another program holding the history's write lock: writes go to the journal."""
+    db = sqlite3.connect(path, isolation_level=None, timeout=5)
+    db.execute("BEGIN EXCLUSIVE")
+    try:
+        yield
+    finally:
+        db.execute("ROLLBACK")
+        db.close()
+
+
+def test_a_sign_waiting_in_the_journal_is_followed_up(source: Path, path: Path) -> None:
+    first = restart(source, path)
+    first.answer(day.StartSession())
+    first.answer(none_apply())  # the history exists, and the checklist is answered
+    with locked(path):
+        shell = Shell(source, HistoryStore(path, busy_timeout=0.05))
+        shell.answer(day.StartSession())
+        shell.answer(day.BaselineAnswer(PainAnswer(1)))
+        shell.play_until_asked()
+        shell.answer(day.RatingAnswer(PainAnswer(3, numbness=True)))
+        assert shell.last(day.ShowAdvice).kind is day.AdviceKind.RED_FLAG
+        assert shell.flow.kept is Kept.JOURNAL  # not in the history: in the journal
+        again = Shell(source, HistoryStore(path, busy_timeout=0.05), today=TODAY)
+        assert (
+            again.last(day.ShowHome)
+            .view.notes[0]
+            .startswith("On Monday 30 November you reported numbness or tingling.")
+        )
+        again.answer(day.StartSession())
+        assert again.seen[-1] == day.AskFollowUp(
+            "On Monday 30 November you reported numbness or tingling."
         )
 
 

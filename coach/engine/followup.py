@@ -54,8 +54,9 @@ class SignSource(StrEnum):
 class FollowUpDue:
     """A warning sign (of a session or a function check) not yet followed up."""
 
-    sign_id: int
-    """The id of the session, or of the check, the sign was reported in."""
+    sign_id: int | None
+    """The id of the session, or of the check, the sign was reported in; None for a
+    session still waiting in the journal (the history has no row for it yet)."""
     day: date
     signs: tuple[str, ...]
     """What was reported, in words ('numbness or tingling', ...); may be empty."""

@@ -56,11 +56,12 @@ class SafetyFacts:
 
     last_screening: LastScreening | None = None
     signs: tuple[FollowUpDue, ...] = ()
-    """The latest warning sign of a session and the latest of a function check (at most
-    one of each, either may be missing)."""
+    """The latest warning sign of a session and the latest of a function check, and
+    those of sessions still waiting in the journal."""
     followed_up: FollowedUp = FollowedUp()
     last_high_pain_stop: str | None = None
-    """When the latest session stopped for very high pain ended (a UTC stamp)."""
+    """When the latest session stopped for very high pain ended (a UTC stamp), in the
+    history or waiting in the journal."""
     last_check: date | None = None
     """The day of the last function check with a hold done."""
     has_sessions: bool = False
@@ -88,7 +89,7 @@ def open_sign(facts: SafetyFacts) -> FollowUpDue | None:
 
     def covered(sign: FollowUpDue) -> bool:
         upto = done.session_id if sign.source is SignSource.SESSION else done.check_id
-        if sign.sign_id <= upto:
+        if sign.sign_id is not None and sign.sign_id <= upto:
             return True
         # A follow-up answered after the sign was stored covers it, wherever it was.
         return sign.at is not None and done.cleared_at is not None and sign.at < done.cleared_at

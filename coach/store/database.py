@@ -1062,19 +1062,62 @@ class HistoryStore:
                 (SessionStatus.STOPPED.value, HIGH_PAIN),
             ).fetchone()
             (has_sessions,) = db.execute("SELECT EXISTS (SELECT 1 FROM sessions)").fetchone()
+        waiting, waiting_high_pain = self._waiting_safety()
+        stops = [at for at in (high_pain, waiting_high_pain) if at is not None]
         return SafetyFacts(
             last,
-            tuple(signs),
+            (*signs, *waiting),
             FollowedUp(cleared_session, cleared_check, cleared_at),
-            high_pain,
+            max(stops, default=None),
             self.last_check_day(),
-            bool(has_sessions),
+            bool(has_sessions) or bool(waiting) or waiting_high_pain is not None,
         )
+
+    def _waiting_safety(self) -> tuple[list[FollowUpDue], str | None]:
+        """The warning signs, and the latest stop for very high pain, of sessions still
+        waiting in the journal (the history refused them and has not taken them yet):
+        what is due counts them as if stored. Reads only; a file it cannot read is left
+        to the import, which says so."""
+        signs: list[FollowUpDue] = []
+        high_pain: str | None = None
+        if self._journal is None:
+            return signs, high_pain
+        for path in journal_files(self._journal.folder):
+            try:
+                found = read_journal(path)
+                if found.session is None:
+                    continue
+                row, finish = found.session["row"], found.finish or {}
+                status, ended_at = finish.get("status"), finish.get("ended_at")
+                marks = [
+                    any(s.get(flag) for s in found.sets.values())
+                    for flag in ("numbness", "leg_weakness", "pain_below_knee")
+                ]
+                if status == SessionStatus.RED_FLAG.value or (not finish and any(marks)):
+                    sid = found.session.get("id")
+                    signs.append(
+                        FollowUpDue(
+                            sid if isinstance(sid, int) else None,
+                            date.fromisoformat(row["local_date"]),
+                            sign_words(*marks),
+                            at=ended_at if isinstance(ended_at, str) else None,
+                        )
+                    )
+                if finish.get("reason") == HIGH_PAIN and isinstance(ended_at, str):
+                    high_pain = max(high_pain or ended_at, ended_at)
+            except (OSError, KeyError, TypeError, ValueError, AttributeError):
+                continue
+        return signs, high_pain
 
     def record_follow_up(
         self, sign: FollowUpDue, answer: FollowUpAnswer, *, cleared: bool, local_date: date
     ) -> None:
         """Store a follow-up of ``sign`` (the warning sign of a session or of a check)."""
+        if sign.sign_id is None:
+            raise StoreError(
+                "the session of this warning sign is still in the journal, not in the "
+                "history, so coach asks again at the next start"
+            )
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO follow_ups (session_id, check_id, asked_at, local_date, symptoms,"
