@@ -164,6 +164,18 @@ def test_a_sign_not_cleared_is_asked_again_and_still_blocks_the_check(
     assert later.seen[-1] == day.AskFollowUp(QUESTION)
 
 
+def test_a_sign_after_a_check_changes_what_home_is_cached_from(path: Path) -> None:
+    """The next start's first frame is home kept from before: a check's sign must make
+    it stale, or home would show nothing of it until the day loads."""
+    store = HistoryStore(path)
+    checks = CheckStore(store)
+    check = checks.open_check(local_date=TODAY, utc_offset=0, pain_before=2)
+    before = store.version()
+    assert before is not None
+    checks.close_check(check, "red_flag", PainAnswer(3, leg_weakness=True))
+    assert store.version() not in (before, None)
+
+
 # -- the checklist after a follow-up ---------------------------------------------------------
 
 

@@ -588,6 +588,8 @@ class HistoryStore:
                     # checklist or a follow-up changes what home says first.
                     " (SELECT MAX(id) FROM dose_changes), (SELECT MAX(id) FROM screenings),"
                     " (SELECT MAX(id) FROM follow_ups),"
+                    # A warning sign after a function check changes it too.
+                    " (SELECT id || status FROM checks ORDER BY id DESC LIMIT 1),"
                     " (SELECT COUNT(*) FROM sessions WHERE status = ?)",
                     (SessionStatus.RUNNING.value,),
                 ).fetchone()
