@@ -227,10 +227,10 @@ class DayFlow:
     _check_wanted: bool = False
     """The person asked for a function check: it follows the checklist."""
     _check_sign: bool = False
-    _ticked: tuple[str, ...] = ()
-    """The checklist questions answered yes, while their answers are being stored."""
     """A warning sign was reported after the check just played: if the history could
     not keep it (no follow-up comes from it), the checklist is asked all the same."""
+    _ticked: tuple[str, ...] = ()
+    """The checklist questions answered yes, while their answers are being stored."""
 
     @property
     def rehearsal(self) -> bool:

@@ -77,8 +77,8 @@ def safety_notes(due: SafetyDue) -> tuple[str, ...]:
         what = f": {ticked}" if ticked else ""
         notes.append(
             f"On {review.local_date:%A} {review.local_date.day} {review.local_date:%B} you "
-            f"ticked a warning sign{what}. Please see a clinician soon, and tell them; the "
-            "next checklist asks again."
+            f"ticked a warning sign{what}. Please see a clinician soon, and tell them what "
+            "you ticked."
         )
     return tuple(notes)
 
