@@ -20,6 +20,7 @@ import pytest
 
 from coach.engine import day
 from coach.engine.records import Kept, PainAnswer
+from coach.engine.safety import safety_due
 from coach.store.database import HistoryStore
 
 from .day_helpers import TODAY, Shell, begin_session, rate_every_set
@@ -164,7 +165,8 @@ def test_a_correction_on_the_summary_of_a_journaled_session_is_kept(
     ]
     assert not list((folder / "journal").glob("*.jsonl"))
     # And a warning sign in the history is followed up at the next start.
-    assert store_at(folder).pending_follow_up() is not None
+    due = safety_due(store_at(folder).safety_facts(), TODAY + timedelta(days=1))
+    assert due.follow_up is not None
 
 
 def test_a_correction_during_play_while_the_set_waits_is_journaled_at_once(

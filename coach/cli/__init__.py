@@ -946,6 +946,18 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
     if len(rows) < total:
         notes.insert(0, f"{len(rows):,} of {total:,} sessions; --all or --since for more.")
     _print_sessions(rows, notes)
+    if not (args.program or args.exercise):
+        # The follow-ups of warning signs belong to no program: listed after the sessions.
+        from coach.store.history import follow_ups
+
+        try:
+            answered = follow_ups(store, args.since)
+        except StoreError as exc:
+            _say(f"coach: {exc}")
+            return EXIT_INVALID
+        if answered:
+            lines = [printable(point.line()) for point in answered]
+            sys.stdout.write("\n".join(["", "Follow-ups of warning signs:", *lines, ""]))
     return EXIT_OK
 
 

@@ -1,9 +1,11 @@
-"""After a warning sign during a session: what the next start asks, and what follows.
+"""After a warning sign during a session or a function check: what the next start asks,
+and what follows.
 
-A warning sign reported after a set (numbness or tingling, weakness in a leg, pain
-spreading below the knee) stops the session with advice to see a clinician. The next
-start asks, before anything else, whether the sign has gone and whether a clinician has
-been seen, then runs the red-flag checklist again. What the answers allow:
+A warning sign reported after a set, or after the holds of a function check (numbness
+or tingling, weakness in a leg, pain spreading below the knee), stops it with advice to
+see a clinician. The next start asks, before anything else, whether the sign has gone
+and whether a clinician has been seen, then runs the red-flag checklist again. What
+the answers allow:
 
 * the sign has gone: go on (with a word to mention it at the next visit when nobody has
   seen it yet);
@@ -23,8 +25,10 @@ __all__ = [
     "FollowUpAnswer",
     "FollowUpDue",
     "FollowUpStep",
+    "SignSource",
     "Symptoms",
     "next_step",
+    "sign_words",
 ]
 
 
@@ -38,19 +42,42 @@ class Symptoms(StrEnum):
     """The same, or worse."""
 
 
+class SignSource(StrEnum):
+    """Where a warning sign was reported: its identity is this and its row's id."""
+
+    SESSION = "session"
+    CHECK = "check"
+    """After the holds of a function check (its pain-after question)."""
+
+
 @dataclass(frozen=True, slots=True)
 class FollowUpDue:
-    """A session a warning sign ended, not yet followed up."""
+    """A warning sign (of a session or a function check) not yet followed up."""
 
-    session_id: int
+    sign_id: int | None
+    """The id of the session, or of the check, the sign was reported in; None for a
+    session still waiting in the journal (the history has no row for it yet)."""
     day: date
     signs: tuple[str, ...]
     """What was reported, in words ('numbness or tingling', ...); may be empty."""
+    source: SignSource = SignSource.SESSION
+    at: str | None = None
+    """When it was stored (a UTC stamp), when known: a follow-up answered after that
+    covers it (see :mod:`coach.engine.safety`)."""
+
+    @property
+    def session_id(self) -> int | None:
+        return self.sign_id if self.source is SignSource.SESSION else None
+
+    @property
+    def check_id(self) -> int | None:
+        return self.sign_id if self.source is SignSource.CHECK else None
 
     def question(self) -> str:
         """'On Monday 30 November you reported numbness or tingling.'"""
         what = _joined(self.signs) if self.signs else "a warning sign"
-        return f"On {self.day:%A} {self.day.day} {self.day:%B} you reported {what}."
+        after = ", after the function check," if self.source is SignSource.CHECK else ""
+        return f"On {self.day:%A} {self.day.day} {self.day:%B}{after} you reported {what}."
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +132,19 @@ def next_step(answer: FollowUpAnswer) -> FollowUpStep:
             "If it spreads, or you notice numbness around the groin or changes in your "
             "bladder or bowels, get emergency care today."
         ),
+    )
+
+
+def sign_words(numbness: object, leg_weakness: object, below_knee: object) -> tuple[str, ...]:
+    """The warning signs reported (each flag true or false), in the follow-up's words."""
+    return tuple(
+        words
+        for flag, words in (
+            (numbness, "numbness or tingling"),
+            (leg_weakness, "weakness in a leg"),
+            (below_knee, "pain spreading below the knee"),
+        )
+        if flag
     )
 
 

@@ -154,6 +154,8 @@ class LastScreening:
     taken_at: str
     local_date: date
     outcome: Outcome
+    ticked: tuple[str, ...] = ()
+    """The keys of the questions answered yes (:data:`QUESTIONS`), in stored order."""
 
 
 def assess(answers: Mapping[str, bool]) -> Outcome:

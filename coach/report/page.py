@@ -199,6 +199,21 @@ def _warnings(data: ReportData) -> str:
             + esc(", ".join(f"{c.day:%d %b %Y}" for c in flagged_checks))
             + ".</p>"
         )
+    if data.follow_ups:
+        answered = [
+            (
+                esc(f"{f.day:%Y-%m-%d}"),
+                esc(f.followed),
+                esc(f.answer),
+                f'<span class="warn">{esc(f.outcome)}</span>' if not f.went_on else esc(f.outcome),
+            )
+            for f in data.follow_ups
+        ]
+        headers = ("Date", "Sign followed up", "Answer", "Then")
+        out.append(
+            f"<h3>Follow-ups of warning signs ({len(data.follow_ups)})</h3>"
+            + _table(headers, answered)
+        )
     advice = [d for d in data.decisions if d["kind"] == "advice"]
     if advice:
         advised = [

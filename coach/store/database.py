@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coach.engine.clock import local_day, utc_now
-from coach.engine.followup import FollowUpAnswer, FollowUpDue
+from coach.engine.followup import FollowUpAnswer, FollowUpDue, SignSource, sign_words
 from coach.engine.records import (
+    HIGH_PAIN,
     INTERRUPTED,
     ClaimedElsewhere,
     HistoryError,
@@ -40,6 +41,7 @@ from coach.engine.records import (
     SetRecord,
     Written,
 )
+from coach.engine.safety import FollowedUp, SafetyFacts
 from coach.engine.screening import LastScreening, Outcome
 from coach.store.journal import (
     JOURNAL_FOLDER,
@@ -490,6 +492,18 @@ def _apply_after(db: sqlite3.Connection, session_id: int, fact: Mapping[str, Any
         raise ValueError(f"unknown kind of fact {kind!r}")
 
 
+def _last_screening(db: sqlite3.Connection) -> LastScreening | None:
+    row = db.execute(
+        "SELECT taken_at, COALESCE(local_date, date(taken_at, 'localtime')), outcome,"
+        " answers_json FROM screenings ORDER BY taken_at DESC, id DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return None
+    taken_at, day, outcome, answers = row
+    ticked = tuple(key for key, yes in json.loads(answers).items() if yes)
+    return LastScreening(taken_at, date.fromisoformat(day), Outcome(outcome), ticked)
+
+
 def _remove(path: Path) -> None:
     with contextlib.suppress(OSError):
         path.unlink()
@@ -821,6 +835,8 @@ class HistoryStore:
                     # checklist or a follow-up changes what home says first.
                     " (SELECT MAX(id) FROM dose_changes), (SELECT MAX(id) FROM screenings),"
                     " (SELECT MAX(id) FROM follow_ups),"
+                    # A warning sign after a function check changes it too.
+                    " (SELECT id || status FROM checks ORDER BY id DESC LIMIT 1),"
                     " (SELECT COUNT(*) FROM sessions WHERE status = ?)",
                     (SessionStatus.RUNNING.value,),
                 ).fetchone()
@@ -1346,60 +1362,126 @@ class HistoryStore:
     def last_screening(self) -> LastScreening | None:
         """The latest red-flag checklist, if any."""
         with self._connect() as db:
-            row = db.execute(
-                "SELECT taken_at, COALESCE(local_date, date(taken_at, 'localtime')), outcome"
-                " FROM screenings ORDER BY id DESC LIMIT 1"
-            ).fetchone()
-        if row is None:
-            return None
-        return LastScreening(row[0], date.fromisoformat(row[1]), Outcome(row[2]))
+            return _last_screening(db)
 
-    def pending_follow_up(self) -> FollowUpDue | None:
-        """The latest session a warning sign ended (or, killed before it closed, holds
-        one) that no follow-up has cleared since."""
+    def safety_facts(self) -> SafetyFacts:
+        """What decides what safety asks for at a start (:mod:`coach.engine.safety`), read
+        in one place: the last checklist, the latest warning sign of a session and of a
+        function check, the follow-ups that let the person go on, the latest session
+        stopped for very high pain, the last function check."""
         with self._connect() as db:
-            (cleared,) = db.execute(
-                "SELECT COALESCE(MAX(session_id), 0) FROM follow_ups WHERE cleared = 1"
-            ).fetchone()
+            last = _last_screening(db)
             # By status first (indexed): a session is closed as a red flag as soon as the
             # sign is stored; only a running one (its coach killed) needs its sets read.
-            row = db.execute(
-                "SELECT id, COALESCE(local_date, date(started_at, 'localtime')) FROM sessions"
-                " WHERE id > ? AND (status = ? OR (status = ? AND EXISTS (SELECT 1 FROM sets"
+            # A running one has no end yet: its sign's time is unknown.
+            session = db.execute(
+                "SELECT id, COALESCE(local_date, date(started_at, 'localtime')),"
+                " CASE WHEN status = ? THEN ended_at END FROM sessions"
+                " WHERE status = ? OR (status = ? AND EXISTS (SELECT 1 FROM sets"
                 " WHERE sets.session_id = sessions.id"
-                " AND (numbness OR leg_weakness OR pain_below_knee))))"
-                " ORDER BY id DESC LIMIT 1",
-                (cleared, SessionStatus.RED_FLAG.value, SessionStatus.RUNNING.value),
+                " AND (numbness OR leg_weakness OR pain_below_knee)))"
+                f" ORDER BY {played_order(newest_first=True)} LIMIT 1",
+                (
+                    SessionStatus.RED_FLAG.value,
+                    SessionStatus.RED_FLAG.value,
+                    SessionStatus.RUNNING.value,
+                ),
             ).fetchone()
-            if row is None:
-                return None
-            session_id, day = row
-            (numbness, weakness, knee) = db.execute(
-                "SELECT MAX(numbness), MAX(leg_weakness), MAX(pain_below_knee) FROM sets"
-                " WHERE session_id = ?",
-                (session_id,),
+            signs: list[FollowUpDue] = []
+            if session is not None:
+                sid, day, at = session
+                flags = db.execute(
+                    "SELECT MAX(numbness), MAX(leg_weakness), MAX(pain_below_knee) FROM sets"
+                    " WHERE session_id = ?",
+                    (sid,),
+                ).fetchone()
+                signs.append(FollowUpDue(sid, date.fromisoformat(day), sign_words(*flags), at=at))
+            check = db.execute(
+                "SELECT id, local_date, COALESCE(ended_at, started_at), numbness, leg_weakness,"
+                " pain_below_knee FROM checks WHERE numbness OR leg_weakness OR pain_below_knee"
+                " ORDER BY started_at DESC, id DESC LIMIT 1"
             ).fetchone()
-        signs = [
-            words
-            for flag, words in (
-                (numbness, "numbness or tingling"),
-                (weakness, "weakness in a leg"),
-                (knee, "pain spreading below the knee"),
-            )
-            if flag
-        ]
-        return FollowUpDue(session_id, date.fromisoformat(day), tuple(signs))
+            if check is not None:
+                cid, day, at, *flags = check
+                signs.append(
+                    FollowUpDue(
+                        cid,
+                        date.fromisoformat(day),
+                        sign_words(*flags),
+                        SignSource.CHECK,
+                        at,
+                    )
+                )
+            cleared_session, cleared_check, cleared_at = db.execute(
+                "SELECT COALESCE(MAX(session_id), 0), COALESCE(MAX(check_id), 0),"
+                " MAX(asked_at) FROM follow_ups WHERE cleared = 1"
+            ).fetchone()
+            (high_pain,) = db.execute(
+                "SELECT MAX(ended_at) FROM sessions WHERE status = ? AND stop_reason = ?",
+                (SessionStatus.STOPPED.value, HIGH_PAIN),
+            ).fetchone()
+            (has_sessions,) = db.execute("SELECT EXISTS (SELECT 1 FROM sessions)").fetchone()
+        waiting, waiting_high_pain = self._waiting_safety()
+        stops = [at for at in (high_pain, waiting_high_pain) if at is not None]
+        return SafetyFacts(
+            last,
+            (*signs, *waiting),
+            FollowedUp(cleared_session, cleared_check, cleared_at),
+            max(stops, default=None),
+            self.last_check_day(),
+            bool(has_sessions) or bool(waiting) or waiting_high_pain is not None,
+        )
+
+    def _waiting_safety(self) -> tuple[list[FollowUpDue], str | None]:
+        """The warning signs, and the latest stop for very high pain, of sessions still
+        waiting in the journal (the history refused them and has not taken them yet):
+        what is due counts them as if stored. Reads only; a file it cannot read is left
+        to the import, which says so."""
+        signs: list[FollowUpDue] = []
+        high_pain: str | None = None
+        if self._journal is None:
+            return signs, high_pain
+        for found in self.journal_sessions():
+            try:
+                assert found.session is not None
+                row, finish = found.session["row"], found.finish or {}
+                status, ended_at = finish.get("status"), finish.get("ended_at")
+                marks = [
+                    any(s.get(flag) for s in found.sets.values())
+                    for flag in ("numbness", "leg_weakness", "pain_below_knee")
+                ]
+                if status == SessionStatus.RED_FLAG.value or (not finish and any(marks)):
+                    sid = found.session.get("id")
+                    signs.append(
+                        FollowUpDue(
+                            sid if isinstance(sid, int) else None,
+                            date.fromisoformat(row["local_date"]),
+                            sign_words(*marks),
+                            at=ended_at if isinstance(ended_at, str) else None,
+                        )
+                    )
+                if finish.get("reason") == HIGH_PAIN and isinstance(ended_at, str):
+                    high_pain = max(high_pain or ended_at, ended_at)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                continue
+        return signs, high_pain
 
     def record_follow_up(
-        self, session_id: int, answer: FollowUpAnswer, *, cleared: bool, local_date: date
+        self, sign: FollowUpDue, answer: FollowUpAnswer, *, cleared: bool, local_date: date
     ) -> None:
-        """Store a follow-up of the warning sign that ended ``session_id``."""
+        """Store a follow-up of ``sign`` (the warning sign of a session or of a check)."""
+        if sign.sign_id is None:
+            raise StoreError(
+                "the session of this warning sign is still in the journal, not in the "
+                "history, so coach asks again at the next start"
+            )
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO follow_ups (session_id, asked_at, local_date, symptoms,"
-                " clinician_seen, cleared) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO follow_ups (session_id, check_id, asked_at, local_date, symptoms,"
+                " clinician_seen, cleared) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
-                    session_id,
+                    sign.session_id,
+                    sign.check_id,
                     utc_now(),
                     local_date.isoformat(),
                     answer.symptoms.value,

@@ -403,10 +403,14 @@ def decision_export(
                     kind="follow-up",
                     rule="cleared" if row["cleared"] else "see a clinician first",
                     accepted=bool(row["cleared"]),
-                    reason=_follow_up_sentence(row["symptoms"], bool(row["clinician_seen"])),
+                    reason=_follow_up_sentence(
+                        row["symptoms"], bool(row["clinician_seen"]), row["check_id"] is not None
+                    ),
                     inputs={
                         "symptoms": row["symptoms"],
                         "clinician_seen": bool(row["clinician_seen"]),
+                        # A sign after a function check: which check (no session).
+                        **({"check_id": row["check_id"]} if row["check_id"] is not None else {}),
                     },
                 )
             for row in db.execute("SELECT id, taken_at AS decided_at, * FROM screenings"):
@@ -432,9 +436,10 @@ _SCREENING = {
 _SYMPTOMS = {"gone": "has gone", "better": "is better but not gone", "same": "is the same or worse"}
 
 
-def _follow_up_sentence(symptoms: str, seen: bool) -> str:
+def _follow_up_sentence(symptoms: str, seen: bool, after_check: bool = False) -> str:
     who = "a clinician has seen it" if seen else "no clinician has seen it yet"
-    return f"Follow-up of a warning sign: it {_SYMPTOMS.get(symptoms, symptoms)}, and {who}."
+    sign = "a warning sign after a function check" if after_check else "a warning sign"
+    return f"Follow-up of {sign}: it {_SYMPTOMS.get(symptoms, symptoms)}, and {who}."
 
 
 def _level_sentence(old: int, new: int, accepted: bool) -> str:

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from coach.engine.clock import local_day
+from coach.engine.followup import SignSource, sign_words
 from coach.engine.records import SessionStatus, result_text
 from coach.store.database import HistoryStore
 from coach.store.waiting import Waiting
@@ -24,6 +25,7 @@ from coach.store.waiting import Waiting
 __all__ = [
     "DosePoint",
     "ExerciseRef",
+    "FollowUpPoint",
     "HistoryView",
     "Period",
     "SessionDetail",
@@ -32,6 +34,7 @@ __all__ = [
     "calendar_weeks",
     "day_marks",
     "folded",
+    "follow_ups",
     "streaks",
 ]
 
@@ -240,6 +243,86 @@ class HistoryView:
             note[0] if note else None,
             names,
         )
+
+
+_SYMPTOMS = {"gone": "gone", "better": "better but not gone", "same": "the same or worse"}
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpPoint:
+    """A follow-up of a warning sign, as the history and the report list it."""
+
+    day: date
+    """The local day it was answered."""
+    source: SignSource
+    sign_id: int
+    sign_day: date | None
+    """The day of the session or function check the sign was reported in."""
+    signs: tuple[str, ...]
+    """What was reported then, in words (may be empty)."""
+    symptoms: str
+    """How the sign is now: 'gone', 'better' or 'same' (the same or worse)."""
+    clinician_seen: bool
+    went_on: bool
+    """The answers let the person go on (to the checklist, then exercise)."""
+
+    @property
+    def followed(self) -> str:
+        """'numbness or tingling after the function check of 2026-11-30'."""
+        what = " and ".join(self.signs) or "a warning sign"
+        where = "the function check" if self.source is SignSource.CHECK else "the session"
+        when = f" of {self.sign_day.isoformat()}" if self.sign_day is not None else ""
+        return f"{what} after {where}{when}"
+
+    @property
+    def answer(self) -> str:
+        """'gone; a clinician has seen it'."""
+        seen = "a clinician has seen it" if self.clinician_seen else "no clinician has seen it"
+        return f"{_SYMPTOMS.get(self.symptoms, self.symptoms)}; {seen}"
+
+    @property
+    def outcome(self) -> str:
+        return "went on" if self.went_on else "no exercise until seen"
+
+    def line(self) -> str:
+        """One line for `coach history`."""
+        return f"{self.day.isoformat()}  {self.followed}: {self.answer}; {self.outcome}."
+
+
+def follow_ups(store: HistoryStore, since: date | None = None) -> list[FollowUpPoint]:
+    """Every follow-up of a warning sign answered from ``since`` on, oldest first, with
+    the sign it followed (a session's or a function check's)."""
+    flags = "MAX(numbness), MAX(leg_weakness), MAX(pain_below_knee)"
+    with store._read() as db:
+        rows = db.execute(
+            "SELECT f.local_date, f.session_id, f.check_id, f.symptoms, f.clinician_seen,"
+            " f.cleared, COALESCE(s.local_date, date(s.started_at, 'localtime')),"
+            " c.local_date, c.numbness, c.leg_weakness, c.pain_below_knee"
+            " FROM follow_ups f LEFT JOIN sessions s ON s.id = f.session_id"
+            " LEFT JOIN checks c ON c.id = f.check_id WHERE f.local_date >= ? ORDER BY f.id",
+            (since.isoformat() if since else "",),
+        ).fetchall()
+        found = []
+        for day, sid, cid, symptoms, seen, cleared, session_day, check_day, *marks in rows:
+            if sid is not None:
+                marks = list(
+                    db.execute(f"SELECT {flags} FROM sets WHERE session_id = ?", (sid,)).fetchone()
+                )
+            signs = sign_words(*marks)
+            sign_day = session_day if sid is not None else check_day
+            found.append(
+                FollowUpPoint(
+                    date.fromisoformat(day),
+                    SignSource.SESSION if sid is not None else SignSource.CHECK,
+                    sid if sid is not None else cid,
+                    date.fromisoformat(sign_day) if sign_day else None,
+                    signs,
+                    symptoms,
+                    bool(seen),
+                    bool(cleared),
+                )
+            )
+    return found
 
 
 def _decoded(row: dict[str, Any]) -> dict[str, Any]:

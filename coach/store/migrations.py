@@ -238,8 +238,34 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE sessions ADD COLUMN note TEXT CHECK (note IS NULL OR length(note) <= 500);
     """,
     # -- end of issue 16's block --------------------------------------------------------
+    # -- one truth: a warning sign after a function check is followed up too ------------
+    # v11: a follow-up is about the warning sign of a session or of a function check,
+    # exactly one of them. session_id was NOT NULL and a constraint cannot be altered,
+    # so the table is rebuilt (its rows keep their ids).
+    """
+    CREATE TABLE follow_ups_v11 (
+        id             INTEGER PRIMARY KEY,
+        session_id     INTEGER REFERENCES sessions(id),
+        check_id       INTEGER REFERENCES checks(id),
+        asked_at       TEXT NOT NULL,
+        local_date     TEXT NOT NULL,
+        symptoms       TEXT NOT NULL CHECK (symptoms IN ('gone', 'better', 'same')),
+        clinician_seen INTEGER NOT NULL CHECK (clinician_seen IN (0, 1)),
+        cleared        INTEGER NOT NULL CHECK (cleared IN (0, 1)),
+        CHECK ((session_id IS NULL) <> (check_id IS NULL))
+    );
+    INSERT INTO follow_ups_v11 (id, session_id, check_id, asked_at, local_date, symptoms,
+                                clinician_seen, cleared)
+        SELECT id, session_id, NULL, asked_at, local_date, symptoms, clinician_seen, cleared
+        FROM follow_ups;
+    DROP TABLE follow_ups;
+    ALTER TABLE follow_ups_v11 RENAME TO follow_ups;
+    CREATE INDEX follow_ups_by_session ON follow_ups(session_id);
+    CREATE INDEX follow_ups_by_check ON follow_ups(check_id);
+    """,
+    # -- end of the one-truth block -------------------------------------------------------
     # -- one truth: every fact has its own identity (issue 22) ---------------------------
-    # v11: the facts that did not have one get a uid column, so that a history can be
+    # v12: the facts that did not have one get a uid column, so that a history can be
     # merged into another (coach merge) and each fact found again there: a checklist, a
     # follow-up, a function check, a PSFS activity. Rows are named by
     # coach.store.facts.name_facts (from their own instant and content, so the same row

@@ -15,7 +15,7 @@ from coach.engine.checks.records import CheckHistory
 from coach.store.checks import read_checks
 from coach.store.database import HistoryStore
 from coach.store.export import decision_export
-from coach.store.history import DosePoint, HistoryView, SessionPoint
+from coach.store.history import DosePoint, FollowUpPoint, HistoryView, SessionPoint, follow_ups
 from coach.store.waiting import with_waiting
 
 __all__ = ["ExerciseSeries", "RedFlagSet", "ReportData", "report_data"]
@@ -56,6 +56,8 @@ class ReportData:
     red_flag_sets: tuple[RedFlagSet, ...]
     checks: CheckHistory
     """Every check ever (the period's are compared with those before them)."""
+    follow_ups: tuple[FollowUpPoint, ...] = ()
+    """The follow-ups of warning signs answered in the period, oldest first."""
 
     @property
     def period_checks(self) -> CheckHistory:
@@ -113,6 +115,7 @@ def report_data(store: HistoryStore, since: date, until: date) -> ReportData:
             symptoms = tuple(w for w, on in zip(words, (numb, weak, knee), strict=True) if on)
             red_flags.append(RedFlagSet(day, name, symptoms))
     decisions = tuple(d for d in decision_export(store, since=since) if _until(d, until))
+    answered = tuple(f for f in follow_ups(store, since) if f.day <= until)
     return ReportData(
         since,
         until,
@@ -122,6 +125,7 @@ def report_data(store: HistoryStore, since: date, until: date) -> ReportData:
         decisions,
         tuple(red_flags),
         checks,
+        answered,
     )
 
 

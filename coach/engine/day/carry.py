@@ -54,8 +54,8 @@ from coach.engine.records import (
     Written,
 )
 from coach.engine.resume import ResumeOption, consider
+from coach.engine.safety import SafetyFacts
 from coach.engine.scaling import Decision, Replay
-from coach.engine.screening import LastScreening
 from coach.format.diagnostics import SessionFileError
 from coach.format.loader import LoadedFile
 from coach.format.v1 import Program
@@ -79,17 +79,13 @@ class History(Protocol):
 
     def recent_sessions(self, limit: int = ...) -> list[SessionRecord]: ...
 
-    def last_screening(self) -> LastScreening | None: ...
-
-    def pending_follow_up(self) -> FollowUpDue | None: ...
+    def safety_facts(self) -> SafetyFacts: ...
 
     def record_follow_up(
-        self, session_id: int, answer: FollowUpAnswer, *, cleared: bool, local_date: date
+        self, sign: FollowUpDue, answer: FollowUpAnswer, *, cleared: bool, local_date: date
     ) -> None: ...
 
     def interrupted_sessions(self) -> list[InterruptedSession]: ...
-
-    def last_check_day(self) -> date | None: ...
 
     def record_screening(
         self, answers: Mapping[str, bool], outcome: str, local_date: date | None = ...
@@ -188,10 +184,10 @@ def carry_out(effect: Effect, history: History, load: Load) -> Result:
             return LevelMoveStored(history.write_session(opening, level_move=choice))
         case StoreNote(opening, note):
             return NoteStored(history.write_session(opening, note=note))
-        case StoreFollowUp(session_id, answer, cleared, local_date):
+        case StoreFollowUp(sign, answer, cleared, local_date):
             problem = _attempt(
                 lambda: history.record_follow_up(
-                    session_id, answer, cleared=cleared, local_date=local_date
+                    sign, answer, cleared=cleared, local_date=local_date
                 )
             )
             return FollowUpStored(problem)
@@ -222,9 +218,7 @@ def _load_day(effect: LoadDay, history: History, load: Load) -> DayLoaded | DayF
     moves: dict[str, list[LevelMove]] = {}
     starts: dict[str, Replay] = {}
     recent: list[SessionRecord] = []
-    last_screening = None
-    follow_up = None
-    last_check = None
+    safety = SafetyFacts()
     offer = None
     problem = None
     # Sessions a coach kept in the journal go into the history before it is read: today's
@@ -233,9 +227,7 @@ def _load_day(effect: LoadDay, history: History, load: Load) -> DayLoaded | DayF
     try:
         _read_pasts(loaded, history, histories, moves, starts)
         recent = history.recent_sessions(RECENT_SESSIONS)
-        last_screening = history.last_screening()
-        follow_up = history.pending_follow_up()
-        last_check = history.last_check_day()
+        safety = history.safety_facts()
         interrupted = [
             s for s in history.interrupted_sessions() if s.id not in effect.already_offered
         ]
@@ -256,11 +248,9 @@ def _load_day(effect: LoadDay, history: History, load: Load) -> DayLoaded | DayF
         moves,
         starts,
         tuple(recent),
-        last_screening,
+        safety,
         offer,
         problem,
-        follow_up,
-        last_check,
         imported.text(),
         write_problem,
         journal_problem,

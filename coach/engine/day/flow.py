@@ -10,7 +10,6 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
-from coach.engine.checks.flow import check_due
 from coach.engine.clock import Clock, WallClock, stamp, system_wall
 from coach.engine.day.messages import (
     AdviceAnswer,
@@ -83,8 +82,14 @@ from coach.engine.day.messages import (
     SummaryDone,
     Tone,
 )
-from coach.engine.day.views import day_notes, home_view, safety_notes
-from coach.engine.followup import FollowUpAnswer, FollowUpDue, next_step
+from coach.engine.day.views import home_view, safety_notes
+from coach.engine.followup import (
+    FollowUpAnswer,
+    FollowUpDue,
+    SignSource,
+    next_step,
+    sign_words,
+)
 from coach.engine.ids import new_id
 from coach.engine.planning import Planned, plan_today
 from coach.engine.records import (
@@ -103,16 +108,16 @@ from coach.engine.records import (
 )
 from coach.engine.resume import ResumeOption, offer_text
 from coach.engine.runner import RunnerEvent
+from coach.engine.safety import SafetyDue, safety_due
 from coach.engine.scaling import Advice, Replay, Rule
 from coach.engine.screening import (
     REVIEW_ADVICE,
     SAME_DAY_ADVICE,
     URGENT_ADVICE,
     URGENT_TODAY_ADVICE,
+    LastScreening,
     Outcome,
     assess,
-    blocked_today,
-    is_due,
 )
 from coach.engine.session import (
     HIGH_PAIN_ADVICE,
@@ -209,9 +214,12 @@ class DayFlow:
     _level_offer: tuple[str, int, int] | None = None
     _day_advice: list[Advice] = field(default_factory=list)
     follow_up: FollowUpDue | None = None
-    """A warning sign of an earlier session, asked about before anything else."""
+    """A warning sign of an earlier session or check, asked about before anything else."""
     blocked: bool = False
     """An urgent checklist answer today: no session until tomorrow."""
+    review: LastScreening | None = None
+    """The last checklist asked for a clinician's review: home says so until a later one
+    clears it."""
     _follow_up_answer: FollowUpAnswer | None = None
     _advice_went_on: bool = False
     _correction_before: PainAnswer | None = None
@@ -223,6 +231,11 @@ class DayFlow:
     check_due: bool = False
     _check_wanted: bool = False
     """The person asked for a function check: it follows the checklist."""
+    _check_sign: bool = False
+    """A warning sign was reported after the check just played: if the history could
+    not keep it (no follow-up comes from it), the checklist is asked all the same."""
+    _ticked: tuple[str, ...] = ()
+    """The checklist questions answered yes, while their answers are being stored."""
 
     @property
     def rehearsal(self) -> bool:
@@ -267,8 +280,14 @@ class DayFlow:
                     return self._blocked()  # not now: nothing stored, no session
                 if self.without_saving:
                     return self._screened(assess(answers))  # agreed: nothing is stored
+                self._ticked = tuple(key for key, yes in answers.items() if yes)
                 return [StoreScreening(dict(answers), assess(answers), self.today())]
             case ScreeningStored(outcome, problem):
+                if not problem:
+                    # As the next start reads it from the history: a review asked for
+                    # stands on home until a later checklist clears it.
+                    review = LastScreening("", self.today(), outcome, self._ticked)
+                    self.review = review if outcome is Outcome.REVIEW else None
                 return [*self._stored(problem), *self._screened(outcome)]
             case AdviceAnswer(go_on):
                 return self._advice_answered(go_on)
@@ -326,11 +345,20 @@ class DayFlow:
         self.source, self.loaded, self.planned = day.source, day.loaded, day.planned
         self.histories, self.moves, self.starts = day.histories, day.moves, day.starts
         self.store_problem = day.problem
-        self.screening_due = day.problem is not None or is_due(
-            day.last_screening, self.today(), self.screening_weeks
+        # What is due is read from what the history holds, never remembered from an
+        # earlier run: a new coach, started a minute later, asks the same.
+        due = safety_due(
+            day.safety,
+            self.today(),
+            screening_weeks=self.screening_weeks,
+            check_weeks=self.check_weeks,
         )
-        self.follow_up = day.follow_up
-        self.blocked = self.blocked or blocked_today(day.last_screening, self.today())
+        unkept_sign = self._check_sign and due.follow_up is None
+        self._check_sign = False
+        self.screening_due = day.problem is not None or due.checklist or unkept_sign
+        self.follow_up = due.follow_up
+        self.blocked = self.blocked or due.blocked
+        self.review = due.review
         outputs: list[Output] = []
         if day.imported:
             outputs.append(Notice(day.imported, seconds=12))
@@ -350,10 +378,8 @@ class DayFlow:
             )
         if day.problem and saving is None:
             outputs.append(Notice(f"{_sentence(day.problem)}", Tone.ERROR, 15))
-        self._safety_shown = day_notes(day, self.today())
-        self.check_due = check_due(
-            day.last_check, self.today(), self.check_weeks, has_sessions=bool(day.recent)
-        )
+        self._safety_shown = safety_notes(due)
+        self.check_due = due.check
         view = home_view(day.loaded, day.planned, day.recent, self._safety_shown, self.today())
         if day.problem:
             # Never 'First session: welcome' over a history that is there but unreadable.
@@ -534,7 +560,7 @@ class DayFlow:
         due, answer = self.follow_up, self._follow_up_answer
         assert due is not None and answer is not None
         self.stage = Stage.FOLLOW_UP
-        return [StoreFollowUp(due.session_id, answer, cleared, self.today())]
+        return [StoreFollowUp(due, answer, cleared, self.today())]
 
     def _follow_up_stored(self, problem: str | None) -> list[Output]:
         answer = self._follow_up_answer
@@ -615,7 +641,9 @@ class DayFlow:
         if home is None:
             return []
         view = home.view
-        safety = safety_notes(blocked=self.blocked, follow_up=self.follow_up)
+        safety = safety_notes(
+            SafetyDue(self.follow_up, self.screening_due, self.blocked, self.review, False)
+        )
         planned = tuple(n for n in view.notes if n not in self._safety_shown)
         if safety == self._safety_shown:
             return []
@@ -993,21 +1021,14 @@ class DayFlow:
         """The follow-up a warning sign in ``session`` calls for, if it had one."""
         if session.status is not SessionStatus.RED_FLAG:
             if self.follow_up is not None and self.follow_up.session_id == session.session_id:
-                return None
+                return None  # the sign was withdrawn (a corrected rating)
             return self.follow_up
         if session.session_id is None or session.session_id < 0 or self.rehearsal:
             return self.follow_up
         last = session.last_record
-        signs = tuple(
-            words
-            for flag, words in (
-                (last is not None and last.answer.numbness, "numbness or tingling"),
-                (last is not None and last.answer.leg_weakness, "weakness in a leg"),
-                (last is not None and last.answer.pain_below_knee, "pain spreading below the knee"),
-            )
-            if flag
-        )
-        return FollowUpDue(session.session_id, self.today(), signs)
+        answer = last.answer if last is not None else PainAnswer(None)
+        signs = sign_words(answer.numbness, answer.leg_weakness, answer.pain_below_knee)
+        return FollowUpDue(session.session_id, self.today(), signs, SignSource.SESSION)
 
     def _skip_asked(self) -> list[Output]:
         session = self.session
@@ -1182,15 +1203,11 @@ class DayFlow:
     def _check_finished(self, red_flag: bool, stored: bool) -> list[Output]:
         if self.stage is not Stage.CHECKING:
             return []
-        if stored:
-            self.check_due = False
-        if red_flag:
-            # A nerve symptom after the holds: the checklist comes before any exercise.
-            self.screening_due = True
-        self.stage = Stage.HOME
-        assert self._home is not None
-        self._home = replace(self._home, check_due=self.check_due)
-        return [self._home]
+        # Home again, read afresh: what the check stored decides what is due now. A nerve
+        # symptom after its holds waits for its follow-up like one during a session
+        # (then the checklist), before any exercise or another check.
+        self._check_sign = red_flag
+        return [self._load(self.source)]
 
     @staticmethod
     def _lost(written: Written) -> str | None:

@@ -25,8 +25,9 @@ from coach.engine.records import (
 )
 from coach.engine.resume import ResumeOption
 from coach.engine.runner import RunnerEvent
+from coach.engine.safety import SafetyFacts
 from coach.engine.scaling import Advice, Decision, Replay
-from coach.engine.screening import LastScreening, Outcome
+from coach.engine.screening import Outcome
 from coach.engine.session import (
     SessionController,
     SessionSummary,
@@ -123,9 +124,11 @@ class CloseInterrupted:
 
 @dataclass(frozen=True, slots=True)
 class StoreFollowUp:
-    """Store the answers about a warning sign reported during a session."""
+    """Store the answers about a warning sign reported during a session or after a
+    function check."""
 
-    session_id: int
+    sign: FollowUpDue
+    """The sign followed up (its identity: the session or the check it was in)."""
     answer: FollowUpAnswer
     cleared: bool
     local_date: date
@@ -214,14 +217,12 @@ class DayLoaded:
     moves: Mapping[str, list[LevelMove]]
     starts: Mapping[str, Replay]
     recent: tuple[SessionRecord, ...]
-    last_screening: LastScreening | None
+    safety: SafetyFacts
+    """What the history holds that decides what safety asks for (the checklist, a
+    warning sign's follow-up, a function check): :func:`coach.engine.safety.safety_due`."""
     offer: ResumeOption | None
     problem: str | None
     """Why the history could not be read (the day goes on without it)."""
-    follow_up: FollowUpDue | None = None
-    """A warning sign reported during a session that the next start must ask about."""
-    last_check: date | None = None
-    """The day of the last function check (issue 18)."""
     imported: str | None = None
     """What the import of journals did, for the person (None when nothing was there)."""
     write_problem: str | None = None
@@ -605,7 +606,8 @@ class CheckFinished:
     """The function check is over (its own flow stored it)."""
 
     red_flag: bool
-    """A nerve symptom was reported after it: the checklist is asked before exercising."""
+    """A nerve symptom was reported after it: followed up like one during a session,
+    before any exercise."""
     stored: bool
 
 

@@ -9,14 +9,14 @@ from coach.engine.day.carry import RECENT_SESSIONS
 from coach.engine.day.messages import (
     DayLoaded,
 )
-from coach.engine.followup import FollowUpDue
 from coach.engine.home import HomeRow, HomeView, last_session_text, today_text
 from coach.engine.planning import NO_HISTORY, Change, Planned, changes, plan_today
 from coach.engine.progression import describe_dose
 from coach.engine.records import (
     SessionRecord,
 )
-from coach.engine.screening import blocked_today
+from coach.engine.safety import SafetyDue, safety_due
+from coach.engine.screening import QUESTIONS
 from coach.engine.timeline import build_timeline
 from coach.format.loader import LoadedFile, RoutineFile
 
@@ -56,26 +56,39 @@ def home_view(
     )
 
 
-def safety_notes(*, blocked: bool, follow_up: FollowUpDue | None) -> tuple[str, ...]:
-    """What home must say first: an urgent answer given today, a warning sign from a
-    session that still needs its follow-up."""
+def safety_notes(due: SafetyDue) -> tuple[str, ...]:
+    """What home must say first: an urgent answer given today, a warning sign (of a
+    session or a function check) that still needs its follow-up, a checklist answer
+    that asks for a clinician's review until a later checklist clears it."""
     notes = []
-    if blocked:
+    if due.blocked:
         notes.append(
             "You reported a sign that needs emergency care today: please get care now. "
             "coach starts no session today, and asks again tomorrow."
         )
-    if follow_up is not None:
+    if due.follow_up is not None:
         notes.append(
-            f"{follow_up.question()} Before the next session coach asks how it is now, "
-            "and whether a clinician has seen it."
+            f"{due.follow_up.question()} Before the next session or function check coach "
+            "asks how it is now, and whether a clinician has seen it."
+        )
+    review = due.review
+    if review is not None:
+        ticked = "; ".join(_QUESTION_TEXT.get(key, key) for key in review.ticked)
+        what = f": {ticked}" if ticked else ""
+        notes.append(
+            f"On {review.local_date:%A} {review.local_date.day} {review.local_date:%B} you "
+            f"ticked a warning sign{what}. Please see a clinician soon, and tell them what "
+            "you ticked."
         )
     return tuple(notes)
 
 
+_QUESTION_TEXT = {q.key: q.text for q in QUESTIONS}
+
+
 def day_notes(day: DayLoaded, on: date) -> tuple[str, ...]:
     """:func:`safety_notes` for a loaded day, on ``on``."""
-    return safety_notes(blocked=blocked_today(day.last_screening, on), follow_up=day.follow_up)
+    return safety_notes(safety_due(day.safety, on))
 
 
 HOME_DAYS = 3
