@@ -9,8 +9,6 @@ from typing import Any
 
 from coach.config.locations import database_path
 from coach.format.text import printable
-from coach.store.database import HistoryStore, StoreError
-from coach.store.merge import MergeError, merge_history
 
 __all__ = ["add_merge", "merge"]
 
@@ -37,6 +35,11 @@ def add_merge(commands: argparse._SubParsersAction[Any]) -> None:
 def merge(other: Path, data_dir: Path | None) -> int:
     """Run ``coach merge OTHER``: print what was added; exit 1 with one sentence when
     nothing could be merged."""
+    # Here, not at the top: the rules and the loader (pydantic, YAML) are not needed to
+    # parse arguments, and 'coach --version' must stay light.
+    from coach.store.database import HistoryStore, StoreError
+    from coach.store.merge import MergeError, merge_history
+
     store = HistoryStore(database_path(data_dir))
     try:
         report = merge_history(store, other)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from coach.engine.checks.measures import hold_change
 from coach.engine.checks.protocol import TESTS
-from coach.engine.psfs import psfs_change, psfs_score
+from coach.engine.checks.psfs import psfs_change, psfs_score
 from coach.report.figures import adherence, dose_steps, half_average
 from coach.store.report import ReportData
 

@@ -17,7 +17,7 @@ from coach.engine.checks.messages import PsfsEntry
 from coach.engine.checks.protocol import EndedBy, HoldTest, Variant
 from coach.engine.checks.records import CheckHistory, CheckRecord, HoldResult, PsfsActivity
 from coach.engine.clock import utc_now
-from coach.engine.psfs import MAX_ACTIVITIES, clean_activity
+from coach.engine.checks.psfs import MAX_ACTIVITIES, clean_activity
 from coach.engine.records import PainAnswer
 from coach.store.database import HistoryStore, StoreError
 
@@ -141,12 +141,7 @@ class CheckStore:
 
     def last_check_day(self) -> date | None:
         """The day of the latest check with at least one hold done, if any."""
-        with self.store._read() as db:
-            row = db.execute(
-                "SELECT MAX(c.local_date) FROM checks c WHERE EXISTS (SELECT 1 FROM"
-                " check_holds h WHERE h.check_id = c.id AND h.seconds IS NOT NULL)"
-            ).fetchone()
-        return date.fromisoformat(row[0]) if row and row[0] else None
+        return self.store.last_check_day()
 
 
 def hold_row(check_id: int, result: HoldResult, at: str) -> tuple[object, ...]:

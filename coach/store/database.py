@@ -1355,9 +1355,12 @@ class HistoryStore:
 
     def last_check_day(self) -> date | None:
         """The day of the last function check with a hold done (coach.store.checks)."""
-        from coach.store.checks import CheckStore
-
-        return CheckStore(self).last_check_day()
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT MAX(c.local_date) FROM checks c WHERE EXISTS (SELECT 1 FROM"
+                " check_holds h WHERE h.check_id = c.id AND h.seconds IS NOT NULL)"
+            ).fetchone()
+        return date.fromisoformat(row[0]) if row and row[0] else None
 
     def last_screening(self) -> LastScreening | None:
         """The latest red-flag checklist, if any."""

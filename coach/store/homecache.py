@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from coach import __version__
 from coach.engine.home import HomeView
@@ -30,8 +30,24 @@ from coach.engine.records import HistoryError
 from coach.store.private import private_folder
 
 if TYPE_CHECKING:
-    from coach.engine.day import DayLoaded
-    from coach.store.database import HistoryStore
+    from coach.engine.day import DayLoaded, History
+
+
+class _Kept(Protocol):
+    """What :func:`refresh_home` needs of the store (the store itself, in practice; a
+    protocol so that this module never imports the one that imports it)."""
+
+    @property
+    def home_cache(self) -> HomeCache: ...
+
+    def version(self) -> tuple[object, ...] | None: ...
+
+
+if TYPE_CHECKING:
+
+    class KeptStore(History, _Kept, Protocol):
+        """The history store as :func:`refresh_home` uses it."""
+
 
 __all__ = ["HomeCache", "files_key", "refresh_home", "remember_home"]
 
@@ -152,7 +168,7 @@ def remember_home(cache: HomeCache, day: DayLoaded, version: HistoryVersion | No
     cache.write(day.source, files, version, home_views(day))
 
 
-def refresh_home(store: HistoryStore, source: Path, today: date) -> None:
+def refresh_home(store: KeptStore, source: Path, today: date) -> None:
     """After a run: keep the home views of ``source`` for the next start, unless the kept
     ones still match the history (loading the day again only when it changed)."""
     from coach.engine.day import DayLoaded, LoadDay, carry_out

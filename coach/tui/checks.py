@@ -39,7 +39,7 @@ from coach.engine.checks import (
 )
 from coach.engine.checks import messages as m
 from coach.engine.checks.views import hold_rows, psfs_text, ratio_text, seconds_text
-from coach.engine.psfs import MAX_ACTIVITIES, MAX_TEXT, clean_activity
+from coach.engine.checks.psfs import MAX_ACTIVITIES, MAX_TEXT, clean_activity
 from coach.format.durations import format_clock
 from coach.store.checks import CheckStore
 from coach.tui import keys
@@ -521,7 +521,7 @@ class ChecksView(Vertical):
             "PSFS",
         )
         for check in reversed(history.checks):
-            from coach.engine.psfs import psfs_score
+            from coach.engine.checks.psfs import psfs_score
 
             score = psfs_score(check.psfs)
             table.add_row(
