@@ -29,8 +29,8 @@ from coach.engine.checks import (
     ratios,
 )
 from coach.engine.checks import messages as m
-from coach.engine.clock import FakeClock
 from coach.engine.checks.psfs import PSFS_MCID, clean_activity, psfs_change, psfs_score
+from coach.engine.clock import FakeClock
 from coach.engine.records import PainAnswer
 from coach.store.checks import CheckStore
 from coach.store.database import HistoryStore

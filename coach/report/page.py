@@ -17,9 +17,9 @@ from typing import Any
 
 from coach.engine.checks.measures import Change, ratios
 from coach.engine.checks.protocol import TESTS, Variant
+from coach.engine.checks.psfs import psfs_change, psfs_score
 from coach.engine.checks.records import CheckHistory
 from coach.engine.checks.views import hold_rows, seconds_text
-from coach.engine.checks.psfs import psfs_change, psfs_score
 from coach.report import charts
 from coach.report.figures import (
     adherence,

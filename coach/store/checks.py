@@ -15,9 +15,9 @@ from typing import Any
 
 from coach.engine.checks.messages import PsfsEntry
 from coach.engine.checks.protocol import EndedBy, HoldTest, Variant
+from coach.engine.checks.psfs import MAX_ACTIVITIES, clean_activity
 from coach.engine.checks.records import CheckHistory, CheckRecord, HoldResult, PsfsActivity
 from coach.engine.clock import utc_now
-from coach.engine.checks.psfs import MAX_ACTIVITIES, clean_activity
 from coach.engine.records import PainAnswer
 from coach.store.database import HistoryStore, StoreError
 

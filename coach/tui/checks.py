@@ -38,8 +38,8 @@ from coach.engine.checks import (
     ratios,
 )
 from coach.engine.checks import messages as m
-from coach.engine.checks.views import hold_rows, psfs_text, ratio_text, seconds_text
 from coach.engine.checks.psfs import MAX_ACTIVITIES, MAX_TEXT, clean_activity
+from coach.engine.checks.views import hold_rows, psfs_text, ratio_text, seconds_text
 from coach.format.durations import format_clock
 from coach.store.checks import CheckStore
 from coach.tui import keys

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from coach.engine.checks.measures import Change, Ratio, hold_change, ratios
 from coach.engine.checks.protocol import TESTS, EndedBy, TestInfo, Variant
-from coach.engine.checks.records import CheckHistory, CheckRecord, HoldResult
 from coach.engine.checks.psfs import psfs_change, psfs_score
+from coach.engine.checks.records import CheckHistory, CheckRecord, HoldResult
 
 __all__ = ["HoldRow", "hold_rows", "psfs_text", "ratio_text", "seconds_text"]
 
