@@ -9,6 +9,10 @@ or a path or command line that happens to contain "coach", mean nothing here.
 
 Another process asks :func:`owner_alive`: if it can take the lock itself, the owner is
 gone (and the stale file is removed); if the lock is held, the owner is alive.
+
+The same kind of lock, on a file with a fixed name, is a *claim* (:func:`claim`): the one
+coach that holds it may do what only one may do at a time (upgrade the history's schema);
+another waits for it, and a killed holder lets go at once.
 """
 
 from __future__ import annotations
@@ -18,11 +22,13 @@ import fcntl
 import os
 import re
 import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
-from coach.store.private import private_folder
+from coach.store.private import create_private, private_folder
 
-__all__ = ["LEASE_PREFIX", "hold_lease", "owner_alive"]
+__all__ = ["LEASE_PREFIX", "ClaimTimeoutError", "claim", "hold_lease", "owner_alive"]
 
 LEASE_PREFIX = "lease:"
 """Owners written by this scheme; older rows hold 'host:pid' and count as gone."""
@@ -94,3 +100,31 @@ def owner_alive(folder: Path, owner: str | None) -> bool:
         return False
     finally:
         os.close(descriptor)
+
+
+class ClaimTimeoutError(TimeoutError):
+    """Another process held a claim for longer than the wait allowed."""
+
+
+@contextlib.contextmanager
+def claim(folder: Path, name: str, *, wait: float = 30.0) -> Iterator[None]:
+    """Hold the claim ``name`` (a lock file in ``folder``, a ``locks`` directory) for the
+    ``with`` block, waiting up to ``wait`` seconds for another process (or another thread
+    of this one: each claim opens the file anew) that holds it. OSError when the lock file
+    cannot be made; :class:`ClaimTimeoutError` when the wait runs out. The file stays (it
+    is only ever locked, never read), so every claimant locks the same one."""
+    private_folder(folder)
+    descriptor = create_private(folder / f"{name}.lock", os.O_RDWR)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise ClaimTimeoutError(f"{folder / name} is held by another coach") from None
+                time.sleep(0.01)
+        yield
+    finally:
+        os.close(descriptor)  # drops the lock with the file
