@@ -179,8 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
             "Check the history database (SQLite's quick_check, its schema, permissions), "
             "the journal of sessions waiting to go into it, and its backups. With "
             "--rebuild, a damaged history is rebuilt from every row that can still be "
-            "read (or the newest backup, when that holds more) plus the journal; the "
-            "damaged file is kept beside it. Exit status 1 when the history is damaged."
+            "read, every row of the backups it lost, and the journal; the damaged file "
+            "is kept beside it. Exit status 1 when the history is damaged, 3 when it is "
+            "not but its disk is full or read-only."
         ),
     )
     doctor.add_argument(
