@@ -1,9 +1,11 @@
 """``coach doctor``: what state the history is in, and a rebuild when it is damaged.
 
-The check reads only: SQLite's ``quick_check``, the schema version, the counts, the
-permissions, the journals waiting, the backups. The rebuild never destroys anything: it
-makes a new database (the current schema) from every row that can still be read, from
-the newest backup when that holds more sessions, then imports the journals; the damaged
+The check reads: SQLite's ``quick_check`` (after rolling back what a killed writer left,
+as any open does), the schema version, the counts, the permissions, the journals waiting,
+the backups, and whether the disk is full or read-only (which is never called damage).
+The rebuild never destroys anything: it makes a new database (the current schema) from
+every row of the damaged file that can still be read, every row of every backup that the
+file lost (each fact once, matched by what it is), then imports the journals; the damaged
 original is kept beside it under a new name.
 """
 
@@ -327,7 +329,8 @@ def _salvage(db: sqlite3.Connection, table: str, names: str) -> tuple[list[tuple
                     read += 1
             break
         except sqlite3.Error:
-            stretches += 1 if read or step == 1 else 0
+            if read or not stretches:
+                stretches += 1  # a new damaged stretch, not the same one again
             # A read that fails again at once (a seek the damage did not stop, a walk it
             # did) goes on with a longer stride: never one rowid at a time.
             step = 1 if read else step * 2
