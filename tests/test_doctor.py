@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from coach.engine.records import PainAnswer, SetRecord
+from coach.engine.records import PainAnswer, SetRecord, result_text
 from coach.engine.timeline import Dose
 from coach.store.backups import back_up
 from coach.store.database import HistoryStore
@@ -115,6 +115,10 @@ def test_a_damaged_last_page_of_sessions_costs_only_its_own_rows(tmp_path: Path,
     assert sorted(after) == sorted(sessions)
     assert all(after[i][5].startswith("Recovered session") for i in lost)  # title
     assert rows(path, "sets") == sets
+    shown = {
+        r.id: result_text(r.status, r.stop_reason) for r in HistoryStore(path).recent_sessions()
+    }
+    assert {shown[i] for i in lost} == {"recovered after damage (how it ended was lost)"}
     assert f"{len(lost)} sessions whose own record was lost" in result.out
 
 

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from coach.engine.records import RECOVERED
 from coach.store.backups import backups
 from coach.store.database import Health, check_history, disk_state
 from coach.store.journal import JOURNAL_FOLDER, journal_files, read_journal
@@ -568,13 +569,14 @@ def _recover_parents(target: sqlite3.Connection) -> int:
             ).fetchall()
         )
         target.execute(
-            "INSERT INTO sessions (id, started_at, ended_at, status, source_id, title,"
-            " source_path, planned_seconds, levels_json, local_date, utc_offset)"
-            " VALUES (?, ?, ?, 'stopped', ?, ?, '', 0, ?, date(?, 'localtime'), 0)",
+            "INSERT INTO sessions (id, started_at, ended_at, status, stop_reason, source_id,"
+            " title, source_path, planned_seconds, levels_json, local_date, utc_offset)"
+            " VALUES (?, ?, ?, 'stopped', ?, ?, ?, '', 0, ?, date(?, 'localtime'), 0)",
             (
                 sid,
                 started,
                 ended or started,
+                RECOVERED,
                 next(iter(levels), "recovered"),
                 _RECOVERED_TITLE,
                 json.dumps(levels, sort_keys=True),
