@@ -231,32 +231,44 @@ def test_a_full_disk_is_named_and_no_torn_line_is_left(
     assert stored_pains(folder / HISTORY) == [[2, 1, 0]]
 
 
-def test_a_real_full_disk(source: Path, tmp_path: Path) -> None:
-    """A 256 KiB tmpfs filled to the last byte: the session is said unsaveable before it
-    starts, and nothing is left half written."""
+@contextlib.contextmanager
+def small_disk(tmp_path: Path, size: str = "256k") -> Iterator[Path]:
+    """A tmpfs of ``size`` mounted under ``tmp_path`` (the test is skipped where it cannot
+    be mounted: not root, no mount)."""
     mount = tmp_path / "small"
     mount.mkdir()
     done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)],
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)],
         capture_output=True,
         check=False,
     )
     if done.returncode != 0:
-        pytest.skip("cannot mount a tmpfs here (the fault shim test above covers it)")
+        pytest.skip("cannot mount a tmpfs here (the fault shim tests cover it)")
     try:
-        filler = mount / "filler"
-        with contextlib.suppress(OSError), filler.open("wb") as out:
-            while True:
-                out.write(b"x" * 4096)
-                out.flush()
+        yield mount
+    finally:
+        # Lazily: this process still holds its lease file there (see liveness).
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(mount: Path) -> None:
+    """Fill the disk at ``mount`` to its last byte."""
+    with contextlib.suppress(OSError), (mount / "filler").open("wb") as out:
+        while True:
+            out.write(b"x" * 4096)
+            out.flush()
+
+
+def test_a_real_full_disk(source: Path, tmp_path: Path) -> None:
+    """A 256 KiB tmpfs filled to the last byte: the session is said unsaveable before it
+    starts, and nothing is left half written."""
+    with small_disk(tmp_path) as mount:
+        fill(mount)
         shell = Shell(source, store_at(mount / "data"))
         home = shell.last(day.ShowHome).view
         assert any("the disk is full" in n for n in home.notes), home.notes
         shell.answer(day.StartSession())
         assert shell.last(day.ShowAdvice).kind is day.AdviceKind.CANNOT_SAVE
-    finally:
-        # Lazily: this process still holds its lease file there (see liveness).
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def as_nobody(*args: str) -> tuple[int, str, str]:

@@ -21,6 +21,7 @@ from coach import __version__
 from coach.format.text import printable
 
 if TYPE_CHECKING:
+    from coach.store.doctor import Rebuilt
     from coach.tui.choice import Choice
 
 __all__ = ["main"]
@@ -29,9 +30,12 @@ EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 EXIT_NOT_SAVED = 3
+"""`coach run`: a session ended with rated sets that neither the history nor its journal
+could take."""
+EXIT_UNWRITABLE = 3
+"""``coach doctor``: the history is not damaged, but its disk is full or read-only."""
 WAITING_MARK = "*"
 """After the date of a session `coach history` lists that still waits in the journal."""
-"""A session ended with rated sets that neither the history nor its journal could take."""
 
 HISTORY_LIMIT = 30
 """Sessions ``coach history`` lists without --all or --since: the recent ones."""
@@ -180,8 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
             "Check the history database (SQLite's quick_check, its schema, permissions), "
             "the journal of sessions waiting to go into it, and its backups. With "
             "--rebuild, a damaged history is rebuilt from every row that can still be "
-            "read (or the newest backup, when that holds more) plus the journal; the "
-            "damaged file is kept beside it. Exit status 1 when the history is damaged."
+            "read, every row of the backups it lost, and the journal; the damaged file "
+            "is kept beside it. Exit status 1 when the history is damaged, 3 when it is "
+            "not but its disk is full or read-only."
         ),
     )
     doctor.add_argument(
@@ -1030,8 +1035,10 @@ def _doctor(data_dir: Path | None, *, rebuild: bool) -> int:
     import sqlite3
 
     from coach.config.locations import database_path
+    from coach.store.database import Health, disk_state, health_of_error
     from coach.store.doctor import examine
     from coach.store.doctor import rebuild as rebuild_history
+    from coach.store.private import os_problem
 
     path = database_path(data_dir)
     try:
@@ -1041,25 +1048,55 @@ def _doctor(data_dir: Path | None, *, rebuild: bool) -> int:
         return EXIT_INVALID
     for line in found.lines():
         print(printable(line))
-    if found.sound or not rebuild:
-        return EXIT_OK if found.sound else EXIT_INVALID
+    if not found.damaged:
+        if rebuild and found.exists:
+            print("Nothing was rebuilt: the history is not damaged.")
+        return EXIT_OK if found.sound else EXIT_UNWRITABLE
+    if not rebuild:
+        return EXIT_INVALID
     try:
         done = rebuild_history(path)
     except (OSError, sqlite3.Error) as exc:
-        _say(f"coach: could not rebuild {path}: {exc}; nothing was moved or changed")
-        return EXIT_INVALID
-    source = "" if done.source == path else f" from the newest backup, {done.source},"
-    lost = f" {done.unreadable} rows could not be read." if done.unreadable else ""
-    journal = (
-        f" {done.imported_sets} rated sets came from the journal." if done.imported_sets else ""
-    )
-    print(
-        printable(
-            f"Rebuilt {path}{source} with {done.sessions} sessions and {done.sets} rated "
-            f"sets.{lost}{journal} The damaged file is kept as {done.kept_as}."
+        if isinstance(exc, OSError):
+            why = os_problem(exc, path.parent)
+        elif health_of_error(exc, path.parent) is Health.FULL:
+            why = f"the disk is full ({path.parent})"
+        else:
+            why = str(exc)
+        _say(
+            printable(
+                f"coach: could not rebuild {path}: {why}; the history was left as it was "
+                "and no new file was left behind"
+            )
         )
-    )
+        full = disk_state(path.parent) is not None
+        return EXIT_UNWRITABLE if full else EXIT_INVALID
+    print(printable(_rebuilt_text(done)))
     return EXIT_OK
+
+
+def _rebuilt_text(done: Rebuilt) -> str:
+    """What a rebuild made, and from what, in a few sentences."""
+    first, *others = done.sources
+    parts = [
+        f"Rebuilt {done.path} with {done.sessions} sessions and {done.sets} rated sets:"
+        f" {first.sessions} sessions and {first.sets} sets read from the damaged file"
+        + (f" ({first.unreadable} rows could not be read)" if first.unreadable else "")
+    ]
+    for source in others:
+        if source.sessions or source.sets:
+            parts.append(
+                f"{source.sessions} sessions and {source.sets} sets it had lost, from {source.path}"
+            )
+    text = "; ".join(parts) + "."
+    if done.recovered:
+        text += (
+            f" {done.recovered} sessions whose own record was lost are kept as"
+            " 'Recovered session', with the sets that survived them."
+        )
+    if done.imported_sets:
+        text += f" {done.imported_sets} rated sets came from the journal."
+    return text + f" The damaged file is kept as {done.kept_as}."
 
 
 def _report(since: date | None, output: Path | None, data_dir: Path | None) -> int:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = [
     "HIGH_PAIN",
     "INTERRUPTED",
+    "RECOVERED",
     "RED_FLAG_REASON",
     "REST_DAY",
     "SIGN_WITHDRAWN",
@@ -75,6 +76,9 @@ REST_DAY = "rest day"
 """The stop reason of a day the person chose to rest (a very painful morning)."""
 HIGH_PAIN = "high pain"
 """The stop reason of a session ended because a set hurt too much."""
+RECOVERED = "recovered"
+"""The stop reason of a session ``coach doctor`` made again after damage took its row:
+its sets survived, how it went and ended did not."""
 SIGN_WITHDRAWN = "warning sign corrected"
 """The stop reason of a session a warning sign ended, when the person then corrected
 that rating: the sign was ticked by mistake, and the session did stop there."""
@@ -87,6 +91,7 @@ def result_text(status: str, stop_reason: str | None = None) -> str:
             INTERRUPTED: "partial (interrupted)",
             REST_DAY: "rest day",
             HIGH_PAIN: "stopped: pain too high",
+            RECOVERED: "recovered after damage (how it ended was lost)",
         }
         if stop_reason in special:
             return special[stop_reason]

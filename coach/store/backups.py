@@ -72,6 +72,13 @@ def back_up(history: Path, today: date) -> Path:
                 copy.close()
         finally:
             source.close()
+        # On the disk before its name says it is a backup: a crash never leaves a
+        # backup that is only partly written under the real name.
+        descriptor = os.open(partial, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
         partial.replace(target)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -20,6 +20,7 @@ import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,9 +75,12 @@ if TYPE_CHECKING:
     from coach.store.replays import Replays
 
 __all__ = [
+    "Health",
     "HistoryStore",
     "StoreError",
+    "check_history",
     "dose_json",
+    "quick_check",
     "set_row",
 ]
 
@@ -514,32 +518,109 @@ def _side_files(path: Path) -> tuple[Path, ...]:
     return tuple(p for p in (Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists())
 
 
-def quick_check(path: Path) -> str | None:
-    """What SQLite's quick_check finds wrong with the file at ``path`` (read only), or
-    None when it is sound. A file that is not a database at all counts as damaged; an
-    empty file (just created) does not."""
+class Health(StrEnum):
+    """What state a history file is in, as far as this machine can tell."""
+
+    SOUND = "sound"
+    DAMAGED = "damaged"
+    """SQLite found the file itself wrong (quick_check, not a database)."""
+    FULL = "full"
+    """The disk has no room: nothing wrong with the file, it cannot be written."""
+    READ_ONLY = "read-only"
+    """The disk or the file refuses writes."""
+    DISK_ERROR = "disk error"
+    """The disk reported an error (I/O), not a fault SQLite found in the file."""
+    UNKNOWN = "unknown"
+    """Not told now (in use by another program, not readable by this user): the reads
+    and writes say what stops them, and the next coach to open it checks it."""
+
+
+LOW_SPACE_BYTES = 64 * 1024
+"""Less free space than this (a few pages and a WAL header) counts as a full disk."""
+
+
+def disk_state(folder: Path) -> Health | None:
+    """FULL or READ_ONLY when the file system holding ``folder`` is so; else None."""
     try:
-        if path.stat().st_size == 0:
-            return None
+        found = os.statvfs(folder)
     except OSError:
         return None
+    if found.f_flag & os.ST_RDONLY:
+        return Health.READ_ONLY
+    if found.f_bavail * found.f_frsize < LOW_SPACE_BYTES:
+        return Health.FULL
+    return None
+
+
+def health_of_error(exc: sqlite3.Error, folder: Path | None) -> Health:
+    """What an error of SQLite's says about the file: damage only when SQLite says the
+    file is wrong; a full or read-only disk, or an I/O error, is never called damage."""
+    text = str(exc)
+    name = str(getattr(exc, "sqlite_errorname", ""))
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or any(
+        word in text for word in ("malformed", "not a database", "corrupt")
+    ):
+        return Health.DAMAGED
+    if "locked" in text or "busy" in text:
+        return Health.UNKNOWN
+    disk = None if folder is None else disk_state(folder)
+    if disk is not None:
+        return disk
+    if name == "SQLITE_FULL" or "full" in text:
+        return Health.FULL
+    if name.startswith("SQLITE_READONLY") or "readonly" in text or "read-only" in text:
+        return Health.READ_ONLY
+    if name.startswith("SQLITE_IOERR") or "disk I/O" in text:
+        return Health.DISK_ERROR
+    if "unable to open" in text or name.startswith("SQLITE_CANTOPEN"):
+        return Health.UNKNOWN
+    return Health.DAMAGED
+
+
+def roll_back_hot_journal(path: Path) -> None:
+    """Finish what a killed writer left: a rollback journal beside the file (SQLite's
+    "hot journal"), which only a connection that may write can roll back. Rolling it back
+    restores the file as it was before that write; it is what any open would do."""
+    journal = Path(f"{path}-journal")
+    with contextlib.suppress(OSError, sqlite3.Error):
+        if journal.stat().st_size > 0:
+            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
+            try:
+                connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            finally:
+                connection.close()
+
+
+def check_history(path: Path) -> tuple[Health, str | None]:
+    """The state of the history file at ``path`` (read only, after rolling back what a
+    killed writer left), with what was found wrong. A file that is not a database at all
+    is damaged; an empty file (just created) is sound."""
+    try:
+        if path.stat().st_size == 0:
+            return Health.SOUND, None
+    except OSError:
+        return Health.UNKNOWN, None
+    roll_back_hot_journal(path)
     try:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=3)
     except sqlite3.Error as exc:
-        return str(exc)
+        return health_of_error(exc, path.parent), str(exc)
     try:
         rows = connection.execute("PRAGMA quick_check(5)").fetchall()
     except sqlite3.Error as exc:
-        text = str(exc)
-        if "locked" in text or "busy" in text or "unable to open" in text:
-            # In use, or not readable by this user: not damage. The next coach to open
-            # it checks it; the reads and writes say what stops them.
-            return None
-        return text
+        return health_of_error(exc, path.parent), str(exc)
     finally:
         connection.close()
     found = [str(r[0]) for r in rows]
-    return None if found == ["ok"] else "; ".join(found)
+    return (Health.SOUND, None) if found == ["ok"] else (Health.DAMAGED, "; ".join(found))
+
+
+def quick_check(path: Path) -> str | None:
+    """What SQLite's quick_check finds wrong with the file at ``path`` (read only), or
+    None when it is not damaged (see :func:`check_history`: a full or read-only disk is
+    not damage)."""
+    health, text = check_history(path)
+    return text if health is Health.DAMAGED else None
 
 
 def _after_entries(
@@ -748,21 +829,23 @@ class HistoryStore:
 
     def _explain(self, exc: sqlite3.Error) -> StoreError:
         text = str(exc)
-        code = getattr(exc, "sqlite_errorcode", None)
+        health = health_of_error(exc, None if self._uri is not None else self.path.parent)
         if "locked" in text or "busy" in text:
             return StoreError(
                 f"the history database {self.path} is in use by another program (another coach?)"
             )
-        if "not a database" in text or "malformed" in text or "corrupt" in text:
+        if health is Health.DAMAGED and (
+            "not a database" in text or "malformed" in text or "corrupt" in text
+        ):
             self.damage = self.damage or text
             return StoreError(self._damaged_text())
-        if "full" in text or code == getattr(sqlite3, "SQLITE_FULL", 13):
+        if health is Health.FULL:
             return StoreError(f"the disk is full: coach cannot write {self.path}")
-        if "readonly" in text or "read-only" in text:
+        if health is Health.READ_ONLY:
             return StoreError(f"the history database {self.path} is read-only")
         if "unable to open" in text:
             return StoreError(f"coach cannot open the history database {self.path}")
-        if "disk I/O" in text:
+        if health is Health.DISK_ERROR:
             return StoreError(
                 f"the disk reported an error writing {self.path} (is it full, or removed?)"
             )
@@ -802,6 +885,15 @@ class HistoryStore:
             ) from None
         except sqlite3.Error as exc:
             raise self._explain(exc) from None
+        except TimeoutError:
+            raise StoreError(
+                f"the history database {self.path} is being upgraded by another coach; "
+                "try again in a moment"
+            ) from None
+        except OSError as exc:
+            raise StoreError(
+                f"cannot upgrade the history database: {os_problem(exc, self.path.parent)}"
+            ) from None
         finally:
             connection.close()
         if self._uri is None:

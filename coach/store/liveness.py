@@ -14,6 +14,11 @@ A coach about to act on a session that is not its own (resume it, close it, impo
 journal) first takes a *claim* on it (:func:`claim`): the same kind of lock, on a file
 named by the session, held for as long as this process acts on it. Two coaches started
 together can then never both act on one session: the second is told who holds it.
+
+The same kind of lock on a file with a fixed name is an *exclusive* hold
+(:func:`exclusive`): the one coach that holds it may do what only one may do at a time
+(upgrade the history's schema, rebuild it); another waits for it, and a killed holder
+lets go at once.
 """
 
 from __future__ import annotations
@@ -24,11 +29,21 @@ import os
 import re
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
-from coach.store.private import private_folder
+from coach.store.private import create_private, private_folder
 
-__all__ = ["LEASE_PREFIX", "claim", "claimed_elsewhere", "hold_lease", "owner_alive", "release"]
+__all__ = [
+    "LEASE_PREFIX",
+    "ClaimTimeoutError",
+    "claim",
+    "claimed_elsewhere",
+    "exclusive",
+    "hold_lease",
+    "owner_alive",
+    "release",
+]
 
 LEASE_PREFIX = "lease:"
 """Owners written by this scheme; older rows hold 'host:pid' and count as gone."""
@@ -210,3 +225,31 @@ def _holder(path: Path) -> str:
     except (OSError, UnicodeDecodeError):
         text = ""
     return f"another coach (process {text})" if text.isdigit() else "another coach"
+
+
+class ClaimTimeoutError(TimeoutError):
+    """Another process held a claim for longer than the wait allowed."""
+
+
+@contextlib.contextmanager
+def exclusive(folder: Path, name: str, *, wait: float = 30.0) -> Iterator[None]:
+    """Hold the claim ``name`` (a lock file in ``folder``, a ``locks`` directory) for the
+    ``with`` block, waiting up to ``wait`` seconds for another process (or another thread
+    of this one: each claim opens the file anew) that holds it. OSError when the lock file
+    cannot be made; :class:`ClaimTimeoutError` when the wait runs out. The file stays (it
+    is only ever locked, never read), so every claimant locks the same one."""
+    private_folder(folder)
+    descriptor = create_private(folder / f"{name}.lock", os.O_RDWR)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise ClaimTimeoutError(f"{folder / name} is held by another coach") from None
+                time.sleep(0.01)
+        yield
+    finally:
+        os.close(descriptor)  # drops the lock with the file

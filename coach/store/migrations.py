@@ -1,17 +1,21 @@
 """The history's schema, version by version, and how a database is brought up to date.
 
 The schema is versioned with ``PRAGMA user_version``; :data:`MIGRATIONS` takes a database
-from any older version to the current one, each step in its own transaction, after a
-backup copy of the file (so a failed upgrade never costs the history).
+from any older version to the current one, all steps in one transaction, after a backup
+copy of the file (so a failed upgrade never costs the history), by the one coach that
+holds the upgrade's claim.
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+from coach.store.liveness import exclusive
 from coach.store.private import create_private
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "NewerSchemaError", "migrate", "statements"]
@@ -301,25 +305,54 @@ def statements(script: str) -> list[str]:
 def migrate(connection: sqlite3.Connection, path: Path | None) -> None:
     """Bring the database on ``connection`` (the file at ``path``) to :data:`SCHEMA_VERSION`.
 
+    Only one coach upgrades a file at a time: the upgrade is claimed first (an OS lock in
+    ``locks/`` beside it, see :mod:`coach.store.liveness`) and the version read again once
+    the claim is held, so a second coach started at the same moment finds the work done.
     A database that already holds history is copied first (``path`` beside it, readable by
-    its owner only); raises :class:`NewerSchemaError` for a schema this coach does not
-    know, and ``sqlite3.Error`` when a step fails (that step is rolled back).
+    its owner only, never half written); then every step runs in one transaction with the
+    new ``user_version``, so a kill at any instant leaves the old version or the new one.
+    Raises :class:`NewerSchemaError` for a schema this coach does not know,
+    ``sqlite3.Error`` when a step fails (nothing is changed then), and OSError when the
+    claim or the copy cannot be made.
     """
-    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    version = _version(connection)
     if version > SCHEMA_VERSION:
         raise NewerSchemaError(version)
     connection.execute("PRAGMA journal_mode = WAL")
     if version == SCHEMA_VERSION:
         return
-    if version > 0 and path is not None:
-        _backup(connection, path, version)
+    if path is None:
+        _upgrade(connection, version)
+    else:
+        with exclusive(path.parent / "locks", f"upgrade-{path.name}"):
+            version = _version(connection)  # another coach may have upgraded it meanwhile
+            if version > SCHEMA_VERSION:
+                raise NewerSchemaError(version)
+            if version < SCHEMA_VERSION:
+                if version > 0:
+                    _backup(connection, path, version)
+                _upgrade(connection, version)
+
+
+def _version(connection: sqlite3.Connection) -> int:
+    return int(connection.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _upgrade(connection: sqlite3.Connection, version: int) -> None:
+    """Every step from ``version`` up, with the new ``user_version``, in one transaction
+    (SQLite's ALTER TABLE and PRAGMA user_version are both transactional)."""
     try:
+        connection.execute("BEGIN IMMEDIATE")
+        # Read again under the write lock: a coach of an older release (which takes no
+        # claim) may have upgraded the file since.
+        version = _version(connection)
+        if version > SCHEMA_VERSION:
+            raise NewerSchemaError(version)
         for index in range(version, SCHEMA_VERSION):
-            connection.execute("BEGIN IMMEDIATE")
             for statement in statements(MIGRATIONS[index]):
                 connection.execute(statement)
-            connection.execute(f"PRAGMA user_version = {index + 1}")
-            connection.execute("COMMIT")
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        connection.execute("COMMIT")
     except BaseException:
         if connection.in_transaction:
             connection.execute("ROLLBACK")
@@ -327,12 +360,44 @@ def migrate(connection: sqlite3.Connection, path: Path | None) -> None:
 
 
 def _backup(connection: sqlite3.Connection, path: Path, version: int) -> None:
+    """A copy of the file as it is before the upgrade: written into a private temporary
+    file, flushed to the disk, then renamed into place, under a name no other upgrade
+    uses (a second coach, or one started again in the same second after a kill)."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = path.with_name(f"{path.stem}.v{version}.{stamp}.backup{path.suffix}")
+    # Copies a killed upgrade left half made: the claim is ours, so no one writes them.
+    for stale in path.parent.glob(f".{path.stem}.v*.backup.partial"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+    partial = path.with_name(f".{path.stem}.v{version}.{os.getpid()}.backup.partial")
     # Created 0600 before SQLite opens it: never readable by others, not even briefly.
-    os.close(create_private(target, os.O_RDWR | os.O_EXCL))
-    copy = sqlite3.connect(target)
+    os.close(create_private(partial, os.O_RDWR | os.O_TRUNC))
     try:
-        connection.backup(copy)
+        copy = sqlite3.connect(partial)
+        try:
+            connection.backup(copy)
+            copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+        finally:
+            copy.close()
+        descriptor = os.open(partial, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+        for attempt in itertools.count(1):
+            suffix = "" if attempt == 1 else f"-{attempt}"
+            target = path.with_name(f"{path.stem}.v{version}.{stamp}{suffix}.backup{path.suffix}")
+            try:
+                os.link(partial, target)  # never replaces a copy already there
+                break
+            except FileExistsError:
+                continue
+            except OSError:
+                # A file system without hard links: the claim is ours, so no other
+                # upgrade makes this name between the look and the rename.
+                if target.exists():
+                    continue
+                partial.replace(target)
+                break
     finally:
-        copy.close()
+        with contextlib.suppress(OSError):
+            partial.unlink()
