@@ -33,6 +33,7 @@ from coach.store import journal as journal_module
 from coach.store.database import HistoryStore
 
 from .day_helpers import Shell, begin_session, rate_every_set
+from .faults import locked
 from .sessions import write_program
 
 HISTORY = "history.sqlite3"
@@ -47,18 +48,6 @@ def source(tmp_path: Path) -> Path:
 def store_at(folder: Path) -> HistoryStore:
     # A short wait for a lock: the tests hold it for the whole step.
     return HistoryStore(folder / HISTORY, busy_timeout=0.05)
-
-
-@contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
-    """Another program holding the history with an exclusive lock."""
-    db = sqlite3.connect(path, isolation_level=None, timeout=5)
-    db.execute("BEGIN EXCLUSIVE")
-    try:
-        yield
-    finally:
-        db.execute("ROLLBACK")
-        db.close()
 
 
 def stored_pains(path: Path) -> list[list[int | None]]:

@@ -10,16 +10,13 @@ gone, must import it: the history then holds exactly the sets rated, each once.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
-import sqlite3
 import subprocess
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
+from .faults import locked
 from .test_e2e_tmux import (
     PLANK,
     STEP_TIMEOUT,
@@ -34,17 +31,6 @@ from .test_e2e_tmux import (
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
-
-
-@contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
-    db = sqlite3.connect(path, isolation_level=None, timeout=10)
-    db.execute("BEGIN EXCLUSIVE")
-    try:
-        yield
-    finally:
-        db.execute("ROLLBACK")
-        db.close()
 
 
 def coach_pid(run: CoachRun) -> int:

@@ -12,7 +12,6 @@ import contextlib
 import json
 import shutil
 import sqlite3
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from coach.engine.safety import safety_due
 from coach.store.database import HistoryStore
 
 from .day_helpers import TODAY, Shell, begin_session, rate_every_set
+from .faults import locked
 from .sessions import write_program
 
 HISTORY = "history.sqlite3"
@@ -37,18 +37,6 @@ def source(tmp_path: Path) -> Path:
 
 def store_at(folder: Path) -> HistoryStore:
     return HistoryStore(folder / HISTORY, busy_timeout=0.05)
-
-
-@contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
-    """Another program holding the history with an exclusive lock."""
-    db = sqlite3.connect(path, isolation_level=None, timeout=5)
-    db.execute("BEGIN EXCLUSIVE")
-    try:
-        yield
-    finally:
-        db.execute("ROLLBACK")
-        db.close()
 
 
 def play_day(

@@ -7,7 +7,6 @@ it. Each 'restart' is a new day flow on the same history file."""
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -31,6 +30,7 @@ from coach.store.migrations import MIGRATIONS, SCHEMA_VERSION, statements
 
 from .conftest import CliResult
 from .day_helpers import TODAY, Shell, begin_session, none_apply
+from .faults import locked
 from .sessions import write_program
 
 
@@ -295,18 +295,6 @@ def test_follow_ups_stored_before_keep_their_session(tmp_path: Path) -> None:
 
 
 # -- facts still waiting in the journal -------------------------------------------------------
-
-
-@contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
-    """Another program holding the history's write lock: writes go to the journal."""
-    db = sqlite3.connect(path, isolation_level=None, timeout=5)
-    db.execute("BEGIN EXCLUSIVE")
-    try:
-        yield
-    finally:
-        db.execute("ROLLBACK")
-        db.close()
 
 
 def test_a_sign_waiting_in_the_journal_is_followed_up(source: Path, path: Path) -> None:
