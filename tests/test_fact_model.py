@@ -26,7 +26,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition,
 
 from coach.engine import day
 from coach.engine.planning import programs_of
-from coach.engine.records import Kept, PainAnswer
+from coach.engine.records import Kept, PainAnswer, SkipReason
 from coach.engine.scaling import plan_program
 from coach.format.loader import load_session_file
 from coach.store import liveness
@@ -145,6 +145,21 @@ class Mornings(RuleBasedStateMachine):
             self.acked[key] = pain
         if isinstance(shell.seen[-1], day.ShowAdvice):
             shell.answer(day.AdviceAnswer(go_on=False))
+
+    @precondition(lambda self: self.playing())
+    @rule(reason=st.sampled_from([None, *SkipReason]), rest=st.floats(0, 1))
+    def skip(self, reason: SkipReason | None, rest: float) -> None:
+        """Part way into a step, N: the rest of a set skipped (and why), or a rest."""
+        shell = self.shell
+        assert shell is not None and shell.flow.session is not None
+        runner = shell.flow.session.runner
+        shell.clock.advance(runner.remaining() * rest)
+        shell.player(runner.update())
+        if not self.playing():
+            return
+        shell.answer(day.SkipAsked())
+        if isinstance(shell.seen[-1], day.AskSkipReason):
+            shell.answer(day.SkipAnswer(reason))
 
     @precondition(lambda self: self.shell is not None)
     @rule(text=st.sampled_from(["slept badly", "new mat", ""]))
