@@ -22,7 +22,7 @@ from coach.engine.records import Kept, PainAnswer
 from coach.engine.safety import safety_due
 from coach.store.database import HistoryStore
 
-from .day_helpers import TODAY, Shell, begin_session, rate_every_set
+from .day_helpers import TODAY, Shell, begin_session, none_apply, rate_every_set
 from .faults import locked
 from .sessions import write_program
 
@@ -109,9 +109,14 @@ def test_a_worse_second_session_the_same_day_stores_and_keeps_what_it_played(
 
 
 def journal_lines(folder: Path) -> list[dict[str, object]]:
-    files = sorted((folder / "journal").glob("*.jsonl"))
-    assert len(files) == 1, files
-    return [json.loads(line) for line in files[0].read_text().splitlines()]
+    """The lines of the one session journal (the checklist has a file of its own)."""
+    files = [
+        [json.loads(line) for line in path.read_text().splitlines()]
+        for path in sorted((folder / "journal").glob("*.jsonl"))
+    ]
+    sessions = [lines for lines in files if any(e["type"] == "session" for e in lines)]
+    assert len(sessions) == 1, files
+    return sessions[0]
 
 
 def stored(folder: Path, sql: str) -> list[tuple[object, ...]]:
@@ -325,3 +330,28 @@ def test_a_merge_of_nothing_or_of_itself_says_so(tmp_path: Path, cli: object) ->
     assert "Traceback" not in missing.err
     itself = cli("merge", folder, "--data-dir", folder)  # type: ignore[operator]
     assert itself.code == 1 and "this history itself" in itself.err
+
+
+def test_a_checklist_answered_while_the_history_is_held_is_kept_and_counts(
+    source: Path, tmp_path: Path
+) -> None:
+    """A checklist is a fact like a rating: answered while another program holds the
+    history, it goes to the journal (no 'Could not save'), counts at once (not asked
+    again at the next start) and is imported once the history is free."""
+    folder = tmp_path / "data"
+    store = store_at(folder)
+    store.recent_sessions()
+    with locked(folder / HISTORY):
+        shell = Shell(source, store)
+        shell.answer(day.StartSession())
+        assert isinstance(shell.seen[-1], day.AskScreening)
+        shell.answer(none_apply())
+        assert not any("Could not save" in n for n in shell.notices())
+        assert isinstance(shell.seen[-1], day.AskBaseline)
+        shell.answer(day.BaselineAnswer(None))  # not now
+        again = Shell(source, store_at(folder))  # a start while it is still held
+        again.answer(day.StartSession())
+        assert isinstance(again.seen[-1], day.AskBaseline)  # answered: not asked again
+    Shell(source, store_at(folder))  # the history is free: imported
+    assert stored(folder, "SELECT outcome, uid IS NOT NULL FROM screenings") == [("clear", 1)]
+    assert not list((folder / "journal").glob("*.jsonl"))

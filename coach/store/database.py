@@ -45,6 +45,7 @@ from coach.engine.records import (
 from coach.engine.safety import FollowedUp, SafetyFacts
 from coach.engine.screening import LastScreening, Outcome
 from coach.store.journal import (
+    FACT_TABLES,
     JOURNAL_FOLDER,
     Journal,
     JournalFile,
@@ -454,6 +455,21 @@ def _apply(
     return session_id, added
 
 
+def _insert_fact(db: sqlite3.Connection, table: str, row: Mapping[str, Any]) -> None:
+    """Insert a fact that stands apart from any session (see :data:`FACT_TABLES`) unless
+    a row with its uid is already there: inserting it twice changes nothing."""
+    if table not in FACT_TABLES:
+        raise ValueError(f"not a table of standalone facts: {table!r}")
+    here = {r[1] for r in db.execute(f"PRAGMA table_info({table})")}
+    columns = [c for c in row if c in here and c != "id"]
+    db.execute(
+        f"INSERT INTO {table} ({', '.join(columns)})"
+        f" SELECT {', '.join('?' * len(columns))}"
+        f" WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE uid = ?)",
+        (*(row[c] for c in columns), row["uid"]),
+    )
+
+
 def _apply_after(db: sqlite3.Connection, session_id: int, fact: Mapping[str, Any]) -> None:
     """One fact that follows a session, as the journal holds it; applying it twice
     changes nothing more than applying it once."""
@@ -496,14 +512,19 @@ def _apply_after(db: sqlite3.Connection, session_id: int, fact: Mapping[str, Any
         raise ValueError(f"unknown kind of fact {kind!r}")
 
 
-def _last_screening(db: sqlite3.Connection) -> LastScreening | None:
+def _last_screening(
+    db: sqlite3.Connection, waiting: Sequence[Mapping[str, Any]] = ()
+) -> LastScreening | None:
+    """The latest checklist, stored or ``waiting`` in the journal."""
     row = db.execute(
         "SELECT taken_at, COALESCE(local_date, date(taken_at, 'localtime')), outcome,"
         " answers_json FROM screenings ORDER BY taken_at DESC, id DESC LIMIT 1"
     ).fetchone()
-    if row is None:
+    rows = [tuple(row)] if row is not None else []
+    rows += [(w["taken_at"], w["local_date"], w["outcome"], w["answers_json"]) for w in waiting]
+    if not rows:
         return None
-    taken_at, day, outcome, answers = row
+    taken_at, day, outcome, answers = max(rows, key=lambda r: str(r[0]))
     ticked = tuple(key for key, yes in json.loads(answers).items() if yes)
     return LastScreening(taken_at, date.fromisoformat(day), Outcome(outcome), ticked)
 
@@ -1224,6 +1245,22 @@ class HistoryStore:
             except OSError as exc:
                 problems.append(f"The journal {path} cannot be read: {os_problem(exc, path)}.")
                 continue
+            if found.session is None and found.facts:
+                # A checklist or a follow-up kept while the history refused it.
+                try:
+                    with self._transaction() as db:
+                        for fact in found.facts:
+                            _insert_fact(db, fact["table"], fact["row"])
+                except (StoreError, sqlite3.Error, KeyError, TypeError, ValueError) as exc:
+                    problems.append(
+                        f"The journal {path} could not be imported ({exc}); it was kept."
+                    )
+                    if isinstance(exc, StoreError):
+                        break
+                    continue
+                self._journal.forget(found.uid)
+                _remove(path)
+                continue
             if found.session is None:
                 if found.sets or found.finish or found.bad_lines:
                     problems.append(f"The journal {path} is damaged: it was left where it is.")
@@ -1290,16 +1327,16 @@ class HistoryStore:
         """Every session waiting in the journal (a session line read), oldest first, read
         only: nothing is imported or removed. Each holds the session, its sets and its
         finish in the database's own columns, as :func:`_apply` writes them."""
+        return [journal for journal in self._journals() if journal.session is not None]
+
+    def _journals(self) -> list[JournalFile]:
+        """Every journal file that can be read, oldest first (read only)."""
         if self._journal is None:
             return []
         found = []
         for path in journal_files(self._journal.folder):
-            try:
-                journal = read_journal(path)
-            except OSError:
-                continue
-            if journal.session is not None:
-                found.append(journal)
+            with contextlib.suppress(OSError):
+                found.append(read_journal(path))
         return found
 
     def write_problems(self) -> tuple[str | None, str | None]:
@@ -1436,14 +1473,43 @@ class HistoryStore:
         self, answers: Mapping[str, bool], outcome: str, local_date: date | None = None
     ) -> None:
         """Store a red-flag checklist, answered on ``local_date`` (by default, today on
-        this machine)."""
+        this machine): in the history, or when it refuses, in the journal (StoreError
+        only when neither can take it)."""
         now = utc_now()
         day = local_date or datetime.fromisoformat(now).astimezone().date()
-        with self._transaction() as db:
-            db.execute(
-                INSERT_SCREENING,
-                (now, json.dumps(dict(answers), sort_keys=True), outcome, day.isoformat()),
-            )
+        row = {
+            "taken_at": now,
+            "answers_json": json.dumps(dict(answers), sort_keys=True),
+            "outcome": outcome,
+            "local_date": day.isoformat(),
+        }
+        self._record_fact("screenings", row)
+
+    def _record_fact(self, table: str, row: Mapping[str, Any]) -> None:
+        """A fact that stands apart from any session, named now (its uid): inserted into
+        ``table``, or when the history refuses, kept in a journal file of its own and
+        imported at the next start. StoreError only when neither can take it."""
+        from coach.engine.ids import new_id
+
+        named = {**row, "uid": new_id()}
+        try:
+            with self._transaction() as db:
+                _insert_fact(db, table, named)
+        except StoreError as exc:
+            if self._journal is None:
+                raise
+            entry = {"type": "fact", "table": table, "row": named}
+            try:
+                self._journal.append(named["uid"], [("fact", entry)])
+            except OSError as failure:
+                where = os_problem(failure, self._journal.path_of(named["uid"]))
+                raise StoreError(
+                    f"{exc}, and the journal cannot be written either: {where}"
+                ) from None
+
+    def waiting_facts(self, table: str) -> list[dict[str, Any]]:
+        """The rows of ``table`` waiting in the journal (read only), oldest first."""
+        return [f["row"] for j in self._journals() for f in j.facts if f["table"] == table]
 
     def last_check_day(self) -> date | None:
         """The day of the last function check with a hold done (coach.store.checks)."""
@@ -1455,17 +1521,20 @@ class HistoryStore:
         return date.fromisoformat(row[0]) if row and row[0] else None
 
     def last_screening(self) -> LastScreening | None:
-        """The latest red-flag checklist, if any."""
+        """The latest red-flag checklist, if any (stored, or waiting in the journal)."""
+        waiting = self.waiting_facts("screenings")
         with self._connect() as db:
-            return _last_screening(db)
+            return _last_screening(db, waiting)
 
     def safety_facts(self) -> SafetyFacts:
         """What decides what safety asks for at a start (:mod:`coach.engine.safety`), read
         in one place: the last checklist, the latest warning sign of a session and of a
         function check, the follow-ups that let the person go on, the latest session
         stopped for very high pain, the last function check."""
+        waiting_checklists = self.waiting_facts("screenings")
+        waiting_follow_ups = [f for f in self.waiting_facts("follow_ups") if f.get("cleared")]
         with self._connect() as db:
-            last = _last_screening(db)
+            last = _last_screening(db, waiting_checklists)
             # By status first (indexed): a session is closed as a red flag as soon as the
             # sign is stored; only a running one (its coach killed) needs its sets read.
             # A running one has no end yet: its sign's time is unknown.
@@ -1511,6 +1580,12 @@ class HistoryStore:
                 "SELECT COALESCE(MAX(session_id), 0), COALESCE(MAX(check_id), 0),"
                 " MAX(asked_at) FROM follow_ups WHERE cleared = 1"
             ).fetchone()
+            # Follow-ups kept in the journal while the history refused them count too.
+            for answered in waiting_follow_ups:
+                cleared_session = max(cleared_session, answered.get("session_id") or 0)
+                cleared_check = max(cleared_check, answered.get("check_id") or 0)
+                stamps = [at for at in (cleared_at, answered.get("asked_at")) if at]
+                cleared_at = max(stamps, default=None)
             (high_pain,) = db.execute(
                 "SELECT MAX(ended_at) FROM sessions WHERE status = ? AND stop_reason = ?",
                 (SessionStatus.STOPPED.value, HIGH_PAIN),
@@ -1570,20 +1645,16 @@ class HistoryStore:
                 "the session of this warning sign is still in the journal, not in the "
                 "history, so coach asks again at the next start"
             )
-        with self._transaction() as db:
-            db.execute(
-                "INSERT INTO follow_ups (session_id, check_id, asked_at, local_date, symptoms,"
-                " clinician_seen, cleared) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    sign.session_id,
-                    sign.check_id,
-                    utc_now(),
-                    local_date.isoformat(),
-                    answer.symptoms.value,
-                    int(answer.clinician_seen),
-                    int(cleared),
-                ),
-            )
+        row = {
+            "session_id": sign.session_id,
+            "check_id": sign.check_id,
+            "asked_at": utc_now(),
+            "local_date": local_date.isoformat(),
+            "symptoms": answer.symptoms.value,
+            "clinician_seen": int(answer.clinician_seen),
+            "cleared": int(cleared),
+        }
+        self._record_fact("follow_ups", row)
 
     # -- merging another history (coach.store.merge) ----------------------------------
 

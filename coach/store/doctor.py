@@ -62,7 +62,10 @@ class Examination:
     loose: list[tuple[str, bool]] = field(default_factory=list)
     """Files or folders others could read, as found, and whether they were tightened."""
     journal_files: int = 0
+    """Sessions waiting in the journal."""
     journal_sets: int = 0
+    journal_facts: int = 0
+    """Checklists and follow-ups waiting in the journal."""
     backups: list[Path] = field(default_factory=list)
 
     @property
@@ -116,10 +119,20 @@ class Examination:
         for path, tightened in self.loose:
             now = "now owner-only" if tightened else "coach could not change that"
             out.append(f"Permissions: {path} could be read by others; {now}.")
-        if self.journal_files:
+        if self.journal_files or self.journal_facts:
+            waiting = []
+            if self.journal_files:
+                waiting.append(
+                    f"{_count(self.journal_sets, 'rated set')} of "
+                    f"{_count(self.journal_files, 'session')}"
+                )
+            if self.journal_facts:
+                waiting.append(
+                    _count(self.journal_facts, "checklist or follow-up", "s or follow-ups")
+                )
             out.append(
-                f"Journal: {self.journal_sets} rated sets in {self.journal_files} file(s) "
-                "wait to go into the history; the next start of coach imports them."
+                f"Journal: {' and '.join(waiting)} wait to go into the history; the next "
+                "start of coach imports them."
             )
         else:
             out.append("Journal: nothing waiting.")
@@ -152,8 +165,10 @@ def examine(path: Path) -> Examination:
                 )
     for journal in journal_files(folder / JOURNAL_FOLDER):
         with contextlib.suppress(OSError):
-            found.journal_sets += len(read_journal(journal).sets)
-            found.journal_files += 1
+            waiting = read_journal(journal)
+            found.journal_sets += len(waiting.sets)
+            found.journal_facts += len(waiting.facts)
+            found.journal_files += waiting.session is not None
     found.backups = [p for _, p in backups(path)]
     if not found.exists:
         found.health = disk_state(folder) or Health.SOUND
@@ -620,3 +635,14 @@ def _read_only(path: Path) -> Iterator[sqlite3.Connection]:
         yield db
     finally:
         db.close()
+
+
+def _count(n: int, word: str, plural: str = "s") -> str:
+    """'1 session', '3 sessions'; ``plural`` replaces the word's last part ('checklist or
+    follow-up' -> 'checklists or follow-ups')."""
+    if n == 1:
+        return f"{n} {word}"
+    if plural == "s":
+        return f"{n} {word}s"
+    head = word.split(" ")[0]
+    return f"{n} {head}{plural}"

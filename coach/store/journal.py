@@ -22,6 +22,12 @@ Each line is one object with a ``type``:
 
 A later ``revise`` or ``note`` line replaces an earlier one, as a later ``set`` line does.
 
+A fact that stands apart from any session (a checklist answered, a follow-up of a
+warning sign) has a file of its own, named by the fact's uid, with one line:
+
+* ``fact``: the ``table`` it belongs in (``screenings`` or ``follow_ups``) and its ``row``,
+  with its uid.
+
 A line cut short by a crash or a full disk is never followed by another: a failed
 append truncates the file back to where it was. When reading, a last line without its
 newline (a crash mid-write) is ignored; any other line that is not a valid object is
@@ -41,6 +47,7 @@ from typing import Any
 from coach.store.private import FOLDER_MODE, create_private, private_folder, tighten
 
 __all__ = [
+    "FACT_TABLES",
     "JOURNAL_FOLDER",
     "Journal",
     "JournalFile",
@@ -52,6 +59,9 @@ JOURNAL_FOLDER = "journal"
 """The journal's folder, beside the database."""
 
 VERSION = 1
+
+FACT_TABLES = frozenset({"screenings", "follow_ups"})
+"""The tables a fact standing apart from any session may be journaled for."""
 
 _NAME = re.compile(r"^[0-9a-f]{32}\.jsonl$")
 
@@ -69,6 +79,9 @@ class JournalFile:
     """The facts that follow the session (``revise``, ``note``, ``level_move``), the
     latest of each kind (of each program's for a level move), in the order first
     written."""
+    facts: list[dict[str, Any]] = field(default_factory=list)
+    """Facts that stand apart from any session (a file of their own): each a ``table``
+    of :data:`FACT_TABLES` and its ``row``."""
     bad_lines: int = 0
     """Lines that were not a valid entry (a torn last line is not counted)."""
 
@@ -200,6 +213,13 @@ def read_journal(path: Path) -> JournalFile:
             found.sets[key] = row
         elif kind == "finish":
             found.finish = entry
+        elif (
+            kind == "fact"
+            and entry.get("table") in FACT_TABLES
+            and isinstance(entry.get("row"), dict)
+            and isinstance(entry["row"].get("uid"), str)
+        ):
+            found.facts.append(entry)
         elif kind in ("revise", "note") and isinstance(entry.get("at"), str):
             found.after[kind] = entry
         elif kind == "level_move" and isinstance(entry.get("program_id"), str):
