@@ -256,17 +256,27 @@ def close_at(stage: str, folder: Path, way: str = "tmux") -> Closed:
     return Closed(stage, way, pid, seconds, held_leases(folder / "data"))
 
 
-def _state(pid: int) -> str | None:
-    """The process's state letter (Z: ended, not yet reaped), None when it has gone."""
+def _state(pid: int, thread: str | None = None) -> str | None:
+    """The process's (or one of its threads') state letter (Z: ended, not yet reaped),
+    None when it has gone."""
+    where = f"/proc/{pid}" if thread is None else f"/proc/{pid}/task/{thread}"
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+        stat = Path(f"{where}/stat").read_text(encoding="ascii")
         return stat.rsplit(")", 1)[1].split()[0]
     except (FileNotFoundError, ProcessLookupError, IndexError):
         return None
 
 
 def _ended(pid: int) -> bool:
-    return _state(pid) in (None, "Z", "X")
+    """Whether the process has ended: gone, or a zombie with no thread left (its main
+    thread alone can show Z while other threads still run)."""
+    if _state(pid) not in (None, "Z", "X"):
+        return False
+    try:
+        threads = [t.name for t in Path(f"/proc/{pid}/task").iterdir()]
+    except OSError:
+        return True
+    return all(_state(pid, thread) in (None, "Z", "X") for thread in threads)
 
 
 def _gone_within(pid: int, since: float, limit: float) -> float | None:
