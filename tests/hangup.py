@@ -29,7 +29,7 @@ import subprocess
 import sys
 import termios
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -226,11 +226,21 @@ def command(folder: Path, stage: str) -> list[str | Path]:
     ]
 
 
-def close_at(stage: str, folder: Path, way: str = "tmux") -> Closed:
-    """Start coach in ``folder``, reach ``stage``, close its terminal, and see."""
+Terminal = _Pty | _Tmux
+
+
+def close_at(
+    stage: str,
+    folder: Path,
+    way: str = "tmux",
+    *,
+    before_close: Callable[[Terminal], None] | None = None,
+) -> Closed:
+    """Start coach in ``folder``, reach ``stage`` (then do ``before_close``), close its
+    terminal, and see."""
     folder.mkdir(parents=True, exist_ok=True)
     argv = command(folder, stage)
-    terminal: _Pty | _Tmux
+    terminal: Terminal
     if way == "pty":
         env = {**os.environ, "TERM": "xterm-256color"}
         env.pop("TMUX", None)
@@ -241,6 +251,8 @@ def close_at(stage: str, folder: Path, way: str = "tmux") -> Closed:
         pid = terminal.coach_pid()
     try:
         reach(terminal, stage)
+        if before_close is not None:
+            before_close(terminal)
         closed_at = time.monotonic()
         terminal.close()
         seconds = _gone_within(pid, closed_at, GONE_WITHIN)

@@ -9,11 +9,14 @@ a bare pseudo-terminal; ``make hangup`` (scripts/hangup.py) repeats them under l
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
 
-from .hangup import GONE_WITHIN, STAGES, STEP_TIMEOUT, close_at, command
+from .hangup import GONE_WITHIN, STAGES, STEP_TIMEOUT, Terminal, close_at, command
+from .test_durability_e2e import locked
+from .test_e2e_tmux import query
 from .tmux_driver import TmuxDriver, tmux_binary
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
@@ -47,3 +50,24 @@ def test_the_next_start_resumes_what_the_closed_terminal_was_playing(tmp_path: P
     with TmuxDriver(width=80, height=24, prefix="coach-hangup") as again:
         again.start(command(tmp_path, "pain"), exit_file=tmp_path / "exit-again")
         again.wait_for("Your last session was interrupted", timeout=STEP_TIMEOUT)
+
+
+def test_a_set_kept_in_the_journal_survives_a_terminal_ending_without_sighup(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "data" / "history.sqlite3"
+    held = contextlib.ExitStack()
+
+    def rate_while_the_history_is_locked(terminal: Terminal) -> None:
+        held.enter_context(locked(database))  # until coach has gone
+        terminal.send("4", "Enter")
+        terminal.wait_for("kept safely in the journal", timeout=STEP_TIMEOUT)
+
+    with held:
+        closed = close_at("pain", tmp_path, "pty", before_close=rate_while_the_history_is_locked)
+    assert closed.ok, closed.describe()
+    assert len(list((tmp_path / "data" / "journal").glob("*.jsonl"))) == 1
+    with TmuxDriver(width=80, height=24, prefix="coach-hangup") as again:
+        again.start(command(tmp_path, "pain"), exit_file=tmp_path / "exit-again")
+        again.wait_for("Your last session was interrupted", timeout=STEP_TIMEOUT)
+    assert [row["pain"] for row in query(database, "SELECT pain FROM sets")] == [4]
