@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: run setup setup-dev sound test lint typecheck contracts test-versions bench fuzz \
-	schema keys wheel clean
+	schema keys wheel clean hangup
 
 run: setup
 	$(BIN)/coach
@@ -102,6 +102,15 @@ bench: setup-dev
 FUZZ_SECONDS ?= 60
 fuzz: setup-dev
 	$(BIN)/python scripts/fuzz.py --seconds $(FUZZ_SECONDS)
+
+# Closes coach's terminal at every stage of a morning (home, checklist, prompts, mid-hold,
+# summary), HANGUP_ROUNDS times, with HANGUP_LOAD cores kept busy (stress --cpu, or
+# Python busy loops); fails if a coach is ever left running past 2 s or holding its
+# lock. Not part of `make test` (about 25 s a round); needs tmux and libfaketime.
+HANGUP_ROUNDS ?= 50
+HANGUP_LOAD ?= 2
+hangup: setup-dev
+	$(BIN)/python scripts/hangup.py --rounds $(HANGUP_ROUNDS) --load $(HANGUP_LOAD)
 
 schema: setup
 	$(BIN)/coach schema --output sessions/coach-v1.schema.json

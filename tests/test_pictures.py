@@ -9,8 +9,11 @@ app is given the detection's answer the way the CLI gives it.
 from __future__ import annotations
 
 import copy
+import importlib
+import importlib.metadata
 import os
 import pty
+import re
 import subprocess
 import sys
 import time
@@ -29,7 +32,7 @@ from coach.format.figure_checks import MAX_IMAGE_PIXELS
 from coach.tui import picture
 from coach.tui.figure import FigureView
 from coach.tui.graphics import Graphics
-from coach.tui.picture import PictureView, decode_picture
+from coach.tui.picture import TEXTUAL_IMAGE_PRIVATE_NAMES, PictureView, decode_picture
 
 from .sessions import SMALL_PROGRAM, write_program
 from .tui_helpers import make_app, start_session, wait_for
@@ -230,3 +233,16 @@ def test_textual_image_loads_late_without_asking_the_terminal() -> None:
     assert output.strip() == b"made textual_image.widget.sixel (7, 14)"
     assert b"\x1b" not in output
     assert time.monotonic() - started < 30
+
+
+def test_textual_image_is_the_version_pinned_with_the_private_names_used() -> None:
+    """picture_widget sets private parts of textual-image (TEXTUAL_IMAGE_PRIVATE_NAMES):
+    an upgrade changes constraints.txt, and meets this test, on purpose."""
+    constraints = (Path(__file__).resolve().parent.parent / "constraints.txt").read_text(
+        encoding="utf-8"
+    )
+    pinned = re.search(r"^textual-image==(\S+)$", constraints, re.MULTILINE)
+    assert pinned is not None
+    assert importlib.metadata.version("textual-image") == pinned.group(1)
+    for module, name in TEXTUAL_IMAGE_PRIVATE_NAMES:
+        assert hasattr(importlib.import_module(module), name), f"{module}.{name} is gone"

@@ -131,6 +131,11 @@ class CoachApp(App[int]):
         self.push_screen(HomeScreen(view))
         after_frame(self, self.start_day)
 
+    def on_terminal_closed(self) -> None:
+        """The driver's word that the terminal has gone (its input ended, or writing to it
+        failed), which may come without a SIGHUP: leave the same way."""
+        self.exit()
+
     def _kept_home(self) -> HomeView | None:
         version = self.store.version()
         if version is None:

@@ -1,12 +1,42 @@
-"""Textual's terminal driver for Linux and macOS, minus its ten wake-ups a second.
+"""Textual's terminal driver for Linux and macOS, minus its ten wake-ups a second, and
+one that ends when its terminal does.
 
 Textual's input thread waits for keys with ``select(0.1)``, so an app that is only
 counting down a hold still wakes ten times a second to find nothing to read. That poll
 was about a third of coach's CPU during a hold (0.38 % of a core with it, 0.26 % without)
-and keeps a laptop on a chair from idling. Its only purpose is the parser's timeouts (a lone Escape
-is told from the start of an escape sequence by the time that follows it), so this
-driver sleeps until the next key, the parser's next timeout, or the app stopping input,
-whichever comes first. Everything else is Textual's own LinuxDriver.
+and keeps a laptop on a chair from idling. Its only purpose is the parser's timeouts (a
+lone Escape is told from the start of an escape sequence by the time that follows it) and
+noticing the app stopping input, so this driver sleeps until the next key, the parser's
+next timeout, a byte on a wake-up pipe when the app stops input, or at most
+:data:`IDLE_WAKE_SECONDS`, whichever comes first.
+
+A closed terminal (its window shut, ``tmux kill-server``, an SSH connection dropped)
+used to leave coach running, holding its session lock, until killed by hand. Three
+things in Textual 8.2.8 combine there, and this driver answers each:
+
+- The hang-up brings SIGCONT along with SIGHUP (the kernel sends both to the terminal's
+  session leader; tmux sends both to the pane). Textual's SIGCONT handler *resumes*
+  application mode even though nothing suspended it, starting a second input thread
+  beside the first; both then sleep on the one wake-up pipe, one wake-up byte ends only
+  one of them, and Textual joins the other without a timeout: the process never exits.
+  Here a resume without a suspend before it does nothing, every input thread ends when a
+  newer one starts, and none sleeps longer than :data:`IDLE_WAKE_SECONDS` without looking.
+- A closed terminal reads as end of file (or EIO), which Textual's loop ignores, so the
+  app never learns its terminal has gone when no SIGHUP comes (a session leader that does
+  not pass it on). Here the input thread ends and tells the app (:class:`TerminalClosed`),
+  which leaves the way SIGHUP does.
+- Writing to a closed terminal fails with EIO, which kills Textual's writer thread; its
+  queue holds 30 writes, and the 31st blocks the app's event loop for good. Here the
+  writer writes through :class:`_TerminalOutput`, which drops what a gone terminal cannot
+  take (and tells the app) instead of raising.
+
+Everything else is Textual's own LinuxDriver.
+
+Private names of Textual this relies on (Textual offers no public hook for any of them;
+its input loop's ``select(0.1)`` is fixed in ``LinuxDriver.run_input_thread``, see also
+Textualize/textual PR #6690 on the end-of-file loop, still open), all listed in
+:data:`TEXTUAL_PRIVATE_NAMES` and checked against the pinned Textual (constraints.txt) by
+tests/test_driver.py, so that an upgrade that moves one fails a test, not a terminal.
 """
 
 from __future__ import annotations
@@ -14,39 +44,81 @@ from __future__ import annotations
 import contextlib
 import os
 import selectors
+import sys
 import threading
 from codecs import getincrementaldecoder
-from typing import Any
+from collections.abc import Callable
+from typing import IO, Any
 
 from textual._parser import ParseError
 from textual._time import get_time
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
+from textual.message import Message
 
-__all__ = ["QuietLinuxDriver"]
+__all__ = [
+    "IDLE_WAKE_SECONDS",
+    "TEXTUAL_PRIVATE_NAMES",
+    "QuietLinuxDriver",
+    "TerminalClosed",
+]
+
+IDLE_WAKE_SECONDS = 1.0
+"""The longest the input thread sleeps without looking whether it should stop: a bound on
+how long any wake-up that goes astray can keep it (and so the process) alive, at one
+wake-up a second instead of Textual's ten."""
 
 FALLBACK_POLL_SECONDS = 0.1
 """Textual's own poll interval, used if its parser ever stops exposing its timeout."""
 
+TEXTUAL_PRIVATE_NAMES: tuple[tuple[str, str], ...] = (
+    ("textual._parser", "ParseError"),
+    ("textual._time", "get_time"),
+    ("textual._xterm_parser", "XTermParser"),
+    ("XTermParser", "_timeout_time"),
+    ("LinuxDriver", "_file"),
+    ("Driver", "_debug"),
+)
+"""(module or class, name): the private parts of Textual this driver reads or sets. The
+parser's deadline sets the input thread's timeout; ``_file`` is the file Textual's writer
+thread writes to, replaced by :class:`_TerminalOutput`; ``_debug`` is passed on to the
+parser as Textual does."""
+
 _NO_ATTRIBUTE = object()
+
+
+class TerminalClosed(Message):
+    """The terminal has gone: its input ended or failed, or writing to it failed.
+
+    Sent to the app (``on_terminal_closed``), which should leave as it does on SIGHUP."""
 
 
 class _WakingEvent(threading.Event):
     """The driver's exit event, which also wakes the input thread's ``select``.
 
-    Textual stops input by setting the event and joining the thread; a thread blocked in
-    ``select`` with no timeout would never see it, so setting it writes a byte to a pipe
-    the thread also waits on.
+    Textual stops input by setting the event and joining the thread; a thread asleep in
+    ``select`` would only see it at its next timeout, so setting it writes a byte to a
+    pipe the thread also waits on.
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self.read_fd, self._write_fd = os.pipe()
-        os.set_blocking(self.read_fd, False)
-        os.set_blocking(self._write_fd, False)
+        self.read_fd = self._write_fd = -1
+        self.open()
+
+    def open(self) -> None:
+        """Make the pipe (again, after :meth:`close`: a suspended app is resumed)."""
+        if self.read_fd < 0:
+            self.read_fd, self._write_fd = os.pipe()
+            os.set_blocking(self.read_fd, False)
+            os.set_blocking(self._write_fd, False)
 
     def set(self) -> None:
         super().set()
+        self.wake()
+
+    def wake(self) -> None:
+        """Wake whatever sleeps on the pipe, without setting the event."""
         if self._write_fd < 0:
             return  # closed: its number may belong to another file by now
         # A full pipe already holds a wake-up.
@@ -66,30 +138,110 @@ class _WakingEvent(threading.Event):
         self.read_fd = self._write_fd = -1
 
 
-def select_timeout(parser: XTermParser) -> float | None:
-    """How long the input thread may sleep: until the parser's pending timeout, or for
-    as long as no key comes when nothing is pending."""
+class _TerminalOutput:
+    """The file Textual's writer thread writes to: the terminal, until it has gone.
+
+    Once a write or a flush fails (EIO: the terminal closed; EPIPE), what follows is
+    dropped, so the writer thread lives on and keeps emptying its queue, and the driver
+    is told once.
+    """
+
+    def __init__(self, file: IO[str], gone: Callable[[], None]) -> None:
+        self._file = file
+        self._gone = gone
+        self.closed = False
+
+    def write(self, text: str) -> int:
+        if not self.closed:
+            try:
+                self._file.write(text)
+            except OSError:
+                self._lost()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.closed:
+            try:
+                self._file.flush()
+            except OSError:
+                self._lost()
+
+    def fileno(self) -> int:
+        return self._file.fileno()
+
+    def isatty(self) -> bool:
+        return self._file.isatty()
+
+    def _lost(self) -> None:
+        self.closed = True
+        self._gone()
+
+
+def select_timeout(parser: XTermParser) -> float:
+    """How long the input thread may sleep: until the parser's pending timeout, or
+    :data:`IDLE_WAKE_SECONDS` when nothing is pending."""
     deadline: Any = getattr(parser, "_timeout_time", _NO_ATTRIBUTE)
     if deadline is _NO_ATTRIBUTE:
         return FALLBACK_POLL_SECONDS
     if deadline is None:
-        return None
-    return max(0.0, float(deadline) - get_time())
+        return IDLE_WAKE_SECONDS
+    return min(IDLE_WAKE_SECONDS, max(0.0, float(deadline) - get_time()))
 
 
 class QuietLinuxDriver(LinuxDriver):
-    """LinuxDriver whose input thread sleeps until there is something to do."""
+    """LinuxDriver whose input thread sleeps until there is something to do, and which
+    ends when its terminal closes."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.exit_event: _WakingEvent = _WakingEvent()
+        # Typed by Textual as stderr's own wrapper; its writer thread only writes, flushes
+        # and asks fileno() and isatty().
+        self._file = _TerminalOutput(  # type: ignore[assignment]
+            sys.__stderr__ or sys.stderr, self.terminal_gone
+        )
+        self._generation = 0
+        """Counts the input threads started: a thread ends once a newer one starts."""
+        self._suspended = False
+        self._closed_lock = threading.Lock()
+        self._told_closed = False
+
+    def suspend_application_mode(self) -> None:
+        self._suspended = True
+        super().suspend_application_mode()
+
+    def resume_application_mode(self) -> None:
+        """Resume only what was suspended: Textual resumes on every SIGCONT, and a
+        closing terminal sends one (with SIGHUP) to an app that was never suspended."""
+        if not self._suspended:
+            return
+        self._suspended = False
+        super().resume_application_mode()
+
+    def start_application_mode(self) -> None:
+        self.exit_event.open()
+        super().start_application_mode()  # type: ignore[no-untyped-call]
 
     def close(self) -> None:
         super().close()
         self.exit_event.close()
 
+    def terminal_gone(self) -> None:
+        """Tell the app, once, that its terminal has closed (from any thread)."""
+        with self._closed_lock:
+            if self._told_closed:
+                return
+            self._told_closed = True
+        # The app may be gone already (a write failing on the way out): nobody to tell.
+        with contextlib.suppress(RuntimeError):
+            self.process_message(TerminalClosed())
+
     def run_input_thread(self) -> None:
-        """Textual's input loop, with a computed timeout instead of a 0.1 s poll."""
+        """Textual's input loop, with a computed timeout instead of a 0.1 s poll, that ends
+        at the end of the terminal's input and when a newer input thread starts."""
+        self._generation += 1
+        generation = self._generation
+        self.exit_event.wake()  # an older thread, if any: time to go
         # SelectSelector, as Textual uses: poll and kqueue do not work on a macOS tty.
         selector = selectors.SelectSelector()
         fileno = self.fileno
@@ -98,25 +250,33 @@ class QuietLinuxDriver(LinuxDriver):
         selector.register(wake_fd, selectors.EVENT_READ)
         parser = XTermParser(self._debug)
         decode = getincrementaldecoder("utf-8")().decode
+        ended = False
 
         def process(ready: list[tuple[selectors.SelectorKey, int]]) -> None:
+            nonlocal ended
             for key, mask in ready:
                 if key.fd == wake_fd:
                     self.exit_event.drain()
                 elif mask & selectors.EVENT_READ:
-                    raw = os.read(fileno, 1024 * 4)
+                    try:
+                        raw = os.read(fileno, 1024 * 4)
+                    except OSError:
+                        raw = b""  # EIO: the terminal has closed
                     if not raw:
-                        # stdin is a pipe that has ended: stop watching it rather than
-                        # spin on a descriptor that is always readable.
-                        selector.unregister(fileno)
+                        # End of input: the terminal has closed (coach reads only a
+                        # terminal). Nothing more will come; reading again would spin.
+                        ended = True
                         continue
                     for message in parser.feed(decode(raw)):
                         self.process_message(message)
             for message in parser.tick():
                 self.process_message(message)
 
+        def carry_on() -> bool:
+            return not (ended or self.exit_event.is_set() or self._generation != generation)
+
         try:
-            while not self.exit_event.is_set():
+            while carry_on():
                 process(selector.select(select_timeout(parser)))
             # Whatever the parser still holds (an Escape pressed just before the exit).
             process([])
@@ -125,3 +285,5 @@ class QuietLinuxDriver(LinuxDriver):
             with contextlib.suppress(EOFError, ParseError):
                 for _ in parser.feed(""):
                     pass
+        if ended:
+            self.terminal_gone()

@@ -142,6 +142,17 @@ def prepare_pictures(
     return maker, pictures, problems
 
 
+TEXTUAL_IMAGE_PRIVATE_NAMES: tuple[tuple[str, str], ...] = (
+    ("textual_image._terminal", "get_cell_size"),
+    ("textual_image._terminal", "capture_terminal_response"),
+    ("textual_image._terminal", "CellSize"),
+    ("textual_image._terminal", "TerminalError"),
+)
+"""The private parts of textual-image :func:`picture_widget` sets or names (with the
+answer ``get_cell_size`` keeps on itself, ``_result``): checked against the pinned
+textual-image (constraints.txt) by tests/test_pictures.py."""
+
+
 def picture_widget(graphics: Graphics) -> ImageWidget:
     """textual-image's widget for ``graphics.protocol``, imported now.
 
@@ -149,6 +160,11 @@ def picture_widget(graphics: Graphics) -> ImageWidget:
     running, the answers would reach the app as keys. coach has asked already
     (:func:`coach.tui.graphics.detect`), so the import is told the cell size and given a
     question that fails at once, without writing anything.
+
+    A shim on private names (:data:`TEXTUAL_IMAGE_PRIVATE_NAMES`): textual-image 0.12.0
+    has no public way to be told the cell size or to skip its questions (it reads
+    TEXTUAL_CELL_WIDTH and TEXTUAL_CELL_HEIGHT only after asking the terminal; its open
+    PR lnqs/textual-image#139 changes the questions, not that).
     """
     import textual_image._terminal as terminal
 
