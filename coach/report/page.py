@@ -15,11 +15,11 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from coach.engine.checks.measures import Change, ratios
+from coach.engine.checks.measures import HEALTHY_NORMS, NORM_SOURCE, Change
 from coach.engine.checks.protocol import TESTS, Variant
-from coach.engine.checks.psfs import psfs_change, psfs_score
+from coach.engine.checks.psfs import psfs_score
 from coach.engine.checks.records import CheckHistory
-from coach.engine.checks.views import hold_rows, seconds_text
+from coach.engine.checks.views import latest_hold_rows, latest_ratios, seconds_text
 from coach.report import charts
 from coach.report.figures import (
     adherence,
@@ -28,7 +28,7 @@ from coach.report.figures import (
     period_unit,
     weekly_days,
 )
-from coach.report.summary import summary_sentences
+from coach.report.summary import psfs_sentence, summary_sentences
 from coach.store.history import DosePoint
 from coach.store.report import ExerciseSeries, ReportData
 
@@ -51,7 +51,7 @@ p { margin: 1.5mm 0; }
 .disclaimer { font-style: italic; }
 table { border-collapse: collapse; width: 100%; margin: 2mm 0 3mm; font-size: 9pt; }
 th, td { text-align: left; vertical-align: top; padding: 1mm 1.6mm;
-  border-bottom: 0.5pt solid #ccc; }
+  border-bottom: 0.5pt solid #ccc; overflow-wrap: anywhere; }
 th { background: #f1f1f1; font-weight: 600; }
 td.num, th.num { text-align: right; }
 td.num, td.day { white-space: nowrap; }
@@ -236,13 +236,24 @@ def _warnings(data: ReportData) -> str:
 
 
 def _change_cell(change: Change) -> str:
+    caveat = "".join(f'<br><span class="note">{esc(c)}</span>' for c in change.caveats)
     if change.real:
         css = "real" if change.direction.value == "better" else "worse"
         way = "longer" if change.direction.value == "better" else "shorter"
-        return f'<span class="{css}">real change: {way} by {abs(change.delta or 0):.0f} s</span>'
+        text = f"real change: {way} by {abs(change.delta or 0):.0f} s"
+        return f'<span class="{css}">{text}</span>{caveat}'
     if change.direction.value == "no clear change":
-        return f'<span class="unclear">no clear change ({esc(change.note)})</span>'
+        way = ""
+        if change.delta and round(change.delta):
+            way = f"{abs(change.delta):.0f} s {'longer' if change.delta > 0 else 'shorter'}: "
+        return f'<span class="unclear">no clear change ({esc(way + change.note)})</span>{caveat}'
     return f'<span class="unclear">{esc(change.note)}</span>'
+
+
+def _dated(hold: Any, day: date | None) -> str:
+    if hold is None or day is None:
+        return "-"
+    return f'{esc(seconds_text(hold))}<br><span class="note">{day:%d %b %Y}</span>'
 
 
 def _checks(data: ReportData) -> str:
@@ -282,23 +293,22 @@ def _checks(data: ReportData) -> str:
     headers = ("Date", *(esc(t.short_name) for t in TESTS), "Pain before → after", "Notes")
     out.append("<h3>Hold times</h3>" + _table(headers, rows, numeric=(1, 2, 3, 4)))
     out.append(_hold_chart(history))
-    last = history.checks[-1]
+    rows_now = latest_hold_rows(history)
     if len(history.checks) > 1:
         change_rows = []
-        for row in hold_rows(history, last):
-            first = _first_in(history, row.info.test)
+        for row in rows_now:
             change_rows.append(
                 (
                     esc(row.info.name),
-                    esc(seconds_text(first)),
-                    esc(seconds_text(row.before)),
-                    esc(seconds_text(row.today)),
+                    _dated(row.first, row.first_day),
+                    _dated(row.before, row.before_day),
+                    _dated(row.today, row.day),
                     _change_cell(row.since_before),
                     _change_cell(row.since_first),
                 )
             )
         out.append(
-            f"<h3>Change at the last check ({last.day:%d %b %Y})</h3>"
+            "<h3>Change at the last check that has each hold</h3>"
             + _table(
                 ("Hold", "First", "Previous", "Last", "Since the previous", "Since the first"),
                 change_rows,
@@ -307,27 +317,37 @@ def _checks(data: ReportData) -> str:
             )
         )
     ratio_rows = []
-    for ratio in ratios(last.holds):
+    for dated in latest_ratios(history):
+        ratio = dated.ratio
         value = "-" if ratio.value is None else f"{ratio.value:.2f}"
         verdict = {True: "within", False: '<span class="warn">outside</span>', None: "-"}[
             ratio.within
         ]
-        ratio_rows.append((esc(ratio.name), value, esc(ratio.guide), verdict, esc(ratio.note)))
+        said = "; ".join(n for n in (ratio.note, *ratio.caveats) if n)
+        ratio_rows.append(
+            (
+                esc(ratio.name),
+                value,
+                esc("-" if dated.day is None else f"{dated.day:%d %b %Y}"),
+                esc(ratio.guide),
+                verdict,
+                esc(HEALTHY_NORMS.get(ratio.name, "-")),
+                esc(said),
+            )
+        )
     out.append(
-        f"<h3>Ratios at the last check ({last.day:%d %b %Y})</h3>"
-        + _table(("Ratio", "Value", "Usual guide", "Guide", "Note"), ratio_rows, numeric=(1,))
+        "<h3>Ratios at the last check that gives each</h3>"
+        + _table(
+            ("Ratio", "Value", "Check", "Usual guide", "Guide", "Healthy adults*", "Note"),
+            ratio_rows,
+            numeric=(1,),
+            days=(2,),
+        )
+        + f'<p class="note">* {esc(NORM_SOURCE)}.</p>'
     )
     out.append(_psfs(data, history))
     out.append("</section>")
     return "".join(out)
-
-
-def _first_in(history: CheckHistory, test: Any) -> Any:
-    for check in history.checks:
-        hold = check.holds.get(test)
-        if hold is not None and hold.done:
-            return hold
-    return None
 
 
 def _hold_chart(history: CheckHistory) -> str:
@@ -376,17 +396,7 @@ def _psfs(data: ReportData, history: CheckHistory) -> str:
     headers = ("Date", *(esc(a.text) for a in activities), "Score")
     out.append(_table(headers, rows, numeric=tuple(range(1, len(activities) + 2))))
     if len(rated) > 1:
-        change = psfs_change(rated[0].psfs, rated[-1].psfs)
-        if change.real:
-            css = "real" if change.direction.value == "better" else "worse"
-            word = "better" if change.direction.value == "better" else "worse"
-            verdict = f'<span class="{css}">real change: {word}</span>'
-        else:
-            verdict = f'<span class="unclear">{esc(change.words)}</span>'
-        out.append(
-            f"<p>From {rated[0].day:%d %b %Y} to {rated[-1].day:%d %b %Y}: {verdict} "
-            f"({esc(change.note)}).</p>"
-        )
+        out.append(f"<p>{esc(psfs_sentence(history, rated[0], rated[-1]))}</p>")
     return "".join(out)
 
 

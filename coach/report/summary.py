@@ -6,13 +6,13 @@ docs/checks.md); otherwise the figures are given as they are."""
 
 from __future__ import annotations
 
-from coach.engine.checks.measures import hold_change
-from coach.engine.checks.protocol import TESTS
-from coach.engine.checks.psfs import psfs_change, psfs_score
+from coach.engine.checks.psfs import psfs_compare
+from coach.engine.checks.records import CheckHistory, CheckRecord
+from coach.engine.checks.views import latest_hold_rows
 from coach.report.figures import adherence, dose_steps, half_average
 from coach.store.report import ReportData
 
-__all__ = ["PAIN_CHANGE", "summary_sentences"]
+__all__ = ["PAIN_CHANGE", "psfs_sentence", "summary_sentences"]
 
 PAIN_CHANGE = 2.0
 """Points on the 0-10 pain scale from which a difference in averages is called lower or
@@ -84,7 +84,8 @@ def _doses(data: ReportData) -> list[str]:
 
 
 def _checks(data: ReportData) -> list[str]:
-    checks = data.period_checks.checks
+    history = data.period_checks
+    checks = history.checks
     if not checks:
         return ["No function check was done in this period."]
     first, last = checks[0], checks[-1]
@@ -94,33 +95,89 @@ def _checks(data: ReportData) -> list[str]:
             "compared with it."
         ]
     out = []
-    real, unclear = [], []
-    for info in TESTS:
-        change = hold_change(first.holds.get(info.test), last.holds.get(info.test))
+    real, unclear, caveats = [], [], []
+    for row in latest_hold_rows(history):
+        change = row.since_first
+        name = row.info.name.lower()
+        if change.delta is None or row.first_day is None or row.day is None:
+            continue
+        when = f"{row.first_day:%d %b %Y} to {row.day:%d %b %Y}"
         if change.real:
             way = "longer" if change.direction.value == "better" else "shorter"
-            real.append(f"{info.name.lower()} {way} by {abs(change.delta or 0):.0f} s")
+            real.append(f"{name} {way} by {abs(change.delta):.0f} s ({when})")
         elif change.direction.value == "no clear change":
-            unclear.append(info.name.lower())
-    text = f"{len(checks)} function checks, {first.day:%d %b %Y} to {last.day:%d %b %Y}: "
+            unclear.append(f"{name} ({_seconds_way(change.delta)})")
+        if change.caveats:
+            caveats.append(name)
+    text = f"{len(checks)} function checks, {first.day:%d %b %Y} to {last.day:%d %b %Y}"
+    done_last = [h for h in last.holds.values() if h.done]
+    if not done_last:
+        text += f" (the last, {last.day:%d %b %Y}, has no hold: each hold is its last done)"
+    text += ": "
     if real:
         text += "real change (beyond the 45 s measurement error) in " + "; ".join(real)
         text += "." if not unclear else f"; no clear change in {', '.join(unclear)}."
     elif unclear:
         text += f"no clear change (within the 45 s measurement error) in {', '.join(unclear)}."
     else:
-        text += "the holds cannot be compared (not done the same way both times)."
+        text += "the holds cannot be compared (not done the same way twice)."
     out.append(text)
-    before, after = psfs_score(first.psfs), psfs_score(last.psfs)
-    if before is not None and after is not None:
-        change = psfs_change(first.psfs, last.psfs)
-        verdict = {
-            "better": "a real improvement (2 points or more)",
-            "worse": "a real worsening (2 points or more)",
-            "no clear change": "no clear change (under 2 points)",
-        }.get(change.direction.value, "not comparable (different activities)")
-        out.append(f"The PSFS score went from {before:.1f} to {after:.1f}: {verdict}.")
+    if caveats:
+        out.append(
+            f"A hold was stopped by pain in {', '.join(caveats)}: that time may be less than "
+            "the position could be held, so its change is uncertain."
+        )
+    rated = [c for c in checks if c.psfs]
+    if len(rated) > 1:
+        out.append(psfs_sentence(history, rated[0], rated[-1]))
     return out
+
+
+def _seconds_way(delta: float) -> str:
+    if round(delta) == 0:
+        return "the same"
+    return f"{abs(delta):.0f} s {'longer' if delta > 0 else 'shorter'}"
+
+
+def psfs_sentence(history: CheckHistory, first: CheckRecord, last: CheckRecord) -> str:
+    compared = psfs_compare(first.psfs, last.psfs)
+    when = f"from {first.day:%d %b %Y} to {last.day:%d %b %Y}"
+    if compared is None:
+        return f"The PSFS cannot be compared {when}: no activity was rated both times."
+    count = len(compared.activities)
+    names = ", ".join(f"\u201c{history.activity_text(a)}\u201d" for a in compared.activities)
+    over = (
+        f"over the {count} activities rated both times ({names})"
+        if count > 1
+        else (f"over the one activity rated both times ({names})")
+    )
+    change = compared.change
+    delta = change.delta or 0.0
+    points = _number(abs(delta))
+    unit = "point" if points == "1" else "points"
+    if change.real:
+        verdict = (
+            f"up {points} {unit}, a real improvement (2 points or more)"
+            if delta > 0
+            else f"down {points} {unit}, a real worsening (2 points or more)"
+        )
+    elif delta == 0:
+        verdict = "the same: no clear change"
+    else:
+        way = "up" if delta > 0 else "down"
+        verdict = f"{way} {points} {unit}: no clear change (under 2 points)"
+    text = (
+        f"The PSFS score {over} went {when} from {compared.before:.1f} to "
+        f"{compared.after:.1f}: {verdict}."
+    )
+    if compared.added:
+        added = ", ".join(f"\u201c{history.activity_text(a)}\u201d" for a in compared.added)
+        text += f" Also rated at the last check, not in this change: {added}."
+    return text
+
+
+def _number(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
 def _warnings(data: ReportData) -> str:
