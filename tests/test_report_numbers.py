@@ -155,3 +155,47 @@ def test_a_hold_under_a_second_is_not_zero_and_not_divided_by() -> None:
         if "extensor" in ratio.name.lower():
             assert ratio.value is None and ratio.within is None
             assert ratio.note == "the extensor hold was under 1 s"
+
+
+def test_the_name_reaches_every_page_escaped_and_neutralised() -> None:
+    hostile = 'Ann "x"; } </style><script>\u202eevil'
+    html = render(data(), generated=datetime(2026, 3, 1, tzinfo=UTC), version="t", name=hostile)
+    style = html[html.index("<style>") : html.index("</style>")]
+    header = style[style.index("@top-left { content:") :]
+    # In the CSS string of the running header, nothing but letters, digits and spaces.
+    assert '"Ann \\22 x\\22 ' in header and "<" not in header and "\u202e" not in html
+    assert "<script>" not in html
+    assert (
+        "Back exercise progress: Ann &#34;x&#34;; } &lt;/style&gt;&lt;script&gt;\\u202eevil" in html
+    )
+
+
+def test_settings_bound_the_name_and_the_date_of_birth() -> None:
+    from coach.config.settings import check_value
+
+    assert check_value("report_name", "Alex Example") is None
+    assert check_value("report_name", "x" * 81) == (
+        "report_name: must be a quoted text of at most 80 characters"
+    )
+    assert check_value("date_of_birth", "1960-04-30") is None
+    assert check_value("date_of_birth", "30/04/1960") is not None
+
+
+def test_page_one_quotes_the_latest_notes_and_the_appendix_counts_checklists() -> None:
+    from coach.store.report import Note
+
+    notes = tuple(Note(date(2026, 2, 28 - i), f"note {i}") for i in range(7))
+    screening = [
+        {"kind": "screening", "rule": "clear", "date": "2026-01-05", "inputs": {}},
+        {"kind": "screening", "rule": "clear", "date": "2026-02-05", "inputs": {}},
+        {"kind": "screening", "rule": "review", "date": "2026-02-06", "inputs": {}},
+    ]
+    report = ReportData(START, END, (), None, (), tuple(screening), (), CheckHistory(), notes=notes)
+    text = " ".join(summary_sentences(report))
+    assert "most recent first: 28 Feb: \u201cnote 0\u201d; 27 Feb" in text
+    assert "note 5" not in text and "(2 more in the appendix)" in text
+    html = render(report, generated=datetime(2026, 3, 1, tzinfo=UTC), version="t")
+    assert "2 none of the signs; 1 review soon." in html
+    assert "@media print { #appendix { display: none; } }" in html
+    full = render(report, generated=datetime(2026, 3, 1, tzinfo=UTC), version="t", full=True)
+    assert "#appendix { display: none" not in full

@@ -6,13 +6,18 @@ docs/checks.md); otherwise the figures are given as they are."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from coach.engine.checks.psfs import psfs_compare
 from coach.engine.checks.records import CheckHistory, CheckRecord
 from coach.engine.checks.views import latest_hold_rows
 from coach.report.figures import adherence, dose_steps, half_average
 from coach.store.report import ReportData
 
-__all__ = ["PAIN_CHANGE", "psfs_sentence", "summary_sentences"]
+__all__ = ["PAIN_CHANGE", "psfs_sentence", "summary_sentences", "summary_topics"]
+
+NOTES_SHOWN = 5
+"""The person's most recent notes on page one; the others are in the appendix."""
 
 PAIN_CHANGE = 2.0
 """Points on the 0-10 pain scale from which a difference in averages is called lower or
@@ -24,12 +29,84 @@ def _days(n: int) -> str:
 
 
 def summary_sentences(data: ReportData) -> list[str]:
-    sentences = [_adherence(data)]
-    sentences += _pain(data)
-    sentences += _doses(data)
-    sentences += _checks(data)
-    sentences.append(_warnings(data))
-    return [s for s in sentences if s]
+    return [s for _, sentences in summary_topics(data) for s in sentences]
+
+
+def summary_topics(data: ReportData) -> list[tuple[str, list[str]]]:
+    """Page one: each topic with its sentences, in the order a clinician asks."""
+    topics = [
+        ("Sessions", [_adherence(data), *_weekly(data)]),
+        ("Pain", _pain(data)),
+        ("Dose", _doses(data)),
+        ("Warning signs", [_warnings(data), *_follow_ups(data)]),
+        ("Function", _checks(data)),
+        ("Notes", _notes(data)),
+        ("Advice", _advice(data)),
+    ]
+    return [(topic, [s for s in sentences if s]) for topic, sentences in topics if any(sentences)]
+
+
+def _times(n: int) -> str:
+    return "once" if n == 1 else "twice" if n == 2 else f"{n} times"
+
+
+def _weekly(data: ReportData) -> list[str]:
+    from coach.report.figures import weekly_days
+
+    if not data.sessions or data.first_day is None:
+        return []
+    start = max(data.since, data.first_day)
+    weeks = [(monday, n) for monday, n in weekly_days(data) if monday + timedelta(6) >= start]
+    if not weeks:
+        return []
+    average = sum(n for _, n in weeks) / len(weeks)
+    low = sum(1 for _, n in weeks if n < 3)
+    text = f"Per week: {average:.1f} of 7 days on average over {len(weeks)} weeks"
+    if low:
+        text += f"; {low} week{'s' if low != 1 else ''} with fewer than 3 days"
+    return [text + "."]
+
+
+def _follow_ups(data: ReportData) -> list[str]:
+    if not data.follow_ups:
+        return []
+    stopped = [f for f in data.follow_ups if not f.went_on]
+    seen = sum(1 for f in data.follow_ups if f.clinician_seen)
+    count = len(data.follow_ups)
+    text = (
+        f"The warning signs were followed up {_times(count)}: the sign was gone "
+        f"{_times(sum(1 for f in data.follow_ups if f.symptoms == 'gone'))}, "
+        f"a clinician had seen it {_times(seen)}"
+    )
+    if stopped:
+        text += f"; {len(stopped)} answer{'s' if len(stopped) != 1 else ''} stopped exercise"
+    return [text.replace(" 0 times", " never") + "."]
+
+
+def _notes(data: ReportData) -> list[str]:
+    if not data.notes:
+        return []
+    shown = data.notes[:NOTES_SHOWN]
+    quoted = "; ".join(f"{n.day:%d %b}: \u201c{n.text}\u201d" for n in shown)
+    more = len(data.notes) - len(shown)
+    tail = f" ({more} more in the appendix)" if more else ""
+    return [f"The person's notes, most recent first: {quoted}{tail}."]
+
+
+def _advice(data: ReportData) -> list[str]:
+    advice = [d for d in data.decisions if d["kind"] == "advice"]
+    if not advice:
+        return []
+    rules: dict[str, list[str]] = {}
+    for decision in advice:
+        rules.setdefault(decision["rule"], []).append(decision["date"] or "")
+    parts = [
+        f"{rule} {_times(len(days))} (last {max(days)})"
+        if max(days)
+        else f"{rule} {_times(len(days))}"
+        for rule, days in sorted(rules.items(), key=lambda item: -len(item[1]))
+    ]
+    return [f"coach advised: {'; '.join(parts)}."]
 
 
 def _adherence(data: ReportData) -> str:
@@ -53,14 +130,17 @@ def _pain(data: ReportData) -> list[str]:
     out = []
     span = (data.sessions[-1].day - data.sessions[0].day).days if data.sessions else 0
     if first is not None and last is not None and span >= 28:
-        if abs(last - first) < PAIN_CHANGE:
-            how = "about the same (less than 2 points apart)"
-        else:
-            how = "lower" if last < first else "higher"
         out.append(
             f"Pain at the start of sessions averaged {first:.1f}/10 in the first two weeks "
-            f"and {last:.1f}/10 in the last two: {how}."
+            f"and {last:.1f}/10 in the last two: {_how(first, last)}."
         )
+        early = half_average(data, True, peak=True)
+        late = half_average(data, False, peak=True)
+        if early is not None and late is not None:
+            out.append(
+                f"The highest pain during exercise averaged {early:.1f}/10 in the first two "
+                f"weeks and {late:.1f}/10 in the last two: {_how(early, late)}."
+            )
     peaks = [s.peak_pain for s in data.sessions if s.peak_pain is not None]
     if peaks:
         above = sum(1 for p in peaks if p > 5)
@@ -71,11 +151,43 @@ def _pain(data: ReportData) -> list[str]:
     return out
 
 
+def _how(first: float, last: float) -> str:
+    """'lower', 'higher', or 'about the same' with the direction of the small change."""
+    if abs(last - first) >= PAIN_CHANGE:
+        return "lower" if last < first else "higher"
+    if round(last - first, 1) == 0:
+        return "about the same"
+    way = "lower" if last < first else "higher"
+    return f"about the same ({abs(last - first):.1f} {way}, less than 2 points apart)"
+
+
 def _doses(data: ReportData) -> list[str]:
     up, down = dose_steps(data.decisions)
     out = []
     if up or down:
-        out.append(f"Doses stepped up {up} times and back {down} times, each for a stated reason.")
+        out.append(
+            f"Doses stepped up {_times(up)} and back {_times(down)}, each for a stated "
+            "reason.".replace(" 0 times", " never")
+        )
+    programs: dict[str, list[int]] = {}
+    for series in data.exercises:
+        first, last = series.points[0].amount, series.points[-1].amount
+        counts = programs.setdefault(series.program_id, [0, 0, 0, 0])
+        counts[3] = max(counts[3], series.points[-1].level)
+        if first is None or last is None or first == last:
+            counts[1] += 1
+        else:
+            counts[0 if last > first else 2] += 1
+    for program, (higher, same, lower, level) in programs.items():
+        parts = [
+            f"{n} {word}"
+            for n, word in ((higher, "higher"), (same, "the same"), (lower, "lower"))
+            if n
+        ]
+        out.append(
+            f"{program}, level {level} now: each exercise's dose against its first in the "
+            f"period: {', '.join(parts)} (the prescription below)."
+        )
     moves = [d for d in data.decisions if d["kind"] == "level" and d["accepted"]]
     for move in moves:
         way = "up" if move["after"] > move["before"] else "down"
