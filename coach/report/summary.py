@@ -186,7 +186,7 @@ def _doses(data: ReportData) -> list[str]:
         ]
         out.append(
             f"{program}, level {level} now: each exercise's dose against its first in the "
-            f"period: {', '.join(parts)} (the prescription below)."
+            f"period: {', '.join(parts)}."
         )
     moves = [d for d in data.decisions if d["kind"] == "level" and d["accepted"]]
     for move in moves:
@@ -308,7 +308,8 @@ def _warnings(data: ReportData) -> str:
         )
     after_checks = [c for c in data.period_checks.checks if c.red_flag]
     if after_checks:
-        parts.append(f"after {len(after_checks)} function check(s)")
+        n = len(after_checks)
+        parts.append(f"after {n} function check{'s' if n != 1 else ''}")
     if not parts:
         return "No warning signs were reported in this period."
     return "Warning signs: " + "; ".join(parts) + " (details below)."
