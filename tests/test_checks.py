@@ -373,3 +373,14 @@ def test_the_notes_say_what_the_threshold_is() -> None:
     assert psfs_change({1: 3}, {1: 4}).note == "1 point, less than the 2 points change that matters"
     change = hold_change(hold(HoldTest.EXTENSOR, 60), hold(HoldTest.EXTENSOR, 110))
     assert change.note == "up 50 s, at least the 45 s measurement error"
+
+
+def test_the_flexor_set_up_is_unambiguous_and_its_easier_version_is_easier() -> None:
+    from coach.engine.checks.protocol import info
+
+    flexor = info(HoldTest.FLEXOR)
+    # McGill's angle said both ways, so no one reads '60 degrees' from upright.
+    assert "60 degrees from the floor: 30 degrees back from sitting upright" in flexor.position
+    # The easier version leans back less than the standard, not the standard angle again.
+    assert "15 degrees back from sitting upright" in flexor.easier
+    assert "30 degrees" not in flexor.easier

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import sqlite3
 import struct
 import subprocess
 import zlib
@@ -19,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from coach.config.locations import default_routine
-from coach.report import write_report
+from coach.engine.checks.psfs import psfs_score
+from coach.report import ReportOptions, write_report
 from coach.store.checks import CheckStore
 from coach.store.database import HistoryStore
 from coach.store.synthetic import generate
@@ -67,9 +69,84 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     generate(
         folder / "history.sqlite3", source=default_routine(), days=200, seed=5, end=END, tz=UTC
     )
+    store = HistoryStore(folder / "history.sqlite3")
+    # The first activity renamed to 80 characters without a space (as if typed so).
+    with sqlite3.connect(folder / "history.sqlite3") as db:
+        db.execute(
+            "UPDATE psfs_activities SET text = ? WHERE id = (SELECT MIN(id) FROM psfs_activities)",
+            (LONG,),
+        )
     target = folder / "report.html"
-    write_report(HistoryStore(folder / "history.sqlite3"), target, until=END)
+    write_report(store, target, until=END, options=ReportOptions(name="Alex Example"))
     return target
+
+
+LONG = "Carrying" + "x" * 64 + "shopping"
+
+
+def pdf_of(html: Path, tmp_path: Path) -> tuple[int, tuple[float, float], list[str]]:
+    """The page count, page size (points) and each page's text of ``html`` printed by
+    Chromium without its own header and footer (the report has its own)."""
+    pdf = tmp_path / "report.pdf"
+    browser(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", html.as_uri())
+    info = subprocess.run(
+        [need("pdfinfo"), str(pdf)], check=True, capture_output=True, text=True, timeout=60
+    ).stdout
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))  # type: ignore[union-attr]
+    size = re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", info, re.M)
+    assert size is not None
+    text = subprocess.run(
+        [need("pdftotext"), "-layout", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout
+    return pages, (float(size.group(1)), float(size.group(2))), text.split("\f")[:pages]
+
+
+def test_twelve_weeks_print_on_four_pages_with_a_header_and_number_on_each(
+    report: Path, tmp_path: Path
+) -> None:
+    pages, (width, height), texts = pdf_of(report, tmp_path)
+    assert abs(width - 595) < 2 and abs(height - 842) < 2  # A4
+    assert pages <= 4, pages
+    for number, text in enumerate(texts, start=1):
+        assert "Alex Example · 08 Dec 2025 to 01 Mar 2026" in text, number
+        assert f"Page {number} of {pages}" in text, number
+    whole = "\n".join(texts)
+    # Page one says what matters; the appendix is not printed by default.
+    assert "Current prescription" in texts[0] and "Summary" in texts[0]
+    assert "Appendix" not in whole
+
+
+def test_the_psfs_scores_survive_an_unbroken_activity_of_80_characters(
+    report: Path, tmp_path: Path
+) -> None:
+    _, _, texts = pdf_of(report, tmp_path)
+    whole = "\n".join(texts)
+    # The name wraps inside its column instead of pushing the table off the page...
+    assert LONG in "".join(whole.split())
+    # ...and every check's score stays on the page, on its row.
+    history = CheckStore(HistoryStore(report.parent / "history.sqlite3")).check_history()
+    rated = [c for c in history.checks if c.psfs and c.day >= date(2025, 12, 8)]
+    assert rated
+    for check in rated:
+        score = psfs_score(check.psfs)
+        assert score is not None
+        row = rf"{check.day:%Y-%m-%d}(\s+\d+)+\s+{score:.1f}\b"
+        assert re.search(row, whole), (check.day, score)
+
+
+def test_letter_paper_and_the_full_appendix(tmp_path: Path, report: Path) -> None:
+    target = tmp_path / "letter.html"
+    store = HistoryStore(report.parent / "history.sqlite3")
+    write_report(store, target, until=END, options=ReportOptions(full=True, paper="letter"))
+    pages, (width, height), texts = pdf_of(target, tmp_path)
+    assert abs(width - 612) < 2 and abs(height - 792) < 2  # US Letter
+    assert "Appendix: every decision and checklist" in "\n".join(texts)
+    assert "Each exercise: dose and decisions" in "\n".join(texts)
+    assert f"Page {pages} of {pages}" in texts[-1]
 
 
 def test_the_report_prints_to_pdf(report: Path, tmp_path: Path) -> None:
@@ -83,8 +160,8 @@ def test_the_report_prints_to_pdf(report: Path, tmp_path: Path) -> None:
     assert size is not None
     # A4 is 595 x 842 points.
     assert abs(float(size.group(1)) - 595) < 2 and abs(float(size.group(2)) - 842) < 2
-    # Summary, safety, checks, pain and sessions first; every decision of 25 exercises after.
-    assert 4 <= pages <= 80, pages
+    # Page one, then safety, checks, sessions and pain; the appendix is not printed.
+    assert 2 <= pages <= 4, pages
     text = subprocess.run(
         [need("pdftotext"), "-layout", str(pdf), "-"],
         check=True,
@@ -100,8 +177,7 @@ def test_the_report_prints_to_pdf(report: Path, tmp_path: Path) -> None:
         "Function checks",
         "Patient-Specific Functional Scale",
         "Sessions done",
-        "Each exercise: dose and decisions",
-        "Ratios at the last check",
+        "Ratios at the last check that gives each",
     ):
         assert expected in text, expected
     # The person's own words, as typed (the report escaped them; the PDF shows them).

@@ -149,6 +149,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write it here (default: coach-report-<today>.html in this folder)",
     )
+    report.add_argument(
+        "--full",
+        action="store_true",
+        help="print the appendix too (every decision and checklist; on screen it is always there)",
+    )
+    report.add_argument(
+        "--paper",
+        choices=("a4", "letter"),
+        default="a4",
+        help="the paper it is laid out for (default: a4)",
+    )
     _add_data_dir(report)
 
     demo = commands.add_parser(
@@ -405,7 +416,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("history", "export"):
             return _history(args, data_dir)
         if args.command == "report":
-            return _report(args.since, args.output, data_dir)
+            return _report(args.since, args.output, data_dir, full=args.full, paper=args.paper)
         if args.command == "demo-history":
             return _demo_history(args.days, args.seed, data_dir)
         if args.command == "sounds":
@@ -1099,10 +1110,18 @@ def _rebuilt_text(done: Rebuilt) -> str:
     return text + f" The damaged file is kept as {done.kept_as}."
 
 
-def _report(since: date | None, output: Path | None, data_dir: Path | None) -> int:
-    from coach.config.locations import database_path
+def _report(
+    since: date | None,
+    output: Path | None,
+    data_dir: Path | None,
+    *,
+    full: bool = False,
+    paper: str = "a4",
+) -> int:
+    from coach.config.locations import database_path, settings_path
+    from coach.config.settings import load_settings
     from coach.engine.clock import local_today
-    from coach.report import default_name, write_report
+    from coach.report import ReportOptions, default_name, write_report
     from coach.store.database import HistoryStore, StoreError
 
     path = database_path(data_dir)
@@ -1112,8 +1131,14 @@ def _report(since: date | None, output: Path | None, data_dir: Path | None) -> i
     if since is not None and since > today:
         return _usage_error(f"--since {since} is after today")
     target = output if output is not None else Path(default_name(today))
+    settings, problems = load_settings(settings_path())
+    for problem in problems:
+        print(f"coach: {problem}", file=sys.stderr)
+    options = ReportOptions(settings.report_name, settings.date_of_birth, full, paper)
     try:
-        written = write_report(HistoryStore(path), target, until=today, since=since)
+        written = write_report(
+            HistoryStore(path), target, until=today, since=since, options=options
+        )
     except StoreError as exc:
         print(f"coach: {exc}", file=sys.stderr)
         return EXIT_INVALID

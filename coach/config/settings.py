@@ -50,6 +50,11 @@ class Settings(BaseModel):
     """Speak exercise names and the last counts when a speech engine is installed."""
     default_routine: str = ""
     """The routine or program file home opens on; empty: the bundled morning routine."""
+    report_name: str = Field(default="", max_length=80)
+    """The name or identifier in the header of every page of the report for a clinician
+    (at most 80 characters); empty: none."""
+    date_of_birth: str = Field(default="", pattern=r"^(\d{4}-\d{2}-\d{2})?$")
+    """Shown beside the name in the report (YYYY-MM-DD); empty: not shown."""
 
 
 SETTING_KEYS: tuple[str, ...] = tuple(Settings.model_fields)
@@ -78,6 +83,10 @@ def _allowed(key: str, exc: ValidationError) -> str:
         low = next((m.ge for m in field.metadata if hasattr(m, "ge")), None)
         high = next((m.le for m in field.metadata if hasattr(m, "le")), None)
         return f"must be a whole number from {low} to {high}"
+    if key == "report_name":
+        return "must be a quoted text of at most 80 characters"
+    if key == "date_of_birth":
+        return "must be a quoted date, YYYY-MM-DD (or empty)"
     if field.annotation is str:
         return "must be a quoted text"
     return str(exc.errors()[0]["msg"])

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-__all__ = ["DEFAULT_WEEKS", "ReportWritten", "build_report", "default_name", "write_report"]
+__all__ = [
+    "DEFAULT_WEEKS",
+    "ReportOptions",
+    "ReportWritten",
+    "build_report",
+    "default_name",
+    "write_report",
+]
 
 DEFAULT_WEEKS = 12
 """The period of a report when none is given: the last twelve weeks."""
@@ -34,8 +41,25 @@ def default_name(until: date) -> str:
     return f"coach-report-{until.isoformat()}.html"
 
 
+@dataclass(frozen=True, slots=True)
+class ReportOptions:
+    """Who the report is about and how it prints (the settings and `coach report`)."""
+
+    name: str = ""
+    """``report_name`` in the settings: in the header of every page."""
+    birth: str = ""
+    full: bool = False
+    """Print the appendix (every decision and checklist) too."""
+    paper: str = "a4"
+
+
 def build_report(
-    store: object, since: date, until: date, *, generated: datetime | None = None
+    store: object,
+    since: date,
+    until: date,
+    *,
+    generated: datetime | None = None,
+    options: ReportOptions | None = None,
 ) -> tuple[str, int, int]:
     """The report's HTML for ``since`` to ``until``, and the sessions and checks in it."""
     from coach import __version__
@@ -46,7 +70,16 @@ def build_report(
     assert isinstance(store, HistoryStore)
     data = report_data(store, since, until)
     moment = generated or datetime.now().astimezone()
-    text = render(data, generated=moment, version=__version__)
+    chosen = options or ReportOptions()
+    text = render(
+        data,
+        generated=moment,
+        version=__version__,
+        name=chosen.name,
+        birth=chosen.birth,
+        full=chosen.full,
+        paper=chosen.paper,
+    )
     return text, len(data.sessions), len(data.period_checks.checks)
 
 
@@ -57,6 +90,7 @@ def write_report(
     until: date,
     since: date | None = None,
     generated: datetime | None = None,
+    options: ReportOptions | None = None,
 ) -> ReportWritten:
     """Write the report for ``since`` (default: :data:`DEFAULT_WEEKS` weeks before
     ``until``) to ``until`` at ``path``, 0600. Raises the store's StoreError when the
@@ -64,7 +98,7 @@ def write_report(
     from coach.store.private import write_private
 
     start = since if since is not None else until - timedelta(weeks=DEFAULT_WEEKS) + timedelta(1)
-    text, sessions, checks = build_report(store, start, until, generated=generated)
+    text, sessions, checks = build_report(store, start, until, generated=generated, options=options)
     data = text.encode("utf-8")
     write_private(path, text)
     return ReportWritten(path, start, until, len(data), sessions, checks)

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from coach.engine.records import REST_DAY
-from coach.store.history import Period, SessionPoint, folded, streaks
+from coach.store.history import DosePoint, Period, SessionPoint, folded, streaks
 from coach.store.report import ReportData
 
 __all__ = ["Adherence", "adherence", "half_average", "pain_periods", "period_unit"]
@@ -63,9 +63,12 @@ def pain_periods(data: ReportData, by: str) -> list[Period]:
     return folded(data.sessions, by)
 
 
-def half_average(data: ReportData, first: bool, days: int = 14) -> float | None:
-    """The average pain at the start of sessions in the first (or last) ``days`` days of
-    the period's sessions; None without ratings."""
+def half_average(
+    data: ReportData, first: bool, days: int = 14, *, peak: bool = False
+) -> float | None:
+    """The average pain at the start of sessions (or, with ``peak``, their highest pain
+    during exercise) in the first (or last) ``days`` days of the period's sessions; None
+    without ratings."""
     if not data.sessions:
         return None
     if first:
@@ -74,8 +77,24 @@ def half_average(data: ReportData, first: bool, days: int = 14) -> float | None:
     else:
         edge = data.sessions[-1].day - timedelta(days=days - 1)
         chosen = [s for s in data.sessions if s.day >= edge]
-    values = [s.baseline_pain for s in chosen if s.baseline_pain is not None]
-    return sum(values) / len(values) if values else None
+    values = [s.peak_pain if peak else s.baseline_pain for s in chosen]
+    rated = [v for v in values if v is not None]
+    return sum(rated) / len(rated) if rated else None
+
+
+def point_dose(point: DosePoint) -> str:
+    """The planned dose of one session, in the fewest words: '2 sets: 5 x 8s', '10 reps',
+    '1m 15s' (one set unless said)."""
+    from coach.format.durations import format_duration
+
+    sets = f"{point.sets} sets: " if point.sets != 1 else ""
+    if point.hold is not None:
+        return f"{sets}{point.holds or 1} x {format_duration(point.hold)}"
+    if point.reps is not None:
+        return f"{sets}{point.reps} reps"
+    if point.duration is not None:
+        return f"{sets}{format_duration(point.duration)}"
+    return "-"
 
 
 def weekly_days(data: ReportData) -> list[tuple[date, int]]:

@@ -12,52 +12,79 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from coach.engine.checks.measures import Change, ratios
+from markupsafe import Markup
+
+from coach.engine.checks.measures import HEALTHY_NORMS, NORM_SOURCE, Change
 from coach.engine.checks.protocol import TESTS, Variant
-from coach.engine.checks.psfs import psfs_change, psfs_score
+from coach.engine.checks.psfs import psfs_score
 from coach.engine.checks.records import CheckHistory
-from coach.engine.checks.views import hold_rows, seconds_text
+from coach.engine.checks.views import latest_hold_rows, latest_ratios, seconds_text
+from coach.format.text import printable
 from coach.report import charts
 from coach.report.figures import (
     adherence,
     monthly_share,
     pain_periods,
     period_unit,
+    point_dose,
     weekly_days,
 )
-from coach.report.summary import summary_sentences
+from coach.report.summary import psfs_sentence, summary_topics
 from coach.store.history import DosePoint
 from coach.store.report import ExerciseSeries, ReportData
 
 __all__ = ["esc", "render"]
 
 CSS = """
-@page { size: A4; margin: 14mm 13mm 16mm; }
+@page { size: A4; margin: 16mm 13mm 16mm;
+  @top-left { font: 8pt "DejaVu Sans", Helvetica, Arial, sans-serif; color: #555; }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages);
+    font: 8pt "DejaVu Sans", Helvetica, Arial, sans-serif; color: #555; } }
 :root { color-scheme: light; }
 * { box-sizing: border-box; }
-body { font: 10.5pt/1.45 "DejaVu Sans", Helvetica, Arial, sans-serif; color: #1b1b1b;
+body { font: 9.5pt/1.35 "DejaVu Sans", Helvetica, Arial, sans-serif; color: #1b1b1b;
   background: #fff; margin: 0 auto; max-width: 190mm; padding: 8mm 4mm;
   -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-h1 { font-size: 19pt; margin: 0 0 2mm; color: #0b5f6b; }
-h2 { font-size: 14pt; margin: 7mm 0 2mm; padding-bottom: 1mm; border-bottom: 1.5pt solid #0b5f6b;
-  color: #0b5f6b; break-after: avoid; page-break-after: avoid; }
+h1 { font-size: 16pt; margin: 0 0 1mm; color: #0b5f6b; }
+h2 { font-size: 12.5pt; margin: 5mm 0 1.5mm; padding-bottom: 1mm;
+  border-bottom: 1.5pt solid #0b5f6b; color: #0b5f6b; break-after: avoid; page-break-after: avoid; }
 h3 { font-size: 11.5pt; margin: 5mm 0 1mm; break-after: avoid; page-break-after: avoid; }
 p { margin: 1.5mm 0; }
 .meta, .note, figcaption { color: #555; font-size: 9pt; }
-.summary { background: #eef6f7; border-left: 3pt solid #0b5f6b; padding: 2.5mm 4mm; }
+.summary { background: #eef6f7; border-left: 3pt solid #0b5f6b; padding: 2.5mm 4mm;
+  margin: 2mm 0; display: grid; grid-template-columns: 26mm 1fr; gap: 1.2mm 3mm; }
+.summary dt { font-weight: 700; color: #0b5f6b; }
+.summary dd { margin: 0; overflow-wrap: anywhere; }
+/* The page-break rule: page one is the summary and the prescription, alone; the detail
+   follows on from page two, each section after the last, its heading never alone at the
+   foot of a page; the appendix starts a page of its own. */
+#summary { break-after: page; page-break-after: always; }
+#appendix { break-before: page; page-break-before: always; }
+figure svg { max-height: 52mm; }
+#notes { font-size: 8.5pt; }
+.print-only { display: none; }
+@media print { .screen-only { display: none; } .print-only { display: block; }
+  body { padding: 0; max-width: none; } }
 .disclaimer { font-style: italic; }
 table { border-collapse: collapse; width: 100%; margin: 2mm 0 3mm; font-size: 9pt; }
 th, td { text-align: left; vertical-align: top; padding: 1mm 1.6mm;
-  border-bottom: 0.5pt solid #ccc; }
+  border-bottom: 0.5pt solid #ccc; overflow-wrap: break-word; }
+/* The person's words can be one 80-character word: a fixed layout wraps it in its
+   column instead of widening the table past the page. */
+table.psfs { table-layout: fixed; }
+table.psfs td, table.psfs th { overflow-wrap: anywhere; }
 th { background: #f1f1f1; font-weight: 600; }
 td.num, th.num { text-align: right; }
 td.num, td.day { white-space: nowrap; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
-table.decisions { font-size: 8.5pt; }
+table.decisions, table.compact { font-size: 8.5pt; }
+table.compact { font-size: 8pt; }
+table.compact td { padding: 0.4mm 1.4mm; }
 table.decisions td { padding: 0.6mm 1.6mm; }
 table.decisions td:nth-child(1) { width: 24%; }
 .real { font-weight: 700; color: #0b5f6b; }
@@ -75,8 +102,9 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
 def esc(text: object) -> str:
-    """``text`` for HTML: every character that could start markup is escaped."""
-    return html.escape(str(text), quote=True)
+    """``text`` for HTML: control and bidi characters shown as escapes (printable), then
+    every character that could start markup escaped."""
+    return html.escape(printable(str(text)), quote=True)
 
 
 def _table(
@@ -107,42 +135,225 @@ def _figure(svg: str, caption: str) -> str:
     return f"<figure>{svg}<figcaption>{caption}</figcaption></figure>"
 
 
-def render(data: ReportData, *, generated: datetime, version: str) -> str:
-    """The whole report for ``data``."""
-    weeks = ((data.until - data.since).days + 1) / 7
-    title = f"coach report {data.since:%d %b %Y} to {data.until:%d %b %Y}"
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{esc(title)}</title><style>{CSS}</style></head><body>",
-        "<header><h1>Back exercise progress</h1>",
-        f'<p class="meta">From {data.since:%d %B %Y} to {data.until:%d %B %Y} '
-        f"({weeks:.0f} weeks) · written by coach {esc(version)} on "
-        f"{generated:%d %B %Y at %H:%M}</p>",
-        '<p class="meta disclaimer">coach is a training aid, not a diagnosis. These are the '
-        "figures the person recorded at home; every decision shown was taken by coach's "
-        "rules, with the reason it gave.</p></header>",
-        _summary(data),
-        _warnings(data),
-        _checks(data),
-        _adherence(data),
-        _pain(data),
-        _levels(data),
-        _exercises(data),
-        _notes(),
-        "</body></html>",
+def _environment() -> Any:
+    """The Jinja2 environment: autoescape on, and every plain text value made printable
+    (control and bidi characters shown as escapes) before it is escaped."""
+    global _ENV
+    if _ENV is None:
+        import jinja2
+
+        _ENV = jinja2.Environment(
+            loader=jinja2.PackageLoader("coach.report", "templates"),
+            autoescape=True,
+            finalize=lambda value: (
+                printable(value)
+                if isinstance(value, str) and not isinstance(value, Markup)
+                else value
+            ),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+    return _ENV
+
+
+_ENV: Any = None
+
+PAPER = {"a4": "A4", "letter": "letter"}
+"""The paper sizes the report is laid out for (``coach report --paper``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    headers: Sequence[str]
+    rows: Sequence[Sequence[object]]
+    numeric: Sequence[int] = ()
+    days: Sequence[int] = (0,)
+    css: str = ""
+
+
+def css_string(text: str) -> str:
+    """``text`` as the inside of a CSS string: everything but letters, digits and spaces
+    as a CSS escape, so no quote, backslash or '</style>' can leave it."""
+    return "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in printable(text))
+
+
+def render(
+    data: ReportData,
+    *,
+    generated: datetime,
+    version: str,
+    name: str = "",
+    birth: str = "",
+    full: bool = False,
+    paper: str = "a4",
+) -> str:
+    """The whole report for ``data``: page one, the sections behind it, and the appendix
+    (printed only when ``full``)."""
+    days = (data.until - data.since).days + 1
+    weeks = f"{days / 7:.0f} weeks" if days >= 14 else _count(days, "day")
+    who = " ".join(printable(name).split())
+    if birth:
+        who = f"{who} (born {birth})" if who else f"born {birth}"
+    span = f"{data.since:%d %b %Y} to {data.until:%d %b %Y}"
+    running = f"{who} \u00b7 {span}" if who else f"coach report \u00b7 {span}"
+    css = (
+        CSS.replace("size: A4;", f"size: {PAPER.get(paper, 'A4')};")
+        + f'@page {{ @top-left {{ content: "{css_string(running)}"; }} }}\n'
+        + ("" if full else "@media print { #appendix { display: none; } }\n")
+    )
+    sections = "".join(
+        [_warnings(data), _checks(data), _adherence(data), _pain(data), _levels(data), _notes()]
+    )
+    page: str = (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            csp=CSP,
+            css=Markup(css),
+            title=f"coach report {span}" + (f": {who}" if who else ""),
+            who=who,
+            since=f"{data.since:%d %B %Y}",
+            until=f"{data.until:%d %B %Y}",
+            weeks=weeks,
+            version=version,
+            generated=f"{generated:%d %B %Y at %H:%M}",
+            full=full,
+            topics=summary_topics(data),
+            prescription=_prescription(data),
+            sections=Markup(sections),
+            checklists=_checklists(data),
+            advice=_advice(data),
+            notes=Table(("Date", "Note"), [(f"{n.day:%Y-%m-%d}", n.text) for n in data.notes]),
+            exercises=Markup(_pain_table(data) + _exercises(data)),
+        )
+    )
+    return page
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def _prescription(data: ReportData) -> Table:
+    """The exercises of each program's last session in the period (its level now), with
+    the dose they started the period at and the dose now."""
+    latest: dict[str, date] = {}
+    for series in data.exercises:
+        day = series.points[-1].day
+        latest[series.program_id] = max(day, latest.get(series.program_id, day))
+    rows = []
+    for series in data.exercises:
+        last = series.points[-1]
+        if last.day != latest[series.program_id]:
+            continue
+        share = f"{series.sets_done} of {series.sets_planned}" + (
+            f" ({series.sets_done / series.sets_planned:.0%})" if series.sets_planned else ""
+        )
+        skipped = ", ".join(f"{n} for {why}" for why, n in series.skipped) or "-"
+        rows.append(
+            (
+                series.program_id,
+                str(last.level),
+                series.name,
+                point_dose(series.points[0]),
+                point_dose(last),
+                str(len(series.points)),
+                share,
+                skipped,
+            )
+        )
+    return Table(
+        (
+            "Program",
+            "Level",
+            "Exercise",
+            "Dose at first",
+            "Dose now",
+            "Sessions",
+            "Sets done",
+            "Skipped",
+        ),
+        rows,
+        numeric=(1, 5),
+        css="compact",
+        days=(),
+    )
+
+
+_OUTCOMES = {"clear": "none of the signs", "review": "review soon", "urgent": "urgent"}
+
+
+@dataclass(frozen=True, slots=True)
+class Checklists:
+    count: int
+    counts: list[tuple[str, int]]
+    flagged: Table
+
+
+def _checklists(data: ReportData) -> Checklists:
+    """Every checklist, counted by outcome; only those with a sign get a row."""
+    screenings = [d for d in data.decisions if d["kind"] == "screening"]
+    counts: dict[str, int] = {}
+    for d in screenings:
+        word = _OUTCOMES.get(d["rule"], d["rule"])
+        counts[word] = counts.get(word, 0) + 1
+    rows = [
+        (
+            d["date"],
+            Markup('<span class="warn">{}</span>').format(_OUTCOMES.get(d["rule"], d["rule"])),
+            "; ".join(_question(k) for k, v in (d["inputs"] or {}).items() if v) or "-",
+        )
+        for d in screenings
+        if d["rule"] != "clear"
     ]
-    return "\n".join(parts) + "\n"
+    ordered = sorted(counts.items(), key=lambda item: -item[1])
+    return Checklists(len(screenings), ordered, Table(("Date", "Outcome", "Signs ticked"), rows))
+
+
+@dataclass(frozen=True, slots=True)
+class AdviceGroups:
+    count: int
+    groups: Table
+
+
+def _advice(data: ReportData) -> AdviceGroups:
+    """Advice grouped by rule: how often, first and last, and the last reason given."""
+    advice = [d for d in data.decisions if d["kind"] == "advice"]
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for d in advice:
+        groups.setdefault((d["rule"], d["program"] or "the day"), []).append(d)
+    rows = [
+        (
+            rule,
+            about,
+            str(len(found)),
+            _day_ranges(sorted({date.fromisoformat(d["date"]) for d in found if d["date"]}))
+            if any(d["date"] for d in found)
+            else "-",
+            found[-1]["reason"],
+        )
+        for (rule, about), found in sorted(groups.items(), key=lambda item: -len(item[1]))
+    ]
+    headers = ("Rule", "About", "Times", "Days", "What coach said (the last time)")
+    return AdviceGroups(len(advice), Table(headers, rows, numeric=(2,), days=()))
 
 
 # -- sections ----------------------------------------------------------------------------
 
 
-def _summary(data: ReportData) -> str:
-    text = " ".join(esc(s) for s in summary_sentences(data))
-    return f'<section id="summary"><h2>Summary</h2><p class="summary">{text}</p></section>'
+def _checklist_rows(flagged: list[dict[str, Any]]) -> str:
+    rows = []
+    for d in flagged:
+        ticked = [_question(k) for k, v in (d["inputs"] or {}).items() if v]
+        word = _OUTCOMES.get(d["rule"], d["rule"])
+        rows.append(
+            (
+                esc(d["date"]),
+                f'<span class="warn">{esc(word)}</span>',
+                esc("; ".join(ticked) or "-"),
+            )
+        )
+    return _table(("Date", "Outcome", "Signs ticked"), rows)
 
 
 _SCREENING_WORDS: dict[str, str] = {}
@@ -159,24 +370,14 @@ def _question(key: str) -> str:
 def _warnings(data: ReportData) -> str:
     out = ['<section id="warnings"><h2>Warning signs and safety checks</h2>']
     screenings = [d for d in data.decisions if d["kind"] == "screening"]
+    flagged = [d for d in screenings if d["rule"] != "clear"]
     if screenings:
-        rows = []
-        for d in screenings:
-            ticked = [_question(k) for k, v in (d["inputs"] or {}).items() if v]
-            outcome = {"clear": "none of the signs", "review": "review soon", "urgent": "urgent"}
-            word = outcome.get(d["rule"], d["rule"])
-            css = "" if d["rule"] == "clear" else ' class="warn"'
-            rows.append(
-                (
-                    esc(d["date"]),
-                    f"<span{css}>{esc(word)}</span>",
-                    esc("; ".join(ticked) or "-"),
-                )
-            )
         out.append(
-            f"<h3>Warning-sign checklist ({len(screenings)} times)</h3>"
-            + _table(("Date", "Outcome", "Signs ticked"), rows)
+            f"<p>Warning-sign checklist: asked {_count(len(screenings), 'time')}; "
+            f"{len(flagged)} with a sign to review" + ".</p>"
         )
+        if flagged:
+            out.append(_checklist_rows(flagged))
     else:
         out.append('<p class="note">The warning-sign checklist was not asked in this period.</p>')
     if data.red_flag_sets:
@@ -214,19 +415,6 @@ def _warnings(data: ReportData) -> str:
             f"<h3>Follow-ups of warning signs ({len(data.follow_ups)})</h3>"
             + _table(headers, answered)
         )
-    advice = [d for d in data.decisions if d["kind"] == "advice"]
-    if advice:
-        advised = [
-            (
-                esc(d["date"] or "-"),
-                esc(d["program"] or "the day"),
-                esc(d["rule"]),
-                esc(d["reason"]),
-            )
-            for d in advice
-        ]
-        headers = ("Date", "About", "Rule", "What coach said")
-        out.append(f"<h3>Advice given ({len(advice)})</h3>" + _table(headers, advised))
     if not (data.red_flag_sets or flagged_checks) and not any(
         d["rule"] != "clear" for d in screenings
     ):
@@ -236,13 +424,25 @@ def _warnings(data: ReportData) -> str:
 
 
 def _change_cell(change: Change) -> str:
+    caveat = "".join(f'<br><span class="note">{esc(c)}</span>' for c in change.caveats)
     if change.real:
         css = "real" if change.direction.value == "better" else "worse"
         way = "longer" if change.direction.value == "better" else "shorter"
-        return f'<span class="{css}">real change: {way} by {abs(change.delta or 0):.0f} s</span>'
+        text = f"real change: {way} by {abs(change.delta or 0):.0f} s"
+        return f'<span class="{css}">{text}</span>{caveat}'
     if change.direction.value == "no clear change":
-        return f'<span class="unclear">no clear change ({esc(change.note)})</span>'
+        note = change.note
+        if change.delta and round(change.delta):
+            # The direction too, in the fewest words (the error is said above the table).
+            note = f"{abs(change.delta):.0f} s {'longer' if change.delta > 0 else 'shorter'}"
+        return f'<span class="unclear">no clear change ({esc(note)})</span>{caveat}'
     return f'<span class="unclear">{esc(change.note)}</span>'
+
+
+def _dated(hold: Any, day: date | None) -> str:
+    if hold is None or day is None:
+        return "-"
+    return f'{esc(seconds_text(hold))}<br><span class="note">{day:%d %b %Y}</span>'
 
 
 def _checks(data: ReportData) -> str:
@@ -282,23 +482,22 @@ def _checks(data: ReportData) -> str:
     headers = ("Date", *(esc(t.short_name) for t in TESTS), "Pain before → after", "Notes")
     out.append("<h3>Hold times</h3>" + _table(headers, rows, numeric=(1, 2, 3, 4)))
     out.append(_hold_chart(history))
-    last = history.checks[-1]
+    rows_now = latest_hold_rows(history)
     if len(history.checks) > 1:
         change_rows = []
-        for row in hold_rows(history, last):
-            first = _first_in(history, row.info.test)
+        for row in rows_now:
             change_rows.append(
                 (
                     esc(row.info.name),
-                    esc(seconds_text(first)),
-                    esc(seconds_text(row.before)),
-                    esc(seconds_text(row.today)),
+                    _dated(row.first, row.first_day),
+                    _dated(row.before, row.before_day),
+                    _dated(row.today, row.day),
                     _change_cell(row.since_before),
                     _change_cell(row.since_first),
                 )
             )
         out.append(
-            f"<h3>Change at the last check ({last.day:%d %b %Y})</h3>"
+            "<h3>Change at the last check that has each hold</h3>"
             + _table(
                 ("Hold", "First", "Previous", "Last", "Since the previous", "Since the first"),
                 change_rows,
@@ -307,27 +506,37 @@ def _checks(data: ReportData) -> str:
             )
         )
     ratio_rows = []
-    for ratio in ratios(last.holds):
+    for dated in latest_ratios(history):
+        ratio = dated.ratio
         value = "-" if ratio.value is None else f"{ratio.value:.2f}"
         verdict = {True: "within", False: '<span class="warn">outside</span>', None: "-"}[
             ratio.within
         ]
-        ratio_rows.append((esc(ratio.name), value, esc(ratio.guide), verdict, esc(ratio.note)))
+        said = "; ".join(n for n in (ratio.note, *ratio.caveats) if n)
+        ratio_rows.append(
+            (
+                esc(ratio.name),
+                value,
+                esc("-" if dated.day is None else f"{dated.day:%d %b %Y}"),
+                esc(ratio.guide),
+                verdict,
+                esc(HEALTHY_NORMS.get(ratio.name, "-")),
+                esc(said),
+            )
+        )
     out.append(
-        f"<h3>Ratios at the last check ({last.day:%d %b %Y})</h3>"
-        + _table(("Ratio", "Value", "Usual guide", "Guide", "Note"), ratio_rows, numeric=(1,))
+        "<h3>Ratios at the last check that gives each</h3>"
+        + _table(
+            ("Ratio", "Value", "Check", "Usual guide", "Guide", "Healthy adults*", "Note"),
+            ratio_rows,
+            numeric=(1,),
+            days=(2,),
+        )
+        + f'<p class="note">* {esc(NORM_SOURCE)}.</p>'
     )
     out.append(_psfs(data, history))
     out.append("</section>")
     return "".join(out)
-
-
-def _first_in(history: CheckHistory, test: Any) -> Any:
-    for check in history.checks:
-        hold = check.holds.get(test)
-        if hold is not None and hold.done:
-            return hold
-    return None
 
 
 def _hold_chart(history: CheckHistory) -> str:
@@ -374,19 +583,9 @@ def _psfs(data: ReportData, history: CheckHistory) -> str:
             )
         )
     headers = ("Date", *(esc(a.text) for a in activities), "Score")
-    out.append(_table(headers, rows, numeric=tuple(range(1, len(activities) + 2))))
+    out.append(_table(headers, rows, numeric=tuple(range(1, len(activities) + 2)), css="psfs"))
     if len(rated) > 1:
-        change = psfs_change(rated[0].psfs, rated[-1].psfs)
-        if change.real:
-            css = "real" if change.direction.value == "better" else "worse"
-            word = "better" if change.direction.value == "better" else "worse"
-            verdict = f'<span class="{css}">real change: {word}</span>'
-        else:
-            verdict = f'<span class="unclear">{esc(change.words)}</span>'
-        out.append(
-            f"<p>From {rated[0].day:%d %b %Y} to {rated[-1].day:%d %b %Y}: {verdict} "
-            f"({esc(change.note)}).</p>"
-        )
+        out.append(f"<p>{esc(psfs_sentence(history, rated[0], rated[-1]))}</p>")
     return "".join(out)
 
 
@@ -463,6 +662,16 @@ def _pain(data: ReportData) -> str:
         dots=len(base) < 200,
     )
     out.append(_figure(svg, caption))
+    out.append("</section>")
+    return "".join(out)
+
+
+def _pain_table(data: ReportData) -> str:
+    """Pain per week (or month), for the appendix: the chart shows the same figures."""
+    if not data.sessions:
+        return ""
+    out = []
+    unit = period_unit(data)
     by = "week" if unit != "month" else "month"
     periods = pain_periods(data, by)
     rows = [
@@ -475,10 +684,9 @@ def _pain(data: ReportData) -> str:
         for p in periods
     ]
     out.append(
-        f"<h3>Per {by}</h3>"
+        f"<h3>Pain per {by}</h3>"
         + _table((f"{by.title()} from", "Sessions", "Start (average)", "Peak"), rows, (1, 2, 3))
     )
-    out.append("</section>")
     return "".join(out)
 
 
@@ -504,7 +712,7 @@ def _levels(data: ReportData) -> str:
 
 def _exercises(data: ReportData) -> str:
     out = [
-        '<section id="exercises"><h2>Each exercise: dose and decisions</h2>',
+        '<div id="exercises"><h3>Each exercise: dose and decisions</h3>',
         '<p class="note">The dose of each session (seconds held per set, repetitions, or '
         "seconds of movement) and the highest pain rated for it. Below each chart, every "
         "decision coach took about the exercise, with the reason it gave (for periods over "
@@ -522,7 +730,7 @@ def _exercises(data: ReportData) -> str:
         out.append(_exercise(series, found, unit, every=every))
     if not data.exercises:
         out.append("<p>No rated sets in this period.</p>")
-    out.append("</section>")
+    out.append("</div>")
     return "".join(out)
 
 

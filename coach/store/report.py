@@ -18,7 +18,15 @@ from coach.store.export import decision_export
 from coach.store.history import DosePoint, FollowUpPoint, HistoryView, SessionPoint, follow_ups
 from coach.store.waiting import with_waiting
 
-__all__ = ["ExerciseSeries", "RedFlagSet", "ReportData", "report_data"]
+__all__ = ["ExerciseSeries", "Note", "RedFlagSet", "ReportData", "report_data"]
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """The person's note on a session (their own words: untrusted text)."""
+
+    day: date
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +39,12 @@ class ExerciseSeries:
     """Its latest name in the period (from a session file: untrusted text)."""
     kind: str
     points: tuple[DosePoint, ...]
+    sets_done: int = 0
+    """Sets completed in the period (each set once, whatever its attempts)."""
+    sets_planned: int = 0
+    """Sets planned in the sessions that played it."""
+    skipped: tuple[tuple[str, int], ...] = ()
+    """Sets skipped, by reason ('pain', 'time', 'other'), most first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +72,8 @@ class ReportData:
     """Every check ever (the period's are compared with those before them)."""
     follow_ups: tuple[FollowUpPoint, ...] = ()
     """The follow-ups of warning signs answered in the period, oldest first."""
+    notes: tuple[Note, ...] = ()
+    """The person's notes on sessions of the period, most recent first."""
 
     @property
     def period_checks(self) -> CheckHistory:
@@ -79,7 +95,10 @@ def report_data(store: HistoryStore, since: date, until: date) -> ReportData:
             "SELECT t.program_id, t.exercise_id, t.session_id,"
             " COALESCE(s.local_date, date(s.started_at, 'localtime')), t.level,"
             " t.planned_hold, t.planned_holds, t.planned_reps, t.planned_duration,"
-            " t.sets_planned, MAX(t.pain), t.exercise_name, t.kind"
+            " t.sets_planned, MAX(t.pain), t.exercise_name, t.kind,"
+            " COUNT(DISTINCT CASE WHEN t.completed THEN t.set_number END),"
+            " SUM(t.skip_reason = 'pain'), SUM(t.skip_reason = 'time'),"
+            " SUM(t.skip_reason = 'other')"
             " FROM sets t JOIN sessions s ON s.id = t.session_id WHERE s.started_at >= ?"
             " GROUP BY t.session_id, t.program_id, t.exercise_id ORDER BY t.session_id",
             (start,),
@@ -92,20 +111,56 @@ def report_data(store: HistoryStore, since: date, until: date) -> ReportData:
             (start,),
         ).fetchall()
         checks = read_checks(db)
+        noted = db.execute(
+            "SELECT COALESCE(local_date, date(started_at, 'localtime')), note FROM sessions"
+            " WHERE started_at >= ? AND note IS NOT NULL AND trim(note) != ''"
+            " ORDER BY started_at DESC, id DESC",
+            (start,),
+        ).fetchall()
     series: dict[tuple[str, str], list[Any]] = {}
     for row in rows:
         day = date.fromisoformat(row[3])
         if not since <= day <= until:
             continue
-        program, exercise, sid, _, level, hold, holds, reps, duration, sets, peak, name, kind = row
-        entry = series.setdefault((program, exercise), [name, kind, []])
+        program, exercise, sid, _, level, hold, holds, reps, duration, sets, peak, name, kind = row[
+            :13
+        ]
+        done, pain, time, other = row[13:]
+        entry = series.setdefault((program, exercise), [name, kind, [], 0, 0, [0, 0, 0]])
         entry[0], entry[1] = name, kind
         entry[2].append(DosePoint(sid, day, level, hold, holds, reps, duration, sets, peak))
+        entry[3] += done
+        entry[4] += sets
+        for index, count in enumerate((pain, time, other)):
+            entry[5][index] += count or 0
     exercises = tuple(
-        ExerciseSeries(program, exercise, name, kind, tuple(points))
-        for (program, exercise), (name, kind, points) in sorted(
+        ExerciseSeries(
+            program,
+            exercise,
+            name,
+            kind,
+            tuple(points),
+            done,
+            planned,
+            tuple(
+                sorted(
+                    (
+                        (why, n)
+                        for why, n in zip(("pain", "time", "other"), skips, strict=True)
+                        if n
+                    ),
+                    key=lambda item: -item[1],
+                )
+            ),
+        )
+        for (program, exercise), (name, kind, points, done, planned, skips) in sorted(
             series.items(), key=lambda item: (item[0][0], item[1][2][0].day, item[1][0])
         )
+    )
+    notes = tuple(
+        Note(date.fromisoformat(day_text), text)
+        for day_text, text in noted
+        if since <= date.fromisoformat(day_text) <= until
     )
     red_flags = []
     for day_text, name, numb, weak, knee in flagged:
@@ -126,6 +181,7 @@ def report_data(store: HistoryStore, since: date, until: date) -> ReportData:
         tuple(red_flags),
         checks,
         answered,
+        notes,
     )
 
 

@@ -318,6 +318,9 @@ class PsfsScreen(Dialog[tuple[m.PsfsEntry, ...] | None]):
     KEYS = keys.PSFS
     BINDINGS = keys.PSFS.bindings()
     DIALOG_ID = "psfs"
+    # The first box has the focus: what is typed goes in at once (the dialog's scroll
+    # area would take it otherwise, and typing would go nowhere until Tab).
+    AUTO_FOCUS = "Input"
 
     def __init__(self, activities: Sequence[PsfsActivity], last: dict[int, int]) -> None:
         super().__init__()

@@ -15,12 +15,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from coach.engine.checks.protocol import HoldTest, Variant
+from coach.engine.checks.protocol import EndedBy, HoldTest, Variant
 from coach.engine.checks.records import HoldResult
 
 __all__ = [
+    "HEALTHY_NORMS",
     "HOLD_MDC_SECONDS",
     "LEFT_RIGHT_GUIDE",
+    "NORM_SOURCE",
+    "PAIN_CAVEAT",
+    "SHORTEST_SECONDS",
     "SIDE_EXTENSOR_GUIDE",
     "Change",
     "Direction",
@@ -35,12 +39,29 @@ HOLD_MDC_SECONDS = 45.0
 detectable change of the Biering-Sorensen test in people with back pain (domain brief;
 docs/checks.md). Applied to every hold, as no smaller figure is known for the others."""
 
+SHORTEST_SECONDS = 1.0
+"""A hold shorter than this is shown as 'under 1 s' and never divided by (or into): its
+time is the reaction of whoever stopped the clock, not the back's endurance."""
+
+PAIN_CAVEAT = "stopped by pain: the time may be less than the position could be held"
+"""Said wherever a hold stopped by pain counts: in a change and in a ratio."""
+
 FLEXOR_EXTENSOR_GUIDE = 1.0
 """Flexor / extensor hold below 1.0 (McGill's guide)."""
 LEFT_RIGHT_GUIDE = 0.05
 """Left and right side bridge within 5% of each other (McGill's guide)."""
 SIDE_EXTENSOR_GUIDE = 0.75
 """Each side bridge / extensor hold below 0.75 (McGill's guide)."""
+
+
+NORM_SOURCE = "McGill, Childs and Liebenson, Arch Phys Med Rehabil 1999 (75 healthy young adults)"
+HEALTHY_NORMS: dict[str, str] = {
+    "Flexor / extensor": "0.99 men, 0.79 women",
+    "Left side bridge / extensor": "about 0.65 men, 0.39 women",
+    "Right side bridge / extensor": "about 0.65 men, 0.39 women",
+}
+"""The ratios McGill measured in healthy young adults, shown beside a person's ratios
+(:data:`NORM_SOURCE`; the domain brief). Left / right has only its guide."""
 
 
 class Direction(StrEnum):
@@ -61,6 +82,8 @@ class Change:
     """The smallest change taken as real."""
     note: str
     """Why, in a few words: 'within the 45 s measurement error'."""
+    caveats: tuple[str, ...] = ()
+    """What limits the reading: 'the back extensor hold was stopped by pain...'."""
 
     @property
     def real(self) -> bool:
@@ -116,7 +139,15 @@ def hold_change(
     assert before.seconds is not None and after.seconds is not None
     if before.at_ceiling and after.at_ceiling:
         return Change(Direction.NO_CLEAR_CHANGE, 0.0, threshold, "at the ceiling both times")
-    return classify(before.seconds, after.seconds, threshold, " s")
+    change = classify(before.seconds, after.seconds, threshold, " s")
+    caveats = tuple(
+        f"{when} {PAIN_CAVEAT}"
+        for when, hold in (("before:", before), ("after:", after))
+        if hold.ended_by is EndedBy.PAIN
+    )
+    if caveats:
+        return Change(change.direction, change.delta, change.threshold, change.note, caveats)
+    return change
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +161,8 @@ class Ratio:
     within: bool | None
     """Whether it is within the guide; None when that cannot be told."""
     note: str = ""
+    caveats: tuple[str, ...] = ()
+    """What limits the reading (a hold stopped by pain)."""
 
 
 def _usable(holds: Mapping[HoldTest, HoldResult], test: HoldTest) -> HoldResult | None:
@@ -164,10 +197,17 @@ def _quotient(
     if top is None or bottom is None:
         return Ratio(name, None, guide, None, _missing(top_test if top is None else bottom_test))
     assert top.seconds is not None and bottom.seconds is not None
-    if bottom.seconds <= 0:
-        return Ratio(name, None, guide, None, f"the {_NAMES[bottom_test]} hold was 0 s")
+    for hold, test in ((bottom, bottom_test), (top, top_test)):
+        short = _too_short(hold, test)
+        if short:
+            return Ratio(name, None, guide, None, short)
     value = top.seconds / bottom.seconds
+    caveats = _pain_caveats((top, top_test), (bottom, bottom_test))
     note = ""
+    if bottom.at_ceiling and top.at_ceiling:
+        # Both could have gone on: the true ratio could be anything.
+        note = "both holds reached the 240 s ceiling: the ratio cannot be known"
+        return Ratio(name, value, guide, None, note, caveats)
     if bottom.at_ceiling and not top.at_ceiling:
         # The bottom hold could have gone on: the true ratio is at most this.
         note = f"the {_NAMES[bottom_test]} hold reached the ceiling: the ratio may be lower"
@@ -177,7 +217,25 @@ def _quotient(
         within = False if value >= limit else None
     else:
         within = value < limit
-    return Ratio(name, value, guide, within, note)
+    return Ratio(name, value, guide, within, note, caveats)
+
+
+def _too_short(hold: HoldResult, test: HoldTest) -> str:
+    """Why ``hold`` is too short to be part of a ratio, or ''."""
+    assert hold.seconds is not None
+    if hold.seconds <= 0:
+        return f"the {_NAMES[test]} hold was 0 s"
+    if hold.seconds < SHORTEST_SECONDS:
+        return f"the {_NAMES[test]} hold was under 1 s"
+    return ""
+
+
+def _pain_caveats(*holds: tuple[HoldResult, HoldTest]) -> tuple[str, ...]:
+    return tuple(
+        f"the {_NAMES[test]} hold was {PAIN_CAVEAT}"
+        for hold, test in holds
+        if hold.ended_by is EndedBy.PAIN
+    )
 
 
 def ratios(holds: Mapping[HoldTest, HoldResult]) -> tuple[Ratio, ...]:
@@ -230,12 +288,16 @@ def _left_right(left: HoldResult | None, right: HoldResult | None) -> Ratio:
     longer = max(left.seconds, right.seconds)
     if longer <= 0:
         return Ratio(name, None, guide, None, "both sides were 0 s")
+    if longer < SHORTEST_SECONDS:
+        return Ratio(name, None, guide, None, "both sides were under 1 s")
+    caveats = _pain_caveats((left, HoldTest.SIDE_LEFT), (right, HoldTest.SIDE_RIGHT))
     apart = abs(left.seconds - right.seconds) / longer
-    value = left.seconds / right.seconds if right.seconds > 0 else None
-    note = f"{apart:.0%} apart"
+    value = left.seconds / right.seconds if right.seconds >= SHORTEST_SECONDS else None
     if left.at_ceiling and right.at_ceiling:
-        note = "both sides reached the ceiling"
-    return Ratio(name, value, guide, apart <= LEFT_RIGHT_GUIDE + 1e-9, note)
+        note = "both sides reached the 240 s ceiling: how far apart they are cannot be known"
+        return Ratio(name, value, guide, None, note, caveats)
+    note = f"{apart:.0%} apart"
+    return Ratio(name, value, guide, apart <= LEFT_RIGHT_GUIDE + 1e-9, note, caveats)
 
 
 def _number(value: float) -> str:

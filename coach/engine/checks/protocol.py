@@ -108,11 +108,14 @@ TESTS: tuple[TestInfo, ...] = (
         "Flex",
         "Flexor",
         "Sit with knees and hips bent, feet held down, arms crossed over your chest, and "
-        "lean back against a support set at 60 degrees. The support is moved about 10 cm "
-        "back and you hold that angle. The hold ends when your back touches the support.",
-        "Supported flexor hold",
-        "Sit as above but lean back only a little (about 30 degrees from upright), hands "
-        "resting on your thighs. Hold until you need to sit up or lean on the support.",
+        "lean back against a support (a wedge or firm cushions) so that your back is at "
+        "60 degrees from the floor: 30 degrees back from sitting upright. The support is "
+        "moved about 10 cm back and you hold that angle. The hold ends when your back "
+        "drops to the support.",
+        "Flexor hold, leaning back less",
+        "Sit as above but lean back only half as far: your back 15 degrees back from "
+        "sitting upright (75 degrees from the floor), the support about 10 cm behind you. "
+        "Hold until you need to sit up or your back drops to the support.",
     ),
     TestInfo(
         HoldTest.SIDE_LEFT,

@@ -10,6 +10,8 @@ are never interpreted.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
 
 from coach.engine.checks.measures import Change, Direction, classify
 
@@ -17,8 +19,11 @@ __all__ = [
     "MAX_ACTIVITIES",
     "MAX_TEXT",
     "PSFS_MCID",
+    "PsfsComparison",
     "clean_activity",
     "psfs_change",
+    "psfs_compare",
+    "psfs_exact",
     "psfs_score",
 ]
 
@@ -29,10 +34,19 @@ PSFS_MCID = 2.0
 """The smallest change of the average score that matters (Stratford et al. 1995)."""
 
 
+def psfs_exact(ratings: Mapping[int, int], activities: set[int] | None = None) -> Fraction | None:
+    """The average rating as an exact fraction (of ``activities`` only, when given); None
+    without ratings. Exact, because the difference of two float averages of three ratings
+    is often a hair under a whole number (5.0 - 3.0000000000000004), and a change of
+    exactly 2 points must count as 2."""
+    chosen = [s for a, s in ratings.items() if activities is None or a in activities]
+    return Fraction(sum(chosen), len(chosen)) if chosen else None
+
+
 def psfs_score(ratings: Mapping[int, int], activities: set[int] | None = None) -> float | None:
     """The average rating (of ``activities`` only, when given); None without ratings."""
-    chosen = [s for a, s in ratings.items() if activities is None or a in activities]
-    return sum(chosen) / len(chosen) if chosen else None
+    exact = psfs_exact(ratings, activities)
+    return None if exact is None else float(exact)
 
 
 def psfs_change(before: Mapping[int, int], after: Mapping[int, int]) -> Change:
@@ -41,10 +55,45 @@ def psfs_change(before: Mapping[int, int], after: Mapping[int, int]) -> Change:
     both = set(before) & set(after)
     if not both:
         return Change(Direction.NOT_COMPARABLE, None, PSFS_MCID, "no activity rated both times")
-    old = psfs_score(before, both)
-    new = psfs_score(after, both)
+    old = psfs_exact(before, both)
+    new = psfs_exact(after, both)
     assert old is not None and new is not None
-    return classify(old, new, PSFS_MCID, " points", "change that matters")
+    # The difference is taken exactly and only then made a float: 2 stays 2.0, and no
+    # difference under 2 can round up to it (the denominators are at most 3).
+    return classify(0.0, float(new - old), PSFS_MCID, " points", "change that matters")
+
+
+@dataclass(frozen=True, slots=True)
+class PsfsComparison:
+    """A PSFS change between two checks, over the same activities on both sides."""
+
+    activities: tuple[int, ...]
+    """The activities rated at both checks (the only ones the change is over)."""
+    before: float
+    after: float
+    change: Change
+    added: tuple[int, ...] = ()
+    """Rated at the later check only: shown, but not part of the change."""
+    dropped: tuple[int, ...] = ()
+    """Rated at the earlier check only."""
+
+
+def psfs_compare(before: Mapping[int, int], after: Mapping[int, int]) -> PsfsComparison | None:
+    """The scores over the activities rated both times and their change; None when no
+    activity was rated both times."""
+    both = set(before) & set(after)
+    if not both:
+        return None
+    old, new = psfs_exact(before, both), psfs_exact(after, both)
+    assert old is not None and new is not None
+    return PsfsComparison(
+        tuple(sorted(both)),
+        float(old),
+        float(new),
+        psfs_change(before, after),
+        tuple(sorted(set(after) - both)),
+        tuple(sorted(set(before) - both)),
+    )
 
 
 def clean_activity(text: str) -> str:
