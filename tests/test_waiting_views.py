@@ -7,6 +7,7 @@ import contextlib
 import json
 import re
 import sqlite3
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -112,4 +113,43 @@ def test_the_report_lists_the_sessions_waiting_to_be_saved(
     table = section[: section.index("</table>")]
     assert table.count("<tr>") == 3  # the header and the two sessions
     assert re.findall(r'<td class="num">(\d+)</td>', table) == ["2", "3"]
+    untouched(folder, before)
+
+
+async def test_the_history_screen_marks_the_sessions_waiting_to_be_saved(folder: Path) -> None:
+    """The history screen in the app lists what waits in the journal too, marked, and
+    reads the journal in its worker (nothing imported, nothing removed)."""
+    from textual.app import App, ComposeResult
+
+    from coach.store.history import HistoryView
+    from coach.tui.history import HistoryScreen
+
+    before = journals(folder)
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            return iter(())
+
+        def on_mount(self) -> None:
+            view = HistoryView(store_at(folder), journal=True)
+            self.push_screen(HistoryScreen(view, lambda: date(2026, 12, 1)))
+
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        for _ in range(200):
+            if getattr(screen, "loaded", False):
+                break
+            await pilot.pause(0.05)
+        await pilot.press("4")
+        for _ in range(200):
+            table = screen.session_table
+            if table is not None and table.row_count > 0:
+                break
+            await pilot.pause(0.05)
+        assert table is not None and table.row_count == 3
+        dates = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert sum(d.endswith(" *") for d in dates) == 2, dates
+        hint = str(screen.query_one("#sessions-hint").render())
+        assert "waits in the journal" in hint
     untouched(folder, before)

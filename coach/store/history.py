@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -138,10 +139,34 @@ class Streaks:
 class HistoryView:
     """Read-only queries over a :class:`HistoryStore` for the history screen."""
 
-    def __init__(self, store: HistoryStore, waiting: Waiting | None = None) -> None:
-        self.store = store
-        self.waiting = waiting
-        """What of ``store`` waits in the journal, when it is a view with it."""
+    def __init__(
+        self, store: HistoryStore, waiting: Waiting | None = None, *, journal: bool = False
+    ) -> None:
+        self._store = store
+        self._waiting = waiting
+        self._journal = journal and waiting is None
+        """Whether the sessions waiting in the journal are still to be read in (by the
+        first query, in the worker that runs it: never on the event loop)."""
+        self._lock = threading.Lock()
+
+    def _resolved(self) -> tuple[HistoryStore, Waiting | None]:
+        with self._lock:
+            if self._journal:
+                from coach.store.waiting import with_waiting
+
+                self._store, self._waiting = with_waiting(self._store)
+                self._journal = False
+            return self._store, self._waiting
+
+    @property
+    def store(self) -> HistoryStore:
+        """The history the queries read: with what waits in the journal, when asked."""
+        return self._resolved()[0]
+
+    @property
+    def waiting(self) -> Waiting | None:
+        """What of :attr:`store` waits in the journal, when it is a view with it."""
+        return self._resolved()[1]
 
     def sessions(self) -> list[SessionPoint]:
         """Every session, oldest first, with its sets, peak pain and dose changes: the

@@ -662,7 +662,9 @@ class CoachApp(App[int]):
         from coach.store.history import HistoryView
         from coach.tui.history import HistoryScreen
 
-        self.push_screen(HistoryScreen(HistoryView(self.store), self.today))
+        # With the sessions waiting in the journal, marked (read in by the screen's first
+        # query, in its worker).
+        self.push_screen(HistoryScreen(HistoryView(self.store, journal=True), self.today))
 
     # -- leaving --------------------------------------------------------------------------
 

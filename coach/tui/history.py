@@ -441,9 +441,14 @@ class HistoryScreen(Screen[None]):
             self.query_one("#sessions", TabPane).mount(self.session_hint, self.session_table)
         name, _ = self._period()
         if self.session_hint is not None:
+            waiting = (
+                " · * waits in the journal to be saved"
+                if any(not s.saved for s in self.listed)
+                else ""
+            )
             self.session_hint.update(
                 f"{len(self.listed):,} sessions, {name}, newest first · Pain: at the start→"
-                "highest · Enter opens one · r changes the period"
+                f"highest · Enter opens one · r changes the period{waiting}"
             )
         table = self.session_table
         table.clear(columns=True)
@@ -451,7 +456,10 @@ class HistoryScreen(Screen[None]):
         # columns a table sized to its content pushed Peak and Changes out of sight.
         room = self._table_room()
         year = since is None  # within a year, the weekday says more than the year
-        dates = [f"{s.day:%d %b %y}" if year else f"{s.day:%a %d %b}" for s in self.listed]
+        dates = [
+            (f"{s.day:%d %b %y}" if year else f"{s.day:%a %d %b}") + ("" if s.saved else " *")
+            for s in self.listed
+        ]
         cells = [
             (
                 date_text,
