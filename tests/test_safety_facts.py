@@ -48,8 +48,8 @@ def path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     def ticking() -> str:
         return stamp(datetime(2026, 11, 30, 8, tzinfo=UTC) + timedelta(seconds=next(moments)))
 
-    monkeypatch.setattr("coach.store.database.utc_now", ticking)
-    monkeypatch.setattr("coach.store.checks.utc_now", ticking)
+    for module in ("rows", "sessions", "safety", "checks"):  # each store part that stamps
+        monkeypatch.setattr(f"coach.store.{module}.utc_now", ticking)
     yield tmp_path / "history.sqlite3"  # where `coach --data-dir tmp_path` looks
 
 

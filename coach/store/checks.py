@@ -61,7 +61,7 @@ class CheckStore:
 
     def open_check(self, *, local_date: date, utc_offset: int, pain_before: int | None) -> int:
         """Store a new check (running) and return its id."""
-        with self.store._transaction() as db:
+        with self.store.transaction() as db:
             cursor = db.execute(
                 INSERT_CHECK,
                 (
@@ -82,7 +82,7 @@ class CheckStore:
             return cursor.lastrowid
 
     def record_hold(self, check_id: int, result: HoldResult) -> None:
-        with self.store._transaction() as db:
+        with self.store.transaction() as db:
             db.execute(INSERT_HOLD, hold_row(check_id, result, utc_now()))
 
     def record_psfs(
@@ -92,7 +92,7 @@ class CheckStore:
         return every activity named and the ratings as stored."""
         now = utc_now()
         ratings: list[tuple[int, int]] = []
-        with self.store._transaction() as db:
+        with self.store.transaction() as db:
             known = {row[0] for row in db.execute("SELECT id FROM psfs_activities")}
             for entry in entries:
                 if not 0 <= entry.score <= 10:
@@ -117,7 +117,7 @@ class CheckStore:
 
     def close_check(self, check_id: int, status: str, pain_after: PainAnswer | None) -> None:
         answer = pain_after or PainAnswer(None)
-        with self.store._transaction() as db:
+        with self.store.transaction() as db:
             db.execute(
                 "UPDATE checks SET ended_at = ?, status = ?, pain_after = ?, numbness = ?,"
                 " leg_weakness = ?, pain_below_knee = ? WHERE id = ?",
@@ -136,7 +136,7 @@ class CheckStore:
 
     def check_history(self, since: date | None = None) -> CheckHistory:
         """Every check (from ``since``), oldest first, and every PSFS activity."""
-        with self.store._read() as db:
+        with self.store.read() as db:
             return read_checks(db, since)
 
     def last_check_day(self) -> date | None:
@@ -207,7 +207,7 @@ def read_checks(db: sqlite3.Connection, since: date | None = None) -> CheckHisto
 
 def check_export(store: HistoryStore, since: date | None = None) -> list[dict[str, Any]]:
     """One row per hold of every check (from ``since``), as :data:`CHECK_COLUMNS`."""
-    with store._read() as db:
+    with store.read() as db:
         rows = db.execute(
             "SELECT c.local_date, c.id, c.started_at, c.status, h.test, h.variant, h.seconds,"
             " h.ceiling, h.ended_by, h.recorded_at, c.pain_before, c.pain_after,"
@@ -255,7 +255,7 @@ PSFS_COLUMNS: tuple[str, ...] = (
 
 def psfs_export(store: HistoryStore, since: date | None = None) -> list[dict[str, Any]]:
     """One row per PSFS rating (from ``since``), as :data:`PSFS_COLUMNS`."""
-    with store._read() as db:
+    with store.read() as db:
         rows = db.execute(
             "SELECT c.local_date, c.id, a.id, a.text, r.score, r.rated_at FROM psfs_ratings r"
             " JOIN checks c ON c.id = r.check_id JOIN psfs_activities a ON a.id = r.activity_id"

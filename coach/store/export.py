@@ -141,7 +141,7 @@ def export_rows(
     ``saved: false`` (and their session's id is empty while its row is not saved)."""
     waiting = waiting or Waiting()
     where, params = _filters(since, program, exercise)
-    with store._read() as db:
+    with store.read() as db:
         db.row_factory = sqlite3.Row
         rows = db.execute(
             "SELECT s.started_at, s.local_date, s.source_id, s.note AS session_note, t.*"
@@ -227,7 +227,7 @@ def session_page(
     where, params = _filters(since, program, exercise)
     join = "JOIN" if (program or exercise) else "LEFT JOIN"
     last = " ORDER BY s.id DESC LIMIT ?" if limit is not None else ""
-    with store._read() as db:
+    with store.read() as db:
         found = db.execute(
             "SELECT s.id, s.started_at, s.local_date, s.ended_at, s.title, s.status,"
             " s.stop_reason,"
@@ -309,7 +309,7 @@ def decision_export(
     # In time order, a session's decisions together, when it started: the checks before
     # it, its advice, the dose changes after it, and the level offer that closes it.
     found: list[tuple[tuple[str, int, int], dict[str, Any]]] = []
-    with store._read() as db:
+    with store.read() as db:
         db.row_factory = sqlite3.Row
         sessions = {
             row["id"]: (_day_of(row["local_date"], row["started_at"]), row["started_at"])

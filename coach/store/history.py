@@ -194,7 +194,7 @@ class HistoryView:
 
     def exercises(self) -> list[ExerciseRef]:
         """Every exercise with at least one rated set, most recently done first."""
-        with self.store._read() as db:
+        with self.store.read() as db:
             rows = db.execute(
                 "SELECT t.program_id, t.exercise_id,"
                 " (SELECT u.exercise_name FROM sets u WHERE u.program_id = t.program_id"
@@ -218,7 +218,7 @@ class HistoryView:
 
     def dose_series(self, program_id: str, exercise_id: str) -> list[DosePoint]:
         """One point per session that rated the exercise, oldest first."""
-        with self.store._read() as db:
+        with self.store.read() as db:
             rows = db.execute(
                 "SELECT t.session_id, s.started_at, t.level, t.planned_hold, t.planned_holds,"
                 " t.planned_reps, t.planned_duration, t.sets_planned, MAX(t.pain)"
@@ -234,7 +234,7 @@ class HistoryView:
 
     def detail(self, session: SessionPoint) -> SessionDetail:
         """A session's sets, the decisions taken after it and any level change."""
-        with self.store._read() as db:
+        with self.store.read() as db:
             db.row_factory = sqlite3.Row
             sets = db.execute(
                 "SELECT * FROM sets WHERE session_id = ? ORDER BY id", (session.id,)
@@ -318,7 +318,7 @@ def follow_ups(store: HistoryStore, since: date | None = None) -> list[FollowUpP
     """Every follow-up of a warning sign answered from ``since`` on, oldest first, with
     the sign it followed (a session's or a function check's)."""
     flags = "MAX(numbness), MAX(leg_weakness), MAX(pain_below_knee)"
-    with store._read() as db:
+    with store.read() as db:
         rows = db.execute(
             "SELECT f.local_date, f.session_id, f.check_id, f.symptoms, f.clinician_seen,"
             " f.cleared, COALESCE(s.local_date, date(s.started_at, 'localtime')),"

@@ -88,7 +88,7 @@ def report_data(store: HistoryStore, since: date, until: date) -> ReportData:
     view = HistoryView(store, waiting)
     every = view.sessions()
     sessions = tuple(s for s in every if since <= s.day <= until)
-    with store._read() as db:
+    with store.read() as db:
         # A day earlier in UTC: the local day filters exactly below.
         start = (since - timedelta(days=1)).isoformat()
         rows = db.execute(

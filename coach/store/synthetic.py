@@ -171,7 +171,7 @@ def generate(
     routine_path = source
     loaded = load_session_file(routine_path)
     store = HistoryStore(path)
-    with store._read() as db:
+    with store.read() as db:
         _refuse_if_not_empty(db, store.path)
         simulation = _Simulation(
             loaded,

@@ -3,7 +3,7 @@ journal to be saved (see :mod:`coach.store.journal`), marked as such.
 
 ``coach history``, ``coach export`` and ``coach report`` read through :func:`with_waiting`:
 a copy of the history in memory with every journal's sessions applied by the same code
-an import uses (``_apply``), so each view runs its own queries unchanged and only marks
+an import uses (``apply_write``), so each view runs its own queries unchanged and only marks
 the rows that came from the journal. The journal is only read: nothing is imported,
 nothing removed, the database file is not written.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
-from coach.store.database import HistoryStore, StoreError, _apply
+from coach.store.database import HistoryStore, apply_write
 
 __all__ = ["Waiting", "with_waiting"]
 
@@ -44,17 +44,9 @@ def with_waiting(store: HistoryStore) -> tuple[HistoryStore, Waiting]:
     journals = store.journal_sessions()
     if not journals:
         return store, Waiting()
-    view = HistoryStore.in_memory()
-    keeper = view._keeper
-    assert keeper is not None
-    if store.path.is_file():
-        with store._read() as db:  # checked, migrated: the same schema as the copy's
-            try:
-                db.backup(keeper)
-            except sqlite3.Error as exc:
-                raise StoreError(f"cannot read the history {store.path}: {exc}") from None
+    view = store.memory_copy()
     sessions: set[int] = set()
-    with view._transaction() as db:
+    with view.transaction() as db:
         (last_set,) = db.execute("SELECT COALESCE(MAX(id), 0) FROM sets").fetchone()
         (last_session,) = db.execute("SELECT COALESCE(MAX(id), 0) FROM sessions").fetchone()
         for journal in journals:
@@ -62,7 +54,7 @@ def with_waiting(store: HistoryStore) -> tuple[HistoryStore, Waiting]:
             before = db.total_changes
             db.execute("SAVEPOINT journal")
             try:
-                session_id, _ = _apply(
+                session_id, _ = apply_write(
                     db, journal.session, list(journal.sets.values()), journal.finish
                 )
             except (sqlite3.Error, KeyError, TypeError, ValueError):
