@@ -20,6 +20,7 @@ from coach.engine.checks.protocol import TESTS, Variant
 from coach.engine.checks.psfs import psfs_change, psfs_score
 from coach.engine.checks.records import CheckHistory
 from coach.engine.checks.views import hold_rows, seconds_text
+from coach.format.text import printable
 from coach.report import charts
 from coach.report.figures import (
     adherence,
@@ -75,8 +76,10 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
 def esc(text: object) -> str:
-    """``text`` for HTML: every character that could start markup is escaped."""
-    return html.escape(str(text), quote=True)
+    """``text`` for HTML: every character that could start markup is escaped, and every
+    one that is not printable (control, C1, bidi, zero-width) shown as ``\\u202e``, as
+    on the terminal, so an override cannot reverse what the clinician reads."""
+    return html.escape(printable(str(text), multiline=True), quote=True)
 
 
 def _table(
