@@ -122,3 +122,24 @@ def test_preview_escapes_names_even_past_the_reader(tmp_path: Path) -> None:
     Console(file=out, width=100).print(render_preview(dataclasses.replace(timeline, plan=plan)))
     assert not TERMINAL_CONTROL.search(out.getvalue())
     assert "A\\x1b[2J\\u202eB" in out.getvalue() and "T\\x1b]0;x\\x07" in out.getvalue()
+
+
+def test_a_folder_a_thousand_levels_deep_is_one_sentence(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coach.format.loader import MAX_FOLDER_DEPTH
+
+    top = tmp_path / "deep"
+    here = top
+    for _ in range(1000):  # made by steps: one path this long is more than the system takes
+        here.mkdir()
+        monkeypatch.chdir(here)
+        here = Path("d")
+    monkeypatch.chdir(tmp_path)
+    (top / "near.yaml").write_text(PROGRAM.format(name="N", hold="10s", rest="5s"))
+    result = cli("validate", top)
+    clean(result)
+    assert "Traceback" not in result.err and "RecursionError" not in result.err
+    assert result.code == 1
+    assert f"folders more than {MAX_FOLDER_DEPTH} levels below" in result.out
+    assert "1 file checked" in result.err

@@ -9,11 +9,12 @@ progression bounds, unique ids, program files a routine refers to, custom sounds
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import types
 import typing
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -134,24 +135,62 @@ def load_session_file(path: Path) -> LoadedFile:
     return loaded
 
 
+MAX_FOLDER_DEPTH = 32
+"""Deepest folder ``coach validate FOLDER`` searches below the folder it is given."""
+
+
 def check_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
     """Validate every YAML file at or below ``paths``; return the files and all diagnostics."""
-    files = list(_yaml_files(paths))
+    files: list[Path] = []
     diagnostics: list[Diagnostic] = []
+    for path in paths:
+        if not _is_dir(path):
+            files.append(path)
+            continue
+        found, too_deep = _yaml_files_in(path)
+        files.extend(found)
+        if too_deep is not None:
+            diagnostics.append(
+                Diagnostic(
+                    too_deep,
+                    Mark(1, 1),
+                    f"folders more than {MAX_FOLDER_DEPTH} levels below {quoted(str(path))} "
+                    "are not searched; check a folder nearer the files",
+                )
+            )
     for path in files:
         _Loader(diagnostics).load(path)
     return files, sorted(_unique(diagnostics), key=lambda d: d.sort_key)
 
 
-def _yaml_files(paths: Iterable[Path]) -> Iterator[Path]:
-    for path in paths:
-        if _is_dir(path):
-            # Only regular files: a FIFO named x.yaml would wait for a writer forever.
-            yield from sorted(
-                p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and _is_file(p)
-            )
-        else:
-            yield path
+def _yaml_files_in(folder: Path) -> tuple[list[Path], Path | None]:
+    """The YAML files at any depth below ``folder`` (up to :data:`MAX_FOLDER_DEPTH`),
+    sorted, and the first folder left out for being deeper (None when none was).
+
+    Walked with a list, not recursion, so no depth ends in a RecursionError; links to
+    folders are not followed (a loop would never end), and only regular files count (a
+    FIFO named x.yaml would wait for a writer forever)."""
+    found: list[Path] = []
+    too_deep: Path | None = None
+    waiting: list[tuple[Path, int]] = [(folder, 0)]
+    while waiting:
+        here, depth = waiting.pop()
+        try:
+            entries = list(os.scandir(here))
+        except (OSError, ValueError):
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if depth < MAX_FOLDER_DEPTH:
+                        waiting.append((Path(entry.path), depth + 1))
+                    elif too_deep is None or entry.path < str(too_deep):
+                        too_deep = Path(entry.path)
+                elif entry.name.endswith((".yaml", ".yml")) and entry.is_file():
+                    found.append(Path(entry.path))
+            except OSError:
+                continue
+    return sorted(found), too_deep
 
 
 def _is_dir(path: Path) -> bool:
