@@ -44,7 +44,9 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n(see '{self.prog} --help')\n")
+        # The message quotes the arguments as typed: escaped, so ESC in one acts on nothing.
+        said = printable(message)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {said}\n(see '{self.prog} --help')\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -488,14 +490,16 @@ def _validate(paths: list[Path]) -> int:
         return _usage_error("no .yaml or .yml files found in " + ", ".join(map(str, paths)))
     for diagnostic in diagnostics:
         print(diagnostic.render())
-    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
-    warnings = len(diagnostics) - len(errors)
-    bad_files = len({d.path for d in errors})
+    errors_shown = [d for d in diagnostics if d.severity is Severity.ERROR]
+    # Counted in full: a file's problems past those shown are one line standing for many.
+    errors = sum(d.count for d in errors_shown)
+    warnings = sum(d.count for d in diagnostics) - errors
+    bad_files = len({d.path for d in errors_shown})
     checked = f"{len(files)} file{'s' if len(files) != 1 else ''} checked"
     warned = f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
     if errors:
         print(
-            f"{checked}: {len(errors)} error{'s' if len(errors) != 1 else ''} "
+            f"{checked}: {errors:,} error{'s' if errors != 1 else ''} "
             f"in {bad_files} file{'s' if bad_files != 1 else ''}{warned}",
             file=sys.stderr,
         )

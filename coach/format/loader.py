@@ -24,6 +24,7 @@ from pydantic import BaseModel, Tag, TypeAdapter, ValidationError
 from coach.format.diagnostics import Diagnostic, Mark, SessionFileError, Severity
 from coach.format.durations import format_duration
 from coach.format.figure_checks import figure_problems, image_problem
+from coach.format.files import file_kind
 from coach.format.text import quoted
 from coach.format.v1 import (
     CountRange,
@@ -214,15 +215,52 @@ def _resolved(path: Path) -> Path:
         return path.absolute()
 
 
+MAX_PROBLEMS_PER_FILE = 50
+"""Most problems said for one file; the rest are counted in one more line."""
+
+
 def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Each problem once, and at most :data:`MAX_PROBLEMS_PER_FILE` a file (in the
+    order found), then one line counting the rest: 20,000 unknown keys are 51 lines."""
     seen: set[tuple[str, Mark, str]] = set()
     unique = []
+    said: dict[str, list[Diagnostic]] = {}
     for diagnostic in diagnostics:
-        key = (str(_resolved(diagnostic.path)), diagnostic.mark, diagnostic.message)
-        if key not in seen:
-            seen.add(key)
+        where = str(_resolved(diagnostic.path))
+        key = (where, diagnostic.mark, diagnostic.message)
+        if key in seen:
+            continue
+        seen.add(key)
+        of_file = said.setdefault(where, [])
+        of_file.append(diagnostic)
+        if len(of_file) <= MAX_PROBLEMS_PER_FILE:
             unique.append(diagnostic)
+    for of_file in said.values():
+        if len(of_file) > MAX_PROBLEMS_PER_FILE:
+            rest = of_file[MAX_PROBLEMS_PER_FILE:]
+            errors = sum(d.severity is Severity.ERROR for d in rest)
+            last = max(rest, key=lambda d: d.mark)
+            unique.append(
+                Diagnostic(
+                    last.path,
+                    last.mark,
+                    f"and {len(rest):,} more problems in this file, not shown",
+                    Severity.ERROR if errors else Severity.WARNING,
+                    count=errors or len(rest),
+                )
+            )
     return unique
+
+
+def _missing(path: Path) -> str:
+    """Why a file named in a session file cannot be read, in words: "is a folder"."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "does not exist"
+    except (OSError, ValueError) as exc:
+        return f"cannot be read ({getattr(exc, 'strerror', None) or exc})"
+    return f"is {file_kind(mode)}, not a file coach can read"
 
 
 @dataclass
@@ -579,7 +617,7 @@ class _Loader:
                 failed = True
                 continue
             if not _is_file(target):
-                self._report(source, where, f"program file {quoted(ref.file)} does not exist")
+                self._report(source, where, f"program file {quoted(ref.file)} {_missing(target)}")
                 failed = True
                 continue
             if target in self.loading:
@@ -866,6 +904,8 @@ def _message(
         tag = ctx.get("tag")
         close = difflib.get_close_matches(str(tag), tags, n=1, cutoff=0.5)
         hint = f"did you mean {quoted(close[0])}? " if close else ""
+        if not str(tag).strip():
+            return f"'kind' is empty; write one of: {', '.join(tags)}"
         return f"unknown kind {quoted(str(tag))}; {hint}(kinds: {', '.join(tags)})"
     if kind == "union_tag_not_found":
         if isinstance(value, dict):
