@@ -162,3 +162,18 @@ async def test_every_screen_over_a_hostile_history_shows_nothing_raw(
         await wait_for(pilot, screen_is(app, "SettingsScreen"), "the settings")
         await pilot.pause()
         assert_nothing_raw(app, "settings")
+
+
+async def test_the_psfs_dialog_shows_stored_activities_escaped(tmp_path: Path) -> None:
+    from coach.engine.checks.records import PsfsActivity
+    from coach.tui.checks import PsfsScreen
+
+    app, _ = make_app(hostile_program(tmp_path), tmp_path / "data", today=lambda: END)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_for(pilot, home_ready(app), "home")
+        activities = [PsfsActivity(1, HOSTILE + "socks"), PsfsActivity(2, "stairs" + HOSTILE)]
+        app.push_screen(PsfsScreen(activities, {1: 4}))
+        await wait_for(pilot, screen_is(app, "PsfsScreen"), "the PSFS")
+        await pilot.pause()
+        assert "socks (last time 4)" in sent(app)
+        assert_nothing_raw(app, "the PSFS dialog")
