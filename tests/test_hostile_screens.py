@@ -177,3 +177,22 @@ async def test_the_psfs_dialog_shows_stored_activities_escaped(tmp_path: Path) -
         await pilot.pause()
         assert "socks (last time 4)" in sent(app)
         assert_nothing_raw(app, "the PSFS dialog")
+
+
+async def test_hundreds_of_bad_settings_lines_are_one_notice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """300 bad lines made 300 notices (home after 7.6 s); now one, capped."""
+    config = tmp_path / "config"
+    config.mkdir()
+    lines = [f"bad line {i}" for i in range(300)] + [f"key{i} = 1" for i in range(300)]
+    (config / "settings.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setenv("COACH_CONFIG_DIR", str(config))
+    app, _ = make_app(hostile_program(tmp_path), tmp_path / "data", read_settings=True)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await wait_for(pilot, home_ready(app), "home")
+        await wait_for(pilot, lambda: len(app._notifications) > 0, "the notice")
+        notices = list(app._notifications)
+        assert len(notices) == 1
+        assert "lines 1, 2, 3, 4, 5 and 295 more are not 'key = value'" in notices[0].message
+        assert "'key0', 'key1', 'key2', 'key3', 'key4' and 295 more" in notices[0].message
