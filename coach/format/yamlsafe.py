@@ -240,9 +240,10 @@ class _Composer:
 
     def run(self) -> YamlDocument:
         loader = _LoaderClass(self.text)
+        check, get, handle = loader.check_event, loader.get_event, self._handle
         try:
-            while loader.check_event():
-                self._handle(loader.get_event())
+            while check():
+                handle(get())
         except _Stop as stop:
             self.problems.append(Diagnostic(self.path, stop.mark, stop.message))
         except yaml.YAMLError as exc:
@@ -268,15 +269,15 @@ class _Composer:
     # -- events -----------------------------------------------------------------------
 
     def _handle(self, event: Any) -> None:
-        if isinstance(event, yaml.DocumentStartEvent):
+        if isinstance(event, _NODE_EVENTS):  # the most common: tested first
+            self._node(event)
+        elif isinstance(event, yaml.DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
                 raise _Stop(
                     _mark(event),
                     "a second YAML document starts here; a session file holds exactly one",
                 )
-        elif isinstance(event, _NODE_EVENTS):
-            self._node(event)
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
             frame = self.stack.pop()
             if frame.anchor is not None:
