@@ -1,5 +1,6 @@
 """``make fuzz``: random and mutated session files through validate, preview and the
-timeline, for a fixed time budget.
+timeline, settings files through the settings reader, and stored histories with hostile
+text through the commands that show them, for a fixed time budget.
 
 Not part of ``make test`` (it is open-ended by nature): it runs for ``--seconds``
 (``FUZZ_SECONDS`` in the Makefile, 60 by default) and exits 1 if any case
@@ -13,7 +14,11 @@ Not part of ``make test`` (it is open-ended by nature): it runs for ``--seconds`
 Cases are the bundled sessions mutated (bytes flipped, inserted and deleted; lines
 dropped, doubled and swapped; values replaced by hostile ones: escape sequences, huge
 numbers, long runs of spaces, deep nesting, aliases, tags, NUL, bidi overrides) and
-documents built from scratch. A worker process runs them (so a hang can be killed);
+documents built from scratch; settings files mutated the same way and given hostile
+lines (deep nesting, ``~nosuchuser``, escapes, thousands of bad keys); and a small
+synthetic history whose text fields (titles, notes, names, reasons, PSFS activities)
+are replaced by hostile text, then shown by ``history``, ``export`` and ``plan``. A
+worker process runs them (so a hang can be killed);
 every failing case is kept in ``.fuzz-failures/`` with what went wrong.
 
     python scripts/fuzz.py [--seconds 60] [--seed N]
@@ -36,6 +41,7 @@ import threading
 import time
 import traceback
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 FAILURES = ROOT / ".fuzz-failures"
@@ -182,9 +188,6 @@ def generated(rng: random.Random) -> bytes:
 
 def worker() -> int:
     from coach.cli import main
-    from coach.engine.timeline import build_timeline, plan_session
-    from coach.format.diagnostics import SessionFileError
-    from coach.format.loader import load_session_file
 
     report = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1)
     # Everything imported before the clock starts: the first case is timed like the rest.
@@ -193,29 +196,84 @@ def worker() -> int:
             main([command, str(ROOT / "sessions" / "morning.yaml")])
     report.write("ready\n")
     for line in sys.stdin:
-        path = Path(line.rstrip("\n"))
-        problems: list[str] = []
-        for command in ("validate", "preview"):
-            out, err = io.StringIO(), io.StringIO()
-            try:
-                with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-                    main([command, str(path)])
-            except BaseException:
-                problems.append(f"{command} raised:\n{traceback.format_exc()}")
-            for stream, text in (("stdout", out.getvalue()), ("stderr", err.getvalue())):
-                found = TERMINAL_CONTROL.search(text)
-                if found:
-                    problems.append(f"{command} wrote {found.group()!r} to {stream}")
-        try:
-            timeline = build_timeline(plan_session(load_session_file(path)))
-            sum(step.duration for step in timeline.steps)
-            list(timeline.blocks())
-        except SessionFileError:
-            pass
-        except BaseException:
-            problems.append(f"the timeline raised:\n{traceback.format_exc()}")
+        kind, _, name = line.rstrip("\n").partition("\t")
+        path = Path(name)
+        case = {"session": session_case, "settings": settings_case, "history": history_case}
+        problems = case[kind](path, main)
         report.write(json.dumps(problems) + "\n")
     return 0
+
+
+def printed(problems: list[str], what: str, text: str) -> None:
+    found = TERMINAL_CONTROL.search(text)
+    if found:
+        problems.append(f"{what} wrote {found.group()!r}")
+
+
+def run_command(problems: list[str], main: Any, argv: list[str]) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            main(argv)
+    except SystemExit:
+        pass
+    except BaseException:
+        problems.append(f"{argv[0]} raised:\n{traceback.format_exc()}")
+    printed(problems, f"{argv[0]} (stdout)", out.getvalue())
+    printed(problems, f"{argv[0]} (stderr)", err.getvalue())
+
+
+def session_case(path: Path, main: Any) -> list[str]:
+    from coach.engine.timeline import build_timeline, plan_session
+    from coach.format.diagnostics import SessionFileError
+    from coach.format.loader import load_session_file
+
+    problems: list[str] = []
+    for command in ("validate", "preview"):
+        run_command(problems, main, [command, str(path)])
+    try:
+        timeline = build_timeline(plan_session(load_session_file(path)))
+        sum(step.duration for step in timeline.steps)
+        list(timeline.blocks())
+    except SessionFileError:
+        pass
+    except BaseException:
+        problems.append(f"the timeline raised:\n{traceback.format_exc()}")
+    return problems
+
+
+def settings_case(path: Path, main: Any) -> list[str]:
+    """The settings reader and home's reading of default_routine: sentences, never a
+    traceback, and nothing in them a terminal would act on."""
+    from coach.config.locations import home_routine
+    from coach.config.settings import MAX_PROBLEMS, load_settings
+
+    problems: list[str] = []
+    try:
+        _, said = load_settings(path)
+        _, why = home_routine(path)
+    except BaseException:
+        return [f"the settings raised:\n{traceback.format_exc()}"]
+    if len(said) > MAX_PROBLEMS:
+        problems.append(f"the settings said {len(said)} problems (at most {MAX_PROBLEMS})")
+    for sentence in [*said, why or ""]:
+        printed(problems, "the settings", sentence)
+    return problems
+
+
+def history_case(folder: Path, main: Any) -> list[str]:
+    """A stored history with hostile text, through the commands that show it."""
+    problems: list[str] = []
+    data = str(folder)
+    for argv in (
+        ["history", "--all", "--data-dir", data],
+        ["history", "--json", "--data-dir", data],
+        ["export", "--format", "csv", "--data-dir", data],
+        ["export", "--format", "json", "--data-dir", data],
+        ["export", "--what", "decisions", "--data-dir", data],
+    ):
+        run_command(problems, main, argv)
+    return problems
 
 
 # -- the driver: makes cases, feeds the worker, times each case -----------------------------
@@ -241,13 +299,22 @@ class Worker:
         for line in self.process.stdout:
             self.lines.put(line.rstrip("\n"))
 
-    def run(self, path: Path) -> list[str] | None:
+    def run(self, kind: str, path: Path) -> list[str] | None:
         """The problems of one case, or None when it took longer than a second."""
         assert self.process.stdin is not None
-        self.process.stdin.write(f"{path}\n")
+        self.process.stdin.write(f"{kind}\t{path}\n")
         self.process.stdin.flush()
         try:
             answer = self.lines.get(timeout=CASE_SECONDS)
+        except queue.Empty:
+            return None
+        problems: list[str] = json.loads(answer)
+        return problems
+
+    def wait(self, seconds: float) -> list[str] | None:
+        """The answer to the case already sent, waiting ``seconds`` more."""
+        try:
+            answer = self.lines.get(timeout=seconds)
         except queue.Empty:
             return None
         problems: list[str] = json.loads(answer)
@@ -258,12 +325,105 @@ class Worker:
         self.process.wait()
 
 
-def keep(case: bytes, problems: list[str], number: int) -> Path:
+def keep(case: bytes, problems: list[str], number: int, suffix: str = ".yaml") -> Path:
     FAILURES.mkdir(exist_ok=True)
-    path = FAILURES / f"case-{number}.yaml"
+    path = FAILURES / f"case-{number}{suffix}"
     path.write_bytes(case)
     path.with_suffix(".txt").write_text("\n".join(problems) + "\n", encoding="utf-8")
     return path
+
+
+SETTINGS_LINES = [
+    'default_routine = "~nosuchuser-fuzz/x.yaml"',
+    'default_routine = "~"',
+    'default_routine = "\\u001b]0;title\\u0007"',
+    'default_routine = "\\u202eevil\\u200b"',
+    'default_routine = "/dev/zero"',
+    "x = " + "[" * 3000 + "]" * 3000,
+    "x = " + "{a = " * 200 + "1" + "}" * 200,
+    "[" * 40 + "a" + "]" * 40,
+    '"\\u001b[2J" = 1',
+    "volume = 1e308",
+    "volume = -0",
+    "speech = yes",
+    "audio = " + "a" * 5000,
+]
+
+
+def settings_text(rng: random.Random) -> bytes:
+    """A settings file: coach's own, mutated, with hostile lines and bad keys mixed in."""
+    from coach.config.settings import Settings, settings_toml
+
+    text = settings_toml(Settings()).encode("utf-8")
+    if rng.random() < 0.5:
+        text = mutate(text, rng)
+    lines = text.split(b"\n")
+    for _ in range(rng.randrange(6)):
+        lines.insert(rng.randrange(len(lines) + 1), rng.choice(SETTINGS_LINES).encode())
+    if rng.random() < 0.1:
+        lines += [f"key{i} = {i}".encode() for i in range(rng.randrange(1000, 5000))]
+    if rng.random() < 0.1:
+        lines += [f"not toml {i}".encode() for i in range(rng.randrange(1000, 5000))]
+    return b"\n".join(lines)
+
+
+HISTORY_TEXT = {
+    "sessions": ("title", "note", "stop_reason"),
+    "sets": ("exercise_name",),
+    "dose_changes": ("reason",),
+    "advice": ("reason",),
+    "psfs_activities": ("text",),
+}
+STORED = [
+    "\x1b]52;c;ZWNobyBwd25lZA==\x07",
+    "\x1b]8;;https://example.org\x1b\\link\x1b]8;;\x1b\\",
+    "\x1b[2J\x9b31m\x85\x9d0;t\x9c",
+    "\u202eevil\u202c\u2066x\u2069",
+    "\u200bzero\u2060width\ufeff",
+    "line\nbreak\r\n",
+    "\x00nul",
+    '[bold]markup[/bold] <b>html</b> & "quotes",commas',
+    "x" * 5000,
+    "",
+]
+
+
+def base_history(folder: Path) -> Path:
+    """A month of synthetic sessions and a function check, made once per run."""
+    from datetime import UTC, date
+
+    from coach.config.locations import default_routine
+    from coach.store.synthetic import generate
+
+    path = folder / "base.sqlite3"
+    generate(path, source=default_routine(), days=30, seed=1, end=date(2026, 3, 1), tz=UTC)
+    return path
+
+
+def history_case_folder(base: Path, folder: Path, rng: random.Random) -> bytes:
+    """A copy of ``base`` in ``folder`` with hostile text in its text fields; returns
+    what was put where (kept with a failing case)."""
+    import shutil
+    import sqlite3
+
+    folder.mkdir(exist_ok=True)
+    target = folder / "history.sqlite3"
+    for stale in folder.iterdir():
+        stale.unlink()
+    shutil.copyfile(base, target)
+    changes = []
+    with contextlib.closing(sqlite3.connect(target)) as db, db:
+        for table, columns in HISTORY_TEXT.items():
+            for column in columns:
+                if rng.random() < 0.7:
+                    value = "".join(rng.choice(STORED) for _ in range(rng.randrange(1, 4)))
+                    try:
+                        db.execute(f"UPDATE {table} SET {column} = ?", (value,))
+                    except sqlite3.IntegrityError:  # a column's own bounds (PSFS: 1-200)
+                        value = value.replace("\x00", "")[:200] or "x"
+                        db.execute(f"UPDATE {table} SET {column} = ?", (value,))
+                    changes.append(f"{table}.{column} = {value!r}")
+    return "\n".join(changes).encode("utf-8")
 
 
 def drive(seconds: float, seed: int) -> int:
@@ -274,19 +434,35 @@ def drive(seconds: float, seed: int) -> int:
     current = Worker()
     with tempfile.TemporaryDirectory(prefix="coach-fuzz-") as folder:
         case_path = Path(folder) / "case.yaml"
+        settings_path = Path(folder) / "settings.toml"
+        history_folder = Path(folder) / "history"
+        base = base_history(Path(folder))
         try:
             while time.monotonic() < deadline:
-                case = generated(rng) if rng.random() < 0.2 else mutate(rng.choice(seeds), rng)
-                case_path.write_bytes(case)
+                draw = rng.random()
+                if draw < 0.15:
+                    kind, target, suffix = "settings", settings_path, ".toml"
+                    case = settings_text(rng)
+                    target.write_bytes(case)
+                elif draw < 0.22:
+                    kind, target, suffix = "history", history_folder, ".history.txt"
+                    case = history_case_folder(base, history_folder, rng)
+                else:
+                    kind, target, suffix = "session", case_path, ".yaml"
+                    case = generated(rng) if rng.random() < 0.2 else mutate(rng.choice(seeds), rng)
+                    target.write_bytes(case)
                 cases += 1
-                problems = current.run(case_path)
+                problems = current.run(kind, target)
+                if problems is None and kind == "history":
+                    # Five commands over a month of history: given five times the time.
+                    problems = current.wait(CASE_SECONDS * 4)
                 if problems is None:
                     problems = [f"hung: no answer within {CASE_SECONDS:g} s"]
                     current.kill()
                     current = Worker()
                 if problems:
                     failures += 1
-                    kept = keep(case, problems, cases)
+                    kept = keep(case, problems, cases, suffix)
                     print(f"FAIL {kept}: {problems[0].splitlines()[0]}", flush=True)
         finally:
             current.kill()

@@ -122,3 +122,88 @@ def test_preview_escapes_names_even_past_the_reader(tmp_path: Path) -> None:
     Console(file=out, width=100).print(render_preview(dataclasses.replace(timeline, plan=plan)))
     assert not TERMINAL_CONTROL.search(out.getvalue())
     assert "A\\x1b[2J\\u202eB" in out.getvalue() and "T\\x1b]0;x\\x07" in out.getvalue()
+
+
+def test_a_folder_a_thousand_levels_deep_is_one_sentence(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coach.format.loader import MAX_FOLDER_DEPTH
+
+    top = tmp_path / "deep"
+    top.mkdir()
+    monkeypatch.chdir(top)
+    # Made (and removed) a step at a time, relative to the folder before: one path this
+    # long is more than the system takes, and shutil.rmtree recurses (pytest's clean-up
+    # of old temporary folders would fail on it).
+    for _ in range(1000):
+        Path("d").mkdir()
+        os.chdir("d")
+    monkeypatch.chdir(tmp_path)
+    try:
+        (top / "near.yaml").write_text(PROGRAM.format(name="N", hold="10s", rest="5s"))
+        result = cli("validate", top)
+    finally:
+        monkeypatch.chdir(top)
+        for _ in range(1000):
+            os.chdir("d")
+        for _ in range(1000):
+            os.chdir("..")
+            Path("d").rmdir()
+        monkeypatch.chdir(tmp_path)
+    clean(result)
+    assert result.code == 1
+    assert f"folders more than {MAX_FOLDER_DEPTH} levels below" in result.out
+    assert "1 file checked" in result.err
+
+
+def test_twenty_thousand_problems_are_fifty_lines_and_a_count(cli: Cli, tmp_path: Path) -> None:
+    from coach.format.loader import MAX_PROBLEMS_PER_FILE
+
+    many = tmp_path / "many.yaml"
+    keys = "".join(f"  k{i}: 1\n" for i in range(20_000))
+    many.write_text(f"version: 1\nprogram:\n{keys}", encoding="utf-8")
+    result = cli("validate", many)
+    lines = result.out.splitlines()
+    assert len(lines) == MAX_PROBLEMS_PER_FILE + 1
+    assert lines[-1].endswith("more problems in this file, not shown")
+    shown_more = int(lines[-1].split("and ")[1].split(" more")[0].replace(",", ""))
+    assert shown_more + MAX_PROBLEMS_PER_FILE >= 20_000
+    assert f"{MAX_PROBLEMS_PER_FILE + shown_more:,} errors in 1 file" in result.err
+
+
+def test_references_to_a_fifo_or_a_folder_say_what_they_are(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "programs" / "folder.yaml").mkdir(parents=True)
+    os.mkfifo(tmp_path / "programs" / "pipe.yaml")
+    routine = tmp_path / "r.yaml"
+    routine.write_text(
+        "version: 1\nroutine:\n  id: r\n  name: R\n  programs:\n"
+        "    - file: programs/folder.yaml\n    - file: programs/pipe.yaml\n",
+        encoding="utf-8",
+    )
+    result = cli("validate", routine)
+    assert result.code == 1
+    assert "program file 'programs/folder.yaml' is a folder, not a file" in result.out
+    assert "program file 'programs/pipe.yaml' is a FIFO (named pipe), not a file" in result.out
+    assert "does not exist" not in result.out
+
+
+def test_an_empty_kind_is_said_plainly(cli: Cli, tmp_path: Path) -> None:
+    path = tmp_path / "k.yaml"
+    path.write_text(
+        "version: 1\nprogram:\n  id: p\n  name: P\n  levels:\n    - name: L\n"
+        '      exercises:\n        - id: a\n          name: A\n          kind: ""\n',
+        encoding="utf-8",
+    )
+    result = cli("validate", path)
+    assert result.code == 1
+    assert "'kind' is empty; write one of: hold, reps, timed" in result.out
+    assert "unknown kind ''" not in result.out
+
+
+def test_usage_errors_show_the_arguments_escaped(cli: Cli) -> None:
+    result = cli("--\x1b]0;pwned\x07", "\u202eevil")
+    assert result.code == 2
+    clean(result)
+    assert "\\x1b]0;pwned\\x07" in result.err

@@ -172,3 +172,94 @@ async def test_the_picker_shows_names_and_makes_a_default(
         await wait_for(pilot, lambda: (config / "settings.toml").exists(), "the setting")
         assert load_settings(config / "settings.toml")[0].default_routine == str(holds.resolve())
         assert screen_is(app, "ChooseSession")()  # still choosing: d only sets the default
+
+
+# -- a hostile settings file: never a traceback, a hang or a flood ----------------------
+
+
+def test_a_fifo_or_a_device_is_never_read(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "settings.toml"
+    os.mkfifo(fifo)  # reading it would wait for a writer forever
+    for path, kind in ((fifo, "a FIFO"), (Path("/dev/zero"), "a device")):
+        settings, problems = load_settings(path)
+        assert settings == Settings()
+        assert problems == (
+            f"cannot read {path}: it is {kind}{' (named pipe)' if path == fifo else ''}, "
+            "not a regular file; using the defaults",
+        )
+
+
+def test_a_file_past_the_size_cap_is_refused_in_one_sentence(tmp_path: Path) -> None:
+    from coach.config.toml import MAX_SETTINGS_BYTES
+
+    path = tmp_path / "settings.toml"
+    path.write_text("volume = 20\n" + "#" * MAX_SETTINGS_BYTES, encoding="utf-8")
+    settings, problems = load_settings(path)
+    assert settings == Settings()
+    assert len(problems) == 1 and "is larger than 64 KiB" in problems[0]
+
+
+def test_deep_nesting_is_refused_without_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text("volume = 20\nx = " + "[" * 3000 + "]" * 3000 + "\n", encoding="utf-8")
+    settings, problems = load_settings(path)
+    assert settings == Settings()
+    assert problems == (f"{path}: values are nested more than 16 deep; the whole file is ignored",)
+
+
+def test_a_user_that_does_not_exist_is_said_in_one_sentence(tmp_path: Path) -> None:
+    from coach.config.locations import default_routine, home_routine
+
+    path = tmp_path / "settings.toml"
+    path.write_text('default_routine = "~nosuchuser-coach/x.yaml"\nvolume = 20\n', encoding="utf-8")
+    settings, problems = load_settings(path)
+    assert (settings.default_routine, settings.volume) == ("", 20)
+    assert problems == (
+        f"{path}: default_routine: there is no user 'nosuchuser-coach' on this machine for "
+        "'~nosuchuser-coach/x.yaml'; using the default for it",
+    )
+    routine, why = home_routine(path)
+    assert routine == default_routine()
+    assert why is not None and "there is no user 'nosuchuser-coach'" in why
+
+
+def test_thousands_of_bad_lines_and_keys_make_one_short_notice_quickly(tmp_path: Path) -> None:
+    import time
+
+    from coach.config.settings import MAX_PROBLEMS
+
+    path = tmp_path / "settings.toml"
+    lines = [f"bad line {i}" for i in range(2000)] + [f"key{i} = 1" for i in range(2000)]
+    path.write_text("\n".join([*lines, "volume = 20"]) + "\n", encoding="utf-8")
+    started = time.perf_counter()
+    settings, problems = load_settings(path)
+    took = time.perf_counter() - started
+    assert settings.volume == 20
+    assert problems == (
+        f"{path}: lines 1, 2, 3, 4, 5 and 1,995 more are not 'key = value'; they are ignored",
+        f"{path}: 'key0', 'key1', 'key2', 'key3', 'key4' and 1,995 more are not settings "
+        "(the settings are screening_weeks, check_weeks, audio, volume, speech, "
+        "default_routine); ignored",
+    )
+    assert len(problems) <= MAX_PROBLEMS
+    assert took < 1.0, took
+
+
+def test_text_a_terminal_would_act_on_is_refused_and_never_echoed(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text(
+        'default_routine = "/x\\u001b]0;pwned\\u0007\\u202e"\n"\\u001b[2J" = 1\n',
+        encoding="utf-8",
+    )
+    settings, problems = load_settings(path)
+    assert settings.default_routine == ""
+    assert problems == (
+        f"{path}: default_routine: '/x\\x1b]0;pwned\\x07\\u202e' holds a control, "
+        "bidirectional or invisible character; type it again without; using the default for it",
+        f"{path}: '\\x1b[2J' is not a setting (the settings are screening_weeks, check_weeks, "
+        "audio, volume, speech, default_routine); ignored",
+    )
+    with pytest.raises(ValueError, match="control"):
+        Settings(default_routine="/x\u200b")

@@ -158,3 +158,11 @@ def test_a_value_at_the_text_limit_is_checked_quickly(write: Write) -> None:
     assert time.monotonic() - started < 5  # a hang guard, not a benchmark
     column = len("          instructions: ") + 20_000
     assert f":12:{column}: bidirectional control U+202E" in message
+
+
+def test_the_report_shows_control_bidi_and_zero_width_characters_escaped() -> None:
+    from coach.report.page import esc
+
+    assert esc("<b>knee\u202eevil</b>\x85\u200b\nnext") == (
+        "&lt;b&gt;knee\\u202eevil&lt;/b&gt;\\x85\\u200b\nnext"
+    )

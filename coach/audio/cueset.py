@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from coach.audio.catalog import CATALOG, DEFAULT_CUE
-from coach.audio.decoding import DECODE_SECONDS, decode_sound, read_wav
+from coach.audio.decoding import DECODE_SECONDS, LATE, decode_sound, read_wav
 from coach.audio.pcm import Pcm, PcmError
 from coach.engine.timeline import SessionPlan
 from coach.format.loader import confined_path
@@ -72,8 +73,9 @@ def load_cues(
 ) -> tuple[dict[str, Pcm], list[str]]:
     """Decode every cue once; return the set and what went wrong, one phrase per file.
 
-    Custom files are decoded in worker threads against one deadline ``budget`` seconds
-    away; whatever is not ready by then is given up on like any other failure.
+    Custom files are decoded (and scaled) by a few worker threads against one deadline
+    ``budget`` seconds away and a memory budget; whatever is not ready by then, or does
+    not fit, is given up on like any other failure.
     """
     loaded: dict[str, Pcm] = {}
     problems: list[str] = []
@@ -85,11 +87,12 @@ def load_cues(
     if DEFAULT_CUE not in loaded and loaded:
         loaded[DEFAULT_CUE] = next(iter(loaded.values()))
     wanted = custom or {}
-    decoded = _decode_all({s.path for s in wanted.values() if s.path is not None}, budget)
+    paths = {s.path for s in wanted.values() if s.path is not None}
+    decoded = _decode_all(paths, budget, volume)
     for key, sound in wanted.items():
         result = decoded.get(sound.path) if sound.path is not None else sound.problem
         if isinstance(result, Pcm):
-            loaded[key] = result.scaled(volume)
+            loaded[key] = result  # already at the volume, inside the decoding's deadline
             continue
         problems.append(f"{quoted(sound.written)} {result or 'cannot be used'}")
         fallback = loaded.get(sound.kind) or loaded.get(DEFAULT_CUE)
@@ -103,28 +106,68 @@ def sounds_notice(problems: list[str]) -> str | None:
     if not problems:
         return None
     count = len(problems)
-    files = "1 sound file" if count == 1 else f"{count} sound files"
-    return f"{files} could not be used; the bundled cues play instead: " + "; ".join(problems)
+    files = "1 sound file" if count == 1 else f"{count:,} sound files"
+    named = "; ".join(problems[:NAMED])
+    if count > NAMED:
+        named += f"; and {count - NAMED:,} more"
+    return f"{files} could not be used; the bundled cues play instead: {named}"
 
 
-def _decode_all(paths: set[Path], budget: float) -> dict[Path, Pcm | str]:
-    """Each file decoded in a thread of its own, all against one deadline."""
+NAMED = 5
+"""Most sound files the notice names; the rest are counted."""
+
+
+DECODE_WORKERS = 4
+"""Custom sounds decoded at once: enough to hide a decoder's start-up, few enough that
+a session naming 2,400 files never starts 2,400 threads (or decoders)."""
+MAX_CUSTOM_PCM_BYTES = 32 * 1024 * 1024
+"""Most decoded audio a session's own sounds may take (about six minutes of cues: 380
+cues of a second, or 38 of the longest, 10 s); the rest play the bundled cues."""
+TOO_MANY = (
+    f"was not decoded: a session's own sounds may take {MAX_CUSTOM_PCM_BYTES >> 20} MiB "
+    "decoded at most"
+)
+
+
+def _decode_all(paths: set[Path], budget: float, volume: float) -> dict[Path, Pcm | str]:
+    """Each file decoded and scaled to ``volume`` by a few workers, all against one
+    deadline ``budget`` seconds away and one memory budget: no file is started after the
+    deadline or once :data:`MAX_CUSTOM_PCM_BYTES` are decoded."""
     results: dict[Path, Pcm | str] = {}
     deadline = time.monotonic() + budget
+    waiting = deque(sorted(paths))
+    lock = threading.Lock()
+    kept = 0
 
-    def decode(path: Path) -> None:
-        try:
-            results[path] = decode_sound(path, deadline=deadline)
-        except PcmError as exc:
-            results[path] = str(exc)
+    def work() -> None:
+        nonlocal kept
+        while True:
+            with lock:
+                if not waiting or time.monotonic() >= deadline or kept >= MAX_CUSTOM_PCM_BYTES:
+                    return
+                path = waiting.popleft()
+            try:
+                pcm = decode_sound(path, deadline=deadline).scaled(volume)
+            except PcmError as exc:
+                results[path] = str(exc)
+                continue
+            with lock:
+                if kept + len(pcm.data) > MAX_CUSTOM_PCM_BYTES:
+                    kept = MAX_CUSTOM_PCM_BYTES  # full: the workers stop here
+                    results[path] = TOO_MANY
+                else:
+                    kept += len(pcm.data)
+                    results[path] = pcm
 
     workers = [
-        threading.Thread(target=decode, args=(path,), name="coach-decode", daemon=True)
-        for path in sorted(paths)
+        threading.Thread(target=work, name="coach-decode", daemon=True)
+        for _ in range(min(DECODE_WORKERS, len(paths)))
     ]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join(max(0.0, deadline - time.monotonic()))
-    late = "took too long to decode; it was given up on"
-    return {path: results.get(path, late) for path in paths}
+    with lock:
+        full = kept >= MAX_CUSTOM_PCM_BYTES
+        found = dict(results)
+    return {path: found.get(path, TOO_MANY if full else LATE) for path in paths}

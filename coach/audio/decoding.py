@@ -30,10 +30,11 @@ from coach.audio.pcm import MAX_CUE_SECONDS, RATE, Pcm, PcmError
 from coach.format.loader import MAX_SOUND_BYTES
 from coach.format.yamlsafe import NotRegularFileError, read_regular_file
 
-__all__ = ["DECODE_SECONDS", "decode_sound", "read_wav", "sniff"]
+__all__ = ["DECODE_SECONDS", "LATE", "decode_sound", "read_wav", "sniff"]
 
 DECODE_SECONDS = 3.0
 """Longest a custom sound may take to decode before it is given up on."""
+LATE = "took too long to decode; it was given up on"
 MAX_PCM_BYTES = int(RATE * MAX_CUE_SECONDS) * 2
 """The most decoded audio kept from one file: 10 s of 16-bit mono (882,000 bytes)."""
 
@@ -171,7 +172,9 @@ def _decode_with_ffmpeg(path: Path, label: str, deadline: float | None) -> Pcm:
         "pcm_s16le",
         "pipe:1",
     ]
-    limit = DECODE_SECONDS if deadline is None else max(0.0, deadline - time.monotonic())
+    limit = DECODE_SECONDS if deadline is None else deadline - time.monotonic()
+    if limit <= 0:  # no decoder is started once the time for decoding is over
+        raise PcmError(LATE)
     data = run_capped(argv, MAX_PCM_BYTES, limit)
     if len(data) < 2:
         raise PcmError(f"cannot be decoded (ffmpeg found no {label} sound in it)")
@@ -210,7 +213,7 @@ def run_capped(argv: list[str], cap: int, timeout: float) -> bytes:
     reader.join(1.0)
     stream.close()
     if timed_out:
-        raise PcmError("took too long to decode; it was given up on")
+        raise PcmError(LATE)
     data = b"".join(chunks)
     if not data and process.returncode:
         raise PcmError(f"cannot be decoded ({Path(argv[0]).name} exit status {process.returncode})")

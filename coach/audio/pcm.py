@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import io
 import wave
-from array import array
 from dataclasses import dataclass
+from types import ModuleType
 
 __all__ = ["MAX_CUE_SECONDS", "RATE", "Pcm", "PcmError"]
 
@@ -30,12 +30,12 @@ class Pcm:
         return len(self.data) / 2 / RATE
 
     def scaled(self, volume: float) -> Pcm:
-        """The same sound at ``volume`` (0 to 1)."""
+        """The same sound at ``volume`` (0 to 1), in one pass of C (``audioop.mul``,
+        which pydub needs anyway): a Python loop took 0.15 s per 10 s cue."""
         if volume >= 0.999:
             return self
-        samples = array("h", self.data)
-        factor = max(0.0, volume)
-        return Pcm(array("h", (int(s * factor) for s in samples)).tobytes())
+        usable = len(self.data) - len(self.data) % 2
+        return Pcm(_audioop().mul(self.data[:usable], 2, max(0.0, volume)))
 
     def wav_bytes(self) -> bytes:
         buffer = io.BytesIO()
@@ -45,3 +45,15 @@ class Pcm:
             out.setframerate(RATE)
             out.writeframes(self.data)
         return buffer.getvalue()
+
+
+def _audioop() -> ModuleType:
+    """The standard library's audioop (Python 3.11, 3.12) or its maintained copy,
+    audioop-lts (3.13 on), imported without its deprecation warning."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import audioop
+
+    return audioop

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import gc
 import os
+import stat
 import sys
 import time
 from collections.abc import Sequence
@@ -46,7 +48,9 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n(see '{self.prog} --help')\n")
+        # The message quotes the arguments as typed: escaped, so ESC in one acts on nothing.
+        said = printable(message)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {said}\n(see '{self.prog} --help')\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -451,11 +455,33 @@ def _say(message: str) -> None:
         print(printable(message), file=sys.stderr)
 
 
+STDOUT_HINT = "write to a regular file, or to the standard output with -o -"
+
+
+def _to_stdout(output: Path | None) -> bool:
+    """Whether ``-o`` asks for the standard output (no ``-o``, or ``-o -``)."""
+    return output is None or str(output) == "-"
+
+
+def _output_refused(path: Path, hint: str = STDOUT_HINT) -> OSError | None:
+    """The error for an ``-o`` coach does not write to (a device, a FIFO, a socket, a
+    folder, a symbolic link), whose message is one sentence; None when it may."""
+    from coach.store.private import NotAnOutputFile, output_problem
+
+    problem = output_problem(path.expanduser())
+    if problem is None:
+        return None
+    return NotAnOutputFile(errno.EINVAL, f"{problem}; {hint}", str(path))
+
+
 def _private_output(path: Path) -> Any:
     """``path`` opened for writing text, readable by its owner only (an export is health
-    data, like the history it comes from)."""
+    data, like the history it comes from); a regular file only."""
     from coach.store.private import create_private
 
+    refused = _output_refused(path)
+    if refused is not None:
+        raise refused
     descriptor = create_private(path.expanduser(), os.O_WRONLY | os.O_TRUNC)
     return os.fdopen(descriptor, "w", encoding="utf-8", newline="")
 
@@ -480,14 +506,16 @@ def _validate(paths: list[Path]) -> int:
         return _usage_error("no .yaml or .yml files found in " + ", ".join(map(str, paths)))
     for diagnostic in diagnostics:
         print(diagnostic.render())
-    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
-    warnings = len(diagnostics) - len(errors)
-    bad_files = len({d.path for d in errors})
+    errors_shown = [d for d in diagnostics if d.severity is Severity.ERROR]
+    # Counted in full: a file's problems past those shown are one line standing for many.
+    errors = sum(d.count for d in errors_shown)
+    warnings = sum(d.count for d in diagnostics) - errors
+    bad_files = len({d.path for d in errors_shown})
     checked = f"{len(files)} file{'s' if len(files) != 1 else ''} checked"
     warned = f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
     if errors:
         print(
-            f"{checked}: {len(errors)} error{'s' if len(errors) != 1 else ''} "
+            f"{checked}: {errors:,} error{'s' if errors != 1 else ''} "
             f"in {bad_files} file{'s' if bad_files != 1 else ''}{warned}",
             file=sys.stderr,
         )
@@ -500,13 +528,23 @@ def _schema(output: Path | None) -> int:
     from coach.format.schema import schema_text
 
     text = schema_text()
-    if output is None:
+    if output is None or _to_stdout(output):
         sys.stdout.write(text)
         return EXIT_OK
     try:
-        output.write_text(text, encoding="utf-8")
+        refused = _output_refused(output)
+        if refused is not None:
+            raise refused
+        # Never following a link, never waiting on a FIFO put there since the check.
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_NONBLOCK
+        descriptor = os.open(output.expanduser(), flags, 0o644)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                return _usage_error(f"cannot write {output}: it is not a regular file")
+            os.set_blocking(descriptor, True)
+            out.write(text)
     except OSError as exc:
-        return _usage_error(f"cannot write {output}: {exc.strerror}")
+        return _usage_error(f"cannot write {output}: {exc.strerror or exc}")
     return EXIT_OK
 
 
@@ -904,7 +942,8 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
             _say(f"coach: {exc}")
             return EXIT_INVALID
         try:
-            with _private_output(args.output) if args.output else _stdout() as out:
+            to_file = not _to_stdout(args.output)
+            with _private_output(args.output) if to_file else _stdout() as out:
                 if args.format == "json":
                     write_json(rows, out, columns, args.what, name)
                 else:
@@ -913,7 +952,7 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
             raise
         except OSError as exc:
             return _usage_error(f"cannot write {args.output}: {exc.strerror}")
-        if args.output:
+        if not _to_stdout(args.output):
             _say(f"{len(rows)} {name} written to {args.output}")
         return EXIT_OK
     from coach.store.export import decision_export, session_page
@@ -1131,9 +1170,12 @@ def _report(
     if since is not None and since > today:
         return _usage_error(f"--since {since} is after today")
     target = output if output is not None else Path(default_name(today))
+    refused = _output_refused(target, "write the report to a regular file")
+    if refused is not None:
+        return _usage_error(f"cannot write {target}: {refused.strerror}")
     settings, problems = load_settings(settings_path())
     for problem in problems:
-        print(f"coach: {problem}", file=sys.stderr)
+        _say(f"coach: {problem}")
     options = ReportOptions(settings.report_name, settings.date_of_birth, full, paper)
     try:
         written = write_report(

@@ -59,26 +59,35 @@ def default_routine() -> Path:
 def home_routine(settings_file: Path | None = None) -> tuple[Path, str | None]:
     """The routine home opens on: the ``default_routine`` setting when it names a file,
     else the bundled morning routine; and, when a setting is not used, why."""
-    from coach.config.toml import read_toml
+    from coach.config.toml import SettingsUnreadable, read_settings_text, read_toml, user_path
+    from coach.format.text import printable
 
     where = settings_file if settings_file is not None else settings_path()
     try:
-        data, _ = read_toml(where.read_text(encoding="utf-8"), where)
-    except (OSError, UnicodeDecodeError):
+        text = read_settings_text(where)
+    except SettingsUnreadable:
+        return default_routine(), None  # said when the settings are read, with the rest
+    if text is None:
         return default_routine(), None
+    data, _ = read_toml(text, where)
     chosen = data.get("default_routine", "")
     if not isinstance(chosen, str) or not chosen:
         return default_routine(), None
-    path = Path(chosen).expanduser()
-    try:
-        found = path.is_file()
-    except (OSError, ValueError):
-        found = False
+    path, unusable = user_path(chosen)
+    found = False
+    if path is not None and printable(chosen) == chosen:
+        try:
+            found = path.is_file()
+        except (OSError, ValueError):
+            found = False
     if not found:
         return default_routine(), (
-            f"the default routine {chosen} (default_routine in {where}) is not a file; "
-            "home opens on the bundled morning routine"
+            f"the default routine {printable(chosen)} (default_routine in "
+            f"{printable(str(where))}) is not a file"
+            + (f" ({unusable})" if unusable else "")
+            + "; home opens on the bundled morning routine"
         )
+    assert path is not None
     return path, None
 
 

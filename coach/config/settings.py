@@ -15,12 +15,20 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from coach.config.toml import read_toml
+from coach.config.toml import (
+    SettingsUnreadable,
+    listed,
+    read_settings_text,
+    read_toml,
+    user_path,
+)
+from coach.format.text import printable, quoted
 
 __all__ = [
     "AUDIO_CHOICES",
+    "MAX_PROBLEMS",
     "SETTING_KEYS",
     "Settings",
     "check_value",
@@ -56,6 +64,14 @@ class Settings(BaseModel):
     date_of_birth: str = Field(default="", pattern=r"^(\d{4}-\d{2}-\d{2})?$")
     """Shown beside the name in the report (YYYY-MM-DD); empty: not shown."""
 
+    @field_validator("default_routine")
+    @classmethod
+    def _shown_as_typed(cls, value: str) -> str:
+        # Nothing a terminal would act on is kept, whoever builds the settings.
+        if printable(value) != value:
+            raise ValueError("holds a control, bidirectional or invisible character")
+        return value
+
 
 SETTING_KEYS: tuple[str, ...] = tuple(Settings.model_fields)
 
@@ -63,7 +79,16 @@ SETTING_KEYS: tuple[str, ...] = tuple(Settings.model_fields)
 def check_value(key: str, value: object) -> str | None:
     """None when ``value`` is allowed for ``key``, else one sentence saying why not."""
     if key not in Settings.model_fields:
-        return f"'{key}' is not a setting (the settings are {', '.join(SETTING_KEYS)})"
+        return f"{quoted(key)} is not a setting (the settings are {', '.join(SETTING_KEYS)})"
+    if isinstance(value, str) and printable(value) != value:
+        return (
+            f"{key}: {quoted(value)} holds a control, bidirectional or invisible character; "
+            "type it again without"
+        )
+    if key == "default_routine" and isinstance(value, str) and value:
+        _, unusable = user_path(value)
+        if unusable is not None:
+            return f"{key}: {unusable}"
     try:
         # Strict: TOML has types, and "yes" or "30" in quotes is a mistake to point out.
         Settings.model_validate({key: value}, strict=True)
@@ -92,23 +117,42 @@ def _allowed(key: str, exc: ValidationError) -> str:
     return str(exc.errors()[0]["msg"])
 
 
+MAX_PROBLEMS = 8
+"""Most problems with the settings file said one by one; the rest are counted."""
+
+
 def load_settings(path: Path) -> tuple[Settings, tuple[str, ...]]:
-    """The settings at ``path`` (defaults if missing), and each problem found, one
-    sentence each. A bad key falls back to its default alone."""
+    """The settings at ``path`` (defaults if missing), and the problems found, one
+    sentence each, at most :data:`MAX_PROBLEMS` of them and a count of the rest. A bad
+    key falls back to its default alone; a file that cannot be read (not a regular
+    file, too large, not UTF-8, nested too deep) gives the defaults and one sentence."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+        text = read_settings_text(path)
+    except SettingsUnreadable as exc:
+        return Settings(), (f"cannot read {printable(str(path))}: {exc}; using the defaults",)
+    if text is None:
         return Settings(), ()
-    except (OSError, UnicodeDecodeError) as exc:
-        return Settings(), (f"cannot read {path}: {exc}; using the defaults",)
     data, problems = read_toml(text, path)
     good: dict[str, Any] = {}
+    unknown: list[str] = []
     for key, value in data.items():
+        if key not in Settings.model_fields:
+            unknown.append(quoted(key))
+            continue
         problem = check_value(key, value)
         if problem is None:
             good[key] = value
         else:
-            problems.append(f"{path}: {problem}; using the default for it")
+            problems.append(f"{printable(str(path))}: {problem}; using the default for it")
+    if unknown:
+        are = "is not a setting" if len(unknown) == 1 else "are not settings"
+        problems.append(
+            f"{printable(str(path))}: {listed(unknown)} {are} (the settings are "
+            f"{', '.join(SETTING_KEYS)}); ignored"
+        )
+    if len(problems) > MAX_PROBLEMS:
+        more = len(problems) - (MAX_PROBLEMS - 1)
+        problems[MAX_PROBLEMS - 1 :] = [f"and {more:,} more problems in {printable(str(path))}"]
     return Settings.model_validate(good), tuple(problems)
 
 

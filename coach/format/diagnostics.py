@@ -32,6 +32,9 @@ class Diagnostic:
     mark: Mark
     message: str
     severity: Severity = Severity.ERROR
+    count: int = 1
+    """How many problems this line stands for: more than one for the line that counts
+    the problems of a file past those shown."""
 
     def render(self, relative_to: Path | None = None) -> str:
         """``path:line:col: message`` (warnings say so after the position), always one

@@ -52,6 +52,15 @@ class DurationError(ValueError):
     """A value that cannot be read as a duration; the message says how to write one."""
 
 
+_CACHED_CHARS = 40
+
+
+@functools.lru_cache(maxsize=1024)
+def _read_short(text: str) -> float:
+    """A short duration text in seconds (cached; DurationError is raised, not kept)."""
+    return _Scanner(text).duration()
+
+
 def parse_duration(value: object) -> float:
     """Return the duration in seconds, rounded to milliseconds.
 
@@ -70,7 +79,10 @@ def parse_duration(value: object) -> float:
             raise DurationError(f"{value:.3g} seconds is far too long for a duration")
         seconds = float(value)
     elif isinstance(value, str):
-        seconds = _Scanner(value).duration()
+        # The same few texts ("30s", "5s") come back for every exercise and every pass
+        # of validation: read each once. Only short ones are kept (a duration written as
+        # text is at most 40 characters), so a hostile file cannot fill the cache.
+        seconds = _read_short(value) if len(value) <= _CACHED_CHARS else _Scanner(value).duration()
     else:
         raise DurationError("expected a duration such as 45s or 1m30s")
     return round(seconds, 3)

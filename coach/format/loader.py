@@ -9,11 +9,12 @@ progression bounds, unique ids, program files a routine refers to, custom sounds
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import types
 import typing
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from pydantic import BaseModel, Tag, TypeAdapter, ValidationError
 from coach.format.diagnostics import Diagnostic, Mark, SessionFileError, Severity
 from coach.format.durations import format_duration
 from coach.format.figure_checks import figure_problems, image_problem
+from coach.format.files import file_kind
 from coach.format.text import quoted
 from coach.format.v1 import (
     CountRange,
@@ -134,24 +136,62 @@ def load_session_file(path: Path) -> LoadedFile:
     return loaded
 
 
+MAX_FOLDER_DEPTH = 32
+"""Deepest folder ``coach validate FOLDER`` searches below the folder it is given."""
+
+
 def check_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
     """Validate every YAML file at or below ``paths``; return the files and all diagnostics."""
-    files = list(_yaml_files(paths))
+    files: list[Path] = []
     diagnostics: list[Diagnostic] = []
+    for path in paths:
+        if not _is_dir(path):
+            files.append(path)
+            continue
+        found, too_deep = _yaml_files_in(path)
+        files.extend(found)
+        if too_deep is not None:
+            diagnostics.append(
+                Diagnostic(
+                    too_deep,
+                    Mark(1, 1),
+                    f"folders more than {MAX_FOLDER_DEPTH} levels below {quoted(str(path))} "
+                    "are not searched; check a folder nearer the files",
+                )
+            )
     for path in files:
         _Loader(diagnostics).load(path)
     return files, sorted(_unique(diagnostics), key=lambda d: d.sort_key)
 
 
-def _yaml_files(paths: Iterable[Path]) -> Iterator[Path]:
-    for path in paths:
-        if _is_dir(path):
-            # Only regular files: a FIFO named x.yaml would wait for a writer forever.
-            yield from sorted(
-                p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and _is_file(p)
-            )
-        else:
-            yield path
+def _yaml_files_in(folder: Path) -> tuple[list[Path], Path | None]:
+    """The YAML files at any depth below ``folder`` (up to :data:`MAX_FOLDER_DEPTH`),
+    sorted, and the first folder left out for being deeper (None when none was).
+
+    Walked with a list, not recursion, so no depth ends in a RecursionError; links to
+    folders are not followed (a loop would never end), and only regular files count (a
+    FIFO named x.yaml would wait for a writer forever)."""
+    found: list[Path] = []
+    too_deep: Path | None = None
+    waiting: list[tuple[Path, int]] = [(folder, 0)]
+    while waiting:
+        here, depth = waiting.pop()
+        try:
+            entries = list(os.scandir(here))
+        except (OSError, ValueError):
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if depth < MAX_FOLDER_DEPTH:
+                        waiting.append((Path(entry.path), depth + 1))
+                    elif too_deep is None or entry.path < str(too_deep):
+                        too_deep = Path(entry.path)
+                elif entry.name.endswith((".yaml", ".yml")) and entry.is_file():
+                    found.append(Path(entry.path))
+            except OSError:
+                continue
+    return sorted(found), too_deep
 
 
 def _is_dir(path: Path) -> bool:
@@ -175,15 +215,52 @@ def _resolved(path: Path) -> Path:
         return path.absolute()
 
 
+MAX_PROBLEMS_PER_FILE = 50
+"""Most problems said for one file; the rest are counted in one more line."""
+
+
 def _unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Each problem once, and at most :data:`MAX_PROBLEMS_PER_FILE` a file (in the
+    order found), then one line counting the rest: 20,000 unknown keys are 51 lines."""
     seen: set[tuple[str, Mark, str]] = set()
     unique = []
+    said: dict[str, list[Diagnostic]] = {}
     for diagnostic in diagnostics:
-        key = (str(_resolved(diagnostic.path)), diagnostic.mark, diagnostic.message)
-        if key not in seen:
-            seen.add(key)
+        where = str(_resolved(diagnostic.path))
+        key = (where, diagnostic.mark, diagnostic.message)
+        if key in seen:
+            continue
+        seen.add(key)
+        of_file = said.setdefault(where, [])
+        of_file.append(diagnostic)
+        if len(of_file) <= MAX_PROBLEMS_PER_FILE:
             unique.append(diagnostic)
+    for of_file in said.values():
+        if len(of_file) > MAX_PROBLEMS_PER_FILE:
+            rest = of_file[MAX_PROBLEMS_PER_FILE:]
+            errors = sum(d.severity is Severity.ERROR for d in rest)
+            last = max(rest, key=lambda d: d.mark)
+            unique.append(
+                Diagnostic(
+                    last.path,
+                    last.mark,
+                    f"and {len(rest):,} more problems in this file, not shown",
+                    Severity.ERROR if errors else Severity.WARNING,
+                    count=errors or len(rest),
+                )
+            )
     return unique
+
+
+def _missing(path: Path) -> str:
+    """Why a file named in a session file cannot be read, in words: "is a folder"."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "does not exist"
+    except (OSError, ValueError) as exc:
+        return f"cannot be read ({getattr(exc, 'strerror', None) or exc})"
+    return f"is {file_kind(mode)}, not a file coach can read"
 
 
 @dataclass
@@ -540,7 +617,7 @@ class _Loader:
                 failed = True
                 continue
             if not _is_file(target):
-                self._report(source, where, f"program file {quoted(ref.file)} does not exist")
+                self._report(source, where, f"program file {quoted(ref.file)} {_missing(target)}")
                 failed = True
                 continue
             if target in self.loading:
@@ -827,6 +904,8 @@ def _message(
         tag = ctx.get("tag")
         close = difflib.get_close_matches(str(tag), tags, n=1, cutoff=0.5)
         hint = f"did you mean {quoted(close[0])}? " if close else ""
+        if not str(tag).strip():
+            return f"'kind' is empty; write one of: {', '.join(tags)}"
         return f"unknown kind {quoted(str(tag))}; {hint}(kinds: {', '.join(tags)})"
     if kind == "union_tag_not_found":
         if isinstance(value, dict):

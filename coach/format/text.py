@@ -21,12 +21,14 @@ import unicodedata
 
 __all__ = [
     "REFUSED_PATTERN",
+    "TYPED_PATTERN",
     "describe_character",
     "json_safe",
     "printable",
     "quoted",
     "refused_character",
     "refused_in_file",
+    "typed",
 ]
 
 # The characters refused in any text of a session file, as a character class. Tab and
@@ -123,6 +125,22 @@ def printable(text: str, *, multiline: bool = False) -> str:
         char if char in keep or (char != "\n" and _is_shown_as_is(char)) else _escape(char)
         for char in text
     )
+
+
+# What a person may type into a field that is stored (a note, an activity, a setting):
+# printable characters and spaces only, as a pattern Textual's ``Input(restrict=...)``
+# matches against the whole value, so a pasted escape or bidi control never lands.
+TYPED_PATTERN = r"[^\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028-\u2029\u2060-\u206f\ufeff]*"
+
+
+def typed(text: str, *, limit: int | None = None) -> str:
+    """What is kept of text a person typed: every character that is not printable
+    (controls, C1, bidi and zero-width characters) as a space, runs of spaces as one,
+    cut to ``limit`` characters. Stored text is then shown as it was typed."""
+    if not _PLAIN.fullmatch(text):
+        text = "".join(c if c.isprintable() or c == " " else " " for c in text)
+    text = " ".join(text.split())
+    return text[:limit].strip() if limit is not None else text
 
 
 def quoted(text: str, *, limit: int = 60) -> str:

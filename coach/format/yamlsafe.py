@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import codecs
 import math
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +29,7 @@ from typing import Any
 import yaml
 
 from coach.format.diagnostics import Diagnostic, Mark, SessionFileError
+from coach.format.files import NotRegularFileError, read_regular_file
 from coach.format.text import (
     describe_character,
     printable,
@@ -48,9 +47,11 @@ __all__ = [
     "MAX_VALUES",
     "DataPath",
     "Located",
+    "NotRegularFileError",
     "YamlDocument",
     "load_yaml_bytes",
     "load_yaml_file",
+    "read_regular_file",
 ]
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -153,47 +154,6 @@ def load_yaml_file(path: Path) -> YamlDocument:
     return load_yaml_bytes(raw, path)
 
 
-class NotRegularFileError(OSError):
-    """The path names a FIFO, a device, a socket or a folder: never read from it."""
-
-
-def read_regular_file(path: Path, limit: int) -> bytes:
-    """At most ``limit`` bytes of ``path``, which must be a regular file.
-
-    It is opened without blocking and checked on the open descriptor, so a FIFO (which
-    would wait for a writer forever), a device such as /dev/zero or a socket is refused
-    at once, and never read.
-    """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    descriptor = os.open(path, flags)
-    try:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):
-            kind = (
-                "a folder"
-                if stat.S_ISDIR(mode)
-                else "a FIFO (named pipe)"
-                if stat.S_ISFIFO(mode)
-                else "a device"
-                if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-                else "a socket"
-                if stat.S_ISSOCK(mode)
-                else "not a regular file"
-            )
-            raise NotRegularFileError(f"is {kind}, not a regular file; it is not read")
-        chunks = []
-        left = limit
-        while left > 0:
-            chunk = os.read(descriptor, min(left, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(descriptor)
-
-
 def load_yaml_bytes(raw: bytes, path: Path) -> YamlDocument:
     """Parse ``raw`` (the bytes of ``path``); raise :class:`SessionFileError` on any problem."""
     text = _decode(raw, path)
@@ -280,9 +240,10 @@ class _Composer:
 
     def run(self) -> YamlDocument:
         loader = _LoaderClass(self.text)
+        check, get, handle = loader.check_event, loader.get_event, self._handle
         try:
-            while loader.check_event():
-                self._handle(loader.get_event())
+            while check():
+                handle(get())
         except _Stop as stop:
             self.problems.append(Diagnostic(self.path, stop.mark, stop.message))
         except yaml.YAMLError as exc:
@@ -308,15 +269,15 @@ class _Composer:
     # -- events -----------------------------------------------------------------------
 
     def _handle(self, event: Any) -> None:
-        if isinstance(event, yaml.DocumentStartEvent):
+        if isinstance(event, _NODE_EVENTS):  # the most common: tested first
+            self._node(event)
+        elif isinstance(event, yaml.DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
                 raise _Stop(
                     _mark(event),
                     "a second YAML document starts here; a session file holds exactly one",
                 )
-        elif isinstance(event, _NODE_EVENTS):
-            self._node(event)
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
             frame = self.stack.pop()
             if frame.anchor is not None:

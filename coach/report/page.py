@@ -102,9 +102,10 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
 def esc(text: object) -> str:
-    """``text`` for HTML: control and bidi characters shown as escapes (printable), then
-    every character that could start markup escaped."""
-    return html.escape(printable(str(text)), quote=True)
+    """``text`` for HTML: every character that could start markup is escaped, and every
+    one that is not printable (control, C1, bidi, zero-width) shown as ``\\u202e``, as
+    on the terminal, so an override cannot reverse what the clinician reads."""
+    return html.escape(printable(str(text), multiline=True), quote=True)
 
 
 def _table(

@@ -17,8 +17,10 @@ from pathlib import Path
 __all__ = [
     "FILE_MODE",
     "FOLDER_MODE",
+    "NotAnOutputFile",
     "create_private",
     "os_problem",
+    "output_problem",
     "private_folder",
     "tighten",
     "write_private",
@@ -50,15 +52,56 @@ def private_folder(folder: Path) -> None:
         raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
 
 
+class NotAnOutputFile(OSError):
+    """``-o`` names something coach does not write to: the message is one sentence."""
+
+
+def output_problem(path: Path) -> str | None:
+    """Why coach will not write to ``path`` (which exists and is not a regular file, or
+    is a symbolic link), in words; None when it may (a regular file, or nothing yet).
+
+    A device, a FIFO or a socket is never opened (writing would block, or change the
+    device's mode), and a symbolic link is never followed or replaced."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return None  # said by the write itself, in its own words
+    if stat.S_ISREG(mode):
+        return None
+    from coach.format.files import file_kind
+
+    return f"it is {file_kind(mode)}, not a regular file"
+
+
 def create_private(path: Path, flags: int = os.O_WRONLY) -> int:
     """Open ``path``, creating it 0600 if it does not exist; a descriptor. An existing
-    file that others could read is tightened first."""
-    descriptor = os.open(path, flags | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, FILE_MODE)
+    file that others could read is tightened first. Only a regular file is ever opened
+    for writing: NotAnOutputFile for anything else, whose mode is left as it is."""
+    # O_NONBLOCK: a FIFO that appeared in the file's place fails at once (no reader) or
+    # is refused below, instead of blocking; it changes nothing for a regular file.
+    opening = flags | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
     try:
+        descriptor = os.open(path, opening, FILE_MODE)
+    except OSError as exc:
+        problem = output_problem(path) if exc.errno in (errno.ELOOP, errno.ENXIO) else None
+        if problem is not None:
+            raise NotAnOutputFile(exc.errno, problem, str(path)) from None
+        raise
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            from coach.format.files import file_kind
+
+            raise NotAnOutputFile(
+                errno.EINVAL, f"it is {file_kind(mode)}, not a regular file", str(path)
+            )
         # O_CREAT's mode is masked by the umask (only ever narrower), and an existing
         # file keeps its own: set it outright.
-        if stat.S_IMODE(os.fstat(descriptor).st_mode) != FILE_MODE:
+        if stat.S_IMODE(mode) != FILE_MODE:
             os.fchmod(descriptor, FILE_MODE)
+        os.set_blocking(descriptor, True)
     except OSError:
         os.close(descriptor)
         raise
@@ -69,6 +112,9 @@ def write_private(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` as UTF-8, mode 0600, never half written (a temporary
     file beside it, flushed to the disk, renamed into place); OSError when it cannot be."""
     path = path.expanduser()
+    problem = output_problem(path)
+    if problem is not None:  # never renamed over a device, a FIFO or a link
+        raise NotAnOutputFile(errno.EINVAL, problem, str(path))
     temporary = path.parent / f".{path.name}.{os.getpid()}.partial"
     descriptor = create_private(temporary, os.O_WRONLY | os.O_TRUNC)
     try:

@@ -171,8 +171,9 @@ class CoachApp(App[int]):
             from coach.config.settings import load_settings
 
             self.settings, problems = load_settings(settings_path())
-            for problem in problems:
-                self.call_from_thread(self.notify, problem, severity="warning", timeout=10)
+            if problems:  # one notice, however many problems (load_settings caps them)
+                notice = "\n".join(problems)
+                self.call_from_thread(self.notify, notice, severity="warning", timeout=10)
         flow = DayFlow(
             launch.source,
             str(self.store.path),

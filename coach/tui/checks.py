@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -41,11 +40,13 @@ from coach.engine.checks import messages as m
 from coach.engine.checks.psfs import MAX_ACTIVITIES, MAX_TEXT, clean_activity
 from coach.engine.checks.views import hold_rows, psfs_text, ratio_text, seconds_text
 from coach.format.durations import format_clock
+from coach.format.text import TYPED_PATTERN
 from coach.store.checks import CheckStore
 from coach.tui import keys
 from coach.tui.bignumber import BigNumber
 from coach.tui.dialog import Dialog
 from coach.tui.keybar import KeyBar
+from coach.tui.plain import plain
 
 if TYPE_CHECKING:
     from coach.store.database import HistoryStore
@@ -169,7 +170,7 @@ class CheckScreen(Screen[None]):
     # -- drawing ----------------------------------------------------------------------
 
     def _set(self, selector: str, text: str) -> None:
-        self.query_one(selector, Label).update(Text(text))
+        self.query_one(selector, Label).update(plain(text))
 
     def redraw(self) -> None:
         if not self.is_attached:
@@ -195,7 +196,7 @@ class CheckScreen(Screen[None]):
                 f"Last time: {seconds_text(last)}" if last is not None else "First time",
             )
             self.query_one("#check-position", Static).update(
-                Text(info.easier if easier else info.position)
+                plain(info.easier if easier else info.position, multiline=True)
             )
             self._cues([])
         elif isinstance(shown, m.ShowHold):
@@ -339,7 +340,7 @@ class PsfsScreen(Dialog[tuple[m.PsfsEntry, ...] | None]):
             last = self.last.get(activity.id)
             hint = f" (last time {last})" if last is not None else ""
             with Horizontal(classes="psfs-row"):
-                yield Label(Text(activity.text + hint), classes="psfs-text")
+                yield Label(plain(activity.text + hint), classes="psfs-text")
                 yield Input(
                     placeholder="0-10",
                     restrict=r"\d{0,2}",
@@ -362,6 +363,7 @@ class PsfsScreen(Dialog[tuple[m.PsfsEntry, ...] | None]):
                 yield Input(
                     placeholder="an activity your back makes hard",
                     max_length=MAX_TEXT,
+                    restrict=TYPED_PATTERN,
                     id=f"text-{index}",
                     classes="psfs-new",
                     compact=True,
@@ -477,7 +479,7 @@ class CheckSummaryScreen(Screen[None]):
                 classes="hint",
             )
             for line in summary_lines(self.history):
-                yield Static(Text(line), classes="change")
+                yield Static(plain(line), classes="change")
         yield KeyBar()
 
     def action_close(self) -> None:
@@ -537,7 +539,7 @@ class ChecksView(Vertical):
         lines = [f"A{i + 1}: {a.text}" for i, a in enumerate(activities)]
         lines += ["", f"The last check ({history.checks[-1].day:%d %b %Y}):"]
         lines += summary_lines(history)
-        words.mount_all(Static(Text(line), classes="change") for line in lines)
+        words.mount_all(Static(plain(line), classes="change") for line in lines)
 
 
 def _cell(result: HoldResult | None) -> str:

@@ -464,7 +464,7 @@ class HistoryScreen(Screen[None]):
             (
                 date_text,
                 printable(s.title),
-                s.result,
+                printable(s.result),
                 str(s.sets),
                 f"{_dash(s.baseline_pain)}→{_dash(s.peak_pain)}",
                 str(s.dose_changes),
@@ -517,7 +517,7 @@ class HistoryScreen(Screen[None]):
         amounts = [(p.day, p.amount) for p in chosen if p.amount is not None]
         pains = [(p.day, p.peak_pain) for p in chosen if p.peak_pain is not None]
         if amounts:
-            plt.title(f"{ref.name}, {name}")
+            plt.title(f"{printable(ref.name)}, {name}")
             origin = chosen[0].day
             plt.plot(
                 [(d - origin).days for d, _ in amounts],
@@ -549,7 +549,7 @@ class HistoryScreen(Screen[None]):
                 f"levels {levels[0]}-{levels[-1]}" if len(levels) > 1 else f"level {levels[0]}"
             )
         else:
-            plt.title(f"{ref.name}: nothing rated in the {name}")
+            plt.title(f"{printable(ref.name)}: nothing rated in the {name}")
         plot.refresh()
 
     # -- keys -------------------------------------------------------------------------
@@ -691,7 +691,7 @@ class SessionDetailScreen(Screen[None]):
                 answer = "accepted" if move["accepted"] else "declined"
                 yield Static(
                     Text(
-                        f"• {move['program_id']}: level {move['from_level']} -> "
+                        f"• {printable(str(move['program_id']))}: level {move['from_level']} -> "
                         f"{move['to_level']} offered, {answer}."
                     ),
                     classes="decision",

@@ -18,11 +18,13 @@ from textual.widgets.option_list import Option
 
 from coach.engine.home import HomeRow, HomeView
 from coach.format.durations import format_duration
+from coach.format.text import printable
 from coach.tui import keys
 from coach.tui.choice import Choice
 from coach.tui.dialog import Dialog
 from coach.tui.frames import after_frame
 from coach.tui.keybar import KeyBar
+from coach.tui.plain import plain
 
 __all__ = ["Choice", "ChooseSession", "HomeScreen"]
 
@@ -57,7 +59,7 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         view = self.view
         with Vertical(id="home"):
-            title = Text(view.title, style="bold")
+            title = plain(view.title, style="bold")
             title.append(
                 f" · about {format_duration(round(view.total_seconds))} · "
                 f"{len(view.rows)} exercises",
@@ -65,12 +67,12 @@ class HomeScreen(Screen[None]):
             )
             yield Label(title, id="home-title")
             if view.description:
-                yield Static(Text(view.description.strip()), id="home-description")
-            yield Label(Text(view.last_session), id="home-last")
+                yield Static(plain(view.description.strip(), multiline=True), id="home-description")
+            yield Label(plain(view.last_session), id="home-last")
             if view.today:
-                yield Label(Text(view.today), id="home-today")
+                yield Label(plain(view.today), id="home-today")
             for note in view.notes:
-                yield Label(Text(note), classes="home-note")
+                yield Label(plain(note, multiline=True), classes="home-note")
             yield Label(self._check_text(), id="home-check")
             table: DataTable[Text | str] = DataTable(
                 id="home-plan", cursor_type="row", zebra_stripes=False
@@ -98,12 +100,12 @@ class HomeScreen(Screen[None]):
         for index, row in enumerate(rows):
             new_program = index == 0 or rows[index - 1].program_id != row.program_id
             row_in_program = 0 if new_program else row_in_program + 1
-            cells: list[Text | str] = [Text(row.exercise), _arrow(row.arrow), row.dose]
+            cells: list[Text | str] = [plain(row.exercise), _arrow(row.arrow), row.dose]
             if not narrow:
                 label = {
-                    0: Text(row.program_name, style="bold"),
+                    0: plain(row.program_name, style="bold"),
                     1: Text(f"level {row.level}", style="dim"),
-                    2: Text(row.level_name.split(":")[-1].strip(), style="dim italic"),
+                    2: plain(row.level_name.split(":")[-1].strip(), style="dim italic"),
                 }.get(row_in_program, Text(""))
                 cells.insert(0, label)
             table.add_row(*cells)
@@ -237,7 +239,7 @@ class ChooseSession(Dialog[Path | None]):
         yield Label("Choose a routine or a single program", classes="dialog-title")
         yield Label("Enter plays it today; d makes it your default.", classes="hint")
         yield OptionList(
-            *(Option(Text(c.label), id=str(i)) for i, c in enumerate(self.choices)),
+            *(Option(plain(c.label), id=str(i)) for i, c in enumerate(self.choices)),
             id="choices",
         )
 
@@ -276,7 +278,7 @@ def _why(row: HomeRow) -> Text:
     text = Text()
     if row.arrow.strip():
         text.append(f"{row.arrow} ", style=_ARROW_STYLES.get(row.arrow, ""))
-    text.append(f"{row.exercise}", style="bold")
-    text.append(f" ({row.program_name}, level {row.level}): ")
-    text.append(row.reason or "the dose written in the program.")
+    text.append(printable(row.exercise), style="bold")
+    text.append(f" ({printable(row.program_name)}, level {row.level}): ")
+    text.append(printable(row.reason) or "the dose written in the program.")
     return text

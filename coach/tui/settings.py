@@ -11,15 +11,17 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from rich.text import Text
 from textual import on
 from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from coach.config.settings import AUDIO_CHOICES, Settings, check_value, with_changes
+from coach.config.toml import user_path
+from coach.format.text import TYPED_PATTERN, printable
 from coach.tui import keys
 from coach.tui.dialog import Dialog
+from coach.tui.plain import plain
 
 __all__ = ["SettingsScreen"]
 
@@ -45,7 +47,7 @@ class SettingsScreen(Dialog[Settings | None]):
 
     def head(self) -> Iterable[Widget]:
         yield Label("Settings", classes="dialog-title")
-        yield Static(Text(f"Saved to {self.where}"), classes="hint")
+        yield Static(plain(f"Saved to {self.where}"), classes="hint")
 
     def body(self) -> Iterable[Widget]:
         s = self.settings
@@ -77,6 +79,7 @@ class SettingsScreen(Dialog[Settings | None]):
             yield Input(
                 s.default_routine,
                 placeholder="the bundled morning routine",
+                restrict=TYPED_PATTERN,
                 id="default_routine",
                 compact=True,
                 classes="setting-value",
@@ -106,8 +109,10 @@ class SettingsScreen(Dialog[Settings | None]):
         """One sentence for each value not allowed."""
         found = [p for key, value in values.items() if (p := check_value(key, value))]
         routine = values["default_routine"]
-        if routine and not _is_file(Path(routine).expanduser()):
-            found.append(f"default_routine: there is no file {routine}")
+        if routine and not any(p.startswith("default_routine:") for p in found):
+            path, _ = user_path(routine)
+            if path is not None and not _is_file(path):
+                found.append(f"default_routine: there is no file {printable(routine)}")
         return found
 
     def action_save(self) -> None:
@@ -115,7 +120,7 @@ class SettingsScreen(Dialog[Settings | None]):
         problems = self.problems(values)
         shown = self.query_one("#settings-problems", Static)
         if problems:
-            shown.update(Text("\n".join(f"{p}." for p in problems)))
+            shown.update(plain("\n".join(f"{p}." for p in problems), multiline=True))
             return
         shown.update("")
         self.dismiss(with_changes(self.settings, values))

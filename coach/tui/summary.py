@@ -13,8 +13,10 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 from coach.engine.progression import describe_dose, dose_direction
 from coach.engine.session import SessionSummary
 from coach.format.durations import format_elapsed
+from coach.format.text import TYPED_PATTERN, printable
 from coach.tui import keys
 from coach.tui.keybar import KeyBar
+from coach.tui.plain import plain
 
 __all__ = ["SummaryScreen"]
 
@@ -43,7 +45,7 @@ class SummaryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         summary = self.summary
         with VerticalScroll(id="summary"):
-            yield Label(summary.headline, id="summary-title")
+            yield Label(plain(summary.headline), id="summary-title")
             baseline = "not rated" if summary.baseline is None else f"{summary.baseline}/10"
             yield Label(
                 f"Time {format_elapsed(summary.elapsed_seconds)} · "
@@ -66,21 +68,24 @@ class SummaryScreen(Screen[None]):
                         dose_direction(change.before, change.after), "= "
                     )
                     after = Text(arrow + describe_dose(change.after))
-                done.add_row(Text(name), f"{result.sets_rated}/{result.sets_planned}", pains, after)
+                done.add_row(
+                    plain(name), f"{result.sets_rated}/{result.sets_planned}", pains, after
+                )
             yield done
             yield Label("Why", classes="section-title")
             for change in decisions:
                 line = Text()
-                line.append(change.exercise_name, style="bold")
-                line.append(f": {change.reason}")
+                line.append(printable(change.exercise_name), style="bold")
+                line.append(f": {printable(change.reason)}")
                 yield Static(line, classes="change")
             for note in summary.after.notes:
-                yield Static(Text(note), classes="change")
-            yield Label(Text(self.where), classes="hint")
+                yield Static(plain(note, multiline=True), classes="change")
+            yield Label(plain(self.where), classes="hint")
             if not summary.rehearsal:
                 yield Input(
                     placeholder="A note on today (n), kept with the session: optional",
                     max_length=500,
+                    restrict=TYPED_PATTERN,  # nothing a terminal would act on is kept
                     id="note",
                     compact=True,
                 )

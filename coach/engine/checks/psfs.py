@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from coach.engine.checks.measures import Change, Direction, classify
+from coach.format.text import typed
 
 __all__ = [
     "MAX_ACTIVITIES",
@@ -100,5 +101,4 @@ def clean_activity(text: str) -> str:
     """What is kept of a typed activity: printable characters, single spaces, at most
     :data:`MAX_TEXT` characters. Markup or HTML in it stays as typed; every place that
     shows it escapes it."""
-    printable = "".join(c if c.isprintable() else " " for c in text)
-    return " ".join(printable.split())[:MAX_TEXT].strip()
+    return typed(text, limit=MAX_TEXT)

@@ -128,6 +128,7 @@ from coach.engine.session import (
 )
 from coach.engine.timeline import SessionPlan, Step
 from coach.format.loader import LoadedFile, RoutineFile
+from coach.format.text import typed
 from coach.format.v1 import Scaling
 
 
@@ -1169,7 +1170,8 @@ class DayFlow:
         if self.stage is not Stage.SUMMARY:
             return []
         session = self.session
-        note = note.strip()
+        # As typed, without what a terminal would act on (the input refuses it too).
+        note = typed(note)
         if note and session is not None and self.opening is not None:
             # Kept with the session, wherever it is (the history, or its journal).
             self.stage = Stage.NOTING
