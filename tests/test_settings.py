@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from coach.config.settings import (
+    SETTING_KEYS,
     Settings,
     check_value,
     load_settings,
@@ -240,8 +241,7 @@ def test_thousands_of_bad_lines_and_keys_make_one_short_notice_quickly(tmp_path:
     assert problems == (
         f"{path}: lines 1, 2, 3, 4, 5 and 1,995 more are not 'key = value'; they are ignored",
         f"{path}: 'key0', 'key1', 'key2', 'key3', 'key4' and 1,995 more are not settings "
-        "(the settings are screening_weeks, check_weeks, audio, volume, speech, "
-        "default_routine); ignored",
+        f"(the settings are {', '.join(SETTING_KEYS)}); ignored",
     )
     assert len(problems) <= MAX_PROBLEMS
     assert took < 1.0, took
@@ -258,8 +258,8 @@ def test_text_a_terminal_would_act_on_is_refused_and_never_echoed(tmp_path: Path
     assert problems == (
         f"{path}: default_routine: '/x\\x1b]0;pwned\\x07\\u202e' holds a control, "
         "bidirectional or invisible character; type it again without; using the default for it",
-        f"{path}: '\\x1b[2J' is not a setting (the settings are screening_weeks, check_weeks, "
-        "audio, volume, speech, default_routine); ignored",
+        f"{path}: '\\x1b[2J' is not a setting (the settings are {', '.join(SETTING_KEYS)}); "
+        "ignored",
     )
     with pytest.raises(ValueError, match="control"):
         Settings(default_routine="/x\u200b")
