@@ -158,6 +158,7 @@ def unexplained(path: Path) -> list[str]:
     return []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["program", "routine"])
 @settings(
     max_examples=examples(100),
