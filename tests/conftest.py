@@ -5,10 +5,8 @@ another left behind; Hypothesis's profiles."""
 from __future__ import annotations
 
 import contextlib
-import signal
 import sqlite3
 import textwrap
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +15,7 @@ import pytest
 
 from coach.cli import main
 
-from . import profiles, tiers
+from . import isolation, profiles, tiers
 
 assert profiles.PROFILE  # loaded before any test module: their settings build on it
 
@@ -30,31 +28,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     tiers.assign_tiers(items)
 
 
-# Every handler a test (or the Textual driver, or asyncio) might set and not put back. A
-# real driver's SIGCONT or SIGWINCH handler left by an earlier test fires in a later one
-# (under load, a stopped and continued process gets SIGCONT) and touches a dead app.
-_SIGNALS = sorted(signal.valid_signals() - {signal.SIGKILL, signal.SIGSTOP}, key=lambda s: int(s))
-
-
 @pytest.fixture(autouse=True)
 def _isolated_signals() -> Iterator[None]:
-    """Each test starts with the handlers, signal mask and wakeup fd that the session
-    had before it, and ends with them put back: no test sees another's."""
-    if threading.current_thread() is not threading.main_thread():
+    """No test sees the signal handlers another left (tests/isolation.py)."""
+    with isolation.signals_restored():
         yield
-        return
-    handlers = {number: signal.getsignal(number) for number in _SIGNALS}
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])
-    wakeup = signal.set_wakeup_fd(-1)
-    signal.set_wakeup_fd(wakeup)
-    try:
-        yield
-    finally:
-        signal.set_wakeup_fd(wakeup)
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        for number, handler in handlers.items():
-            if handler is not None and signal.getsignal(number) is not handler:
-                signal.signal(number, handler)
 
 
 @pytest.fixture(autouse=True)
