@@ -24,6 +24,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(tiers.TierClock(config), "coach-tier-clock")
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups it adds
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     tiers.assign_tiers(items)
 

@@ -148,13 +148,15 @@ def test_the_error_does_not_echo_a_long_value() -> None:
 )
 def test_any_value_up_to_the_text_limit_is_read_or_refused_in_under_10_ms(text: str) -> None:
     """The issue's bound, checked with a wide margin: the scanner caps the length before
-    it reads, so the figure is microseconds (see `make bench` for the precise one)."""
+    it reads, so the figure is microseconds (see `make bench` for the precise one). The
+    time is this thread's CPU time, the reading's own cost: on a loaded machine a wall
+    clock also counted the moments another process had the core (it failed so)."""
     slowest = 0.0
     for value in (text, " " * len(text) + "x", text + "s"):
-        started = time.perf_counter()
+        started = time.thread_time()
         with contextlib.suppress(DurationError):
             parse_duration(value)
-        slowest = max(slowest, time.perf_counter() - started)
+        slowest = max(slowest, time.thread_time() - started)
     assert slowest < 0.010
 
 

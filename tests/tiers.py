@@ -63,6 +63,12 @@ PROCESS_NAMES = frozenset(
         SCRIPT,
     }
 )
+TERMINAL_NAMES = frozenset({"TmuxDriver", "tmux_binary", "faketime", "accelerated"})
+TERMINAL_GROUP = "terminal"
+"""The tests that drive the real program in tmux (faketime's sped-up clock, the kill
+test's instants, screens awaited with timeouts) run one at a time on one xdist worker,
+as they did before the suite ran on two: two of them at once on two cores, each
+starting processes of its own, starved each other."""
 APP_NAMES = frozenset({"run_test", "Pilot", "pilot", "snap_compare"})
 APP_FIXTURES = frozenset({"snap_compare"})
 
@@ -147,6 +153,11 @@ class _Names:
 
 
 def tier_by_rule(item: pytest.Function, names: _Names) -> str:
+    tier, _ = tier_and_names(item, names)
+    return tier
+
+
+def tier_and_names(item: pytest.Function, names: _Names) -> tuple[str, frozenset[str]]:
     found: set[str] = set(names.of(item.obj))
     fixture_names = set(getattr(item, "fixturenames", ()))
     infos = getattr(item, "_fixtureinfo", None)
@@ -156,10 +167,10 @@ def tier_by_rule(item: pytest.Function, names: _Names) -> str:
             if func is not None and _own(func):
                 found |= names.of(func)
     if found & PROCESS_NAMES:
-        return "e2e"
+        return "e2e", frozenset(found)
     if found & APP_NAMES or fixture_names & APP_FIXTURES:
-        return "tui"
-    return "unit"
+        return "tui", frozenset(found)
+    return "unit", frozenset(found)
 
 
 TIER_KEY = pytest.StashKey[str]()
@@ -181,21 +192,32 @@ def assign_tiers(items: list[pytest.Item]) -> None:
         if len(written) > 1:
             problems.append(f"{item.nodeid}: marked {' and '.join(sorted(written))}")
             continue
-        if written:
-            (tier,) = written
-        elif isinstance(item, pytest.Function):
-            tier = tier_by_rule(item, names)
+        found: frozenset[str] = frozenset()
+        if isinstance(item, pytest.Function):
+            tier, found = tier_and_names(item, names)
         else:
             tier = "unit"
+        if written:
+            (tier,) = written
         item.stash[TIER_KEY] = tier
         if tier not in _written(item):
             item.add_marker(getattr(pytest.mark, tier))
+        if found & TERMINAL_NAMES and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(TERMINAL_GROUP))
     if problems:
         raise pytest.UsageError(
             "A test has exactly one tier (unit, tui or e2e):\n  " + "\n  ".join(problems)
         )
     check_every_test_has_one_tier(items)
-    items.sort(key=lambda item: ORDER[item.stash[TIER_KEY]])
+    items.sort(key=_running_order)
+
+
+def _running_order(item: pytest.Item) -> tuple[int, bool, bool]:
+    """e2e, tui, unit; in each, the terminal group first, then the slow tests: what
+    takes longest starts first, and the other worker takes the rest meanwhile."""
+    group = item.get_closest_marker("xdist_group")
+    in_group = group is not None and TERMINAL_GROUP in group.args
+    return ORDER[item.stash[TIER_KEY]], not in_group, item.get_closest_marker("slow") is None
 
 
 def check_every_test_has_one_tier(items: list[pytest.Item]) -> None:
