@@ -91,7 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         for number in range(1, args.runs + 1):
             report = Path(folder) / f"run-{number}.xml"
             started = time.monotonic()
-            code = subprocess.call([*command, "-q", f"--junitxml={report}"])
+            # A short temporary folder of the run's own (see the Makefile's PYTEST).
+            base = f"--basetemp={folder}/t{number}"
+            code = subprocess.call([*command, "-q", base, f"--junitxml={report}"])
             took = time.monotonic() - started
             print(f"flake: run {number} of {args.runs}: exit {code} in {took:.0f} s", flush=True)
             if not report.exists():
