@@ -1,4 +1,6 @@
-"""Shared fixtures: small session files written on the fly, and the CLI run in-process."""
+"""Shared fixtures: small session files written on the fly, and the CLI run in-process;
+each test's tier (tests/tiers.py); every test isolated from the signal handlers that
+another left behind; Hypothesis's profiles."""
 
 from __future__ import annotations
 
@@ -12,6 +14,34 @@ from pathlib import Path
 import pytest
 
 from coach.cli import main
+
+from . import isolation, profiles, tiers
+
+assert profiles.PROFILE  # loaded before any test module: their settings build on it
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(tiers.TierClock(config), "coach-tier-clock")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups it adds
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    tiers.assign_tiers(items)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_signals() -> Iterator[None]:
+    """No test sees the signal handlers another left (tests/isolation.py)."""
+    with isolation.signals_restored():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _tier_fits(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A unit test starts no process and no app; a tui test starts no process."""
+    with tiers.watching(request.node):
+        yield
+
 
 MINIMAL_PROGRAM = """\
 version: 1

@@ -150,7 +150,8 @@ def test_run_reports_an_invalid_file_before_the_screen_changes(
 
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
-    result = cli("run", write("bad.yaml", "version: 2\n"), "--data-dir", "/nonexistent")
+    bad = write("bad.yaml", "version: 2\n")
+    result = cli("run", bad, "--data-dir", bad.parent / "data")
     assert result.code == 1
     assert "bad.yaml:1:10: format version 2 is not supported" in result.err
 
@@ -338,12 +339,11 @@ def test_coach_file_opens_home_on_it(
     assert played == [(file, False)]
 
 
-def test_a_command_name_is_the_command(
-    cli: Cli, played: list[object], write: Write, tmp_path: Path
-) -> None:
-    # A folder that does not exist yet, inside the test's own (never a shared path: a
-    # history made there would outlive the run and meet the next one's schema).
-    result = cli("plan", write("ok.yaml", MINIMAL_PROGRAM), "--data-dir", tmp_path / "no" / "x")
+def test_a_command_name_is_the_command(cli: Cli, played: list[object], write: Write) -> None:
+    # A data folder of this test's own: `plan` opens (and so creates) the history, and a
+    # shared path would hold whatever another run, on another schema, left there.
+    program = write("ok.yaml", MINIMAL_PROGRAM)
+    result = cli("plan", program, "--data-dir", program.parent / "data")
     assert "Next session" in result.out
     assert played == []
     result = cli(write("ok.yaml", MINIMAL_PROGRAM), "plan")
@@ -358,7 +358,8 @@ def test_coach_file_reports_an_invalid_file(
 
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
-    result = cli(write("bad.yaml", "version: 2\n"), "--data-dir", "/nonexistent")
+    bad = write("bad.yaml", "version: 2\n")
+    result = cli(bad, "--data-dir", bad.parent / "data")
     assert result.code == 1
     assert "bad.yaml:1:10: format version 2 is not supported" in result.err
     assert cli("missing.yaml").code == 2

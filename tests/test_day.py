@@ -20,6 +20,7 @@ from coach.engine.records import Kept, PainAnswer, SessionStatus, Written
 from coach.engine.runner import RunState
 from coach.engine.timeline import StepKind
 from coach.store.database import HistoryStore
+from coach.store.export import decision_export
 
 from .day_helpers import TODAY, Shell, begin_session, none_apply, rate_every_set
 from .sessions import SMALL_PROGRAM, write_program
@@ -87,8 +88,34 @@ def test_the_next_day_plans_from_the_stored_session(source: Path, store: History
     assert isinstance(second.seen[-1], day.AskBaseline)  # the checklist is not due again
     second.answer(day.BaselineAnswer(PainAnswer(4)))  # 3 above the usual 1
     assert any("3 above your usual 1" in n for n in second.notices())
-    # What was loaded yesterday (10 s) steps back: the load goes down, not merely stays.
+    # What was loaded yesterday (10 s) steps back: the load goes down, not merely stays;
+    # the plan home shows and the session's are the same plan.
     assert second.last(day.Play).session.plan.exercises[0].dose.hold == 9
+    planned = second.flow.planned
+    assert planned is not None and planned.plan.exercises[0].dose.hold == 9
+    assert any("3 above your usual 1" in d.reason for d in planned.decisions)
+    # The morning's decisions are stored with the session they changed, one an exercise.
+    before = [d for d in decision_export(store) if d["moment"] == "before"]
+    assert [(d["session_id"], d["rule"]) for d in before] == [(2, "morning check")] * 2
+
+
+def test_a_day_plans_one_step_up_at_most_after_coach_run(source: Path, store: HistoryStore) -> None:
+    """A session played through 'coach run' (no home) with no pain: home later the same
+    day plans the doses it was played at, and the next day one step up for each."""
+    first = Shell(source, store, skip_home=True)
+    assert isinstance(first.seen[-1], day.AskScreening)
+    first.answer(none_apply())
+    first.answer(day.BaselineAnswer(PainAnswer(0)))
+    rate_every_set(first, [0, 0, 0])
+    assert first.last(day.ShowSummary).summary.status is SessionStatus.COMPLETED
+
+    def doses(shell: Shell) -> tuple[float | None, int | None]:
+        assert shell.flow.planned is not None
+        side_plank, cat_camel = (item.dose for item in shell.flow.planned.plan.exercises)
+        return side_plank.hold, cat_camel.reps
+
+    assert doses(Shell(source, store)) == (10.0, 2)  # the same day: no second step
+    assert doses(Shell(source, store, today=TODAY + timedelta(days=1))) == (11.0, 3)
 
 
 def test_an_urgent_answer_means_no_session(source: Path, store: HistoryStore) -> None:
@@ -160,6 +187,10 @@ def test_pain_above_the_zone_ends_that_exercise(source: Path, store: HistoryStor
     shell.play_until_asked()
     ask = shell.last(day.AskRating)
     assert ask.title.startswith("Cat-camel, set 1 of 1")
+    rate_every_set(shell, [1])
+    # The exercise that hurt is one step back next time, and that is what is stored.
+    (plank,) = [d for d in decision_export(store) if d["exercise"] == "side-plank"]
+    assert plank["after"]["hold"] == 9.0
 
 
 class Flaky:

@@ -18,6 +18,8 @@ from coach.format.durations import (
     parse_duration,
 )
 
+from .profiles import examples
+
 
 @pytest.mark.parametrize(
     ("written", "seconds"),
@@ -138,7 +140,7 @@ def test_the_error_does_not_echo_a_long_value() -> None:
     assert len(str(caught.value)) < 200
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.text(alphabet=" 0123456789.:msecondinut\u00a0٨", min_size=1, max_size=50).map(
         lambda text: (text * 20_000)[:20_000]
@@ -146,18 +148,20 @@ def test_the_error_does_not_echo_a_long_value() -> None:
 )
 def test_any_value_up_to_the_text_limit_is_read_or_refused_in_under_10_ms(text: str) -> None:
     """The issue's bound, checked with a wide margin: the scanner caps the length before
-    it reads, so the figure is microseconds (see `make bench` for the precise one)."""
+    it reads, so the figure is microseconds (see `make bench` for the precise one). The
+    time is this thread's CPU time, the reading's own cost: on a loaded machine a wall
+    clock also counted the moments another process had the core (it failed so)."""
     slowest = 0.0
     for value in (text, " " * len(text) + "x", text + "s"):
-        started = time.perf_counter()
+        started = time.thread_time()
         with contextlib.suppress(DurationError):
             parse_duration(value)
-        slowest = max(slowest, time.perf_counter() - started)
+        slowest = max(slowest, time.thread_time() - started)
     assert slowest < 0.010
 
 
 @pytest.mark.parametrize(("low", "high"), [(0, 3600), (0.5, 600), (1, 600), (1, 1800), (0, 60)])
-@settings(max_examples=200)
+@settings(max_examples=examples(200))
 @given(data=st.data())
 def test_the_schema_pattern_and_the_reader_agree(
     low: float, high: float, data: st.DataObject

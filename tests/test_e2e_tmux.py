@@ -385,6 +385,7 @@ def play_day(start_coach: StartCoach, at: str, baseline: int, *, first: bool = F
     run.tmux.close()
 
 
+@pytest.mark.slow
 def test_days_of_sessions_read_back_from_the_export(
     start_coach: StartCoach, tmp_path: Path
 ) -> None:

@@ -31,6 +31,8 @@ from coach.format.figures import BASES, OPPOSITES, PAIRED, RANGES, Figure
 from coach.format.loader import ProgramFile, load_session_file
 from coach.tui.braille import Canvas, fit, render
 
+from .profiles import examples
+
 Write = Callable[..., Path]
 
 FIGURE_PROGRAM = """\
@@ -304,7 +306,7 @@ def poses(draw_: st.DrawFn) -> dict[str, dict[str, float]]:
     return pose
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@settings(max_examples=examples(150), suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(
     pose=poses(),
     base=st.sampled_from(BASES),

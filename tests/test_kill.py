@@ -89,7 +89,7 @@ from coach.engine.screening import QUESTIONS
 
 from .tmux_driver import TmuxDriver, accelerated, tmux_binary
 
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.timeout(300)]
 
 COACH = Path(sys.executable).parent / "coach"
 SESSION_FILE = Path(__file__).parent / "fixtures" / "kill-session.yaml"

@@ -16,9 +16,12 @@ from coach.engine.timeline import StepKind, build_timeline, plan_session
 from coach.format.diagnostics import SessionFileError
 from coach.format.loader import ProgramFile, load_session_file
 
+from .profiles import examples
 from .strategies import documents, dump, valid_programs
 
-PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(
+    max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def load_bytes(raw: bytes, name: str = "doc.yaml") -> Any:

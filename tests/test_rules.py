@@ -19,6 +19,7 @@ from coach.engine.scaling import Rule, plan_program, usual_baseline, weekly_rise
 from coach.engine.timeline import Dose
 from coach.format.v1 import Program
 
+from .profiles import examples
 from .test_scaling import PROGRAM, load_program
 
 DAY0 = date(2026, 11, 2)
@@ -70,7 +71,7 @@ def test_a_rise_of_exactly_the_threshold_counts() -> None:
     assert weekly_rise(baselines, DAY0 + timedelta(days=9)) == Fraction(1)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     st.lists(st.integers(0, 10), min_size=1, max_size=5),
     st.lists(st.integers(0, 10), min_size=1, max_size=5),
@@ -257,7 +258,9 @@ RAW = st.lists(
     max_size=12,
 )
 PROPERTY = settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(200),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 

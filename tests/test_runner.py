@@ -19,6 +19,7 @@ from coach.engine.runner import (
 )
 from coach.engine.timeline import Phase, Side, StepKind
 
+from .profiles import examples
 from .runner_helpers import run_to_end, timeline_from
 from .strategies import valid_programs
 
@@ -277,7 +278,9 @@ def test_speed_must_be_positive(tmp_path: Path) -> None:
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(valid_programs(max_exercises=3))
 def test_timed_total_equals_previewed_total(tmp_path: Path, document: dict) -> None:  # type: ignore[type-arg]

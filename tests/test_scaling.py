@@ -22,6 +22,7 @@ from coach.engine.timeline import Dose
 from coach.format.loader import ProgramFile, load_session_file
 from coach.format.v1 import Program
 
+from .profiles import examples
 from .strategies import dump
 
 DAY0 = date(2026, 11, 2)
@@ -302,7 +303,9 @@ def build(raw: list[tuple[int, int | None, list[int | None], bool, bool]]) -> li
 
 
 PROPERTY = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(150),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 

@@ -5,6 +5,7 @@ the loader accepts, unless a documented rule that spans fields or files says oth
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import types
@@ -20,6 +21,8 @@ from hypothesis_jsonschema import _from_schema, from_schema
 from coach.format.diagnostics import SessionFileError, Severity
 from coach.format.loader import load_session_file
 from coach.format.schema import schema_dict
+
+from .profiles import examples
 
 # The rules the schema cannot express, each documented in docs/authoring.md.
 CROSS_FIELD_RULES = [
@@ -128,8 +131,13 @@ def _document(kind: str) -> dict[str, Any]:
     }
 
 
-# Built once: the memo above keeps each property's strategy for its schema object.
-DOCUMENTS = {kind: from_schema(_document(kind)) for kind in ("program", "routine")}
+@functools.cache
+def documents(kind: str) -> st.SearchStrategy[Any]:
+    """The strategy for one kind of file, built on first use and kept: building it
+    canonicalises the whole schema (about ten CPU-seconds for both kinds), which every
+    pytest run would pay at collection if it were built at import, even one that never
+    runs this test. The memo above keeps each property's strategy for its schema object."""
+    return from_schema(_document(kind))
 
 
 def as_yaml(document: Any) -> str:
@@ -150,9 +158,10 @@ def unexplained(path: Path) -> list[str]:
     return []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["program", "routine"])
 @settings(
-    max_examples=100,
+    max_examples=examples(100),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -160,7 +169,7 @@ def unexplained(path: Path) -> list[str]:
 def test_what_the_schema_allows_the_loader_accepts(
     tmp_path_factory: pytest.TempPathFactory, kind: str, data: st.DataObject
 ) -> None:
-    document = data.draw(DOCUMENTS[kind])
+    document = data.draw(documents(kind))
     path = tmp_path_factory.mktemp("schema") / "doc.yaml"
     path.write_text(as_yaml(document), encoding="utf-8")
     assert unexplained(path) == [], as_yaml(document)[:2000]

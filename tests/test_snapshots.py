@@ -8,6 +8,7 @@ the report before committing.
 
 from __future__ import annotations
 
+import fcntl
 import re
 import shutil
 import time
@@ -34,14 +35,21 @@ DATA = Path("/tmp/coach-snapshots")
 
 
 @pytest.fixture
-def app_and_clock(tmp_path: Path, request: pytest.FixtureRequest) -> tuple[CoachApp, FakeClock]:
+def app_and_clock(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[tuple[CoachApp, FakeClock]]:
     # A folder of each test's own: a write still in flight from the test before (its
     # worker thread outlives its app by a moment) must not land in this one's history,
-    # where the journal would faithfully keep it.
+    # where the journal would faithfully keep it. The path is fixed, so another run on
+    # this machine (another Python, another checkout) would empty it under this one:
+    # each test holds a lock on its folder while it uses it.
+    DATA.mkdir(exist_ok=True)
     data = DATA / re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name)
-    shutil.rmtree(data, ignore_errors=True)
-    data.mkdir(parents=True)
-    return make_app(write_program(tmp_path), data)
+    with (DATA / f"{data.name}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        shutil.rmtree(data, ignore_errors=True)
+        data.mkdir(parents=True)
+        yield make_app(write_program(tmp_path), data)
 
 
 def test_home(snap_compare: Any, app_and_clock: tuple[CoachApp, FakeClock]) -> None:
@@ -228,12 +236,28 @@ def history_steps(app: CoachApp, *keys: str, then: str | None = None) -> Any:
         for key in keys:
             await pilot.press(key)
             await pilot.pause()
+        # Each tab fills in from a worker thread and takes the focus after a refresh: wait
+        # for all of it, not for the data alone. Under load the picture was otherwise
+        # taken between the data and the chart being mounted, or before the list had
+        # the focus (its highlight drawn in the unfocused colour).
         if "3" in keys:
-            await wait_for(pilot, lambda: screen.series is not None, "a dose chart")
+            await wait_for(
+                pilot,
+                lambda: (
+                    screen.series is not None
+                    and screen.exercise_list.has_focus
+                    and bool(screen.dose_box.query("#dose-chart"))
+                ),
+                "a dose chart",
+            )
         if "4" in keys:
             await wait_for(
                 pilot,
-                lambda: screen.session_table is not None and screen.session_table.row_count > 0,
+                lambda: (
+                    screen.session_table is not None
+                    and screen.session_table.row_count > 0
+                    and screen.session_table.has_focus
+                ),
                 "the sessions",
             )
         if "5" in keys:
@@ -250,6 +274,9 @@ def history_steps(app: CoachApp, *keys: str, then: str | None = None) -> Any:
     return run_before
 
 
+# One worker takes every test of the seeded year (a module's fixture is made once per
+# worker that needs it: a year of history takes seconds to generate).
+@pytest.mark.xdist_group("history-snapshots")
 @pytest.mark.parametrize(
     ("keys", "then"),
     [
@@ -269,6 +296,7 @@ def test_history(
     assert snap_compare(app, terminal_size=SIZE, run_before=history_steps(app, *keys, then=then))
 
 
+@pytest.mark.xdist_group("history-snapshots")
 @pytest.mark.parametrize(
     ("size", "keys"),
     [((40, 12), ("2",)), ((80, 24), ("r", "r")), ((60, 20), ("4",))],

@@ -95,8 +95,12 @@ class TmuxDriver:
         self.overall_timeout = overall_timeout
         self.deadline = time.monotonic() + overall_timeout
         # Inside a user's tmux, $TMUX would point tmux at that server's session; the
-        # explicit -L socket wins, but leave nothing to chance.
-        self._env = {k: v for k, v in os.environ.items() if k not in ("TMUX", "TMUX_PANE")}
+        # explicit -L socket wins, but leave nothing to chance. COLUMNS and LINES (an
+        # xdist worker has 80 and 24) would reach the program in the pane, and Textual
+        # takes them over the pane's real size: a 100-column pane drawn as 80 lost its
+        # figure, and a notice wrapped out of sight.
+        hidden = ("TMUX", "TMUX_PANE", "COLUMNS", "LINES")
+        self._env = {k: v for k, v in os.environ.items() if k not in hidden}
 
     # -- plumbing ---------------------------------------------------------------------
 

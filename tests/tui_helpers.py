@@ -47,9 +47,10 @@ def make_app(
 
 
 async def wait_for(
-    pilot: Pilot[Any], condition: Callable[[], bool], what: str, timeout: float = 10.0
+    pilot: Pilot[Any], condition: Callable[[], bool], what: str, timeout: float = 30.0
 ) -> None:
-    """Let the app run (workers included) until ``condition`` holds."""
+    """Let the app run (workers included) until ``condition`` holds. The timeout only
+    catches a hang: on a loaded machine an app took more than 10 s to show home."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
