@@ -190,3 +190,24 @@ def test_player_phases_at_80x24(snap_compare: Any, name: str) -> None:
         assert _drawn_rows(app) >= 10
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_a_held_hold_does_not_redraw_its_figure() -> None:
+    """Once settled into the pose the figure is still and sets no wake-up: a hold costs
+    what its countdown costs (it redrew four times a second for a 2-degree breath)."""
+    index = _nth_step("holds", 1, StepKind.HOLD, 0)
+    app = PlayerApp("holds", 1, index, into=1.0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.settle()
+        await pilot.pause()
+        figure = app.player.query_one("#figure", FigureView)
+        assert figure.display and figure.note == ""
+        drawn = figure.frames_drawn
+        for _ in range(12):
+            app.clock.advance(0.25)
+            app.player.wake()
+            await pilot.pause()
+        assert app.session.runner.step is not None
+        assert app.session.runner.step.kind is StepKind.HOLD
+        assert figure.frames_drawn == drawn
+        assert figure._tick is None

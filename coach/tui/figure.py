@@ -261,7 +261,7 @@ class FigureView(FigureCanvas):
             frame is not None
             and step is not None
             and runner.state is RunState.RUNNING
-            and moves_during(step, frame.keys)
+            and moves_during(step, frame.keys, sample)
         ):
             due = runner.wall_time_of(step.start + sample + period)
             loop = asyncio.get_running_loop()
