@@ -21,22 +21,24 @@ MISSED, and exits 0 either way (1 only when a measurement could not be taken at 
    both nothing.
 
 2. CPU time during a one-minute hold, against `termdown 60` (PyPI package, installed
-   into the venv when missing; not a dependency of coach). Each program runs in its own
-   private tmux server with one 80x24 pane and no status line, at the same time. Only the
-   program's own process is measured: utime+stime of /proc/PID/stat (all its threads),
-   in clock ticks. coach plays bench/sessions/hold-figure-1min.yaml (a bundled
-   exercise, the McGill curl-up, held a minute, its bundled figure beside the digits: the
-   judged figure, goal <= 0.6) and, for information, bench/sessions/hold-1min.yaml (no
-   figure) side by side, at --speed 1 with --audio none, since termdown makes no sound and this compares what counting down on
-   screen costs (with audio "auto" a hold cost the same in our runs: the cue thread
-   sleeps until its next cue). The red-flag check (first session; "n" on every
-   line, then Enter) and the baseline prompt are answered, and the hold's start is the moment its screen shows "HOLD";
-   termdown starts right after, and its start is its first frame. As extra information,
-   the minimal Textual app with --tick (a label rewritten once a second, with Textual's
-   own driver) runs alongside: a Textual screen redrawn at 1 Hz. Each is sampled 5 s and
-   55 s after its own start (a 50 s window inside the minute). Nothing else of the
-   benchmark runs meanwhile. Caveat: /proc counts in ticks of 10 ms, so a 50 s window
-   resolves 0.02 % of a core, and these figures are small: the ratio is coarse.
+   into the venv when missing; not a dependency of coach). Each program runs in its
+   own private tmux server with one 80x24 pane and no status line, at the same time.
+   Only the program's own process is measured: utime+stime of /proc/PID/stat (all its
+   threads), in clock ticks. coach plays bench/sessions/hold-figure-1min.yaml (a
+   bundled exercise, the McGill curl-up, held a minute, its bundled figure beside the
+   digits: the judged figure, goal <= 0.6) and, for information,
+   bench/sessions/hold-1min.yaml (no figure) side by side, at --speed 1 with --audio
+   none, since termdown makes no sound and this compares what counting down on screen
+   costs (with audio "auto" a hold cost the same in our runs: the cue thread sleeps
+   until its next cue). The red-flag check (first session; "n" on every line, then
+   Enter) and the baseline prompt are answered, and the hold's start is the moment its
+   screen shows "HOLD"; termdown starts right after, and its start is its first frame.
+   As extra information, the minimal Textual app with --tick (a label rewritten once a
+   second, with Textual's own driver) runs alongside: a Textual screen redrawn at 1
+   Hz. Each is sampled 5 s and 55 s after its own start (a 50 s window inside the
+   minute). Nothing else of the benchmark runs meanwhile. Caveat: /proc counts in
+   ticks of 10 ms, so a 50 s window resolves 0.02 % of a core, and these figures are
+   small: the ratio is coarse.
 
 4. CPU time during a one-minute set of repetitions with the figure animating
    (bench/sessions/reps-1min.yaml: cat-camel, 12 reps of 2 s up, 1 s hold, 2 s down),
