@@ -528,7 +528,7 @@ class PlayerScreen(Screen[None]):
 
     def _detail_text(self, step: Step, item: PlannedExercise) -> str:
         if step.kind is StepKind.REST_AFTER:
-            return describe_dose(item.dose)
+            return describe_dose(item.dose, each_side=item.exercise.sides == "each")
         parts = [f"set {step.set_number}/{step.sets}"]
         if step.rep is not None:
             parts.append(f"rep {step.rep}/{step.reps}")
@@ -537,7 +537,7 @@ class PlayerScreen(Screen[None]):
         if step.side is not None:
             parts.append(f"{step.side} side")
         if step.kind is StepKind.GET_READY:
-            parts = [describe_dose(item.dose)]
+            parts = [describe_dose(item.dose, each_side=item.exercise.sides == "each")]
         return " · ".join(parts)
 
     def _next_text(self) -> str:
