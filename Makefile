@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: run setup setup-dev sound test check flake lint typecheck contracts test-versions \
-	bench fuzz schema keys wheel clean hangup
+	bench bench-smoke fuzz schema keys wheel clean hangup
 
 run: setup
 	$(BIN)/coach
@@ -127,6 +127,12 @@ bench: setup-dev
 	$(BIN)/python bench/history.py
 	$(BIN)/python bench/hostile.py
 	$(BIN)/python bench/report.py
+
+# The screens the bench drives (the checklist, the prompts, the holds, the reps, the
+# summary), driven in seconds with figures that mean nothing: a change to any of them
+# that would break `make bench` fails here (and in tests/test_bench_smoke.py). Needs tmux.
+bench-smoke: setup-dev
+	$(BIN)/python bench/run.py --smoke
 
 # Random and mutated session files through validate, preview and the timeline for
 # FUZZ_SECONDS; fails on a traceback, a case over 1 s, or a control byte in the output.

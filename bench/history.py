@@ -168,6 +168,13 @@ def generate_history(db_dir: Path, days: int = DAYS, sets: int = SETS) -> Any:
     return generate(database_path(db_dir), days=days, seed=0, end=date(2026, 1, 1), source=routine)
 
 
+def home_shown(screen: str) -> bool:
+    """Home is up with its keys: the routine's title and the key bar's History. (Not the
+    History button: with ten years the plan is at level 3, fifteen exercises, and the
+    buttons are below the fold at 80x24.)"""
+    return "Morning routine" in screen and ("h History" in screen or "h\u00a0History" in screen)
+
+
 def measure_screen(db_dir: Path, runs: int = SCREEN_RUNS) -> dict[str, Any]:
     """Milliseconds from the "h" key on the home screen to the history's first frame."""
     sys.path.insert(0, str(Path(__file__).parent))
@@ -182,16 +189,26 @@ def measure_screen(db_dir: Path, runs: int = SCREEN_RUNS) -> dict[str, Any]:
                 env = child_env(work / f"data-{index}")
                 env["COACH_DATA_DIR"] = str(db_dir)
                 tmux.start([*coach_command(), "--audio", "none"], env)
-                wait_for_screen(tmux, lambda screen: "History (h)" in screen, 60, "home")
+                wait_for_screen(tmux, home_shown, 60, "home")
                 time.sleep(0.3)  # let the home screen settle
-                started = time.monotonic()
+                # Home is drawn from the views the last run kept before the day behind
+                # it has loaded, and a key pressed before that is not acted on: "h" is
+                # pressed again every 2 s until the history shows, and the time runs from
+                # the press that was answered.
+                first = started = time.monotonic()
                 tmux.keys("h")
                 while True:
                     screen = tmux.screen()
                     if "sessions since" in screen or "No sessions yet" in screen:
                         break
-                    if time.monotonic() - started > 20:
-                        raise BenchError("the history screen did not show in 20 s")
+                    if time.monotonic() - started > 2 and time.monotonic() - first < 20:
+                        started = time.monotonic()
+                        tmux.keys("h")
+                    if time.monotonic() - first > 20:
+                        shown = "\n".join(line for line in screen.splitlines() if line.strip())
+                        raise BenchError(
+                            f"the history screen did not show in 20 s; the screen:\n{shown}"
+                        )
                     time.sleep(0.005)
                 if index:  # the first run is a warm-up (bytecode, disk cache)
                     times.append((time.monotonic() - started) * 1000)

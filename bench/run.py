@@ -1,4 +1,4 @@
-"""coach's benchmarks (`make bench`): five ratios, each measured side by side in one run.
+"""coach's benchmarks (`make bench`): six ratios, each measured side by side in one run.
 
 This is a report, not a test: it prints what it measured and marks each goal OK or
 MISSED, and exits 0 either way (1 only when a measurement could not be taken at all).
@@ -21,30 +21,35 @@ MISSED, and exits 0 either way (1 only when a measurement could not be taken at 
    both nothing.
 
 2. CPU time during a one-minute hold, against `termdown 60` (PyPI package, installed
-   into the venv when missing; not a dependency of coach). Each program runs in its own
-   private tmux server with one 80x24 pane and no status line, at the same time. Only the
-   program's own process is measured: utime+stime of /proc/PID/stat (all its threads),
-   in clock ticks. coach plays bench/sessions/hold-1min.yaml at --speed 1 with
-   --audio none, since termdown makes no sound and this compares what counting down on
-   screen costs (with audio "auto" a hold cost the same in our runs: the cue thread
-   sleeps until its next cue). The red-flag check (first session) and the baseline
-   prompt are answered, and the hold's start is the moment its screen shows "HOLD";
-   termdown starts right after, and its start is its first frame. As extra information,
-   the minimal Textual app with --tick (a label rewritten once a second, with Textual's
-   own driver) runs alongside: a Textual screen redrawn at 1 Hz. Each is sampled 5 s and
-   55 s after its own start (a 50 s window inside the minute). Nothing else of the
-   benchmark runs meanwhile. Caveat: /proc counts in ticks of 10 ms, so a 50 s window
-   resolves 0.02 % of a core, and these figures are small: the ratio is coarse.
+   into the venv when missing; not a dependency of coach). Each program runs in its
+   own private tmux server with one 80x24 pane and no status line, at the same time.
+   Only the program's own process is measured: utime+stime of /proc/PID/stat (all its
+   threads), in clock ticks. coach plays bench/sessions/hold-figure-1min.yaml (a
+   bundled exercise, the McGill curl-up, held a minute, its bundled figure beside the
+   digits: the judged figure, goal <= 0.6) and, for information,
+   bench/sessions/hold-1min.yaml (no figure) side by side, at --speed 1 with --audio
+   none, since termdown makes no sound and this compares what counting down on screen
+   costs (with audio "auto" a hold cost the same in our runs: the cue thread sleeps
+   until its next cue). The red-flag check (first session; "n" on every line, then
+   Enter) and the baseline prompt are answered, and the hold's start is the moment its
+   screen shows "HOLD"; termdown starts right after, and its start is its first frame.
+   As extra information, the minimal Textual app with --tick (a label rewritten once a
+   second, with Textual's own driver) runs alongside: a Textual screen redrawn at 1
+   Hz. Each is sampled 5 s and 55 s after its own start (a 50 s window inside the
+   minute). Nothing else of the benchmark runs meanwhile. Caveat: /proc counts in
+   ticks of 10 ms, so a 50 s window resolves 0.02 % of a core, and these figures are
+   small: the ratio is coarse.
 
 4. CPU time during a one-minute set of repetitions with the figure animating
    (bench/sessions/reps-1min.yaml: cat-camel, 12 reps of 2 s up, 1 s hold, 2 s down),
    against `termdown 60`, side by side in the same run, measured as in 2. The figure
-   redraws up to 4 times a second while it moves, under the digits at 80x24. The
+   redraws up to 4 times a second while it moves, beside the digits at 80x24. The
    window starts 5 s after the screen first shows "rep 1/12".
 
 3. End-of-session clock error, at --speed 20 on bench/sessions/routine-20min.yaml (a
-   20-minute program, about 60 s of wall time). It runs in a private tmux server; the
-   red-flag check (Enter) and every pain prompt ("0", Enter) are answered as soon as
+   20-minute program, about 60 s of wall time; a rehearsal, whose summary says
+   "Rehearsal over"). It runs in a private tmux server; the red-flag check and every
+   pain prompt ("0", Enter) are answered as soon as
    they show on screen (polled every 50 ms), and Enter closes the summary.
    COACH_EVENT_LOG gives, for every event, when it was handled (t) and when it was due,
    on the monotonic clock. The error is |t - due| of the "finished" event. Every coach
@@ -57,6 +62,12 @@ MISSED, and exits 0 either way (1 only when a measurement could not be taken at 
    total/speed. That difference is the sum of the start delay (player mount), the
    lateness of each set end and of the finish; the residual left after subtracting them
    would reveal drift of the session clock.
+
+`bench/run.py --smoke` (`make bench-smoke`, and tests/test_bench_smoke.py) drives the
+same screens in seconds: one-second windows, one run of each start, a month of history,
+the 20-minute routine at --speed 200, and the holds and reps stopped with q once
+measured. Its figures mean nothing; it fails when a screen the bench waits for never
+comes.
 """
 
 from __future__ import annotations
@@ -90,28 +101,58 @@ COACH = BIN / "coach"
 TERMDOWN = BIN / "termdown"
 MINIMAL_APP = BENCH_DIR / "minimal_app.py"
 HOLD_FILE = BENCH_DIR / "sessions" / "hold-1min.yaml"
+HOLD_FIGURE_FILE = BENCH_DIR / "sessions" / "hold-figure-1min.yaml"
 REPS_FILE = BENCH_DIR / "sessions" / "reps-1min.yaml"
 ROUTINE_FILE = BENCH_DIR / "sessions" / "routine-20min.yaml"
 
 COLUMNS, LINES = 80, 24
-RUNS = 7
 CTRL_Q = b"\x11"
 READY_TEXT = "Minimal Textual app"
 PROMPT_HINT = "Keys 0-9, T for 10."
-SUMMARY_TEXT = "Session complete. Well done."
+END_TEXTS = ("Session complete", "Rehearsal over", "Session stopped")
+"""How the summary begins: a session at --speed 1, a rehearsal at another speed, or one
+stopped with q (the smoke test stops its holds and reps so)."""
 SCREENING_TEXT = "A quick safety check"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 GOAL_FIRST_FRAME = 1.3
 GOAL_HOME = 1.5
 HOME_TEXT = "Morning routine"
-GOAL_CPU = 0.5
+GOAL_CPU = 0.6
 GOAL_CPU_FIGURE = 2.0
 GOAL_CLOCK_MS = 5.0
 
 
 class BenchError(RuntimeError):
     """A measurement could not be taken (a program did not start, a screen never came)."""
+
+
+@dataclass(frozen=True)
+class Mode:
+    """How long each measurement runs: the bench, or its smoke test (``--smoke``), which
+    drives the same screens in seconds so that a change to them cannot silently break
+    the bench; its figures mean nothing."""
+
+    smoke: bool = False
+    runs: int = 7
+    window: tuple[float, float] = (5.0, 55.0)
+    """When CPU is sampled, in seconds after each program's start."""
+    years_days: int = 3650
+    clock_speed: float = 20.0
+
+    @property
+    def seconds(self) -> float:
+        return self.window[1] - self.window[0]
+
+
+BENCH = Mode()
+SMOKE = Mode(smoke=True, runs=1, window=(1.0, 2.0), years_days=30, clock_speed=200.0)
+MODE = BENCH
+
+
+def session_over(screen: str) -> bool:
+    """The summary is on screen (of a session, or of a rehearsal)."""
+    return any(text in screen for text in END_TEXTS)
 
 
 # -- shared helpers -------------------------------------------------------------------
@@ -263,7 +304,9 @@ def ten_years_of_history(data_dir: Path) -> str:
     from coach.config.locations import database_path, default_routine
     from coach.store.synthetic import generate
 
-    summary = generate(database_path(data_dir), days=3650, seed=0, source=default_routine())
+    summary = generate(
+        database_path(data_dir), days=MODE.years_days, seed=0, source=default_routine()
+    )
     return f"{summary.sessions:,} sessions, {summary.sets:,} sets"
 
 
@@ -285,7 +328,7 @@ def measure_first_frame(workdir: Path) -> FirstFrame:
     for data in (empty, years):
         time_marks(coach[data][0], marks, coach[data][1])
     first_start()
-    for i in range(RUNS):
+    for i in range(MODE.runs):
         result.minimal.append(
             time_marks(minimal[0], {"ready": [READY_TEXT]}, minimal[1]).marks["ready"]
         )
@@ -295,7 +338,7 @@ def measure_first_frame(workdir: Path) -> FirstFrame:
         result.home_empty.append(time_marks(coach[empty][0], marks, coach[empty][1]).marks["home"])
         result.home_years.append(time_marks(coach[years][0], marks, coach[years][1]).marks["home"])
         print(
-            f"  run {i + 1}/{RUNS}: minimal {result.minimal[-1]:.3f} s, coach first start "
+            f"  run {i + 1}/{MODE.runs}: minimal {result.minimal[-1]:.3f} s, coach first start "
             f"{result.first_start[-1]:.3f} s (home {result.first_start_home[-1]:.3f} s), home "
             f"{result.home_empty[-1]:.3f} s, home with ten years {result.home_years[-1]:.3f} s",
             flush=True,
@@ -399,16 +442,20 @@ def drive(tmux: Tmux, until: Callable[[str], bool], timeout: float, what: str) -
     """Answer coach's dialogs as they appear until until(screen) holds: the red-flag check
     with Enter (none apply), each pain prompt with "0" then Enter. Return the monotonic
     time at which until(screen) first held, and the number of pain prompts answered."""
-    answered, showing = 0, ""
+    answered, showing, asked = 0, "", 0.0
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         screen = tmux.screen()
         if until(screen):
             return time.monotonic(), answered
         dialog = "pain" if PROMPT_HINT in screen else "check" if SCREENING_TEXT in screen else ""
-        if dialog and dialog != showing:  # a dialog newly on screen: answer it once
-            tmux.keys(*(("0", "Enter") if dialog == "pain" else ("Enter",)))
+        # A dialog newly on screen: answer it once; the checklist again if it is still
+        # there after a second (a line left unanswered keeps it open).
+        again = dialog == "check" and time.monotonic() - asked > 1.0
+        if dialog and (dialog != showing or again):
+            tmux.keys(*(("0", "Enter") if dialog == "pain" else checklist_keys()))
             answered += dialog == "pain"
+            asked = time.monotonic()
         showing = dialog
         time.sleep(0.05)
     last = "\n".join(line for line in tmux.screen().splitlines() if line.strip())
@@ -416,6 +463,29 @@ def drive(tmux: Tmux, until: Callable[[str], bool], timeout: float, what: str) -
         f"timed out after {timeout:.0f} s waiting for {what} ({answered} pain prompts "
         f"answered); the screen:\n{last}"
     )
+
+
+def checklist_keys() -> tuple[str, ...]:
+    """The red-flag checklist's answers: "n" (no) on every line, then Enter. It asks
+    for an answer on each line, so their number comes from the checklist itself."""
+    from coach.engine.screening import QUESTIONS
+
+    return (*("n" for _ in QUESTIONS), "Enter")
+
+
+def end_session(tmux: Tmux, timeout: float) -> None:
+    """Let the session on screen finish (its last pain prompt answered), or in the smoke
+    test stop it (q, then y once the question shows: y is asked again each second until
+    the summary comes, as the question takes a moment to open), and close its summary."""
+    if MODE.smoke:
+        tmux.keys("q")
+        deadline = time.monotonic() + timeout
+        while not session_over(tmux.screen()) and time.monotonic() < deadline:
+            time.sleep(0.5)
+            tmux.keys("y")
+            time.sleep(0.5)
+    drive(tmux, session_over, timeout, "the summary")
+    quit_coach(tmux, ["Enter"])
 
 
 def quit_coach(tmux: Tmux, keys: Sequence[str]) -> None:
@@ -438,35 +508,42 @@ def read_event_log(path: Path) -> list[dict[str, Any]]:
 @dataclass
 class CpuUse:
     coach_percent: float
+    """coach during a hold of a bundled exercise, its figure on screen: the judged figure."""
+    plain_percent: float
+    """coach during a hold of an exercise without a figure: extra information."""
     termdown_percent: float
     ticker_percent: float
     """The minimal Textual app redrawing a label at 1 Hz: extra information."""
     window: float
     notes: list[str]
+    figure_dots: int
+    """Braille dots on coach's screen at the end of the window: the figure was there."""
 
 
-def start_coach_hold(tmux: Tmux, data_dir: Path, log: Path) -> float:
-    """Start the one-minute hold; return the monotonic time its screen showed HOLD."""
-    # No sound: termdown makes none, and this compares what drawing the countdown costs.
-    argv = [
-        str(COACH),
-        "run",
-        str(HOLD_FILE),
-        "--speed",
-        "1",
-        "--data-dir",
-        str(data_dir),
-        "--audio",
-        "none",
-    ]
-    tmux.start(argv, child_env(data_dir, COACH_EVENT_LOG=str(log)))
+def coach_argv(session: Path, speed: float = 1.0, data_dir: Path | None = None) -> list[str]:
+    """coach playing ``session`` without sound: termdown makes none, and this compares
+    what drawing the countdown costs (and the clock's error, whatever the audio)."""
+    argv = [str(COACH), "run", str(session), "--speed", f"{speed:g}"]
+    if data_dir is not None:
+        argv += ["--data-dir", str(data_dir)]
+    return [*argv, "--audio", "none"]
+
+
+def start_coach_hold(tmux: Tmux, data_dir: Path, log: Path, session: Path = HOLD_FILE) -> float:
+    """Start a one-minute hold; return the monotonic time its screen showed HOLD."""
+    tmux.start(
+        coach_argv(session, data_dir=data_dir), child_env(data_dir, COACH_EVENT_LOG=str(log))
+    )
     seen, _ = drive(tmux, lambda s: "HOLD" in s and PROMPT_HINT not in s, 30, "the hold")
     return seen
 
 
 def start_termdown(tmux: Tmux, data_dir: Path) -> float:
     """Start `termdown 60`; return the monotonic time of its first frame."""
-    tmux.start([str(TERMDOWN), "60"], child_env(data_dir))
+    argv = [str(TERMDOWN), "60"]
+    if MODE.smoke and not TERMDOWN.exists():
+        argv = ["sh", "-c", "echo termdown is not installed; exec sleep 60"]
+    tmux.start(argv, child_env(data_dir))
     return wait_for_screen(tmux, lambda s: s.strip() != "", 30, "termdown's first frame")
 
 
@@ -477,15 +554,17 @@ def start_ticker(tmux: Tmux, data_dir: Path) -> float:
 
 
 def sample_window(starts: dict[str, float], pids: dict[str, int]) -> dict[str, float]:
-    """CPU seconds each process used from its start + 5 s to its start + 55 s."""
+    """CPU seconds each process used from its start + 5 s to its start + 55 s (in the
+    smoke test, a second)."""
+    begin, end = MODE.window
     schedule = sorted(
-        (start + offset, name, offset) for name, start in starts.items() for offset in (5, 55)
+        (start + offset, name, offset) for name, start in starts.items() for offset in (begin, end)
     )
-    readings: dict[tuple[str, int], float] = {}
+    readings: dict[tuple[str, float], float] = {}
     for when, name, offset in schedule:
         wait_until(when)
         readings[name, offset] = cpu_seconds(pids[name])
-    return {name: readings[name, 55] - readings[name, 5] for name in starts}
+    return {name: readings[name, end] - readings[name, begin] for name in starts}
 
 
 def check_hold_window(log: Path, hold_seen: float) -> list[str]:
@@ -498,26 +577,34 @@ def check_hold_window(log: Path, hold_seen: float) -> list[str]:
     ended = next((e["t"] for e in events if e.get("event") == "rating"), None)
     if started is None or ended is None:
         return ["WARNING: coach's event log does not show where the hold began and ended"]
-    window = (hold_seen + 5 - started, hold_seen + 55 - started)
-    inside = window[0] >= 0 and hold_seen + 55 <= ended
+    begin, end = MODE.window
+    window = (hold_seen + begin - started, hold_seen + end - started)
+    inside = window[0] >= 0 and hold_seen + end <= ended
     return [
         f"coach's window ran from {window[0]:.2f} s to {window[1]:.2f} s into its "
         f"{ended - started:.2f} s hold" + ("" if inside else ": WARNING, not inside the hold")
     ]
 
 
+def braille_dots(screen: str) -> int:
+    return sum(0x2801 <= ord(ch) <= 0x28FF for ch in screen)
+
+
 def measure_cpu(workdir: Path) -> CpuUse:
     data_dir = workdir / "data-hold"
+    plain_dir = workdir / "data-hold-plain"
     log = workdir / "hold-events.jsonl"
     with (
         tmux_server("hold", workdir) as coach,
+        tmux_server("hold-plain", workdir) as plain,
         tmux_server("termdown", workdir) as termdown,
         tmux_server("ticker", workdir) as ticker,
     ):
-        starts = {"coach": start_coach_hold(coach, data_dir, log)}
+        starts = {"coach": start_coach_hold(coach, data_dir, log, HOLD_FIGURE_FILE)}
+        starts["plain"] = start_coach_hold(plain, plain_dir, workdir / "plain-events.jsonl")
         starts["termdown"] = start_termdown(termdown, data_dir)
         starts["ticker"] = start_ticker(ticker, data_dir)
-        servers = {"coach": coach, "termdown": termdown, "ticker": ticker}
+        servers = {"coach": coach, "plain": plain, "termdown": termdown, "ticker": ticker}
         pids = {name: server.pid() for name, server in servers.items()}
         sizes = {server.size().strip() for server in servers.values()}
         if sizes != {f"{COLUMNS}x{LINES}"}:
@@ -528,15 +615,24 @@ def measure_cpu(workdir: Path) -> CpuUse:
                 f"  {name}: pid {pid} ({comm}), started at +{starts[name] - starts['coach']:.2f} s"
             )
         used = sample_window(starts, pids)
-        # Let the hold end and the session finish normally, so coach writes its event log
-        # (ctrl+q is no way out: it does nothing while a pain prompt is open).
-        with contextlib.suppress(BenchError):
-            drive(coach, lambda s: SUMMARY_TEXT in s, 20, "the summary")
-            quit_coach(coach, ["Enter"])
-    notes = check_hold_window(log, starts["coach"])
-    window = 50.0
-    percent = {name: 100 * seconds / window for name, seconds in used.items()}
-    return CpuUse(percent["coach"], percent["termdown"], percent["ticker"], window, notes)
+        dots = braille_dots(coach.screen())
+        if dots == 0:
+            raise BenchError("the hold's figure was not on screen")
+        # Let the holds end and the sessions finish normally, so coach writes its event
+        # log (ctrl+q is no way out: it does nothing while a pain prompt is open).
+        for server in (coach, plain):
+            end_session(server, 20)
+    notes = [] if MODE.smoke else check_hold_window(log, starts["coach"])
+    percent = {name: 100 * seconds / MODE.seconds for name, seconds in used.items()}
+    return CpuUse(
+        percent["coach"],
+        percent["plain"],
+        percent["termdown"],
+        percent["ticker"],
+        MODE.seconds,
+        notes,
+        dots,
+    )
 
 
 # -- 4. CPU during a one-minute set of reps, the figure animating ---------------------------
@@ -544,18 +640,9 @@ def measure_cpu(workdir: Path) -> CpuUse:
 
 def start_coach_reps(tmux: Tmux, data_dir: Path, log: Path) -> float:
     """Start the one-minute set of reps; return the monotonic time its first rep showed."""
-    argv = [
-        str(COACH),
-        "run",
-        str(REPS_FILE),
-        "--speed",
-        "1",
-        "--data-dir",
-        str(data_dir),
-        "--audio",
-        "none",
-    ]
-    tmux.start(argv, child_env(data_dir, COACH_EVENT_LOG=str(log)))
+    tmux.start(
+        coach_argv(REPS_FILE, data_dir=data_dir), child_env(data_dir, COACH_EVENT_LOG=str(log))
+    )
     seen, _ = drive(tmux, lambda s: "rep 1/12" in s and PROMPT_HINT not in s, 30, "the reps")
     return seen
 
@@ -579,11 +666,11 @@ def measure_reps_cpu(workdir: Path) -> RepsCpu:
         starts["termdown"] = start_termdown(termdown, data_dir)
         pids = {"coach": coach.pid(), "termdown": termdown.pid()}
         used = sample_window(starts, pids)
-        dots = sum(0x2801 <= ord(ch) <= 0x28FF for ch in coach.screen())
-        with contextlib.suppress(BenchError):
-            drive(coach, lambda s: SUMMARY_TEXT in s, 20, "the summary")
-            quit_coach(coach, ["Enter"])
-    percent = {name: 100 * seconds / 50.0 for name, seconds in used.items()}
+        dots = braille_dots(coach.screen())
+        if dots == 0:
+            raise BenchError("the reps' figure was not on screen")
+        end_session(coach, 20)
+    percent = {name: 100 * seconds / MODE.seconds for name, seconds in used.items()}
     return RepsCpu(percent["coach"], percent["termdown"], dots)
 
 
@@ -598,7 +685,7 @@ def report_reps_cpu(result: RepsCpu) -> list[str]:
     return [
         f"CPU during 1-min reps    coach {result.coach_percent:.2f} % of a core (figure "
         f"animating)   termdown {result.termdown_percent:.2f} %   {ratio_text}",
-        f"  (50 s window from +5 s to +55 s after each start, 80x24 tmux panes; the figure "
+        f"  ({window_text()}, 80x24 tmux panes; the figure "
         f"showed {result.figure_dots} braille dots at the end of the window)",
     ]
 
@@ -670,20 +757,10 @@ def measure_clock(workdir: Path) -> ClockError:
     data_dir = workdir / "data-20min"
     log = workdir / "20min-events.jsonl"
     # No sound, so the figure does not depend on this machine's audio (or its bell).
-    argv = [
-        str(COACH),
-        "run",
-        str(ROUTINE_FILE),
-        "--speed",
-        "20",
-        "--data-dir",
-        str(data_dir),
-        "--audio",
-        "none",
-    ]
+    argv = coach_argv(ROUTINE_FILE, MODE.clock_speed, data_dir)
     with tmux_server("20min", workdir) as tmux:
         tmux.start(argv, child_env(data_dir, COACH_EVENT_LOG=str(log)))
-        _, prompts = drive(tmux, lambda s: SUMMARY_TEXT in s, 240, "the summary")
+        _, prompts = drive(tmux, session_over, 240, "the summary")
         quit_coach(tmux, ["Enter"])
     return analyse_log(read_event_log(log), prompts)
 
@@ -719,13 +796,18 @@ def report_first_frame(result: FirstFrame) -> list[str]:
     slow = statistics.median(result.first_start_home)
     lines += [
         f"  (extra) home on a first start (nothing kept): {slow:.3f} s, ratio {slow / minimal:.2f}",
-        f"  (medians of {RUNS} interleaved runs each, 80x24 pty; ten years: {result.years})",
+        f"  (medians of {MODE.runs} interleaved runs each, 80x24 pty; ten years: {result.years})",
     ]
     return lines
 
 
 def ratio_to(value: float, reference: float) -> str:
     return f"{value / reference:.2f}" if reference > 0 else "n/a"
+
+
+def window_text() -> str:
+    begin, end = MODE.window
+    return f"{end - begin:.0f} s window from +{begin:.0f} s to +{end:.0f} s after each start"
 
 
 def report_cpu(result: CpuUse) -> list[str]:
@@ -736,12 +818,15 @@ def report_cpu(result: CpuUse) -> list[str]:
         ratio_text = "ratio n/a (termdown used no measurable CPU)"
     resolution = 100 / CLK_TCK / result.window
     return [
-        f"CPU during 1-min hold    coach {result.coach_percent:.2f} % of a core   termdown "
-        f"{result.termdown_percent:.2f} %   {ratio_text}",
+        f"CPU during 1-min hold    coach {result.coach_percent:.2f} % of a core (a bundled "
+        f"exercise, its figure on screen)   termdown {result.termdown_percent:.2f} %   "
+        f"{ratio_text}",
+        f"  (extra) the same hold without a figure: {result.plain_percent:.2f} % of a core, "
+        f"ratio {ratio_to(result.plain_percent, result.termdown_percent)}",
         f"  (extra) minimal Textual app redrawing a label at 1 Hz: {result.ticker_percent:.2f} %"
         f" of a core; coach / that = {ratio_to(result.coach_percent, result.ticker_percent)}",
-        f"  ({result.window:.0f} s window from +5 s to +55 s after each start, side by side in "
-        f"80x24 tmux panes; /proc resolves {resolution:.2f} % of a core)",
+        f"  ({window_text()}, side by side in 80x24 tmux panes; /proc resolves "
+        f"{resolution:.2f} % of a core; the figure showed {result.figure_dots} braille dots)",
         *(f"  ({note})" for note in result.notes),
     ]
 
@@ -752,8 +837,8 @@ def report_clock(result: ClockError) -> list[str]:
     return [
         f"end-of-session clock     finished event {result.finished_ms:.2f} ms late, end of the "
         f"last block {result.last_block_ms:.2f} ms late",
-        f"  error at --speed 20    judged on the larger: {judged:.2f} ms   goal <= "
-        f"{GOAL_CLOCK_MS:.0f} ms   {verdict(ok)}",
+        f"  error at --speed {MODE.clock_speed:g}    judged on the larger: {judged:.2f} ms   "
+        f"goal <= {GOAL_CLOCK_MS:.0f} ms   {verdict(ok)}",
         f"  cross-check: wall {result.wall:.3f} s - prompts {result.prompt_wait:.3f} s "
         f"({result.prompts} answered) = {result.wall - result.prompt_wait:.3f} s vs total/speed "
         f"{result.expected:.3f} s: {1000 * result.delta:+.1f} ms",
@@ -804,14 +889,25 @@ def run_all(workdir: Path, only: Sequence[str] = ()) -> list[str]:
     return lines
 
 
-def main() -> int:
+def main(argv: Sequence[str] = ()) -> int:
+    """``bench/run.py [--smoke] [number...]``: every measurement, or those numbered; with
+    --smoke, the same screens driven in seconds (``make bench-smoke``)."""
+    global MODE
     if shutil.which("tmux") is None:
         print("make bench needs tmux (apt-get install tmux)", file=sys.stderr)
         return 1
-    ensure_termdown()
+    args = list(argv)
+    if "--smoke" in args:
+        args.remove("--smoke")
+        MODE = SMOKE
+        print("smoke test: the bench's screens, driven in seconds; the figures mean nothing")
+    if MODE.smoke and not TERMDOWN.exists():
+        print("(termdown is not installed: its figures read 0 in the smoke test)")
+    else:
+        ensure_termdown()
     print(header(), flush=True)
     with tempfile.TemporaryDirectory(prefix="coach-bench-") as tmp:
-        lines = run_all(Path(tmp), sys.argv[1:])
+        lines = run_all(Path(tmp), args)
     print()
     print(header())
     for line in lines:
@@ -820,4 +916,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

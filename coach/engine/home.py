@@ -84,7 +84,7 @@ def last_session_text(recent: Sequence[SessionRecord]) -> str:
     day = last.local_date or last.started_at[:10]
     return (
         f"Last session {day}: {result_text(last.status, last.stop_reason)}, "
-        f"{last.sets_done} sets, {peak}"
+        f"{last.sets_done} set{'s' if last.sets_done != 1 else ''}, {peak}"
     )
 
 

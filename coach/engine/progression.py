@@ -14,17 +14,19 @@ __all__ = ["describe_change", "describe_dose", "dose_direction", "step_dose"]
 _UNITS = {"hold": "hold", "holds": "holds", "reps": "reps", "duration": "time", "sets": "sets"}
 
 
-def describe_dose(dose: Dose) -> str:
-    """``2 x 5 x 8s`` style, in words people read: '2 sets of 5 holds of 8s'."""
+def describe_dose(dose: Dose, *, each_side: bool = False) -> str:
+    """``2 x 5 x 8s`` style, in words people read: '2 sets of 5 x 8s', and ', each side'
+    for an exercise done on each side in turn (the dose is each side's)."""
     sets = f"{dose.sets} set{'s' if dose.sets != 1 else ''}"
+    side = ", each side" if each_side else ""
     if dose.hold is not None:
         holds = dose.holds or 1
-        return f"{sets} of {holds} x {format_duration(dose.hold)}"
+        return f"{sets} of {holds} x {format_duration(dose.hold)}{side}"
     if dose.reps is not None:
-        return f"{sets} of {dose.reps} reps"
+        return f"{sets} of {dose.reps} rep{'s' if dose.reps != 1 else ''}{side}"
     if dose.duration is not None:
-        return f"{sets} of {format_duration(dose.duration)}"
-    return sets
+        return f"{sets} of {format_duration(dose.duration)}{side}"
+    return sets + side
 
 
 def describe_change(before: Dose, after: Dose) -> str:

@@ -14,7 +14,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-__all__ = ["SCALES", "BigNumber", "render_big"]
+__all__ = ["FONT_ROWS", "SCALES", "BigNumber", "glyph_width", "render_big"]
 
 # 5 rows per glyph; '#' is a lit cell.
 _FONT: dict[str, tuple[str, ...]] = {
@@ -32,21 +32,24 @@ _FONT: dict[str, tuple[str, ...]] = {
     "-": ("    ", "    ", "####", "    ", "    "),
     " ": ("  ", "  ", "  ", "  ", "  "),
 }
-_ROWS = 5
+FONT_ROWS = 5
+_ROWS = FONT_ROWS
 
-SCALES = ((8, 4), (6, 3), (4, 2), (2, 2), (2, 1), (1, 1))
+SCALES = ((8, 4), (6, 3), (4, 2), (3, 2), (2, 2), (2, 1), (1, 1))
 """Cells per font pixel (across, down), largest first."""
 
 
-def _glyph_width(text: str) -> int:
+def glyph_width(text: str) -> int:
+    """Font pixels across ``text``, with one between glyphs."""
     return sum(len(_FONT.get(ch, _FONT[" "])[0]) for ch in text) + max(0, len(text) - 1)
 
 
 def render_big(text: str, width: int, height: int) -> list[str]:
     """The lines that draw ``text`` as large as fits in ``width`` x ``height`` cells."""
-    base = _glyph_width(text)
+    base = glyph_width(text)
     # Terminal cells are about twice as tall as wide, so a font pixel is 2 cells wide.
-    # In steps, the largest that fits: 20 rows on a big screen, 10 at 80x24, 5 when small.
+    # In steps, the largest that fits: 20 rows on a big screen, 10 at 80x24, 5 when small
+    # (the player gives the digits their rows first: coach.tui.stage).
     for x_scale, y_scale in SCALES:
         if base * x_scale <= width and _ROWS * y_scale <= height:
             break
@@ -104,6 +107,12 @@ class BigNumber(Widget):
             strips += [blank] * max(0, height - len(strips))
             self._cache_key, self._strips = key, strips
         return self._strips
+
+    def drawn(self) -> list[str]:
+        """The lines the value is drawn with in the widget's present size (one line of
+        plain text when no big digits fit): what the tests look at."""
+        size = self.content_size
+        return render_big(self.value, size.width, size.height) if self.value else []
 
     def render_line(self, y: int) -> Strip:
         strips = self._lines()

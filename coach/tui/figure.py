@@ -8,9 +8,9 @@ itself, and only when its dots change: while a step moves the figure it wakes at
 while the figure is still (rests, a pain rating, a paused session, another screen on
 top) it does not wake at all, and the player's refresh on each step shows the next pose.
 
-:class:`FigureStage` holds the big digits and the figure: side by side from
-:data:`BESIDE_COLUMNS` columns, the figure under the digits when narrower, and a one-line
-note instead of a figure too small to read.
+:class:`FigureStage` holds the big digits and the figure, sized by the player
+(:mod:`coach.tui.stage`): the digits first, the figure beside or under them, and a
+one-line note instead of a body drawn too small to read.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from coach.engine.figures.skeleton import draw, mirrored
 from coach.engine.runner import RunState, SessionRunner
 from coach.tui.braille import FAR, FLOOR, NEAR, Fit, fit, render
 
-__all__ = ["BESIDE_COLUMNS", "MAX_FPS", "FigureCanvas", "FigureStage", "FigureView"]
+__all__ = ["MAX_FPS", "MIN_BODY_DOTS", "TOO_SMALL", "FigureCanvas", "FigureStage", "FigureView"]
 
 MAX_FPS = 4.0
 """Most redraws a second while the figure moves: eight pictures for a 2 s movement. Each
@@ -38,23 +38,17 @@ repaint costs Textual about 2 ms here, so 6 a second came to 2.3 times termdown'
 for a set of repetitions and 4 keeps it within the goal of 2 (make bench)."""
 CACHED_FRAMES = 512
 """Pictures kept per widget: every repetition of a set shows the same ones."""
-BESIDE_COLUMNS = 100
-"""From this terminal width the figure stands beside the digits, else under them."""
 MIN_COLUMNS, MIN_ROWS = 12, 4
-"""The smallest figure that still reads (a body 16 dots tall); below, a note instead."""
+"""The smallest place for a picture that still reads; below, a note instead."""
+MIN_BODY_DOTS = 24.0
+"""The smallest body that reads: one body height drawn at least 24 dots long (6 rows
+standing, 12 columns lying down). A smaller one gives way to a note."""
 TOO_SMALL = "(a larger window shows the movement)"
 
 
 class FigureStage(Container):
-    """The digits and the figure, arranged for the terminal's width."""
-
-    def on_resize(self, event: Resize) -> None:
-        beside = self.app.size.width >= BESIDE_COLUMNS
-        if self.has_class("-beside") != beside:
-            self.set_class(beside, "-beside")
-            # Moving the figure leaves cells of its old place that no widget covers now
-            # (the screen's padding): repaint the whole screen once.
-            self.screen.refresh()
+    """The digits and the figure; the player sizes them (coach.tui.stage) and sets
+    ``-beside`` when the figure stands beside the digits."""
 
 
 class FigureCanvas(Widget):
@@ -91,7 +85,7 @@ class FigureCanvas(Widget):
         width, height = self.content_size.width, self.content_size.height
         note = ""
         cells: list[list[tuple[str, int | None]]] = []
-        if frame is not None and (width < MIN_COLUMNS or height < MIN_ROWS):
+        if frame is not None and self._body_dots(frame, width, height) < MIN_BODY_DOTS:
             note = TOO_SMALL
         elif frame is not None:
             cells = self._picture(frame, width, height)
@@ -101,6 +95,26 @@ class FigureCanvas(Widget):
         self._drawn_size = (width, height)
         self.frames_drawn += 1
         self.refresh()
+
+    def _place(self, frame: Frame, width: int, height: int) -> Fit:
+        keys = frame.keys
+        place_key = (id(keys), width, height)
+        place = self._fits.get(place_key)
+        if place is None:
+            place = self._fits[place_key] = fit(extent(keys), width, height)
+        return place
+
+    def _body_dots(self, frame: Frame, width: int, height: int) -> float:
+        """How many dots one body height is drawn with here: the body, not the canvas,
+        says whether the figure reads (a body lying down fills few rows)."""
+        if width <= 0 or height <= 0:
+            return 0.0
+        return self._place(frame, width, height).scale
+
+    @property
+    def note(self) -> str:
+        """The note shown instead of a figure too small to read ('' when drawn)."""
+        return self._note
 
     def _picture(self, frame: Frame, width: int, height: int) -> list[list[tuple[str, int | None]]]:
         """The frame's cells, drawn once: the same posture (to a tenth of a degree) at the
@@ -117,10 +131,7 @@ class FigureCanvas(Widget):
         if cells is not None:
             return cells
         room = extent(keys)
-        place_key = (id(keys), width, height)
-        place = self._fits.get(place_key)
-        if place is None:
-            place = self._fits[place_key] = fit(room, width, height)
+        place = self._place(frame, width, height)
         drawing = draw(frame.posture, keys.base, keys.view)
         if frame.mirrored:
             drawing = mirrored(drawing, (room[0] + room[2]) / 2)
@@ -143,8 +154,14 @@ class FigureCanvas(Widget):
         }
         strips = []
         if self._note:
-            text = self._note[:width].center(width)
-            strips.append(Strip([Segment(text, base + Style(dim=True, italic=True))], width))
+            # Two lines when narrow, in the middle of the figure's place.
+            words = self._note if len(self._note) <= width else self._note.strip("()")
+            lines = [words] if len(words) <= width else _two_lines(words)
+            height = self.content_size.height
+            strips.extend([Strip.blank(width, base)] * max(0, (height - len(lines)) // 2))
+            for line in lines:
+                text = line[:width].center(width)
+                strips.append(Strip([Segment(text, base + Style(dim=True, italic=True))], width))
         for row in self._cells:
             segments: list[Segment] = []
             run, layer = "", None
@@ -182,6 +199,10 @@ class FigureView(FigureCanvas):
         self.covered = False
         """The exercise's picture shows in the figure's place (the player sets this): the
         figure hides and does not wake."""
+        self.wanted = False
+        """The step shown has a figure."""
+        self.room = True
+        """The player found room for the figure (or its note) under the digits' rows."""
 
     # -- when to draw -----------------------------------------------------------------
 
@@ -226,14 +247,12 @@ class FigureView(FigureCanvas):
             # same instant again and wake at once for the next.
             sample = math.floor(elapsed / period + 0.02) * period
             frame = frame_at(runner.timeline, step, sample)
-        # An exercise without a figure (or a picture) leaves the digits all the room they had.
-        shown = frame is not None and not self.covered
+        # The player gives the figure its place (coach.tui.stage) from what is wanted here;
+        # an exercise without a figure (or a picture) leaves the digits all the room.
+        self.wanted = frame is not None
+        shown = self.wanted and not self.covered and self.room
         if self.display != shown:
             self.display = shown
-        if isinstance(self.parent, FigureStage) and self.parent.has_class("-figure") != (
-            shown or self.covered
-        ):
-            self.parent.set_class(shown or self.covered, "-figure")
         if not self._visible():
             return
         self._frame = frame
@@ -242,7 +261,7 @@ class FigureView(FigureCanvas):
             frame is not None
             and step is not None
             and runner.state is RunState.RUNNING
-            and moves_during(step, frame.keys)
+            and moves_during(step, frame.keys, sample)
         ):
             due = runner.wall_time_of(step.start + sample + period)
             loop = asyncio.get_running_loop()
@@ -252,3 +271,13 @@ class FigureView(FigureCanvas):
         self._tick = None
         # Through the message queue, like the player's own wake.
         self.call_later(self.update_figure)
+
+
+def _two_lines(words: str) -> list[str]:
+    """``words`` split at the space nearest the middle."""
+    middle = len(words) // 2
+    spaces = [i for i, ch in enumerate(words) if ch == " "]
+    if not spaces:
+        return [words]
+    cut = min(spaces, key=lambda i: abs(i - middle))
+    return [words[:cut], words[cut + 1 :]]

@@ -4,11 +4,18 @@ line rather than dropping a key when the terminal is narrow.
 Textual's Footer keeps to one line and cuts off what does not fit; at 40 columns that
 was the pain prompt's Save. This shows the same bindings (those with ``show``, one per
 action, enabled or not as the screen says) as plain text that wraps.
+
+The player's bar is different: a second line would take a row from the digits, so it
+keeps to one line, with shorter labels first and then without its least-used keys (in
+the order it is given; they all still work, and ? lists them).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.text import Text
+from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -27,10 +34,17 @@ class KeyBar(Static):
     }
     """
 
-    def __init__(self) -> None:
+    def __init__(
+        self, *, short: Mapping[str, str] | None = None, drop: tuple[str, ...] = ()
+    ) -> None:
+        """With ``drop`` (actions, least used first) the bar keeps to one line: it uses
+        the ``short`` labels (by action) when the full ones do not fit, then leaves out
+        the keys of ``drop`` one by one until the rest fit."""
         super().__init__("", id="keybar", markup=False)
         self.shown: list[tuple[str, str]] = []
         """(key, what it does) as shown, for the tests."""
+        self._short = dict(short or {})
+        self._drop = drop
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._changed)
@@ -39,11 +53,14 @@ class KeyBar(Static):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
+    def on_resize(self, event: Resize) -> None:
+        if self._drop:
+            self._changed(self.screen)
+
     def _changed(self, screen: Screen[object]) -> None:
         if not self.is_attached or screen is not self.screen:
             return
-        shown: list[tuple[str, str]] = []
-        enabled: list[bool] = []
+        entries: list[tuple[str, str, str, bool]] = []
         actions: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding
@@ -54,8 +71,13 @@ class KeyBar(Static):
             relabel = getattr(screen, "key_label", None)
             if callable(relabel):
                 label = relabel(binding.action, label)
-            shown.append((self.app.get_key_display(binding), label))
-            enabled.append(active.enabled)
+            entries.append(
+                (binding.action, self.app.get_key_display(binding), label, active.enabled)
+            )
+        if self._drop:
+            entries = self._one_line(entries)
+        shown = [(key, label) for _, key, label, _ in entries]
+        enabled = [on for *_, on in entries]
         self.shown = shown
         text = Text()
         for (key, label), on in zip(shown, enabled, strict=True):
@@ -65,3 +87,24 @@ class KeyBar(Static):
             text.append(key, style="bold" if on else "dim")
             text.append("\u00a0" + label.replace(" ", "\u00a0"), style="" if on else "dim")
         self.update(text)
+
+    def _one_line(
+        self, entries: list[tuple[str, str, str, bool]]
+    ) -> list[tuple[str, str, str, bool]]:
+        """The entries that fit on one line of the bar's width: short labels, then fewer
+        keys (never one that is not in ``drop``)."""
+        room = self.content_size.width or self.app.size.width - 2
+
+        def length(items: list[tuple[str, str, str, bool]]) -> int:
+            return sum(len(key) + 1 + len(label) for _, key, label, _ in items) + 2 * max(
+                0, len(items) - 1
+            )
+
+        if length(entries) <= room:
+            return entries
+        entries = [(a, k, self._short.get(a, label), on) for a, k, label, on in entries]
+        for action in self._drop:
+            if length(entries) <= room:
+                break
+            entries = [entry for entry in entries if entry[0] != action]
+        return entries

@@ -399,6 +399,24 @@ SUMMARY = KeyMap(
         Key(("r",), "correct", "Re-rate the last set"),
         Key(("n",), "note", "Write a note"),
         Key(("escape",), "leave_note", "Leave the note", footer=False),
+        # The summary is read to its last reason: the focus is on Done, so the arrows and
+        # the page keys scroll the page rather than moving the focus.
+        Key(
+            ("up",),
+            "scroll(-1)",
+            "Scroll",
+            shown="↑↓",
+            text="Up / Down",
+            family=(("down", "scroll(1)"),),
+        ),
+        Key(
+            ("pageup",),
+            "page(-1)",
+            "Page up / down",
+            text="PageUp / PageDown",
+            footer=False,
+            family=(("pagedown", "page(1)"),),
+        ),
     ),
 )
 

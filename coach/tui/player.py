@@ -40,6 +40,7 @@ from coach.tui.figure import FigureStage, FigureView
 from coach.tui.graphics import Graphics
 from coach.tui.keybar import KeyBar
 from coach.tui.picture import ImageWidget, PictureView
+from coach.tui.stage import Arrangement, Place, arrange
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -50,6 +51,12 @@ BAR_REDRAW_SECONDS = 5.0
 
 MIN_WIDTH, MIN_HEIGHT = 40, 12
 """Below this the player shows only a notice: no layout keeps everything readable."""
+
+_SHORT_LABELS = {"back": "Redo", "adjust(10)": "Rest", "volume(1)": "Vol"}
+"""The key bar's labels when the full ones do not fit on one line."""
+_DROPPED_FIRST = ("volume(1)", "correct", "back", "mute", "skip")
+"""The keys the bar leaves out first when even the short labels do not fit (they all
+still work, and ? lists them): Pause, the rest's +/-, Quit and Help always show."""
 
 _PHASE_WORDS = {Phase.UP: "UP", Phase.PAUSE: "HOLD", Phase.DOWN: "DOWN"}
 
@@ -127,6 +134,11 @@ class PlayerScreen(Screen[None]):
         self._bar_widget: SessionBar | None = None
         self._shown_progress = -1.0
         self._mode: tuple[bool, str] = (False, "")
+        self._template = "00"
+        """The widest count of the step shown, which sizes the digits for the step."""
+        self._arranged: tuple[object, ...] = ()
+        self.arrangement: Arrangement | None = None
+        """Where the rows went (coach.tui.stage), for the tests."""
         self._wake_handle: asyncio.TimerHandle | None = None
         self.muted = False
         self._adjustable = False
@@ -156,7 +168,8 @@ class PlayerScreen(Screen[None]):
         with VerticalScroll(id="about", can_focus=False):
             yield Static("", id="instructions", markup=False)
             yield Static("", id="stop-if", markup=False)
-        yield KeyBar()
+        # One line at any width: a second would take a row from the digits.
+        yield KeyBar(short=_SHORT_LABELS, drop=_DROPPED_FIRST)
 
     # -- time -------------------------------------------------------------------------
 
@@ -265,6 +278,59 @@ class PlayerScreen(Screen[None]):
         view.show(picture, self._picture_maker)
         figure.covered = picture is not None
         figure.update_figure()
+        if self._arrange():
+            figure.update_figure()
+
+    def _arrange(self) -> bool:
+        """Give the digits their rows first, then the figure, the next line and the
+        instructions what is left (coach.tui.stage); True when anything moved."""
+        figure = self._figure_widget or self.query_one("#figure", FigureView)
+        width, height = self.size
+        wanted = figure.wanted or figure.covered
+        self._size_classes(width, height)
+        # A name or a dose too long for one line wraps, and its rows come off the rest.
+        inner = width - (0 if self.has_class("-tiny") else 4)
+        wrapped = sum(
+            max(0, len(Text(self._shown.get(part, "")).wrap(self.app.console, max(1, inner))) - 1)
+            for part in ("#exercise-name", "#detail")
+        )
+        key = (width, height, self._template, wanted, self.has_class("-paused"), wrapped)
+        if key == self._arranged or width == 0 or height == 0:
+            return False
+        self._arranged = key
+        plan = arrange(
+            width,
+            height,
+            template=self._template,
+            figure=wanted,
+            paused=self.has_class("-paused"),
+            compact=self.has_class("-compact"),
+            tiny=self.has_class("-tiny"),
+            wrapped=wrapped,
+        )
+        self.arrangement = plan
+        stage = self.query_one("#stage", FigureStage)
+        clock = self._clock_widget or self.query_one("#clock", BigNumber)
+        picture = self._picture_view or self.query_one("#picture", PictureView)
+        beside = plan.figure_columns > 0
+        stage.set_class(beside, "-beside")
+        under = 0 if beside else plan.figure_rows
+        stage.styles.height = plan.clock_rows + under
+        clock.styles.height = plan.clock_rows
+        clock.styles.width = plan.clock_columns if beside else "100%"
+        for slot in (figure, picture):
+            slot.styles.height = plan.figure_rows
+            slot.styles.width = plan.figure_columns if beside else "100%"
+        figure.room = plan.figure is not Place.NONE
+        figure.display = wanted and not figure.covered and figure.room
+        if plan.figure is Place.NONE:
+            picture.styles.height = 0
+        self.set_class(not plan.next_line, "-no-next")
+        self.set_class(not plan.instructions, "-no-instructions")
+        # Moving the figure leaves cells of its old place that no widget covers now (the
+        # screen's padding): repaint the whole screen once.
+        self.refresh()
+        return True
 
     # -- keys -------------------------------------------------------------------------
 
@@ -333,6 +399,11 @@ class PlayerScreen(Screen[None]):
 
     def on_resize(self, event: Resize) -> None:
         width, height = event.size
+        self._size_classes(width, height)
+        if self.is_attached and self._figure_widget is not None:
+            self._arrange()
+
+    def _size_classes(self, width: int, height: int) -> None:
         # Layouts in steps (the stylesheet says what each changes): taller digits as the
         # window grows, fewer lines around them as it shrinks, a notice below the minimum.
         self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
@@ -367,6 +438,9 @@ class PlayerScreen(Screen[None]):
         self._show("#exercise-name", item.name)
         self._show("#detail", self._detail_text(step, item))
         clock = "" if step.kind is StepKind.RATE else remaining_text(runner.remaining())
+        if step.kind is not StepKind.RATE:
+            # Digits keep one size through the step (+10 s of rest may widen it).
+            self._template = max(remaining_text(step.duration), clock, key=lambda t: (len(t), t))
         number = self._clock_widget or self.query_one("#clock", BigNumber)
         self._clock_widget = number
         if number.value != clock:
@@ -454,7 +528,7 @@ class PlayerScreen(Screen[None]):
 
     def _detail_text(self, step: Step, item: PlannedExercise) -> str:
         if step.kind is StepKind.REST_AFTER:
-            return describe_dose(item.dose)
+            return describe_dose(item.dose, each_side=item.exercise.sides == "each")
         parts = [f"set {step.set_number}/{step.sets}"]
         if step.rep is not None:
             parts.append(f"rep {step.rep}/{step.reps}")
@@ -463,7 +537,7 @@ class PlayerScreen(Screen[None]):
         if step.side is not None:
             parts.append(f"{step.side} side")
         if step.kind is StepKind.GET_READY:
-            parts = [describe_dose(item.dose)]
+            parts = [describe_dose(item.dose, each_side=item.exercise.sides == "each")]
         return " · ".join(parts)
 
     def _next_text(self) -> str:

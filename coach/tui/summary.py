@@ -129,6 +129,16 @@ class SummaryScreen(Screen[None]):
     def action_correct(self) -> None:
         self.post_message(self.CorrectRequested())
 
+    def action_scroll(self, lines: int) -> None:
+        self.query_one("#summary", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_page(self, direction: int) -> None:
+        page = self.query_one("#summary", VerticalScroll)
+        if direction > 0:
+            page.scroll_page_down(animate=False)
+        else:
+            page.scroll_page_up(animate=False)
+
     @on(Button.Pressed, "#close")
     def _clicked(self) -> None:
         self.action_close()

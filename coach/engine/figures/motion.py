@@ -24,8 +24,7 @@ from coach.format.figure_library import bundled_figure
 from coach.format.figures import Figure, Pose
 
 __all__ = [
-    "BREATH_DEGREES",
-    "BREATH_SECONDS",
+    "SETTLE_SECONDS",
     "Frame",
     "Keyframes",
     "blend",
@@ -38,12 +37,11 @@ __all__ = [
     "swapped",
 ]
 
-BREATH_SECONDS = 5.0
-"""One slow breath during a hold."""
-BREATH_DEGREES = 2.0
-"""How far the upper back rounds and opens with each breath."""
 SETTLE_SECONDS = 0.5
-"""Time to move into a hold, or out of it into the rest between holds."""
+"""Time to move into a hold, or out of it into the rest between holds. After it the
+figure is still: a hold is held still, and a figure that breathed (the upper back 2
+degrees either way) redrew four times a second for it, which cost a hold with its
+figure 1.6 times termdown's CPU against a goal of 0.6 (make bench)."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -128,15 +126,20 @@ def swapped(posture: Posture) -> dict[tuple[str, str], float]:
     return out
 
 
-def moves_during(step: Step, keys: Keyframes) -> bool:
-    """Whether the figure changes while ``step`` lasts (so it must be redrawn)."""
+def moves_during(step: Step, keys: Keyframes, elapsed: float = 0.0) -> bool:
+    """Whether the figure changes after ``elapsed`` seconds of ``step`` (so it must be
+    redrawn): a hold and the rest after it only while they settle, then never."""
     if step.kind is StepKind.REP:
         if step.phase is Phase.UP:
             return keys.start != keys.top
         if step.phase is Phase.DOWN:
             return keys.top != keys.end
         return False
-    return step.kind in (StepKind.HOLD, StepKind.HOLD_REST, StepKind.TIMED)
+    if step.kind is StepKind.HOLD:
+        return elapsed < SETTLE_SECONDS and keys.start != keys.hold
+    if step.kind is StepKind.HOLD_REST:
+        return elapsed < SETTLE_SECONDS and keys.hold != keys.start
+    return step.kind is StepKind.TIMED
 
 
 def frame_at(timeline: Timeline, step: Step, elapsed: float) -> Frame | None:
@@ -159,8 +162,8 @@ def frame_at(timeline: Timeline, step: Step, elapsed: float) -> Frame | None:
         if keys.alternate and (step.rep or 1) % 2 == 0:
             posture = swapped(posture)
     elif step.kind is StepKind.HOLD:
-        settled = blend(keys.start, keys.hold, ease(t / SETTLE_SECONDS))
-        posture = _breathing(settled, t)
+        # Into the pose, then still: nothing moves while a hold is held.
+        posture = blend(keys.start, keys.hold, ease(t / SETTLE_SECONDS))
     elif step.kind is StepKind.HOLD_REST:
         posture = blend(keys.hold, keys.start, ease(t / SETTLE_SECONDS))
     elif step.kind is StepKind.TIMED:
@@ -183,14 +186,6 @@ def _rep(keys: Keyframes, step: Step, t: float) -> Posture:
     if step.phase is Phase.PAUSE:
         return keys.top
     return blend(keys.top, keys.end, ease(fraction))
-
-
-def _breathing(posture: Posture, t: float) -> dict[tuple[str, str], float]:
-    """A slow breath: the upper back opens a little and comes back."""
-    out = dict(posture)
-    key = ("thoracic", "flexion")
-    out[key] = out.get(key, 0.0) - BREATH_DEGREES * math.sin(2 * math.pi * t / BREATH_SECONDS)
-    return out
 
 
 @lru_cache(maxsize=256)
