@@ -281,3 +281,32 @@ def test_a_warning_sign_ticked_by_mistake_can_be_taken_back(
     later = next_start(source, store)
     assert isinstance(later.seen[-1], day.AskBaseline)
     assert none_apply  # the checklist is not due again within its weeks
+
+
+# -- the checklist's below-the-knee line blocks as the same sign after a set does ----------
+
+
+def test_the_checklists_below_the_knee_line_holds_sessions_until_seen(
+    source: Path, store: HistoryStore
+) -> None:
+    """The sign after a set (pain below the knee) holds sessions until it has gone or a
+    clinician has seen it; the checklist's stronger form (with numbness or weakness) no
+    longer offers 'exercise gently anyway', and is asked again at every start."""
+    shell = Shell(source, store)
+    shell.answer(day.StartSession())
+    shell.answer(day.ScreeningAnswer({q.key: q.key == "below_knee" for q in QUESTIONS}))
+    advice = shell.last(day.ShowAdvice)
+    assert advice.kind is day.AdviceKind.REVIEW
+    assert advice.go_on is not None and "clinician has seen" in advice.go_on
+    shell.answer(day.AdviceAnswer(go_on=False))
+    assert shell.flow.session is None
+    tomorrow = next_start(source, store)
+    assert isinstance(tomorrow.seen[-1], day.AskScreening)
+
+
+def test_the_kidney_line_asks_for_a_doctor_today(source: Path, store: HistoryStore) -> None:
+    shell = Shell(source, store)
+    shell.answer(day.StartSession())
+    shell.answer(day.ScreeningAnswer({q.key: q.key == "kidney" for q in QUESTIONS}))
+    advice = shell.last(day.ShowAdvice)
+    assert advice.kind is day.AdviceKind.SAME_DAY and "today" in advice.body

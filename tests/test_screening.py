@@ -39,7 +39,8 @@ def test_every_sign_of_the_domain_brief_is_asked_in_its_tier() -> None:
         "both_legs",
         "gait",
     }
-    assert tiers[Outcome.SAME_DAY] == {"cancer", "fever", "immunosuppressed", "iv_drugs"}
+    # The kidney line comes with a fever or feeling unwell: a doctor the same day.
+    assert tiers[Outcome.SAME_DAY] == {"cancer", "fever", "immunosuppressed", "iv_drugs", "kidney"}
     assert tiers[Outcome.REVIEW] == {
         "steroids",
         "night_pain",
@@ -48,7 +49,6 @@ def test_every_sign_of_the_domain_brief_is_asked_in_its_tier() -> None:
         "new_pain_age",
         "thoracic",
         "below_knee",
-        "kidney",
     }
     assert tiers[Outcome.CLEAR] == set()
     text = " ".join(q.text for q in QUESTIONS)

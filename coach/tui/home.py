@@ -78,8 +78,8 @@ class HomeScreen(Screen[None]):
             yield table
             yield Static("", id="home-why")
             yield Label(
-                "coach is a training aid, not a diagnosis. Stop and seek care for numbness "
-                "around the groin, bladder or bowel changes, or leg weakness.",
+                "coach is a training aid, not a diagnosis. Get emergency care for numbness "
+                "around the groin, bladder or bowel changes, or leg weakness getting worse.",
                 id="home-disclaimer",
             )
 

@@ -17,6 +17,7 @@ from textual.widgets import Button, Label, Static
 from coach.engine.day import ResumeChoice
 from coach.engine.records import PainAnswer, SkipReason
 from coach.engine.session import RED_FLAG_ADVICE
+from coach.engine.signs import IN_SESSION
 from coach.tui import keys
 from coach.tui.dialog import Dialog
 from coach.tui.keys import KeyMap
@@ -37,14 +38,15 @@ __all__ = [
     "zone",
 ]
 
-# The warning signs asked after every set: (id, words, key). Their keys mean nothing in
-# the player below (never space, n, b, r, m or q), so a key meant for the player can
-# never tick one.
-SIGNS = (
-    ("numbness", "Numbness or tingling", "u"),
-    ("weakness", "Weakness in a leg", "w"),
-    ("knee", "Pain spreading below the knee", "k"),
-)
+# The warning signs asked after every set (the table's words): (id, words, key). Their
+# keys mean nothing in the player below (never space, n, b, r, m or q), so a key meant
+# for the player can never tick one.
+_SIGN_IDS = {
+    "numbness": ("numbness", "u"),
+    "leg_weakness": ("weakness", "w"),
+    "pain_below_knee": ("knee", "k"),
+}
+SIGNS = tuple((_SIGN_IDS[sign.key][0], sign.text, _SIGN_IDS[sign.key][1]) for sign in IN_SESSION)
 
 
 class SignBox(Static):

@@ -111,9 +111,6 @@ from coach.engine.runner import RunnerEvent
 from coach.engine.safety import SafetyDue, safety_due
 from coach.engine.scaling import Advice, Replay, Rule
 from coach.engine.screening import (
-    REVIEW_ADVICE,
-    SAME_DAY_ADVICE,
-    URGENT_ADVICE,
     URGENT_TODAY_ADVICE,
     LastScreening,
     Outcome,
@@ -126,6 +123,7 @@ from coach.engine.session import (
     SessionController,
     scaling_of,
 )
+from coach.engine.signs import EMERGENCY_REMINDER, TIER_ADVICE, blocks_until_seen
 from coach.engine.timeline import SessionPlan, Step
 from coach.format.loader import LoadedFile, RoutineFile
 from coach.format.v1 import Scaling
@@ -278,9 +276,9 @@ class DayFlow:
                     return []
                 if answers is None:
                     return self._blocked()  # not now: nothing stored, no session
+                self._ticked = tuple(key for key, yes in answers.items() if yes)
                 if self.without_saving:
                     return self._screened(assess(answers))  # agreed: nothing is stored
-                self._ticked = tuple(key for key, yes in answers.items() if yes)
                 return [StoreScreening(dict(answers), assess(answers), self.today())]
             case ScreeningStored(outcome, problem):
                 if not problem:
@@ -486,7 +484,7 @@ class DayFlow:
             # An urgent answer earlier today: whatever is pressed, no session until
             # tomorrow (a rehearsal neither).
             return self._advise(
-                AdviceKind.URGENT, "Please get emergency care now", URGENT_TODAY_ADVICE
+                AdviceKind.URGENT, TIER_ADVICE[Outcome.URGENT][0], URGENT_TODAY_ADVICE
             )
         if self.cannot_save is not None and not self.rehearsal:
             # Never play a session whose ratings have nowhere to go unless the person
@@ -521,25 +519,24 @@ class DayFlow:
         return self._ask_baseline()
 
     def _screened(self, outcome: Outcome) -> list[Output]:
+        if outcome is Outcome.CLEAR:
+            self.screening_due = False
+            return self._ask_baseline()
+        title, body = TIER_ADVICE[outcome]
         if outcome is Outcome.URGENT:
             self.blocked = True
-            return self._advise(AdviceKind.URGENT, "Please get emergency care now", URGENT_ADVICE)
+            return self._advise(AdviceKind.URGENT, title, body)
         if outcome is Outcome.SAME_DAY:
-            return self._advise(
-                AdviceKind.SAME_DAY,
-                "Please see a doctor today",
-                SAME_DAY_ADVICE,
-                go_on="I have already seen a doctor about this",
-            )
-        if outcome is Outcome.REVIEW:
-            return self._advise(
-                AdviceKind.REVIEW,
-                "Please see a clinician soon",
-                REVIEW_ADVICE,
-                go_on="Exercise gently today anyway",
-            )
-        self.screening_due = False
-        return self._ask_baseline()
+            go_on = "I have already seen a doctor about this"
+            return self._advise(AdviceKind.SAME_DAY, title, body, go_on=go_on)
+        # A review: gentle exercise is the person's call, unless a line ticked holds
+        # sessions until a clinician has seen it (as the same sign after a set does).
+        go_on = (
+            "A clinician has seen this and said I can exercise"
+            if blocks_until_seen(self._ticked)
+            else "Exercise gently today anyway"
+        )
+        return self._advise(AdviceKind.REVIEW, title, body, go_on=go_on)
 
     # -- a warning sign last time ---------------------------------------------------------
 
@@ -1313,7 +1310,7 @@ def rest_day_advice(baseline: int) -> str:
         "kind to it: rest if you need to, walk a little and change position often; gentle "
         "movement helps more than staying still. Your plan waits for you.\n\n"
         "If the pain is new or much worse than usual, or it comes with numbness, weakness "
-        "in a leg, fever, or bladder or bowel changes, see a doctor today."
+        f"in a leg or a fever, see a doctor today. {EMERGENCY_REMINDER}"
     )
 
 
