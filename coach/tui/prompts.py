@@ -472,7 +472,7 @@ class SkipReasonScreen(Dialog[SkipReason | None]):
 
     def buttons(self) -> Iterable[Widget]:
         yield Button("It hurts (h)", id="pain", compact=True, classes="keyed")
-        yield Button("No time (t)", id="time", compact=True, classes="keyed")
+        yield Button("No time (i)", id="time", compact=True, classes="keyed")
         yield Button("Other (o)", id="other", compact=True, classes="keyed")
         yield Button(
             "Don't skip (Esc)", id="cancel", variant="primary", compact=True, classes="keyed"

@@ -82,7 +82,7 @@ class ChecklistScreen(Dialog[dict[str, bool] | None]):
         yield Label(
             Text(
                 "Does any of these apply to you now? For each line press y (yes) or n (no); "
-                "Up and Down move. This is safety advice, not a diagnosis."
+                "Up, Down and Tab move. This is safety advice, not a diagnosis."
             ),
             classes="hint",
         )

@@ -1,0 +1,65 @@
+"""The safety screens through Pilot: the line that has the focus is the line answered,
+whatever moved it; no player key sequence reaches a rating; the checklist's keys and
+count."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from coach.tui import keys
+from coach.tui.app import CoachApp
+from coach.tui.safety import ChecklistScreen
+
+from .sessions import write_program
+from .tui_helpers import home_ready, make_app, screen_is, wait_for
+
+
+async def open_checklist(app: CoachApp, pilot: Pilot[Any]) -> ChecklistScreen:
+    await wait_for(pilot, home_ready(app), "home")
+    await pilot.press("enter")
+    await wait_for(pilot, screen_is(app, "ChecklistScreen"), "checklist")
+    screen = app.screen
+    assert isinstance(screen, ChecklistScreen)
+    return screen
+
+
+async def test_tab_moves_the_line_that_y_and_n_answer(tmp_path: Path) -> None:
+    app, _ = make_app(write_program(tmp_path), tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_checklist(app, pilot)
+        rows = screen.rows()
+        await pilot.press(*["tab"] * 6)
+        await pilot.pause(0.05)
+        assert app.focused is rows[6]
+        await pilot.press("y")
+        # The line highlighted (cancer) is answered, never the first (bladder: urgent).
+        assert rows[6].answer is True and rows[6].question.key == "cancer"
+        assert rows[0].answer is None
+        await pilot.press("shift+tab", "shift+tab")
+        await pilot.pause(0.05)
+        assert app.focused is rows[5]
+        await pilot.press("n")
+        assert rows[5].answer is False
+        assert sum(r.answer is not None for r in rows) == 2
+
+
+def letters(keymap: keys.KeyMap) -> set[str]:
+    return {
+        name.lower()
+        for key in keymap.keys
+        for name in (*key.keys, *(k for k, _ in key.family))
+        if len(name) == 1 and name.isalpha()
+    }
+
+
+def test_no_player_key_sequence_reaches_a_rating() -> None:
+    """The dialogs a player key opens (skip with n, quit with q, help) share no letter
+    with the pain prompts that may open right after them: 'n t' as a set ends must not
+    pre-select 10/10."""
+    rating = letters(keys.PAIN) | letters(keys.CORRECTION)
+    for opened in (keys.SKIP, keys.QUIT, keys.HELP):
+        assert not letters(opened) & rating, opened.name
+    assert not letters(keys.SKIP) & letters(keys.PLAYER)
