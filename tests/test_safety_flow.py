@@ -310,3 +310,33 @@ def test_the_kidney_line_asks_for_a_doctor_today(source: Path, store: HistorySto
     shell.answer(day.ScreeningAnswer({q.key: q.key == "kidney" for q in QUESTIONS}))
     advice = shell.last(day.ShowAdvice)
     assert advice.kind is day.AdviceKind.SAME_DAY and "today" in advice.body
+
+
+# -- a rehearsal never plays past a safety step ------------------------------------------
+
+
+def test_a_rehearsal_shows_a_waiting_warning_sign_and_stops(
+    source: Path, store: HistoryStore
+) -> None:
+    a_warning_sign(source, store)
+    rehearsal = Shell(source, store, today=TODAY + timedelta(days=1), speed=10)
+    rehearsal.answer(day.StartSession())
+    advice = rehearsal.last(day.ShowAdvice)
+    assert advice.kind is day.AdviceKind.FOLLOW_UP and advice.go_on is None
+    assert "numbness or tingling" in advice.body
+    rehearsal.answer(day.AdviceAnswer(go_on=True))
+    assert rehearsal.flow.session is None
+    assert not any(isinstance(o, day.AskBaseline) for o in rehearsal.seen)
+
+
+@pytest.mark.parametrize("speed", [0.99, 1.0001, 1.5])
+def test_a_speed_close_to_real_time_is_no_rehearsal(source: Path, speed: float) -> None:
+    with pytest.raises(ValueError, match="too close to real time"):
+        Shell(source, HistoryStore.in_memory(), speed=speed)
+
+
+def test_coach_run_left_at_a_safety_step_says_why(source: Path, store: HistoryStore) -> None:
+    shell = Shell(source, store, skip_home=True)
+    shell.answer(day.ScreeningAnswer(None))
+    leave = shell.last(day.Leave)
+    assert leave.why.startswith("Nothing played")

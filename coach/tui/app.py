@@ -73,6 +73,8 @@ class CoachApp(App[int]):
         self.drawn_home: HomeView | None = None
         """The home drawn from the last run's views, until the flow's own replaces it."""
         self.waiting: list[Input] = []
+        self.left_because = ""
+        """Why 'coach run' left without playing (a safety step), for the shell to say."""
         """What the person asked of that home before the day was loaded."""
         self.event_log: EventLog | None = None
         if launch.event_log is not None:
@@ -207,7 +209,9 @@ class CoachApp(App[int]):
                 case day.MoveOn(events):
                     if self.player is not None:
                         self.player.handle(events)
-                case day.Leave():
+                case day.Leave(why):
+                    # 'coach run' stopped at a safety step: the shell says why.
+                    self.left_because = why
                     self.exit()
                 case _ if day.is_effect(output):
                     self.carry_out(output)

@@ -106,6 +106,7 @@ from coach.engine.records import (
     SkipReason,
     Written,
 )
+from coach.engine.rehearsal import is_rehearsal, speed_problem
 from coach.engine.resume import ResumeOption, offer_text
 from coach.engine.runner import RunnerEvent
 from coach.engine.safety import SafetyDue, safety_due
@@ -238,8 +239,14 @@ class DayFlow:
     @property
     def rehearsal(self) -> bool:
         """Played at another speed to rehearse it, or played without saving (the person
-        agreed when nothing could be saved): nothing is stored, nothing changes."""
-        return self.speed != 1 or self.without_saving
+        agreed when nothing could be saved): nothing is stored, nothing changes. Never
+        at about the real pace (see :mod:`coach.engine.rehearsal`)."""
+        return is_rehearsal(self.speed) or self.without_saving
+
+    def __post_init__(self) -> None:
+        problem = speed_problem(self.speed)
+        if problem is not None:
+            raise ValueError(problem)
 
     def begin(self) -> LoadDay:
         """The first thing to do: load the day."""
@@ -275,7 +282,8 @@ class DayFlow:
                 if self.stage is not Stage.SCREENING:
                     return []
                 if answers is None:
-                    return self._blocked()  # not now: nothing stored, no session
+                    # Not now: nothing stored, no session.
+                    return self._blocked(_WHY[Stage.SCREENING])
                 self._ticked = tuple(key for key, yes in answers.items() if yes)
                 if self.without_saving:
                     return self._screened(assess(answers))  # agreed: nothing is stored
@@ -500,6 +508,16 @@ class DayFlow:
             )
         if self.rehearsal and self.without_saving:
             return self._ask_baseline()
+        if self.rehearsal and self.follow_up is not None:
+            # A rehearsal stores nothing, so it cannot answer the follow-up: it shows
+            # the sign and stops, never plays past it.
+            return self._advise(
+                AdviceKind.FOLLOW_UP,
+                "A warning sign waits for its follow-up",
+                f"{self.follow_up.question()} A rehearsal does not play while it waits. "
+                "Start coach at normal speed to say how it is now and whether a clinician "
+                "has seen it.",
+            )
         if self.rehearsal:
             # A coach trying a session out on someone's machine: no checklist, no history.
             notice = Notice(
@@ -545,7 +563,7 @@ class DayFlow:
         if due is None or self.stage is not Stage.FOLLOW_UP:
             return []
         if answer is None:
-            return self._blocked()
+            return self._blocked(_WHY[Stage.FOLLOW_UP])
         self._follow_up_answer = answer
         step = next_step(answer)
         if step.choice is not None:
@@ -570,7 +588,7 @@ class DayFlow:
         self._advice_went_on = False
         if not cleared:
             if step.choice is not None:
-                return [*outputs, *self._blocked()]
+                return [*outputs, *self._blocked(_SIGN_STAYS)]
             # Still there and nobody has seen it: say so, then home.
             return [*outputs, *self._advise(AdviceKind.FOLLOW_UP, step.title, step.body)]
         self.follow_up = None
@@ -596,7 +614,7 @@ class DayFlow:
             # The session is already closed as a red flag: on to its summary.
             then, self._then = self._then, []
             self.stage = Stage.SUMMARY if then else self.stage
-            return then or self._blocked()
+            return then or self._blocked(_SIGN_STAYS)
         if kind is AdviceKind.HIGH_PAIN and session is not None:
             resume, self._resume_play = self._resume_play, None
             if go_on:
@@ -620,19 +638,22 @@ class DayFlow:
             return self._checklist_or_baseline()
         if kind is AdviceKind.FOLLOW_UP:
             if self._follow_up_answer is None:
-                return self._blocked()  # the advice after a follow-up that did not clear
+                # The advice after a follow-up that did not clear, or a rehearsal held
+                # by a sign that waits for its follow-up.
+                return self._blocked(_SIGN_STAYS)
             self._advice_went_on = go_on
             return self._store_follow_up(cleared=go_on)
         if kind in (AdviceKind.REVIEW, AdviceKind.SAME_DAY) and go_on:
             return self._ask_baseline()
-        return self._blocked()
+        return self._blocked(_ADVISED.get(kind, "") if kind is not None else "")
 
-    def _blocked(self) -> list[Output]:
-        """No session now: back to home (or out, when started with 'coach run'). Home
-        is drawn again when what it must say first has changed."""
+    def _blocked(self, why: str = "") -> list[Output]:
+        """No session now: back to home (or out, when started with 'coach run', saying
+        ``why`` when a safety step stopped it). Home is drawn again when what it must
+        say first has changed."""
         if self.skip_home:
             self.stage = Stage.LEFT
-            return [Leave()]
+            return [Leave(why)]
         self.stage = Stage.HOME
         home = self._home
         if home is None:
@@ -1293,6 +1314,20 @@ class DayFlow:
             return "The sets you rated are kept safely in the journal."
         count = len(self.unsaved)
         return f"{count} rated set{'s' if count != 1 else ''} could not be saved yet."
+
+
+_WHY = {
+    Stage.SCREENING: "Nothing played: the safety checklist was left unanswered.",
+    Stage.FOLLOW_UP: "Nothing played: the question about the last warning sign was left "
+    "unanswered.",
+}
+_SIGN_STAYS = "Nothing played: a warning sign waits until it has gone or a clinician has seen it."
+_ADVISED = {
+    AdviceKind.URGENT: "Nothing played: a sign that needs emergency care was reported today.",
+    AdviceKind.SAME_DAY: "Nothing played: the safety checklist asks you to see a doctor today.",
+    AdviceKind.REVIEW: "Nothing played: the safety checklist asks you to see a clinician.",
+}
+"""Why ``coach run`` left without playing, after each kind of safety advice."""
 
 
 def _sentence(text: str) -> str:

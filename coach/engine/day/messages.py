@@ -371,6 +371,10 @@ class ShowSummary:
 class Leave:
     """Nothing more today: close coach (it was started straight into a session)."""
 
+    why: str = ""
+    """Why nothing played, when a safety step stopped it (one sentence): the shell says
+    it and exits non-zero. Empty when the person simply went back."""
+
 
 @dataclass(frozen=True, slots=True)
 class PlayCheck:
