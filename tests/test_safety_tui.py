@@ -8,9 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.widgets import Label
 
 from coach.tui import keys
 from coach.tui.app import CoachApp
+from coach.tui.home import HomeScreen
+from coach.tui.keybar import KeyBar
+from coach.tui.prompts import AdviceScreen
 from coach.tui.safety import ChecklistScreen
 
 from .sessions import write_program
@@ -63,3 +67,31 @@ def test_no_player_key_sequence_reaches_a_rating() -> None:
     for opened in (keys.SKIP, keys.QUIT, keys.HELP):
         assert not letters(opened) & rating, opened.name
     assert not letters(keys.SKIP) & letters(keys.PLAYER)
+
+
+async def test_home_after_an_urgent_answer_shows_the_block_without_welcome_or_start(
+    tmp_path: Path,
+) -> None:
+    app, _ = make_app(write_program(tmp_path), tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_checklist(app, pilot)
+        await pilot.press(*["y" if r.question.key == "gait" else "n" for r in screen.rows()])
+        await pilot.press("enter")
+        await wait_for(pilot, screen_is(app, "AdviceScreen"), "urgent advice")
+        advice = app.screen
+        assert isinstance(advice, AdviceScreen)
+        # The title is not repeated as the advice's first words.
+        assert not advice.body_text.startswith(advice.title_text)
+        await pilot.press("enter")
+        await wait_for(pilot, home_ready(app), "home")
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        text = " ".join(str(label.render()) for label in home.query(Label))
+        assert "emergency care" in text
+        assert "welcome" not in text.lower()
+        assert not home.query("#start")
+        shown = {label for _, label in home.query_one(KeyBar).shown}
+        assert "Start" not in shown and "What to do" in shown
+        await pilot.press("enter")  # the advice again, never a session
+        await wait_for(pilot, screen_is(app, "AdviceScreen"), "the advice again")
+        assert app.session is None

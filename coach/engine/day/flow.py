@@ -386,7 +386,14 @@ class DayFlow:
             outputs.append(Notice(f"{_sentence(day.problem)}", Tone.ERROR, 15))
         self._safety_shown = safety_notes(due)
         self.check_due = due.check
-        view = home_view(day.loaded, day.planned, day.recent, self._safety_shown, self.today())
+        view = home_view(
+            day.loaded,
+            day.planned,
+            day.recent,
+            self._safety_shown,
+            self.today(),
+            blocked=self.blocked,
+        )
         if day.problem:
             # Never 'First session: welcome' over a history that is there but unreadable.
             view = replace(
@@ -666,6 +673,9 @@ class DayFlow:
         if safety == self._safety_shown:
             return []
         self._safety_shown = safety
+        if self.blocked:
+            # An urgent answer: the block and what to do; no welcome, no way to start.
+            view = replace(view, last_session="", blocked=True)
         self._home = ShowHome(replace(view, notes=(*safety, *planned)), self.check_due)
         return [self._home]
 
