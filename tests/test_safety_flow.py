@@ -5,6 +5,7 @@ history and the decisions following the correction."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -274,6 +275,8 @@ def test_a_warning_sign_ticked_by_mistake_can_be_taken_back(
     shell.answer(day.AdviceAnswer(go_on=False))
     shell.answer(day.CorrectAsked())
     shell.answer(day.CorrectionAnswer(PainAnswer(3)))
+    assert shell.last(day.ShowAdvice).kind is day.AdviceKind.WITHDRAW  # asked first
+    shell.answer(day.AdviceAnswer(go_on=True))
     (session,) = session_rows(store)
     assert (session["status"], session["stop_reason"]) == ("stopped", "warning sign corrected")
     assert [r["numbness"] for r in export_rows(store)] == [False]
@@ -340,3 +343,38 @@ def test_coach_run_left_at_a_safety_step_says_why(source: Path, store: HistorySt
     shell.answer(day.ScreeningAnswer(None))
     leave = shell.last(day.Leave)
     assert leave.why.startswith("Nothing played")
+
+
+def first_answers(store: HistoryStore) -> list[Any]:
+    ids = {r["session_id"] for r in export_rows(store)}
+    return [row["first_answer"] for i in sorted(ids) for row in store.sets_of(i)]
+
+
+def test_withdrawing_a_warning_sign_asks_and_keeps_the_first_answer(
+    source: Path, store: HistoryStore
+) -> None:
+    """R then U on the summary took a sign back at once, and the stored sign was
+    overwritten (only corrected_at remained)."""
+    shell = a_warning_sign(source, store)
+    shell.answer(day.AdviceAnswer(go_on=False))  # on to the summary
+    shell.answer(day.CorrectAsked())
+    shell.answer(day.CorrectionAnswer(PainAnswer(3)))
+    ask = shell.last(day.ShowAdvice)
+    assert ask.kind is day.AdviceKind.WITHDRAW and "numbness or tingling" in ask.body
+    shell.answer(day.AdviceAnswer(go_on=False))  # Enter: keep it
+    (session,) = session_rows(store)
+    assert session["status"] == "red_flag"
+    assert [r["numbness"] for r in export_rows(store)] == [True]
+    assert shell.flow.stage is day.Stage.SUMMARY
+    # Asked again, and withdrawn: the correction stands beside the first answer.
+    shell.answer(day.CorrectAsked())
+    shell.answer(day.CorrectionAnswer(PainAnswer(3)))
+    shell.answer(day.AdviceAnswer(go_on=True))
+    assert [r["numbness"] for r in export_rows(store)] == [False]
+    (first,) = first_answers(store)
+    assert json.loads(first) == {
+        "pain": 3,
+        "numbness": 1,
+        "leg_weakness": 0,
+        "pain_below_knee": 0,
+    }

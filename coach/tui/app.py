@@ -269,6 +269,7 @@ class CoachApp(App[int]):
                     day.AdviceKind.REST_DAY: "Rest today",
                     day.AdviceKind.HIGH_PAIN: "Stop here",
                     day.AdviceKind.CANNOT_SAVE: "Back to home",
+                    day.AdviceKind.WITHDRAW: "Keep the sign",
                 }.get(kind, "Not today")
                 self.push_screen(
                     prompts.AdviceScreen(

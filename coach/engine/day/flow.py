@@ -222,6 +222,8 @@ class DayFlow:
     _follow_up_answer: FollowUpAnswer | None = None
     _advice_went_on: bool = False
     _correction_before: PainAnswer | None = None
+    _withdrawing: tuple[PainAnswer, Stage] | None = None
+    """A correction that would withdraw a warning sign, while the person is asked."""
     _safety_shown: tuple[str, ...] = ()
     _then: list[Output] = field(default_factory=list)
     """What follows the advice on screen (the summary after a warning sign)."""
@@ -634,6 +636,10 @@ class DayFlow:
             return self._finish(SessionStatus.STOPPED)
         if kind is AdviceKind.REST_DAY:
             return self._easy_day() if go_on else self._rest_day()
+        if kind is AdviceKind.WITHDRAW and self._withdrawing is not None:
+            (answer, stage), self._withdrawing = self._withdrawing, None
+            self.stage = stage
+            return self._correct_with(answer) if go_on else self._correction_done()
         if kind is AdviceKind.CANNOT_SAVE:
             if not go_on:
                 return self._blocked()
@@ -942,6 +948,26 @@ class DayFlow:
         assert last is not None
         if answer is None or answer == last.answer:
             return self._correction_done()
+        withdrawn = _withdrawn(last.answer, answer)
+        if withdrawn:
+            # Withdrawing a warning sign is asked first; keeping it is the default.
+            self._withdrawing = (answer, self.stage)
+            return self._advise(
+                AdviceKind.WITHDRAW,
+                "Withdraw a warning sign?",
+                f"You reported {_listed(withdrawn)} after {last.exercise_name}, set "
+                f"{last.set_number}. Withdraw it only if it was a slip of the key. If you "
+                "felt it, keep it: it is what your clinician needs to know. Your first "
+                "answer stays in your history beside the correction.",
+                go_on="Withdraw it: it was a slip",
+            )
+        return self._correct_with(answer)
+
+    def _correct_with(self, answer: PainAnswer) -> list[Output]:
+        session = self.session
+        assert session is not None
+        last = session.last_record
+        assert last is not None
         before = last.answer
         record = session.correct(answer)
         if record.session_id < 0 and session.session_id is not None:
@@ -1338,6 +1364,17 @@ _ADVISED = {
     AdviceKind.REVIEW: "Nothing played: the safety checklist asks you to see a clinician.",
 }
 """Why ``coach run`` left without playing, after each kind of safety advice."""
+
+
+def _withdrawn(before: PainAnswer, after: PainAnswer) -> tuple[str, ...]:
+    """The warning signs of ``before`` that ``after`` no longer has, in words."""
+    was = sign_words(before.numbness, before.leg_weakness, before.pain_below_knee)
+    now = sign_words(after.numbness, after.leg_weakness, after.pain_below_knee)
+    return tuple(words for words in was if words not in now)
+
+
+def _listed(items: tuple[str, ...]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _sentence(text: str) -> str:

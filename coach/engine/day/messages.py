@@ -403,6 +403,9 @@ class AdviceKind(StrEnum):
     CANNOT_SAVE = "cannot save"
     """Neither the history nor the journal can be written: back home (the default), or
     exercise knowing nothing will be saved."""
+    WITHDRAW = "withdraw"
+    """A correction would withdraw a warning sign: keep it (the default), or withdraw it
+    (the first answer stays in the history beside the correction)."""
 
 
 @dataclass(frozen=True, slots=True)
