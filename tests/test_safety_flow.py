@@ -378,3 +378,17 @@ def test_withdrawing_a_warning_sign_asks_and_keeps_the_first_answer(
         "leg_weakness": 0,
         "pain_below_knee": 0,
     }
+
+
+def test_the_follow_ups_word_is_said_inside_the_checklist_not_over_it(
+    source: Path, store: HistoryStore
+) -> None:
+    """A 12-second notice covered the checklist right after a follow-up, repeating
+    advice just shown."""
+    a_warning_sign(source, store)
+    shell = next_start(source, store)
+    shell.answer(day.FollowUpAnswered(FollowUpAnswer(Symptoms.GONE, clinician_seen=False)))
+    ask = shell.seen[-1]
+    assert isinstance(ask, day.AskScreening)
+    assert "mention it to your doctor" in ask.note
+    assert not any("mention it" in text for text in shell.notices())

@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Label
+from textual.widgets import Button, Label
 
+from coach.engine.session import RED_FLAG_ADVICE
 from coach.tui import keys
 from coach.tui.app import CoachApp
 from coach.tui.home import HomeScreen
 from coach.tui.keybar import KeyBar
-from coach.tui.prompts import AdviceScreen
+from coach.tui.prompts import AdviceScreen, PainPrompt
 from coach.tui.safety import ChecklistScreen
 
 from .sessions import write_program
@@ -95,3 +96,77 @@ async def test_home_after_an_urgent_answer_shows_the_block_without_welcome_or_st
         await pilot.press("enter")  # the advice again, never a session
         await wait_for(pilot, screen_is(app, "AdviceScreen"), "the advice again")
         assert app.session is None
+
+
+async def test_none_of_these_apply_has_a_key_once_every_line_was_seen(tmp_path: Path) -> None:
+    app, _ = make_app(write_program(tmp_path), tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_checklist(app, pilot)
+        await pilot.press("a")
+        await pilot.pause(0.05)
+        assert app.screen is screen  # the last lines were never on screen
+        said = str(screen.query_one("#checklist-say").render())
+        assert "scroll to the last one" in said
+        assert not app._notifications  # said inside the dialog, not over it
+        await pilot.press(*["down"] * len(screen.rows()))
+        await pilot.pause(0.05)
+        await pilot.press("a")
+        await wait_for(pilot, screen_is(app, "BaselinePrompt"), "baseline")
+
+
+async def test_the_count_of_lines_to_answer_is_shown_whole(tmp_path: Path) -> None:
+    app, _ = make_app(write_program(tmp_path), tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_checklist(app, pilot)
+        await pilot.press("n", "n", "n")
+        await pilot.pause(0.1)
+        done = screen.query_one("#finish", Button)
+        label = str(done.label)
+        assert label == f"Done (Enter) · {len(screen.rows()) - 3} to answer"
+        assert done.region.width >= len(label)
+
+
+async def test_at_40x12_the_advice_scrolls_to_its_last_word_with_the_keys(
+    tmp_path: Path,
+) -> None:
+    """Below 50x18 the hidden button kept the focus: the arrow keys scrolled nothing and
+    the emergency criteria stayed cut at 'numbness around the groin or'."""
+    app, _ = make_app(write_program(tmp_path), tmp_path)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await wait_for(pilot, home_ready(app), "home")
+        advice = AdviceScreen("Please stop and see a clinician", RED_FLAG_ADVICE)
+        app.push_screen(advice)
+        await wait_for(pilot, screen_is(app, "AdviceScreen"), "advice")
+        await pilot.pause(0.1)
+        body = advice.query_one(".dialog-body")
+        assert body.max_scroll_y > 0  # it does not fit: it must scroll
+        await pilot.press(*["down"] * 3, "pagedown", "pagedown", "pagedown")
+        await pilot.pause(0.1)
+        assert body.scroll_y == body.max_scroll_y
+        await pilot.press("pageup")
+        await pilot.pause(0.1)
+        assert body.scroll_y < body.max_scroll_y
+        assert app.screen is advice  # scrolling answers nothing
+
+
+async def test_at_40x12_the_checklist_and_the_pain_prompt_keep_their_safety_words(
+    tmp_path: Path,
+) -> None:
+    app, _ = make_app(write_program(tmp_path), tmp_path)
+    async with app.run_test(size=(40, 12)) as pilot:
+        screen = await open_checklist(app, pilot)
+        await pilot.pause(0.1)
+        words = screen.query_one("#checklist-disclaimer")
+        assert words.display and "not a diagnosis" in str(words.render())
+        app.pop_screen()
+        prompt = PainPrompt("How much pain?")
+        app.push_screen(prompt)
+        await wait_for(pilot, screen_is(app, "PainPrompt"), "pain prompt")
+        await pilot.pause(0.1)
+        scale = prompt.query_one("#pain-words")
+        assert scale.display and "worst imaginable" in str(scale.render())
+        await pilot.press("4")
+        await pilot.pause(0.1)
+        zone = prompt.query_one("#pain-zone")
+        # The whole sentence, wrapped within the dialog's width.
+        assert zone.region.width <= 40 and zone.region.height >= 2

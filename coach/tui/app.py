@@ -249,11 +249,12 @@ class CoachApp(App[int]):
                     prompts.ResumeScreen(title, body, can_resume=can_resume),
                     lambda choice: self.answer(day.ResumeAnswer(choice)),
                 )
-            case day.AskScreening():
+            case day.AskScreening(note):
                 from coach.tui.safety import ChecklistScreen
 
                 self.push_screen(
-                    ChecklistScreen(), lambda answers: self.answer(day.ScreeningAnswer(answers))
+                    ChecklistScreen(note),
+                    lambda answers: self.answer(day.ScreeningAnswer(answers)),
                 )
             case day.AskFollowUp(question):
                 from coach.tui.safety import FollowUpScreen

@@ -240,6 +240,9 @@ CHECKLIST = KeyMap(
         ),
         Key(("y",), "answer(True)", "Yes", priority=True),
         Key(("n",), "answer(False)", "No", priority=True),
+        # A letter of no other screen, so no key meant elsewhere answers every line; it
+        # works once every line has been on screen (scrolled to the last).
+        Key(("a",), "none", "None apply", priority=True),
         Key(("enter",), "done", "Done", priority=True),
         Key(("escape",), "later", "Not now"),
     ),

@@ -109,9 +109,11 @@ class RatingPrompt(Dialog[PainAnswer | None]):
     def body(self) -> Iterable[Widget]:
         if self.note:
             yield Label(Text(self.note), classes="hint")
-        yield Label("0 = no pain, 10 = worst imaginable. Keys 0-9, T for 10.", classes="hint")
+        # The scale's words stay at every size; only the keys give way to the key bar.
+        yield Static("0 = no pain, 10 = worst imaginable.", id="pain-words")
+        yield Label("Keys 0-9, T for 10.", classes="hint")
         yield PainScale(self.safe_max, self.acceptable_max, id="pain-scale")
-        yield Label("", id="pain-zone")
+        yield Static("", id="pain-zone")
         if self.ASK_SIGNS:
             yield Label("Any of these now? Press its letter to tick it.", classes="hint")
             start = self.start
@@ -153,7 +155,7 @@ class RatingPrompt(Dialog[PainAnswer | None]):
             "high": "high: this exercise stops for today",
         }
         label = words[zone(pain, self.safe_max, self.acceptable_max)]
-        self.query_one("#pain-zone", Label).update(f"{pain}/10 is {label}.")
+        self.query_one("#pain-zone", Static).update(f"{pain}/10 is {label}.")
         self.query_one("#save", Button).disabled = False
 
     def action_nudge(self, delta: int) -> None:

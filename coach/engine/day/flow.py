@@ -539,10 +539,10 @@ class DayFlow:
             return [AskFollowUp(self.follow_up.question())]
         return self._checklist_or_baseline()
 
-    def _checklist_or_baseline(self) -> list[Output]:
+    def _checklist_or_baseline(self, note: str = "") -> list[Output]:
         if self.screening_due:
             self.stage = Stage.SCREENING
-            return [AskScreening()]
+            return [AskScreening(note)]
         return self._ask_baseline()
 
     def _screened(self, outcome: Outcome) -> list[Output]:
@@ -603,9 +603,10 @@ class DayFlow:
         self.follow_up = None
         # The checklist again, whenever it was last answered: a sign may have come since.
         self.screening_due = True
-        if step.title:
-            outputs.append(Notice(f"{step.title}. {step.body}", seconds=12))
-        return [*outputs, *self._checklist_or_baseline()]
+        # What the follow-up says goes inside the checklist that follows, never as a
+        # notice laid over it.
+        note = f"{step.title}. {step.body}" if step.title else ""
+        return [*outputs, *self._checklist_or_baseline(note)]
 
     def _advise(
         self, kind: AdviceKind, title: str, body: str, go_on: str | None = None

@@ -417,7 +417,9 @@ class AskResume:
 
 @dataclass(frozen=True, slots=True)
 class AskScreening:
-    pass
+    note: str = ""
+    """What the step before it said (the follow-up's word), shown inside the checklist:
+    never a notice over a safety dialog."""
 
 
 @dataclass(frozen=True, slots=True)
