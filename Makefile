@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: run setup setup-dev sound test check flake lint typecheck contracts test-versions \
-	bench bench-smoke fuzz schema keys wheel clean hangup
+	bench bench-smoke fuzz schema keys signs wheel clean hangup
 
 run: setup
 	$(BIN)/coach
@@ -156,6 +156,11 @@ schema: setup
 # The README's table of every key on every screen, from coach/tui/keys.py.
 keys: setup
 	$(BIN)/python scripts/keytable.py
+
+# The README's table of every warning sign, its tier and what it blocks, from
+# coach/engine/signs.py.
+signs: setup
+	$(BIN)/python scripts/signtable.py
 
 wheel: setup-dev
 	rm -rf dist

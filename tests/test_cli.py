@@ -130,6 +130,14 @@ def test_preview_of_an_invalid_file(cli: Cli, write: Write) -> None:
     assert "bad.yaml:1:10: format version 2 is not supported" in result.err
 
 
+@pytest.mark.parametrize("speed", ["0.99", "1.0001", "1.5"])
+def test_run_refuses_a_speed_close_to_real_time(cli: Cli, speed: str) -> None:
+    """A rehearsal skips the checklist: never at about the pace of exercise."""
+    result = cli("run", "--speed", speed)
+    assert result.code == 2
+    assert "too close to real time for a rehearsal" in result.err
+
+
 def test_run_needs_a_terminal(cli: Cli, write: Write) -> None:
     result = cli("run", write("ok.yaml", MINIMAL_PROGRAM))
     assert result.code == 2

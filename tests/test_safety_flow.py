@@ -5,6 +5,7 @@ history and the decisions following the correction."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -274,6 +275,8 @@ def test_a_warning_sign_ticked_by_mistake_can_be_taken_back(
     shell.answer(day.AdviceAnswer(go_on=False))
     shell.answer(day.CorrectAsked())
     shell.answer(day.CorrectionAnswer(PainAnswer(3)))
+    assert shell.last(day.ShowAdvice).kind is day.AdviceKind.WITHDRAW  # asked first
+    shell.answer(day.AdviceAnswer(go_on=True))
     (session,) = session_rows(store)
     assert (session["status"], session["stop_reason"]) == ("stopped", "warning sign corrected")
     assert [r["numbness"] for r in export_rows(store)] == [False]
@@ -281,3 +284,111 @@ def test_a_warning_sign_ticked_by_mistake_can_be_taken_back(
     later = next_start(source, store)
     assert isinstance(later.seen[-1], day.AskBaseline)
     assert none_apply  # the checklist is not due again within its weeks
+
+
+# -- the checklist's below-the-knee line blocks as the same sign after a set does ----------
+
+
+def test_the_checklists_below_the_knee_line_holds_sessions_until_seen(
+    source: Path, store: HistoryStore
+) -> None:
+    """The sign after a set (pain below the knee) holds sessions until it has gone or a
+    clinician has seen it; the checklist's stronger form (with numbness or weakness) no
+    longer offers 'exercise gently anyway', and is asked again at every start."""
+    shell = Shell(source, store)
+    shell.answer(day.StartSession())
+    shell.answer(day.ScreeningAnswer({q.key: q.key == "below_knee" for q in QUESTIONS}))
+    advice = shell.last(day.ShowAdvice)
+    assert advice.kind is day.AdviceKind.REVIEW
+    assert advice.go_on is not None and "clinician has seen" in advice.go_on
+    shell.answer(day.AdviceAnswer(go_on=False))
+    assert shell.flow.session is None
+    tomorrow = next_start(source, store)
+    assert isinstance(tomorrow.seen[-1], day.AskScreening)
+
+
+def test_the_kidney_line_asks_for_a_doctor_today(source: Path, store: HistoryStore) -> None:
+    shell = Shell(source, store)
+    shell.answer(day.StartSession())
+    shell.answer(day.ScreeningAnswer({q.key: q.key == "kidney" for q in QUESTIONS}))
+    advice = shell.last(day.ShowAdvice)
+    assert advice.kind is day.AdviceKind.SAME_DAY and "today" in advice.body
+
+
+# -- a rehearsal never plays past a safety step ------------------------------------------
+
+
+def test_a_rehearsal_shows_a_waiting_warning_sign_and_stops(
+    source: Path, store: HistoryStore
+) -> None:
+    a_warning_sign(source, store)
+    rehearsal = Shell(source, store, today=TODAY + timedelta(days=1), speed=10)
+    rehearsal.answer(day.StartSession())
+    advice = rehearsal.last(day.ShowAdvice)
+    assert advice.kind is day.AdviceKind.FOLLOW_UP and advice.go_on is None
+    assert "numbness or tingling" in advice.body
+    rehearsal.answer(day.AdviceAnswer(go_on=True))
+    assert rehearsal.flow.session is None
+    assert not any(isinstance(o, day.AskBaseline) for o in rehearsal.seen)
+
+
+@pytest.mark.parametrize("speed", [0.99, 1.0001, 1.5])
+def test_a_speed_close_to_real_time_is_no_rehearsal(source: Path, speed: float) -> None:
+    with pytest.raises(ValueError, match="too close to real time"):
+        Shell(source, HistoryStore.in_memory(), speed=speed)
+
+
+def test_coach_run_left_at_a_safety_step_says_why(source: Path, store: HistoryStore) -> None:
+    shell = Shell(source, store, skip_home=True)
+    shell.answer(day.ScreeningAnswer(None))
+    leave = shell.last(day.Leave)
+    assert leave.why.startswith("Nothing played")
+
+
+def first_answers(store: HistoryStore) -> list[Any]:
+    ids = {r["session_id"] for r in export_rows(store)}
+    return [row["first_answer"] for i in sorted(ids) for row in store.sets_of(i)]
+
+
+def test_withdrawing_a_warning_sign_asks_and_keeps_the_first_answer(
+    source: Path, store: HistoryStore
+) -> None:
+    """R then U on the summary took a sign back at once, and the stored sign was
+    overwritten (only corrected_at remained)."""
+    shell = a_warning_sign(source, store)
+    shell.answer(day.AdviceAnswer(go_on=False))  # on to the summary
+    shell.answer(day.CorrectAsked())
+    shell.answer(day.CorrectionAnswer(PainAnswer(3)))
+    ask = shell.last(day.ShowAdvice)
+    assert ask.kind is day.AdviceKind.WITHDRAW and "numbness or tingling" in ask.body
+    shell.answer(day.AdviceAnswer(go_on=False))  # Enter: keep it
+    (session,) = session_rows(store)
+    assert session["status"] == "red_flag"
+    assert [r["numbness"] for r in export_rows(store)] == [True]
+    assert shell.flow.stage is day.Stage.SUMMARY
+    # Asked again, and withdrawn: the correction stands beside the first answer.
+    shell.answer(day.CorrectAsked())
+    shell.answer(day.CorrectionAnswer(PainAnswer(3)))
+    shell.answer(day.AdviceAnswer(go_on=True))
+    assert [r["numbness"] for r in export_rows(store)] == [False]
+    (first,) = first_answers(store)
+    assert json.loads(first) == {
+        "pain": 3,
+        "numbness": 1,
+        "leg_weakness": 0,
+        "pain_below_knee": 0,
+    }
+
+
+def test_the_follow_ups_word_is_said_inside_the_checklist_not_over_it(
+    source: Path, store: HistoryStore
+) -> None:
+    """A 12-second notice covered the checklist right after a follow-up, repeating
+    advice just shown."""
+    a_warning_sign(source, store)
+    shell = next_start(source, store)
+    shell.answer(day.FollowUpAnswered(FollowUpAnswer(Symptoms.GONE, clinician_seen=False)))
+    ask = shell.seen[-1]
+    assert isinstance(ask, day.AskScreening)
+    assert "mention it to your doctor" in ask.note
+    assert not any("mention it" in text for text in shell.notices())

@@ -174,6 +174,64 @@ def test_warning_sign_advice(
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
+ADVICE_ROUTES = {
+    # How each kind of advice is reached: (before the advice, a pain answer or None).
+    "warning-sign": ("3", "k"),
+    "high-pain": ("9",),
+    "urgent": (),
+}
+
+
+@pytest.mark.parametrize("size", SAFETY_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("kind", sorted(ADVICE_ROUTES))
+def test_advice_scrolled_to_its_end(
+    snap_compare: Any,
+    app_and_clock: tuple[CoachApp, FakeClock],
+    size: tuple[int, int],
+    kind: str,
+) -> None:
+    """Each safety advice, scrolled with PageDown alone to its last word."""
+    app, clock = app_and_clock
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        from .tui_helpers import screen_is, wait_for
+
+        if kind == "urgent":
+            await wait_for(pilot, home_ready(app), "home")
+            await pilot.press("enter")
+            await wait_for(pilot, screen_is(app, "ChecklistScreen"), "checklist")
+            await pilot.press("y", *["n"] * 17, "enter")
+        else:
+            await start_session(pilot, app)
+            await run_until_prompt(pilot, app, clock)
+            await pilot.press(*ADVICE_ROUTES[kind], "enter")
+        await wait_for(pilot, screen_is(app, "AdviceScreen"), "advice")
+        await pilot.pause()
+        await pilot.press(*["pagedown"] * 4)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SAFETY_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_safety_checklist_scrolled_to_its_end(
+    snap_compare: Any, app_and_clock: tuple[CoachApp, FakeClock], size: tuple[int, int]
+) -> None:
+    """The last lines and 'not a diagnosis', reached with Down alone; the count shown."""
+    app, _ = app_and_clock
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        from .tui_helpers import screen_is, wait_for
+
+        await wait_for(pilot, home_ready(app), "home")
+        await pilot.press("enter")
+        await wait_for(pilot, screen_is(app, "ChecklistScreen"), "checklist")
+        await pilot.press(*["n"] * 17)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
 def test_summary(snap_compare: Any, app_and_clock: tuple[CoachApp, FakeClock]) -> None:
     app, clock = app_and_clock
 

@@ -36,6 +36,8 @@ EXIT_NOT_SAVED = 3
 could take."""
 EXIT_UNWRITABLE = 3
 """``coach doctor``: the history is not damaged, but its disk is full or read-only."""
+EXIT_SAFETY = 4
+"""'coach run' left at a safety step: nothing played."""
 WAITING_MARK = "*"
 """After the date of a session `coach history` lists that still waits in the journal."""
 
@@ -88,7 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=_speed,
         default=1.0,
         metavar="N",
-        help="play N times faster, to rehearse a session (default 1)",
+        help="play N times faster (2 or more), to rehearse a session: no checklist, nothing "
+        "stored (default 1)",
     )
     _add_data_dir(run)
     _add_audio(run)
@@ -356,8 +359,11 @@ def _speed(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
-    if not 0 < value <= 1000:
-        raise argparse.ArgumentTypeError("speed must be above 0 and at most 1000")
+    from coach.engine.rehearsal import speed_problem
+
+    problem = speed_problem(value)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
     return value
 
 
@@ -682,6 +688,10 @@ def _play(
     if lost:
         # A script (or the reminder) must not read 'all is well' over lost ratings.
         return EXIT_NOT_SAVED
+    if app.left_because:
+        # Nothing played because a safety step stopped it: never 'all is well'.
+        _say(f"coach: {app.left_because}")
+        return EXIT_SAFETY
     return app.return_code or EXIT_OK
 
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from coach.engine.signs import IN_SESSION
+
 __all__ = [
     "FollowUpAnswer",
     "FollowUpDue",
@@ -136,16 +138,9 @@ def next_step(answer: FollowUpAnswer) -> FollowUpStep:
 
 
 def sign_words(numbness: object, leg_weakness: object, below_knee: object) -> tuple[str, ...]:
-    """The warning signs reported (each flag true or false), in the follow-up's words."""
-    return tuple(
-        words
-        for flag, words in (
-            (numbness, "numbness or tingling"),
-            (leg_weakness, "weakness in a leg"),
-            (below_knee, "pain spreading below the knee"),
-        )
-        if flag
-    )
+    """The warning signs reported (each flag true or false), in the table's words."""
+    flags = {"numbness": numbness, "leg_weakness": leg_weakness, "pain_below_knee": below_knee}
+    return tuple(sign.text.lower() for sign in IN_SESSION if flags[sign.key])
 
 
 def _joined(items: tuple[str, ...]) -> str:

@@ -44,6 +44,9 @@ class HomeView:
     notes: tuple[str, ...]
     today: str = ""
     """Sessions done today and the streak, in one line ('' before the first session)."""
+    blocked: bool = False
+    """An urgent answer today: home says the block and what to do, with no welcome and
+    no way to start."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -73,6 +76,7 @@ class HomeView:
             last_session=str(data["last_session"]),
             notes=tuple(str(n) for n in data["notes"]),
             today=str(data.get("today", "")),
+            blocked=bool(data.get("blocked", False)),
         )
 
 

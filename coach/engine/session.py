@@ -29,6 +29,7 @@ from coach.engine.records import (
 )
 from coach.engine.runner import RunnerEvent, RunState, SessionRunner
 from coach.engine.scaling import Replay
+from coach.engine.signs import EMERGENCY_REMINDER
 from coach.engine.timeline import SessionPlan, Step, Timeline, build_timeline
 from coach.format.loader import LoadedFile
 from coach.format.v1 import Scaling
@@ -66,8 +67,8 @@ HIGH_PAIN_ADVICE = (
     "That is a lot of pain for an exercise session. Stopping here is the safe choice: "
     "the sets you rated are kept, and the next session starts a step lower.\n\n"
     "Rest in a comfortable position and move gently through the day. If the pain does not "
-    "ease over the next days, or you notice numbness, weakness in a leg or new trouble "
-    "with your bladder or bowels, see a doctor or physiotherapist."
+    "ease over the next days, or you notice numbness or tingling or weakness in a leg, see "
+    f"a doctor or physiotherapist. {EMERGENCY_REMINDER}"
 )
 
 

@@ -199,7 +199,11 @@ def merge_attached(db: sqlite3.Connection) -> MergeReport:
     # A rating corrected later on the other side replaces this one (the later instant
     # wins, the greater rating on a tie: the same whichever way the merge goes).
     corrected = db.execute(
-        "UPDATE main.sets SET pain = t.pain, numbness = t.numbness,"
+        "UPDATE main.sets SET first_answer = COALESCE(main.sets.first_answer, t.first_answer,"
+        " json_object('pain', main.sets.pain, 'numbness', main.sets.numbness,"
+        " 'leg_weakness', main.sets.leg_weakness,"
+        " 'pain_below_knee', main.sets.pain_below_knee)),"
+        " pain = t.pain, numbness = t.numbness,"
         " leg_weakness = t.leg_weakness, pain_below_knee = t.pain_below_knee,"
         " corrected_at = t.corrected_at"
         " FROM other.sets t JOIN other.sessions o ON o.id = t.session_id"

@@ -285,6 +285,15 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX psfs_activities_by_uid ON psfs_activities(uid)
     """,
     # -- end of issue 22's block --------------------------------------------------------
+    # -- issue 23 (safety23): the answer first given, kept beside a correction ----------
+    # A corrected set replaces its row's answer (and sets corrected_at). A warning sign
+    # withdrawn that way must stay on record: the first correction keeps the answer as
+    # it was first given, as JSON ({"pain", "numbness", "leg_weakness",
+    # "pain_below_knee"}); NULL for a set never corrected.
+    """
+    ALTER TABLE sets ADD COLUMN first_answer TEXT
+    """,
+    # -- end of issue 23's block --------------------------------------------------------
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -240,6 +240,14 @@ def advice_rows(session_id: int, advice: Sequence[Advice], at: str) -> list[tupl
     ]
 
 
+KEEP_FIRST_ANSWER = (
+    "first_answer = COALESCE(first_answer, json_object('pain', pain, 'numbness', numbness,"
+    " 'leg_weakness', leg_weakness, 'pain_below_knee', pain_below_knee)),"
+)
+"""The SET clause that keeps a set's first answer when it is first corrected (SQLite
+reads the row's values before the update)."""
+
+
 def apply_write(
     db: sqlite3.Connection,
     session: Mapping[str, Any],
@@ -282,10 +290,11 @@ def apply_write(
             db.execute(INSERT_SET, (session_id, *(row[c] for c in SET_COLUMNS[1:])))
             added += 1
         elif tuple(there[1:]) != answer:
-            # A rating corrected while the set waited for the history.
+            # A rating corrected: the answer first given stays beside it (a warning
+            # sign withdrawn is never lost).
             db.execute(
-                "UPDATE sets SET pain = ?, numbness = ?, leg_weakness = ?,"
-                " pain_below_knee = ?, corrected_at = ? WHERE id = ?",
+                f"UPDATE sets SET {KEEP_FIRST_ANSWER} pain = ?, numbness = ?,"
+                " leg_weakness = ?, pain_below_knee = ?, corrected_at = ? WHERE id = ?",
                 (*answer, utc_now(), there[0]),
             )
     if finish is not None:

@@ -73,6 +73,8 @@ class CoachApp(App[int]):
         self.drawn_home: HomeView | None = None
         """The home drawn from the last run's views, until the flow's own replaces it."""
         self.waiting: list[Input] = []
+        self.left_because = ""
+        """Why 'coach run' left without playing (a safety step), for the shell to say."""
         """What the person asked of that home before the day was loaded."""
         self.event_log: EventLog | None = None
         if launch.event_log is not None:
@@ -213,7 +215,9 @@ class CoachApp(App[int]):
                 case day.MoveOn(events):
                     if self.player is not None:
                         self.player.handle(events)
-                case day.Leave():
+                case day.Leave(why):
+                    # 'coach run' stopped at a safety step: the shell says why.
+                    self.left_because = why
                     self.exit()
                 case _ if day.is_effect(output):
                     self.carry_out(output)
@@ -251,11 +255,12 @@ class CoachApp(App[int]):
                     prompts.ResumeScreen(title, body, can_resume=can_resume),
                     lambda choice: self.answer(day.ResumeAnswer(choice)),
                 )
-            case day.AskScreening():
+            case day.AskScreening(note):
                 from coach.tui.safety import ChecklistScreen
 
                 self.push_screen(
-                    ChecklistScreen(), lambda answers: self.answer(day.ScreeningAnswer(answers))
+                    ChecklistScreen(note),
+                    lambda answers: self.answer(day.ScreeningAnswer(answers)),
                 )
             case day.AskFollowUp(question):
                 from coach.tui.safety import FollowUpScreen
@@ -271,6 +276,7 @@ class CoachApp(App[int]):
                     day.AdviceKind.REST_DAY: "Rest today",
                     day.AdviceKind.HIGH_PAIN: "Stop here",
                     day.AdviceKind.CANNOT_SAVE: "Back to home",
+                    day.AdviceKind.WITHDRAW: "Keep the sign",
                 }.get(kind, "Not today")
                 self.push_screen(
                     prompts.AdviceScreen(

@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
+from textual.widgets import Button
 
 from coach.tui.keybar import KeyBar
 from coach.tui.keys import KeyMap
@@ -70,10 +71,16 @@ class Dialog(ModalScreen[T]):
         width, height = event.size
         small = width < 50 or height < 18
         self.set_class(small, "-small")
-        if small and self.focused is None:
-            # Its buttons give way to the key bar: the body takes the focus, so the
-            # arrow keys scroll what does not fit.
-            self.call_after_refresh(self.query_one(".dialog-body").focus)
+        if small:
+            # Its buttons give way to the key bar: the body takes the focus (from a
+            # button now hidden too), so the arrow keys and PageUp/PageDown scroll what
+            # does not fit. Its keys are bound to the dialog, so they still answer.
+            self.call_after_refresh(self._focus_body_if_hidden)
+
+    def _focus_body_if_hidden(self) -> None:
+        focused = self.focused
+        if focused is None or (isinstance(focused, Button) and not focused.display):
+            self.query_one(".dialog-body").focus()
 
     def dialog_classes(self) -> str:
         return self.DIALOG_CLASSES

@@ -68,7 +68,8 @@ class HomeScreen(Screen[None]):
             yield Label(title, id="home-title")
             if view.description:
                 yield Static(plain(view.description.strip(), multiline=True), id="home-description")
-            yield Label(plain(view.last_session), id="home-last")
+            if view.last_session:
+                yield Label(plain(view.last_session), id="home-last")
             if view.today:
                 yield Label(plain(view.today), id="home-today")
             for note in view.notes:
@@ -80,8 +81,8 @@ class HomeScreen(Screen[None]):
             yield table
             yield Static("", id="home-why")
             yield Label(
-                "coach is a training aid, not a diagnosis. Stop and seek care for numbness "
-                "around the groin, bladder or bowel changes, or leg weakness.",
+                "coach is a training aid, not a diagnosis. Get emergency care for numbness "
+                "around the groin, bladder or bowel changes, or leg weakness getting worse.",
                 id="home-disclaimer",
             )
 
@@ -141,9 +142,15 @@ class HomeScreen(Screen[None]):
         after_frame(self, self._add_keys)
 
     async def _add_keys(self) -> None:
+        # After an urgent answer there is nothing to start: no Start beside the block.
+        start = (
+            ()
+            if self.view.blocked
+            else (Button("Start (Enter)", id="start", variant="primary", compact=True),)
+        )
         await self.mount(
             Horizontal(
-                Button("Start (Enter)", id="start", variant="primary", compact=True),
+                *start,
                 Button("Other session (o)", id="choose", compact=True),
                 Button("History (h)", id="history", compact=True),
                 Button("Check (c)", id="check", compact=True),
@@ -155,6 +162,10 @@ class HomeScreen(Screen[None]):
         # A footer mounted after its screen shows the keys at the next change of them.
         self.refresh_bindings()
         self.keys_shown = True
+
+    def key_label(self, action: str, label: str) -> str:
+        # After an urgent answer Enter starts nothing: it shows the advice again.
+        return "What to do" if action == "start" and self.view.blocked else label
 
     def action_start(self) -> None:
         self.post_message(self.StartRequested())

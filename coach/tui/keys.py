@@ -108,6 +108,7 @@ _WRITTEN = {
     "left": "Left",
     "right": "Right",
     "tab": "Tab",
+    "shift+tab": "Shift+Tab",
 }
 
 
@@ -227,8 +228,21 @@ CHECKLIST = KeyMap(
             priority=True,
             family=(("down", "move(1)"),),
         ),
+        # Tab moves the line being answered too (never to a button: y and n answer the
+        # line that has the focus, whatever moved it).
+        Key(
+            ("tab",),
+            "move(1)",
+            "Next line",
+            footer=False,
+            priority=True,
+            family=(("shift+tab", "move(-1)"),),
+        ),
         Key(("y",), "answer(True)", "Yes", priority=True),
         Key(("n",), "answer(False)", "No", priority=True),
+        # A letter of no other screen, so no key meant elsewhere answers every line; it
+        # works once every line has been on screen (scrolled to the last).
+        Key(("a",), "none", "None apply", priority=True),
         Key(("enter",), "done", "Done", priority=True),
         Key(("escape",), "later", "Not now"),
     ),
@@ -340,7 +354,9 @@ SKIP = KeyMap(
     "asked why a set is skipped",
     (
         Key(("h",), "answer('pain')", "It hurts"),
-        Key(("t",), "answer('time')", "No time"),
+        # Not t: T is 10 in the pain prompt that may open right after (n t must never
+        # give a rating).
+        Key(("i",), "answer('time')", "No time"),
         Key(("o",), "answer('other')", "Other reason"),
         Key(("escape",), "answer(None)", "Don't skip"),
     ),

@@ -17,6 +17,7 @@ from textual.widgets import Button, Label, Static
 from coach.engine.day import ResumeChoice
 from coach.engine.records import PainAnswer, SkipReason
 from coach.engine.session import RED_FLAG_ADVICE
+from coach.engine.signs import IN_SESSION
 from coach.tui import keys
 from coach.tui.dialog import Dialog
 from coach.tui.keys import KeyMap
@@ -37,14 +38,15 @@ __all__ = [
     "zone",
 ]
 
-# The warning signs asked after every set: (id, words, key). Their keys mean nothing in
-# the player below (never space, n, b, r, m or q), so a key meant for the player can
-# never tick one.
-SIGNS = (
-    ("numbness", "Numbness or tingling", "u"),
-    ("weakness", "Weakness in a leg", "w"),
-    ("knee", "Pain spreading below the knee", "k"),
-)
+# The warning signs asked after every set (the table's words): (id, words, key). Their
+# keys mean nothing in the player below (never space, n, b, r, m or q), so a key meant
+# for the player can never tick one.
+_SIGN_IDS = {
+    "numbness": ("numbness", "u"),
+    "leg_weakness": ("weakness", "w"),
+    "pain_below_knee": ("knee", "k"),
+}
+SIGNS = tuple((_SIGN_IDS[sign.key][0], sign.text, _SIGN_IDS[sign.key][1]) for sign in IN_SESSION)
 
 
 class SignBox(Static):
@@ -107,9 +109,11 @@ class RatingPrompt(Dialog[PainAnswer | None]):
     def body(self) -> Iterable[Widget]:
         if self.note:
             yield Label(Text(self.note), classes="hint")
-        yield Label("0 = no pain, 10 = worst imaginable. Keys 0-9, T for 10.", classes="hint")
+        # The scale's words stay at every size; only the keys give way to the key bar.
+        yield Static("0 = no pain, 10 = worst imaginable.", id="pain-words")
+        yield Label("Keys 0-9, T for 10.", classes="hint")
         yield PainScale(self.safe_max, self.acceptable_max, id="pain-scale")
-        yield Label("", id="pain-zone")
+        yield Static("", id="pain-zone")
         if self.ASK_SIGNS:
             yield Label("Any of these now? Press its letter to tick it.", classes="hint")
             start = self.start
@@ -151,7 +155,7 @@ class RatingPrompt(Dialog[PainAnswer | None]):
             "high": "high: this exercise stops for today",
         }
         label = words[zone(pain, self.safe_max, self.acceptable_max)]
-        self.query_one("#pain-zone", Label).update(f"{pain}/10 is {label}.")
+        self.query_one("#pain-zone", Static).update(f"{pain}/10 is {label}.")
         self.query_one("#save", Button).disabled = False
 
     def action_nudge(self, delta: int) -> None:
@@ -470,7 +474,7 @@ class SkipReasonScreen(Dialog[SkipReason | None]):
 
     def buttons(self) -> Iterable[Widget]:
         yield Button("It hurts (h)", id="pain", compact=True, classes="keyed")
-        yield Button("No time (t)", id="time", compact=True, classes="keyed")
+        yield Button("No time (i)", id="time", compact=True, classes="keyed")
         yield Button("Other (o)", id="other", compact=True, classes="keyed")
         yield Button(
             "Don't skip (Esc)", id="cancel", variant="primary", compact=True, classes="keyed"

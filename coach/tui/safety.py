@@ -2,8 +2,10 @@
 
 The checklist must be read: every line gets its own answer (y or n), nothing is answered
 by default, Enter finishes only once every line is answered, and "None of these apply"
-is a button of its own that is neither focused nor on a key. Every line shows its whole
-text, wrapped, and the list scrolls on small terminals.
+(its own key, a, or its button) works only once every line has been on screen. Every
+line shows its whole text, wrapped, and the list scrolls on small terminals. What the
+screen has to say (a line left, the follow-up's word) is said inside it, never in a
+notice laid over it.
 """
 
 from __future__ import annotations
@@ -77,19 +79,30 @@ class ChecklistScreen(Dialog[dict[str, bool] | None]):
     class Answered(Message):
         """A line was answered with the mouse."""
 
+    def __init__(self, note: str = "") -> None:
+        super().__init__()
+        self.note = note
+        self.seen_all = False
+        """Every line has been on screen (the list scrolled to its end, or it fits)."""
+
     def head(self) -> Iterable[Widget]:
         yield Label("A quick safety check", classes="dialog-title")
         yield Label(
             Text(
                 "Does any of these apply to you now? For each line press y (yes) or n (no); "
-                "Up and Down move. This is safety advice, not a diagnosis."
+                "Up, Down and Tab move."
             ),
             classes="hint",
         )
 
     def body(self) -> Iterable[Widget]:
+        if self.note:
+            yield Static(Text(self.note), id="checklist-note")
         for question in QUESTIONS:
             yield SignRow(question)
+        # In the body, not among the hints: it stays at every size, read at the end.
+        yield Static(Text("This is safety advice, not a diagnosis."), id="checklist-disclaimer")
+        yield Static("", id="checklist-say")
 
     def buttons(self) -> Iterable[Widget]:
         done = Button(
@@ -100,7 +113,7 @@ class ChecklistScreen(Dialog[dict[str, bool] | None]):
             compact=True,
             classes="keyed",
         )
-        none = Button("None of these apply", id="none", compact=True)
+        none = Button("None of these apply (a)", id="none", compact=True, classes="keyed")
         done.can_focus = False
         yield done
         yield none
@@ -119,10 +132,34 @@ class ChecklistScreen(Dialog[dict[str, bool] | None]):
         self.current = max(0, min(len(rows) - 1, index))
         row = rows[self.current]
         row.focus(scroll_visible=False)
-        row.scroll_visible(animate=False)
+        if self.current == len(rows) - 1:
+            # The last line: on to the end, so what follows it ('not a diagnosis', what
+            # the screen says) is read too.
+            self.query_one(".dialog-body").scroll_end(animate=False)
+        else:
+            row.scroll_visible(animate=False)
 
     def on_mount(self) -> None:
         self._go(0)
+        body = self.query_one(".dialog-body")
+        self.watch(body, "scroll_y", self._scrolled, init=False)
+        self.call_after_refresh(self._scrolled)
+
+    def _scrolled(self, _: float = 0) -> None:
+        body = self.query_one(".dialog-body")
+        rows = self.rows()
+        if not rows:
+            return
+        # The last line's bottom within the visible part of the list (its top is 0).
+        bottom = rows[-1].virtual_region.bottom
+        if bottom and body.scroll_y + body.scrollable_content_region.height >= bottom:
+            self.seen_all = True
+
+    def say(self, text: str) -> None:
+        """Say ``text`` inside the checklist, under its lines, and show it."""
+        said = self.query_one("#checklist-say", Static)
+        said.update(Text(text))
+        said.scroll_visible(animate=False)
 
     def pick(self, row: SignRow) -> None:
         """A line clicked: the one being answered from now on."""
@@ -152,15 +189,14 @@ class ChecklistScreen(Dialog[dict[str, bool] | None]):
         done = self.query_one("#finish", Button)
         done.disabled = missing > 0
         done.label = "Done (Enter)" if not missing else f"Done (Enter) · {missing} to answer"
+        # A button keeps the width of its first label unless laid out again.
+        done.refresh(layout=True)
 
     def action_done(self) -> None:
         rows = self.rows()
         missing = [r for r in rows if r.answer is None]
         if missing:
-            self.notify(
-                f"Please answer every line with y or n first ({len(missing)} to go).",
-                severity="warning",
-            )
+            self.say(f"Please answer every line with y or n first ({len(missing)} to go).")
             self._go(rows.index(missing[0]))
             return
         self.dismiss({r.question.key: bool(r.answer) for r in rows})
@@ -172,9 +208,20 @@ class ChecklistScreen(Dialog[dict[str, bool] | None]):
     def _clicked_done(self) -> None:
         self.action_done()
 
+    def action_none(self) -> None:
+        """None of these apply: only once every line has been on screen."""
+        self._scrolled()
+        if not self.seen_all:
+            self.say(
+                "Please read every line first: scroll to the last one (Down or PageDown), "
+                "then press a."
+            )
+            return
+        self.dismiss({q.key: False for q in QUESTIONS})
+
     @on(Button.Pressed, "#none")
     def _clicked_none(self) -> None:
-        self.dismiss({q.key: False for q in QUESTIONS})
+        self.action_none()
 
     @on(Button.Pressed, "#later")
     def _clicked_later(self) -> None:
@@ -207,6 +254,7 @@ class FollowUpScreen(Dialog[FollowUpAnswer | None]):
         yield Static("", id="symptoms-choice")
         yield Label("Have you seen a doctor or physiotherapist about it?", classes="section-title")
         yield Static("", id="seen-choice")
+        yield Static("", id="follow-up-say")
 
     def buttons(self) -> Iterable[Widget]:
         go = Button(
@@ -247,7 +295,8 @@ class FollowUpScreen(Dialog[FollowUpAnswer | None]):
 
     def action_done(self) -> None:
         if self.symptoms is None or self.seen is None:
-            self.notify("Please answer both questions first.", severity="warning")
+            # Said inside the dialog, never in a notice over it.
+            self.query_one("#follow-up-say", Static).update("Please answer both questions first.")
             return
         self.dismiss(FollowUpAnswer(self.symptoms, self.seen))
 

@@ -106,14 +106,12 @@ from coach.engine.records import (
     SkipReason,
     Written,
 )
+from coach.engine.rehearsal import is_rehearsal, speed_problem
 from coach.engine.resume import ResumeOption, offer_text
 from coach.engine.runner import RunnerEvent
 from coach.engine.safety import SafetyDue, safety_due
 from coach.engine.scaling import Advice, Replay, Rule
 from coach.engine.screening import (
-    REVIEW_ADVICE,
-    SAME_DAY_ADVICE,
-    URGENT_ADVICE,
     URGENT_TODAY_ADVICE,
     LastScreening,
     Outcome,
@@ -126,6 +124,7 @@ from coach.engine.session import (
     SessionController,
     scaling_of,
 )
+from coach.engine.signs import EMERGENCY_REMINDER, TIER_ADVICE, blocks_until_seen
 from coach.engine.timeline import SessionPlan, Step
 from coach.format.loader import LoadedFile, RoutineFile
 from coach.format.text import typed
@@ -224,6 +223,8 @@ class DayFlow:
     _follow_up_answer: FollowUpAnswer | None = None
     _advice_went_on: bool = False
     _correction_before: PainAnswer | None = None
+    _withdrawing: tuple[PainAnswer, Stage] | None = None
+    """A correction that would withdraw a warning sign, while the person is asked."""
     _safety_shown: tuple[str, ...] = ()
     _then: list[Output] = field(default_factory=list)
     """What follows the advice on screen (the summary after a warning sign)."""
@@ -241,8 +242,14 @@ class DayFlow:
     @property
     def rehearsal(self) -> bool:
         """Played at another speed to rehearse it, or played without saving (the person
-        agreed when nothing could be saved): nothing is stored, nothing changes."""
-        return self.speed != 1 or self.without_saving
+        agreed when nothing could be saved): nothing is stored, nothing changes. Never
+        at about the real pace (see :mod:`coach.engine.rehearsal`)."""
+        return is_rehearsal(self.speed) or self.without_saving
+
+    def __post_init__(self) -> None:
+        problem = speed_problem(self.speed)
+        if problem is not None:
+            raise ValueError(problem)
 
     def begin(self) -> LoadDay:
         """The first thing to do: load the day."""
@@ -278,10 +285,11 @@ class DayFlow:
                 if self.stage is not Stage.SCREENING:
                     return []
                 if answers is None:
-                    return self._blocked()  # not now: nothing stored, no session
+                    # Not now: nothing stored, no session.
+                    return self._blocked(_WHY[Stage.SCREENING])
+                self._ticked = tuple(key for key, yes in answers.items() if yes)
                 if self.without_saving:
                     return self._screened(assess(answers))  # agreed: nothing is stored
-                self._ticked = tuple(key for key, yes in answers.items() if yes)
                 return [StoreScreening(dict(answers), assess(answers), self.today())]
             case ScreeningStored(outcome, problem):
                 if not problem:
@@ -381,7 +389,14 @@ class DayFlow:
             outputs.append(Notice(f"{_sentence(day.problem)}", Tone.ERROR, 15))
         self._safety_shown = safety_notes(due)
         self.check_due = due.check
-        view = home_view(day.loaded, day.planned, day.recent, self._safety_shown, self.today())
+        view = home_view(
+            day.loaded,
+            day.planned,
+            day.recent,
+            self._safety_shown,
+            self.today(),
+            blocked=self.blocked,
+        )
         if day.problem:
             # Never 'First session: welcome' over a history that is there but unreadable.
             view = replace(
@@ -487,7 +502,7 @@ class DayFlow:
             # An urgent answer earlier today: whatever is pressed, no session until
             # tomorrow (a rehearsal neither).
             return self._advise(
-                AdviceKind.URGENT, "Please get emergency care now", URGENT_TODAY_ADVICE
+                AdviceKind.URGENT, TIER_ADVICE[Outcome.URGENT][0], URGENT_TODAY_ADVICE
             )
         if self.cannot_save is not None and not self.rehearsal:
             # Never play a session whose ratings have nowhere to go unless the person
@@ -503,6 +518,16 @@ class DayFlow:
             )
         if self.rehearsal and self.without_saving:
             return self._ask_baseline()
+        if self.rehearsal and self.follow_up is not None:
+            # A rehearsal stores nothing, so it cannot answer the follow-up: it shows
+            # the sign and stops, never plays past it.
+            return self._advise(
+                AdviceKind.FOLLOW_UP,
+                "A warning sign waits for its follow-up",
+                f"{self.follow_up.question()} A rehearsal does not play while it waits. "
+                "Start coach at normal speed to say how it is now and whether a clinician "
+                "has seen it.",
+            )
         if self.rehearsal:
             # A coach trying a session out on someone's machine: no checklist, no history.
             notice = Notice(
@@ -515,32 +540,31 @@ class DayFlow:
             return [AskFollowUp(self.follow_up.question())]
         return self._checklist_or_baseline()
 
-    def _checklist_or_baseline(self) -> list[Output]:
+    def _checklist_or_baseline(self, note: str = "") -> list[Output]:
         if self.screening_due:
             self.stage = Stage.SCREENING
-            return [AskScreening()]
+            return [AskScreening(note)]
         return self._ask_baseline()
 
     def _screened(self, outcome: Outcome) -> list[Output]:
+        if outcome is Outcome.CLEAR:
+            self.screening_due = False
+            return self._ask_baseline()
+        title, body = TIER_ADVICE[outcome]
         if outcome is Outcome.URGENT:
             self.blocked = True
-            return self._advise(AdviceKind.URGENT, "Please get emergency care now", URGENT_ADVICE)
+            return self._advise(AdviceKind.URGENT, title, body)
         if outcome is Outcome.SAME_DAY:
-            return self._advise(
-                AdviceKind.SAME_DAY,
-                "Please see a doctor today",
-                SAME_DAY_ADVICE,
-                go_on="I have already seen a doctor about this",
-            )
-        if outcome is Outcome.REVIEW:
-            return self._advise(
-                AdviceKind.REVIEW,
-                "Please see a clinician soon",
-                REVIEW_ADVICE,
-                go_on="Exercise gently today anyway",
-            )
-        self.screening_due = False
-        return self._ask_baseline()
+            go_on = "I have already seen a doctor about this"
+            return self._advise(AdviceKind.SAME_DAY, title, body, go_on=go_on)
+        # A review: gentle exercise is the person's call, unless a line ticked holds
+        # sessions until a clinician has seen it (as the same sign after a set does).
+        go_on = (
+            "A clinician has seen this and said I can exercise"
+            if blocks_until_seen(self._ticked)
+            else "Exercise gently today anyway"
+        )
+        return self._advise(AdviceKind.REVIEW, title, body, go_on=go_on)
 
     # -- a warning sign last time ---------------------------------------------------------
 
@@ -549,7 +573,7 @@ class DayFlow:
         if due is None or self.stage is not Stage.FOLLOW_UP:
             return []
         if answer is None:
-            return self._blocked()
+            return self._blocked(_WHY[Stage.FOLLOW_UP])
         self._follow_up_answer = answer
         step = next_step(answer)
         if step.choice is not None:
@@ -574,15 +598,16 @@ class DayFlow:
         self._advice_went_on = False
         if not cleared:
             if step.choice is not None:
-                return [*outputs, *self._blocked()]
+                return [*outputs, *self._blocked(_SIGN_STAYS)]
             # Still there and nobody has seen it: say so, then home.
             return [*outputs, *self._advise(AdviceKind.FOLLOW_UP, step.title, step.body)]
         self.follow_up = None
         # The checklist again, whenever it was last answered: a sign may have come since.
         self.screening_due = True
-        if step.title:
-            outputs.append(Notice(f"{step.title}. {step.body}", seconds=12))
-        return [*outputs, *self._checklist_or_baseline()]
+        # What the follow-up says goes inside the checklist that follows, never as a
+        # notice laid over it.
+        note = f"{step.title}. {step.body}" if step.title else ""
+        return [*outputs, *self._checklist_or_baseline(note)]
 
     def _advise(
         self, kind: AdviceKind, title: str, body: str, go_on: str | None = None
@@ -600,7 +625,7 @@ class DayFlow:
             # The session is already closed as a red flag: on to its summary.
             then, self._then = self._then, []
             self.stage = Stage.SUMMARY if then else self.stage
-            return then or self._blocked()
+            return then or self._blocked(_SIGN_STAYS)
         if kind is AdviceKind.HIGH_PAIN and session is not None:
             resume, self._resume_play = self._resume_play, None
             if go_on:
@@ -613,6 +638,10 @@ class DayFlow:
             return self._finish(SessionStatus.STOPPED)
         if kind is AdviceKind.REST_DAY:
             return self._easy_day() if go_on else self._rest_day()
+        if kind is AdviceKind.WITHDRAW and self._withdrawing is not None:
+            (answer, stage), self._withdrawing = self._withdrawing, None
+            self.stage = stage
+            return self._correct_with(answer) if go_on else self._correction_done()
         if kind is AdviceKind.CANNOT_SAVE:
             if not go_on:
                 return self._blocked()
@@ -624,19 +653,22 @@ class DayFlow:
             return self._checklist_or_baseline()
         if kind is AdviceKind.FOLLOW_UP:
             if self._follow_up_answer is None:
-                return self._blocked()  # the advice after a follow-up that did not clear
+                # The advice after a follow-up that did not clear, or a rehearsal held
+                # by a sign that waits for its follow-up.
+                return self._blocked(_SIGN_STAYS)
             self._advice_went_on = go_on
             return self._store_follow_up(cleared=go_on)
         if kind in (AdviceKind.REVIEW, AdviceKind.SAME_DAY) and go_on:
             return self._ask_baseline()
-        return self._blocked()
+        return self._blocked(_ADVISED.get(kind, "") if kind is not None else "")
 
-    def _blocked(self) -> list[Output]:
-        """No session now: back to home (or out, when started with 'coach run'). Home
-        is drawn again when what it must say first has changed."""
+    def _blocked(self, why: str = "") -> list[Output]:
+        """No session now: back to home (or out, when started with 'coach run', saying
+        ``why`` when a safety step stopped it). Home is drawn again when what it must
+        say first has changed."""
         if self.skip_home:
             self.stage = Stage.LEFT
-            return [Leave()]
+            return [Leave(why)]
         self.stage = Stage.HOME
         home = self._home
         if home is None:
@@ -649,6 +681,9 @@ class DayFlow:
         if safety == self._safety_shown:
             return []
         self._safety_shown = safety
+        if self.blocked:
+            # An urgent answer: the block and what to do; no welcome, no way to start.
+            view = replace(view, last_session="", blocked=True)
         self._home = ShowHome(replace(view, notes=(*safety, *planned)), self.check_due)
         return [self._home]
 
@@ -915,6 +950,26 @@ class DayFlow:
         assert last is not None
         if answer is None or answer == last.answer:
             return self._correction_done()
+        withdrawn = _withdrawn(last.answer, answer)
+        if withdrawn:
+            # Withdrawing a warning sign is asked first; keeping it is the default.
+            self._withdrawing = (answer, self.stage)
+            return self._advise(
+                AdviceKind.WITHDRAW,
+                "Withdraw a warning sign?",
+                f"You reported {_listed(withdrawn)} after {last.exercise_name}, set "
+                f"{last.set_number}. Withdraw it only if it was a slip of the key. If you "
+                "felt it, keep it: it is what your clinician needs to know. Your first "
+                "answer stays in your history beside the correction.",
+                go_on="Withdraw it: it was a slip",
+            )
+        return self._correct_with(answer)
+
+    def _correct_with(self, answer: PainAnswer) -> list[Output]:
+        session = self.session
+        assert session is not None
+        last = session.last_record
+        assert last is not None
         before = last.answer
         record = session.correct(answer)
         if record.session_id < 0 and session.session_id is not None:
@@ -1300,6 +1355,31 @@ class DayFlow:
         return f"{count} rated set{'s' if count != 1 else ''} could not be saved yet."
 
 
+_WHY = {
+    Stage.SCREENING: "Nothing played: the safety checklist was left unanswered.",
+    Stage.FOLLOW_UP: "Nothing played: the question about the last warning sign was left "
+    "unanswered.",
+}
+_SIGN_STAYS = "Nothing played: a warning sign waits until it has gone or a clinician has seen it."
+_ADVISED = {
+    AdviceKind.URGENT: "Nothing played: a sign that needs emergency care was reported today.",
+    AdviceKind.SAME_DAY: "Nothing played: the safety checklist asks you to see a doctor today.",
+    AdviceKind.REVIEW: "Nothing played: the safety checklist asks you to see a clinician.",
+}
+"""Why ``coach run`` left without playing, after each kind of safety advice."""
+
+
+def _withdrawn(before: PainAnswer, after: PainAnswer) -> tuple[str, ...]:
+    """The warning signs of ``before`` that ``after`` no longer has, in words."""
+    was = sign_words(before.numbness, before.leg_weakness, before.pain_below_knee)
+    now = sign_words(after.numbness, after.leg_weakness, after.pain_below_knee)
+    return tuple(words for words in was if words not in now)
+
+
+def _listed(items: tuple[str, ...]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _sentence(text: str) -> str:
     """``text`` as a sentence: a capital first and a full stop last."""
     text = text.strip()
@@ -1315,7 +1395,7 @@ def rest_day_advice(baseline: int) -> str:
         "kind to it: rest if you need to, walk a little and change position often; gentle "
         "movement helps more than staying still. Your plan waits for you.\n\n"
         "If the pain is new or much worse than usual, or it comes with numbness, weakness "
-        "in a leg, fever, or bladder or bowel changes, see a doctor today."
+        f"in a leg or a fever, see a doctor today. {EMERGENCY_REMINDER}"
     )
 
 

@@ -371,6 +371,10 @@ class ShowSummary:
 class Leave:
     """Nothing more today: close coach (it was started straight into a session)."""
 
+    why: str = ""
+    """Why nothing played, when a safety step stopped it (one sentence): the shell says
+    it and exits non-zero. Empty when the person simply went back."""
+
 
 @dataclass(frozen=True, slots=True)
 class PlayCheck:
@@ -399,6 +403,9 @@ class AdviceKind(StrEnum):
     CANNOT_SAVE = "cannot save"
     """Neither the history nor the journal can be written: back home (the default), or
     exercise knowing nothing will be saved."""
+    WITHDRAW = "withdraw"
+    """A correction would withdraw a warning sign: keep it (the default), or withdraw it
+    (the first answer stays in the history beside the correction)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,7 +417,9 @@ class AskResume:
 
 @dataclass(frozen=True, slots=True)
 class AskScreening:
-    pass
+    note: str = ""
+    """What the step before it said (the follow-up's word), shown inside the checklist:
+    never a notice over a safety dialog."""
 
 
 @dataclass(frozen=True, slots=True)

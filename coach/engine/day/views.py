@@ -27,8 +27,11 @@ def home_view(
     recent: Sequence[SessionRecord],
     safety: Sequence[str] = (),
     on: date | None = None,
+    *,
+    blocked: bool = False,
 ) -> HomeView:
-    """What home shows for ``planned`` on the day ``on``; ``safety`` notes come first."""
+    """What home shows for ``planned`` on the day ``on``; ``safety`` notes come first.
+    ``blocked`` (an urgent answer that day): no welcome and no way to start."""
     about = loaded.routine if isinstance(loaded, RoutineFile) else loaded.program
     plan = planned.plan
     changed = changes(planned)
@@ -50,7 +53,7 @@ def home_view(
             )
             for e in plan.exercises
         ),
-        last_session=last_session_text(recent),
+        last_session="" if blocked else last_session_text(recent),
         notes=(*safety, *planned.notes),
         today=today_text(recent, on, RECENT_SESSIONS) if on is not None else "",
     )
@@ -100,11 +103,23 @@ def home_views(day: DayLoaded, days: int = HOME_DAYS) -> dict[date, HomeView]:
     weekly rules count from each day)."""
     views = {
         day.today: home_view(
-            day.loaded, day.planned, day.recent, day_notes(day, day.today), day.today
+            day.loaded,
+            day.planned,
+            day.recent,
+            day_notes(day, day.today),
+            day.today,
+            blocked=safety_due(day.safety, day.today).blocked,
         )
     }
     for offset in range(1, days):
         when = day.today + timedelta(days=offset)
         planned = plan_today(day.loaded, day.histories, day.moves, today=when, starts=day.starts)
-        views[when] = home_view(day.loaded, planned, day.recent, day_notes(day, when), when)
+        views[when] = home_view(
+            day.loaded,
+            planned,
+            day.recent,
+            day_notes(day, when),
+            when,
+            blocked=safety_due(day.safety, when).blocked,
+        )
     return views
