@@ -22,6 +22,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 
 from coach.engine import day
@@ -247,8 +248,9 @@ class Mornings(RuleBasedStateMachine):
         assert len(keys) == len(set(keys)), "a set stored twice"
         stored = {tuple(row[:4]): row[4] for row in rows}
         assert stored == self.acked
-        event(f"acknowledged sets: {min(len(stored), 6)}")
-        event(f"journal used: {self.journaled}")
+        with contextlib.suppress(InvalidArgument):  # outside Hypothesis: no statistics
+            event(f"acknowledged sets: {min(len(stored), 6)}")
+            event(f"journal used: {self.journaled}")
         # Merging this history into another, twice, is merging it once.
         other = self.root / "other"
         HistoryStore(other / HISTORY).recent_sessions()
@@ -268,3 +270,38 @@ Mornings.TestCase.settings = settings(
 
 class TestMornings(Mornings.TestCase):  # type: ignore[name-defined,misc]
     pass
+
+
+def test_a_checkpoint_never_hides_a_session_of_the_same_start_stored_late() -> None:
+    """Found by the machine above: sessions of one day and one start (a clock that did
+    not move) are ordered by their uids; a session stored after the replay checkpoint
+    but ordered inside it made the plan after the import differ from the plan before
+    (side plank 7 s, then 6 s). The checkpoint now compares the whole order."""
+    resume, close = day.ResumeChoice.RESUME, day.ResumeChoice.CLOSE
+    state = Mornings()
+    state.first_morning(baseline=0)
+    state.rate_some(pains=[0, 0, 0])
+    state.start(baseline=0, resume=None)
+    state.rate_while_locked(pains=[0, 0, 0])
+    state.unlock()
+    state.start(baseline=0, resume=None)
+    state.rate_while_locked(pains=[0, 0, 0])
+    state.start(baseline=2, resume=close)
+    state.start(baseline=4, resume=None)
+    state.rate_some(pains=[7, 7, 6])
+    state.start(baseline=4, resume=close)
+    state.start(baseline=4, resume=resume)
+    state.unlock()
+    state.rate_some(pains=[0, 0, 1])
+    state.start(baseline=0, resume=close)
+    state.start(baseline=4, resume=resume)
+    state.start(baseline=2, resume=close)
+    state.start(baseline=2, resume=close)
+    state.rate_some(pains=[1, 3, 3])
+    state.start(baseline=3, resume=None)
+    state.rate_while_locked(pains=[4, 5, 2])
+    state.unlock()
+    state.start(baseline=3, resume=close)
+    state.rate_while_locked(pains=[7, 7, 0])
+    state.unlock()
+    state.teardown()

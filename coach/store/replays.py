@@ -212,10 +212,12 @@ def _usable(db: sqlite3.Connection, program_id: str, checkpoint: _Checkpoint) ->
         return False
     # A session stored since that was played before the checkpoint's last one (imported
     # from the journal late) belongs inside it: replay from the start.
+    # The whole order, to the uid: sessions of one day and start (a clock that did not
+    # move, a merged history) are told apart by their uids, not their row ids.
     earlier = db.execute(
         "SELECT 1 FROM sessions WHERE id > ? AND (COALESCE(local_date, started_at),"
-        " started_at) < (SELECT COALESCE(local_date, started_at), started_at FROM sessions"
-        " WHERE id = ?) LIMIT 1",
+        " started_at, COALESCE(uid, '')) < (SELECT COALESCE(local_date, started_at),"
+        " started_at, COALESCE(uid, '') FROM sessions WHERE id = ?) LIMIT 1",
         (checkpoint.through_session, checkpoint.through_session),
     ).fetchone()
     if earlier is not None:
