@@ -177,6 +177,7 @@ def another_coach_resumes(folder: Path, opening: OpenSession) -> Iterator[int]:
         child.join(20)
 
 
+@pytest.mark.e2e  # a real second process (forked) holds the claim
 def test_a_session_another_coach_resumed_is_neither_resumed_nor_closed_here(
     source: Path, tmp_path: Path
 ) -> None:
