@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 import pytest
 
+from coach.cli import EXIT_SAFETY
 from coach.engine.screening import QUESTIONS
 
 from .tmux_driver import TmuxDriver, accelerated, tmux_binary
@@ -453,8 +454,8 @@ def test_enter_never_passes_the_checklist(start_coach: StartCoach) -> None:
     tmux.send("Enter", "Enter", "Enter")
     screen = tmux.wait_for(SCREENING, "Please answer every line", timeout=STEP_TIMEOUT)
     assert BASELINE not in screen
-    tmux.send("Escape")  # not now: 'coach run' ends, nothing stored
-    assert run.exit_code() == 0
+    tmux.send("Escape")  # not now: 'coach run' ends, nothing stored, and says so
+    assert run.exit_code() == EXIT_SAFETY
     assert query(run.database, "SELECT * FROM screenings") == []
     assert query(run.database, "SELECT * FROM sessions") == []
 
@@ -469,19 +470,20 @@ def test_an_urgent_answer_blocks_sessions_until_the_next_day(start_coach: StartC
     assert "emergency department" in screen
     tmux.send("y")  # there is no going on
     tmux.send("Enter")
-    assert first.exit_code() == 0
+    # Nothing played, at a safety step: 'coach run' says why and exits non-zero.
+    assert first.exit_code() == EXIT_SAFETY
     tmux.close()
     evening = start_coach(at="@2026-12-01 20:00:00")
     screen = evening.tmux.wait_for(URGENT_TITLE, "Earlier today", timeout=STEP_TIMEOUT)
     assert SCREENING not in screen  # nothing to untick
     evening.tmux.send("Enter")
-    assert evening.exit_code() == 0
+    assert evening.exit_code() == EXIT_SAFETY
     evening.tmux.close()
     assert query(first.database, "SELECT * FROM sessions") == []
     tomorrow = start_coach(at="@2026-12-02 08:00:00")
     tomorrow.tmux.wait_for(SCREENING, timeout=STEP_TIMEOUT)  # asked again
     tomorrow.tmux.send("Escape")
-    assert tomorrow.exit_code() == 0
+    assert tomorrow.exit_code() == EXIT_SAFETY
     assert [r["outcome"] for r in query(first.database, "SELECT * FROM screenings")] == ["urgent"]
 
 
