@@ -152,4 +152,13 @@ async def test_the_history_screen_marks_the_sessions_waiting_to_be_saved(folder:
         assert sum(d.endswith(" *") for d in dates) == 2, dates
         hint = str(screen.query_one("#sessions-hint").render())
         assert "waits in the journal" in hint
+        # The report from this screen goes beside the history, with what waits in it.
+        await pilot.press("w")
+        for _ in range(400):
+            written = list((folder / "reports").glob("*.html"))
+            if written:
+                break
+            await pilot.pause(0.05)
+        assert written, "no report written beside the history"
+        assert "Waiting to be saved" in written[0].read_text(encoding="utf-8")
     untouched(folder, before)

@@ -142,6 +142,9 @@ class HistoryView:
     def __init__(
         self, store: HistoryStore, waiting: Waiting | None = None, *, journal: bool = False
     ) -> None:
+        self.source = store
+        """The history itself (the report and the checks read it; ``store`` may be a
+        copy in memory with the journal's sessions in)."""
         self._store = store
         self._waiting = waiting
         self._journal = journal and waiting is None

@@ -589,7 +589,7 @@ class HistoryScreen(Screen[None]):
         from coach.store.checks import CheckStore
 
         try:
-            history = CheckStore(self.view.store).check_history()
+            history = CheckStore(self.view.source).check_history()
         except StoreError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
@@ -613,10 +613,12 @@ class HistoryScreen(Screen[None]):
 
         today = self.today()
         try:
-            target = report_path(self.view.store, today)
+            # The history itself: the report adds what waits in the journal on its own,
+            # and is written beside the history (a copy in memory has no folder).
+            target = report_path(self.view.source, today)
             # 'All time' starts with the first session (or today, without one).
             first = self.sessions[0].day if self.sessions else today
-            written = write_report(self.view.store, target, until=today, since=since or first)
+            written = write_report(self.view.source, target, until=today, since=since or first)
         except (StoreError, OSError) as exc:
             self.app.call_from_thread(
                 self.notify, f"The report could not be written: {exc}", severity="error"
