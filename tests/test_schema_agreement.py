@@ -1,28 +1,28 @@
 """The JSON Schema editors use and the loader agree: every document the schema allows,
 the loader accepts, unless a documented rule that spans fields or files says otherwise
 (docs/authoring.md). Documents are generated from the schema itself
-(hypothesis-jsonschema), so a change to either side that makes them differ fails here."""
+(tests/schema_strategy.py), so a change to either side that makes them differ fails
+here; each is checked against the schema first, so the generator cannot stray."""
 
 from __future__ import annotations
 
 import functools
 import json
 import re
-import types
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis.internal.conjecture import utils as conjecture
-from hypothesis_jsonschema import _from_schema, from_schema
 
 from coach.format.diagnostics import SessionFileError, Severity
 from coach.format.loader import load_session_file
 from coach.format.schema import schema_dict
 
 from .profiles import examples
+from .schema_strategy import from_schema
 
 # The rules the schema cannot express, each documented in docs/authoring.md.
 CROSS_FIELD_RULES = [
@@ -44,6 +44,8 @@ CROSS_FIELD_RULES = [
     r"^no bundled figure is called",  # a figure id the format knows (the schema lists them)
     # A routine's programs are files: they must exist, inside the routine's folder.
     r"^program file '.*' does not exist$",
+    r"^program file '.*' is .*, not a file coach can read$",  # '.' is a folder
+    r"^program file '.*' cannot be read",
     r"points outside this file's folder",
     r"must be a path relative to this file's folder",
     r"is not a usable path",
@@ -54,62 +56,15 @@ _RULES = re.compile("|".join(f"(?:{rule})" for rule in CROSS_FIELD_RULES))
 SCHEMA = schema_dict()
 
 
-class _LegacyMany:
-    """hypothesis-jsonschema 0.23.1, its latest release, draws an object's keys through
-    Hypothesis's internal ``many(...).more()``; the Hypothesis pinned here made ``many``
-    an iterator used inside a with-block. This gives it the old calls on the new one."""
-
-    def __init__(self, data: Any, **sizes: Any) -> None:
-        self._many = conjecture.many(data, **sizes)
-        self._many.__enter__()
-        self._steps = iter(self._many)
-
-    def more(self) -> bool:
-        if next(self._steps, False) is None:
-            return True
-        self._many.__exit__(None, None, None)
-        return False
-
-    def reject(self, why: str | None = None) -> None:
-        self._many.reject(why)
-
-
-def _memoised(build: Any) -> Any:
-    """hypothesis-jsonschema builds the strategy of every property again for every
-    object it draws (canonicalising its schema each time: a second per program). The
-    schemas it passes are the same objects each time, so the strategy is kept."""
-    kept: dict[tuple[int, int], tuple[Any, Any]] = {}
-
-    def strategy(schema: Any, **options: Any) -> Any:
-        key = (id(schema), id(options.get("alphabet")))
-        if key not in kept:
-            kept[key] = (schema, build(schema, **options))  # the schema kept alive too
-        return kept[key][1]
-
-    return strategy
-
-
-_from_schema.__dict__["__from_schema"] = _memoised(_from_schema.__dict__["__from_schema"])
-
-if not hasattr(conjecture.many, "more"):
-    _from_schema.cu = types.SimpleNamespace(**{**vars(conjecture), "many": _LegacyMany})  # type: ignore[attr-defined]
-
-
 def _smaller(schema: Any) -> Any:
     """The same schema with lists of at most 3 items and texts of at most 100 characters:
     every document it allows, the full schema allows too, and it is generated in
-    milliseconds rather than a minute (10 levels of 30 exercises of 4,000 characters)."""
+    milliseconds rather than seconds (10 levels of 30 exercises of 4,000 characters)."""
     if isinstance(schema, list):
         return [_smaller(item) for item in schema]
     if not isinstance(schema, dict):
         return schema
     smaller = {key: _smaller(value) for key, value in schema.items()}
-    if "discriminator" in smaller:
-        # The exercise kinds: their 'kind' constants exclude each other, so anyOf allows
-        # the same documents as oneOf, and hypothesis-jsonschema need not check which
-        # one of three each generated exercise matches.
-        smaller["anyOf"] = smaller.pop("oneOf")
-        del smaller["discriminator"]
     if smaller.get("maxItems", 0) > 3:
         smaller["maxItems"] = 3
     if smaller.get("maxLength", 0) > 100:
@@ -133,11 +88,11 @@ def _document(kind: str) -> dict[str, Any]:
 
 @functools.cache
 def documents(kind: str) -> st.SearchStrategy[Any]:
-    """The strategy for one kind of file, built on first use and kept: building it
-    canonicalises the whole schema (about ten CPU-seconds for both kinds), which every
-    pytest run would pay at collection if it were built at import, even one that never
-    runs this test. The memo above keeps each property's strategy for its schema object."""
+    """The strategy for one kind of file, built on first use and kept."""
     return from_schema(_document(kind))
+
+
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 
 
 def as_yaml(document: Any) -> str:
@@ -170,6 +125,7 @@ def test_what_the_schema_allows_the_loader_accepts(
     tmp_path_factory: pytest.TempPathFactory, kind: str, data: st.DataObject
 ) -> None:
     document = data.draw(documents(kind))
+    assert VALIDATOR.is_valid(document), "the generator drew what the schema refuses"
     path = tmp_path_factory.mktemp("schema") / "doc.yaml"
     path.write_text(as_yaml(document), encoding="utf-8")
     assert unexplained(path) == [], as_yaml(document)[:2000]
