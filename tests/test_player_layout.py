@@ -101,9 +101,10 @@ def test_every_size_from_80x24_up_gives_the_digits_their_rows_first() -> None:
     """The arithmetic for every size from 80x24 to 200x60 (in steps), every count the
     bundled sessions show, with and without a figure, paused or not: the digits' rows
     at least the README's, and nothing placed beyond the window."""
+    templates = _templates()  # reads every bundled session: once, not once a size
     for width in range(80, 201, 8):
         for height in range(24, 61, 3):
-            for template in _templates():
+            for template in templates:
                 # Taller steps from 34 and 50 rows, when the window is wide enough for
                 # them (15 rows of m:ss take 96 columns, 20 take 128).
                 across = glyph_width(template)
