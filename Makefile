@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run setup setup-dev sound test check flake lint typecheck contracts test-versions \
+.PHONY: run setup setup-dev setup-versions sound test check flake lint typecheck contracts test-versions \
 	bench bench-smoke fuzz schema keys signs wheel clean hangup
 
 run: setup
@@ -64,7 +64,9 @@ PYTEST  = base=$$(mktemp -d /tmp/coach-test-XXXXXX) && trap 'rm -rf "$$base"' EX
 
 # Everything: lint, types, contracts, then every tier on the main venv's Python with
 # Hypothesis's full example counts (the 'ci' profile), then again on each other version.
-test: setup-dev lint typecheck contracts
+# `.ci/run` runs it as `make -j2 test`: the other versions' virtualenvs are built while
+# the main one is, and lint, types and contracts run side by side.
+test: setup-dev setup-versions lint typecheck contracts
 	@export HYPOTHESIS_PROFILE=ci && $(call PYTEST,$(BIN))
 	@$(MAKE) --no-print-directory test-versions
 
@@ -89,7 +91,17 @@ contracts: setup-dev
 # each in a venv of its own (.venv-X.Y), when the machine has it (pythonX.Y on PATH, or
 # installed with pyenv). CI sets REQUIRE_PYTHONS=1: a missing version fails there.
 PYTHON_VERSIONS ?= 3.11 3.13
-MAIN_VERSION = $(shell $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+# The main venv's version, read from the Python that builds it (the venv may not exist yet).
+MAIN_VERSION = $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+
+# The other versions' virtualenvs, built ahead (test-on-X.Y builds what is missing).
+setup-versions:
+	@for version in $(PYTHON_VERSIONS); do \
+		[ "$$version" = "$(MAIN_VERSION)" ] && continue; \
+		python=$$(scripts/find_python.sh $$version); \
+		[ -n "$$python" ] || continue; \
+		$(MAKE) --no-print-directory VENV=.venv-$$version PYTHON=$$python setup-dev || exit 1; \
+	done
 
 test-versions: setup-dev
 	@for version in $(PYTHON_VERSIONS); do \
