@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from coach import __version__
+from coach.base.atomic import write_atomic
 from coach.engine.home import HomeView
 from coach.engine.records import HistoryError
 from coach.store.private import private_folder
@@ -140,14 +140,7 @@ class HomeCache:
             return
         with contextlib.suppress(OSError):
             private_folder(self.path.parent)
-            descriptor, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".home-")
-            try:
-                with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                    json.dump({"format": _FORMAT, "sources": entries}, handle)
-                Path(temporary).replace(self.path)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            write_atomic(self.path, json.dumps({"format": _FORMAT, "sources": entries}))
 
 
 def remember_home(cache: HomeCache, day: DayLoaded, version: HistoryVersion | None) -> None:

@@ -18,15 +18,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import sqlite3
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from coach.base.atomic import write_atomic
 from coach.engine.planning import ProgramPast
 from coach.engine.records import LevelMove, SessionFacts, SessionStatus
 from coach.engine.scaling import RULES_VERSION, Replay, replay_history
@@ -193,14 +192,7 @@ class Replays:
         # A cache: when it cannot be written, the next start replays in full.
         with contextlib.suppress(OSError):
             private_folder(self.path.parent)
-            descriptor, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".replay-")
-            try:
-                with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                    json.dump({"format": _FORMAT, "programs": programs}, handle)
-                Path(temporary).replace(self.path)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            write_atomic(self.path, json.dumps({"format": _FORMAT, "programs": programs}))
 
 
 def _usable(db: sqlite3.Connection, program_id: str, checkpoint: _Checkpoint) -> bool:
