@@ -27,6 +27,7 @@ from coach.format.figure_checks import figure_problems, image_problem
 from coach.format.files import file_kind
 from coach.format.text import quoted
 from coach.format.v1 import (
+    DOSE_BOUNDS,
     CountRange,
     Cues,
     Document,
@@ -69,15 +70,6 @@ PLAUSIBLE_MAX_SESSION = 60 * 60.0
 routine that people keep doing is minutes, not hours."""
 
 AnyExercise = HoldExercise | RepsExercise | TimedExercise
-
-# Each dose's own bounds in the format: a progression range may not step outside them.
-_DOSE_BOUNDS: dict[str, tuple[float, float]] = {
-    "hold": (1, 600),
-    "holds": (1, 30),
-    "reps": (1, 100),
-    "duration": (1, 1800),
-    "sets": (1, 20),
-}
 
 # Which progression doses make sense for each exercise kind.
 _DOSES_BY_KIND: dict[str, tuple[str, ...]] = {
@@ -538,7 +530,8 @@ class _Loader:
     ) -> None:
         where: DataPath = (*at, "progression", name)
         show = format_duration if isinstance(bounds, DurationRange) else str
-        low, high = _DOSE_BOUNDS[name]
+        # Each dose's own bounds in the format: a progression range may not step outside.
+        low, high = DOSE_BOUNDS[name]
         if bounds.min < low:
             self._report(source, (*where, "min"), f"min must be at least {show(low)} for {name}")
             return
