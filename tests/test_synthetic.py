@@ -27,6 +27,7 @@ from coach.store.export import export_rows, session_rows
 from coach.store.synthetic import HistoryNotEmptyError, Summary, generate
 
 from .conftest import CliResult, reading
+from .stored import sets_of
 
 Cli = Callable[..., CliResult]
 
@@ -246,7 +247,7 @@ def test_stored_doses_are_what_the_app_would_have_planned(
         *sessions[::30],
         sessions[-1],
     ]:
-        sets = store.sets_of(session_id)
+        sets = sets_of(store, session_id)
         levels, doses = {}, {}
         for program in programs:
             history = [s for s in histories[program.id] if s.session_id < session_id]

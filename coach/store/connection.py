@@ -259,11 +259,6 @@ class Database:
                     raise StoreError(f"cannot read the history {self.path}: {exc}") from None
         return copy
 
-    @property
-    def journal_folder(self) -> Path | None:
-        """Where sessions go when the database refuses them (None in memory)."""
-        return None if self._journal is None else self._journal.folder
-
     def _open(self, *, readonly: bool = False) -> sqlite3.Connection:
         if self._uri is not None:
             return sqlite3.connect(

@@ -231,22 +231,6 @@ class QueryStore(Database):
                 found.append(facts)
         return found
 
-    def decisions_of(self, session_id: int) -> list[dict[str, Any]]:
-        with self.connect() as db:
-            db.row_factory = sqlite3.Row
-            rows = db.execute(
-                "SELECT * FROM dose_changes WHERE session_id = ? ORDER BY id", (session_id,)
-            ).fetchall()
-        return [dict(row) for row in rows]
-
-    def sets_of(self, session_id: int) -> list[dict[str, Any]]:
-        with self.connect() as db:
-            db.row_factory = sqlite3.Row
-            rows = db.execute(
-                "SELECT * FROM sets WHERE session_id = ? ORDER BY id", (session_id,)
-            ).fetchall()
-        return [dict(row) for row in rows]
-
     def recent_sessions(self, limit: int = 20) -> list[SessionRecord]:
         with self.connect() as db:
             # Newest first in the order they were played (see SessionFacts.order), not by
