@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from coach.engine.day.messages import LevelChoice
 from coach.engine.records import PainAnswer, SessionStatus, SetRecord, SkipReason
 from coach.engine.scaling import Advice, Decision, Rule
+from coach.engine.screening import Outcome
 from coach.engine.timeline import Dose
 from coach.format.text import printable
 from coach.store.database import HistoryStore
@@ -148,7 +149,7 @@ def decided(tmp_path: Path) -> HistoryStore:
     """A history with a decision of every kind: a check before a session, changes after
     it, advice, a level offer and a warning-sign checklist."""
     store = HistoryStore(tmp_path / "history.sqlite3")
-    store.record_screening({"fever": False}, "clear")
+    store.record_screening({"fever": False}, Outcome.CLEAR)
     before = Decision(
         program_id="holds",
         exercise_id="bird-dog",

@@ -99,7 +99,7 @@ def hostile_history(path: Path) -> HistoryStore:
     checks.record_psfs(check, [PsfsEntry(None, HOSTILE, 3)])
     checks.record_hold(check, HoldResult(HoldTest.EXTENSOR, Variant.STANDARD, 0.0, EndedBy.PAIN))
     checks.record_hold(check, HoldResult(HoldTest.FLEXOR, Variant.STANDARD, 30.0, EndedBy.STOPPED))
-    checks.close_check(check, "completed", PainAnswer(1))
+    checks.close_check(check, SessionStatus.COMPLETED, PainAnswer(1))
     return store
 
 

@@ -14,6 +14,7 @@ import pytest
 from coach.engine.day.messages import LevelChoice, OpenSession
 from coach.engine.records import Kept, SessionStatus
 from coach.engine.scaling import Decision, Rule
+from coach.engine.screening import Outcome
 from coach.engine.timeline import Dose
 from coach.store.database import HistoryStore, StoreError
 from coach.store.migrations import SCHEMA_VERSION
@@ -109,7 +110,7 @@ def test_round_trip_of_sessions_sets_decisions_and_moves(tmp_path: Path) -> None
 def test_screenings_are_stored_with_dates(tmp_path: Path) -> None:
     store = HistoryStore(tmp_path / "h.sqlite3")
     assert store.last_screening() is None
-    store.record_screening({"saddle_numbness": False, "weight_loss": True}, "review")
+    store.record_screening({"saddle_numbness": False, "weight_loss": True}, Outcome.REVIEW)
     last = store.last_screening()
     assert last is not None
     assert last.outcome == "review" and last.taken_at.startswith("20")

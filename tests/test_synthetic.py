@@ -19,6 +19,7 @@ from coach.config.locations import default_routine
 from coach.engine.clock import local_day
 from coach.engine.records import LevelMove
 from coach.engine.scaling import Rule, plan_program
+from coach.engine.screening import Outcome
 from coach.engine.timeline import Dose, build_timeline, plan_session
 from coach.format.loader import RoutineFile, exercise_key, load_session_file
 from coach.format.v1 import Program
@@ -106,7 +107,7 @@ def test_refuses_a_database_that_holds_anything(
     assert _dump(store.path) == before
     # Even a single screening is someone's real data.
     fresh = HistoryStore(tmp_path / "history.sqlite3")
-    fresh.record_screening({"fever": False}, "clear")
+    fresh.record_screening({"fever": False}, Outcome.CLEAR)
     with pytest.raises(HistoryNotEmptyError, match="'screenings'"):
         generate(fresh.path, source=default_routine(), days=10, end=END)
 

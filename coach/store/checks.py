@@ -18,7 +18,7 @@ from coach.engine.checks.protocol import EndedBy, HoldTest, Variant
 from coach.engine.checks.psfs import MAX_ACTIVITIES, clean_activity
 from coach.engine.checks.records import CheckHistory, CheckRecord, HoldResult, PsfsActivity
 from coach.engine.clock import utc_now
-from coach.engine.records import PainAnswer
+from coach.engine.records import PainAnswer, SessionStatus
 from coach.store.database import HistoryStore, StoreError
 
 __all__ = [
@@ -115,7 +115,9 @@ class CheckStore:
             activities = _activities(db)
         return activities, tuple(ratings)
 
-    def close_check(self, check_id: int, status: str, pain_after: PainAnswer | None) -> None:
+    def close_check(
+        self, check_id: int, status: SessionStatus, pain_after: PainAnswer | None
+    ) -> None:
         answer = pain_after or PainAnswer(None)
         with self.store.transaction() as db:
             db.execute(
@@ -193,7 +195,7 @@ def read_checks(db: sqlite3.Connection, since: date | None = None) -> CheckHisto
         CheckRecord(
             check_id,
             date.fromisoformat(day),
-            status,
+            SessionStatus(status),
             before,
             after,
             bool(flag),

@@ -48,7 +48,7 @@ class SessionPoint:
     day: date
     """The local calendar day it started."""
     title: str
-    status: str
+    status: SessionStatus
     stop_reason: str | None
     baseline_pain: int | None
     peak_pain: int | None
@@ -182,7 +182,7 @@ class HistoryView:
                 row["session_id"],
                 date.fromisoformat(row["date"]),
                 row["routine"],
-                row["status"],
+                SessionStatus(row["status"]),
                 row["stop_reason"],
                 row["baseline_pain"],
                 row["peak_pain"],

@@ -17,6 +17,7 @@ from coach.engine.records import (
     LevelMove,
     SessionFacts,
     SessionRecord,
+    SessionStatus,
     SetFacts,
 )
 from coach.store.connection import Database
@@ -244,4 +245,22 @@ class QueryStore(Database):
                 f" GROUP BY s.id ORDER BY {played_order('s', newest_first=True)}",
                 (limit,),
             ).fetchall()
-        return [SessionRecord(*row) for row in rows]
+        return [
+            SessionRecord(
+                id=id_,
+                started_at=started_at,
+                ended_at=ended_at,
+                status=SessionStatus(status),
+                source_id=source_id,
+                title=title,
+                baseline_pain=baseline,
+                sets_done=sets_done,
+                peak_pain=peak,
+                local_date=local_date,
+                stop_reason=stop_reason,
+            )
+            for (
+                id_, started_at, ended_at, status, source_id, title, baseline, sets_done, peak,
+                local_date, stop_reason,
+            ) in rows
+        ]  # fmt: skip

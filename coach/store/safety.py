@@ -58,7 +58,7 @@ class SafetyStore(Database):
     """Checklists, follow-ups and the facts that decide what is due."""
 
     def record_screening(
-        self, answers: Mapping[str, bool], outcome: str, local_date: date | None = None
+        self, answers: Mapping[str, bool], outcome: Outcome, local_date: date | None = None
     ) -> None:
         """Store a red-flag checklist, answered on ``local_date`` (by default, today on
         this machine): in the history, or when it refuses, in the journal (StoreError
@@ -68,7 +68,7 @@ class SafetyStore(Database):
         row = {
             "taken_at": now,
             "answers_json": json.dumps(dict(answers), sort_keys=True),
-            "outcome": outcome,
+            "outcome": outcome.value,
             "local_date": day.isoformat(),
         }
         self._record_fact("screenings", row)

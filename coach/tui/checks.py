@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -562,7 +563,7 @@ def _dash(value: object) -> str:
     return "-" if value is None else str(value)
 
 
-def report_path(store: HistoryStore, today: date) -> Any:
+def report_path(store: HistoryStore, today: date) -> Path:
     """Where the TUI writes a report: a 'reports' folder beside the history (0700)."""
     from coach.report import default_name
 
