@@ -14,7 +14,7 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +24,7 @@ from coach.format.text import printable
 
 if TYPE_CHECKING:
     from coach.store.doctor import Rebuilt
+    from coach.store.export import SessionRow
     from coach.tui.choice import Choice
 
 __all__ = ["main"]
@@ -919,6 +920,7 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
 
         decisions = args.what == "decisions"
         name = args.what
+        rows: Sequence[Mapping[str, object]]
         try:
             if args.what in ("checks", "psfs"):
                 # Function checks belong to no program or exercise.
@@ -940,10 +942,11 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
                 columns = CHECK_COLUMNS if checks else PSFS_COLUMNS
                 name = "checks" if checks else "ratings"
             elif decisions:
-                rows = [] if store is None else decision_export(store, **filters)
-                for row in rows:
-                    if row["session_id"] is not None:
-                        row["session_id"] = waiting.session_id(row["session_id"])
+                taken = [] if store is None else decision_export(store, **filters)
+                for decision in taken:
+                    if decision["session_id"] is not None:
+                        decision["session_id"] = waiting.session_id(decision["session_id"])
+                rows = taken
                 columns = DECISION_COLUMNS
             else:
                 rows = [] if store is None else export_rows(store, **filters, waiting=waiting)
@@ -975,7 +978,7 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
             print(f"No sessions yet (the history, {path}, is made by the first session).")
         return EXIT_OK
     try:
-        rows, total = session_page(
+        sessions, total = session_page(
             store, **filters, limit=None if everything else HISTORY_LIMIT, waiting=waiting
         )
     except StoreError as exc:
@@ -991,26 +994,31 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
         except StoreError as exc:
             _say(f"coach: {exc}")
             return EXIT_INVALID
-        by_session: dict[int, list[dict[str, Any]]] = {}
+        by_session: dict[int, list[dict[str, object]]] = {}
         for decision in taken:
             if decision["session_id"] is not None:
                 entry = {k: v for k, v in decision.items() if k not in ("date", "session_id")}
                 by_session.setdefault(decision["session_id"], []).append(entry)
-        for row in rows:
-            row["decisions"] = by_session.get(row["session_id"], [])
-            row["session_id"] = waiting.session_id(row["session_id"])
+        listed = [
+            {
+                **row,
+                "session_id": waiting.session_id(row["session_id"]),
+                "decisions": by_session.get(row["session_id"], []),
+            }
+            for row in sessions
+        ]
         # The same JSON, with anything a terminal would act on written as \uXXXX.
-        print(json_safe(json.dumps(rows, indent=2, ensure_ascii=False)))
+        print(json_safe(json.dumps(listed, indent=2, ensure_ascii=False)))
         return EXIT_OK
     notes = ["Start and Peak: pain 0-10 at the start and the highest rated set."]
-    if not all(row["saved"] for row in rows):
+    if not all(row["saved"] for row in sessions):
         notes.append(
             f"{WAITING_MARK} waiting to be saved: kept in the journal while the history "
             "could not take it; it goes into the history at the next start of coach."
         )
-    if len(rows) < total:
-        notes.insert(0, f"{len(rows):,} of {total:,} sessions; --all or --since for more.")
-    _print_sessions(rows, notes)
+    if len(sessions) < total:
+        notes.insert(0, f"{len(sessions):,} of {total:,} sessions; --all or --since for more.")
+    _print_sessions(sessions, notes)
     if not (args.program or args.exercise):
         # The follow-ups of warning signs belong to no program: listed after the sessions.
         from coach.store.history import follow_ups
@@ -1026,7 +1034,7 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
     return EXIT_OK
 
 
-def _print_sessions(rows: list[dict[str, Any]], notes: list[str]) -> None:
+def _print_sessions(rows: list[SessionRow], notes: list[str]) -> None:
     """One line per session in aligned columns, then the notes.
 
     Plain text rather than a rich table: rich costs a third of the command's time, and

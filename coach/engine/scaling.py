@@ -47,6 +47,7 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
+from coach.base.types import JsonObject, JsonValue
 from coach.engine.progression import describe_change, describe_dose, step_dose
 from coach.engine.records import LevelMove, SessionFacts, SetFacts, SkipReason
 from coach.engine.timeline import Dose, default_dose
@@ -121,7 +122,7 @@ class Decision:
     after: Dose
     rule: Rule
     reason: str
-    inputs: Mapping[str, Any] = field(default_factory=dict)
+    inputs: JsonObject = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +132,7 @@ class Advice:
     program_id: str
     rule: Rule
     reason: str
-    inputs: Mapping[str, Any] = field(default_factory=dict)
+    inputs: JsonObject = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -813,15 +814,13 @@ _SKIPS = {SkipReason.TIME: "no time", SkipReason.OTHER: "stopped for another rea
 
 _FORTNIGHT = timedelta(days=13)
 
-_DOSE_FIELDS = ("sets", "hold", "holds", "reps", "duration")
+
+def _dose_json(dose: Dose) -> dict[str, int | float]:
+    return dose.to_json()
 
 
-def _dose_json(dose: Dose) -> dict[str, Any]:
-    return {name: getattr(dose, name) for name in _DOSE_FIELDS if getattr(dose, name) is not None}
-
-
-def _dose(data: Mapping[str, Any]) -> Dose:
-    return Dose(**{name: data[name] for name in _DOSE_FIELDS if name in data})
+def _dose(data: JsonValue) -> Dose:
+    return Dose.from_json(data)
 
 
 def _doses_json(doses: Mapping[tuple[int, str], Dose]) -> list[list[Any]]:

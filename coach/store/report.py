@@ -14,7 +14,7 @@ from typing import Any
 from coach.engine.checks.records import CheckHistory
 from coach.store.checks import read_checks
 from coach.store.database import HistoryStore
-from coach.store.export import decision_export
+from coach.store.export import DecisionRow, decision_export
 from coach.store.history import DosePoint, FollowUpPoint, HistoryView, SessionPoint, follow_ups
 from coach.store.waiting import with_waiting
 
@@ -65,7 +65,7 @@ class ReportData:
     first_day: date | None
     """The day of the first session ever (the period may start before it)."""
     exercises: tuple[ExerciseSeries, ...]
-    decisions: tuple[dict[str, Any], ...]
+    decisions: tuple[DecisionRow, ...]
     """Every decision of the period, as `coach export --what decisions` has it."""
     red_flag_sets: tuple[RedFlagSet, ...]
     checks: CheckHistory
@@ -185,6 +185,6 @@ def report_data(store: HistoryStore, since: date, until: date) -> ReportData:
     )
 
 
-def _until(decision: dict[str, Any], until: date) -> bool:
+def _until(decision: DecisionRow, until: date) -> bool:
     day = decision.get("date")
     return day is None or date.fromisoformat(day) <= until

@@ -715,12 +715,12 @@ class SessionDetailScreen(Screen[None]):
             )
             notes = [
                 text
-                for key, text in (
-                    ("numbness", "numbness"),
-                    ("leg_weakness", "leg weakness"),
-                    ("pain_below_knee", "pain below knee"),
+                for flag, text in (
+                    (row["numbness"], "numbness"),
+                    (row["leg_weakness"], "leg weakness"),
+                    (row["pain_below_knee"], "pain below knee"),
                 )
-                if row[key]
+                if flag
             ]
             if row["attempt"] > 1:
                 notes.append(f"attempt {row['attempt']}")
