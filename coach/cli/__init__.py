@@ -17,14 +17,18 @@ import time
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TextIO
 
 from coach import __version__
 from coach.format.text import printable
 
 if TYPE_CHECKING:
+    from coach.cli.remind import At
+    from coach.engine.records import SetRecord, Written
+    from coach.format.loader import LoadedFile
     from coach.store.doctor import Rebuilt
     from coach.store.export import SessionRow
+    from coach.tui.app import CoachApp
     from coach.tui.choice import Choice
 
 __all__ = ["main"]
@@ -346,7 +350,7 @@ def _demo_days(text: str) -> int:
     return value
 
 
-def _time_of_day(text: str) -> Any:
+def _time_of_day(text: str) -> At:
     from coach.cli.remind import parse_time
 
     try:
@@ -481,7 +485,7 @@ def _output_refused(path: Path, hint: str = STDOUT_HINT) -> OSError | None:
     return NotAnOutputFile(errno.EINVAL, f"{problem}; {hint}", str(path))
 
 
-def _private_output(path: Path) -> Any:
+def _private_output(path: Path) -> TextIO:
     """``path`` opened for writing text, readable by its owner only (an export is health
     data, like the history it comes from); a regular file only."""
     from coach.store.private import create_private
@@ -567,7 +571,7 @@ def _remind(args: argparse.Namespace) -> int:
     return remind.status()
 
 
-def _load_or_report(file: Path | None) -> Any:
+def _load_or_report(file: Path | None) -> LoadedFile | int:
     """The loaded file (the bundled routine when None), or the exit code after printing
     why it cannot be loaded."""
     from coach.config.locations import default_routine
@@ -696,7 +700,7 @@ def _play(
     return app.return_code or EXIT_OK
 
 
-def _last_try(app: Any) -> bool:
+def _last_try(app: CoachApp) -> bool:
     """One more try at the sets that waited; True when some could be saved nowhere."""
     from coach.engine.records import Kept
 
@@ -709,7 +713,7 @@ def _last_try(app: Any) -> bool:
     return bool(rescued.kept is Kept.NOWHERE)
 
 
-def _rescued_text(written: Any, pending: list[Any]) -> str:
+def _rescued_text(written: Written, pending: Sequence[SetRecord]) -> str:
     """What became of the sets that waited when coach closed, in true words."""
     from coach.engine.records import Kept
 
@@ -1251,7 +1255,7 @@ def _dash(value: object) -> str:
 class _stdout:
     """sys.stdout as a context manager that is not closed on exit."""
 
-    def __enter__(self) -> Any:
+    def __enter__(self) -> TextIO:
         return sys.stdout
 
     def __exit__(self, *exc: object) -> None:

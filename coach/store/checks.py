@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
+from coach.base.types import JsonValue
 from coach.engine.checks.messages import PsfsEntry
 from coach.engine.checks.protocol import EndedBy, HoldTest, Variant
 from coach.engine.checks.psfs import MAX_ACTIVITIES, clean_activity
@@ -207,7 +207,7 @@ def read_checks(db: sqlite3.Connection, since: date | None = None) -> CheckHisto
     return CheckHistory(checks, _activities(db))
 
 
-def check_export(store: HistoryStore, since: date | None = None) -> list[dict[str, Any]]:
+def check_export(store: HistoryStore, since: date | None = None) -> list[dict[str, JsonValue]]:
     """One row per hold of every check (from ``since``), as :data:`CHECK_COLUMNS`."""
     with store.read() as db:
         rows = db.execute(
@@ -220,7 +220,7 @@ def check_export(store: HistoryStore, since: date | None = None) -> list[dict[st
         ).fetchall()
     result = []
     for row in rows:
-        entry: dict[str, Any] = dict(zip(CHECK_COLUMNS, row, strict=True))
+        entry: dict[str, JsonValue] = dict(zip(CHECK_COLUMNS, row, strict=True))
         for flag in ("numbness", "leg_weakness", "pain_below_knee"):
             entry[flag] = bool(entry[flag])
         result.append(entry)
@@ -255,7 +255,7 @@ PSFS_COLUMNS: tuple[str, ...] = (
 )
 
 
-def psfs_export(store: HistoryStore, since: date | None = None) -> list[dict[str, Any]]:
+def psfs_export(store: HistoryStore, since: date | None = None) -> list[dict[str, JsonValue]]:
     """One row per PSFS rating (from ``since``), as :data:`PSFS_COLUMNS`."""
     with store.read() as db:
         rows = db.execute(

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from coach.base.types import JsonValue
 from coach.engine.records import RECOVERED
 from coach.store.backups import backups
 from coach.store.database import Health, check_history, disk_state
@@ -497,7 +498,7 @@ def _merge(source: Path, target: sqlite3.Connection, *, first: bool) -> Source:
     return Source(source, added["sessions"], added["sets"], unreadable)
 
 
-def _find(target: sqlite3.Connection, table: str, row: dict[str, Any]) -> int | None:
+def _find(target: sqlite3.Connection, table: str, row: dict[str, JsonValue]) -> int | None:
     """The id of the row of ``target`` that is the same fact as ``row``, if any."""
     if table == "sessions":
         found = None
@@ -526,7 +527,7 @@ def _find(target: sqlite3.Connection, table: str, row: dict[str, Any]) -> int | 
 
 
 def _insert(
-    target: sqlite3.Connection, table: str, row: dict[str, Any], *, keep_id: bool
+    target: sqlite3.Connection, table: str, row: dict[str, JsonValue], *, keep_id: bool
 ) -> int | None:
     """Insert ``row`` (under its own id when that is free, or always for the damaged
     file's rows); its new id, or None when it breaks the schema's rules."""

@@ -10,8 +10,9 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from coach.base.types import SqlValue
 from coach.engine.clock import local_day
 from coach.engine.records import (
     LevelMove,
@@ -167,7 +168,7 @@ class QueryStore(Database):
                     found.append(NamedSession(*row))
         return found
 
-    def replace_decisions(self, rows: Sequence[tuple[int, Sequence[Sequence[Any]]]]) -> None:
+    def replace_decisions(self, rows: Sequence[tuple[int, Sequence[Sequence[SqlValue]]]]) -> None:
         """For each (session id, decision rows): the decisions after that session, in
         place of any stored (one transaction for all)."""
         with self.transaction() as db:

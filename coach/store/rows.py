@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from coach.base.types import SqlValue
 from coach.engine.clock import utc_now
 from coach.engine.records import (
     SessionStatus,
@@ -138,7 +139,7 @@ def dose_json(dose: Dose) -> str:
     return json.dumps({k: v for k, v in asdict(dose).items() if v is not None}, sort_keys=True)
 
 
-def set_row(record: SetRecord) -> tuple[Any, ...]:
+def set_row(record: SetRecord) -> tuple[SqlValue, ...]:
     """The values of :data:`INSERT_SET` for ``record`` (the store's and the synthetic
     history's one way of writing a set)."""
     dose, answer = record.planned, record.answer
@@ -171,7 +172,7 @@ def set_row(record: SetRecord) -> tuple[Any, ...]:
     )
 
 
-def set_facts(row: Sequence[Any]) -> SetFacts:
+def set_facts(row: Sequence[Any]) -> SetFacts:  # Any: a row as SQLite returns it, unpacked
     index, program, exercise, number, planned, completed, pain, red_flag, skipped = row
     return SetFacts.of(
         exercise_index=index,
@@ -205,7 +206,7 @@ def journal_set(row: Mapping[str, Any]) -> SetFacts:
 
 def decision_rows(
     session_id: int, decisions: Sequence[Decision], at: str, moment: str
-) -> list[tuple[Any, ...]]:
+) -> list[tuple[SqlValue, ...]]:
     """The values of :data:`INSERT_DOSE_CHANGE` for ``decisions``."""
     return [
         (
@@ -225,7 +226,7 @@ def decision_rows(
     ]
 
 
-def advice_rows(session_id: int, advice: Sequence[Advice], at: str) -> list[tuple[Any, ...]]:
+def advice_rows(session_id: int, advice: Sequence[Advice], at: str) -> list[tuple[SqlValue, ...]]:
     """The values of :data:`INSERT_ADVICE` for ``advice``."""
     return [
         (
