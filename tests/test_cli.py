@@ -185,7 +185,7 @@ def long_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Sixty days of synthetic history: more sessions than `coach history` lists."""
     from datetime import UTC, date
 
-    from coach.store.synthetic import generate
+    from coach.demo.history import generate
 
     folder = tmp_path_factory.mktemp("long")
     generate(

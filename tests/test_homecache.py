@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 
 from coach.config.locations import default_routine
+from coach.demo.history import generate
 from coach.engine import day
 from coach.engine.clock import FakeClock
 from coach.format.loader import load_session_file
 from coach.store.database import HistoryStore
 from coach.store.homecache import refresh_home, remember_home
-from coach.store.synthetic import generate
 from coach.tui.app import CoachApp, Launch
 from coach.tui.home import HomeScreen
 

@@ -13,6 +13,7 @@ import html5lib
 import pytest
 
 from coach.config.locations import default_routine
+from coach.demo.history import generate
 from coach.engine.checks import EndedBy, HoldResult, HoldTest, Variant
 from coach.engine.checks.messages import PsfsEntry
 from coach.engine.checks.records import CheckHistory, CheckRecord
@@ -23,7 +24,6 @@ from coach.report.summary import summary_sentences
 from coach.store.checks import CheckStore
 from coach.store.database import HistoryStore
 from coach.store.report import ReportData
-from coach.store.synthetic import generate
 
 from .conftest import CliResult
 from .stored import opening, store_session

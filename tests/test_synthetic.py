@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from coach.config.locations import default_routine
+from coach.demo.history import HistoryNotEmptyError, Summary, generate
 from coach.engine.clock import local_day
 from coach.engine.records import LevelMove
 from coach.engine.scaling import Rule, plan_program
@@ -25,7 +26,6 @@ from coach.format.loader import RoutineFile, exercise_key, load_session_file
 from coach.format.v1 import Program
 from coach.store.database import HistoryStore
 from coach.store.export import export_rows, session_rows
-from coach.store.synthetic import HistoryNotEmptyError, Summary, generate
 
 from .conftest import CliResult, reading
 from .stored import sets_of
@@ -349,8 +349,7 @@ def test_cli_needs_an_explicit_place(
 
 def test_core_module_without_textual() -> None:
     code = (
-        "import sys, coach.store.synthetic\n"
-        "print(any(m.startswith('textual') for m in sys.modules))"
+        "import sys, coach.demo.history\nprint(any(m.startswith('textual') for m in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60

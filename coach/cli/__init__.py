@@ -342,7 +342,7 @@ def _integer(text: str) -> int:
 
 
 def _demo_days(text: str) -> int:
-    from coach.store.synthetic import MAX_DAYS
+    from coach.demo.history import MAX_DAYS
 
     value = _integer(text)
     if not 1 <= value <= MAX_DAYS:
@@ -1219,9 +1219,9 @@ def _report(
 
 def _demo_history(days: int, seed: int, data_dir: Path | None) -> int:
     from coach.config.locations import DATA_DIR_ENV, database_path, default_routine
+    from coach.demo.history import generate
     from coach.format.diagnostics import SessionFileError
     from coach.store.database import StoreError
-    from coach.store.synthetic import generate
 
     if data_dir is None and not os.environ.get(DATA_DIR_ENV):
         return _usage_error(

@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 
-# The writes of rows that the synthetic history (coach.store.synthetic) also makes in bulk:
+# The writes of rows that the synthetic history (coach.demo.history) also makes in bulk:
 # one text for each, so a new column cannot be added to one writer and not the other.
 SET_COLUMNS = (
     "session_id", "exercise_index", "program_id", "level", "exercise_id", "exercise_name",

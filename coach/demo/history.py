@@ -52,6 +52,7 @@ from coach.engine.records import (
 )
 from coach.engine.scaling import Decision, Replay
 from coach.engine.screening import QUESTIONS, assess
+from coach.engine.session import AfterRating, after_rating
 from coach.engine.timeline import Dose, PlannedExercise, SessionPlan, plan_session
 from coach.format.loader import AnyExercise, LoadedFile, load_session_file
 from coach.format.v1 import HoldExercise, RepsExercise
@@ -652,7 +653,7 @@ class _Simulation:
                     attempt = 2
                 while True:
                     started_at = clock.stamp()
-                    fact = self._set(
+                    record = self._set(
                         session_id,
                         index,
                         item,
@@ -663,18 +664,23 @@ class _Simulation:
                         timing,
                         clock,
                     )
-                    rated.append(fact)
-                    if fact.red_flag:
+                    rated.append(record.facts)
+                    # The in-session rules are the app's own (after_rating).
+                    outcome = after_rating(record, limits)
+                    if outcome is AfterRating.RED_FLAG:
                         return SessionStatus.RED_FLAG, RED_FLAG_REASON, rated
-                    too_high = fact.pain is not None and fact.pain > limits.acceptable_max
-                    if attempt == 1 and redo and not too_high:
-                        # 'b' after rating: the set is done again and rated again.
+                    pain = record.answer.pain
+                    hurt = pain is not None and pain > limits.acceptable_max
+                    if attempt == 1 and redo and not hurt:
+                        # 'b' after rating: the set is done again and rated again (this
+                        # person redoes only a set that stayed in the zone).
                         clock.wait(rng.uniform(1, 4))
                         attempt = 2
                         continue
                     break
-                too_high = fact.pain is not None and fact.pain > limits.acceptable_max
-                if too_high and set_number < dose.sets:
+                # Very high pain offers to stop the session: this person carries on, and
+                # the app then ends the exercise, as it does for pain above the zone.
+                if outcome in (AfterRating.END_EXERCISE, AfterRating.HIGH_PAIN):
                     break  # the rest of this exercise is skipped for today
                 if set_number < dose.sets:
                     clock.wait(item.exercise.rest)
@@ -695,8 +701,8 @@ class _Simulation:
         morning: float,
         timing: _Timing,
         clock: _Clock,
-    ) -> SetFacts:
-        """One rated set: its row, and its facts (a warning sign ends the session)."""
+    ) -> SetRecord:
+        """One rated set: its row, and the record (a warning sign ends the session)."""
         rng, body = self.rng, self.body
         dose = item.dose
         felt = body.set_pain(morning, item, timing.position, set_number)
@@ -735,7 +741,7 @@ class _Simulation:
             sides=item.exercise.sides,
         )
         self.rows.sets.append(set_row(record))
-        return record.facts
+        return record
 
     def _decisions(
         self, session_id: int, decisions: Sequence[Decision], at: str, moment: str
