@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import date
 
-from coach.base.types import JsonValue
+from coach.base.types import JsonValue, SqlValue
 from coach.engine.checks.messages import PsfsEntry
 from coach.engine.checks.protocol import EndedBy, HoldTest, Variant
 from coach.engine.checks.psfs import MAX_ACTIVITIES, clean_activity
@@ -35,7 +35,7 @@ __all__ = [
     "read_checks",
 ]
 
-# One text for each insert the synthetic history also makes (as for sessions and sets).
+# One text for each insert that store.bulk also makes (as for sessions and sets).
 INSERT_CHECK = (
     "INSERT INTO checks (id, started_at, ended_at, local_date, utc_offset, status,"
     " pain_before, pain_after, numbness, leg_weakness, pain_below_knee)"
@@ -146,7 +146,7 @@ class CheckStore:
         return self.store.last_check_day()
 
 
-def hold_row(check_id: int, result: HoldResult, at: str) -> tuple[object, ...]:
+def hold_row(check_id: int, result: HoldResult, at: str) -> tuple[SqlValue, ...]:
     """The values of :data:`INSERT_HOLD` for ``result``."""
     return (
         check_id,

@@ -371,7 +371,7 @@ class Database:
     @contextlib.contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
         """A connection for the store package's own queries (history views, export,
-        the synthetic history); nothing outside the package holds one."""
+        the demo history's bulk write); nothing outside the package holds one."""
         with self.connect() as connection:
             yield connection
 

@@ -1,7 +1,7 @@
 """A history's rows as they are written: the columns and inserts of each table, a set's
 and a decision's values, and how one write of a session (from the day or from a journal)
-is applied inside a transaction. Shared by the store's writers, the synthetic history
-and the views; no connection is opened here.
+is applied inside a transaction. Shared by the store's writers, the demo history's bulk
+write and the views; no connection is opened here.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ __all__ = [
 ]
 
 
-# The writes of rows that the synthetic history (coach.demo.history) also makes in bulk:
+# The writes of rows that the demo history's bulk write (store.bulk) also makes:
 # one text for each, so a new column cannot be added to one writer and not the other.
 SET_COLUMNS = (
     "session_id", "exercise_index", "program_id", "level", "exercise_id", "exercise_name",
@@ -140,7 +140,7 @@ def dose_json(dose: Dose) -> str:
 
 
 def set_row(record: SetRecord) -> tuple[SqlValue, ...]:
-    """The values of :data:`INSERT_SET` for ``record`` (the store's and the synthetic
+    """The values of :data:`INSERT_SET` for ``record`` (the store's and the bulk
     history's one way of writing a set)."""
     dose, answer = record.planned, record.answer
     return (

@@ -1,6 +1,6 @@
 """Writing sessions: the day's one write (:meth:`SessionStore.write_session`) to the
 history or the journal, the import of journals, resuming and closing an interrupted
-session under a claim, and the older writes the synthetic history and tests use.
+session under a claim.
 """
 
 from __future__ import annotations
