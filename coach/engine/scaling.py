@@ -169,7 +169,7 @@ def at_min(exercise: AnyExercise, dose: Dose) -> bool:
 def _clamp(exercise: AnyExercise, dose: Dose, scaling: Scaling) -> Dose:
     """Keep a dose inside the exercise's current ranges (the file may have changed) and
     under the program's ceilings."""
-    changes: dict[str, Any] = {}  # Any: parts of a Dose by name (int or float), for replace()
+    changes: dict[str, Any] = {}  # any: parts of a Dose by name (int or float), for replace()
     progression = exercise.progression
     for name in progression.order if progression is not None else ():
         bounds = getattr(progression, name)
@@ -319,7 +319,7 @@ class Replay:
         }
 
     @classmethod
-    def from_json(cls, program: Program, data: Mapping[str, Any]) -> Replay:  # Any: JSON read back
+    def from_json(cls, program: Program, data: Mapping[str, Any]) -> Replay:  # any: JSON read back
         """The replay :meth:`to_json` wrote, for ``program``; KeyError, TypeError or
         ValueError when ``data`` is not one."""
         previous = data["previous"]
@@ -827,7 +827,7 @@ def _doses_json(doses: Mapping[tuple[int, str], Dose]) -> list[JsonValue]:
     return [[level, key, _dose_json(dose)] for (level, key), dose in doses.items()]
 
 
-def _doses(data: Sequence[Sequence[Any]]) -> dict[tuple[int, str], Dose]:  # Any: JSON read back
+def _doses(data: Sequence[Sequence[Any]]) -> dict[tuple[int, str], Dose]:  # any: JSON read back
     return {(int(lv), str(key)): _dose(d) for lv, key, d in data}
 
 
@@ -845,7 +845,7 @@ def _decision_json(decision: Decision) -> dict[str, JsonValue]:
     }
 
 
-def _decision(data: Mapping[str, Any]) -> Decision:  # Any: JSON read back
+def _decision(data: Mapping[str, Any]) -> Decision:  # any: JSON read back
     return Decision(
         str(data["program_id"]),
         str(data["exercise_id"]),
@@ -884,7 +884,7 @@ def _session_json(session: SessionFacts) -> dict[str, JsonValue]:
     }
 
 
-def _session(data: Mapping[str, Any]) -> SessionFacts:  # Any: JSON read back
+def _session(data: Mapping[str, Any]) -> SessionFacts:  # any: JSON read back
     return SessionFacts(
         int(data["session_id"]),
         date.fromisoformat(data["day"]),

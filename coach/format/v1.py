@@ -347,6 +347,7 @@ class Progression(_Model):
 
     @model_validator(mode="wrap")
     @classmethod
+    # any: a pydantic wrap validator's raw input and handler
     def _remember_order(cls, data: Any, handler: Any) -> Any:
         model = handler(data)
         if isinstance(data, dict):

@@ -71,7 +71,7 @@ DataPath = tuple[str | int, ...]
 
 _YAML = "tag:yaml.org,2002:"
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
-# Any: the C loader when libyaml is there, else the Python one (no common type in the stubs).
+# any: the C loader when libyaml is there, else the Python one (no common type in the stubs).
 _LoaderClass: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 YamlValue: TypeAlias = "bool | int | float | str | list[YamlValue] | dict[str, YamlValue] | None"
@@ -100,7 +100,7 @@ class YamlDocument:
     """Plain data read from one YAML file, with the position of every value."""
 
     path: Path
-    data: Any  # Any: plain data (YamlValue), handed to the models that check its shape
+    data: Any  # any: plain data (YamlValue), handed to the models that check its shape
     where: dict[DataPath, Located]
     reported: frozenset[DataPath] = frozenset()
     """Paths whose value already has a diagnostic (so later layers stay quiet about them)."""

@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -22,7 +22,7 @@ from coach.base.types import JsonValue, json_object
 from coach.engine.checks.measures import HEALTHY_NORMS, NORM_SOURCE, Change
 from coach.engine.checks.protocol import TESTS, Variant
 from coach.engine.checks.psfs import psfs_score
-from coach.engine.checks.records import CheckHistory
+from coach.engine.checks.records import CheckHistory, HoldResult
 from coach.engine.checks.views import latest_hold_rows, latest_ratios, seconds_text
 from coach.format.text import printable
 from coach.report import charts
@@ -38,6 +38,9 @@ from coach.report.summary import psfs_sentence, summary_topics
 from coach.store.export import DecisionRow
 from coach.store.history import DosePoint
 from coach.store.report import ExerciseSeries, ReportData
+
+if TYPE_CHECKING:
+    import jinja2
 
 __all__ = ["esc", "render"]
 
@@ -138,7 +141,7 @@ def _figure(svg: str, caption: str) -> str:
     return f"<figure>{svg}<figcaption>{caption}</figcaption></figure>"
 
 
-def _environment() -> Any:
+def _environment() -> jinja2.Environment:
     """The Jinja2 environment: autoescape on, and every plain text value made printable
     (control and bidi characters shown as escapes) before it is escaped."""
     global _ENV
@@ -159,7 +162,7 @@ def _environment() -> Any:
     return _ENV
 
 
-_ENV: Any = None
+_ENV: jinja2.Environment | None = None
 
 PAPER = {"a4": "A4", "letter": "letter"}
 """The paper sizes the report is laid out for (``coach report --paper``)."""
@@ -447,7 +450,7 @@ def _change_cell(change: Change) -> str:
     return f'<span class="unclear">{esc(change.note)}</span>'
 
 
-def _dated(hold: Any, day: date | None) -> str:
+def _dated(hold: HoldResult | None, day: date | None) -> str:
     if hold is None or day is None:
         return "-"
     return f'{esc(seconds_text(hold))}<br><span class="note">{day:%d %b %Y}</span>'

@@ -321,6 +321,7 @@ _GAP_READ_ONE_BY_ONE = 4096
 whose damage spared some of its rows)."""
 
 
+# any: rows of a damaged file, whatever they hold
 def _salvage(db: sqlite3.Connection, table: str, names: str) -> tuple[list[tuple[Any, ...]], int]:
     """Every row of ``table`` that can be read (rowid first, then ``names``), in rowid
     order, and how many rows are known to be lost.
@@ -332,7 +333,7 @@ def _salvage(db: sqlite3.Connection, table: str, names: str) -> tuple[list[tuple
     its rows are found through the indexes), so one bad page never costs its
     neighbours."""
     select = f"SELECT rowid, {names} FROM {table}"
-    rows: dict[int, tuple[Any, ...]] = {}
+    rows: dict[int, tuple[Any, ...]] = {}  # any: rows of a damaged file
     start = _MIN_ROWID  # the next rowid to read
     stretches = 0
     step = 1
@@ -367,7 +368,10 @@ def _salvage(db: sqlite3.Connection, table: str, names: str) -> tuple[list[tuple
 
 
 def _read_each(
-    db: sqlite3.Connection, select: str, rowids: Iterable[int], into: dict[int, tuple[Any, ...]]
+    db: sqlite3.Connection,
+    select: str,
+    rowids: Iterable[int],
+    into: dict[int, tuple[Any, ...]],  # any: rows of a damaged file
 ) -> None:
     for rowid in rowids:
         try:

@@ -80,7 +80,7 @@ class HomeCache:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._memory: dict[str, Any] = {}
+        self._memory: dict[str, Any] = {}  # any: the cache's JSON
 
     def read(self, source: Path, today: date, version: HistoryVersion) -> HomeView | None:
         """Home for ``source`` on ``today``, if what it was made from is unchanged."""
@@ -122,7 +122,7 @@ class HomeCache:
         newest = sorted(entries.items(), key=lambda kv: kv[1].get("written", 0), reverse=True)
         self._store(dict(newest[:_SOURCES_KEPT]))
 
-    def _entries(self) -> dict[str, Any]:
+    def _entries(self) -> dict[str, Any]:  # any: JSON read back, checked as it is used
         if self.path is None:
             return self._memory
         try:
@@ -134,7 +134,7 @@ class HomeCache:
         entries = data.get("sources")
         return entries if isinstance(entries, dict) else {}
 
-    def _store(self, entries: dict[str, Any]) -> None:
+    def _store(self, entries: dict[str, Any]) -> None:  # any: the cache's JSON
         if self.path is None:
             self._memory = entries
             return

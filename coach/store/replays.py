@@ -53,9 +53,9 @@ class _Checkpoint:
     """The newest set id of the whole history when it was taken."""
     through_move: int
     last_day: date
-    state: Mapping[str, Any]
+    state: Mapping[str, Any]  # any: Replay.to_json's output, read back
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:  # any: the checkpoint's JSON
         return {
             "key": self.key,
             "through_session": self.through_session,
@@ -67,7 +67,7 @@ class _Checkpoint:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> _Checkpoint:
+    def from_json(cls, data: Mapping[str, Any]) -> _Checkpoint:  # any: JSON read back
         return cls(
             str(data["key"]),
             int(data["through_session"]),
@@ -91,7 +91,7 @@ class Replays:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._memory: dict[str, Any] = {}
+        self._memory: dict[str, Any] = {}  # any: the checkpoints' JSON
 
     def past(
         self, db: sqlite3.Connection, program: Program, start_level: int, read_after: ReadAfter
@@ -171,7 +171,7 @@ class Replays:
             return None
         return checkpoint if checkpoint is not None and checkpoint.key == key else None
 
-    def _programs(self) -> dict[str, Any]:
+    def _programs(self) -> dict[str, Any]:  # any: JSON read back, checked as it is used
         if self.path is None:
             return self._memory
         try:

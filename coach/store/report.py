@@ -117,6 +117,7 @@ def report_data(store: HistoryStore, since: date, until: date) -> ReportData:
             " ORDER BY started_at DESC, id DESC",
             (start,),
         ).fetchall()
+    # any: [name, kind, points, ...] per exercise, filled below
     series: dict[tuple[str, str], list[Any]] = {}
     for row in rows:
         day = date.fromisoformat(row[3])

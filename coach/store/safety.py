@@ -38,7 +38,8 @@ __all__ = ["SafetyStore"]
 
 
 def _last_screening(
-    db: sqlite3.Connection, waiting: Sequence[Mapping[str, Any]] = ()
+    db: sqlite3.Connection,
+    waiting: Sequence[Mapping[str, Any]] = (),  # any: journal facts (JSON)
 ) -> LastScreening | None:
     """The latest checklist, stored or ``waiting`` in the journal."""
     row = db.execute(
@@ -73,6 +74,7 @@ class SafetyStore(Database):
         }
         self._record_fact("screenings", row)
 
+    # any: a fact's columns, kept as JSON when refused
     def _record_fact(self, table: str, row: Mapping[str, Any]) -> None:
         """A fact that stands apart from any session, named now (its uid): inserted into
         ``table``, or when the history refuses, kept in a journal file of its own and

@@ -503,6 +503,7 @@ class ChecksView(Vertical):
     def show(self, history: CheckHistory) -> None:
         self.history = history
         hint = self.query_one("#checks-hint", Label)
+        # any: cells of text and Text
         table: DataTable[Any] = self.query_one("#checks-table", DataTable)
         words = self.query_one("#checks-words", VerticalScroll)
         table.clear(columns=True)
