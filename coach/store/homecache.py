@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from coach import __version__
 from coach.base.atomic import write_atomic
+from coach.base.types import JsonValue
 from coach.engine.home import HomeView
 from coach.engine.records import HistoryError
 from coach.store.private import private_folder
@@ -80,7 +81,7 @@ class HomeCache:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._memory: dict[str, Any] = {}  # any: the cache's JSON
+        self._memory: dict[str, JsonValue] = {}
 
     def read(self, source: Path, today: date, version: HistoryVersion) -> HomeView | None:
         """Home for ``source`` on ``today``, if what it was made from is unchanged."""
@@ -134,7 +135,7 @@ class HomeCache:
         entries = data.get("sources")
         return entries if isinstance(entries, dict) else {}
 
-    def _store(self, entries: dict[str, Any]) -> None:  # any: the cache's JSON
+    def _store(self, entries: dict[str, JsonValue]) -> None:
         if self.path is None:
             self._memory = entries
             return

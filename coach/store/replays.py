@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.base.atomic import write_atomic
+from coach.base.types import JsonObject, JsonValue
 from coach.engine.planning import ProgramPast
 from coach.engine.records import LevelMove, SessionFacts, SessionStatus
 from coach.engine.scaling import RULES_VERSION, Replay, replay_history
@@ -53,9 +54,10 @@ class _Checkpoint:
     """The newest set id of the whole history when it was taken."""
     through_move: int
     last_day: date
-    state: Mapping[str, Any]  # any: Replay.to_json's output, read back
+    state: JsonObject
+    """Replay.to_json's output (or the same, read back)."""
 
-    def to_json(self) -> dict[str, Any]:  # any: the checkpoint's JSON
+    def to_json(self) -> dict[str, JsonValue]:
         return {
             "key": self.key,
             "through_session": self.through_session,
@@ -91,7 +93,7 @@ class Replays:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._memory: dict[str, Any] = {}  # any: the checkpoints' JSON
+        self._memory: dict[str, JsonValue] = {}
 
     def past(
         self, db: sqlite3.Connection, program: Program, start_level: int, read_after: ReadAfter
