@@ -3,7 +3,7 @@
 The goal (issue 6): for about 3,650 sessions and 150,000 sets, the history screen's first
 frame and `coach history` each in under 300 ms on this machine.
 
-The history: coach.store.synthetic fills a temporary database. The bundled morning routine
+The history: coach.demo.history fills a temporary database. The bundled morning routine
 rates about 17 sets per session and the simulated person misses about one day in five,
 so ten years of it hold only ~2,900 sessions and ~49,000 sets. To measure at the size the
 goal names, the routine is played with three sets of every exercise (a copy of the
@@ -161,7 +161,7 @@ def generate_history(db_dir: Path, days: int = DAYS, sets: int = SETS) -> Any:
     from datetime import date
 
     from coach.config.locations import database_path
-    from coach.store.synthetic import generate
+    from coach.demo.history import generate
 
     routine = scaled_routine(db_dir / "routine", sets)
     # A fixed end day: the same history on every run of the benchmark.

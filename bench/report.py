@@ -3,7 +3,7 @@
 The goals (issue 18): the report for ten years of synthetic history written in under
 3 s and under 5 MB; a 12-week report in under 1 s.
 
-The history: `coach demo-history` (coach.store.synthetic) with the bundled morning
+The history: `coach demo-history` (coach.demo.history) with the bundled morning
 routine, 3,650 days to today, seed 0: about 3,000 sessions, 50,000 sets,
 50,000 decisions and 120 function checks. Each figure is the wall time of a whole
 `coach report` process (Python's start and the import of the chart library included),
@@ -61,7 +61,7 @@ def main() -> int:
         flush=True,
     )
     from coach.config.locations import database_path, default_routine
-    from coach.store.synthetic import generate
+    from coach.demo.history import generate
 
     today = date.today()
     with tempfile.TemporaryDirectory(prefix="coach-bench-report-") as tmp:

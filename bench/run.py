@@ -10,7 +10,7 @@ MISSED, and exits 0 either way (1 only when a measurement could not be taken at 
    the minimal app; for coach, home is the routine's title with today's plan ("Morning
    routine"). The pty is read continuously so the child never blocks on output. coach
    runs on two histories, an empty one and ten years of the bundled routine
-   (coach.store.synthetic, as `coach demo-history` writes them), as a user starts it on
+   (coach.demo.history, as `coach demo-history` writes them), as a user starts it on
    any morning: with the home views its previous run kept (coach.store.homecache), home
    is its first frame. And once more on the empty history with those views deleted
    before each run, as a first start ever (or after the routine was edited): there the
@@ -302,7 +302,7 @@ class FirstFrame:
 def ten_years_of_history(data_dir: Path) -> str:
     """Fill ``data_dir`` with ten years of the bundled routine, up to today."""
     from coach.config.locations import database_path, default_routine
-    from coach.store.synthetic import generate
+    from coach.demo.history import generate
 
     summary = generate(
         database_path(data_dir), days=MODE.years_days, seed=0, source=default_routine()

@@ -393,7 +393,7 @@ def base_history(folder: Path) -> Path:
     from datetime import UTC, date
 
     from coach.config.locations import default_routine
-    from coach.store.synthetic import generate
+    from coach.demo.history import generate
 
     path = folder / "base.sqlite3"
     generate(path, source=default_routine(), days=30, seed=1, end=date(2026, 3, 1), tz=UTC)

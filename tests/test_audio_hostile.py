@@ -195,7 +195,7 @@ def test_muting_stops_a_sound_already_playing(tmp_path: Path) -> None:
     backend = PlayerBackend(script(tmp_path, "aplay", "exec sleep 60"))
     player = CuePlayer(backend, {"tick": Pcm(b"\x01\x00")})
     try:
-        player.play_now("tick")
+        player.plan([("now", player.clock(), "tick")])
         deadline = time.monotonic() + 5
         while not backend._running and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -217,7 +217,7 @@ def test_a_failed_backend_is_closed_when_the_bell_takes_over(tmp_path: Path) -> 
     player = CuePlayer(
         failing, {"tick": Pcm(b"\x01\x00")}, fallback=BellBackend(lambda: rings.append(1))
     )
-    player.play_now("tick")
+    player.plan([("now", player.clock(), "tick")])
     deadline = time.monotonic() + 5
     while not rings and time.monotonic() < deadline:
         time.sleep(0.01)

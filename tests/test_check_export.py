@@ -13,7 +13,7 @@ import pytest
 
 from coach.engine.checks import EndedBy, HoldResult, HoldTest, Variant
 from coach.engine.checks.messages import PsfsEntry
-from coach.engine.records import PainAnswer
+from coach.engine.records import PainAnswer, SessionStatus
 from coach.store.checks import CHECK_COLUMNS, PSFS_COLUMNS, CheckStore
 from coach.store.database import HistoryStore
 from coach.store.export import read_csv
@@ -32,7 +32,7 @@ def data(tmp_path: Path) -> Path:
         checks.record_psfs(check, [PsfsEntry(None if day.month == 9 else 1, "=1+1 <b>", 4)])
         for test in HoldTest:
             checks.record_hold(check, HoldResult(test, Variant.STANDARD, seconds, EndedBy.STOPPED))
-        checks.close_check(check, "completed", PainAnswer(3, numbness=day.month == 10))
+        checks.close_check(check, SessionStatus.COMPLETED, PainAnswer(3, numbness=day.month == 10))
     return tmp_path
 
 

@@ -146,6 +146,7 @@ async def test_the_activities_are_kept_as_typed_and_shown_literally(tmp_path: Pa
 async def test_the_history_shows_checks_and_writes_the_report(tmp_path: Path) -> None:
     from coach.engine.checks import EndedBy, HoldResult, HoldTest, Variant
     from coach.engine.checks.messages import PsfsEntry
+    from coach.engine.records import SessionStatus
     from coach.store.checks import CheckStore
     from coach.store.database import HistoryStore
 
@@ -157,7 +158,7 @@ async def test_the_history_shows_checks_and_writes_the_report(tmp_path: Path) ->
         checks.record_psfs(check, [PsfsEntry(None if day.day == 1 else 1, ACTIVITY, 5)])
         for test in HoldTest:
             checks.record_hold(check, HoldResult(test, Variant.STANDARD, seconds, EndedBy.STOPPED))
-        checks.close_check(check, "completed", None)
+        checks.close_check(check, SessionStatus.COMPLETED, None)
     app, _ = make_app(write_program(tmp_path), tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, home_ready(app), "home")

@@ -185,7 +185,7 @@ def long_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Sixty days of synthetic history: more sessions than `coach history` lists."""
     from datetime import UTC, date
 
-    from coach.store.synthetic import generate
+    from coach.demo.history import generate
 
     folder = tmp_path_factory.mktemp("long")
     generate(
@@ -276,11 +276,11 @@ def test_history_says_each_outcome_as_the_history_screen_does(
     from coach.store.database import HistoryStore
     from coach.store.history import HistoryView
 
+    from .stored import opening, store_session
+
     store = HistoryStore(tmp_path / "history.sqlite3")
-    session = store.start_session(
-        source_id="x", title="Routine", source_path="/x.yaml", planned_seconds=60, levels={}
-    )
-    store.finish_session(session, SessionStatus(status), reason=reason)
+    session = opening(source_id="x", title="Routine", source_path="/x.yaml", levels={})
+    store_session(store, session, (), SessionStatus(status), reason=reason)
     (point,) = HistoryView(store).sessions()
     line = cli("history", "--data-dir", str(tmp_path)).out.splitlines()[1]
     assert f"  Routine  {point.result}  " in line
@@ -297,10 +297,10 @@ def test_history_table_fits_the_terminal_and_prints_titles_safely(
 
     store = HistoryStore(tmp_path / "history.sqlite3")
     title = "Morgen\x1b[31m 朝のルーティン, a long routine name that goes on and on"
-    session = store.start_session(
-        source_id="x", title=title, source_path="/x.yaml", planned_seconds=60, levels={}
-    )
-    store.finish_session(session, SessionStatus.COMPLETED)
+    from .stored import opening, store_session
+
+    session = opening(source_id="x", title=title, source_path="/x.yaml", levels={})
+    store_session(store, session, (), SessionStatus.COMPLETED)
     monkeypatch.setenv("COLUMNS", "76")
     result = cli("history", "--data-dir", str(tmp_path))
     assert result.code == 0 and "\x1b" not in result.out

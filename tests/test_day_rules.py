@@ -21,6 +21,7 @@ from coach.store.export import decision_export, export_rows, session_rows
 
 from .day_helpers import TODAY, Shell, begin_session, rate_every_set
 from .sessions import SMALL_PROGRAM, write_program
+from .stored import opening, store_session
 from .strategies import dump
 
 
@@ -258,7 +259,7 @@ def test_changing_ones_mind_about_a_skip_goes_on(source: Path, store: HistorySto
 def store_played(store: HistoryStore, started_at: str, local_date: str, offset: int) -> None:
     """A session of the small program played at ``started_at`` (UTC) on ``local_date``
     where it was played, every set rated 0."""
-    session = store.start_session(
+    session = opening(
         source_id="small",
         title="Small program",
         source_path="small.yaml",
@@ -271,26 +272,30 @@ def store_played(store: HistoryStore, started_at: str, local_date: str, offset: 
     )
     plan = {"side-plank": Dose(2, 10, 2), "cat-camel": Dose(1, reps=2)}
     for exercise, number, sets in (("side-plank", 1, 2), ("side-plank", 2, 2), ("cat-camel", 1, 1)):
-        store.record_set(
-            SetRecord(
-                session_id=session,
-                exercise_index=0 if exercise == "side-plank" else 1,
-                program_id="small",
-                level=1,
-                exercise_id=exercise,
-                exercise_name=exercise,
-                kind="hold" if exercise == "side-plank" else "reps",
-                set_number=number,
-                sets_planned=sets,
-                planned=plan[exercise],
-                planned_work_seconds=20,
-                done_work_seconds=20,
-                completed=True,
-                answer=PainAnswer(0),
-                rated_at=started_at,
-            )
+        store_session(
+            store,
+            session,
+            [
+                SetRecord(
+                    session_id=0,
+                    exercise_index=0 if exercise == "side-plank" else 1,
+                    program_id="small",
+                    level=1,
+                    exercise_id=exercise,
+                    exercise_name=exercise,
+                    kind="hold" if exercise == "side-plank" else "reps",
+                    set_number=number,
+                    sets_planned=sets,
+                    planned=plan[exercise],
+                    planned_work_seconds=20,
+                    done_work_seconds=20,
+                    completed=True,
+                    answer=PainAnswer(0),
+                    rated_at=started_at,
+                )
+            ],
         )
-    store.finish_session(session, SessionStatus.COMPLETED)
+    store_session(store, session, (), SessionStatus.COMPLETED)
 
 
 # A person in New York: an evening session (already the next day in UTC), then the next

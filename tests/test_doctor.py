@@ -19,12 +19,13 @@ from typing import Any
 
 import pytest
 
-from coach.engine.records import PainAnswer, SetRecord, result_text
+from coach.engine.records import PainAnswer, result_text
 from coach.engine.timeline import Dose
 from coach.store.backups import back_up
 from coach.store.database import HistoryStore
 
 from .conftest import CliResult
+from .stored import a_set, opening, store_session
 from .test_durability import HISTORY, fill, small_disk
 
 SETS_PER_SESSION = 4
@@ -140,24 +141,15 @@ def test_after_a_rebuild_no_session_takes_the_id_of_sets_that_survived(
     rebuilt(cli, tmp_path)
     before = set_keys(path)
     store = HistoryStore(path)
-    new = store.start_session(
-        source_id="holds",
-        title="Holds",
-        source_path="holds.yaml",
-        planned_seconds=60,
-        levels={"holds": 1},
+    session = opening(
+        source_id="holds", title="Holds", source_path="holds.yaml", levels={"holds": 1}
     )
+    new = store_session(store, session)
     assert new > max(lost)
     for number in (1, 2, 3):
-        store.record_set(
-            SetRecord(
-                session_id=new, exercise_index=0, program_id="holds", level=1,
-                exercise_id="bird-dog", exercise_name="Bird dog", kind="hold",
-                set_number=number, sets_planned=3, planned=Dose(sets=3, hold=10),
-                planned_work_seconds=10, done_work_seconds=10, completed=True,
-                answer=PainAnswer(1),
-            )
-        )  # fmt: skip
+        ten = {"sets_planned": 3, "planned": Dose(sets=3, hold=10), "planned_work_seconds": 10}
+        done = {"done_work_seconds": 10, "answer": PainAnswer(1)}
+        store_session(store, session, [a_set(number, **ten, **done)])
     # The old sets are all still their own sessions'; the new session has only its own.
     assert set_keys(path) == [*before, (new, 0, 1, 1), (new, 0, 2, 1), (new, 0, 3, 1)]
 

@@ -14,8 +14,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from coach.engine.day.messages import LevelChoice
 from coach.engine.records import PainAnswer, SessionStatus, SetRecord, SkipReason
 from coach.engine.scaling import Advice, Decision, Rule
+from coach.engine.screening import Outcome
 from coach.engine.timeline import Dose
 from coach.format.text import printable
 from coach.store.database import HistoryStore
@@ -31,6 +33,7 @@ from coach.store.export import (
 )
 
 from .conftest import CliResult
+from .stored import opening, store_session
 
 Cli = Callable[..., CliResult]
 
@@ -43,7 +46,7 @@ def store(tmp_path: Path) -> HistoryStore:
         ("2026-10-20T07:00:00+00:00", "holds", "bird-dog", [3, None]),
         ("2026-10-20T07:00:00+00:00", "mobility", "cat-camel", [0]),
     ):
-        session = store.start_session(
+        session = opening(
             source_id="morning",
             title="Morning, [test]",
             source_path="/x.yaml",
@@ -53,27 +56,33 @@ def store(tmp_path: Path) -> HistoryStore:
             started_at=day,
         )
         for number, pain in enumerate(pains, start=1):
-            store.record_set(
-                SetRecord(
-                    session_id=session,
-                    exercise_index=0,
-                    program_id=program,
-                    level=1,
-                    exercise_id=exercise,
-                    exercise_name=exercise.title(),
-                    kind="hold",
-                    set_number=number,
-                    sets_planned=len(pains),
-                    planned=Dose(len(pains), 8.5, 3),
-                    planned_work_seconds=25.5,
-                    done_work_seconds=25.5,
-                    completed=pain != 3,
-                    answer=PainAnswer(pain, numbness=pain == 3),
-                    rated_at=day,
-                    sides={"holds": "each", "mobility": "both"}[program] if number == 1 else None,
-                )
+            store_session(
+                store,
+                session,
+                [
+                    SetRecord(
+                        session_id=0,
+                        exercise_index=0,
+                        program_id=program,
+                        level=1,
+                        exercise_id=exercise,
+                        exercise_name=exercise.title(),
+                        kind="hold",
+                        set_number=number,
+                        sets_planned=len(pains),
+                        planned=Dose(len(pains), 8.5, 3),
+                        planned_work_seconds=25.5,
+                        done_work_seconds=25.5,
+                        completed=pain != 3,
+                        answer=PainAnswer(pain, numbness=pain == 3),
+                        rated_at=day,
+                        sides={"holds": "each", "mobility": "both"}[program]
+                        if number == 1
+                        else None,
+                    )
+                ],
             )
-        store.finish_session(session, SessionStatus.COMPLETED)
+        store_session(store, session, (), SessionStatus.COMPLETED)
     return store
 
 
@@ -140,7 +149,7 @@ def decided(tmp_path: Path) -> HistoryStore:
     """A history with a decision of every kind: a check before a session, changes after
     it, advice, a level offer and a warning-sign checklist."""
     store = HistoryStore(tmp_path / "history.sqlite3")
-    store.record_screening({"fever": False}, "clear")
+    store.record_screening({"fever": False}, Outcome.CLEAR)
     before = Decision(
         program_id="holds",
         exercise_id="bird-dog",
@@ -152,7 +161,7 @@ def decided(tmp_path: Path) -> HistoryStore:
         reason="Your back started at 4/10, 3 above your usual 1.",
         inputs={"baseline": 4, "usual": 1.0},
     )
-    session = store.start_session(
+    session = opening(
         source_id="holds",
         title="Holds",
         source_path="/holds.yaml",
@@ -172,8 +181,15 @@ def decided(tmp_path: Path) -> HistoryStore:
         inputs={"peak": 4},
     )
     advice = Advice("holds", Rule.ESCALATION, "See a clinician.", {"sessions": 2})
-    store.finish_session(session, SessionStatus.COMPLETED, decisions=[after], advice=[advice])
-    store.record_level_move(session, "holds", 1, 2, accepted=False)
+    store_session(
+        store,
+        session,
+        (),
+        SessionStatus.COMPLETED,
+        decisions=[after],
+        advice=[advice],
+        level_move=LevelChoice("holds", 1, 2, accepted=False),
+    )
     return store
 
 
@@ -228,11 +244,11 @@ def test_cli_exports_decisions_and_history_carries_them(
 
 def test_a_skipped_set_says_why(tmp_path: Path) -> None:
     store = HistoryStore(tmp_path / "history.sqlite3")
-    session = store.start_session(
+    session = opening(
         source_id="x", title="X", source_path="/x.yaml", planned_seconds=60, levels={"p": 1}
     )
     record = SetRecord(
-        session_id=session,
+        session_id=0,
         exercise_index=0,
         program_id="p",
         level=1,
@@ -248,7 +264,7 @@ def test_a_skipped_set_says_why(tmp_path: Path) -> None:
         answer=PainAnswer(6),
         skipped=SkipReason.PAIN,
     )
-    store.record_set(record)
+    store_session(store, session, [record])
     (row,) = export_rows(store)
     assert (row["completed"], row["skip_reason"]) == (False, "pain")
     # New columns go at the end.

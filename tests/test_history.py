@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from coach.config.locations import default_routine
+from coach.demo.history import generate
 from coach.store.database import HistoryStore
 from coach.store.history import (
     HistoryView,
@@ -23,7 +24,6 @@ from coach.store.history import (
     folded,
     streaks,
 )
-from coach.store.synthetic import generate
 
 from .conftest import reading
 from .sessions import write_program

@@ -13,16 +13,17 @@ from typing import Any
 import pytest
 
 from coach.config.locations import default_routine
+from coach.demo.history import generate
 from coach.engine import day
 from coach.engine.clock import FakeClock
 from coach.format.loader import load_session_file
 from coach.store.database import HistoryStore
 from coach.store.homecache import refresh_home, remember_home
-from coach.store.synthetic import generate
 from coach.tui.app import CoachApp, Launch
 from coach.tui.home import HomeScreen
 
 from .sessions import write_program
+from .stored import opening, store_session
 from .tui_helpers import home_ready, wait_for
 
 END = date(2026, 6, 30)
@@ -70,10 +71,10 @@ def test_any_change_to_what_home_was_made_from_sets_it_aside(
     assert years.home_cache.read(source, END, version or ()) is None
     remember_home(years.home_cache, load_day(years, source, END), version)
     # Another session was stored, or one is still running.
-    years.start_session(
-        source_id="small", title="Small", source_path=str(source), planned_seconds=60,
-        levels={"small": 1},
-    )  # fmt: skip
+    session = opening(
+        source_id="small", title="Small", source_path=str(source), levels={"small": 1}
+    )
+    store_session(years, session)
     assert years.version() is None  # running: the next start may offer to resume it
     with sqlite3.connect(years.path) as db:
         db.execute("UPDATE sessions SET status = 'completed' WHERE status = 'running'")

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from coach.config.locations import default_routine
-from coach.store.synthetic import generate
+from coach.demo.history import generate
 
 from .sessions import SMALL_PROGRAM, write_program
 from .tui_helpers import home_ready, make_app, screen_is, wait_for

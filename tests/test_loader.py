@@ -547,3 +547,35 @@ def test_a_long_level_warns_and_ceilings_quiet_it(write: Write) -> None:
         "a 1m hold is long for level 1; short repeated holds (up to 30s) build tolerance first",
         "holds 10 is above the program's ceiling of 6; coach never plays more than 6",
     ]
+
+
+def _schema_bounds(prop: dict[str, object]) -> tuple[object, object]:
+    """A dose's minimum and maximum in the JSON Schema (a number, or the number form of
+    a duration, or the non-null branch of an optional one)."""
+    for branch in prop.get("anyOf", [prop]):  # type: ignore[attr-defined]
+        if branch.get("type") in ("integer", "number"):
+            return branch["minimum"], branch["maximum"]
+        if "anyOf" in branch:
+            return _schema_bounds(branch)
+    raise AssertionError(prop)
+
+
+@pytest.mark.parametrize(
+    ("model", "dose"),
+    [
+        ("HoldExercise", "hold"),
+        ("HoldExercise", "holds"),
+        ("HoldExercise", "sets"),
+        ("RepsExercise", "reps"),
+        ("TimedExercise", "duration"),
+        *[("Ceilings", dose) for dose in ("hold", "holds", "reps", "duration", "sets")],
+    ],
+)
+def test_one_table_bounds_every_dose(model: str, dose: str) -> None:
+    """The models' bounds of a dose, the ceilings' and the loader's check of a progression
+    range all come from DOSE_BOUNDS (a dose widened in one place is widened in all)."""
+    from coach.format.schema import schema_dict
+    from coach.format.v1 import DOSE_BOUNDS
+
+    prop = schema_dict()["$defs"][model]["properties"][dose]
+    assert _schema_bounds(prop) == DOSE_BOUNDS[dose]

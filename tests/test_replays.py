@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from coach.config.locations import default_routine
+from coach.demo.history import generate
 from coach.engine.planning import Planned, plan_from, plan_today, programs_of
 from coach.format.loader import LoadedFile, RoutineFile, load_session_file
 from coach.store.database import HistoryStore
 from coach.store.replays import KEEP_RECENT
-from coach.store.synthetic import generate
 
 END = date(2026, 6, 30)
 

@@ -13,6 +13,7 @@ import html5lib
 import pytest
 
 from coach.config.locations import default_routine
+from coach.demo.history import generate
 from coach.engine.checks import EndedBy, HoldResult, HoldTest, Variant
 from coach.engine.checks.messages import PsfsEntry
 from coach.engine.checks.records import CheckHistory, CheckRecord
@@ -23,9 +24,9 @@ from coach.report.summary import summary_sentences
 from coach.store.checks import CheckStore
 from coach.store.database import HistoryStore
 from coach.store.report import ReportData
-from coach.store.synthetic import generate
 
 from .conftest import CliResult
+from .stored import opening, store_session
 
 Cli = Callable[..., CliResult]
 END = date(2026, 3, 1)
@@ -66,7 +67,7 @@ def test_a_demo_report_is_strict_html_without_scripts(demo: Path) -> None:
 def hostile_history(path: Path) -> HistoryStore:
     """A session whose file names carry markup, and a PSFS activity that does too."""
     store = HistoryStore(path)
-    session = store.start_session(
+    session = opening(
         source_id="x",
         title=HOSTILE,
         source_path="/x.yaml",
@@ -76,31 +77,29 @@ def hostile_history(path: Path) -> HistoryStore:
         started_at="2026-02-20T07:00:00+00:00",
         local_date=date(2026, 2, 20),
     )
-    store.record_set(
-        SetRecord(
-            session_id=session,
-            exercise_index=0,
-            program_id="p",
-            level=1,
-            exercise_id="e",
-            exercise_name=HOSTILE,
-            kind="hold",
-            set_number=1,
-            sets_planned=1,
-            planned=Dose(sets=1, hold=10, holds=3),
-            planned_work_seconds=30,
-            done_work_seconds=30,
-            completed=True,
-            answer=PainAnswer(3, numbness=True),
-        )
+    record = SetRecord(
+        session_id=0,
+        exercise_index=0,
+        program_id="p",
+        level=1,
+        exercise_id="e",
+        exercise_name=HOSTILE,
+        kind="hold",
+        set_number=1,
+        sets_planned=1,
+        planned=Dose(sets=1, hold=10, holds=3),
+        planned_work_seconds=30,
+        done_work_seconds=30,
+        completed=True,
+        answer=PainAnswer(3, numbness=True),
     )
-    store.finish_session(session, SessionStatus.RED_FLAG, reason="red-flag answer")
+    store_session(store, session, [record], SessionStatus.RED_FLAG, reason="red-flag answer")
     checks = CheckStore(store)
     check = checks.open_check(local_date=date(2026, 2, 21), utc_offset=0, pain_before=1)
     checks.record_psfs(check, [PsfsEntry(None, HOSTILE, 3)])
     checks.record_hold(check, HoldResult(HoldTest.EXTENSOR, Variant.STANDARD, 0.0, EndedBy.PAIN))
     checks.record_hold(check, HoldResult(HoldTest.FLEXOR, Variant.STANDARD, 30.0, EndedBy.STOPPED))
-    checks.close_check(check, "completed", PainAnswer(1))
+    checks.close_check(check, SessionStatus.COMPLETED, PainAnswer(1))
     return store
 
 

@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 
 from coach.config.locations import default_routine
+from coach.demo.history import generate
 from coach.engine.checks.psfs import psfs_score
 from coach.report import ReportOptions, write_report
 from coach.store.checks import CheckStore
 from coach.store.database import HistoryStore
-from coach.store.synthetic import generate
 
 pytestmark = pytest.mark.browser
 

@@ -22,6 +22,7 @@ from coach.format.loader import load_session_file
 from coach.store.database import HistoryStore
 
 from .sessions import write_program
+from .stored import opening, store_session
 from .tui_helpers import (
     answer,
     home_ready,
@@ -164,11 +165,8 @@ def test_a_runner_started_part_way_runs_only_what_is_left(tmp_path: Path) -> Non
 
 def test_a_live_coach_session_is_not_offered(tmp_path: Path) -> None:
     store = HistoryStore(tmp_path / "history.sqlite3")
-    mine = store.start_session(
-        source_id="a", title="A", source_path="a.yaml", planned_seconds=60, levels={"a": 1}
-    )
-    gone = store.start_session(
-        source_id="a", title="A", source_path="a.yaml", planned_seconds=60, levels={"a": 1}
+    mine, gone = (
+        store_session(store, opening(source_id="a", title="A", levels={"a": 1})) for _ in range(2)
     )
     with sqlite3.connect(tmp_path / "history.sqlite3") as db:
         # A process id that cannot exist on Linux (above pid_max).

@@ -21,7 +21,7 @@ from coach.engine.checks.carry import carry_out as carry_check
 from coach.engine.checks.flow import CheckFlow
 from coach.engine.clock import FakeClock, stamp
 from coach.engine.followup import FollowUpAnswer, SignSource, Symptoms
-from coach.engine.records import Kept, PainAnswer
+from coach.engine.records import Kept, PainAnswer, SessionStatus
 from coach.engine.screening import QUESTIONS
 from coach.report import build_report
 from coach.store.checks import CheckStore
@@ -172,7 +172,7 @@ def test_a_sign_after_a_check_changes_what_home_is_cached_from(path: Path) -> No
     check = checks.open_check(local_date=TODAY, utc_offset=0, pain_before=2)
     before = store.version()
     assert before is not None
-    checks.close_check(check, "red_flag", PainAnswer(3, leg_weakness=True))
+    checks.close_check(check, SessionStatus.RED_FLAG, PainAnswer(3, leg_weakness=True))
     assert store.version() not in (before, None)
 
 

@@ -22,6 +22,7 @@ from coach.store.export import decision_export, export_rows, session_rows
 
 from .day_helpers import TODAY, Shell, begin_session, none_apply, rate_every_set
 from .sessions import write_program
+from .stored import sets_of, store_session
 
 
 @pytest.fixture
@@ -140,10 +141,10 @@ def test_a_killed_session_with_a_warning_sign_is_followed_up(source: Path) -> No
     shell = Shell(source, store)
     begin_session(shell)
     shell.play_until_asked()
-    session = shell.flow.session
-    assert session is not None
+    session, opening = shell.flow.session, shell.flow.opening
+    assert session is not None and opening is not None
     record = session.record_for(PainAnswer(2, leg_weakness=True))
-    store.record_set(record)  # the set is stored; the process dies here
+    store_session(store, opening, [record])  # the set is stored; the process dies here
     later = Shell(source, HistoryStore.in_memory("killed"), today=TODAY + timedelta(days=1))
     ask = later.last(day.AskResume)
     assert not ask.can_resume and "nerve-symptom" in ask.body
@@ -347,7 +348,7 @@ def test_coach_run_left_at_a_safety_step_says_why(source: Path, store: HistorySt
 
 def first_answers(store: HistoryStore) -> list[Any]:
     ids = {r["session_id"] for r in export_rows(store)}
-    return [row["first_answer"] for i in sorted(ids) for row in store.sets_of(i)]
+    return [row["first_answer"] for i in sorted(ids) for row in sets_of(store, i)]
 
 
 def test_withdrawing_a_warning_sign_asks_and_keeps_the_first_answer(

@@ -21,9 +21,9 @@ import pytest
 from textual.pilot import Pilot
 
 from coach.config.locations import default_routine
+from coach.demo.history import generate
 from coach.engine.clock import FakeClock
 from coach.engine.timeline import StepKind
-from coach.store.synthetic import generate
 from coach.tui.app import CoachApp
 
 from .sessions import write_program

@@ -11,41 +11,20 @@ from pathlib import Path
 
 import pytest
 
-from coach.engine.records import PainAnswer, SessionStatus, SetRecord
+from coach.engine.day.messages import LevelChoice, OpenSession
+from coach.engine.records import Kept, SessionStatus
 from coach.engine.scaling import Decision, Rule
+from coach.engine.screening import Outcome
 from coach.engine.timeline import Dose
 from coach.store.database import HistoryStore, StoreError
 from coach.store.migrations import SCHEMA_VERSION
 
-
-def a_set(session_id: int, set_number: int = 1, pain: int | None = 2) -> SetRecord:
-    return SetRecord(
-        session_id=session_id,
-        exercise_index=0,
-        program_id="holds",
-        level=1,
-        exercise_id="bird-dog",
-        exercise_name="Bird dog",
-        kind="hold",
-        set_number=set_number,
-        sets_planned=2,
-        planned=Dose(sets=2, hold=8, holds=3),
-        planned_work_seconds=48,
-        done_work_seconds=48,
-        completed=True,
-        answer=PainAnswer(pain),
-    )
+from .stored import a_set, decisions_of, opening, sets_of, store_session
 
 
-def open_session(store: HistoryStore) -> int:
-    return store.start_session(
-        source_id="morning",
-        title="Morning routine",
-        source_path="/x/morning.yaml",
-        planned_seconds=600,
-        levels={"holds": 1},
-        baseline_pain=1,
-    )
+def open_session(store: HistoryStore) -> tuple[OpenSession, int]:
+    session = opening(levels={"holds": 1}, baseline_pain=1)
+    return session, store_session(store, session)
 
 
 def test_creates_a_private_database_with_the_current_schema(tmp_path: Path) -> None:
@@ -59,10 +38,10 @@ def test_creates_a_private_database_with_the_current_schema(tmp_path: Path) -> N
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_a_set_is_committed_when_record_set_returns(tmp_path: Path) -> None:
+def test_a_set_is_committed_when_its_write_returns(tmp_path: Path) -> None:
     store = HistoryStore(tmp_path / "h.sqlite3")
-    session = open_session(store)
-    store.record_set(a_set(session, pain=3))
+    session, _ = open_session(store)
+    store_session(store, session, [a_set(pain=3)])
     # A separate connection (another process, after a crash) sees it at once.
     with sqlite3.connect(tmp_path / "h.sqlite3") as db:
         assert db.execute("SELECT pain, completed FROM sets").fetchall() == [(3, 1)]
@@ -84,11 +63,16 @@ def decision(hold: float) -> Decision:
 
 def test_round_trip_of_sessions_sets_decisions_and_moves(tmp_path: Path) -> None:
     store = HistoryStore(tmp_path / "h.sqlite3")
-    session = open_session(store)
-    store.record_set(a_set(session, 1, 2))
-    store.record_set(a_set(session, 2, None))
-    store.finish_session(session, SessionStatus.COMPLETED, decisions=(decision(9),))
-    store.record_level_move(session, "holds", 1, 2, accepted=True)
+    opened, session = open_session(store)
+    store_session(store, opened, [a_set(1, 2)])
+    store_session(
+        store,
+        opened,
+        [a_set(2, None)],
+        SessionStatus.COMPLETED,
+        decisions=(decision(9),),
+        level_move=LevelChoice("holds", 1, 2, accepted=True),
+    )
     (record,) = store.recent_sessions()
     assert (record.status, record.sets_done, record.peak_pain, record.baseline_pain) == (
         "completed",
@@ -96,10 +80,10 @@ def test_round_trip_of_sessions_sets_decisions_and_moves(tmp_path: Path) -> None
         2,
         1,
     )
-    rows = store.sets_of(session)
+    rows = sets_of(store, session)
     assert [r["pain"] for r in rows] == [2, None]
     assert rows[0]["planned_hold"] == 8 and rows[0]["planned_holds"] == 3
-    (stored,) = store.decisions_of(session)
+    (stored,) = decisions_of(store, session)
     assert (stored["rule"], stored["level"], stored["reason"]) == (
         "progress",
         1,
@@ -126,7 +110,7 @@ def test_round_trip_of_sessions_sets_decisions_and_moves(tmp_path: Path) -> None
 def test_screenings_are_stored_with_dates(tmp_path: Path) -> None:
     store = HistoryStore(tmp_path / "h.sqlite3")
     assert store.last_screening() is None
-    store.record_screening({"saddle_numbness": False, "weight_loss": True}, "review")
+    store.record_screening({"saddle_numbness": False, "weight_loss": True}, Outcome.REVIEW)
     last = store.last_screening()
     assert last is not None
     assert last.outcome == "review" and last.taken_at.startswith("20")
@@ -193,16 +177,20 @@ def test_corrupt_database_is_reported_and_left_untouched(tmp_path: Path) -> None
 def test_locked_database_waits_briefly_then_says_so(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
     store = HistoryStore(path, busy_timeout=0.2)
-    session = open_session(store)
+    session, _ = open_session(store)
     blocker = sqlite3.connect(path, isolation_level=None)
     blocker.execute("BEGIN EXCLUSIVE")
     try:
-        with pytest.raises(StoreError, match="in use by another program"):
-            store.record_set(a_set(session))
+        written = store.write_session(session, [a_set(1)])
     finally:
         blocker.execute("ROLLBACK")
         blocker.close()
-    store.record_set(a_set(session))  # and works again once the other one lets go
+    # Refused in words, and kept in the journal meanwhile.
+    assert written.kept is Kept.JOURNAL
+    assert written.problem is not None and "in use by another program" in written.problem
+    # And it works again once the other one lets go: the journal's set goes in too.
+    session_id = store_session(store, session, [a_set(2)])
+    assert [row["set_number"] for row in sets_of(store, session_id)] == [1, 2]
 
 
 def test_a_newer_schema_is_refused(tmp_path: Path) -> None:

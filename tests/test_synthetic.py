@@ -16,17 +16,19 @@ from typing import Any
 import pytest
 
 from coach.config.locations import default_routine
+from coach.demo.history import HistoryNotEmptyError, Summary, generate
 from coach.engine.clock import local_day
 from coach.engine.records import LevelMove
 from coach.engine.scaling import Rule, plan_program
+from coach.engine.screening import Outcome
 from coach.engine.timeline import Dose, build_timeline, plan_session
 from coach.format.loader import RoutineFile, exercise_key, load_session_file
 from coach.format.v1 import Program
 from coach.store.database import HistoryStore
 from coach.store.export import export_rows, session_rows
-from coach.store.synthetic import HistoryNotEmptyError, Summary, generate
 
 from .conftest import CliResult, reading
+from .stored import sets_of
 
 Cli = Callable[..., CliResult]
 
@@ -105,7 +107,7 @@ def test_refuses_a_database_that_holds_anything(
     assert _dump(store.path) == before
     # Even a single screening is someone's real data.
     fresh = HistoryStore(tmp_path / "history.sqlite3")
-    fresh.record_screening({"fever": False}, "clear")
+    fresh.record_screening({"fever": False}, Outcome.CLEAR)
     with pytest.raises(HistoryNotEmptyError, match="'screenings'"):
         generate(fresh.path, source=default_routine(), days=10, end=END)
 
@@ -246,7 +248,7 @@ def test_stored_doses_are_what_the_app_would_have_planned(
         *sessions[::30],
         sessions[-1],
     ]:
-        sets = store.sets_of(session_id)
+        sets = sets_of(store, session_id)
         levels, doses = {}, {}
         for program in programs:
             history = [s for s in histories[program.id] if s.session_id < session_id]
@@ -347,10 +349,63 @@ def test_cli_needs_an_explicit_place(
 
 def test_core_module_without_textual() -> None:
     code = (
-        "import sys, coach.store.synthetic\n"
-        "print(any(m.startswith('textual') for m in sys.modules))"
+        "import sys, coach.demo.history\nprint(any(m.startswith('textual') for m in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "False"
+
+
+def test_every_session_follows_the_in_session_rules(tmp_path: Path, routine: RoutineFile) -> None:
+    """What each rated set asked for (engine.session.after_rating, the app's rules) is
+    what the made-up person's session then did: a warning sign is the session's last set
+    and its status, and a set that ended its exercise is that exercise's last. (Two
+    years of seed 3: pain above the zone before an exercise's last set, very high pain
+    and a warning sign all happen in them.)"""
+    from coach.engine.planning import programs_of
+    from coach.engine.records import PainAnswer, SetRecord
+    from coach.engine.session import AfterRating, after_rating
+    from coach.engine.timeline import Dose
+
+    path = tmp_path / "history.sqlite3"
+    generate(path, source=default_routine(), days=730, seed=3, end=END, tz=UTC)
+    db = sqlite3.connect(path)
+    db.row_factory = sqlite3.Row
+    limits = {program.id: program.scaling for program, _ in programs_of(routine)}
+    statuses = dict(db.execute("SELECT id, status FROM sessions").fetchall())
+    sets = db.execute("SELECT * FROM sets ORDER BY session_id, id").fetchall()
+    by_session: dict[int, list[sqlite3.Row]] = {}
+    for row in sets:
+        by_session.setdefault(row["session_id"], []).append(row)
+    asked = dict.fromkeys(AfterRating, 0)
+    for session_id, rows in by_session.items():
+        for place, row in enumerate(rows):
+            record = SetRecord(
+                session_id=session_id, exercise_index=row["exercise_index"],
+                program_id=row["program_id"], level=row["level"],
+                exercise_id=row["exercise_id"], exercise_name=row["exercise_name"],
+                kind=row["kind"], set_number=row["set_number"],
+                sets_planned=row["sets_planned"], planned=Dose(row["sets_planned"]),
+                planned_work_seconds=row["planned_work_seconds"],
+                done_work_seconds=row["done_work_seconds"], completed=bool(row["completed"]),
+                answer=PainAnswer(
+                    row["pain"], bool(row["numbness"]), bool(row["leg_weakness"]),
+                    bool(row["pain_below_knee"]),
+                ),
+            )  # fmt: skip
+            outcome = after_rating(record, limits[row["program_id"]])
+            asked[outcome] += 1
+            later = rows[place + 1 :]
+            if outcome is AfterRating.RED_FLAG:
+                assert not later and statuses[session_id] == "red_flag"
+            elif outcome in (AfterRating.END_EXERCISE, AfterRating.HIGH_PAIN):
+                same = (row["exercise_index"], row["program_id"])
+                assert all((r["exercise_index"], r["program_id"]) != same for r in later), (
+                    session_id,
+                    row["exercise_id"],
+                )
+    # The year has sets that ended their exercise and a warning sign: the rules were
+    # exercised, not only carried on through.
+    db.close()
+    assert asked[AfterRating.END_EXERCISE] and asked[AfterRating.RED_FLAG], asked

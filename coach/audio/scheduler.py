@@ -83,9 +83,6 @@ class CuePlayer:
             heapq.heapify(self._pending)
             self._condition.notify()
 
-    def play_now(self, name: str) -> None:
-        self.plan([(f"now:{name}:{self.clock()}", self.clock(), name)])
-
     def mute(self, muted: bool) -> None:
         """Mute or unmute; muting also stops what is playing right now."""
         self.muted = muted

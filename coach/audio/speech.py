@@ -13,9 +13,7 @@ with one notice, rather than 15 s for every phrase of every session.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 import shutil
 import subprocess
 import time
@@ -25,6 +23,7 @@ from pathlib import Path
 
 from coach.audio.decoding import read_wav
 from coach.audio.pcm import Pcm, PcmError
+from coach.base.atomic import commit, temporary_beside
 
 __all__ = ["COUNTS", "SPEECH_SECONDS", "Rendered", "Speech", "find_engine", "speech_key"]
 
@@ -101,7 +100,10 @@ class Speech:
                 while waiting and len(running) < PARALLEL:
                     text = waiting.pop(0)
                     target = self._path(text)
-                    partial = target.with_suffix(f".{os.getpid()}.{len(waiting)}.part")
+                    try:
+                        partial = temporary_beside(target)
+                    except OSError as exc:
+                        return f"the speech cache cannot be written ({exc.strerror})"
                     try:
                         process = subprocess.Popen(
                             [self.engine, "-w", str(partial), "--", text],
@@ -110,6 +112,7 @@ class Speech:
                             stderr=subprocess.DEVNULL,
                         )
                     except OSError as exc:
+                        partial.unlink(missing_ok=True)
                         return f"{self._name} cannot start ({exc.strerror})"
                     running.append((process, partial, target))
                 for entry in list(running):
@@ -118,12 +121,15 @@ class Speech:
                         continue
                     running.remove(entry)
                     if process.returncode != 0:
+                        partial.unlink(missing_ok=True)
                         problem = f"{self._name} failed (exit status {process.returncode})"
                         break
                     # Cached as soon as it is done, even if a later phrase fails.
-                    with contextlib.suppress(OSError):
-                        partial.replace(target)
+                    try:
+                        commit(partial, target)
                         self.rendered += 1
+                    except OSError:
+                        partial.unlink(missing_ok=True)
                 if problem is None and time.monotonic() >= deadline:
                     problem = f"{self._name} did not answer within {self.budget:g} s"
                 if running and problem is None:

@@ -14,16 +14,21 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TextIO
 
 from coach import __version__
 from coach.format.text import printable
 
 if TYPE_CHECKING:
+    from coach.cli.remind import At
+    from coach.engine.records import SetRecord, Written
+    from coach.format.loader import LoadedFile
     from coach.store.doctor import Rebuilt
+    from coach.store.export import SessionRow
+    from coach.tui.app import CoachApp
     from coach.tui.choice import Choice
 
 __all__ = ["main"]
@@ -337,7 +342,7 @@ def _integer(text: str) -> int:
 
 
 def _demo_days(text: str) -> int:
-    from coach.store.synthetic import MAX_DAYS
+    from coach.demo.history import MAX_DAYS
 
     value = _integer(text)
     if not 1 <= value <= MAX_DAYS:
@@ -345,7 +350,7 @@ def _demo_days(text: str) -> int:
     return value
 
 
-def _time_of_day(text: str) -> Any:
+def _time_of_day(text: str) -> At:
     from coach.cli.remind import parse_time
 
     try:
@@ -480,7 +485,7 @@ def _output_refused(path: Path, hint: str = STDOUT_HINT) -> OSError | None:
     return NotAnOutputFile(errno.EINVAL, f"{problem}; {hint}", str(path))
 
 
-def _private_output(path: Path) -> Any:
+def _private_output(path: Path) -> TextIO:
     """``path`` opened for writing text, readable by its owner only (an export is health
     data, like the history it comes from); a regular file only."""
     from coach.store.private import create_private
@@ -566,7 +571,7 @@ def _remind(args: argparse.Namespace) -> int:
     return remind.status()
 
 
-def _load_or_report(file: Path | None) -> Any:
+def _load_or_report(file: Path | None) -> LoadedFile | int:
     """The loaded file (the bundled routine when None), or the exit code after printing
     why it cannot be loaded."""
     from coach.config.locations import default_routine
@@ -695,7 +700,7 @@ def _play(
     return app.return_code or EXIT_OK
 
 
-def _last_try(app: Any) -> bool:
+def _last_try(app: CoachApp) -> bool:
     """One more try at the sets that waited; True when some could be saved nowhere."""
     from coach.engine.records import Kept
 
@@ -708,7 +713,7 @@ def _last_try(app: Any) -> bool:
     return bool(rescued.kept is Kept.NOWHERE)
 
 
-def _rescued_text(written: Any, pending: list[Any]) -> str:
+def _rescued_text(written: Written, pending: Sequence[SetRecord]) -> str:
     """What became of the sets that waited when coach closed, in true words."""
     from coach.engine.records import Kept
 
@@ -919,6 +924,7 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
 
         decisions = args.what == "decisions"
         name = args.what
+        rows: Sequence[Mapping[str, object]]
         try:
             if args.what in ("checks", "psfs"):
                 # Function checks belong to no program or exercise.
@@ -940,10 +946,11 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
                 columns = CHECK_COLUMNS if checks else PSFS_COLUMNS
                 name = "checks" if checks else "ratings"
             elif decisions:
-                rows = [] if store is None else decision_export(store, **filters)
-                for row in rows:
-                    if row["session_id"] is not None:
-                        row["session_id"] = waiting.session_id(row["session_id"])
+                taken = [] if store is None else decision_export(store, **filters)
+                for decision in taken:
+                    if decision["session_id"] is not None:
+                        decision["session_id"] = waiting.session_id(decision["session_id"])
+                rows = taken
                 columns = DECISION_COLUMNS
             else:
                 rows = [] if store is None else export_rows(store, **filters, waiting=waiting)
@@ -975,7 +982,7 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
             print(f"No sessions yet (the history, {path}, is made by the first session).")
         return EXIT_OK
     try:
-        rows, total = session_page(
+        sessions, total = session_page(
             store, **filters, limit=None if everything else HISTORY_LIMIT, waiting=waiting
         )
     except StoreError as exc:
@@ -991,26 +998,31 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
         except StoreError as exc:
             _say(f"coach: {exc}")
             return EXIT_INVALID
-        by_session: dict[int, list[dict[str, Any]]] = {}
+        by_session: dict[int, list[dict[str, object]]] = {}
         for decision in taken:
             if decision["session_id"] is not None:
                 entry = {k: v for k, v in decision.items() if k not in ("date", "session_id")}
                 by_session.setdefault(decision["session_id"], []).append(entry)
-        for row in rows:
-            row["decisions"] = by_session.get(row["session_id"], [])
-            row["session_id"] = waiting.session_id(row["session_id"])
+        listed = [
+            {
+                **row,
+                "session_id": waiting.session_id(row["session_id"]),
+                "decisions": by_session.get(row["session_id"], []),
+            }
+            for row in sessions
+        ]
         # The same JSON, with anything a terminal would act on written as \uXXXX.
-        print(json_safe(json.dumps(rows, indent=2, ensure_ascii=False)))
+        print(json_safe(json.dumps(listed, indent=2, ensure_ascii=False)))
         return EXIT_OK
     notes = ["Start and Peak: pain 0-10 at the start and the highest rated set."]
-    if not all(row["saved"] for row in rows):
+    if not all(row["saved"] for row in sessions):
         notes.append(
             f"{WAITING_MARK} waiting to be saved: kept in the journal while the history "
             "could not take it; it goes into the history at the next start of coach."
         )
-    if len(rows) < total:
-        notes.insert(0, f"{len(rows):,} of {total:,} sessions; --all or --since for more.")
-    _print_sessions(rows, notes)
+    if len(sessions) < total:
+        notes.insert(0, f"{len(sessions):,} of {total:,} sessions; --all or --since for more.")
+    _print_sessions(sessions, notes)
     if not (args.program or args.exercise):
         # The follow-ups of warning signs belong to no program: listed after the sessions.
         from coach.store.history import follow_ups
@@ -1026,7 +1038,7 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
     return EXIT_OK
 
 
-def _print_sessions(rows: list[dict[str, Any]], notes: list[str]) -> None:
+def _print_sessions(rows: list[SessionRow], notes: list[str]) -> None:
     """One line per session in aligned columns, then the notes.
 
     Plain text rather than a rich table: rich costs a third of the command's time, and
@@ -1207,9 +1219,9 @@ def _report(
 
 def _demo_history(days: int, seed: int, data_dir: Path | None) -> int:
     from coach.config.locations import DATA_DIR_ENV, database_path, default_routine
+    from coach.demo.history import generate
     from coach.format.diagnostics import SessionFileError
     from coach.store.database import StoreError
-    from coach.store.synthetic import generate
 
     if data_dir is None and not os.environ.get(DATA_DIR_ENV):
         return _usage_error(
@@ -1243,7 +1255,7 @@ def _dash(value: object) -> str:
 class _stdout:
     """sys.stdout as a context manager that is not closed on exit."""
 
-    def __enter__(self) -> Any:
+    def __enter__(self) -> TextIO:
         return sys.stdout
 
     def __exit__(self, *exc: object) -> None:

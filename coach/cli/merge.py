@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from coach.config.locations import database_path
 from coach.format.text import printable
@@ -16,7 +16,10 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 
 
-def add_merge(commands: argparse._SubParsersAction[Any]) -> None:
+_P = TypeVar("_P", bound=argparse.ArgumentParser)
+
+
+def add_merge(commands: argparse._SubParsersAction[_P]) -> None:
     parser = commands.add_parser(
         "merge",
         help="add another history's sessions, checks and checklists to this one",

@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from coach.base.atomic import write_atomic
 from coach.cli import EXIT_INVALID, EXIT_OK, _say
 from coach.format.text import printable, quoted
 
@@ -218,10 +219,7 @@ def _launchctl() -> str | None:
 def _write(path: Path, data: bytes) -> None:
     """``data`` in ``path`` at once (a file renamed over it), readable by the scheduler."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_bytes(data)
-    partial.chmod(0o644)
-    partial.replace(path)
+    write_atomic(path, data, mode=0o644)
 
 
 def _shown(path: Path) -> str:

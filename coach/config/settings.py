@@ -9,14 +9,13 @@ and only that key falls back to its default; the others keep what the file says.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from coach.base.atomic import write_atomic
 from coach.config.toml import (
     SettingsUnreadable,
     listed,
@@ -179,17 +178,7 @@ def save_settings(path: Path, settings: Settings) -> None:
     disk, readable by the user only, then renamed over it; a crash leaves the old file
     or the new one, never half of one. OSError when it cannot be written."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            os.fchmod(out.fileno(), 0o600)
-            out.write(settings_toml(settings))
-            out.flush()
-            os.fsync(out.fileno())
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomic(path, settings_toml(settings))
 
 
 def with_changes(settings: Settings, changes: Mapping[str, Any]) -> Settings:

@@ -48,14 +48,14 @@ class HomeView:
     """An urgent answer today: home says the block and what to do, with no welcome and
     no way to start."""
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:  # any: asdict() of this view (JSON values)
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> HomeView:
+    def from_json(cls, data: Mapping[str, Any]) -> HomeView:  # any: JSON read back
         """The view from :meth:`to_json`'s output; KeyError, TypeError or ValueError when
         it is not one."""
-        rows: Sequence[Mapping[str, Any]] = data["rows"]
+        rows: Sequence[Mapping[str, Any]] = data["rows"]  # any: JSON read back
         return cls(
             title=str(data["title"]),
             description=str(data["description"]),

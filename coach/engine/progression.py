@@ -85,6 +85,7 @@ def step_dose(
         target = min(top, max(bounds.min, current + direction * bounds.step))
         if direction > 0 and target < current:
             continue  # above the ceiling already (the file changed): never raised
+        # any: an int or a float by the part, for replace() (which mypy checks by name).
         moved: Any = int(target) if isinstance(bounds, CountRange) else round(float(target), 3)
         if moved != current:
             return replace(dose, **{name: moved}), (

@@ -84,7 +84,7 @@ SIGN_WITHDRAWN = "warning sign corrected"
 that rating: the sign was ticked by mistake, and the session did stop there."""
 
 
-def result_text(status: str, stop_reason: str | None = None) -> str:
+def result_text(status: SessionStatus, stop_reason: str | None = None) -> str:
     """How a session ended, for people: 'completed', 'partial (interrupted)'..."""
     if status == SessionStatus.STOPPED:
         special = {
@@ -305,7 +305,7 @@ class SessionRecord:
     id: int
     started_at: str
     ended_at: str | None
-    status: str
+    status: SessionStatus
     source_id: str
     title: str
     baseline_pain: int | None

@@ -175,11 +175,6 @@ class SessionRunner:
             return 0.0
         return max(0.0, step.end - self.session_time())
 
-    def progress(self) -> float:
-        """Fraction of the planned session behind us, 0 to 1."""
-        total = self.timeline.total
-        return 1.0 if total <= 0 else min(1.0, max(0.0, self.session_time() / total))
-
     def upcoming(self) -> Step | None:
         """The next step that is not a pain rating (for 'next:' on screen)."""
         for step in self.steps[self.index + 1 :]:
@@ -483,6 +478,3 @@ class SessionRunner:
         if self.state not in (RunState.FINISHED, RunState.ABORTED):
             self._freeze(self.session_time())
             self.state = RunState.ABORTED
-
-    def exercise_ended_early(self, exercise_index: int) -> bool:
-        return exercise_index in self._ended_exercises

@@ -47,6 +47,7 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
+from coach.base.types import JsonObject, JsonValue
 from coach.engine.progression import describe_change, describe_dose, step_dose
 from coach.engine.records import LevelMove, SessionFacts, SetFacts, SkipReason
 from coach.engine.timeline import Dose, default_dose
@@ -121,7 +122,7 @@ class Decision:
     after: Dose
     rule: Rule
     reason: str
-    inputs: Mapping[str, Any] = field(default_factory=dict)
+    inputs: JsonObject = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +132,7 @@ class Advice:
     program_id: str
     rule: Rule
     reason: str
-    inputs: Mapping[str, Any] = field(default_factory=dict)
+    inputs: JsonObject = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +169,7 @@ def at_min(exercise: AnyExercise, dose: Dose) -> bool:
 def _clamp(exercise: AnyExercise, dose: Dose, scaling: Scaling) -> Dose:
     """Keep a dose inside the exercise's current ranges (the file may have changed) and
     under the program's ceilings."""
-    changes: dict[str, Any] = {}
+    changes: dict[str, Any] = {}  # any: parts of a Dose by name (int or float), for replace()
     progression = exercise.progression
     for name in progression.order if progression is not None else ():
         bounds = getattr(progression, name)
@@ -299,7 +300,7 @@ class Replay:
 
     # -- keeping a replay -------------------------------------------------------------
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, JsonValue]:
         """The state, as JSON values (the program itself is not included)."""
         return {
             "level": self.level,
@@ -318,7 +319,7 @@ class Replay:
         }
 
     @classmethod
-    def from_json(cls, program: Program, data: Mapping[str, Any]) -> Replay:
+    def from_json(cls, program: Program, data: Mapping[str, Any]) -> Replay:  # any: JSON read back
         """The replay :meth:`to_json` wrote, for ``program``; KeyError, TypeError or
         ValueError when ``data`` is not one."""
         previous = data["previous"]
@@ -356,7 +357,7 @@ class Replay:
         the decisions it led to for its level."""
         self.level = self.program.level_number(session.level)
         checks, rise = self._start(session.day, session.baseline)
-        blocked: tuple[Rule, str, Mapping[str, Any]] | None = None
+        blocked: tuple[Rule, str, JsonObject] | None = None
         if rise is not None and rise >= self.scaling.weekly_rise:
             blocked = (
                 Rule.WEEKLY_RISE,
@@ -498,7 +499,7 @@ class Replay:
         exercise: AnyExercise,
         rule: Rule,
         why: str,
-        inputs: Mapping[str, Any],
+        inputs: JsonObject,
         start: Dose | None = None,
     ) -> Decision:
         """One step back before a session, from ``start`` (the dose played last time) or
@@ -652,7 +653,7 @@ class Replay:
     def _after(
         self,
         session: SessionFacts,
-        blocked: tuple[Rule, str, Mapping[str, Any]] | None,
+        blocked: tuple[Rule, str, JsonObject] | None,
         checks: Sequence[Decision],
     ) -> None:
         level = self.level
@@ -727,7 +728,7 @@ class Replay:
         other = [
             s for s in sets if not s.completed and s.skipped in (SkipReason.TIME, SkipReason.OTHER)
         ]
-        inputs: dict[str, Any] = {
+        inputs: dict[str, JsonValue] = {
             "ratings": ratings,
             "peak": peak,
             "sets_done": len(done),
@@ -740,7 +741,7 @@ class Replay:
             inputs["skipped"] = {str(s.set_number): str(s.skipped) for s in sets if s.skipped}
         now = describe_dose(before)
 
-        def decision(after: Dose, rule: Rule, reason: str, **more: Any) -> Decision:
+        def decision(after: Dose, rule: Rule, reason: str, **more: JsonValue) -> Decision:
             return Decision(
                 self.program.id,
                 key,
@@ -813,26 +814,24 @@ _SKIPS = {SkipReason.TIME: "no time", SkipReason.OTHER: "stopped for another rea
 
 _FORTNIGHT = timedelta(days=13)
 
-_DOSE_FIELDS = ("sets", "hold", "holds", "reps", "duration")
+
+def _dose_json(dose: Dose) -> dict[str, int | float]:
+    return dose.to_json()
 
 
-def _dose_json(dose: Dose) -> dict[str, Any]:
-    return {name: getattr(dose, name) for name in _DOSE_FIELDS if getattr(dose, name) is not None}
+def _dose(data: JsonValue) -> Dose:
+    return Dose.from_json(data)
 
 
-def _dose(data: Mapping[str, Any]) -> Dose:
-    return Dose(**{name: data[name] for name in _DOSE_FIELDS if name in data})
-
-
-def _doses_json(doses: Mapping[tuple[int, str], Dose]) -> list[list[Any]]:
+def _doses_json(doses: Mapping[tuple[int, str], Dose]) -> list[JsonValue]:
     return [[level, key, _dose_json(dose)] for (level, key), dose in doses.items()]
 
 
-def _doses(data: Sequence[Sequence[Any]]) -> dict[tuple[int, str], Dose]:
+def _doses(data: Sequence[Sequence[Any]]) -> dict[tuple[int, str], Dose]:  # any: JSON read back
     return {(int(lv), str(key)): _dose(d) for lv, key, d in data}
 
 
-def _decision_json(decision: Decision) -> dict[str, Any]:
+def _decision_json(decision: Decision) -> dict[str, JsonValue]:
     return {
         "program_id": decision.program_id,
         "exercise_id": decision.exercise_id,
@@ -846,7 +845,7 @@ def _decision_json(decision: Decision) -> dict[str, Any]:
     }
 
 
-def _decision(data: Mapping[str, Any]) -> Decision:
+def _decision(data: Mapping[str, Any]) -> Decision:  # any: JSON read back
     return Decision(
         str(data["program_id"]),
         str(data["exercise_id"]),
@@ -860,7 +859,7 @@ def _decision(data: Mapping[str, Any]) -> Decision:
     )
 
 
-def _session_json(session: SessionFacts) -> dict[str, Any]:
+def _session_json(session: SessionFacts) -> dict[str, JsonValue]:
     return {
         "session_id": session.session_id,
         "started_at": session.started_at,
@@ -885,7 +884,7 @@ def _session_json(session: SessionFacts) -> dict[str, Any]:
     }
 
 
-def _session(data: Mapping[str, Any]) -> SessionFacts:
+def _session(data: Mapping[str, Any]) -> SessionFacts:  # any: JSON read back
     return SessionFacts(
         int(data["session_id"]),
         date.fromisoformat(data["day"]),

@@ -40,6 +40,7 @@ __all__ = [
     "AfterRating",
     "SessionController",
     "SessionSummary",
+    "after_rating",
     "scaling_of",
 ]
 
@@ -70,6 +71,23 @@ HIGH_PAIN_ADVICE = (
     "ease over the next days, or you notice numbness or tingling or weakness in a leg, see "
     f"a doctor or physiotherapist. {EMERGENCY_REMINDER}"
 )
+
+
+def after_rating(record: SetRecord, limits: Scaling) -> AfterRating:
+    """What a rated set asks for, by the in-session rules: a warning sign stops the
+    session, pain at or above ``stop_session_at`` offers to stop it (carrying on ends the
+    exercise), pain above the acceptable zone ends the exercise before its last set, and
+    anything else carries on. The one place these rules are written (the day and the demo
+    history both ask it)."""
+    if record.answer.red_flag:
+        return AfterRating.RED_FLAG
+    pain = record.answer.pain
+    if pain is not None and pain >= limits.stop_session_at:
+        return AfterRating.HIGH_PAIN
+    too_high = pain is not None and pain > limits.acceptable_max
+    if too_high and record.set_number < record.sets_planned:
+        return AfterRating.END_EXERCISE
+    return AfterRating.CONTINUE
 
 
 def scaling_of(loaded: LoadedFile) -> dict[str, Scaling]:
@@ -253,18 +271,11 @@ class SessionController:
         return outcome
 
     def _after(self, record: SetRecord) -> AfterRating:
-        if record.answer.red_flag:
+        outcome = after_rating(record, self.scaling.get(record.program_id, Scaling()))
+        if outcome is AfterRating.RED_FLAG:
             self.status = SessionStatus.RED_FLAG
             self.runner.abort()
-            return AfterRating.RED_FLAG
-        limits = self.scaling.get(record.program_id, Scaling())
-        pain = record.answer.pain
-        if pain is not None and pain >= limits.stop_session_at:
-            return AfterRating.HIGH_PAIN
-        too_high = pain is not None and pain > limits.acceptable_max
-        if too_high and record.set_number < record.sets_planned:
-            return AfterRating.END_EXERCISE
-        return AfterRating.CONTINUE
+        return outcome
 
     def hold_still(self) -> Callable[[], list[RunnerEvent]]:
         """Pause the session if it is running; return what undoes that (the events of

@@ -12,26 +12,26 @@ pictures).
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
 
+from coach.base.types import JsonValue
 from coach.format.figures import Figure
 
 __all__ = ["BUNDLED_FIGURES", "bundled_figure"]
 
 # Positions several figures start from.
-HOOKLYING: dict[str, Any] = {
+HOOKLYING: dict[str, JsonValue] = {
     "hips": {"flexion": 45},
     "knees": {"flexion": 90},
     "ankles": {"plantarflexion": 45},
 }
 """On the back, knees bent, feet flat."""
-TABLETOP: dict[str, Any] = {
+TABLETOP: dict[str, JsonValue] = {
     "hips": {"flexion": 90},
     "knees": {"flexion": 90},
     "shoulders": {"flexion": 90},
 }
 """On the back, knees above the hips with shins level, arms to the ceiling."""
-HALF_KNEELING: dict[str, Any] = {
+HALF_KNEELING: dict[str, JsonValue] = {
     "right_hip": {"flexion": 90},
     "right_knee": {"flexion": 90},
     "right_ankle": {"plantarflexion": 0},
@@ -72,7 +72,7 @@ SIDE_BRIDGE_SAG = {
 BRIDGE = {"hips": {"flexion": 0}, "ankles": {"plantarflexion": 0}}
 
 
-def _walk(hip: float, knee: float, swing: float, elbow: float) -> dict[str, Any]:
+def _walk(hip: float, knee: float, swing: float, elbow: float) -> dict[str, JsonValue]:
     """The left knee up and the arms swinging opposite, for walking and marching."""
     return {
         "left_hip": {"flexion": hip},
@@ -84,7 +84,7 @@ def _walk(hip: float, knee: float, swing: float, elbow: float) -> dict[str, Any]
     }
 
 
-BUNDLED_FIGURES: dict[str, dict[str, Any]] = {
+BUNDLED_FIGURES: dict[str, dict[str, JsonValue]] = {
     # -- mobility -----------------------------------------------------------------------
     "walk-in-place": {
         "base": "standing",

@@ -27,6 +27,7 @@ from coach.format.figure_checks import figure_problems, image_problem
 from coach.format.files import file_kind
 from coach.format.text import quoted
 from coach.format.v1 import (
+    DOSE_BOUNDS,
     CountRange,
     Cues,
     Document,
@@ -69,15 +70,6 @@ PLAUSIBLE_MAX_SESSION = 60 * 60.0
 routine that people keep doing is minutes, not hours."""
 
 AnyExercise = HoldExercise | RepsExercise | TimedExercise
-
-# Each dose's own bounds in the format: a progression range may not step outside them.
-_DOSE_BOUNDS: dict[str, tuple[float, float]] = {
-    "hold": (1, 600),
-    "holds": (1, 30),
-    "reps": (1, 100),
-    "duration": (1, 1800),
-    "sets": (1, 20),
-}
 
 # Which progression doses make sense for each exercise kind.
 _DOSES_BY_KIND: dict[str, tuple[str, ...]] = {
@@ -538,7 +530,8 @@ class _Loader:
     ) -> None:
         where: DataPath = (*at, "progression", name)
         show = format_duration if isinstance(bounds, DurationRange) else str
-        low, high = _DOSE_BOUNDS[name]
+        # Each dose's own bounds in the format: a progression range may not step outside.
+        low, high = DOSE_BOUNDS[name]
         if bounds.min < low:
             self._report(source, (*where, "min"), f"min must be at least {show(low)} for {name}")
             return
@@ -684,6 +677,7 @@ def _long_time(seconds: float) -> str:
     return f"{minutes} minutes" if minutes < 120 else f"{round(minutes / 60)} hours"
 
 
+# any: the get_ready of a routine, a program or an exercise (models or None)
 def _seconds_at_top(exercise: AnyExercise, scaling: Scaling | None, get_ready: Any) -> float:
     """About how long ``exercise`` takes with every dose at the top of its range (under
     the program's ceilings): the work, the rests between holds and sets, the switch."""
@@ -709,6 +703,7 @@ def _seconds_at_top(exercise: AnyExercise, scaling: Scaling | None, get_ready: A
     return ready + sets * work + exercise.rest * max(sets - 1, 0) + exercise.rest_after
 
 
+# any: plain data from YAML, which the model checks
 def _valid(kind: type[_Part] | TypeAdapter[_Part], data: Any) -> _Part | None:
     """``data`` as a ``kind``, or None when it is not valid (the errors are reported elsewhere)."""
     if data is None:
@@ -780,7 +775,7 @@ def _explain(exc: ValidationError, source: YamlDocument) -> list[Diagnostic]:
     return found
 
 
-def _unwrap(annotation: Any) -> Any:
+def _unwrap(annotation: Any) -> Any:  # any: a type annotation, walked at run time
     while True:
         origin = typing.get_origin(annotation)
         if origin is typing.Annotated:
@@ -794,12 +789,13 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
+# any: pydantic's error location (names, indexes, tags)
 def _walk(loc: tuple[Any, ...]) -> tuple[DataPath, type[BaseModel] | None]:
     """Map a pydantic error location to a data path, skipping union tags.
 
     Also returns the model class holding the last element, for did-you-mean suggestions.
     """
-    annotation: Any = Document
+    annotation: Any = Document  # any: a type annotation, walked at run time
     data_path: list[str | int] = []
     parent: type[BaseModel] | None = None
     for segment in loc:
@@ -825,9 +821,9 @@ def _walk(loc: tuple[Any, ...]) -> tuple[DataPath, type[BaseModel] | None]:
     return tuple(data_path), parent
 
 
-def _tagged(union: Any) -> dict[str | None, Any]:
+def _tagged(union: Any) -> dict[str | None, Any]:  # any: a union annotation and its members
     """Members of a union told apart by a callable discriminator, by their Tag."""
-    found: dict[str | None, Any] = {}
+    found: dict[str | None, Any] = {}  # any: annotations by their tag
     for member in typing.get_args(union):
         if typing.get_origin(member) is typing.Annotated:
             for meta in member.__metadata__:
@@ -843,7 +839,7 @@ def _kind_of(model: type) -> str | None:
     return None
 
 
-def _describe(value: Any) -> str:
+def _describe(value: Any) -> str:  # any: any value read from YAML
     if value is None:
         return "nothing (null)"
     if isinstance(value, bool):
@@ -859,7 +855,7 @@ def _describe(value: Any) -> str:
     return "this value"
 
 
-def _value_at(data: Any, path: DataPath) -> Any:
+def _value_at(data: Any, path: DataPath) -> Any:  # any: plain data from YAML
     for segment in path:
         if isinstance(data, dict) and segment in data:
             data = data[segment]
@@ -882,7 +878,11 @@ _YAML11_BOOLEANS = {"yes", "no", "on", "off", "y", "n"}
 
 
 def _message(
-    error: Any, data_path: DataPath, parent: type[BaseModel] | None, source: YamlDocument
+    # any: one of pydantic's ErrorDetails (a TypedDict of Any)
+    error: Any,
+    data_path: DataPath,
+    parent: type[BaseModel] | None,
+    source: YamlDocument,
 ) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
+from coach.base.types import JsonValue
 from coach.format.v1 import Document
 
 __all__ = ["SCHEMA_ID", "schema_dict", "schema_text"]
@@ -12,7 +12,7 @@ __all__ = ["SCHEMA_ID", "schema_dict", "schema_text"]
 SCHEMA_ID = "https://coach.invalid/schema/coach-v1.schema.json"
 
 
-def schema_dict() -> dict[str, Any]:
+def schema_dict() -> dict[str, JsonValue]:
     schema = Document.model_json_schema(mode="validation")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -8,8 +8,10 @@ editors use for completion, and in ``docs/authoring.md``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from types import MappingProxyType
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -41,6 +43,7 @@ from coach.format.figures import Figure
 from coach.format.text import REFUSED_PATTERN
 
 __all__ = [
+    "DOSE_BOUNDS",
     "FORMAT_VERSION",
     "CountRange",
     "Cues",
@@ -166,11 +169,31 @@ WorkLabel = Annotated[
 ]
 Pain = Annotated[int, Field(ge=0, le=10)]
 
+# Each dose's bounds, in one place: what an exercise's dose, a ceiling and a progression
+# range may be (the models below, and the loader's check of a range, read them here).
+_HOLD = (1, 600)
+_DURATION = (1, 1800)
+_HOLDS = (1, 30)
+_REPS = (1, 100)
+_SETS = (1, 20)
+DOSE_BOUNDS: Mapping[str, tuple[int, int]] = MappingProxyType(
+    {"hold": _HOLD, "holds": _HOLDS, "reps": _REPS, "duration": _DURATION, "sets": _SETS}
+)
+"""Smallest and largest of each dose, by the name it has in a file (seconds for ``hold``
+and ``duration``)."""
+
+Holds = Annotated[int, Field(ge=_HOLDS[0], le=_HOLDS[1])]
+Reps = Annotated[int, Field(ge=_REPS[0], le=_REPS[1])]
+Sets = Annotated[int, Field(ge=_SETS[0], le=_SETS[1])]
+# A progression range over any counted dose: each dose's own bounds are the loader's
+# check (it names the dose); this is the widest of them.
+RangeCount = Annotated[int, Field(ge=1, le=max(_HOLDS[1], _REPS[1], _SETS[1]))]
+
 # Durations accept 45, "45s", "1m30s" or "1m 30s"; each use has bounds that make sense.
 Seconds = Annotated[float, _AS_SECONDS, _within(0, 3600), _duration_schema(0, 3600)]
 StepSeconds = Annotated[float, _AS_SECONDS, _within(0.5, 600), _duration_schema(0.5, 600)]
-HoldSeconds = Annotated[float, _AS_SECONDS, _within(1, 600), _duration_schema(1, 600)]
-WorkSeconds = Annotated[float, _AS_SECONDS, _within(1, 1800), _duration_schema(1, 1800)]
+HoldSeconds = Annotated[float, _AS_SECONDS, _within(*_HOLD), _duration_schema(*_HOLD)]
+WorkSeconds = Annotated[float, _AS_SECONDS, _within(*_DURATION), _duration_schema(*_DURATION)]
 RestSeconds = Annotated[float, _AS_SECONDS, _within(0, 600), _duration_schema(0, 600)]
 ShortSeconds = Annotated[float, _AS_SECONDS, _within(0, 60), _duration_schema(0, 60)]
 
@@ -190,13 +213,13 @@ class Ceilings(_Model):
 
     hold: HoldSeconds | None = None
     """Longest hold."""
-    holds: Annotated[int, Field(ge=1, le=30)] | None = None
+    holds: Holds | None = None
     """Most holds in a set."""
-    reps: Annotated[int, Field(ge=1, le=100)] | None = None
+    reps: Reps | None = None
     """Most repetitions in a set."""
     duration: WorkSeconds | None = None
     """Longest timed block."""
-    sets: Annotated[int, Field(ge=1, le=20)] | None = None
+    sets: Sets | None = None
     """Most sets of an exercise."""
 
 
@@ -285,11 +308,11 @@ class Tempo(_Model):
 class CountRange(_Model):
     """Bounds and step for a dose counted in whole numbers (reps, holds, sets)."""
 
-    min: Annotated[int, Field(ge=1, le=100)]
+    min: RangeCount
     """Smallest dose the auto-scaling may step back to."""
-    max: Annotated[int, Field(ge=1, le=100)]
+    max: RangeCount
     """Largest dose the auto-scaling may progress to."""
-    step: Annotated[int, Field(ge=1, le=20)] = 1
+    step: Annotated[int, Field(ge=1, le=20)] = 1  # a step, not a dose
     """How much one progression step adds (or one step back removes)."""
 
 
@@ -324,6 +347,7 @@ class Progression(_Model):
 
     @model_validator(mode="wrap")
     @classmethod
+    # any: a pydantic wrap validator's raw input and handler
     def _remember_order(cls, data: Any, handler: Any) -> Any:
         model = handler(data)
         if isinstance(data, dict):
@@ -348,7 +372,7 @@ class _ExerciseBase(_Model):
     """Name shown to the user, exactly as written."""
     sides: Literal["both", "each"] = "both"
     """'both': done once, both sides together. 'each': left side, a switch pause, then right."""
-    sets: Annotated[int, Field(ge=1, le=20)] = 1
+    sets: Sets = 1
     """Number of sets; the user rates pain after each."""
     rest: RestSeconds = 30.0
     """Rest between sets."""
@@ -382,7 +406,7 @@ class HoldExercise(_ExerciseBase):
     """'hold': isometric holds."""
     hold: HoldSeconds
     """Seconds per hold."""
-    holds: Annotated[int, Field(ge=1, le=30)] = 1
+    holds: Holds = 1
     """Holds per set (for example 6 holds of 10 s)."""
     hold_rest: RestSeconds = 5.0
     """Rest between the holds of a set."""
@@ -395,7 +419,7 @@ class RepsExercise(_ExerciseBase):
 
     kind: Literal["reps"]
     """'reps': paced repetitions."""
-    reps: Annotated[int, Field(ge=1, le=100)]
+    reps: Reps
     """Repetitions per set."""
     tempo: Tempo = Field(default_factory=Tempo)
     """Seconds up, pause and down for each repetition."""

@@ -24,7 +24,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import yaml
 
@@ -71,7 +71,11 @@ DataPath = tuple[str | int, ...]
 
 _YAML = "tag:yaml.org,2002:"
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+# any: the C loader when libyaml is there, else the Python one (no common type in the stubs).
 _LoaderClass: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+YamlValue: TypeAlias = "bool | int | float | str | list[YamlValue] | dict[str, YamlValue] | None"
+"""Plain data read from YAML: what the core schema's scalars and collections become."""
 
 # YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution).
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
@@ -96,7 +100,7 @@ class YamlDocument:
     """Plain data read from one YAML file, with the position of every value."""
 
     path: Path
-    data: Any
+    data: Any  # any: plain data (YamlValue), handed to the models that check its shape
     where: dict[DataPath, Located]
     reported: frozenset[DataPath] = frozenset()
     """Paths whose value already has a diagnostic (so later layers stay quiet about them)."""
@@ -125,7 +129,7 @@ class _Stop(Exception):
 
 @dataclass(slots=True)
 class _Frame:
-    container: dict[str, Any] | list[Any]
+    container: dict[str, YamlValue] | list[YamlValue]
     path: DataPath
     anchor: str | None
     size: int = 1
@@ -135,9 +139,9 @@ class _Frame:
     keys: dict[str, Mark] = field(default_factory=dict)
 
 
-def _mark(event: Any) -> Mark:
+def _mark(event: yaml.Event) -> Mark:
     m = event.start_mark
-    return Mark(m.line + 1, m.column + 1)
+    return Mark(1, 1) if m is None else Mark(m.line + 1, m.column + 1)
 
 
 def load_yaml_file(path: Path) -> YamlDocument:
@@ -228,14 +232,14 @@ class _Composer:
         self.text = text
         self.path = path
         self.stack: list[_Frame] = []
-        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.anchors: dict[str, tuple[YamlValue, int]] = {}
         self.open_anchors: set[str] = set()
         self.where: dict[DataPath, Located] = {}
         self.reported: set[DataPath] = set()
         self.problems: list[Diagnostic] = []
         self.values = 0
         """Values so far, each node counted once and each alias as the size it expands to."""
-        self.root: Any = None
+        self.root: YamlValue = None
         self.documents = 0
 
     def run(self) -> YamlDocument:
@@ -268,7 +272,7 @@ class _Composer:
 
     # -- events -----------------------------------------------------------------------
 
-    def _handle(self, event: Any) -> None:
+    def _handle(self, event: yaml.Event) -> None:
         if isinstance(event, _NODE_EVENTS):  # the most common: tested first
             self._node(event)
         elif isinstance(event, yaml.DocumentStartEvent):
@@ -286,7 +290,7 @@ class _Composer:
             # Its children are counted already: the container adds itself, once.
             self._attach(frame.container, frame.size, self.where[frame.path].value, counts=1)
 
-    def _node(self, event: Any) -> None:
+    def _node(self, event: yaml.NodeEvent) -> None:
         parent = self.stack[-1] if self.stack else None
         if isinstance(parent, _Frame) and isinstance(parent.container, dict) and parent.key is None:
             self._key(parent, event)
@@ -308,17 +312,18 @@ class _Composer:
                 self.anchors[anchor] = (value, 1)
             self._attach(value, 1, mark, counts=1)
             return
+        assert isinstance(event, yaml.CollectionStartEvent)
         self._check_collection_tag(event, mark)
         if len(self.stack) >= MAX_DEPTH:
             raise _Stop(mark, f"nesting is deeper than {MAX_DEPTH} levels")
-        container: dict[str, Any] | list[Any] = (
+        container: dict[str, YamlValue] | list[YamlValue] = (
             {} if isinstance(event, yaml.MappingStartEvent) else []
         )
         if anchor is not None:
             self.open_anchors.add(anchor)
         self.stack.append(_Frame(container, path, anchor))
 
-    def _key(self, frame: _Frame, event: Any) -> None:
+    def _key(self, frame: _Frame, event: yaml.NodeEvent) -> None:
         mark = _mark(event)
         if not isinstance(event, yaml.ScalarEvent):
             raise _Stop(mark, "a mapping key must be plain text, not a list, mapping or alias")
@@ -353,7 +358,7 @@ class _Composer:
             return (*parent.path, f"<ignored {parent.key}>")
         return (*parent.path, parent.key)
 
-    def _attach(self, value: Any, size: int, mark: Mark, *, counts: int) -> None:
+    def _attach(self, value: YamlValue, size: int, mark: Mark, *, counts: int) -> None:
         """Put ``value`` (``size`` values in all) in its parent; ``counts`` is how many of
         them are new to the total: 1 for a node just read, ``size`` for an alias."""
         self.values += counts
@@ -377,8 +382,9 @@ class _Composer:
             parent.key = None
             parent.key_mark = None
 
-    def _alias(self, event: Any, mark: Mark) -> None:
+    def _alias(self, event: yaml.AliasEvent, mark: Mark) -> None:
         name = event.anchor
+        assert name is not None  # an alias always names its anchor
         if name in self.open_anchors:
             raise _Stop(mark, f"alias *{name} refers to a value that contains it")
         if name not in self.anchors:
@@ -393,7 +399,7 @@ class _Composer:
         if path is not None:
             self.reported.add(path)
 
-    def _scalar(self, event: Any, mark: Mark, path: DataPath) -> Any:
+    def _scalar(self, event: yaml.ScalarEvent, mark: Mark, path: DataPath) -> YamlValue:
         text: str = event.value
         if len(text) > MAX_TEXT_CHARS:
             self._problem(
@@ -423,7 +429,7 @@ class _Composer:
             return text
         return self._resolve(text, kind, mark, path)
 
-    def _resolve(self, text: str, kind: str | None, mark: Mark, path: DataPath) -> Any:
+    def _resolve(self, text: str, kind: str | None, mark: Mark, path: DataPath) -> YamlValue:
         if kind in (None, "null") and _NULL.match(text):
             return None
         if kind in (None, "bool") and _BOOL.match(text):
@@ -461,17 +467,19 @@ class _Composer:
         self._problem(mark, f"{quoted(text)} is not a valid !!{kind} value", path)
         return text
 
-    def _char_mark(self, event: Any, text: str, index: int) -> Mark:
+    def _char_mark(self, event: yaml.ScalarEvent, text: str, index: int) -> Mark:
         """Where ``text[index]`` is in the file: exactly, when the character is written
         there as itself; else (an escape such as ``\\e``) the start of the value."""
         start, end = event.start_mark, event.end_mark
+        if start is None or end is None:
+            return _mark(event)
         source = self.text[start.index : end.index]
         at = source.find(text[index])
         if at < 0:
             return _mark(event)
         return _text_mark(self.text, start.index + at)
 
-    def _check_collection_tag(self, event: Any, mark: Mark) -> None:
+    def _check_collection_tag(self, event: yaml.CollectionStartEvent, mark: Mark) -> None:
         tag = event.tag
         allowed = (
             None,

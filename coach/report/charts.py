@@ -29,7 +29,7 @@ WIDTH, HEIGHT = 760, 250
 Points = Sequence[tuple[date, float]]
 
 
-def _style(colors: Sequence[str]) -> Any:
+def _style(colors: Sequence[str]) -> Any:  # any: pygal has no types
     from pygal.style import Style
 
     return Style(
@@ -49,7 +49,7 @@ def _style(colors: Sequence[str]) -> Any:
     )
 
 
-def _common(colors: Sequence[str]) -> dict[str, Any]:
+def _common(colors: Sequence[str]) -> dict[str, Any]:  # any: pygal's options
     return {
         "style": _style(colors),
         "js": [],
@@ -77,7 +77,7 @@ _NOT_PRINTED = re.compile(
 )
 
 
-def _render(chart: Any) -> str:
+def _render(chart: Any) -> str:  # any: pygal has no types
     text: str = chart.render(is_unicode=True)
     return _NOT_PRINTED.sub("", text)
 

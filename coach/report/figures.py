@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from coach.engine.records import REST_DAY
+from coach.store.export import DecisionRow
 from coach.store.history import DosePoint, Period, SessionPoint, folded, streaks
 from coach.store.report import ReportData
 
@@ -123,7 +123,7 @@ def monthly_share(data: ReportData) -> list[tuple[date, float]]:
     return [(month, 100 * done / total) for month, (done, total) in sorted(months.items())]
 
 
-def dose_steps(decisions: tuple[dict[str, Any], ...]) -> tuple[int, int]:
+def dose_steps(decisions: tuple[DecisionRow, ...]) -> tuple[int, int]:
     """Dose decisions that stepped up and stepped back in the period."""
     from coach.engine.progression import dose_direction
     from coach.engine.timeline import Dose
@@ -132,7 +132,7 @@ def dose_steps(decisions: tuple[dict[str, Any], ...]) -> tuple[int, int]:
     for decision in decisions:
         if decision["kind"] != "dose" or decision["before"] == decision["after"]:
             continue
-        way = dose_direction(Dose(**decision["before"]), Dose(**decision["after"]))
+        way = dose_direction(Dose.from_json(decision["before"]), Dose.from_json(decision["after"]))
         up += way > 0
         down += way < 0
     return up, down

@@ -14,14 +14,15 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
+from coach.base.types import JsonValue, json_object
 from coach.engine.checks.measures import HEALTHY_NORMS, NORM_SOURCE, Change
 from coach.engine.checks.protocol import TESTS, Variant
 from coach.engine.checks.psfs import psfs_score
-from coach.engine.checks.records import CheckHistory
+from coach.engine.checks.records import CheckHistory, HoldResult
 from coach.engine.checks.views import latest_hold_rows, latest_ratios, seconds_text
 from coach.format.text import printable
 from coach.report import charts
@@ -34,8 +35,12 @@ from coach.report.figures import (
     weekly_days,
 )
 from coach.report.summary import psfs_sentence, summary_topics
+from coach.store.export import DecisionRow
 from coach.store.history import DosePoint
 from coach.store.report import ExerciseSeries, ReportData
+
+if TYPE_CHECKING:
+    import jinja2
 
 __all__ = ["esc", "render"]
 
@@ -136,7 +141,7 @@ def _figure(svg: str, caption: str) -> str:
     return f"<figure>{svg}<figcaption>{caption}</figcaption></figure>"
 
 
-def _environment() -> Any:
+def _environment() -> jinja2.Environment:
     """The Jinja2 environment: autoescape on, and every plain text value made printable
     (control and bidi characters shown as escapes) before it is escaped."""
     global _ENV
@@ -157,7 +162,7 @@ def _environment() -> Any:
     return _ENV
 
 
-_ENV: Any = None
+_ENV: jinja2.Environment | None = None
 
 PAPER = {"a4": "A4", "letter": "letter"}
 """The paper sizes the report is laid out for (``coach report --paper``)."""
@@ -291,18 +296,23 @@ class Checklists:
     flagged: Table
 
 
+def _outcome(screening: DecisionRow) -> str:
+    rule = screening["rule"] or ""
+    return _OUTCOMES.get(rule, rule)
+
+
 def _checklists(data: ReportData) -> Checklists:
     """Every checklist, counted by outcome; only those with a sign get a row."""
     screenings = [d for d in data.decisions if d["kind"] == "screening"]
     counts: dict[str, int] = {}
     for d in screenings:
-        word = _OUTCOMES.get(d["rule"], d["rule"])
+        word = _outcome(d)
         counts[word] = counts.get(word, 0) + 1
     rows = [
         (
             d["date"],
-            Markup('<span class="warn">{}</span>').format(_OUTCOMES.get(d["rule"], d["rule"])),
-            "; ".join(_question(k) for k, v in (d["inputs"] or {}).items() if v) or "-",
+            Markup('<span class="warn">{}</span>').format(_outcome(d)),
+            "; ".join(_question(k) for k, v in json_object(d["inputs"]).items() if v) or "-",
         )
         for d in screenings
         if d["rule"] != "clear"
@@ -320,9 +330,9 @@ class AdviceGroups:
 def _advice(data: ReportData) -> AdviceGroups:
     """Advice grouped by rule: how often, first and last, and the last reason given."""
     advice = [d for d in data.decisions if d["kind"] == "advice"]
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    groups: dict[tuple[str, str], list[DecisionRow]] = {}
     for d in advice:
-        groups.setdefault((d["rule"], d["program"] or "the day"), []).append(d)
+        groups.setdefault((d["rule"] or "", d["program"] or "the day"), []).append(d)
     rows = [
         (
             rule,
@@ -342,11 +352,11 @@ def _advice(data: ReportData) -> AdviceGroups:
 # -- sections ----------------------------------------------------------------------------
 
 
-def _checklist_rows(flagged: list[dict[str, Any]]) -> str:
+def _checklist_rows(flagged: list[DecisionRow]) -> str:
     rows = []
     for d in flagged:
-        ticked = [_question(k) for k, v in (d["inputs"] or {}).items() if v]
-        word = _OUTCOMES.get(d["rule"], d["rule"])
+        ticked = [_question(k) for k, v in json_object(d["inputs"]).items() if v]
+        word = _outcome(d)
         rows.append(
             (
                 esc(d["date"]),
@@ -440,7 +450,7 @@ def _change_cell(change: Change) -> str:
     return f'<span class="unclear">{esc(change.note)}</span>'
 
 
-def _dated(hold: Any, day: date | None) -> str:
+def _dated(hold: HoldResult | None, day: date | None) -> str:
     if hold is None or day is None:
         return "-"
     return f'{esc(seconds_text(hold))}<br><span class="note">{day:%d %b %Y}</span>'
@@ -720,10 +730,10 @@ def _exercises(data: ReportData) -> str:
         "six months, counted by month; <code>coach export --what decisions</code> lists "
         "each one).</p>",
     ]
-    decisions: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    decisions: dict[tuple[str, str], list[DecisionRow]] = {}
     for d in data.decisions:
         if d["kind"] == "dose":
-            decisions.setdefault((d["program"], d["exercise"]), []).append(d)
+            decisions.setdefault((d["program"] or "", d["exercise"] or ""), []).append(d)
     unit = period_unit(data)
     every = (data.until - data.since).days < EVERY_DECISION_UP_TO_DAYS
     for series in data.exercises:
@@ -764,7 +774,7 @@ _UNITS = {"hold": "seconds held per set", "reps": "repetitions per set"}
 
 
 def _exercise(
-    series: ExerciseSeries, decisions: list[dict[str, Any]], unit: str, *, every: bool
+    series: ExerciseSeries, decisions: list[DecisionRow], unit: str, *, every: bool
 ) -> str:
     levels = sorted({p.level for p in series.points})
     level = f"level {levels[0]}" if len(levels) == 1 else f"levels {levels[0]}-{levels[-1]}"
@@ -808,11 +818,11 @@ EVERY_DECISION_UP_TO_DAYS = 183
 (ten years of daily decisions would be tens of thousands of rows)."""
 
 
-def _dose_text(before: dict[str, Any], after: dict[str, Any]) -> str:
+def _dose_text(before: JsonValue, after: JsonValue) -> str:
     from coach.engine.progression import describe_dose
     from coach.engine.timeline import Dose
 
-    old, new = Dose(**before), Dose(**after)
+    old, new = Dose.from_json(before), Dose.from_json(after)
     if old == new:
         return f"stays at {describe_dose(new)}"
     return f"{describe_dose(old)} → {describe_dose(new)}"
@@ -822,22 +832,22 @@ def _mentions_dose(reason: str) -> bool:
     return "->" in reason or " set" in reason or " reps" in reason
 
 
-def _decision_rows(decisions: list[dict[str, Any]]) -> list[tuple[str, str]]:
+def _decision_rows(decisions: list[DecisionRow]) -> list[tuple[str, str]]:
     """Every decision with its date, rule, dose and reason. Consecutive decisions by the
     same rule on the same dose share a row that names every date (the reason shown is
     the first one's: the others differ at most in the pain figure they quote)."""
-    rows = []
-    run: list[dict[str, Any]] = []
+    rows: list[tuple[str, str]] = []
+    run: list[DecisionRow] = []
 
     def flush() -> None:
         if not run:
             return
         first = run[0]
-        when = _day_ranges([date.fromisoformat(d["date"]) for d in run])
-        rule = first["rule"] + (" (before)" if first["moment"] == "before" else "")
+        when = _day_ranges([date.fromisoformat(d["date"]) for d in run if d["date"]])
+        rule = (first["rule"] or "") + (" (before)" if first["moment"] == "before" else "")
         if len(run) > 1:
             rule += f" ×{len(run)}"
-        reason = first["reason"]
+        reason = first["reason"] or ""
         if len(run) > 1 and any(d["reason"] != reason for d in run):
             reason += f" (the same decision {len(run) - 1} more times)"
         # The reason names the dose it leads to; the dose is added where it does not.
@@ -876,17 +886,18 @@ def _day_ranges(days: list[date]) -> str:
     return ", ".join(parts)
 
 
-def _monthly_rows(decisions: list[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
+def _monthly_rows(decisions: list[DecisionRow]) -> list[tuple[str, str, str, str]]:
     """A row per month: how many decisions by each rule, the dose at its start and end,
     and the reason of its first step back (the decisions a clinician asks about)."""
-    months: dict[str, list[dict[str, Any]]] = {}
+    months: dict[str, list[DecisionRow]] = {}
     for decision in decisions:
-        months.setdefault(decision["date"][:7], []).append(decision)
+        months.setdefault((decision["date"] or "")[:7], []).append(decision)
     rows = []
     for month, group in months.items():
         counts: dict[str, int] = {}
         for decision in group:
-            counts[decision["rule"]] = counts.get(decision["rule"], 0) + 1
+            rule = decision["rule"] or ""
+            counts[rule] = counts.get(rule, 0) + 1
         rules = ", ".join(f"{rule} ×{n}" for rule, n in sorted(counts.items(), key=lambda i: -i[1]))
         dose = _dose_text(group[0]["before"], group[-1]["after"])
         back = next((d for d in group if d["rule"] == "step back"), None)

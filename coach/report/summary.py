@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from coach.base.types import json_int
 from coach.engine.checks.psfs import psfs_compare
 from coach.engine.checks.records import CheckHistory, CheckRecord
 from coach.engine.checks.views import latest_hold_rows
@@ -99,7 +100,7 @@ def _advice(data: ReportData) -> list[str]:
         return []
     rules: dict[str, list[str]] = {}
     for decision in advice:
-        rules.setdefault(decision["rule"], []).append(decision["date"] or "")
+        rules.setdefault(decision["rule"] or "", []).append(decision["date"] or "")
     parts = [
         f"{rule} {_times(len(days))} (last {max(days)})"
         if max(days)
@@ -190,7 +191,8 @@ def _doses(data: ReportData) -> list[str]:
         )
     moves = [d for d in data.decisions if d["kind"] == "level" and d["accepted"]]
     for move in moves:
-        way = "up" if move["after"] > move["before"] else "down"
+        old, new = json_int(move["before"]) or 0, json_int(move["after"]) or 0
+        way = "up" if new > old else "down"
         out.append(f"Moved {way} to level {move['after']} of {move['program']} on {move['date']}.")
     return out
 

@@ -10,13 +10,13 @@ newest :data:`KEEP` are kept. A copy is made only of a database that passed
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from coach.store.private import create_private, private_folder
+from coach.base.atomic import atomic_path
+from coach.store.private import private_folder
 
 __all__ = ["BACKUP_FOLDER", "EVERY_DAYS", "KEEP", "back_up", "back_up_if_due", "backups"]
 
@@ -56,11 +56,9 @@ def back_up(history: Path, today: date) -> Path:
     folder = history.parent / BACKUP_FOLDER
     private_folder(folder)
     target = folder / f"history-{today.isoformat()}.db"
-    partial = folder / f".{target.name}.{os.getpid()}.partial"
-    with contextlib.suppress(OSError):
-        partial.unlink()
-    os.close(create_private(partial, os.O_RDWR | os.O_EXCL))
-    try:
+    # On the disk before its name says it is a backup: a crash never leaves a backup
+    # that is only partly written under the real name.
+    with atomic_path(target) as partial:
         source = sqlite3.connect(f"{history.resolve().as_uri()}?mode=ro", uri=True, timeout=3)
         try:
             copy = sqlite3.connect(partial)
@@ -72,18 +70,6 @@ def back_up(history: Path, today: date) -> Path:
                 copy.close()
         finally:
             source.close()
-        # On the disk before its name says it is a backup: a crash never leaves a
-        # backup that is only partly written under the real name.
-        descriptor = os.open(partial, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-        partial.replace(target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        raise
     for _, old in backups(history)[:-KEEP]:
         with contextlib.suppress(OSError):
             old.unlink()

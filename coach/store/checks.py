@@ -11,14 +11,14 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
+from coach.base.types import JsonValue, SqlValue
 from coach.engine.checks.messages import PsfsEntry
 from coach.engine.checks.protocol import EndedBy, HoldTest, Variant
 from coach.engine.checks.psfs import MAX_ACTIVITIES, clean_activity
 from coach.engine.checks.records import CheckHistory, CheckRecord, HoldResult, PsfsActivity
 from coach.engine.clock import utc_now
-from coach.engine.records import PainAnswer
+from coach.engine.records import PainAnswer, SessionStatus
 from coach.store.database import HistoryStore, StoreError
 
 __all__ = [
@@ -35,7 +35,7 @@ __all__ = [
     "read_checks",
 ]
 
-# One text for each insert the synthetic history also makes (as for sessions and sets).
+# One text for each insert that store.bulk also makes (as for sessions and sets).
 INSERT_CHECK = (
     "INSERT INTO checks (id, started_at, ended_at, local_date, utc_offset, status,"
     " pain_before, pain_after, numbness, leg_weakness, pain_below_knee)"
@@ -115,7 +115,9 @@ class CheckStore:
             activities = _activities(db)
         return activities, tuple(ratings)
 
-    def close_check(self, check_id: int, status: str, pain_after: PainAnswer | None) -> None:
+    def close_check(
+        self, check_id: int, status: SessionStatus, pain_after: PainAnswer | None
+    ) -> None:
         answer = pain_after or PainAnswer(None)
         with self.store.transaction() as db:
             db.execute(
@@ -144,7 +146,7 @@ class CheckStore:
         return self.store.last_check_day()
 
 
-def hold_row(check_id: int, result: HoldResult, at: str) -> tuple[object, ...]:
+def hold_row(check_id: int, result: HoldResult, at: str) -> tuple[SqlValue, ...]:
     """The values of :data:`INSERT_HOLD` for ``result``."""
     return (
         check_id,
@@ -193,7 +195,7 @@ def read_checks(db: sqlite3.Connection, since: date | None = None) -> CheckHisto
         CheckRecord(
             check_id,
             date.fromisoformat(day),
-            status,
+            SessionStatus(status),
             before,
             after,
             bool(flag),
@@ -205,7 +207,7 @@ def read_checks(db: sqlite3.Connection, since: date | None = None) -> CheckHisto
     return CheckHistory(checks, _activities(db))
 
 
-def check_export(store: HistoryStore, since: date | None = None) -> list[dict[str, Any]]:
+def check_export(store: HistoryStore, since: date | None = None) -> list[dict[str, JsonValue]]:
     """One row per hold of every check (from ``since``), as :data:`CHECK_COLUMNS`."""
     with store.read() as db:
         rows = db.execute(
@@ -218,7 +220,7 @@ def check_export(store: HistoryStore, since: date | None = None) -> list[dict[st
         ).fetchall()
     result = []
     for row in rows:
-        entry: dict[str, Any] = dict(zip(CHECK_COLUMNS, row, strict=True))
+        entry: dict[str, JsonValue] = dict(zip(CHECK_COLUMNS, row, strict=True))
         for flag in ("numbness", "leg_weakness", "pain_below_knee"):
             entry[flag] = bool(entry[flag])
         result.append(entry)
@@ -253,7 +255,7 @@ PSFS_COLUMNS: tuple[str, ...] = (
 )
 
 
-def psfs_export(store: HistoryStore, since: date | None = None) -> list[dict[str, Any]]:
+def psfs_export(store: HistoryStore, since: date | None = None) -> list[dict[str, JsonValue]]:
     """One row per PSFS rating (from ``since``), as :data:`PSFS_COLUMNS`."""
     with store.read() as db:
         rows = db.execute(

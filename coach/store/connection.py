@@ -259,11 +259,6 @@ class Database:
                     raise StoreError(f"cannot read the history {self.path}: {exc}") from None
         return copy
 
-    @property
-    def journal_folder(self) -> Path | None:
-        """Where sessions go when the database refuses them (None in memory)."""
-        return None if self._journal is None else self._journal.folder
-
     def _open(self, *, readonly: bool = False) -> sqlite3.Connection:
         if self._uri is not None:
             return sqlite3.connect(
@@ -338,6 +333,7 @@ class Database:
                 found.append(read_journal(path))
         return found
 
+    # any: journal facts (JSON) read back
     def waiting_facts(self, table: str) -> list[dict[str, Any]]:
         """The rows of ``table`` waiting in the journal (read only), oldest first."""
         return [f["row"] for j in self._journals() for f in j.facts if f["table"] == table]
@@ -376,7 +372,7 @@ class Database:
     @contextlib.contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
         """A connection for the store package's own queries (history views, export,
-        the synthetic history); nothing outside the package holds one."""
+        the demo history's bulk write); nothing outside the package holds one."""
         with self.connect() as connection:
             yield connection
 

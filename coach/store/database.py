@@ -24,31 +24,16 @@ from coach.store.connection import (
 )
 from coach.store.queries import NamedSession, QueryStore
 from coach.store.rows import (
-    INSERT_ADVICE,
-    INSERT_DOSE_CHANGE,
-    INSERT_LEVEL_MOVE,
-    INSERT_SCREENING,
-    INSERT_SESSION,
-    INSERT_SET,
     SESSION_COLUMNS,
     SET_COLUMNS,
-    advice_rows,
     apply_write,
     decision_rows,
-    dose_json,
-    set_row,
 )
 from coach.store.safety import SafetyStore
 from coach.store.sessions import SessionStore
 
 __all__ = [
     "BUSY_TIMEOUT_SECONDS",
-    "INSERT_ADVICE",
-    "INSERT_DOSE_CHANGE",
-    "INSERT_LEVEL_MOVE",
-    "INSERT_SCREENING",
-    "INSERT_SESSION",
-    "INSERT_SET",
     "SESSION_COLUMNS",
     "SET_COLUMNS",
     "Database",
@@ -56,15 +41,12 @@ __all__ = [
     "HistoryStore",
     "NamedSession",
     "StoreError",
-    "advice_rows",
     "apply_write",
     "check_history",
     "decision_rows",
     "disk_state",
-    "dose_json",
     "health_of_error",
     "quick_check",
-    "set_row",
 ]
 
 

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from coach.base.types import JsonValue
 from coach.engine.records import RECOVERED
 from coach.store.backups import backups
 from coach.store.database import Health, check_history, disk_state
@@ -320,6 +321,7 @@ _GAP_READ_ONE_BY_ONE = 4096
 whose damage spared some of its rows)."""
 
 
+# any: rows of a damaged file, whatever they hold
 def _salvage(db: sqlite3.Connection, table: str, names: str) -> tuple[list[tuple[Any, ...]], int]:
     """Every row of ``table`` that can be read (rowid first, then ``names``), in rowid
     order, and how many rows are known to be lost.
@@ -331,7 +333,7 @@ def _salvage(db: sqlite3.Connection, table: str, names: str) -> tuple[list[tuple
     its rows are found through the indexes), so one bad page never costs its
     neighbours."""
     select = f"SELECT rowid, {names} FROM {table}"
-    rows: dict[int, tuple[Any, ...]] = {}
+    rows: dict[int, tuple[Any, ...]] = {}  # any: rows of a damaged file
     start = _MIN_ROWID  # the next rowid to read
     stretches = 0
     step = 1
@@ -366,7 +368,10 @@ def _salvage(db: sqlite3.Connection, table: str, names: str) -> tuple[list[tuple
 
 
 def _read_each(
-    db: sqlite3.Connection, select: str, rowids: Iterable[int], into: dict[int, tuple[Any, ...]]
+    db: sqlite3.Connection,
+    select: str,
+    rowids: Iterable[int],
+    into: dict[int, tuple[Any, ...]],  # any: rows of a damaged file
 ) -> None:
     for rowid in rowids:
         try:
@@ -497,7 +502,7 @@ def _merge(source: Path, target: sqlite3.Connection, *, first: bool) -> Source:
     return Source(source, added["sessions"], added["sets"], unreadable)
 
 
-def _find(target: sqlite3.Connection, table: str, row: dict[str, Any]) -> int | None:
+def _find(target: sqlite3.Connection, table: str, row: dict[str, JsonValue]) -> int | None:
     """The id of the row of ``target`` that is the same fact as ``row``, if any."""
     if table == "sessions":
         found = None
@@ -526,7 +531,7 @@ def _find(target: sqlite3.Connection, table: str, row: dict[str, Any]) -> int | 
 
 
 def _insert(
-    target: sqlite3.Connection, table: str, row: dict[str, Any], *, keep_id: bool
+    target: sqlite3.Connection, table: str, row: dict[str, JsonValue], *, keep_id: bool
 ) -> int | None:
     """Insert ``row`` (under its own id when that is free, or always for the damaged
     file's rows); its new id, or None when it breaks the schema's rules."""

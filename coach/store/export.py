@@ -13,9 +13,11 @@ import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, TextIO
+from typing import TextIO, TypedDict
 
+from coach.base.types import JsonValue, SqlValue
 from coach.engine.clock import local_day
+from coach.engine.records import SessionStatus
 from coach.format.text import json_safe, printable
 from coach.store.database import HistoryStore
 from coach.store.waiting import Waiting
@@ -23,6 +25,9 @@ from coach.store.waiting import Waiting
 __all__ = [
     "COLUMNS",
     "DECISION_COLUMNS",
+    "DecisionRow",
+    "SessionRow",
+    "SetRow",
     "decision_export",
     "export_rows",
     "read_csv",
@@ -82,6 +87,80 @@ DECISION_COLUMNS: tuple[str, ...] = (
     "inputs",
 )
 
+
+class SetRow(TypedDict):
+    """One rated set, as exported (:data:`COLUMNS`, in that order)."""
+
+    date: str
+    session_id: int | None
+    """None while its session waits in the journal (not in the history yet)."""
+    session_started_at: str
+    routine: str
+    program: str
+    level: int
+    exercise: str
+    exercise_name: str
+    kind: str
+    set_number: int
+    attempt: int
+    planned_sets: int
+    planned_hold_seconds: float | None
+    planned_holds: int | None
+    planned_reps: int | None
+    planned_duration_seconds: float | None
+    planned_work_seconds: float
+    done_work_seconds: float
+    completed: bool
+    pain: int | None
+    numbness: bool
+    leg_weakness: bool
+    pain_below_knee: bool
+    rated_at: str
+    side: str | None
+    skip_reason: str | None
+    session_note: str | None
+    saved: bool
+
+
+class SessionRow(TypedDict):
+    """One session, as `coach history` lists it and the history screen reads it."""
+
+    date: str
+    session_id: int
+    routine: str
+    status: SessionStatus
+    stop_reason: str | None
+    minutes: float | None
+    seconds: int | None
+    sets: int
+    baseline_pain: int | None
+    peak_pain: int | None
+    dose_changes: int
+    saved: bool
+
+
+class DecisionRow(TypedDict):
+    """One decision, as exported (:data:`DECISION_COLUMNS`) and as the report reads it."""
+
+    date: str | None
+    session_id: int | None
+    decided_at: str
+    kind: str
+    """'dose', 'advice', 'level', 'follow-up' or 'screening'."""
+    moment: str | None
+    """A dose change's: 'before' the session (a check) or 'after' it."""
+    program: str | None
+    level: int | None
+    exercise: str | None
+    rule: str | None
+    before: JsonValue
+    """A dose as a JSON object (a dose change), or a level (a level move)."""
+    after: JsonValue
+    accepted: bool | None
+    reason: str | None
+    inputs: JsonValue
+
+
 _INTS = {
     "session_id",
     "check_id",
@@ -113,8 +192,9 @@ _JSON = {"before", "after", "inputs"}
 
 def _filters(
     since: date | None, program: str | None, exercise: str | None
-) -> tuple[str, list[Any]]:
-    clauses, params = [], []
+) -> tuple[str, list[SqlValue]]:
+    clauses: list[str] = []
+    params: list[SqlValue] = []
     if program:
         clauses.append("t.program_id = ?")
         params.append(program)
@@ -135,7 +215,7 @@ def export_rows(
     program: str | None = None,
     exercise: str | None = None,
     waiting: Waiting | None = None,
-) -> list[dict[str, Any]]:
+) -> list[SetRow]:
     """Every stored set matching the filters, oldest first, as :data:`COLUMNS`; with
     ``waiting`` (see :mod:`coach.store.waiting`), those in the journal say
     ``saved: false`` (and their session's id is empty while its row is not saved)."""
@@ -149,7 +229,7 @@ def export_rows(
             f" ON s.id = t.session_id WHERE {where} ORDER BY t.id",
             params,
         ).fetchall()
-    result = []
+    result: list[SetRow] = []
     days: dict[str, date] = {}  # a session's sets share its start: parse it once
     for row in rows:
         started = row["started_at"]
@@ -199,7 +279,7 @@ def session_rows(
     since: date | None = None,
     program: str | None = None,
     exercise: str | None = None,
-) -> list[dict[str, Any]]:
+) -> list[SessionRow]:
     """One row per session (with at least one matching set, when filtered by program or
     exercise): date, routine, duration, sets, baseline and peak pain, dose changes."""
     return session_page(store, since=since, program=program, exercise=exercise)[0]
@@ -213,7 +293,7 @@ def session_page(
     exercise: str | None = None,
     limit: int | None = None,
     waiting: Waiting | None = None,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[SessionRow], int]:
     """The rows of :func:`session_rows`, oldest first (only the last ``limit`` of them
     when given and there is no ``since``), and how many sessions match in all.
 
@@ -255,7 +335,7 @@ def session_page(
                     (found[0][0], found[-1][0]),
                 ).fetchall()
             )
-    result = []
+    result: list[SessionRow] = []
     for sid, started, local, ended, title, status, reason, baseline, sets, peak in found:
         # Parsed once per session (thousands of them for the history screen).
         start = datetime.fromisoformat(started)
@@ -263,7 +343,8 @@ def session_page(
         if since and day < since:
             total -= 1
             continue
-        minutes = seconds = None
+        minutes: float | None = None
+        seconds: int | None = None
         if ended:
             span = datetime.fromisoformat(ended) - start
             minutes = round(span.total_seconds() / 60, 1)
@@ -275,7 +356,7 @@ def session_page(
                 "date": day.isoformat(),
                 "session_id": sid,
                 "routine": title,
-                "status": status,
+                "status": SessionStatus(status),
                 "stop_reason": reason,
                 "minutes": minutes,
                 "seconds": seconds,
@@ -301,14 +382,14 @@ def decision_export(
     since: date | None = None,
     program: str | None = None,
     exercise: str | None = None,
-) -> list[dict[str, Any]]:
+) -> list[DecisionRow]:
     """Every stored decision matching the filters as :data:`DECISION_COLUMNS`, in the
     order they were taken: dose changes (the rule, its inputs and the sentence shown),
     advice, level offers and red-flag screenings (these last have no program, so a
     program or exercise filter leaves them out)."""
     # In time order, a session's decisions together, when it started: the checks before
     # it, its advice, the dose changes after it, and the level offer that closes it.
-    found: list[tuple[tuple[str, int, int], dict[str, Any]]] = []
+    found: list[tuple[tuple[str, int, int], DecisionRow]] = []
     with store.read() as db:
         db.row_factory = sqlite3.Row
         sessions = {
@@ -322,13 +403,43 @@ def decision_export(
         if since is not None and not any(day >= since for day in days.values()):
             first = max(days, default=0) + 1
 
-        def add(order: int, row: sqlite3.Row, day: date | None, **fields: Any) -> None:
+        def add(
+            order: int,
+            row: sqlite3.Row,
+            day: date | None,
+            *,
+            kind: str,
+            session_id: int | None = None,
+            moment: str | None = None,
+            program: str | None = None,
+            level: int | None = None,
+            exercise: str | None = None,
+            rule: str | None = None,
+            before: JsonValue = None,
+            after: JsonValue = None,
+            accepted: bool | None = None,
+            reason: str | None = None,
+            inputs: JsonValue = None,
+        ) -> None:
             if since and (day is None or day < since):
                 return
-            entry = dict.fromkeys(DECISION_COLUMNS)
-            entry.update(date=day.isoformat() if day else None, decided_at=row["decided_at"])
-            entry.update(fields)
-            session = sessions.get(entry["session_id"])
+            entry = DecisionRow(
+                date=day.isoformat() if day else None,
+                session_id=session_id,
+                decided_at=row["decided_at"],
+                kind=kind,
+                moment=moment,
+                program=program,
+                level=level,
+                exercise=exercise,
+                rule=rule,
+                before=before,
+                after=after,
+                accepted=accepted,
+                reason=reason,
+                inputs=inputs,
+            )
+            session = sessions.get(session_id) if session_id is not None else None
             when = session[1] if session else row["decided_at"]
             found.append(((when, order, row["id"]), entry))
 
@@ -458,7 +569,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
 def write_csv(
-    rows: Iterable[Mapping[str, Any]], out: TextIO, columns: Sequence[str] = COLUMNS
+    rows: Iterable[Mapping[str, object]], out: TextIO, columns: Sequence[str] = COLUMNS
 ) -> None:
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
@@ -466,7 +577,7 @@ def write_csv(
         writer.writerow({k: _csv_value(row[k]) for k in columns})
 
 
-def _csv_value(value: Any) -> Any:
+def _csv_value(value: object) -> object:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict | list):
@@ -485,7 +596,7 @@ def neutralise_formula(text: str) -> str:
 
 
 def write_json(
-    rows: Sequence[Mapping[str, Any]],
+    rows: Sequence[Mapping[str, object]],
     out: TextIO,
     columns: Sequence[str] = COLUMNS,
     what: str | None = None,
@@ -509,12 +620,12 @@ def write_json(
     out.write(json_safe(text) + "\n")
 
 
-def read_csv(text: str) -> list[dict[str, Any]]:
+def read_csv(text: str) -> list[dict[str, JsonValue]]:
     """Rows of an exported CSV (sets or decisions) with their types restored (the
     inverse of write_csv)."""
     rows = []
     for raw in csv.DictReader(io.StringIO(text)):
-        row: dict[str, Any] = {}
+        row: dict[str, JsonValue] = {}
         for key, value in raw.items():
             if value == "":
                 row[key] = None

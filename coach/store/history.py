@@ -15,8 +15,9 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TypedDict
 
+from coach.base.types import JsonValue
 from coach.engine.clock import local_day
 from coach.engine.followup import SignSource, sign_words
 from coach.engine.records import SessionStatus, result_text
@@ -48,7 +49,7 @@ class SessionPoint:
     day: date
     """The local calendar day it started."""
     title: str
-    status: str
+    status: SessionStatus
     stop_reason: str | None
     baseline_pain: int | None
     peak_pain: int | None
@@ -109,12 +110,57 @@ class DosePoint:
         return None
 
 
+class StoredSet(TypedDict):
+    """One rated set of a session, as stored (the columns the history screen shows)."""
+
+    session_id: int
+    program_id: str
+    exercise_id: str
+    exercise_name: str
+    set_number: int
+    sets_planned: int
+    attempt: int
+    planned_hold: float | None
+    planned_holds: int | None
+    planned_reps: int | None
+    planned_duration: float | None
+    planned_work_seconds: float
+    done_work_seconds: float
+    completed: bool
+    pain: int | None
+    numbness: bool
+    leg_weakness: bool
+    pain_below_knee: bool
+
+
+class StoredDecision(TypedDict):
+    """A dose decision taken with a session, its doses decoded."""
+
+    program_id: str
+    exercise_id: str
+    level: int | None
+    rule: str | None
+    reason: str
+    before: JsonValue
+    after: JsonValue
+    inputs: JsonValue
+
+
+class StoredLevelMove(TypedDict):
+    """A level offered after a session, and the answer."""
+
+    program_id: str
+    from_level: int
+    to_level: int
+    accepted: bool
+
+
 @dataclass(frozen=True, slots=True)
 class SessionDetail:
     session: SessionPoint
-    sets: tuple[dict[str, Any], ...]
-    decisions: tuple[dict[str, Any], ...]
-    level_moves: tuple[dict[str, Any], ...]
+    sets: tuple[StoredSet, ...]
+    decisions: tuple[StoredDecision, ...]
+    level_moves: tuple[StoredLevelMove, ...]
     note: str | None = None
     """The person's note on the session, as written (untrusted text)."""
     names: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -265,9 +311,17 @@ class HistoryView:
                         names[key] = found[0]
         return SessionDetail(
             session,
-            tuple(dict(r) for r in sets),
-            tuple(_decoded(dict(r)) for r in decisions),
-            tuple(dict(r) for r in moves),
+            tuple(_stored_set(r) for r in sets),
+            tuple(_stored_decision(r) for r in decisions),
+            tuple(
+                StoredLevelMove(
+                    program_id=r["program_id"],
+                    from_level=r["from_level"],
+                    to_level=r["to_level"],
+                    accepted=bool(r["accepted"]),
+                )
+                for r in moves
+            ),
             note[0] if note else None,
             names,
         )
@@ -353,11 +407,40 @@ def follow_ups(store: HistoryStore, since: date | None = None) -> list[FollowUpP
     return found
 
 
-def _decoded(row: dict[str, Any]) -> dict[str, Any]:
-    for key in ("before_json", "after_json", "inputs_json"):
-        if key in row and isinstance(row[key], str):
-            row[key.removesuffix("_json")] = json.loads(row[key])
-    return row
+def _stored_set(row: sqlite3.Row) -> StoredSet:
+    return StoredSet(
+        session_id=row["session_id"],
+        program_id=row["program_id"],
+        exercise_id=row["exercise_id"],
+        exercise_name=row["exercise_name"],
+        set_number=row["set_number"],
+        sets_planned=row["sets_planned"],
+        attempt=row["attempt"],
+        planned_hold=row["planned_hold"],
+        planned_holds=row["planned_holds"],
+        planned_reps=row["planned_reps"],
+        planned_duration=row["planned_duration"],
+        planned_work_seconds=row["planned_work_seconds"],
+        done_work_seconds=row["done_work_seconds"],
+        completed=bool(row["completed"]),
+        pain=row["pain"],
+        numbness=bool(row["numbness"]),
+        leg_weakness=bool(row["leg_weakness"]),
+        pain_below_knee=bool(row["pain_below_knee"]),
+    )
+
+
+def _stored_decision(row: sqlite3.Row) -> StoredDecision:
+    return StoredDecision(
+        program_id=row["program_id"],
+        exercise_id=row["exercise_id"],
+        level=row["level"],
+        rule=row["rule"],
+        reason=row["reason"],
+        before=json.loads(row["before_json"]),
+        after=json.loads(row["after_json"]),
+        inputs=json.loads(row["inputs_json"]),
+    )
 
 
 def day_marks(sessions: Iterable[SessionPoint]) -> dict[date, int]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
@@ -25,6 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from coach import __version__
+from coach.base.atomic import write_atomic
+from coach.base.types import JsonValue
 from coach.engine.home import HomeView
 from coach.engine.records import HistoryError
 from coach.store.private import private_folder
@@ -80,7 +81,7 @@ class HomeCache:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._memory: dict[str, Any] = {}
+        self._memory: dict[str, JsonValue] = {}
 
     def read(self, source: Path, today: date, version: HistoryVersion) -> HomeView | None:
         """Home for ``source`` on ``today``, if what it was made from is unchanged."""
@@ -122,7 +123,7 @@ class HomeCache:
         newest = sorted(entries.items(), key=lambda kv: kv[1].get("written", 0), reverse=True)
         self._store(dict(newest[:_SOURCES_KEPT]))
 
-    def _entries(self) -> dict[str, Any]:
+    def _entries(self) -> dict[str, Any]:  # any: JSON read back, checked as it is used
         if self.path is None:
             return self._memory
         try:
@@ -134,20 +135,13 @@ class HomeCache:
         entries = data.get("sources")
         return entries if isinstance(entries, dict) else {}
 
-    def _store(self, entries: dict[str, Any]) -> None:
+    def _store(self, entries: dict[str, JsonValue]) -> None:
         if self.path is None:
             self._memory = entries
             return
         with contextlib.suppress(OSError):
             private_folder(self.path.parent)
-            descriptor, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".home-")
-            try:
-                with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                    json.dump({"format": _FORMAT, "sources": entries}, handle)
-                Path(temporary).replace(self.path)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            write_atomic(self.path, json.dumps({"format": _FORMAT, "sources": entries}))
 
 
 def remember_home(cache: HomeCache, day: DayLoaded, version: HistoryVersion | None) -> None:

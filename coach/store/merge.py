@@ -29,6 +29,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from coach.base.types import SqlValue
 from coach.engine.clock import utc_now
 from coach.engine.planning import programs_of
 from coach.engine.scaling import Replay
@@ -324,7 +325,7 @@ def derive_decisions(store: HistoryStore, uids: Sequence[str]) -> tuple[int, int
         return 0, 0
     wanted = set(uids)
     sessions = store.sessions_named(uids)
-    rows: list[tuple[int, list[tuple[object, ...]]]] = []
+    rows: list[tuple[int, list[tuple[SqlValue, ...]]]] = []
     done: set[str] = set()
     for source_path in sorted({s.source_path for s in sessions}):
         try:

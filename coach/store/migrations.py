@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import os
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+from coach.base.atomic import PARTIAL, commit, temporary_beside
 from coach.store.liveness import exclusive
-from coach.store.private import create_private
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "NewerSchemaError", "migrate", "statements"]
 
@@ -374,12 +373,11 @@ def _backup(connection: sqlite3.Connection, path: Path, version: int) -> None:
     uses (a second coach, or one started again in the same second after a kill)."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     # Copies a killed upgrade left half made: the claim is ours, so no one writes them.
-    for stale in path.parent.glob(f".{path.stem}.v*.backup.partial"):
+    for stale in path.parent.glob(f".{path.stem}.v*.backup*{PARTIAL}"):
         with contextlib.suppress(OSError):
             stale.unlink()
-    partial = path.with_name(f".{path.stem}.v{version}.{os.getpid()}.backup.partial")
     # Created 0600 before SQLite opens it: never readable by others, not even briefly.
-    os.close(create_private(partial, os.O_RDWR | os.O_TRUNC))
+    partial = temporary_beside(path.with_name(f"{path.stem}.v{version}.backup"))
     try:
         copy = sqlite3.connect(partial)
         try:
@@ -387,26 +385,14 @@ def _backup(connection: sqlite3.Connection, path: Path, version: int) -> None:
             copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
         finally:
             copy.close()
-        descriptor = os.open(partial, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
         for attempt in itertools.count(1):
             suffix = "" if attempt == 1 else f"-{attempt}"
             target = path.with_name(f"{path.stem}.v{version}.{stamp}{suffix}.backup{path.suffix}")
             try:
-                os.link(partial, target)  # never replaces a copy already there
+                commit(partial, target, replace=False)  # never replaces a copy already there
                 break
             except FileExistsError:
                 continue
-            except OSError:
-                # A file system without hard links: the claim is ours, so no other
-                # upgrade makes this name between the look and the rename.
-                if target.exists():
-                    continue
-                partial.replace(target)
-                break
     finally:
         with contextlib.suppress(OSError):
             partial.unlink()

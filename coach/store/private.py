@@ -14,6 +14,8 @@ import os
 import stat
 from pathlib import Path
 
+from coach.base.atomic import write_atomic
+
 __all__ = [
     "FILE_MODE",
     "FOLDER_MODE",
@@ -115,18 +117,7 @@ def write_private(path: Path, text: str) -> None:
     problem = output_problem(path)
     if problem is not None:  # never renamed over a device, a FIFO or a link
         raise NotAnOutputFile(errno.EINVAL, problem, str(path))
-    temporary = path.parent / f".{path.name}.{os.getpid()}.partial"
-    descriptor = create_private(temporary, os.O_WRONLY | os.O_TRUNC)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
+    write_atomic(path, text)
 
 
 def tighten(path: Path, mode: int) -> None:

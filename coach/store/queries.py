@@ -10,13 +10,15 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from coach.base.types import SqlValue
 from coach.engine.clock import local_day
 from coach.engine.records import (
     LevelMove,
     SessionFacts,
     SessionRecord,
+    SessionStatus,
     SetFacts,
 )
 from coach.store.connection import Database
@@ -166,7 +168,7 @@ class QueryStore(Database):
                     found.append(NamedSession(*row))
         return found
 
-    def replace_decisions(self, rows: Sequence[tuple[int, Sequence[Sequence[Any]]]]) -> None:
+    def replace_decisions(self, rows: Sequence[tuple[int, Sequence[Sequence[SqlValue]]]]) -> None:
         """For each (session id, decision rows): the decisions after that session, in
         place of any stored (one transaction for all)."""
         with self.transaction() as db:
@@ -231,22 +233,6 @@ class QueryStore(Database):
                 found.append(facts)
         return found
 
-    def decisions_of(self, session_id: int) -> list[dict[str, Any]]:
-        with self.connect() as db:
-            db.row_factory = sqlite3.Row
-            rows = db.execute(
-                "SELECT * FROM dose_changes WHERE session_id = ? ORDER BY id", (session_id,)
-            ).fetchall()
-        return [dict(row) for row in rows]
-
-    def sets_of(self, session_id: int) -> list[dict[str, Any]]:
-        with self.connect() as db:
-            db.row_factory = sqlite3.Row
-            rows = db.execute(
-                "SELECT * FROM sets WHERE session_id = ? ORDER BY id", (session_id,)
-            ).fetchall()
-        return [dict(row) for row in rows]
-
     def recent_sessions(self, limit: int = 20) -> list[SessionRecord]:
         with self.connect() as db:
             # Newest first in the order they were played (see SessionFacts.order), not by
@@ -260,4 +246,22 @@ class QueryStore(Database):
                 f" GROUP BY s.id ORDER BY {played_order('s', newest_first=True)}",
                 (limit,),
             ).fetchall()
-        return [SessionRecord(*row) for row in rows]
+        return [
+            SessionRecord(
+                id=id_,
+                started_at=started_at,
+                ended_at=ended_at,
+                status=SessionStatus(status),
+                source_id=source_id,
+                title=title,
+                baseline_pain=baseline,
+                sets_done=sets_done,
+                peak_pain=peak,
+                local_date=local_date,
+                stop_reason=stop_reason,
+            )
+            for (
+                id_, started_at, ended_at, status, source_id, title, baseline, sets_done, peak,
+                local_date, stop_reason,
+            ) in rows
+        ]  # fmt: skip

@@ -18,15 +18,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import sqlite3
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from coach.base.atomic import write_atomic
+from coach.base.types import JsonObject, JsonValue
 from coach.engine.planning import ProgramPast
 from coach.engine.records import LevelMove, SessionFacts, SessionStatus
 from coach.engine.scaling import RULES_VERSION, Replay, replay_history
@@ -54,9 +54,10 @@ class _Checkpoint:
     """The newest set id of the whole history when it was taken."""
     through_move: int
     last_day: date
-    state: Mapping[str, Any]
+    state: JsonObject
+    """Replay.to_json's output (or the same, read back)."""
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, JsonValue]:
         return {
             "key": self.key,
             "through_session": self.through_session,
@@ -68,7 +69,7 @@ class _Checkpoint:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> _Checkpoint:
+    def from_json(cls, data: Mapping[str, Any]) -> _Checkpoint:  # any: JSON read back
         return cls(
             str(data["key"]),
             int(data["through_session"]),
@@ -92,7 +93,7 @@ class Replays:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._memory: dict[str, Any] = {}
+        self._memory: dict[str, JsonValue] = {}
 
     def past(
         self, db: sqlite3.Connection, program: Program, start_level: int, read_after: ReadAfter
@@ -172,7 +173,7 @@ class Replays:
             return None
         return checkpoint if checkpoint is not None and checkpoint.key == key else None
 
-    def _programs(self) -> dict[str, Any]:
+    def _programs(self) -> dict[str, Any]:  # any: JSON read back, checked as it is used
         if self.path is None:
             return self._memory
         try:
@@ -193,14 +194,7 @@ class Replays:
         # A cache: when it cannot be written, the next start replays in full.
         with contextlib.suppress(OSError):
             private_folder(self.path.parent)
-            descriptor, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".replay-")
-            try:
-                with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                    json.dump({"format": _FORMAT, "programs": programs}, handle)
-                Path(temporary).replace(self.path)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            write_atomic(self.path, json.dumps({"format": _FORMAT, "programs": programs}))
 
 
 def _usable(db: sqlite3.Connection, program_id: str, checkpoint: _Checkpoint) -> bool:

@@ -7,14 +7,13 @@ of history: one grouped query per kind of row, and the rest computed in memory.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
 from coach.engine.checks.records import CheckHistory
 from coach.store.checks import read_checks
 from coach.store.database import HistoryStore
-from coach.store.export import decision_export
+from coach.store.export import DecisionRow, decision_export
 from coach.store.history import DosePoint, FollowUpPoint, HistoryView, SessionPoint, follow_ups
 from coach.store.waiting import with_waiting
 
@@ -65,7 +64,7 @@ class ReportData:
     first_day: date | None
     """The day of the first session ever (the period may start before it)."""
     exercises: tuple[ExerciseSeries, ...]
-    decisions: tuple[dict[str, Any], ...]
+    decisions: tuple[DecisionRow, ...]
     """Every decision of the period, as `coach export --what decisions` has it."""
     red_flag_sets: tuple[RedFlagSet, ...]
     checks: CheckHistory
@@ -117,7 +116,7 @@ def report_data(store: HistoryStore, since: date, until: date) -> ReportData:
             " ORDER BY started_at DESC, id DESC",
             (start,),
         ).fetchall()
-    series: dict[tuple[str, str], list[Any]] = {}
+    series: dict[tuple[str, str], _Gathered] = {}
     for row in rows:
         day = date.fromisoformat(row[3])
         if not since <= day <= until:
@@ -126,35 +125,35 @@ def report_data(store: HistoryStore, since: date, until: date) -> ReportData:
             :13
         ]
         done, pain, time, other = row[13:]
-        entry = series.setdefault((program, exercise), [name, kind, [], 0, 0, [0, 0, 0]])
-        entry[0], entry[1] = name, kind
-        entry[2].append(DosePoint(sid, day, level, hold, holds, reps, duration, sets, peak))
-        entry[3] += done
-        entry[4] += sets
+        entry = series.setdefault((program, exercise), _Gathered(name, kind))
+        entry.name, entry.kind = name, kind  # the latest name it was done under
+        entry.points.append(DosePoint(sid, day, level, hold, holds, reps, duration, sets, peak))
+        entry.done += done
+        entry.planned += sets
         for index, count in enumerate((pain, time, other)):
-            entry[5][index] += count or 0
+            entry.skips[index] += count or 0
     exercises = tuple(
         ExerciseSeries(
             program,
             exercise,
-            name,
-            kind,
-            tuple(points),
-            done,
-            planned,
+            gathered.name,
+            gathered.kind,
+            tuple(gathered.points),
+            gathered.done,
+            gathered.planned,
             tuple(
                 sorted(
                     (
                         (why, n)
-                        for why, n in zip(("pain", "time", "other"), skips, strict=True)
+                        for why, n in zip(("pain", "time", "other"), gathered.skips, strict=True)
                         if n
                     ),
                     key=lambda item: -item[1],
                 )
             ),
         )
-        for (program, exercise), (name, kind, points, done, planned, skips) in sorted(
-            series.items(), key=lambda item: (item[0][0], item[1][2][0].day, item[1][0])
+        for (program, exercise), gathered in sorted(
+            series.items(), key=lambda item: (item[0][0], item[1].points[0].day, item[1].name)
         )
     )
     notes = tuple(
@@ -185,6 +184,19 @@ def report_data(store: HistoryStore, since: date, until: date) -> ReportData:
     )
 
 
-def _until(decision: dict[str, Any], until: date) -> bool:
+@dataclass(slots=True)
+class _Gathered:
+    """One exercise's sets of the period, gathered row by row."""
+
+    name: str
+    kind: str
+    points: list[DosePoint] = field(default_factory=list)
+    done: int = 0
+    planned: int = 0
+    skips: list[int] = field(default_factory=lambda: [0, 0, 0])
+    """Sets cut short for pain, for time, for another reason."""
+
+
+def _until(decision: DecisionRow, until: date) -> bool:
     day = decision.get("date")
     return day is None or date.fromisoformat(day) <= until

@@ -1,7 +1,7 @@
 """A history's rows as they are written: the columns and inserts of each table, a set's
 and a decision's values, and how one write of a session (from the day or from a journal)
-is applied inside a transaction. Shared by the store's writers, the synthetic history
-and the views; no connection is opened here.
+is applied inside a transaction. Shared by the store's writers, the demo history's bulk
+write and the views; no connection is opened here.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from coach.base.types import SqlValue
 from coach.engine.clock import utc_now
 from coach.engine.records import (
     SessionStatus,
@@ -55,7 +56,7 @@ __all__ = [
 ]
 
 
-# The writes of rows that the synthetic history (coach.store.synthetic) also makes in bulk:
+# The writes of rows that the demo history's bulk write (store.bulk) also makes:
 # one text for each, so a new column cannot be added to one writer and not the other.
 SET_COLUMNS = (
     "session_id", "exercise_index", "program_id", "level", "exercise_id", "exercise_name",
@@ -138,8 +139,8 @@ def dose_json(dose: Dose) -> str:
     return json.dumps({k: v for k, v in asdict(dose).items() if v is not None}, sort_keys=True)
 
 
-def set_row(record: SetRecord) -> tuple[Any, ...]:
-    """The values of :data:`INSERT_SET` for ``record`` (the store's and the synthetic
+def set_row(record: SetRecord) -> tuple[SqlValue, ...]:
+    """The values of :data:`INSERT_SET` for ``record`` (the store's and the bulk
     history's one way of writing a set)."""
     dose, answer = record.planned, record.answer
     return (
@@ -171,7 +172,7 @@ def set_row(record: SetRecord) -> tuple[Any, ...]:
     )
 
 
-def set_facts(row: Sequence[Any]) -> SetFacts:
+def set_facts(row: Sequence[Any]) -> SetFacts:  # any: a row as SQLite returns it, unpacked
     index, program, exercise, number, planned, completed, pain, red_flag, skipped = row
     return SetFacts.of(
         exercise_index=index,
@@ -186,7 +187,7 @@ def set_facts(row: Sequence[Any]) -> SetFacts:
     )
 
 
-def journal_set(row: Mapping[str, Any]) -> SetFacts:
+def journal_set(row: Mapping[str, Any]) -> SetFacts:  # any: a journal entry (JSON) read back
     """A set as the journal keeps it (a row of :data:`SET_COLUMNS`), as the engine sees it."""
     return set_facts(
         (
@@ -205,7 +206,7 @@ def journal_set(row: Mapping[str, Any]) -> SetFacts:
 
 def decision_rows(
     session_id: int, decisions: Sequence[Decision], at: str, moment: str
-) -> list[tuple[Any, ...]]:
+) -> list[tuple[SqlValue, ...]]:
     """The values of :data:`INSERT_DOSE_CHANGE` for ``decisions``."""
     return [
         (
@@ -225,7 +226,7 @@ def decision_rows(
     ]
 
 
-def advice_rows(session_id: int, advice: Sequence[Advice], at: str) -> list[tuple[Any, ...]]:
+def advice_rows(session_id: int, advice: Sequence[Advice], at: str) -> list[tuple[SqlValue, ...]]:
     """The values of :data:`INSERT_ADVICE` for ``advice``."""
     return [
         (
@@ -250,10 +251,10 @@ reads the row's values before the update)."""
 
 def apply_write(
     db: sqlite3.Connection,
-    session: Mapping[str, Any],
-    sets: Sequence[Mapping[str, Any]],
-    finish: Mapping[str, Any] | None,
-    after: Sequence[Mapping[str, Any]] = (),
+    session: Mapping[str, Any],  # any: journal entries (JSON), from the day or read back
+    sets: Sequence[Mapping[str, Any]],  # any: journal entries (JSON)
+    finish: Mapping[str, Any] | None,  # any: journal entries (JSON)
+    after: Sequence[Mapping[str, Any]] = (),  # any: journal entries (JSON)
 ) -> tuple[int, int]:
     """Write a session as the journal holds it (see :mod:`coach.store.journal`) inside the
     open transaction, changing nothing already there: found by its uid (or its row id),
@@ -319,6 +320,7 @@ def apply_write(
     return session_id, added
 
 
+# any: a fact's columns (JSON)
 def insert_fact(db: sqlite3.Connection, table: str, row: Mapping[str, Any]) -> None:
     """Insert a fact that stands apart from any session (see :data:`FACT_TABLES`) unless
     a row with its uid is already there: inserting it twice changes nothing."""
@@ -334,6 +336,7 @@ def insert_fact(db: sqlite3.Connection, table: str, row: Mapping[str, Any]) -> N
     )
 
 
+# any: a journal entry (JSON)
 def apply_after(db: sqlite3.Connection, session_id: int, fact: Mapping[str, Any]) -> None:
     """One fact that follows a session, as the journal holds it; applying it twice
     changes nothing more than applying it once."""
@@ -378,12 +381,12 @@ def apply_after(db: sqlite3.Connection, session_id: int, fact: Mapping[str, Any]
 
 def after_entries(
     revised: SessionEnd | None, note: str | None, level_move: LevelChoice | None
-) -> list[tuple[str, dict[str, Any]]]:
+) -> list[tuple[str, dict[str, Any]]]:  # any: journal entries (JSON)
     """The facts that follow a session, as the journal keeps them, each with the key
     under which a later one replaces it."""
     now = utc_now()
-    found: list[tuple[str, dict[str, Any]]] = []
-    fact: dict[str, Any]
+    found: list[tuple[str, dict[str, Any]]] = []  # any: journal entries (JSON)
+    fact: dict[str, Any]  # any: a journal entry (JSON)
     if revised is not None:
         decisions = decision_rows(0, revised.decisions, now, "after")
         fact = {

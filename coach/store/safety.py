@@ -38,7 +38,8 @@ __all__ = ["SafetyStore"]
 
 
 def _last_screening(
-    db: sqlite3.Connection, waiting: Sequence[Mapping[str, Any]] = ()
+    db: sqlite3.Connection,
+    waiting: Sequence[Mapping[str, Any]] = (),  # any: journal facts (JSON)
 ) -> LastScreening | None:
     """The latest checklist, stored or ``waiting`` in the journal."""
     row = db.execute(
@@ -58,7 +59,7 @@ class SafetyStore(Database):
     """Checklists, follow-ups and the facts that decide what is due."""
 
     def record_screening(
-        self, answers: Mapping[str, bool], outcome: str, local_date: date | None = None
+        self, answers: Mapping[str, bool], outcome: Outcome, local_date: date | None = None
     ) -> None:
         """Store a red-flag checklist, answered on ``local_date`` (by default, today on
         this machine): in the history, or when it refuses, in the journal (StoreError
@@ -68,11 +69,12 @@ class SafetyStore(Database):
         row = {
             "taken_at": now,
             "answers_json": json.dumps(dict(answers), sort_keys=True),
-            "outcome": outcome,
+            "outcome": outcome.value,
             "local_date": day.isoformat(),
         }
         self._record_fact("screenings", row)
 
+    # any: a fact's columns, kept as JSON when refused
     def _record_fact(self, table: str, row: Mapping[str, Any]) -> None:
         """A fact that stands apart from any session, named now (its uid): inserted into
         ``table``, or when the history refuses, kept in a journal file of its own and

@@ -1,14 +1,14 @@
 """Writing sessions: the day's one write (:meth:`SessionStore.write_session`) to the
 history or the journal, the import of journals, resuming and closing an interrupted
-session under a claim, and the older writes the synthetic history and tests use.
+session under a claim.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime
+from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,9 +35,6 @@ from coach.store.rows import (
     FACT_COLUMNS,
     INSERT_ADVICE,
     INSERT_DOSE_CHANGE,
-    INSERT_LEVEL_MOVE,
-    INSERT_SESSION,
-    INSERT_SET,
     SESSION_COLUMNS,
     SET_COLUMNS,
     advice_rows,
@@ -63,56 +60,6 @@ __all__ = ["SessionStore"]
 
 class SessionStore(Database):
     """The sessions of a history: written, imported, resumed, closed."""
-
-    def start_session(
-        self,
-        *,
-        source_id: str,
-        title: str,
-        source_path: str,
-        planned_seconds: float,
-        levels: Mapping[str, int],
-        speed: float = 1.0,
-        baseline_pain: int | None = None,
-        started_at: str | None = None,
-        local_date: date | None = None,
-        utc_offset: int | None = None,
-        checks: Sequence[Decision] = (),
-    ) -> int:
-        """Store a new session (running) with the decisions taken at its start, in one
-        transaction. ``local_date`` and ``utc_offset`` (minutes east of UTC) say where in
-        the day it was played; by default, now on this machine."""
-        now = datetime.now(UTC).astimezone()
-        if started_at is None:
-            started_at = utc_now()
-        if local_date is None:
-            local_date = datetime.fromisoformat(started_at).astimezone().date()
-        if utc_offset is None:
-            offset = now.utcoffset()
-            utc_offset = round(offset.total_seconds() / 60) if offset is not None else 0
-        with self.transaction() as db:
-            cursor = db.execute(
-                INSERT_SESSION,
-                (
-                    started_at,
-                    source_id,
-                    title,
-                    source_path,
-                    speed,
-                    planned_seconds,
-                    baseline_pain,
-                    json.dumps(dict(levels), sort_keys=True),
-                    self._owner(),
-                    local_date.isoformat(),
-                    utc_offset,
-                ),
-            )
-            assert cursor.lastrowid is not None
-            session_id = cursor.lastrowid
-            db.executemany(
-                INSERT_DOSE_CHANGE, decision_rows(session_id, checks, started_at, "before")
-            )
-            return session_id
 
     def claim_session(self, opening: OpenSession) -> Written:
         """This process resumes an interrupted session (``opening.session_id``): it owns
@@ -238,7 +185,11 @@ class SessionStore(Database):
         return Written(Kept.HISTORY, session_id)
 
     def _entries(
-        self, opening: OpenSession, records: Sequence[SetRecord], end: SessionEnd | None
+        self,
+        opening: OpenSession,
+        records: Sequence[SetRecord],
+        end: SessionEnd | None,
+        # any: journal entries (JSON), as read back too
     ) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any] | None]:
         """The write as the journal keeps it (and as its import reads it back)."""
         row = dict(
@@ -289,11 +240,12 @@ class SessionStore(Database):
         records: Sequence[SetRecord],
         end: SessionEnd | None,
         problem: str,
-        after: Sequence[tuple[str, dict[str, Any]]] = (),
+        after: Sequence[tuple[str, dict[str, Any]]] = (),  # any: journal entries (JSON)
     ) -> Written:
         if self._journal is None:
             return Written(Kept.NOWHERE, opening.session_id, problem)
         session, sets, finish = self._entries(opening, records, end)
+        # any: journal entries (JSON)
         lines: list[tuple[str, dict[str, Any]]] = [("session", session)]
         for row in sets:
             key = f"set:{row['exercise_index']}:{row['set_number']}:{row['attempt']}"
@@ -406,42 +358,6 @@ class SessionStore(Database):
         remove_file(path)
         return new
 
-    def set_baseline(self, session_id: int, pain: int | None) -> None:
-        with self.transaction() as db:
-            db.execute("UPDATE sessions SET baseline_pain = ? WHERE id = ?", (pain, session_id))
-
-    def record_set(self, record: SetRecord) -> int:
-        with self.transaction() as db:
-            cursor = db.execute(INSERT_SET, set_row(record))
-            assert cursor.lastrowid is not None
-            return cursor.lastrowid
-
-    def finish_session(
-        self,
-        session_id: int,
-        status: SessionStatus,
-        *,
-        reason: str | None = None,
-        decisions: Sequence[Decision] = (),
-        advice: Sequence[Advice] = (),
-        interrupted: bool = False,
-    ) -> None:
-        """Close a session and store the decisions for next time, in one transaction."""
-        now = utc_now()
-        with self.transaction() as db:
-            db.execute(
-                "UPDATE sessions SET ended_at = ?, status = ?, stop_reason = ? WHERE id = ?",
-                (now, SessionStatus(status).value, reason, session_id),
-            )
-            if interrupted:
-                db.execute(
-                    "UPDATE sessions SET ended_at = COALESCE((SELECT MAX(rated_at) FROM sets"
-                    " WHERE session_id = sessions.id), started_at) WHERE id = ?",
-                    (session_id,),
-                )
-            db.executemany(INSERT_DOSE_CHANGE, decision_rows(session_id, decisions, now, "after"))
-            db.executemany(INSERT_ADVICE, advice_rows(session_id, advice, now))
-
     def close_interrupted(
         self,
         session_id: int,
@@ -494,15 +410,6 @@ class SessionStore(Database):
         finally:
             if key not in self._claimed.values():
                 self._release(key)
-
-    def record_level_move(
-        self, session_id: int, program_id: str, from_level: int, to_level: int, *, accepted: bool
-    ) -> None:
-        with self.transaction() as db:
-            db.execute(
-                INSERT_LEVEL_MOVE,
-                (session_id, program_id, from_level, to_level, int(accepted), utc_now()),
-            )
 
     def interrupted_sessions(self) -> list[InterruptedSession]:
         """Sessions still marked running whose coach is gone and that no other coach is

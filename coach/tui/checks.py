@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -502,6 +503,7 @@ class ChecksView(Vertical):
     def show(self, history: CheckHistory) -> None:
         self.history = history
         hint = self.query_one("#checks-hint", Label)
+        # any: cells of text and Text
         table: DataTable[Any] = self.query_one("#checks-table", DataTable)
         words = self.query_one("#checks-words", VerticalScroll)
         table.clear(columns=True)
@@ -562,7 +564,7 @@ def _dash(value: object) -> str:
     return "-" if value is None else str(value)
 
 
-def report_path(store: HistoryStore, today: date) -> Any:
+def report_path(store: HistoryStore, today: date) -> Path:
     """Where the TUI writes a report: a 'reports' folder beside the history (0700)."""
     from coach.report import default_name
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
+from coach.base.types import JsonValue
 from coach.engine.clock import Clock
 from coach.engine.runner import (
     CueDue,
@@ -36,7 +36,7 @@ class EventLog:
         """Log ``events``, handled at ``now`` (default: the clock now)."""
         now = self.clock() if now is None else now
         for event in events:
-            entry: dict[str, Any] = {"t": now}
+            entry: dict[str, JsonValue] = {"t": now}
             if isinstance(event, StepStarted):
                 entry |= {
                     "event": "step",
@@ -71,10 +71,10 @@ class EventLog:
     def _due(self, session_time: float) -> float | None:
         return self.runner.wall_time_of(session_time) if self.runner is not None else None
 
-    def note_at(self, t: float, **fields: Any) -> None:
+    def note_at(self, t: float, **fields: JsonValue) -> None:
         self.lines.append(json.dumps({"t": t, **fields}))
 
-    def note(self, **fields: Any) -> None:
+    def note(self, **fields: JsonValue) -> None:
         self.note_at(self.clock(), **fields)
 
     def close(self) -> None:

@@ -18,6 +18,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
@@ -94,7 +95,7 @@ class CalendarMap(Widget):
         self.marks, self.today, self.days = marks, today, days
         self.refresh(layout=True)
 
-    def get_content_height(self, container: Any, viewport: Any, width: int) -> int:
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self.render().plain.splitlines())
 
     def render(self) -> Text:
@@ -378,7 +379,7 @@ class HistoryScreen(Screen[None]):
         name, since = self._period()
         plot = self._plot_in(self.query_one("#pain-chart-box", Vertical), "pain-chart")
         chosen = [s for s in self.sessions if since is None or s.day >= since]
-        plt: Any = plot.plt
+        plt: Any = plot.plt  # any: plotext has no types
         if not chosen:
             plt.title(f"Pain 0-10, {name}: no sessions")
         else:
@@ -510,7 +511,7 @@ class HistoryScreen(Screen[None]):
         name, since = self._period()
         chosen = [p for p in points if since is None or p.day >= since]
         plot = self._plot_in(self.dose_box, "dose-chart")
-        plt: Any = plot.plt
+        plt: Any = plot.plt  # any: plotext has no types
         unit = {"hold": "seconds held per set", "reps": "reps per set"}.get(
             ref.kind, "seconds per set"
         )
@@ -715,12 +716,12 @@ class SessionDetailScreen(Screen[None]):
             )
             notes = [
                 text
-                for key, text in (
-                    ("numbness", "numbness"),
-                    ("leg_weakness", "leg weakness"),
-                    ("pain_below_knee", "pain below knee"),
+                for flag, text in (
+                    (row["numbness"], "numbness"),
+                    (row["leg_weakness"], "leg weakness"),
+                    (row["pain_below_knee"], "pain below knee"),
                 )
-                if row[key]
+                if flag
             ]
             if row["attempt"] > 1:
                 notes.append(f"attempt {row['attempt']}")
@@ -862,7 +863,7 @@ class _Wrapper:
         return self._known[key]
 
 
-def _date_ticks(plt: Any, origin: date, end: date) -> None:
+def _date_ticks(plt: Any, origin: date, end: date) -> None:  # any: plotext has no types
     """Four or five dates along the x axis (the axis itself counts days from origin)."""
     span = max(1, (end - origin).days)
     count = 4 if span > 3 else span + 1

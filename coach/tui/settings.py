@@ -90,9 +90,9 @@ class SettingsScreen(Dialog[Settings | None]):
         yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
         yield Button("Cancel (Esc)", id="cancel", compact=True)
 
-    def values(self) -> dict[str, Any]:
+    def values(self) -> dict[str, Any]:  # any: each setting's own type
         """What the screen holds now, as the settings file would type it."""
-        found: dict[str, Any] = {
+        found: dict[str, Any] = {  # any: each setting's own type
             "audio": self.query_one("#audio", Select).value,
             "speech": self.query_one("#speech", Switch).value,
             "default_routine": self.query_one("#default_routine", Input).value.strip(),
@@ -105,7 +105,7 @@ class SettingsScreen(Dialog[Settings | None]):
                 found[key] = text
         return found
 
-    def problems(self, values: dict[str, Any]) -> list[str]:
+    def problems(self, values: dict[str, Any]) -> list[str]:  # any: each setting's own type
         """One sentence for each value not allowed."""
         found = [p for key, value in values.items() if (p := check_value(key, value))]
         routine = values["default_routine"]

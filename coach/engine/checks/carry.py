@@ -23,7 +23,7 @@ from coach.engine.checks.messages import (
     StorePsfs,
 )
 from coach.engine.checks.records import CheckHistory, HoldResult, PsfsActivity
-from coach.engine.records import HistoryError, PainAnswer
+from coach.engine.records import HistoryError, PainAnswer, SessionStatus
 
 __all__ = ["CheckPort", "carry_out"]
 
@@ -42,7 +42,9 @@ class CheckPort(Protocol):
         self, check_id: int, entries: Sequence[PsfsEntry]
     ) -> tuple[tuple[PsfsActivity, ...], tuple[tuple[int, int], ...]]: ...
 
-    def close_check(self, check_id: int, status: str, pain_after: PainAnswer | None) -> None: ...
+    def close_check(
+        self, check_id: int, status: SessionStatus, pain_after: PainAnswer | None
+    ) -> None: ...
 
 
 def carry_out(effect: CheckEffect, port: CheckPort) -> CheckResult:

@@ -120,7 +120,7 @@ class CheckFlow:
     psfs: dict[int, int] = field(default_factory=dict)
     unsaved: int = 0
     stored: bool = False
-    status: str = SessionStatus.COMPLETED.value
+    status: SessionStatus = SessionStatus.COMPLETED
     red_flag: bool = False
     _back_to: CheckStage | None = None
     _pain_after: int | None = None
@@ -326,7 +326,7 @@ class CheckFlow:
     def _quit_answered(self, stop: bool) -> list[CheckOutput]:
         back, self._back_to = self._back_to, None
         if stop:
-            self.status = SessionStatus.STOPPED.value
+            self.status = SessionStatus.STOPPED
             return self._ask_after()
         if back is CheckStage.RESULT:
             return self._next_test()
@@ -348,7 +348,7 @@ class CheckFlow:
         self._pain_after = answer.pain if answer is not None else None
         if answer is not None and answer.red_flag:
             self.red_flag = True
-            self.status = SessionStatus.RED_FLAG.value
+            self.status = SessionStatus.RED_FLAG
         self.stage = CheckStage.CLOSING
         return [CloseCheck(self.check_id, self.status, answer)]
 

@@ -9,7 +9,7 @@ from datetime import date
 from coach.engine.checks.protocol import EndedBy, TestInfo, Variant
 from coach.engine.checks.records import CheckHistory, HoldResult, PsfsActivity
 from coach.engine.checks.timer import HoldTimer
-from coach.engine.records import PainAnswer
+from coach.engine.records import PainAnswer, SessionStatus
 
 __all__ = [
     "AskCheckPain",
@@ -89,7 +89,7 @@ class StoreHold:
 @dataclass(frozen=True, slots=True)
 class CloseCheck:
     check_id: int
-    status: str
+    status: SessionStatus
     pain_after: PainAnswer | None
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from coach.engine.checks.protocol import CEILING_SECONDS, EndedBy, HoldTest, Variant
+from coach.engine.records import SessionStatus
 
 __all__ = ["CheckHistory", "CheckRecord", "HoldResult", "PsfsActivity"]
 
@@ -47,8 +48,8 @@ class CheckRecord:
     id: int
     day: date
     """The local day it was done on."""
-    status: str
-    """'completed', 'stopped', 'red_flag', or 'running' (interrupted)."""
+    status: SessionStatus
+    """Completed, stopped, red flag, or running (interrupted): a session's statuses."""
     pain_before: int | None
     pain_after: int | None
     red_flag: bool = False

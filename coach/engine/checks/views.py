@@ -142,10 +142,6 @@ def ratio_text(ratio: Ratio) -> str:
     return f"{ratio.name}: {value} (guide {ratio.guide}): {verdict}{note}"
 
 
-def check_ratios(check: CheckRecord) -> tuple[Ratio, ...]:
-    return ratios(check.holds)
-
-
 def psfs_text(history: CheckHistory, check: CheckRecord) -> str:
     """The PSFS score of ``check`` and its change since the first check that rated the
     same activities."""

@@ -56,6 +56,7 @@ from coach.engine.records import (
 from coach.engine.resume import ResumeOption, consider
 from coach.engine.safety import SafetyFacts
 from coach.engine.scaling import Decision, Replay
+from coach.engine.screening import Outcome
 from coach.format.diagnostics import SessionFileError
 from coach.format.loader import LoadedFile
 from coach.format.v1 import Program
@@ -88,7 +89,7 @@ class History(Protocol):
     def interrupted_sessions(self) -> list[InterruptedSession]: ...
 
     def record_screening(
-        self, answers: Mapping[str, bool], outcome: str, local_date: date | None = ...
+        self, answers: Mapping[str, bool], outcome: Outcome, local_date: date | None = ...
     ) -> None: ...
 
     def write_session(

@@ -26,16 +26,12 @@ that already holds anything.
 
 from __future__ import annotations
 
-import json
 import math
 import random
-import sqlite3
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any
 
 from coach.engine.checks.protocol import CEILING_SECONDS, EndedBy, HoldTest, Variant
 from coach.engine.checks.records import HoldResult
@@ -50,30 +46,19 @@ from coach.engine.records import (
     SetFacts,
     SetRecord,
 )
-from coach.engine.scaling import Decision, Replay
+from coach.engine.scaling import Replay
 from coach.engine.screening import QUESTIONS, assess
+from coach.engine.session import AfterRating, after_rating
 from coach.engine.timeline import Dose, PlannedExercise, SessionPlan, plan_session
 from coach.format.loader import AnyExercise, LoadedFile, load_session_file
 from coach.format.v1 import HoldExercise, RepsExercise
-from coach.store.checks import (
-    INSERT_ACTIVITY,
-    INSERT_CHECK,
-    INSERT_HOLD,
-    INSERT_PSFS,
-    hold_row,
+from coach.store.bulk import (
+    HistoryNotEmptyError,
+    NewHistory,
+    refuse_if_not_empty,
+    write_new_history,
 )
-from coach.store.database import (
-    INSERT_ADVICE,
-    INSERT_DOSE_CHANGE,
-    INSERT_LEVEL_MOVE,
-    INSERT_SCREENING,
-    INSERT_SET,
-    HistoryStore,
-    StoreError,
-    advice_rows,
-    dose_json,
-    set_row,
-)
+from coach.store.database import HistoryStore
 
 __all__ = ["HistoryNotEmptyError", "Summary", "generate"]
 
@@ -82,23 +67,6 @@ MAX_DAYS = 36_500
 
 SCREENING_WEEKS = 4
 """The app's default ``screening_weeks``: the red-flag checklist is asked this often."""
-
-_JSON = json.JSONEncoder(sort_keys=True)
-"""``json.dumps(value, sort_keys=True)``, as the store writes it, without a new encoder
-for each of the tens of thousands of decisions."""
-
-_TABLES = (
-    "sessions",
-    "sets",
-    "dose_changes",
-    "level_moves",
-    "screenings",
-    "advice",
-    "checks",
-    "check_holds",
-    "psfs_activities",
-    "psfs_ratings",
-)
 
 CHECK_WEEKS = 4
 """The app's default ``check_weeks``: a function check is offered this often."""
@@ -116,10 +84,6 @@ _ACTIVITIES = (
     "Walking the dog for 30 minutes",
 )
 """What the made-up person names for the PSFS (one with '<' and '&', as people write)."""
-
-
-class HistoryNotEmptyError(StoreError):
-    """The database already holds history; synthetic data is only written to a new one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,29 +135,20 @@ def generate(
     routine_path = source
     loaded = load_session_file(routine_path)
     store = HistoryStore(path)
-    with store.read() as db:
-        _refuse_if_not_empty(db, store.path)
-        simulation = _Simulation(
-            loaded,
-            str(routine_path),
-            random.Random(seed),
-            tz=tz,
-            not_after=not_after,
-            check_rng=random.Random(seed * 1000 + CHECK_SEED),
-        )
-        first_day = end - timedelta(days=days - 1)
-        for offset in range(days):
-            simulation.day(first_day + timedelta(days=offset))
-        rows = simulation.rows
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            _refuse_if_not_empty(db, store.path)  # nothing slipped in meanwhile
-            _insert(db, rows)
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
+    refuse_if_not_empty(store)
+    simulation = _Simulation(
+        loaded,
+        str(routine_path),
+        random.Random(seed),
+        tz=tz,
+        not_after=not_after,
+        check_rng=random.Random(seed * 1000 + CHECK_SEED),
+    )
+    first_day = end - timedelta(days=days - 1)
+    for offset in range(days):
+        simulation.day(first_day + timedelta(days=offset))
+    rows = simulation.rows
+    write_new_history(store, rows)
     return Summary(
         path=store.path,
         first_day=first_day,
@@ -207,51 +162,6 @@ def generate(
         seconds=time.perf_counter() - started,
         checks=len(rows.checks),
     )
-
-
-def _refuse_if_not_empty(db: sqlite3.Connection, path: Path) -> None:
-    for table in _TABLES:
-        (count,) = db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()
-        if count:
-            raise HistoryNotEmptyError(
-                f"{path} already holds history ({count} row{'s' if count != 1 else ''} in "
-                f"'{table}'); synthetic data is only written into a new, empty database, "
-                "so it can never be mixed with real sessions"
-            )
-
-
-@dataclass
-class _Rows:
-    sessions: list[tuple[Any, ...]] = field(default_factory=list)
-    sets: list[tuple[Any, ...]] = field(default_factory=list)
-    dose_changes: list[tuple[Any, ...]] = field(default_factory=list)
-    level_moves: list[tuple[Any, ...]] = field(default_factory=list)
-    screenings: list[tuple[Any, ...]] = field(default_factory=list)
-    advice: list[tuple[Any, ...]] = field(default_factory=list)
-    checks: list[tuple[Any, ...]] = field(default_factory=list)
-    holds: list[tuple[Any, ...]] = field(default_factory=list)
-    activities: list[tuple[Any, ...]] = field(default_factory=list)
-    psfs: list[tuple[Any, ...]] = field(default_factory=list)
-
-
-def _insert(db: sqlite3.Connection, rows: _Rows) -> None:
-    # The same statements as HistoryStore's writes, except for whole sessions at once.
-    db.executemany(
-        "INSERT INTO sessions (id, started_at, ended_at, status, source_id, title,"
-        " source_path, speed, planned_seconds, baseline_pain, levels_json, stop_reason,"
-        " local_date, utc_offset)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows.sessions,
-    )
-    db.executemany(INSERT_ADVICE, rows.advice)
-    db.executemany(INSERT_SET, rows.sets)
-    db.executemany(INSERT_DOSE_CHANGE, rows.dose_changes)
-    db.executemany(INSERT_LEVEL_MOVE, rows.level_moves)
-    db.executemany(INSERT_SCREENING, rows.screenings)
-    db.executemany(INSERT_CHECK, rows.checks)
-    db.executemany(INSERT_HOLD, rows.holds)
-    db.executemany(INSERT_ACTIVITY, rows.activities)
-    db.executemany(INSERT_PSFS, rows.psfs)
 
 
 # -- the simulated user --------------------------------------------------------------
@@ -392,11 +302,10 @@ class _Simulation:
         """Each program's scaling state, stepped once per session by the engine's own
         replay (the tests check the result against planning on the stored history)."""
         self.body = _Body(rng)
-        self.rows = _Rows()
+        self.rows = NewHistory()
         self.break_left = 0
         self.last_screening: date | None = None
         self.timings: dict[tuple[str, str, int, Dose, bool], _Timing] = {}
-        self.dose_texts: dict[Dose, str] = {}
 
     # -- the calendar -----------------------------------------------------------------
 
@@ -463,26 +372,23 @@ class _Simulation:
         planned_seconds = sum(self._timing_of(plan, i).total for i in range(len(plan.exercises)))
         clock.wait(rng.uniform(0.5, 2.0))
         ended_at = clock.stamp()
-        self.rows.sessions.append(
-            (
-                session_id,
-                started_at,
-                ended_at,
-                status.value,
-                plan.source_id,
-                plan.title,
-                self.source_path,
-                1.0,
-                planned_seconds,
-                baseline,
-                _JSON.encode(dict(plan.levels)),
-                stop_reason,
-                day.isoformat(),
-                _offset_minutes(start, self.tz),
-            )
+        added = self.rows.add_session(
+            started_at=started_at,
+            ended_at=ended_at,
+            status=status,
+            source_id=plan.source_id,
+            title=plan.title,
+            source_path=self.source_path,
+            planned_seconds=planned_seconds,
+            baseline_pain=baseline,
+            levels=plan.levels,
+            stop_reason=stop_reason,
+            local_date=day,
+            utc_offset=_offset_minutes(start, self.tz),
         )
+        assert added == session_id
         for planned_today in today.values():
-            self._decisions(session_id, planned_today.checks, started_at, "before")
+            self.rows.add_decisions(session_id, planned_today.checks, started_at, "before")
         offers: list[tuple[Replay, int, bool]] = []
         for replay in self.programs:
             program_id = replay.program.id
@@ -493,10 +399,10 @@ class _Simulation:
                 level=plan.levels[program_id],
                 sets=tuple(s for s in rated if s.program_id == program_id),
             )
-            self._decisions(session_id, replay.add(facts), ended_at, "after")
+            self.rows.add_decisions(session_id, replay.add(facts), ended_at, "after")
             # Offers, like the summary's plan, are for the next day.
             after = replay.plan(day + timedelta(days=1))
-            self.rows.advice.extend(advice_rows(session_id, after.advice, ended_at))
+            self.rows.add_advice(session_id, after.advice, ended_at)
             if after.offer_up is not None:
                 place = sum(1 for _, _, is_up in offers if is_up)
                 offers.insert(place, (replay, after.offer_up, True))
@@ -511,16 +417,7 @@ class _Simulation:
             accepted = rng.random() < (0.85 if up else 0.7)
             clock.wait(rng.uniform(3, 15))
             move = LevelMove(session_id, replay.level, to_level, accepted)
-            self.rows.level_moves.append(
-                (
-                    session_id,
-                    replay.program.id,
-                    move.from_level,
-                    move.to_level,
-                    int(move.accepted),
-                    clock.stamp(),
-                )
-            )
+            self.rows.add_level_move(replay.program.id, move, clock.stamp())
             replay.answer(move)
 
     def _check(self, day: date) -> None:
@@ -556,11 +453,8 @@ class _Simulation:
             side = test in (HoldTest.SIDE_LEFT, HoldTest.SIDE_RIGHT)
             variant = Variant.EASIER if side and fitness < 0.55 else Variant.STANDARD
             if rng.random() < 0.03:
-                rows.holds.append(
-                    hold_row(
-                        check_id, HoldResult(test, variant, None, EndedBy.SKIPPED), clock.stamp()
-                    )
-                )
+                skipped = HoldResult(test, variant, None, EndedBy.SKIPPED)
+                rows.add_hold(check_id, skipped, clock.stamp())
                 continue
             held = max(3.0, base * (1.6 if variant is Variant.EASIER else 1.0) + rng.gauss(0, 14))
             ended = EndedBy.PAIN if rng.random() < 0.05 + 0.03 * pain_before else EndedBy.STOPPED
@@ -568,33 +462,28 @@ class _Simulation:
                 held, ended = CEILING_SECONDS, EndedBy.CEILING
             clock.wait(held)
             result = HoldResult(test, variant, round(held, 1), ended)
-            rows.holds.append(hold_row(check_id, result, clock.stamp()))
+            rows.add_hold(check_id, result, clock.stamp())
         if not rows.activities:
             for number, text in enumerate(rng.sample(_ACTIVITIES, 3), start=1):
-                rows.activities.append((number, text, clock.stamp()))
+                activity_id = rows.add_activity(text, clock.stamp())
+                assert activity_id == number
         clock.wait(rng.uniform(30, 90))
         # The activities get easier as the months go by, each at its own pace.
-        for number, _, _ in rows.activities:
+        for number in range(1, len(rows.activities) + 1):
             ease = 1 - math.exp(-body.day_number / (250 + 90 * number))
             score = 2 + 6.5 * ease - 0.5 * (body.flare + body.relapse) + rng.gauss(0, 0.8)
-            rows.psfs.append((check_id, number, min(10, max(0, round(score))), clock.stamp()))
+            rows.add_psfs(check_id, number, min(10, max(0, round(score))), clock.stamp())
         pain_after = min(10, max(0, pain_before + rng.choice((0, 0, 1, 1, 2))))
         clock.wait(rng.uniform(10, 40))
-        rows.checks.append(
-            (
-                check_id,
-                start.isoformat(timespec="milliseconds"),
-                clock.stamp(),
-                day.isoformat(),
-                _offset_minutes(start, self.tz),
-                "completed",
-                pain_before,
-                pain_after,
-                0,
-                0,
-                0,
-            )
+        added = rows.add_check(
+            started_at=start.isoformat(timespec="milliseconds"),
+            ended_at=clock.stamp(),
+            local_date=day,
+            utc_offset=_offset_minutes(start, self.tz),
+            pain_before=pain_before,
+            pain_after=pain_after,
         )
+        assert added == check_id
 
     def _screening(self, day: date, clock: _Clock) -> None:
         last = self.last_screening
@@ -611,9 +500,7 @@ class _Simulation:
         answers = {q.key: q.key in ticked for q in QUESTIONS}
         outcome = assess(answers)
         clock.wait(self.rng.uniform(15, 60))
-        self.rows.screenings.append(
-            (clock.stamp(), _JSON.encode(answers), outcome.value, day.isoformat())
-        )
+        self.rows.add_screening(answers, outcome, clock.stamp(), day)
 
     def _timing_of(self, plan: SessionPlan, index: int) -> _Timing:
         item = plan.exercises[index]
@@ -652,7 +539,7 @@ class _Simulation:
                     attempt = 2
                 while True:
                     started_at = clock.stamp()
-                    fact = self._set(
+                    record = self._set(
                         session_id,
                         index,
                         item,
@@ -663,18 +550,23 @@ class _Simulation:
                         timing,
                         clock,
                     )
-                    rated.append(fact)
-                    if fact.red_flag:
+                    rated.append(record.facts)
+                    # The in-session rules are the app's own (after_rating).
+                    outcome = after_rating(record, limits)
+                    if outcome is AfterRating.RED_FLAG:
                         return SessionStatus.RED_FLAG, RED_FLAG_REASON, rated
-                    too_high = fact.pain is not None and fact.pain > limits.acceptable_max
-                    if attempt == 1 and redo and not too_high:
-                        # 'b' after rating: the set is done again and rated again.
+                    pain = record.answer.pain
+                    hurt = pain is not None and pain > limits.acceptable_max
+                    if attempt == 1 and redo and not hurt:
+                        # 'b' after rating: the set is done again and rated again (this
+                        # person redoes only a set that stayed in the zone).
                         clock.wait(rng.uniform(1, 4))
                         attempt = 2
                         continue
                     break
-                too_high = fact.pain is not None and fact.pain > limits.acceptable_max
-                if too_high and set_number < dose.sets:
+                # Very high pain offers to stop the session: this person carries on, and
+                # the app then ends the exercise, as it does for pain above the zone.
+                if outcome in (AfterRating.END_EXERCISE, AfterRating.HIGH_PAIN):
                     break  # the rest of this exercise is skipped for today
                 if set_number < dose.sets:
                     clock.wait(item.exercise.rest)
@@ -695,8 +587,8 @@ class _Simulation:
         morning: float,
         timing: _Timing,
         clock: _Clock,
-    ) -> SetFacts:
-        """One rated set: its row, and its facts (a warning sign ends the session)."""
+    ) -> SetRecord:
+        """One rated set: its row, and the record (a warning sign ends the session)."""
         rng, body = self.rng, self.body
         dose = item.dose
         felt = body.set_pain(morning, item, timing.position, set_number)
@@ -734,36 +626,8 @@ class _Simulation:
             rated_at=clock.stamp(),
             sides=item.exercise.sides,
         )
-        self.rows.sets.append(set_row(record))
-        return record.facts
-
-    def _decisions(
-        self, session_id: int, decisions: Sequence[Decision], at: str, moment: str
-    ) -> None:
-        dose_json = self._dose_json
-        self.rows.dose_changes.extend(
-            (
-                session_id,
-                d.program_id,
-                d.exercise_id,
-                dose_json(d.before),
-                dose_json(d.after),
-                d.reason,
-                at,
-                d.level,
-                d.rule.value,
-                _JSON.encode(dict(d.inputs)),
-                moment,
-            )
-            for d in decisions
-        )
-
-    def _dose_json(self, dose: Dose) -> str:
-        """The store's own JSON of a dose, made once per distinct dose."""
-        text = self.dose_texts.get(dose)
-        if text is None:
-            text = self.dose_texts[dose] = dose_json(dose)
-        return text
+        self.rows.add_set(record)
+        return record
 
 
 def _evening(day: date, rng: random.Random, tz: tzinfo | None) -> datetime:
