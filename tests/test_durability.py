@@ -35,6 +35,7 @@ from coach.store.database import HistoryStore
 from .day_helpers import Shell, begin_session, rate_every_set
 from .faults import locked
 from .sessions import write_program
+from .stored import a_set, store_session
 
 HISTORY = "history.sqlite3"
 
@@ -587,6 +588,28 @@ def test_an_existing_history_is_tightened_and_its_upgrade_copy_is_private(tmp_pa
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     [backup] = folder.glob("*.backup*")
     assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("shared", ["sticky", "another user's"])
+def test_a_shared_data_folder_keeps_its_mode(tmp_path: Path, shared: str) -> None:
+    """`--data-dir /tmp` once left /tmp at 0700 (coach runs as root here, and root may
+    chmod anything): every other user and program lost /tmp. A shared folder keeps its
+    mode; coach's own files in it are private all the same."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    mode = 0o1777 if shared == "sticky" else 0o755
+    folder.chmod(mode)
+    if shared != "sticky":
+        if os.geteuid() != 0:
+            pytest.skip("only root can give a folder to another user")
+        os.chown(folder, 65534, 65534)
+    store = HistoryStore(folder / HISTORY)
+    store_session(store, sets=[a_set(pain=2)])
+    assert len(store.recent_sessions()) == 1
+    assert stat.S_IMODE(folder.stat().st_mode) == mode
+    for path in folder.rglob("*"):
+        want = 0o700 if path.is_dir() else 0o600
+        assert stat.S_IMODE(path.lstat().st_mode) == want, path
 
 
 def test_exports_are_private(tmp_path: Path, source: Path, cli: Any) -> None:

@@ -33,11 +33,11 @@ from coach.store.liveness import claim, claimed_elsewhere, hold_lease, owner_ali
 from coach.store.migrations import SCHEMA_VERSION, NewerSchemaError, migrate
 from coach.store.private import (
     FILE_MODE,
-    FOLDER_MODE,
     create_private,
     os_problem,
     private_folder,
     tighten,
+    tighten_folder,
 )
 
 if TYPE_CHECKING:
@@ -412,7 +412,7 @@ class Database:
         if self._uri is None:
             try:
                 private_folder(self.path.parent)
-                tighten(self.path.parent, FOLDER_MODE)
+                tighten_folder(self.path.parent)
                 if self.path.exists():
                     for path in (self.path, *_side_files(self.path)):
                         tighten(path, FILE_MODE)

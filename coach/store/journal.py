@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from coach.store.private import FOLDER_MODE, create_private, private_folder, tighten
+from coach.store.private import create_private, private_folder, tighten_folder
 
 __all__ = [
     "FACT_TABLES",
@@ -120,7 +120,7 @@ class Journal:
         if not lines:
             return path
         private_folder(self.folder)
-        tighten(self.folder, FOLDER_MODE)
+        tighten_folder(self.folder)
         new = not path.exists()
         descriptor = create_private(path, os.O_WRONLY | os.O_APPEND)
         try:

@@ -128,6 +128,19 @@ def tighten(path: Path, mode: int) -> None:
             path.chmod(mode)
 
 
+def tighten_folder(folder: Path) -> None:
+    """Make a data folder owner-only, unless it is a shared one: a folder with the sticky
+    bit (/tmp: every user's files, by design) or one another user owns is left as it is,
+    even when coach runs as root and could change it (a person who gave ``--data-dir
+    /tmp`` would otherwise lock every other program out of /tmp). coach's own files in
+    it are 0600 whatever the folder's mode."""
+    with contextlib.suppress(OSError):
+        info = folder.stat()
+        if info.st_mode & stat.S_ISVTX or info.st_uid != os.geteuid():
+            return
+        tighten(folder, FOLDER_MODE)
+
+
 def os_problem(exc: OSError, path: Path) -> str:
     """One plain sentence for an OSError about ``path`` (no errno numbers, no traceback)."""
     code = exc.errno
