@@ -199,3 +199,24 @@ def test_page_one_quotes_the_latest_notes_and_the_appendix_counts_checklists() -
     assert "@media print { #appendix { display: none; } }" in html
     full = render(report, generated=datetime(2026, 3, 1, tzinfo=UTC), version="t", full=True)
     assert "#appendix { display: none" not in full
+
+
+def test_a_rising_week_is_dated_by_the_plan_it_was_for() -> None:
+    """Stored with the session of 20 Feb, the advice measured the week up to 21 Feb
+    (the next day's plan): the page and the summary date it so."""
+    advice = {
+        "kind": "advice",
+        "rule": "rising week",
+        "program": "core",
+        "date": "2026-02-20",
+        "reason": "Starting pain this week is 1.5 points above the week before: what went "
+        "up this week steps back, and nothing goes up until it settles.",
+        "inputs": {"weekly_rise": 1.5, "weekly_rise_limit": 1, "day": "2026-02-21"},
+    }
+    report = ReportData(START, END, (), None, (), (advice,), (), CheckHistory())
+    assert "coach advised: rising week once (last 2026-02-21)." in summary_sentences(report)
+    html = render(report, generated=datetime(2026, 3, 1, tzinfo=UTC), version="t")
+    row = html[html.index("<td>rising week</td>") :]
+    row = row[: row.index("</tr>")]
+    assert "<td>21 Feb</td>" in row and "20 Feb" not in row
+    assert "For 21 Feb 2026 (the week up to that day): Starting pain this week is 1.5" in row

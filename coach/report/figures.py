@@ -17,7 +17,15 @@ from coach.store.export import DecisionRow
 from coach.store.history import DosePoint, Period, SessionPoint, folded, streaks
 from coach.store.report import ReportData
 
-__all__ = ["Adherence", "adherence", "half_average", "pain_periods", "period_unit"]
+__all__ = [
+    "Adherence",
+    "adherence",
+    "advice_day",
+    "advice_reason",
+    "half_average",
+    "pain_periods",
+    "period_unit",
+]
 
 WEEKLY_UP_TO_DAYS = 2 * 366
 """Longer periods are shown by month: ten years of weeks are noise on a page."""
@@ -136,3 +144,21 @@ def dose_steps(decisions: tuple[DecisionRow, ...]) -> tuple[int, int]:
         up += way > 0
         down += way < 0
     return up, down
+
+
+def advice_day(decision: DecisionRow) -> str | None:
+    """The day a piece of advice belongs to (ISO): the day of the plan it was given for
+    when it says so (a rising week after a session measures the week up to the next
+    day, whose plan it is), else the day of its session."""
+    inputs = decision["inputs"]
+    day = inputs.get("day") if isinstance(inputs, dict) else None
+    return day if isinstance(day, str) and day else decision["date"]
+
+
+def advice_reason(decision: DecisionRow) -> str:
+    """What coach said, with the day its figures belong to when that is not the day of
+    the session it is stored with."""
+    day = advice_day(decision)
+    if day is None or day == decision["date"]:
+        return str(decision["reason"])
+    return f"For {date.fromisoformat(day):%d %b %Y} (the week up to that day): {decision['reason']}"

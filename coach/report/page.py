@@ -28,6 +28,8 @@ from coach.format.text import printable
 from coach.report import charts
 from coach.report.figures import (
     adherence,
+    advice_day,
+    advice_reason,
     monthly_share,
     pain_periods,
     period_unit,
@@ -338,10 +340,10 @@ def _advice(data: ReportData) -> AdviceGroups:
             rule,
             about,
             str(len(found)),
-            _day_ranges(sorted({date.fromisoformat(d["date"]) for d in found if d["date"]}))
-            if any(d["date"] for d in found)
+            _day_ranges(sorted({date.fromisoformat(day) for d in found if (day := advice_day(d))}))
+            if any(advice_day(d) for d in found)
             else "-",
-            found[-1]["reason"],
+            advice_reason(found[-1]),
         )
         for (rule, about), found in sorted(groups.items(), key=lambda item: -len(item[1]))
     ]
