@@ -92,6 +92,10 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 table.decisions, table.compact { font-size: 8.5pt; }
 table.compact { font-size: 8pt; }
 table.compact td { padding: 0.4mm 1.4mm; }
+/* The prescription: one line a row (only the exercise's name wraps), so fifteen
+   exercises stay on page one. */
+table.prescription td { white-space: nowrap; }
+table.prescription td:nth-child(3) { white-space: normal; }
 table.decisions td { padding: 0.6mm 1.6mm; }
 table.decisions td:nth-child(1) { width: 24%; }
 .real { font-weight: 700; color: #0b5f6b; }
@@ -283,7 +287,7 @@ def _prescription(data: ReportData) -> Table:
         ),
         rows,
         numeric=(1, 5),
-        css="compact",
+        css="compact prescription",
         days=(),
     )
 
