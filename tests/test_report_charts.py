@@ -32,7 +32,7 @@ def test_a_line_chart_puts_each_point_where_its_figures_say() -> None:
     )
     root = ET.fromstring(svg)  # well-formed
     texts = [t.text for t in root.iter(f"{SVG}text")]
-    assert ["0", "2", "4", "6", "8", "10"] == texts[:6]
+    assert texts[:6] == ["0", "2", "4", "6", "8", "10"]
     assert "05 Jan 26" in texts and "at the start" in texts
     assert "peak <during>" in texts and "<during>" not in svg  # escaped
     lines = [p for p in root.iter(f"{SVG}path") if p.get("fill") == "none"]
