@@ -108,7 +108,7 @@ def test_every_piece_of_untrusted_text_is_escaped(tmp_path: Path) -> None:
     text, _, _ = build_report(store, date(2026, 2, 1), END)
     parse_strictly(text)
     assert "<script" not in text
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;amp;[b]bold[/b]" in text
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&amp;amp;[b]bold[/b]" in text
     assert "numbness or tingling" in text
     # A hold of 0 s leaves no ratio to divide: it says why.
     assert "the extensor hold was 0 s" in text
