@@ -133,8 +133,8 @@ def monthly_share(data: ReportData) -> list[tuple[date, float]]:
 
 def dose_steps(decisions: tuple[DecisionRow, ...]) -> tuple[int, int]:
     """Dose decisions that stepped up and stepped back in the period."""
+    from coach.engine.dose import Dose
     from coach.engine.progression import dose_direction
-    from coach.engine.timeline import Dose
 
     up = down = 0
     for decision in decisions:

@@ -787,8 +787,8 @@ EVERY_DECISION_UP_TO_DAYS = 183
 
 
 def _dose_text(before: JsonValue, after: JsonValue) -> str:
+    from coach.engine.dose import Dose
     from coach.engine.progression import describe_dose
-    from coach.engine.timeline import Dose
 
     old, new = Dose.from_json(before), Dose.from_json(after)
     if old == new:
