@@ -224,3 +224,20 @@ def test_the_app_starts_without_the_report() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "False"
+
+
+def test_cli_puts_the_settings_name_on_the_report(
+    cli: Cli, demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "settings.toml").write_text(
+        'report_name = "Alex <Example>"\ndate_of_birth = "30/04/1960"\n', encoding="utf-8"
+    )
+    monkeypatch.setenv("COACH_CONFIG_DIR", str(config))
+    target = tmp_path / "r.html"
+    result = cli("report", "-o", target, "--data-dir", demo)
+    assert result.code == 0, result.err
+    assert "date_of_birth: must be a quoted date, YYYY-MM-DD (or empty)" in result.err
+    text = target.read_text(encoding="utf-8")
+    assert "Back exercise progress: Alex &lt;Example&gt;</h1>" in text and "born" not in text

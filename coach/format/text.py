@@ -118,8 +118,10 @@ def printable(text: str, *, multiline: bool = False) -> str:
     With ``multiline`` line feeds stay (for instructions shown as a block); otherwise a
     line feed is ``\\n`` too, so the text stays on one line.
     """
-    if _PLAIN.fullmatch(text):
-        return text  # the common case, at the speed of one regular expression
+    if _PLAIN.fullmatch(text) or text.isprintable():
+        # The common cases, at the speed of C: every character is shown as is (a text
+        # str.isprintable() takes holds no control, format, bidi or line character).
+        return text
     keep = "\n" if multiline else ""
     return "".join(
         char if char in keep or (char != "\n" and _is_shown_as_is(char)) else _escape(char)

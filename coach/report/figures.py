@@ -137,10 +137,18 @@ def dose_steps(decisions: tuple[DecisionRow, ...]) -> tuple[int, int]:
     from coach.engine.progression import dose_direction
 
     up = down = 0
+    # Ten years repeat a few hundred doses over 50,000 decisions: each pair once.
+    ways: dict[tuple[int, int], int] = {}
     for decision in decisions:
-        if decision["kind"] != "dose" or decision["before"] == decision["after"]:
+        if decision["kind"] != "dose":
             continue
-        way = dose_direction(Dose.from_json(decision["before"]), Dose.from_json(decision["after"]))
+        before, after = decision["before"], decision["after"]
+        if before == after:
+            continue
+        key = (id(before), id(after))
+        way = ways.get(key)
+        if way is None:
+            way = ways[key] = dose_direction(Dose.from_json(before), Dose.from_json(after))
         up += way > 0
         down += way < 0
     return up, down
