@@ -55,6 +55,10 @@ async def start_check(pilot: Pilot[Any], app: CoachApp) -> None:
         await pilot.pause()
         await pilot.press(*["n"] * len(QUESTIONS), "enter")
     await wait_for(pilot, screen_is(app, "PlainPainPrompt"), "the pain before")
+    await pilot.press("6")
+    await pilot.pause()
+    said = str(app.screen.query_one("#pain-zone", Static).render())
+    assert said == "6/10 is high.", said
     await pilot.press("2", "enter")
     await wait_for(pilot, screen_is(app, "PsfsScreen"), "the activities")
 
@@ -97,7 +101,12 @@ async def test_a_whole_check_from_home(tmp_path: Path) -> None:
         await pilot.press("enter", "q")
         await wait_for(pilot, screen_is(app, "ConfirmQuit"), "the quit question")
         await pilot.press("y")
-        await wait_for(pilot, screen_is(app, "PainPrompt"), "the pain after")
+        await wait_for(pilot, screen_is(app, "CheckPainPrompt"), "the pain after")
+        await pilot.press("4")
+        await pilot.pause()
+        # A check has no dose and nothing in it stops for the day: the zone is named.
+        said = str(app.screen.query_one("#pain-zone", Static).render())
+        assert said == "4/10 is in the acceptable zone.", said
         await pilot.press("3", "enter")
         await wait_for(pilot, screen_is(app, "CheckSummaryScreen"), "the summary")
         text = "\n".join(str(w.render()) for w in app.screen.query(Static))
@@ -126,7 +135,7 @@ async def test_the_activities_are_kept_as_typed_and_shown_literally(tmp_path: Pa
         await pilot.press("q")
         await wait_for(pilot, screen_is(app, "ConfirmQuit"), "the quit question")
         await pilot.press("y")
-        await wait_for(pilot, screen_is(app, "PainPrompt"), "the pain after")
+        await wait_for(pilot, screen_is(app, "CheckPainPrompt"), "the pain after")
         await pilot.press("escape")
         await wait_for(pilot, screen_is(app, "CheckSummaryScreen"), "the summary")
         await pilot.press("enter")

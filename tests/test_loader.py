@@ -199,7 +199,7 @@ def test_missing_kind(write: Write) -> None:
         ("hold: 11m", "10:17: must be between 1s and 10m, not 11m"),
         ("hold: .nan", "10:17: '.nan' is not a usable number"),
         ("sets: true", "10:17: expected a whole number, not true"),
-        ("sets: 2.0", "10:17: expected a whole number, not the number 2.0"),
+        ("sets: 2.5", "10:17: expected a whole number, not the number 2.5"),
         ("sets: '2'", "10:17: expected a whole number, not the text '2'"),
         ("sets: 0", "10:17: must be at least 1, not 0"),
         ("sides: no", "10:18: must be 'both' or 'each', not the text 'no'"),

@@ -108,7 +108,7 @@ def test_every_piece_of_untrusted_text_is_escaped(tmp_path: Path) -> None:
     text, _, _ = build_report(store, date(2026, 2, 1), END)
     parse_strictly(text)
     assert "<script" not in text
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;amp;[b]bold[/b]" in text
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&amp;amp;[b]bold[/b]" in text
     assert "numbness or tingling" in text
     # A hold of 0 s leaves no ratio to divide: it says why.
     assert "the extensor hold was 0 s" in text
@@ -209,17 +209,35 @@ def test_write_report_returns_what_it_wrote(demo: Path, tmp_path: Path) -> None:
     assert os.access(tmp_path / "r.html", os.R_OK)
 
 
-def test_the_app_starts_without_the_chart_library() -> None:
-    """pygal is imported when a report is written, never by the screens or the CLI."""
+def test_the_app_starts_without_the_report() -> None:
+    """The report's page (jinja2) and charts are imported when a report is written,
+    never by the screens or the CLI."""
     import subprocess
     import sys
 
     code = (
         "import sys\n"
         "import coach.cli, coach.tui.app, coach.tui.home, coach.tui.history, coach.tui.checks\n"
-        "print('pygal' in sys.modules)\n"
+        "print(any(m in sys.modules for m in ('jinja2', 'coach.report.charts')))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "False"
+
+
+def test_cli_puts_the_settings_name_on_the_report(
+    cli: Cli, demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "settings.toml").write_text(
+        'report_name = "Alex <Example>"\ndate_of_birth = "30/04/1960"\n', encoding="utf-8"
+    )
+    monkeypatch.setenv("COACH_CONFIG_DIR", str(config))
+    target = tmp_path / "r.html"
+    result = cli("report", "-o", target, "--data-dir", demo)
+    assert result.code == 0, result.err
+    assert "date_of_birth: must be a quoted date, YYYY-MM-DD (or empty)" in result.err
+    text = target.read_text(encoding="utf-8")
+    assert "Back exercise progress: Alex &lt;Example&gt;</h1>" in text and "born" not in text

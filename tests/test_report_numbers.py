@@ -5,6 +5,7 @@ an added activity, a ceiling pair, a hold stopped by pain, a hold under a second
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from coach.engine.checks import EndedBy, HoldResult, HoldTest, Variant
 from coach.engine.checks.measures import Direction, hold_change, ratios
@@ -199,3 +200,51 @@ def test_page_one_quotes_the_latest_notes_and_the_appendix_counts_checklists() -
     assert "@media print { #appendix { display: none; } }" in html
     full = render(report, generated=datetime(2026, 3, 1, tzinfo=UTC), version="t", full=True)
     assert "#appendix { display: none" not in full
+
+
+def test_a_rising_week_is_dated_by_the_plan_it_was_for() -> None:
+    """Stored with the session of 20 Feb, the advice measured the week up to 21 Feb
+    (the next day's plan): the page and the summary date it so."""
+    advice = {
+        "kind": "advice",
+        "rule": "rising week",
+        "program": "core",
+        "date": "2026-02-20",
+        "reason": "Starting pain this week is 1.5 points above the week before: what went "
+        "up this week steps back, and nothing goes up until it settles.",
+        "inputs": {"weekly_rise": 1.5, "weekly_rise_limit": 1, "day": "2026-02-21"},
+    }
+    report = ReportData(START, END, (), None, (), (advice,), (), CheckHistory())
+    assert "coach advised: rising week once (last 2026-02-21)." in summary_sentences(report)
+    html = render(report, generated=datetime(2026, 3, 1, tzinfo=UTC), version="t")
+    row = html[html.index("<td>rising week</td>") :]
+    row = row[: row.index("</tr>")]
+    assert "<td>21 Feb</td>" in row and "20 Feb" not in row
+    assert "For 21 Feb 2026 (the week up to that day): Starting pain this week is 1.5" in row
+
+
+def test_the_report_reads_who_it_is_about_as_the_settings_do(tmp_path: Path) -> None:
+    """`coach report` reads report_name and date_of_birth without the settings model:
+    the same values, the same defaults and the same sentences as load_settings."""
+    from coach.config.identity import report_identity
+    from coach.config.settings import load_settings
+
+    cases = [
+        'report_name = "Alex Example"\ndate_of_birth = "1960-04-30"\n',
+        f'report_name = "{"x" * 80}"\n',
+        f'report_name = "{"x" * 81}"\ndate_of_birth = "30/04/1960"\n',
+        "report_name = 12\ndate_of_birth = 1960-04-30\n",
+        'report_name = "Ann\\u202eevil"\ndate_of_birth = "1960-04-30\\n"\n',
+        'report_name = "A"\nthis is not toml\nvolume = 30\n',
+        "",
+    ]
+    for number, text in enumerate(cases):
+        path = tmp_path / f"settings{number}.toml"
+        path.write_text(text, encoding="utf-8")
+        settings, problems = load_settings(path)
+        name, birth, said = report_identity(path)
+        assert (name, birth) == (settings.report_name, settings.date_of_birth), text
+        assert set(said) <= set(problems), text
+        about = [p for p in problems if "report_name" in p or "date_of_birth" in p]
+        assert [p for p in said if "report_name" in p or "date_of_birth" in p] == about, text
+    assert report_identity(tmp_path / "none.toml") == ("", "", ())

@@ -100,6 +100,10 @@ def test_a_rising_week_blocks_and_steps_back_what_went_up(program: Program) -> N
     assert tuesday.doses["bridge"] == morning.after == Dose(2, 10, 2)
     assert any("nothing goes up until it settles" in n for n in tuesday.notes)
     assert any(a.rule is Rule.RISING_WEEK for a in tuesday.advice)
+    # The advice names the day whose week it measured (stored after a session, it is
+    # the next day's plan, not the session's day).
+    (rising,) = [a for a in tuesday.advice if a.rule is Rule.RISING_WEEK]
+    assert rising.inputs["day"] == (monday + timedelta(days=1)).isoformat()
 
 
 def test_a_creep_in_the_first_week_is_not_waved_through(program: Program) -> None:

@@ -8,14 +8,21 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Button, Label
+from textual.widgets import Button, Label, Static
 
 from coach.engine.session import RED_FLAG_ADVICE
 from coach.tui import keys
 from coach.tui.app import CoachApp
 from coach.tui.home import HomeScreen
 from coach.tui.keybar import KeyBar
-from coach.tui.prompts import AdviceScreen, PainPrompt
+from coach.tui.prompts import (
+    AdviceScreen,
+    BaselinePrompt,
+    CheckPainPrompt,
+    PainPrompt,
+    PlainPainPrompt,
+    RatingPrompt,
+)
 from coach.tui.safety import ChecklistScreen
 
 from .sessions import write_program
@@ -170,3 +177,37 @@ async def test_at_40x12_the_checklist_and_the_pain_prompt_keep_their_safety_word
         zone = prompt.query_one("#pain-zone")
         # The whole sentence, wrapped within the dialog's width.
         assert zone.region.width <= 40 and zone.region.height >= 2
+
+
+async def test_each_pain_prompt_says_only_what_its_rating_does(tmp_path: Path) -> None:
+    """After a set, a rating in the acceptable zone keeps the exercise from going up
+    and a high one ends it for today (the rules of coach.engine.scaling); before a
+    session or in a function check, a rating changes no dose: the zone is only named."""
+    app, _ = make_app(write_program(tmp_path), tmp_path)
+    expected: list[tuple[type[RatingPrompt], str, str]] = [
+        (
+            PainPrompt,
+            "acceptable: this exercise will not go up next time",
+            "high: this exercise stops for today",
+        ),
+        (BaselinePrompt, "in the acceptable zone", "high"),
+        (PlainPainPrompt, "in the acceptable zone", "high"),
+        (CheckPainPrompt, "in the acceptable zone", "high"),
+    ]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, home_ready(app), "home")
+        for kind, acceptable, high in expected:
+            prompt = kind("How much pain?")
+            app.push_screen(prompt)
+            await wait_for(pilot, screen_is(app, kind.__name__), kind.__name__)
+            said = []
+            for key in ("1", "4", "7"):
+                await pilot.press(key)
+                await pilot.pause()
+                said.append(str(prompt.query_one("#pain-zone", Static).render()))
+            assert said == [
+                "1/10 is in the safe zone.",
+                f"4/10 is {acceptable}.",
+                f"7/10 is {high}.",
+            ], kind.__name__
+            app.pop_screen()

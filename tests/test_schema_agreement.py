@@ -158,3 +158,49 @@ def test_the_schema_refuses_what_the_issue_found_it_let_through() -> None:
     named = json.loads(json.dumps(base))
     named["program"]["name"] = "evil\u202ename"
     assert not validator.is_valid(named)
+
+
+@pytest.mark.parametrize(
+    ("where", "number", "valid"),
+    [
+        (("version",), 1.0, True),
+        (("version",), True, False),
+        (("version",), 1.5, False),
+        (("program", "levels", 0, "exercises", 0, "sets"), 2.0, True),
+        (("program", "levels", 0, "exercises", 0, "sets"), 2.5, False),
+        (("program", "levels", 0, "exercises", 0, "sets"), 40.0, False),
+        (("program", "levels", 0, "exercises", 0, "holds"), 3e0, True),
+        (("program", "scaling", "safe_max"), 1.0, True),
+        (("program", "scaling", "safe_max"), True, False),
+    ],
+)
+def test_schema_and_loader_agree_on_whole_numbers(
+    tmp_path: Path, where: tuple[str | int, ...], number: object, valid: bool
+) -> None:
+    """JSON (and so the schema's 'integer' and 'const') cannot tell 2.0 from 2: the
+    loader takes a number with no fraction as the whole number it is, and both refuse
+    a fraction, true, or a number out of bounds."""
+    import jsonschema
+
+    document: dict[str, Any] = {
+        "version": 1,
+        "program": {
+            "id": "p",
+            "name": "P",
+            "levels": [{"name": "L", "exercises": [{"name": "A", "kind": "hold", "hold": 5}]}],
+        },
+    }
+    place: Any = document
+    for key in where[:-1]:
+        place = place.setdefault(key, {}) if isinstance(key, str) else place[key]
+    place[where[-1]] = number
+    schema_says = jsonschema.Draft202012Validator(SCHEMA).is_valid(document)
+    # Written as YAML with the number as typed (2.0 stays a float in the file).
+    path = tmp_path / "doc.yaml"
+    path.write_text(as_yaml(document), encoding="utf-8")
+    try:
+        load_session_file(path)
+        loader_says = True
+    except SessionFileError:
+        loader_says = False
+    assert (schema_says, loader_says) == (valid, valid)

@@ -6,6 +6,8 @@ import codecs
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from coach.format.diagnostics import Mark, SessionFileError
 from coach.format.yamlsafe import (
@@ -265,3 +267,77 @@ def test_syntax_error_position() -> None:
 def test_complex_keys_are_refused() -> None:
     (message,) = problems("? [a, b]\n: 1\n")
     assert "mapping key must be plain text" in message
+
+
+# -- the fast path for plain text --------------------------------------------------------
+
+_SCALARS = [
+    "plain words",
+    "x",
+    "null",
+    "~",
+    "",
+    "true",
+    "False",
+    "12",
+    "-3.5",
+    ".inf",
+    ".nan",
+    "0x1F",
+    "0o17",
+    "1e3",
+    "45s",
+    "nothing",
+    "Tuesday",
+    '"quoted \\e escape"',
+    '"quoted \\u202e bidi"',
+    '"line\\nfeed"',
+    "'single'",
+    "!!str 12",
+    "!!int 12",
+    "!!float x",
+    "!custom x",
+    "word\twith tab",
+    "|\n    block\n    text",
+    "x" * 20_001,
+]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["key", "name", '"k\\ney"', "'k'", "n", "12", "<<"]),
+            st.sampled_from(_SCALARS),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.booleans(),
+)
+def test_plain_text_read_fast_is_read_as_the_slow_path_reads_it(
+    pairs: list[tuple[str, str]], crlf: bool
+) -> None:
+    """The composer skips the per-scalar checks for plain text in a file with no raw tab
+    or carriage return; what it reads (values, problems, positions) is what the full
+    checks read."""
+    from coach.format import yamlsafe
+
+    class Slow(yamlsafe._Composer):
+        def __init__(self, text: str, path: Path) -> None:
+            super().__init__(text, path)
+            self.clean = False
+
+    text = "".join(f"{key}: {value}\n" for key, value in pairs)
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    path = Path("f.yaml")
+
+    def read(composer: type[yamlsafe._Composer]) -> object:
+        try:
+            document = composer(text, path).run()
+        except SessionFileError as exc:
+            return [d.render() for d in exc.diagnostics]
+        marks = {p: (document.mark(p), document.mark(p, key=True)) for p in document.where}
+        return document.data, [d.render() for d in document.diagnostics], marks
+
+    assert read(yamlsafe._Composer) == read(Slow)

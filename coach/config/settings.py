@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from coach.base.atomic import write_atomic
+from coach.config.identity import BIRTH_PATTERN, REPORT_NAME_MAX
 from coach.config.toml import (
     SettingsUnreadable,
     listed,
@@ -57,10 +58,10 @@ class Settings(BaseModel):
     """Speak exercise names and the last counts when a speech engine is installed."""
     default_routine: str = ""
     """The routine or program file home opens on; empty: the bundled morning routine."""
-    report_name: str = Field(default="", max_length=80)
+    report_name: str = Field(default="", max_length=REPORT_NAME_MAX)
     """The name or identifier in the header of every page of the report for a clinician
     (at most 80 characters); empty: none."""
-    date_of_birth: str = Field(default="", pattern=r"^(\d{4}-\d{2}-\d{2})?$")
+    date_of_birth: str = Field(default="", pattern=BIRTH_PATTERN)
     """Shown beside the name in the report (YYYY-MM-DD); empty: not shown."""
 
     @field_validator("default_routine")
@@ -108,7 +109,7 @@ def _allowed(key: str, exc: ValidationError) -> str:
         high = next((m.le for m in field.metadata if hasattr(m, "le")), None)
         return f"must be a whole number from {low} to {high}"
     if key == "report_name":
-        return "must be a quoted text of at most 80 characters"
+        return f"must be a quoted text of at most {REPORT_NAME_MAX} characters"
     if key == "date_of_birth":
         return "must be a quoted date, YYYY-MM-DD (or empty)"
     if field.annotation is str:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from coach.engine.timeline import Dose
+from coach.engine.dose import Dose
 from coach.format.durations import format_duration
-from coach.format.v1 import Ceilings, CountRange, DurationRange, Progression
+
+if TYPE_CHECKING:
+    # Only the steps need the format's models (describing and comparing doses do not,
+    # and the report, which only describes them, never loads the models).
+    from coach.format.v1 import Ceilings, CountRange, DurationRange, Progression
 
 __all__ = ["describe_change", "describe_dose", "dose_direction", "step_dose"]
 
@@ -68,6 +72,8 @@ def step_dose(
     program's ceiling for it); down lowers the last one still above its min. An empty
     description means nothing could move.
     """
+    from coach.format.v1 import CountRange
+
     if progression is None:
         return dose, ""
     order = list(progression.order)

@@ -406,7 +406,14 @@ class Replay:
                     self.program.id,
                     Rule.RISING_WEEK,
                     sentence,
-                    {"weekly_rise": float(rise), "weekly_rise_limit": scaling.weekly_rise},
+                    # The day whose plan this is: the week it measures ends there. After
+                    # a session that is the next day (a plan for next time), while the
+                    # advice is stored with the session that led to it.
+                    {
+                        "weekly_rise": float(rise),
+                        "weekly_rise_limit": scaling.weekly_rise,
+                        "day": today.isoformat(),
+                    },
                 )
             )
         if trial.stuck >= 2:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 __all__ = [
     "REFUSED_PATTERN",
@@ -118,13 +119,22 @@ def printable(text: str, *, multiline: bool = False) -> str:
     With ``multiline`` line feeds stay (for instructions shown as a block); otherwise a
     line feed is ``\\n`` too, so the text stays on one line.
     """
-    if _PLAIN.fullmatch(text):
-        return text  # the common case, at the speed of one regular expression
-    keep = "\n" if multiline else ""
-    return "".join(
-        char if char in keep or (char != "\n" and _is_shown_as_is(char)) else _escape(char)
-        for char in text
-    )
+    if _PLAIN.fullmatch(text) or text.isprintable():
+        # The common cases, at the speed of C: every character is shown as is (a text
+        # str.isprintable() takes holds no control, format, bidi or line character).
+        return text
+    if multiline:
+        # Line by line, so only a line that holds something to escape is read a
+        # character at a time.
+        return "\n".join(
+            line if line.isprintable() else _escaped(line, _escape) for line in text.split("\n")
+        )
+    return _escaped(text, _escape)
+
+
+def _escaped(text: str, escape: Callable[[str], str]) -> str:
+    """``text`` with each character that is not shown as is written by ``escape``."""
+    return "".join(char if _is_shown_as_is(char) else escape(char) for char in text)
 
 
 # What a person may type into a field that is stored (a note, an activity, a setting):
@@ -160,15 +170,16 @@ def json_safe(text: str) -> str:
     """
     if _PLAIN.fullmatch(text):
         return text
-    out = []
-    for char in text:
-        if char == "\n" or _is_shown_as_is(char):
-            out.append(char)
-            continue
-        code = ord(char)
-        if code > 0xFFFF:  # a surrogate pair, as JSON spells characters above the BMP
-            code -= 0x10000
-            out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
-        else:
-            out.append(f"\\u{code:04x}")
-    return "".join(out)
+    # Line by line (a line feed is kept: JSON's indentation), at the speed of C for the
+    # lines str.isprintable() takes, which hold nothing to escape.
+    return "\n".join(
+        line if line.isprintable() else _escaped(line, _json_escape) for line in text.split("\n")
+    )
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code > 0xFFFF:  # a surrogate pair, as JSON spells characters above the BMP
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"

@@ -167,7 +167,20 @@ StopSign = Annotated[
 WorkLabel = Annotated[
     str, StringConstraints(min_length=1, max_length=20), OneLine, _JsonPattern(_ONE_LINE_PATTERN)
 ]
-Pain = Annotated[int, Field(ge=0, le=10)]
+
+
+def _whole(value: object) -> object:
+    # A number with no fraction is a whole number, however it is written: JSON (and so
+    # the JSON Schema editors check against, whose 'integer' takes 2.0) cannot tell
+    # 2.0 from 2, so neither does the loader. 2.5, text and true stay refused.
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return value
+
+
+_WHOLE = BeforeValidator(_whole)
+"""On every whole-number field, after its bounds (so the schema keeps them as its own)."""
+Pain = Annotated[int, Field(ge=0, le=10), _WHOLE]
 
 # Each dose's bounds, in one place: what an exercise's dose, a ceiling and a progression
 # range may be (the models below, and the loader's check of a range, read them here).
@@ -182,12 +195,12 @@ DOSE_BOUNDS: Mapping[str, tuple[int, int]] = MappingProxyType(
 """Smallest and largest of each dose, by the name it has in a file (seconds for ``hold``
 and ``duration``)."""
 
-Holds = Annotated[int, Field(ge=_HOLDS[0], le=_HOLDS[1])]
-Reps = Annotated[int, Field(ge=_REPS[0], le=_REPS[1])]
-Sets = Annotated[int, Field(ge=_SETS[0], le=_SETS[1])]
+Holds = Annotated[int, Field(ge=_HOLDS[0], le=_HOLDS[1]), _WHOLE]
+Reps = Annotated[int, Field(ge=_REPS[0], le=_REPS[1]), _WHOLE]
+Sets = Annotated[int, Field(ge=_SETS[0], le=_SETS[1]), _WHOLE]
 # A progression range over any counted dose: each dose's own bounds are the loader's
 # check (it names the dose); this is the widest of them.
-RangeCount = Annotated[int, Field(ge=1, le=max(_HOLDS[1], _REPS[1], _SETS[1]))]
+RangeCount = Annotated[int, Field(ge=1, le=max(_HOLDS[1], _REPS[1], _SETS[1])), _WHOLE]
 
 # Durations accept 45, "45s", "1m30s" or "1m 30s"; each use has bounds that make sense.
 Seconds = Annotated[float, _AS_SECONDS, _within(0, 3600), _duration_schema(0, 3600)]
@@ -233,15 +246,15 @@ class Scaling(_Model):
     exercise ends for the day."""
     stop_session_at: Pain = 8
     """A rating at or above this during a set offers to end the whole session now."""
-    morning_worse_by: Annotated[int, Field(ge=1, le=10)] = 2
+    morning_worse_by: Annotated[int, Field(ge=1, le=10), _WHOLE] = 2
     """How many points above the usual starting pain (the median of the last two weeks'
     baselines) a session may start before what was loaded last time steps back."""
     rest_day_from: Pain = 7
     """A starting pain at or above this advises an easy day: rest, or mobility only."""
-    weekly_rise: Annotated[int, Field(ge=1, le=10)] = 1
+    weekly_rise: Annotated[int, Field(ge=1, le=10), _WHOLE] = 1
     """Rise in the 7-day average starting pain that steps back what progressed during the
     rise and stops all progression until it settles."""
-    gap_days: Annotated[int, Field(ge=2, le=60)] = 7
+    gap_days: Annotated[int, Field(ge=2, le=60), _WHOLE] = 7
     """Days without a session after which every dose steps back once."""
     ceilings: Ceilings = Field(default_factory=Ceilings)
     """Doses auto-scaling never goes beyond, for every exercise of the program."""
@@ -277,7 +290,7 @@ class Cues(_Model):
     """Sound at the start of each hold, set of reps or timed block (default true)."""
     halfway: bool | None = None
     """Sound halfway through holds and timed blocks of 6 s or more (default false)."""
-    last_seconds: Annotated[int, Field(ge=0, le=10)] | None = None
+    last_seconds: Annotated[int, Field(ge=0, le=10), _WHOLE] | None = None
     """Tick during this many final seconds of a hold or timed block; 0 turns it off
     (default 3)."""
     end: bool | None = None
@@ -312,7 +325,7 @@ class CountRange(_Model):
     """Smallest dose the auto-scaling may step back to."""
     max: RangeCount
     """Largest dose the auto-scaling may progress to."""
-    step: Annotated[int, Field(ge=1, le=20)] = 1  # a step, not a dose
+    step: Annotated[int, Field(ge=1, le=20), _WHOLE] = 1  # a step, not a dose
     """How much one progression step adds (or one step back removes)."""
 
 
@@ -443,7 +456,7 @@ Exercise = Annotated[HoldExercise | RepsExercise | TimedExercise, Field(discrimi
 class Unlock(_Model):
     """When the next level opens."""
 
-    sessions_at_max: Annotated[int, Field(ge=1, le=20)] = 2
+    sessions_at_max: Annotated[int, Field(ge=1, le=20), _WHOLE] = 2
     """Sessions in a row with every exercise at its max dose."""
     max_pain: Pain | None = None
     """Highest pain rating allowed in those sessions (default: the program's safe_max)."""
@@ -491,7 +504,7 @@ class ProgramRef(_Model):
 
     file: SoundPath
     """Path of the program file, relative to the routine file and inside its folder."""
-    level: Annotated[int, Field(ge=1, le=10)] = 1
+    level: Annotated[int, Field(ge=1, le=10), _WHOLE] = 1
     """Level a new user starts at (later sessions use the level they reached)."""
     easy_day: bool = False
     """Played alone on an easy day (a very painful morning): gentle mobility work."""
@@ -513,12 +526,13 @@ class Routine(_Model):
 
 
 def _whole_version(value: object) -> object:
-    # Strictly the number 1: pydantic's literal check would take 1.0 and true as 1.
-    if isinstance(value, bool) or (isinstance(value, float) and value == 1):
+    # The number 1, written 1 or 1.0 (one number in JSON and in the schema's 'const'),
+    # never true: pydantic's literal check would take true as 1, the schema does not.
+    if isinstance(value, bool):
         raise PydanticCustomError(
             "version_type", "version must be the whole number 1, written 'version: 1'"
         )
-    return value
+    return _whole(value)
 
 
 class Document(_Model):

@@ -24,7 +24,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 import yaml
 
@@ -46,7 +46,6 @@ __all__ = [
     "MAX_TEXT_CHARS",
     "MAX_VALUES",
     "DataPath",
-    "Located",
     "NotRegularFileError",
     "YamlDocument",
     "load_yaml_bytes",
@@ -74,6 +73,18 @@ _NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.
 # any: the C loader when libyaml is there, else the Python one (no common type in the stubs).
 _LoaderClass: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+
+class _Position(Protocol):
+    """What the reader needs of PyYAML's marks (the C and the Python loader's alike)."""
+
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
+
+
+RawMark: TypeAlias = "_Position | None"
+"""A position as PyYAML gives it (0-based), kept as it is until it is shown."""
 YamlValue: TypeAlias = "bool | int | float | str | list[YamlValue] | dict[str, YamlValue] | None"
 """Plain data read from YAML: what the core schema's scalars and collections become."""
 
@@ -85,14 +96,9 @@ _INT_OCT = re.compile(r"^0o[0-7]+$")
 _INT_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _INF_NAN = re.compile(r"^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
-
-
-@dataclass(frozen=True, slots=True)
-class Located:
-    """Where a value sits: its key (for mapping values) and the value itself."""
-
-    value: Mark
-    key: Mark | None = None
+_MAYBE_RESOLVED = frozenset("~nNtTfF0123456789+-.") | {""}
+"""First characters of every null, boolean and number above (and the empty null): a
+plain scalar starting with any other stays text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +107,9 @@ class YamlDocument:
 
     path: Path
     data: Any  # any: plain data (YamlValue), handed to the models that check its shape
-    where: dict[DataPath, Located]
+    where: dict[DataPath, tuple[RawMark, RawMark]]
+    """Where each value sits: PyYAML's marks (0-based) of the value and of its key (None
+    outside a mapping), made into a :class:`Mark` only when one is asked for."""
     reported: frozenset[DataPath] = frozenset()
     """Paths whose value already has a diagnostic (so later layers stay quiet about them)."""
     diagnostics: tuple[Diagnostic, ...] = ()
@@ -112,9 +120,10 @@ class YamlDocument:
         for end in range(len(data_path), -1, -1):
             located = self.where.get(data_path[:end])
             if located is not None:
-                if key and end == len(data_path) and located.key is not None:
-                    return located.key
-                return located.value
+                value, key_mark = located
+                if key and end == len(data_path) and key_mark is not None:
+                    return _to_mark(key_mark)
+                return _to_mark(value)
         return Mark(1, 1)
 
 
@@ -134,14 +143,21 @@ class _Frame:
     anchor: str | None
     size: int = 1
     key: str | None = None
-    key_mark: Mark | None = None
+    key_mark: RawMark = None
+    """PyYAML's mark of the key being read (0-based)."""
     skip_value: bool = False
-    keys: dict[str, Mark] = field(default_factory=dict)
+    keys: dict[str, RawMark] = field(default_factory=dict)
+    """Each key read, and PyYAML's mark of it."""
+
+
+def _to_mark(m: RawMark) -> Mark:
+    """PyYAML's mark (0-based) as a :class:`Mark` (as editors count, from 1). Made only
+    for what is shown: the reader keeps PyYAML's own marks, most never shown."""
+    return Mark(1, 1) if m is None else Mark(m.line + 1, m.column + 1)
 
 
 def _mark(event: yaml.Event) -> Mark:
-    m = event.start_mark
-    return Mark(1, 1) if m is None else Mark(m.line + 1, m.column + 1)
+    return _to_mark(event.start_mark)
 
 
 def load_yaml_file(path: Path) -> YamlDocument:
@@ -234,7 +250,11 @@ class _Composer:
         self.stack: list[_Frame] = []
         self.anchors: dict[str, tuple[YamlValue, int]] = {}
         self.open_anchors: set[str] = set()
-        self.where: dict[DataPath, Located] = {}
+        self.where: dict[DataPath, tuple[RawMark, RawMark]] = {}
+        # Without a raw tab or carriage return in the file (the file holds no other
+        # refused character: _decode), only a double-quoted scalar's escapes can make
+        # one, and only a line feed needs looking for elsewhere.
+        self.clean = "\t" not in text and "\r" not in text
         self.reported: set[DataPath] = set()
         self.problems: list[Diagnostic] = []
         self.values = 0
@@ -288,34 +308,31 @@ class _Composer:
                 self.open_anchors.discard(frame.anchor)
                 self.anchors[frame.anchor] = (frame.container, frame.size)
             # Its children are counted already: the container adds itself, once.
-            self._attach(frame.container, frame.size, self.where[frame.path].value, counts=1)
+            self._attach(frame.container, frame.size, self.where[frame.path][0], counts=1)
 
     def _node(self, event: yaml.NodeEvent) -> None:
         parent = self.stack[-1] if self.stack else None
-        if isinstance(parent, _Frame) and isinstance(parent.container, dict) and parent.key is None:
+        if parent is not None and parent.key is None and isinstance(parent.container, dict):
             self._key(parent, event)
             return
-        mark = _mark(event)
+        raw = event.start_mark
         path = self._child_path(parent)
-        if parent is not None and parent.key_mark is not None:
-            self.where[path] = Located(mark, parent.key_mark)
-        else:
-            self.where[path] = Located(mark)
+        self.where[path] = (raw, parent.key_mark if parent is not None else None)
 
         if isinstance(event, yaml.AliasEvent):
-            self._alias(event, mark)
+            self._alias(event, raw)
             return
         anchor = event.anchor
         if isinstance(event, yaml.ScalarEvent):
-            value = self._scalar(event, mark, path)
+            value = self._scalar(event, raw, path)
             if anchor is not None:
                 self.anchors[anchor] = (value, 1)
-            self._attach(value, 1, mark, counts=1)
+            self._attach(value, 1, raw, counts=1)
             return
         assert isinstance(event, yaml.CollectionStartEvent)
-        self._check_collection_tag(event, mark)
+        self._check_collection_tag(event, raw)
         if len(self.stack) >= MAX_DEPTH:
-            raise _Stop(mark, f"nesting is deeper than {MAX_DEPTH} levels")
+            raise _Stop(_to_mark(raw), f"nesting is deeper than {MAX_DEPTH} levels")
         container: dict[str, YamlValue] | list[YamlValue] = (
             {} if isinstance(event, yaml.MappingStartEvent) else []
         )
@@ -324,27 +341,38 @@ class _Composer:
         self.stack.append(_Frame(container, path, anchor))
 
     def _key(self, frame: _Frame, event: yaml.NodeEvent) -> None:
-        mark = _mark(event)
+        raw = event.start_mark
         if not isinstance(event, yaml.ScalarEvent):
-            raise _Stop(mark, "a mapping key must be plain text, not a list, mapping or alias")
+            raise _Stop(
+                _to_mark(raw), "a mapping key must be plain text, not a list, mapping or alias"
+            )
         key = event.value
         if len(key) > MAX_KEY_CHARS:
-            raise _Stop(mark, f"a key of {len(key)} characters is far too long to be meant")
-        bad = refused_character(key, newlines=False)
+            raise _Stop(
+                _to_mark(raw), f"a key of {len(key)} characters is far too long to be meant"
+            )
+        if self.clean and event.style != '"':
+            bad = key.find("\n")  # nothing else refused can be in it (see self.clean)
+        else:
+            bad = refused_character(key, newlines=False)
         if bad >= 0:
             raise _Stop(self._char_mark(event, key, bad), _refused_message(key[bad], in_key=True))
         frame.key = key
-        frame.key_mark = mark
+        frame.key_mark = raw
         frame.skip_value = False
         if key == "<<" and event.implicit[0]:
-            self._problem(mark, "merge keys (<<) are not supported; write the keys out in full")
+            self._problem(
+                _to_mark(raw), "merge keys (<<) are not supported; write the keys out in full"
+            )
             frame.skip_value = True
         elif key in frame.keys:
-            first = frame.keys[key]
-            self._problem(mark, f"duplicate key {quoted(key)} (first given at line {first.line})")
+            first = _to_mark(frame.keys[key]).line
+            self._problem(
+                _to_mark(raw), f"duplicate key {quoted(key)} (first given at line {first})"
+            )
             frame.skip_value = True
         else:
-            frame.keys[key] = mark
+            frame.keys[key] = raw
 
     def _child_path(self, parent: _Frame | None) -> DataPath:
         if parent is None:
@@ -358,13 +386,13 @@ class _Composer:
             return (*parent.path, f"<ignored {parent.key}>")
         return (*parent.path, parent.key)
 
-    def _attach(self, value: YamlValue, size: int, mark: Mark, *, counts: int) -> None:
+    def _attach(self, value: YamlValue, size: int, raw: RawMark, *, counts: int) -> None:
         """Put ``value`` (``size`` values in all) in its parent; ``counts`` is how many of
         them are new to the total: 1 for a node just read, ``size`` for an alias."""
         self.values += counts
         if self.values > MAX_VALUES:
             raise _Stop(
-                mark,
+                _to_mark(raw),
                 f"document expands to more than {MAX_VALUES} values (through aliases?); "
                 "session files are far smaller",
             )
@@ -382,15 +410,15 @@ class _Composer:
             parent.key = None
             parent.key_mark = None
 
-    def _alias(self, event: yaml.AliasEvent, mark: Mark) -> None:
+    def _alias(self, event: yaml.AliasEvent, raw: RawMark) -> None:
         name = event.anchor
         assert name is not None  # an alias always names its anchor
         if name in self.open_anchors:
-            raise _Stop(mark, f"alias *{name} refers to a value that contains it")
+            raise _Stop(_to_mark(raw), f"alias *{name} refers to a value that contains it")
         if name not in self.anchors:
-            raise _Stop(mark, f"alias *{name} has no anchor &{name} before it")
+            raise _Stop(_to_mark(raw), f"alias *{name} has no anchor &{name} before it")
         value, size = self.anchors[name]
-        self._attach(value, size, mark, counts=size)
+        self._attach(value, size, raw, counts=size)
 
     # -- scalars ----------------------------------------------------------------------
 
@@ -399,8 +427,22 @@ class _Composer:
         if path is not None:
             self.reported.add(path)
 
-    def _scalar(self, event: yaml.ScalarEvent, mark: Mark, path: DataPath) -> YamlValue:
+    def _scalar(self, event: yaml.ScalarEvent, raw: RawMark, path: DataPath) -> YamlValue:
         text: str = event.value
+        tag = event.tag
+        # The most common scalar by far: plain, untagged, in a clean file, where no
+        # refused character can be (see self.clean). Plain text that no resolver could
+        # take (its first character starts no null, boolean or number) is text as it
+        # stands.
+        if (
+            tag is None
+            and self.clean
+            and event.implicit[0]
+            and len(text) <= MAX_TEXT_CHARS
+            and text[:1] not in _MAYBE_RESOLVED
+        ):
+            return text
+        mark = _to_mark(raw)
         if len(text) > MAX_TEXT_CHARS:
             self._problem(
                 mark,
@@ -408,11 +450,10 @@ class _Composer:
                 path,
             )
             return ""
-        bad = refused_character(text)
+        bad = -1 if self.clean and event.style != '"' else refused_character(text)
         if bad >= 0:
             self._problem(self._char_mark(event, text, bad), _refused_message(text[bad]), path)
             return ""
-        tag = event.tag
         plain = event.implicit[0] and tag in (None, "!")
         if tag in (None, "!") and not plain:
             return text
@@ -479,7 +520,7 @@ class _Composer:
             return _mark(event)
         return _text_mark(self.text, start.index + at)
 
-    def _check_collection_tag(self, event: yaml.CollectionStartEvent, mark: Mark) -> None:
+    def _check_collection_tag(self, event: yaml.CollectionStartEvent, raw: RawMark) -> None:
         tag = event.tag
         allowed = (
             None,
@@ -487,7 +528,7 @@ class _Composer:
             f"{_YAML}map" if isinstance(event, yaml.MappingStartEvent) else f"{_YAML}seq",
         )
         if tag not in allowed:
-            raise _Stop(mark, f"tag {_show_tag(tag)} is not allowed in session files")
+            raise _Stop(_to_mark(raw), f"tag {_show_tag(tag)} is not allowed in session files")
 
     # -- syntax errors ----------------------------------------------------------------
 

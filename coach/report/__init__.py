@@ -3,8 +3,9 @@ the history by rules (see docs/report.md).
 
 A layer of its own between the shell and the store (pyproject's import contracts): it
 reads through the store's queries (:mod:`coach.store.report`), computes its figures and
-sentences, draws its charts with pygal (imported only here, and only when a report is
-written) and writes the file 0600. The TUI calls :func:`write_report` from a thread
+sentences, draws its charts as SVG (coach.report.charts), lays the page out with a
+Jinja2 template (imported only here, and only when a report is written) and writes the
+file 0600. The TUI calls :func:`write_report` from a thread
 worker; ``coach report`` from the command line.
 """
 

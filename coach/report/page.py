@@ -1,22 +1,25 @@
 """The report as one self-contained HTML page: inline CSS and SVG, no script, nothing
 fetched from anywhere (a Content-Security-Policy says so to the browser), laid out to
-print on A4.
+print on A4 or US Letter.
 
-Every piece of text that comes from a session file or from the person (exercise and
-routine names, PSFS activities, reasons that quote names) goes through :func:`esc`;
-the charts carry no such text (see :mod:`coach.report.charts`).
+The page is made in one place, the Jinja2 templates in ``templates/``, with autoescape
+on: this module computes what each section says (plain text, numbers and dates, in
+:class:`Table` and :class:`Cell`) and never writes HTML itself. Every text value that
+reaches the page is made printable first (control, bidi and zero-width characters shown
+as escapes, the template's ``finalize``), then escaped by the template. The charts are
+SVG drawn by :mod:`coach.report.charts`, which carries no text from a session file or
+from the person.
 """
 
 from __future__ import annotations
 
-import html
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from coach.base.types import JsonValue, json_object
 from coach.engine.checks.measures import HEALTHY_NORMS, NORM_SOURCE, Change
@@ -28,6 +31,8 @@ from coach.format.text import printable
 from coach.report import charts
 from coach.report.figures import (
     adherence,
+    advice_day,
+    advice_reason,
     monthly_share,
     pain_periods,
     period_unit,
@@ -42,7 +47,7 @@ from coach.store.report import ExerciseSeries, ReportData
 if TYPE_CHECKING:
     import jinja2
 
-__all__ = ["esc", "render"]
+__all__ = ["Cell", "Table", "esc", "render"]
 
 CSS = """
 @page { size: A4; margin: 16mm 13mm 16mm;
@@ -90,6 +95,10 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 table.decisions, table.compact { font-size: 8.5pt; }
 table.compact { font-size: 8pt; }
 table.compact td { padding: 0.4mm 1.4mm; }
+/* The prescription: one line a row (only the exercise's name wraps), so fifteen
+   exercises stay on page one. */
+table.prescription td { white-space: nowrap; }
+table.prescription td:nth-child(3) { white-space: normal; }
 table.decisions td { padding: 0.6mm 1.6mm; }
 table.decisions td:nth-child(1) { width: 24%; }
 .real { font-weight: 700; color: #0b5f6b; }
@@ -107,38 +116,47 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
 def esc(text: object) -> str:
-    """``text`` for HTML: every character that could start markup is escaped, and every
-    one that is not printable (control, C1, bidi, zero-width) shown as ``\\u202e``, as
-    on the terminal, so an override cannot reverse what the clinician reads."""
-    return html.escape(printable(str(text), multiline=True), quote=True)
+    """``text`` as the template shows it: every character that could start markup is
+    escaped, and every one that is not printable (control, C1, bidi, zero-width) shown
+    as ``\\u202e``, as on the terminal, so an override cannot reverse what the clinician
+    reads."""
+    return str(escape(printable(str(text), multiline=True)))
 
 
-def _table(
-    headers: Sequence[str],
-    rows: Iterable[Sequence[str]],
-    numeric: Sequence[int] = (),
-    days: Sequence[int] = (0,),
-    css: str = "",
-) -> str:
-    """A table of cells that are already HTML (each caller escapes what it puts in);
-    ``numeric`` columns align right, ``days`` columns (dates) never wrap."""
-    classes = [
-        ' class="num"' if i in numeric else ' class="day"' if i in days else ""
-        for i in range(len(headers))
-    ]
-    head = "".join(
-        f"<th{' class=num' if i in numeric else ''}>{h}</th>" for i, h in enumerate(headers)
-    )
-    body = "".join(
-        "<tr>" + "".join(f"<td{classes[i]}>{cell}</td>" for i, cell in enumerate(row)) + "</tr>"
-        for row in rows
-    )
-    opening = f'<table class="{css}">' if css else "<table>"
-    return f"{opening}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A table cell or a line of text with a style: ``css`` on its text (``warn``,
+    ``real``, ``worse``, ``unclear``), a bold ``lead`` before it, smaller ``notes`` under
+    it. Plain text throughout: the template escapes it."""
+
+    text: str
+    css: str = ""
+    lead: str = ""
+    notes: tuple[str, ...] = ()
 
 
-def _figure(svg: str, caption: str) -> str:
-    return f"<figure>{svg}<figcaption>{caption}</figcaption></figure>"
+@dataclass(frozen=True, slots=True)
+class Table:
+    """Headers and rows of plain values (text, numbers, :class:`Cell`, or a list of
+    them shown with commas); ``numeric`` columns align right, ``days`` columns (dates)
+    never wrap."""
+
+    headers: Sequence[str]
+    rows: Sequence[Sequence[object]]
+    numeric: Sequence[int] = ()
+    days: Sequence[int] = (0,)
+    css: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    svg: Markup
+    """Drawn by :mod:`coach.report.charts` (numbers, dates and fixed words only)."""
+    caption: str
+
+
+def _figure(svg: str, caption: str) -> Figure:
+    return Figure(Markup(svg), caption)
 
 
 def _environment() -> jinja2.Environment:
@@ -152,13 +170,15 @@ def _environment() -> jinja2.Environment:
             loader=jinja2.PackageLoader("coach.report", "templates"),
             autoescape=True,
             finalize=lambda value: (
-                printable(value)
+                printable(value, multiline=True)
                 if isinstance(value, str) and not isinstance(value, Markup)
                 else value
             ),
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        _ENV.tests["cell"] = lambda value: isinstance(value, Cell)
+        _ENV.tests["sequence"] = lambda value: isinstance(value, list | tuple)
     return _ENV
 
 
@@ -166,15 +186,6 @@ _ENV: jinja2.Environment | None = None
 
 PAPER = {"a4": "A4", "letter": "letter"}
 """The paper sizes the report is laid out for (``coach report --paper``)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Table:
-    headers: Sequence[str]
-    rows: Sequence[Sequence[object]]
-    numeric: Sequence[int] = ()
-    days: Sequence[int] = (0,)
-    css: str = ""
 
 
 def css_string(text: str) -> str:
@@ -207,9 +218,6 @@ def render(
         + f'@page {{ @top-left {{ content: "{css_string(running)}"; }} }}\n'
         + ("" if full else "@media print { #appendix { display: none; } }\n")
     )
-    sections = "".join(
-        [_warnings(data), _checks(data), _adherence(data), _pain(data), _levels(data), _notes()]
-    )
     page: str = (
         _environment()
         .get_template("report.html.j2")
@@ -226,11 +234,16 @@ def render(
             full=full,
             topics=summary_topics(data),
             prescription=_prescription(data),
-            sections=Markup(sections),
+            warnings=_warnings(data),
+            checks=_checks(data),
+            sessions=_adherence(data),
+            pain=_pain(data),
+            levels=_levels(data),
             checklists=_checklists(data),
             advice=_advice(data),
             notes=Table(("Date", "Note"), [(f"{n.day:%Y-%m-%d}", n.text) for n in data.notes]),
-            exercises=Markup(_pain_table(data) + _exercises(data)),
+            pain_table=_pain_table(data),
+            exercises=_exercises(data),
         )
     )
     return page
@@ -281,7 +294,7 @@ def _prescription(data: ReportData) -> Table:
         ),
         rows,
         numeric=(1, 5),
-        css="compact",
+        css="compact prescription",
         days=(),
     )
 
@@ -301,6 +314,17 @@ def _outcome(screening: DecisionRow) -> str:
     return _OUTCOMES.get(rule, rule)
 
 
+def _flagged_rows(flagged: list[DecisionRow]) -> list[tuple[object, ...]]:
+    return [
+        (
+            d["date"],
+            Cell(_outcome(d), css="warn"),
+            "; ".join(_question(k) for k, v in json_object(d["inputs"]).items() if v) or "-",
+        )
+        for d in flagged
+    ]
+
+
 def _checklists(data: ReportData) -> Checklists:
     """Every checklist, counted by outcome; only those with a sign get a row."""
     screenings = [d for d in data.decisions if d["kind"] == "screening"]
@@ -308,15 +332,7 @@ def _checklists(data: ReportData) -> Checklists:
     for d in screenings:
         word = _outcome(d)
         counts[word] = counts.get(word, 0) + 1
-    rows = [
-        (
-            d["date"],
-            Markup('<span class="warn">{}</span>').format(_outcome(d)),
-            "; ".join(_question(k) for k, v in json_object(d["inputs"]).items() if v) or "-",
-        )
-        for d in screenings
-        if d["rule"] != "clear"
-    ]
+    rows = _flagged_rows([d for d in screenings if d["rule"] != "clear"])
     ordered = sorted(counts.items(), key=lambda item: -item[1])
     return Checklists(len(screenings), ordered, Table(("Date", "Outcome", "Signs ticked"), rows))
 
@@ -338,33 +354,15 @@ def _advice(data: ReportData) -> AdviceGroups:
             rule,
             about,
             str(len(found)),
-            _day_ranges(sorted({date.fromisoformat(d["date"]) for d in found if d["date"]}))
-            if any(d["date"] for d in found)
+            _day_ranges(sorted({date.fromisoformat(day) for d in found if (day := advice_day(d))}))
+            if any(advice_day(d) for d in found)
             else "-",
-            found[-1]["reason"],
+            advice_reason(found[-1]),
         )
         for (rule, about), found in sorted(groups.items(), key=lambda item: -len(item[1]))
     ]
     headers = ("Rule", "About", "Times", "Days", "What coach said (the last time)")
     return AdviceGroups(len(advice), Table(headers, rows, numeric=(2,), days=()))
-
-
-# -- sections ----------------------------------------------------------------------------
-
-
-def _checklist_rows(flagged: list[DecisionRow]) -> str:
-    rows = []
-    for d in flagged:
-        ticked = [_question(k) for k, v in json_object(d["inputs"]).items() if v]
-        word = _outcome(d)
-        rows.append(
-            (
-                esc(d["date"]),
-                f'<span class="warn">{esc(word)}</span>',
-                esc("; ".join(ticked) or "-"),
-            )
-        )
-    return _table(("Date", "Outcome", "Signs ticked"), rows)
 
 
 _SCREENING_WORDS: dict[str, str] = {}
@@ -378,179 +376,168 @@ def _question(key: str) -> str:
     return _SCREENING_WORDS.get(key, key)
 
 
-def _warnings(data: ReportData) -> str:
-    out = ['<section id="warnings"><h2>Warning signs and safety checks</h2>']
+# -- sections ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Warnings:
+    asked: str
+    """'asked 3 times; 1 with a sign to review', or '' when never asked."""
+    flagged: Table | None
+    red_flag_sets: Table | None
+    after_checks: str
+    """The days of the checks after which nerve symptoms were reported, or ''."""
+    follow_ups: Table | None
+    none: bool
+    """No warning sign at all in the period."""
+
+
+def _warnings(data: ReportData) -> Warnings:
     screenings = [d for d in data.decisions if d["kind"] == "screening"]
     flagged = [d for d in screenings if d["rule"] != "clear"]
-    if screenings:
-        out.append(
-            f"<p>Warning-sign checklist: asked {_count(len(screenings), 'time')}; "
-            f"{len(flagged)} with a sign to review" + ".</p>"
-        )
-        if flagged:
-            out.append(_checklist_rows(flagged))
-    else:
-        out.append('<p class="note">The warning-sign checklist was not asked in this period.</p>')
+    asked = (
+        f"asked {_count(len(screenings), 'time')}; {len(flagged)} with a sign to review"
+        if screenings
+        else ""
+    )
+    red = None
     if data.red_flag_sets:
-        rows = [
-            (
-                esc(f"{r.day:%Y-%m-%d}"),
-                esc(r.exercise),
-                f'<span class="warn">{esc(", ".join(r.symptoms))}</span>',
-            )
-            for r in data.red_flag_sets
-        ]
-        out.append(
-            "<h3>Nerve symptoms reported after a set (the session stopped)</h3>"
-            + _table(("Date", "Exercise", "Reported"), rows)
+        red = Table(
+            ("Date", "Exercise", "Reported"),
+            [
+                (f"{r.day:%Y-%m-%d}", r.exercise, Cell(", ".join(r.symptoms), css="warn"))
+                for r in data.red_flag_sets
+            ],
         )
     flagged_checks = [c for c in data.period_checks.checks if c.red_flag]
-    if flagged_checks:
-        out.append(
-            '<p class="warn">Nerve symptoms were reported after the function check of '
-            + esc(", ".join(f"{c.day:%d %b %Y}" for c in flagged_checks))
-            + ".</p>"
-        )
+    follow = None
     if data.follow_ups:
-        answered = [
-            (
-                esc(f"{f.day:%Y-%m-%d}"),
-                esc(f.followed),
-                esc(f.answer),
-                f'<span class="warn">{esc(f.outcome)}</span>' if not f.went_on else esc(f.outcome),
-            )
-            for f in data.follow_ups
-        ]
-        headers = ("Date", "Sign followed up", "Answer", "Then")
-        out.append(
-            f"<h3>Follow-ups of warning signs ({len(data.follow_ups)})</h3>"
-            + _table(headers, answered)
+        follow = Table(
+            ("Date", "Sign followed up", "Answer", "Then"),
+            [
+                (
+                    f"{f.day:%Y-%m-%d}",
+                    f.followed,
+                    f.answer,
+                    f.outcome if f.went_on else Cell(f.outcome, css="warn"),
+                )
+                for f in data.follow_ups
+            ],
         )
-    if not (data.red_flag_sets or flagged_checks) and not any(
-        d["rule"] != "clear" for d in screenings
-    ):
-        out.append("<p>No warning signs were reported in this period.</p>")
-    out.append("</section>")
-    return "".join(out)
+    return Warnings(
+        asked,
+        Table(("Date", "Outcome", "Signs ticked"), _flagged_rows(flagged)) if flagged else None,
+        red,
+        ", ".join(f"{c.day:%d %b %Y}" for c in flagged_checks),
+        follow,
+        not (data.red_flag_sets or flagged_checks or flagged),
+    )
 
 
-def _change_cell(change: Change) -> str:
-    caveat = "".join(f'<br><span class="note">{esc(c)}</span>' for c in change.caveats)
+def _change_cell(change: Change) -> Cell:
+    caveats = tuple(change.caveats)
     if change.real:
         css = "real" if change.direction.value == "better" else "worse"
         way = "longer" if change.direction.value == "better" else "shorter"
-        text = f"real change: {way} by {abs(change.delta or 0):.0f} s"
-        return f'<span class="{css}">{text}</span>{caveat}'
+        return Cell(f"real change: {way} by {abs(change.delta or 0):.0f} s", css, notes=caveats)
     if change.direction.value == "no clear change":
         note = change.note
         if change.delta and round(change.delta):
             # The direction too, in the fewest words (the error is said above the table).
             note = f"{abs(change.delta):.0f} s {'longer' if change.delta > 0 else 'shorter'}"
-        return f'<span class="unclear">no clear change ({esc(note)})</span>{caveat}'
-    return f'<span class="unclear">{esc(change.note)}</span>'
+        return Cell(f"no clear change ({note})", "unclear", notes=caveats)
+    return Cell(change.note, "unclear")
 
 
-def _dated(hold: HoldResult | None, day: date | None) -> str:
+def _dated(hold: HoldResult | None, day: date | None) -> Cell | str:
     if hold is None or day is None:
         return "-"
-    return f'{esc(seconds_text(hold))}<br><span class="note">{day:%d %b %Y}</span>'
+    return Cell(seconds_text(hold), notes=(f"{day:%d %b %Y}",))
 
 
-def _checks(data: ReportData) -> str:
+@dataclass(frozen=True, slots=True)
+class Psfs:
+    table: Table | None
+    sentence: str
+
+
+@dataclass(frozen=True, slots=True)
+class Checks:
+    holds: Table | None
+    """None when no check was done in the period."""
+    chart: Figure | None = None
+    changes: Table | None = None
+    ratios: Table | None = None
+    norm_source: str = NORM_SOURCE
+    psfs: Psfs = field(default_factory=lambda: Psfs(None, ""))
+
+
+def _checks(data: ReportData) -> Checks:
     history = data.period_checks
-    out = ['<section id="checks"><h2>Function checks</h2>']
     if not history.checks:
-        out.append(
-            "<p>No function check was done in this period. coach offers one every four "
-            "weeks: four trunk endurance holds and the Patient-Specific Functional "
-            "Scale.</p></section>"
-        )
-        return "".join(out)
-    out.append(
-        '<p class="note">Each hold is held until the position is lost, the person stops, '
-        "or 240 s. A change under 45 s (the measurement error of these holds in people "
-        "with back pain) is shown as no clear change. (easier) marks the easier version, "
-        "compared only with itself.</p>"
-    )
+        return Checks(None)
     rows = []
     for check in history.checks:
-        pain = f"{_dash(check.pain_before)} → {_dash(check.pain_after)}"
-        notes = []
+        notes: list[object] = []
         if check.status == "stopped":
             notes.append("stopped early")
         elif check.status == "running":
             notes.append("interrupted")
         if check.red_flag:
-            notes.append('<span class="warn">nerve symptoms after</span>')
+            notes.append(Cell("nerve symptoms after", css="warn"))
         rows.append(
             (
-                esc(f"{check.day:%Y-%m-%d}"),
-                *(esc(seconds_text(check.holds.get(t.test))) for t in TESTS),
-                esc(pain),
-                ", ".join(notes),
+                f"{check.day:%Y-%m-%d}",
+                *(seconds_text(check.holds.get(t.test)) for t in TESTS),
+                f"{_dash(check.pain_before)} → {_dash(check.pain_after)}",
+                notes,
             )
         )
-    headers = ("Date", *(esc(t.short_name) for t in TESTS), "Pain before → after", "Notes")
-    out.append("<h3>Hold times</h3>" + _table(headers, rows, numeric=(1, 2, 3, 4)))
-    out.append(_hold_chart(history))
-    rows_now = latest_hold_rows(history)
+    headers = ("Date", *(t.short_name for t in TESTS), "Pain before → after", "Notes")
+    holds = Table(headers, rows, numeric=(1, 2, 3, 4))
+    changes = None
     if len(history.checks) > 1:
-        change_rows = []
-        for row in rows_now:
-            change_rows.append(
+        changes = Table(
+            ("Hold", "First", "Previous", "Last", "Since the previous", "Since the first"),
+            [
                 (
-                    esc(row.info.name),
+                    row.info.name,
                     _dated(row.first, row.first_day),
                     _dated(row.before, row.before_day),
                     _dated(row.today, row.day),
                     _change_cell(row.since_before),
                     _change_cell(row.since_first),
                 )
-            )
-        out.append(
-            "<h3>Change at the last check that has each hold</h3>"
-            + _table(
-                ("Hold", "First", "Previous", "Last", "Since the previous", "Since the first"),
-                change_rows,
-                numeric=(1, 2, 3),
-                days=(),
-            )
+                for row in latest_hold_rows(history)
+            ],
+            numeric=(1, 2, 3),
+            days=(),
         )
     ratio_rows = []
     for dated in latest_ratios(history):
         ratio = dated.ratio
-        value = "-" if ratio.value is None else f"{ratio.value:.2f}"
-        verdict = {True: "within", False: '<span class="warn">outside</span>', None: "-"}[
-            ratio.within
-        ]
-        said = "; ".join(n for n in (ratio.note, *ratio.caveats) if n)
+        verdict = {True: "within", False: Cell("outside", css="warn"), None: "-"}[ratio.within]
         ratio_rows.append(
             (
-                esc(ratio.name),
-                value,
-                esc("-" if dated.day is None else f"{dated.day:%d %b %Y}"),
-                esc(ratio.guide),
+                ratio.name,
+                "-" if ratio.value is None else f"{ratio.value:.2f}",
+                "-" if dated.day is None else f"{dated.day:%d %b %Y}",
+                ratio.guide,
                 verdict,
-                esc(HEALTHY_NORMS.get(ratio.name, "-")),
-                esc(said),
+                HEALTHY_NORMS.get(ratio.name, "-"),
+                "; ".join(n for n in (ratio.note, *ratio.caveats) if n),
             )
         )
-    out.append(
-        "<h3>Ratios at the last check that gives each</h3>"
-        + _table(
-            ("Ratio", "Value", "Check", "Usual guide", "Guide", "Healthy adults*", "Note"),
-            ratio_rows,
-            numeric=(1,),
-            days=(2,),
-        )
-        + f'<p class="note">* {esc(NORM_SOURCE)}.</p>'
+    ratios = Table(
+        ("Ratio", "Value", "Check", "Usual guide", "Guide", "Healthy adults*", "Note"),
+        ratio_rows,
+        numeric=(1,),
+        days=(2,),
     )
-    out.append(_psfs(data, history))
-    out.append("</section>")
-    return "".join(out)
+    return Checks(holds, _hold_chart(history), changes, ratios, NORM_SOURCE, _psfs(data, history))
 
 
-def _hold_chart(history: CheckHistory) -> str:
+def _hold_chart(history: CheckHistory) -> Figure | None:
     series = []
     for info in TESTS:
         points = [
@@ -562,7 +549,7 @@ def _hold_chart(history: CheckHistory) -> str:
         ]
         series.append((info.name, [(d, float(s)) for d, s in points if s is not None]))
     if not any(points for _, points in series):
-        return ""
+        return None
     svg = charts.line_chart(
         [(info.short_name, points) for info, (_, points) in zip(TESTS, series, strict=True)],
         y_range=(0, 240),
@@ -571,43 +558,42 @@ def _hold_chart(history: CheckHistory) -> str:
     return _figure(svg, "Hold times at each check, standard versions only (the ceiling is 240 s).")
 
 
-def _psfs(data: ReportData, history: CheckHistory) -> str:
+def _psfs(data: ReportData, history: CheckHistory) -> Psfs:
     rated = [c for c in history.checks if c.psfs]
-    out = ["<h3>Patient-Specific Functional Scale</h3>"]
     if not rated:
-        out.append('<p class="note">No PSFS ratings in this period.</p>')
-        return "".join(out)
+        return Psfs(None, "")
     activities = [a for a in data.checks.activities if any(a.id in c.psfs for c in rated)]
-    out.append(
-        '<p class="note">Activities the person named as hard because of their back, in '
-        "their own words; 0 = unable, 10 = as before the problem. The score is the "
-        "average. A change under 2 points is no clear change.</p>"
-    )
     rows = []
     for check in rated:
         score = psfs_score(check.psfs)
         rows.append(
             (
-                esc(f"{check.day:%Y-%m-%d}"),
-                *(esc(_dash(check.psfs.get(a.id))) for a in activities),
+                f"{check.day:%Y-%m-%d}",
+                *(_dash(check.psfs.get(a.id)) for a in activities),
                 "-" if score is None else f"{score:.1f}",
             )
         )
-    headers = ("Date", *(esc(a.text) for a in activities), "Score")
-    out.append(_table(headers, rows, numeric=tuple(range(1, len(activities) + 2)), css="psfs"))
-    if len(rated) > 1:
-        out.append(f"<p>{esc(psfs_sentence(history, rated[0], rated[-1]))}</p>")
-    return "".join(out)
+    headers = ("Date", *(a.text for a in activities), "Score")
+    table = Table(headers, rows, numeric=tuple(range(1, len(activities) + 2)), css="psfs")
+    sentence = psfs_sentence(history, rated[0], rated[-1]) if len(rated) > 1 else ""
+    return Psfs(table, sentence)
 
 
-def _adherence(data: ReportData) -> str:
+@dataclass(frozen=True, slots=True)
+class Sessions:
+    sentence: str
+    chart: Figure
+    waiting: Table | None
+
+
+def _adherence(data: ReportData) -> Sessions:
     figures = adherence(data)
-    out = ['<section id="adherence"><h2>Sessions done</h2>']
     share = f" ({figures.share:.0%})" if figures.share is not None else ""
-    out.append(
-        f"<p>{figures.exercised} of {figures.planned} days planned{share} had a session "
-        f"with at least one rated set; {figures.rest_days} rest days chosen for high pain. "
-        f"Longest run: {figures.longest} days in a row; current run: {figures.current}.</p>"
+    sentence = (
+        f"{figures.exercised} of {figures.planned} days planned{share} had a session "
+        f"with at least one rated set; {_count(figures.rest_days, 'rest day')} chosen for "
+        f"high pain. Longest run: {_count(figures.longest, 'day')} in a row; current run: "
+        f"{_count(figures.current, 'day')}."
     )
     if period_unit(data) == "month":
         months = monthly_share(data)
@@ -619,7 +605,7 @@ def _adherence(data: ReportData) -> str:
             y_range=(0, 100),
             label_every=max(1, len(labels) // 8),
         )
-        out.append(_figure(svg, "Share of the days of each month with a session."))
+        chart = _figure(svg, "Share of the days of each month with a session.")
     else:
         weeks = weekly_days(data)
         labels = [f"{w:%d %b}" for w, _ in weeks]
@@ -630,27 +616,19 @@ def _adherence(data: ReportData) -> str:
             y_range=(0, 7),
             label_every=max(1, len(labels) // 10),
         )
-        out.append(_figure(svg, "Days with a session in each week (Monday to Sunday)."))
+        chart = _figure(svg, "Days with a session in each week (Monday to Sunday).")
     waiting = [s for s in data.sessions if not s.saved]
+    table = None
     if waiting:
         # Counted above like any other; said, so that no one takes them for saved.
-        rows = [
-            (esc(f"{s.day:%Y-%m-%d}"), esc(s.title), esc(s.result), str(s.sets)) for s in waiting
-        ]
-        out.append(
-            "<h3>Waiting to be saved</h3><p>Kept in the journal beside the history while "
-            "it could not take them; they go into the history at the next start of coach.</p>"
-            + _table(("Date", "Session", "Result", "Sets"), rows, (3,))
-        )
-    out.append("</section>")
-    return "".join(out)
+        rows = [(f"{s.day:%Y-%m-%d}", s.title, s.result, str(s.sets)) for s in waiting]
+        table = Table(("Date", "Session", "Result", "Sets"), rows, (3,))
+    return Sessions(sentence, chart, table)
 
 
-def _pain(data: ReportData) -> str:
-    out = ['<section id="pain"><h2>Pain</h2>']
+def _pain(data: ReportData) -> Figure | None:
     if not data.sessions:
-        out.append("<p>No sessions in this period.</p></section>")
-        return "".join(out)
+        return None
     unit = period_unit(data)
     if unit == "day":
         base = [
@@ -672,77 +650,69 @@ def _pain(data: ReportData) -> str:
         colors=(charts.CYAN, charts.ORANGE),
         dots=len(base) < 200,
     )
-    out.append(_figure(svg, caption))
-    out.append("</section>")
-    return "".join(out)
+    return _figure(svg, caption)
 
 
-def _pain_table(data: ReportData) -> str:
+@dataclass(frozen=True, slots=True)
+class PainTable:
+    by: str
+    table: Table
+
+
+def _pain_table(data: ReportData) -> PainTable | None:
     """Pain per week (or month), for the appendix: the chart shows the same figures."""
     if not data.sessions:
-        return ""
-    out = []
-    unit = period_unit(data)
-    by = "week" if unit != "month" else "month"
-    periods = pain_periods(data, by)
+        return None
+    by = "week" if period_unit(data) != "month" else "month"
     rows = [
         (
-            esc(f"{p.start:%Y-%m-%d}"),
+            f"{p.start:%Y-%m-%d}",
             str(p.sessions),
             "-" if p.baseline is None else f"{p.baseline:.1f}",
             _dash(p.peak),
         )
-        for p in periods
+        for p in pain_periods(data, by)
     ]
-    out.append(
-        f"<h3>Pain per {by}</h3>"
-        + _table((f"{by.title()} from", "Sessions", "Start (average)", "Peak"), rows, (1, 2, 3))
-    )
-    return "".join(out)
+    headers = (f"{by.title()} from", "Sessions", "Start (average)", "Peak")
+    return PainTable(by, Table(headers, rows, (1, 2, 3)))
 
 
-def _levels(data: ReportData) -> str:
+def _levels(data: ReportData) -> Table | None:
     moves = [d for d in data.decisions if d["kind"] == "level"]
-    out = ['<section id="levels"><h2>Level moves</h2>']
     if not moves:
-        out.append("<p>No level was offered in this period.</p></section>")
-        return "".join(out)
+        return None
     rows = [
         (
-            esc(d["date"]),
-            esc(d["program"]),
+            d["date"],
+            d["program"],
             f"{d['before']} → {d['after']}",
             "accepted" if d["accepted"] else "declined",
         )
         for d in moves
     ]
-    out.append(_table(("Date", "Program", "Level", "Answer"), rows))
-    out.append("</section>")
-    return "".join(out)
+    return Table(("Date", "Program", "Level", "Answer"), rows)
 
 
-def _exercises(data: ReportData) -> str:
-    out = [
-        '<div id="exercises"><h3>Each exercise: dose and decisions</h3>',
-        '<p class="note">The dose of each session (seconds held per set, repetitions, or '
-        "seconds of movement) and the highest pain rated for it. Below each chart, every "
-        "decision coach took about the exercise, with the reason it gave (for periods over "
-        "six months, counted by month; <code>coach export --what decisions</code> lists "
-        "each one).</p>",
-    ]
+@dataclass(frozen=True, slots=True)
+class Exercise:
+    name: str
+    about: str
+    """'(core, level 2, 40 sessions)'."""
+    chart: Figure
+    decisions: Table | None
+
+
+def _exercises(data: ReportData) -> list[Exercise]:
     decisions: dict[tuple[str, str], list[DecisionRow]] = {}
     for d in data.decisions:
         if d["kind"] == "dose":
             decisions.setdefault((d["program"] or "", d["exercise"] or ""), []).append(d)
     unit = period_unit(data)
     every = (data.until - data.since).days < EVERY_DECISION_UP_TO_DAYS
-    for series in data.exercises:
-        found = decisions.get((series.program_id, series.exercise_id), [])
-        out.append(_exercise(series, found, unit, every=every))
-    if not data.exercises:
-        out.append("<p>No rated sets in this period.</p>")
-    out.append("</div>")
-    return "".join(out)
+    return [
+        _exercise(series, decisions.get((series.program_id, series.exercise_id), []), unit, every)
+        for series in data.exercises
+    ]
 
 
 def _fold(
@@ -774,15 +744,10 @@ _UNITS = {"hold": "seconds held per set", "reps": "repetitions per set"}
 
 
 def _exercise(
-    series: ExerciseSeries, decisions: list[DecisionRow], unit: str, *, every: bool
-) -> str:
+    series: ExerciseSeries, decisions: list[DecisionRow], unit: str, every: bool
+) -> Exercise:
     levels = sorted({p.level for p in series.points})
     level = f"level {levels[0]}" if len(levels) == 1 else f"levels {levels[0]}-{levels[-1]}"
-    out = [
-        '<div class="exercise">',
-        f'<h3>{esc(series.name)} <span class="meta">({esc(series.program_id)}, {level}, '
-        f"{len(series.points)} sessions)</span></h3>",
-    ]
     amounts, pains = _fold(series.points, unit)
     what = _UNITS.get(series.kind, "seconds per set")
     # Five steps on the left that fall on 0, 2, 4... of the pain axis on the right.
@@ -797,20 +762,23 @@ def _exercise(
         dots=len(amounts) < 120,
     )
     per = "" if unit == "day" else f" (per {unit}: the average dose, the highest pain)"
-    out.append(_figure(svg, f"{esc(what.capitalize())} and peak pain{per}."))
+    table = None
     if decisions and every:
-        table = _table(
+        table = Table(
             ("Dates", "Rule and reason, as coach gave it"),
             _decision_rows(decisions),
             days=(),
             css="decisions",
         )
-        out.append(table)
     elif decisions:
         headers = ("Month", "Decisions", "Dose over the month", "Note")
-        out.append(_table(headers, _monthly_rows(decisions)))
-    out.append("</div>")
-    return "".join(out)
+        table = Table(headers, _monthly_rows(decisions))
+    return Exercise(
+        series.name,
+        f"({series.program_id}, {level}, {len(series.points)} sessions)",
+        _figure(svg, f"{what.capitalize()} and peak pain{per}."),
+        table,
+    )
 
 
 EVERY_DECISION_UP_TO_DAYS = 183
@@ -819,8 +787,8 @@ EVERY_DECISION_UP_TO_DAYS = 183
 
 
 def _dose_text(before: JsonValue, after: JsonValue) -> str:
+    from coach.engine.dose import Dose
     from coach.engine.progression import describe_dose
-    from coach.engine.timeline import Dose
 
     old, new = Dose.from_json(before), Dose.from_json(after)
     if old == new:
@@ -832,11 +800,11 @@ def _mentions_dose(reason: str) -> bool:
     return "->" in reason or " set" in reason or " reps" in reason
 
 
-def _decision_rows(decisions: list[DecisionRow]) -> list[tuple[str, str]]:
+def _decision_rows(decisions: list[DecisionRow]) -> list[tuple[str, Cell]]:
     """Every decision with its date, rule, dose and reason. Consecutive decisions by the
     same rule on the same dose share a row that names every date (the reason shown is
     the first one's: the others differ at most in the pain figure they quote)."""
-    rows: list[tuple[str, str]] = []
+    rows: list[tuple[str, Cell]] = []
     run: list[DecisionRow] = []
 
     def flush() -> None:
@@ -853,7 +821,7 @@ def _decision_rows(decisions: list[DecisionRow]) -> list[tuple[str, str]]:
         # The reason names the dose it leads to; the dose is added where it does not.
         dose = _dose_text(first["before"], first["after"])
         said = reason if _mentions_dose(reason) else f"{reason} ({dose})"
-        rows.append((esc(when), f"<b>{esc(rule)}</b> {esc(said)}"))
+        rows.append((when, Cell(said, lead=rule)))
 
     for decision in decisions:
         same = bool(run) and all(
@@ -902,33 +870,8 @@ def _monthly_rows(decisions: list[DecisionRow]) -> list[tuple[str, str, str, str
         dose = _dose_text(group[0]["before"], group[-1]["after"])
         back = next((d for d in group if d["rule"] == "step back"), None)
         reason = f"First step back: {back['reason']}" if back is not None else ""
-        rows.append((esc(month), esc(f"{len(group)}: {rules}"), esc(dose), esc(reason)))
+        rows.append((month, f"{len(group)}: {rules}", dose, reason))
     return rows
-
-
-def _notes() -> str:
-    return (
-        '<section id="notes"><h2>Notes</h2><ul>'
-        "<li>Days planned: coach plans a session every day, from the first session it "
-        "stored; a day counts as done when at least one set was rated.</li>"
-        "<li>Pain is the person's 0-10 rating (0 = no pain, 10 = worst imaginable): at the "
-        "start of a session, and after every set. Up to 5 during exercise is accepted if it "
-        "settles by the next morning (the pain-monitoring model: Thomeé, Phys Ther 1997; "
-        "Silbernagel et al., Am J Sports Med 2007).</li>"
-        "<li>Function checks: the Biering-Sorensen extensor hold (Biering-Sorensen, Spine "
-        "1984) and McGill's flexor and side bridge holds (McGill, Childs and Liebenson, Arch "
-        "Phys Med Rehabil 1999), each stopped at 240 s. Changes under 45 s, the upper end "
-        "of the 30-45 s measurement error reported for the extensor hold in people with back "
-        "pain, are shown as no clear change; coach applies it to every hold. Usual guides: "
-        "flexor/extensor below 1.0, left and right side bridge within 5% of each other, "
-        "side bridge/extensor below 0.75 (McGill).</li>"
-        "<li>Patient-Specific Functional Scale (Stratford et al., Physiotherapy Canada "
-        "1995): up to three activities in the person's own words, each 0-10; a change of "
-        "the average under 2 points is no clear change.</li>"
-        "<li>The pain figures in the summary are called lower or higher only when they "
-        "differ by 2 points or more on the 0-10 scale.</li>"
-        "</ul></section>"
-    )
 
 
 def _dash(value: object) -> str:

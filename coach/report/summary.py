@@ -12,7 +12,7 @@ from coach.base.types import json_int
 from coach.engine.checks.psfs import psfs_compare
 from coach.engine.checks.records import CheckHistory, CheckRecord
 from coach.engine.checks.views import latest_hold_rows
-from coach.report.figures import adherence, dose_steps, half_average
+from coach.report.figures import adherence, advice_day, dose_steps, half_average
 from coach.store.report import ReportData
 
 __all__ = ["PAIN_CHANGE", "psfs_sentence", "summary_sentences", "summary_topics"]
@@ -100,7 +100,8 @@ def _advice(data: ReportData) -> list[str]:
         return []
     rules: dict[str, list[str]] = {}
     for decision in advice:
-        rules.setdefault(decision["rule"] or "", []).append(decision["date"] or "")
+        # Dated by the plan it was given for (a rising week: the next day's).
+        rules.setdefault(decision["rule"] or "", []).append(advice_day(decision) or "")
     parts = [
         f"{rule} {_times(len(days))} (last {max(days)})"
         if max(days)

@@ -390,6 +390,17 @@ def decision_export(
     # In time order, a session's decisions together, when it started: the checks before
     # it, its advice, the dose changes after it, and the level offer that closes it.
     found: list[tuple[tuple[str, int, int], DecisionRow]] = []
+    # Ten years hold about 50,000 dose decisions over a few hundred distinct doses and
+    # inputs: each distinct JSON text is parsed once, and the decisions that hold it
+    # share the value (which no reader changes).
+    parsed: dict[str, JsonValue] = {}
+
+    def loads(text: str) -> JsonValue:
+        value = parsed.get(text)
+        if value is None:
+            value = parsed[text] = json.loads(text)
+        return value
+
     with store.read() as db:
         db.row_factory = sqlite3.Row
         sessions = {
@@ -443,29 +454,54 @@ def decision_export(
             when = session[1] if session else row["decided_at"]
             found.append(((when, order, row["id"]), entry))
 
-        for row in db.execute(
-            "SELECT * FROM dose_changes WHERE session_id >= ? OR session_id IS NULL", (first,)
+        # The dose decisions are most of them (ten years: 50,000): read as plain tuples
+        # and made into their rows directly, in DECISION_COLUMNS' order.
+        iso = {sid: day.isoformat() for sid, day in days.items()}
+        cursor = db.cursor()
+        cursor.row_factory = None
+        for (
+            row_id,
+            sid,
+            decided_at,
+            moment,
+            program_id,
+            level,
+            exercise_id,
+            rule,
+            before_json,
+            after_json,
+            reason,
+            inputs_json,
+        ) in cursor.execute(
+            "SELECT id, session_id, decided_at, moment, program_id, level, exercise_id, rule,"
+            " before_json, after_json, reason, inputs_json FROM dose_changes"
+            " WHERE session_id >= ? OR session_id IS NULL",
+            (first,),
         ):
-            if (program and row["program_id"] != program) or (
-                exercise and row["exercise_id"] != exercise
-            ):
+            if (program and program_id != program) or (exercise and exercise_id != exercise):
                 continue
-            add(
-                0 if row["moment"] == "before" else 2,
-                row,
-                days.get(row["session_id"]),
-                session_id=row["session_id"],
+            day = days.get(sid)
+            if since and (day is None or day < since):
+                continue
+            session = sessions.get(sid)
+            entry = DecisionRow(
+                date=iso.get(sid),
+                session_id=sid,
+                decided_at=decided_at,
                 kind="dose",
-                moment=row["moment"],
-                program=row["program_id"],
-                level=row["level"],
-                exercise=row["exercise_id"],
-                rule=row["rule"],
-                before=json.loads(row["before_json"]),
-                after=json.loads(row["after_json"]),
-                reason=row["reason"],
-                inputs=json.loads(row["inputs_json"]),
+                moment=moment,
+                program=program_id,
+                level=level,
+                exercise=exercise_id,
+                rule=rule,
+                before=loads(before_json),
+                after=loads(after_json),
+                accepted=None,
+                reason=reason,
+                inputs=loads(inputs_json),
             )
+            when = session[1] if session else decided_at
+            found.append(((when, 0 if moment == "before" else 2, row_id), entry))
         if exercise:
             return [entry for _, entry in sorted(found, key=lambda pair: pair[0])]
         for row in db.execute(
@@ -482,7 +518,7 @@ def decision_export(
                 program=row["program_id"] or None,
                 rule=row["rule"],
                 reason=row["reason"],
-                inputs=json.loads(row["inputs_json"]),
+                inputs=loads(row["inputs_json"]),
             )
         for row in db.execute(
             "SELECT * FROM level_moves WHERE session_id >= ? OR session_id IS NULL", (first,)
@@ -532,7 +568,7 @@ def decision_export(
                     kind="screening",
                     rule=row["outcome"],
                     reason=_SCREENING.get(row["outcome"], row["outcome"]),
-                    inputs=json.loads(row["answers_json"]),
+                    inputs=loads(row["answers_json"]),
                 )
     return [entry for _, entry in sorted(found, key=lambda pair: pair[0])]
 

@@ -117,9 +117,9 @@ class CheckScreen(Screen[None]):
                 ):
                     self.carry(output)
                 case m.AskCheckPain(title, note, symptoms):
-                    from coach.tui.prompts import PainPrompt, PlainPainPrompt
+                    from coach.tui.prompts import CheckPainPrompt, PlainPainPrompt
 
-                    prompt = PainPrompt if symptoms else PlainPainPrompt
+                    prompt = CheckPainPrompt if symptoms else PlainPainPrompt
                     self.app.push_screen(
                         prompt(title, note=note),
                         lambda answer: self.answer(m.CheckPainAnswer(answer)),

@@ -26,6 +26,7 @@ from coach.tui.painscale import PainScale, zone
 __all__ = [
     "AdviceScreen",
     "BaselinePrompt",
+    "CheckPainPrompt",
     "ConfirmQuit",
     "CorrectionPrompt",
     "ErrorScreen",
@@ -85,6 +86,14 @@ class RatingPrompt(Dialog[PainAnswer | None]):
     DIALOG_ID = "pain-dialog"
     ASK_SIGNS: ClassVar[bool] = True
     CANCEL: ClassVar[str] = "No rating"
+    ZONES: ClassVar[dict[str, str]] = {
+        "safe": "in the safe zone",
+        "acceptable": "in the acceptable zone",
+        "high": "high",
+    }
+    """What a rating in each zone is called (the words after 'N/10 is'): only what
+    is true of the question asked. A rating before a session or in a function check
+    changes no dose; the prompt after a set says what it does (:class:`PainPrompt`)."""
 
     def __init__(
         self,
@@ -149,12 +158,7 @@ class RatingPrompt(Dialog[PainAnswer | None]):
     def action_pick(self, pain: int) -> None:
         self.picked = pain
         self.query_one(PainScale).picked = pain
-        words = {
-            "safe": "in the safe zone",
-            "acceptable": "acceptable: the dose will not go up",
-            "high": "high: this exercise stops for today",
-        }
-        label = words[zone(pain, self.safe_max, self.acceptable_max)]
+        label = self.ZONES[zone(pain, self.safe_max, self.acceptable_max)]
         self.query_one("#pain-zone", Static).update(f"{pain}/10 is {label}.")
         self.query_one("#save", Button).disabled = False
 
@@ -207,6 +211,21 @@ class PainPrompt(RatingPrompt):
 
     KEYS = keys.PAIN
     BINDINGS = keys.PAIN.bindings()
+    # The rules after a session (coach.engine.scaling): the highest rating of an
+    # exercise's sets decides its next dose; in the acceptable zone it is repeated (or
+    # stepped back by a later rule), never raised; above it the exercise ends today.
+    ZONES: ClassVar[dict[str, str]] = {
+        "safe": "in the safe zone",
+        "acceptable": "acceptable: this exercise will not go up next time",
+        "high": "high: this exercise stops for today",
+    }
+
+
+class CheckPainPrompt(PainPrompt):
+    """Pain after a function check, and the three warning signs: a check has no dose
+    and nothing stops, so the zones are only named."""
+
+    ZONES = RatingPrompt.ZONES
 
 
 class BaselinePrompt(RatingPrompt):
