@@ -210,19 +210,58 @@ def usual_baseline(sessions: Sequence[SessionFacts], day: date) -> Fraction | No
     return Fraction(statistics.median(found[-USUAL_SESSIONS:])).limit_denominator(2)
 
 
+def mornings(baselines: Sequence[tuple[date, int]]) -> list[tuple[date, int]]:
+    """Each day's first starting pain (its morning), by day: a second session the same
+    day is not another morning."""
+    first: dict[date, int] = {}
+    for d, b in baselines:
+        first.setdefault(d, b)
+    return sorted(first.items())
+
+
 def weekly_rise(baselines: Sequence[tuple[date, int]], day: date) -> Fraction | None:
-    """How much the average starting pain of the 7 days up to ``day`` is above the 7
-    days before; in the first days of use (nothing the week before), how much the latest
-    half of this week's baselines is above the earliest half. None when it cannot be
-    told."""
-    this_week = [b for d, b in baselines if 0 <= (day - d).days < 7]
-    week_before = [b for d, b in baselines if 7 <= (day - d).days < 14]
+    """How much the average morning starting pain (each day's first) of the 7 days up to
+    ``day`` is above the 7 days before; in the first days of use (no morning the week
+    before), how much the latest half of this week's mornings is above the earliest
+    half, from :data:`FIRST_DAYS_MIN` mornings on. None when it cannot be told."""
+    days = mornings(baselines)
+    this_week = [b for d, b in days if 0 <= (day - d).days < 7]
+    week_before = [b for d, b in days if 7 <= (day - d).days < 14]
     if this_week and week_before:
         return _mean(this_week) - _mean(week_before)
     if not week_before and len(this_week) >= FIRST_DAYS_MIN:
         half = len(this_week) // 2
         return _mean(this_week[-half:]) - _mean(this_week[:half])
     return None
+
+
+def first_days(baselines: Sequence[tuple[date, int]], day: date) -> bool:
+    """True when no morning of the 7 days before this week is known: a rise is then
+    the latest mornings against the first ones (see :func:`weekly_rise`)."""
+    return not any(7 <= (day - d).days < 14 for d, _ in baselines)
+
+
+def rise_words(rise: Fraction, first: bool) -> str:
+    """'Starting pain this week is 1 point above the week before', or in the first days
+    (``first``: no week before) what the rise was measured against."""
+    if first:
+        return f"Starting pain on your latest mornings is {_points(rise)} above your first ones"
+    return f"Starting pain this week is {_points(rise)} above the week before"
+
+
+def _weekly_words(checks: Sequence[Decision]) -> str:
+    """What a rising week did to the doses today, for the sentence that says it (ends
+    with ', and ' or is empty)."""
+    moved = [d for d in checks if d.rule is Rule.WEEKLY_STEP_BACK and d.before != d.after]
+    undone = any(d.inputs.get("went_up") for d in moved)
+    stepped = any(not d.inputs.get("went_up") for d in moved)
+    if undone and stepped:
+        return "this week's step ups are undone, what did not go up steps back once, and "
+    if undone:
+        return "this week's step ups are undone, and "
+    if stepped:
+        return "what did not go up this week steps back once, and "
+    return ""
 
 
 def _mean(values: Sequence[int]) -> Fraction:
@@ -264,15 +303,24 @@ class Replay:
     same_day: dict[tuple[int, str], Dose] = field(default_factory=dict)
     """What a session still on the last session's day plays instead: the dose before that
     day's step up."""
-    progressed_on: dict[tuple[int, str], tuple[date, Dose]] = field(default_factory=dict)
-    """The day each exercise last stepped up, and the dose before (what a rising week
-    undoes)."""
+    progressed_on: dict[tuple[int, str], tuple[tuple[date, Dose], ...]] = field(
+        default_factory=dict
+    )
+    """Each exercise's step ups of the last 7 days, oldest first: the day of each and the
+    dose before it (what a rising week undoes, back to the dose before the first)."""
+    weekly_on: date | None = None
+    """The day a rising week last stepped the doses back: not again for 7 days."""
     last: tuple[Decision, ...] = ()
     """The decisions after the last session."""
     top_days: list[date] = field(default_factory=list)
     """The days of the sessions in a row with every exercise at its top."""
     stuck: int = 0
-    """Sessions in a row with pain above the limit at an exercise's easiest dose."""
+    """Sessions in a row with pain above the limit at an exercise's easiest dose (a
+    session that played nothing of the program, such as a rest day, neither counts nor
+    breaks the row; answering a level offer does not either)."""
+    stuck_answered: int = 0
+    """The count :attr:`stuck` had when the person last answered a level-down offer:
+    the offer comes again only after two more such sessions."""
     previous: SessionFacts | None = None
     recent: list[SessionFacts] = field(default_factory=list)
     """The sessions of the two weeks up to the last one (baselines, the usual level)."""
@@ -308,11 +356,14 @@ class Replay:
             "same_day": _doses_json(self.same_day),
             "progressed_on": [
                 [lv, key, d.isoformat(), _dose_json(dose)]
-                for (lv, key), (d, dose) in self.progressed_on.items()
+                for (lv, key), ups in self.progressed_on.items()
+                for d, dose in ups
             ],
+            "weekly_on": None if self.weekly_on is None else self.weekly_on.isoformat(),
             "last": [_decision_json(d) for d in self.last],
             "top_days": [d.isoformat() for d in self.top_days],
             "stuck": self.stuck,
+            "stuck_answered": self.stuck_answered,
             "previous": None if self.previous is None else _session_json(self.previous),
             "recent": [_session_json(s) for s in self.recent],
             "sessions": self.sessions,
@@ -323,18 +374,22 @@ class Replay:
         """The replay :meth:`to_json` wrote, for ``program``; KeyError, TypeError or
         ValueError when ``data`` is not one."""
         previous = data["previous"]
+        progressed_on: dict[tuple[int, str], tuple[tuple[date, Dose], ...]] = {}
+        for lv, key, d, dose in data["progressed_on"]:
+            ups = progressed_on.get((int(lv), str(key)), ())
+            progressed_on[(int(lv), str(key))] = (*ups, (date.fromisoformat(d), _dose(dose)))
+        weekly_on = data["weekly_on"]
         return cls(
             program,
             int(data["level"]),
             doses=_doses(data["doses"]),
             same_day=_doses(data["same_day"]),
-            progressed_on={
-                (int(lv), str(key)): (date.fromisoformat(d), _dose(dose))
-                for lv, key, d, dose in data["progressed_on"]
-            },
+            progressed_on=progressed_on,
+            weekly_on=None if weekly_on is None else date.fromisoformat(weekly_on),
             last=tuple(_decision(d) for d in data["last"]),
             top_days=[date.fromisoformat(d) for d in data["top_days"]],
             stuck=int(data["stuck"]),
+            stuck_answered=int(data["stuck_answered"]),
             previous=None if previous is None else _session(previous),
             recent=[_session(s) for s in data["recent"]],
             sessions=int(data["sessions"]),
@@ -356,13 +411,12 @@ class Replay:
         """Replay one more session (sessions come in the order they were played); return
         the decisions it led to for its level."""
         self.level = self.program.level_number(session.level)
-        checks, rise = self._start(session.day, session.baseline)
+        checks, rise, words = self._start(session.day, session.baseline)
         blocked: tuple[Rule, str, JsonObject] | None = None
         if rise is not None and rise >= self.scaling.weekly_rise:
             blocked = (
                 Rule.WEEKLY_RISE,
-                f"starting pain this week is {_points(rise)} above the week before, "
-                "so nothing goes up until it settles",
+                f"{words[0].lower()}{words[1:]}, so nothing goes up until it settles",
                 {"weekly_rise": float(rise), "weekly_rise_limit": self.scaling.weekly_rise},
             )
         elif self.previous is not None and session.day <= self.previous.day:
@@ -379,9 +433,14 @@ class Replay:
         return tuple(d for d in self.last if d.level == self.level)
 
     def answer(self, move: LevelMove) -> None:
-        """The user answered a level offer after the last session."""
-        self.top_days = []
-        self.stuck = 0
+        """The user answered a level offer after the last session. A level up answered
+        starts the count of sessions at the top again; a level down answered leaves the
+        count of painful sessions as it is (the advice to see a clinician stays while
+        they go on), and the offer comes again only after two more."""
+        if move.to_level > move.from_level:
+            self.top_days = []
+        else:
+            self.stuck_answered = self.stuck
         if move.accepted:
             self.level = self.program.level_number(move.to_level)
 
@@ -389,17 +448,14 @@ class Replay:
         """Where the program stands for a session on ``today`` (``baseline_today``: the
         pain rating at its start, once known, for the next-morning check)."""
         trial = self.copy()
-        checks, rise = trial._start(today, baseline_today)
+        checks, rise, words = trial._start(today, baseline_today)
         notes: list[str] = []
         advice: list[Advice] = []
         scaling = self.scaling
         rising = rise is not None and rise >= scaling.weekly_rise
         if rising:
             assert rise is not None
-            sentence = (
-                f"Starting pain this week is {_points(rise)} above the week before: what "
-                "went up this week steps back, and nothing goes up until it settles."
-            )
+            sentence = f"{words}: {_weekly_words(checks)}nothing goes up until it settles."
             notes.append(sentence)
             advice.append(
                 Advice(
@@ -416,16 +472,15 @@ class Replay:
                     },
                 )
             )
+        offer_down = None
         if trial.stuck >= 2:
+            if trial.level > 1 and trial.stuck - trial.stuck_answered >= 2:
+                offer_down = trial.level - 1
             sentence = (
                 f"{self.program.name}: pain went above {scaling.acceptable_max}/10 at the "
                 f"easiest dose in {trial.stuck} sessions in a row. Please see your doctor or "
                 "physiotherapist before going on"
-                + (
-                    f", and consider going back to level {trial.level - 1}."
-                    if trial.level > 1
-                    else "."
-                )
+                + (f", and consider going back to level {offer_down}." if offer_down else ".")
             )
             notes.append(sentence)
             advice.append(
@@ -441,7 +496,6 @@ class Replay:
         free = not rising and not checks and not same_day
         if mastered and free and trial.level < count:
             offer_up = trial.level + 1
-        offer_down = trial.level - 1 if trial.stuck >= 2 and trial.level > 1 else None
         doses = {exercise_key(e): trial.dose(e) for e in spec.exercises}
         for (level, key), dose in trial.same_day.items():
             if level == trial.level and same_day and key in doses:
@@ -462,18 +516,22 @@ class Replay:
 
     # -- at the start of a session ----------------------------------------------------
 
-    def _start(self, day: date, baseline: int | None) -> tuple[list[Decision], Fraction | None]:
+    def _start(
+        self, day: date, baseline: int | None
+    ) -> tuple[list[Decision], Fraction | None, str]:
         """Apply the checks at the start of a session on ``day`` with ``baseline``: a second
         session the same day, a break, a rising week, a worse morning. Returns their
-        decisions and the weekly rise (None when it cannot be told)."""
+        decisions, the weekly rise (None when it cannot be told) and the words that say
+        it (see :func:`rise_words`)."""
         checks: list[Decision] = []
         previous = self.previous
         baselines = [(s.day, s.baseline) for s in self.recent if s.baseline is not None]
         if baseline is not None:
             baselines.append((day, baseline))
         rise = weekly_rise(baselines, day)
+        words = "" if rise is None else rise_words(rise, first_days(baselines, day))
         if previous is None:
-            return checks, rise
+            return checks, rise, words
         stepped: set[str] = set()
         same_day = day <= previous.day
         if same_day:
@@ -486,7 +544,7 @@ class Replay:
                     checks.append(self._gap(exercise, days))
                     stepped.add(exercise_key(exercise))
         if rise is not None and rise >= self.scaling.weekly_rise:
-            checks.extend(self._weekly(day, rise, stepped))
+            checks.extend(self._weekly(day, rise, words, stepped))
         # Worse than usual, or worse than at the start of the last session: either way
         # the back has not settled since it was loaded (the stricter of the two decides).
         usual = usual_baseline(self.recent, day)
@@ -499,7 +557,7 @@ class Replay:
                 against = ("last time's", Fraction(previous.baseline))
             if against is not None:
                 checks.extend(self._morning(baseline, usual, against, previous, stepped))
-        return checks, rise
+        return checks, rise, words
 
     def _check(
         self,
@@ -574,25 +632,43 @@ class Replay:
             {"days": days, "gap_days": self.scaling.gap_days},
         )
 
-    def _weekly(self, day: date, rise: Fraction, stepped: set[str]) -> list[Decision]:
-        """Undo the step ups of this week (back to the dose before each)."""
+    def _weekly(self, day: date, rise: Fraction, words: str, stepped: set[str]) -> list[Decision]:
+        """A rising week: what went up this week goes back to the dose before its first
+        step up of the week; what did not go up steps back once, at most once in 7 days
+        (the same rise the next day does not step it back again)."""
         decisions = []
+        due = self.weekly_on is None or (day - self.weekly_on).days >= 7
+        inputs = {"weekly_rise": float(rise), "weekly_rise_limit": self.scaling.weekly_rise}
         for exercise in self.level_spec().exercises:
             key = exercise_key(exercise)
-            found = self.progressed_on.get((self.level, key))
-            if found is None or (day - found[0]).days >= 7 or key in stepped:
+            if key in stepped:
                 continue
-            went_up, before = found
-            del self.progressed_on[(self.level, key)]
+            ups = [
+                u for u in self.progressed_on.pop((self.level, key), ()) if (day - u[0]).days < 7
+            ]
+            if not ups:
+                if due:
+                    stepped.add(key)
+                    decisions.append(
+                        self._check(
+                            exercise,
+                            Rule.WEEKLY_STEP_BACK,
+                            f"{words} and nothing went up this week",
+                            {**inputs, "went_up": []},
+                        )
+                    )
+                continue
             current = self.dose(exercise)
             # Undoing never raises anything: a dose stepped back since (the next
             # morning, a set that hurt) stays where it is.
-            after = _lower_of(current, _clamp(exercise, before, self.scaling))
+            after = _lower_of(current, _clamp(exercise, ups[0][1], self.scaling))
             if after == current:
                 continue
             stepped.add(key)
             self.set_dose(exercise, after)
             self.same_day.pop((self.level, key), None)
+            days = [f"{d:%A}'s" for d, _ in ups]
+            which = days[0] if len(days) == 1 else ", ".join(days[:-1]) + " and " + days[-1]
             decisions.append(
                 Decision(
                     self.program.id,
@@ -602,15 +678,13 @@ class Replay:
                     current,
                     after,
                     Rule.WEEKLY_STEP_BACK,
-                    f"Starting pain this week is {_points(rise)} above the week before, "
-                    f"so {went_up:%A}'s step up is undone: {describe_change(current, after)}.",
-                    {
-                        "weekly_rise": float(rise),
-                        "weekly_rise_limit": self.scaling.weekly_rise,
-                        "went_up": went_up.isoformat(),
-                    },
+                    f"{words}, so {which} step up{'s are' if len(ups) > 1 else ' is'} undone: "
+                    f"{describe_change(current, after)}.",
+                    {**inputs, "went_up": [d.isoformat() for d, _ in ups]},
                 )
             )
+        if due:
+            self.weekly_on = day
         return decisions
 
     def _morning(
@@ -710,14 +784,18 @@ class Replay:
         key = (level, exercise_key(exercise))
         if decision.rule is Rule.ONE_STEP_A_DAY:
             return  # the day's first step up stands, from tomorrow
+        ups = [u for u in self.progressed_on.pop(key, ()) if (day - u[0]).days < 7]
         if decision.rule is Rule.PROGRESS:
             self.same_day.setdefault(key, played)
-            self.progressed_on[key] = (day, played)
+            ups.append((day, played))
         else:
             self.same_day.pop(key, None)
-            if decision.rule in (Rule.STEP_BACK, Rule.AT_BOTTOM):
-                # Already back down: a rising week has nothing more to undo here.
-                self.progressed_on.pop(key, None)
+            if decision.rule in (Rule.STEP_BACK, Rule.AT_BOTTOM) and ups:
+                # Back down: the latest step up is undone already (a rising week goes
+                # back to before the earlier ones).
+                ups.pop()
+        if ups:
+            self.progressed_on[key] = tuple(ups)
         self.set_dose(exercise, decision.after, level)
 
     def _decide(

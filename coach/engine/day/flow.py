@@ -739,13 +739,14 @@ class DayFlow:
             why = first.reason.split(", after")[0]
             return [Notice(f"{why}: what you did last time steps back today.", seconds=10)]
         if Rule.WEEKLY_STEP_BACK in rules:
-            return [
-                Notice(
-                    "Starting pain is rising this week: what went up this week steps back "
-                    "today, and nothing goes up until it settles.",
-                    seconds=10,
-                )
-            ]
+            # The engine's own sentence: what the week's rule did today, as it did it.
+            rising = (
+                a.reason
+                for p in planned.programs.values()
+                for a in p.advice
+                if a.rule is Rule.RISING_WEEK
+            )
+            return [Notice(next(rising), seconds=10)]
         return []
 
     def _easy_programs(self) -> list[str]:

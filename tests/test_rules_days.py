@@ -1,0 +1,149 @@
+"""The rules of docs/authoring.md section 6 played day by day through the real day flow
+(issue 23, cases 15-19): what the person is asked and told, what is played the next
+day, and the sentence stored with every change, read back as `coach export` does."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from coach.engine import day
+from coach.store.database import HistoryStore
+from coach.store.export import decision_export
+
+from .day_helpers import Shell, begin_session, rate_every_set
+from .sessions import SMALL_PROGRAM, write_program
+
+MONDAY = date(2026, 11, 30)
+"""A Monday: the week of the rising starting pain."""
+
+
+@pytest.fixture
+def store() -> HistoryStore:
+    return HistoryStore.in_memory()
+
+
+def program(tmp_path: Path, **scaling: Any) -> Path:
+    """The small program (a side plank of 2 sets of 2 x 10s, then one set of cat-camel),
+    with these scaling thresholds."""
+    document = copy.deepcopy(SMALL_PROGRAM)
+    document["program"]["scaling"].update(scaling)
+    return write_program(tmp_path, document)
+
+
+def play(source: Path, store: HistoryStore, on: date, baseline: int, pains: list[int]) -> Shell:
+    """One whole session on ``on``, from home to the summary."""
+    shell = Shell(source, store, today=on)
+    begin_session(shell, baseline=baseline)
+    rate_every_set(shell, pains)
+    assert isinstance(shell.seen[-1], (day.ShowSummary, day.AskLevel)), shell.seen[-1]
+    return shell
+
+
+def played_hold(shell: Shell) -> float | None:
+    """The side plank's hold in the session being played."""
+    return shell.last(day.Play).session.plan.exercises[0].dose.hold
+
+
+def exported(store: HistoryStore, **match: Any) -> list[dict[str, Any]]:
+    """The decisions as `coach export --what decisions` writes them."""
+    return [d for d in decision_export(store) if all(d[k] == v for k, v in match.items())]
+
+
+def home(source: Path, store: HistoryStore, on: date) -> Any:
+    return Shell(source, store, today=on).last(day.ShowHome).view
+
+
+# -- case 15: a rising week undoes every step up of the week --------------------------------
+
+
+def calm_week_before(source: Path, store: HistoryStore) -> None:
+    """The week before: three mornings at 1/10, every set at 3/10 (the dose stays)."""
+    for offset in (7, 6, 5):
+        play(source, store, MONDAY - timedelta(days=offset), 1, [3, 3, 3])
+
+
+def test_a_rising_week_goes_back_to_the_dose_the_week_started_at(
+    tmp_path: Path, store: HistoryStore
+) -> None:
+    """Case 15: a step up on Monday and another on Tuesday, then a rising Wednesday:
+    the week's start dose again (10 s), not Monday's (11 s)."""
+    # A worse morning would step back too: a wider margin keeps this to the week's rule.
+    source = program(tmp_path, morning_worse_by=3)
+    calm_week_before(source, store)
+    play(source, store, MONDAY, 1, [0, 0, 0])  # 10 s played: 11 s from Tuesday
+    tuesday = play(source, store, MONDAY + timedelta(days=1), 2, [0, 0, 0])
+    assert played_hold(tuesday) == 11  # 12 s from Wednesday
+    wednesday = Shell(source, store, today=MONDAY + timedelta(days=2))
+    assert wednesday.last(day.ShowHome).view.rows[0].dose == "2 sets of 2 x 12s"
+    begin_session(wednesday, baseline=3)  # this week 1, 2, 3 against 1, 1, 1: a rise of 1
+    assert played_hold(wednesday) == 10
+    (week,) = exported(store, moment="before", exercise="side-plank")
+    assert week["rule"] == "weekly step back"
+    assert (week["before"]["hold"], week["after"]["hold"]) == (12, 10)
+    assert "Monday's and Tuesday's step ups are undone" in week["reason"]
+    assert "hold 12s -> 10s" in week["reason"]
+    # Nothing goes up while it rises: Wednesday's good session keeps 10 s.
+    rate_every_set(wednesday, [0, 0, 0])
+    assert home(source, store, MONDAY + timedelta(days=3)).rows[0].dose == "2 sets of 2 x 10s"
+
+
+# -- case 16: a rising week in which nothing went up -----------------------------------------
+
+
+def test_a_rising_week_in_which_nothing_went_up_steps_back_once(
+    tmp_path: Path, store: HistoryStore
+) -> None:
+    """Case 16: pain 3 in every set (nothing goes up), starting pain rising week on week:
+    one step back, said in a sentence that is true; not again the next day while the
+    same rise lasts."""
+    source = program(tmp_path, morning_worse_by=3)
+    calm_week_before(source, store)
+    play(source, store, MONDAY, 1, [3, 3, 3])
+    play(source, store, MONDAY + timedelta(days=1), 2, [3, 3, 3])
+    wednesday = Shell(source, store, today=MONDAY + timedelta(days=2))
+    begin_session(wednesday, baseline=3)
+    assert played_hold(wednesday) == 9  # one step back from 10 s
+    notice = next(n for n in wednesday.notices() if "above the week before" in n)
+    assert "what went up this week" not in notice
+    assert "steps back" in notice
+    (week,) = exported(store, moment="before", exercise="side-plank")
+    assert week["rule"] == "weekly step back"
+    assert week["reason"] == (
+        "Starting pain this week is 1 point above the week before and nothing went up "
+        "this week: one step back, hold 10s -> 9s."
+    )
+    rate_every_set(wednesday, [3, 3, 3])
+    # Thursday, the same rise: no second step back for it, and nothing goes up.
+    thursday = play(source, store, MONDAY + timedelta(days=3), 3, [0, 0, 0])
+    assert played_hold(thursday) == 9
+    assert not exported(store, moment="before", session_id=thursday.flow.session.session_id)  # type: ignore[union-attr]
+    assert home(source, store, MONDAY + timedelta(days=4)).rows[0].dose == "2 sets of 2 x 9s"
+
+
+# -- case 19: the first week -----------------------------------------------------------------
+
+
+def test_the_first_week_counts_mornings_and_says_what_it_compares(
+    tmp_path: Path, store: HistoryStore
+) -> None:
+    """Case 19: three sessions on the first day are one morning (no rise can be told from
+    it); three mornings rising are compared with the first ones, never 'the week
+    before' when there is none."""
+    source = program(tmp_path, morning_worse_by=5)
+    for baseline in (1, 3, 4):  # three sessions on the very first day
+        shell = play(source, store, MONDAY, baseline, [3, 3, 3])
+        assert not [n for n in shell.last(day.ShowSummary).summary.after.notes if "rising" in n]
+    assert not exported(store, kind="advice", rule="rising week")
+    play(source, store, MONDAY + timedelta(days=1), 2, [3, 3, 3])
+    third = Shell(source, store, today=MONDAY + timedelta(days=2))
+    begin_session(third, baseline=3)  # mornings 1, 2, 3: the latest above the first
+    notice = next(n for n in third.notices() if "rising" in n or "above" in n)
+    assert "week before" not in notice
+    (week,) = exported(store, moment="before", exercise="side-plank")
+    assert "week before" not in week["reason"]
+    assert week["reason"].startswith("Starting pain on your latest mornings is 2 points above")
