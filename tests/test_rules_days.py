@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from coach.engine import day
+from coach.engine.records import PainAnswer
 from coach.store.database import HistoryStore
 from coach.store.export import decision_export
 
@@ -123,6 +124,117 @@ def test_a_rising_week_in_which_nothing_went_up_steps_back_once(
     assert played_hold(thursday) == 9
     assert not exported(store, moment="before", session_id=thursday.flow.session.session_id)  # type: ignore[union-attr]
     assert home(source, store, MONDAY + timedelta(days=4)).rows[0].dose == "2 sets of 2 x 9s"
+
+
+# -- case 17: seeing a clinician after pain at the easiest dose -----------------------------
+
+
+TWO_LEVELS: dict[str, Any] = {
+    "version": 1,
+    "program": {
+        "id": "two",
+        "name": "Two levels",
+        "get_ready": 3,
+        "scaling": {"safe_max": 2, "acceptable_max": 5},
+        "levels": [
+            {
+                "name": "Level 1",
+                "exercises": [
+                    {"id": "tilt", "name": "Pelvic tilt", "kind": "reps", "reps": 5},
+                ],
+            },
+            {
+                "name": "Level 2",
+                "exercises": [
+                    {
+                        "id": "bridge",
+                        "name": "Bridge",
+                        "kind": "hold",
+                        "hold": 10,
+                        "sets": 2,
+                        "rest": 5,
+                        "progression": {"hold": {"min": 10, "max": 20, "step": 1}},
+                    },
+                ],
+            },
+        ],
+    },
+}
+"""A program whose level 2 starts at its easiest dose."""
+
+
+def at_level_two(tmp_path: Path) -> Path:
+    """A routine playing the two-level program from level 2."""
+    folder = tmp_path / "programs"
+    folder.mkdir()
+    write_program(folder, TWO_LEVELS)
+    routine = tmp_path / "daily.yaml"
+    routine.write_text(
+        "version: 1\nroutine:\n  id: daily\n  name: Daily\n  programs:\n"
+        "    - file: programs/small.yaml\n      level: 2\n",
+        encoding="utf-8",
+    )
+    return routine
+
+
+ESCALATION = "pain went above 5/10 at the easiest dose"
+
+
+def painful(source: Path, store: HistoryStore, on: date) -> Shell:
+    """A session at level 2's easiest dose with pain 6 in its first set."""
+    shell = Shell(source, store, today=on)
+    begin_session(shell, baseline=2)
+    shell.play_until_asked()
+    shell.answer(day.RatingAnswer(PainAnswer(6)))  # above 5: the exercise ends
+    shell.play_until_asked()
+    return shell
+
+
+@pytest.mark.parametrize("accepted", [False, True])
+def test_answering_the_level_offer_keeps_the_advice_to_see_a_clinician(
+    tmp_path: Path, store: HistoryStore, accepted: bool
+) -> None:
+    """Case 17: the level-down offer answered either way, the advice to see a clinician
+    stays the next morning, and the count goes on."""
+    source = at_level_two(tmp_path)
+    painful(source, store, MONDAY)
+    second = painful(source, store, MONDAY + timedelta(days=1))
+    offer = second.last(day.AskLevel)
+    assert (offer.from_level, offer.to_level, offer.up) == (2, 1, False)
+    second.answer(day.LevelAnswer(accepted))
+    view = home(source, store, MONDAY + timedelta(days=2))
+    (note,) = [n for n in view.notes if ESCALATION in n]
+    assert "in 2 sessions in a row" in note and "doctor or physiotherapist" in note
+    if accepted:
+        assert view.rows[0].exercise == "Pelvic tilt"
+        assert "level 1" not in note  # the move is made: not offered again
+        return
+    # Not now: a third painful session counts on (3 in a row), the advice is still there,
+    # and the offer is not asked again at once.
+    third = painful(source, store, MONDAY + timedelta(days=2))
+    assert not [o for o in third.seen if isinstance(o, day.AskLevel)]
+    view = home(source, store, MONDAY + timedelta(days=3))
+    (note,) = [n for n in view.notes if ESCALATION in n]
+    assert "in 3 sessions in a row" in note
+
+
+def test_a_rest_day_between_two_painful_sessions_does_not_cancel_the_advice(
+    tmp_path: Path, store: HistoryStore
+) -> None:
+    """Case 17: painful at the easiest dose, a rest day (a very painful morning), painful
+    again: two painful sessions in a row, the advice and the offer."""
+    source = at_level_two(tmp_path)
+    painful(source, store, MONDAY)
+    rest = Shell(source, store, today=MONDAY + timedelta(days=1))
+    rest.answer(day.StartSession())
+    rest.answer(day.BaselineAnswer(PainAnswer(8)))
+    assert rest.last(day.ShowAdvice).kind is day.AdviceKind.REST_DAY
+    rest.answer(day.AdviceAnswer(go_on=False))
+    third = painful(source, store, MONDAY + timedelta(days=2))
+    assert third.last(day.AskLevel).to_level == 1
+    (advice,) = exported(store, kind="advice", rule="escalation")
+    assert advice["session_id"] == third.flow.session.session_id  # type: ignore[union-attr]
+    assert "in 2 sessions in a row" in advice["reason"]
 
 
 # -- case 19: the first week -----------------------------------------------------------------

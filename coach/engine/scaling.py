@@ -775,7 +775,14 @@ class Replay:
         max_pain = unlock.max_pain if unlock.max_pain is not None else self.scaling.safe_max
         mastered = used_at_max and all_clean and all(p <= max_pain for p in peaks)
         self.top_days = [*self.top_days, session.day] if mastered else []
+        if not session.sets:
+            # Nothing of the program was played (a rest day, an easy day of other
+            # programs, a session stopped before its first rating): the row of painful
+            # sessions at the easiest dose goes on as it was.
+            return
         self.stuck = self.stuck + 1 if stuck else 0
+        if not stuck:
+            self.stuck_answered = 0
 
     def _settle(
         self, exercise: AnyExercise, level: int, played: Dose, decision: Decision, day: date
