@@ -212,6 +212,25 @@ def test_a_ceiling_is_never_passed(tmp_path: Path) -> None:
     assert result.decisions[0].rule is Rule.AT_TOP
 
 
+def test_a_step_back_never_raises_a_dose_under_a_ceiling_below_the_range(
+    program: Program,
+) -> None:
+    """Issue 23, case 19: the loader refuses a ceiling below a range's min, and should
+    one reach the engine all the same (a program made in code), stepping back never
+    raises the dose to the range's min."""
+    ceilings = program.scaling.ceilings.model_copy(update={"hold": 6.0})
+    scaling = program.scaling.model_copy(update={"ceilings": ceilings})
+    low = program.model_copy(update={"scaling": scaling})
+    history = [played(n, DAY0 + timedelta(days=n), [7, 7]) for n in (1, 2)]
+    result = plan_program(low, history, today=DAY0 + timedelta(days=3))
+    (decision,) = result.decisions
+    # Played at the ceiling (below the min of 8), holds already down to their min of 2:
+    # there is nothing lower to go to, and it never goes up to the range's 8 s.
+    assert (decision.before.hold, decision.before.holds) == (6, 2)
+    assert decision.after == decision.before
+    assert decision.rule is Rule.AT_BOTTOM
+
+
 # -- escalation and levels --------------------------------------------------------------
 
 

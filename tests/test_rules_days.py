@@ -237,7 +237,7 @@ def test_a_rest_day_between_two_painful_sessions_does_not_cancel_the_advice(
     assert "in 2 sessions in a row" in advice["reason"]
 
 
-# -- case 19: the first week -----------------------------------------------------------------
+# -- case 19: the first week, ceilings, a usual 7/10, the words -------------------------------
 
 
 def test_the_first_week_counts_mornings_and_says_what_it_compares(
@@ -259,3 +259,72 @@ def test_the_first_week_counts_mornings_and_says_what_it_compares(
     (week,) = exported(store, moment="before", exercise="side-plank")
     assert "week before" not in week["reason"]
     assert week["reason"].startswith("Starting pain on your latest mornings is 2 points above")
+
+
+def test_a_ceiling_below_a_ranges_minimum_is_refused(tmp_path: Path, store: HistoryStore) -> None:
+    """Case 19: such a file is refused with one clear sentence (home does not open)."""
+    source = program(tmp_path, ceilings={"hold": 4})
+    shell = Shell(source, store, today=MONDAY)
+    error = shell.last(day.ShowError)
+    text = " ".join(error.lines)
+    assert "ceiling" in text and "below" in text and "min" in text, text
+
+
+def test_a_usual_seven_is_not_a_rest_day_every_day(tmp_path: Path, store: HistoryStore) -> None:
+    """Case 19: 7/10 on the first morning is a rest day; when 7/10 is the person's usual
+    (the program has no easy-day option), the next mornings play the session."""
+    source = program(tmp_path)
+    first = Shell(source, store, today=MONDAY)
+    first.answer(day.StartSession())
+    first.answer(day.ScreeningAnswer({}))
+    first.answer(day.BaselineAnswer(PainAnswer(7)))
+    assert first.last(day.ShowAdvice).kind is day.AdviceKind.REST_DAY
+    first.answer(day.AdviceAnswer(go_on=False))
+    for offset in (1, 2):
+        shell = Shell(source, store, today=MONDAY + timedelta(days=offset))
+        shell.answer(day.StartSession())
+        shell.answer(day.BaselineAnswer(PainAnswer(7)))
+        assert isinstance(shell.seen[-1], day.Play), shell.seen[-1]
+        assert any("your usual" in n for n in shell.notices())
+        rate_every_set(shell, [5, 5, 5])
+    # Clearly worse than that usual: a rest day again.
+    worse = Shell(source, store, today=MONDAY + timedelta(days=3))
+    worse.answer(day.StartSession())
+    worse.answer(day.BaselineAnswer(PainAnswer(9)))
+    assert worse.last(day.ShowAdvice).kind is day.AdviceKind.REST_DAY
+
+
+def test_no_well_done_after_pain_above_the_zone(tmp_path: Path, store: HistoryStore) -> None:
+    """Case 19: 7/10 ends the side plank; the session goes on to its end, and the
+    summary does not say 'Well done'."""
+    source = program(tmp_path)
+    shell = Shell(source, store, today=MONDAY)
+    begin_session(shell, baseline=1)
+    shell.play_until_asked()
+    shell.answer(day.RatingAnswer(PainAnswer(7)))
+    rate_every_set(shell, [1])
+    summary = shell.last(day.ShowSummary).summary
+    assert "Well done" not in summary.headline
+    assert "7/10" in summary.headline
+
+
+def test_no_next_exercise_is_offered_after_the_last_one(
+    tmp_path: Path, store: HistoryStore
+) -> None:
+    """Case 19: very high pain in the last set of the last exercise: no 'Carry on with
+    the next exercise' (there is none); stopping is the one way on."""
+    source = program(tmp_path)
+    shell = Shell(source, store, today=MONDAY)
+    begin_session(shell, baseline=1)
+    rate_every_set(shell, [1, 1])
+    shell.play_until_asked()
+    shell.answer(day.RatingAnswer(PainAnswer(8)))
+    advice = shell.last(day.ShowAdvice)
+    assert advice.kind is day.AdviceKind.HIGH_PAIN
+    assert advice.go_on is None
+    # Mid-session the same pain still offers the next exercise.
+    other = Shell(source, HistoryStore.in_memory(), today=MONDAY)
+    begin_session(other, baseline=1)
+    other.play_until_asked()
+    other.answer(day.RatingAnswer(PainAnswer(8)))
+    assert other.last(day.ShowAdvice).go_on == "Carry on with the next exercise"

@@ -69,8 +69,9 @@ def step_dose(
     """One step up (``direction=1``) or down (``-1``); returns the dose and what changed.
 
     Up raises the first dose (in the author's order) still below its max (and below the
-    program's ceiling for it); down lowers the last one still above its min. An empty
-    description means nothing could move.
+    program's ceiling for it); down lowers the last one still above its min. Up never
+    lowers a dose and down never raises one, whatever the range and the ceilings say.
+    An empty description means nothing could move.
     """
     from coach.format.v1 import CountRange
 
@@ -91,6 +92,8 @@ def step_dose(
         target = min(top, max(bounds.min, current + direction * bounds.step))
         if direction > 0 and target < current:
             continue  # above the ceiling already (the file changed): never raised
+        if direction < 0 and target > current:
+            continue  # below the range already (a ceiling under its min): never raised
         # any: an int or a float by the part, for replace() (which mypy checks by name).
         moved: Any = int(target) if isinstance(bounds, CountRange) else round(float(target), 3)
         if moved != current:

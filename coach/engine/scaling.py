@@ -65,6 +65,7 @@ __all__ = [
     "at_min",
     "plan_program",
     "replay_history",
+    "rest_day_due",
     "usual_baseline",
     "weekly_rise",
 ]
@@ -154,6 +155,24 @@ class ProgramPlan:
     """The decisions taken at the start of today's session (a break, the week, the
     morning, a second session the same day): stored with the session."""
     advice: tuple[Advice, ...] = ()
+    rest_day: bool = False
+    """Today's starting pain (once known) advises an easy day: see :func:`rest_day_due`."""
+    morning_note: str = ""
+    """A starting pain at ``rest_day_from`` or more that is the person's usual, said in one
+    sentence (no easy day is advised for it)."""
+
+
+def rest_day_due(scaling: Scaling, baseline: int, usual: Fraction | None) -> bool:
+    """Whether a morning at ``baseline`` advises an easy day: at ``rest_day_from`` or more,
+    unless that is the person's usual starting pain (``usual`` is itself that high) and
+    this morning is not ``morning_worse_by`` above it. A person whose back usually starts
+    at 7/10 is not sent to rest every day; after a first morning that high (no usual
+    yet), the next ones are judged against it."""
+    if baseline < scaling.rest_day_from:
+        return False
+    if usual is None or usual < scaling.rest_day_from:
+        return True
+    return baseline - usual >= scaling.morning_worse_by
 
 
 def at_max(exercise: AnyExercise, dose: Dose, scaling: Scaling | None = None) -> bool:
@@ -502,6 +521,17 @@ class Replay:
                 doses[key] = dose
         by_exercise = {d.exercise_id: d for d in trial.last if d.level == trial.level}
         by_exercise |= {d.exercise_id: d for d in checks if d.level == trial.level}
+        rest_day, morning_note = False, ""
+        if baseline_today is not None and baseline_today >= scaling.rest_day_from:
+            usual = usual_baseline(self.recent, today)
+            rest_day = rest_day_due(scaling, baseline_today, usual)
+            if not rest_day:
+                assert usual is not None
+                morning_note = (
+                    f"Your back started at {baseline_today}/10, about your usual "
+                    f"{_show(usual)}: today's session plays as planned. Go gently, and stop "
+                    "if it gets worse."
+                )
         return ProgramPlan(
             self.program.id,
             trial.level,
@@ -512,6 +542,8 @@ class Replay:
             offer_down,
             tuple(checks),
             tuple(advice),
+            rest_day,
+            morning_note,
         )
 
     # -- at the start of a session ----------------------------------------------------

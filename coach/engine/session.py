@@ -121,6 +121,10 @@ class SessionSummary:
     """The lowest stop_session_at among the session's programs."""
     rehearsal: bool = False
     """Played at another speed: nothing was stored."""
+    over_zone: int | None = None
+    """The highest rating above its program's acceptable zone (None when none was)."""
+    hurt: bool = False
+    """A set was cut short because it hurt."""
 
     @property
     def peak(self) -> int | None:
@@ -142,6 +146,13 @@ class SessionSummary:
             return "Session stopped early."
         if peak is not None and peak >= self.high_pain_from:
             return f"Session over. Pain reached {peak}/10: take it easy for the rest of the day."
+        if self.over_zone is not None:
+            return (
+                f"Session over. Pain reached {self.over_zone}/10, above the acceptable zone: "
+                "go gently for the rest of the day."
+            )
+        if self.hurt:
+            return "Session over. A set was stopped because it hurt: go gently for the rest of the day."
         return "Session complete. Well done."
 
 
@@ -277,6 +288,15 @@ class SessionController:
             self.runner.abort()
         return outcome
 
+    def exercise_follows(self) -> bool:
+        """Whether another exercise comes after the one being played (what 'carry on with
+        the next exercise' needs)."""
+        runner = self.runner
+        step = runner.step
+        if step is None:
+            return False
+        return any(s.exercise_index != step.exercise_index for s in runner.steps[runner.index :])
+
     def hold_still(self) -> Callable[[], list[RunnerEvent]]:
         """Pause the session if it is running; return what undoes that (the events of
         resuming, for the player)."""
@@ -336,6 +356,12 @@ class SessionController:
         if self.started_monotonic is not None:
             elapsed = self.clock() - self.started_monotonic
         high = min((s.stop_session_at for s in self.scaling.values()), default=8)
+        over = [
+            s.pain
+            for s in self.rated
+            if s.pain is not None
+            and s.pain > self.scaling.get(s.program_id, Scaling()).acceptable_max
+        ]
         return SessionSummary(
             self.status,
             self.baseline,
@@ -345,4 +371,6 @@ class SessionController:
             self.stop_reason,
             high,
             self.rehearsal,
+            max(over, default=None),
+            any(s.skipped is SkipReason.PAIN for s in self.rated),
         )

@@ -416,6 +416,20 @@ class _Loader:
         """Doses beyond the ranges rehabilitation uses, and doses above the program's
         ceilings (which coach will not play)."""
         ceilings = scaling.ceilings if scaling is not None else None
+        for name in ("hold", "holds", "reps", "duration", "sets"):
+            bounds = getattr(exercise.progression, name, None) if exercise.progression else None
+            ceiling = getattr(ceilings, name, None)
+            if bounds is not None and ceiling is not None and ceiling < bounds.min:
+                # No dose is both in the range and under the ceiling: stepping back to the
+                # range's min would ask more than the ceiling allows.
+                show = format_duration if name in ("hold", "duration") else str
+                self._report(
+                    source,
+                    (*at, "progression", name, "min"),
+                    f"the program's ceiling for {name} ({show(ceiling)}) is below this "
+                    f"range's min ({show(bounds.min)}); no dose can keep to both: raise the "
+                    "ceiling or lower the min",
+                )
         for name, limit in (("hold", PLAUSIBLE_MAX_HOLD), ("sets", PLAUSIBLE_MAX_SETS)):
             where, top = _top_of(exercise, name)
             if top is None:

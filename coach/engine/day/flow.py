@@ -720,8 +720,8 @@ class DayFlow:
         self._baseline = baseline
         self._day_advice = []
         outputs: list[Output] = [*self._check_notices(planned)]
-        rest_from = min(s.rest_day_from for s in scaling_of(self.loaded).values())
-        if baseline is not None and baseline >= rest_from and not self.rehearsal:
+        rest_day = any(p.rest_day for p in planned.programs.values())
+        if baseline is not None and rest_day and not self.rehearsal:
             easy = self._easy_programs()
             return outputs + self._advise(
                 AdviceKind.REST_DAY,
@@ -733,12 +733,16 @@ class DayFlow:
 
     def _check_notices(self, planned: Planned) -> list[Output]:
         """Say before the session starts what today's checks changed, in one sentence."""
+        notices: list[Output] = []
+        usual = [p.morning_note for p in planned.programs.values() if p.morning_note]
+        if usual and not any(p.rest_day for p in planned.programs.values()):
+            notices.append(Notice(usual[0], seconds=10))
         rules = {d.rule for d in planned.checks}
         if Rule.MORNING_CHECK in rules:
             first = next(d for d in planned.checks if d.rule is Rule.MORNING_CHECK)
             why = first.reason.split(", after")[0]
-            return [Notice(f"{why}: what you did last time steps back today.", seconds=10)]
-        if Rule.WEEKLY_STEP_BACK in rules:
+            notices.append(Notice(f"{why}: what you did last time steps back today.", seconds=10))
+        elif Rule.WEEKLY_STEP_BACK in rules:
             # The engine's own sentence: what the week's rule did today, as it did it.
             rising = (
                 a.reason
@@ -746,8 +750,8 @@ class DayFlow:
                 for a in p.advice
                 if a.rule is Rule.RISING_WEEK
             )
-            return [Notice(next(rising), seconds=10)]
-        return []
+            notices.append(Notice(next(rising), seconds=10))
+        return notices
 
     def _easy_programs(self) -> list[str]:
         """The routine's programs for an easy day (none for a single program)."""
@@ -897,7 +901,8 @@ class DayFlow:
                 AdviceKind.HIGH_PAIN,
                 f"Pain {record.answer.pain}/10: stop for today?",
                 HIGH_PAIN_ADVICE,
-                go_on="Carry on with the next exercise",
+                # After the last exercise there is nothing to carry on with.
+                go_on="Carry on with the next exercise" if session.exercise_follows() else None,
             )
         runner = session.runner
         resume, self._resume_play = self._resume_play, None
