@@ -205,7 +205,7 @@ def reach(terminal: _Pty | _Tmux, stage: str) -> None:
     terminal.wait_for(REST, timeout=STEP_TIMEOUT)
     terminal.send("q")
     terminal.wait_for(QUIT_QUESTION, timeout=STEP_TIMEOUT)
-    terminal.send("y")
+    terminal.send("i")  # why: no time
     terminal.wait_for(STOPPED, timeout=STEP_TIMEOUT)
 
 

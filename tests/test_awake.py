@@ -205,8 +205,8 @@ async def test_the_app_holds_it_while_the_player_plays(tmp_path: Path, fake_path
         pid = started_pid(fake_path)
         assert alive(pid)
         await pilot.press("q")
-        await wait_for(pilot, screen_is(app, "ConfirmQuit"), "quit question")
-        await pilot.press("y")
+        await wait_for(pilot, screen_is(app, "ConfirmStop"), "quit question")
+        await pilot.press("o")
         await wait_for(pilot, screen_is(app, "SummaryScreen"), "summary")
         await wait_for(pilot, lambda: not alive(pid), "the inhibitor to end with the session")
 

@@ -308,7 +308,7 @@ def test_quit_mid_session_keeps_the_rated_set(start_coach: StartCoach) -> None:
     tmux.wait_for("PAUSED", timeout=STEP_TIMEOUT)
     tmux.send("q")
     tmux.wait_for(QUIT_QUESTION, timeout=STEP_TIMEOUT)
-    tmux.send("y")
+    tmux.send("i")  # why: no time
 
     summary = tmux.wait_for(STOPPED, "Saved in", timeout=STEP_TIMEOUT)
     assert "back pain at the start: 2/10" in summary, summary
@@ -318,7 +318,7 @@ def test_quit_mid_session_keeps_the_rated_set(start_coach: StartCoach) -> None:
     database = run.database
     check_database_file(database)
     session = only_session(database)
-    assert session["status"] == "stopped"
+    assert session["status"] == "stopped" and session["stop_reason"] == "stopped: time"
     assert session["baseline_pain"] == 2
     assert session["ended_at"] is not None
     sets = sets_of(database)

@@ -23,6 +23,7 @@ from coach.tui.prompts import (
     AdviceScreen,
     BaselinePrompt,
     ConfirmQuit,
+    ConfirmStop,
     CorrectionPrompt,
     ErrorScreen,
     HelpScreen,
@@ -54,6 +55,7 @@ SCREENS: list[tuple[type[Screen[Any]], keys.KeyMap, set[str]]] = [
     (ChecklistScreen, keys.CHECKLIST, set()),
     (FollowUpScreen, keys.FOLLOW_UP, set()),
     (ConfirmQuit, keys.QUIT, set()),
+    (ConfirmStop, keys.STOP, set()),
     (SkipReasonScreen, keys.SKIP, set()),
     (AdviceScreen, keys.ADVICE, set()),
     (LevelOffer, keys.LEVEL, {"enter"}),  # swallowed: a leftover Enter answers nothing
@@ -121,7 +123,10 @@ def test_a_prompt_over_the_player_shares_no_key_with_it(keymap: keys.KeyMap) -> 
 @pytest.mark.parametrize(
     ("keymap", "action"),
     [
-        (keys.QUIT, "answer(True)"),  # stopping the session
+        (keys.QUIT, "answer(True)"),  # stopping a function check
+        (keys.STOP, "answer('pain')"),  # stopping the session
+        (keys.STOP, "answer('time')"),
+        (keys.STOP, "answer('other')"),
         (keys.ADVICE, "answer(True)"),  # going on after safety advice
     ],
 )
@@ -182,9 +187,9 @@ async def test_the_key_bar_shows_the_keys_of_the_screen_on_top(tmp_path: Path) -
         await pilot.press("2", "enter")
         await wait_for(pilot, screen_is(app, "PlayerScreen"), "player")
         await pilot.press("q")
-        await wait_for(pilot, screen_is(app, "ConfirmQuit"), "quit")
+        await wait_for(pilot, screen_is(app, "ConfirmStop"), "quit")
         await settle(pilot)
-        assert shown(app) == expected(keys.QUIT)
+        assert shown(app) == expected(keys.STOP)
 
 
 async def test_in_the_pain_prompt_only_its_own_keys_do_anything(tmp_path: Path) -> None:
@@ -224,20 +229,24 @@ async def test_in_the_pain_prompt_only_its_own_keys_do_anything(tmp_path: Path) 
         await wait_for(pilot, screen_is(app, "AdviceScreen"), "the warning-sign advice")
 
 
-async def test_quitting_asks_and_only_y_stops(tmp_path: Path) -> None:
+async def test_quitting_asks_why_and_only_a_reason_stops(tmp_path: Path) -> None:
     app, _ = make_app(write_program(tmp_path), tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await start_session(pilot, app)
-        for key in ("q", "enter", "q", "n", "q", "escape", "q", "q"):
+        for key in ("q", "enter", "q", "n", "q", "escape", "q", "q", "y"):
             if key == "q":
                 await pilot.press("q")
-                await wait_for(pilot, screen_is(app, "ConfirmQuit"), "the question")
+                await wait_for(pilot, screen_is(app, "ConfirmStop"), "the question")
+                continue
+            if key == "y":  # the old key stops nothing: a reason is asked for
+                await pilot.press("y")
+                await settle(pilot)
                 continue
             await pilot.press(key)  # Enter (Keep going is focused), n or Esc: keep going
             await wait_for(pilot, screen_is(app, "PlayerScreen"), "the player again")
         await settle(pilot)
-        assert type(app.screen).__name__ == "ConfirmQuit"  # a second q confirms nothing
-        await pilot.press("y")
+        assert type(app.screen).__name__ == "ConfirmStop"  # a second q confirms nothing
+        await pilot.press("h")
         await wait_for(pilot, screen_is(app, "SummaryScreen"), "summary")
 
 

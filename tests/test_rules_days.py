@@ -12,9 +12,11 @@ from typing import Any
 import pytest
 
 from coach.engine import day
-from coach.engine.records import PainAnswer
+from coach.engine.records import PainAnswer, SkipReason
+from coach.engine.scaling import Rule
+from coach.engine.timeline import StepKind
 from coach.store.database import HistoryStore
-from coach.store.export import decision_export
+from coach.store.export import decision_export, session_rows
 
 from .day_helpers import Shell, begin_session, rate_every_set
 from .sessions import SMALL_PROGRAM, write_program
@@ -235,6 +237,124 @@ def test_a_rest_day_between_two_painful_sessions_does_not_cancel_the_advice(
     (advice,) = exported(store, kind="advice", rule="escalation")
     assert advice["session_id"] == third.flow.session.session_id  # type: ignore[union-attr]
     assert "in 2 sessions in a row" in advice["reason"]
+
+
+# -- case 18: stopping, and a corrected rating that ended an exercise ----------------------
+
+
+def into_rest_after_first_set(shell: Shell, pain: int) -> None:
+    """Rate the side plank's first set ``pain`` and stop in the rest before its second."""
+    shell.play_until_asked()
+    shell.answer(day.RatingAnswer(PainAnswer(pain)))
+    step = shell.flow.session.runner.step  # type: ignore[union-attr]
+    assert step is not None and step.kind is StepKind.REST
+
+
+@pytest.mark.parametrize(
+    ("reason", "hold", "rule"),
+    [
+        (SkipReason.TIME, 10, "not finished"),
+        (SkipReason.OTHER, 10, "not finished"),
+        (SkipReason.PAIN, 9, "step back"),
+    ],
+)
+def test_stopping_between_sets_asks_why_and_only_pain_costs_a_step(
+    tmp_path: Path, store: HistoryStore, reason: SkipReason, hold: int, rule: str
+) -> None:
+    """Case 18: Q between sets asks why, as N does: no time or another reason keeps the
+    dose, it hurts steps back."""
+    source = program(tmp_path)
+    shell = Shell(source, store, today=MONDAY)
+    begin_session(shell, baseline=1)
+    into_rest_after_first_set(shell, 1)
+    shell.answer(day.QuitAsked())
+    asked = shell.last(day.AskQuit)
+    assert asked.reasons  # the question offers the reasons
+    shell.answer(day.QuitAnswer(True, reason))
+    summary = shell.last(day.ShowSummary).summary
+    side_plank = next(d for d in summary.after.decisions if d.exercise_id == "side-plank")
+    assert side_plank.rule.value == rule
+    (row,) = exported(store, moment="after", exercise="side-plank")
+    assert row["rule"] == rule and row["reason"] == side_plank.reason
+    if reason is not SkipReason.PAIN:
+        words = ": no time" if reason is SkipReason.TIME else " for another reason"
+        assert row["reason"] == (
+            f"1 of 2 sets was finished (the session was stopped{words}), so the dose "
+            "stays at 2 sets of 2 x 10s."
+        )
+    (session,) = session_rows(store)
+    assert session["status"] == "stopped" and session["stop_reason"] == f"stopped: {reason}"
+    assert home(source, store, MONDAY + timedelta(days=1)).rows[0].dose == (
+        f"2 sets of 2 x {hold}s"
+    )
+
+
+def test_changing_ones_mind_when_asked_why_goes_on(tmp_path: Path, store: HistoryStore) -> None:
+    source = program(tmp_path)
+    shell = Shell(source, store, today=MONDAY)
+    begin_session(shell, baseline=1)
+    into_rest_after_first_set(shell, 1)
+    shell.answer(day.QuitAsked())
+    shell.answer(day.QuitAnswer(False))
+    rate_every_set(shell, [1, 1])
+    assert shell.last(day.ShowSummary).summary.status.value == "completed"
+
+
+def test_a_corrected_rating_gives_back_the_sets_it_ended(
+    tmp_path: Path, store: HistoryStore
+) -> None:
+    """Case 18: 6/10 ended the side plank after its first set; corrected to 2 before the
+    next exercise begins, its second set is played after all, and the decision is the
+    one the corrected ratings call for."""
+    source = program(tmp_path)
+    shell = Shell(source, store, today=MONDAY)
+    begin_session(shell, baseline=1)
+    shell.play_until_asked()
+    shell.answer(day.RatingAnswer(PainAnswer(6)))
+    assert any("ends here for today" in n for n in shell.notices())
+    shell.answer(day.CorrectAsked())
+    shell.answer(day.CorrectionAnswer(PainAnswer(2)))
+    assert any("set 2 of 2 is played after all" in n for n in shell.notices())
+    shell.play_until_asked()
+    assert shell.last(day.AskRating).title.startswith("Side plank [left], set 2 of 2")
+    rate_every_set(shell, [1, 1])
+    (row,) = exported(store, moment="after", exercise="side-plank")
+    assert row["rule"] == "progress"
+    assert home(source, store, MONDAY + timedelta(days=1)).rows[0].dose == "2 sets of 2 x 11s"
+
+
+LAST_HAS_TWO_SETS: dict[str, Any] = copy.deepcopy(SMALL_PROGRAM)
+LAST_HAS_TWO_SETS["program"]["levels"][0]["exercises"][1].update(sets=2, reps=3)
+
+
+def test_a_rating_corrected_on_the_summary_rederives_the_decision(
+    tmp_path: Path, store: HistoryStore
+) -> None:
+    """Case 18: the last exercise ended by coach at 6/10 after its first set; corrected to
+    2 on the summary (nothing left to play): the set was not the person's to finish, so
+    not 'not finished: one step back', but the dose stays, in a true sentence."""
+    source = write_program(tmp_path, LAST_HAS_TWO_SETS)
+    shell = Shell(source, store, today=MONDAY)
+    begin_session(shell, baseline=1)
+    rate_every_set(shell, [1, 1])
+    shell.play_until_asked()
+    shell.answer(day.RatingAnswer(PainAnswer(6)))  # the cat-camel's first set: it ends there
+    shell.play_until_asked()
+    summary = shell.last(day.ShowSummary).summary
+    first = next(d for d in summary.after.decisions if d.exercise_id == "cat-camel")
+    assert first.rule is Rule.STEP_BACK
+    shell.answer(day.CorrectAsked())
+    shell.answer(day.CorrectionAnswer(PainAnswer(2)))
+    summary = shell.last(day.ShowSummary).summary
+    after = next(d for d in summary.after.decisions if d.exercise_id == "cat-camel")
+    assert after.rule is Rule.NOT_FINISHED
+    assert after.reason == (
+        "1 of 2 sets was finished (coach ended it for a rating since corrected), so the "
+        "dose stays at 2 sets of 3 reps."
+    )
+    (row,) = exported(store, moment="after", exercise="cat-camel")
+    assert row["reason"] == after.reason
+    assert home(source, store, MONDAY + timedelta(days=1)).rows[1].dose == "2 sets of 3 reps"
 
 
 # -- case 19: the first week, ceilings, a usual 7/10, the words -------------------------------

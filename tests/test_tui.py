@@ -110,14 +110,16 @@ async def test_quit_asks_and_keeps_rated_sets(tmp_path: Path) -> None:
         await run_until_prompt(pilot, app, clock)
         await answer(pilot, app, "3", "enter")
         await pilot.press("q")
-        await wait_for(pilot, screen_is(app, "ConfirmQuit"), "quit question")
+        await wait_for(pilot, screen_is(app, "ConfirmStop"), "quit question")
         await pilot.press("n")  # changed their mind
         await wait_for(pilot, screen_is(app, "PlayerScreen"), "player again")
         await pilot.press("q")
-        await wait_for(pilot, screen_is(app, "ConfirmQuit"), "quit question")
-        await pilot.press("y")
+        await wait_for(pilot, screen_is(app, "ConfirmStop"), "quit question")
+        await pilot.press("i")  # no time
         await wait_for(pilot, screen_is(app, "SummaryScreen"), "summary")
-    assert rows(tmp_path, "SELECT status FROM sessions") == [("stopped",)]
+    assert rows(tmp_path, "SELECT status, stop_reason FROM sessions") == [
+        ("stopped", "stopped: time")
+    ]
     assert rows(tmp_path, "SELECT pain FROM sets") == [(3,)]
 
 
@@ -301,11 +303,11 @@ async def test_the_clock_stops_while_asking_to_quit_or_showing_help(tmp_path: Pa
         runner = app.session.runner
         clock.advance(1)
         await pilot.press("q")
-        await wait_for(pilot, screen_is(app, "ConfirmQuit"), "quit question")
+        await wait_for(pilot, screen_is(app, "ConfirmStop"), "quit question")
         clock.advance(600)
         app.player.wake()
         await pilot.pause()
-        assert type(app.screen).__name__ == "ConfirmQuit"  # no pain prompt popped up
+        assert type(app.screen).__name__ == "ConfirmStop"  # no pain prompt popped up
         await pilot.press("n")
         await wait_for(pilot, screen_is(app, "PlayerScreen"), "player")
         assert runner.state is RunState.RUNNING and runner.remaining() == 2

@@ -398,6 +398,8 @@ class _Simulation:
                 baseline=baseline,
                 level=plan.levels[program_id],
                 sets=tuple(s for s in rated if s.program_id == program_id),
+                status=status,
+                stop_reason=stop_reason,
             )
             self.rows.add_decisions(session_id, replay.add(facts), ended_at, "after")
             # Offers, like the summary's plan, are for the next day.

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = [
     "HIGH_PAIN",
     "INTERRUPTED",
+    "QUIT_PREFIX",
     "RECOVERED",
     "RED_FLAG_REASON",
     "REST_DAY",
@@ -40,6 +41,8 @@ __all__ = [
     "SetRecord",
     "SkipReason",
     "Written",
+    "quit_reason",
+    "quit_skip",
     "result_text",
 ]
 
@@ -82,11 +85,17 @@ its sets survived, how it went and ended did not."""
 SIGN_WITHDRAWN = "warning sign corrected"
 """The stop reason of a session a warning sign ended, when the person then corrected
 that rating: the sign was ticked by mistake, and the session did stop there."""
+QUIT_PREFIX = "stopped: "
+"""The stop reason of a session the person stopped (Q), followed by why they said:
+``stopped: pain``, ``stopped: time`` or ``stopped: other`` (see :func:`quit_reason`)."""
 
 
 def result_text(status: SessionStatus, stop_reason: str | None = None) -> str:
     """How a session ended, for people: 'completed', 'partial (interrupted)'..."""
     if status == SessionStatus.STOPPED:
+        why = quit_skip(stop_reason)
+        if why is not None:
+            return f"stopped early: {_QUIT_WORDS[why]}"
         special = {
             INTERRUPTED: "partial (interrupted)",
             REST_DAY: "rest day",
@@ -105,12 +114,31 @@ def result_text(status: SessionStatus, stop_reason: str | None = None) -> str:
 
 
 class SkipReason(StrEnum):
-    """Why a set was skipped before its end, as the person said."""
+    """Why a set was skipped before its end (or a session stopped), as the person said."""
 
     PAIN = "pain"
     """It hurt: counted as pain above the limit."""
     TIME = "time"
     OTHER = "other"
+
+
+_QUIT_WORDS = {SkipReason.PAIN: "it hurt", SkipReason.TIME: "no time", SkipReason.OTHER: "other"}
+
+
+def quit_reason(reason: SkipReason) -> str:
+    """The stop reason stored for a session the person stopped, saying why."""
+    return f"{QUIT_PREFIX}{reason.value}"
+
+
+def quit_skip(stop_reason: str | None) -> SkipReason | None:
+    """Why the person stopped the session, from its stored stop reason (None when they
+    did not stop it, or did not say)."""
+    if stop_reason is None or not stop_reason.startswith(QUIT_PREFIX):
+        return None
+    try:
+        return SkipReason(stop_reason.removeprefix(QUIT_PREFIX))
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +306,11 @@ class SessionFacts:
     uid: str = ""
     """Its identity in the history and the journal alike (empty for rows from before
     sessions had one)."""
+    status: SessionStatus | None = None
+    """How it ended (None when not known: a made-up session). A completed session played
+    to its end, so a set it lacks is one coach ended the exercise before."""
+    stop_reason: str | None = None
+    """Why it stopped early, as stored (see :func:`quit_skip` for the person's reason)."""
 
     @property
     def order(self) -> tuple[date, str, str, int]:

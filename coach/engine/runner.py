@@ -474,6 +474,31 @@ class SessionRunner:
             self.state = RunState.RUNNING
         return self._jump(target)
 
+    def reopen_exercise(self, exercise_index: int, set_number: int) -> list[RunnerEvent]:
+        """Take back :meth:`end_exercise` (the rating that ended it was corrected): go on
+        from the step after set ``set_number``'s rating."""
+        rate = next(
+            (
+                s.index
+                for s in self.steps
+                if s.exercise_index == exercise_index
+                and s.set_number == set_number
+                and s.kind is StepKind.RATE
+            ),
+            None,
+        )
+        if rate is None or self.state in (RunState.FINISHED, RunState.ABORTED):
+            return []
+        self._ended_exercises.discard(exercise_index)
+        return self._jump(rate + 1)
+
+    def worked_after(self, exercise_index: int) -> bool:
+        """Whether any work of a later exercise has run."""
+        return any(
+            index > exercise_index and outcome.done_work > 0
+            for (index, _), outcome in self._sets.items()
+        )
+
     def abort(self) -> None:
         if self.state not in (RunState.FINISHED, RunState.ABORTED):
             self._freeze(self.session_time())

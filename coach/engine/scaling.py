@@ -49,7 +49,14 @@ from typing import Any
 
 from coach.base.types import JsonObject, JsonValue
 from coach.engine.progression import describe_change, describe_dose, step_dose
-from coach.engine.records import LevelMove, SessionFacts, SetFacts, SkipReason
+from coach.engine.records import (
+    LevelMove,
+    SessionFacts,
+    SessionStatus,
+    SetFacts,
+    SkipReason,
+    quit_skip,
+)
 from coach.engine.timeline import Dose, default_dose
 from coach.format.loader import AnyExercise, exercise_key
 from coach.format.v1 import Level, Program, Scaling
@@ -70,7 +77,7 @@ __all__ = [
     "weekly_rise",
 ]
 
-RULES_VERSION = 2
+RULES_VERSION = 3
 """Bumped whenever a rule changes what a history replays to: saved replays (see
 :meth:`Replay.to_json`) of an older version are not used."""
 
@@ -785,7 +792,7 @@ class Replay:
             sets = [s for s in session.sets if s.exercise_id == key]
             played = played_today.get(key, self.dose(exercise, level))
             used_at_max = used_at_max and at_max(exercise, played, self.scaling)
-            decision = self._decide(exercise, level, played, sets)
+            decision = self._decide(exercise, level, played, sets, _unplayed(session))
             if blocked is not None and decision.rule is Rule.PROGRESS:
                 rule, why, inputs = blocked
                 decision = replace(
@@ -838,8 +845,16 @@ class Replay:
         self.set_dose(exercise, decision.after, level)
 
     def _decide(
-        self, exercise: AnyExercise, level: int, before: Dose, sets: list[SetFacts]
+        self,
+        exercise: AnyExercise,
+        level: int,
+        before: Dose,
+        sets: list[SetFacts],
+        unplayed: tuple[str, bool] | None = None,
     ) -> Decision:
+        """The decision after a session from an exercise's sets; ``unplayed``: why sets
+        never started were not played, and whether that counts as pain (None when not
+        known: they step back, as an unfinished set does)."""
         limits = self.scaling
         key = exercise_key(exercise)
         ratings = [s.pain for s in sets]
@@ -898,8 +913,15 @@ class Replay:
         if hurt:
             which = ", ".join(str(n) for n in hurt)
             return back(f"Set {which} stopped because it hurt", for_pain=True)
-        if not all_done and other and len(done) + len(other) >= before.sets:
-            reasons = " and ".join(sorted({_SKIPS[s.skipped] for s in other if s.skipped}))
+        never = set(range(1, before.sets + 1)) - {s.set_number for s in sets}
+        if not all_done and never and unplayed is not None and unplayed[1]:
+            return back(f"{_finished(len(done), before.sets)} ({unplayed[0]})", for_pain=True)
+        accounted = len(other) + (len(never) if unplayed is not None else 0)
+        if not all_done and accounted and len(done) + accounted >= before.sets:
+            why = {_SKIPS[s.skipped] for s in other if s.skipped}
+            if never and unplayed is not None:
+                why.add(unplayed[0])
+            reasons = " and ".join(sorted(why))
             return decision(
                 before,
                 Rule.NOT_FINISHED,
@@ -935,6 +957,27 @@ class Replay:
 
 
 _SKIPS = {SkipReason.TIME: "no time", SkipReason.OTHER: "stopped for another reason"}
+
+_QUITS = {
+    SkipReason.PAIN: ("the session was stopped because it hurt", True),
+    SkipReason.TIME: ("the session was stopped: no time", False),
+    SkipReason.OTHER: ("the session was stopped for another reason", False),
+}
+
+
+def _unplayed(session: SessionFacts) -> tuple[str, bool] | None:
+    """Why the sets of ``session`` that never started were not played, in words, and
+    whether that counts as pain; None when it is not known.
+
+    A session played to its end lacks only sets coach ended an exercise before, for a
+    rating: if the ratings no longer call for it (the rating was corrected), those sets
+    were not the person's to finish. A session the person stopped lacks them for the
+    reason they gave."""
+    if session.status is SessionStatus.COMPLETED:
+        return ("coach ended it for a rating since corrected", False)
+    why = quit_skip(session.stop_reason)
+    return None if why is None else _QUITS[why]
+
 
 _FORTNIGHT = timedelta(days=13)
 
@@ -991,6 +1034,8 @@ def _session_json(session: SessionFacts) -> dict[str, JsonValue]:
         "day": session.day.isoformat(),
         "baseline": session.baseline,
         "level": session.level,
+        "status": None if session.status is None else session.status.value,
+        "stop_reason": session.stop_reason,
         "sets": [
             [
                 s.exercise_index,
@@ -1032,6 +1077,8 @@ def _session(data: Mapping[str, Any]) -> SessionFacts:  # any: JSON read back
         ),
         str(data.get("started_at", "")),
         str(data.get("uid", "")),
+        None if data.get("status") is None else SessionStatus(data["status"]),
+        data.get("stop_reason"),
     )
 
 

@@ -62,6 +62,9 @@ class AfterRating(StrEnum):
     """Pain at or above the program's stop_session_at: offer to end the whole session."""
     RED_FLAG = "red flag"
     """Stop the session and advise seeing a clinician."""
+    REOPEN = "reopen"
+    """A corrected rating no longer ends the exercise coach ended for it, and nothing
+    since has begun: its remaining sets are played after all."""
 
 
 HIGH_PAIN_ADVICE = (
@@ -152,7 +155,10 @@ class SessionSummary:
                 "go gently for the rest of the day."
             )
         if self.hurt:
-            return "Session over. A set was stopped because it hurt: go gently for the rest of the day."
+            return (
+                "Session over. A set was stopped because it hurt: go gently for the rest of "
+                "the day."
+            )
         return "Session complete. Well done."
 
 
@@ -272,14 +278,29 @@ class SessionController:
 
     def after_correction(self, record: SetRecord) -> AfterRating:
         """What a corrected rating asks for now, during the session. Pain above the
-        acceptable zone ends the exercise only while it is still the one being played."""
+        acceptable zone ends the exercise only while it is still the one being played;
+        an exercise coach ended for the first rating, which the corrected one would not
+        end, goes on (:attr:`AfterRating.REOPEN`) while nothing after it has begun."""
         outcome = self._after(record)
-        step = self.runner.step
+        runner = self.runner
+        step = runner.step
         if outcome is AfterRating.END_EXERCISE and (
             step is None or step.exercise_index != record.exercise_index
         ):
             return AfterRating.CONTINUE
+        if (
+            outcome is AfterRating.CONTINUE
+            and record.set_number < record.sets_planned
+            and runner.exercise_ended_early(record.exercise_index)
+            and (step is None or not step.kind.is_work)
+            and not runner.worked_after(record.exercise_index)
+        ):
+            return AfterRating.REOPEN
         return outcome
+
+    def reopen(self, record: SetRecord) -> list[RunnerEvent]:
+        """Play the sets of ``record``'s exercise after it (see :attr:`AfterRating.REOPEN`)."""
+        return self.runner.reopen_exercise(record.exercise_index, record.set_number)
 
     def _after(self, record: SetRecord) -> AfterRating:
         outcome = after_rating(record, self.scaling.get(record.program_id, Scaling()))
@@ -319,6 +340,8 @@ class SessionController:
                 sets=tuple(s for s in self.rated if s.program_id == program_id),
                 started_at=self.started_at,
                 uid=self.uid,
+                status=self.status,
+                stop_reason=self.stop_reason,
             )
             for program_id, level in self.plan.levels.items()
         }

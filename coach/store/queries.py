@@ -48,7 +48,7 @@ def _sessions_of(db: sqlite3.Connection, program_id: str, *, after: int) -> list
     # The day each was played on, as stored then: the same plan in any time zone.
     sessions = db.execute(
         "SELECT id, COALESCE(local_date, started_at), baseline_pain, levels_json, started_at,"
-        " COALESCE(uid, '') FROM sessions"
+        " COALESCE(uid, ''), status, stop_reason FROM sessions"
         " WHERE id > ? AND json_extract(levels_json, '$.' || json_quote(?)) IS NOT NULL"
         " ORDER BY id",
         (after, program_id),
@@ -71,9 +71,19 @@ def _sessions_of(db: sqlite3.Connection, program_id: str, *, after: int) -> list
             sets=tuple(by_session.get(sid, ())),
             started_at=started,
             uid=uid,
+            status=_status(status),
+            stop_reason=stop_reason,
         )
-        for sid, day, baseline, levels, started, uid in sessions
+        for sid, day, baseline, levels, started, uid, status, stop_reason in sessions
     ]
+
+
+def _status(value: object) -> SessionStatus | None:
+    """A stored status as the engine reads it (None for one it does not know)."""
+    try:
+        return SessionStatus(str(value))
+    except ValueError:
+        return None
 
 
 def _journal_facts(
@@ -90,6 +100,8 @@ def _journal_facts(
     sets = [
         journal_set(r) for _, r in sorted(waiting.sets.items()) if r["program_id"] == program_id
     ]
+    # How it ended: its end line, or a revision after its summary.
+    end = waiting.after.get("revise") or waiting.finish or {}
     facts = SessionFacts(
         session_id=session_id,
         day=date.fromisoformat(row["local_date"]),
@@ -98,6 +110,8 @@ def _journal_facts(
         sets=tuple(sets),
         started_at=row["started_at"],
         uid=str(waiting.session["uid"]),
+        status=_status(end.get("status", SessionStatus.RUNNING.value)),
+        stop_reason=end.get("reason"),
     )
     move = waiting.after.get(f"level_move:{program_id}")
     answer = None
@@ -129,7 +143,13 @@ def _with_waiting(
         stored = all_sessions[index]
         merged = {(f.exercise_index, f.set_number): f for f in stored.sets}
         merged |= {(f.exercise_index, f.set_number): f for f in facts.sets}
-        all_sessions[index] = replace(stored, sets=tuple(merged.values()))
+        ended = facts if facts.status is not SessionStatus.RUNNING else stored
+        all_sessions[index] = replace(
+            stored,
+            sets=tuple(merged.values()),
+            status=ended.status,
+            stop_reason=ended.stop_reason,
+        )
         if move is not None and not any(m.after_session == stored.session_id for m in moves):
             all_moves.append(replace(move, after_session=stored.session_id))
     return tuple(all_sessions), tuple(all_moves)

@@ -308,6 +308,11 @@ class CoachApp(App[int]):
                     ),
                     lambda corrected: self.answer(day.CorrectionAnswer(corrected)),
                 )
+            case day.AskQuit(message, reasons) if reasons:
+                self.push_screen(
+                    prompts.ConfirmStop(message),
+                    lambda why: self.answer(day.QuitAnswer(why is not None, why)),
+                )
             case day.AskQuit(message):
                 self.push_screen(
                     prompts.ConfirmQuit(message),

@@ -44,6 +44,7 @@ __all__ = [
     "SESSION_DETAIL",
     "SETTINGS",
     "SKIP",
+    "STOP",
     "SUMMARY",
     "Key",
     "KeyMap",
@@ -317,8 +318,20 @@ PLAYER = KeyMap(
     ),
 )
 
+STOP = KeyMap(
+    "asked whether to stop a session, and why",
+    (
+        # The reasons of a skipped set, with the same letters: none is a player key, so a
+        # key meant for the player never stops the session.
+        Key(("h",), "answer('pain')", "It hurts"),
+        Key(("i",), "answer('time')", "No time"),
+        Key(("o",), "answer('other')", "Other reason"),
+        Key(("escape", "n"), "answer(None)", "Keep going"),
+    ),
+)
+
 QUIT = KeyMap(
-    "asked whether to stop",
+    "asked whether to stop a function check",
     (
         Key(("y",), "answer(True)", "Stop"),
         Key(("escape", "n"), "answer(False)", "Keep going"),
@@ -332,7 +345,7 @@ CHECK = KeyMap(
         Key(("e",), "easier", "Easier version"),
         Key(("s",), "skip_test", "Skip this test"),
         Key(("space",), "stop_hold('stopped')", "Stop: position lost"),
-        Key(("p",), "stop_hold('pain')", "Stop: it hurts"),
+        Key(("p",), "stop_hold('pain')", "It hurts"),
         Key(("q",), "quit_check", "Stop the check"),
     ),
 )
@@ -478,6 +491,7 @@ KEYMAPS: tuple[KeyMap, ...] = (
     PSFS,
     CHECK_SUMMARY,
     SKIP,
+    STOP,
     QUIT,
     ADVICE,
     CANNOT_SAVE,

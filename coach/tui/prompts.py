@@ -260,8 +260,8 @@ class CorrectionPrompt(RatingPrompt):
 
 
 class ConfirmQuit(Dialog[bool]):
-    """Stopping mid-session asks first; 'Keep going' is focused, so Enter keeps going
-    and a second q does nothing."""
+    """Stopping a function check asks first; 'Keep going' is focused, so Enter keeps
+    going and a second q does nothing."""
 
     KEYS = keys.QUIT
     BINDINGS = keys.QUIT.bindings()
@@ -284,6 +284,44 @@ class ConfirmQuit(Dialog[bool]):
     @on(Button.Pressed)
     def _clicked(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
+
+
+class ConfirmStop(Dialog[SkipReason | None]):
+    """Stopping a session asks first, and why (the reasons of a skipped set): only 'it
+    hurts' costs a step for what was not finished. 'Keep going' is focused, so Enter
+    keeps going and a second q does nothing."""
+
+    KEYS = keys.STOP
+    BINDINGS = keys.STOP.bindings()
+    AUTO_FOCUS = "#keep"
+    DIALOG_ID = "stop-dialog"
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def body(self) -> Iterable[Widget]:
+        yield Label(Text(self.message), classes="dialog-title")
+        yield Static(
+            "Why? If it hurts, what you did not finish steps back next time; for the other "
+            "reasons the doses stay."
+        )
+
+    def buttons(self) -> Iterable[Widget]:
+        yield Button("It hurts (h)", id="pain", variant="error", compact=True, classes="keyed")
+        yield Button("No time (i)", id="time", compact=True, classes="keyed")
+        yield Button("Other (o)", id="other", compact=True, classes="keyed")
+        yield Button(
+            "Keep going (Esc)", id="keep", variant="primary", compact=True, classes="keyed"
+        )
+
+    def action_answer(self, reason: str | None) -> None:
+        self.dismiss(SkipReason(reason) if reason else None)
+
+    @on(Button.Pressed)
+    def _clicked(self, event: Button.Pressed) -> None:
+        chosen = event.button.id
+        self.action_answer(None if chosen == "keep" else chosen)
 
 
 class HelpScreen(Dialog[None]):

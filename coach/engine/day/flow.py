@@ -105,6 +105,8 @@ from coach.engine.records import (
     SetRecord,
     SkipReason,
     Written,
+    quit_reason,
+    quit_skip,
 )
 from coach.engine.rehearsal import is_rehearsal, speed_problem
 from coach.engine.resume import ResumeOption, offer_text
@@ -328,8 +330,8 @@ class DayFlow:
                 return self._finish(SessionStatus.COMPLETED)
             case QuitAsked():
                 return self._quit_asked()
-            case QuitAnswer(stop):
-                return self._quit_answered(stop)
+            case QuitAnswer(stop, reason):
+                return self._quit_answered(stop, reason)
             case SessionClosed(records, written):
                 return self._closed(records, written)
             case LevelAnswer(accepted):
@@ -907,6 +909,20 @@ class DayFlow:
         runner = session.runner
         resume, self._resume_play = self._resume_play, None
         events = resume() if resume is not None else []
+        if outcome is AfterRating.REOPEN:
+            left = record.sets_planned - record.set_number
+            which = (
+                f"set {record.sets_planned} of {record.sets_planned} is"
+                if left == 1
+                else f"sets {record.set_number + 1} to {record.sets_planned} are"
+            )
+            outputs.append(
+                Notice(
+                    f"{record.exercise_name} goes on after all: {which} played after all.",
+                    seconds=8,
+                )
+            )
+            return [*outputs, MoveOn((*events, *session.reopen(record)))]
         if outcome is AfterRating.END_EXERCISE:
             outputs.append(
                 Notice(
@@ -1127,12 +1143,14 @@ class DayFlow:
         self.stage = Stage.QUITTING
         return [MoveOn(), AskQuit(f"Stop this session? {self._rated_so_far()}")]
 
-    def _quit_answered(self, stop: bool) -> list[Output]:
+    def _quit_answered(self, stop: bool, reason: SkipReason | None = None) -> list[Output]:
         session, resume = self.session, self._resume_play
         if session is None or resume is None or self.stage is not Stage.QUITTING:
             return []
         self._resume_play = None
         if stop:
+            # Stored with the session: the rules read why (only pain costs a step).
+            session.stop_reason = quit_reason(reason or SkipReason.OTHER)
             session.runner.abort()
             return self._finish(SessionStatus.STOPPED)
         self.stage = Stage.PLAYING
@@ -1188,7 +1206,7 @@ class DayFlow:
             ]
         self.stage = Stage.SUMMARY
         outputs: list[Output] = [*notes, summary]
-        settled = session.stop_reason is None
+        settled = session.stop_reason is None or quit_skip(session.stop_reason) is not None
         if settled and not self.rehearsal:
             outputs.extend(self._offer_level(session, after))
         return outputs

@@ -464,7 +464,12 @@ class AskFollowUp:
 
 @dataclass(frozen=True, slots=True)
 class AskQuit:
+    """Stop the session? And why: like a skipped set, only 'it hurts' costs a step for
+    what was not finished."""
+
     message: str
+    reasons: bool = True
+    """The answer says why (see :class:`QuitAnswer`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -555,6 +560,9 @@ class RatingAnswer:
 @dataclass(frozen=True, slots=True)
 class QuitAnswer:
     stop: bool
+    reason: SkipReason | None = None
+    """Why the person stops: it hurts (what was not finished steps back), no time or
+    another reason (the doses stay). A stop without a reason counts as another reason."""
 
 
 @dataclass(frozen=True, slots=True)
