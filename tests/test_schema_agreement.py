@@ -31,6 +31,7 @@ CROSS_FIELD_RULES = [
     r"^min must be at least .* for \w+$",  # a range stays within its dose's own bounds
     r"^max must be at most .* for \w+$",
     r"^max \(.*\) is below min",
+    r"is below this range's min",  # a ceiling under a range's min: no dose keeps to both
     r"is used twice in this level",  # ids unique within a level
     r"give this exercise an 'id'",  # an id made from a name needs a letter or digit
     r"must be above safe_max",  # scaling thresholds in order
