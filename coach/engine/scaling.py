@@ -13,7 +13,11 @@ the thresholds of the program's ``scaling``:
 * **After a session**, per exercise, from the highest pain rating of its sets: at or
   below ``safe_max`` with every set done, one step up; up to ``acceptable_max``, the
   same dose; above it, a warning sign, or a set skipped because it hurt, one step down.
-  A set skipped for another reason, or a missing rating, keeps the dose.
+  A set skipped for another reason, or a missing rating, keeps the dose. Sets never
+  played follow why: the reason the person gave for stopping the session (only "it
+  hurts" steps back), or in a session played to its end, coach ending the exercise for
+  a rating (a rating since corrected keeps the dose); not known (a session closed
+  after coach was killed), one step down.
 * **One step up a day, after a night:** a step up decided after a session applies from
   the next local day; a second session the same day plays the same dose and cannot
   progress.
@@ -21,17 +25,20 @@ the thresholds of the program's ``scaling``:
   usual starting pain (the median of the last two weeks' baselines), or above the last
   session's, steps back what was loaded in the last session; at ``rest_day_from`` or
   more the day flow advises an easy day (see :mod:`coach.engine.day`).
-* **Week to week:** when the average starting pain of the last 7 days is ``weekly_rise``
-  or more above the 7 days before (in the first days of use: the latest baselines above
-  the earliest), what progressed this week steps back and nothing progresses until it
-  settles. Arithmetic is exact (fractions), so a rise of exactly the threshold counts.
+* **Week to week:** when the average morning starting pain (each day's first) of the
+  last 7 days is ``weekly_rise`` or more above the 7 days before (in the first days of
+  use: the latest mornings above the earliest), what went up this week goes back to the
+  dose before its first step up of the week, what did not steps back once (once in 7
+  days), and nothing progresses until it settles. Arithmetic is exact (fractions), so a
+  rise of exactly the threshold counts.
 * **After a break** of ``gap_days`` or more, every dose steps back once.
 * Doses stay within each exercise's progression range and under the program's
   ``ceilings``. A level is offered up after ``sessions_at_max`` sessions in a row (on at
   least two different days) with every exercise at its top and pain at or below
   ``max_pain``, on a day the rules allow progression; pain above the limit at the
-  easiest dose in two sessions running advises seeing a clinician and offers the level
-  below. The person confirms any level move.
+  easiest dose in two sessions running advises seeing a clinician (while such sessions
+  go on: answering the offer or a rest day between them does not stop the count) and
+  offers the level below. The person confirms any level move.
 
 Before a session at most one step back applies to an exercise, whichever rule asks
 first (a break, the week, the morning).

@@ -345,7 +345,7 @@ CHECK = KeyMap(
         Key(("e",), "easier", "Easier version"),
         Key(("s",), "skip_test", "Skip this test"),
         Key(("space",), "stop_hold('stopped')", "Stop: position lost"),
-        Key(("p",), "stop_hold('pain')", "It hurts"),
+        Key(("p",), "stop_hold('pain')", "Stop: it hurts"),
         Key(("q",), "quit_check", "Stop the check"),
     ),
 )
