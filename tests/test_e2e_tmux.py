@@ -402,7 +402,7 @@ def test_days_of_sessions_read_back_from_the_export(
         ("2026-12-01", 3.0),
         ("2026-12-01", 3.0),  # the step up after the morning waits for the next day
         ("2026-12-02", 4.0),
-        ("2026-12-03", 3.0),  # one step below yesterday's 4 s
+        ("2026-12-03", 3.0),  # back to where the week began, one step below yesterday's 4 s
     ]
     decisions = [r for r in exported(data, "decisions") if r["exercise"] == "side-plank"]
     assert [(r["session_id"], r["moment"], r["rule"], r["after"]["hold"]) for r in decisions] == [
@@ -410,13 +410,16 @@ def test_days_of_sessions_read_back_from_the_export(
         (2, "before", "same day", 3.0),
         (2, "after", "one step a day", 3.0),
         (3, "after", "progress", 5.0),
-        # Starting pain 1, 1, 1 then 4: the week is rising (Wednesday's step up goes) and
-        # the morning is worse than usual (one step below what was played last time).
-        (4, "before", "weekly step back", 4.0),
-        (4, "before", "morning check", 3.0),
+        # Mornings at 1, 1 then 4 (the evening session is not another morning): the latest
+        # are above the first, so both step ups of the week go, back to 3 s. The morning is
+        # worse than usual too, and asks for one step below yesterday's 4 s: no less.
+        (4, "before", "weekly step back", 3.0),
         (4, "after", "weekly rise", 3.0),
     ]
-    assert decisions[5]["reason"].startswith("Your back started at 4/10, 3 above your usual 1")
+    assert decisions[4]["reason"] == (
+        "Starting pain on your latest mornings is 3 points above your first ones, so "
+        "Tuesday's and Wednesday's step ups are undone: hold 5s -> 3s."
+    )
 
 
 # -- red flags ---------------------------------------------------------------------------
