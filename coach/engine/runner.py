@@ -492,6 +492,10 @@ class SessionRunner:
         self._ended_exercises.discard(exercise_index)
         return self._jump(rate + 1)
 
+    def exercise_ended_early(self, exercise_index: int) -> bool:
+        """Whether :meth:`end_exercise` ended this exercise (and it was not reopened)."""
+        return exercise_index in self._ended_exercises
+
     def worked_after(self, exercise_index: int) -> bool:
         """Whether any work of a later exercise has run."""
         return any(
