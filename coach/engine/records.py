@@ -292,7 +292,9 @@ class SessionFacts:
 class LevelMove:
     """A level change the user accepted (or declined) after a session."""
 
-    after_session: int
+    after_session: str
+    """The session it was answered after: its uid (:attr:`SessionFacts.uid`), the same in
+    the history, the journal and a merged copy, never a row id."""
     from_level: int
     to_level: int
     accepted: bool

@@ -117,15 +117,18 @@ def sign_of(host: Host, session: SessionController) -> FollowUpDue | None:
     """The follow-up a warning sign in ``session`` calls for, if it had one."""
     follow_up = host.safety.follow_up
     if session.status is not SessionStatus.RED_FLAG:
-        if follow_up is not None and follow_up.session_id == session.session_id:
+        if follow_up is not None and follow_up.session_uid == session.uid:
             return None  # the sign was withdrawn (a corrected rating)
         return follow_up
-    if session.session_id is None or session.session_id < 0 or host.rehearsal:
+    in_history = session.session_id is not None and session.session_id >= 0
+    if not session.uid or not in_history or host.rehearsal:
+        # Not in the history (a rehearsal, or kept in the journal): its sign is read
+        # from where it is at the next start.
         return follow_up
     last = session.last_record
     answer = last.answer if last is not None else PainAnswer(None)
     signs = sign_words(answer.numbness, answer.leg_weakness, answer.pain_below_knee)
-    return FollowUpDue(session.session_id, host.today(), signs, SignSource.SESSION)
+    return FollowUpDue(session.uid, host.today(), signs, SignSource.SESSION)
 
 
 def _offer_level(host: Host, run: Run, after: Planned) -> list[Output]:
