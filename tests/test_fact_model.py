@@ -10,7 +10,8 @@ happened, after recovery:
   said 'NOT saved' is acknowledged once a later write carries it);
 - the plan worked out from the database and the journal before the import equals the
   plan from the database alone after it;
-- merging the history into another twice equals merging it once.
+- merging the history with another gives the same plans either way round, and merging
+  it again adds nothing.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from coach.store.connection import Database
 from coach.store.database import HistoryStore
 from coach.store.merge import merge_history
 
-from .day_helpers import TODAY, Shell, none_apply
+from .day_helpers import TODAY, Shell, begin_session, none_apply, rate_every_set
 from .profiles import examples
 from .sessions import write_program
 
@@ -352,13 +353,42 @@ class Mornings(RuleBasedStateMachine):
             event(f"acknowledged sets: {min(len(stored), 6)}")
             event(f"journal used: {self.journaled}")
             event(f"a rating kept nowhere for a while: {self.lost}")
-        # Merging this history into another, twice, is merging it once.
+        self.check_merges()
+
+    def check_merges(self) -> None:
+        """Merging this history with another one (a desktop that played a morning of
+        its own) gives the same plans either way round; merging again adds nothing."""
+        self.close_interrupted()  # a session still running is left out of a merge
         other = self.root / "other"
-        HistoryStore(other / HISTORY).recent_sessions()
-        merge_history(HistoryStore(other / HISTORY), self.folder)
-        again = merge_history(HistoryStore(other / HISTORY), self.folder)
-        assert (again.sessions, again.sets, again.corrected) == (0, 0, 0)
+        shell = Shell(self.source, self.store_of(other), today=TODAY + timedelta(days=self.day))
+        begin_session(shell, baseline=2)
+        rate_every_set(shell, [2, 3, 1])
         kill_coach(other)
+        one, two = self.root / "one", self.root / "two"
+        shutil.copytree(self.folder, one)
+        shutil.copytree(other, two)
+        merge_history(self.store_of(one), other)  # the desktop into this one
+        merge_history(self.store_of(two), self.folder)  # this one into the desktop
+        assert self.plans(self.store_of(one)) == self.plans(self.store_of(two))
+        again = merge_history(self.store_of(one), other)
+        assert (again.sessions, again.sets, again.corrected) == (0, 0, 0)
+        for folder in (one, two):
+            kill_coach(folder)
+
+    def close_interrupted(self) -> None:
+        """Start once more and close whatever was interrupted, as partial."""
+        for _ in range(20):
+            shell = Shell(self.source, self.store(), today=TODAY + timedelta(days=self.day))
+            kill_coach(self.folder)
+            if not isinstance(shell.seen[-1], day.AskResume):
+                return
+            shell.answer(day.ResumeAnswer(day.ResumeChoice.CLOSE))
+            kill_coach(self.folder)
+        raise AssertionError("interrupted sessions keep being offered")
+
+    @staticmethod
+    def store_of(folder: Path) -> HistoryStore:
+        return HistoryStore(folder / HISTORY, busy_timeout=0.02)
 
 
 def _other_coach(
