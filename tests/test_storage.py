@@ -276,3 +276,18 @@ def test_a_follow_up_covers_the_signs_of_sessions_started_before_its_own() -> No
     for uid, covered in ((earlier, True), (cleared, True), (later, False)):
         facts = SafetyFacts(signs=(FollowUpDue(uid, day, ()),), followed_up=done)
         assert (open_sign(facts) is None) is covered
+
+
+def test_an_interrupted_session_is_named_as_its_facts_are(tmp_path: Path) -> None:
+    """The day flow finds an interrupted session among the history's facts by name, not
+    by row: a session stored before sessions had a uid goes by the name it will get."""
+    path = tmp_path / "h.sqlite3"
+    store = HistoryStore(path)
+    opened, _ = open_session(store)
+    store_session(store, opened, [a_set(1, 2)])  # still running
+    unnamed(path)
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE sessions SET owner = ?", ("lease:" + "0" * 32,))  # its coach ended
+    (interrupted,) = store.interrupted_sessions()
+    (facts,) = store.program_history("holds")
+    assert interrupted.uid is None and interrupted.name == facts.uid != ""

@@ -336,6 +336,9 @@ class InterruptedSession:
     """Its name in the journal (none for sessions stored before there was one)."""
     played_on: date | None = None
     """The local day it was played on, as stored with it (older rows have none)."""
+    name: str = ""
+    """Its identity among the facts: :attr:`SessionFacts.uid` of the same session (its
+    uid, or for a session stored before it had one, the name it will be given)."""
 
     @property
     def day(self) -> date:

@@ -117,7 +117,7 @@ class Host(Protocol):
     safety: Safety
     keeping: Keeping
     run: Run | None
-    offered: set[int]
+    offered: set[str]
     home_source: Path | None
 
     # Settings, read only:

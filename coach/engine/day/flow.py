@@ -109,8 +109,8 @@ class DayFlow:
     safety: Safety = field(default_factory=Safety)
     keeping: Keeping = field(default_factory=Keeping)
     run: Run | None = None
-    offered: set[int] = field(default_factory=set)
-    """Interrupted sessions offered in this run (never offered twice)."""
+    offered: set[str] = field(default_factory=set)
+    """Interrupted sessions offered in this run, by name (never offered twice)."""
     home_source: Path | None = None
     """The file home showed before a resume (loaded again if another coach has it)."""
 

@@ -207,7 +207,7 @@ def resume(host: Host, option: ResumeOption) -> list[Output]:
     host.source = Path(interrupted.source_path)
     # The history before this session: planning after it adds the session itself.
     histories = {
-        pid: [f for f in facts if f.session_id != interrupted.id]
+        pid: [f for f in facts if f.uid != interrupted.name]
         for pid, facts in option.histories.items()
     }
     moves = {pid: list(moves) for pid, moves in option.moves.items()}
