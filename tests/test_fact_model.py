@@ -1,25 +1,33 @@
 """The fact model under random interleavings (issue 22): a Hypothesis state machine
 plays mornings through the real day flow and a real history folder while the history
-is locked and freed, ratings are corrected, notes written, the coach killed and started
-again, and days pass. Whatever happened, after recovery:
+is locked and freed, the disk fills up and is freed, ratings are corrected, notes
+written, the coach killed and started again, and days pass; in the e2e tier, a second
+coach (a real process) starts on the same folder while this one does. Whatever
+happened, after recovery:
 
 - every rating the screen acknowledged is in the history exactly once, with the value
-  last acknowledged for it, and no set is there that was never acknowledged;
+  last acknowledged for it, and no set is there that was never acknowledged (a rating
+  said 'NOT saved' is acknowledged once a later write carries it);
 - the plan worked out from the database and the journal before the import equals the
   plan from the database alone after it;
-- merging the history into another twice equals merging it once.
+- merging the history with another gives the same plans either way round, and merging
+  it again adds nothing.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import multiprocessing
 import os
 import shutil
 import sqlite3
 import tempfile
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -30,11 +38,14 @@ from coach.engine.planning import programs_of
 from coach.engine.records import Kept, PainAnswer, SkipReason
 from coach.engine.scaling import plan_program
 from coach.format.loader import load_session_file
+from coach.store import journal as journal_module
 from coach.store import liveness
+from coach.store.connection import Database
 from coach.store.database import HistoryStore
 from coach.store.merge import merge_history
 
-from .day_helpers import TODAY, Shell, none_apply
+from .day_helpers import TODAY, Shell, begin_session, none_apply, rate_every_set
+from .profiles import examples
 from .sessions import write_program
 
 HISTORY = "history.sqlite3"
@@ -51,6 +62,59 @@ def kill_coach(folder: Path) -> None:
         os.close(held[1])
 
 
+WRITES = ("BEGIN IMMEDIATE", "BEGIN EXCLUSIVE", "INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+class FullDiskConnection(sqlite3.Connection):
+    """A connection to a history on a full disk: reads work, and every write fails as
+    SQLite fails it there (the write-ahead log cannot grow: 'database or disk is full')."""
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        if sql.lstrip().upper().startswith(WRITES):
+            raise sqlite3.OperationalError("database or disk is full")
+        return super().execute(sql, parameters)
+
+
+class FullDisk:
+    """A full disk under the data folder, as a coach meets it: the database refuses every
+    write as full, and a journal write stops half way with ENOSPC (the half line is on
+    the disk). Nothing else of coach is touched."""
+
+    def __init__(self) -> None:
+        self.full = False
+        self._open = Database._open
+        self._write_all = journal_module._write_all
+
+    def install(self) -> None:
+        disk = self
+        real_open, real_write = self._open, self._write_all
+
+        def open_on_a_full_disk(store: Database, *, readonly: bool = False) -> sqlite3.Connection:
+            if not disk.full or readonly:
+                return real_open(store, readonly=readonly)
+            return sqlite3.connect(
+                store.path,
+                timeout=store.busy_timeout,
+                isolation_level=None,
+                factory=FullDiskConnection,
+            )
+
+        def write_on_a_full_disk(descriptor: int, data: bytes) -> None:
+            if not disk.full:
+                real_write(descriptor, data)
+                return
+            real_write(descriptor, data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        Database._open = open_on_a_full_disk  # type: ignore[method-assign,assignment]
+        journal_module._write_all = write_on_a_full_disk
+
+    def remove(self) -> None:
+        self.full = False
+        Database._open = self._open  # type: ignore[method-assign]
+        journal_module._write_all = self._write_all
+
+
 class Mornings(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
@@ -63,7 +127,12 @@ class Mornings(RuleBasedStateMachine):
         self.shell: Shell | None = None
         self.blocker: sqlite3.Connection | None = None
         self.acked: dict[Key, int | None] = {}
+        self.given: dict[Key, int | None] = {}
+        """The ratings the running coach holds, as its screen last showed them."""
         self.journaled = False
+        self.lost = False
+        self.disk = FullDisk()
+        self.disk.install()
 
     # -- the person and the machine ---------------------------------------------------
 
@@ -78,6 +147,7 @@ class Mornings(RuleBasedStateMachine):
     def start(self, baseline: int, resume: day.ResumeChoice | None) -> None:
         if self.shell is not None:
             kill_coach(self.folder)  # the last coach is closed the hard way
+        self.given = {}
         shell = self.shell = Shell(
             self.source, self.store(), today=TODAY + timedelta(days=self.day)
         )
@@ -85,6 +155,7 @@ class Mornings(RuleBasedStateMachine):
             shell.answer(day.ResumeAnswer(resume))
             if shell.flow.stage is day.Stage.PLAYING:
                 return  # resumed where it stopped
+            self.settle()  # closed as partial
         if shell.flow.stage is not day.Stage.HOME:
             self.shell = None
             return
@@ -94,6 +165,7 @@ class Mornings(RuleBasedStateMachine):
         if isinstance(shell.seen[-1], day.AskBaseline):
             shell.answer(day.BaselineAnswer(PainAnswer(baseline)))
         if not self.playing():
+            self.settle()
             self.shell = None  # an easy day, a rest day, nothing to play: not modelled
 
     @initialize(baseline=st.integers(0, 4))
@@ -123,13 +195,11 @@ class Mornings(RuleBasedStateMachine):
         if not isinstance(shell.seen[-1], day.AskRating):
             return
         shell.answer(day.RatingAnswer(PainAnswer(pain)))
-        session = shell.flow.session
-        assert session is not None and session.last_record is not None
-        if shell.flow.kept is not Kept.NOWHERE:
-            self.acked[self.key(shell)] = pain
-            self.journaled = self.journaled or shell.flow.kept is Kept.JOURNAL
+        self.given[self.key(shell)] = pain
+        self.settle()
         if isinstance(shell.seen[-1], day.ShowAdvice):
             shell.answer(day.AdviceAnswer(go_on=False))
+            self.settle()
 
     @precondition(lambda self: self.playing())
     @rule(pain=st.integers(0, 7))
@@ -143,9 +213,11 @@ class Mornings(RuleBasedStateMachine):
         key = self.key(shell)
         shell.answer(day.CorrectionAnswer(PainAnswer(pain)))
         if any(n.startswith("Corrected") for n in shell.notices()[before:]):
-            self.acked[key] = pain
+            self.given[key] = pain
+        self.settle()
         if isinstance(shell.seen[-1], day.ShowAdvice):
             shell.answer(day.AdviceAnswer(go_on=False))
+            self.settle()
 
     @precondition(lambda self: self.playing())
     @rule(reason=st.sampled_from([None, *SkipReason]), rest=st.floats(0, 1))
@@ -161,6 +233,7 @@ class Mornings(RuleBasedStateMachine):
         shell.answer(day.SkipAsked())
         if isinstance(shell.seen[-1], day.AskSkipReason):
             shell.answer(day.SkipAnswer(reason))
+        self.settle()
 
     @precondition(lambda self: self.shell is not None)
     @rule(text=st.sampled_from(["slept badly", "new mat", ""]))
@@ -169,6 +242,7 @@ class Mornings(RuleBasedStateMachine):
         assert shell is not None
         if shell.flow.stage is day.Stage.SUMMARY:
             shell.answer(day.SummaryDone(text))
+            self.settle()
 
     @precondition(lambda self: self.blocker is None)
     @rule()
@@ -180,6 +254,16 @@ class Mornings(RuleBasedStateMachine):
     @rule()
     def unlock(self) -> None:
         self.release()
+
+    @precondition(lambda self: not self.disk.full)
+    @rule()
+    def fill_disk(self) -> None:
+        self.disk.full = True
+
+    @precondition(lambda self: self.disk.full)
+    @rule()
+    def free_disk(self) -> None:
+        self.disk.full = False
 
     @rule()
     def kill(self) -> None:
@@ -198,6 +282,21 @@ class Mornings(RuleBasedStateMachine):
         assert record is not None
         return (opening.uid, record.exercise_index, record.set_number, record.attempt)
 
+    def settle(self) -> None:
+        """What the running coach's screen now says is kept is acknowledged: a write
+        that reached the history or the journal carried every rating not yet in the
+        history (those said 'NOT saved' before too)."""
+        shell = self.shell
+        if shell is None or shell.flow.opening is None:
+            return
+        kept = shell.flow.kept
+        if kept is Kept.NOWHERE:
+            self.lost = self.lost or bool(shell.flow.unsaved)
+            return
+        uid = shell.flow.opening.uid
+        self.acked.update({k: v for k, v in self.given.items() if k[0] == uid})
+        self.journaled = self.journaled or kept is Kept.JOURNAL
+
     def release(self) -> None:
         if self.blocker is not None:
             self.blocker.execute("ROLLBACK")
@@ -209,9 +308,11 @@ class Mornings(RuleBasedStateMachine):
     def teardown(self) -> None:
         try:
             self.release()
+            self.disk.remove()
             self.kill()
             self.recover_and_check()
         finally:
+            self.disk.remove()
             kill_coach(self.folder)
             shutil.rmtree(self.root, ignore_errors=True)
 
@@ -251,17 +352,143 @@ class Mornings(RuleBasedStateMachine):
         with contextlib.suppress(InvalidArgument):  # outside Hypothesis: no statistics
             event(f"acknowledged sets: {min(len(stored), 6)}")
             event(f"journal used: {self.journaled}")
-        # Merging this history into another, twice, is merging it once.
+            event(f"a rating kept nowhere for a while: {self.lost}")
+        self.check_merges()
+
+    def check_merges(self) -> None:
+        """Merging this history with another one (a desktop that played a morning of
+        its own) gives the same plans either way round; merging again adds nothing."""
+        self.close_interrupted()  # a session still running is left out of a merge
         other = self.root / "other"
-        HistoryStore(other / HISTORY).recent_sessions()
-        merge_history(HistoryStore(other / HISTORY), self.folder)
-        again = merge_history(HistoryStore(other / HISTORY), self.folder)
-        assert (again.sessions, again.sets, again.corrected) == (0, 0, 0)
+        shell = Shell(self.source, self.store_of(other), today=TODAY + timedelta(days=self.day))
+        begin_session(shell, baseline=2)
+        rate_every_set(shell, [2, 3, 1])
         kill_coach(other)
+        one, two = self.root / "one", self.root / "two"
+        shutil.copytree(self.folder, one)
+        shutil.copytree(other, two)
+        merge_history(self.store_of(one), other)  # the desktop into this one
+        merge_history(self.store_of(two), self.folder)  # this one into the desktop
+        assert self.plans(self.store_of(one)) == self.plans(self.store_of(two))
+        again = merge_history(self.store_of(one), other)
+        assert (again.sessions, again.sets, again.corrected) == (0, 0, 0)
+        for folder in (one, two):
+            kill_coach(folder)
+
+    def close_interrupted(self) -> None:
+        """Start once more and close whatever was interrupted, as partial."""
+        for _ in range(20):
+            shell = Shell(self.source, self.store(), today=TODAY + timedelta(days=self.day))
+            kill_coach(self.folder)
+            if not isinstance(shell.seen[-1], day.AskResume):
+                return
+            shell.answer(day.ResumeAnswer(day.ResumeChoice.CLOSE))
+            kill_coach(self.folder)
+        raise AssertionError("interrupted sessions keep being offered")
+
+    @staticmethod
+    def store_of(folder: Path) -> HistoryStore:
+        return HistoryStore(folder / HISTORY, busy_timeout=0.02)
+
+
+def _other_coach(
+    source: Path,
+    folder: Path,
+    today: date,
+    resume: day.ResumeChoice | None,
+    pains: list[int],
+    out: Any,
+) -> None:
+    """A second coach on the same data folder, in a forked child (a lock is a process's,
+    so two coaches are two processes): it starts, answers an offer to resume, plays
+    ``pains`` if it gets to play, and ends (its lease dropped, as when it is closed).
+    It sends back what its screen acknowledged."""
+    # A fresh process holds none of its parent's locks: close what the fork inherited.
+    for _, descriptor in liveness._held.values():
+        os.close(descriptor)
+    for descriptor in liveness._claims.values():
+        os.close(descriptor)
+    liveness._held.clear()
+    liveness._claims.clear()
+    acked: dict[Key, int | None] = {}
+    given: dict[Key, int | None] = {}
+    shell = Shell(source, HistoryStore(folder / HISTORY, busy_timeout=0.02), today=today)
+
+    def settle() -> None:
+        opening = shell.flow.opening
+        if opening is not None and shell.flow.kept is not Kept.NOWHERE:
+            acked.update({k: v for k, v in given.items() if k[0] == opening.uid})
+
+    if isinstance(shell.seen[-1], day.AskResume):
+        shell.answer(day.ResumeAnswer(resume))
+        settle()
+    if shell.flow.stage is day.Stage.HOME:
+        shell.answer(day.StartSession())
+        if isinstance(shell.seen[-1], day.AskScreening):
+            shell.answer(none_apply())
+        if isinstance(shell.seen[-1], day.AskBaseline):
+            shell.answer(day.BaselineAnswer(PainAnswer(1)))
+    for pain in pains:
+        if shell.flow.stage is not day.Stage.PLAYING:
+            break
+        shell.play_until_asked()
+        if not isinstance(shell.seen[-1], day.AskRating):
+            break
+        shell.answer(day.RatingAnswer(PainAnswer(pain)))
+        session, opening = shell.flow.session, shell.flow.opening
+        assert session is not None and opening is not None and session.last_record
+        record = session.last_record
+        given[(opening.uid, record.exercise_index, record.set_number, record.attempt)] = pain
+        settle()
+        if isinstance(shell.seen[-1], day.ShowAdvice):
+            shell.answer(day.AdviceAnswer(go_on=False))
+    settle()
+    out.put(acked)
+
+
+class MorningsWithASecondCoach(Mornings):
+    """The same mornings, and now and then a second coach, a real process, started on
+    the same folder at the moment this one starts again: both may be offered the same
+    interrupted session, and only one may act on it (the claims)."""
+
+    @rule(
+        baseline=st.integers(0, 4),
+        ours=st.sampled_from([None, *day.ResumeChoice]),
+        theirs=st.sampled_from([None, *day.ResumeChoice]),
+        pains=st.lists(st.integers(0, 7), max_size=3),
+    )
+    def second_coach(
+        self,
+        baseline: int,
+        ours: day.ResumeChoice | None,
+        theirs: day.ResumeChoice | None,
+        pains: list[int],
+    ) -> None:
+        if self.shell is not None:
+            kill_coach(self.folder)  # ours ends first: its session is interrupted
+            self.shell = None
+        context = multiprocessing.get_context("fork")
+        out = context.SimpleQueue()
+        today = TODAY + timedelta(days=self.day)
+        other = context.Process(
+            target=_other_coach, args=(self.source, self.folder, today, theirs, pains, out)
+        )
+        other.start()
+        try:
+            self.start(baseline, ours)  # at the same time
+        finally:
+            other.join(60)
+        assert other.exitcode == 0, "the other coach failed"
+        theirs_acked: dict[Key, int | None] = out.get()
+        mine = {k for k in self.acked if k[0] in {t[0] for t in theirs_acked}}
+        self.acked.update(theirs_acked)
+        with contextlib.suppress(InvalidArgument):
+            event(f"the other coach acknowledged sets: {bool(theirs_acked)}")
+            event(f"both played one session: {bool(mine)}")
 
 
 Mornings.TestCase.settings = settings(
-    max_examples=int(os.environ.get("COACH_FACT_EXAMPLES", "15")),
+    max_examples=int(os.environ.get("COACH_FACT_EXAMPLES", examples(30))),
     stateful_step_count=25,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
@@ -269,6 +496,17 @@ Mornings.TestCase.settings = settings(
 
 
 class TestMornings(Mornings.TestCase):  # type: ignore[name-defined,misc]
+    pass
+
+
+MorningsWithASecondCoach.TestCase.settings = settings(
+    Mornings.TestCase.settings,
+    max_examples=int(os.environ.get("COACH_FACT_EXAMPLES", examples(20))),
+)
+
+
+@pytest.mark.e2e  # a real second process (forked) on the same folder
+class TestMorningsWithASecondCoach(MorningsWithASecondCoach.TestCase):  # type: ignore[valid-type,misc]
     pass
 
 

@@ -239,6 +239,43 @@ def test_a_rest_day_between_two_painful_sessions_does_not_cancel_the_advice(
     assert "in 2 sessions in a row" in advice["reason"]
 
 
+def with_a_second_program(tmp_path: Path) -> Path:
+    """The two-level program from level 2, then the small program: a session goes on
+    after the bridge ends, so it can be stopped."""
+    folder = tmp_path / "programs"
+    folder.mkdir()
+    write_program(folder, TWO_LEVELS).rename(folder / "two.yaml")
+    write_program(folder)
+    routine = tmp_path / "daily.yaml"
+    routine.write_text(
+        "version: 1\nroutine:\n  id: daily\n  name: Daily\n  programs:\n"
+        "    - file: programs/two.yaml\n      level: 2\n    - file: programs/small.yaml\n",
+        encoding="utf-8",
+    )
+    return routine
+
+
+@pytest.mark.parametrize("reason", [SkipReason.TIME, SkipReason.PAIN])
+def test_a_session_stopped_for_a_reason_still_asks_the_level_offer(
+    tmp_path: Path, store: HistoryStore, reason: SkipReason
+) -> None:
+    """Case 17 with case 18: painful at the easiest dose twice, each session stopped
+    after it (saying why); a stop with a reason is an ordinary end, so the level-down
+    offer is asked on the summary."""
+    source = with_a_second_program(tmp_path)
+    for offset in (0, 1):
+        shell = Shell(source, store, today=MONDAY + timedelta(days=offset))
+        begin_session(shell, baseline=2)
+        shell.play_until_asked()
+        shell.answer(day.RatingAnswer(PainAnswer(6)))  # above 5: the bridge ends
+        shell.answer(day.QuitAsked())
+        shell.answer(day.QuitAnswer(True, reason))
+    assert shell.flow.session.stop_reason == f"stopped: {reason}"  # type: ignore[union-attr]
+    assert isinstance(shell.seen[-2], day.ShowSummary)
+    offer = shell.last(day.AskLevel)
+    assert (offer.from_level, offer.to_level, offer.up) == (2, 1, False)
+
+
 # -- case 18: stopping, and a corrected rating that ended an exercise ----------------------
 
 

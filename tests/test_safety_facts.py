@@ -26,6 +26,7 @@ from coach.engine.screening import QUESTIONS
 from coach.report import build_report
 from coach.store.checks import CheckStore
 from coach.store.database import HistoryStore
+from coach.store.facts import CHECK_NAME_COLUMNS, check_name
 from coach.store.migrations import MIGRATIONS, SCHEMA_VERSION, statements
 
 from .conftest import CliResult
@@ -139,7 +140,12 @@ def test_the_follow_up_of_a_check_is_stored_against_the_check(source: Path, path
     shell.answer(day.StartSession())
     shell.answer(day.FollowUpAnswered(FollowUpAnswer(Symptoms.GONE, clinician_seen=True)))
     stored = [e for e in shell.carried if isinstance(e, day.StoreFollowUp)]
-    assert [(e.sign.source, e.sign.sign_id) for e in stored] == [(SignSource.CHECK, 1)]
+    with sqlite3.connect(path) as db:
+        (check,) = db.execute(f"SELECT {CHECK_NAME_COLUMNS} FROM checks").fetchall()
+    # Named by the check's uid (the name it has, or will get), not its row.
+    assert [(e.sign.source, e.sign.sign_uid) for e in stored] == [
+        (SignSource.CHECK, check_name(*check))
+    ]
     with sqlite3.connect(path) as db:
         rows = db.execute("SELECT session_id, check_id, cleared FROM follow_ups").fetchall()
     assert rows == [(None, 1, 1)]

@@ -95,7 +95,8 @@ def session(
         SetFacts(0, "holds", exercise, n, len(pains), p, completed, red_flag)
         for n, p in enumerate(pains, start=1)
     )
-    return SessionFacts(number, day or DAY0 + timedelta(days=number), baseline, level, sets)
+    day = day or DAY0 + timedelta(days=number)
+    return SessionFacts(number, day, baseline, level, sets, uid=f"session-{number:06d}")
 
 
 def plan(program: Program, history: list[SessionFacts], **kwargs: Any):  # type: ignore[no-untyped-def]
@@ -259,7 +260,7 @@ def test_unlock_needs_low_pain(program: Program) -> None:
 
 def test_accepting_the_move_changes_level(program: Program) -> None:
     history = mastered(program, 2)
-    last = history[-1].session_id
+    last = history[-1].uid
     result = plan(program, history, moves=[LevelMove(last, 1, 2, True)])
     assert (result.level, set(result.doses)) == (2, {"plank"})
     declined = plan(program, history, moves=[LevelMove(last, 1, 2, False)])

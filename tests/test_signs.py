@@ -64,7 +64,7 @@ def advice_texts() -> dict[str, str]:
     day = date(2026, 12, 7)
     notes = safety_notes(
         SafetyDue(
-            FollowUpDue(1, day, ("numbness or tingling",)),
+            FollowUpDue("a-session", day, ("numbness or tingling",)),
             True,
             True,
             LastScreening("x", day, Outcome.REVIEW, ("below_knee",)),

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import sqlite3
 import stat
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from coach.engine.day.messages import LevelChoice, OpenSession
-from coach.engine.records import Kept, SessionStatus
+from coach.engine.followup import FollowUpAnswer, FollowUpDue, SignSource, Symptoms
+from coach.engine.ids import new_id
+from coach.engine.records import Kept, PainAnswer, SessionStatus
+from coach.engine.safety import FollowedUp, SafetyFacts, open_sign
 from coach.engine.scaling import Decision, Rule
 from coach.engine.screening import Outcome
 from coach.engine.timeline import Dose
@@ -99,8 +103,9 @@ def test_round_trip_of_sessions_sets_decisions_and_moves(tmp_path: Path) -> None
     ]
     assert store.program_history("mobility") == []
     (move,) = store.level_moves("holds")
+    # Named by its session's uid, never its row.
     assert (move.after_session, move.from_level, move.to_level, move.accepted) == (
-        session,
+        facts.uid,
         1,
         2,
         True,
@@ -206,3 +211,83 @@ def test_unwritable_location(tmp_path: Path) -> None:
     blocked.write_text("x")
     with pytest.raises(StoreError, match=r"/file is a file, not a folder$"):
         HistoryStore(blocked / "sub" / "history.sqlite3").recent_sessions()
+
+
+def unnamed(path: Path) -> None:
+    """The sessions as a history from before sessions had a uid holds them."""
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE sessions SET uid = NULL")
+
+
+def test_a_level_move_follows_its_session_by_name_before_and_after_it_is_named(
+    tmp_path: Path,
+) -> None:
+    """A session stored before sessions had a uid is read under the name it gets when it
+    is named (coach merge, coach export): its level move, named by that session, stays
+    with it either way, and no row id is the handle."""
+    path = tmp_path / "h.sqlite3"
+    store = HistoryStore(path)
+    opened, _ = open_session(store)
+    choice = LevelChoice("holds", 1, 2, accepted=True)
+    store_session(store, opened, [a_set(1, 2)], SessionStatus.COMPLETED, level_move=choice)
+    unnamed(path)
+    (before,) = store.program_history("holds")
+    (move,) = store.level_moves("holds")
+    assert isinstance(move.after_session, str) and move.after_session == before.uid != ""
+    assert before.uid != opened.uid  # the name it will be given, not the one it lost
+    store.name_facts()
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert db.execute("SELECT uid FROM sessions").fetchall() == [(before.uid,)]
+    (after,) = store.program_history("holds")
+    assert after.uid == before.uid and store.level_moves("holds") == [move]
+
+
+def test_a_warning_sign_is_named_by_its_session_and_its_follow_up_finds_the_row(
+    tmp_path: Path,
+) -> None:
+    """The sign a history reports names its session by uid (the name it will get, for
+    a session stored before sessions had one); a follow-up given through another store
+    (a new coach, which never read the sign) still lands on that session's row, and
+    clears it."""
+    path = tmp_path / "h.sqlite3"
+    store = HistoryStore(path)
+    first, _ = open_session(store)
+    store_session(store, first, [a_set(1, 1)], SessionStatus.COMPLETED)
+    opened, session = open_session(store)
+    sign_set = a_set(1, 3, answer=PainAnswer(3, numbness=True))
+    store_session(store, opened, [sign_set], SessionStatus.RED_FLAG)
+    unnamed(path)
+    (sign,) = store.safety_facts().signs
+    (facts,) = [f for f in store.program_history("holds") if f.session_id == session]
+    assert sign.source is SignSource.SESSION and sign.sign_uid == facts.uid != ""
+    answer = FollowUpAnswer(Symptoms.GONE, clinician_seen=True)
+    HistoryStore(path).record_follow_up(sign, answer, cleared=True, local_date=date(2026, 12, 7))
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert db.execute("SELECT session_id, cleared FROM follow_ups").fetchall() == [(session, 1)]
+    assert open_sign(store.safety_facts()) is None
+
+
+def test_a_follow_up_covers_the_signs_of_sessions_started_before_its_own() -> None:
+    """By the facts' uids, time-ordered: a sign of a session started no later than the
+    one a follow-up cleared is covered; a later one is not."""
+    day = date(2026, 12, 7)
+    earlier, cleared, later = new_id(1_000), new_id(2_000), new_id(3_000)
+    done = FollowedUp(session_uid=cleared)
+    for uid, covered in ((earlier, True), (cleared, True), (later, False)):
+        facts = SafetyFacts(signs=(FollowUpDue(uid, day, ()),), followed_up=done)
+        assert (open_sign(facts) is None) is covered
+
+
+def test_an_interrupted_session_is_named_as_its_facts_are(tmp_path: Path) -> None:
+    """The day flow finds an interrupted session among the history's facts by name, not
+    by row: a session stored before sessions had a uid goes by the name it will get."""
+    path = tmp_path / "h.sqlite3"
+    store = HistoryStore(path)
+    opened, _ = open_session(store)
+    store_session(store, opened, [a_set(1, 2)])  # still running
+    unnamed(path)
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE sessions SET owner = ?", ("lease:" + "0" * 32,))  # its coach ended
+    (interrupted,) = store.interrupted_sessions()
+    (facts,) = store.program_history("holds")
+    assert interrupted.uid is None and interrupted.name == facts.uid != ""

@@ -252,9 +252,8 @@ def test_stored_doses_are_what_the_app_would_have_planned(
         levels, doses = {}, {}
         for program in programs:
             history = [s for s in histories[program.id] if s.session_id < session_id]
-            answered: list[LevelMove] = [
-                m for m in moves[program.id] if m.after_session < session_id
-            ]
+            before = {s.uid for s in history}
+            answered: list[LevelMove] = [m for m in moves[program.id] if m.after_session in before]
             plan = plan_program(
                 program,
                 history,

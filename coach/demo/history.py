@@ -418,8 +418,9 @@ class _Simulation:
             replay, to_level, up = offers[0]
             accepted = rng.random() < (0.85 if up else 0.7)
             clock.wait(rng.uniform(3, 15))
-            move = LevelMove(session_id, replay.level, to_level, accepted)
-            self.rows.add_level_move(replay.program.id, move, clock.stamp())
+            name = self.rows.session_name(session_id)
+            move = LevelMove(name, replay.level, to_level, accepted)
+            self.rows.add_level_move(session_id, replay.program.id, move, clock.stamp())
             replay.answer(move)
 
     def _check(self, day: date) -> None:

@@ -45,7 +45,7 @@ class Symptoms(StrEnum):
 
 
 class SignSource(StrEnum):
-    """Where a warning sign was reported: its identity is this and its row's id."""
+    """Where a warning sign was reported: its identity is this and that fact's uid."""
 
     SESSION = "session"
     CHECK = "check"
@@ -56,9 +56,10 @@ class SignSource(StrEnum):
 class FollowUpDue:
     """A warning sign (of a session or a function check) not yet followed up."""
 
-    sign_id: int | None
-    """The id of the session, or of the check, the sign was reported in; None for a
-    session still waiting in the journal (the history has no row for it yet)."""
+    sign_uid: str | None
+    """The uid of the session, or of the function check, the sign was reported in (the
+    same in the history, the journal and a merged copy; never a row id); None when it is
+    not known."""
     day: date
     signs: tuple[str, ...]
     """What was reported, in words ('numbness or tingling', ...); may be empty."""
@@ -68,12 +69,12 @@ class FollowUpDue:
     covers it (see :mod:`coach.engine.safety`)."""
 
     @property
-    def session_id(self) -> int | None:
-        return self.sign_id if self.source is SignSource.SESSION else None
+    def session_uid(self) -> str | None:
+        return self.sign_uid if self.source is SignSource.SESSION else None
 
     @property
-    def check_id(self) -> int | None:
-        return self.sign_id if self.source is SignSource.CHECK else None
+    def check_uid(self) -> str | None:
+        return self.sign_uid if self.source is SignSource.CHECK else None
 
     def question(self) -> str:
         """'On Monday 30 November you reported numbness or tingling.'"""

@@ -325,7 +325,9 @@ class SessionFacts:
 class LevelMove:
     """A level change the user accepted (or declined) after a session."""
 
-    after_session: int
+    after_session: str
+    """The session it was answered after: its uid (:attr:`SessionFacts.uid`), the same in
+    the history, the journal and a merged copy, never a row id."""
     from_level: int
     to_level: int
     accepted: bool
@@ -367,6 +369,9 @@ class InterruptedSession:
     """Its name in the journal (none for sessions stored before there was one)."""
     played_on: date | None = None
     """The local day it was played on, as stored with it (older rows have none)."""
+    name: str = ""
+    """Its identity among the facts: :attr:`SessionFacts.uid` of the same session (its
+    uid, or for a session stored before it had one, the name it will be given)."""
 
     @property
     def day(self) -> date:

@@ -182,9 +182,7 @@ def consider(
             (),
             close_status,
         )
-    before = {
-        pid: [f for f in facts if f.session_id != session.id] for pid, facts in histories.items()
-    }
+    before = {pid: [f for f in facts if f.uid != session.name] for pid, facts in histories.items()}
     planned = plan_today(
         loaded,
         before,
@@ -202,8 +200,10 @@ def consider(
             close_status = SessionStatus.COMPLETED
     # The decisions a finished session stores are those the engine took after it; they
     # are only that session's when it is the newest one of its programs.
-    mine = [facts for facts in histories.values() if any(f.session_id == session.id for f in facts)]
-    newest = bool(mine) and all(max(f.session_id for f in facts) == session.id for facts in mine)
+    mine = [facts for facts in histories.values() if any(f.uid == session.name for f in facts)]
+    newest = bool(mine) and all(
+        max(facts, key=lambda f: f.order).uid == session.name for facts in mine
+    )
     closing: tuple[Decision, ...] = ()
     if newest:
         closing = plan_today(loaded, histories, moves, today=today, starts=starts).decisions
@@ -220,7 +220,7 @@ def with_its_sets(
     return {
         pid: [
             replace(f, sets=tuple(s for s in session.sets if s.program_id == pid))
-            if f.session_id == session.id
+            if f.uid == session.name
             else f
             for f in facts
         ]

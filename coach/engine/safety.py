@@ -42,10 +42,11 @@ SCREENING_WEEKS = 4
 class FollowedUp:
     """The follow-ups as stored, as far as they decide what is due."""
 
-    session_id: int = 0
-    """The latest session a follow-up that let the person go on was about (0: none)."""
-    check_id: int = 0
-    """The latest function check such a follow-up was about (0: none)."""
+    session_uid: str = ""
+    """The latest session a follow-up that let the person go on was about, by its uid
+    (time-ordered: a session's uid sorts by its start), "" for none."""
+    check_uid: str = ""
+    """The latest function check such a follow-up was about, the same way ("": none)."""
     cleared_at: str | None = None
     """When the latest follow-up that let the person go on was answered."""
 
@@ -88,8 +89,10 @@ def open_sign(facts: SafetyFacts) -> FollowUpDue | None:
     done = facts.followed_up
 
     def covered(sign: FollowUpDue) -> bool:
-        upto = done.session_id if sign.source is SignSource.SESSION else done.check_id
-        if sign.sign_id is not None and sign.sign_id <= upto:
+        # Every sign of a session (or check) that started no later than the one a
+        # follow-up cleared: uids are time-ordered, like the facts they name.
+        upto = done.session_uid if sign.source is SignSource.SESSION else done.check_uid
+        if sign.sign_uid is not None and upto and sign.sign_uid <= upto:
             return True
         # A follow-up answered after the sign was stored covers it, wherever it was.
         return sign.at is not None and done.cleared_at is not None and sign.at < done.cleared_at

@@ -1105,7 +1105,7 @@ def replay_history(
     moves_after = {m.after_session: m for m in moves}
     for session in sorted(history, key=lambda s: s.order):
         replay.add(session)
-        move = moves_after.get(session.session_id)
+        move = moves_after.get(session.uid)
         if move is not None:
             replay.answer(move)
     return replay

@@ -27,6 +27,7 @@ from coach.engine.timeline import Dose
 from coach.store.checks import INSERT_ACTIVITY, INSERT_CHECK, INSERT_HOLD, INSERT_PSFS, hold_row
 from coach.store.connection import StoreError
 from coach.store.database import HistoryStore
+from coach.store.facts import session_name
 from coach.store.rows import (
     INSERT_ADVICE,
     INSERT_DOSE_CHANGE,
@@ -156,10 +157,18 @@ class NewHistory:
     def add_advice(self, session_id: int, advice: Sequence[Advice], at: str) -> None:
         self.advice.extend(advice_rows(session_id, advice, at))
 
-    def add_level_move(self, program_id: str, move: LevelMove, at: str) -> None:
+    def session_name(self, session_id: int) -> str:
+        """The name the session added as ``session_id`` goes by (it is written without a
+        uid: the name it will be given, :func:`coach.store.facts.session_name`)."""
+        row = self.sessions[session_id - 1]
+        return session_name(None, str(row[1]), row[4], row[5], row[10], row[12])
+
+    def add_level_move(self, session_id: int, program_id: str, move: LevelMove, at: str) -> None:
+        """The level answer after the session added as ``session_id`` (the engine names
+        that session by its name, ``move.after_session``; the row is the store's)."""
         self.level_moves.append(
             (
-                move.after_session,
+                session_id,
                 program_id,
                 move.from_level,
                 move.to_level,

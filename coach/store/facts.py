@@ -24,7 +24,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-__all__ = ["NAMED", "Named", "fact_uid", "name_facts"]
+__all__ = [
+    "CHECK_NAME_COLUMNS",
+    "NAMED",
+    "SESSION_NAME_COLUMNS",
+    "Named",
+    "check_name",
+    "columns_of",
+    "fact_uid",
+    "name_facts",
+    "name_of",
+    "session_name",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +76,36 @@ def fact_uid(instant: str, content: Sequence[object]) -> str:
     value |= 0b10 << 62
     value |= digest & ((1 << 62) - 1)
     return uuid.UUID(int=value).hex
+
+
+def name_of(table: str, uid: str | None, instant: object, *content: object) -> str:
+    """A row's uid as stored, or for a row not named yet, the name :func:`name_facts`
+    will give it (the same: reading a fact before it is named and after gives one
+    identity). ``instant`` and ``content`` are its :data:`NAMED` columns, in order."""
+    if uid:
+        return uid
+    return fact_uid(str(instant), [table, *content])
+
+
+def session_name(uid: str | None, started_at: str, *content: object) -> str:
+    """:func:`name_of` a session, from :data:`SESSION_NAME_COLUMNS`."""
+    return name_of("sessions", uid, started_at, *content)
+
+
+def check_name(uid: str | None, started_at: str, *content: object) -> str:
+    """:func:`name_of` a function check, from :data:`CHECK_NAME_COLUMNS`."""
+    return name_of("checks", uid, started_at, *content)
+
+
+SESSION_NAME_COLUMNS = "uid, started_at, source_id, title, levels_json, local_date"
+"""The columns :func:`session_name` takes, in order (for a SELECT)."""
+CHECK_NAME_COLUMNS = "uid, started_at, local_date, pain_before"
+"""The columns :func:`check_name` takes, in order."""
+
+
+def columns_of(alias: str, columns: str) -> str:
+    """``columns`` (as above) of the table ``alias`` in a join: 'uid, x' -> 's.uid, s.x'."""
+    return ", ".join(f"{alias}.{c.strip()}" for c in columns.split(","))
 
 
 def name_facts(db: sqlite3.Connection) -> int:

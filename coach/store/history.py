@@ -22,6 +22,13 @@ from coach.engine.clock import local_day
 from coach.engine.followup import SignSource, sign_words
 from coach.engine.records import SessionStatus, result_text
 from coach.store.database import HistoryStore
+from coach.store.facts import (
+    CHECK_NAME_COLUMNS,
+    SESSION_NAME_COLUMNS,
+    check_name,
+    columns_of,
+    session_name,
+)
 from coach.store.waiting import Waiting
 
 __all__ = [
@@ -337,7 +344,8 @@ class FollowUpPoint:
     day: date
     """The local day it was answered."""
     source: SignSource
-    sign_id: int
+    sign_uid: str
+    """The uid of the session or function check the sign was reported in."""
     sign_day: date | None
     """The day of the session or function check the sign was reported in."""
     signs: tuple[str, ...]
@@ -379,13 +387,19 @@ def follow_ups(store: HistoryStore, since: date | None = None) -> list[FollowUpP
         rows = db.execute(
             "SELECT f.local_date, f.session_id, f.check_id, f.symptoms, f.clinician_seen,"
             " f.cleared, COALESCE(s.local_date, date(s.started_at, 'localtime')),"
-            " c.local_date, c.numbness, c.leg_weakness, c.pain_below_knee"
+            " c.local_date, c.numbness, c.leg_weakness, c.pain_below_knee,"
+            f" {columns_of('s', SESSION_NAME_COLUMNS)}, {columns_of('c', CHECK_NAME_COLUMNS)}"
             " FROM follow_ups f LEFT JOIN sessions s ON s.id = f.session_id"
             " LEFT JOIN checks c ON c.id = f.check_id WHERE f.local_date >= ? ORDER BY f.id",
             (since.isoformat() if since else "",),
         ).fetchall()
         found = []
-        for day, sid, cid, symptoms, seen, cleared, session_day, check_day, *marks in rows:
+        width = len(SESSION_NAME_COLUMNS.split(","))
+        for day, sid, _check, symptoms, seen, cleared, session_day, check_day, *rest in rows:
+            marks, named = rest[:3], rest[3:]
+            sign_uid = (
+                session_name(*named[:width]) if sid is not None else check_name(*named[width:])
+            )
             if sid is not None:
                 marks = list(
                     db.execute(f"SELECT {flags} FROM sets WHERE session_id = ?", (sid,)).fetchone()
@@ -396,7 +410,7 @@ def follow_ups(store: HistoryStore, since: date | None = None) -> list[FollowUpP
                 FollowUpPoint(
                     date.fromisoformat(day),
                     SignSource.SESSION if sid is not None else SignSource.CHECK,
-                    sid if sid is not None else cid,
+                    sign_uid,
                     date.fromisoformat(sign_day) if sign_day else None,
                     signs,
                     symptoms,

@@ -344,7 +344,7 @@ def derive_decisions(store: HistoryStore, uids: Sequence[str]) -> tuple[int, int
                         (facts.session_id, decision_rows(facts.session_id, decisions, now, "after"))
                     )
                     done.add(facts.uid)
-                move = moves.get(facts.session_id)
+                move = moves.get(facts.uid)
                 if move is not None:
                     replay.answer(move)
     store.replace_decisions(rows)

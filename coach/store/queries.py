@@ -22,6 +22,7 @@ from coach.engine.records import (
     SetFacts,
 )
 from coach.store.connection import Database
+from coach.store.facts import SESSION_NAME_COLUMNS, columns_of, session_name
 from coach.store.journal import (
     JournalFile,
 )
@@ -48,7 +49,7 @@ def _sessions_of(db: sqlite3.Connection, program_id: str, *, after: int) -> list
     # The day each was played on, as stored then: the same plan in any time zone.
     sessions = db.execute(
         "SELECT id, COALESCE(local_date, started_at), baseline_pain, levels_json, started_at,"
-        " COALESCE(uid, ''), status, stop_reason FROM sessions"
+        f" status, stop_reason, {SESSION_NAME_COLUMNS} FROM sessions"
         " WHERE id > ? AND json_extract(levels_json, '$.' || json_quote(?)) IS NOT NULL"
         " ORDER BY id",
         (after, program_id),
@@ -70,11 +71,11 @@ def _sessions_of(db: sqlite3.Connection, program_id: str, *, after: int) -> list
             level=int(json.loads(levels)[program_id]),
             sets=tuple(by_session.get(sid, ())),
             started_at=started,
-            uid=uid,
+            uid=session_name(*named),
             status=_status(status),
             stop_reason=stop_reason,
         )
-        for sid, day, baseline, levels, started, uid, status, stop_reason in sessions
+        for sid, day, baseline, levels, started, status, stop_reason, *named in sessions
     ]
 
 
@@ -117,7 +118,7 @@ def _journal_facts(
     answer = None
     if move is not None:
         answer = LevelMove(
-            session_id, int(move["from_level"]), int(move["to_level"]), bool(move["accepted"])
+            facts.uid, int(move["from_level"]), int(move["to_level"]), bool(move["accepted"])
         )
     return facts, answer
 
@@ -150,18 +151,21 @@ def _with_waiting(
             status=ended.status,
             stop_reason=ended.stop_reason,
         )
-        if move is not None and not any(m.after_session == stored.session_id for m in moves):
-            all_moves.append(replace(move, after_session=stored.session_id))
+        if move is not None and not any(m.after_session == stored.uid for m in moves):
+            all_moves.append(replace(move, after_session=stored.uid))
     return tuple(all_sessions), tuple(all_moves)
 
 
 def _moves_of(db: sqlite3.Connection, program_id: str, *, after: int) -> list[LevelMove]:
+    # Named by their session's uid: the row id stays in the store.
+    columns = columns_of("s", SESSION_NAME_COLUMNS)
     rows = db.execute(
-        "SELECT session_id, from_level, to_level, accepted FROM level_moves"
-        " WHERE program_id = ? AND session_id > ? ORDER BY id",
+        f"SELECT m.from_level, m.to_level, m.accepted, {columns} FROM level_moves m"
+        " JOIN sessions s ON s.id = m.session_id"
+        " WHERE m.program_id = ? AND m.session_id > ? ORDER BY m.id",
         (program_id, after),
     ).fetchall()
-    return [LevelMove(s, f, t, bool(a)) for s, f, t, a in rows]
+    return [LevelMove(session_name(*named), f, t, bool(a)) for f, t, a, *named in rows]
 
 
 @dataclass(frozen=True, slots=True)

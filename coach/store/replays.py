@@ -141,7 +141,7 @@ class Replays:
         older, newer = ordered[:cut], ordered[cut:]
         through = older[-1].session_id
 
-        covered = {s.session_id for s in older}
+        covered = {s.uid for s in older}
         replay = replay_history(
             program,
             older,

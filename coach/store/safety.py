@@ -20,6 +20,7 @@ from coach.engine.records import (
 from coach.engine.safety import FollowedUp, SafetyFacts
 from coach.engine.screening import LastScreening, Outcome
 from coach.store.connection import Database, StoreError
+from coach.store.facts import CHECK_NAME_COLUMNS, SESSION_NAME_COLUMNS, check_name, session_name
 from coach.store.private import (
     os_problem,
 )
@@ -35,6 +36,17 @@ if TYPE_CHECKING:
 
 
 __all__ = ["SafetyStore"]
+
+
+def _name_of_row(db: sqlite3.Connection, table: str, row_id: object) -> str | None:
+    """The name of the session or check in row ``row_id`` (None for none)."""
+    if not isinstance(row_id, int):
+        return None
+    columns = SESSION_NAME_COLUMNS if table == "sessions" else CHECK_NAME_COLUMNS
+    found = db.execute(f"SELECT {columns} FROM {table} WHERE id = ?", (row_id,)).fetchone()
+    if found is None:
+        return None
+    return session_name(*found) if table == "sessions" else check_name(*found)
 
 
 def _last_screening(
@@ -97,6 +109,40 @@ class SafetyStore(Database):
                     f"{exc}, and the journal cannot be written either: {where}"
                 ) from None
 
+    def _sign_rows(self) -> dict[tuple[SignSource, str], int]:
+        """The rows of the signs this store last read, by their facts' names: the
+        engine names a sign by its fact's uid, and the follow-up row needs the row (read
+        when the sign was, so a history locked since does not stop the follow-up going
+        to the journal)."""
+        rows: dict[tuple[SignSource, str], int] | None = getattr(self, "_sign_row_ids", None)
+        if rows is None:
+            rows = {}
+            self._sign_row_ids = rows
+        return rows
+
+    def _sign_row(self, sign: FollowUpDue) -> int | None:
+        """The row of the session or check ``sign`` was reported in (None when the
+        history has none: a session still waiting in the journal)."""
+        if sign.sign_uid is None:
+            return None
+        known = self._sign_rows().get((sign.source, sign.sign_uid))
+        if known is not None:
+            return known
+        table = "sessions" if sign.source is SignSource.SESSION else "checks"
+        with self.connect() as db:
+            row = db.execute(f"SELECT id FROM {table} WHERE uid = ?", (sign.sign_uid,)).fetchone()
+            if row is not None:
+                return int(row[0])
+            # A row not named yet goes by the name it will get.
+            columns = SESSION_NAME_COLUMNS if table == "sessions" else CHECK_NAME_COLUMNS
+            for row_id, *named in db.execute(
+                f"SELECT id, {columns} FROM {table} WHERE uid IS NULL"
+            ).fetchall():
+                name = session_name(*named) if table == "sessions" else check_name(*named)
+                if name == sign.sign_uid:
+                    return int(row_id)
+        return None
+
     def last_check_day(self) -> date | None:
         """The day of the last function check with a hold done (coach.store.checks)."""
         with self.connect() as db:
@@ -126,7 +172,7 @@ class SafetyStore(Database):
             # A running one has no end yet: its sign's time is unknown.
             session = db.execute(
                 "SELECT id, COALESCE(local_date, date(started_at, 'localtime')),"
-                " CASE WHEN status = ? THEN ended_at END FROM sessions"
+                f" CASE WHEN status = ? THEN ended_at END, {SESSION_NAME_COLUMNS} FROM sessions"
                 " WHERE status = ? OR (status = ? AND EXISTS (SELECT 1 FROM sets"
                 " WHERE sets.session_id = sessions.id"
                 " AND (numbness OR leg_weakness OR pain_below_knee)))"
@@ -139,39 +185,57 @@ class SafetyStore(Database):
             ).fetchone()
             signs: list[FollowUpDue] = []
             if session is not None:
-                sid, day, at = session
+                sid, day, at, *named = session
                 flags = db.execute(
                     "SELECT MAX(numbness), MAX(leg_weakness), MAX(pain_below_knee) FROM sets"
                     " WHERE session_id = ?",
                     (sid,),
                 ).fetchone()
-                signs.append(FollowUpDue(sid, date.fromisoformat(day), sign_words(*flags), at=at))
+                uid = session_name(*named)
+                self._sign_rows()[(SignSource.SESSION, uid)] = sid
+                signs.append(FollowUpDue(uid, date.fromisoformat(day), sign_words(*flags), at=at))
             check = db.execute(
                 "SELECT id, local_date, COALESCE(ended_at, started_at), numbness, leg_weakness,"
-                " pain_below_knee FROM checks WHERE numbness OR leg_weakness OR pain_below_knee"
+                f" pain_below_knee, {CHECK_NAME_COLUMNS} FROM checks"
+                " WHERE numbness OR leg_weakness OR pain_below_knee"
                 " ORDER BY started_at DESC, id DESC LIMIT 1"
             ).fetchone()
             if check is not None:
-                cid, day, at, *flags = check
+                cid, day, at, numbness, weakness, below_knee, *named = check
+                uid = check_name(*named)
+                self._sign_rows()[(SignSource.CHECK, uid)] = cid
                 signs.append(
                     FollowUpDue(
-                        cid,
+                        uid,
                         date.fromisoformat(day),
-                        sign_words(*flags),
+                        sign_words(numbness, weakness, below_knee),
                         SignSource.CHECK,
                         at,
                     )
                 )
-            cleared_session, cleared_check, cleared_at = db.execute(
-                "SELECT COALESCE(MAX(session_id), 0), COALESCE(MAX(check_id), 0),"
-                " MAX(asked_at) FROM follow_ups WHERE cleared = 1"
+            (cleared_at,) = db.execute(
+                "SELECT MAX(asked_at) FROM follow_ups WHERE cleared = 1"
             ).fetchone()
+            # Which signs the follow-ups cleared, by their facts' names (the rows are few:
+            # one per warning sign answered).
+            cleared = [
+                (_name_of_row(db, "sessions", s), _name_of_row(db, "checks", c))
+                for s, c in db.execute(
+                    "SELECT session_id, check_id FROM follow_ups WHERE cleared = 1"
+                ).fetchall()
+            ]
             # Follow-ups kept in the journal while the history refused them count too.
             for answered in waiting_follow_ups:
-                cleared_session = max(cleared_session, answered.get("session_id") or 0)
-                cleared_check = max(cleared_check, answered.get("check_id") or 0)
+                cleared.append(
+                    (
+                        _name_of_row(db, "sessions", answered.get("session_id")),
+                        _name_of_row(db, "checks", answered.get("check_id")),
+                    )
+                )
                 stamps = [at for at in (cleared_at, answered.get("asked_at")) if at]
                 cleared_at = max(stamps, default=None)
+            cleared_session = max((s for s, _ in cleared if s), default="")
+            cleared_check = max((c for _, c in cleared if c), default="")
             (high_pain,) = db.execute(
                 "SELECT MAX(ended_at) FROM sessions WHERE status = ? AND stop_reason = ?",
                 (SessionStatus.STOPPED.value, HIGH_PAIN),
@@ -208,9 +272,11 @@ class SafetyStore(Database):
                 ]
                 if status == SessionStatus.RED_FLAG.value or (not finish and any(marks)):
                     sid = found.session.get("id")
+                    if isinstance(sid, int):  # its row is in the history already
+                        self._sign_rows()[(SignSource.SESSION, found.uid)] = sid
                     signs.append(
                         FollowUpDue(
-                            sid if isinstance(sid, int) else None,
+                            found.uid,
                             date.fromisoformat(row["local_date"]),
                             sign_words(*marks),
                             at=ended_at if isinstance(ended_at, str) else None,
@@ -226,14 +292,15 @@ class SafetyStore(Database):
         self, sign: FollowUpDue, answer: FollowUpAnswer, *, cleared: bool, local_date: date
     ) -> None:
         """Store a follow-up of ``sign`` (the warning sign of a session or of a check)."""
-        if sign.sign_id is None:
+        row_id = self._sign_row(sign)
+        if row_id is None:
             raise StoreError(
                 "the session of this warning sign is still in the journal, not in the "
                 "history, so coach asks again at the next start"
             )
         row = {
-            "session_id": sign.session_id,
-            "check_id": sign.check_id,
+            "session_id": row_id if sign.source is SignSource.SESSION else None,
+            "check_id": row_id if sign.source is SignSource.CHECK else None,
             "asked_at": utc_now(),
             "local_date": local_date.isoformat(),
             "symptoms": answer.symptoms.value,

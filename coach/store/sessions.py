@@ -24,6 +24,7 @@ from coach.engine.records import (
     Written,
 )
 from coach.store.connection import Database, StoreError, claim_key, remove_file
+from coach.store.facts import session_name
 from coach.store.journal import (
     journal_files,
     read_journal,
@@ -460,6 +461,7 @@ class SessionStore(Database):
                         tuple(sets.values()),
                         uid,
                         date.fromisoformat(day) if day else None,
+                        session_name(uid, started, source, title, levels, day),
                     )
                 )
         return found

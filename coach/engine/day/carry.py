@@ -230,7 +230,7 @@ def _load_day(effect: LoadDay, history: History, load: Load) -> DayLoaded | DayF
         recent = history.recent_sessions(RECENT_SESSIONS)
         safety = history.safety_facts()
         interrupted = [
-            s for s in history.interrupted_sessions() if s.id not in effect.already_offered
+            s for s in history.interrupted_sessions() if s.name not in effect.already_offered
         ]
         if interrupted:
             offer = _consider(

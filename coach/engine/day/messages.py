@@ -44,8 +44,8 @@ class LoadDay:
 
     source: Path
     today: date
-    already_offered: frozenset[int]
-    """Interrupted sessions offered before in this run (not offered twice)."""
+    already_offered: frozenset[str]
+    """Interrupted sessions offered before in this run, by name (not offered twice)."""
 
 
 @dataclass(frozen=True, slots=True)
