@@ -37,7 +37,7 @@ HALF_KNEELING: dict[str, JsonValue] = {
     "right_ankle": {"plantarflexion": 0},
 }
 """Kneeling on the left knee, the right foot flat in front."""
-HIP_FLEXOR_STRETCH: dict[str, Any] = {
+HIP_FLEXOR_STRETCH: dict[str, JsonValue] = {
     "right_hip": {"flexion": 90},
     "right_knee": {"flexion": 100},
     "right_ankle": {"dorsiflexion": 15},
@@ -49,15 +49,18 @@ HIP_FLEXOR_STRETCH: dict[str, Any] = {
 foot, the back thigh behind the trunk, the trunk upright (leaning back is the fault
 the instructions warn against: the low back arches instead of the hip stretching)."""
 ARMS_OVERHEAD = {"shoulders": {"flexion": 170}}
-FOREARMS_AHEAD: dict[str, Any] = {"shoulders": {"flexion": 160}, "elbows": {"flexion": 20}}
+FOREARMS_AHEAD: dict[str, JsonValue] = {"shoulders": {"flexion": 160}, "elbows": {"flexion": 20}}
 """Lying face down, the arms ahead with the forearms and hands flat on the floor."""
-HANDS_UNDER_BACK: dict[str, Any] = {
+HANDS_UNDER_BACK: dict[str, JsonValue] = {
     "shoulders": {"extension": 5, "abduction": 60},
     "elbows": {"flexion": 0},
 }
 """Lying on the back, the hands under the low back (seen from the side: the arms run to
 it; the abduction takes them toward it across the floor)."""
-HANDS_BY_SHOULDERS: dict[str, Any] = {"shoulders": {"extension": 50}, "elbows": {"flexion": 150}}
+HANDS_BY_SHOULDERS: dict[str, JsonValue] = {
+    "shoulders": {"extension": 50},
+    "elbows": {"flexion": 150},
+}
 """Lying face down, the hands flat on the floor beside the shoulders (a press-up's)."""
 # The arms hang from the upper back: when it rounds or sinks, the shoulders' angle
 # changes by as much, to keep the hands under the shoulders.
