@@ -299,6 +299,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print each exercise's figure (its start and top poses) instead of the timeline",
     )
+    preview.add_argument(
+        "--all-levels",
+        action="store_true",
+        help=(
+            "with --figures: every exercise of every level of every program, at its start, "
+            "top (or hold) and end (a contact sheet to check them all)"
+        ),
+    )
     return parser
 
 
@@ -421,7 +429,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "schema":
             return _schema(args.output)
         if args.command == "preview":
-            return _preview(args.file, figures=args.figures)
+            return _preview(args.file, figures=args.figures, all_levels=args.all_levels)
         if args.command == "remind":
             return _remind(args)
         data_dir = getattr(args, "data_dir", None)
@@ -589,7 +597,7 @@ def _load_or_report(file: Path | None) -> LoadedFile | int:
         return EXIT_INVALID
 
 
-def _preview(file: Path | None, *, figures: bool = False) -> int:
+def _preview(file: Path | None, *, figures: bool = False, all_levels: bool = False) -> int:
     from rich.console import Console
 
     from coach.cli.preview import render_preview
@@ -600,6 +608,14 @@ def _preview(file: Path | None, *, figures: bool = False) -> int:
         return loaded
     for warning in loaded.warnings:
         print(warning.render(), file=sys.stderr)
+    if all_levels and not figures:
+        print("coach preview: --all-levels goes with --figures", file=sys.stderr)
+        return EXIT_USAGE
+    if figures and all_levels:
+        from coach.cli.figures import contact_sheet
+
+        print("\n".join(contact_sheet(loaded)))
+        return EXIT_OK
     if figures:
         from coach.cli.figures import plan_figures
 

@@ -111,6 +111,20 @@ class CoachApp(App[int]):
         message = printable(message, multiline=True)  # file text: nothing raw on screen
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
+    def _refresh_notifications(self) -> None:
+        """Notices show in the key bar of the screen on top, which takes its own rows,
+        not as Textual's toasts, which were laid over the screen."""
+        from textual.app import ScreenStackError
+
+        from coach.tui.keybar import KeyBar
+
+        try:
+            screen = self.screen
+        except ScreenStackError:
+            return
+        for bar in screen.query(KeyBar):
+            bar.show_notices(self._notifications)
+
     def on_mount(self) -> None:
         # The CLI keeps the garbage collector off until the first frame is out.
         after_frame(self, gc.enable)

@@ -169,7 +169,7 @@ class PlayerScreen(Screen[None]):
             yield Static("", id="instructions", markup=False)
             yield Static("", id="stop-if", markup=False)
         # One line at any width: a second would take a row from the digits.
-        yield KeyBar(short=_SHORT_LABELS, drop=_DROPPED_FIRST)
+        yield KeyBar(short=_SHORT_LABELS, drop=_DROPPED_FIRST, notice_in_place=True)
 
     # -- time -------------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ __all__ = [
     "frame_at",
     "keyframes",
     "moves_during",
+    "pose_steps",
     "swapped",
 ]
 
@@ -186,6 +187,26 @@ def _rep(keys: Keyframes, step: Step, t: float) -> Posture:
     if step.phase is Phase.PAUSE:
         return keys.top
     return blend(keys.top, keys.end, ease(fraction))
+
+
+@lru_cache(maxsize=64)
+def pose_steps(duration: float, max_rate: float) -> tuple[float, ...]:
+    """When to draw an eased movement of ``duration`` seconds: the instants (from 0 to
+    ``duration``) at which it has gone 0, 1/N, 2/N ... of the way, with N the fewest
+    equal steps that move it no more at once than ``max_rate`` pictures a second at
+    equal times would at their largest step (and never more pictures than those).
+
+    Drawn at equal times, a cosine-eased movement changed little at its ends and most in
+    its middle: of 8 pictures for a 2 s movement at 4 a second, the first and last moved
+    it 4 % each and the middle ones 20 %. At equal steps of the movement, 5 pictures
+    move it 20 % each: as smooth where it shows, and 3 repaints fewer (each costs
+    Textual about 2.5 ms here: make bench's reps against termdown)."""
+    if duration <= 0 or max_rate <= 0:
+        return (0.0,)
+    at_equal_times = max(1, round(duration * max_rate))
+    largest = math.sin(math.pi / (2 * at_equal_times))
+    n = min(at_equal_times, max(1, math.ceil(1 / largest - 1e-9)))
+    return tuple(duration * math.acos(1 - 2 * k / n) / math.pi for k in range(n + 1))
 
 
 @lru_cache(maxsize=256)
