@@ -1,0 +1,62 @@
+"""The house keeps its shape: every library coach imports is declared, and the app module
+stays a composition of screens (issue 27)."""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+import tomllib
+from importlib.metadata import packages_distributions
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COACH = ROOT / "coach"
+
+
+def _pyproject() -> dict[str, object]:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _imported_top_names() -> dict[str, str]:
+    """Every top-level module an absolute import under coach/ names -> one file naming it."""
+    found: dict[str, str] = {}
+    for path in sorted(COACH.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                found.setdefault(name.split(".")[0], str(path.relative_to(ROOT)))
+    return found
+
+
+def test_every_library_coach_imports_is_declared() -> None:
+    """A library imported only through another's requirement (Pillow through
+    textual-image) breaks when that one stops needing it: each is declared itself."""
+    project = _pyproject()["project"]
+    assert isinstance(project, dict)
+    declared = {
+        _normal(re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0])
+        for requirement in [
+            *project["dependencies"],
+            *project["optional-dependencies"]["sound"],
+        ]
+    }
+    distributions = packages_distributions()
+    undeclared = []
+    for name, where in _imported_top_names().items():
+        if name == "coach" or name in sys.stdlib_module_names:
+            continue
+        owners = {_normal(d) for d in distributions.get(name, [name])}
+        if not owners & declared:
+            undeclared.append(f"{name} ({where}): from {sorted(owners)}")
+    assert undeclared == []
