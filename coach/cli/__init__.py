@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from coach import __version__
+from coach import SUPPORTED_SYSTEMS, __version__
 from coach.format.text import printable
 
 if TYPE_CHECKING:
@@ -43,6 +43,8 @@ EXIT_UNWRITABLE = 3
 """``coach doctor``: the history is not damaged, but its disk is full or read-only."""
 EXIT_SAFETY = 4
 """'coach run' left at a safety step: nothing played."""
+EXIT_UNSUPPORTED = 5
+"""coach was started on a system it does not run on (see ``coach.SUPPORTED_SYSTEMS``)."""
 WAITING_MARK = "*"
 """After the date of a session `coach history` lists that still waits in the journal."""
 
@@ -423,6 +425,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(words)
     if file is not None and args.command is not None:
         parser.error(f"'{file}' is a file to open, so '{args.command}' cannot follow it")
+    if not _supported_system():
+        _say(f"coach: {SUPPORTED_SYSTEMS}.")
+        return EXIT_UNSUPPORTED
     try:
         if args.command == "validate":
             return _validate(args.paths)
@@ -461,6 +466,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `coach preview | head` closes the pipe early; that is not an error.
         sys.stderr.close()
         return EXIT_OK
+
+
+def _supported_system() -> bool:
+    """Whether this is a system coach runs on: one with POSIX file locks."""
+    try:
+        import fcntl  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _usage_error(message: str) -> int:
