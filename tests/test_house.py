@@ -1,5 +1,5 @@
-"""The house keeps its shape: every library coach imports is declared, and the app module
-stays a composition of screens (issue 27)."""
+"""The house keeps its shape (issue 27): the app module stays a composition of screens,
+and every library coach imports is declared."""
 
 from __future__ import annotations
 
@@ -60,3 +60,17 @@ def test_every_library_coach_imports_is_declared() -> None:
         if not owners & declared:
             undeclared.append(f"{name} ({where}): from {sorted(owners)}")
     assert undeclared == []
+
+
+APP_LINES = 350
+"""Most lines coach/tui/app.py may have: the app composes screens; what it used to hold
+(settings saving, the folder loop, sound, staying awake, the day's screens) lives in
+modules of its own."""
+
+
+def test_the_app_stays_a_composition_of_screens() -> None:
+    lines = (COACH / "tui" / "app.py").read_text(encoding="utf-8").count("\n")
+    assert lines <= APP_LINES, (
+        f"coach/tui/app.py has {lines} lines (at most {APP_LINES}): move what it grew into "
+        "a module of its own (coach/tui/screens.py holds the day's screens)"
+    )

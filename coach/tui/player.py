@@ -240,6 +240,11 @@ class PlayerScreen(Screen[None]):
         # Through the message queue, so the wake runs like any other handler.
         self.call_later(self.wake)
 
+    def flash(self) -> None:
+        """A brief flash: the bell backend's cue, seen as well as heard."""
+        self.add_class("-flash")
+        self.set_timer(0.15, lambda: self.remove_class("-flash"))
+
     def wake(self) -> None:
         """Catch up with the clock: called by the timer, and by tests after moving it."""
         if self.is_attached:
