@@ -1,14 +1,20 @@
 """The house keeps its shape (issue 27): the app module stays a composition of screens,
-and every library coach imports is declared."""
+every library coach imports is declared, and the drawing of the layers in
+docs/architecture.md is current and names every package under coach/."""
 
 from __future__ import annotations
 
 import ast
+import importlib.util
+import pkgutil
 import re
 import sys
 import tomllib
 from importlib.metadata import packages_distributions
 from pathlib import Path
+from types import ModuleType
+
+import coach
 
 ROOT = Path(__file__).resolve().parent.parent
 COACH = ROOT / "coach"
@@ -74,3 +80,46 @@ def test_the_app_stays_a_composition_of_screens() -> None:
         f"coach/tui/app.py has {lines} lines (at most {APP_LINES}): move what it grew into "
         "a module of its own (coach/tui/screens.py holds the day's screens)"
     )
+
+
+def _layers_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("layers", ROOT / "scripts" / "layers.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _drawn() -> str:
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    return text.split("<!-- layers:start -->\n", 1)[1].split("<!-- layers:end -->", 1)[0]
+
+
+def test_the_drawing_of_the_layers_is_current() -> None:
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert _drawn() == _layers_script().drawing(pyproject), (
+        "docs/architecture.md's drawing of the layers is out of date: run make layers"
+    )
+
+
+def test_every_package_is_drawn_and_in_a_contract() -> None:
+    """A package added under coach/ must be placed in the layers (pyproject.toml) and so
+    in the drawing."""
+    packages = sorted(
+        info.name
+        for info in pkgutil.iter_modules(coach.__path__)
+        if info.ispkg and not info.name.startswith("_")
+    )
+    assert "engine" in packages and "tui" in packages
+    drawn = _drawn()
+    contracts = _layers_script().contracts((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    named = {
+        part.strip()
+        for contract in contracts
+        for key in ("layers", "source_modules", "ancestors")
+        for entry in contract.get(key, [])
+        for part in str(entry).split("|")
+    }
+    missing_drawn = [p for p in packages if not re.search(rf"[│ ]{p}[ │]", drawn)]
+    missing_contract = [p for p in packages if f"coach.{p}" not in named]
+    assert (missing_drawn, missing_contract) == ([], [])
