@@ -43,7 +43,7 @@ from coach.tui.summary import SummaryScreen
 if TYPE_CHECKING:
     from coach.tui.app import CoachApp
 
-__all__ = ["ADVICE_STAY", "ASKS", "Ask", "DayScreens", "ask_for", "carry"]
+__all__ = ["ADVICE_STAY", "ASKS", "Ask", "DayScreens", "carry"]
 
 
 @dataclass(frozen=True)
@@ -130,12 +130,6 @@ ASKS: dict[type[Any], Callable[[Any], Ask]] = {
     ),
 }
 """Each question of the flow -> how to ask it."""
-
-
-def ask_for(output: object) -> Ask | None:
-    """The dialog for ``output``, or None when it is not a question (the app's own)."""
-    make = ASKS.get(type(output))
-    return None if make is None else make(output)
 
 
 class DayScreens:
