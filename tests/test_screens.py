@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import get_args
 
 from coach.engine import day
+from coach.engine.records import SkipReason
 from coach.store.database import HistoryStore
 from coach.tui.app import CoachApp, Launch
 from coach.tui.screens import ASKS, DayScreens
@@ -30,8 +31,12 @@ def test_every_question_is_asked_with_a_dialog() -> None:
 
 
 def test_a_question_answered_becomes_the_flows_input(tmp_path: Path) -> None:
-    asked = ASKS[day.AskQuit](day.AskQuit("Stop?"))
+    asked = ASKS[day.AskQuit](day.AskQuit("Stop?", reasons=False))
     assert asked.answer(True) == day.QuitAnswer(True)
     assert asked.answer(None) == day.QuitAnswer(False)
+    # Stopping says why, as a skipped set does; no reason given means keep going.
+    why = ASKS[day.AskQuit](day.AskQuit("Stop?"))
+    assert why.answer(SkipReason.PAIN) == day.QuitAnswer(True, SkipReason.PAIN)
+    assert why.answer(None) == day.QuitAnswer(False, None)
     rating = ASKS[day.AskRating](day.AskRating("Side plank", 2, 5))
     assert rating.answer(None) is None  # dismissed without a rating: nothing to tell
