@@ -495,14 +495,15 @@ def checklist_keys() -> tuple[str, ...]:
 
 def end_session(tmux: Tmux, timeout: float) -> None:
     """Let the session on screen finish (its last pain prompt answered), or in the smoke
-    test stop it (q, then y once the question shows: y is asked again each second until
-    the summary comes, as the question takes a moment to open), and close its summary."""
+    test stop it (q, then o, 'another reason', once the question shows: o is pressed again
+    each second until the summary comes, as the question takes a moment to open), and
+    close its summary."""
     if MODE.smoke:
         tmux.keys("q")
         deadline = time.monotonic() + timeout
         while not session_over(tmux.screen()) and time.monotonic() < deadline:
             time.sleep(0.5)
-            tmux.keys("y")
+            tmux.keys("o")
             time.sleep(0.5)
     drive(tmux, session_over, timeout, "the summary")
     quit_coach(tmux, ["Enter"])
