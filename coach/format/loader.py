@@ -25,7 +25,7 @@ from coach.format.diagnostics import Diagnostic, Mark, SessionFileError, Severit
 from coach.format.durations import format_duration
 from coach.format.figure_checks import figure_problems, image_problem
 from coach.format.files import file_kind
-from coach.format.text import quoted
+from coach.format.text import printable, quoted
 from coach.format.v1 import (
     DOSE_BOUNDS,
     CountRange,
@@ -333,8 +333,30 @@ class _Loader:
             return None
         return ProgramFile(path, program, tuple(sorted(new, key=lambda d: d.sort_key)))
 
+    def _check_comments(self, source: YamlDocument) -> None:
+        """A text shown to the user that YAML cut at `` #``: the rest of the line is a
+        comment, never shown, and a stop sign may lose its point."""
+        for path, (mark, rest) in sorted(source.comments.items(), key=lambda item: item[1][0]):
+            if not _is_shown_text(path):
+                continue
+            text = _value_at(source.data, path)
+            if not isinstance(text, str):
+                continue
+            self.diagnostics.append(
+                Diagnostic(
+                    source.path,
+                    mark,
+                    f"this text ends before {quoted(rest, limit=40)}: in YAML a space then "
+                    f"'#' starts a comment, so the rest of the line is not shown. To show it, "
+                    f"put the whole text in quotes: {_quoted_yaml(text, rest)}; if it is a "
+                    "comment, put it on a line of its own",
+                    Severity.WARNING,
+                )
+            )
+
     def _check_program(self, source: YamlDocument) -> None:
         """Checks that span fields, run on each part that is valid by itself."""
+        self._check_comments(source)
         at: DataPath = ("program",)
         raw = source.data["program"]
         scaling = _valid(Scaling, raw.get("scaling", {}))
@@ -611,6 +633,7 @@ class _Loader:
         self, path: Path, routine: Routine, source: YamlDocument
     ) -> RoutineFile | None:
         before = len(self.diagnostics)
+        self._check_comments(source)
         base = _resolved(path).parent
         programs: list[ProgramFile] = []
         levels: list[int] = []
@@ -668,11 +691,30 @@ class _Loader:
         new = self.diagnostics[before:]
         if failed or any(d.severity is Severity.ERROR for d in new):
             return None
-        warnings = tuple(new) + tuple(w for p in programs for w in p.warnings)
+        # The programs' warnings are among ``new`` already (read by this loader): once each.
+        warnings = tuple(dict.fromkeys([*new, *(w for p in programs for w in p.warnings)]))
         return RoutineFile(path, routine, tuple(programs), tuple(levels), warnings)
 
 
 _Part = typing.TypeVar("_Part")
+
+_SHOWN_TEXTS = frozenset({"name", "description", "instructions", "label", "advance_when"})
+"""Keys whose text the user reads (stop signs too, as the items of ``stop_if``)."""
+
+
+def _is_shown_text(path: DataPath) -> bool:
+    if len(path) >= 2 and path[-2] == "stop_if":
+        return True
+    return bool(path) and path[-1] in _SHOWN_TEXTS and "figure" not in path
+
+
+def _quoted_yaml(text: str, rest: str) -> str:
+    """``text`` and the ``rest`` of its line as one double-quoted YAML scalar an author
+    can paste (a long text shortened in the middle)."""
+    if len(text) > 40:
+        text = "…" + text[-30:]
+    escaped = printable(f"{text} {rest}").replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
 
 
 def _top_of(exercise: AnyExercise, name: str) -> tuple[DataPath, float | None]:
