@@ -38,6 +38,7 @@ CROSS_FIELD_RULES = [
     r"must be above acceptable_max",
     r"acceptable_max must be below 10",
     r"a repetition needs some time",  # a tempo above 0
+    r"plays in that order only with every phase named",  # a tempo out of order: all three
     # A figure's poses, by the exercise's kind (a reps figure needs a start and a top).
     r"exercise's figure needs a '\w+' pose",
     r"must be between -?\d+ and -?\d+ degrees",  # a joint within its human range

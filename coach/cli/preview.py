@@ -13,9 +13,17 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from coach.engine.timeline import Phase, PlannedExercise, Step, StepKind, Timeline, work_words
+from coach.engine.timeline import (
+    PlannedExercise,
+    Step,
+    StepKind,
+    Timeline,
+    rep_phases,
+    work_words,
+)
 from coach.format.durations import format_clock, format_duration
 from coach.format.text import printable
+from coach.format.v1 import RepsExercise
 
 __all__ = ["describe_block", "render_preview"]
 
@@ -37,17 +45,11 @@ def describe_block(steps: tuple[Step, ...], item: PlannedExercise) -> str:
         own = f" ({words})" if getattr(item.exercise, "label", None) else ""
         return f"{sets}, {side}{holds} holds of {format_duration(hold)}{own}{rests}"
     if first.kind is StepKind.REP:
-        tempo = item.exercise.tempo  # type: ignore[union-attr]
+        assert isinstance(item.exercise, RepsExercise)
         phases = [
-            f"{format_duration(seconds)} {phase}"
-            for phase, seconds in (
-                (Phase.UP, tempo.up),
-                (Phase.PAUSE, tempo.pause),
-                (Phase.DOWN, tempo.down),
-            )
-            if seconds
+            f"{format_duration(seconds)} {phase}" for phase, seconds, _ in rep_phases(item.exercise)
         ]
-        return f"{sets}, {side}{first.reps} reps ({' / '.join(phases)})"
+        return f"{sets}, {side}{_count(first.reps or 0, 'rep')} ({' / '.join(phases)})"
     if first.kind is StepKind.TIMED:
         return f"{sets}, {side}{words}"
     if first.kind is StepKind.SWITCH:

@@ -264,8 +264,7 @@ def _timing(item: PlannedExercise, *, is_last: bool) -> _Timing:
         work = holds * hold
         side = work + (holds - 1) * exercise.hold_rest
     elif isinstance(exercise, RepsExercise):
-        tempo = exercise.tempo
-        work = (dose.reps or exercise.reps) * (tempo.up + tempo.pause + tempo.down)
+        work = (dose.reps or exercise.reps) * exercise.rep_seconds
         side = work
     else:
         work = side = dose.duration or exercise.duration

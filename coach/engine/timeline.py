@@ -25,10 +25,12 @@ __all__ = [
     "Side",
     "Step",
     "StepKind",
+    "Stroke",
     "Timeline",
     "build_timeline",
     "default_dose",
     "plan_session",
+    "rep_phases",
     "work_words",
 ]
 
@@ -59,6 +61,39 @@ class Phase(StrEnum):
     UP = "up"
     PAUSE = "hold"
     DOWN = "down"
+
+
+_PHASES = {"up": Phase.UP, "pause": Phase.PAUSE, "down": Phase.DOWN}
+
+
+class Stroke(StrEnum):
+    """What the body does in a phase of a repetition, whatever the phase is called: the
+    first movement goes out to the far point (the figure's ``top``), the next comes back
+    (to its ``end``), a pause stays where the body is."""
+
+    OUT = "out"
+    BACK = "back"
+    AT_START = "at start"
+    AT_TOP = "at top"
+    AT_END = "at end"
+
+
+def rep_phases(exercise: RepsExercise) -> tuple[tuple[Phase, float, Stroke], ...]:
+    """The phases of one repetition that take time, in the order played, each with its
+    stroke: ``down, pause, up`` (a squat) lowers out to the far point and rises back."""
+    found: list[tuple[Phase, float, Stroke]] = []
+    at = Stroke.AT_START
+    for name, seconds in exercise.phases:
+        if seconds <= 0:
+            continue
+        phase = _PHASES[name]
+        if phase is Phase.PAUSE:
+            stroke = at
+        else:
+            stroke = Stroke.BACK if at is Stroke.AT_TOP else Stroke.OUT
+            at = Stroke.AT_END if stroke is Stroke.BACK else Stroke.AT_TOP
+        found.append((phase, seconds, stroke))
+    return tuple(found)
 
 
 class Side(StrEnum):
@@ -145,6 +180,8 @@ class Step:
     rep: int | None = None
     reps: int | None = None
     phase: Phase | None = None
+    stroke: Stroke | None = None
+    """For a rep's phase: where the body goes (the figure follows it)."""
     hold: int | None = None
     holds: int | None = None
 
@@ -328,14 +365,18 @@ class _Builder:
                     )
         elif isinstance(exercise, RepsExercise):
             reps = dose.reps or exercise.reps
-            tempo = exercise.tempo
+            phases = rep_phases(exercise)
             for number in range(1, reps + 1):
-                for phase, seconds in (
-                    (Phase.UP, tempo.up),
-                    (Phase.PAUSE, tempo.pause),
-                    (Phase.DOWN, tempo.down),
-                ):
-                    self.add(StepKind.REP, seconds, rep=number, reps=reps, phase=phase, **where)
+                for phase, seconds, stroke in phases:
+                    self.add(
+                        StepKind.REP,
+                        seconds,
+                        rep=number,
+                        reps=reps,
+                        phase=phase,
+                        stroke=stroke,
+                        **where,
+                    )
         else:
             assert isinstance(exercise, TimedExercise)
             self.add(StepKind.TIMED, dose.duration or exercise.duration, **where)

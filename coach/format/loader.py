@@ -28,6 +28,7 @@ from coach.format.files import file_kind
 from coach.format.text import printable, quoted
 from coach.format.v1 import (
     DOSE_BOUNDS,
+    TEMPO_PHASES,
     CountRange,
     Cues,
     Document,
@@ -38,6 +39,7 @@ from coach.format.v1 import (
     RepsExercise,
     Routine,
     Scaling,
+    Tempo,
     TimedExercise,
 )
 from coach.format.yamlsafe import DataPath, YamlDocument, load_yaml_file, read_regular_file
@@ -517,7 +519,35 @@ class _Loader:
                 "acceptable_max must be below 10, or high pain would never step a dose back",
             )
 
+    def _check_tempo(self, exercise: RepsExercise, source: YamlDocument, at: DataPath) -> None:
+        tempo = exercise.tempo
+        if isinstance(tempo, Tempo):
+            written = tempo.phases if tempo.written_out_of_order else ()
+            missing = [name for name in TEMPO_PHASES if name not in dict(written)]
+            if written and missing:
+                order = ", ".join(name for name, _ in written)
+                listed = ", ".join(
+                    f"{{{name}: {format_duration(seconds)}}}" for name, seconds in written
+                )
+                self._report(
+                    source,
+                    (*at, "tempo"),
+                    f"a tempo written in the order {order} plays in that order only with "
+                    f"every phase named: add {_or_list(missing)} (0s to leave it out), or "
+                    f"write it as a list: tempo: [{listed}]",
+                    key=True,
+                )
+        elif exercise.rep_seconds <= 0:
+            self._report(
+                source,
+                (*at, "tempo"),
+                "a repetition needs some time: up, pause or down above 0",
+                key=True,
+            )
+
     def _check_exercise(self, exercise: AnyExercise, source: YamlDocument, at: DataPath) -> None:
+        if isinstance(exercise, RepsExercise):
+            self._check_tempo(exercise, source, at)
         self._check_cues(exercise.cues, source, (*at, "cues"))
         self._check_figure(exercise, source, at)
         progression = exercise.progression
@@ -747,8 +777,7 @@ def _seconds_at_top(exercise: AnyExercise, scaling: Scaling | None, get_ready: A
         holds = top("holds")
         work = top("hold") * holds + exercise.hold_rest * max(holds - 1, 0)
     elif isinstance(exercise, RepsExercise):
-        tempo = exercise.tempo
-        work = top("reps") * (tempo.up + tempo.pause + tempo.down)
+        work = top("reps") * exercise.rep_seconds
     else:
         work = top("duration")
     if exercise.sides == "each":
@@ -931,6 +960,28 @@ def _first_sentence(model: type[BaseModel] | None, name: str) -> str:
 
 
 _YAML11_BOOLEANS = {"yes", "no", "on", "off", "y", "n"}
+_TEMPO_NUMBERS = re.compile(
+    r"^\s*(\d+(?:\.\d+)?)\s*[-/:]\s*(\d+(?:\.\d+)?)\s*[-/:]\s*(\d+(?:\.\d+)?)\s*$"
+)
+
+
+def _tempo_form(value: Any) -> str:
+    """How a tempo is written, from what was written instead: '3-1-3' reads as up, pause
+    and down in seconds (the usual tempo notation)."""
+    forms = (
+        "write it as a mapping, tempo: {up: 3s, pause: 1s, down: 3s}, or as a list in "
+        "the order played, tempo: [{down: 3s}, {pause: 1s}, {up: 3s}]"
+    )
+    numbers = _TEMPO_NUMBERS.match(value) if isinstance(value, str) else None
+    if numbers is None:
+        return f"a tempo is not {_describe(value)}: {forms}"
+    up, pause, down = numbers.groups()
+    return (
+        f"a tempo is not {_describe(value)}: if that is {up}s up, {pause}s pause and {down}s "
+        f"down, write tempo: {{up: {up}s, pause: {pause}s, down: {down}s}}; to start with "
+        f"down, a list in the order played: tempo: [{{down: {up}s}}, {{pause: {pause}s}}, "
+        f"{{up: {down}s}}]"
+    )
 
 
 def _message(
@@ -988,6 +1039,8 @@ def _message(
         hint = "; put it in quotes to make it text" if isinstance(value, int | float | bool) else ""
         return f"expected text, not {_describe(value)}{hint}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
+        if data_path[-1:] == ("tempo",):
+            return _tempo_form(value)
         return f"expected a mapping of keys and values, not {_describe(value)}"
     if kind == "list_type":
         return f"expected a list (lines starting with '- '), not {_describe(value)}"

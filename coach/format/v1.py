@@ -45,6 +45,7 @@ from coach.format.text import REFUSED_PATTERN
 __all__ = [
     "DOSE_BOUNDS",
     "FORMAT_VERSION",
+    "TEMPO_PHASES",
     "CountRange",
     "Cues",
     "Document",
@@ -60,6 +61,8 @@ __all__ = [
     "Routine",
     "Scaling",
     "Tempo",
+    "TempoPhase",
+    "TempoPhaseName",
     "TimedExercise",
     "Unlock",
 ]
@@ -299,15 +302,31 @@ class Cues(_Model):
     """Custom sound files for some cues."""
 
 
+TempoPhaseName = Literal["up", "pause", "down"]
+TEMPO_PHASES: tuple[TempoPhaseName, ...] = ("up", "pause", "down")
+"""A repetition's phases in the order a mapping plays them when written in this order."""
+
+
 class Tempo(_Model):
-    """The pace of one repetition."""
+    """The pace of one repetition: seconds up, pause and down. Played in the order
+    written; a mapping in another order than up, pause, down names all three."""
 
     up: ShortSeconds = 2.0
     """Seconds to move into the position (the lifting or working part)."""
     pause: ShortSeconds = 1.0
     """Seconds to hold still at the end of the movement (shown as 'hold')."""
     down: ShortSeconds = 2.0
-    """Seconds to return to the start."""
+    """Seconds to return to the start (or, written first, to lower into the position)."""
+
+    _order: tuple[TempoPhaseName, ...] = PrivateAttr(default=())
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember_order(cls, data: Any, handler: Any) -> Any:
+        model = handler(data)
+        if isinstance(data, dict):
+            model._order = tuple(k for k in data if k in TEMPO_PHASES)
+        return model
 
     @model_validator(mode="after")
     def _not_zero(self) -> Tempo:
@@ -316,6 +335,59 @@ class Tempo(_Model):
                 "tempo", "a repetition needs some time: up, pause or down above 0"
             )
         return self
+
+    @cached_property
+    def phases(self) -> tuple[tuple[TempoPhaseName, float], ...]:
+        """Each phase and its seconds, in the order played (zero-second phases kept)."""
+        written = self._order
+        if written and list(written) != [p for p in TEMPO_PHASES if p in written]:
+            order = written  # all three, checked by the loader
+        else:
+            order = TEMPO_PHASES
+        return tuple((name, float(getattr(self, name))) for name in order)
+
+    @property
+    def written_out_of_order(self) -> bool:
+        """Written in another order than up, pause, down."""
+        return list(self._order) != [p for p in TEMPO_PHASES if p in self._order]
+
+
+class TempoPhase(_Model):
+    """One phase of a tempo written as a list: exactly one of up, pause or down."""
+
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1, "maxProperties": 1})
+
+    # Not null in the schema: an item names its phase with a duration.
+    up: Annotated[ShortSeconds | None, _duration_schema(0, 60)] = None
+    """Seconds moving up (lifting, rising, arching)."""
+    pause: Annotated[ShortSeconds | None, _duration_schema(0, 60)] = None
+    """Seconds holding still (shown as 'hold')."""
+    down: Annotated[ShortSeconds | None, _duration_schema(0, 60)] = None
+    """Seconds moving down (lowering, bending, sitting back)."""
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> TempoPhase:
+        given = [name for name in TEMPO_PHASES if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise PydanticCustomError(
+                "tempo_phase",
+                "each item of a tempo list names one phase, such as '- down: 3s'",
+            )
+        return self
+
+    @property
+    def phase(self) -> tuple[TempoPhaseName, float]:
+        name = next(n for n in TEMPO_PHASES if getattr(self, n) is not None)
+        return name, float(getattr(self, name))
+
+
+# A tempo: a mapping (up, pause, down: played in the order written) or a list of phases
+# in order. Told apart by type, so an error inside one points into it.
+TempoSpec = Annotated[
+    Annotated[Tempo, Tag("mapping")]
+    | Annotated[list[TempoPhase], Field(min_length=1, max_length=6), Tag("list")],
+    Discriminator(lambda value: "list" if isinstance(value, list) else "mapping"),
+]
 
 
 class CountRange(_Model):
@@ -434,8 +506,22 @@ class RepsExercise(_ExerciseBase):
     """'reps': paced repetitions."""
     reps: Reps
     """Repetitions per set."""
-    tempo: Tempo = Field(default_factory=Tempo)
-    """Seconds up, pause and down for each repetition."""
+    tempo: TempoSpec = Field(default_factory=Tempo)
+    """Seconds up, pause and down for each repetition, played in the order written:
+    {up: 2s, pause: 1s, down: 2s}, or a list for any order or a phase twice:
+    [{down: 3s}, {pause: 1s}, {up: 1s}]."""
+
+    @cached_property
+    def phases(self) -> tuple[tuple[TempoPhaseName, float], ...]:
+        """Each phase of one repetition and its seconds, in the order played."""
+        if isinstance(self.tempo, Tempo):
+            return self.tempo.phases
+        return tuple(item.phase for item in self.tempo)
+
+    @property
+    def rep_seconds(self) -> float:
+        """Seconds of one repetition."""
+        return sum(seconds for _, seconds in self.phases)
 
 
 class TimedExercise(_ExerciseBase):

@@ -19,7 +19,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from coach.engine.figures.skeleton import BASE_POSTURES, Posture, draw
-from coach.engine.timeline import Phase, PlannedExercise, Side, Step, StepKind, Timeline
+from coach.engine.timeline import (
+    Phase,
+    PlannedExercise,
+    Side,
+    Step,
+    StepKind,
+    Stroke,
+    Timeline,
+)
 from coach.format.figure_library import bundled_figure
 from coach.format.figures import Figure, Pose
 
@@ -131,9 +139,10 @@ def moves_during(step: Step, keys: Keyframes, elapsed: float = 0.0) -> bool:
     """Whether the figure changes after ``elapsed`` seconds of ``step`` (so it must be
     redrawn): a hold and the rest after it only while they settle, then never."""
     if step.kind is StepKind.REP:
-        if step.phase is Phase.UP:
-            return keys.start != keys.top
-        if step.phase is Phase.DOWN:
+        stroke = _stroke(step)
+        if stroke is Stroke.OUT:
+            return keys.start != keys.top or keys.end != keys.top
+        if stroke is Stroke.BACK:
             return keys.top != keys.end
         return False
     if step.kind is StepKind.HOLD:
@@ -177,15 +186,31 @@ def frame_at(timeline: Timeline, step: Step, elapsed: float) -> Frame | None:
     return Frame(keys, posture, mirrored)
 
 
+def _stroke(step: Step) -> Stroke:
+    """Where the body goes in this phase: the timeline's word, else (a step built by
+    hand) the order up, pause, down."""
+    if step.stroke is not None:
+        return step.stroke
+    return {Phase.UP: Stroke.OUT, Phase.PAUSE: Stroke.AT_TOP}.get(
+        step.phase or Phase.DOWN, Stroke.BACK
+    )
+
+
 def _rep(keys: Keyframes, step: Step, t: float) -> Posture:
     fraction = t / step.duration if step.duration > 0 else 1.0
-    if step.phase is Phase.UP:
-        # After the first repetition, each rises from where the last one ended (cat-camel
-        # goes from the sagging back straight into the rounded one).
-        origin = keys.start if (step.rep or 1) == 1 else keys.end
+    # After the first repetition, each starts from where the last one ended (cat-camel
+    # goes from the sagging back straight into the rounded one).
+    origin = keys.start if (step.rep or 1) == 1 else keys.end
+    stroke = _stroke(step)
+    if stroke is Stroke.OUT:
+        # The first movement of the tempo, whatever its name: up, or down for a squat.
         return blend(origin, keys.top, ease(fraction))
-    if step.phase is Phase.PAUSE:
+    if stroke is Stroke.AT_TOP:
         return keys.top
+    if stroke is Stroke.AT_START:
+        return origin
+    if stroke is Stroke.AT_END:
+        return keys.end
     return blend(keys.top, keys.end, ease(fraction))
 
 
