@@ -343,8 +343,9 @@ class _Builder:
                     )
                 self.next_block()
                 self._work(exercise, dose, set_number=set_number, side=side, **common)
-            self.next_block()
-            self.add(StepKind.RATE, 0.0, set_number=set_number, **common)
+            if exercise.rate:
+                self.next_block()
+                self.add(StepKind.RATE, 0.0, set_number=set_number, **common)
             if set_number < dose.sets:
                 self.next_block()
                 self.add(StepKind.REST, exercise.rest, set_number=set_number, **common)

@@ -553,6 +553,15 @@ class _Loader:
         progression = exercise.progression
         if progression is None:
             return
+        if not exercise.rate:
+            self._report(
+                source,
+                (*at, "progression"),
+                "an exercise with 'rate: false' is never rated, so its dose never changes; "
+                "remove its 'progression', or rate it",
+                key=True,
+                severity=Severity.WARNING,
+            )
         allowed = _DOSES_BY_KIND[exercise.kind]
         for name in progression.order:
             bounds = getattr(progression, name)

@@ -473,6 +473,9 @@ class _ExerciseBase(_Model):
     """Signs that mean: stop this exercise now. Shown on screen as written."""
     cues: Cues | None = None
     """Audio cues for this exercise (unset fields inherit the program's)."""
+    rate: bool = True
+    """Ask for a pain rating after each set (true). false for a warm-up such as a walk:
+    no rating, nothing stored for it, and its dose never changes."""
     progression: Progression | None = None
     """Dose bounds and steps for auto-scaling; without it the dose never changes."""
     figure: FigureRef | None = None

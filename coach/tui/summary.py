@@ -61,6 +61,8 @@ class SummaryScreen(Screen[None]):
             for result in summary.results:
                 name = result.name
                 pains = ", ".join("-" if p is None else str(p) for p in result.ratings) or "-"
+                if not result.rated:
+                    pains = "not rated"
                 change = changes.get((result.program_id, result.exercise_id))
                 after = Text("")
                 if change is not None:
