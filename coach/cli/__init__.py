@@ -839,7 +839,7 @@ def _plan(file: Path | None, *, data_dir: Path | None) -> int:
             table.add_row(
                 Text(printable(exercise.name)),
                 change.arrow,
-                describe_dose(dose),
+                describe_dose(dose, per_set=exercise.per_set),
                 Text(printable(change.reason)),
             )
         console.print(table)

@@ -112,6 +112,8 @@ class ExerciseResult:
     rated: bool = True
     """False for an exercise written 'rate: false' (a warm-up): ``sets_rated`` counts
     the sets played, and there are no ratings."""
+    per_set: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+    """Its doses written per set (a pyramid), to describe next time's dose."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -384,6 +386,7 @@ class SessionController:
                     item.program_id,
                     item.key,
                     item.exercise.rate,
+                    item.exercise.per_set,
                 )
             )
         elapsed = 0.0

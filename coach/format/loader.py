@@ -412,11 +412,12 @@ class _Loader:
         """Level 1 builds tolerance with short holds (McGill: about 10 s, repeated)."""
         if not isinstance(exercise, HoldExercise):
             return
-        if exercise.hold > LEVEL_ONE_MAX_HOLD:
+        longest = max(exercise.per_set.get("hold", (exercise.written("hold") or 0.0,)))
+        if longest > LEVEL_ONE_MAX_HOLD:
             self._report(
                 source,
                 (*at, "hold"),
-                f"a {format_duration(exercise.hold)} hold is long for level 1; short repeated "
+                f"a {format_duration(longest)} hold is long for level 1; short repeated "
                 f"holds (up to {LEVEL_ONE_MAX_HOLD:.0f}s) build tolerance first",
                 severity=Severity.WARNING,
             )
@@ -545,7 +546,39 @@ class _Loader:
                 key=True,
             )
 
+    def _check_per_set(self, exercise: AnyExercise, source: YamlDocument, at: DataPath) -> None:
+        """Doses written per set agree on the number of sets."""
+        lists = exercise.per_set
+        if not lists:
+            return
+        counts = {name: len(values) for name, values in lists.items()}
+        first, *others = counts
+        for name in others:
+            if counts[name] != counts[first]:
+                self._report(
+                    source,
+                    (*at, name),
+                    f"{quoted(name)} lists {counts[name]} sets but {quoted(first)} lists "
+                    f"{counts[first]}; give every per-set list one value per set",
+                )
+        if "sets" in exercise.model_fields_set and exercise.sets != counts[first]:
+            self._report(
+                source,
+                (*at, "sets"),
+                f"sets is {exercise.sets} but {quoted(first)} lists {counts[first]} values, one "
+                f"per set; leave 'sets' out (the list gives it)",
+            )
+        if exercise.progression is not None and exercise.progression.sets is not None:
+            self._report(
+                source,
+                (*at, "progression", "sets"),
+                f"the sets follow the list in {quoted(first)}, so 'sets' cannot progress; "
+                f"progress {quoted(first)} (the whole list moves by each step)",
+                key=True,
+            )
+
     def _check_exercise(self, exercise: AnyExercise, source: YamlDocument, at: DataPath) -> None:
+        self._check_per_set(exercise, source, at)
         if isinstance(exercise, RepsExercise):
             self._check_tempo(exercise, source, at)
         self._check_cues(exercise.cues, source, (*at, "cues"))
@@ -620,12 +653,14 @@ class _Loader:
                 f"max ({show(bounds.max)}) is below min ({show(bounds.min)})",
             )
             return
-        dose = getattr(exercise, name)
+        dose = exercise.written(name)
+        assert dose is not None
         if not bounds.min <= dose <= bounds.max:
+            first = " (the first set's)" if name in exercise.per_set else ""
             self._report(
                 source,
                 (*at, name),
-                f"{name} {show(dose)} is outside its progression range "
+                f"{name} {show(dose)}{first} is outside its progression range "
                 f"{show(bounds.min)} to {show(bounds.max)}",
             )
         # Graded activity adds roughly 10-20% at a time; a bigger step from the bottom of
@@ -760,10 +795,13 @@ def _top_of(exercise: AnyExercise, name: str) -> tuple[DataPath, float | None]:
     """Where the largest ``name`` dose of ``exercise`` is written, and its value: the top
     of its progression range, else the dose itself (None when the kind has no such dose)."""
     bounds = getattr(exercise.progression, name, None) if exercise.progression else None
-    value = getattr(exercise, name, None)
+    value = exercise.written(name) if name != "sets" else exercise.set_count
+    # A pyramid's largest set: its difference from the first set, added to the top.
+    values = exercise.per_set.get(name)
+    above = max(values) - values[0] if values else 0
     if bounds is not None and (value is None or bounds.max >= value):
-        return ("progression", name, "max"), bounds.max
-    return (name,), value
+        return ("progression", name, "max"), bounds.max + above
+    return (name,), None if value is None else value + above
 
 
 def _long_time(seconds: float) -> str:

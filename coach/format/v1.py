@@ -214,6 +214,24 @@ RestSeconds = Annotated[float, _AS_SECONDS, _within(0, 600), _duration_schema(0,
 ShortSeconds = Annotated[float, _AS_SECONDS, _within(0, 60), _duration_schema(0, 60)]
 
 
+def _one_or_list(value: object) -> str:
+    return "list" if isinstance(value, list) else "one"
+
+
+def _per_set(one: Any) -> Any:
+    """A dose written once for every set, or as a list with one value per set (a pyramid
+    such as [6, 4, 2]: the number of sets is the list's length)."""
+    return Annotated[
+        Annotated[one, Tag("one")]
+        | Annotated[list[one], Field(min_length=2, max_length=20), Tag("list")],
+        Discriminator(_one_or_list),
+    ]
+
+
+PER_SET_DOSES = ("hold", "holds", "reps", "duration")
+"""The doses an exercise may write per set, as a list."""
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -481,6 +499,30 @@ class _ExerciseBase(_Model):
     figure: FigureRef | None = None
     """An animated figure of the movement: the id of a bundled figure (see the guide), or
     its own poses (view, base, start, top, end, hold)."""
+
+    @property
+    def per_set(self) -> dict[str, tuple[float, ...]]:
+        """The doses written as a list, one value per set, by name."""
+        return {
+            name: tuple(value)
+            for name in PER_SET_DOSES
+            if isinstance(value := getattr(self, name, None), list)
+        }
+
+    def written(self, name: str) -> float | None:
+        """The dose ``name`` as written for the first set (what progression acts on);
+        None when this kind has no such dose."""
+        value = getattr(self, name, None)
+        if isinstance(value, list):
+            return float(value[0]) if name in ("hold", "duration") else value[0]
+        return value
+
+    @property
+    def set_count(self) -> int:
+        """Sets: the length of a per-set list when there is one, else ``sets``."""
+        lists = self.per_set
+        return max(len(v) for v in lists.values()) if lists else self.sets
+
     image: SoundPath | None = None
     """A picture of the exercise (PNG, JPEG or WebP, in this file's folder, up to 5 MiB
     and 4096x4096 pixels), shown in the figure's place where the terminal has Kitty
@@ -492,10 +534,11 @@ class HoldExercise(_ExerciseBase):
 
     kind: Literal["hold"]
     """'hold': isometric holds."""
-    hold: HoldSeconds
-    """Seconds per hold."""
-    holds: Holds = 1
-    """Holds per set (for example 6 holds of 10 s)."""
+    hold: _per_set(HoldSeconds)  # type: ignore[valid-type]
+    """Seconds per hold. A list gives one value per set: [10s, 8s, 6s] is three sets."""
+    holds: _per_set(Holds) = 1  # type: ignore[valid-type]
+    """Holds per set (for example 6 holds of 10 s). A list gives one value per set: a
+    pyramid such as [6, 4, 2] is three sets of 6, 4 and 2 holds."""
     hold_rest: RestSeconds = 5.0
     """Rest between the holds of a set."""
     label: WorkLabel | None = None
@@ -507,8 +550,8 @@ class RepsExercise(_ExerciseBase):
 
     kind: Literal["reps"]
     """'reps': paced repetitions."""
-    reps: Reps
-    """Repetitions per set."""
+    reps: _per_set(Reps)  # type: ignore[valid-type]
+    """Repetitions per set. A list gives one value per set: [10, 8, 6] is three sets."""
     tempo: TempoSpec = Field(default_factory=Tempo)
     """Seconds up, pause and down for each repetition, played in the order written:
     {up: 2s, pause: 1s, down: 2s}, or a list for any order or a phase twice:
@@ -532,8 +575,8 @@ class TimedExercise(_ExerciseBase):
 
     kind: Literal["timed"]
     """'timed': move for a set time."""
-    duration: WorkSeconds
-    """Seconds of work per set."""
+    duration: _per_set(WorkSeconds)  # type: ignore[valid-type]
+    """Seconds of work per set. A list gives one value per set: [2m, 1m] is two sets."""
     label: WorkLabel | None = None
     """What the screen says during the block, such as 'hold still' or 'breathe' (default
     'move'; the preview says 'keep moving')."""

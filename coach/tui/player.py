@@ -533,7 +533,11 @@ class PlayerScreen(Screen[None]):
 
     def _detail_text(self, step: Step, item: PlannedExercise) -> str:
         if step.kind is StepKind.REST_AFTER:
-            return describe_dose(item.dose, each_side=item.exercise.sides == "each")
+            return describe_dose(
+                item.dose,
+                each_side=item.exercise.sides == "each",
+                per_set=item.exercise.per_set,
+            )
         parts = [f"set {step.set_number}/{step.sets}"]
         if step.rep is not None:
             parts.append(f"rep {step.rep}/{step.reps}")
@@ -542,7 +546,13 @@ class PlayerScreen(Screen[None]):
         if step.side is not None:
             parts.append(f"{step.side} side")
         if step.kind is StepKind.GET_READY:
-            parts = [describe_dose(item.dose, each_side=item.exercise.sides == "each")]
+            parts = [
+                describe_dose(
+                    item.dose,
+                    each_side=item.exercise.sides == "each",
+                    per_set=item.exercise.per_set,
+                )
+            ]
         return " · ".join(parts)
 
     def _next_text(self) -> str:

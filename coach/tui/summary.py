@@ -69,7 +69,7 @@ class SummaryScreen(Screen[None]):
                     arrow = {1: "↑ ", -1: "↓ "}.get(
                         dose_direction(change.before, change.after), "= "
                     )
-                    after = Text(arrow + describe_dose(change.after))
+                    after = Text(arrow + describe_dose(change.after, per_set=result.per_set))
                 done.add_row(
                     plain(name), f"{result.sets_rated}/{result.sets_planned}", pains, after
                 )
