@@ -43,6 +43,9 @@ CROSS_FIELD_RULES = [
     r"^'\w+' lists \d+ sets but '\w+' lists \d+",
     r"^sets is \d+ but '\w+' lists \d+ values",
     r"so 'sets' cannot progress",
+    # A range of rests: the unit on both ends unless it is seconds, the shorter first.
+    r"^write the unit on both ends of a range",
+    r"^a range starts at its shorter rest",
     # A figure's poses, by the exercise's kind (a reps figure needs a start and a top).
     r"exercise's figure needs a '\w+' pose",
     r"must be between -?\d+ and -?\d+ degrees",  # a joint within its human range

@@ -8,6 +8,7 @@ editors use for completion, and in ``docs/authoring.md``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -210,7 +211,57 @@ Seconds = Annotated[float, _AS_SECONDS, _within(0, 3600), _duration_schema(0, 36
 StepSeconds = Annotated[float, _AS_SECONDS, _within(0.5, 600), _duration_schema(0.5, 600)]
 HoldSeconds = Annotated[float, _AS_SECONDS, _within(*_HOLD), _duration_schema(*_HOLD)]
 WorkSeconds = Annotated[float, _AS_SECONDS, _within(*_DURATION), _duration_schema(*_DURATION)]
-RestSeconds = Annotated[float, _AS_SECONDS, _within(0, 600), _duration_schema(0, 600)]
+_RANGE = re.compile(r"^\s*(?P<low>[^-]+?)\s*(?:-|\s+to\s+)\s*(?P<high>[^-]+?)\s*$")
+_BARE_NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
+_SECONDS_UNIT = re.compile(r"(?:seconds?|secs?|s)$")
+
+
+def _rest_seconds(value: object) -> float:
+    """A rest, or a range of rests written as a physiotherapist does ('20-30s'): the
+    longer end plays (N ends a rest early), so the range is never cut short."""
+    if isinstance(value, str) and (found := _RANGE.match(value)) is not None:
+        low_text, high_text = found["low"], found["high"]
+        bare_low, bare_high = _BARE_NUMBER.match(low_text), _BARE_NUMBER.match(high_text)
+        if bare_low and not bare_high and not _SECONDS_UNIT.search(high_text):
+            raise PydanticCustomError(
+                "duration",
+                f"write the unit on both ends of a range: "
+                f"'{low_text}{high_text.lstrip('0123456789. ')}-{high_text}'",
+            )
+        low, high = _seconds(low_text), _seconds(high_text)
+        if low > high:
+            raise PydanticCustomError(
+                "duration",
+                "a range starts at its shorter rest: write "
+                f"'{format_duration(high)}-{format_duration(low)}'",
+            )
+        return high
+    return _seconds(value)
+
+
+def _rest_schema(low: float, high: float) -> WithJsonSchema:
+    one = duration_pattern(low, high)
+    inner = one.removeprefix("^").removesuffix("$")
+    return WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": low, "maximum": high},
+                {"type": "string", "maxLength": MAX_DURATION_CHARS, "pattern": one},
+                {
+                    "type": "string",
+                    "maxLength": 2 * MAX_DURATION_CHARS + 4,
+                    "pattern": f"^(?:{inner})(?:-| +to +)(?:{inner})$",
+                },
+            ],
+            "examples": [30, "30s", "20-30s"],
+        }
+    )
+
+
+# Rests may be written as a range ("20-30s"): the longer end plays.
+RestSeconds = Annotated[
+    float, BeforeValidator(_rest_seconds), _within(0, 600), _rest_schema(0, 600)
+]
 ShortSeconds = Annotated[float, _AS_SECONDS, _within(0, 60), _duration_schema(0, 60)]
 
 
