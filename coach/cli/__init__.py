@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from coach.cli.remind import At
     from coach.engine.records import SetRecord, Written
     from coach.format.loader import LoadedFile
+    from coach.format.v1 import Level, Program
     from coach.store.doctor import Rebuilt
     from coach.store.export import SessionRow
     from coach.tui.app import CoachApp
@@ -309,7 +310,27 @@ def build_parser() -> argparse.ArgumentParser:
             "top (or hold) and end (a contact sheet to check them all)"
         ),
     )
+    which = preview.add_mutually_exclusive_group()
+    which.add_argument(
+        "--level",
+        type=_level_number,
+        metavar="N",
+        help="every program at level N (default: the routine's starting levels)",
+    )
+    which.add_argument(
+        "--all", action="store_true", dest="every", help="every level in turn, from level 1"
+    )
     return parser
+
+
+def _level_number(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a level number, not {text!r}") from None
+    if not 1 <= number <= 10:
+        raise argparse.ArgumentTypeError(f"a level is 1 to 10, not {number}")
+    return number
 
 
 def _add_data_dir(parser: argparse.ArgumentParser) -> None:
@@ -434,7 +455,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "schema":
             return _schema(args.output)
         if args.command == "preview":
-            return _preview(args.file, figures=args.figures, all_levels=args.all_levels)
+            return _preview(
+                args.file,
+                figures=args.figures,
+                all_levels=args.all_levels,
+                level=args.level,
+                every=args.every,
+            )
         if args.command == "remind":
             return _remind(args)
         data_dir = getattr(args, "data_dir", None)
@@ -611,10 +638,33 @@ def _load_or_report(file: Path | None) -> LoadedFile | int:
         return EXIT_INVALID
 
 
-def _preview(file: Path | None, *, figures: bool = False, all_levels: bool = False) -> int:
+def _level_texts(
+    program: Program, level: Level, *, with_program: bool = True
+) -> list[tuple[str, str]]:
+    """What the file says of a program and of the level played, with a style each: the
+    program's and level's descriptions, and the criterion for moving on."""
+    found = []
+    if program.description and with_program:
+        found.append((program.description, "dim"))
+    if level.description:
+        found.append((level.description, ""))
+    if level.advance_when:
+        found.append((f"Move on when: {level.advance_when}", "italic"))
+    return found
+
+
+def _preview(
+    file: Path | None,
+    *,
+    figures: bool = False,
+    all_levels: bool = False,
+    level: int | None = None,
+    every: bool = False,
+) -> int:
     from rich.console import Console
 
     from coach.cli.preview import render_preview
+    from coach.engine.planning import programs_of
     from coach.engine.timeline import build_timeline, plan_session
 
     loaded = _load_or_report(file)
@@ -630,17 +680,42 @@ def _preview(file: Path | None, *, figures: bool = False, all_levels: bool = Fal
 
         print("\n".join(contact_sheet(loaded)))
         return EXIT_OK
-    if figures:
-        from coach.cli.figures import plan_figures
+    deepest = max(len(program.levels) for program, _ in programs_of(loaded))
+    if level is not None and level > deepest:
+        return _usage_error(
+            f"--level {level}: no program here has more than {deepest} "
+            f"level{'s' if deepest != 1 else ''}"
+        )
+    wanted = list(range(1, deepest + 1)) if every else [level] if level is not None else [None]
+    console = Console()
+    for number, chosen in enumerate(wanted):
+        levels = {} if chosen is None else {p.id: chosen for p, _ in programs_of(loaded)}
+        plan = plan_session(loaded, levels=levels)
+        if figures:
+            from coach.cli.figures import plan_figures
 
-        for item, lines in plan_figures(plan_session(loaded)):
-            print(f"{printable(item.name)} ({item.key})")
-            print("\n".join(lines))
-            print()
-        return EXIT_OK
-    timeline = build_timeline(plan_session(loaded))
-    Console().print(render_preview(timeline))
+            for item, lines in plan_figures(plan):
+                print(f"{printable(item.name)} ({item.key})")
+                print("\n".join(lines))
+                print()
+            continue
+        if number:
+            console.print()
+        console.print(render_preview(build_timeline(plan), _about(loaded, plan.levels)))
     return EXIT_OK
+
+
+def _about(loaded: LoadedFile, levels: Mapping[str, int]) -> list[tuple[str, str]]:
+    """What the file says of each program and of the level played (preview's heading)."""
+    from coach.engine.planning import programs_of
+
+    found: list[tuple[str, str]] = []
+    for program, _ in programs_of(loaded):
+        number = program.level_number(levels.get(program.id, 1))
+        # The level's own texts: the program's description is long, and plan shows it.
+        for text, style in _level_texts(program, program.levels[number - 1], with_program=False):
+            found.append((f"{program.name}, level {number}: {text}", style))
+    return found
 
 
 def _play(
@@ -827,6 +902,8 @@ def _plan(file: Path | None, *, data_dir: Path | None) -> int:
                 style="bold",
             )
         )
+        for text, style in _level_texts(program, level):
+            console.print(Text(printable(text, multiline=True), style=style))
         changed = changes(planned)
         table = Table(show_header=True, header_style="dim", pad_edge=False, expand=False)
         table.add_column("Exercise", overflow="fold")

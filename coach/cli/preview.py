@@ -8,6 +8,8 @@ reader refuses such text already: this is the second line of defence).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -67,8 +69,9 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def render_preview(timeline: Timeline) -> RenderableType:
-    """The whole timeline as a table, one row per block of steps."""
+def render_preview(timeline: Timeline, about: Sequence[tuple[str, str]] = ()) -> RenderableType:
+    """The whole timeline as a table, one row per block of steps; ``about`` (text and
+    style) is what the file says of its programs and levels, shown under the heading."""
     plan = timeline.plan
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=False)
     table.add_column("Clock", justify="right", style="dim", no_wrap=True)
@@ -109,4 +112,5 @@ def render_preview(timeline: Timeline) -> RenderableType:
         f"  ({_count(len(plan.exercises), 'exercise')}, {_count(ratings, 'pain rating')}, "
         "which take as long as you need)"
     )
-    return Group(heading, Text("\n".join(programs), style="dim"), table, summary)
+    notes = [Text(printable(text, multiline=True), style=style) for text, style in about]
+    return Group(heading, Text("\n".join(programs), style="dim"), *notes, table, summary)

@@ -651,7 +651,13 @@ class Level(_Model):
     name: Name
     """Name of the level, for example 'Level 1: tolerance'."""
     description: Text = ""
-    """What this level is for."""
+    """What this level is for: shown by coach plan and preview, and in the offer to
+    move up to it."""
+    advance_when: Text = ""
+    """What must be true before moving on from this level, in the person's words (a
+    stage criterion such as 'the pain stays centralised for a week'): shown by coach
+    plan and preview, and asked in the offer to move up, instead of the generic
+    sentence."""
     unlock: Unlock = Field(default_factory=Unlock)
     """What it takes to unlock the next level."""
     exercises: list[Exercise] = Field(min_length=1, max_length=30)

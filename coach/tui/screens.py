@@ -28,6 +28,7 @@ from coach.engine.checks import CheckFlow
 from coach.engine.runner import CueDue, Finished, RatingNeeded, RunnerEvent
 from coach.engine.session import SessionController
 from coach.format.loader import load_session_file
+from coach.format.text import printable
 from coach.store.database import HistoryStore
 from coach.store.homecache import remember_home
 from coach.tui import prompts
@@ -125,7 +126,15 @@ ASKS: dict[type[Any], Callable[[Any], Ask]] = {
     day.AskCorrection: _correction,
     day.AskQuit: _quit,
     day.AskLevel: lambda asked: Ask(
-        prompts.LevelOffer(asked.program_name, asked.from_level, asked.to_level, up=asked.up),
+        prompts.LevelOffer(
+            printable(asked.program_name),
+            asked.from_level,
+            asked.to_level,
+            up=asked.up,
+            criterion=printable(asked.criterion, multiline=True),
+            to_name=printable(asked.to_name),
+            to_description=printable(asked.to_description, multiline=True),
+        ),
         lambda accepted: day.LevelAnswer(bool(accepted)),
     ),
 }

@@ -91,7 +91,7 @@ from coach.engine.followup import (
     sign_words,
 )
 from coach.engine.ids import new_id
-from coach.engine.planning import Planned, plan_today
+from coach.engine.planning import Planned, plan_today, programs_of
 from coach.engine.records import (
     HIGH_PAIN,
     RED_FLAG_REASON,
@@ -1229,7 +1229,28 @@ class DayFlow:
             program_plan.program_id,
         )
         self._level_offer = (program_plan.program_id, program_plan.level, to_level)
-        return [AskLevel(name, program_plan.level, to_level, up)]
+        # What the file says of the two levels: the criterion of the one left, and what
+        # the one offered is for (issue 25: the stage criterion at the moment of decision).
+        program = (
+            next((p for p, _ in programs_of(self.loaded) if p.id == program_plan.program_id), None)
+            if self.loaded is not None
+            else None
+        )
+        if program is None:
+            return [AskLevel(name, program_plan.level, to_level, up)]
+        here = program.levels[program.level_number(program_plan.level) - 1]
+        there = program.levels[program.level_number(to_level) - 1]
+        return [
+            AskLevel(
+                name,
+                program_plan.level,
+                to_level,
+                up,
+                here.advance_when if up else "",
+                there.name,
+                there.description,
+            )
+        ]
 
     def _level_answered(self, accepted: bool) -> list[Output]:
         session, offer = self.session, self._level_offer
