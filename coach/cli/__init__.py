@@ -285,6 +285,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     schema.add_argument("--output", "-o", type=Path, help="write to this file instead")
 
+    new = commands.add_parser(
+        "new",
+        help="write a commented, valid program or routine file to start from",
+        description="Write a commented, valid session file to start from (never overwrites).",
+    )
+    new.add_argument("kind", choices=("program", "routine"), help="what the file defines")
+    new.add_argument(
+        "target", type=Path, metavar="FILE", help="the file to write (.yaml added if missing)"
+    )
+
     preview = commands.add_parser(
         "preview",
         help="print a session's timeline and total duration",
@@ -454,6 +464,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args.paths)
         if args.command == "schema":
             return _schema(args.output)
+        if args.command == "new":
+            return _new(args.kind, args.target)
         if args.command == "preview":
             return _preview(
                 args.file,
@@ -605,6 +617,23 @@ def _schema(output: Path | None) -> int:
             out.write(text)
     except OSError as exc:
         return _usage_error(f"cannot write {output}: {exc.strerror or exc}")
+    return EXIT_OK
+
+
+def _new(kind: str, target: Path) -> int:
+    from coach.cli.new import new_file, schema_path
+
+    try:
+        written = new_file(kind, target)
+    except FileExistsError as exc:
+        return _usage_error(str(exc))
+    except OSError as exc:
+        return _usage_error(f"cannot write {target}: {exc.strerror or exc}")
+    for line in written:
+        print(line)
+    schema = os.path.normpath(target.parent / schema_path(target.parent))
+    if not Path(schema).exists():
+        print(f"for completion in your editor: coach schema -o {printable(schema)}")
     return EXIT_OK
 
 
