@@ -450,7 +450,7 @@ def test_figure_ids_and_the_poses_a_kind_needs(write: Write) -> None:
         f"{path}:15:19: a reps exercise's figure needs a 'start' pose ('start: {{}}' for the "
         "base's own)",
         f"{path}:19:19: a timed exercise's figure needs a 'top' pose (where a loop goes from "
-        "'start')",
+        "'start'), or a 'hold' pose to keep still in",
         f"{path}:23:26: must be 'standing', 'kneeling', 'all-fours', 'lying-on-back', "
         "'lying-on-front' or 'lying-on-side', not the text 'sitting'; did you mean 'standing'?",
     ]

@@ -588,11 +588,11 @@ def _validate(paths: list[Path]) -> int:
     if errors:
         print(
             f"{checked}: {errors:,} error{'s' if errors != 1 else ''} "
-            f"in {bad_files} file{'s' if bad_files != 1 else ''}{warned}",
-            file=sys.stderr,
+            f"in {bad_files} file{'s' if bad_files != 1 else ''}{warned}"
         )
         return EXIT_INVALID
-    print(f"{checked}: all valid{warned}", file=sys.stderr)
+    # One stream: the problems and the count that sums them up, in order.
+    print(f"{checked}: all valid{warned}")
     return EXIT_OK
 
 

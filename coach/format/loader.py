@@ -579,6 +579,15 @@ class _Loader:
 
     def _check_exercise(self, exercise: AnyExercise, source: YamlDocument, at: DataPath) -> None:
         self._check_per_set(exercise, source, at)
+        if "rest" in exercise.model_fields_set and exercise.set_count == 1 and exercise.rest:
+            self._report(
+                source,
+                (*at, "rest"),
+                "'rest' is the rest between sets, and this exercise has one set, so it is "
+                "never played; for a rest before the next exercise write 'rest_after'",
+                key=True,
+                severity=Severity.WARNING,
+            )
         if isinstance(exercise, RepsExercise):
             self._check_tempo(exercise, source, at)
         self._check_cues(exercise.cues, source, (*at, "cues"))
@@ -665,7 +674,12 @@ class _Loader:
             )
         # Graded activity adds roughly 10-20% at a time; a bigger step from the bottom of
         # the range is a jump the pain-monitoring model would not make.
-        if bounds.min > 0 and bounds.step / bounds.min > MAX_STEP_FRACTION + 1e-9:
+        # A range of one value (min equals max) never steps, whatever its step.
+        if (
+            bounds.min > 0
+            and bounds.max > bounds.min
+            and bounds.step / bounds.min > MAX_STEP_FRACTION + 1e-9
+        ):
             share = f"{bounds.step / bounds.min:.0%}"
             if isinstance(bounds, DurationRange):
                 advice = f"keep steps within 20% (here at most {show(bounds.min / 5)})"
@@ -1007,6 +1021,29 @@ def _first_sentence(model: type[BaseModel] | None, name: str) -> str:
 
 
 _YAML11_BOOLEANS = {"yes", "no", "on", "off", "y", "n"}
+_OWN_DOSES = {
+    "hold": "'hold' (seconds per hold) and 'holds' (holds per set)",
+    "reps": "'reps' (repetitions per set) and 'tempo'",
+    "timed": "'duration' (seconds of work per set)",
+}
+
+
+def _kind_with(name: str, parent: type[BaseModel] | None) -> str | None:
+    """For a key of another kind of exercise ('reps' on a hold): which kind has it, and
+    what this kind has instead; None when no other kind has it."""
+    mine = _kind_of(parent) if parent is not None else None
+    if mine is None:
+        return None
+    for model in (HoldExercise, RepsExercise, TimedExercise):
+        kind = _kind_of(model)
+        if kind != mine and name in model.model_fields and name not in parent.model_fields:  # type: ignore[union-attr]
+            return (
+                f"{quoted(name)} is a key of a {kind} exercise, not of a {mine} one: a {mine} "
+                f"exercise has {_OWN_DOSES[mine]}; for {name}, write kind: {kind}"
+            )
+    return None
+
+
 _TEMPO_NUMBERS = re.compile(
     r"^\s*(\d+(?:\.\d+)?)\s*[-/:]\s*(\d+(?:\.\d+)?)\s*[-/:]\s*(\d+(?:\.\d+)?)\s*$"
 )
@@ -1045,6 +1082,9 @@ def _message(
     if kind == "missing":
         return f"missing key {quoted(name)}{_first_sentence(parent, name)}"
     if kind == "extra_forbidden":
+        other = _kind_with(name, parent)
+        if other is not None:
+            return other
         known = list(parent.model_fields) if parent is not None else []
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         hint = (

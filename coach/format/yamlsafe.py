@@ -573,6 +573,11 @@ class _Composer:
             message += f" ({context} at line {context_mark.line + 1})"
         if mark is not None and _char_at(self.text, where) == "\t":
             message += "; indent with spaces, not tabs"
+        elif "mapping values are not allowed" in str(problem):
+            message += (
+                "; a colon then a space inside a text starts a new key: put the whole text "
+                'in quotes, as in name: "Level 1: tolerance"'
+            )
         return Diagnostic(self.path, where, message)
 
 

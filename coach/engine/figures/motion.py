@@ -149,7 +149,14 @@ def moves_during(step: Step, keys: Keyframes, elapsed: float = 0.0) -> bool:
         return elapsed < SETTLE_SECONDS and keys.start != keys.hold
     if step.kind is StepKind.HOLD_REST:
         return elapsed < SETTLE_SECONDS and keys.hold != keys.start
+    if step.kind is StepKind.TIMED and _still(keys):
+        return elapsed < SETTLE_SECONDS and keys.start != keys.hold
     return step.kind is StepKind.TIMED
+
+
+def _still(keys: Keyframes) -> bool:
+    """No loop to play: the top is the start (a hold figure on a timed block)."""
+    return keys.top == keys.start and keys.hold != keys.start
 
 
 def frame_at(timeline: Timeline, step: Step, elapsed: float) -> Frame | None:
@@ -176,6 +183,9 @@ def frame_at(timeline: Timeline, step: Step, elapsed: float) -> Frame | None:
         posture = blend(keys.start, keys.hold, ease(t / SETTLE_SECONDS))
     elif step.kind is StepKind.HOLD_REST:
         posture = blend(keys.hold, keys.start, ease(t / SETTLE_SECONDS))
+    elif step.kind is StepKind.TIMED and _still(keys):
+        # A timed block with nothing to loop (a hold figure): into the pose, then still.
+        posture = blend(keys.start, keys.hold, ease(t / SETTLE_SECONDS))
     elif step.kind is StepKind.TIMED:
         loops = t / keys.cycle
         # Out to the top and back in each loop, the same ease both ways.
