@@ -126,7 +126,10 @@ def test_the_evening_routine_breathes_slides_and_sits() -> None:
         (Phase.DOWN, 2.0),
     ]
     wall = work(timeline, "wall-sit")
-    assert [s.duration for s in wall] == [20.0, 20.0, 20.0]
+    # Up to 30 s each, ended by the person (N): the longest is what the timeline plans.
+    assert [(s.duration, s.self_timed) for s in wall] == [(30.0, True)] * 3
     gaps = [s.duration for s in timeline.steps if s.kind is StepKind.HOLD_REST]
     assert gaps == [30.0, 30.0]  # 'hold_rest: 20-30s' plays 30 s
-    assert timeline.total == 475.0  # 7m 55s
+    assert timeline.total == 505.0  # 8m 25s
+    stage_two = timeline_of("programs/slider-and-wall-sit.yaml", 2)
+    assert {s.duration for s in work(stage_two, "wall-sit-2")} == {45.0}

@@ -183,7 +183,7 @@ def test_any_list_plays_its_phases_in_order(items: list[tuple[str, int]]) -> Non
     assert moving == [Stroke.OUT if i % 2 == 0 else Stroke.BACK for i in range(len(moving))]
 
 
-class _SquatPlayer(App[None]):
+class FilePlayer(App[None]):
     CSS_PATH = str(Path(__file__).parents[1] / "coach" / "tui" / "coach.tcss")
 
     def __init__(self, path: Path) -> None:
@@ -199,7 +199,7 @@ class _SquatPlayer(App[None]):
 
 async def test_the_player_says_down_while_the_squat_lowers(write: Write) -> None:
     path = write("p.yaml", program(reps("{down: 4s, pause: 1s, up: 1s}")))
-    app = _SquatPlayer(path)
+    app = FilePlayer(path)
     async with app.run_test(size=(80, 24)) as pilot:
         seen = []
         for seconds in (5.5, 4.0, 1.0, 1.0):  # into the first down, the pause, the up, again

@@ -40,6 +40,10 @@ def describe_block(steps: tuple[Step, ...], item: PlannedExercise) -> str:
     if first.kind is StepKind.HOLD:
         hold = steps[0].duration
         holds = first.holds or 1
+        if first.self_timed:
+            # Ended by the person: the time shown is the longest it lasts.
+            count = f"{holds} holds" if holds > 1 else "a hold"
+            return f"{sets}, {side}{count} of up to {format_duration(hold)}, N ends each"
         if holds == 1:
             return f"{sets}, {side}{words} {format_duration(hold)}"
         gap = next((s.duration for s in steps if s.kind is StepKind.HOLD_REST), 0.0)

@@ -186,6 +186,8 @@ class Step:
     """For a rep's phase: where the body goes (the figure follows it)."""
     hold: int | None = None
     holds: int | None = None
+    self_timed: bool = False
+    """A hold the person ends with N (``hold: {up_to: ...}``): no question asked."""
 
     @property
     def end(self) -> float:
@@ -408,6 +410,7 @@ class _Builder:
                     dose.hold or _float(exercise, "hold"),
                     hold=number,
                     holds=holds,
+                    self_timed=exercise.self_timed,
                     **where,
                 )
                 if number < holds:

@@ -283,6 +283,12 @@ PER_SET_DOSES = ("hold", "holds", "reps", "duration")
 """The doses an exercise may write per set, as a list."""
 
 
+def _hold_form(value: object) -> str:
+    if isinstance(value, list):
+        return "list"
+    return "up_to" if isinstance(value, dict | UpTo) else "one"
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -564,6 +570,8 @@ class _ExerciseBase(_Model):
         """The dose ``name`` as written for the first set (what progression acts on);
         None when this kind has no such dose."""
         value = getattr(self, name, None)
+        if isinstance(value, UpTo):
+            return value.up_to
         if isinstance(value, list):
             return float(value[0]) if name in ("hold", "duration") else value[0]
         return value
@@ -580,13 +588,37 @@ class _ExerciseBase(_Model):
     graphics or Sixel; elsewhere the figure shows."""
 
 
+class UpTo(_Model):
+    """A hold the person ends: 'up to 45 s, stop when it burns'."""
+
+    up_to: HoldSeconds
+    """The longest the hold lasts; the person ends it sooner with N, and the seconds
+    held are stored."""
+
+
+# Seconds per hold: one value, one per set, or {up_to: 45s} for a hold the person ends.
+HoldDose = Annotated[
+    Annotated[HoldSeconds, Tag("one")]
+    | Annotated[list[HoldSeconds], Field(min_length=2, max_length=20), Tag("list")]
+    | Annotated[UpTo, Tag("up_to")],
+    Discriminator(_hold_form),
+]
+
+
 class HoldExercise(_ExerciseBase):
     """An isometric hold: hold a position still, possibly several times per set."""
 
     kind: Literal["hold"]
     """'hold': isometric holds."""
-    hold: _per_set(HoldSeconds)  # type: ignore[valid-type]
-    """Seconds per hold. A list gives one value per set: [10s, 8s, 6s] is three sets."""
+    hold: HoldDose
+    """Seconds per hold. A list gives one value per set: [10s, 8s, 6s] is three sets;
+    {up_to: 45s} is a hold the person ends (N), up to 45 s."""
+
+    @property
+    def self_timed(self) -> bool:
+        """The person ends each hold ({up_to: ...}); the seconds held are stored."""
+        return isinstance(self.hold, UpTo)
+
     holds: _per_set(Holds) = 1  # type: ignore[valid-type]
     """Holds per set (for example 6 holds of 10 s). A list gives one value per set: a
     pyramid such as [6, 4, 2] is three sets of 6, 4 and 2 holds."""

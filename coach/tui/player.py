@@ -545,6 +545,8 @@ class PlayerScreen(Screen[None]):
             parts.append(f"hold {step.hold}/{step.holds}")
         if step.side is not None:
             parts.append(f"{step.side} side")
+        if step.self_timed:
+            parts.append("N when you stop")
         if step.kind is StepKind.GET_READY:
             parts = [
                 describe_dose(
