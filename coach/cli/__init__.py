@@ -917,6 +917,8 @@ def _plan(file: Path | None, *, data_dir: Path | None) -> int:
     planned = plan_from(loaded, pasts, today=local_today())
     console = Console()
     console.print(Text(f"Next session: {printable(planned.plan.title)}", style="bold"))
+    if planned.over_budget:
+        console.print(Text(printable(planned.over_budget), style="yellow"))
     for program, _ in programs_of(loaded):
         program_plan = planned.programs[program.id]
         level = program.levels[program_plan.level - 1]

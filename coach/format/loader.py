@@ -717,6 +717,40 @@ class _Loader:
 
     # -- routines ---------------------------------------------------------------------
 
+    def _check_budget(
+        self,
+        routine: Routine,
+        programs: list[ProgramFile],
+        levels: list[int],
+        source: YamlDocument,
+    ) -> None:
+        """The starting levels within the routine's max_minutes, as the preview counts."""
+        assert routine.max_minutes is not None
+        total = 0.0
+        last: AnyExercise | None = None
+        for program_file, level in zip(programs, levels, strict=True):
+            program = program_file.program
+            chosen = program.levels[program.level_number(level) - 1]
+            for exercise in chosen.exercises:
+                ready = exercise.get_ready
+                if ready is None:
+                    ready = (
+                        routine.get_ready if routine.get_ready is not None else program.get_ready
+                    )
+                total += _seconds_as_written(exercise, ready)
+                last = exercise
+        if last is not None:
+            total -= last.rest_after  # the session ends with the last exercise
+        if total > routine.max_minutes * 60:
+            self._report(
+                source,
+                ("routine", "max_minutes"),
+                f"the starting levels take {format_duration(total)}, over max_minutes "
+                f"({routine.max_minutes}); shorten the doses or raise max_minutes "
+                "(coach preview shows the exact total)",
+                severity=Severity.WARNING,
+            )
+
     def _routine_file(
         self, path: Path, routine: Routine, source: YamlDocument
     ) -> RoutineFile | None:
@@ -776,6 +810,8 @@ class _Loader:
             ids[program.id] = index
             programs.append(loaded)
             levels.append(ref.level)
+        if not failed and routine.max_minutes is not None:
+            self._check_budget(routine, programs, levels, source)
         new = self.diagnostics[before:]
         if failed or any(d.severity is Severity.ERROR for d in new):
             return None
@@ -847,6 +883,29 @@ def _seconds_at_top(exercise: AnyExercise, scaling: Scaling | None, get_ready: A
     ready = exercise.get_ready if exercise.get_ready is not None else get_ready
     ready = ready if isinstance(ready, int | float) else 5.0
     return ready + sets * work + exercise.rest * max(sets - 1, 0) + exercise.rest_after
+
+
+def _seconds_as_written(exercise: AnyExercise, ready: float) -> float:
+    """About how long ``exercise`` takes as written, rests after it included."""
+    sets = exercise.set_count
+    work = 0.0
+    for number in range(sets):
+
+        def at(name: str, number: int = number) -> float:
+            values = exercise.per_set.get(name)
+            if values is not None:
+                return float(values[min(number, len(values) - 1)])
+            return float(exercise.written(name) or 0)
+
+        if isinstance(exercise, HoldExercise):
+            holds = int(at("holds"))
+            one = at("hold") * holds + exercise.hold_rest * max(holds - 1, 0)
+        elif isinstance(exercise, RepsExercise):
+            one = at("reps") * exercise.rep_seconds
+        else:
+            one = at("duration")
+        work += 2 * one + exercise.switch if exercise.sides == "each" else one
+    return ready + work + exercise.rest * max(sets - 1, 0) + exercise.rest_after
 
 
 # any: plain data from YAML, which the model checks
