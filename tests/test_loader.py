@@ -348,7 +348,10 @@ def test_routine_reference_problems(write: Write, tmp_path: Path) -> None:
 def test_same_program_twice(write: Write) -> None:
     write("p.yaml", program("        - {name: A, kind: timed, duration: 5}\n"))
     path = write("r.yaml", routine("file: p.yaml", "file: ./p.yaml"))
-    assert errors_of(path) == ["7:13: program 'test' is already in this routine (entry 1)"]
+    assert errors_of(path) == [
+        "7:13: program 'test' is already in this routine (entry 1); to do it again, give this "
+        "entry a 'slot' (such as slot: midday): that use keeps its own history"
+    ]
 
 
 # -- custom cue sounds -------------------------------------------------------------------

@@ -791,6 +791,15 @@ class _Loader:
                 failed = True
                 continue
             program = loaded.program
+            if ref.slot is not None:
+                # Another use of the program: its own id, so its own history and level.
+                program = program.model_copy(
+                    update={
+                        "id": f"{program.id}-{ref.slot}",
+                        "name": f"{program.name} ({ref.slot})",
+                    }
+                )
+                loaded = ProgramFile(loaded.path, program, loaded.warnings)
             if ref.level > len(program.levels):
                 self._report(
                     source,
@@ -804,7 +813,8 @@ class _Loader:
                     source,
                     where,
                     f"program '{program.id}' is already in this routine "
-                    f"(entry {ids[program.id] + 1})",
+                    f"(entry {ids[program.id] + 1}); to do it again, give this entry a "
+                    "'slot' (such as slot: midday): that use keeps its own history",
                 )
                 failed = True
             ids[program.id] = index

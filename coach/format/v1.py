@@ -729,6 +729,10 @@ class ProgramRef(_Model):
     """Level a new user starts at (later sessions use the level they reached)."""
     easy_day: bool = False
     """Played alone on an easy day (a very painful morning): gentle mobility work."""
+    slot: Slug | None = None
+    """A name for another use of a program this routine already lists (such as 'midday'
+    for a second set of extensions): this use keeps its own history and level, as the
+    program id with this name added ('extensions-midday')."""
 
 
 class Routine(_Model):
