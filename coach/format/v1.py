@@ -220,6 +220,12 @@ def _rest_seconds(value: object) -> float:
     """A rest, or a range of rests written as a physiotherapist does ('20-30s'): the
     longer end plays (N ends a rest early), so the range is never cut short."""
     if isinstance(value, str) and (found := _RANGE.match(value)) is not None:
+        if len(value) > MAX_DURATION_CHARS:
+            raise PydanticCustomError(
+                "duration",
+                f"a range of {len(value)} characters is not meant; write it like 20-30s (at "
+                f"most {MAX_DURATION_CHARS} characters)",
+            )
         low_text, high_text = found["low"], found["high"]
         bare_low, bare_high = _BARE_NUMBER.match(low_text), _BARE_NUMBER.match(high_text)
         if bare_low and not bare_high and not _SECONDS_UNIT.search(high_text):
@@ -249,7 +255,7 @@ def _rest_schema(low: float, high: float) -> WithJsonSchema:
                 {"type": "string", "maxLength": MAX_DURATION_CHARS, "pattern": one},
                 {
                     "type": "string",
-                    "maxLength": 2 * MAX_DURATION_CHARS + 4,
+                    "maxLength": MAX_DURATION_CHARS,
                     "pattern": f"^(?:{inner})(?:-| +to +)(?:{inner})$",
                 },
             ],
