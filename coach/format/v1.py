@@ -436,8 +436,6 @@ class Tempo(_Model):
 class TempoPhase(_Model):
     """One phase of a tempo written as a list: exactly one of up, pause or down."""
 
-    model_config = ConfigDict(json_schema_extra={"minProperties": 1, "maxProperties": 1})
-
     # Not null in the schema: an item names its phase with a duration.
     up: Annotated[ShortSeconds | None, _duration_schema(0, 60)] = None
     """Seconds moving up (lifting, rising, arching)."""
@@ -464,9 +462,29 @@ class TempoPhase(_Model):
 
 # A tempo: a mapping (up, pause, down: played in the order written) or a list of phases
 # in order. Told apart by type, so an error inside one points into it.
+_SHORT_SCHEMA = _duration_schema(0, 60).json_schema
+# In the schema, an item of a tempo list is one of three one-key mappings.
+_PHASE_SCHEMA = WithJsonSchema(
+    {
+        "description": "One phase: '- down: 3s', '- pause: 1s' or '- up: 1s'.",
+        "oneOf": [
+            {
+                "type": "object",
+                "properties": {name: _SHORT_SCHEMA},
+                "required": [name],
+                "additionalProperties": False,
+            }
+            for name in TEMPO_PHASES
+        ],
+    }
+)
 TempoSpec = Annotated[
     Annotated[Tempo, Tag("mapping")]
-    | Annotated[list[TempoPhase], Field(min_length=1, max_length=6), Tag("list")],
+    | Annotated[
+        list[Annotated[TempoPhase, _PHASE_SCHEMA]],
+        Field(min_length=1, max_length=6),
+        Tag("list"),
+    ],
     Discriminator(lambda value: "list" if isinstance(value, list) else "mapping"),
 ]
 
