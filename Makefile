@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: run setup setup-dev setup-versions sound test check flake lint typecheck contracts test-versions \
-	bench bench-smoke fuzz schema keys signs wheel clean hangup
+	bench bench-smoke fuzz schema keys signs layers wheel clean hangup
 
 run: setup
 	$(BIN)/coach
@@ -173,6 +173,11 @@ keys: setup
 # coach/engine/signs.py.
 signs: setup
 	$(BIN)/python scripts/signtable.py
+
+# The drawing of the layers in docs/architecture.md, from the import contracts in
+# pyproject.toml.
+layers: setup
+	$(BIN)/python scripts/layers.py
 
 wheel: setup-dev
 	rm -rf dist

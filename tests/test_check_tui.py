@@ -17,7 +17,7 @@ from coach.tui.app import CoachApp
 from coach.tui.checks import CheckScreen
 
 from .sessions import write_program
-from .tui_helpers import home_ready, make_app, rows, screen_is, wait_for
+from .tui_helpers import home_ready, make_app, rows, screen_drawn, screen_is, wait_for
 
 ACTIVITY = "[b]Socks[/b] <i>on</i>"
 
@@ -60,7 +60,7 @@ async def start_check(pilot: Pilot[Any], app: CoachApp) -> None:
     said = str(app.screen.query_one("#pain-zone", Static).render())
     assert said == "6/10 is high.", said
     await pilot.press("2", "enter")
-    await wait_for(pilot, screen_is(app, "PsfsScreen"), "the activities")
+    await wait_for(pilot, screen_drawn(app, "PsfsScreen"), "the activities")
 
 
 async def hold(pilot: Pilot[Any], app: CoachApp, clock: Any, seconds: float, key: str) -> None:
@@ -144,7 +144,7 @@ async def test_the_activities_are_kept_as_typed_and_shown_literally(tmp_path: Pa
         await pilot.press("c")
         await wait_for(pilot, screen_is(app, "PlainPainPrompt"), "the pain before")
         await pilot.press("1", "enter")
-        await wait_for(pilot, screen_is(app, "PsfsScreen"), "the activities")
+        await wait_for(pilot, screen_drawn(app, "PsfsScreen"), "the activities")
         labels = [str(w.render()) for w in app.screen.query(".psfs-text")]
         assert labels == [f"{ACTIVITY} (last time 4)"]
         assert not app.screen.query("#text-0")

@@ -33,8 +33,7 @@ def test_help(cli: Cli, args: list[str]) -> None:
 
 def test_validate_valid_file(cli: Cli, write: Write) -> None:
     result = cli("validate", write("ok.yaml", MINIMAL_PROGRAM))
-    assert (result.code, result.out) == (0, "")
-    assert "1 file checked: all valid" in result.err
+    assert (result.code, result.out, result.err) == (0, "1 file checked: all valid\n", "")
 
 
 def test_validate_reports_path_line_col_and_exits_1(cli: Cli, write: Write) -> None:
@@ -45,8 +44,9 @@ def test_validate_reports_path_line_col_and_exits_1(cli: Cli, write: Write) -> N
         f"{path}:10:17: '1:30' looks like clock time, which is ambiguous; "
         "write minutes and seconds, for example 1m30s",
         f"{path}:11:11: unknown key 'setz'; did you mean 'sets'?",
+        "1 file checked: 2 errors in 1 file",
     ]
-    assert "2 errors in 1 file" in result.err
+    assert result.err == ""
     assert "Traceback" not in result.out + result.err
 
 
@@ -55,8 +55,11 @@ def test_validate_folder_mixes_valid_and_invalid(cli: Cli, write: Write, tmp_pat
     write("a/b/bad.yml", b"\xff\xfe\x00garbage")
     result = cli("validate", tmp_path / "a")
     assert result.code == 1
-    assert re.fullmatch(r".*bad\.yml:1:1: file is saved as UTF-16; save it as UTF-8\n", result.out)
-    assert "2 files checked: 1 error in 1 file" in result.err
+    assert re.fullmatch(
+        r".*bad\.yml:1:1: file is saved as UTF-16; save it as UTF-8\n"
+        r"2 files checked: 1 error in 1 file\n",
+        result.out,
+    )
 
 
 def test_validate_warnings_do_not_fail(cli: Cli, write: Write) -> None:
@@ -64,7 +67,7 @@ def test_validate_warnings_do_not_fail(cli: Cli, write: Write) -> None:
     result = cli("validate", write("w.yaml", text))
     assert result.code == 0
     assert ":11:34: warning: sound file 'gone.wav' does not exist" in result.out
-    assert "all valid, 1 warning" in result.err
+    assert "all valid, 1 warning" in result.out
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual import events
+from textual import constants, events
 from textual._xterm_parser import XTermParser
 from textual.driver import Driver
 from textual.drivers._writer_thread import WriterThread
@@ -33,13 +33,13 @@ from textual.message import Message
 from coach.store.database import HistoryStore
 from coach.tui.app import CoachApp, Launch
 from coach.tui.driver import (
-    FALLBACK_POLL_SECONDS,
     IDLE_WAKE_SECONDS,
     TEXTUAL_PRIVATE_NAMES,
     QuietLinuxDriver,
     TerminalClosed,
     _TerminalOutput,
     _WakingEvent,
+    parser_deadline,
     select_timeout,
 )
 
@@ -105,20 +105,27 @@ async def running(
 
 
 def test_nothing_pending_means_the_long_idle_timeout() -> None:
-    assert select_timeout(XTermParser()) == IDLE_WAKE_SECONDS
+    assert select_timeout(None, 100.0) == IDLE_WAKE_SECONDS
 
 
-def test_a_lone_escape_sets_a_short_timeout() -> None:
+def test_bytes_fed_set_a_short_timeout_until_the_escape_delay() -> None:
+    deadline = parser_deadline(100.0)
+    assert deadline == 100.0 + constants.ESCAPE_DELAY
+    assert select_timeout(deadline, 100.0) == pytest.approx(constants.ESCAPE_DELAY)
+    assert select_timeout(deadline, 100.0 + constants.ESCAPE_DELAY + 1) == 0.0
+
+
+def test_the_parser_fires_a_lone_escape_by_that_deadline() -> None:
+    """What the driver assumes of Textual's parser, through its public feed and tick: a
+    lone Escape comes out once the escape delay after the feed has passed, not before
+    (so waking at parser_deadline is enough, and no private deadline is read)."""
     parser = XTermParser()
-    list(parser.feed("\x1b"))
-    timeout = select_timeout(parser)
-    assert timeout is not None
-    assert 0.0 <= timeout < IDLE_WAKE_SECONDS
-
-
-def test_an_unknown_parser_falls_back_to_textuals_poll() -> None:
-    # If Textual renames the parser's private deadline, keys must still work.
-    assert select_timeout(object()) == FALLBACK_POLL_SECONDS  # type: ignore[arg-type]
+    assert list(parser.feed("\x1b")) == []
+    deadline = parser_deadline(time.monotonic())
+    assert list(parser.tick()) == []
+    time.sleep(max(0.0, deadline - time.monotonic()))
+    keys = [m for m in parser.tick() if isinstance(m, events.Key)]
+    assert [k.key for k in keys] == ["escape"]
 
 
 async def test_keys_and_a_lone_escape_arrive(running: Running) -> None:

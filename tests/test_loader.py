@@ -348,7 +348,10 @@ def test_routine_reference_problems(write: Write, tmp_path: Path) -> None:
 def test_same_program_twice(write: Write) -> None:
     write("p.yaml", program("        - {name: A, kind: timed, duration: 5}\n"))
     path = write("r.yaml", routine("file: p.yaml", "file: ./p.yaml"))
-    assert errors_of(path) == ["7:13: program 'test' is already in this routine (entry 1)"]
+    assert errors_of(path) == [
+        "7:13: program 'test' is already in this routine (entry 1); to do it again, give this "
+        "entry a 'slot' (such as slot: midday): that use keeps its own history"
+    ]
 
 
 # -- custom cue sounds -------------------------------------------------------------------
@@ -551,8 +554,9 @@ def test_a_long_level_warns_and_ceilings_quiet_it(write: Write) -> None:
 
 def _schema_bounds(prop: dict[str, object]) -> tuple[object, object]:
     """A dose's minimum and maximum in the JSON Schema (a number, or the number form of
-    a duration, or the non-null branch of an optional one)."""
-    for branch in prop.get("anyOf", [prop]):  # type: ignore[attr-defined]
+    a duration, or the non-null branch of an optional one, or the one-value branch of a
+    dose that may be written per set)."""
+    for branch in prop.get("anyOf") or prop.get("oneOf") or [prop]:  # type: ignore[attr-defined]
         if branch.get("type") in ("integer", "number"):
             return branch["minimum"], branch["maximum"]
         if "anyOf" in branch:

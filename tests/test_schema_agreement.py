@@ -38,6 +38,14 @@ CROSS_FIELD_RULES = [
     r"must be above acceptable_max",
     r"acceptable_max must be below 10",
     r"a repetition needs some time",  # a tempo above 0
+    r"plays in that order only with every phase named",  # a tempo out of order: all three
+    # Doses written per set (a pyramid) agree on the number of sets.
+    r"^'\w+' lists \d+ sets but '\w+' lists \d+",
+    r"^sets is \d+ but '\w+' lists \d+ values",
+    r"so 'sets' cannot progress",
+    # A range of rests: the unit on both ends unless it is seconds, the shorter first.
+    r"^write the unit on both ends of a range",
+    r"^a range starts at its shorter rest",
     # A figure's poses, by the exercise's kind (a reps figure needs a start and a top).
     r"exercise's figure needs a '\w+' pose",
     r"must be between -?\d+ and -?\d+ degrees",  # a joint within its human range

@@ -14,6 +14,7 @@ from coach.config.settings import (
     load_settings,
     save_settings,
     settings_toml,
+    with_changes,
 )
 
 
@@ -87,6 +88,48 @@ def test_saving_replaces_the_file_whole(tmp_path: Path, monkeypatch: pytest.Monk
         save_settings(path, Settings(volume=90))
     assert load_settings(path)[0].volume == 10
     assert [p.name for p in tmp_path.iterdir()] == ["settings.toml"]
+
+
+def test_saving_keeps_what_the_person_wrote_around_the_values(tmp_path: Path) -> None:
+    """Comments, blank lines and the order of keys survive a save from the settings
+    screen; only the values change, and a key the file lacked is added."""
+    path = tmp_path / "settings.toml"
+    written = (
+        "# my coach, set up with the physio on 3 March\n"
+        "\n"
+        "volume = 30   # the flat's walls are thin\n"
+        'audio = "bell"\n'
+        "\n"
+        "# every two weeks while the leg still tingles\n"
+        "screening_weeks = 2\n"
+    )
+    path.write_text(written, encoding="utf-8")
+    before, _ = load_settings(path)
+    save_settings(path, with_changes(before, {"volume": 45}))
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(
+        "# my coach, set up with the physio on 3 March\n"
+        "\n"
+        "volume = 45   # the flat's walls are thin\n"
+        'audio = "bell"\n'
+        "\n"
+        "# every two weeks while the leg still tingles\n"
+        "screening_weeks = 2\n"
+    )
+    after, problems = load_settings(path)
+    assert problems == ()
+    assert after == with_changes(before, {"volume": 45})
+    for key in SETTING_KEYS:  # the others added, after what was there
+        assert text.count(f"\n{key} = ") == 1
+
+
+def test_a_file_that_is_not_toml_is_written_afresh(tmp_path: Path) -> None:
+    path = tmp_path / "settings.toml"
+    path.write_text("volume = 20\nspeech = yes please\n", encoding="utf-8")
+    settings, _ = load_settings(path)
+    save_settings(path, settings)
+    assert load_settings(path) == (settings, ())
+    assert path.read_text(encoding="utf-8").startswith("# coach settings")
 
 
 def test_every_key_is_written() -> None:

@@ -25,6 +25,7 @@ from .tui_helpers import (
     plan_of,
     rows,
     run_until_prompt,
+    screen_drawn,
     screen_is,
     start_session,
     wait_for,
@@ -43,7 +44,7 @@ async def test_a_whole_session_is_stored_set_by_set(tmp_path: Path) -> None:
             # Committed before the next step started: the row is there already.
             assert rows(tmp_path, "SELECT COUNT(*) FROM sets") == [(number,)]
         await run_until_prompt(pilot, app, clock)
-        await wait_for(pilot, screen_is(app, "SummaryScreen"), "summary")
+        await wait_for(pilot, screen_drawn(app, "SummaryScreen"), "summary")
         text = "\n".join(str(w.render()) for w in app.screen.query(Label))
         assert "Session complete" in text
     assert rows(tmp_path, "SELECT status FROM sessions") == [("completed",)]

@@ -62,6 +62,12 @@ def screen_is(app: CoachApp, name: str) -> Callable[[], bool]:
     return lambda: type(app.screen).__name__ == name
 
 
+def screen_drawn(app: CoachApp, name: str) -> Callable[[], bool]:
+    """The screen ``name`` is on top and mounted: its widgets are there to query or click
+    (a screen is current as soon as it is pushed, before it is composed)."""
+    return lambda: type(app.screen).__name__ == name and app.screen.is_mounted
+
+
 def home_ready(app: CoachApp) -> Callable[[], bool]:
     """Home is on screen with its keys, and the day behind it is loaded (home may be drawn
     from the last run's views before that)."""

@@ -19,13 +19,14 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from coach import __version__
+from coach import SUPPORTED_SYSTEMS, __version__
 from coach.format.text import printable
 
 if TYPE_CHECKING:
     from coach.cli.remind import At
     from coach.engine.records import SetRecord, Written
     from coach.format.loader import LoadedFile
+    from coach.format.v1 import Level, Program
     from coach.store.doctor import Rebuilt
     from coach.store.export import SessionRow
     from coach.tui.app import CoachApp
@@ -43,6 +44,8 @@ EXIT_UNWRITABLE = 3
 """``coach doctor``: the history is not damaged, but its disk is full or read-only."""
 EXIT_SAFETY = 4
 """'coach run' left at a safety step: nothing played."""
+EXIT_UNSUPPORTED = 5
+"""coach was started on a system it does not run on (see ``coach.SUPPORTED_SYSTEMS``)."""
 WAITING_MARK = "*"
 """After the date of a session `coach history` lists that still waits in the journal."""
 
@@ -282,6 +285,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     schema.add_argument("--output", "-o", type=Path, help="write to this file instead")
 
+    new = commands.add_parser(
+        "new",
+        help="write a commented, valid program or routine file to start from",
+        description="Write a commented, valid session file to start from (never overwrites).",
+    )
+    new.add_argument("kind", choices=("program", "routine"), help="what the file defines")
+    new.add_argument(
+        "target", type=Path, metavar="FILE", help="the file to write (.yaml added if missing)"
+    )
+
     preview = commands.add_parser(
         "preview",
         help="print a session's timeline and total duration",
@@ -299,7 +312,35 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print each exercise's figure (its start and top poses) instead of the timeline",
     )
+    preview.add_argument(
+        "--all-levels",
+        action="store_true",
+        help=(
+            "with --figures: every exercise of every level of every program, at its start, "
+            "top (or hold) and end (a contact sheet to check them all)"
+        ),
+    )
+    which = preview.add_mutually_exclusive_group()
+    which.add_argument(
+        "--level",
+        type=_level_number,
+        metavar="N",
+        help="every program at level N (default: the routine's starting levels)",
+    )
+    which.add_argument(
+        "--all", action="store_true", dest="every", help="every level in turn, from level 1"
+    )
     return parser
+
+
+def _level_number(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a level number, not {text!r}") from None
+    if not 1 <= number <= 10:
+        raise argparse.ArgumentTypeError(f"a level is 1 to 10, not {number}")
+    return number
 
 
 def _add_data_dir(parser: argparse.ArgumentParser) -> None:
@@ -415,13 +456,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(words)
     if file is not None and args.command is not None:
         parser.error(f"'{file}' is a file to open, so '{args.command}' cannot follow it")
+    if not _supported_system():
+        _say(f"coach: {SUPPORTED_SYSTEMS}.")
+        return EXIT_UNSUPPORTED
     try:
         if args.command == "validate":
             return _validate(args.paths)
         if args.command == "schema":
             return _schema(args.output)
+        if args.command == "new":
+            return _new(args.kind, args.target)
         if args.command == "preview":
-            return _preview(args.file, figures=args.figures)
+            return _preview(
+                args.file,
+                figures=args.figures,
+                all_levels=args.all_levels,
+                level=args.level,
+                every=args.every,
+            )
         if args.command == "remind":
             return _remind(args)
         data_dir = getattr(args, "data_dir", None)
@@ -453,6 +505,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `coach preview | head` closes the pipe early; that is not an error.
         sys.stderr.close()
         return EXIT_OK
+
+
+def _supported_system() -> bool:
+    """Whether this is a system coach runs on: one with POSIX file locks."""
+    try:
+        import fcntl  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _usage_error(message: str) -> int:
@@ -527,11 +588,11 @@ def _validate(paths: list[Path]) -> int:
     if errors:
         print(
             f"{checked}: {errors:,} error{'s' if errors != 1 else ''} "
-            f"in {bad_files} file{'s' if bad_files != 1 else ''}{warned}",
-            file=sys.stderr,
+            f"in {bad_files} file{'s' if bad_files != 1 else ''}{warned}"
         )
         return EXIT_INVALID
-    print(f"{checked}: all valid{warned}", file=sys.stderr)
+    # One stream: the problems and the count that sums them up, in order.
+    print(f"{checked}: all valid{warned}")
     return EXIT_OK
 
 
@@ -556,6 +617,23 @@ def _schema(output: Path | None) -> int:
             out.write(text)
     except OSError as exc:
         return _usage_error(f"cannot write {output}: {exc.strerror or exc}")
+    return EXIT_OK
+
+
+def _new(kind: str, target: Path) -> int:
+    from coach.cli.new import new_file, schema_path
+
+    try:
+        written = new_file(kind, target)
+    except FileExistsError as exc:
+        return _usage_error(str(exc))
+    except OSError as exc:
+        return _usage_error(f"cannot write {target}: {exc.strerror or exc}")
+    for line in written:
+        print(line)
+    schema = os.path.normpath(target.parent / schema_path(target.parent))
+    if not Path(schema).exists():
+        print(f"for completion in your editor: coach schema -o {printable(schema)}")
     return EXIT_OK
 
 
@@ -589,10 +667,33 @@ def _load_or_report(file: Path | None) -> LoadedFile | int:
         return EXIT_INVALID
 
 
-def _preview(file: Path | None, *, figures: bool = False) -> int:
+def _level_texts(
+    program: Program, level: Level, *, with_program: bool = True
+) -> list[tuple[str, str]]:
+    """What the file says of a program and of the level played, with a style each: the
+    program's and level's descriptions, and the criterion for moving on."""
+    found = []
+    if program.description and with_program:
+        found.append((program.description, "dim"))
+    if level.description:
+        found.append((level.description, ""))
+    if level.advance_when:
+        found.append((f"Move on when: {level.advance_when}", "italic"))
+    return found
+
+
+def _preview(
+    file: Path | None,
+    *,
+    figures: bool = False,
+    all_levels: bool = False,
+    level: int | None = None,
+    every: bool = False,
+) -> int:
     from rich.console import Console
 
     from coach.cli.preview import render_preview
+    from coach.engine.planning import programs_of
     from coach.engine.timeline import build_timeline, plan_session
 
     loaded = _load_or_report(file)
@@ -600,17 +701,50 @@ def _preview(file: Path | None, *, figures: bool = False) -> int:
         return loaded
     for warning in loaded.warnings:
         print(warning.render(), file=sys.stderr)
-    if figures:
-        from coach.cli.figures import plan_figures
+    if all_levels and not figures:
+        print("coach preview: --all-levels goes with --figures", file=sys.stderr)
+        return EXIT_USAGE
+    if figures and all_levels:
+        from coach.cli.figures import contact_sheet
 
-        for item, lines in plan_figures(plan_session(loaded)):
-            print(f"{printable(item.name)} ({item.key})")
-            print("\n".join(lines))
-            print()
+        print("\n".join(contact_sheet(loaded)))
         return EXIT_OK
-    timeline = build_timeline(plan_session(loaded))
-    Console().print(render_preview(timeline))
+    deepest = max(len(program.levels) for program, _ in programs_of(loaded))
+    if level is not None and level > deepest:
+        return _usage_error(
+            f"--level {level}: no program here has more than {deepest} "
+            f"level{'s' if deepest != 1 else ''}"
+        )
+    wanted = list(range(1, deepest + 1)) if every else [level] if level is not None else [None]
+    console = Console()
+    for number, chosen in enumerate(wanted):
+        levels = {} if chosen is None else {p.id: chosen for p, _ in programs_of(loaded)}
+        plan = plan_session(loaded, levels=levels)
+        if figures:
+            from coach.cli.figures import plan_figures
+
+            for item, lines in plan_figures(plan):
+                print(f"{printable(item.name)} ({item.key})")
+                print("\n".join(lines))
+                print()
+            continue
+        if number:
+            console.print()
+        console.print(render_preview(build_timeline(plan), _about(loaded, plan.levels)))
     return EXIT_OK
+
+
+def _about(loaded: LoadedFile, levels: Mapping[str, int]) -> list[tuple[str, str]]:
+    """What the file says of each program and of the level played (preview's heading)."""
+    from coach.engine.planning import programs_of
+
+    found: list[tuple[str, str]] = []
+    for program, _ in programs_of(loaded):
+        number = program.level_number(levels.get(program.id, 1))
+        # The level's own texts: the program's description is long, and plan shows it.
+        for text, style in _level_texts(program, program.levels[number - 1], with_program=False):
+            found.append((f"{program.name}, level {number}: {text}", style))
+    return found
 
 
 def _play(
@@ -783,6 +917,8 @@ def _plan(file: Path | None, *, data_dir: Path | None) -> int:
     planned = plan_from(loaded, pasts, today=local_today())
     console = Console()
     console.print(Text(f"Next session: {printable(planned.plan.title)}", style="bold"))
+    if planned.over_budget:
+        console.print(Text(printable(planned.over_budget), style="yellow"))
     for program, _ in programs_of(loaded):
         program_plan = planned.programs[program.id]
         level = program.levels[program_plan.level - 1]
@@ -797,6 +933,8 @@ def _plan(file: Path | None, *, data_dir: Path | None) -> int:
                 style="bold",
             )
         )
+        for text, style in _level_texts(program, level):
+            console.print(Text(printable(text, multiline=True), style=style))
         changed = changes(planned)
         table = Table(show_header=True, header_style="dim", pad_edge=False, expand=False)
         table.add_column("Exercise", overflow="fold")
@@ -809,7 +947,7 @@ def _plan(file: Path | None, *, data_dir: Path | None) -> int:
             table.add_row(
                 Text(printable(exercise.name)),
                 change.arrow,
-                describe_dose(dose),
+                describe_dose(dose, per_set=exercise.per_set),
                 Text(printable(change.reason)),
             )
         console.print(table)

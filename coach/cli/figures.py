@@ -2,7 +2,9 @@
 --figures``, and as SVG for the documentation (the same poses, drawn with lines).
 
 Both draw the start pose and the top (or, for holds, the held pose) side by side, fitted
-to one box so the two are at the same scale, as the player would show them.
+to one box so the two are at the same scale, as the player would show them. The contact
+sheet (``coach preview --figures --all-levels``) adds the end pose, for every exercise of
+every level of every program, so an author or a physiotherapist checks them all at once.
 """
 
 from __future__ import annotations
@@ -11,27 +13,41 @@ from collections.abc import Iterator
 
 from coach.engine.figures.motion import Keyframes, extent, figure_of, keyframes
 from coach.engine.figures.skeleton import Drawing, Posture, draw
-from coach.engine.timeline import PlannedExercise, SessionPlan
+from coach.engine.timeline import PlannedExercise, SessionPlan, plan_session
+from coach.format.loader import LoadedFile, RoutineFile
+from coach.format.text import printable
 from coach.tui.braille import fit, render
 
-__all__ = ["figure_svg", "figure_text", "key_poses", "plan_figures"]
+__all__ = ["contact_sheet", "figure_svg", "figure_text", "key_poses", "plan_figures"]
 
 COLUMNS, ROWS = 30, 10
 """Each pose's box in ``coach preview --figures``: a figure that reads, two to a line."""
 
 
-def key_poses(keys: Keyframes, kind: str) -> list[tuple[str, Posture]]:
-    """The poses that say what the exercise is: start, then top (hold for holds)."""
+def key_poses(keys: Keyframes, kind: str, *, end: bool = False) -> list[tuple[str, Posture]]:
+    """The poses that say what the exercise is: start, then top (hold for holds); with
+    ``end``, then the pose a repetition ends in, where it is not the start."""
     second = ("hold", keys.hold) if kind == "hold" else ("top", keys.top)
-    if second[1] == keys.start:
-        return [("start", keys.start)]
-    return [("start", keys.start), second]
+    poses = [("start", keys.start)]
+    if second[1] != keys.start:
+        poses.append(second)
+    if end and kind != "hold" and keys.end != keys.start:
+        poses.append(("end", keys.end))
+    return poses
 
 
-def figure_text(keys: Keyframes, kind: str, columns: int = COLUMNS, rows: int = ROWS) -> list[str]:
-    """The start and top poses in braille, side by side, with their names under them."""
+def figure_text(
+    keys: Keyframes,
+    kind: str,
+    columns: int = COLUMNS,
+    rows: int = ROWS,
+    *,
+    end: bool = False,
+) -> list[str]:
+    """The start and top poses (and with ``end``, the end) in braille, side by side,
+    with their names under them."""
     place = fit(extent(keys), columns, rows)
-    poses = key_poses(keys, kind)
+    poses = key_poses(keys, kind, end=end)
     canvases = [
         render(draw(p, keys.base, keys.view), columns, rows, place).text() for _, p in poses
     ]
@@ -49,6 +65,30 @@ def plan_figures(plan: SessionPlan) -> Iterator[tuple[PlannedExercise, list[str]
         figure = figure_of(item)
         if figure is not None:
             yield item, figure_text(keyframes(figure), item.exercise.kind)
+
+
+def contact_sheet(loaded: LoadedFile) -> Iterator[str]:
+    """Every exercise's figure at every level of every program of the file, at its start,
+    top (or hold) and end, as lines of text: one page to check them all."""
+    programs = loaded.programs if isinstance(loaded, RoutineFile) else (loaded,)
+    for program_file in programs:
+        program = program_file.program
+        for number, level in enumerate(program.levels, start=1):
+            of = len(program.levels)
+            yield printable(f"== {program.name}, level {number} of {of}: {level.name}")
+            yield ""
+            plan = plan_session(program_file, levels={program.id: number})
+            for item in plan.exercises:
+                figure = figure_of(item)
+                if figure is None:
+                    yield printable(f"{item.name} ({item.key}): no figure")
+                    yield ""
+                    continue
+                own = item.exercise.figure
+                named = f"figure {own}" if isinstance(own, str) else "its own figure"
+                yield printable(f"{item.name} ({item.key}, {item.exercise.kind}, {named})")
+                yield from figure_text(keyframes(figure), item.exercise.kind, end=True)
+                yield ""
 
 
 def figure_svg(keys: Keyframes, kind: str, *, height: int = 140, title: str = "") -> str:
@@ -76,10 +116,11 @@ def figure_svg(keys: Keyframes, kind: str, *, height: int = 140, title: str = ""
         def point(x: float, y: float, x0: float = x0) -> str:
             return f"{x0 + (x - left) * scale:.1f},{floor - (y - bottom) * scale:.1f}"
 
-        parts.append(
-            f'<line x1="{x0 - 5:.1f}" y1="{floor + 1}" x2="{x0 + box - 15:.1f}" '
-            f'y2="{floor + 1}" stroke="#999" stroke-width="1"/>'
-        )
+        if drawing.floor:
+            parts.append(
+                f'<line x1="{x0 - 5:.1f}" y1="{floor + 1}" x2="{x0 + box - 15:.1f}" '
+                f'y2="{floor + 1}" stroke="#999" stroke-width="1"/>'
+            )
         parts.extend(_lines(drawing, point))
         hx, hy = point(*drawing.head).split(",")
         parts.append(

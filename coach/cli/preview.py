@@ -8,14 +8,24 @@ reader refuses such text already: this is the second line of defence).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from coach.engine.timeline import Phase, PlannedExercise, Step, StepKind, Timeline, work_words
+from coach.engine.timeline import (
+    PlannedExercise,
+    Step,
+    StepKind,
+    Timeline,
+    rep_phases,
+    work_words,
+)
 from coach.format.durations import format_clock, format_duration
 from coach.format.text import printable
+from coach.format.v1 import RepsExercise
 
 __all__ = ["describe_block", "render_preview"]
 
@@ -30,6 +40,10 @@ def describe_block(steps: tuple[Step, ...], item: PlannedExercise) -> str:
     if first.kind is StepKind.HOLD:
         hold = steps[0].duration
         holds = first.holds or 1
+        if first.self_timed:
+            # Ended by the person: the time shown is the longest it lasts.
+            count = f"{holds} holds" if holds > 1 else "a hold"
+            return f"{sets}, {side}{count} of up to {format_duration(hold)}, N ends each"
         if holds == 1:
             return f"{sets}, {side}{words} {format_duration(hold)}"
         gap = next((s.duration for s in steps if s.kind is StepKind.HOLD_REST), 0.0)
@@ -37,17 +51,11 @@ def describe_block(steps: tuple[Step, ...], item: PlannedExercise) -> str:
         own = f" ({words})" if getattr(item.exercise, "label", None) else ""
         return f"{sets}, {side}{holds} holds of {format_duration(hold)}{own}{rests}"
     if first.kind is StepKind.REP:
-        tempo = item.exercise.tempo  # type: ignore[union-attr]
+        assert isinstance(item.exercise, RepsExercise)
         phases = [
-            f"{format_duration(seconds)} {phase}"
-            for phase, seconds in (
-                (Phase.UP, tempo.up),
-                (Phase.PAUSE, tempo.pause),
-                (Phase.DOWN, tempo.down),
-            )
-            if seconds
+            f"{format_duration(seconds)} {phase}" for phase, seconds, _ in rep_phases(item.exercise)
         ]
-        return f"{sets}, {side}{first.reps} reps ({' / '.join(phases)})"
+        return f"{sets}, {side}{_count(first.reps or 0, 'rep')} ({' / '.join(phases)})"
     if first.kind is StepKind.TIMED:
         return f"{sets}, {side}{words}"
     if first.kind is StepKind.SWITCH:
@@ -65,8 +73,9 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def render_preview(timeline: Timeline) -> RenderableType:
-    """The whole timeline as a table, one row per block of steps."""
+def render_preview(timeline: Timeline, about: Sequence[tuple[str, str]] = ()) -> RenderableType:
+    """The whole timeline as a table, one row per block of steps; ``about`` (text and
+    style) is what the file says of its programs and levels, shown under the heading."""
     plan = timeline.plan
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=False)
     table.add_column("Clock", justify="right", style="dim", no_wrap=True)
@@ -107,4 +116,5 @@ def render_preview(timeline: Timeline) -> RenderableType:
         f"  ({_count(len(plan.exercises), 'exercise')}, {_count(ratings, 'pain rating')}, "
         "which take as long as you need)"
     )
-    return Group(heading, Text("\n".join(programs), style="dim"), table, summary)
+    notes = [Text(printable(text, multiline=True), style=style) for text, style in about]
+    return Group(heading, Text("\n".join(programs), style="dim"), *notes, table, summary)

@@ -260,15 +260,14 @@ def _timing(item: PlannedExercise, *, is_last: bool) -> _Timing:
     exercise, dose = item.exercise, item.dose
     if isinstance(exercise, HoldExercise):
         holds = dose.holds or 1
-        hold = dose.hold or exercise.hold
+        hold = dose.hold or float(exercise.written("hold") or 0)
         work = holds * hold
         side = work + (holds - 1) * exercise.hold_rest
     elif isinstance(exercise, RepsExercise):
-        tempo = exercise.tempo
-        work = (dose.reps or exercise.reps) * (tempo.up + tempo.pause + tempo.down)
+        work = (dose.reps or int(exercise.written("reps") or 0)) * exercise.rep_seconds
         side = work
     else:
-        work = side = dose.duration or exercise.duration
+        work = side = dose.duration or float(exercise.written("duration") or 0)
     sides = 2 if exercise.sides == "each" else 1
     set_seconds = sides * side + (sides - 1) * exercise.switch
     total = item.get_ready + dose.sets * set_seconds + (dose.sets - 1) * exercise.rest

@@ -13,8 +13,9 @@ from datetime import date
 from coach.engine.progression import dose_direction
 from coach.engine.records import LevelMove, SessionFacts
 from coach.engine.scaling import Decision, ProgramPlan, Replay, Rule, plan_program
-from coach.engine.timeline import SessionPlan, plan_session
-from coach.format.loader import LoadedFile, ProgramFile
+from coach.engine.timeline import SessionPlan, build_timeline, plan_session
+from coach.format.durations import format_duration
+from coach.format.loader import LoadedFile, ProgramFile, RoutineFile
 from coach.format.v1 import Program
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "Planned",
     "ProgramPast",
     "changes",
+    "over_budget",
     "plan_from",
     "plan_today",
     "programs_of",
@@ -51,6 +53,8 @@ class ProgramPast:
 class Planned:
     plan: SessionPlan
     programs: Mapping[str, ProgramPlan]
+    over_budget: str = ""
+    """One sentence when the session planned is longer than the routine's max_minutes."""
 
     @property
     def decisions(self) -> tuple[Decision, ...]:
@@ -65,7 +69,10 @@ class Planned:
     def notes(self) -> tuple[str, ...]:
         """Each program's notes, once each: the weekly rise reads the same baselines for
         every program of a routine, so they would say the same sentence."""
-        return tuple(dict.fromkeys(n for p in self.programs.values() for n in p.notes))
+        found = [n for p in self.programs.values() for n in p.notes]
+        if self.over_budget:
+            found.append(self.over_budget)
+        return tuple(dict.fromkeys(found))
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +150,23 @@ def plan_today(
         levels={pid: p.level for pid, p in plans.items()},
         doses={(pid, ex): dose for pid, p in plans.items() for ex, dose in p.doses.items()},
     )
-    return Planned(plan, plans)
+    return Planned(plan, plans, over_budget(loaded, plan))
+
+
+def over_budget(loaded: LoadedFile, plan: SessionPlan) -> str:
+    """The sentence for a session planned longer than its routine's ``max_minutes``
+    (never silently longer), or ''."""
+    budget = loaded.routine.max_minutes if isinstance(loaded, RoutineFile) else None
+    if budget is None:
+        return ""
+    total = build_timeline(plan).total
+    if total <= budget * 60:
+        return ""
+    return (
+        f"This routine is meant to take at most {budget} minutes; today's doses make it "
+        f"{format_duration(total)}. When time is short, end an exercise early with N, then "
+        "'No time' (the dose stays), and tell whoever wrote the routine."
+    )
 
 
 def plan_from(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from coach.engine.dose import Dose
+from coach.engine.timeline import set_doses
 from coach.format.durations import format_duration
 
 if TYPE_CHECKING:
@@ -18,11 +20,20 @@ __all__ = ["describe_change", "describe_dose", "dose_direction", "step_dose"]
 _UNITS = {"hold": "hold", "holds": "holds", "reps": "reps", "duration": "time", "sets": "sets"}
 
 
-def describe_dose(dose: Dose, *, each_side: bool = False) -> str:
+def describe_dose(
+    dose: Dose,
+    *,
+    each_side: bool = False,
+    per_set: Mapping[str, tuple[float, ...]] | None = None,
+) -> str:
     """``2 x 5 x 8s`` style, in words people read: '2 sets of 5 x 8s', and ', each side'
-    for an exercise done on each side in turn (the dose is each side's)."""
-    sets = f"{dose.sets} set{'s' if dose.sets != 1 else ''}"
+    for an exercise done on each side in turn (the dose is each side's). A dose written
+    per set (a pyramid) says each set's: '3 sets: 6 x 10s, 4 x 10s, 2 x 10s'."""
     side = ", each side" if each_side else ""
+    if per_set and dose.sets > 1:
+        each = [_one_set(d) for d in set_doses(dose, per_set)]
+        return f"{dose.sets} sets: {', '.join(each)}{side}"
+    sets = f"{dose.sets} set{'s' if dose.sets != 1 else ''}"
     if dose.hold is not None:
         holds = dose.holds or 1
         return f"{sets} of {holds} x {format_duration(dose.hold)}{side}"
@@ -31,6 +42,16 @@ def describe_dose(dose: Dose, *, each_side: bool = False) -> str:
     if dose.duration is not None:
         return f"{sets} of {format_duration(dose.duration)}{side}"
     return sets + side
+
+
+def _one_set(dose: Dose) -> str:
+    if dose.hold is not None:
+        return f"{dose.holds or 1} x {format_duration(dose.hold)}"
+    if dose.reps is not None:
+        return f"{dose.reps} rep{'s' if dose.reps != 1 else ''}"
+    if dose.duration is not None:
+        return format_duration(dose.duration)
+    return "-"
 
 
 def describe_change(before: Dose, after: Dose) -> str:

@@ -92,10 +92,14 @@ class SetOutcome:
     started_wall: float | None = None
     attempt: int = 1
     """1 for the first try; more when the user went back to redo the set."""
+    released: float = 0.0
+    """Seconds of self-timed holds the person did not need (ended them sooner with N)."""
 
     @property
     def completed(self) -> bool:
-        return self.skipped_steps == 0 and self.done_work + 1e-6 >= self.planned_work
+        return (
+            self.skipped_steps == 0 and self.done_work + self.released + 1e-6 >= self.planned_work
+        )
 
 
 @dataclass
@@ -421,6 +425,21 @@ class SessionRunner:
             return []
         ran = max(0.0, min(step.duration, self.session_time() - step.start))
         self._account(step, ran=ran, skipped=ran + 1e-6 < step.duration)
+        return self._jump(self.index + 1)
+
+    def end_hold(self) -> list[RunnerEvent]:
+        """The person ends a self-timed hold: the seconds held count as done, the rest of
+        its time as not needed (the set stays complete), and the session goes on."""
+        step = self.step
+        if (
+            step is None
+            or not step.self_timed
+            or self.state not in (RunState.RUNNING, RunState.PAUSED)
+        ):
+            return []
+        ran = max(0.0, min(step.duration, self.session_time() - step.start))
+        self._account(step, ran=ran)
+        self.set_outcome(step.exercise_index, step.set_number).released += step.duration - ran
         return self._jump(self.index + 1)
 
     def back(self) -> list[RunnerEvent]:

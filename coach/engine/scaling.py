@@ -911,6 +911,9 @@ class Replay:
                 for_pain=for_pain,
             )
 
+        if not sets and not exercise.rate:
+            # A warm-up written 'rate: false': never rated, so never changed.
+            return decision(before, Rule.NOT_DONE, f"Played without a pain rating: {now}.")
         if not sets:
             return decision(before, Rule.NOT_DONE, f"Not done this time, so it stays at {now}.")
         if red_flag:

@@ -109,6 +109,11 @@ class ExerciseResult:
     exercise_id: str = ""
     """Which exercise it is: the decisions about it are found by these, never by its
     name (two programs may each have a 'Bird dog')."""
+    rated: bool = True
+    """False for an exercise written 'rate: false' (a warm-up): ``sets_rated`` counts
+    the sets played, and there are no ratings."""
+    per_set: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+    """Its doses written per set (a pyramid), to describe next time's dose."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,14 +370,23 @@ class SessionController:
         rows = []
         for index, item in enumerate(self.plan.exercises):
             mine = [s for s in self.rated if s.exercise_index == index]
+            done = len({s.set_number for s in mine})
+            if not item.exercise.rate:
+                # Never rated: the sets the runner played count instead.
+                done = sum(
+                    self.runner.set_outcome(index, number).done_work > 0
+                    for number in range(1, item.dose.sets + 1)
+                )
             rows.append(
                 ExerciseResult(
                     item.name,
-                    len({s.set_number for s in mine}),
+                    done,
                     item.dose.sets,
                     tuple(s.pain for s in mine),
                     item.program_id,
                     item.key,
+                    item.exercise.rate,
+                    item.exercise.per_set,
                 )
             )
         elapsed = 0.0

@@ -9,7 +9,7 @@ player walks it, so both agree on every second by construction.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from coach.engine.dose import Dose
@@ -25,10 +25,14 @@ __all__ = [
     "Side",
     "Step",
     "StepKind",
+    "Stroke",
     "Timeline",
     "build_timeline",
     "default_dose",
+    "dose_for_set",
     "plan_session",
+    "rep_phases",
+    "set_doses",
     "work_words",
 ]
 
@@ -59,6 +63,39 @@ class Phase(StrEnum):
     UP = "up"
     PAUSE = "hold"
     DOWN = "down"
+
+
+_PHASES = {"up": Phase.UP, "pause": Phase.PAUSE, "down": Phase.DOWN}
+
+
+class Stroke(StrEnum):
+    """What the body does in a phase of a repetition, whatever the phase is called: the
+    first movement goes out to the far point (the figure's ``top``), the next comes back
+    (to its ``end``), a pause stays where the body is."""
+
+    OUT = "out"
+    BACK = "back"
+    AT_START = "at start"
+    AT_TOP = "at top"
+    AT_END = "at end"
+
+
+def rep_phases(exercise: RepsExercise) -> tuple[tuple[Phase, float, Stroke], ...]:
+    """The phases of one repetition that take time, in the order played, each with its
+    stroke: ``down, pause, up`` (a squat) lowers out to the far point and rises back."""
+    found: list[tuple[Phase, float, Stroke]] = []
+    at = Stroke.AT_START
+    for name, seconds in exercise.phases:
+        if seconds <= 0:
+            continue
+        phase = _PHASES[name]
+        if phase is Phase.PAUSE:
+            stroke = at
+        else:
+            stroke = Stroke.BACK if at is Stroke.AT_TOP else Stroke.OUT
+            at = Stroke.AT_END if stroke is Stroke.BACK else Stroke.AT_TOP
+        found.append((phase, seconds, stroke))
+    return tuple(found)
 
 
 class Side(StrEnum):
@@ -145,8 +182,12 @@ class Step:
     rep: int | None = None
     reps: int | None = None
     phase: Phase | None = None
+    stroke: Stroke | None = None
+    """For a rep's phase: where the body goes (the figure follows it)."""
     hold: int | None = None
     holds: int | None = None
+    self_timed: bool = False
+    """A hold the person ends with N (``hold: {up_to: ...}``): no question asked."""
 
     @property
     def end(self) -> float:
@@ -176,12 +217,50 @@ class Timeline:
 
 
 def default_dose(exercise: AnyExercise) -> Dose:
-    """The dose written in the file, before any scaling."""
+    """The dose written in the file, before any scaling: for doses written per set (a
+    pyramid), the first set's, which progression acts on."""
+    sets = exercise.set_count
     if isinstance(exercise, HoldExercise):
-        return Dose(sets=exercise.sets, hold=exercise.hold, holds=exercise.holds)
+        return Dose(sets=sets, hold=_float(exercise, "hold"), holds=_int(exercise, "holds"))
     if isinstance(exercise, RepsExercise):
-        return Dose(sets=exercise.sets, reps=exercise.reps)
-    return Dose(sets=exercise.sets, duration=exercise.duration)
+        return Dose(sets=sets, reps=_int(exercise, "reps"))
+    return Dose(sets=sets, duration=_float(exercise, "duration"))
+
+
+def _float(exercise: AnyExercise, name: str) -> float:
+    value = exercise.written(name)
+    assert value is not None
+    return float(value)
+
+
+def _int(exercise: AnyExercise, name: str) -> int:
+    value = exercise.written(name)
+    assert value is not None
+    return int(value)
+
+
+_FLOOR = {"hold": 1.0, "holds": 1, "reps": 1, "duration": 1.0}
+"""The least each dose can be in one set of a pyramid stepped back below its shape."""
+
+
+def dose_for_set(dose: Dose, per_set: Mapping[str, tuple[float, ...]], set_number: int) -> Dose:
+    """Set ``set_number``'s dose of an exercise whose doses are written per set: each
+    set keeps its difference from the first as written, so progression moves the whole
+    pyramid (6-4-2 holds one step up is 7-5-3), never below one hold or one second."""
+    changes: dict[str, float | int] = {}
+    for name, values in per_set.items():
+        first = getattr(dose, name)
+        if first is None:
+            continue
+        index = min(max(set_number, 1), len(values)) - 1
+        value = first + (values[index] - values[0])
+        changes[name] = max(_FLOOR[name], int(value) if name in ("holds", "reps") else value)
+    return replace(dose, **changes) if changes else dose  # type: ignore[arg-type]
+
+
+def set_doses(dose: Dose, per_set: Mapping[str, tuple[float, ...]]) -> tuple[Dose, ...]:
+    """Each set's dose, in order."""
+    return tuple(dose_for_set(dose, per_set, n) for n in range(1, dose.sets + 1))
 
 
 def work_words(exercise: AnyExercise) -> tuple[str, str]:
@@ -305,9 +384,16 @@ class _Builder:
                         StepKind.SWITCH, exercise.switch, set_number=set_number, side=side, **common
                     )
                 self.next_block()
-                self._work(exercise, dose, set_number=set_number, side=side, **common)
-            self.next_block()
-            self.add(StepKind.RATE, 0.0, set_number=set_number, **common)
+                self._work(
+                    exercise,
+                    dose_for_set(dose, exercise.per_set, set_number),
+                    set_number=set_number,
+                    side=side,
+                    **common,
+                )
+            if exercise.rate:
+                self.next_block()
+                self.add(StepKind.RATE, 0.0, set_number=set_number, **common)
             if set_number < dose.sets:
                 self.next_block()
                 self.add(StepKind.REST, exercise.rest, set_number=set_number, **common)
@@ -320,22 +406,31 @@ class _Builder:
             holds = dose.holds or 1
             for number in range(1, holds + 1):
                 self.add(
-                    StepKind.HOLD, dose.hold or exercise.hold, hold=number, holds=holds, **where
+                    StepKind.HOLD,
+                    dose.hold or _float(exercise, "hold"),
+                    hold=number,
+                    holds=holds,
+                    self_timed=exercise.self_timed,
+                    **where,
                 )
                 if number < holds:
                     self.add(
                         StepKind.HOLD_REST, exercise.hold_rest, hold=number, holds=holds, **where
                     )
         elif isinstance(exercise, RepsExercise):
-            reps = dose.reps or exercise.reps
-            tempo = exercise.tempo
+            reps = dose.reps or _int(exercise, "reps")
+            phases = rep_phases(exercise)
             for number in range(1, reps + 1):
-                for phase, seconds in (
-                    (Phase.UP, tempo.up),
-                    (Phase.PAUSE, tempo.pause),
-                    (Phase.DOWN, tempo.down),
-                ):
-                    self.add(StepKind.REP, seconds, rep=number, reps=reps, phase=phase, **where)
+                for phase, seconds, stroke in phases:
+                    self.add(
+                        StepKind.REP,
+                        seconds,
+                        rep=number,
+                        reps=reps,
+                        phase=phase,
+                        stroke=stroke,
+                        **where,
+                    )
         else:
             assert isinstance(exercise, TimedExercise)
-            self.add(StepKind.TIMED, dose.duration or exercise.duration, **where)
+            self.add(StepKind.TIMED, dose.duration or _float(exercise, "duration"), **where)

@@ -48,7 +48,9 @@ def figure_problems(exercise: HoldExercise | RepsExercise | TimedExercise) -> It
         own = False
     else:
         found, own = figure, True
-    needs_top = isinstance(exercise, RepsExercise | TimedExercise)
+    # A timed block may keep still in a held pose (a bundled hold figure for 'lie still').
+    still = isinstance(exercise, TimedExercise) and found.hold is not None
+    needs_top = isinstance(exercise, RepsExercise | TimedExercise) and not still
     if needs_top and found.top is None:
         what = "a repetition" if isinstance(exercise, RepsExercise) else "a loop"
         yield (
@@ -56,6 +58,7 @@ def figure_problems(exercise: HoldExercise | RepsExercise | TimedExercise) -> It
             (
                 f"a {exercise.kind} exercise's figure needs a 'top' pose (where {what} goes "
                 "from 'start')"
+                + (", or a 'hold' pose to keep still in" if what == "a loop" else "")
             ),
             True,
         )

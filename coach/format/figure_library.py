@@ -37,7 +37,31 @@ HALF_KNEELING: dict[str, JsonValue] = {
     "right_ankle": {"plantarflexion": 0},
 }
 """Kneeling on the left knee, the right foot flat in front."""
+HIP_FLEXOR_STRETCH: dict[str, JsonValue] = {
+    "right_hip": {"flexion": 90},
+    "right_knee": {"flexion": 100},
+    "right_ankle": {"dorsiflexion": 15},
+    "left_hip": {"extension": 10},
+    "left_knee": {"flexion": 70},
+    "pelvis": {"posterior_tilt": 10},
+}
+"""The stretch from half kneeling: the pelvis tucked and moved forward over the front
+foot, the back thigh behind the trunk, the trunk upright (leaning back is the fault
+the instructions warn against: the low back arches instead of the hip stretching)."""
 ARMS_OVERHEAD = {"shoulders": {"flexion": 170}}
+FOREARMS_AHEAD: dict[str, JsonValue] = {"shoulders": {"flexion": 160}, "elbows": {"flexion": 20}}
+"""Lying face down, the arms ahead with the forearms and hands flat on the floor."""
+HANDS_UNDER_BACK: dict[str, JsonValue] = {
+    "shoulders": {"extension": 5, "abduction": 60},
+    "elbows": {"flexion": 0},
+}
+"""Lying on the back, the hands under the low back (seen from the side: the arms run to
+it; the abduction takes them toward it across the floor)."""
+HANDS_BY_SHOULDERS: dict[str, JsonValue] = {
+    "shoulders": {"extension": 50},
+    "elbows": {"flexion": 150},
+}
+"""Lying face down, the hands flat on the floor beside the shoulders (a press-up's)."""
 # The arms hang from the upper back: when it rounds or sinks, the shoulders' angle
 # changes by as much, to keep the hands under the shoulders.
 CAT = {
@@ -100,24 +124,23 @@ BUNDLED_FIGURES: dict[str, dict[str, JsonValue]] = {
         "end": {"pelvis": {"anterior_tilt": 12}},
     },
     "knee-rocks": {
-        "view": "front",
+        # From the ceiling: the knees swing across while the arms and shoulders stay flat
+        # on the floor (seen from the feet, the body was a line with spikes).
+        "view": "above",
         "base": "lying-on-back",
-        "start": {**HOOKLYING, "shoulders": {"abduction": 80}},
-        "top": {
-            "left_hip": {"abduction": 35},
-            "right_hip": {"adduction": 25},
-            "lumbar": {"rotation_right": 10},
-        },
+        "start": {**HOOKLYING, "shoulders": {"abduction": 60}},
+        "top": {"pelvis": {"rotation_right": 30}},
         "alternate": True,
     },
     "knee-to-chest": {
         "base": "lying-on-back",
         "start": HOOKLYING,
+        # The hands hold the shin just under the knee (they were above the face).
         "hold": {
             "left_hip": {"flexion": 115},
             "left_knee": {"flexion": 120},
-            "shoulders": {"flexion": 60},
-            "elbows": {"flexion": 80},
+            "shoulders": {"flexion": 10},
+            "elbows": {"flexion": 70},
         },
     },
     "march-in-place": {
@@ -148,22 +171,14 @@ BUNDLED_FIGURES: dict[str, dict[str, JsonValue]] = {
         "base": "kneeling",
         "start": HALF_KNEELING,
         "hold": {
-            "right_hip": {"flexion": 75},
-            "right_knee": {"flexion": 100},
-            "right_ankle": {"dorsiflexion": 15},
-            "left_hip": {"extension": 10},
-            "pelvis": {"posterior_tilt": 10},
+            **HIP_FLEXOR_STRETCH,
         },
     },
     "lying-rotation-stretch": {
-        "view": "front",
+        "view": "above",
         "base": "lying-on-back",
         "start": {**HOOKLYING, "shoulders": {"abduction": 80}},
-        "hold": {
-            "left_hip": {"abduction": 45},
-            "right_hip": {"adduction": 30},
-            "lumbar": {"rotation_right": 18},
-        },
+        "hold": {"pelvis": {"rotation_right": 35}},
     },
     "brisk-march": {
         "base": "standing",
@@ -176,17 +191,15 @@ BUNDLED_FIGURES: dict[str, dict[str, JsonValue]] = {
         "base": "kneeling",
         "start": HALF_KNEELING,
         "hold": {
-            "right_hip": {"flexion": 75},
-            "right_knee": {"flexion": 100},
-            "right_ankle": {"dorsiflexion": 15},
-            "left_hip": {"extension": 10},
-            "pelvis": {"posterior_tilt": 10},
+            **HIP_FLEXOR_STRETCH,
             "left_shoulder": {"flexion": 170},
             "thoracic": {"side_bend_right": 10},
         },
     },
     "open-book": {
-        "view": "front",
+        # From the ceiling: the top arm sweeps from the front to the back in an arc over
+        # knees that stay stacked (from above the head it was end on).
+        "view": "above",
         "base": "lying-on-side",
         "start": {"hips": {"flexion": 70}, "knees": {"flexion": 90}, "shoulders": {"flexion": 90}},
         "top": {
@@ -207,8 +220,7 @@ BUNDLED_FIGURES: dict[str, dict[str, JsonValue]] = {
             "right_hip": {"flexion": 45},
             "right_knee": {"flexion": 90},
             "right_ankle": {"plantarflexion": 45},
-            "shoulders": {"extension": 10},
-            "elbows": {"flexion": 30},
+            **HANDS_UNDER_BACK,
         },
         "hold": {"thoracic": {"flexion": 14}, "neck": {"flexion": 8}},
     },
@@ -229,8 +241,7 @@ BUNDLED_FIGURES: dict[str, dict[str, JsonValue]] = {
             "right_hip": {"flexion": 45},
             "right_knee": {"flexion": 90},
             "right_ankle": {"plantarflexion": 45},
-            "shoulders": {"extension": 10},
-            "elbows": {"flexion": 60},
+            **HANDS_UNDER_BACK,
         },
         "hold": {"thoracic": {"flexion": 16}, "neck": {"flexion": 8}},
     },
@@ -249,7 +260,13 @@ BUNDLED_FIGURES: dict[str, dict[str, JsonValue]] = {
     },
     "glute-bridge-arms-crossed": {
         "base": "lying-on-back",
-        "start": {**HOOKLYING, "shoulders": {"flexion": 40}, "elbows": {"flexion": 120}},
+        # The arms folded across the chest, each hand at the other shoulder (drawn at the
+        # face, they were).
+        "start": {
+            **HOOKLYING,
+            "shoulders": {"flexion": 30, "horizontal_adduction": 60},
+            "elbows": {"flexion": 150},
+        },
         "hold": BRIDGE,
     },
     "dead-bug-heel-lower": {
@@ -263,8 +280,7 @@ BUNDLED_FIGURES: dict[str, dict[str, JsonValue]] = {
             "right_hip": {"flexion": 45},
             "right_knee": {"flexion": 90},
             "right_ankle": {"plantarflexion": 45},
-            "shoulders": {"extension": 10},
-            "elbows": {"flexion": 60},
+            **HANDS_UNDER_BACK,
         },
         "hold": {"thoracic": {"flexion": 16}, "neck": {"flexion": 8}},
     },
@@ -302,23 +318,27 @@ BUNDLED_FIGURES: dict[str, dict[str, JsonValue]] = {
         "cycle": 5,
     },
     "sphinx": {
+        # Forearms flat on the floor throughout: reaching ahead lying down, then under
+        # the shoulders with the chest up (the hands were in the air).
         "base": "lying-on-front",
-        "start": {"shoulders": {"flexion": 150}, "elbows": {"flexion": 100}},
+        "start": FOREARMS_AHEAD,
         "hold": {
             "lumbar": {"extension": 25},
             "thoracic": {"extension": 15},
-            "shoulders": {"flexion": 75},
+            "shoulders": {"flexion": 50},
             "elbows": {"flexion": 90},
         },
     },
     "press-up-half": {
+        # The hands stay where they are and the hips on the floor: the arms lift the
+        # chest, the low back lets it (the pelvis rose off the floor, the hands slid).
         "base": "lying-on-front",
-        "start": {"shoulders": {"extension": 40}, "elbows": {"flexion": 150}},
+        "start": HANDS_BY_SHOULDERS,
         "top": {
             "lumbar": {"extension": 20},
-            "thoracic": {"extension": 10},
-            "shoulders": {"flexion": 10},
-            "elbows": {"flexion": 70},
+            "thoracic": {"extension": 15},
+            "shoulders": {"extension": 40},
+            "elbows": {"flexion": 125},
         },
     },
     "chest-lift-small": {
@@ -341,21 +361,17 @@ BUNDLED_FIGURES: dict[str, dict[str, JsonValue]] = {
     },
     "press-up-full": {
         "base": "lying-on-front",
-        "start": {"shoulders": {"extension": 40}, "elbows": {"flexion": 150}},
+        "start": HANDS_BY_SHOULDERS,
         "top": {
             "lumbar": {"extension": 35},
-            "thoracic": {"extension": 20},
-            "shoulders": {"flexion": 20},
-            "elbows": {"flexion": 10},
+            "thoracic": {"extension": 30},
+            "shoulders": {"extension": 45},
+            "elbows": {"flexion": 110},
         },
     },
     "bent-knee-hip-lift": {
         "base": "lying-on-front",
-        "start": {
-            "shoulders": {"flexion": 150},
-            "elbows": {"flexion": 140},
-            "left_knee": {"flexion": 90},
-        },
+        "start": {**FOREARMS_AHEAD, "left_knee": {"flexion": 90}},
         "top": {"left_hip": {"extension": 15}},
     },
     "opposite-arm-leg-lift": {

@@ -1,7 +1,7 @@
 """The pose language of session files: an exercise's ``figure:``, as typed models.
 
-A figure is a few *keyframes* (poses) of one simple skeleton, seen from the side or
-the front, placed on the floor by a *base*. A pose names only what differs: joint
+A figure is a few *keyframes* (poses) of one simple skeleton, seen from the side, the
+front or above, placed on the floor by a *base*. A pose names only what differs: joint
 angles in the words a clinician uses (``left_hip: {flexion: 90}``), measured from the
 anatomical position (standing, arms by the sides, palms in). ``start`` changes the
 base's own pose; ``top``, ``end`` and ``hold`` change ``start``.
@@ -70,7 +70,12 @@ RANGES: dict[str, dict[str, int]] = {
         "rotation_left": 18,
         "rotation_right": 18,
     },
-    "pelvis": {"anterior_tilt": 20, "posterior_tilt": 20},
+    "pelvis": {
+        "anterior_tilt": 20,
+        "posterior_tilt": 20,
+        "rotation_left": 45,
+        "rotation_right": 45,
+    },
     "shoulder": {
         "flexion": 180,
         "extension": 60,
@@ -243,8 +248,10 @@ class LumbarAngles(_Joint):
 
 
 class PelvisAngles(_Joint):
-    """Tilt of the pelvis, in degrees; the trunk and thighs keep their direction, so the
-    low back arches (anterior tilt) or flattens (posterior tilt)."""
+    """Tilt and turn of the pelvis, in degrees. A tilt keeps the trunk's and the thighs'
+    direction, so the low back arches (anterior tilt) or flattens (posterior tilt); a
+    turn takes the hips and legs round with it under a trunk that stays where it is (the
+    spine takes the turn), as when bent knees drop to one side lying on the back."""
 
     joint: ClassVar[str] = "pelvis"
 
@@ -252,6 +259,12 @@ class PelvisAngles(_Joint):
     """Top of the pelvis forward: the low back arches. Up to 20."""
     posterior_tilt: float | None = _angle("pelvis", "posterior_tilt")
     """Top of the pelvis back: the low back flattens. Up to 20."""
+    rotation_left: float | None = _angle("pelvis", "rotation_left")
+    """The front of the pelvis turned to the left, the legs with it, under a still
+    trunk. Up to 45."""
+    rotation_right: float | None = _angle("pelvis", "rotation_right")
+    """The front of the pelvis turned to the right, the legs with it, under a still
+    trunk. Up to 45."""
 
 
 class ShoulderAngles(_Joint):
@@ -334,7 +347,7 @@ class Pose(_Model):
     """Low back: flexion (rounding), extension (arching), side_bend_left/right,
     rotation_left/right."""
     pelvis: PelvisAngles | None = None
-    """Pelvic tilt: anterior_tilt or posterior_tilt."""
+    """Pelvic tilt (anterior_tilt or posterior_tilt) and turn (rotation_left/right)."""
     shoulders: ShoulderAngles | None = None
     """Both shoulders."""
     left_shoulder: ShoulderAngles | None = None
@@ -389,10 +402,11 @@ class Figure(_Model):
     moves in time with the tempo. Each pose names only the joints that differ from the
     one before: ``start`` from the base, the others from ``start``."""
 
-    view: Literal["side", "front"] = "side"
+    view: Literal["side", "front", "above"] = "side"
     """'side': seen from the person's left (bending forward and back shows best);
     'front': seen from in front when standing, from the feet when lying on the back or
-    front, from above the head when lying on the side."""
+    front, from above the head when lying on the side; 'above': from the ceiling (knees
+    dropping to the side, an arm opening like a book, turns on the floor show best)."""
     base: Base = "standing"
     """How the body rests on the floor: standing, kneeling, all-fours (four-point
     kneeling), lying-on-back, lying-on-front or lying-on-side (on the left side). Each

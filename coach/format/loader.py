@@ -25,9 +25,10 @@ from coach.format.diagnostics import Diagnostic, Mark, SessionFileError, Severit
 from coach.format.durations import format_duration
 from coach.format.figure_checks import figure_problems, image_problem
 from coach.format.files import file_kind
-from coach.format.text import quoted
+from coach.format.text import printable, quoted
 from coach.format.v1 import (
     DOSE_BOUNDS,
+    TEMPO_PHASES,
     CountRange,
     Cues,
     Document,
@@ -38,6 +39,7 @@ from coach.format.v1 import (
     RepsExercise,
     Routine,
     Scaling,
+    Tempo,
     TimedExercise,
 )
 from coach.format.yamlsafe import DataPath, YamlDocument, load_yaml_file, read_regular_file
@@ -333,8 +335,30 @@ class _Loader:
             return None
         return ProgramFile(path, program, tuple(sorted(new, key=lambda d: d.sort_key)))
 
+    def _check_comments(self, source: YamlDocument) -> None:
+        """A text shown to the user that YAML cut at `` #``: the rest of the line is a
+        comment, never shown, and a stop sign may lose its point."""
+        for path, (mark, rest) in sorted(source.comments.items(), key=lambda item: item[1][0]):
+            if not _is_shown_text(path):
+                continue
+            text = _value_at(source.data, path)
+            if not isinstance(text, str):
+                continue
+            self.diagnostics.append(
+                Diagnostic(
+                    source.path,
+                    mark,
+                    f"this text ends before {quoted(rest, limit=40)}: in YAML a space then "
+                    f"'#' starts a comment, so the rest of the line is not shown. To show it, "
+                    f"put the whole text in quotes: {_quoted_yaml(text, rest)}; if it is a "
+                    "comment, put it on a line of its own",
+                    Severity.WARNING,
+                )
+            )
+
     def _check_program(self, source: YamlDocument) -> None:
         """Checks that span fields, run on each part that is valid by itself."""
+        self._check_comments(source)
         at: DataPath = ("program",)
         raw = source.data["program"]
         scaling = _valid(Scaling, raw.get("scaling", {}))
@@ -388,11 +412,12 @@ class _Loader:
         """Level 1 builds tolerance with short holds (McGill: about 10 s, repeated)."""
         if not isinstance(exercise, HoldExercise):
             return
-        if exercise.hold > LEVEL_ONE_MAX_HOLD:
+        longest = max(exercise.per_set.get("hold", (exercise.written("hold") or 0.0,)))
+        if longest > LEVEL_ONE_MAX_HOLD:
             self._report(
                 source,
                 (*at, "hold"),
-                f"a {format_duration(exercise.hold)} hold is long for level 1; short repeated "
+                f"a {format_duration(longest)} hold is long for level 1; short repeated "
                 f"holds (up to {LEVEL_ONE_MAX_HOLD:.0f}s) build tolerance first",
                 severity=Severity.WARNING,
             )
@@ -495,12 +520,90 @@ class _Loader:
                 "acceptable_max must be below 10, or high pain would never step a dose back",
             )
 
+    def _check_tempo(self, exercise: RepsExercise, source: YamlDocument, at: DataPath) -> None:
+        tempo = exercise.tempo
+        if isinstance(tempo, Tempo):
+            written = tempo.phases if tempo.written_out_of_order else ()
+            missing = [name for name in TEMPO_PHASES if name not in dict(written)]
+            if written and missing:
+                order = ", ".join(name for name, _ in written)
+                listed = ", ".join(
+                    f"{{{name}: {format_duration(seconds)}}}" for name, seconds in written
+                )
+                self._report(
+                    source,
+                    (*at, "tempo"),
+                    f"a tempo written in the order {order} plays in that order only with "
+                    f"every phase named: add {_or_list(missing)} (0s to leave it out), or "
+                    f"write it as a list: tempo: [{listed}]",
+                    key=True,
+                )
+        elif exercise.rep_seconds <= 0:
+            self._report(
+                source,
+                (*at, "tempo"),
+                "a repetition needs some time: up, pause or down above 0",
+                key=True,
+            )
+
+    def _check_per_set(self, exercise: AnyExercise, source: YamlDocument, at: DataPath) -> None:
+        """Doses written per set agree on the number of sets."""
+        lists = exercise.per_set
+        if not lists:
+            return
+        counts = {name: len(values) for name, values in lists.items()}
+        first, *others = counts
+        for name in others:
+            if counts[name] != counts[first]:
+                self._report(
+                    source,
+                    (*at, name),
+                    f"{quoted(name)} lists {counts[name]} sets but {quoted(first)} lists "
+                    f"{counts[first]}; give every per-set list one value per set",
+                )
+        if "sets" in exercise.model_fields_set and exercise.sets != counts[first]:
+            self._report(
+                source,
+                (*at, "sets"),
+                f"sets is {exercise.sets} but {quoted(first)} lists {counts[first]} values, one "
+                f"per set; leave 'sets' out (the list gives it)",
+            )
+        if exercise.progression is not None and exercise.progression.sets is not None:
+            self._report(
+                source,
+                (*at, "progression", "sets"),
+                f"the sets follow the list in {quoted(first)}, so 'sets' cannot progress; "
+                f"progress {quoted(first)} (the whole list moves by each step)",
+                key=True,
+            )
+
     def _check_exercise(self, exercise: AnyExercise, source: YamlDocument, at: DataPath) -> None:
+        self._check_per_set(exercise, source, at)
+        if "rest" in exercise.model_fields_set and exercise.set_count == 1 and exercise.rest:
+            self._report(
+                source,
+                (*at, "rest"),
+                "'rest' is the rest between sets, and this exercise has one set, so it is "
+                "never played; for a rest before the next exercise write 'rest_after'",
+                key=True,
+                severity=Severity.WARNING,
+            )
+        if isinstance(exercise, RepsExercise):
+            self._check_tempo(exercise, source, at)
         self._check_cues(exercise.cues, source, (*at, "cues"))
         self._check_figure(exercise, source, at)
         progression = exercise.progression
         if progression is None:
             return
+        if not exercise.rate:
+            self._report(
+                source,
+                (*at, "progression"),
+                "an exercise with 'rate: false' is never rated, so its dose never changes; "
+                "remove its 'progression', or rate it",
+                key=True,
+                severity=Severity.WARNING,
+            )
         allowed = _DOSES_BY_KIND[exercise.kind]
         for name in progression.order:
             bounds = getattr(progression, name)
@@ -559,17 +662,24 @@ class _Loader:
                 f"max ({show(bounds.max)}) is below min ({show(bounds.min)})",
             )
             return
-        dose = getattr(exercise, name)
+        dose = exercise.written(name)
+        assert dose is not None
         if not bounds.min <= dose <= bounds.max:
+            first = " (the first set's)" if name in exercise.per_set else ""
             self._report(
                 source,
                 (*at, name),
-                f"{name} {show(dose)} is outside its progression range "
+                f"{name} {show(dose)}{first} is outside its progression range "
                 f"{show(bounds.min)} to {show(bounds.max)}",
             )
         # Graded activity adds roughly 10-20% at a time; a bigger step from the bottom of
         # the range is a jump the pain-monitoring model would not make.
-        if bounds.min > 0 and bounds.step / bounds.min > MAX_STEP_FRACTION + 1e-9:
+        # A range of one value (min equals max) never steps, whatever its step.
+        if (
+            bounds.min > 0
+            and bounds.max > bounds.min
+            and bounds.step / bounds.min > MAX_STEP_FRACTION + 1e-9
+        ):
             share = f"{bounds.step / bounds.min:.0%}"
             if isinstance(bounds, DurationRange):
                 advice = f"keep steps within 20% (here at most {show(bounds.min / 5)})"
@@ -607,10 +717,45 @@ class _Loader:
 
     # -- routines ---------------------------------------------------------------------
 
+    def _check_budget(
+        self,
+        routine: Routine,
+        programs: list[ProgramFile],
+        levels: list[int],
+        source: YamlDocument,
+    ) -> None:
+        """The starting levels within the routine's max_minutes, as the preview counts."""
+        assert routine.max_minutes is not None
+        total = 0.0
+        last: AnyExercise | None = None
+        for program_file, level in zip(programs, levels, strict=True):
+            program = program_file.program
+            chosen = program.levels[program.level_number(level) - 1]
+            for exercise in chosen.exercises:
+                ready = exercise.get_ready
+                if ready is None:
+                    ready = (
+                        routine.get_ready if routine.get_ready is not None else program.get_ready
+                    )
+                total += _seconds_as_written(exercise, ready)
+                last = exercise
+        if last is not None:
+            total -= last.rest_after  # the session ends with the last exercise
+        if total > routine.max_minutes * 60:
+            self._report(
+                source,
+                ("routine", "max_minutes"),
+                f"the starting levels take {format_duration(total)}, over max_minutes "
+                f"({routine.max_minutes}); shorten the doses or raise max_minutes "
+                "(coach preview shows the exact total)",
+                severity=Severity.WARNING,
+            )
+
     def _routine_file(
         self, path: Path, routine: Routine, source: YamlDocument
     ) -> RoutineFile | None:
         before = len(self.diagnostics)
+        self._check_comments(source)
         base = _resolved(path).parent
         programs: list[ProgramFile] = []
         levels: list[int] = []
@@ -646,6 +791,15 @@ class _Loader:
                 failed = True
                 continue
             program = loaded.program
+            if ref.slot is not None:
+                # Another use of the program: its own id, so its own history and level.
+                program = program.model_copy(
+                    update={
+                        "id": f"{program.id}-{ref.slot}",
+                        "name": f"{program.name} ({ref.slot})",
+                    }
+                )
+                loaded = ProgramFile(loaded.path, program, loaded.warnings)
             if ref.level > len(program.levels):
                 self._report(
                     source,
@@ -659,30 +813,55 @@ class _Loader:
                     source,
                     where,
                     f"program '{program.id}' is already in this routine "
-                    f"(entry {ids[program.id] + 1})",
+                    f"(entry {ids[program.id] + 1}); to do it again, give this entry a "
+                    "'slot' (such as slot: midday): that use keeps its own history",
                 )
                 failed = True
             ids[program.id] = index
             programs.append(loaded)
             levels.append(ref.level)
+        if not failed and routine.max_minutes is not None:
+            self._check_budget(routine, programs, levels, source)
         new = self.diagnostics[before:]
         if failed or any(d.severity is Severity.ERROR for d in new):
             return None
-        warnings = tuple(new) + tuple(w for p in programs for w in p.warnings)
+        # The programs' warnings are among ``new`` already (read by this loader): once each.
+        warnings = tuple(dict.fromkeys([*new, *(w for p in programs for w in p.warnings)]))
         return RoutineFile(path, routine, tuple(programs), tuple(levels), warnings)
 
 
 _Part = typing.TypeVar("_Part")
+
+_SHOWN_TEXTS = frozenset({"name", "description", "instructions", "label", "advance_when"})
+"""Keys whose text the user reads (stop signs too, as the items of ``stop_if``)."""
+
+
+def _is_shown_text(path: DataPath) -> bool:
+    if len(path) >= 2 and path[-2] == "stop_if":
+        return True
+    return bool(path) and path[-1] in _SHOWN_TEXTS and "figure" not in path
+
+
+def _quoted_yaml(text: str, rest: str) -> str:
+    """``text`` and the ``rest`` of its line as one double-quoted YAML scalar an author
+    can paste (a long text shortened in the middle)."""
+    if len(text) > 40:
+        text = "…" + text[-30:]
+    escaped = printable(f"{text} {rest}").replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
 
 
 def _top_of(exercise: AnyExercise, name: str) -> tuple[DataPath, float | None]:
     """Where the largest ``name`` dose of ``exercise`` is written, and its value: the top
     of its progression range, else the dose itself (None when the kind has no such dose)."""
     bounds = getattr(exercise.progression, name, None) if exercise.progression else None
-    value = getattr(exercise, name, None)
+    value = exercise.written(name) if name != "sets" else exercise.set_count
+    # A pyramid's largest set: its difference from the first set, added to the top.
+    values = exercise.per_set.get(name)
+    above = max(values) - values[0] if values else 0
     if bounds is not None and (value is None or bounds.max >= value):
-        return ("progression", name, "max"), bounds.max
-    return (name,), value
+        return ("progression", name, "max"), bounds.max + above
+    return (name,), None if value is None else value + above
 
 
 def _long_time(seconds: float) -> str:
@@ -705,8 +884,7 @@ def _seconds_at_top(exercise: AnyExercise, scaling: Scaling | None, get_ready: A
         holds = top("holds")
         work = top("hold") * holds + exercise.hold_rest * max(holds - 1, 0)
     elif isinstance(exercise, RepsExercise):
-        tempo = exercise.tempo
-        work = top("reps") * (tempo.up + tempo.pause + tempo.down)
+        work = top("reps") * exercise.rep_seconds
     else:
         work = top("duration")
     if exercise.sides == "each":
@@ -715,6 +893,29 @@ def _seconds_at_top(exercise: AnyExercise, scaling: Scaling | None, get_ready: A
     ready = exercise.get_ready if exercise.get_ready is not None else get_ready
     ready = ready if isinstance(ready, int | float) else 5.0
     return ready + sets * work + exercise.rest * max(sets - 1, 0) + exercise.rest_after
+
+
+def _seconds_as_written(exercise: AnyExercise, ready: float) -> float:
+    """About how long ``exercise`` takes as written, rests after it included."""
+    sets = exercise.set_count
+    work = 0.0
+    for number in range(sets):
+
+        def at(name: str, number: int = number) -> float:
+            values = exercise.per_set.get(name)
+            if values is not None:
+                return float(values[min(number, len(values) - 1)])
+            return float(exercise.written(name) or 0)
+
+        if isinstance(exercise, HoldExercise):
+            holds = int(at("holds"))
+            one = at("hold") * holds + exercise.hold_rest * max(holds - 1, 0)
+        elif isinstance(exercise, RepsExercise):
+            one = at("reps") * exercise.rep_seconds
+        else:
+            one = at("duration")
+        work += 2 * one + exercise.switch if exercise.sides == "each" else one
+    return ready + work + exercise.rest * max(sets - 1, 0) + exercise.rest_after
 
 
 # any: plain data from YAML, which the model checks
@@ -889,6 +1090,51 @@ def _first_sentence(model: type[BaseModel] | None, name: str) -> str:
 
 
 _YAML11_BOOLEANS = {"yes", "no", "on", "off", "y", "n"}
+_OWN_DOSES = {
+    "hold": "'hold' (seconds per hold) and 'holds' (holds per set)",
+    "reps": "'reps' (repetitions per set) and 'tempo'",
+    "timed": "'duration' (seconds of work per set)",
+}
+
+
+def _kind_with(name: str, parent: type[BaseModel] | None) -> str | None:
+    """For a key of another kind of exercise ('reps' on a hold): which kind has it, and
+    what this kind has instead; None when no other kind has it."""
+    mine = _kind_of(parent) if parent is not None else None
+    if mine is None:
+        return None
+    for model in (HoldExercise, RepsExercise, TimedExercise):
+        kind = _kind_of(model)
+        if kind != mine and name in model.model_fields and name not in parent.model_fields:  # type: ignore[union-attr]
+            return (
+                f"{quoted(name)} is a key of a {kind} exercise, not of a {mine} one: a {mine} "
+                f"exercise has {_OWN_DOSES[mine]}; for {name}, write kind: {kind}"
+            )
+    return None
+
+
+_TEMPO_NUMBERS = re.compile(
+    r"^\s*(\d+(?:\.\d+)?)\s*[-/:]\s*(\d+(?:\.\d+)?)\s*[-/:]\s*(\d+(?:\.\d+)?)\s*$"
+)
+
+
+def _tempo_form(value: Any) -> str:
+    """How a tempo is written, from what was written instead: '3-1-3' reads as up, pause
+    and down in seconds (the usual tempo notation)."""
+    forms = (
+        "write it as a mapping, tempo: {up: 3s, pause: 1s, down: 3s}, or as a list in "
+        "the order played, tempo: [{down: 3s}, {pause: 1s}, {up: 3s}]"
+    )
+    numbers = _TEMPO_NUMBERS.match(value) if isinstance(value, str) else None
+    if numbers is None:
+        return f"a tempo is not {_describe(value)}: {forms}"
+    up, pause, down = numbers.groups()
+    return (
+        f"a tempo is not {_describe(value)}: if that is {up}s up, {pause}s pause and {down}s "
+        f"down, write tempo: {{up: {up}s, pause: {pause}s, down: {down}s}}; to start with "
+        f"down, a list in the order played: tempo: [{{down: {up}s}}, {{pause: {pause}s}}, "
+        f"{{up: {down}s}}]"
+    )
 
 
 def _message(
@@ -905,6 +1151,9 @@ def _message(
     if kind == "missing":
         return f"missing key {quoted(name)}{_first_sentence(parent, name)}"
     if kind == "extra_forbidden":
+        other = _kind_with(name, parent)
+        if other is not None:
+            return other
         known = list(parent.model_fields) if parent is not None else []
         close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         hint = (
@@ -946,6 +1195,8 @@ def _message(
         hint = "; put it in quotes to make it text" if isinstance(value, int | float | bool) else ""
         return f"expected text, not {_describe(value)}{hint}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
+        if data_path[-1:] == ("tempo",):
+            return _tempo_form(value)
         return f"expected a mapping of keys and values, not {_describe(value)}"
     if kind == "list_type":
         return f"expected a list (lines starting with '- '), not {_describe(value)}"

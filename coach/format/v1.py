@@ -8,6 +8,7 @@ editors use for completion, and in ``docs/authoring.md``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -45,6 +46,7 @@ from coach.format.text import REFUSED_PATTERN
 __all__ = [
     "DOSE_BOUNDS",
     "FORMAT_VERSION",
+    "TEMPO_PHASES",
     "CountRange",
     "Cues",
     "Document",
@@ -60,6 +62,8 @@ __all__ = [
     "Routine",
     "Scaling",
     "Tempo",
+    "TempoPhase",
+    "TempoPhaseName",
     "TimedExercise",
     "Unlock",
 ]
@@ -207,8 +211,88 @@ Seconds = Annotated[float, _AS_SECONDS, _within(0, 3600), _duration_schema(0, 36
 StepSeconds = Annotated[float, _AS_SECONDS, _within(0.5, 600), _duration_schema(0.5, 600)]
 HoldSeconds = Annotated[float, _AS_SECONDS, _within(*_HOLD), _duration_schema(*_HOLD)]
 WorkSeconds = Annotated[float, _AS_SECONDS, _within(*_DURATION), _duration_schema(*_DURATION)]
-RestSeconds = Annotated[float, _AS_SECONDS, _within(0, 600), _duration_schema(0, 600)]
+_RANGE = re.compile(r"^\s*(?P<low>[^-]+?)\s*(?:-|\s+to\s+)\s*(?P<high>[^-]+?)\s*$")
+_BARE_NUMBER = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
+_SECONDS_UNIT = re.compile(r"(?:seconds?|secs?|s)$")
+
+
+def _rest_seconds(value: object) -> float:
+    """A rest, or a range of rests written as a physiotherapist does ('20-30s'): the
+    longer end plays (N ends a rest early), so the range is never cut short."""
+    if isinstance(value, str) and (found := _RANGE.match(value)) is not None:
+        if len(value) > MAX_DURATION_CHARS:
+            raise PydanticCustomError(
+                "duration",
+                f"a range of {len(value)} characters is not meant; write it like 20-30s (at "
+                f"most {MAX_DURATION_CHARS} characters)",
+            )
+        low_text, high_text = found["low"], found["high"]
+        bare_low, bare_high = _BARE_NUMBER.match(low_text), _BARE_NUMBER.match(high_text)
+        if bare_low and not bare_high and not _SECONDS_UNIT.search(high_text):
+            raise PydanticCustomError(
+                "duration",
+                f"write the unit on both ends of a range: "
+                f"'{low_text}{high_text.lstrip('0123456789. ')}-{high_text}'",
+            )
+        low, high = _seconds(low_text), _seconds(high_text)
+        if low > high:
+            raise PydanticCustomError(
+                "duration",
+                "a range starts at its shorter rest: write "
+                f"'{format_duration(high)}-{format_duration(low)}'",
+            )
+        return high
+    return _seconds(value)
+
+
+def _rest_schema(low: float, high: float) -> WithJsonSchema:
+    one = duration_pattern(low, high)
+    inner = one.removeprefix("^").removesuffix("$")
+    return WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": low, "maximum": high},
+                {"type": "string", "maxLength": MAX_DURATION_CHARS, "pattern": one},
+                {
+                    "type": "string",
+                    "maxLength": MAX_DURATION_CHARS,
+                    "pattern": f"^(?:{inner})(?:-| +to +)(?:{inner})$",
+                },
+            ],
+            "examples": [30, "30s", "20-30s"],
+        }
+    )
+
+
+# Rests may be written as a range ("20-30s"): the longer end plays.
+RestSeconds = Annotated[
+    float, BeforeValidator(_rest_seconds), _within(0, 600), _rest_schema(0, 600)
+]
 ShortSeconds = Annotated[float, _AS_SECONDS, _within(0, 60), _duration_schema(0, 60)]
+
+
+def _one_or_list(value: object) -> str:
+    return "list" if isinstance(value, list) else "one"
+
+
+def _per_set(one: Any) -> Any:
+    """A dose written once for every set, or as a list with one value per set (a pyramid
+    such as [6, 4, 2]: the number of sets is the list's length)."""
+    return Annotated[
+        Annotated[one, Tag("one")]
+        | Annotated[list[one], Field(min_length=2, max_length=20), Tag("list")],
+        Discriminator(_one_or_list),
+    ]
+
+
+PER_SET_DOSES = ("hold", "holds", "reps", "duration")
+"""The doses an exercise may write per set, as a list."""
+
+
+def _hold_form(value: object) -> str:
+    if isinstance(value, list):
+        return "list"
+    return "up_to" if isinstance(value, dict | UpTo) else "one"
 
 
 class _Model(BaseModel):
@@ -299,15 +383,31 @@ class Cues(_Model):
     """Custom sound files for some cues."""
 
 
+TempoPhaseName = Literal["up", "pause", "down"]
+TEMPO_PHASES: tuple[TempoPhaseName, ...] = ("up", "pause", "down")
+"""A repetition's phases in the order a mapping plays them when written in this order."""
+
+
 class Tempo(_Model):
-    """The pace of one repetition."""
+    """The pace of one repetition: seconds up, pause and down. Played in the order
+    written; a mapping in another order than up, pause, down names all three."""
 
     up: ShortSeconds = 2.0
     """Seconds to move into the position (the lifting or working part)."""
     pause: ShortSeconds = 1.0
     """Seconds to hold still at the end of the movement (shown as 'hold')."""
     down: ShortSeconds = 2.0
-    """Seconds to return to the start."""
+    """Seconds to return to the start (or, written first, to lower into the position)."""
+
+    _order: tuple[TempoPhaseName, ...] = PrivateAttr(default=())
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember_order(cls, data: Any, handler: Any) -> Any:
+        model = handler(data)
+        if isinstance(data, dict):
+            model._order = tuple(k for k in data if k in TEMPO_PHASES)
+        return model
 
     @model_validator(mode="after")
     def _not_zero(self) -> Tempo:
@@ -316,6 +416,77 @@ class Tempo(_Model):
                 "tempo", "a repetition needs some time: up, pause or down above 0"
             )
         return self
+
+    @cached_property
+    def phases(self) -> tuple[tuple[TempoPhaseName, float], ...]:
+        """Each phase and its seconds, in the order played (zero-second phases kept)."""
+        written = self._order
+        if written and list(written) != [p for p in TEMPO_PHASES if p in written]:
+            order = written  # all three, checked by the loader
+        else:
+            order = TEMPO_PHASES
+        return tuple((name, float(getattr(self, name))) for name in order)
+
+    @property
+    def written_out_of_order(self) -> bool:
+        """Written in another order than up, pause, down."""
+        return list(self._order) != [p for p in TEMPO_PHASES if p in self._order]
+
+
+class TempoPhase(_Model):
+    """One phase of a tempo written as a list: exactly one of up, pause or down."""
+
+    # Not null in the schema: an item names its phase with a duration.
+    up: Annotated[ShortSeconds | None, _duration_schema(0, 60)] = None
+    """Seconds moving up (lifting, rising, arching)."""
+    pause: Annotated[ShortSeconds | None, _duration_schema(0, 60)] = None
+    """Seconds holding still (shown as 'hold')."""
+    down: Annotated[ShortSeconds | None, _duration_schema(0, 60)] = None
+    """Seconds moving down (lowering, bending, sitting back)."""
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> TempoPhase:
+        given = [name for name in TEMPO_PHASES if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise PydanticCustomError(
+                "tempo_phase",
+                "each item of a tempo list names one phase, such as '- down: 3s'",
+            )
+        return self
+
+    @property
+    def phase(self) -> tuple[TempoPhaseName, float]:
+        name = next(n for n in TEMPO_PHASES if getattr(self, n) is not None)
+        return name, float(getattr(self, name))
+
+
+# A tempo: a mapping (up, pause, down: played in the order written) or a list of phases
+# in order. Told apart by type, so an error inside one points into it.
+_SHORT_SCHEMA = _duration_schema(0, 60).json_schema
+# In the schema, an item of a tempo list is one of three one-key mappings.
+_PHASE_SCHEMA = WithJsonSchema(
+    {
+        "description": "One phase: '- down: 3s', '- pause: 1s' or '- up: 1s'.",
+        "oneOf": [
+            {
+                "type": "object",
+                "properties": {name: _SHORT_SCHEMA},
+                "required": [name],
+                "additionalProperties": False,
+            }
+            for name in TEMPO_PHASES
+        ],
+    }
+)
+TempoSpec = Annotated[
+    Annotated[Tempo, Tag("mapping")]
+    | Annotated[
+        list[Annotated[TempoPhase, _PHASE_SCHEMA]],
+        Field(min_length=1, max_length=6),
+        Tag("list"),
+    ],
+    Discriminator(lambda value: "list" if isinstance(value, list) else "mapping"),
+]
 
 
 class CountRange(_Model):
@@ -401,15 +572,61 @@ class _ExerciseBase(_Model):
     """Signs that mean: stop this exercise now. Shown on screen as written."""
     cues: Cues | None = None
     """Audio cues for this exercise (unset fields inherit the program's)."""
+    rate: bool = True
+    """Ask for a pain rating after each set (true). false for a warm-up such as a walk:
+    no rating, nothing stored for it, and its dose never changes."""
     progression: Progression | None = None
     """Dose bounds and steps for auto-scaling; without it the dose never changes."""
     figure: FigureRef | None = None
     """An animated figure of the movement: the id of a bundled figure (see the guide), or
     its own poses (view, base, start, top, end, hold)."""
+
+    @property
+    def per_set(self) -> dict[str, tuple[float, ...]]:
+        """The doses written as a list, one value per set, by name."""
+        return {
+            name: tuple(value)
+            for name in PER_SET_DOSES
+            if isinstance(value := getattr(self, name, None), list)
+        }
+
+    def written(self, name: str) -> float | None:
+        """The dose ``name`` as written for the first set (what progression acts on);
+        None when this kind has no such dose."""
+        value = getattr(self, name, None)
+        if isinstance(value, UpTo):
+            return value.up_to
+        if isinstance(value, list):
+            return float(value[0]) if name in ("hold", "duration") else value[0]
+        return value
+
+    @property
+    def set_count(self) -> int:
+        """Sets: the length of a per-set list when there is one, else ``sets``."""
+        lists = self.per_set
+        return max(len(v) for v in lists.values()) if lists else self.sets
+
     image: SoundPath | None = None
     """A picture of the exercise (PNG, JPEG or WebP, in this file's folder, up to 5 MiB
     and 4096x4096 pixels), shown in the figure's place where the terminal has Kitty
     graphics or Sixel; elsewhere the figure shows."""
+
+
+class UpTo(_Model):
+    """A hold the person ends: 'up to 45 s, stop when it burns'."""
+
+    up_to: HoldSeconds
+    """The longest the hold lasts; the person ends it sooner with N, and the seconds
+    held are stored."""
+
+
+# Seconds per hold: one value, one per set, or {up_to: 45s} for a hold the person ends.
+HoldDose = Annotated[
+    Annotated[HoldSeconds, Tag("one")]
+    | Annotated[list[HoldSeconds], Field(min_length=2, max_length=20), Tag("list")]
+    | Annotated[UpTo, Tag("up_to")],
+    Discriminator(_hold_form),
+]
 
 
 class HoldExercise(_ExerciseBase):
@@ -417,10 +634,18 @@ class HoldExercise(_ExerciseBase):
 
     kind: Literal["hold"]
     """'hold': isometric holds."""
-    hold: HoldSeconds
-    """Seconds per hold."""
-    holds: Holds = 1
-    """Holds per set (for example 6 holds of 10 s)."""
+    hold: HoldDose
+    """Seconds per hold. A list gives one value per set: [10s, 8s, 6s] is three sets;
+    {up_to: 45s} is a hold the person ends (N), up to 45 s."""
+
+    @property
+    def self_timed(self) -> bool:
+        """The person ends each hold ({up_to: ...}); the seconds held are stored."""
+        return isinstance(self.hold, UpTo)
+
+    holds: _per_set(Holds) = 1  # type: ignore[valid-type]
+    """Holds per set (for example 6 holds of 10 s). A list gives one value per set: a
+    pyramid such as [6, 4, 2] is three sets of 6, 4 and 2 holds."""
     hold_rest: RestSeconds = 5.0
     """Rest between the holds of a set."""
     label: WorkLabel | None = None
@@ -432,10 +657,24 @@ class RepsExercise(_ExerciseBase):
 
     kind: Literal["reps"]
     """'reps': paced repetitions."""
-    reps: Reps
-    """Repetitions per set."""
-    tempo: Tempo = Field(default_factory=Tempo)
-    """Seconds up, pause and down for each repetition."""
+    reps: _per_set(Reps)  # type: ignore[valid-type]
+    """Repetitions per set. A list gives one value per set: [10, 8, 6] is three sets."""
+    tempo: TempoSpec = Field(default_factory=Tempo)
+    """Seconds up, pause and down for each repetition, played in the order written:
+    {up: 2s, pause: 1s, down: 2s}, or a list for any order or a phase twice:
+    [{down: 3s}, {pause: 1s}, {up: 1s}]."""
+
+    @cached_property
+    def phases(self) -> tuple[tuple[TempoPhaseName, float], ...]:
+        """Each phase of one repetition and its seconds, in the order played."""
+        if isinstance(self.tempo, Tempo):
+            return self.tempo.phases
+        return tuple(item.phase for item in self.tempo)
+
+    @property
+    def rep_seconds(self) -> float:
+        """Seconds of one repetition."""
+        return sum(seconds for _, seconds in self.phases)
 
 
 class TimedExercise(_ExerciseBase):
@@ -443,8 +682,8 @@ class TimedExercise(_ExerciseBase):
 
     kind: Literal["timed"]
     """'timed': move for a set time."""
-    duration: WorkSeconds
-    """Seconds of work per set."""
+    duration: _per_set(WorkSeconds)  # type: ignore[valid-type]
+    """Seconds of work per set. A list gives one value per set: [2m, 1m] is two sets."""
     label: WorkLabel | None = None
     """What the screen says during the block, such as 'hold still' or 'breathe' (default
     'move'; the preview says 'keep moving')."""
@@ -468,7 +707,13 @@ class Level(_Model):
     name: Name
     """Name of the level, for example 'Level 1: tolerance'."""
     description: Text = ""
-    """What this level is for."""
+    """What this level is for: shown by coach plan and preview, and in the offer to
+    move up to it."""
+    advance_when: Text = ""
+    """What must be true before moving on from this level, in the person's words (a
+    stage criterion such as 'the pain stays centralised for a week'): shown by coach
+    plan and preview, and asked in the offer to move up, instead of the generic
+    sentence."""
     unlock: Unlock = Field(default_factory=Unlock)
     """What it takes to unlock the next level."""
     exercises: list[Exercise] = Field(min_length=1, max_length=30)
@@ -508,6 +753,10 @@ class ProgramRef(_Model):
     """Level a new user starts at (later sessions use the level they reached)."""
     easy_day: bool = False
     """Played alone on an easy day (a very painful morning): gentle mobility work."""
+    slot: Slug | None = None
+    """A name for another use of a program this routine already lists (such as 'midday'
+    for a second set of extensions): this use keeps its own history and level, as the
+    program id with this name added ('extensions-midday')."""
 
 
 class Routine(_Model):
@@ -521,6 +770,10 @@ class Routine(_Model):
     """What the routine is for."""
     get_ready: ShortSeconds | None = None
     """Countdown before each exercise, overriding the programs' own."""
+    max_minutes: Annotated[int, Field(ge=1, le=180)] | None = None
+    """The longest the session is meant to take, in minutes: validate warns when the
+    starting levels take longer, and home and the summary say so when the doses reached
+    make a session longer."""
     programs: list[ProgramRef] = Field(min_length=1, max_length=10)
     """Programs in the order they are done."""
 

@@ -95,6 +95,7 @@ _INT_DEC = re.compile(r"^[-+]?[0-9]+$")
 _INT_OCT = re.compile(r"^0o[0-7]+$")
 _INT_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_TRAILING_COMMENT = re.compile(r"[ \t]+#")
 _INF_NAN = re.compile(r"^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
 _MAYBE_RESOLVED = frozenset("~nNtTfF0123456789+-.") | {""}
 """First characters of every null, boolean and number above (and the empty null): a
@@ -114,6 +115,11 @@ class YamlDocument:
     """Paths whose value already has a diagnostic (so later layers stay quiet about them)."""
     diagnostics: tuple[Diagnostic, ...] = ()
     """Problems that did not stop reading (duplicate keys, bad numbers...)."""
+    comments: dict[DataPath, tuple[Mark, str]] = field(default_factory=dict)
+    """Unquoted texts followed by a comment on their line: where the ``#`` is, and the
+    rest of the line from it. YAML ends
+    a plain text at `` #``, so what follows is silently dropped; the loader warns where
+    the text is shown to the user."""
 
     def mark(self, data_path: DataPath, *, key: bool = False) -> Mark:
         """The position of the deepest known value on ``data_path``."""
@@ -261,6 +267,7 @@ class _Composer:
         """Values so far, each node counted once and each alias as the size it expands to."""
         self.root: YamlValue = None
         self.documents = 0
+        self.comments: dict[DataPath, tuple[Mark, str]] = {}
 
     def run(self) -> YamlDocument:
         loader = _LoaderClass(self.text)
@@ -287,7 +294,12 @@ class _Composer:
                 ]
             )
         return YamlDocument(
-            self.path, self.root, self.where, frozenset(self.reported), tuple(self.problems)
+            self.path,
+            self.root,
+            self.where,
+            frozenset(self.reported),
+            tuple(self.problems),
+            self.comments,
         )
 
     # -- events -----------------------------------------------------------------------
@@ -325,6 +337,8 @@ class _Composer:
         anchor = event.anchor
         if isinstance(event, yaml.ScalarEvent):
             value = self._scalar(event, raw, path)
+            if isinstance(value, str) and not event.style:
+                self._note_comment(event, path)
             if anchor is not None:
                 self.anchors[anchor] = (value, 1)
             self._attach(value, 1, raw, counts=1)
@@ -508,6 +522,17 @@ class _Composer:
         self._problem(mark, f"{quoted(text)} is not a valid !!{kind} value", path)
         return text
 
+    def _note_comment(self, event: yaml.ScalarEvent, path: DataPath) -> None:
+        """Remember a comment right after the plain text ``event`` on its own line."""
+        if event.end_mark is None:
+            return
+        found = _TRAILING_COMMENT.match(self.text, event.end_mark.index)
+        if found is not None:
+            at = found.end() - 1
+            line_end = self.text.find("\n", at)
+            rest = self.text[at : line_end if line_end >= 0 else len(self.text)].rstrip()
+            self.comments[path] = (_text_mark(self.text, at), rest)
+
     def _char_mark(self, event: yaml.ScalarEvent, text: str, index: int) -> Mark:
         """Where ``text[index]`` is in the file: exactly, when the character is written
         there as itself; else (an escape such as ``\\e``) the start of the value."""
@@ -548,6 +573,11 @@ class _Composer:
             message += f" ({context} at line {context_mark.line + 1})"
         if mark is not None and _char_at(self.text, where) == "\t":
             message += "; indent with spaces, not tabs"
+        elif "mapping values are not allowed" in str(problem):
+            message += (
+                "; a colon then a space inside a text starts a new key: put the whole text "
+                'in quotes, as in name: "Level 1: tolerance"'
+            )
         return Diagnostic(self.path, where, message)
 
 

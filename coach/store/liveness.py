@@ -24,7 +24,6 @@ lets go at once.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import re
 import threading
@@ -32,7 +31,16 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from coach import SUPPORTED_SYSTEMS
 from coach.store.private import create_private, private_folder
+
+try:
+    # POSIX only, on purpose: the leases rely on flock's meaning (the lock belongs to the
+    # open file, the kernel drops it however the process ends, a fork holds none), and
+    # the store on O_NOFOLLOW and 0600 files; Windows has none of them (README, "Systems").
+    import fcntl
+except ImportError:
+    raise ImportError(SUPPORTED_SYSTEMS) from None
 
 __all__ = [
     "LEASE_PREFIX",

@@ -141,7 +141,8 @@ def render(drawing: Drawing, columns: int, rows: int, place: Fit | None = None) 
     if canvas.width == 0 or canvas.height == 0:
         return canvas
     place = place or fit(drawing.bounds(), columns, rows)
-    canvas.line(0, canvas.height - 1, canvas.width - 1, canvas.height - 1, FLOOR)
+    if drawing.floor:
+        canvas.line(0, canvas.height - 1, canvas.width - 1, canvas.height - 1, FLOOR)
     for far_first in (False, True):
         for s in drawing.segments:
             if s.near is far_first:

@@ -7,8 +7,9 @@ was about a third of coach's CPU during a hold (0.38 % of a core with it, 0.26 %
 and keeps a laptop on a chair from idling. Its only purpose is the parser's timeouts (a
 lone Escape is told from the start of an escape sequence by the time that follows it) and
 noticing the app stopping input, so this driver sleeps until the next key, the parser's
-next timeout, a byte on a wake-up pipe when the app stops input, or at most
-:data:`IDLE_WAKE_SECONDS`, whichever comes first.
+next timeout (Textual's public ``ESCAPE_DELAY`` after the last bytes of an escape
+sequence: the only timeout its parser sets), a byte on a wake-up pipe when the app stops
+input, or at most :data:`IDLE_WAKE_SECONDS`, whichever comes first.
 
 A closed terminal (its window shut, ``tmux kill-server``, an SSH connection dropped)
 used to leave coach running, holding its session lock, until killed by hand. Three
@@ -26,17 +27,20 @@ things in Textual 8.2.8 combine there, and this driver answers each:
   not pass it on). Here the input thread ends and tells the app (:class:`TerminalClosed`),
   which leaves the way SIGHUP does.
 - Writing to a closed terminal fails with EIO, which kills Textual's writer thread; its
-  queue holds 30 writes, and the 31st blocks the app's event loop for good. Here the
-  writer writes through :class:`_TerminalOutput`, which drops what a gone terminal cannot
-  take (and tells the app) instead of raising.
+  queue holds 30 writes, and the 31st blocks the app's event loop for good (the same
+  dead writer and bounded queue as Textualize/textual#6692, open). Here the writer writes
+  through :class:`_TerminalOutput`, which drops what a gone terminal cannot take (and
+  tells the app) instead of raising.
 
 Everything else is Textual's own LinuxDriver.
 
-Private names of Textual this relies on (Textual offers no public hook for any of them;
-its input loop's ``select(0.1)`` is fixed in ``LinuxDriver.run_input_thread``, see also
-Textualize/textual PR #6690 on the end-of-file loop, still open), all listed in
-:data:`TEXTUAL_PRIVATE_NAMES` and checked against the pinned Textual (constraints.txt) by
-tests/test_driver.py, so that an upgrade that moves one fails a test, not a terminal.
+A pinned, tested shim: Textual offers no public hook for the input loop (its
+``select(0.1)`` is fixed in ``LinuxDriver.run_input_thread``; the end-of-file loop is
+Textualize/textual#6690, open), so this one is Textual's, rewritten, and uses the few
+private names listed in :data:`TEXTUAL_PRIVATE_NAMES`. tests/test_driver.py checks them
+against the Textual pinned in constraints.txt, so that an upgrade that moves one fails a
+test, not a terminal. The parser's timeout is not read from its private state: it is
+Textual's public ``textual.constants.ESCAPE_DELAY`` after the last bytes fed.
 """
 
 from __future__ import annotations
@@ -46,12 +50,13 @@ import os
 import selectors
 import sys
 import threading
+import time
 from codecs import getincrementaldecoder
 from collections.abc import Callable
 from typing import IO, Any
 
+from textual import constants
 from textual._parser import ParseError
-from textual._time import get_time
 from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
@@ -68,23 +73,16 @@ IDLE_WAKE_SECONDS = 1.0
 how long any wake-up that goes astray can keep it (and so the process) alive, at one
 wake-up a second instead of Textual's ten."""
 
-FALLBACK_POLL_SECONDS = 0.1
-"""Textual's own poll interval, used if its parser ever stops exposing its timeout."""
-
 TEXTUAL_PRIVATE_NAMES: tuple[tuple[str, str], ...] = (
     ("textual._parser", "ParseError"),
-    ("textual._time", "get_time"),
     ("textual._xterm_parser", "XTermParser"),
-    ("XTermParser", "_timeout_time"),
     ("LinuxDriver", "_file"),
     ("Driver", "_debug"),
 )
-"""(module or class, name): the private parts of Textual this driver reads or sets. The
-parser's deadline sets the input thread's timeout; ``_file`` is the file Textual's writer
-thread writes to, replaced by :class:`_TerminalOutput`; ``_debug`` is passed on to the
-parser as Textual does."""
-
-_NO_ATTRIBUTE = object()
+"""(module or class, name): the private parts of Textual this driver uses. The parser is
+the one Textual's own input loop feeds; ``_file`` is the file Textual's writer thread
+writes to, replaced by :class:`_TerminalOutput`; ``_debug`` is passed on to the parser as
+Textual does."""
 
 
 class TerminalClosed(Message):
@@ -177,15 +175,20 @@ class _TerminalOutput:
         self._gone()
 
 
-def select_timeout(parser: XTermParser) -> float:
-    """How long the input thread may sleep: until the parser's pending timeout, or
-    :data:`IDLE_WAKE_SECONDS` when nothing is pending."""
-    deadline: Any = getattr(parser, "_timeout_time", _NO_ATTRIBUTE)
-    if deadline is _NO_ATTRIBUTE:
-        return FALLBACK_POLL_SECONDS
+def parser_deadline(now: float) -> float:
+    """By when the parser may have a timeout to fire, for an escape sequence's bytes fed
+    at ``now`` (monotonic): a lone Escape is told from a sequence's start by
+    ``ESCAPE_DELAY`` of silence, the only timeout Textual's parser sets, counted from
+    the feed."""
+    return now + constants.ESCAPE_DELAY
+
+
+def select_timeout(deadline: float | None, now: float) -> float:
+    """How long the input thread may sleep at ``now``: until the parser's ``deadline``, or
+    :data:`IDLE_WAKE_SECONDS` when nothing is pending (``deadline`` None)."""
     if deadline is None:
         return IDLE_WAKE_SECONDS
-    return min(IDLE_WAKE_SECONDS, max(0.0, float(deadline) - get_time()))
+    return min(IDLE_WAKE_SECONDS, max(0.0, deadline - now))
 
 
 class QuietLinuxDriver(LinuxDriver):
@@ -251,9 +254,11 @@ class QuietLinuxDriver(LinuxDriver):
         parser = XTermParser(self._debug)
         decode = getincrementaldecoder("utf-8")().decode
         ended = False
+        deadline: float | None = None
+        """When the parser's timeout is due, if bytes were fed since the last one."""
 
         def process(ready: list[tuple[selectors.SelectorKey, int]]) -> None:
-            nonlocal ended
+            nonlocal ended, deadline
             for key, mask in ready:
                 if key.fd == wake_fd:
                     self.exit_event.drain()
@@ -267,17 +272,25 @@ class QuietLinuxDriver(LinuxDriver):
                         # terminal). Nothing more will come; reading again would spin.
                         ended = True
                         continue
-                    for message in parser.feed(decode(raw)):
+                    text = decode(raw)
+                    for message in parser.feed(text):
                         self.process_message(message)
+                    if "\x1b" in text or deadline is not None:
+                        # The parser arms its timeout only inside an escape sequence (an
+                        # Escape fed, or one still open). Counted after the feed: its own
+                        # deadline was set during it, so never later than this one.
+                        deadline = parser_deadline(time.monotonic())
             for message in parser.tick():
                 self.process_message(message)
+            if deadline is not None and time.monotonic() >= deadline:
+                deadline = None  # the tick above fired whatever was pending
 
         def carry_on() -> bool:
             return not (ended or self.exit_event.is_set() or self._generation != generation)
 
         try:
             while carry_on():
-                process(selector.select(select_timeout(parser)))
+                process(selector.select(select_timeout(deadline, time.monotonic())))
             # Whatever the parser still holds (an Escape pressed just before the exit).
             process([])
         finally:

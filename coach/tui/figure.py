@@ -16,6 +16,7 @@ one-line note instead of a body drawn too small to read.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import math
 
 from rich.segment import Segment
@@ -25,17 +26,21 @@ from textual.events import Resize
 from textual.strip import Strip
 from textual.widget import Widget
 
-from coach.engine.figures.motion import Frame, extent, frame_at, moves_during
+from coach.engine.figures.motion import Frame, extent, frame_at, moves_during, pose_steps
 from coach.engine.figures.skeleton import draw, mirrored
 from coach.engine.runner import RunState, SessionRunner
+from coach.engine.timeline import Phase, StepKind
 from coach.tui.braille import FAR, FLOOR, NEAR, Fit, fit, render
 
 __all__ = ["MAX_FPS", "MIN_BODY_DOTS", "TOO_SMALL", "FigureCanvas", "FigureStage", "FigureView"]
 
 MAX_FPS = 4.0
-"""Most redraws a second while the figure moves: eight pictures for a 2 s movement. Each
-repaint costs Textual about 2 ms here, so 6 a second came to 2.3 times termdown's CPU
-for a set of repetitions and 4 keeps it within the goal of 2 (make bench)."""
+"""Redraws a second while the figure moves, at most on average. Each repaint costs
+Textual about 2.5 ms here (it renders every widget of the screen for a partial update),
+so 6 a second came to 2.3 times termdown's CPU for a set of repetitions. A repetition's
+eased movement is drawn at equal steps of it (pose_steps): a 2 s movement in 6
+pictures, not 8, as smooth at its largest step; 1.6 % of a core became 1.3 % (make
+bench, the reps against termdown)."""
 CACHED_FRAMES = 512
 """Pictures kept per widget: every repetition of a set shows the same ones."""
 MIN_COLUMNS, MIN_ROWS = 12, 4
@@ -238,14 +243,24 @@ class FigureView(FigureCanvas):
         step = runner.step
         frame = None
         # While the figure moves it is sampled on a grid of instants from the step's start
-        # (MAX_FPS a second of wall time), so every repetition shows the same pictures.
+        # (at most MAX_FPS a second of wall time), so every repetition shows the same
+        # pictures: a repetition's eased movement at equal steps of the movement (see
+        # pose_steps), anything else at equal times.
         period = runner.speed / MAX_FPS
-        sample = 0.0
+        sample, following = 0.0, period
         if step is not None:
             elapsed = max(0.0, runner.session_time() - step.start)
             # A wake a hair early (timer resolution) counts as on time: it must not draw the
             # same instant again and wake at once for the next.
-            sample = math.floor(elapsed / period + 0.02) * period
+            early = 0.02 * period
+            if step.kind is StepKind.REP and step.phase in (Phase.UP, Phase.DOWN):
+                grid = pose_steps(step.duration, MAX_FPS / runner.speed)
+                index = max(0, bisect.bisect_right(grid, elapsed + early) - 1)
+                sample = grid[index]
+                following = grid[index + 1] if index + 1 < len(grid) else step.duration + period
+            else:
+                sample = math.floor((elapsed + early) / period) * period
+                following = sample + period
             frame = frame_at(runner.timeline, step, sample)
         # The player gives the figure its place (coach.tui.stage) from what is wanted here;
         # an exercise without a figure (or a picture) leaves the digits all the room.
@@ -263,7 +278,7 @@ class FigureView(FigureCanvas):
             and runner.state is RunState.RUNNING
             and moves_during(step, frame.keys, sample)
         ):
-            due = runner.wall_time_of(step.start + sample + period)
+            due = runner.wall_time_of(step.start + following)
             loop = asyncio.get_running_loop()
             self._tick = loop.call_later(max(0.0, due - runner.clock()), self._on_tick)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from rich.text import Text
@@ -26,7 +26,7 @@ from coach.tui.frames import after_frame
 from coach.tui.keybar import KeyBar
 from coach.tui.plain import plain
 
-__all__ = ["Choice", "ChooseSession", "HomeScreen"]
+__all__ = ["Choice", "ChooseSession", "HomeScreen", "fit_plan"]
 
 
 class HomeScreen(Screen[None]):
@@ -55,6 +55,8 @@ class HomeScreen(Screen[None]):
         """True once the buttons and the footer are mounted."""
         self.narrow: bool | None = None
         """Whether the plan is drawn without its program column (None: not drawn yet)."""
+        self.layout_width: int | None = None
+        """The width the plan's columns were last fitted to."""
 
     def compose(self) -> ComposeResult:
         view = self.view
@@ -86,40 +88,47 @@ class HomeScreen(Screen[None]):
                 id="home-disclaimer",
             )
 
-    def _fill(self, narrow: bool) -> None:
-        """The plan's rows; without the program column when narrow, so the dose keeps
-        its room (the line under the table names the program of the row chosen)."""
+    def _fill(self, width: int) -> None:
+        """The plan's rows fitted to ``width`` columns: a dose is never cut. Without the
+        program column when it does not fit (the line under the table names the program
+        of the row chosen), then with the exercise names shortened (the same line names
+        the exercise in full)."""
         table = self.query_one("#home-plan", DataTable)
         table.clear(columns=True)
+        rows = self.view.rows
+        labels = _program_labels(rows)
+        names, doses = [row.exercise for row in rows], [row.dose for row in rows]
+        narrow, name_width, dose_width = fit_plan(width, labels, names, doses)
         if not narrow:
             table.add_column("Program")
-        table.add_column("Exercise")
+        table.add_column("Exercise", width=name_width)
         table.add_column(" ", key="arrow")
-        table.add_column("Today")
-        row_in_program = 0
-        rows = self.view.rows
-        for index, row in enumerate(rows):
-            new_program = index == 0 or rows[index - 1].program_id != row.program_id
-            row_in_program = 0 if new_program else row_in_program + 1
-            cells: list[Text | str] = [plain(row.exercise), _arrow(row.arrow), row.dose]
+        table.add_column("Today", width=dose_width)
+        for row, label in zip(rows, labels, strict=True):
+            name = plain(row.exercise)
+            if name_width is not None and name.cell_len > name_width:
+                name.truncate(name_width, overflow="ellipsis")
+            dose = Text(row.dose)
+            lines = 1
+            if dose_width is not None and len(row.dose) > dose_width:
+                lines = len(dose.wrap(self.app.console, dose_width))
+            cells: list[Text | str] = [name, _arrow(row.arrow), dose]
             if not narrow:
-                label = {
-                    0: plain(row.program_name, style="bold"),
-                    1: Text(f"level {row.level}", style="dim"),
-                    2: plain(row.level_name.split(":")[-1].strip(), style="dim italic"),
-                }.get(row_in_program, Text(""))
                 cells.insert(0, label)
-            table.add_row(*cells)
+            table.add_row(*cells, height=lines)
         self.narrow = narrow
+        self.layout_width = width
 
     def on_resize(self, event: Resize) -> None:
         width, height = event.size
         # Under 30 rows the description and the buttons (the key bar has the same keys)
-        # make way, so the last exercises and the disclaimer stay above the fold.
+        # make way, so the last exercises and the disclaimer stay above the fold; under
+        # 16 every line above the plan keeps to one line and the lines below it make
+        # way, so today's first exercises still show (the key bar says how to start).
         self.set_class(height < 30, "-short")
-        narrow = width < 76
-        if narrow != self.narrow:
-            self._fill(narrow)
+        self.set_class(height < 16, "-tiny")
+        if width != self.layout_width:
+            self._fill(width)
 
     @on(DataTable.RowHighlighted, "#home-plan")
     def _explain(self, event: DataTable.RowHighlighted) -> None:
@@ -133,8 +142,10 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#home-check", Label).display = self.check_due
-        if self.narrow is None:
-            self._fill(self.app.size.width < 76)
+        if self.layout_width is None:
+            self._fill(self.app.size.width)
+        self.set_class(self.app.size.height < 30, "-short")
+        self.set_class(self.app.size.height < 16, "-tiny")
         self.query_one("#home-plan", DataTable).focus()
         # Today's plan first; the buttons and the footer once that frame is out. Their
         # widgets cost Textual more on first use than the whole plan, and the first frame
@@ -148,7 +159,7 @@ class HomeScreen(Screen[None]):
             if self.view.blocked
             else (Button("Start (Enter)", id="start", variant="primary", compact=True),)
         )
-        await self.mount(
+        await self.query_one("#home", Vertical).mount(
             Horizontal(
                 *start,
                 Button("Other session (o)", id="choose", compact=True),
@@ -156,8 +167,14 @@ class HomeScreen(Screen[None]):
                 Button("Check (c)", id="check", compact=True),
                 classes="dialog-buttons",
                 id="home-buttons",
+            )
+        )
+        await self.mount(
+            # One line at any width: the least-used keys go first (? lists them all).
+            KeyBar(
+                short={"choose": "Other"},
+                drop=("settings", "check", "history", "choose"),
             ),
-            KeyBar(),
         )
         # A footer mounted after its screen shows the keys at the next change of them.
         self.refresh_bindings()
@@ -185,10 +202,9 @@ class HomeScreen(Screen[None]):
     def _check_text(self) -> str:
         if not self.check_due:
             return ""
-        return (
-            "A function check is due: four holds and three everyday activities, to see "
-            "your progress (about 15 minutes). Press c when you have time."
-        )
+        # One line: a banner that wrapped pushed three exercises off home at 80x24 (the
+        # help says what a check is).
+        return "A function check is due (4 holds, 3 activities, 15 min): press c."
 
     def show_check_due(self, due: bool) -> None:
         """Say (or stop saying) that a function check is due."""
@@ -278,6 +294,54 @@ class ChooseSession(Dialog[Path | None]):
 
 
 _ARROW_STYLES = {"↑": "bold green", "↓": "bold yellow", "=": "dim"}
+
+
+PLAN_MARGIN = 4 + 2
+"""Columns of home that are not the plan's: its padding, and the scroll bar."""
+CELL_PADDING = 2
+"""Columns each table cell adds to its text (one each side)."""
+
+
+NAME_MIN = 8
+"""The narrowest the exercise names get: beyond that a long dose wraps instead."""
+
+
+def fit_plan(
+    width: int, labels: Sequence[Text], names: Sequence[str], doses: Sequence[str]
+) -> tuple[bool, int | None, int | None]:
+    """How home's plan fits ``width`` columns: (without the program column, the exercise
+    names' width, the doses' width; None for their own). A dose is never cut: the
+    program column goes first, then the names are shortened (to :data:`NAME_MIN`), then
+    a dose that still does not fit wraps onto a second line of its row."""
+    room = width - PLAN_MARGIN
+    dose = max((len(d) for d in doses), default=0) + CELL_PADDING
+    arrow = 1 + CELL_PADDING
+    name = max((len(n) for n in names), default=0) + CELL_PADDING
+    program = max((label.cell_len for label in labels), default=0) + CELL_PADDING
+    if program + name + arrow + dose <= room:
+        return False, None, None
+    if name + arrow + dose <= room:
+        return True, None, None
+    if NAME_MIN + CELL_PADDING + arrow + dose <= room:
+        return True, room - arrow - dose - CELL_PADDING, None
+    return True, NAME_MIN, max(1, room - arrow - NAME_MIN - 2 * CELL_PADDING)
+
+
+def _program_labels(rows: Sequence[HomeRow]) -> list[Text]:
+    """The program column: each program's name, level and level name on its first rows."""
+    labels: list[Text] = []
+    row_in_program = 0
+    for index, row in enumerate(rows):
+        new_program = index == 0 or rows[index - 1].program_id != row.program_id
+        row_in_program = 0 if new_program else row_in_program + 1
+        labels.append(
+            {
+                0: plain(row.program_name, style="bold"),
+                1: Text(f"level {row.level}", style="dim"),
+                2: plain(row.level_name.split(":")[-1].strip(), style="dim italic"),
+            }.get(row_in_program, Text(""))
+        )
+    return labels
 
 
 def _arrow(arrow: str) -> Text:

@@ -8,18 +8,27 @@ action, enabled or not as the screen says) as plain text that wraps.
 The player's bar is different: a second line would take a row from the digits, so it
 keeps to one line, with shorter labels first and then without its least-used keys (in
 the order it is given; they all still work, and ? lists them).
+
+Notices show here too, above the keys, instead of Textual's toasts, which were laid over
+whatever was under them (a checklist's lines, the home's Start, the player's digits).
+The bar is docked, so it takes its rows from the screen's layout: what it shows is never
+over anything. The player's bar shows the notice in place of its keys while it lasts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from rich.text import Text
 from textual.events import Resize
+from textual.notifications import Notification
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Static
 
 __all__ = ["KeyBar"]
+
+_SEVERITY_STYLES = {"information": "bold", "warning": "bold yellow", "error": "bold red"}
 
 
 class KeyBar(Static):
@@ -35,20 +44,62 @@ class KeyBar(Static):
     """
 
     def __init__(
-        self, *, short: Mapping[str, str] | None = None, drop: tuple[str, ...] = ()
+        self,
+        *,
+        short: Mapping[str, str] | None = None,
+        drop: tuple[str, ...] = (),
+        notice_in_place: bool = False,
     ) -> None:
-        """With ``drop`` (actions, least used first) the bar keeps to one line: it uses
-        the ``short`` labels (by action) when the full ones do not fit, then leaves out
-        the keys of ``drop`` one by one until the rest fit."""
+        """With ``drop`` (actions, least used first) the keys keep to one line: the bar
+        uses the ``short`` labels (by action) when the full ones do not fit, then leaves
+        out the keys of ``drop`` one by one until the rest fit. With ``notice_in_place``
+        a notice shows instead of the keys while it lasts, so the bar takes no more
+        rows (the player's digits keep theirs)."""
         super().__init__("", id="keybar", markup=False)
         self.shown: list[tuple[str, str]] = []
         """(key, what it does) as shown, for the tests."""
         self._short = dict(short or {})
         self._drop = drop
+        self._in_place = notice_in_place
+        self.notices: list[str] = []
+        """The notices shown above the keys (or in their place), oldest first."""
+        self._notice_text = Text()
+        self._keys_text = Text()
+        self._expiry: Timer | None = None
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._changed)
         self._changed(self.screen)
+        self.show_notices(self.app._notifications)
+
+    def show_notices(self, notifications: Iterable[Notification]) -> None:
+        """Show these notices (the app's live ones) until the first of them expires."""
+        live = [n for n in notifications if not n.has_expired]
+        text = Text()
+        for notice in live:
+            if text:
+                text.append("\n")
+            style = _SEVERITY_STYLES.get(notice.severity, "bold")
+            text.append(notice.message, style=style)
+        self.notices = [n.message for n in live]
+        self._notice_text = text
+        if self._expiry is not None:
+            self._expiry.stop()
+            self._expiry = None
+        if live:
+            soonest = min(n.time_left for n in live)
+            self._expiry = self.set_timer(
+                max(0.05, soonest + 0.05), lambda: self.show_notices(self.app._notifications)
+            )
+        self._show()
+
+    def _show(self) -> None:
+        if not self._notice_text:
+            self.update(self._keys_text)
+        elif self._in_place:
+            self.update(self._notice_text)
+        else:
+            self.update(Text("\n").join([self._notice_text, self._keys_text]))
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
@@ -86,7 +137,8 @@ class KeyBar(Static):
             # Key and label stay together when the line wraps.
             text.append(key, style="bold" if on else "dim")
             text.append("\u00a0" + label.replace(" ", "\u00a0"), style="" if on else "dim")
-        self.update(text)
+        self._keys_text = text
+        self._show()
 
     def _one_line(
         self, entries: list[tuple[str, str, str, bool]]

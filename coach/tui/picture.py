@@ -161,10 +161,15 @@ def picture_widget(graphics: Graphics) -> ImageWidget:
     (:func:`coach.tui.graphics.detect`), so the import is told the cell size and given a
     question that fails at once, without writing anything.
 
-    A shim on private names (:data:`TEXTUAL_IMAGE_PRIVATE_NAMES`): textual-image 0.12.0
-    has no public way to be told the cell size or to skip its questions (it reads
-    TEXTUAL_CELL_WIDTH and TEXTUAL_CELL_HEIGHT only after asking the terminal; its open
-    PR lnqs/textual-image#139 changes the questions, not that).
+    A pinned, tested shim on private names (:data:`TEXTUAL_IMAGE_PRIVATE_NAMES`, checked
+    against the textual-image in constraints.txt by tests/test_pictures.py).
+    textual-image 0.12.0 has no public way to be told the cell size or to skip its
+    questions: it reads TEXTUAL_CELL_WIDTH and TEXTUAL_CELL_HEIGHT only after asking the
+    terminal, and its open PR lnqs/textual-image#139 changes the questions, not that. Its
+    supported way, importing ``textual_image.renderable`` before the app starts (its
+    README), is not taken: it would ask the terminal two or three more questions (up to
+    0.1 s each where none is answered) before every first frame, pictures or not, where
+    coach asks once, in one round trip (:func:`coach.tui.graphics.detect`).
     """
     import textual_image._terminal as terminal
 

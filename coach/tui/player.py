@@ -169,7 +169,7 @@ class PlayerScreen(Screen[None]):
             yield Static("", id="instructions", markup=False)
             yield Static("", id="stop-if", markup=False)
         # One line at any width: a second would take a row from the digits.
-        yield KeyBar(short=_SHORT_LABELS, drop=_DROPPED_FIRST)
+        yield KeyBar(short=_SHORT_LABELS, drop=_DROPPED_FIRST, notice_in_place=True)
 
     # -- time -------------------------------------------------------------------------
 
@@ -239,6 +239,11 @@ class PlayerScreen(Screen[None]):
         self._wake_handle = None
         # Through the message queue, so the wake runs like any other handler.
         self.call_later(self.wake)
+
+    def flash(self) -> None:
+        """A brief flash: the bell backend's cue, seen as well as heard."""
+        self.add_class("-flash")
+        self.set_timer(0.15, lambda: self.remove_class("-flash"))
 
     def wake(self) -> None:
         """Catch up with the clock: called by the timer, and by tests after moving it."""
@@ -528,7 +533,11 @@ class PlayerScreen(Screen[None]):
 
     def _detail_text(self, step: Step, item: PlannedExercise) -> str:
         if step.kind is StepKind.REST_AFTER:
-            return describe_dose(item.dose, each_side=item.exercise.sides == "each")
+            return describe_dose(
+                item.dose,
+                each_side=item.exercise.sides == "each",
+                per_set=item.exercise.per_set,
+            )
         parts = [f"set {step.set_number}/{step.sets}"]
         if step.rep is not None:
             parts.append(f"rep {step.rep}/{step.reps}")
@@ -536,8 +545,16 @@ class PlayerScreen(Screen[None]):
             parts.append(f"hold {step.hold}/{step.holds}")
         if step.side is not None:
             parts.append(f"{step.side} side")
+        if step.self_timed:
+            parts.append("N when you stop")
         if step.kind is StepKind.GET_READY:
-            parts = [describe_dose(item.dose, each_side=item.exercise.sides == "each")]
+            parts = [
+                describe_dose(
+                    item.dose,
+                    each_side=item.exercise.sides == "each",
+                    per_set=item.exercise.per_set,
+                )
+            ]
         return " · ".join(parts)
 
     def _next_text(self) -> str:

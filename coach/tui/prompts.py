@@ -470,21 +470,45 @@ class LevelOffer(Dialog[bool]):
     BINDINGS = [*keys.LEVEL.bindings(), Binding("enter", "nothing", show=False, priority=True)]
     AUTO_FOCUS = ""
 
-    def __init__(self, program_name: str, from_level: int, to_level: int, *, up: bool) -> None:
+    def __init__(
+        self,
+        program_name: str,
+        from_level: int,
+        to_level: int,
+        *,
+        up: bool,
+        criterion: str = "",
+        to_name: str = "",
+        to_description: str = "",
+    ) -> None:
         super().__init__()
         self.program_name = program_name
         self.from_level = from_level
         self.to_level = to_level
         self.up = up
+        self.criterion = criterion
+        self.to_name = to_name
+        self.to_description = to_description
 
     def body(self) -> Iterable[Widget]:
         if self.up:
             title = f"{self.program_name}: level {self.from_level} mastered"
-            text = (
-                "Every exercise has been at its top dose, with little pain, for several "
-                f"sessions. Move up to level {self.to_level} next time? Its exercises start "
-                "easy again. You can stay if you prefer."
-            )
+            named = f" ({self.to_name})" if self.to_name else ""
+            about = f"\n\n{self.to_description}" if self.to_description else ""
+            if self.criterion:
+                # The level's own criterion is the question: the doses alone do not say.
+                text = (
+                    "Every exercise has been at its top dose, with little pain, for several "
+                    f"sessions. This level has one more condition:\n\n{self.criterion}\n\n"
+                    f"Only if that is true now: move up to level {self.to_level}{named} next "
+                    f"time?{about}"
+                )
+            else:
+                text = (
+                    "Every exercise has been at its top dose, with little pain, for several "
+                    f"sessions. Move up to level {self.to_level}{named} next time? It starts "
+                    f"at the doses its file gives. You can stay if you prefer.{about}"
+                )
         else:
             title = f"{self.program_name}: level {self.from_level} feels hard right now"
             text = (

@@ -1,21 +1,25 @@
 """The questions coach asks when a session could not be saved anywhere: go back (the
-default), choose another folder for the history, or exercise knowing nothing is kept."""
+default), choose another folder for the history, or exercise knowing nothing is kept; and
+:func:`where_to_save`, the loop between them until one is answered."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from rich.text import Text
 from textual import on
+from textual.app import App
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
+from coach.store.database import HistoryStore
 from coach.tui import keys
 from coach.tui.dialog import Dialog
 
-__all__ = ["CannotSaveChoice", "CannotSaveScreen", "FolderPrompt"]
+__all__ = ["CannotSaveChoice", "CannotSaveScreen", "FolderPrompt", "where_to_save"]
 
 CannotSaveChoice = Literal["back", "folder", "without"]
 
@@ -109,3 +113,36 @@ class FolderPrompt(Dialog["Path | None"]):
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
         self.action_cancel()
+
+
+async def where_to_save(
+    app: App[Any], title: str, body: str, *, back: str, name: str
+) -> HistoryStore | bool:
+    """Ask what to do when nothing can be saved (in a worker: it waits for the answers).
+
+    A history named ``name`` in the folder the person chose, once one can be written
+    there; or whether to exercise without saving (True) or go back (False). A folder that
+    cannot be used asks again, saying why; cancelling it asks the first question again.
+    """
+    while True:
+        choice = await app.push_screen_wait(CannotSaveScreen(title, body, back=back))
+        if choice != "folder":
+            return choice == "without"
+        problem = ""
+        while True:
+            folder = await app.push_screen_wait(FolderPrompt(problem))
+            if folder is None:
+                break
+            # Off the loop: it may create the folder.
+            store, problem = await asyncio.to_thread(_history_in, folder, name)
+            if store is not None:
+                return store
+
+
+def _history_in(folder: Path, name: str) -> tuple[HistoryStore | None, str]:
+    """The history ``name`` in ``folder`` when it can be written; else None and why not."""
+    store = HistoryStore(folder / name)
+    problem, _ = store.write_problems()
+    if problem is None:
+        return store, ""
+    return None, f"That folder cannot be used: {problem}."

@@ -1,29 +1,40 @@
-"""The settings screen: every key of settings.toml, checked one by one before saving.
+"""The settings screen: every key of settings.toml, checked one by one before saving; and
+saving them, from that screen or from the chooser's 'make this the default'.
 
-It only edits and checks values: the app writes the file (off the event loop) with what
-this screen dismisses with, and the screen never touches the disk beyond asking whether
-a routine file exists.
+The screen only edits and checks values, and never touches the disk beyond asking
+whether a routine file exists; :func:`keep` writes what it dismisses with, off the event
+loop, and says where.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from textual import on
+from textual.app import App
 from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
-from coach.config.settings import AUDIO_CHOICES, Settings, check_value, with_changes
+from coach.config.locations import default_routine, settings_path
+from coach.config.settings import (
+    AUDIO_CHOICES,
+    Settings,
+    check_value,
+    save_settings,
+    with_changes,
+)
 from coach.config.toml import user_path
 from coach.format.text import TYPED_PATTERN, printable
 from coach.tui import keys
+from coach.tui.choice import Choice
 from coach.tui.dialog import Dialog
 from coach.tui.plain import plain
 
-__all__ = ["SettingsScreen"]
+__all__ = ["SettingsScreen", "edit", "keep", "make_default"]
 
 _NUMBERS = (
     ("screening_weeks", "Safety checklist every (weeks, 1-52)"),
@@ -146,3 +157,39 @@ def _is_file(path: Path) -> bool:
         return path.is_file()
     except (OSError, ValueError):
         return False
+
+
+async def edit(app: App[Any], current: Settings | None) -> Settings | None:
+    """Show the settings screen (in a worker: it waits for the answer) and save what it
+    is dismissed with: the settings saved, or None (cancelled, or not saved)."""
+    chosen = await app.push_screen_wait(SettingsScreen(current or Settings(), settings_path()))
+    if chosen is None:
+        return None
+    return await keep(app, chosen, "Settings saved")
+
+
+async def make_default(app: App[Any], current: Settings | None, choice: Choice) -> Settings | None:
+    """Save ``choice`` as the routine home opens on: the settings saved, or None."""
+    # The bundled routine is the default when none is set: kept that way, it follows
+    # coach's own folder wherever coach is installed.
+    bundled = choice.path.resolve() == default_routine().resolve()
+    value = "" if bundled else str(choice.path.expanduser().resolve())
+    return await keep(
+        app,
+        with_changes(current or Settings(), {"default_routine": value}),
+        f"{choice.name or choice.path.name} is now your default: home opens on it from "
+        "the next start. Saved",
+    )
+
+
+async def keep(app: App[Any], settings: Settings, said: str) -> Settings | None:
+    """Write ``settings`` to the settings file off the loop (it syncs to disk) and say so
+    ("``said`` to PATH."): ``settings`` once written, None (and why) when they could not be."""
+    where = settings_path()
+    try:
+        await asyncio.to_thread(save_settings, where, settings)
+    except OSError as exc:
+        app.notify(f"The settings could not be saved to {where}: {exc}", severity="error")
+        return None
+    app.notify(f"{said} to {where}.", timeout=4)
+    return settings

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from coach.format.loader import LoadedFile
     from coach.tui.eventlog import EventLog
 
-__all__ = ["VOLUME_STEP", "SessionSound"]
+__all__ = ["VOLUME_STEP", "SessionSound", "wanted_audio"]
 
 VOLUME_STEP = 10
 """How much one press of the volume keys changes it, in percent."""
@@ -31,9 +31,20 @@ Warn = Callable[[str], None]
 """Shows a problem to the person (from any thread)."""
 
 
+def wanted_audio(option: str | None, settings: Settings | None) -> str:
+    """The backend asked for: the --audio option, else the setting; none without either
+    (the tests)."""
+    return option or (settings.audio if settings is not None else "none")
+
+
 class SessionSound:
-    def __init__(self, clock: Clock) -> None:
+    """The cues of one run of the app. ``warn`` shows a problem to the person and
+    ``ring`` is the bell backend's cue; both may be called from any thread."""
+
+    def __init__(self, clock: Clock, *, warn: Warn, ring: Callable[[], None]) -> None:
         self.clock = clock
+        self.warn = warn
+        self.ring = ring
         self.player: CuePlayer | None = None
         self.speech_on = False
         self.muted = False
@@ -43,14 +54,7 @@ class SessionSound:
         """Every sound at full volume, to scale again when the volume changes."""
 
     def prepare(
-        self,
-        wanted: str,
-        settings: Settings | None,
-        loaded: LoadedFile,
-        plan: SessionPlan,
-        *,
-        warn: Warn,
-        ring: Callable[[], None],
+        self, wanted: str, settings: Settings | None, loaded: LoadedFile, plan: SessionPlan
     ) -> None:
         """Choose the backend and decode every cue once (in a worker thread)."""
         from coach.audio.backends import BellBackend, choose_backend
@@ -61,7 +65,7 @@ class SessionSound:
 
         if self.player is not None or wanted == "none":
             return
-        backend, note = choose_backend(wanted, ring)
+        backend, note = choose_backend(wanted, self.ring)
         files = [loaded] if isinstance(loaded, ProgramFile) else loaded.programs
         base_of = {pf.program.id: pf.path.resolve().parent for pf in files}
         self.volume = settings.volume if settings is not None else 80
@@ -75,14 +79,14 @@ class SessionSound:
             backend,
             self._at_volume(),
             clock=self.clock,
-            on_problem=warn,
-            fallback=BellBackend(ring),
+            on_problem=self.warn,
+            fallback=BellBackend(self.ring),
         )
         self.player.muted = self.muted
         # One notice for all of it: several stacked over the digits hide the count.
         messages = [m for m in (note, sounds_notice(problems), spoken) if m]
         if messages:
-            warn("\n".join(messages))
+            self.warn("\n".join(messages))
 
     def _speech(self, plan: SessionPlan, volume: float) -> tuple[dict[str, Pcm], str | None]:
         """Spoken names, 'switch sides', 'rest' and the last counts, if an engine exists
@@ -109,9 +113,7 @@ class SessionSound:
 
     # -- a function check's cues (coach.tui.checks): the bundled cues only --------------
 
-    def prepare_plain(
-        self, wanted: str, settings: Settings | None, *, warn: Warn, ring: Callable[[], None]
-    ) -> None:
+    def prepare_plain(self, wanted: str, settings: Settings | None) -> None:
         """Choose the backend and decode the bundled cues (in a worker thread), for a
         function check: it has no session file of its own, and speaks nothing."""
         from coach.audio.backends import BellBackend, choose_backend
@@ -121,19 +123,19 @@ class SessionSound:
 
         if self.player is not None or wanted == "none":
             return
-        backend, note = choose_backend(wanted, ring)
+        backend, note = choose_backend(wanted, self.ring)
         self.volume = settings.volume if settings is not None else 80
         self._full, problems = load_cues(bundled_sounds_dir(), 1.0)
         self.player = CuePlayer(
             backend,
             self._at_volume(),
             clock=self.clock,
-            on_problem=warn,
-            fallback=BellBackend(ring),
+            on_problem=self.warn,
+            fallback=BellBackend(self.ring),
         )
         self.player.muted = self.muted
         for message in [m for m in (note, *problems) if m]:
-            warn(message)
+            self.warn(message)
 
     def plan_cues(self, cues: Sequence[PlannedCue]) -> None:
         """Hand a check's cues to the audio thread (an empty list drops what is pending)."""
@@ -157,6 +159,15 @@ class SessionSound:
         moment."""
         self.volume = max(0, min(100, self.volume + step))
         return self.volume
+
+    def step_volume(self, direction: int) -> str:
+        """One press of the volume keys (``direction`` +1 or -1): what to say. The caller
+        then runs :meth:`apply_volume` off the event loop when there is a player."""
+        if self.player is None:
+            return "No sound in this session (audio is off)."
+        level = self.change_volume(direction * VOLUME_STEP)
+        muted = " (muted: M turns sound on)" if self.muted else ""
+        return f"Volume {level}%{muted}"
 
     def apply_volume(self) -> None:
         """Hand the audio thread its sounds at the volume now (in a worker thread). One

@@ -61,13 +61,15 @@ class SummaryScreen(Screen[None]):
             for result in summary.results:
                 name = result.name
                 pains = ", ".join("-" if p is None else str(p) for p in result.ratings) or "-"
+                if not result.rated:
+                    pains = "not rated"
                 change = changes.get((result.program_id, result.exercise_id))
                 after = Text("")
                 if change is not None:
                     arrow = {1: "↑ ", -1: "↓ "}.get(
                         dose_direction(change.before, change.after), "= "
                     )
-                    after = Text(arrow + describe_dose(change.after))
+                    after = Text(arrow + describe_dose(change.after, per_set=result.per_set))
                 done.add_row(
                     plain(name), f"{result.sets_rated}/{result.sets_planned}", pains, after
                 )

@@ -27,7 +27,7 @@ from coach.engine.day.messages import (
 )
 from coach.engine.day.stages import Advising, At, Stage
 from coach.engine.followup import FollowUpDue, SignSource, sign_words
-from coach.engine.planning import Planned
+from coach.engine.planning import Planned, programs_of
 from coach.engine.records import (
     HIGH_PAIN,
     RED_FLAG_REASON,
@@ -151,7 +151,27 @@ def _offer_level(host: Host, run: Run, after: Planned) -> list[Output]:
         program_plan.program_id,
     )
     host.run = replace(run, level_offer=(program_plan.program_id, program_plan.level, to_level))
-    return [AskLevel(name, program_plan.level, to_level, up)]
+    # What the file says of the two levels: the criterion of the one left, and what the
+    # one offered is for (issue 25: the stage criterion at the moment of decision).
+    program = next(
+        (p for p, _ in programs_of(host.loaded_day().loaded) if p.id == program_plan.program_id),
+        None,
+    )
+    if program is None:
+        return [AskLevel(name, program_plan.level, to_level, up)]
+    here = program.levels[program.level_number(program_plan.level) - 1]
+    there = program.levels[program.level_number(to_level) - 1]
+    return [
+        AskLevel(
+            name,
+            program_plan.level,
+            to_level,
+            up,
+            here.advance_when if up else "",
+            there.name,
+            there.description,
+        )
+    ]
 
 
 def level_answered(host: Host, accepted: bool) -> list[Output]:

@@ -485,6 +485,12 @@ class AskLevel:
     from_level: int
     to_level: int
     up: bool
+    criterion: str = ""
+    """The level's own 'advance_when' (moving up): what the person is asked."""
+    to_name: str = ""
+    """The name of the level offered."""
+    to_description: str = ""
+    """What the level offered is for, as its file says."""
 
 
 Prompt = (

@@ -140,6 +140,9 @@ def skip_asked(host: Host) -> list[Output]:
     step = session.runner.step
     if step is None or not step.kind.is_work:
         return [MoveOn(tuple(session.runner.skip()))]
+    if step.self_timed:
+        # A hold the person ends ('up to 45 s'): N is its end, not a set cut short.
+        return [MoveOn(tuple(session.runner.end_hold()))]
     # Skipping work cuts a set short: ask why, with the clock stopped, so that only
     # pain counts as pain.
     host.state = Paused(quitting=False, resume=session.hold_still())

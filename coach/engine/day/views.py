@@ -47,7 +47,9 @@ def home_view(
                 e.level,
                 e.level_name,
                 e.name,
-                describe_dose(e.dose),
+                describe_dose(
+                    e.dose, each_side=e.exercise.sides == "each", per_set=e.exercise.per_set
+                ),
                 (change := changed.get((e.program_id, e.key), first)).arrow,
                 change.reason,
             )

@@ -15,7 +15,7 @@ Pure geometry: no I/O, no time, no drawing library.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "Posture",
     "Segment",
     "draw",
+    "landmarks",
     "mirrored",
 ]
 
@@ -136,6 +137,8 @@ class Drawing:
     segments: tuple[Segment, ...]
     head: tuple[float, float]
     head_radius: float
+    floor: bool = True
+    """Whether y = 0 is the floor (drawn as a line); not seen from above."""
 
     def bounds(self) -> tuple[float, float, float, float]:
         """(left, bottom, right, top), head included."""
@@ -162,6 +165,7 @@ def mirrored(drawing: Drawing, about: float = 0.0) -> Drawing:
         tuple(Segment(flip(s.x1), s.y1, flip(s.x2), s.y2, s.near) for s in drawing.segments),
         (flip(drawing.head[0]), drawing.head[1]),
         drawing.head_radius,
+        drawing.floor,
     )
 
 
@@ -227,6 +231,8 @@ class _Body:
     """Each foot's heel and toe: a standing body stands on one of them."""
     shins: list[tuple[Vec, Vec]]
     """Each knee and ankle: a kneeling body kneels on one of them."""
+    points: dict[str, Vec]
+    """The named landmarks (:data:`LANDMARKS`), for checks of a pose."""
 
 
 def _spine_joint(posture: Posture, region: str, parts: int) -> Mat:
@@ -272,12 +278,18 @@ def _body(posture: Posture) -> _Body:
         line(point, nxt, "mid", _MASS["thoracic"], TRUNK)
         point = nxt
     top, chest = point, frame
+    points: dict[str, Vec] = {"pelvis": origin, "sacrum": sacrum, "chest": top}
+    points["low_back"] = lines[1][1]
     neck_frame = _mul(chest, _spine_joint(posture, "neck", 1))
     neck_top = _add(top, _apply(neck_frame, (0.0, NECK, 0.0)))
     line(top, neck_top, "mid")
     head = _add(neck_top, _apply(neck_frame, (0.015, HEAD_OFFSET, 0.0)))
     masses.append((head, _MASS["head"]))
+    points["head"] = head
 
+    # A turn of the pelvis takes the hips and legs round the body's long axis under a
+    # trunk that stays put (the spine takes the turn).
+    legs = _mul(_ry(-posture.get(("pelvis", "rotation_left"), 0.0)), pelvis)
     for side, sign in (("left", 1.0), ("right", -1.0)):
         # Arm: horizontal abduction, then flexion, then abduction (see docs/authoring.md).
         shoulder = _add(top, _apply(chest, (SHOULDER[0], SHOULDER[1], sign * SHOULDER[2])))
@@ -294,12 +306,13 @@ def _body(posture: Posture) -> _Body:
         forearm = _mul(arm, _rz(posture.get((f"{side}_elbow", "flexion"), 0.0)))
         wrist = _add(elbow, _apply(forearm, (0.0, -FOREARM, 0.0)))
         line(elbow, wrist, side, _MASS["forearm"], 0.025)
-        line(wrist, _add(wrist, _apply(forearm, (0.0, -HAND, 0.0))), side, 0.0, 0.015)
+        hand = _add(wrist, _apply(forearm, (0.0, -HAND, 0.0)))
+        line(wrist, hand, side, 0.0, 0.015)
 
-        hip = _apply(pelvis, (0.0, 0.0, sign * HIP_WIDTH))
+        hip = _apply(legs, (0.0, 0.0, sign * HIP_WIDTH))
         joint = f"{side}_hip"
         thigh = _chain(
-            pelvis,
+            legs,
             _rz(tilt + posture.get((joint, "flexion"), 0.0)),
             _rx(-sign * posture.get((joint, "abduction"), 0.0)),
             _ry(sign * posture.get((joint, "internal_rotation"), 0.0)),
@@ -317,14 +330,27 @@ def _body(posture: Posture) -> _Body:
         line(heel, toe, side, _MASS["foot"])
         soles.append((heel, toe))
         shins.append((knee, ankle))
-    return _Body(lines, masses, head, soles, shins)
+        for name, at in (
+            ("shoulder", shoulder),
+            ("elbow", elbow),
+            ("wrist", wrist),
+            ("hand", hand),
+            ("hip", hip),
+            ("knee", knee),
+            ("ankle", ankle),
+            ("heel", heel),
+            ("toe", toe),
+        ):
+            points[f"{side}_{name}"] = at
+    return _Body(lines, masses, head, soles, shins, points)
 
 
 # -- into the world, onto the screen, onto the floor ---------------------------------------
 
 
-def _projector(base: str, view: str) -> tuple[Mat, int, int]:
-    """The base's rotation, and which world axes are the screen's x and the depth."""
+def _projector(base: str, view: str) -> tuple[Mat, int, int, int]:
+    """The base's rotation, and which world axes are the screen's x, its y and the
+    depth (toward the viewer)."""
     x_axis, y_axis, z_axis = _BASE_AXES[base]
     # Columns are the world directions of the body axes.
     rotation: Mat = (
@@ -332,26 +358,57 @@ def _projector(base: str, view: str) -> tuple[Mat, int, int]:
         (x_axis[1], y_axis[1], z_axis[1]),
         (x_axis[2], y_axis[2], z_axis[2]),
     )
-    # side: screen x = world X, depth = Z (toward the camera). front: the camera a quarter
-    # turn round, looking along -X: screen x = Z, depth = X.
-    return (rotation, 0, 2) if view == "side" else (rotation, 2, 0)
+    # side: screen x = world X, y = Y, depth = Z (toward the camera). front: the camera
+    # a quarter turn round, looking along -X: screen x = Z, depth = X. above: the camera
+    # on the ceiling: screen x = X, screen y = Z (the side view's camera at the top),
+    # depth = Y.
+    if view == "side":
+        return rotation, 0, 1, 2
+    if view == "above":
+        return rotation, 0, 2, 1
+    return rotation, 2, 1, 0
 
 
-def draw(posture: Posture, base: str, view: str) -> Drawing:
-    """The posture as seen in ``view``, resting on the floor in ``base``'s way."""
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """A body's points as the drawing has them: across the screen, up from the floor,
+    and toward the viewer."""
+
+    body: _Body
+    rotation: Mat
+    across: int
+    up: int
+    deep: int
+    cos: float
+    sin: float
+    middle: float
+    floor: float
+
+    def screen(self, p: Vec) -> tuple[float, float, float]:
+        w = _apply(self.rotation, p)
+        return w[self.across], w[self.up], w[self.deep]
+
+    def place(self, p: Vec) -> tuple[float, float, float]:
+        x, y, depth = self.screen(p)
+        tx, ty = x * self.cos - y * self.sin, x * self.sin + y * self.cos
+        return (tx - self.middle, ty - self.floor, depth)
+
+
+def _place(posture: Posture, base: str, view: str) -> _Placed:
+    """The posture turned for ``view`` and set down on the floor in ``base``'s way."""
     body = _body(posture)
-    rotation, across, deep = _projector(base, view)
+    rotation, across, up, deep = _projector(base, view)
 
     def screen(p: Vec) -> tuple[float, float, float]:
         w = _apply(rotation, p)
-        return w[across], w[1], w[deep]
+        return w[across], w[up], w[deep]
 
-    flat = [(screen(a), screen(b), side, thick) for a, b, side, thick in body.lines]
+    flat = [(screen(a), screen(b), thick) for a, b, _, thick in body.lines]
     head = screen(body.head)
     centre = _centre_of_mass([(screen(p), m) for p, m in body.masses])
     outline = [
         (p[0] + dx, p[1] + dy)
-        for a, b, _, thick in flat
+        for a, b, thick in flat
         for p in (a, b)
         for dx, dy in ((0.0, -thick), (0.0, thick), (-thick, 0.0), (thick, 0.0))
     ]
@@ -359,7 +416,11 @@ def draw(posture: Posture, base: str, view: str) -> Drawing:
         (head[0] + HEAD_RADIUS * math.cos(t), head[1] + HEAD_RADIUS * math.sin(t))
         for t in (i * math.pi / 8 for i in range(16))
     ]
-    if base in ("standing", "kneeling"):
+    if view == "above":
+        # Seen from the ceiling there is no floor to rest on: the body lies as its base
+        # lays it (its back flat, for knee rocks), and the picture's bottom is y = 0.
+        roll = 0.0
+    elif base in ("standing", "kneeling"):
         # On its feet (or knees) a body keeps a sole (or a shin) flat on the floor, and
         # then settles a little onto whatever else touches it (the front foot of a lunge).
         pairs = body.soles if base == "standing" else body.shins
@@ -374,31 +435,74 @@ def draw(posture: Posture, base: str, view: str) -> Drawing:
     else:
         roll = _resting_roll(outline, centre, MAX_ROLL)
     c, s = math.cos(roll), math.sin(roll)
+    # Seen from above, y = 0 is across the pelvis (the picture's bottom would move with
+    # an arm sweeping across it); else the floor.
+    floor = 0.0 if view == "above" else min(x * s + y * c for x, y in outline)
+    middle = _anchor(body, base, screen, c, s)
+    return _Placed(body, rotation, across, up, deep, c, s, middle, floor)
 
-    def turn(x: float, y: float) -> tuple[float, float]:
-        return (x * c - y * s, x * s + y * c)
 
-    turned = [turn(*p) for p in outline]
-    floor = min(y for _, y in turned)
-    # Centred on the centre of mass, which moves little in any exercise, so a figure that
-    # changes the edge it rests on does not jump sideways.
-    middle = turn(*centre)[0]
+def _anchor(
+    body: _Body,
+    base: str,
+    screen: Callable[[Vec], tuple[float, float, float]],
+    c: float,
+    s: float,
+) -> float:
+    """Where x = 0 is: on what the body rests on, so that it stays put while the rest
+    moves (centred on the centre of mass, a bird dog's supporting hand slid as the other
+    arm rose). Standing, the lower heel (between the two when both are down); kneeling,
+    the lower knee; otherwise the pelvis, which is also the point the resting turn is
+    about, so a figure that changes the edge it rests on does not jump sideways."""
+    if base not in ("standing", "kneeling"):
+        return 0.0
+    joint = "heel" if base == "standing" else "knee"
+    placed = []
+    for side in ("left", "right"):
+        x, y, _ = screen(body.points[f"{side}_{joint}"])
+        placed.append((x * s + y * c, x * c - y * s))
+    (low_y, low_x), (high_y, high_x) = sorted(placed)
+    if high_y - low_y < 0.01:
+        return (low_x + high_x) / 2
+    return low_x
 
-    def place(x: float, y: float) -> tuple[float, float]:
-        tx, ty = turn(x, y)
-        return (tx - middle, ty - floor)
 
+def landmarks(posture: Posture, base: str, view: str) -> dict[str, tuple[float, float, float]]:
+    """The body's landmarks (joints, hands, heels, toes, the head's centre, the pelvis,
+    the low back and the top of the chest): x across the picture, height above the
+    floor, and the third axis (toward the viewer; seen from above, up the picture); in
+    body heights. What the checks of a figure measure."""
+    placed = _place(posture, base, view)
+    if view != "above":
+        return {name: placed.place(p) for name, p in placed.body.points.items()}
+    # Seen from above the picture's y is across the floor: the height is the world's.
+    ground = min(
+        _apply(placed.rotation, p)[1] - thick
+        for a, b, _, thick in placed.body.lines
+        for p in (a, b)
+    )
+    out = {}
+    for name, p in placed.body.points.items():
+        x, y, _ = placed.place(p)
+        out[name] = (x, _apply(placed.rotation, p)[1] - ground, y)
+    return out
+
+
+def draw(posture: Posture, base: str, view: str) -> Drawing:
+    """The posture as seen in ``view``, resting on the floor in ``base``'s way."""
+    placed = _place(posture, base, view)
     # The side of the body toward the viewer is drawn brighter: in a side view of a body
     # whose left-right axis points at the camera, that side's limbs; else all of them.
-    sideways = _apply(rotation, (0.0, 0.0, 1.0))[deep]
+    sideways = _apply(placed.rotation, (0.0, 0.0, 1.0))[placed.deep]
     near_side = "left" if sideways > 0.5 else "right" if sideways < -0.5 else None
     segments = []
-    for a, b, side, _ in flat:
-        x1, y1 = place(a[0], a[1])
-        x2, y2 = place(b[0], b[1])
+    for a, b, side, _ in placed.body.lines:
+        x1, y1, _ = placed.place(a)
+        x2, y2, _ = placed.place(b)
         near = side == "mid" or near_side is None or side == near_side
         segments.append(Segment(x1, y1, x2, y2, near))
-    return Drawing(tuple(segments), place(head[0], head[1]), HEAD_RADIUS)
+    hx, hy, _ = placed.place(placed.body.head)
+    return Drawing(tuple(segments), (hx, hy), HEAD_RADIUS, floor=view != "above")
 
 
 def _turned(points: list[tuple[float, float]], roll: float) -> list[tuple[float, float]]:

@@ -1,0 +1,207 @@
+"""Figures a physiotherapist would sign: every frame of every bundled figure's motion
+against the clinical constraints written beside it (coach/engine/figures/physio.py),
+and each kind of check against the fault it was written for (the poses the figures had
+when a physiotherapist graded them: each must fail), so a check cannot pass by
+measuring nothing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from coach.engine.figures.motion import keyframes
+from coach.engine.figures.physio import (
+    BASE_CONSTRAINTS,
+    CONSTRAINTS,
+    Level,
+    Near,
+    OnFloor,
+    Still,
+    Upright,
+    motion_frames,
+    problems,
+)
+from coach.engine.figures.skeleton import landmarks
+from coach.format.figure_library import (
+    BUNDLED_FIGURES,
+    HALF_KNEELING,
+    HOOKLYING,
+    bundled_figure,
+)
+from coach.format.figures import BASES, Figure
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("name", sorted(BUNDLED_FIGURES))
+def test_every_frame_of_every_bundled_figure_keeps_its_constraints(name: str) -> None:
+    figure = bundled_figure(name)
+    assert figure is not None
+    keys = keyframes(figure)
+    frames = list(motion_frames(keys))
+    assert len(frames) >= 36  # four legs of nine frames at least
+    assert problems(name, keys) == []
+
+
+def test_every_constraint_names_a_bundled_figure_and_every_base_has_its_own() -> None:
+    assert set(CONSTRAINTS) <= set(BUNDLED_FIGURES)
+    assert set(BASE_CONSTRAINTS) == set(BASES)
+    # The figures the physiotherapist's grading named, each with its own checks.
+    graded = {
+        "hip-flexor-stretch": Upright,
+        "hip-flexor-reach": Upright,
+        "knee-rocks": Level,
+        "lying-rotation-stretch": Level,
+        "sphinx": OnFloor,
+        "bent-knee-hip-lift": OnFloor,
+        "mcgill-curl-up": Near,
+        "knee-to-chest": Near,
+        "glute-bridge-arms-crossed": Near,
+        "bird-dog": Still,
+        "open-book": Still,
+    }
+    for name, kind in graded.items():
+        assert any(isinstance(c, kind) for c in CONSTRAINTS[name]), name
+    # Knee rocks, lying rotation and open book are drawn where their movement shows: from
+    # the ceiling, not end on (a line with spikes).
+    for name in ("knee-rocks", "lying-rotation-stretch", "open-book"):
+        assert BUNDLED_FIGURES[name]["view"] == "above"
+
+
+def graded(name: str, data: dict[str, Any]) -> list[str]:
+    """The problems a figure written as ``data`` has, under ``name``'s constraints."""
+    return problems(name, keyframes(Figure.model_validate(data)))
+
+
+# The poses the bundled figures had when they were graded, each showing its fault.
+OLD_HIP_FLEXOR = {
+    "base": "kneeling",
+    "start": HALF_KNEELING,
+    "hold": {
+        "right_hip": {"flexion": 75},
+        "right_knee": {"flexion": 100},
+        "right_ankle": {"dorsiflexion": 15},
+        "left_hip": {"extension": 10},
+        "pelvis": {"posterior_tilt": 10},
+    },
+}
+OLD_KNEE_ROCKS = {
+    "view": "front",
+    "base": "lying-on-back",
+    "start": {**HOOKLYING, "shoulders": {"abduction": 80}},
+    "top": {
+        "left_hip": {"abduction": 35},
+        "right_hip": {"adduction": 25},
+        "lumbar": {"rotation_right": 10},
+    },
+    "alternate": True,
+}
+OLD_SPHINX = {
+    "base": "lying-on-front",
+    "start": {"shoulders": {"flexion": 150}, "elbows": {"flexion": 100}},
+    "hold": {
+        "lumbar": {"extension": 25},
+        "thoracic": {"extension": 15},
+        "shoulders": {"flexion": 75},
+        "elbows": {"flexion": 90},
+    },
+}
+OLD_CURL_UP = {
+    "base": "lying-on-back",
+    "start": {
+        "right_hip": {"flexion": 45},
+        "right_knee": {"flexion": 90},
+        "right_ankle": {"plantarflexion": 45},
+        "shoulders": {"extension": 10},
+        "elbows": {"flexion": 30},
+    },
+    "hold": {"thoracic": {"flexion": 14}, "neck": {"flexion": 8}},
+}
+OLD_KNEE_TO_CHEST = {
+    "base": "lying-on-back",
+    "start": HOOKLYING,
+    "hold": {
+        "left_hip": {"flexion": 115},
+        "left_knee": {"flexion": 120},
+        "shoulders": {"flexion": 60},
+        "elbows": {"flexion": 80},
+    },
+}
+OLD_ARMS_CROSSED = {
+    "base": "lying-on-back",
+    "start": {**HOOKLYING, "shoulders": {"flexion": 40}, "elbows": {"flexion": 120}},
+    "hold": {"hips": {"flexion": 0}, "ankles": {"plantarflexion": 0}},
+}
+OLD_PRESS_UP = {
+    "base": "lying-on-front",
+    "start": {"shoulders": {"extension": 40}, "elbows": {"flexion": 150}},
+    "top": {
+        "lumbar": {"extension": 35},
+        "thoracic": {"extension": 20},
+        "shoulders": {"flexion": 20},
+        "elbows": {"flexion": 10},
+    },
+}
+# A bird dog whose supporting arm moves: the hand on the floor slides.
+SLIDING_BIRD_DOG = {
+    "base": "all-fours",
+    "hold": {
+        "left_shoulder": {"flexion": 180},
+        "right_shoulder": {"flexion": 70},
+        "right_hip": {"flexion": 0},
+        "right_knee": {"flexion": 0},
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "fault"),
+    [
+        ("hip-flexor-stretch", OLD_HIP_FLEXOR, "the trunk leans back"),
+        ("knee-rocks", OLD_KNEE_ROCKS, "left shoulder and right shoulder tilt"),
+        ("sphinx", OLD_SPHINX, "wrist is"),
+        ("bent-knee-hip-lift", OLD_SPHINX, "above the floor"),
+        ("mcgill-curl-up", OLD_CURL_UP, "from the low back"),
+        ("knee-to-chest", OLD_KNEE_TO_CHEST, "from the raised knee or shin"),
+        ("glute-bridge-arms-crossed", OLD_ARMS_CROSSED, "from the chest"),
+        ("press-up-full", OLD_PRESS_UP, "pelvis is"),
+        ("bird-dog", SLIDING_BIRD_DOG, "right hand slides"),
+    ],
+)
+def test_each_check_catches_the_fault_it_was_written_for(
+    name: str, data: dict[str, Any], fault: str
+) -> None:
+    found = graded(name, data)
+    assert any(fault in problem for problem in found), found
+
+
+def test_knee_rocks_keeps_both_shoulders_flat_in_every_frame() -> None:
+    """Measured directly: the shoulders' heights differ by under a hundredth of a body
+    height in every frame, both ways round (they were 6-11 degrees apart)."""
+    keys = keyframes(bundled_figure("knee-rocks"))  # type: ignore[arg-type]
+    for _, posture, _ in motion_frames(keys):
+        points = landmarks(posture, keys.base, keys.view)
+        assert abs(points["left_shoulder"][1] - points["right_shoulder"][1]) < 0.01
+        # and the knees do swing: across the picture, seen from above
+    tops = [
+        landmarks(p, keys.base, keys.view)["left_knee"][2]
+        for label, p, _ in motion_frames(keys)
+        if label.startswith("start->top")
+    ]
+    assert max(tops) - min(tops) > 0.1
+
+
+def test_the_guides_table_of_constraints_is_current() -> None:
+    script = ROOT / "scripts" / "make_figure_pictures.py"
+    spec = importlib.util.spec_from_file_location("make_figure_pictures", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    guide = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
+    assert module.guide_with_table(guide) == guide, "run scripts/make_figure_pictures.py"
+    for name in BUNDLED_FIGURES:
+        assert f"| `{name}` |" in module.physio_markdown()
