@@ -134,7 +134,9 @@ class _Pty:
 
     def wait_for(self, *texts: str, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        while not all(t in self.text[self.seen :] for t in texts):
+        # The stream holds no line breaks where a text wraps (the cursor moves instead),
+        # so the texts are looked for without spaces.
+        while not all("".join(t.split()) in "".join(self.text[self.seen :].split()) for t in texts):
             if time.monotonic() > deadline:
                 raise AssertionError(f"timed out waiting for {texts}: {self.text[-600:]!r}")
             ready, _, _ = select.select([self.controller], [], [], 0.1)

@@ -29,6 +29,7 @@ from .test_e2e_tmux import (
     rate_set,
     start_coach,  # noqa: F401  (the fixture)
 )
+from .tmux_driver import shows
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
@@ -63,7 +64,7 @@ def test_a_signal_with_sets_in_the_journal_loses_nothing(
         assert run.exit_code() == 0
         gone = tmux.wait_for("EXIT:0", timeout=STEP_TIMEOUT)
         assert "Traceback" not in gone
-        assert "they are kept in the journal" in " ".join(gone.split()), gone
+        assert shows(gone, "they are kept in the journal"), gone
         # Nothing written to the history meanwhile: set 2 is only in the journal.
         assert [r["pain"] for r in query(run.database, "SELECT pain FROM sets")] == [3]
     [journal] = (run.data_dir / "journal").glob("*.jsonl")
@@ -96,7 +97,7 @@ def test_sets_saved_nowhere_make_the_exit_status_say_so(
         assert run.exit_code() == 3
         gone = tmux.wait_for("EXIT:3", timeout=STEP_TIMEOUT)
     assert "Traceback" not in gone
-    assert "1 rated set could NOT be saved" in " ".join(gone.split()), gone
+    assert shows(gone, "1 rated set could NOT be saved"), gone
 
 
 def test_a_killed_session_is_offered_with_its_journal_while_the_history_is_held(

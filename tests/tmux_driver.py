@@ -69,6 +69,13 @@ class ScreenTimeout(AssertionError):
     """What the test waited for did not appear on screen in time."""
 
 
+def shows(screen: str, text: str) -> bool:
+    """Whether ``text`` is on ``screen`` as written, or wrapped over lines: between words
+    (a widget's wrap) or inside one (the terminal's own wrap of a long printed line), so
+    spaces and line breaks are left out of the comparison."""
+    return text in screen or "".join(text.split()) in "".join(screen.split())
+
+
 class TmuxDriver:
     """One detached tmux session of ``width`` x ``height`` running one shell command."""
 
@@ -219,9 +226,10 @@ class TmuxDriver:
         return f"{rule}\n{text.rstrip()}\n{rule}"
 
     def wait_for(self, *texts: str, timeout: float) -> str:
-        """Wait until every one of ``texts`` is on screen."""
+        """Wait until every one of ``texts`` is on screen, on one line or wrapped over
+        several (a notice wraps where the width and a path's length put the break)."""
         return self.wait_until(
-            lambda screen: all(t in screen for t in texts),
+            lambda screen: all(shows(screen, t) for t in texts),
             " and ".join(repr(t) for t in texts),
             timeout=timeout,
         )
