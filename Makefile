@@ -54,9 +54,9 @@ sound: setup
 # worker do not rewrite every test module's asserts again (the machine's environment may
 # turn that off with PYTHONDONTWRITEBYTECODE).
 # Each run's temporary folders go under a short folder of its own (removed after), not
-# /tmp/pytest-of-USER/pytest-N, whose N every run on the machine increments: the
-# durability signal tests fail when the data folder's path is longer (under xdist,
-# popen-gwN/ adds to it) for a reason not yet found (see the commit that added this).
+# /tmp/pytest-of-USER/pytest-N, whose N every run on the machine increments. (The
+# durability tests once failed on longer paths: a notice quoting the path wrapped inside
+# the words they waited for; the tmux driver now reads text across line breaks.)
 JOBS   ?= 2
 PYTEST  = base=$$(mktemp -d /tmp/coach-test-XXXXXX) && trap 'rm -rf "$$base"' EXIT && \
 	env -u PYTHONDONTWRITEBYTECODE $(1)/python -m pytest -n $(JOBS) --dist loadgroup \
