@@ -326,13 +326,18 @@ def migrate(connection: sqlite3.Connection, path: Path | None) -> None:
     version = _version(connection)
     if version > SCHEMA_VERSION:
         raise NewerSchemaError(version)
-    connection.execute("PRAGMA journal_mode = WAL")
     if version == SCHEMA_VERSION:
+        connection.execute("PRAGMA journal_mode = WAL")  # already WAL: takes no lock
         return
     if path is None:
+        connection.execute("PRAGMA journal_mode = WAL")
         _upgrade(connection, version)
     else:
         with exclusive(path.parent / "locks", f"upgrade-{path.name}"):
+            # Only under the claim: switching an older file to WAL needs it alone, and
+            # another coach's upgrade holds it for longer than SQLite's busy wait (a second
+            # coach started at the same moment was told "in use by another program").
+            connection.execute("PRAGMA journal_mode = WAL")
             version = _version(connection)  # another coach may have upgraded it meanwhile
             if version > SCHEMA_VERSION:
                 raise NewerSchemaError(version)
