@@ -86,3 +86,38 @@ def test_the_schema_and_the_loader_agree_on_second_ranges(low: int, high: int, u
     else:
         with pytest.raises(ValueError, match="starts at its shorter rest"):
             HoldExercise.model_validate(data)
+
+
+def test_a_long_text_of_spaces_as_a_rest_is_refused_at_once(write: Callable[..., Path]) -> None:
+    """The fuzzer's case: a rest of thousands of spaces and words held `coach validate`
+    for minutes (the range pattern backtracking); the length is checked first."""
+    import time
+
+    rest = "1" + " " * 4000 + "2s"
+    path = write(
+        "long.yaml",
+        program(
+            f"        - name: Bird dog\n          kind: hold\n          hold: 10s\n"
+            f"          sets: 2\n          rest: '{rest}'\n"
+        ),
+    )
+    started = time.process_time()
+    [problem] = errors_of(path)
+    assert time.process_time() - started < 1.0
+    assert "rest" in problem or "duration" in problem or "characters" in problem, problem
+
+
+def test_a_get_ready_beyond_any_number_is_one_error_not_a_crash(
+    write: Callable[..., Path],
+) -> None:
+    """get_ready: 1e308 is refused; the level's time at its top once added it up to
+    infinity and crashed on the way to a warning."""
+    path = write(
+        "huge.yaml",
+        program(
+            "        - name: Bird dog\n          kind: hold\n          hold: 10s\n",
+            "  get_ready: 1e308\n",
+        ),
+    )
+    [problem] = errors_of(path)
+    assert "far too long" in problem

@@ -9,6 +9,7 @@ progression bounds, unique ids, program files a routine refers to, custom sounds
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
 import types
@@ -396,7 +397,8 @@ class _Loader:
                     self._check_first_level(exercise, source, where)
                 self._check_plausible(exercise, scaling, source, where)
                 top_seconds += _seconds_at_top(exercise, scaling, raw.get("get_ready"))
-            if top_seconds > PLAUSIBLE_MAX_SESSION:
+            # Finite: a get_ready of 1e308 (refused above) adds up to infinity here.
+            if math.isfinite(top_seconds) and top_seconds > PLAUSIBLE_MAX_SESSION:
                 self._report(
                     source,
                     (*at, "levels", level_index, "exercises"),
