@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["FILE_MODE", "atomic_path", "commit", "temporary_beside", "write_atomic"]
+__all__ = ["FILE_MODE", "atomic_path", "commit", "sync", "temporary_beside", "write_atomic"]
 
 FILE_MODE = 0o600
 """Readable and writable by the owner only."""
@@ -43,7 +43,8 @@ def temporary_beside(path: Path, mode: int = FILE_MODE) -> Path:
     return Path(name)
 
 
-def _sync(path: Path) -> None:
+def sync(path: Path) -> None:
+    """Flush ``path`` (a file, or a folder where the system allows) to the disk."""
     descriptor = os.open(path, os.O_RDONLY)
     try:
         os.fsync(descriptor)
@@ -54,14 +55,14 @@ def _sync(path: Path) -> None:
 def _sync_folder(folder: Path) -> None:
     """The rename on the disk too; not every system lets a folder be opened or synced."""
     with contextlib.suppress(OSError):
-        _sync(folder)
+        sync(folder)
 
 
 def commit(temporary: Path, path: Path, *, replace: bool = True) -> None:
     """Flush ``temporary`` to the disk and give it ``path``'s name. With ``replace``
     False, a file already at ``path`` is never replaced: FileExistsError, and
     ``temporary`` stays (the caller tries another name or removes it)."""
-    _sync(temporary)
+    sync(temporary)
     if replace:
         temporary.replace(path)
     else:

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from coach.base.atomic import sync
 from coach.base.types import JsonValue
 from coach.engine.records import RECOVERED
 from coach.store.backups import backups
@@ -255,7 +256,7 @@ def rebuild(path: Path) -> Rebuilt:
                 target.execute("PRAGMA journal_mode = DELETE")
             finally:
                 target.close()
-            _fsync(fresh)
+            sync(fresh)
             # The damaged file keeps its WAL: it goes with it (and must never meet the new one).
             for side in ("-wal", "-shm"):
                 with contextlib.suppress(FileNotFoundError):
@@ -267,7 +268,7 @@ def rebuild(path: Path) -> Rebuilt:
             except OSError:
                 path.replace(kept_as)  # no hard links here: a moment without a history
             fresh.replace(path)
-            _fsync(folder)
+            sync(folder)
         except BaseException:
             for leftover in (fresh, *(Path(f"{fresh}{s}") for s in ("-wal", "-shm", "-journal"))):
                 _remove(leftover)
@@ -282,14 +283,6 @@ def rebuild(path: Path) -> Rebuilt:
 def _remove(path: Path) -> None:
     with contextlib.suppress(OSError):
         path.unlink()
-
-
-def _fsync(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def _backups_of(path: Path) -> list[Path]:
