@@ -285,7 +285,7 @@ def history_app(
 
 def history_steps(app: CoachApp, *keys: str, then: str | None = None) -> Any:
     async def run_before(pilot: Pilot[Any]) -> None:
-        from .tui_helpers import screen_is, wait_for
+        from .tui_helpers import screen_is, settled, wait_for
 
         await wait_for(pilot, home_ready(app), "home")
         await pilot.press("h")
@@ -327,7 +327,7 @@ def history_steps(app: CoachApp, *keys: str, then: str | None = None) -> Any:
         if then is not None:
             await pilot.press(then)
             await wait_for(pilot, screen_is(app, "SessionDetailScreen"), "a session")
-        await pilot.pause()
+        await settled(pilot)
 
     return run_before
 

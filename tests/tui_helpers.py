@@ -58,6 +58,23 @@ async def wait_for(
         await pilot.pause(0.01)
 
 
+async def settled(pilot: Pilot[Any], timeout: float = 10.0) -> None:
+    """Let the app run until two pictures of the screen taken a moment apart are the
+    same: a chart drawn by a worker and laid out again after it mounts can otherwise be
+    caught between its first and its final size (under load a dose chart's bar was
+    photographed one eighth of a cell short)."""
+    deadline = time.monotonic() + timeout
+    before = pilot.app.export_screenshot()
+    while True:
+        await pilot.pause(0.1)
+        now = pilot.app.export_screenshot()
+        if now == before:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError("the screen kept changing: no settled picture to compare")
+        before = now
+
+
 def screen_is(app: CoachApp, name: str) -> Callable[[], bool]:
     return lambda: type(app.screen).__name__ == name
 
