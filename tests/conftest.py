@@ -16,6 +16,7 @@ import pytest
 from coach.cli import main
 
 from . import isolation, profiles, tiers
+from .coach_runs import CoachRun, CoachRuns, StartCoach, session_file
 
 assert profiles.PROFILE  # loaded before any test module: their settings build on it
 
@@ -41,6 +42,28 @@ def _tier_fits(request: pytest.FixtureRequest) -> Iterator[None]:
     """A unit test starts no process and no app; a tui test starts no process."""
     with tiers.watching(request.node):
         yield
+
+
+@pytest.fixture
+def coach_runs(tmp_path: Path) -> Iterator[CoachRuns]:
+    """The real program in tmux on a faked clock (tests/coach_runs.py), as many as a
+    test starts; every tmux server is closed when the test ends."""
+    runs = CoachRuns(tmp_path)
+    try:
+        yield runs
+    finally:
+        runs.close()
+
+
+@pytest.fixture
+def start_coach(coach_runs: CoachRuns, tmp_path: Path) -> StartCoach:
+    """``coach run`` on the three-exercise end-to-end program at 80x24, ten times
+    faster than real time from ``at``; ``rest`` is the rest between the plank's sets."""
+
+    def start(*, rest: str = "2s", at: str = "+0") -> CoachRun:
+        return coach_runs.start("run", session_file(tmp_path, rest=rest), at=at)
+
+    return start
 
 
 MINIMAL_PROGRAM = """\

@@ -16,8 +16,7 @@ import subprocess
 
 import pytest
 
-from .faults import locked
-from .test_e2e_tmux import (
+from .coach_runs import (
     PLANK,
     STEP_TIMEOUT,
     TILTS,
@@ -27,8 +26,8 @@ from .test_e2e_tmux import (
     pain_title,
     query,
     rate_set,
-    start_coach,  # noqa: F401  (the fixture)
 )
+from .faults import locked
 from .tmux_driver import shows
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
@@ -46,7 +45,7 @@ def coach_pid(run: CoachRun) -> int:
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
 def test_a_signal_with_sets_in_the_journal_loses_nothing(
-    start_coach: StartCoach,  # noqa: F811  (the fixture imported above)
+    start_coach: StartCoach,
     signum: signal.Signals,
 ) -> None:
     run = start_coach(rest="5m")
@@ -77,7 +76,7 @@ def test_a_signal_with_sets_in_the_journal_loses_nothing(
 
 
 def test_sets_saved_nowhere_make_the_exit_status_say_so(
-    start_coach: StartCoach,  # noqa: F811  (the fixture imported above)
+    start_coach: StartCoach,
 ) -> None:
     """A set neither the history nor the journal could take: coach says so on the way
     out and exits with 3, never 0 (a script or the reminder must not read success)."""
@@ -101,7 +100,7 @@ def test_sets_saved_nowhere_make_the_exit_status_say_so(
 
 
 def test_a_killed_session_is_offered_with_its_journal_while_the_history_is_held(
-    start_coach: StartCoach,  # noqa: F811  (the fixture imported above)
+    start_coach: StartCoach,
 ) -> None:
     """Killed with a set in the journal; started again while another program still holds
     the history (the journal cannot be imported): the offer counts every acknowledged

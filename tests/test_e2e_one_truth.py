@@ -5,72 +5,41 @@ last session' about itself. The real program in tmux, on faked days (libfaketime
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from .faults import locked
-from .test_e2e_tmux import (
+from .coach_runs import (
     MARCH,
     PLANK,
-    SESSION_FILE,
     STEP_TIMEOUT,
     TILTS,
     CoachRun,
+    CoachRuns,
     answer_baseline,
     query,
     rate_set,
+    session_file,
 )
-from .tmux_driver import TmuxDriver, accelerated, tmux_binary
+from .faults import locked
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
-COACH = Path(sys.executable).parent / "coach"
 SETS = [(PLANK, 1, 2), (PLANK, 2, 2), (TILTS, 1, 1), (MARCH, 1, 1)]
 
 
 @pytest.fixture
-def play(tmp_path: Path) -> Iterator[Callable[[str, Path], CoachRun]]:
-    if tmux_binary() is None:
-        pytest.skip("tmux is not installed (the end-to-end tests drive coach in tmux)")
-    drivers: list[TmuxDriver] = []
-    session_file = tmp_path / "e2e.yaml"
-    session_file.write_text(
-        SESSION_FILE.format(plank=PLANK, tilts=TILTS, march=MARCH, rest="2s"), encoding="utf-8"
-    )
+def play(coach_runs: CoachRuns, tmp_path: Path) -> Callable[[str, Path], CoachRun]:
+    source = session_file(tmp_path)
 
     def start(at: str, data_dir: Path) -> CoachRun:
         # Tall enough that the summary's reasons are on screen without scrolling.
-        run = CoachRun(
-            tmux=TmuxDriver(width=100, height=60, overall_timeout=90.0),
-            data_dir=data_dir,
-            exit_file=tmp_path / f"exit-{len(drivers)}",
-            event_log=tmp_path / "events.jsonl",
+        return coach_runs.start(
+            "run", source, data_dir=data_dir, at=at, speed=10, size=(100, 60), overall_timeout=90.0
         )
-        drivers.append(run.tmux)
-        run.tmux.start(
-            [
-                "env",
-                f"COACH_CONFIG_DIR={tmp_path}",
-                "TZ=UTC",
-                *accelerated(10, at),
-                COACH,
-                "run",
-                session_file,
-                "--data-dir",
-                data_dir,
-            ],
-            exit_file=run.exit_file,
-        )
-        return run
 
-    try:
-        yield start
-    finally:
-        for driver in drivers:
-            driver.close()
+    return start
 
 
 def morning(run: CoachRun, pain: int, *, screening: bool) -> str:

@@ -4,13 +4,12 @@ set by set, DOWN while the squat lowers, HOLD at the bottom, UP as it rises."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .test_e2e_tmux import COACH, STEP_TIMEOUT, answer_baseline, query, rate_set
-from .tmux_driver import TmuxDriver, accelerated, tmux_binary
+from .coach_runs import STEP_TIMEOUT, CoachRuns, answer_baseline, query, rate_set
+from .tmux_driver import TmuxDriver
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
@@ -42,30 +41,11 @@ SPEED = 2
 
 
 @pytest.fixture
-def tmux(tmp_path: Path) -> Iterator[tuple[TmuxDriver, Path]]:
-    if tmux_binary() is None:
-        pytest.skip("tmux is not installed (the end-to-end tests drive coach in tmux)")
+def tmux(coach_runs: CoachRuns, tmp_path: Path) -> tuple[TmuxDriver, Path]:
     session = tmp_path / "protocol.yaml"
     session.write_text(PROTOCOL, encoding="utf-8")
-    driver = TmuxDriver(width=80, height=24, overall_timeout=90.0)
-    driver.start(
-        [
-            "env",
-            f"COACH_CONFIG_DIR={tmp_path}",
-            "TZ=UTC",
-            *accelerated(SPEED),
-            COACH,
-            "run",
-            session,
-            "--data-dir",
-            tmp_path / "data",
-        ],
-        exit_file=tmp_path / "exit-status",
-    )
-    try:
-        yield driver, tmp_path / "data" / "history.sqlite3"
-    finally:
-        driver.close()
+    run = coach_runs.start("run", session, speed=SPEED, overall_timeout=90.0)
+    return run.tmux, run.database
 
 
 def test_the_pyramid_and_the_down_first_squat_on_screen(tmux: tuple[TmuxDriver, Path]) -> None:

@@ -12,19 +12,15 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .test_e2e_tmux import STEP_TIMEOUT, CoachRun, answer_baseline, rate_set
-from .tmux_driver import TmuxDriver, accelerated, tmux_binary
+from .coach_runs import COACH, STEP_TIMEOUT, CoachRun, CoachRuns, answer_baseline, rate_set
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
-
-COACH = Path(sys.executable).parent / "coach"
 
 PROGRAM = """\
 version: 1
@@ -65,42 +61,16 @@ WEEK = [
 
 
 @pytest.fixture
-def play(tmp_path: Path) -> Iterator[Callable[[str], CoachRun]]:
-    if tmux_binary() is None:
-        pytest.skip("tmux is not installed (the end-to-end tests drive coach in tmux)")
-    drivers: list[TmuxDriver] = []
+def play(coach_runs: CoachRuns, tmp_path: Path) -> Callable[[str], CoachRun]:
     source = tmp_path / "week.yaml"
     source.write_text(PROGRAM, encoding="utf-8")
 
     def start(day: str) -> CoachRun:
-        run = CoachRun(
-            tmux=TmuxDriver(width=100, height=40, overall_timeout=90.0),
-            data_dir=tmp_path / "data",
-            exit_file=tmp_path / f"exit-{len(drivers)}",
-            event_log=tmp_path / "events.jsonl",
+        return coach_runs.start(
+            "run", source, at=f"@{day} 08:00:00", speed=30, size=(100, 40), overall_timeout=90.0
         )
-        drivers.append(run.tmux)
-        run.tmux.start(
-            [
-                "env",
-                f"COACH_CONFIG_DIR={tmp_path}",
-                "TZ=UTC",
-                *accelerated(30, f"@{day} 08:00:00"),
-                COACH,
-                "run",
-                source,
-                "--data-dir",
-                run.data_dir,
-            ],
-            exit_file=run.exit_file,
-        )
-        return run
 
-    try:
-        yield start
-    finally:
-        for driver in drivers:
-            driver.close()
+    return start
 
 
 def export(data: Path, what: str) -> list[dict[str, Any]]:

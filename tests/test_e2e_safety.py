@@ -13,19 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from .test_e2e_tmux import (
+from .coach_runs import (
     CLEAR_CHECKLIST,
-    COACH,
-    MARCH,
-    PLANK,
     SCREENING,
-    SESSION_FILE,
-    SPEED,
     STEP_TIMEOUT,
-    TILTS,
+    CoachRuns,
     query,
+    session_file,
 )
-from .tmux_driver import TmuxDriver, accelerated, tmux_binary
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
@@ -37,32 +32,12 @@ def shows_sign(screen: str) -> bool:
     return SIGN in " ".join(screen.split())
 
 
-def start(tmux: TmuxDriver, tmp_path: Path, routine: Path, exit_file: Path) -> None:
-    tmux.start(
-        [
-            "env",
-            f"COACH_CONFIG_DIR={tmp_path}",
-            "TZ=UTC",
-            *accelerated(SPEED),
-            COACH,
-            routine,
-            "--data-dir",
-            tmp_path / "data",
-        ],
-        exit_file=exit_file,
-    )
-
-
-def test_a_sign_after_a_check_is_followed_up_after_a_restart(tmp_path: Path) -> None:
-    if tmux_binary() is None:
-        pytest.skip("tmux is not installed")
-    routine = tmp_path / "routine.yaml"
-    routine.write_text(
-        SESSION_FILE.format(plank=PLANK, tilts=TILTS, march=MARCH, rest="2s"), encoding="utf-8"
-    )
-    first_exit, second_exit = tmp_path / "exit-1", tmp_path / "exit-2"
-    with TmuxDriver(width=100, height=30, overall_timeout=90.0) as tmux:
-        start(tmux, tmp_path, routine, first_exit)
+def test_a_sign_after_a_check_is_followed_up_after_a_restart(
+    coach_runs: CoachRuns, tmp_path: Path
+) -> None:
+    routine = session_file(tmp_path, name="routine.yaml")
+    first = coach_runs.start(routine, size=(100, 30), overall_timeout=90.0)
+    with first.tmux as tmux:
         tmux.wait_for("E2E program", "Today", timeout=STEP_TIMEOUT)
         tmux.send("c")
         tmux.wait_for(SCREENING, timeout=STEP_TIMEOUT)  # a new history: the checklist first
@@ -92,11 +67,11 @@ def test_a_sign_after_a_check_is_followed_up_after_a_restart(tmp_path: Path) -> 
         home = tmux.wait_until(shows_sign, "home with the sign", timeout=STEP_TIMEOUT)
         assert "E2E program" in home
         tmux.send("q")
-        assert tmux.wait_for_file(first_exit, timeout=STEP_TIMEOUT).strip() == "0"
+        assert first.exit_code() == 0
 
     # Started again: home says it, and `c` asks the follow-up, not a check.
-    with TmuxDriver(width=100, height=30, overall_timeout=90.0) as tmux:
-        start(tmux, tmp_path, routine, second_exit)
+    second = coach_runs.start(routine, size=(100, 30), overall_timeout=90.0)
+    with second.tmux as tmux:
         home = tmux.wait_until(shows_sign, "home with the sign", timeout=STEP_TIMEOUT)
         assert "E2E program" in home
         tmux.send("c")
@@ -110,8 +85,8 @@ def test_a_sign_after_a_check_is_followed_up_after_a_restart(tmp_path: Path) -> 
         tmux.send("Escape")
         tmux.wait_gone("It has gone", timeout=STEP_TIMEOUT)
         tmux.send("q")
-        assert tmux.wait_for_file(second_exit, timeout=STEP_TIMEOUT).strip() == "0"
-    database = tmp_path / "data" / "history.sqlite3"
+        assert second.exit_code() == 0
+    database = second.database
     checks = query(database, "SELECT id, status, leg_weakness FROM checks")
     assert checks == [{"id": 1, "status": "red_flag", "leg_weakness": 1}]
     assert query(database, "SELECT COUNT(*) AS n FROM sessions") == [{"n": 0}]

@@ -10,192 +10,42 @@ with ``tmux capture-pane`` and, after the program has exited, checks what it wro
 from __future__ import annotations
 
 import json
-import sqlite3
 import stat
-import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import pytest
 
 from coach.cli import EXIT_SAFETY
 from coach.engine.screening import QUESTIONS
 
-from .tmux_driver import TmuxDriver, accelerated, tmux_binary
+from .coach_runs import (
+    BASELINE,
+    CLEAR_CHECKLIST,
+    COACH,
+    MARCH,
+    PLANK,
+    PROMPT_HINT,
+    SCREENING,
+    STEP_TIMEOUT,
+    TILTS,
+    StartCoach,
+    answer_baseline,
+    pain_title,
+    query,
+    rate_set,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
-COACH = Path(sys.executable).parent / "coach"
-SPEED = 10
-"""How much faster than real time the sessions play (libfaketime)."""
-STEP_TIMEOUT = 20.0
-"""Longest wait for any one thing to appear; the whole scenario has its own deadline."""
-
-SCREENING = "A quick safety check"
-CLEAR_CHECKLIST = ["n"] * len(QUESTIONS) + ["Enter"]
-"""Every line of the checklist answered 'no', then Enter."""
-BASELINE = "Before we start: how does your back feel right now?"
-PROMPT_HINT = "Keys 0-9, T for 10."
 QUIT_QUESTION = "Stop this session? The sets you rated are saved."
 COMPLETE = "Session complete. Well done."
 STOPPED = "Session stopped early."
 ADVICE = "Please stop and see a clinician"
 STOPPED_FOR_SAFETY = "Session stopped for your safety. Please see a clinician."
 
-PLANK = "Side plank [left]"
-TILTS = "Pelvic tilts"
-MARCH = "Marching on the spot"
-
-# 37 s of session time (3.7 s at --speed 10, plus the pain prompts), three kinds of
-# exercise and four ratings. ``rest`` (between the two plank sets) is a parameter: the
-# quit scenario makes it long so that it can pause during it without racing the clock.
-SESSION_FILE = """\
-version: 1
-program:
-  id: e2e
-  name: E2E program
-  get_ready: 2s
-  levels:
-    - name: Level 1
-      exercises:
-        - id: side-plank
-          name: {plank}
-          kind: hold
-          sides: each
-          sets: 2
-          hold: 3s
-          switch: 1s
-          rest: {rest}
-          rest_after: 2s
-          instructions: Lie on your side and lift your hips.
-          progression:
-            hold: {{min: 2s, max: 10s, step: 1s}}
-        - id: tilts
-          name: {tilts}
-          kind: reps
-          reps: 2
-          tempo: {{up: 1s, pause: 1s, down: 1s}}
-          rest_after: 2s
-        - id: march
-          name: {march}
-          kind: timed
-          duration: 5s
-"""
-
-
-@dataclass
-class CoachRun:
-    """One ``coach run`` in tmux and the files it writes."""
-
-    tmux: TmuxDriver
-    data_dir: Path
-    exit_file: Path
-    event_log: Path
-
-    @property
-    def database(self) -> Path:
-        return self.data_dir / "history.sqlite3"
-
-    def exit_code(self) -> int:
-        """Wait for the program to exit; return its exit status."""
-        text = self.tmux.wait_for_file(self.exit_file, timeout=STEP_TIMEOUT)
-        return int(text.strip())
-
-
-class StartCoach(Protocol):
-    def __call__(self, *, rest: str = ..., at: str = ...) -> CoachRun: ...
-
-
-@pytest.fixture
-def start_coach(tmp_path: Path) -> Iterator[StartCoach]:
-    """Start coach in tmux on a fresh session file; the tmux server dies at teardown."""
-    if tmux_binary() is None:
-        pytest.skip("tmux is not installed (the end-to-end tests drive coach in tmux)")
-    assert COACH.is_file(), f"the coach executable is missing: {COACH}"
-    drivers: list[TmuxDriver] = []
-
-    def start(*, rest: str = "2s", at: str = "+0") -> CoachRun:
-        """``at``: when the session is played, in libfaketime's words (see accelerated)."""
-        session_file = tmp_path / "e2e.yaml"
-        session_file.write_text(
-            SESSION_FILE.format(plank=PLANK, tilts=TILTS, march=MARCH, rest=rest),
-            encoding="utf-8",
-        )
-        run = CoachRun(
-            tmux=TmuxDriver(width=80, height=24, overall_timeout=60.0),
-            data_dir=tmp_path / "data",
-            exit_file=tmp_path / f"exit-status-{len(drivers)}",
-            event_log=tmp_path / "events.jsonl",
-        )
-        drivers.append(run.tmux)
-        run.tmux.start(
-            [
-                # An empty config folder: the user's own settings never leak into tests.
-                "env",
-                f"COACH_EVENT_LOG={run.event_log}",
-                f"COACH_CONFIG_DIR={tmp_path}",
-                "TZ=UTC",
-                *accelerated(SPEED, at),
-                COACH,
-                "run",
-                session_file,
-                "--data-dir",
-                run.data_dir,
-            ],
-            exit_file=run.exit_file,
-        )
-        return run
-
-    try:
-        yield start
-    finally:
-        for driver in drivers:
-            driver.close()
-
-
-# -- answering the prompts ---------------------------------------------------------------
-
-
-def answer_baseline(tmux: TmuxDriver, pain: int, *, screening: bool = True) -> None:
-    if screening:
-        # A new history starts with the red-flag checklist: none of them apply.
-        tmux.wait_for(SCREENING, timeout=STEP_TIMEOUT)
-        tmux.send(*CLEAR_CHECKLIST)
-    tmux.wait_for(BASELINE, PROMPT_HINT, timeout=STEP_TIMEOUT)
-    tmux.send(str(pain), "Enter")
-    tmux.wait_gone(BASELINE, timeout=STEP_TIMEOUT)
-
-
-def pain_title(name: str, set_number: int, sets: int) -> str:
-    return f"{name}, set {set_number} of {sets}: how much does your back hurt?"
-
-
-def rate_set(tmux: TmuxDriver, name: str, set_number: int, sets: int, *keys: str) -> str:
-    """Wait for this set's pain prompt, type ``keys``, and wait for the prompt to close.
-
-    Waiting for the exact title (exercise and set number) to appear and then to go away
-    means no prompt is ever answered twice and no keys reach the player by mistake.
-    Returns the screen showing the prompt.
-    """
-    title = pain_title(name, set_number, sets)
-    screen = tmux.wait_for(title, PROMPT_HINT, timeout=STEP_TIMEOUT)
-    tmux.send(*keys)
-    tmux.wait_gone(title, timeout=STEP_TIMEOUT)
-    return screen
-
 
 # -- reading the database ----------------------------------------------------------------
-
-
-def query(database: Path, sql: str) -> list[dict[str, Any]]:
-    connection = sqlite3.connect(database)
-    try:
-        connection.row_factory = sqlite3.Row
-        return [dict(row) for row in connection.execute(sql).fetchall()]
-    finally:
-        connection.close()
 
 
 def check_database_file(database: Path) -> None:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from .coach_runs import query
 from .hangup import GONE_WITHIN, STAGES, STEP_TIMEOUT, Terminal, close_at, command
 from .test_durability_e2e import locked
-from .test_e2e_tmux import query
 from .tmux_driver import TmuxDriver, tmux_binary
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
