@@ -32,6 +32,12 @@ the thresholds of the program's ``scaling``:
   days), and nothing progresses until it settles. Arithmetic is exact (fractions), so a
   rise of exactly the threshold counts.
 * **After a break** of ``gap_days`` or more, every dose steps back once.
+* **A time budget:** in a routine with ``max_minutes``, each program has its part of
+  those minutes (in proportion to the time it takes at its starting level: see
+  :class:`~coach.format.v1.TimeBudget`); a step up that would take the program past its
+  part waits, and the decision says so. The author's order of progression is kept: no
+  other part of the dose is raised instead. A dose held so counts as the top of its
+  range for the level offer.
 * Doses stay within each exercise's progression range and under the program's
   ``ceilings``. A level is offered up after ``sessions_at_max`` sessions in a row (on at
   least two different days) with every exercise at its top and pain at or below
@@ -64,9 +70,10 @@ from coach.engine.records import (
     SkipReason,
     quit_skip,
 )
-from coach.engine.timeline import Dose, default_dose
+from coach.engine.timeline import Dose, default_dose, program_seconds
+from coach.format.durations import format_duration
 from coach.format.loader import AnyExercise, exercise_key
-from coach.format.v1 import Level, Program, Scaling
+from coach.format.v1 import Level, Program, Scaling, TimeBudget
 
 __all__ = [
     "RULES_VERSION",
@@ -77,6 +84,7 @@ __all__ = [
     "Rule",
     "at_max",
     "at_min",
+    "budget_words",
     "plan_program",
     "replay_history",
     "rest_day_due",
@@ -110,6 +118,9 @@ class Rule(StrEnum):
     """A step up was due, but this was not the first session of the day."""
     WEEKLY_RISE = "weekly rise"
     """A step up was due, but starting pain is rising week on week."""
+    TIME_BUDGET = "time budget"
+    """A step up was due, but it would take the program past its part of the routine's
+    ``max_minutes``: the dose stays."""
     # Before a session, per exercise.
     SAME_DAY = "same day"
     """A second session the same day plays the dose before the day's step up."""
@@ -775,6 +786,16 @@ class Replay:
             )
         return decisions
 
+    def _seconds(self, level: int, exercise: AnyExercise, dose: Dose) -> float:
+        """How long the program's ``level`` takes with ``exercise`` at ``dose`` and the
+        others at their current doses."""
+        spec = self.level_spec(level)
+        doses = {exercise_key(e): self.dose(e, level) for e in spec.exercises}
+        doses[exercise_key(exercise)] = dose
+        budget = self.program.budget
+        ready = budget.get_ready if budget is not None else None
+        return program_seconds(self.program, self.program.level_number(level), doses, ready)
+
     # -- after a session --------------------------------------------------------------
 
     def _after(
@@ -798,8 +819,12 @@ class Replay:
             key = exercise_key(exercise)
             sets = [s for s in session.sets if s.exercise_id == key]
             played = played_today.get(key, self.dose(exercise, level))
-            used_at_max = used_at_max and at_max(exercise, played, self.scaling)
             decision = self._decide(exercise, level, played, sets, _unplayed(session))
+            # A dose held only by the time budget is as far as this routine takes it: it
+            # counts as the top for the level offer.
+            used_at_max = used_at_max and (
+                at_max(exercise, played, self.scaling) or decision.rule is Rule.TIME_BUDGET
+            )
             if blocked is not None and decision.rule is Rule.PROGRESS:
                 rule, why, inputs = blocked
                 decision = replace(
@@ -812,7 +837,12 @@ class Replay:
             if decision.rule is Rule.AT_BOTTOM and decision.inputs.get("for_pain"):
                 stuck = True
             peaks.extend(s.pain for s in sets if s.pain is not None)
-            if decision.rule not in (Rule.PROGRESS, Rule.AT_TOP, Rule.NO_PROGRESSION):
+            if decision.rule not in (
+                Rule.PROGRESS,
+                Rule.AT_TOP,
+                Rule.NO_PROGRESSION,
+                Rule.TIME_BUDGET,
+            ):
                 all_clean = False
             decisions.append(decision)
             self._settle(exercise, level, played, decision, session.day)
@@ -961,9 +991,32 @@ class Replay:
             return decision(
                 before, Rule.AT_TOP, f"Pain peaked at {peak}/10 and {now} is the top of its range."
             )
+        budget = self.program.budget
+        if budget is not None:
+            longer = self._seconds(level, exercise, after)
+            if longer > budget.seconds:
+                return decision(
+                    before,
+                    Rule.TIME_BUDGET,
+                    budget_words(now, what, self.program.name, budget),
+                    program_seconds=round(longer, 1),
+                    budget_seconds=round(budget.seconds, 1),
+                    max_minutes=budget.minutes,
+                )
         return decision(
             after, Rule.PROGRESS, f"Pain peaked at {peak}/10 and all sets were done: {what}."
         )
+
+
+def budget_words(now: str, what: str, program: str, budget: TimeBudget) -> str:
+    """Why a step up waits for the time budget, in one sentence: 'Held at 3 sets of 8
+    reps: sets 3 -> 4 would take Extensions past its 6:00 of Morning's 15 minutes.'"""
+    if budget.whole:
+        where = f"{budget.routine} past its {budget.minutes} minutes"
+    else:
+        share = format_duration(round(budget.seconds))
+        where = f"{program} past its {share} of {budget.routine}'s {budget.minutes} minutes"
+    return f"Held at {now}: {what} would take {where}."
 
 
 _SKIPS = {SkipReason.TIME: "no time", SkipReason.OTHER: "stopped for another reason"}

@@ -31,6 +31,7 @@ __all__ = [
     "default_dose",
     "dose_for_set",
     "plan_session",
+    "program_seconds",
     "rep_phases",
     "set_doses",
     "work_words",
@@ -343,6 +344,21 @@ def build_timeline(plan: SessionPlan) -> Timeline:
     for index, item in enumerate(plan.exercises):
         builder.exercise(index, item, is_last=index == last)
     return Timeline(plan, tuple(builder.steps))
+
+
+def program_seconds(
+    program: Program, level: int, doses: Mapping[str, Dose], routine_ready: float | None = None
+) -> float:
+    """How long ``program``'s ``level`` takes at ``doses`` (by exercise id; the written dose
+    for one missing), counted as a session plays it: each exercise's get-ready (its own,
+    else the routine's ``routine_ready``, else the program's), sets, rests and the rest
+    after it."""
+    builder = _Builder()
+    for item in _plan_level(
+        program, level, routine_ready, {(program.id, k): d for k, d in doses.items()}
+    ):
+        builder.exercise(0, item, is_last=False)
+    return builder.clock
 
 
 class _Builder:

@@ -41,6 +41,7 @@ from coach.format.v1 import (
     Routine,
     Scaling,
     Tempo,
+    TimeBudget,
     TimedExercise,
 )
 from coach.format.yamlsafe import DataPath, YamlDocument, load_yaml_file, read_regular_file
@@ -725,25 +726,31 @@ class _Loader:
         programs: list[ProgramFile],
         levels: list[int],
         source: YamlDocument,
-    ) -> None:
-        """The starting levels within the routine's max_minutes, as the preview counts."""
+    ) -> list[ProgramFile]:
+        """The starting levels within the routine's max_minutes, as the preview counts;
+        returns the programs, each held to its part of those minutes (its share of the
+        starting time: see :class:`TimeBudget`)."""
         assert routine.max_minutes is not None
-        total = 0.0
+        parts: list[float] = []
         last: AnyExercise | None = None
         for program_file, level in zip(programs, levels, strict=True):
             program = program_file.program
             chosen = program.levels[program.level_number(level) - 1]
+            part = 0.0
             for exercise in chosen.exercises:
                 ready = exercise.get_ready
                 if ready is None:
                     ready = (
                         routine.get_ready if routine.get_ready is not None else program.get_ready
                     )
-                total += _seconds_as_written(exercise, ready)
+                part += _seconds_as_written(exercise, ready)
                 last = exercise
+            parts.append(part)
+        total = sum(parts)
         if last is not None:
             total -= last.rest_after  # the session ends with the last exercise
-        if total > routine.max_minutes * 60:
+        budget = routine.max_minutes * 60
+        if total > budget:
             self._report(
                 source,
                 ("routine", "max_minutes"),
@@ -752,6 +759,22 @@ class _Loader:
                 "(coach preview shows the exact total)",
                 severity=Severity.WARNING,
             )
+        whole = sum(parts)
+        return [
+            ProgramFile(
+                pf.path,
+                pf.program.with_budget(
+                    TimeBudget(
+                        budget * part / whole if whole > 0 else float(budget),
+                        routine.name,
+                        routine.max_minutes,
+                        routine.get_ready,
+                    )
+                ),
+                pf.warnings,
+            )
+            for pf, part in zip(programs, parts, strict=True)
+        ]
 
     def _routine_file(
         self, path: Path, routine: Routine, source: YamlDocument
@@ -823,7 +846,7 @@ class _Loader:
             programs.append(loaded)
             levels.append(ref.level)
         if not failed and routine.max_minutes is not None:
-            self._check_budget(routine, programs, levels, source)
+            programs = self._check_budget(routine, programs, levels, source)
         new = self.diagnostics[before:]
         if failed or any(d.severity is Severity.ERROR for d in new):
             return None

@@ -64,6 +64,7 @@ __all__ = [
     "Tempo",
     "TempoPhase",
     "TempoPhaseName",
+    "TimeBudget",
     "TimedExercise",
     "Unlock",
 ]
@@ -732,8 +733,32 @@ class Level(_Model):
     """The exercises, in the order they are done."""
 
 
+@dataclass(frozen=True, slots=True)
+class TimeBudget:
+    """A program's part of its routine's ``max_minutes``, set by the loader (never written
+    in a file): the seconds its exercises may take at today's level, so no step up takes
+    the routine past its minutes (see :mod:`coach.engine.scaling`)."""
+
+    seconds: float
+    """This program's part: the routine's minutes in proportion to the time each of its
+    programs takes at its starting level (the whole of them for a routine of one)."""
+    routine: str
+    """The routine's name, for the sentence that says why a step waits."""
+    minutes: int
+    """The routine's ``max_minutes``."""
+    get_ready: float | None
+    """The routine's ``get_ready`` (None: each program's own), as the session plays it."""
+
+    @property
+    def whole(self) -> bool:
+        """Whether this part is the routine's whole time (the routine has one program)."""
+        return self.seconds >= self.minutes * 60 - 0.5
+
+
 class Program(_Model):
     """A track of exercises (such as back extensions) in ordered levels."""
+
+    _budget: TimeBudget | None = PrivateAttr(default=None)
 
     id: Slug
     """Stable identifier used by history and scaling."""
@@ -754,6 +779,17 @@ class Program(_Model):
         """``wanted`` as one of this program's levels, 1-based: a stored level the file no
         longer has (the author removed one) becomes the nearest that exists."""
         return min(max(1, wanted), len(self.levels))
+
+    @property
+    def budget(self) -> TimeBudget | None:
+        """Its part of the routine's ``max_minutes`` it is played in (None: no limit)."""
+        return self._budget
+
+    def with_budget(self, budget: TimeBudget | None) -> Program:
+        """This program held to ``budget`` (a copy: the file's own model is unchanged)."""
+        copy = self.model_copy()
+        copy._budget = budget
+        return copy
 
 
 class ProgramRef(_Model):

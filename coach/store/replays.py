@@ -82,9 +82,11 @@ class _Checkpoint:
 
 
 def checkpoint_key(program: Program, start_level: int) -> str:
-    """What a checkpoint is only valid for: this program's content, its start level and
-    the rules."""
+    """What a checkpoint is only valid for: this program's content, its start level, its
+    part of a routine's time budget and the rules."""
     text = f"{RULES_VERSION}|{start_level}|{program.model_dump_json()}"
+    if program.budget is not None:
+        text += f"|{program.budget}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 
