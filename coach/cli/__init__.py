@@ -755,15 +755,22 @@ def _play(
     skip_home: bool,
     audio: str | None = None,
 ) -> int:
-    from coach.config.locations import database_path, home_routine
+    from coach.config.locations import database_path, home_routine, home_routines
+    from coach.engine.home import RoutineRef
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         return _usage_error(
             "coach needs an interactive terminal; to see a session without one, use 'coach preview'"
         )
     home, unused = home_routine()
-    if unused and file is None:
-        _say(f"coach: {unused}")
+    listed, unlisted = home_routines()
+    routines = tuple(RoutineRef(p, at) for p, at in listed)
+    if routines and not skip_home:
+        # Home lists them, and opens on the first not done today (the day decides).
+        home, unused = routines[0].path, None
+    for problem in [*([unused] if unused else []), *unlisted]:
+        if file is None:
+            _say(f"coach: {problem}")
     path = file if file is not None else home
     if not _exists(path):
         return _usage_error(f"no such file: {path}")
@@ -799,6 +806,7 @@ def _play(
             speed=speed,
             skip_home=skip_home,
             choices=tuple(choices),
+            routines=() if skip_home else routines,
             event_log=Path(event_log) if event_log else None,
             read_settings=True,
             audio=audio,
@@ -823,7 +831,7 @@ def _play(
         from coach.store.homecache import refresh_home
 
         # So that the next start draws home at once (see coach.store.homecache).
-        refresh_home(store, path, local_today())
+        refresh_home(store, path, local_today(), () if skip_home else routines)
     if lost:
         # A script (or the reminder) must not read 'all is well' over lost ratings.
         return EXIT_NOT_SAVED

@@ -22,6 +22,7 @@ __all__ = [
     "database_path",
     "default_routine",
     "home_routine",
+    "home_routines",
     "schema_path",
     "settings_path",
 ]
@@ -89,6 +90,54 @@ def home_routine(settings_file: Path | None = None) -> tuple[Path, str | None]:
         )
     assert path is not None
     return path, None
+
+
+def home_routines(settings_file: Path | None = None) -> tuple[list[tuple[Path, str]], list[str]]:
+    """The routines home lists (the ``routines`` setting), each file with its reminder
+    time ('' without one), in order; and, for each one not used, why. Read without the
+    settings' model (at the start, before the first frame): a malformed setting is left
+    to the settings' own check, which says why."""
+    import re
+
+    from coach.config.toml import SettingsUnreadable, read_settings_text, read_toml, user_path
+    from coach.format.text import printable
+
+    where = settings_file if settings_file is not None else settings_path()
+    try:
+        text = read_settings_text(where)
+    except SettingsUnreadable:
+        return [], []
+    if text is None:
+        return [], []
+    data, _ = read_toml(text, where)
+    listed = data.get("routines", [])
+    if not isinstance(listed, list):
+        return [], []
+    found: list[tuple[Path, str]] = []
+    unused: list[str] = []
+    for entry in listed[:9]:
+        file, at = (entry, "") if isinstance(entry, str) else ("", "")
+        if isinstance(entry, dict):
+            file, at = entry.get("file", ""), entry.get("remind_at", "")
+        if not isinstance(file, str) or not file or printable(file) != file:
+            continue
+        time = (
+            re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", at) if isinstance(at, str) else None
+        )
+        at = f"{int(time[1]):02d}:{time[2]}" if time is not None else ""
+        path, _ = user_path(file)
+        try:
+            is_file = path is not None and path.is_file()
+        except (OSError, ValueError):
+            is_file = False
+        if not is_file or path is None:
+            unused.append(
+                f"the routine {printable(file)} (routines in {printable(str(where))}) is not "
+                "a file; home leaves it out"
+            )
+            continue
+        found.append((path, at))
+    return found, unused
 
 
 def schema_path() -> Path:

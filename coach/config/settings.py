@@ -29,16 +29,41 @@ from coach.format.text import printable, quoted
 __all__ = [
     "AUDIO_CHOICES",
     "MAX_PROBLEMS",
+    "ROUTINES_MAX",
     "SETTING_KEYS",
+    "RoutineSetting",
     "Settings",
     "check_value",
     "load_settings",
+    "routine_entry",
     "save_settings",
     "settings_toml",
     "with_changes",
 ]
 
 AUDIO_CHOICES = ("auto", "simpleaudio", "player", "bell", "none")
+
+ROUTINES_MAX = 9
+"""Most routines home lists (keys 1-9 choose them)."""
+
+TIME_PATTERN = r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$"
+"""A time of day, 00:00 to 23:59 (the hour may have one digit)."""
+
+
+class RoutineSetting(BaseModel):
+    """One routine home lists, written ``{file = "...", remind_at = "07:30"}``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    file: str = Field(min_length=1)
+    """The routine (or program) file."""
+    remind_at: str = Field(default="", pattern=r"^$|" + TIME_PATTERN)
+    """Its daily reminder, HH:MM (set with 'coach remind --at HH:MM FILE'); empty: none."""
+
+
+def routine_entry(entry: str | RoutineSetting) -> RoutineSetting:
+    """A ``routines`` item as a file and a time (a plain text is a file, no reminder)."""
+    return RoutineSetting(file=entry) if isinstance(entry, str) else entry
 
 
 class Settings(BaseModel):
@@ -58,6 +83,11 @@ class Settings(BaseModel):
     """Speak exercise names and the last counts when a speech engine is installed."""
     default_routine: str = ""
     """The routine or program file home opens on; empty: the bundled morning routine."""
+    routines: list[str | RoutineSetting] = Field(default_factory=list, max_length=ROUTINES_MAX)
+    """The routines home lists, in order, each done today or not (keys 1-9 choose one;
+    at the start, and after a session, home shows the first not done): files, or
+    ``{file = "...", remind_at = "07:30"}`` with a daily reminder. Empty: home shows
+    ``default_routine`` alone."""
     report_name: str = Field(default="", max_length=REPORT_NAME_MAX)
     """The name or identifier in the header of every page of the report for a clinician
     (at most 80 characters); empty: none."""
@@ -70,6 +100,13 @@ class Settings(BaseModel):
         # Nothing a terminal would act on is kept, whoever builds the settings.
         if printable(value) != value:
             raise ValueError("holds a control, bidirectional or invisible character")
+        return value
+
+    @field_validator("routines")
+    @classmethod
+    def _files_shown_as_typed(cls, value: list[str | RoutineSetting]) -> list[str | RoutineSetting]:
+        for entry in value:
+            cls._shown_as_typed(routine_entry(entry).file)
         return value
 
 
@@ -89,12 +126,59 @@ def check_value(key: str, value: object) -> str | None:
         _, unusable = user_path(value)
         if unusable is not None:
             return f"{key}: {unusable}"
+    if key == "routines" and (problem := _routines_problem(value)) is not None:
+        return problem
     try:
         # Strict: TOML has types, and "yes" or "30" in quotes is a mistake to point out.
         Settings.model_validate({key: value}, strict=True)
     except ValidationError as exc:
         return f"{key}: {_allowed(key, exc)}"
     return None
+
+
+def _routines_problem(value: object) -> str | None:
+    """None when ``value`` is a list of routines, else one sentence saying why not."""
+    form = (
+        'routines: must be a list of files, such as ["~/rehab/morning.yaml", '
+        '{file = "~/rehab/evening.yaml", remind_at = "19:00"}]'
+    )
+    if not isinstance(value, list):
+        return form
+    if len(value) > ROUTINES_MAX:
+        return f"routines: at most {ROUTINES_MAX} (keys 1-9 choose them); {len(value)} are listed"
+    for number, entry in enumerate(value, start=1):
+        if isinstance(entry, dict):
+            unknown = sorted(set(entry) - {"file", "remind_at"})
+            if unknown:
+                return (
+                    f"routines: item {number} has {quoted(unknown[0])}; an item takes file "
+                    "and remind_at"
+                )
+            file, at = entry.get("file"), entry.get("remind_at", "")
+        else:
+            file, at = entry, ""
+        if not isinstance(file, str) or not file:
+            return f"routines: item {number} names no file; {form[len('routines: ') :]}"
+        if printable(file) != file:
+            return (
+                f"routines: item {number} holds a control, bidirectional or invisible "
+                "character; type it again without"
+            )
+        _, unusable = user_path(file)
+        if unusable is not None:
+            return f"routines: item {number}: {unusable}"
+        if not isinstance(at, str) or (at and not _is_time(at)):
+            return (
+                f'routines: item {number}\'s remind_at must be a quoted time like "07:30" '
+                "(00:00 to 23:59)"
+            )
+    return None
+
+
+def _is_time(text: str) -> bool:
+    import re
+
+    return re.fullmatch(TIME_PATTERN, text) is not None
 
 
 def _allowed(key: str, exc: ValidationError) -> str:
@@ -178,9 +262,27 @@ def settings_toml(settings: Settings, current: str | None = None) -> str:
         document = tomlkit.document()
         document.add(tomlkit.comment(HEADER))
     for key, value in settings.model_dump().items():
+        if key == "routines":
+            value = _routines_toml(tomlkit, value)
         if document.get(key) != value:
             document[key] = value
     return tomlkit.dumps(document)
+
+
+def _routines_toml(tomlkit: Any, entries: list[Any]) -> Any:  # any: the tomlkit module
+    """The routines as TOML writes them: a file alone as a text, one with a reminder as
+    an inline table (an array of tables would take every key written after it)."""
+    array = tomlkit.array()
+    for entry in entries:
+        if isinstance(entry, dict) and entry.get("remind_at"):
+            table = tomlkit.inline_table()
+            table.update({"file": entry["file"], "remind_at": entry["remind_at"]})
+            array.append(table)
+        else:
+            array.append(entry["file"] if isinstance(entry, dict) else entry)
+    if len(entries) > 1:
+        array.multiline(True)
+    return array
 
 
 def _current_text(path: Path) -> str | None:

@@ -10,11 +10,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from coach.engine.records import SessionRecord, result_text
 
-__all__ = ["HomeRow", "HomeView", "last_session_text", "today_text"]
+__all__ = [
+    "HomeRow",
+    "HomeView",
+    "RoutineRef",
+    "RoutineStatus",
+    "last_session_text",
+    "next_due",
+    "routine_done",
+    "today_text",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +45,61 @@ class HomeRow:
 
 
 @dataclass(frozen=True, slots=True)
+class RoutineRef:
+    """A routine home lists (the ``routines`` setting), with its reminder time."""
+
+    path: Path
+    remind_at: str = ""
+    """'07:30', or '' without a reminder."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoutineStatus:
+    """A routine home lists, and where it stands today."""
+
+    path: str
+    name: str
+    source_id: str
+    """The routine's id, as its sessions are stored ('' when the file cannot be read)."""
+    done: bool
+    """A session of it today, with at least one set done."""
+    remind_at: str = ""
+    current: bool = False
+    """The one home shows the plan of (Enter plays it)."""
+
+    def to_json(self) -> dict[str, Any]:  # any: asdict() of this record (JSON values)
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RoutineStatus:  # any: JSON read back
+        return cls(
+            str(data["path"]),
+            str(data["name"]),
+            str(data["source_id"]),
+            bool(data["done"]),
+            str(data.get("remind_at", "")),
+            bool(data.get("current", False)),
+        )
+
+
+def routine_done(recent: Sequence[SessionRecord], source_id: str, on: date) -> bool:
+    """Whether a session of ``source_id`` was played on ``on`` (a set of it done)."""
+    return bool(source_id) and any(
+        r.source_id == source_id and r.sets_done and _day_of(r) == on for r in recent
+    )
+
+
+def next_due(routines: Sequence[RoutineStatus], current: str) -> str:
+    """The routine to show when ``current`` (a path) is done today: the first of the
+    list not done yet; ``current`` itself when it is not done, is not listed, or every
+    routine is done."""
+    mine = next((r for r in routines if r.path == current), None)
+    if mine is None or not mine.done:
+        return current
+    return next((r.path for r in routines if not r.done and r.source_id), current)
+
+
+@dataclass(frozen=True, slots=True)
 class HomeView:
     title: str
     description: str
@@ -47,6 +112,9 @@ class HomeView:
     blocked: bool = False
     """An urgent answer today: home says the block and what to do, with no welcome and
     no way to start."""
+    routines: tuple[RoutineStatus, ...] = ()
+    """The routines home lists (the ``routines`` setting), each done today or not, the
+    one shown marked; empty with fewer than two."""
 
     def to_json(self) -> dict[str, Any]:  # any: asdict() of this view (JSON values)
         return asdict(self)
@@ -77,6 +145,7 @@ class HomeView:
             notes=tuple(str(n) for n in data["notes"]),
             today=str(data.get("today", "")),
             blocked=bool(data.get("blocked", False)),
+            routines=tuple(RoutineStatus.from_json(r) for r in data.get("routines", ())),
         )
 
 
@@ -99,16 +168,25 @@ def _day_of(record: SessionRecord) -> date | None:
         return None
 
 
-def today_text(recent: Sequence[SessionRecord], on: date, limit: int | None = None) -> str:
+def today_text(
+    recent: Sequence[SessionRecord],
+    on: date,
+    limit: int | None = None,
+    source_id: str | None = None,
+) -> str:
     """Sessions done on ``on`` and the days in a row with one, in a line: 'Done today: 1
     session; another is extra · 4 days in a row'.
 
     ``recent`` is the newest sessions, newest first, at most ``limit`` of them: a run
-    that reaches the oldest of a full list may be longer, and says so ('30+ days')."""
+    that reaches the oldest of a full list may be longer, and says so ('30+ days').
+    With ``source_id`` (one of several routines), only its sessions count as done today:
+    the evening routine is not 'extra' after the morning one."""
     days = sorted({d for r in recent if (d := _day_of(r)) is not None and d <= on}, reverse=True)
     if not days:
         return ""
-    done = sum(1 for r in recent if _day_of(r) == on and r.sets_done)
+    done = sum(
+        1 for r in recent if _day_of(r) == on and r.sets_done and source_id in (None, r.source_id)
+    )
     run = 0
     if (on - days[0]).days <= 1:
         run = 1

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from coach import __version__
 from coach.base.atomic import write_atomic
 from coach.base.types import JsonValue
-from coach.engine.home import HomeView
+from coach.engine.home import HomeView, RoutineRef
 from coach.engine.records import HistoryError
 from coach.store.private import private_folder
 
@@ -162,9 +162,12 @@ def remember_home(cache: HomeCache, day: DayLoaded, version: HistoryVersion | No
     cache.write(day.source, files, version, home_views(day))
 
 
-def refresh_home(store: KeptStore, source: Path, today: date) -> None:
-    """After a run: keep the home views of ``source`` for the next start, unless the kept
-    ones still match the history (loading the day again only when it changed)."""
+def refresh_home(
+    store: KeptStore, source: Path, today: date, routines: Sequence[RoutineRef] = ()
+) -> None:
+    """After a run: keep the home views of ``source`` (with the ``routines`` home lists)
+    for the next start, unless the kept ones still match the history (loading the day
+    again only when it changed)."""
     from coach.engine.day import DayLoaded, LoadDay, carry_out
     from coach.format.loader import load_session_file
 
@@ -172,6 +175,8 @@ def refresh_home(store: KeptStore, source: Path, today: date) -> None:
     if version is None or store.home_cache.read(source, today, version) is not None:
         return
     with contextlib.suppress(HistoryError, OSError):
-        result = carry_out(LoadDay(source, today, frozenset()), store, load_session_file)
+        result = carry_out(
+            LoadDay(source, today, frozenset(), tuple(routines)), store, load_session_file
+        )
         if isinstance(result, DayLoaded):
             remember_home(store.home_cache, result, version)

@@ -123,6 +123,62 @@ def _journal_facts(
     return facts, answer
 
 
+def _with_waiting_records(
+    stored: list[SessionRecord], journals: Sequence[JournalFile], limit: int
+) -> list[SessionRecord]:
+    """The newest ``limit`` sessions, those waiting in the journal counted like stored
+    ones (what home says is derived from both: a session played while the history was
+    held elsewhere is done today). A session partly stored is one session."""
+    if not journals:
+        return stored
+    by_start = {(r.started_at, r.source_id): i for i, r in enumerate(stored)}
+    found = list(stored)
+    for number, waiting in enumerate(journals, start=2):
+        try:
+            record = _journal_record(waiting, -number)
+        except (KeyError, TypeError, ValueError):
+            continue  # unreadable: the start's import says so, once
+        if record is None:
+            continue
+        at = by_start.get((record.started_at, record.source_id))
+        if at is None:
+            found.append(record)
+            continue
+        kept = found[at]
+        peaks = [p for p in (kept.peak_pain, record.peak_pain) if p is not None]
+        found[at] = replace(
+            kept,
+            sets_done=max(kept.sets_done, record.sets_done),
+            peak_pain=max(peaks) if peaks else None,
+            status=record.status if record.ended_at else kept.status,
+            ended_at=record.ended_at or kept.ended_at,
+        )
+    found.sort(key=lambda r: (r.local_date or r.started_at[:10], r.started_at), reverse=True)
+    return found[:limit]
+
+
+def _journal_record(waiting: JournalFile, session_id: int) -> SessionRecord | None:
+    """A journal's session as home shows it (None without a session line)."""
+    if waiting.session is None:
+        return None
+    row = waiting.session["row"]
+    pains = [r["pain"] for r in waiting.sets.values() if r["pain"] is not None]
+    end = waiting.after.get("revise") or waiting.finish or {}
+    return SessionRecord(
+        id=session_id,
+        started_at=str(row["started_at"]),
+        ended_at=end.get("ended_at"),
+        status=_status(end.get("status")) or SessionStatus.RUNNING,
+        source_id=str(row["source_id"]),
+        title=str(row["title"]),
+        baseline_pain=row["baseline_pain"],
+        sets_done=len(waiting.sets),
+        peak_pain=max(pains) if pains else None,
+        local_date=row["local_date"],
+        stop_reason=end.get("reason"),
+    )
+
+
 def _with_waiting(
     sessions: list[SessionFacts],
     moves: list[LevelMove],
@@ -270,7 +326,7 @@ class QueryStore(Database):
                 f" GROUP BY s.id ORDER BY {played_order('s', newest_first=True)}",
                 (limit,),
             ).fetchall()
-        return [
+        stored = [
             SessionRecord(
                 id=id_,
                 started_at=started_at,
@@ -289,3 +345,4 @@ class QueryStore(Database):
                 local_date, stop_reason,
             ) in rows
         ]  # fmt: skip
+        return _with_waiting_records(stored, self.journal_sessions(), limit)

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from coach.engine.session import SessionController
     from coach.tui.checks import CheckScreen
     from coach.tui.eventlog import EventLog
-    from coach.tui.home import ChooseSession
+    from coach.tui.home import ChooseSession, HomeScreen
     from coach.tui.player import PlayerScreen
     from coach.tui.screens import DayScreens
 
@@ -204,6 +204,7 @@ class CoachApp(App[int]):
             wall=launch.wall,
             speed=launch.speed,
             skip_home=launch.skip_home,
+            routines=launch.routines,
             screening_weeks=self.settings.screening_weeks if self.settings else 4,
             check_weeks=self.settings.check_weeks if self.settings else 4,
         )
@@ -293,6 +294,10 @@ class CoachApp(App[int]):
         self.tell(lambda screens: screens.inputs[type(message)](message))
 
     on_home_screen_start_requested = on_home_screen_check_requested = _from_home
+
+    def on_home_screen_routine_chosen(self, message: HomeScreen.RoutineChosen) -> None:
+        path = message.path
+        self.tell(lambda screens: screens.chosen(path))
 
     @work(thread=True, exclusive=True, group="chooser")
     def on_home_screen_choose_requested(self) -> None:

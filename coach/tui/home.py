@@ -16,7 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Button, DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from coach.engine.home import HomeRow, HomeView
+from coach.engine.home import HomeRow, HomeView, RoutineStatus
 from coach.format.durations import format_duration
 from coach.format.text import printable
 from coach.tui import keys
@@ -26,7 +26,7 @@ from coach.tui.frames import after_frame
 from coach.tui.keybar import KeyBar
 from coach.tui.plain import plain
 
-__all__ = ["Choice", "ChooseSession", "HomeScreen", "fit_plan"]
+__all__ = ["Choice", "ChooseSession", "HomeScreen", "fit_plan", "routines_text"]
 
 
 class HomeScreen(Screen[None]):
@@ -37,6 +37,13 @@ class HomeScreen(Screen[None]):
 
     class ChooseRequested(Message):
         """Play another routine or program."""
+
+    class RoutineChosen(Message):
+        """Show one of the routines home lists (its plan; Enter then plays it)."""
+
+        def __init__(self, path: Path) -> None:
+            super().__init__()
+            self.path = path
 
     class HistoryRequested(Message):
         """Show the history."""
@@ -61,6 +68,8 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         view = self.view
         with Vertical(id="home"):
+            if view.routines:
+                yield Label("", id="home-routines")
             title = plain(view.title, style="bold")
             title.append(
                 f" · about {format_duration(round(view.total_seconds))} · "
@@ -118,6 +127,10 @@ class HomeScreen(Screen[None]):
             table.add_row(*cells, height=lines)
         self.narrow = narrow
         self.layout_width = width
+        if self.view.routines:
+            self.query_one("#home-routines", Label).update(
+                routines_text(self.view.routines, width - PLAN_MARGIN + 2)
+            )
 
     def on_resize(self, event: Resize) -> None:
         width, height = event.size
@@ -146,6 +159,7 @@ class HomeScreen(Screen[None]):
             self._fill(self.app.size.width)
         self.set_class(self.app.size.height < 30, "-short")
         self.set_class(self.app.size.height < 16, "-tiny")
+        self.set_class(bool(self.view.routines), "-routines")
         self.query_one("#home-plan", DataTable).focus()
         # Today's plan first; the buttons and the footer once that frame is out. Their
         # widgets cost Textual more on first use than the whole plan, and the first frame
@@ -173,7 +187,7 @@ class HomeScreen(Screen[None]):
             # One line at any width: the least-used keys go first (? lists them all).
             KeyBar(
                 short={"choose": "Other"},
-                drop=("settings", "check", "history", "choose"),
+                drop=("settings", "check", "history", "choose", "help"),
             ),
         )
         # A footer mounted after its screen shows the keys at the next change of them.
@@ -182,7 +196,24 @@ class HomeScreen(Screen[None]):
 
     def key_label(self, action: str, label: str) -> str:
         # After an urgent answer Enter starts nothing: it shows the advice again.
-        return "What to do" if action == "start" and self.view.blocked else label
+        if action == "start" and self.view.blocked:
+            return "What to do"
+        if action == "start" and self.view.routines:
+            current = next((r for r in self.view.routines if r.current), None)
+            if current is not None:
+                return f"Start {_short(current.name, 12)}"
+        return label
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The digits choose a routine only where home lists several.
+        if action == "routine":
+            return bool(self.view.routines)
+        return True
+
+    def action_routine(self, number: int) -> None:
+        routines = self.view.routines
+        if 1 <= number <= len(routines) and not routines[number - 1].current:
+            self.post_message(self.RoutineChosen(Path(routines[number - 1].path)))
 
     def action_start(self) -> None:
         self.post_message(self.StartRequested())
@@ -223,7 +254,9 @@ class HomeScreen(Screen[None]):
                 "your back feels, then each exercise with a pain rating after every set. "
                 "The arrows say how each dose changed since last time (↑ more, ↓ less, "
                 "= the same); Up and Down choose an exercise, and the line under the plan "
-                "says why.",
+                "says why. With several routines (the routines setting), the line at the "
+                "top says which are done today; 1-9 shows one, and Enter plays the one "
+                "shown (at the start and after a session, the first not done yet).",
             )
         )
 
@@ -294,6 +327,51 @@ class ChooseSession(Dialog[Path | None]):
 
 
 _ARROW_STYLES = {"↑": "bold green", "↓": "bold yellow", "=": "dim"}
+
+
+def _short(name: str, width: int) -> str:
+    """``name`` in at most ``width`` characters, cut with an ellipsis."""
+    name = printable(name)
+    return name if len(name) <= width else name[: max(1, width - 1)].rstrip() + "…"
+
+
+def routines_text(routines: Sequence[RoutineStatus], width: int) -> Text:
+    """The routines line in ``width`` columns: 'Today: 1 Morning ✓ done · 2 Evening not
+    yet, reminder 19:00', the one shown in bold; shorter where that does not fit ('1
+    Morning ✓ · 2 Evening 19:00'), the names cut last."""
+
+    def line(name_width: int | None, short: bool) -> Text:
+        text = Text("" if short else "Today: ", style="dim")
+        for number, routine in enumerate(routines, start=1):
+            if number > 1:
+                text.append(" · ", style="dim")
+            text.append(f"{number} ", style="bold")
+            name = printable(routine.name)
+            if name_width is not None:
+                name = _short(name, name_width)
+            text.append(name, style="bold underline" if routine.current else "")
+            if routine.done:
+                text.append(" ✓" if short else " ✓ done", style="green")
+            elif routine.remind_at:
+                text.append(
+                    f" {routine.remind_at}" if short else f" not yet, reminder {routine.remind_at}",
+                    style="" if short else "dim",
+                )
+            elif not short:
+                text.append(" not yet", style="dim")
+        return text
+
+    full = line(None, short=False)
+    if full.cell_len <= width:
+        return full
+    short = line(None, short=True)
+    if short.cell_len <= width:
+        return short
+    for name_width in range(max(len(r.name) for r in routines), 3, -1):
+        cut = line(name_width, short=True)
+        if cut.cell_len <= width:
+            return cut
+    return line(4, short=True)
 
 
 PLAN_MARGIN = 4 + 2

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coach.engine.clock import Clock, WallClock, local_today, system_wall
+from coach.engine.home import RoutineRef
 from coach.store.database import HistoryStore
 from coach.tui.choice import Choice
 
@@ -32,6 +33,8 @@ class Launch:
     """'coach run': straight into the session, and out when it ends."""
     choices: tuple[Choice, ...] = ()
     """What home offers to play instead."""
+    routines: tuple[RoutineRef, ...] = ()
+    """The routines home lists (the ``routines`` setting), each done today or not."""
     settings: Settings | None = None
     read_settings: bool = False
     """Read the user's settings.toml in the first worker (when ``settings`` is not given)."""

@@ -4,7 +4,9 @@ through those ports; the shell calls it from a worker thread, never on its event
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Protocol
@@ -40,6 +42,7 @@ from coach.engine.day.messages import (
     StoreScreening,
 )
 from coach.engine.followup import FollowUpAnswer, FollowUpDue
+from coach.engine.home import RoutineStatus, next_due, routine_done
 from coach.engine.planning import ProgramPast, plan_today, programs_of
 from coach.engine.records import (
     ClaimedElsewhere,
@@ -58,7 +61,7 @@ from coach.engine.safety import SafetyFacts
 from coach.engine.scaling import Decision, Replay
 from coach.engine.screening import Outcome
 from coach.format.diagnostics import SessionFileError
-from coach.format.loader import LoadedFile
+from coach.format.loader import LoadedFile, RoutineFile
 from coach.format.v1 import Program
 
 RECENT_SESSIONS = 30
@@ -225,6 +228,18 @@ def _load_day(effect: LoadDay, history: History, load: Load) -> DayLoaded | DayF
     # Sessions a coach kept in the journal go into the history before it is read: today's
     # plan must count them.
     imported = history.import_journals()
+    routines: tuple[RoutineStatus, ...] = ()
+    source = effect.source
+    if effect.routines:
+        # Read first: the routine shown may be the next one due today.
+        with contextlib.suppress(HistoryError):
+            recent = history.recent_sessions(RECENT_SESSIONS)
+        routines = _routine_statuses(effect, recent, load)
+        wanted = next_due(routines, str(source)) if effect.next_due else str(source)
+        if wanted != str(source):
+            with contextlib.suppress(SessionFileError, OSError):
+                loaded, source = load(Path(wanted)), Path(wanted)
+        routines = tuple(replace(r, current=r.path == str(source)) for r in routines)
     try:
         _read_pasts(loaded, history, histories, moves, starts)
         recent = history.recent_sessions(RECENT_SESSIONS)
@@ -241,7 +256,7 @@ def _load_day(effect: LoadDay, history: History, load: Load) -> DayLoaded | DayF
     planned = plan_today(loaded, histories, moves, today=effect.today, starts=starts)
     write_problem, journal_problem = history.write_problems()
     return DayLoaded(
-        effect.source,
+        source,
         effect.today,
         loaded,
         planned,
@@ -255,7 +270,24 @@ def _load_day(effect: LoadDay, history: History, load: Load) -> DayLoaded | DayF
         imported.text(),
         write_problem,
         journal_problem,
+        routines,
     )
+
+
+def _routine_statuses(
+    effect: LoadDay, recent: Sequence[SessionRecord], load: Load
+) -> tuple[RoutineStatus, ...]:
+    """Each routine home lists, named from its file, done today or not."""
+    found = []
+    for ref in effect.routines:
+        name, source_id = ref.path.name, ""
+        with contextlib.suppress(SessionFileError, OSError):
+            its = load(ref.path)
+            about = its.routine if isinstance(its, RoutineFile) else its.program
+            name, source_id = about.name, about.id
+        done = routine_done(recent, source_id, effect.today)
+        found.append(RoutineStatus(str(ref.path), name, source_id, done, ref.remind_at))
+    return tuple(found)
 
 
 Pasts = tuple[dict[str, list[SessionFacts]], dict[str, list[LevelMove]], dict[str, Replay]]

@@ -208,7 +208,7 @@ def after_summary(host: Host) -> list[Output]:
         host.state = At(Stage.LEFT)
         return [Leave()]
     host.run = None
-    return [load(host, host.source)]
+    return [load(host, host.source, next_due=True)]
 
 
 def revise(host: Host, record: SetRecord) -> tuple[SessionStatus, str | None, Planned]:

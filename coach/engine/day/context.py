@@ -21,6 +21,7 @@ from coach.engine.clock import Clock, WallClock
 from coach.engine.day.messages import OpenSession, ShowHome
 from coach.engine.day.stages import StageState
 from coach.engine.followup import FollowUpDue
+from coach.engine.home import RoutineRef
 from coach.engine.planning import Planned
 from coach.engine.records import Kept, LevelMove, SessionFacts, SetRecord
 from coach.engine.scaling import Advice, Replay
@@ -119,6 +120,8 @@ class Host(Protocol):
     run: Run | None
     offered: set[str]
     home_source: Path | None
+    routines: tuple[RoutineRef, ...]
+    """The routines home lists (the ``routines`` setting)."""
 
     # Settings, read only:
 

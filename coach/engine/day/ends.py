@@ -25,11 +25,12 @@ ADVISED = {
 says it and exits non-zero)."""
 
 
-def load(host: Host, source: Path) -> LoadDay:
+def load(host: Host, source: Path, *, next_due: bool = False) -> LoadDay:
     """Read the day again: what is due and today's plan are derived from what is stored,
-    so after anything is stored the day is read, not patched."""
+    so after anything is stored the day is read, not patched. ``next_due``: a routine of
+    several done today gives way to the first not done (see :class:`LoadDay`)."""
     host.state = At(Stage.LOADING)
-    return LoadDay(source, host.today(), frozenset(host.offered))
+    return LoadDay(source, host.today(), frozenset(host.offered), host.routines, next_due)
 
 
 def advise(

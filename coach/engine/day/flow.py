@@ -73,6 +73,7 @@ from coach.engine.day.messages import (
 from coach.engine.day.opening import rest_day_advice  # tests name it from here
 from coach.engine.day.stages import Advising, At, Stage, StageState
 from coach.engine.followup import FollowUpDue
+from coach.engine.home import RoutineRef
 from coach.engine.ids import new_id
 from coach.engine.planning import Planned
 from coach.engine.records import Kept, LevelMove, SessionFacts, SessionStatus, SetRecord
@@ -113,6 +114,9 @@ class DayFlow:
     """Interrupted sessions offered in this run, by name (never offered twice)."""
     home_source: Path | None = None
     """The file home showed before a resume (loaded again if another coach has it)."""
+    routines: tuple[RoutineRef, ...] = ()
+    """The routines home lists (the ``routines`` setting): at the start and after a
+    session, home shows the first not done today."""
 
     def __post_init__(self) -> None:
         problem = speed_problem(self.speed)
@@ -209,7 +213,7 @@ class DayFlow:
 
     def begin(self) -> LoadDay:
         """The first thing to do: load the day."""
-        return load(self, self.source)
+        return load(self, self.source, next_due=True)
 
     def handle(self, event: Input) -> list[Output]:
         """What follows ``event``, in order."""

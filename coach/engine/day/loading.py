@@ -58,7 +58,13 @@ def loaded(host: Host, day: DayLoaded, *, screening_weeks: int, check_weeks: int
         outputs.append(Notice(f"{_sentence(day.problem)}", Tone.ERROR, 15))
     safety = host.safety
     view = home_view(
-        day.loaded, day.planned, day.recent, safety.shown, host.today(), blocked=safety.blocked
+        day.loaded,
+        day.planned,
+        day.recent,
+        safety.shown,
+        host.today(),
+        blocked=safety.blocked,
+        routines=day.routines,
     )
     if day.problem:
         # Never 'First session: welcome' over a history that is there but unreadable.

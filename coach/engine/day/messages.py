@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TypeGuard
 
 from coach.engine.followup import FollowUpAnswer, FollowUpDue
-from coach.engine.home import HomeView
+from coach.engine.home import HomeView, RoutineRef, RoutineStatus
 from coach.engine.planning import Planned
 from coach.engine.records import (
     LevelMove,
@@ -46,6 +46,11 @@ class LoadDay:
     today: date
     already_offered: frozenset[str]
     """Interrupted sessions offered before in this run, by name (not offered twice)."""
+    routines: tuple[RoutineRef, ...] = ()
+    """The routines home lists (the ``routines`` setting)."""
+    next_due: bool = False
+    """When ``source`` is one of them and done today, load the first not done instead
+    (at the start and after a session; never after the person chose one)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +235,8 @@ class DayLoaded:
     journal_problem: str | None = None
     """Why the journal cannot be written either: with ``write_problem``, nothing played
     would be saved anywhere."""
+    routines: tuple[RoutineStatus, ...] = ()
+    """The routines home lists, each done today or not, ``source`` marked current."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 
 from coach.engine.day.carry import RECENT_SESSIONS
 from coach.engine.day.messages import (
     DayLoaded,
 )
-from coach.engine.home import HomeRow, HomeView, last_session_text, today_text
+from coach.engine.home import HomeRow, HomeView, RoutineStatus, last_session_text, today_text
 from coach.engine.planning import NO_HISTORY, Change, Planned, changes, plan_today
 from coach.engine.progression import describe_dose
 from coach.engine.records import (
@@ -29,10 +30,14 @@ def home_view(
     on: date | None = None,
     *,
     blocked: bool = False,
+    routines: Sequence[RoutineStatus] = (),
 ) -> HomeView:
     """What home shows for ``planned`` on the day ``on``; ``safety`` notes come first.
-    ``blocked`` (an urgent answer that day): no welcome and no way to start."""
+    ``blocked`` (an urgent answer that day): no welcome and no way to start.
+    ``routines``: the routines home lists (shown from two on), the loaded one marked."""
     about = loaded.routine if isinstance(loaded, RoutineFile) else loaded.program
+    listed = tuple(routines) if len(routines) >= 2 else ()
+    only = about.id if listed else None
     plan = planned.plan
     changed = changes(planned)
     first = Change(None, NO_HISTORY)
@@ -57,7 +62,8 @@ def home_view(
         ),
         last_session="" if blocked else last_session_text(recent),
         notes=(*safety, *planned.notes),
-        today=today_text(recent, on, RECENT_SESSIONS) if on is not None else "",
+        today=today_text(recent, on, RECENT_SESSIONS, only) if on is not None else "",
+        routines=listed,
     )
 
 
@@ -111,8 +117,11 @@ def home_views(day: DayLoaded, days: int = HOME_DAYS) -> dict[date, HomeView]:
             day_notes(day, day.today),
             day.today,
             blocked=safety_due(day.safety, day.today).blocked,
+            routines=day.routines,
         )
     }
+    # Nothing is done yet on the days ahead.
+    ahead = tuple(replace(r, done=False) for r in day.routines)
     for offset in range(1, days):
         when = day.today + timedelta(days=offset)
         planned = plan_today(day.loaded, day.histories, day.moves, today=when, starts=day.starts)
@@ -123,5 +132,6 @@ def home_views(day: DayLoaded, days: int = HOME_DAYS) -> dict[date, HomeView]:
             day_notes(day, when),
             when,
             blocked=safety_due(day.safety, when).blocked,
+            routines=ahead,
         )
     return views
