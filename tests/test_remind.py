@@ -255,3 +255,168 @@ def test_notify_by_hand_says_it_on_stderr(
     result = cli("remind", "--notify")
     assert result.code == 0
     assert result.err.startswith("coach: Time for today's back exercises")
+
+
+# -- a routine's own reminder ------------------------------------------------------------
+
+
+ROUTINE = """\
+version: 1
+routine:
+  id: {id}
+  name: {name}
+  programs:
+    - file: small.yaml
+"""
+
+
+def routines(tmp_path: Path) -> tuple[Path, Path]:
+    """A morning and an evening routine (sharing a program), in ~/rehab."""
+    from .sessions import write_program
+
+    folder = tmp_path / "home" / "rehab"
+    folder.mkdir(parents=True)
+    write_program(folder)
+    morning = folder / "morning.yaml"
+    morning.write_text(ROUTINE.format(id="morning", name="Morning"), encoding="utf-8")
+    evening = folder / "evening.yaml"
+    evening.write_text(ROUTINE.format(id="evening", name="Evening"), encoding="utf-8")
+    return morning, evening
+
+
+SETTINGS = """\
+# my settings
+volume = 60  # quieter
+
+routines = ["~/rehab/morning.yaml", "~/rehab/evening.yaml"]
+"""
+
+
+@linux
+def test_each_routine_has_its_own_timer_and_home_shows_its_time(
+    cli: Cli, fakes: Fakes, tmp_path: Path
+) -> None:
+    import tomllib
+
+    from coach.config.locations import home_routines
+
+    log = fakes.add("systemctl")
+    morning, evening = routines(tmp_path)
+    settings = tmp_path / "config" / "settings.toml"
+    settings.parent.mkdir()
+    settings.write_text(SETTINGS, encoding="utf-8")
+    assert cli("remind", "--at", "7:30", morning).code == 0
+    result = cli("remind", "--at", "19:00", evening)
+    assert (result.code, result.err) == (0, "")
+    assert result.out.startswith(
+        "A reminder of Evening (~/rehab/evening.yaml) is set for 19:00 every day"
+    )
+    units = tmp_path / "xdg" / "systemd" / "user"
+    coach = tmp_path / "venv" / "bin" / "coach"
+    assert (units / "coach-reminder-morning.service").read_text() == (
+        "[Unit]\nDescription=coach: a reminder of Morning\n\n[Service]\nType=oneshot\n"
+        f"ExecStart={coach} remind --notify {morning}\n"
+    )
+    assert "OnCalendar=*-*-* 07:30:00\n" in (units / "coach-reminder-morning.timer").read_text()
+    assert "OnCalendar=*-*-* 19:00:00\n" in (units / "coach-reminder-evening.timer").read_text()
+    assert "--user enable --now coach-reminder-evening.timer" in fakes.calls(log)
+    # The times are kept with the routines, the person's comments and values with them.
+    text = settings.read_text()
+    assert text.startswith("# my settings\nvolume = 60  # quieter\n")
+    assert tomllib.loads(text)["routines"] == [
+        {"file": "~/rehab/morning.yaml", "remind_at": "07:30"},
+        {"file": "~/rehab/evening.yaml", "remind_at": "19:00"},
+    ]
+    assert home_routines()[0] == [(morning, "07:30"), (evening, "19:00")]
+
+    status = cli("remind").out.splitlines()
+    assert status[0].startswith("No reminder is set")  # the daily one
+    assert status[1].startswith("A reminder of Morning (~/rehab/morning.yaml) is set for 07:30")
+    assert status[2].startswith("A reminder of Evening (~/rehab/evening.yaml) is set for 19:00")
+
+    # Off for one: its units go, the routine stays on home without a time.
+    off = cli("remind", "--off", evening)
+    assert (off.code, off.err) == (0, "")
+    assert off.out.startswith("The reminder of Evening (~/rehab/evening.yaml) is off")
+    assert not (units / "coach-reminder-evening.timer").exists()
+    assert (units / "coach-reminder-morning.timer").exists()
+    assert tomllib.loads(settings.read_text())["routines"] == [
+        {"file": "~/rehab/morning.yaml", "remind_at": "07:30"},
+        "~/rehab/evening.yaml",
+    ]
+    # Off alone: every reminder.
+    assert cli("remind", "--off").code == 0
+    assert list(units.iterdir()) == []
+
+
+@linux
+def test_a_routine_not_listed_joins_home_after_the_routine_it_opens_on(
+    cli: Cli, fakes: Fakes, tmp_path: Path
+) -> None:
+    import tomllib
+
+    fakes.add("systemctl")
+    _, evening = routines(tmp_path)
+    settings = tmp_path / "config" / "settings.toml"
+    settings.parent.mkdir()
+    settings.write_text('default_routine = "~/rehab/morning.yaml"\n', encoding="utf-8")
+    result = cli("remind", "--at", "19:00", evening)
+    assert result.code == 0
+    assert "Home now lists these routines" in result.out
+    assert tomllib.loads(settings.read_text())["routines"] == [
+        "~/rehab/morning.yaml",
+        {"file": "~/rehab/evening.yaml", "remind_at": "19:00"},
+    ]
+
+
+def test_a_routines_crontab_line_names_its_file(cli: Cli, fakes: Fakes, tmp_path: Path) -> None:
+    _, evening = routines(tmp_path)
+    result = cli("remind", "--at", "19:00", evening)
+    assert result.code == 0
+    coach = tmp_path / "venv" / "bin" / "coach"
+    assert result.out.splitlines()[0] == f"0 19 * * * {coach} remind --notify {evening}"
+    assert "to be reminded of Evening (~/rehab/evening.yaml) at 19:00" in result.err
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS notifies through osascript")
+def test_a_routines_reminder_names_it_and_is_silent_once_it_is_done(
+    cli: Cli, fakes: Fakes, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    from coach.config.locations import database_path
+    from coach.engine.records import SessionStatus
+    from coach.store.database import HistoryStore
+
+    from .stored import a_set, opening, store_session
+
+    log = fakes.add("notify-send")
+    morning, evening = routines(tmp_path)
+    assert cli("remind", "--notify", morning).code == 0
+    (call,) = fakes.calls(log)
+    assert re.fullmatch(r"--app-name=coach coach Time for Morning \(about \d+ min\)\.", call)
+
+    # The morning routine played today: its reminder says nothing; the evening's does.
+    store = HistoryStore(database_path())
+    store_session(
+        store,
+        opening(source_id="morning", title="Morning", levels={"small": 1}, local_date=date.today()),
+        [a_set(1, 1, program_id="small", exercise_id="side-plank")],
+        SessionStatus.COMPLETED,
+    )
+    log.unlink()
+    assert cli("remind", "--notify", morning).code == 0
+    assert fakes.calls(log) == []
+    assert cli("remind", "--notify", evening).code == 0
+    (call,) = fakes.calls(log)
+    assert call.startswith("--app-name=coach coach Time for Evening")
+
+
+def test_a_broken_routine_is_said_and_sets_nothing(cli: Cli, fakes: Fakes, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 1\nroutine: {}\n", encoding="utf-8")
+    result = cli("remind", "--at", "07:30", bad)
+    assert result.code == 1
+    assert "has errors: 'coach validate" in result.err
+    assert not (tmp_path / "xdg").exists()
+    assert cli("remind", "--at", "07:30", tmp_path / "missing.yaml").code == 2

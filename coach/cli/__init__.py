@@ -264,9 +264,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="HH:MM",
         help="remind me at this time every day (00:00 to 23:59), replacing any set before",
     )
-    when.add_argument("--off", action="store_true", help="remove the reminder")
+    when.add_argument(
+        "--off", action="store_true", help="remove the reminder (alone: every reminder)"
+    )
     # What the scheduler runs: shows the notification. Not for people, so not in --help.
     when.add_argument("--notify", action="store_true", help=argparse.SUPPRESS)
+    remind.add_argument(
+        "file",
+        nargs="?",
+        type=Path,
+        help=(
+            "a routine's own reminder (home lists the routine, with the time); without "
+            "it, one daily reminder of today's session"
+        ),
+    )
 
     validate = commands.add_parser(
         "validate",
@@ -641,11 +652,24 @@ def _remind(args: argparse.Namespace) -> int:
     from coach.cli import remind
 
     if args.notify:
-        return remind.notify()
+        return remind.notify(args.file)
+    target = remind.DAILY
+    if args.file is not None:
+        if not args.off and not _exists(args.file):
+            return _usage_error(f"no such file: {args.file}")
+        found = remind.reminded(args.file)
+        if isinstance(found, str):
+            # Its units are named by the routine's id, which only the file says.
+            more = "; 'coach remind --off' alone removes every reminder" if args.off else ""
+            _say(f"coach: cannot tell which routine's reminder this is: {found}{more}")
+            return EXIT_INVALID
+        target = found
     if args.off:
-        return remind.remove()
+        return remind.remove(target if args.file is not None else None)
     if args.at is not None:
-        return remind.install(args.at)
+        return remind.install(args.at, target)
+    if args.file is not None:
+        return _usage_error("with a file, give --at HH:MM or --off")
     return remind.status()
 
 
