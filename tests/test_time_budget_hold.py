@@ -135,16 +135,32 @@ def test_a_routine_of_one_program_gives_it_all_its_minutes(tmp_path: Path) -> No
 
 
 def test_each_program_has_its_part_in_proportion(tmp_path: Path) -> None:
-    loaded = routine(tmp_path, 10, walk=True)
-    walk, squat = (pf.program.budget for pf in loaded.programs)
-    assert walk is not None and squat is not None
-    # The walk: 5 s ready, 120 s, 30 s after (the default rest_after); the squats 251 s.
-    walk_s = program_seconds(loaded.programs[0].program, 1, {})
-    assert walk_s == 5 + 120 + 30
-    assert walk.seconds == pytest.approx(600 * walk_s / (walk_s + 251))
-    assert squat.seconds == pytest.approx(600 * 251 / (walk_s + 251))
-    assert walk.seconds + squat.seconds == pytest.approx(600)
-    assert not squat.whole
+    (tmp_path / "more.yaml").write_text(
+        dump({**squats(), "program": {**squats()["program"], "id": "more", "name": "More"}}),
+        encoding="utf-8",
+    )
+    (tmp_path / "walk.yaml").write_text(dump(WALK), encoding="utf-8")
+    body = {
+        "id": "m",
+        "name": "Morning",
+        "max_minutes": 12,
+        "programs": [{"file": "walk.yaml"}, {"file": "squats.yaml"}, {"file": "more.yaml"}],
+    }
+    (tmp_path / "squats.yaml").write_text(dump(squats(sets=2)), encoding="utf-8")
+    (tmp_path / "m.yaml").write_text(dump({"version": 1, "routine": body}), encoding="utf-8")
+    loaded = load_session_file(tmp_path / "m.yaml")
+    assert isinstance(loaded, RoutineFile)
+    walk, two, three = (pf.program.budget for pf in loaded.programs)
+    assert walk is not None and two is not None and three is not None
+    walk_s, two_s, three_s = (program_seconds(pf.program, 1, {}) for pf in loaded.programs)
+    # The walk (5 s ready, 120 s, 30 s after) is never rated: it keeps its own time; the
+    # two that can grow share the rest, in proportion to their starting times.
+    assert (walk_s, two_s, three_s) == (155, 159, 251)
+    assert walk.seconds == 155
+    assert two.seconds == pytest.approx((720 - 155) * 159 / (159 + 251))
+    assert three.seconds == pytest.approx((720 - 155) * 251 / (159 + 251))
+    assert walk.seconds + two.seconds + three.seconds == pytest.approx(720)
+    assert not three.whole
     # The file's own program (loaded alone) has no part of anything.
     alone = load_session_file(tmp_path / "squats.yaml")
     assert isinstance(alone, ProgramFile) and alone.program.budget is None

@@ -759,21 +759,29 @@ class _Loader:
                 "(coach preview shows the exact total)",
                 severity=Severity.WARNING,
             )
-        whole = sum(parts)
+        # A program whose doses never change (no progression, or never rated) keeps its
+        # own time; the others share the rest in proportion to theirs.
+        grows = [_can_grow(pf.program) for pf in programs]
+        fixed = sum(part for part, grow in zip(parts, grows, strict=True) if not grow)
+        growing = sum(parts) - fixed
+        free = max(0.0, budget - fixed)
+
+        def share(part: float, grow: bool) -> float:
+            if not grow:
+                return part
+            return free * part / growing if growing > 0 else free
+
         return [
             ProgramFile(
                 pf.path,
                 pf.program.with_budget(
                     TimeBudget(
-                        budget * part / whole if whole > 0 else float(budget),
-                        routine.name,
-                        routine.max_minutes,
-                        routine.get_ready,
+                        share(part, grow), routine.name, routine.max_minutes, routine.get_ready
                     )
                 ),
                 pf.warnings,
             )
-            for pf, part in zip(programs, parts, strict=True)
+            for pf, part, grow in zip(programs, parts, grows, strict=True)
         ]
 
     def _routine_file(
@@ -918,6 +926,12 @@ def _seconds_at_top(exercise: AnyExercise, scaling: Scaling | None, get_ready: A
     ready = exercise.get_ready if exercise.get_ready is not None else get_ready
     ready = ready if isinstance(ready, int | float) else 5.0
     return ready + sets * work + exercise.rest * max(sets - 1, 0) + exercise.rest_after
+
+
+def _can_grow(program: Program) -> bool:
+    """Whether any dose of ``program`` can go up: an exercise with a progression that is
+    rated (one never rated never changes)."""
+    return any(e.progression is not None and e.rate for lv in program.levels for e in lv.exercises)
 
 
 def _seconds_as_written(exercise: AnyExercise, ready: float) -> float:

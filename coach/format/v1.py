@@ -740,8 +740,10 @@ class TimeBudget:
     the routine past its minutes (see :mod:`coach.engine.scaling`)."""
 
     seconds: float
-    """This program's part: the routine's minutes in proportion to the time each of its
-    programs takes at its starting level (the whole of them for a routine of one)."""
+    """This program's part: its own time at its starting level for a program whose doses
+    never change (no progression, or never rated); for the others, the minutes left, in
+    proportion to the time each takes at its starting level (the whole of them for a
+    routine of one)."""
     routine: str
     """The routine's name, for the sentence that says why a step waits."""
     minutes: int
