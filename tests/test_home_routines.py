@@ -32,7 +32,9 @@ def routine(folder: Path, routine_id: str, name: str) -> Path:
     return path
 
 
-def two_routines(tmp_path: Path, *, morning_done: bool) -> tuple[CoachApp, Path, Path]:
+def two_routines(
+    tmp_path: Path, *, morning_done: bool, opened: bool = False
+) -> tuple[CoachApp, Path, Path]:
     """The app on the morning routine, home listing it and the evening one; the morning
     one played today when ``morning_done``."""
     write_program(tmp_path)
@@ -67,6 +69,7 @@ def two_routines(tmp_path: Path, *, morning_done: bool) -> tuple[CoachApp, Path,
         data,
         today=on_day(0),
         routines=(RoutineRef(morning), RoutineRef(evening, "19:00")),
+        opened=opened,
     )
     return app, morning, evening
 
@@ -134,6 +137,17 @@ async def test_with_nothing_done_home_opens_on_the_first(tmp_path: Path) -> None
         assert isinstance(screen, HomeScreen)
         line = routines_line(screen)
         assert line.startswith("Today: 1 Morning not yet · 2 Evening not yet, reminder 19:00")
+
+
+async def test_a_routine_asked_for_by_name_is_shown_done_or_not(tmp_path: Path) -> None:
+    """'coach morning.yaml': the morning routine, although it is done today."""
+    app, morning, _ = two_routines(tmp_path, morning_done=True, opened=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, home_ready(app), "home")
+        assert app.flow is not None and app.flow.source == morning
+        screen = app.screen
+        assert isinstance(screen, HomeScreen)
+        assert routines_line(screen).startswith("Today: 1 Morning ✓ done · 2 Evening")
 
 
 async def test_one_routine_is_home_as_before(tmp_path: Path) -> None:

@@ -789,8 +789,9 @@ def _play(
     home, unused = home_routine()
     listed, unlisted = home_routines()
     routines = tuple(RoutineRef(p, at) for p, at in listed)
-    if routines and not skip_home:
-        # Home lists them, and opens on the first not done today (the day decides).
+    if routines:
+        # Home lists them, and opens on (coach run plays) the first not done today: the
+        # day decides, from the history.
         home, unused = routines[0].path, None
     for problem in [*([unused] if unused else []), *unlisted]:
         if file is None:
@@ -830,7 +831,8 @@ def _play(
             speed=speed,
             skip_home=skip_home,
             choices=tuple(choices),
-            routines=() if skip_home else routines,
+            routines=routines,
+            opened=file is not None,
             event_log=Path(event_log) if event_log else None,
             read_settings=True,
             audio=audio,
@@ -855,7 +857,7 @@ def _play(
         from coach.store.homecache import refresh_home
 
         # So that the next start draws home at once (see coach.store.homecache).
-        refresh_home(store, path, local_today(), () if skip_home else routines)
+        refresh_home(store, path, local_today(), routines)
     if lost:
         # A script (or the reminder) must not read 'all is well' over lost ratings.
         return EXIT_NOT_SAVED

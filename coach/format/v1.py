@@ -821,9 +821,10 @@ class Routine(_Model):
     get_ready: ShortSeconds | None = None
     """Countdown before each exercise, overriding the programs' own."""
     max_minutes: Annotated[int, Field(ge=1, le=180)] | None = None
-    """The longest the session is meant to take, in minutes: validate warns when the
-    starting levels take longer, and home and the summary say so when the doses reached
-    make a session longer."""
+    """The longest the session is meant to take, in minutes: a step up that would take a
+    program past its part of them waits (and says so); validate warns when the starting
+    levels take longer, and home and the summary say so when the doses played make a
+    session longer all the same."""
     programs: list[ProgramRef] = Field(min_length=1, max_length=10)
     """Programs in the order they are done."""
 

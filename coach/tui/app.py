@@ -205,6 +205,7 @@ class CoachApp(App[int]):
             speed=launch.speed,
             skip_home=launch.skip_home,
             routines=launch.routines,
+            opened=launch.opened,
             screening_weeks=self.settings.screening_weeks if self.settings else 4,
             check_weeks=self.settings.check_weeks if self.settings else 4,
         )

@@ -35,6 +35,8 @@ class Launch:
     """What home offers to play instead."""
     routines: tuple[RoutineRef, ...] = ()
     """The routines home lists (the ``routines`` setting), each done today or not."""
+    opened: bool = False
+    """``source`` was given by name ('coach FILE'): shown first, even when done today."""
     settings: Settings | None = None
     read_settings: bool = False
     """Read the user's settings.toml in the first worker (when ``settings`` is not given)."""

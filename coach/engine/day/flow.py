@@ -117,6 +117,8 @@ class DayFlow:
     routines: tuple[RoutineRef, ...] = ()
     """The routines home lists (the ``routines`` setting): at the start and after a
     session, home shows the first not done today."""
+    opened: bool = False
+    """``source`` was asked for by name ('coach FILE'): the start shows it, done or not."""
 
     def __post_init__(self) -> None:
         problem = speed_problem(self.speed)
@@ -213,7 +215,7 @@ class DayFlow:
 
     def begin(self) -> LoadDay:
         """The first thing to do: load the day."""
-        return load(self, self.source, next_due=True)
+        return load(self, self.source, next_due=not self.opened)
 
     def handle(self, event: Input) -> list[Output]:
         """What follows ``event``, in order."""
