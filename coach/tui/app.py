@@ -186,7 +186,6 @@ class CoachApp(App[int]):
         """The settings, the day and its screens, after the first frame (all import pydantic)."""
         from coach.config.locations import settings_path
         from coach.config.settings import load_settings
-        from coach.engine.day import DayFlow
         from coach.tui.screens import DayScreens
 
         launch = self.launch
@@ -196,20 +195,7 @@ class CoachApp(App[int]):
                 notice = "\n".join(problems)
                 self.call_from_thread(self.notify, notice, severity="warning", timeout=10)
         self.screens = screens = DayScreens(self)
-        flow = DayFlow(
-            launch.source,
-            str(self.store.path),
-            launch.today,
-            clock=launch.clock,
-            wall=launch.wall,
-            speed=launch.speed,
-            skip_home=launch.skip_home,
-            routines=launch.routines,
-            opened=launch.opened,
-            screening_weeks=self.settings.screening_weeks if self.settings else 4,
-            check_weeks=self.settings.check_weeks if self.settings else 4,
-        )
-        self.flow = flow
+        self.flow = flow = launch.day_flow(self.settings)
         self.call_from_thread(self.answer, screens.carry(flow.begin()))
 
     def answer(self, event: Input) -> None:

@@ -16,6 +16,7 @@ from coach.tui.choice import Choice
 
 if TYPE_CHECKING:
     from coach.config.settings import Settings
+    from coach.engine.day import DayFlow
     from coach.engine.runner import CueDue
     from coach.tui.graphics import Graphics
 
@@ -54,3 +55,21 @@ class Launch:
     None: it cannot, and every exercise shows its figure."""
     cue_sink: Callable[[CueDue], None] | None = field(default=None, compare=False)
     """Sees every cue as the player reaches it (tests)."""
+
+    def day_flow(self, settings: Settings | None) -> DayFlow:
+        """The day flow of this run, with ``settings``' intervals (their defaults without)."""
+        from coach.engine.day import DayFlow  # the day's imports: after the first frame
+
+        return DayFlow(
+            self.source,
+            str(self.store.path),
+            self.today,
+            clock=self.clock,
+            wall=self.wall,
+            speed=self.speed,
+            skip_home=self.skip_home,
+            routines=self.routines,
+            opened=self.opened,
+            screening_weeks=settings.screening_weeks if settings else 4,
+            check_weeks=settings.check_weeks if settings else 4,
+        )
