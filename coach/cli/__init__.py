@@ -786,13 +786,11 @@ def _play(
         return _usage_error(
             "coach needs an interactive terminal; to see a session without one, use 'coach preview'"
         )
+    # With several routines, home opens on (coach run plays) the first not done today:
+    # the day decides, from the history.
     home, unused = home_routine()
     listed, unlisted = home_routines()
     routines = tuple(RoutineRef(p, at) for p, at in listed)
-    if routines:
-        # Home lists them, and opens on (coach run plays) the first not done today: the
-        # day decides, from the history.
-        home, unused = routines[0].path, None
     for problem in [*([unused] if unused else []), *unlisted]:
         if file is None:
             _say(f"coach: {problem}")

@@ -58,12 +58,17 @@ def default_routine() -> Path:
 
 
 def home_routine(settings_file: Path | None = None) -> tuple[Path, str | None]:
-    """The routine home opens on: the ``default_routine`` setting when it names a file,
-    else the bundled morning routine; and, when a setting is not used, why."""
+    """The routine home opens on: the first of the ``routines`` setting (home shows the
+    first not done today, see :func:`home_routines`), else the ``default_routine``
+    setting when it names a file, else the bundled morning routine; and, when a setting
+    is not used, why."""
     from coach.config.toml import SettingsUnreadable, read_settings_text, read_toml, user_path
     from coach.format.text import printable
 
     where = settings_file if settings_file is not None else settings_path()
+    listed, _ = home_routines(where)
+    if listed:
+        return listed[0][0], None
     try:
         text = read_settings_text(where)
     except SettingsUnreadable:
