@@ -129,9 +129,11 @@ class CoachRuns:
         size: tuple[int, int] = (80, 24),
         overall_timeout: float = 60.0,
         env: Sequence[str] = (),
+        config_dir: Path | None = None,
     ) -> CoachRun:
         """``coach ARGS --data-dir DATA_DIR``; ``at`` is when, in libfaketime's words
-        ("+0" now, "@2026-12-01 08:00:00" a chosen moment)."""
+        ("+0" now, "@2026-12-01 08:00:00" a chosen moment). The config folder is the
+        test's own (empty unless the test wrote settings there)."""
         run = CoachRun(
             tmux=TmuxDriver(width=size[0], height=size[1], overall_timeout=overall_timeout),
             data_dir=data_dir if data_dir is not None else self.folder / "data",
@@ -143,7 +145,7 @@ class CoachRuns:
             [
                 "env",
                 f"COACH_EVENT_LOG={run.event_log}",
-                f"COACH_CONFIG_DIR={self.folder}",
+                f"COACH_CONFIG_DIR={config_dir or self.folder}",
                 "TZ=UTC",
                 *env,
                 *accelerated(speed, at),

@@ -8,19 +8,15 @@ it, the day's second, takes no second step up."""
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from .coach_runs import COACH, STEP_TIMEOUT, CoachRuns, answer_baseline, rate_set
 from .faults import locked
 from .test_e2e_rules import export
-from .test_e2e_tmux import STEP_TIMEOUT, CoachRun, answer_baseline, rate_set
-from .tmux_driver import TmuxDriver, accelerated, tmux_binary
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
-
-COACH = Path(sys.executable).parent / "coach"
 
 PROGRAM = """\
 version: 1
@@ -57,9 +53,7 @@ routines = [
 """
 
 
-def test_the_morning_routine_then_the_evening_one(tmp_path: Path) -> None:
-    if tmux_binary() is None:
-        pytest.skip("tmux is not installed (the end-to-end tests drive coach in tmux)")
+def test_the_morning_routine_then_the_evening_one(coach_runs: CoachRuns, tmp_path: Path) -> None:
     rehab = tmp_path / "rehab"
     rehab.mkdir()
     (rehab / "back.yaml").write_text(PROGRAM, encoding="utf-8")
@@ -74,57 +68,39 @@ def test_the_morning_routine_then_the_evening_one(tmp_path: Path) -> None:
     data = tmp_path / "data"
     # The history exists before another program holds it.
     subprocess.run([COACH, "history", "--data-dir", data], capture_output=True, check=True)
-    run = CoachRun(
-        tmux=TmuxDriver(width=80, height=24, overall_timeout=150.0),
-        data_dir=data,
-        exit_file=tmp_path / "exit",
-        event_log=tmp_path / "events.jsonl",
+    run = coach_runs.start(
+        at="@2026-12-01 07:30:00", data_dir=data, config_dir=config, overall_timeout=150.0
     )
-    try:
-        run.tmux.start(
-            [
-                "env",
-                f"COACH_CONFIG_DIR={config}",
-                "TZ=UTC",
-                *accelerated(10, "@2026-12-01 07:30:00"),
-                COACH,
-                "--data-dir",
-                data,
-            ],
-            exit_file=run.exit_file,
-        )
-        home = run.tmux.wait_for(
-            "Today: 1 Morning not yet · 2 Evening not yet, reminder 19:00",
-            "Start Morning",
-            timeout=STEP_TIMEOUT,
-        )
-        assert "Morning · about" in home
-        with locked(run.database):
-            run.tmux.send("Enter")
-            answer_baseline(run.tmux, 1, screening=True)
-            rate_set(run.tmux, "Bird dog", 1, 1, "0", "Enter")
-            summary = run.tmux.wait_for("Why", timeout=STEP_TIMEOUT)
-            assert "Kept in the journal" in " ".join(summary.split())
-            run.tmux.send("Enter")
-            # Home again: the morning routine done (its session waits in the journal),
-            # the evening one shown, with its reminder.
-            home = run.tmux.wait_for(
-                "Today: 1 Morning ✓ done · 2 Evening not yet, reminder 19:00",
-                "Start Evening",
-                timeout=STEP_TIMEOUT,
-            )
-        assert "Evening · about" in home
+    home = run.tmux.wait_for(
+        "Today: 1 Morning not yet · 2 Evening not yet, reminder 19:00",
+        "Start Morning",
+        timeout=STEP_TIMEOUT,
+    )
+    assert "Morning · about" in home
+    with locked(run.database):
         run.tmux.send("Enter")
-        answer_baseline(run.tmux, 1, screening=False)
+        answer_baseline(run.tmux, 1, screening=True)
         rate_set(run.tmux, "Bird dog", 1, 1, "0", "Enter")
         summary = run.tmux.wait_for("Why", timeout=STEP_TIMEOUT)
-        assert "not the first session today" in " ".join(summary.split())
+        assert "Kept in the journal" in " ".join(summary.split())
         run.tmux.send("Enter")
-        run.tmux.wait_for("Today: 1 Morning ✓ done · 2 Evening ✓ done", timeout=STEP_TIMEOUT)
-        run.tmux.send("q")
-        assert run.exit_code() == 0
-    finally:
-        run.tmux.close()
+        # Home again: the morning routine done (its session waits in the journal),
+        # the evening one shown, with its reminder.
+        home = run.tmux.wait_for(
+            "Today: 1 Morning ✓ done · 2 Evening not yet, reminder 19:00",
+            "Start Evening",
+            timeout=STEP_TIMEOUT,
+        )
+    assert "Evening · about" in home
+    run.tmux.send("Enter")
+    answer_baseline(run.tmux, 1, screening=False)
+    rate_set(run.tmux, "Bird dog", 1, 1, "0", "Enter")
+    summary = run.tmux.wait_for("Why", timeout=STEP_TIMEOUT)
+    assert "not the first session today" in " ".join(summary.split())
+    run.tmux.send("Enter")
+    run.tmux.wait_for("Today: 1 Morning ✓ done · 2 Evening ✓ done", timeout=STEP_TIMEOUT)
+    run.tmux.send("q")
+    assert run.exit_code() == 0
     # Both sessions in the history; the program went up once that day.
     sets = export(data, "sets")
     assert [(row["date"], row["planned_hold_seconds"]) for row in sets] == [

@@ -76,7 +76,10 @@ async def settled(pilot: Pilot[Any], timeout: float = 10.0) -> None:
 
 
 def screen_is(app: CoachApp, name: str) -> Callable[[], bool]:
-    return lambda: type(app.screen).__name__ == name
+    """The screen ``name`` is on top and mounted: a screen is current as soon as it is
+    pushed, before it is composed, and a test that queried its widgets at that moment
+    failed under load."""
+    return lambda: type(app.screen).__name__ == name and app.screen.is_mounted
 
 
 def screen_drawn(app: CoachApp, name: str) -> Callable[[], bool]:
