@@ -17,7 +17,7 @@ from coach.tui.app import CoachApp
 from coach.tui.checks import CheckScreen
 
 from .sessions import write_program
-from .tui_helpers import home_ready, make_app, rows, screen_drawn, screen_is, wait_for
+from .tui_helpers import home_ready, make_app, rows, screen_drawn, screen_is, type_keys, wait_for
 
 ACTIVITY = "[b]Socks[/b] <i>on</i>"
 
@@ -53,7 +53,7 @@ async def start_check(pilot: Pilot[Any], app: CoachApp) -> None:
     )
     if type(app.screen).__name__ == "ChecklistScreen":
         await pilot.pause()
-        await pilot.press(*["n"] * len(QUESTIONS), "enter")
+        await type_keys(pilot, *["n"] * len(QUESTIONS), "enter")
     await wait_for(pilot, screen_is(app, "PlainPainPrompt"), "the pain before")
     await pilot.press("6")
     await pilot.pause()

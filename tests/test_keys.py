@@ -42,6 +42,7 @@ from .tui_helpers import (
     run_until_prompt,
     screen_is,
     start_session,
+    type_keys,
     wait_for,
 )
 
@@ -174,7 +175,7 @@ async def test_the_key_bar_shows_the_keys_of_the_screen_on_top(tmp_path: Path) -
         await wait_for(pilot, screen_is(app, "ChecklistScreen"), "checklist")
         await settle(pilot)
         assert shown(app) == expected(keys.CHECKLIST)
-        await pilot.press(*["n"] * 18, "enter")
+        await type_keys(pilot, *["n"] * 18, "enter")
         await wait_for(pilot, screen_is(app, "BaselinePrompt"), "baseline")
         await settle(pilot)
         assert shown(app) == expected(keys.BASELINE)
@@ -301,7 +302,7 @@ async def test_the_checklist_by_keyboard(tmp_path: Path) -> None:
         assert rows[0].answer is False and app.focused is rows[1]
         await pilot.press("down", "down", "up")
         assert app.focused is rows[2]
-        await pilot.press(*["n"] * (len(QUESTIONS) - 1))
+        await type_keys(pilot, *["n"] * (len(QUESTIONS) - 1))
         assert all(r.answer is False for r in rows)
         await pilot.press("enter")
         await wait_for(pilot, screen_is(app, "BaselinePrompt"), "baseline")

@@ -26,7 +26,7 @@ from coach.tui.prompts import (
 from coach.tui.safety import ChecklistScreen
 
 from .sessions import write_program
-from .tui_helpers import home_ready, make_app, screen_is, wait_for
+from .tui_helpers import home_ready, make_app, screen_is, type_keys, wait_for
 
 
 async def open_checklist(app: CoachApp, pilot: Pilot[Any]) -> ChecklistScreen:
@@ -83,7 +83,7 @@ async def test_home_after_an_urgent_answer_shows_the_block_without_welcome_or_st
     app, _ = make_app(write_program(tmp_path), tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_checklist(app, pilot)
-        await pilot.press(*["y" if r.question.key == "gait" else "n" for r in screen.rows()])
+        await type_keys(pilot, *["y" if r.question.key == "gait" else "n" for r in screen.rows()])
         await pilot.press("enter")
         await wait_for(pilot, screen_is(app, "AdviceScreen"), "urgent advice")
         advice = app.screen

@@ -23,7 +23,7 @@ from coach.engine.screening import (
 from coach.tui.app import CoachApp
 
 from .sessions import write_program
-from .tui_helpers import home_ready, make_app, on_day, screen_is, wait_for
+from .tui_helpers import home_ready, make_app, on_day, screen_is, type_keys, wait_for
 
 
 def test_every_sign_of_the_domain_brief_is_asked_in_its_tier() -> None:
@@ -132,7 +132,7 @@ async def test_an_urgent_answer_blocks_sessions_until_tomorrow(tmp_path: Path) -
     app, _ = make_app(source, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_checklist(pilot, app)
-        await pilot.press(*keys_for("saddle_numbness"), "enter")
+        await type_keys(pilot, *keys_for("saddle_numbness"), "enter")
         await wait_for(pilot, screen_is(app, "AdviceScreen"), "advice")
         # Stored before the advice shows, so a crash now does not lose the answers.
         assert [row[0] for row in screenings(tmp_path)] == ["urgent"]
@@ -168,7 +168,7 @@ async def test_enter_never_passes_the_checklist(tmp_path: Path) -> None:
         await pilot.press("enter", "enter", "space", "enter")
         await pilot.pause(0.05)
         assert type(app.screen).__name__ == "ChecklistScreen"
-        await pilot.press(*keys_for()[:-1], "enter")  # all but the last line
+        await type_keys(pilot, *keys_for()[:-1], "enter")  # all but the last line
         await pilot.pause(0.05)
         assert type(app.screen).__name__ == "ChecklistScreen"
         await pilot.press("escape")  # not now: nothing stored, no session
@@ -203,7 +203,7 @@ async def test_a_sign_to_see_a_clinician_about_asks_before_going_on(
     app, _ = make_app(write_program(tmp_path), tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_checklist(pilot, app)
-        await pilot.press(*keys_for(sign), "enter")
+        await type_keys(pilot, *keys_for(sign), "enter")
         await wait_for(pilot, screen_is(app, "AdviceScreen"), "advice")
         assert title in str(app.screen.query_one(".dialog-title", Label).render())
         await pilot.press("y")
@@ -216,7 +216,7 @@ async def test_not_asked_again_within_the_interval(tmp_path: Path) -> None:
     first, _ = make_app(session, tmp_path)
     async with first.run_test(size=(80, 24)) as pilot:
         await open_checklist(pilot, first)
-        await pilot.press(*keys_for(), "enter")
+        await type_keys(pilot, *keys_for(), "enter")
         await wait_for(pilot, screen_is(first, "BaselinePrompt"), "baseline")
         assert [row[0] for row in screenings(tmp_path)] == ["clear"]
     second, _ = make_app(session, tmp_path)

@@ -27,7 +27,7 @@ from coach.engine.timeline import StepKind
 from coach.tui.app import CoachApp
 
 from .sessions import write_program
-from .tui_helpers import answer, home_ready, make_app, run_until_prompt, start_session
+from .tui_helpers import answer, home_ready, make_app, run_until_prompt, start_session, type_keys
 
 SIZE = (80, 24)
 # A fixed folder, because the summary shows where the history is saved.
@@ -226,7 +226,7 @@ def test_safety_checklist_scrolled_to_its_end(
         await wait_for(pilot, home_ready(app), "home")
         await pilot.press("enter")
         await wait_for(pilot, screen_is(app, "ChecklistScreen"), "checklist")
-        await pilot.press(*["n"] * 17)
+        await type_keys(pilot, *["n"] * 17)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.pilot import Pilot
 
 from coach.engine.clock import FakeClock
@@ -126,7 +127,28 @@ async def pass_screening(pilot: Pilot[Any], app: CoachApp) -> None:
     if type(app.screen).__name__ == "ChecklistScreen":
         from coach.engine.screening import QUESTIONS
 
-        await pilot.press(*["n"] * len(QUESTIONS), "enter")
+        await type_keys(pilot, *["n"] * len(QUESTIONS), "enter")
+
+
+NAMED_KEYS = {"enter": "\r", "escape": "\x1b", "tab": "\t", "space": " "}
+
+
+async def type_keys(pilot: Pilot[Any], *keys: str) -> None:
+    """Keys typed back to back, as a quick hand types them: each is queued in order, and
+    the app is waited for once, after the last. ``Pilot.press`` waits for the app to go
+    idle twice after every key (at least 40 ms each time, more on a busy machine), which
+    made answering the 18-line checklist cost a second or more in every test that plays
+    a session. Letters, digits and the keys in NAMED_KEYS only (whose names are their
+    own; punctuation has names of its own in Textual: use ``Pilot.press`` for it)."""
+    for key in keys:
+        if key in NAMED_KEYS:
+            character = NAMED_KEYS[key]
+        elif len(key) == 1 and key.isascii() and key.isalnum():
+            character = key
+        else:
+            raise ValueError(f"type_keys types letters, digits and {sorted(NAMED_KEYS)}: {key!r}")
+        pilot.app.post_message(events.Key(key, character))
+    await pilot.pause()
 
 
 async def run_until_prompt(pilot: Pilot[Any], app: CoachApp, clock: FakeClock) -> None:
