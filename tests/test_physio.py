@@ -20,6 +20,7 @@ from coach.engine.figures.physio import (
     Level,
     Near,
     OnFloor,
+    Planted,
     Still,
     Upright,
     motion_frames,
@@ -146,6 +147,36 @@ OLD_PRESS_UP = {
         "elbows": {"flexion": 10},
     },
 }
+# The cat-camel as graded: the shoulders' angle alone followed the back, so the hands
+# and knees slid as it rounded and sagged (and the picture was set on the pelvis).
+OLD_CAT_CAMEL = {
+    "base": "all-fours",
+    "top": {
+        "pelvis": {"posterior_tilt": 10},
+        "lumbar": {"flexion": 20},
+        "thoracic": {"flexion": 20},
+        "neck": {"flexion": 20},
+        "shoulders": {"flexion": 130},
+    },
+    "end": {
+        "pelvis": {"anterior_tilt": 10},
+        "lumbar": {"extension": 20},
+        "thoracic": {"extension": 10},
+        "neck": {"extension": 20},
+        "shoulders": {"flexion": 60},
+    },
+}
+# A child's pose whose hips go back without the arms reaching: the hands slide.
+OLD_CHILDS_POSE = {
+    "base": "all-fours",
+    "top": {
+        "hips": {"flexion": 120},
+        "knees": {"flexion": 135},
+        "shoulders": {"flexion": 170},
+        "lumbar": {"flexion": 25},
+        "thoracic": {"flexion": 15},
+    },
+}
 # A bird dog whose supporting arm moves: the hand on the floor slides.
 SLIDING_BIRD_DOG = {
     "base": "all-fours",
@@ -170,6 +201,8 @@ SLIDING_BIRD_DOG = {
         ("glute-bridge-arms-crossed", OLD_ARMS_CROSSED, "from the chest"),
         ("press-up-full", OLD_PRESS_UP, "pelvis is"),
         ("bird-dog", SLIDING_BIRD_DOG, "right hand slides"),
+        ("cat-camel", OLD_CAT_CAMEL, "left hand slides"),
+        ("childs-pose-rock", OLD_CHILDS_POSE, "right hand slides"),
     ],
 )
 def test_each_check_catches_the_fault_it_was_written_for(
@@ -177,6 +210,48 @@ def test_each_check_catches_the_fault_it_was_written_for(
 ) -> None:
     found = graded(name, data)
     assert any(fault in problem for problem in found), found
+
+
+ON_THE_FLOOR = ("all-fours",)
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n, f in BUNDLED_FIGURES.items() if f["base"] in ON_THE_FLOOR)
+)
+def test_what_a_floor_figure_rests_on_stays_put_through_its_whole_motion(name: str) -> None:
+    """Every all-fours and lying figure has its ground contacts checked (the hands and
+    knees on all fours; what each lying figure rests on), over every frame of its motion
+    both ways round, and none slides: measured here from the frames themselves, so the
+    check cannot pass by naming nothing that is on the floor."""
+    figure = bundled_figure(name)
+    assert figure is not None
+    keys = keyframes(figure)
+    planted = [
+        c for c in BASE_CONSTRAINTS[keys.base] + CONSTRAINTS.get(name, ()) if isinstance(c, Planted)
+    ]
+    assert planted, f"{name}: no ground contacts checked"
+    frames = [
+        (label, landmarks(posture, keys.base, keys.view))
+        for label, posture, _ in motion_frames(keys)
+    ]
+    down = [n for c in planted for n in c.where if all(p[n][1] <= c.height for _, p in frames)]
+    assert down, f"{name}: none of its ground contacts stays on the floor"
+    for check in planted:
+        assert check.slides(frames, keys.view) == []
+
+
+def test_cat_camel_moves_only_the_spine_on_hands_and_knees_that_stay() -> None:
+    """Measured directly: through the rounding and the sag both hands and both knees stay
+    within a hundredth of a body height of where they started, while the back does move
+    (the top of the chest rises and falls by more than five hundredths)."""
+    keys = keyframes(bundled_figure("cat-camel"))  # type: ignore[arg-type]
+    frames = [landmarks(p, keys.base, keys.view) for _, p, _ in motion_frames(keys)]
+    for name in ("left_hand", "right_hand", "left_knee", "right_knee"):
+        for points in frames:
+            assert abs(points[name][0] - frames[0][name][0]) <= 0.01, name
+            assert abs(points[name][1] - frames[0][name][1]) <= 0.01, name
+    chest = [points["low_back"][1] for points in frames]
+    assert max(chest) - min(chest) > 0.05
 
 
 def test_knee_rocks_keeps_both_shoulders_flat_in_every_frame() -> None:

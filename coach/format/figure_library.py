@@ -62,29 +62,38 @@ HANDS_BY_SHOULDERS: dict[str, JsonValue] = {
     "elbows": {"flexion": 150},
 }
 """Lying face down, the hands flat on the floor beside the shoulders (a press-up's)."""
-# The arms hang from the upper back: when it rounds or sinks, the shoulders' angle
-# changes by as much, to keep the hands under the shoulders.
+# On all fours the hands and knees stay where they are (tests/test_physio.py): only the
+# spine moves, the head following it. The pelvis tucking (cat) or tipping (camel) opens or
+# closes the hips over knees that stay put, and the shoulders' angle changes with the
+# upper back, so the hands stay under the shoulders (the angles are the ones that keep
+# them still: with the shoulders' alone, the hands and knees slid 0.05 body heights).
 CAT = {
     "pelvis": {"posterior_tilt": 10},
     "lumbar": {"flexion": 20},
     "thoracic": {"flexion": 20},
     "neck": {"flexion": 20},
-    "shoulders": {"flexion": 130},
+    "hips": {"flexion": 73},
+    "shoulders": {"flexion": 117},
 }
 CAMEL = {
     "pelvis": {"anterior_tilt": 10},
     "lumbar": {"extension": 20},
     "thoracic": {"extension": 10},
     "neck": {"extension": 20},
-    "shoulders": {"flexion": 60},
+    "hips": {"flexion": 104},
+    "shoulders": {"flexion": 72},
 }
 CHILDS_POSE = {
-    "hips": {"flexion": 120},
+    "hips": {"flexion": 110},
     "knees": {"flexion": 135},
-    "shoulders": {"flexion": 170},
+    "shoulders": {"flexion": 135},
     "lumbar": {"flexion": 25},
     "thoracic": {"flexion": 15},
 }
+"""Sitting back toward the heels from all fours, the hands and knees where they were:
+the knees bend as far as they may (the format's range) over shins that stay flat, the
+hips as far as that takes them back, and the arms reach as far as the trunk leaves the
+hands."""
 SIDE_BRIDGE_SAG = {
     "lumbar": {"side_bend_right": 20},
     "thoracic": {"side_bend_right": 10},
@@ -151,19 +160,22 @@ BUNDLED_FIGURES: dict[str, dict[str, JsonValue]] = {
     },
     "cat-camel-slow": {
         "base": "all-fours",
+        # Further than cat-camel's, the hips and shoulders as there (see CAT).
         "top": {
             "pelvis": {"posterior_tilt": 15},
             "lumbar": {"flexion": 30},
-            "thoracic": {"flexion": 30},
+            "thoracic": {"flexion": 25},
             "neck": {"flexion": 30},
-            "shoulders": {"flexion": 150},
+            "hips": {"flexion": 62.6},
+            "shoulders": {"flexion": 124.8},
         },
         "end": {
             "pelvis": {"anterior_tilt": 15},
             "lumbar": {"extension": 25},
             "thoracic": {"extension": 15},
             "neck": {"extension": 25},
-            "shoulders": {"flexion": 50},
+            "hips": {"flexion": 110.1},
+            "shoulders": {"flexion": 66.9},
         },
     },
     "childs-pose-rock": {"base": "all-fours", "top": CHILDS_POSE, "cycle": 6},
@@ -186,7 +198,18 @@ BUNDLED_FIGURES: dict[str, dict[str, JsonValue]] = {
         "cycle": 1.2,
         "alternate": True,
     },
-    "cat-camel-child-flow": {"base": "all-fours", "top": {**CHILDS_POSE, **CAT}, "cycle": 6},
+    "cat-camel-child-flow": {
+        "base": "all-fours",
+        # Back to the heels with the back rounded: the knees and arms as far as keeps the
+        # hands and knees still (see CHILDS_POSE).
+        "top": {
+            **CHILDS_POSE,
+            **CAT,
+            "hips": {"flexion": 115},
+            "shoulders": {"flexion": 142},
+        },
+        "cycle": 6,
+    },
     "hip-flexor-reach": {
         "base": "kneeling",
         "start": HALF_KNEELING,

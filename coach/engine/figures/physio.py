@@ -28,6 +28,7 @@ __all__ = [
     "Level",
     "Near",
     "OnFloor",
+    "Planted",
     "Still",
     "Upright",
     "constraint_table",
@@ -167,7 +168,38 @@ class Still:
         return None
 
 
-Constraint = Upright | OnFloor | AnyOnFloor | Level | Near | Still
+@dataclass(frozen=True, slots=True)
+class Planted:
+    """What the body rests on does not slide: each of ``where`` that is on the floor (at
+    most ``height`` up) in every frame of the motion stays where it is (within
+    ``tolerance``) in all of them. On all fours, the hands and knees a cat-camel or a
+    child's pose rests on; a bird dog's lifted hand and knee are not on the floor
+    throughout, so they may move."""
+
+    where: tuple[str, ...]
+    height: float = 0.06
+    tolerance: float = 0.01
+
+    def text(self) -> str:
+        return f"resting on the floor, does not slide: {_names(self.where)}"
+
+    def problem(self, points: Points, view: str) -> str | None:  # checked across frames instead
+        return None
+
+    def slides(self, frames: list[tuple[str, Points]], view: str) -> list[str]:
+        """Each frame in which a support that stays down has moved from where it was."""
+        down = [n for n in self.where if all(points[n][1] <= self.height for _, points in frames)]
+        found = []
+        first = frames[0][1]
+        for label, points in frames:
+            for name in down:
+                moved = math.dist(_drawn(points[name], view), _drawn(first[name], view))
+                if moved > self.tolerance:
+                    found.append(f"{label}: {_name(name)} slides {moved:.3f} on the floor")
+        return found
+
+
+Constraint = Upright | OnFloor | AnyOnFloor | Level | Near | Still | Planted
 
 
 def _name(landmark: str) -> str:
@@ -256,7 +288,11 @@ CONSTRAINTS: dict[str, tuple[Constraint, ...]] = {
 BASE_CONSTRAINTS: dict[str, tuple[Constraint, ...]] = {
     "standing": (AnyOnFloor(_both("heel", "toe"), 0.03),),
     "kneeling": (AnyOnFloor(_both("knee"), KNEE_DOWN),),
-    "all-fours": (AnyOnFloor(_both("hand")),),
+    "all-fours": (
+        AnyOnFloor(_both("hand")),
+        Planted(_both("hand")),
+        Planted(_both("knee"), KNEE_DOWN),
+    ),
     "lying-on-back": (
         Level("left_shoulder", "right_shoulder", 3.0),
         OnFloor(_both("shoulder"), 0.12),
@@ -264,9 +300,9 @@ BASE_CONSTRAINTS: dict[str, tuple[Constraint, ...]] = {
     "lying-on-front": (OnFloor(("pelvis",), PELVIS_DOWN),),
     "lying-on-side": (AnyOnFloor(("left_elbow", "left_shoulder")),),
 }
-"""Base -> what every figure on it keeps in every frame: something to rest on; lying on
-the back, both shoulders down and level (a curl-up lifts them a little); face down, the
-pelvis down."""
+"""Base -> what every figure on it keeps in every frame: something to rest on; on all
+fours, the hands and knees that stay down do not slide; lying on the back, both
+shoulders down and level (a curl-up lifts them a little); face down, the pelvis down."""
 
 
 def motion_frames(keys: Keyframes, steps: int = 8) -> Iterator[tuple[str, Posture, bool]]:
@@ -299,11 +335,15 @@ def problems(figure_id: str, keys: Keyframes) -> list[str]:
     found: list[str] = []
     checks = BASE_CONSTRAINTS[keys.base] + CONSTRAINTS.get(figure_id, ())
     first: Points | None = None
+    frames: list[tuple[str, Points]] = []
     for label, posture, held in motion_frames(keys):
         points = landmarks(posture, keys.base, keys.view)
+        frames.append((label, points))
         if first is None:
             first = points
         for check in checks:
+            if isinstance(check, Planted):
+                continue
             if isinstance(check, Still):
                 for name in check.where:
                     moved = math.dist(
@@ -317,6 +357,9 @@ def problems(figure_id: str, keys: Keyframes) -> list[str]:
             problem = check.problem(points, keys.view)
             if problem is not None:
                 found.append(f"{label}: {problem}")
+    for check in checks:
+        if isinstance(check, Planted):
+            found += check.slides(frames, keys.view)
     return found
 
 

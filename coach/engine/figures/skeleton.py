@@ -451,18 +451,27 @@ def _anchor(
 ) -> float:
     """Where x = 0 is: on what the body rests on, so that it stays put while the rest
     moves (centred on the centre of mass, a bird dog's supporting hand slid as the other
-    arm rose). Standing, the lower heel (between the two when both are down); kneeling,
-    the lower knee; otherwise the pelvis, which is also the point the resting turn is
-    about, so a figure that changes the edge it rests on does not jump sideways."""
-    if base not in ("standing", "kneeling"):
+    arm rose). Standing, the lower heel (between the two when both are down); kneeling
+    and on all fours, the lower knee (on the pelvis, a cat-camel's knees and hands slid
+    as the back rounded, and a child's pose's as the hips went back to the heels);
+    otherwise the pelvis, which is also the point the resting turn is about, so a figure
+    that changes the edge it rests on does not jump sideways."""
+    if base not in ("standing", "kneeling", "all-fours"):
         return 0.0
     joint = "heel" if base == "standing" else "knee"
     placed = []
     for side in ("left", "right"):
         x, y, _ = screen(body.points[f"{side}_{joint}"])
-        placed.append((x * s + y * c, x * c - y * s))
-    (low_y, low_x), (high_y, high_x) = sorted(placed)
+        # Height, across, and how far forward of the hips in the body (on all fours,
+        # the knee a thigh swings back from is not the one kneeling).
+        placed.append((x * s + y * c, x * c - y * s, body.points[f"{side}_{joint}"][0]))
+    (low_y, low_x, low_ahead), (high_y, high_x, high_ahead) = sorted(placed)
     if high_y - low_y < 0.01:
+        # Both down. On all fours a leg starting to lift is still level with the other
+        # (the body tips a little as it goes): the knee still under the hips is the one
+        # kneeling.
+        if base == "all-fours" and abs(low_ahead - high_ahead) > 1e-4:
+            return low_x if low_ahead > high_ahead else high_x
         return (low_x + high_x) / 2
     return low_x
 
