@@ -16,9 +16,10 @@ from coach.config.locations import default_routine
 from coach.demo.history import generate
 from coach.engine import day
 from coach.engine.clock import FakeClock
+from coach.engine.records import SessionStatus
 from coach.format.loader import load_session_file
 from coach.store.database import HistoryStore
-from coach.store.homecache import refresh_home, remember_home
+from coach.store.homecache import RUNNING, history_version, refresh_home, remember_home
 from coach.tui.app import CoachApp, Launch
 from coach.tui.home import HomeScreen
 
@@ -136,6 +137,29 @@ async def test_the_next_start_draws_home_before_the_day_is_loaded(tmp_path: Path
         await wait_for(pilot, lambda: type(second.screen).__name__ != "HomeScreen", "start")
         assert second.screen_stack[1] is drawn  # the drawn home was right: kept
         assert type(second.screen).__name__ == "ChecklistScreen"
+
+
+async def test_started_with_the_historys_file_home_is_drawn_then_the_store_opens(
+    tmp_path: Path,
+) -> None:
+    """As the CLI starts it: the history's file, not a store. Home comes from the kept
+    views (read with the file's own version) and the day opens the store behind it."""
+    source = write_program(tmp_path)
+    first = make(source, tmp_path, END)
+    async with first.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, home_ready(first), "home")
+    history = tmp_path / "history.sqlite3"
+    assert history_version(history) == HistoryStore(history).version() is not None
+    second = CoachApp(Launch(source, history, clock=FakeClock(), today=lambda: END))
+    async with second.run_test(size=(80, 24)) as pilot:
+        assert isinstance(second.screen, HomeScreen) and second.drawn_home is not None
+        await wait_for(pilot, home_ready(second), "the loaded home")
+        assert second.store.path == history
+        assert second.screen_stack[1].view == second.drawn_home
+
+
+def test_the_first_frames_version_names_a_running_session_as_the_store_does() -> None:
+    assert SessionStatus.RUNNING.value == RUNNING
 
 
 async def test_a_drawn_home_that_turned_out_wrong_is_replaced(tmp_path: Path) -> None:

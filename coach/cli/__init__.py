@@ -809,7 +809,6 @@ def _play(
             for diagnostic in exc.diagnostics:
                 print(diagnostic.render(), file=sys.stderr)
             return EXIT_INVALID
-    from coach.store.database import HistoryStore
     from coach.tui.app import CoachApp, Launch
     from coach.tui.graphics import detect, images_mode
 
@@ -821,11 +820,11 @@ def _play(
     # Asked before the app starts: once Textual reads the keyboard, the terminal's answer
     # would arrive as keys. One round trip, bounded; nothing at all under tmux.
     graphics = detect()
-    store = HistoryStore(database_path(data_dir))
     app = CoachApp(
         Launch(
             path,
-            store,
+            # The history's file: the app opens the store after the first frame.
+            database_path(data_dir),
             speed=speed,
             skip_home=skip_home,
             choices=tuple(choices),
@@ -855,7 +854,7 @@ def _play(
         from coach.store.homecache import refresh_home
 
         # So that the next start draws home at once (see coach.store.homecache).
-        refresh_home(store, path, local_today(), routines)
+        refresh_home(app.store, path, local_today(), routines)
     if lost:
         # A script (or the reminder) must not read 'all is well' over lost ratings.
         return EXIT_NOT_SAVED

@@ -11,9 +11,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from coach.engine.records import SessionRecord, result_text
+if TYPE_CHECKING:
+    # Types only: home is drawn in the first frame, and the records' dataclasses cost it
+    # 7 ms of CPU (the texts below are made once the day has loaded them anyway).
+    from coach.engine.records import SessionRecord
 
 __all__ = [
     "HomeRow",
@@ -150,6 +153,8 @@ class HomeView:
 
 
 def last_session_text(recent: Sequence[SessionRecord]) -> str:
+    from coach.engine.records import result_text  # loaded with the day (see above)
+
     if not recent:
         return "First session: welcome. Go gently; it gets easier."
     last = recent[0]

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any, Self
 from coach.engine.records import (
     ClaimedElsewhere,
     HistoryError,
-    SessionStatus,
 )
 from coach.store.journal import (
     JOURNAL_FOLDER,
@@ -458,50 +457,30 @@ class Database:
         self._ready = True
 
     def version(self) -> tuple[object, ...] | None:
-        """What changes whenever the history does: its newest rows and the state of its
-        last session. None when that cannot be told at once (no database yet, another
-        program holds it, an older schema) or when a session is still marked running.
+        """What changes whenever the history does (see
+        :func:`coach.store.homecache.history_version`, which the first frame uses
+        without the store)."""
+        from coach.store.homecache import history_version, version_of
 
-        For the first frame: it waits at most a few milliseconds, never migrates and
-        never creates the database."""
-        if self._uri is None and not self.path.is_file():
-            return None
+        if self._uri is None:
+            return history_version(self.path)
         try:
-            if self._uri is not None:
-                connection = self._open()
-            else:
-                connection = sqlite3.connect(self.path, timeout=0.02, isolation_level=None)
+            connection = self._open()
             try:
-                if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-                    return None
-                row = connection.execute(
-                    "SELECT (SELECT MAX(id) FROM sessions),"
-                    " (SELECT status FROM sessions ORDER BY id DESC LIMIT 1),"
-                    " (SELECT MAX(id) FROM sets), (SELECT MAX(id) FROM level_moves),"
-                    # A correction after the summary rewrites the decisions (new ids); a
-                    # checklist or a follow-up changes what home says first.
-                    " (SELECT MAX(id) FROM dose_changes), (SELECT MAX(id) FROM screenings),"
-                    " (SELECT MAX(id) FROM follow_ups),"
-                    # A warning sign after a function check changes it too.
-                    " (SELECT id || status FROM checks ORDER BY id DESC LIMIT 1),"
-                    " (SELECT COUNT(*) FROM sessions WHERE status = ?)",
-                    (SessionStatus.RUNNING.value,),
-                ).fetchone()
+                return version_of(connection)
             finally:
                 connection.close()
         except sqlite3.Error:
             return None
-        *version, running = row
-        return None if running else tuple(version)
 
     @property
     def home_cache(self) -> HomeCache:
         """The home views kept for the next start (see :mod:`coach.store.homecache`)."""
         if self._home_cache is None:
-            from coach.store.homecache import HomeCache
+            from coach.store.homecache import HomeCache, home_cache_beside
 
-            where = None if self._uri is not None else self.path.parent / "cache" / "home.json"
-            self._home_cache = HomeCache(where)
+            memory = self._uri is not None
+            self._home_cache = HomeCache(None) if memory else home_cache_beside(self.path)
         return self._home_cache
 
     def write_problems(self) -> tuple[str | None, str | None]:

@@ -28,13 +28,12 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Label
 
-from coach.engine.records import Kept, Written
 from coach.format.text import printable
 from coach.tui.awake import StayAwake, inhibitor_command
 from coach.tui.choice import Choice, named
 from coach.tui.driver import QuietLinuxDriver, TerminalClosed
 from coach.tui.frames import after_frame
-from coach.tui.launch import Launch
+from coach.tui.launch import History, Launch
 from coach.tui.sound import SessionSound
 
 if TYPE_CHECKING:
@@ -43,8 +42,9 @@ if TYPE_CHECKING:
     from coach.config.settings import Settings
     from coach.engine.day import DayFlow, Effect, Input, Output
     from coach.engine.home import HomeView
-    from coach.engine.records import SetRecord
+    from coach.engine.records import SetRecord, Written
     from coach.engine.session import SessionController
+    from coach.store.database import HistoryStore
     from coach.tui.checks import CheckScreen
     from coach.tui.eventlog import EventLog
     from coach.tui.home import ChooseSession, HomeScreen
@@ -68,7 +68,7 @@ class CoachApp(App[int]):
     def __init__(self, launch: Launch) -> None:
         super().__init__()
         self.launch = launch
-        self.store = launch.store
+        self.history = History(launch.store)
         self.clock = launch.clock
         self.today = launch.today
         self.settings = launch.settings
@@ -139,7 +139,7 @@ class CoachApp(App[int]):
         for signum in (signal.SIGTERM, signal.SIGHUP):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(signum, self.exit)
-        view = None if self.launch.skip_home else self._kept_home()
+        view = None if self.launch.skip_home else self.history.kept_home(self.launch)
         if view is None:
             self.start_day()
             return
@@ -159,11 +159,9 @@ class CoachApp(App[int]):
         failed), which may come without a SIGHUP: leave the same way."""
         self.exit()
 
-    def _kept_home(self) -> HomeView | None:
-        version = self.store.version()
-        if version is None:
-            return None
-        return self.store.home_cache.read(self.launch.source, self.today(), version)
+    @property
+    def store(self) -> HistoryStore:
+        return self.history.store()
 
     def on_unmount(self) -> None:
         self.awake.release()
@@ -195,7 +193,7 @@ class CoachApp(App[int]):
                 notice = "\n".join(problems)
                 self.call_from_thread(self.notify, notice, severity="warning", timeout=10)
         self.screens = screens = DayScreens(self)
-        self.flow = flow = launch.day_flow(self.settings)
+        self.flow = flow = launch.day_flow(self.settings, self.store.path)
         self.call_from_thread(self.answer, screens.carry(flow.begin()))
 
     def answer(self, event: Input) -> None:
@@ -334,6 +332,8 @@ class CoachApp(App[int]):
     def rescue_unsaved(self) -> Written | None:
         """On the way out (exit, SIGTERM, SIGHUP, the terminal closed): one more try at the
         sets stored neither in the history nor the journal; None if none, else where."""
+        from coach.engine.records import Kept, Written  # loaded with the day by now
+
         flow = self.flow
         if flow is None or flow.opening is None or not flow.unsaved:
             return None

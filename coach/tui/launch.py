@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,16 +12,17 @@ from typing import TYPE_CHECKING
 
 from coach.engine.clock import Clock, WallClock, local_today, system_wall
 from coach.engine.home import RoutineRef
-from coach.store.database import HistoryStore
 from coach.tui.choice import Choice
 
 if TYPE_CHECKING:
     from coach.config.settings import Settings
     from coach.engine.day import DayFlow
+    from coach.engine.home import HomeView
     from coach.engine.runner import CueDue
+    from coach.store.database import HistoryStore
     from coach.tui.graphics import Graphics
 
-__all__ = ["Launch"]
+__all__ = ["History", "Launch"]
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,10 @@ class Launch:
     """Everything a run of coach starts from: the CLI builds one, and so do the tests."""
 
     source: Path
-    store: HistoryStore
+    store: HistoryStore | Path
+    """The history: a store, or (the CLI) its file, opened after the first frame (the
+    store's modules, its records and the safety rules cost the first frame 16 ms of CPU;
+    home is drawn without them, see :mod:`coach.store.homecache`)."""
     speed: float = 1.0
     skip_home: bool = False
     """'coach run': straight into the session, and out when it ends."""
@@ -56,13 +61,14 @@ class Launch:
     cue_sink: Callable[[CueDue], None] | None = field(default=None, compare=False)
     """Sees every cue as the player reaches it (tests)."""
 
-    def day_flow(self, settings: Settings | None) -> DayFlow:
-        """The day flow of this run, with ``settings``' intervals (their defaults without)."""
+    def day_flow(self, settings: Settings | None, history: Path) -> DayFlow:
+        """The day flow of this run on the history file ``history``, with ``settings``'
+        intervals (their defaults without)."""
         from coach.engine.day import DayFlow  # the day's imports: after the first frame
 
         return DayFlow(
             self.source,
-            str(self.store.path),
+            str(history),
             self.today,
             clock=self.clock,
             wall=self.wall,
@@ -73,3 +79,45 @@ class Launch:
             screening_weeks=settings.screening_weeks if settings else 4,
             check_weeks=settings.check_weeks if settings else 4,
         )
+
+
+class History:
+    """The app's history store, opened on first use: by the day's worker, after the first
+    frame (or given open, by the tests). Home's first frame reads the history's file
+    without it (see :mod:`coach.store.homecache`)."""
+
+    def __init__(self, store: HistoryStore | Path) -> None:
+        self._lock = threading.Lock()  # the day's worker or a screen, whichever is first
+        self._store: HistoryStore | None = None
+        if isinstance(store, Path):
+            self.path = store
+        else:
+            self._store, self.path = store, store.path
+
+    def store(self) -> HistoryStore:
+        with self._lock:
+            if self._store is None:
+                # Not before the first frame: the store's modules cost it 16 ms of CPU.
+                from coach.store.database import HistoryStore
+
+                self._store = HistoryStore(self.path)
+            return self._store
+
+    def replace(self, store: HistoryStore) -> None:
+        """Another history (the person chose where to save)."""
+        with self._lock:
+            self._store, self.path = store, store.path
+
+    def kept_home(self, launch: Launch) -> HomeView | None:
+        """Home as the last run kept it for today, while the history is unchanged."""
+        from coach.store.homecache import history_version, home_cache_beside
+
+        with self._lock:
+            store = self._store
+        if store is not None:
+            version = store.version()
+            cache = store.home_cache
+        else:
+            version = history_version(self.path)
+            cache = home_cache_beside(self.path)
+        return None if version is None else cache.read(launch.source, launch.today(), version)

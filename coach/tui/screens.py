@@ -217,7 +217,7 @@ class DayScreens:
         if not isinstance(kept, HistoryStore):
             app.answer(day.AdviceAnswer(kept))
             return
-        app.store = kept
+        app.history.replace(kept)
         if app.flow is not None:
             app.flow.saved_to = str(kept.path)
             # The day read again from there: home, or straight on with 'coach run'.
