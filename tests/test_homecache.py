@@ -55,6 +55,17 @@ def test_the_kept_views_are_the_homes_of_those_days(years: HistoryStore) -> None
     assert (years.path.parent / "cache" / "home.json").stat().st_mode & 0o777 == 0o600
 
 
+def test_whether_a_view_is_kept_is_told_without_the_history(years: HistoryStore) -> None:
+    """A first start asks this before opening the history: only a view of that file for
+    that day counts."""
+    source = default_routine()
+    assert not years.home_cache.holds(source, END)
+    remember_home(years.home_cache, load_day(years, source, END), years.version())
+    assert years.home_cache.holds(source, END)
+    assert not years.home_cache.holds(source, END + timedelta(days=10))
+    assert not years.home_cache.holds(years.path, END)
+
+
 def _view_inputs(loaded: day.DayLoaded) -> tuple[Any, Any, Any, Any, Any]:
     return loaded.loaded, loaded.planned, loaded.recent, (), loaded.today
 

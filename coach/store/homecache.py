@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import sqlite3
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
@@ -28,10 +27,11 @@ from coach import __version__
 from coach.base.atomic import write_atomic
 from coach.base.types import JsonValue
 from coach.engine.home import HomeView, RoutineRef
-from coach.store.migrations import SCHEMA_VERSION
 from coach.store.private import private_folder
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from coach.engine.day import DayLoaded, History
 
 
@@ -90,6 +90,8 @@ VERSION_QUERY = (
 def version_of(connection: sqlite3.Connection) -> tuple[object, ...] | None:
     """What changes whenever the history open on ``connection`` does (see
     :func:`history_version`); sqlite3.Error when it cannot be read."""
+    from coach.store.migrations import SCHEMA_VERSION  # with sqlite3 (see below)
+
     if connection.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
         return None
     *version, running = connection.execute(VERSION_QUERY, (RUNNING,)).fetchone()
@@ -106,6 +108,10 @@ def history_version(path: Path) -> tuple[object, ...] | None:
     creates the database; and it needs nothing of the store but this module (importing
     the history store, its records and the safety rules took 16 ms of the first frame's
     CPU)."""
+    # Here, not at the top: a first start has no kept view and never opens the history
+    # before its first frame (importing sqlite3 alone costs that frame 4 ms).
+    import sqlite3
+
     if not path.is_file():
         return None
     try:
@@ -161,6 +167,15 @@ class HomeCache:
             return None if view is None else HomeView.from_json(view)
         except (KeyError, TypeError, ValueError, IndexError, OSError, AttributeError):
             return None
+
+    def holds(self, source: Path, today: date) -> bool:
+        """Whether a view of ``source`` for ``today`` is kept at all, whatever it was made
+        from (when none is, the history need not be read to know home cannot be drawn)."""
+        try:
+            entry = self._entries().get(str(source.resolve()))
+            return isinstance(entry, dict) and today.isoformat() in entry.get("views", {})
+        except (TypeError, AttributeError, OSError, ValueError):
+            return False
 
     def write(
         self,

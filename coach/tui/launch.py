@@ -114,10 +114,9 @@ class History:
 
         with self._lock:
             store = self._store
-        if store is not None:
-            version = store.version()
-            cache = store.home_cache
-        else:
-            version = history_version(self.path)
-            cache = home_cache_beside(self.path)
-        return None if version is None else cache.read(launch.source, launch.today(), version)
+        cache = store.home_cache if store is not None else home_cache_beside(self.path)
+        today = launch.today()
+        if not cache.holds(launch.source, today):
+            return None  # a first start: "Loading" without opening the history
+        version = store.version() if store is not None else history_version(self.path)
+        return None if version is None else cache.read(launch.source, today, version)
