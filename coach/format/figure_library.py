@@ -102,7 +102,18 @@ SIDE_BRIDGE_SAG = {
     "right_shoulder": {"abduction": 15},
     "right_elbow": {"flexion": 100},
 }
-BRIDGE = {"hips": {"flexion": 0}, "ankles": {"plantarflexion": 0}}
+SIDE_BRIDGE_UP = {
+    "lumbar": {"side_bend_right": 0},
+    "thoracic": {"side_bend_right": 0},
+    "left_shoulder": {"abduction": 121.7},
+    "left_elbow": {"flexion": 89.1},
+}
+"""The side bridge held: the body straight from the shoulders to the feet, on a forearm
+and feet that stay where they were (the upper arm comes upright under the shoulder as the
+hips lift: with its angle unchanged, the forearm slid 0.085 and the feet 0.03)."""
+BRIDGE = {"hips": {"flexion": 3.3}, "knees": {"flexion": 85.9}, "ankles": {"plantarflexion": 2.8}}
+"""The hips lifted to a line from the shoulders to the knees, the feet where they stood:
+the knees open a little as the hips rise (with them at 90 degrees, the feet slid 0.03)."""
 
 
 def _walk(hip: float, knee: float, swing: float, elbow: float) -> dict[str, JsonValue]:
@@ -245,12 +256,23 @@ BUNDLED_FIGURES: dict[str, dict[str, JsonValue]] = {
             "right_ankle": {"plantarflexion": 45},
             **HANDS_UNDER_BACK,
         },
-        "hold": {"thoracic": {"flexion": 14}, "neck": {"flexion": 8}},
+        # The hands stay under the low back as the head and shoulders lift (the
+        # shoulders' angle follows the upper back: the hands slid 0.03 without).
+        "hold": {
+            "thoracic": {"flexion": 14},
+            "neck": {"flexion": 8},
+            "shoulders": {"extension": 0},
+            "elbows": {"flexion": 2.7},
+        },
     },
     "side-bridge-knees": {
         "base": "lying-on-side",
         "start": {**SIDE_BRIDGE_SAG, "knees": {"flexion": 90}},
-        "hold": {"lumbar": {"side_bend_right": 0}, "thoracic": {"side_bend_right": 0}},
+        "hold": {
+            **SIDE_BRIDGE_UP,
+            "left_shoulder": {"abduction": 119.7},
+            "left_elbow": {"flexion": 91.3},
+        },
     },
     "bird-dog-leg": {
         "base": "all-fours",
@@ -266,12 +288,17 @@ BUNDLED_FIGURES: dict[str, dict[str, JsonValue]] = {
             "right_ankle": {"plantarflexion": 45},
             **HANDS_UNDER_BACK,
         },
-        "hold": {"thoracic": {"flexion": 16}, "neck": {"flexion": 8}},
+        "hold": {
+            "thoracic": {"flexion": 16},
+            "neck": {"flexion": 8},
+            "shoulders": {"extension": 0},
+            "elbows": {"flexion": 3.7},
+        },
     },
     "side-bridge-staggered": {
         "base": "lying-on-side",
         "start": SIDE_BRIDGE_SAG,
-        "hold": {"lumbar": {"side_bend_right": 0}, "thoracic": {"side_bend_right": 0}},
+        "hold": {**SIDE_BRIDGE_UP, "left_hip": {"abduction": 1.1}},
     },
     "bird-dog": {
         "base": "all-fours",
@@ -290,7 +317,12 @@ BUNDLED_FIGURES: dict[str, dict[str, JsonValue]] = {
             "shoulders": {"flexion": 30, "horizontal_adduction": 60},
             "elbows": {"flexion": 150},
         },
-        "hold": BRIDGE,
+        # As BRIDGE, for arms that rest on the chest (the feet stay where they stood).
+        "hold": {
+            "hips": {"flexion": 5.5},
+            "knees": {"flexion": 84.7},
+            "ankles": {"plantarflexion": 4.5},
+        },
     },
     "dead-bug-heel-lower": {
         "base": "lying-on-back",
@@ -305,12 +337,17 @@ BUNDLED_FIGURES: dict[str, dict[str, JsonValue]] = {
             "right_ankle": {"plantarflexion": 45},
             **HANDS_UNDER_BACK,
         },
-        "hold": {"thoracic": {"flexion": 16}, "neck": {"flexion": 8}},
+        "hold": {
+            "thoracic": {"flexion": 16},
+            "neck": {"flexion": 8},
+            "shoulders": {"extension": 0},
+            "elbows": {"flexion": 3.7},
+        },
     },
     "side-bridge-full": {
         "base": "lying-on-side",
         "start": SIDE_BRIDGE_SAG,
-        "hold": {"lumbar": {"side_bend_right": 0}, "thoracic": {"side_bend_right": 0}},
+        "hold": {**SIDE_BRIDGE_UP, "left_hip": {"abduction": 1.1}},
     },
     "bird-dog-fist": {
         "base": "all-fours",
@@ -323,7 +360,12 @@ BUNDLED_FIGURES: dict[str, dict[str, JsonValue]] = {
     "single-leg-bridge-hold": {
         "base": "lying-on-back",
         "start": HOOKLYING,
-        "hold": {**BRIDGE, "left_knee": {"flexion": 0}},
+        "hold": {
+            "hips": BRIDGE["hips"],
+            "ankles": BRIDGE["ankles"],
+            "right_knee": BRIDGE["knees"],
+            "left_knee": {"flexion": 0},
+        },
     },
     "dead-bug-reach": {
         "base": "lying-on-back",
@@ -385,11 +427,14 @@ BUNDLED_FIGURES: dict[str, dict[str, JsonValue]] = {
     "press-up-full": {
         "base": "lying-on-front",
         "start": HANDS_BY_SHOULDERS,
+        # The hips a little extended, so the knees stay where they lie as the low back
+        # arches (they slid 0.016, and the hands 0.013).
         "top": {
             "lumbar": {"extension": 35},
             "thoracic": {"extension": 30},
-            "shoulders": {"extension": 45},
-            "elbows": {"flexion": 110},
+            "shoulders": {"extension": 44.1},
+            "elbows": {"flexion": 112.5},
+            "hips": {"extension": 5.8},
         },
     },
     "bent-knee-hip-lift": {

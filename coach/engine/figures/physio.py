@@ -193,7 +193,8 @@ class Planted:
         first = frames[0][1]
         for label, points in frames:
             for name in down:
-                moved = math.dist(_drawn(points[name], view), _drawn(first[name], view))
+                # Along the floor (it may press into it or ease off, within the height).
+                moved = math.dist(_on_floor(points[name], view), _on_floor(first[name], view))
                 if moved > self.tolerance:
                     found.append(f"{label}: {_name(name)} slides {moved:.3f} on the floor")
         return found
@@ -296,13 +297,26 @@ BASE_CONSTRAINTS: dict[str, tuple[Constraint, ...]] = {
     "lying-on-back": (
         Level("left_shoulder", "right_shoulder", 3.0),
         OnFloor(_both("shoulder"), 0.12),
+        Planted((*_both("heel", "toe", "hand"), "sacrum")),
+        Planted(_both("shoulder"), 0.08),
     ),
-    "lying-on-front": (OnFloor(("pelvis",), PELVIS_DOWN),),
-    "lying-on-side": (AnyOnFloor(("left_elbow", "left_shoulder")),),
+    "lying-on-front": (
+        OnFloor(("pelvis",), PELVIS_DOWN),
+        Planted(_both("hand", "elbow", "knee")),
+        Planted(("pelvis",), PELVIS_DOWN),
+    ),
+    "lying-on-side": (
+        AnyOnFloor(("left_elbow", "left_shoulder")),
+        Planted(("left_shoulder", "left_elbow", "left_hand")),
+        # The lower leg's joints are inside a thick thigh: 0.095 up, lying on it.
+        Planted(("left_knee", "left_heel", "left_toe"), 0.1),
+    ),
 }
-"""Base -> what every figure on it keeps in every frame: something to rest on; on all
-fours, the hands and knees that stay down do not slide; lying on the back, both
-shoulders down and level (a curl-up lifts them a little); face down, the pelvis down."""
+"""Base -> what every figure on it keeps in every frame: something to rest on, and what
+stays on the floor does not slide (the hands and knees on all fours; lying down, the
+feet, hands, forearms and knees, and on the side the lower arm and leg); lying on the
+back, both shoulders down and level (a curl-up lifts them a little); face down, the
+pelvis down."""
 
 
 def motion_frames(keys: Keyframes, steps: int = 8) -> Iterator[tuple[str, Posture, bool]]:
@@ -323,6 +337,12 @@ def motion_frames(keys: Keyframes, steps: int = 8) -> Iterator[tuple[str, Postur
             yield label, posture, held
             if keys.alternate:
                 yield label + " (other side)", swapped(posture), held
+
+
+def _on_floor(point: tuple[float, float, float], view: str) -> tuple[float, ...]:
+    """Where a landmark is along the floor, as far as the picture shows it: from the
+    ceiling, both ways across it; from the side or the front, across the picture."""
+    return (point[0], point[2]) if view == "above" else (point[0],)
 
 
 def _drawn(point: tuple[float, float, float], view: str) -> tuple[float, float]:

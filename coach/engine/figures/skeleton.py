@@ -453,9 +453,14 @@ def _anchor(
     moves (centred on the centre of mass, a bird dog's supporting hand slid as the other
     arm rose). Standing, the lower heel (between the two when both are down); kneeling
     and on all fours, the lower knee (on the pelvis, a cat-camel's knees and hands slid
-    as the back rounded, and a child's pose's as the hips went back to the heels);
-    otherwise the pelvis, which is also the point the resting turn is about, so a figure
+    as the back rounded, and a child's pose's as the hips went back to the heels); lying
+    on the side, the lower elbow (on the pelvis, a side bridge's forearm slid as the hips
+    rose); otherwise the pelvis, which is also the point the resting turn is about, so a figure
     that changes the edge it rests on does not jump sideways."""
+    if base == "lying-on-side":
+        # On the lower forearm, which a side bridge pivots on as the hips lift.
+        x, y, _ = screen(body.points["left_elbow"])
+        return x * c - y * s
     if base not in ("standing", "kneeling", "all-fours"):
         return 0.0
     joint = "heel" if base == "standing" else "knee"
