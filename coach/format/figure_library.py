@@ -102,7 +102,7 @@ SIDE_BRIDGE_SAG = {
     "right_shoulder": {"abduction": 15},
     "right_elbow": {"flexion": 100},
 }
-SIDE_BRIDGE_UP = {
+SIDE_BRIDGE_UP: dict[str, JsonValue] = {
     "lumbar": {"side_bend_right": 0},
     "thoracic": {"side_bend_right": 0},
     "left_shoulder": {"abduction": 121.7},
