@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from coach.format.loader import ProgramFile, RoutineFile, _quoted_yaml, load_session_file
@@ -122,6 +122,8 @@ _WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
     after=st.lists(_WORD, min_size=1, max_size=5).map(" ".join),
     gap=st.sampled_from([" ", "  ", "   "]),
 )
+# A text over 40 characters: its suggestion was once shortened with an ellipsis.
+@example(before="aaaaa aaaaaaaa aaaaaaaa aaaaaaaa aaaaaaaa", after="a", gap=" ")
 def test_the_suggested_quotes_keep_the_whole_text(before: str, after: str, gap: str) -> None:
     """Any sign cut at a space and '#': the warning points at the '#', and pasting the
     quoted text it suggests gives back the whole sign."""

@@ -877,9 +877,8 @@ def _is_shown_text(path: DataPath) -> bool:
 
 def _quoted_yaml(text: str, rest: str) -> str:
     """``text`` and the ``rest`` of its line as one double-quoted YAML scalar an author
-    can paste (a long text shortened in the middle)."""
-    if len(text) > 40:
-        text = "…" + text[-30:]
+    can paste in place of the line. Whole, however long: a suggestion shortened with an
+    ellipsis, once pasted, would cut the very text it set out to keep."""
     escaped = printable(f"{text} {rest}").replace("\\", "\\\\").replace('"', '\\"')
     return f'"{escaped}"'
 
