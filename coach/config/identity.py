@@ -61,9 +61,10 @@ def report_identity(path: Path) -> tuple[str, str, tuple[str, ...]]:
     for key in found:
         if key not in data:
             continue
-        problem = _problem(key, data[key])
-        if problem is None:
-            found[key] = data[key]
+        value = data[key]
+        problem = _problem(key, value)
+        if problem is None and isinstance(value, str):  # _problem has checked it is text
+            found[key] = value
         else:
             problems.append(f"{printable(str(path))}: {problem}; using the default for it")
     return found["report_name"], found["date_of_birth"], tuple(problems)

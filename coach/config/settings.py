@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -217,7 +217,7 @@ def load_settings(path: Path) -> tuple[Settings, tuple[str, ...]]:
     if text is None:
         return Settings(), ()
     data, problems = read_toml(text, path)
-    good: dict[str, Any] = {}
+    good: dict[str, object] = {}
     unknown: list[str] = []
     for key, value in data.items():
         if key not in Settings.model_fields:
@@ -304,6 +304,6 @@ def save_settings(path: Path, settings: Settings) -> None:
     write_atomic(path, text)
 
 
-def with_changes(settings: Settings, changes: Mapping[str, Any]) -> Settings:
+def with_changes(settings: Settings, changes: Mapping[str, object]) -> Settings:
     """``settings`` with ``changes`` (values already checked with :func:`check_value`)."""
     return Settings.model_validate({**settings.model_dump(), **changes})

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
 
 from coach.format.files import NotRegularFileError, read_regular_file
 from coach.format.text import printable, quoted
@@ -74,14 +73,14 @@ def _too_deep(text: str) -> bool:
     return False
 
 
-def _loads(text: str) -> dict[str, Any]:
+def _loads(text: str) -> dict[str, object]:
     try:
         return tomllib.loads(text)
     except RecursionError:  # _too_deep keeps this away; never a traceback regardless
         raise tomllib.TOMLDecodeError("nested too deep") from None
 
 
-def read_toml(text: str, path: Path) -> tuple[dict[str, Any], list[str]]:
+def read_toml(text: str, path: Path) -> tuple[dict[str, object], list[str]]:
     """The file's keys, and a sentence for each line that could not be read: when the
     text is not valid TOML as a whole, each line that is still counts, so a typo on one
     line costs only that line."""
@@ -94,7 +93,7 @@ def read_toml(text: str, path: Path) -> tuple[dict[str, Any], list[str]]:
         return _loads(text), []
     except tomllib.TOMLDecodeError:
         pass
-    data: dict[str, Any] = {}
+    data: dict[str, object] = {}
     problems = []
     bad_lines: list[int] = []
     shown = printable(str(path))

@@ -32,6 +32,27 @@ class Dose:
         """The dose as stored (a decision's before and after): its parts that are set."""
         return {name: value for name in _DOSE_PARTS if (value := getattr(self, name)) is not None}
 
+    def with_parts(self, changes: Mapping[str, float]) -> Dose:
+        """This dose with the parts named in ``changes`` set (the counts as whole
+        numbers); KeyError for a name that is not a part."""
+        for name in changes:
+            if name not in _DOSE_PARTS:
+                raise KeyError(name)
+
+        def whole(name: str, now: int | None) -> int | None:
+            return int(changes[name]) if name in changes else now
+
+        def seconds(name: str, now: float | None) -> float | None:
+            return changes.get(name, now)
+
+        return Dose(
+            int(changes.get("sets", self.sets)),
+            seconds("hold", self.hold),
+            whole("holds", self.holds),
+            whole("reps", self.reps),
+            seconds("duration", self.duration),
+        )
+
     @classmethod
     def from_json(cls, data: JsonValue) -> Dose:
         """The dose :meth:`to_json` wrote; ValueError for anything else."""

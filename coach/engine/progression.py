@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from coach.engine.dose import Dose
 from coach.engine.timeline import set_doses
@@ -115,10 +114,9 @@ def step_dose(
             continue  # above the ceiling already (the file changed): never raised
         if direction < 0 and target > current:
             continue  # below the range already (a ceiling under its min): never raised
-        # any: an int or a float by the part, for replace() (which mypy checks by name).
-        moved: Any = int(target) if isinstance(bounds, CountRange) else round(float(target), 3)
+        moved = int(target) if isinstance(bounds, CountRange) else round(float(target), 3)
         if moved != current:
-            return replace(dose, **{name: moved}), (
+            return dose.with_parts({name: moved}), (
                 f"{_UNITS[name]} {_show(name, current)} -> {_show(name, moved)}"
             )
     return dose, ""

@@ -213,7 +213,7 @@ def at_min(exercise: AnyExercise, dose: Dose) -> bool:
 def _clamp(exercise: AnyExercise, dose: Dose, scaling: Scaling) -> Dose:
     """Keep a dose inside the exercise's current ranges (the file may have changed) and
     under the program's ceilings."""
-    changes: dict[str, Any] = {}  # any: parts of a Dose by name (int or float), for replace()
+    changes: dict[str, float] = {}
     progression = exercise.progression
     for name in progression.order if progression is not None else ():
         bounds = getattr(progression, name)
@@ -226,7 +226,7 @@ def _clamp(exercise: AnyExercise, dose: Dose, scaling: Scaling) -> Dose:
         value = changes.get(name, getattr(dose, name))
         if ceiling is not None and value is not None and value > ceiling:
             changes[name] = type(value)(ceiling)
-    return replace(dose, **changes) if changes else dose
+    return dose.with_parts(changes) if changes else dose
 
 
 def _lower_of(dose: Dose, other: Dose) -> Dose:

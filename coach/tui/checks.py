@@ -13,7 +13,7 @@ import asyncio
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -503,8 +503,7 @@ class ChecksView(Vertical):
     def show(self, history: CheckHistory) -> None:
         self.history = history
         hint = self.query_one("#checks-hint", Label)
-        # any: cells of text and Text
-        table: DataTable[Any] = self.query_one("#checks-table", DataTable)
+        table: DataTable[str] = self.query_one("#checks-table", DataTable)
         words = self.query_one("#checks-words", VerticalScroll)
         table.clear(columns=True)
         words.remove_children()

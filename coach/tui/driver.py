@@ -53,7 +53,7 @@ import threading
 import time
 from codecs import getincrementaldecoder
 from collections.abc import Callable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, TypeVar
 
 from textual import constants
 from textual._parser import ParseError
@@ -61,12 +61,18 @@ from textual._xterm_parser import XTermParser
 from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
 
+if TYPE_CHECKING:
+    from textual.app import App
+
 __all__ = [
     "IDLE_WAKE_SECONDS",
     "TEXTUAL_PRIVATE_NAMES",
     "QuietLinuxDriver",
     "TerminalClosed",
 ]
+
+_Result = TypeVar("_Result")
+"""Whatever the app returns: the driver works for any."""
 
 IDLE_WAKE_SECONDS = 1.0
 """The longest the input thread sleeps without looking whether it should stop: a bound on
@@ -195,8 +201,15 @@ class QuietLinuxDriver(LinuxDriver):
     """LinuxDriver whose input thread sleeps until there is something to do, and which
     ends when its terminal closes."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        app: App[_Result],
+        *,
+        debug: bool = False,
+        mouse: bool = True,
+        size: tuple[int, int] | None = None,
+    ) -> None:
+        super().__init__(app, debug=debug, mouse=mouse, size=size)
         self.exit_event: _WakingEvent = _WakingEvent()
         # Typed by Textual as stderr's own wrapper; its writer thread only writes, flushes
         # and asks fileno() and isatty().

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -20,6 +20,9 @@ from coach.tui import keys
 from coach.tui.dialog import Dialog
 
 __all__ = ["CannotSaveChoice", "CannotSaveScreen", "FolderPrompt", "where_to_save"]
+
+_Result = TypeVar("_Result")
+"""Whatever the app returns: these work in any app."""
 
 CannotSaveChoice = Literal["back", "folder", "without"]
 
@@ -116,7 +119,7 @@ class FolderPrompt(Dialog["Path | None"]):
 
 
 async def where_to_save(
-    app: App[Any], title: str, body: str, *, back: str, name: str
+    app: App[_Result], title: str, body: str, *, back: str, name: str
 ) -> HistoryStore | bool:
     """Ask what to do when nothing can be saved (in a worker: it waits for the answers).
 

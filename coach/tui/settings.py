@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from textual import on
 from textual.app import App
@@ -35,6 +35,9 @@ from coach.tui.dialog import Dialog
 from coach.tui.plain import plain
 
 __all__ = ["SettingsScreen", "edit", "keep", "make_default"]
+
+_Result = TypeVar("_Result")
+"""Whatever the app returns: these work in any app."""
 
 _NUMBERS = (
     ("screening_weeks", "Safety checklist every (weeks, 1-52)"),
@@ -101,9 +104,9 @@ class SettingsScreen(Dialog[Settings | None]):
         yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
         yield Button("Cancel (Esc)", id="cancel", compact=True)
 
-    def values(self) -> dict[str, Any]:  # any: each setting's own type
+    def values(self) -> dict[str, object]:
         """What the screen holds now, as the settings file would type it."""
-        found: dict[str, Any] = {  # any: each setting's own type
+        found: dict[str, object] = {
             "audio": self.query_one("#audio", Select).value,
             "speech": self.query_one("#speech", Switch).value,
             "default_routine": self.query_one("#default_routine", Input).value.strip(),
@@ -116,11 +119,12 @@ class SettingsScreen(Dialog[Settings | None]):
                 found[key] = text
         return found
 
-    def problems(self, values: dict[str, Any]) -> list[str]:  # any: each setting's own type
+    def problems(self, values: dict[str, object]) -> list[str]:
         """One sentence for each value not allowed."""
         found = [p for key, value in values.items() if (p := check_value(key, value))]
         routine = values["default_routine"]
-        if routine and not any(p.startswith("default_routine:") for p in found):
+        said = any(p.startswith("default_routine:") for p in found)
+        if isinstance(routine, str) and routine and not said:
             path, _ = user_path(routine)
             if path is not None and not _is_file(path):
                 found.append(f"default_routine: there is no file {printable(routine)}")
@@ -159,7 +163,7 @@ def _is_file(path: Path) -> bool:
         return False
 
 
-async def edit(app: App[Any], current: Settings | None) -> Settings | None:
+async def edit(app: App[_Result], current: Settings | None) -> Settings | None:
     """Show the settings screen (in a worker: it waits for the answer) and save what it
     is dismissed with: the settings saved, or None (cancelled, or not saved)."""
     chosen = await app.push_screen_wait(SettingsScreen(current or Settings(), settings_path()))
@@ -168,7 +172,9 @@ async def edit(app: App[Any], current: Settings | None) -> Settings | None:
     return await keep(app, chosen, "Settings saved")
 
 
-async def make_default(app: App[Any], current: Settings | None, choice: Choice) -> Settings | None:
+async def make_default(
+    app: App[_Result], current: Settings | None, choice: Choice
+) -> Settings | None:
     """Save ``choice`` as the routine home opens on: the settings saved, or None."""
     # The bundled routine is the default when none is set: kept that way, it follows
     # coach's own folder wherever coach is installed.
@@ -182,7 +188,7 @@ async def make_default(app: App[Any], current: Settings | None, choice: Choice) 
     )
 
 
-async def keep(app: App[Any], settings: Settings, said: str) -> Settings | None:
+async def keep(app: App[_Result], settings: Settings, said: str) -> Settings | None:
     """Write ``settings`` to the settings file off the loop (it syncs to disk) and say so
     ("``said`` to PATH."): ``settings`` once written, None (and why) when they could not be."""
     where = settings_path()
