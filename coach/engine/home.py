@@ -119,14 +119,14 @@ class HomeView:
     """The routines home lists (the ``routines`` setting), each done today or not, the
     one shown marked; empty with fewer than two."""
 
-    def to_json(self) -> dict[str, Any]:  # any: asdict() of this view (JSON values)
+    def to_json(self) -> dict[str, Any]:  # Any: asdict() of this view (JSON values)
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> HomeView:  # any: JSON read back
+    def from_json(cls, data: Mapping[str, Any]) -> HomeView:  # Any: JSON read back
         """The view from :meth:`to_json`'s output; KeyError, TypeError or ValueError when
         it is not one."""
-        rows: Sequence[Mapping[str, Any]] = data["rows"]  # any: JSON read back
+        rows: Sequence[Mapping[str, Any]] = data["rows"]  # Any: JSON read back
         return cls(
             title=str(data["title"]),
             description=str(data["description"]),

@@ -58,9 +58,18 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from fractions import Fraction
-from typing import Any
 
-from coach.base.types import JsonObject, JsonValue
+from coach.base.types import (
+    JsonObject,
+    JsonValue,
+    read_bool,
+    read_int,
+    read_list,
+    read_object,
+    read_optional_int,
+    read_optional_str,
+    read_str,
+)
 from coach.engine.progression import describe_change, describe_dose, step_dose
 from coach.engine.records import (
     LevelMove,
@@ -414,29 +423,30 @@ class Replay:
         }
 
     @classmethod
-    def from_json(cls, program: Program, data: Mapping[str, Any]) -> Replay:  # any: JSON read back
+    def from_json(cls, program: Program, data: JsonObject) -> Replay:
         """The replay :meth:`to_json` wrote, for ``program``; KeyError, TypeError or
         ValueError when ``data`` is not one."""
         previous = data["previous"]
         progressed_on: dict[tuple[int, str], tuple[tuple[date, Dose], ...]] = {}
-        for lv, key, d, dose in data["progressed_on"]:
-            ups = progressed_on.get((int(lv), str(key)), ())
-            progressed_on[(int(lv), str(key))] = (*ups, (date.fromisoformat(d), _dose(dose)))
-        weekly_on = data["weekly_on"]
+        for lv, key, d, dose in map(read_list, read_list(data["progressed_on"])):
+            where = (read_int(lv), read_str(key))
+            ups = progressed_on.get(where, ())
+            progressed_on[where] = (*ups, (date.fromisoformat(read_str(d)), _dose(dose)))
+        weekly_on = read_optional_str(data["weekly_on"])
         return cls(
             program,
-            int(data["level"]),
+            read_int(data["level"]),
             doses=_doses(data["doses"]),
             same_day=_doses(data["same_day"]),
             progressed_on=progressed_on,
             weekly_on=None if weekly_on is None else date.fromisoformat(weekly_on),
-            last=tuple(_decision(d) for d in data["last"]),
-            top_days=[date.fromisoformat(d) for d in data["top_days"]],
-            stuck=int(data["stuck"]),
-            stuck_answered=int(data["stuck_answered"]),
+            last=tuple(_decision(d) for d in read_list(data["last"])),
+            top_days=[date.fromisoformat(read_str(d)) for d in read_list(data["top_days"])],
+            stuck=read_int(data["stuck"]),
+            stuck_answered=read_int(data["stuck_answered"]),
             previous=None if previous is None else _session(previous),
-            recent=[_session(s) for s in data["recent"]],
-            sessions=int(data["sessions"]),
+            recent=[_session(s) for s in read_list(data["recent"])],
+            sessions=read_int(data["sessions"]),
         )
 
     def copy(self) -> Replay:
@@ -1057,8 +1067,10 @@ def _doses_json(doses: Mapping[tuple[int, str], Dose]) -> list[JsonValue]:
     return [[level, key, _dose_json(dose)] for (level, key), dose in doses.items()]
 
 
-def _doses(data: Sequence[Sequence[Any]]) -> dict[tuple[int, str], Dose]:  # any: JSON read back
-    return {(int(lv), str(key)): _dose(d) for lv, key, d in data}
+def _doses(data: JsonValue) -> dict[tuple[int, str], Dose]:
+    return {
+        (read_int(lv), read_str(key)): _dose(d) for lv, key, d in map(read_list, read_list(data))
+    }
 
 
 def _decision_json(decision: Decision) -> dict[str, JsonValue]:
@@ -1075,17 +1087,18 @@ def _decision_json(decision: Decision) -> dict[str, JsonValue]:
     }
 
 
-def _decision(data: Mapping[str, Any]) -> Decision:  # any: JSON read back
+def _decision(value: JsonValue) -> Decision:
+    data = read_object(value)
     return Decision(
-        str(data["program_id"]),
-        str(data["exercise_id"]),
-        str(data["exercise_name"]),
-        int(data["level"]),
+        read_str(data["program_id"]),
+        read_str(data["exercise_id"]),
+        read_str(data["exercise_name"]),
+        read_int(data["level"]),
         _dose(data["before"]),
         _dose(data["after"]),
-        Rule(data["rule"]),
-        str(data["reason"]),
-        dict(data["inputs"]),
+        Rule(read_str(data["rule"])),
+        read_str(data["reason"]),
+        dict(read_object(data["inputs"])),
     )
 
 
@@ -1116,32 +1129,34 @@ def _session_json(session: SessionFacts) -> dict[str, JsonValue]:
     }
 
 
-def _session(data: Mapping[str, Any]) -> SessionFacts:  # any: JSON read back
+def _session(value: JsonValue) -> SessionFacts:
+    data = read_object(value)
+    status = read_optional_str(data.get("status"))
     return SessionFacts(
-        int(data["session_id"]),
-        date.fromisoformat(data["day"]),
-        None if data["baseline"] is None else int(data["baseline"]),
-        int(data["level"]),
+        read_int(data["session_id"]),
+        date.fromisoformat(read_str(data["day"])),
+        read_optional_int(data["baseline"]),
+        read_int(data["level"]),
         tuple(
             SetFacts.of(
-                exercise_index=index,
-                program_id=program,
-                exercise_id=exercise,
-                set_number=number,
-                sets_planned=planned,
-                pain=pain,
-                completed=completed,
-                red_flag=red_flag,
-                skipped=skipped,
+                exercise_index=read_int(index),
+                program_id=read_str(program),
+                exercise_id=read_str(exercise),
+                set_number=read_int(number),
+                sets_planned=read_int(planned),
+                pain=read_optional_int(pain),
+                completed=read_bool(completed),
+                red_flag=read_bool(red_flag),
+                skipped=read_optional_str(skipped),
             )
             for index, program, exercise, number, planned, pain, completed, red_flag, skipped in (
-                data["sets"]
+                map(read_list, read_list(data["sets"]))
             )
         ),
-        str(data.get("started_at", "")),
-        str(data.get("uid", "")),
-        None if data.get("status") is None else SessionStatus(data["status"]),
-        data.get("stop_reason"),
+        read_str(data.get("started_at", "")),
+        read_str(data.get("uid", "")),
+        None if status is None else SessionStatus(status),
+        read_optional_str(data.get("stop_reason")),
     )
 
 

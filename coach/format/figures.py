@@ -144,7 +144,7 @@ class _Model(BaseModel):
     )
 
 
-def _angle(joint: str, movement: str) -> Any:  # any: an Annotated type built at run time
+def _angle(joint: str, movement: str) -> Any:  # Any: an Annotated type built at run time
     """A movement's field: degrees, absent by default, its range in the JSON Schema (the
     check itself is :meth:`_Joint._in_range`, whose message names the joint)."""
     return Field(default=None, json_schema_extra={"minimum": 0, "maximum": RANGES[joint][movement]})

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Tag, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from coach.format.diagnostics import Diagnostic, Mark, SessionFileError, Severity
 from coach.format.durations import format_duration
@@ -902,8 +903,7 @@ def _long_time(seconds: float) -> str:
     return f"{minutes} minutes" if minutes < 120 else f"{round(minutes / 60)} hours"
 
 
-# any: the get_ready of a routine, a program or an exercise (models or None)
-def _seconds_at_top(exercise: AnyExercise, scaling: Scaling | None, get_ready: Any) -> float:
+def _seconds_at_top(exercise: AnyExercise, scaling: Scaling | None, get_ready: object) -> float:
     """About how long ``exercise`` takes with every dose at the top of its range (under
     the program's ceilings): the work, the rests between holds and sets, the switch."""
 
@@ -956,8 +956,7 @@ def _seconds_as_written(exercise: AnyExercise, ready: float) -> float:
     return ready + work + exercise.rest * max(sets - 1, 0) + exercise.rest_after
 
 
-# any: plain data from YAML, which the model checks
-def _valid(kind: type[_Part] | TypeAdapter[_Part], data: Any) -> _Part | None:
+def _valid(kind: type[_Part] | TypeAdapter[_Part], data: object) -> _Part | None:
     """``data`` as a ``kind``, or None when it is not valid (the errors are reported elsewhere)."""
     if data is None:
         return None
@@ -1028,7 +1027,7 @@ def _explain(exc: ValidationError, source: YamlDocument) -> list[Diagnostic]:
     return found
 
 
-def _unwrap(annotation: Any) -> Any:  # any: a type annotation, walked at run time
+def _unwrap(annotation: Any) -> Any:  # Any: a type annotation, walked at run time
     while True:
         origin = typing.get_origin(annotation)
         if origin is typing.Annotated:
@@ -1042,13 +1041,12 @@ def _unwrap(annotation: Any) -> Any:  # any: a type annotation, walked at run ti
             return annotation
 
 
-# any: pydantic's error location (names, indexes, tags)
-def _walk(loc: tuple[Any, ...]) -> tuple[DataPath, type[BaseModel] | None]:
+def _walk(loc: tuple[int | str, ...]) -> tuple[DataPath, type[BaseModel] | None]:
     """Map a pydantic error location to a data path, skipping union tags.
 
     Also returns the model class holding the last element, for did-you-mean suggestions.
     """
-    annotation: Any = Document  # any: a type annotation, walked at run time
+    annotation: Any = Document  # Any: a type annotation, walked at run time
     data_path: list[str | int] = []
     parent: type[BaseModel] | None = None
     for segment in loc:
@@ -1058,7 +1056,7 @@ def _walk(loc: tuple[Any, ...]) -> tuple[DataPath, type[BaseModel] | None]:
             # A tagged union: this segment names the member pydantic tried.
             members = {_kind_of(m): m for m in typing.get_args(annotation) if isinstance(m, type)}
             members.update(_tagged(annotation))
-            annotation = members.get(segment)
+            annotation = members.get(segment) if isinstance(segment, str) else None
             continue
         data_path.append(segment)
         if origin is list:
@@ -1074,9 +1072,9 @@ def _walk(loc: tuple[Any, ...]) -> tuple[DataPath, type[BaseModel] | None]:
     return tuple(data_path), parent
 
 
-def _tagged(union: Any) -> dict[str | None, Any]:  # any: a union annotation and its members
+def _tagged(union: Any) -> dict[str | None, Any]:  # Any: a union and its annotations
     """Members of a union told apart by a callable discriminator, by their Tag."""
-    found: dict[str | None, Any] = {}  # any: annotations by their tag
+    found: dict[str | None, Any] = {}  # Any: annotations by their tag
     for member in typing.get_args(union):
         if typing.get_origin(member) is typing.Annotated:
             for meta in member.__metadata__:
@@ -1092,7 +1090,7 @@ def _kind_of(model: type) -> str | None:
     return None
 
 
-def _describe(value: Any) -> str:  # any: any value read from YAML
+def _describe(value: object) -> str:
     if value is None:
         return "nothing (null)"
     if isinstance(value, bool):
@@ -1108,7 +1106,7 @@ def _describe(value: Any) -> str:  # any: any value read from YAML
     return "this value"
 
 
-def _value_at(data: Any, path: DataPath) -> Any:  # any: plain data from YAML
+def _value_at(data: object, path: DataPath) -> object:
     for segment in path:
         if isinstance(data, dict) and segment in data:
             data = data[segment]
@@ -1156,7 +1154,7 @@ _TEMPO_NUMBERS = re.compile(
 )
 
 
-def _tempo_form(value: Any) -> str:
+def _tempo_form(value: object) -> str:
     """How a tempo is written, from what was written instead: '3-1-3' reads as up, pause
     and down in seconds (the usual tempo notation)."""
     forms = (
@@ -1176,8 +1174,7 @@ def _tempo_form(value: Any) -> str:
 
 
 def _message(
-    # any: one of pydantic's ErrorDetails (a TypedDict of Any)
-    error: Any,
+    error: ErrorDetails,
     data_path: DataPath,
     parent: type[BaseModel] | None,
     source: YamlDocument,

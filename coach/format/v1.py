@@ -23,6 +23,7 @@ from pydantic import (
     Discriminator,
     Field,
     GetJsonSchemaHandler,
+    ModelWrapValidatorHandler,
     PrivateAttr,
     StringConstraints,
     Tag,
@@ -288,7 +289,7 @@ def _one_or_list(value: object) -> str:
     return "list" if isinstance(value, list) else "one"
 
 
-def _per_set(one: Any) -> Any:
+def _per_set(one: Any) -> Any:  # Any: an annotation built at run time
     """A dose written once for every set, or as a list with one value per set (a pyramid
     such as [6, 4, 2]: the number of sets is the list's length)."""
     return Annotated[
@@ -416,7 +417,7 @@ class Tempo(_Model):
 
     @model_validator(mode="wrap")
     @classmethod
-    def _remember_order(cls, data: Any, handler: Any) -> Any:
+    def _remember_order(cls, data: object, handler: ModelWrapValidatorHandler[Tempo]) -> Tempo:
         model = handler(data)
         if isinstance(data, dict):
             model._order = tuple(k for k in data if k in TEMPO_PHASES)
@@ -544,8 +545,9 @@ class Progression(_Model):
 
     @model_validator(mode="wrap")
     @classmethod
-    # any: a pydantic wrap validator's raw input and handler
-    def _remember_order(cls, data: Any, handler: Any) -> Any:
+    def _remember_order(
+        cls, data: object, handler: ModelWrapValidatorHandler[Progression]
+    ) -> Progression:
         model = handler(data)
         if isinstance(data, dict):
             model._order = tuple(k for k in data if k in cls.model_fields and data[k] is not None)

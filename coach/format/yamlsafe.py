@@ -70,8 +70,10 @@ DataPath = tuple[str | int, ...]
 
 _YAML = "tag:yaml.org,2002:"
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
-# any: the C loader when libyaml is there, else the Python one (no common type in the stubs).
-_LoaderClass: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The C loader when libyaml is there, else the Python one.
+_LoaderClass: Any = getattr(
+    yaml, "CSafeLoader", yaml.SafeLoader
+)  # Any: no common type in the stubs
 
 
 class _Position(Protocol):
@@ -107,7 +109,7 @@ class YamlDocument:
     """Plain data read from one YAML file, with the position of every value."""
 
     path: Path
-    data: Any  # any: plain data (YamlValue), handed to the models that check its shape
+    data: Any  # Any: plain data (YamlValue), handed to the models that check its shape
     where: dict[DataPath, tuple[RawMark, RawMark]]
     """Where each value sits: PyYAML's marks (0-based) of the value and of its key (None
     outside a mapping), made into a :class:`Mark` only when one is asked for."""

@@ -332,7 +332,7 @@ class Database:
                 found.append(read_journal(path))
         return found
 
-    # any: journal facts (JSON) read back
+    # Any: journal facts (JSON) read back
     def waiting_facts(self, table: str) -> list[dict[str, Any]]:
         """The rows of ``table`` waiting in the journal (read only), oldest first."""
         return [f["row"] for j in self._journals() for f in j.facts if f["table"] == table]

@@ -20,10 +20,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from coach.base.atomic import sync
-from coach.base.types import JsonValue
+from coach.base.types import JsonValue, SqlValue
 from coach.engine.records import RECOVERED
 from coach.store.backups import backups
 from coach.store.database import Health, check_history, disk_state
@@ -314,8 +313,9 @@ _GAP_READ_ONE_BY_ONE = 4096
 whose damage spared some of its rows)."""
 
 
-# any: rows of a damaged file, whatever they hold
-def _salvage(db: sqlite3.Connection, table: str, names: str) -> tuple[list[tuple[Any, ...]], int]:
+def _salvage(
+    db: sqlite3.Connection, table: str, names: str
+) -> tuple[list[tuple[SqlValue, ...]], int]:
     """Every row of ``table`` that can be read (rowid first, then ``names``), in rowid
     order, and how many rows are known to be lost.
 
@@ -326,7 +326,7 @@ def _salvage(db: sqlite3.Connection, table: str, names: str) -> tuple[list[tuple
     its rows are found through the indexes), so one bad page never costs its
     neighbours."""
     select = f"SELECT rowid, {names} FROM {table}"
-    rows: dict[int, tuple[Any, ...]] = {}  # any: rows of a damaged file
+    rows: dict[int, tuple[SqlValue, ...]] = {}
     start = _MIN_ROWID  # the next rowid to read
     stretches = 0
     step = 1
@@ -364,7 +364,7 @@ def _read_each(
     db: sqlite3.Connection,
     select: str,
     rowids: Iterable[int],
-    into: dict[int, tuple[Any, ...]],  # any: rows of a damaged file
+    into: dict[int, tuple[SqlValue, ...]],
 ) -> None:
     for rowid in rowids:
         try:
@@ -488,8 +488,9 @@ def _merge(source: Path, target: sqlite3.Connection, *, first: bool) -> Source:
                         continue
                     if table in added:
                         added[table] += 1
-                if table in ids:
-                    ids[table][raw[1 + columns.index("id")]] = there
+                old = raw[1 + columns.index("id")]
+                if table in ids and isinstance(old, int):
+                    ids[table][old] = there
     finally:
         db.close()
     return Source(source, added["sessions"], added["sets"], unreadable)

@@ -201,7 +201,7 @@ class HomeCache:
         newest = sorted(entries.items(), key=lambda kv: kv[1].get("written", 0), reverse=True)
         self._store(dict(newest[:_SOURCES_KEPT]))
 
-    def _entries(self) -> dict[str, Any]:  # any: JSON read back, checked as it is used
+    def _entries(self) -> dict[str, Any]:  # Any: JSON read back, checked as it is used
         if self.path is None:
             return self._memory
         try:

@@ -71,16 +71,16 @@ class JournalFile:
     """What one journal file holds, as read back."""
 
     path: Path
-    session: dict[str, Any] | None = None  # any: journal entries (JSON) read back
-    # any: JSON read back
+    session: dict[str, Any] | None = None  # Any: journal entries (JSON) read back
+    # Any: JSON read back
     sets: dict[tuple[int, int, int], dict[str, Any]] = field(default_factory=dict)
     """The latest line for each set, by (exercise index, set number, attempt)."""
-    finish: dict[str, Any] | None = None  # any: JSON read back
-    after: dict[str, dict[str, Any]] = field(default_factory=dict)  # any: JSON read back
+    finish: dict[str, Any] | None = None  # Any: JSON read back
+    after: dict[str, dict[str, Any]] = field(default_factory=dict)  # Any: JSON read back
     """The facts that follow the session (``revise``, ``note``, ``level_move``), the
     latest of each kind (of each program's for a level move), in the order first
     written."""
-    facts: list[dict[str, Any]] = field(default_factory=list)  # any: JSON read back
+    facts: list[dict[str, Any]] = field(default_factory=list)  # Any: JSON read back
     """Facts that stand apart from any session (a file of their own): each a ``table``
     of :data:`FACT_TABLES` and its ``row``."""
     bad_lines: int = 0
@@ -105,7 +105,7 @@ class Journal:
     def path_of(self, uid: str) -> Path:
         return self.folder / f"{uid}.jsonl"
 
-    # any: journal entries (JSON)
+    # Any: journal entries (JSON)
     def append(self, uid: str, entries: list[tuple[str, dict[str, Any]]]) -> Path:
         """Append the ``(key, entry)`` pairs not already there, and flush them to the
         disk before returning; OSError when they could not all be written (nothing

@@ -69,7 +69,7 @@ class _Checkpoint:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> _Checkpoint:  # any: JSON read back
+    def from_json(cls, data: Mapping[str, Any]) -> _Checkpoint:  # Any: JSON read back
         return cls(
             str(data["key"]),
             int(data["through_session"]),
@@ -175,7 +175,7 @@ class Replays:
             return None
         return checkpoint if checkpoint is not None and checkpoint.key == key else None
 
-    def _programs(self) -> dict[str, Any]:  # any: JSON read back, checked as it is used
+    def _programs(self) -> dict[str, Any]:  # Any: JSON read back, checked as it is used
         if self.path is None:
             return self._memory
         try:

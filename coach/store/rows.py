@@ -172,7 +172,7 @@ def set_row(record: SetRecord) -> tuple[SqlValue, ...]:
     )
 
 
-def set_facts(row: Sequence[Any]) -> SetFacts:  # any: a row as SQLite returns it, unpacked
+def set_facts(row: Sequence[Any]) -> SetFacts:  # Any: a row as SQLite returns it, unpacked
     index, program, exercise, number, planned, completed, pain, red_flag, skipped = row
     return SetFacts.of(
         exercise_index=index,
@@ -187,7 +187,7 @@ def set_facts(row: Sequence[Any]) -> SetFacts:  # any: a row as SQLite returns i
     )
 
 
-def journal_set(row: Mapping[str, Any]) -> SetFacts:  # any: a journal entry (JSON) read back
+def journal_set(row: Mapping[str, Any]) -> SetFacts:  # Any: a journal entry (JSON) read back
     """A set as the journal keeps it (a row of :data:`SET_COLUMNS`), as the engine sees it."""
     return set_facts(
         (
@@ -251,10 +251,10 @@ reads the row's values before the update)."""
 
 def apply_write(
     db: sqlite3.Connection,
-    session: Mapping[str, Any],  # any: journal entries (JSON), from the day or read back
-    sets: Sequence[Mapping[str, Any]],  # any: journal entries (JSON)
-    finish: Mapping[str, Any] | None,  # any: journal entries (JSON)
-    after: Sequence[Mapping[str, Any]] = (),  # any: journal entries (JSON)
+    session: Mapping[str, Any],  # Any: journal entries (JSON), from the day or read back
+    sets: Sequence[Mapping[str, Any]],  # Any: journal entries (JSON)
+    finish: Mapping[str, Any] | None,  # Any: journal entries (JSON)
+    after: Sequence[Mapping[str, Any]] = (),  # Any: journal entries (JSON)
 ) -> tuple[int, int]:
     """Write a session as the journal holds it (see :mod:`coach.store.journal`) inside the
     open transaction, changing nothing already there: found by its uid (or its row id),
@@ -320,7 +320,7 @@ def apply_write(
     return session_id, added
 
 
-# any: a fact's columns (JSON)
+# Any: a fact's columns (JSON)
 def insert_fact(db: sqlite3.Connection, table: str, row: Mapping[str, Any]) -> None:
     """Insert a fact that stands apart from any session (see :data:`FACT_TABLES`) unless
     a row with its uid is already there: inserting it twice changes nothing."""
@@ -336,7 +336,7 @@ def insert_fact(db: sqlite3.Connection, table: str, row: Mapping[str, Any]) -> N
     )
 
 
-# any: a journal entry (JSON)
+# Any: a journal entry (JSON)
 def apply_after(db: sqlite3.Connection, session_id: int, fact: Mapping[str, Any]) -> None:
     """One fact that follows a session, as the journal holds it; applying it twice
     changes nothing more than applying it once."""
@@ -381,12 +381,12 @@ def apply_after(db: sqlite3.Connection, session_id: int, fact: Mapping[str, Any]
 
 def after_entries(
     revised: SessionEnd | None, note: str | None, level_move: LevelChoice | None
-) -> list[tuple[str, dict[str, Any]]]:  # any: journal entries (JSON)
+) -> list[tuple[str, dict[str, Any]]]:  # Any: journal entries (JSON)
     """The facts that follow a session, as the journal keeps them, each with the key
     under which a later one replaces it."""
     now = utc_now()
-    found: list[tuple[str, dict[str, Any]]] = []  # any: journal entries (JSON)
-    fact: dict[str, Any]  # any: a journal entry (JSON)
+    found: list[tuple[str, dict[str, Any]]] = []  # Any: journal entries (JSON)
+    fact: dict[str, Any]  # Any: a journal entry (JSON)
     if revised is not None:
         decisions = decision_rows(0, revised.decisions, now, "after")
         fact = {

@@ -51,7 +51,7 @@ def _name_of_row(db: sqlite3.Connection, table: str, row_id: object) -> str | No
 
 def _last_screening(
     db: sqlite3.Connection,
-    waiting: Sequence[Mapping[str, Any]] = (),  # any: journal facts (JSON)
+    waiting: Sequence[Mapping[str, Any]] = (),  # Any: journal facts (JSON)
 ) -> LastScreening | None:
     """The latest checklist, stored or ``waiting`` in the journal."""
     row = db.execute(
@@ -86,7 +86,7 @@ class SafetyStore(Database):
         }
         self._record_fact("screenings", row)
 
-    # any: a fact's columns, kept as JSON when refused
+    # Any: a fact's columns, kept as JSON when refused
     def _record_fact(self, table: str, row: Mapping[str, Any]) -> None:
         """A fact that stands apart from any session, named now (its uid): inserted into
         ``table``, or when the history refuses, kept in a journal file of its own and

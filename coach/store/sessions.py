@@ -190,7 +190,7 @@ class SessionStore(Database):
         opening: OpenSession,
         records: Sequence[SetRecord],
         end: SessionEnd | None,
-        # any: journal entries (JSON), as read back too
+        # Any: journal entries (JSON), as read back too
     ) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any] | None]:
         """The write as the journal keeps it (and as its import reads it back)."""
         row = dict(
@@ -241,12 +241,12 @@ class SessionStore(Database):
         records: Sequence[SetRecord],
         end: SessionEnd | None,
         problem: str,
-        after: Sequence[tuple[str, dict[str, Any]]] = (),  # any: journal entries (JSON)
+        after: Sequence[tuple[str, dict[str, Any]]] = (),  # Any: journal entries (JSON)
     ) -> Written:
         if self._journal is None:
             return Written(Kept.NOWHERE, opening.session_id, problem)
         session, sets, finish = self._entries(opening, records, end)
-        # any: journal entries (JSON)
+        # Any: journal entries (JSON)
         lines: list[tuple[str, dict[str, Any]]] = [("session", session)]
         for row in sets:
             key = f"set:{row['exercise_index']}:{row['set_number']}:{row['attempt']}"

@@ -379,7 +379,7 @@ class HistoryScreen(Screen[None]):
         name, since = self._period()
         plot = self._plot_in(self.query_one("#pain-chart-box", Vertical), "pain-chart")
         chosen = [s for s in self.sessions if since is None or s.day >= since]
-        plt: Any = plot.plt  # any: plotext has no types
+        plt: Any = plot.plt  # Any: plotext has no types
         if not chosen:
             plt.title(f"Pain 0-10, {name}: no sessions")
         else:
@@ -511,7 +511,7 @@ class HistoryScreen(Screen[None]):
         name, since = self._period()
         chosen = [p for p in points if since is None or p.day >= since]
         plot = self._plot_in(self.dose_box, "dose-chart")
-        plt: Any = plot.plt  # any: plotext has no types
+        plt: Any = plot.plt  # Any: plotext has no types
         unit = {"hold": "seconds held per set", "reps": "reps per set"}.get(
             ref.kind, "seconds per set"
         )
@@ -863,7 +863,7 @@ class _Wrapper:
         return self._known[key]
 
 
-def _date_ticks(plt: Any, origin: date, end: date) -> None:  # any: plotext has no types
+def _date_ticks(plt: Any, origin: date, end: date) -> None:  # Any: plotext has no types
     """Four or five dates along the x axis (the axis itself counts days from origin)."""
     span = max(1, (end - origin).days)
     count = 4 if span > 3 else span + 1
