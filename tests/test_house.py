@@ -123,3 +123,61 @@ def test_every_package_is_drawn_and_in_a_contract() -> None:
     missing_drawn = [p for p in packages if not re.search(rf"[│ ]{p}[ │]", drawn)]
     missing_contract = [p for p in packages if f"coach.{p}" not in named]
     assert (missing_drawn, missing_contract) == ([], [])
+
+
+ANY_MOST = 39
+"""Lines under coach/ that may name ``typing.Any`` (issue 27: under 40)."""
+
+
+def _any_in(text: str) -> list[tuple[int, bool]]:
+    """Each line of ``text`` whose code names ``Any`` (imports aside; text in strings does
+    not count), and whether a ``# Any:`` comment on it, or on the line just above, says
+    why."""
+    lines = text.splitlines()
+    named = set()
+    for node in ast.walk(ast.parse(text)):
+        if (isinstance(node, ast.Name) and node.id == "Any") or (
+            isinstance(node, ast.Attribute) and node.attr == "Any"
+        ):
+            named.add(node.lineno)
+    found = []
+    for number in sorted(named):
+        above = lines[number - 2].strip() if number >= 2 else ""
+        found.append((number, "# Any:" in lines[number - 1] or above.startswith("# Any:")))
+    return found
+
+
+def _any_lines() -> list[tuple[str, int, bool]]:
+    """Each line under coach/ that names ``Any``: file, line, and whether it says why."""
+    return [
+        (str(path.relative_to(ROOT)), number, said)
+        for path in sorted(COACH.rglob("*.py"))
+        for number, said in _any_in(path.read_text(encoding="utf-8"))
+    ]
+
+
+def test_any_is_rare_and_each_one_says_why() -> None:
+    found = _any_lines()
+    assert len(found) <= ANY_MOST, (
+        f"{len(found)} lines under coach/ name Any (at most {ANY_MOST}): give them real "
+        "types (a TypedDict, object and isinstance, a Protocol, a TypeVar)"
+    )
+    unsaid = [f"{path}:{line}" for path, line, said in found if not said]
+    assert not unsaid, (
+        "an Any without a '# Any: why' comment on its line or the line above: " + ", ".join(unsaid)
+    )
+
+
+def test_the_any_count_sees_code_and_comments() -> None:
+    """The count finds an Any in code, not in a sentence or an import, and tells a
+    commented one from one that is not (so the test above means what it says)."""
+    sample = (
+        "from typing import Any\n"
+        "x: Any = 1  # Any: why\n"
+        'w = "Any of these"\n'
+        "# Any: the reason, above\n"
+        "z: dict[str, Any] = {}\n"
+        "y: typing.Any = 2\n"
+        "v = 3  # any: lower case is not the mark\n"
+    )
+    assert _any_in(sample) == [(2, True), (5, True), (6, False)]

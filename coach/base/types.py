@@ -16,6 +16,7 @@ __all__ = [
     "json_int",
     "json_object",
     "read_bool",
+    "read_float",
     "read_int",
     "read_list",
     "read_object",
@@ -58,6 +59,13 @@ def read_int(value: JsonValue) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     raise TypeError(f"not a whole number: {value!r}")
+
+
+def read_float(value: JsonValue) -> float:
+    """``value`` as a number (never a bool); TypeError otherwise."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    raise TypeError(f"not a number: {value!r}")
 
 
 def read_optional_int(value: JsonValue) -> int | None:

@@ -9,9 +9,9 @@ and only that key falls back to its default; the others keep what the file says.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -25,6 +25,9 @@ from coach.config.toml import (
     user_path,
 )
 from coach.format.text import printable, quoted
+
+if TYPE_CHECKING:
+    from tomlkit.items import Array
 
 __all__ = [
     "AUDIO_CHOICES",
@@ -263,15 +266,17 @@ def settings_toml(settings: Settings, current: str | None = None) -> str:
         document.add(tomlkit.comment(HEADER))
     for key, value in settings.model_dump().items():
         if key == "routines":
-            value = _routines_toml(tomlkit, value)
+            value = _routines_toml(value)
         if document.get(key) != value:
             document[key] = value
     return tomlkit.dumps(document)
 
 
-def _routines_toml(tomlkit: Any, entries: list[Any]) -> Any:  # any: the tomlkit module
+def _routines_toml(entries: Sequence[object]) -> Array:
     """The routines as TOML writes them: a file alone as a text, one with a reminder as
     an inline table (an array of tables would take every key written after it)."""
+    import tomlkit  # imported already by settings_toml, its only caller
+
     array = tomlkit.array()
     for entry in entries:
         if isinstance(entry, dict) and entry.get("remind_at"):

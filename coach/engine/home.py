@@ -7,11 +7,13 @@ first frame, before the engine and the session files are loaded.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from coach.base.types import JsonValue, read_float, read_int, read_list, read_object
 
 if TYPE_CHECKING:
     # Types only: home is drawn in the first frame, and the records' dataclasses cost it
@@ -70,11 +72,13 @@ class RoutineStatus:
     current: bool = False
     """The one home shows the plan of (Enter plays it)."""
 
-    def to_json(self) -> dict[str, Any]:  # any: asdict() of this record (JSON values)
-        return asdict(self)
+    def to_json(self) -> dict[str, JsonValue]:
+        record: dict[str, JsonValue] = asdict(self)
+        return record
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> RoutineStatus:  # any: JSON read back
+    def from_json(cls, value: JsonValue) -> RoutineStatus:
+        data = read_object(value)
         return cls(
             str(data["path"]),
             str(data["name"]),
@@ -119,23 +123,25 @@ class HomeView:
     """The routines home lists (the ``routines`` setting), each done today or not, the
     one shown marked; empty with fewer than two."""
 
-    def to_json(self) -> dict[str, Any]:  # Any: asdict() of this view (JSON values)
-        return asdict(self)
+    def to_json(self) -> dict[str, JsonValue]:
+        view: dict[str, JsonValue] = asdict(self)
+        return view
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> HomeView:  # Any: JSON read back
+    def from_json(cls, value: JsonValue) -> HomeView:
         """The view from :meth:`to_json`'s output; KeyError, TypeError or ValueError when
         it is not one."""
-        rows: Sequence[Mapping[str, Any]] = data["rows"]  # Any: JSON read back
+        data = read_object(value)
+        rows = [read_object(r) for r in read_list(data["rows"])]
         return cls(
             title=str(data["title"]),
             description=str(data["description"]),
-            total_seconds=float(data["total_seconds"]),
+            total_seconds=read_float(data["total_seconds"]),
             rows=tuple(
                 HomeRow(
                     str(r["program_id"]),
                     str(r["program_name"]),
-                    int(r["level"]),
+                    read_int(r["level"]),
                     str(r["level_name"]),
                     str(r["exercise"]),
                     str(r["dose"]),
@@ -145,10 +151,10 @@ class HomeView:
                 for r in rows
             ),
             last_session=str(data["last_session"]),
-            notes=tuple(str(n) for n in data["notes"]),
+            notes=tuple(str(n) for n in read_list(data["notes"])),
             today=str(data.get("today", "")),
             blocked=bool(data.get("blocked", False)),
-            routines=tuple(RoutineStatus.from_json(r) for r in data.get("routines", ())),
+            routines=tuple(RoutineStatus.from_json(r) for r in read_list(data.get("routines", ()))),
         )
 
 

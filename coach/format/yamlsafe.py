@@ -70,10 +70,8 @@ DataPath = tuple[str | int, ...]
 
 _YAML = "tag:yaml.org,2002:"
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
-# The C loader when libyaml is there, else the Python one.
-_LoaderClass: Any = getattr(
-    yaml, "CSafeLoader", yaml.SafeLoader
-)  # Any: no common type in the stubs
+# Any: the C loader when libyaml is there, else the Python one; no common type in the stubs
+_LoaderClass: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Position(Protocol):

@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Self
 
 from coach.engine.records import (
     ClaimedElsewhere,
@@ -24,6 +24,7 @@ from coach.engine.records import (
 from coach.store.journal import (
     JOURNAL_FOLDER,
     Journal,
+    JournalEntry,
     JournalFile,
     journal_files,
     read_journal,
@@ -332,8 +333,7 @@ class Database:
                 found.append(read_journal(path))
         return found
 
-    # Any: journal facts (JSON) read back
-    def waiting_facts(self, table: str) -> list[dict[str, Any]]:
+    def waiting_facts(self, table: str) -> list[JournalEntry]:
         """The rows of ``table`` waiting in the journal (read only), oldest first."""
         return [f["row"] for j in self._journals() for f in j.facts if f["table"] == table]
 

@@ -21,11 +21,11 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from coach import __version__
 from coach.base.atomic import write_atomic
-from coach.base.types import JsonValue
+from coach.base.types import read_object
 from coach.engine.home import HomeView, RoutineRef
 from coach.store.private import private_folder
 
@@ -150,20 +150,20 @@ class HomeCache:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._memory: dict[str, JsonValue] = {}
+        self._memory: dict[str, object] = {}
 
     def read(self, source: Path, today: date, version: HistoryVersion) -> HomeView | None:
         """Home for ``source`` on ``today``, if what it was made from is unchanged."""
         try:
             entry = self._entries().get(str(source.resolve()))
-            if not isinstance(entry, dict) or entry.get("coach") != __version__:
+            if not isinstance(entry, Mapping) or entry.get("coach") != __version__:
                 return None
             if entry.get("zone") != _zone() or entry.get("history") != list(version):
                 return None
             files = entry.get("files")
             if not isinstance(files, list) or files_key(Path(f[0]) for f in files) != files:
                 return None
-            view = entry.get("views", {}).get(today.isoformat())
+            view = read_object(entry.get("views", {})).get(today.isoformat())
             return None if view is None else HomeView.from_json(view)
         except (KeyError, TypeError, ValueError, IndexError, OSError, AttributeError):
             return None
@@ -198,10 +198,10 @@ class HomeCache:
             "views": {day.isoformat(): view.to_json() for day, view in views.items()},
             "written": time.time(),
         }
-        newest = sorted(entries.items(), key=lambda kv: kv[1].get("written", 0), reverse=True)
+        newest = sorted(entries.items(), key=lambda kv: _written(kv[1]), reverse=True)
         self._store(dict(newest[:_SOURCES_KEPT]))
 
-    def _entries(self) -> dict[str, Any]:  # Any: JSON read back, checked as it is used
+    def _entries(self) -> dict[str, object]:
         if self.path is None:
             return self._memory
         try:
@@ -213,13 +213,19 @@ class HomeCache:
         entries = data.get("sources")
         return entries if isinstance(entries, dict) else {}
 
-    def _store(self, entries: dict[str, JsonValue]) -> None:
+    def _store(self, entries: dict[str, object]) -> None:
         if self.path is None:
             self._memory = entries
             return
         with contextlib.suppress(OSError):
             private_folder(self.path.parent)
             write_atomic(self.path, json.dumps({"format": _FORMAT, "sources": entries}))
+
+
+def _written(entry: object) -> float:
+    """When an entry was written (0 for one that does not say)."""
+    written = entry.get("written", 0) if isinstance(entry, Mapping) else 0
+    return float(written) if isinstance(written, int | float) else 0.0
 
 
 def remember_home(cache: HomeCache, day: DayLoaded, version: HistoryVersion | None) -> None:

@@ -42,7 +42,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from coach.store.private import create_private, private_folder, tighten_folder
 
@@ -50,10 +50,15 @@ __all__ = [
     "FACT_TABLES",
     "JOURNAL_FOLDER",
     "Journal",
+    "JournalEntry",
     "JournalFile",
     "journal_files",
     "read_journal",
 ]
+
+JournalEntry: TypeAlias = dict[str, Any]  # Any: a line's JSON; store.rows converts each field
+"""One journal line's fields (a session, a set, what follows a session, a fact), as
+written and as read back: each field is converted where it is used (``store.rows``)."""
 
 JOURNAL_FOLDER = "journal"
 """The journal's folder, beside the database."""
@@ -71,16 +76,15 @@ class JournalFile:
     """What one journal file holds, as read back."""
 
     path: Path
-    session: dict[str, Any] | None = None  # Any: journal entries (JSON) read back
-    # Any: JSON read back
-    sets: dict[tuple[int, int, int], dict[str, Any]] = field(default_factory=dict)
+    session: JournalEntry | None = None
+    sets: dict[tuple[int, int, int], JournalEntry] = field(default_factory=dict)
     """The latest line for each set, by (exercise index, set number, attempt)."""
-    finish: dict[str, Any] | None = None  # Any: JSON read back
-    after: dict[str, dict[str, Any]] = field(default_factory=dict)  # Any: JSON read back
+    finish: JournalEntry | None = None
+    after: dict[str, JournalEntry] = field(default_factory=dict)
     """The facts that follow the session (``revise``, ``note``, ``level_move``), the
     latest of each kind (of each program's for a level move), in the order first
     written."""
-    facts: list[dict[str, Any]] = field(default_factory=list)  # Any: JSON read back
+    facts: list[JournalEntry] = field(default_factory=list)
     """Facts that stand apart from any session (a file of their own): each a ``table``
     of :data:`FACT_TABLES` and its ``row``."""
     bad_lines: int = 0
@@ -105,8 +109,7 @@ class Journal:
     def path_of(self, uid: str) -> Path:
         return self.folder / f"{uid}.jsonl"
 
-    # Any: journal entries (JSON)
-    def append(self, uid: str, entries: list[tuple[str, dict[str, Any]]]) -> Path:
+    def append(self, uid: str, entries: list[tuple[str, JournalEntry]]) -> Path:
         """Append the ``(key, entry)`` pairs not already there, and flush them to the
         disk before returning; OSError when they could not all be written (nothing
         partial is left behind)."""

@@ -21,6 +21,7 @@ from coach.engine.records import (
 )
 from coach.store.journal import (
     FACT_TABLES,
+    JournalEntry,
 )
 
 if TYPE_CHECKING:
@@ -187,7 +188,7 @@ def set_facts(row: Sequence[Any]) -> SetFacts:  # Any: a row as SQLite returns i
     )
 
 
-def journal_set(row: Mapping[str, Any]) -> SetFacts:  # Any: a journal entry (JSON) read back
+def journal_set(row: JournalEntry) -> SetFacts:
     """A set as the journal keeps it (a row of :data:`SET_COLUMNS`), as the engine sees it."""
     return set_facts(
         (
@@ -251,10 +252,10 @@ reads the row's values before the update)."""
 
 def apply_write(
     db: sqlite3.Connection,
-    session: Mapping[str, Any],  # Any: journal entries (JSON), from the day or read back
-    sets: Sequence[Mapping[str, Any]],  # Any: journal entries (JSON)
-    finish: Mapping[str, Any] | None,  # Any: journal entries (JSON)
-    after: Sequence[Mapping[str, Any]] = (),  # Any: journal entries (JSON)
+    session: JournalEntry,
+    sets: Sequence[JournalEntry],
+    finish: JournalEntry | None,
+    after: Sequence[JournalEntry] = (),
 ) -> tuple[int, int]:
     """Write a session as the journal holds it (see :mod:`coach.store.journal`) inside the
     open transaction, changing nothing already there: found by its uid (or its row id),
@@ -320,8 +321,7 @@ def apply_write(
     return session_id, added
 
 
-# Any: a fact's columns (JSON)
-def insert_fact(db: sqlite3.Connection, table: str, row: Mapping[str, Any]) -> None:
+def insert_fact(db: sqlite3.Connection, table: str, row: JournalEntry) -> None:
     """Insert a fact that stands apart from any session (see :data:`FACT_TABLES`) unless
     a row with its uid is already there: inserting it twice changes nothing."""
     if table not in FACT_TABLES:
@@ -381,12 +381,12 @@ def apply_after(db: sqlite3.Connection, session_id: int, fact: Mapping[str, Any]
 
 def after_entries(
     revised: SessionEnd | None, note: str | None, level_move: LevelChoice | None
-) -> list[tuple[str, dict[str, Any]]]:  # Any: journal entries (JSON)
+) -> list[tuple[str, JournalEntry]]:
     """The facts that follow a session, as the journal keeps them, each with the key
     under which a later one replaces it."""
     now = utc_now()
-    found: list[tuple[str, dict[str, Any]]] = []  # Any: journal entries (JSON)
-    fact: dict[str, Any]  # Any: a journal entry (JSON)
+    found: list[tuple[str, JournalEntry]] = []
+    fact: JournalEntry
     if revised is not None:
         decisions = decision_rows(0, revised.decisions, now, "after")
         fact = {

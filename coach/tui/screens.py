@@ -52,8 +52,8 @@ class Ask:
     """A dialog, and what its answer (the value it is dismissed with) tells the flow;
     None: nothing to tell."""
 
-    screen: Screen[Any]
-    answer: Callable[[Any], day.Input | None]
+    screen: Screen[Any]  # Any: a dialog of any result type (Screen is invariant in it)
+    answer: Callable[[Any], day.Input | None]  # Any: what that dialog is dismissed with
 
 
 def _nothing(_: object) -> None:
@@ -109,7 +109,8 @@ def _quit(asked: day.AskQuit) -> Ask:
     return Ask(prompts.ConfirmQuit(asked.message), lambda stop: day.QuitAnswer(bool(stop)))
 
 
-ASKS: dict[type[Any], Callable[[Any], Ask]] = {
+# Any: each entry takes an output of its own key's type, which no one type can say
+ASKS: dict[type[object], Callable[[Any], Ask]] = {
     day.ShowError: lambda shown: Ask(prompts.ErrorScreen(shown.title, list(shown.lines)), _nothing),
     day.AskResume: lambda asked: Ask(
         prompts.ResumeScreen(asked.title, asked.body, can_resume=asked.can_resume),
@@ -147,7 +148,8 @@ class DayScreens:
 
     def __init__(self, app: CoachApp) -> None:
         self.app = app
-        own: dict[type[Any], Callable[[Any], object]] = {
+        # Any: each entry takes an output of its own key's type
+        own: dict[type[object], Callable[[Any], object]] = {
             day.Notice: lambda notice: app.notify(
                 notice.text, severity=notice.tone.value, timeout=notice.seconds
             ),
@@ -163,12 +165,14 @@ class DayScreens:
             ),
             day.ShowSummary: lambda shown: app.show_last(SummaryScreen(shown.summary, shown.where)),
         }
-        self.outputs: dict[type[Any], Callable[[Any], object]] = {
+        # Any: each entry takes an output of its own key's type
+        self.outputs: dict[type[object], Callable[[Any], object]] = {
             **{kind: partial(self.ask, make) for kind, make in ASKS.items()},
             **dict.fromkeys(get_args(day.Effect), app.carry_out),
             **own,
         }
         """Each output type of the flow -> what shows it or carries it out."""
+        # Any: each entry takes a message of its own key's type
         self.inputs: dict[type[Message], Callable[[Any], day.Input]] = {
             HomeScreen.StartRequested: lambda _: day.StartSession(),
             HomeScreen.CheckRequested: lambda _: day.StartCheck(),
@@ -181,7 +185,7 @@ class DayScreens:
         }
         """Each message a screen sends the app -> the flow input it means."""
 
-    def ask(self, make: Callable[[Any], Ask], output: object) -> None:
+    def ask(self, make: Callable[[Any], Ask], output: object) -> None:  # Any: as in ASKS
         """Push the dialog for ``output``; its answer goes to the flow."""
         asked = make(output)
 
