@@ -29,34 +29,30 @@ from __future__ import annotations
 import math
 import random
 import time
+from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 
+from coach.engine import day as day_flow
 from coach.engine.checks.protocol import CEILING_SECONDS, EndedBy, HoldTest, Variant
 from coach.engine.checks.records import HoldResult
-from coach.engine.clock import local_today
+from coach.engine.clock import FakeClock, local_today, stamping_with
+from coach.engine.followup import FollowUpAnswer, Symptoms
+from coach.engine.ids import naming_with, new_id
 from coach.engine.planning import programs_of
-from coach.engine.records import (
-    RED_FLAG_REASON,
-    LevelMove,
-    PainAnswer,
-    SessionFacts,
-    SessionStatus,
-    SetFacts,
-    SetRecord,
-)
-from coach.engine.scaling import Replay
-from coach.engine.screening import QUESTIONS, assess
-from coach.engine.session import AfterRating, after_rating
-from coach.engine.timeline import Dose, PlannedExercise, SessionPlan, plan_session
+from coach.engine.records import PainAnswer, SkipReason
+from coach.engine.runner import Finished, RatingNeeded, RunnerEvent, RunState, StepStarted
+from coach.engine.screening import QUESTIONS
+from coach.engine.session import SessionController, SessionSummary
+from coach.engine.timeline import Dose, PlannedExercise, StepKind
 from coach.format.loader import AnyExercise, LoadedFile, load_session_file
-from coach.format.v1 import HoldExercise, RepsExercise
 from coach.store.bulk import (
     HistoryNotEmptyError,
     NewHistory,
     refuse_if_not_empty,
-    write_new_history,
+    write_played_history,
 )
 from coach.store.database import HistoryStore
 
@@ -138,7 +134,7 @@ def generate(
     refuse_if_not_empty(store)
     simulation = _Simulation(
         loaded,
-        str(routine_path),
+        routine_path,
         random.Random(seed),
         tz=tz,
         not_after=not_after,
@@ -147,20 +143,19 @@ def generate(
     first_day = end - timedelta(days=days - 1)
     for offset in range(days):
         simulation.day(first_day + timedelta(days=offset))
-    rows = simulation.rows
-    write_new_history(store, rows)
+    counts = write_played_history(store, simulation.played, simulation.rows)
     return Summary(
         path=store.path,
         first_day=first_day,
         last_day=end,
         days=days,
-        sessions=len(rows.sessions),
-        sets=len(rows.sets),
-        dose_changes=len(rows.dose_changes),
-        level_moves=len(rows.level_moves),
-        screenings=len(rows.screenings),
+        sessions=counts["sessions"],
+        sets=counts["sets"],
+        dose_changes=counts["dose_changes"],
+        level_moves=counts["level_moves"],
+        screenings=counts["screenings"],
         seconds=time.perf_counter() - started,
-        checks=len(rows.checks),
+        checks=counts["checks"],
     )
 
 
@@ -242,47 +237,14 @@ def _range_position(exercise: AnyExercise, dose: Dose) -> float:
     return sum(spots) / len(spots) if spots else 0.5
 
 
-@dataclass(frozen=True, slots=True)
-class _Timing:
-    """Planned seconds of one exercise at one dose, as the timeline spells it out."""
-
-    set_seconds: float
-    """From the first work step of a set to its end (both sides and the switch)."""
-    work_seconds: float
-    """Work steps only: the set's ``planned_work_seconds``."""
-    total: float
-    """The exercise's share of the session: get ready, sets, rests, rest after."""
-    position: float
-    """How far up its progression ranges the dose is: 0 at the minimum, 1 at the top."""
-
-
-def _timing(item: PlannedExercise, *, is_last: bool) -> _Timing:
-    exercise, dose = item.exercise, item.dose
-    if isinstance(exercise, HoldExercise):
-        holds = dose.holds or 1
-        hold = dose.hold or float(exercise.written("hold") or 0)
-        work = holds * hold
-        side = work + (holds - 1) * exercise.hold_rest
-    elif isinstance(exercise, RepsExercise):
-        work = (dose.reps or int(exercise.written("reps") or 0)) * exercise.rep_seconds
-        side = work
-    else:
-        work = side = dose.duration or float(exercise.written("duration") or 0)
-    sides = 2 if exercise.sides == "each" else 1
-    set_seconds = sides * side + (sides - 1) * exercise.switch
-    total = item.get_ready + dose.sets * set_seconds + (dose.sets - 1) * exercise.rest
-    if not is_last:
-        total += exercise.rest_after
-    return _Timing(set_seconds, sides * work, total, _range_position(exercise, dose))
-
-
 class _Simulation:
-    """Walks the calendar, deciding each day whether there is a session and what happens."""
+    """Walks the calendar, deciding each day whether the person exercises; each morning
+    is played through the day flow itself (:class:`_Morning`)."""
 
     def __init__(
         self,
         loaded: LoadedFile,
-        source_path: str,
+        source: Path,
         rng: random.Random,
         *,
         tz: tzinfo | None,
@@ -290,21 +252,40 @@ class _Simulation:
         check_rng: random.Random | None = None,
     ) -> None:
         self.loaded = loaded
+        self.source = source
         self.check_rng = check_rng or random.Random(CHECK_SEED)
         """The checks' own: drawing from it never changes the sessions of a seed."""
         self.last_check: date | None = None
-        self.source_path = source_path
         self.rng = rng
         self.tz = tz
         self.not_after = not_after
-        self.programs = [Replay(program, start) for program, start in programs_of(loaded)]
-        """Each program's scaling state, stepped once per session by the engine's own
-        replay (the tests check the result against planning on the stored history)."""
         self.body = _Body(rng)
         self.rows = NewHistory()
+        """What is made up beside the sessions: the function checks."""
+        self.played = HistoryStore.in_memory()
+        """The sessions, as the day flow stored them (copied into the history at the end)."""
         self.break_left = 0
-        self.last_screening: date | None = None
-        self.timings: dict[tuple[str, str, int, Dose, bool], _Timing] = {}
+        self.clock = FakeClock()
+        self._anchor = (datetime.min.replace(tzinfo=UTC), self.clock.now)
+
+    # -- the shell's clocks and names ---------------------------------------------------
+
+    def wall(self) -> datetime:
+        """The made-up person's moment: the day's start moved on with the fake clock."""
+        start, at = self._anchor
+        return start + timedelta(seconds=round(self.clock.now - at, 3))
+
+    def start_at(self, moment: datetime) -> None:
+        self._anchor = (moment, self.clock.now)
+
+    def new_uid(self) -> str:
+        """A fact's name, as the app makes it (:func:`coach.engine.ids.new_id`), at the
+        person's moment and from the seed."""
+        return new_id(int(self.wall().timestamp() * 1000), self.rng.getrandbits)
+
+    def load(self, path: Path) -> LoadedFile:
+        """The session file, read once: the flow asks for it every morning."""
+        return self.loaded if path == self.source else load_session_file(path)
 
     # -- the calendar -----------------------------------------------------------------
 
@@ -315,8 +296,19 @@ class _Simulation:
         start = self._start_time(day)
         if self.not_after is not None and start > self.not_after:
             return
-        self._session(day, start)
+        self.start_at(start)
+        with stamping_with(self.wall), naming_with(self.new_uid):
+            summary = _Morning(self, day).play()
+        if summary is not None:
+            for program_id in self.loaded_programs:
+                done = sum(r.sets_rated for r in summary.results if r.program_id == program_id)
+                planned = sum(r.sets_planned for r in summary.results if r.program_id == program_id)
+                self.body.trained(program_id, done / planned if planned else 0.0)
         self._check(day)
+
+    @property
+    def loaded_programs(self) -> list[str]:
+        return [program.id for program, _ in programs_of(self.loaded)]
 
     def _skips(self, day: date) -> bool:
         rng = self.rng
@@ -350,77 +342,7 @@ class _Simulation:
         aware = local.astimezone() if self.tz is None else local.replace(tzinfo=self.tz)
         return aware.astimezone(UTC)
 
-    # -- one session ------------------------------------------------------------------
-
-    def _session(self, day: date, start: datetime) -> None:
-        rng, body = self.rng, self.body
-        clock = _Clock(start)
-        self._screening(day, clock)
-        morning = body.morning_pain()
-        baseline = None if rng.random() < 0.01 else min(10, max(0, round(morning)))
-        clock.wait(rng.uniform(4, 20))
-        today = {replay.program.id: replay.plan(day, baseline) for replay in self.programs}
-        plan = plan_session(
-            self.loaded,
-            levels={pid: planned.level for pid, planned in today.items()},
-            doses={(pid, key): dose for pid, p in today.items() for key, dose in p.doses.items()},
-        )
-        session_id = len(self.rows.sessions) + 1
-        started_at = clock.stamp()
-        status, stop_reason, rated = self._play(session_id, plan, morning, clock)
-        planned_seconds = sum(self._timing_of(plan, i).total for i in range(len(plan.exercises)))
-        clock.wait(rng.uniform(0.5, 2.0))
-        ended_at = clock.stamp()
-        added = self.rows.add_session(
-            started_at=started_at,
-            ended_at=ended_at,
-            status=status,
-            source_id=plan.source_id,
-            title=plan.title,
-            source_path=self.source_path,
-            planned_seconds=planned_seconds,
-            baseline_pain=baseline,
-            levels=plan.levels,
-            stop_reason=stop_reason,
-            local_date=day,
-            utc_offset=_offset_minutes(start, self.tz),
-        )
-        assert added == session_id
-        for planned_today in today.values():
-            self.rows.add_decisions(session_id, planned_today.checks, started_at, "before")
-        offers: list[tuple[Replay, int, bool]] = []
-        for replay in self.programs:
-            program_id = replay.program.id
-            facts = SessionFacts(
-                session_id=session_id,
-                day=day,
-                baseline=baseline,
-                level=plan.levels[program_id],
-                sets=tuple(s for s in rated if s.program_id == program_id),
-                status=status,
-                stop_reason=stop_reason,
-            )
-            self.rows.add_decisions(session_id, replay.add(facts), ended_at, "after")
-            # Offers, like the summary's plan, are for the next day.
-            after = replay.plan(day + timedelta(days=1))
-            self.rows.add_advice(session_id, after.advice, ended_at)
-            if after.offer_up is not None:
-                place = sum(1 for _, _, is_up in offers if is_up)
-                offers.insert(place, (replay, after.offer_up, True))
-            if after.offer_down is not None:
-                offers.append((replay, after.offer_down, False))
-            done = sum(1 for s in facts.sets if s.completed)
-            planned = sum(e.dose.sets for e in plan.exercises if e.program_id == program_id)
-            body.trained(program_id, done / planned if planned else 0.0)
-        if offers and status is not SessionStatus.RED_FLAG:
-            # The summary asks about the first offer only, as the app does.
-            replay, to_level, up = offers[0]
-            accepted = rng.random() < (0.85 if up else 0.7)
-            clock.wait(rng.uniform(3, 15))
-            name = self.rows.session_name(session_id)
-            move = LevelMove(name, replay.level, to_level, accepted)
-            self.rows.add_level_move(session_id, replay.program.id, move, clock.stamp())
-            replay.answer(move)
+    # -- the evening's function check -------------------------------------------------
 
     def _check(self, day: date) -> None:
         """A function check in the evening of a session day, every four weeks or so:
@@ -487,11 +409,184 @@ class _Simulation:
         )
         assert added == check_id
 
-    def _screening(self, day: date, clock: _Clock) -> None:
-        last = self.last_screening
-        if last is not None and (day - last).days < SCREENING_WEEKS * 7:
+
+class _Morning:
+    """One morning played as the app plays it, without a screen: the day flow's effects
+    carried out at once (through the same ``carry_out`` and the store's own writes), the
+    runner moved by the fake clock, and every question answered by the made-up person."""
+
+    def __init__(self, simulation: _Simulation, today: date) -> None:
+        self.sim = simulation
+        self.rng = simulation.rng
+        self.body = simulation.body
+        self.clock = simulation.clock
+        self.flow = day_flow.DayFlow(
+            simulation.source,
+            "memory",
+            lambda: today,
+            clock=self.clock,
+            wall=simulation.wall,
+            screening_weeks=SCREENING_WEEKS,
+            check_weeks=CHECK_WEEKS,
+            new_uid=simulation.new_uid,
+        )
+        self.pending: deque[day_flow.Output] = deque([self.flow.begin()])
+        self.morning = self.body.morning_pain()
+        self.started = False
+        self.summary: SessionSummary | None = None
+        self.felt: dict[tuple[int, int], int] = {}
+        """Each set's pain, as the person feels it (drawn when the set starts)."""
+        self.cut: set[tuple[int, int]] = set()
+        """The sets the person cut short."""
+        self.worked: tuple[int, int] | None = None
+        self.redone: set[tuple[int, int]] = set()
+        """The sets done again."""
+        self.quit_at = -1
+        """The exercise the person stops the session at (-1: none)."""
+        self.quitting = False
+
+    def play(self) -> SessionSummary | None:
+        """Play the morning through; the session's summary (None when there was none)."""
+        for _ in range(100_000):
+            if self.pending:
+                self._show(self.pending.popleft())
+                continue
+            session = self.flow.session
+            if session is None or session.runner.state is not RunState.RUNNING:
+                return self.summary
+            self._advance(session)
+        raise RuntimeError("the demo's morning never ended")
+
+    def _feed(self, event: day_flow.Input) -> None:
+        self.pending.extend(self.flow.handle(event))
+
+    def _wait(self, low: float, high: float) -> None:
+        self.clock.advance(self.rng.uniform(low, high))
+
+    def _events(self, events: Sequence[RunnerEvent]) -> None:
+        session = self.flow.session
+        for event in events:
+            if isinstance(event, StepStarted) and session is not None:
+                session.note_step_started(event.step)
+            elif isinstance(event, RatingNeeded):
+                self._feed(day_flow.RatingDue(event.step))
+            elif isinstance(event, Finished):
+                self._feed(day_flow.PlayFinished())
+
+    def _show(self, output: day_flow.Output) -> None:
+        rng = self.rng
+        if isinstance(output, day_flow.Play):
+            count = len(output.session.plan.exercises)
+            # Now and then the person stops the session early.
+            self.quit_at = rng.randrange(count) if rng.random() < 0.02 else -1
+            self._events(output.session.start())
+        elif isinstance(output, day_flow.MoveOn):
+            self._events(output.events)
+        elif day_flow.is_effect(output):
+            self._feed(day_flow.carry_out(output, self.sim.played, self.sim.load))
+        elif isinstance(output, day_flow.ShowHome):
+            if not self.started:
+                self.started = True
+                self._wait(4, 20)
+                self._feed(day_flow.StartSession())
+        elif isinstance(output, day_flow.AskScreening):
+            self._wait(15, 60)
+            self._feed(day_flow.ScreeningAnswer(self._checklist()))
+        elif isinstance(output, day_flow.AskFollowUp):
+            self._wait(10, 40)
+            gone = Symptoms.GONE if rng.random() < 0.8 else Symptoms.BETTER
+            self._feed(day_flow.FollowUpAnswered(FollowUpAnswer(gone, clinician_seen=True)))
+        elif isinstance(output, day_flow.ShowAdvice):
+            self._wait(3, 15)
+            go_on = output.go_on is not None and (
+                output.kind is not day_flow.AdviceKind.REST_DAY or rng.random() < 0.5
+            )
+            self._feed(day_flow.AdviceAnswer(go_on))
+        elif isinstance(output, day_flow.AskBaseline):
+            baseline = None if rng.random() < 0.01 else min(10, max(0, round(self.morning)))
+            self._wait(4, 20)
+            self._feed(day_flow.BaselineAnswer(PainAnswer(baseline)))
+        elif isinstance(output, day_flow.AskRating):
+            self._feed(day_flow.RatingAnswer(self._rating()))
+        elif isinstance(output, day_flow.AskSkipReason):
+            self._wait(1, 4)
+            self._feed(day_flow.SkipAnswer(self._skip_reason()))
+        elif isinstance(output, day_flow.AskQuit):
+            self._wait(1, 4)
+            stop = self.quitting
+            self._feed(day_flow.QuitAnswer(stop, SkipReason.OTHER if stop else None))
+        elif isinstance(output, day_flow.AskLevel):
+            self._wait(3, 15)
+            accepted = rng.random() < (0.75 if output.up else 0.6)
+            self._feed(day_flow.LevelAnswer(accepted))
+        elif isinstance(output, day_flow.ShowSummary):
+            self.summary = output.summary
+        elif isinstance(output, day_flow.AskResume):
+            self._feed(day_flow.ResumeAnswer(day_flow.ResumeChoice.CLOSE))
+        elif isinstance(output, day_flow.ShowError):
+            raise RuntimeError(f"the demo's morning failed: {output.title}: {output.lines}")
+
+    def _advance(self, session: SessionController) -> None:
+        """Move the clock to the end of the step being played, or cut it short, or stop."""
+        runner = session.runner
+        step = runner.step
+        assert step is not None
+        where = (step.exercise_index, step.set_number)
+        if step.kind.is_work and where != self.worked:
+            self.worked = where
+            if step.exercise_index == self.quit_at and not self.quitting:
+                self.quitting = True
+                self.clock.advance(runner.remaining() * self.rng.random())
+                self._feed(day_flow.QuitAsked())
+                return
+            felt = self._felt(session, where)
+            if self.rng.random() < 0.006 + 0.05 * max(0, felt - 3):
+                self.cut.add(where)
+                self.clock.advance(runner.remaining() * self.rng.uniform(0.25, 0.95))
+                self._feed(day_flow.SkipAsked())
+                return
+        elif (
+            step.kind in (StepKind.REST, StepKind.REST_AFTER)
+            and self.worked is not None
+            and self.worked not in self.redone
+            and self.rng.random() < 0.008
+        ):
+            # 'b' after rating a set: it is done again and rated again (its second try).
+            self.redone.add(self.worked)
+            self.worked = None
+            self._wait(1, 4)
+            self._events(runner.back())
             return
-        self.last_screening = day
+        self.clock.advance(runner.remaining())
+        self._events(runner.update())
+
+    def _felt(self, session: SessionController, where: tuple[int, int]) -> int:
+        if where not in self.felt:
+            index, set_number = where
+            item = session.plan.exercises[index]
+            position = _range_position(item.exercise, item.dose)
+            self.felt[where] = self.body.set_pain(self.morning, item, position, set_number)
+        return self.felt[where]
+
+    def _rating(self) -> PainAnswer:
+        session = self.flow.session
+        assert session is not None and session.runner.step is not None
+        step = session.runner.step
+        felt = self._felt(session, (step.exercise_index, step.set_number))
+        flags = [False, False, False]
+        if self.rng.random() < 0.0005 + (0.003 if self.body.flaring else 0.0):
+            flags[self.rng.randrange(3)] = True
+        pain = None if self.rng.random() < 0.004 else felt  # None: the rating was skipped
+        self._wait(2, 9)
+        return PainAnswer(pain, *flags)
+
+    def _skip_reason(self) -> SkipReason:
+        session = self.flow.session
+        if session is not None and self.worked is not None and self.felt.get(self.worked, 0) > 5:
+            return SkipReason.PAIN
+        return SkipReason.TIME if self.rng.random() < 0.5 else SkipReason.OTHER
+
+    def _checklist(self) -> dict[str, bool]:
         ticked: set[str] = set()
         if self.body.flaring and self.rng.random() < 0.3:
             ticked.add(self.rng.choice(("night_pain", "below_knee")))
@@ -499,137 +594,7 @@ class _Simulation:
             # Signs to review soon; urgent and same-day ones, which stop a session, are
             # not made up.
             ticked.add(self.rng.choice(("weight_loss", "trauma")))
-        answers = {q.key: q.key in ticked for q in QUESTIONS}
-        outcome = assess(answers)
-        clock.wait(self.rng.uniform(15, 60))
-        self.rows.add_screening(answers, outcome, clock.stamp(), day)
-
-    def _timing_of(self, plan: SessionPlan, index: int) -> _Timing:
-        item = plan.exercises[index]
-        is_last = index == len(plan.exercises) - 1
-        key = (item.program_id, item.key, item.level, item.dose, is_last)
-        timing = self.timings.get(key)
-        if timing is None:
-            timing = self.timings[key] = _timing(item, is_last=is_last)
-        return timing
-
-    def _play(
-        self, session_id: int, plan: SessionPlan, morning: float, clock: _Clock
-    ) -> tuple[SessionStatus, str | None, list[SetFacts]]:
-        """Every set of the session as the user went through it: the rows, the outcome."""
-        rng = self.rng
-        rated: list[SetFacts] = []
-        scaling = {replay.program.id: replay.scaling for replay in self.programs}
-        count = len(plan.exercises)
-        # Where the user stops the session early, if they do. (No session is left
-        # 'running': the app offers to resume or close those the next time it starts.)
-        quit_at = rng.randrange(count) if rng.random() < 0.02 else count
-        for index, item in enumerate(plan.exercises):
-            timing = self._timing_of(plan, index)
-            if index == quit_at:
-                clock.wait(rng.uniform(0, timing.total))
-                return SessionStatus.STOPPED, None, rated
-            clock.wait(item.get_ready)
-            dose = item.dose
-            limits = scaling[item.program_id]
-            for set_number in range(1, dose.sets + 1):
-                redo = rng.random() < 0.008
-                attempt = 1
-                if redo and rng.random() < 0.5:
-                    # 'b' during the set: it starts again and only the redo is rated.
-                    clock.wait(rng.uniform(2, timing.set_seconds))
-                    attempt = 2
-                while True:
-                    started_at = clock.stamp()
-                    record = self._set(
-                        session_id,
-                        index,
-                        item,
-                        set_number,
-                        attempt,
-                        started_at,
-                        morning,
-                        timing,
-                        clock,
-                    )
-                    rated.append(record.facts)
-                    # The in-session rules are the app's own (after_rating).
-                    outcome = after_rating(record, limits)
-                    if outcome is AfterRating.RED_FLAG:
-                        return SessionStatus.RED_FLAG, RED_FLAG_REASON, rated
-                    pain = record.answer.pain
-                    hurt = pain is not None and pain > limits.acceptable_max
-                    if attempt == 1 and redo and not hurt:
-                        # 'b' after rating: the set is done again and rated again (this
-                        # person redoes only a set that stayed in the zone).
-                        clock.wait(rng.uniform(1, 4))
-                        attempt = 2
-                        continue
-                    break
-                # Very high pain offers to stop the session: this person carries on, and
-                # the app then ends the exercise, as it does for pain above the zone.
-                if outcome in (AfterRating.END_EXERCISE, AfterRating.HIGH_PAIN):
-                    break  # the rest of this exercise is skipped for today
-                if set_number < dose.sets:
-                    clock.wait(item.exercise.rest)
-            if index < count - 1:
-                clock.wait(item.exercise.rest_after)
-            if rng.random() < 0.01:  # a pause: the phone, the door, a sip of water
-                clock.wait(rng.uniform(20, 300))
-        return SessionStatus.COMPLETED, None, rated
-
-    def _set(
-        self,
-        session_id: int,
-        index: int,
-        item: PlannedExercise,
-        set_number: int,
-        attempt: int,
-        started_at: str,
-        morning: float,
-        timing: _Timing,
-        clock: _Clock,
-    ) -> SetRecord:
-        """One rated set: its row, and the record (a warning sign ends the session)."""
-        rng, body = self.rng, self.body
-        dose = item.dose
-        felt = body.set_pain(morning, item, timing.position, set_number)
-        completed = rng.random() >= 0.006 + 0.05 * max(0, felt - 3)
-        if completed:
-            done = timing.work_seconds
-            clock.wait(timing.set_seconds)
-        else:
-            share = rng.uniform(0.25, 0.95)
-            done = round(timing.work_seconds * share, 3)
-            clock.wait(timing.set_seconds * share)
-        flag_chance = 0.0002 + (0.002 if body.flaring else 0.0)
-        flags = [False, False, False]
-        if rng.random() < flag_chance:
-            flags[rng.randrange(3)] = True
-        pain = None if rng.random() < 0.004 else felt  # None: the rating was skipped
-        clock.wait(rng.uniform(2, 9))
-        record = SetRecord(
-            session_id=session_id,
-            exercise_index=index,
-            program_id=item.program_id,
-            level=item.level,
-            exercise_id=item.key,
-            exercise_name=item.name,
-            kind=item.exercise.kind,
-            set_number=set_number,
-            sets_planned=dose.sets,
-            planned=dose,
-            planned_work_seconds=timing.work_seconds,
-            done_work_seconds=done,
-            completed=completed,
-            answer=PainAnswer(pain, *flags),
-            attempt=attempt,
-            started_at=started_at,
-            rated_at=clock.stamp(),
-            sides=item.exercise.sides,
-        )
-        self.rows.add_set(record)
-        return record
+        return {q.key: q.key in ticked for q in QUESTIONS}
 
 
 def _evening(day: date, rng: random.Random, tz: tzinfo | None) -> datetime:

@@ -9,7 +9,9 @@ session belongs to the user's local calendar day (:func:`local_day`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 
 __all__ = [
@@ -19,6 +21,7 @@ __all__ = [
     "local_day",
     "local_today",
     "stamp",
+    "stamping_with",
     "system_wall",
     "utc_now",
 ]
@@ -53,9 +56,26 @@ def stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
+_STAMPING: ContextVar[WallClock | None] = ContextVar("coach_stamping", default=None)
+"""The wall clock what is stored is stamped with, when not the machine's."""
+
+
+@contextmanager
+def stamping_with(wall: WallClock) -> Iterator[None]:
+    """Stamp what is stored with ``wall`` instead of the machine's clock, in this context
+    only: the demo history plays years of mornings through the store's own writes, each
+    stamped when it happened to the made-up person."""
+    token = _STAMPING.set(wall)
+    try:
+        yield
+    finally:
+        _STAMPING.reset(token)
+
+
 def utc_now() -> str:
-    """The machine's clock, as stored."""
-    return stamp(system_wall())
+    """The machine's clock (or the one of :func:`stamping_with`), as stored."""
+    wall = _STAMPING.get()
+    return stamp(system_wall() if wall is None else wall())
 
 
 def local_today() -> date:

@@ -39,7 +39,7 @@ from coach.store.rows import (
     set_row,
 )
 
-__all__ = ["HistoryNotEmptyError", "NewHistory", "write_new_history"]
+__all__ = ["HistoryNotEmptyError", "NewHistory", "write_new_history", "write_played_history"]
 
 _JSON = json.JSONEncoder(sort_keys=True)
 """``json.dumps(value, sort_keys=True)``, as the store writes it, without a new encoder
@@ -264,8 +264,36 @@ def write_new_history(store: HistoryStore, rows: NewHistory) -> None:
             raise
 
 
-def _refuse_if_not_empty(db: sqlite3.Connection, path: Path) -> None:
-    for table in _TABLES:
+def write_played_history(
+    store: HistoryStore, played: HistoryStore, rows: NewHistory
+) -> dict[str, int]:
+    """Copy ``played`` (a history in memory that a demo filled through the store's own
+    writes, as the day makes them) into ``store``'s history, which must hold nothing,
+    with ``rows``' function checks (made up beside the sessions) added to it first; the
+    rows of each table written. HistoryNotEmptyError; StoreError when it cannot be
+    written."""
+    with played.transaction() as db:
+        _refuse_if_not_empty(db, played.path, _TABLES[-4:])  # the checks are only made up
+        db.executemany(INSERT_CHECK, rows.checks)
+        db.executemany(INSERT_HOLD, rows.holds)
+        db.executemany(INSERT_ACTIVITY, rows.activities)
+        db.executemany(INSERT_PSFS, rows.psfs)
+        # The lease of the coach in memory that played them means nothing in the file.
+        db.execute("UPDATE sessions SET owner = NULL WHERE status != 'running'")
+    with store.read() as target:
+        _refuse_if_not_empty(target, store.path)
+        with played.read() as db:
+            db.backup(target)
+    with store.read() as db:
+        return {
+            table: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in _TABLES
+        }
+
+
+def _refuse_if_not_empty(
+    db: sqlite3.Connection, path: Path, tables: Sequence[str] = _TABLES
+) -> None:
+    for table in tables:
         (count,) = db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()
         if count:
             raise HistoryNotEmptyError(
