@@ -5,15 +5,21 @@ another left behind; Hypothesis's profiles."""
 from __future__ import annotations
 
 import contextlib
+import shutil
 import sqlite3
 import textwrap
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from coach.cli import main
+
+if TYPE_CHECKING:
+    from coach.demo.history import Summary
 
 from . import isolation, profiles, tiers
 from .coach_runs import CoachRun, CoachRuns, StartCoach, session_file
@@ -78,6 +84,34 @@ program:
           kind: hold
           hold: 10s
 """
+
+
+@pytest.fixture(scope="session")
+def demo_history(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Summary]:
+    """``make(path, days=, seed=, end=)``: the demo history of those arguments (the bundled
+    routine, in UTC) written at ``path``. Each is played once per test process (a year
+    of mornings through the day flow takes seconds) and copied for every use."""
+    made: dict[tuple[int, int, date], Summary] = {}
+
+    def make(path: Path, *, days: int, seed: int, end: date) -> Summary:
+        from coach.config.locations import default_routine
+        from coach.demo.history import generate  # loads the whole engine: only when used
+
+        key = (days, seed, end)
+        if key not in made:
+            folder = tmp_path_factory.mktemp("demo")
+            made[key] = generate(
+                folder / "history.sqlite3",
+                source=default_routine(),
+                days=days,
+                seed=seed,
+                end=end,
+                tz=UTC,
+            )
+        shutil.copyfile(made[key].path, path)
+        return replace(made[key], path=path)
+
+    return make
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
-from datetime import UTC, date, timedelta
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coach.config.locations import default_routine
-from coach.demo.history import generate
+from coach.demo.history import Summary
 from coach.store.database import HistoryStore
 from coach.store.history import (
     HistoryView,
@@ -43,9 +42,11 @@ def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def year(tmp_path_factory: pytest.TempPathFactory) -> HistoryStore:
+def year(
+    tmp_path_factory: pytest.TempPathFactory, demo_history: Callable[..., Summary]
+) -> HistoryStore:
     path = tmp_path_factory.mktemp("history") / "history.sqlite3"
-    generate(path, source=default_routine(), days=365, seed=1, end=END, tz=UTC)
+    demo_history(path, days=365, seed=1, end=END)
     return HistoryStore(path)
 
 

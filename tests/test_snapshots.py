@@ -12,7 +12,7 @@ import fcntl
 import re
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ import pytest
 from textual.pilot import Pilot
 
 from coach.config.locations import default_routine
-from coach.demo.history import generate
+from coach.demo.history import Summary, generate
 from coach.engine.clock import FakeClock
 from coach.engine.timeline import StepKind
 from coach.tui.app import CoachApp
@@ -255,16 +255,11 @@ HISTORY_END = date(2026, 3, 1)
 
 
 @pytest.fixture(scope="module")
-def seeded_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def seeded_history(
+    tmp_path_factory: pytest.TempPathFactory, demo_history: Callable[..., Summary]
+) -> Path:
     folder = tmp_path_factory.mktemp("seeded")
-    generate(
-        folder / "history.sqlite3",
-        source=default_routine(),
-        days=365,
-        seed=3,
-        end=HISTORY_END,
-        tz=UTC,
-    )
+    demo_history(folder / "history.sqlite3", days=365, seed=3, end=HISTORY_END)
     return folder
 
 

@@ -3,22 +3,28 @@
 :func:`generate` fills a new, empty history database with what a plausible user of a
 routine would have stored: a session most mornings with missed days and the occasional
 week-long break, a morning pain that eases over months with noise, flare-ups and now
-and then a relapse of some weeks, a pain rating for (nearly) every set, some sets not
-finished or redone, now and then a session stopped early or ended by a warning sign, a
-red-flag screening every four weeks, and a function check with the Patient-Specific
-Functional Scale every four weeks or so (hold times that follow the training, with noise
-of the size of the tests' measurement error).
+and then a relapse of some weeks, a pain rating for (nearly) every set, some sets cut
+short or redone, now and then a session stopped early, a rest day taken, or a session
+ended by a warning sign, the red-flag checklist when it is due, and a function check
+with the Patient-Specific Functional Scale every four weeks or so (hold times that
+follow the training, with noise of the size of the tests' measurement error).
 
-The data is shaped exactly like the app's own. The exercises, levels and doses come from
-the routine file; each day's doses and each session's decisions come from the real
-scaling engine, replayed one session at a time, so ``coach plan`` on the result agrees
-with every dose stored in it; the rows have the app's columns, JSON and timestamp
-formats. Sessions start in the local morning and are stored in UTC, like the app does.
+Each morning is played by the app's own engine, as the app plays it without a screen:
+a :class:`~coach.engine.day.DayFlow` whose effects are carried out by the day's
+``carry_out`` into a history in memory (the store's own writes), whose player is a
+:class:`~coach.engine.runner.SessionRunner` moved by a fake clock, and whose questions
+(the checklist, the baseline, each rating, a skipped set's reason, a level offer...)
+a scripted person answers (:class:`_Morning`). So every plan, decision, stop and level
+offer is the rules' own and cannot drift from them; the person only decides what a
+person decides. What is stored is stamped at the person's moment and named from the
+seed (:func:`~coach.engine.clock.stamping_with`, :func:`~coach.engine.ids.naming_with`).
+Sessions start in the local morning and are stored in UTC, like the app does. The
+function checks are made up beside the sessions (from a random generator of their own)
+and written with the store's bulk rows.
 
-The same ``seed``, ``end``, ``days``, routine file and time zone give byte-identical
-rows. Everything is inserted in one transaction, so ten years take a few seconds. The
-checks draw from a random generator of their own, so the sessions of a seed are the same
-as before checks were made up.
+The same ``seed``, ``end``, ``days``, routine file and time zone give identical rows. A
+year takes about 10 s of CPU, ten years about 2 minutes (every morning is a whole day
+of the app, in memory); the history in memory is copied into the file at the end.
 
 Fake data and real health data must never be mixed: :func:`generate` refuses a database
 that already holds anything.
@@ -216,6 +222,8 @@ class _Body:
             + self.bias[key]
             + self.rng.gauss(0, 0.8)
         )
+        if self.rng.random() < 0.015:
+            value += self.rng.uniform(2.5, 4.5)  # a twinge: this set, not the day
         return min(10, max(0, round(value)))
 
     def trained(self, program_id: str, share_done: float) -> None:
