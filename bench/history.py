@@ -160,12 +160,15 @@ def generate_history(db_dir: Path, days: int = DAYS, sets: int = SETS) -> Any:
     """Write ``days`` of synthetic history into ``db_dir``; the generator's Summary."""
     from datetime import date
 
+    from demo_cache import demo_history
+
     from coach.config.locations import database_path
-    from coach.demo.history import generate
 
     routine = scaled_routine(db_dir / "routine", sets)
-    # A fixed end day: the same history on every run of the benchmark.
-    return generate(database_path(db_dir), days=days, seed=0, end=date(2026, 1, 1), source=routine)
+    # A fixed end day: the same history on every run of the benchmark (played once).
+    return demo_history(
+        database_path(db_dir), days=days, seed=0, end=date(2026, 1, 1), source=routine
+    )
 
 
 def home_shown(screen: str) -> bool:

@@ -73,14 +73,15 @@ def main() -> int:
         f"load average {os.getloadavg()[0]:.2f}",
         flush=True,
     )
+    from demo_cache import demo_history
+
     from coach.config.locations import database_path, default_routine
-    from coach.demo.history import generate
 
     today = date.today()
     with tempfile.TemporaryDirectory(prefix="coach-bench-report-") as tmp:
         folder = Path(tmp)
         # Ending today, so that 'the last 12 weeks' of `coach report` holds sessions.
-        summary = generate(
+        summary = demo_history(
             database_path(folder), source=default_routine(), days=DAYS, seed=0, end=today
         )
         print(

@@ -316,10 +316,11 @@ class FirstFrame:
 
 def ten_years_of_history(data_dir: Path) -> str:
     """Fill ``data_dir`` with ten years of the bundled routine, up to today."""
-    from coach.config.locations import database_path, default_routine
-    from coach.demo.history import generate
+    from demo_cache import demo_history
 
-    summary = generate(
+    from coach.config.locations import database_path, default_routine
+
+    summary = demo_history(
         database_path(data_dir), days=MODE.years_days, seed=0, source=default_routine()
     )
     return f"{summary.sessions:,} sessions, {summary.sets:,} sets"
