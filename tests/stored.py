@@ -72,7 +72,7 @@ def a_set(
 ) -> SetRecord:
     """One rated set of a 2 x 3 x 8 s hold (``changes`` replace any other field)."""
     record = SetRecord(
-        session_id=0,  # the store gives it the session's row
+        session_uid="",  # written with an opening: the store files it under that session
         exercise_index=0,
         program_id=program_id,
         level=1,
@@ -103,14 +103,21 @@ def store_session(
     level_move: LevelChoice | None = None,
 ) -> int:
     """Write ``session`` (a default opening when None) with ``sets`` and, when
-    ``status`` is given, its end, through the product's one write; its row id. Fails the
+    ``status`` is given, its end, through the product's one write; its row (for reading
+    the tables: the product names it by ``session.uid`` only). Fails the
     test unless the history took it."""
     session = session or opening()
     end = None if status is None else SessionEnd(status, reason, tuple(decisions), tuple(advice))
     written = store.write_session(session, sets, end, level_move=level_move)
     assert written.kept is Kept.HISTORY, written.problem
-    assert written.session_id is not None
-    return written.session_id
+    return row_of_session(store, session.uid)
+
+
+def row_of_session(store: HistoryStore, uid: str) -> int:
+    """The row of the session named ``uid`` (tests read the tables by it)."""
+    with store.connect() as db:
+        (row,) = db.execute("SELECT id FROM sessions WHERE uid = ?", (uid,)).fetchone()
+    return int(row)
 
 
 def _rows(store: HistoryStore, query: str, session_id: int) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ import pytest
 
 from coach.engine.checks import EndedBy, HoldResult, HoldTest, Variant
 from coach.engine.checks.messages import PsfsEntry
+from coach.engine.ids import new_id
 from coach.engine.records import PainAnswer, SessionStatus
 from coach.store.checks import CHECK_COLUMNS, PSFS_COLUMNS, CheckStore
 from coach.store.database import HistoryStore
@@ -27,9 +28,12 @@ DOCS = Path(__file__).resolve().parent.parent / "docs" / "export.md"
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
     checks = CheckStore(HistoryStore(tmp_path / "history.sqlite3"))
+    named: str | None = None  # the activity named at the first check, rated again after
     for day, seconds in ((date(2026, 9, 1), 60.0), (date(2026, 10, 1), 118.5)):
-        check = checks.open_check(local_date=day, utc_offset=60, pain_before=2)
-        checks.record_psfs(check, [PsfsEntry(None if day.month == 9 else 1, "=1+1 <b>", 4)])
+        check = new_id()
+        checks.open_check(uid=check, local_date=day, utc_offset=60, pain_before=2)
+        activities, _ = checks.record_psfs(check, [PsfsEntry(named, "=1+1 <b>", 4)])
+        named = activities[0].id
         for test in HoldTest:
             checks.record_hold(check, HoldResult(test, Variant.STANDARD, seconds, EndedBy.STOPPED))
         checks.close_check(check, SessionStatus.COMPLETED, PainAnswer(3, numbness=day.month == 10))

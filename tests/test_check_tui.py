@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from coach.engine.checks import CheckStage
+from coach.engine.ids import new_id
 from coach.engine.screening import QUESTIONS
 from coach.tui.app import CoachApp
 from coach.tui.checks import CheckScreen
@@ -162,9 +163,12 @@ async def test_the_history_shows_checks_and_writes_the_report(tmp_path: Path) ->
     from .tui_helpers import DAY
 
     checks = CheckStore(HistoryStore(tmp_path / "history.sqlite3"))
+    named: str | None = None  # the activity named at the first check, rated again after
     for day, seconds in ((DAY.replace(day=1), 60.0), (DAY, 120.0)):
-        check = checks.open_check(local_date=day, utc_offset=0, pain_before=2)
-        checks.record_psfs(check, [PsfsEntry(None if day.day == 1 else 1, ACTIVITY, 5)])
+        check = new_id()
+        checks.open_check(uid=check, local_date=day, utc_offset=0, pain_before=2)
+        activities, _ = checks.record_psfs(check, [PsfsEntry(named, ACTIVITY, 5)])
+        named = activities[0].id
         for test in HoldTest:
             checks.record_hold(check, HoldResult(test, Variant.STANDARD, seconds, EndedBy.STOPPED))
         checks.close_check(check, SessionStatus.COMPLETED, None)

@@ -301,13 +301,15 @@ def test_a_whole_check_is_stored_and_compared_with_the_last() -> None:
     assert check.holds[HoldTest.SIDE_LEFT].ended_by is EndedBy.SKIPPED
     assert check.holds[HoldTest.SIDE_RIGHT].ended_by is EndedBy.CEILING
     assert [a.text for a in history.activities] == ["Putting on socks", "<b>Gardening"]
+    socks, gardening = (a.id for a in history.activities)
+    assert check.psfs == {socks: 3, gardening: 4}
     # The next check shows the same activities again, with last time's ratings.
     shell = Driver(store)
     shell.give(m.CheckPainAnswer(PainAnswer(1)))
     assert isinstance(shell.last, m.AskPsfs)
     assert [a.text for a in shell.last.activities] == ["Putting on socks", "<b>Gardening"]
-    assert dict(shell.last.last) == {1: 3, 2: 4}
-    shell.give(m.PsfsAnswer((m.PsfsEntry(1, "", 6), m.PsfsEntry(2, "", 7))))
+    assert dict(shell.last.last) == {socks: 3, gardening: 4}
+    shell.give(m.PsfsAnswer((m.PsfsEntry(socks, "", 6), m.PsfsEntry(gardening, "", 7))))
     assert isinstance(shell.last, m.ShowTest) and shell.last.last is not None
     assert shell.last.last.seconds == 60
 
@@ -353,7 +355,7 @@ def test_quitting_mid_hold_stores_no_time() -> None:
 
 def test_a_refused_write_is_never_called_saved() -> None:
     class Broken(CheckStore):
-        def record_hold(self, check_id: int, result: HoldResult) -> None:
+        def record_hold(self, check_uid: str, result: HoldResult) -> None:
             from coach.store.database import StoreError
 
             raise StoreError("the disk is full")

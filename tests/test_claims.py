@@ -136,7 +136,7 @@ def test_closing_keeps_the_sets_waiting_in_the_journal(source: Path, tmp_path: P
 def interrupted(folder: Path) -> tuple[InterruptedSession, OpenSession]:
     [session] = store_at(folder).interrupted_sessions()
     opening = OpenSession(
-        uid=session.uid or "f" * 32,
+        uid=session.uid,
         started_at=session.started_at,
         source_id=session.source_id,
         title=session.title,
@@ -147,7 +147,6 @@ def interrupted(folder: Path) -> tuple[InterruptedSession, OpenSession]:
         baseline_pain=session.baseline_pain,
         local_date=session.day,
         utc_offset=0,
-        session_id=session.id,
     )
     return session, opening
 
@@ -191,7 +190,7 @@ def test_a_session_another_coach_resumed_is_neither_resumed_nor_closed_here(
         with pytest.raises(ClaimedElsewhere, match=rf"^Another coach \(process {pid}\) is"):
             here.claim_session(opening)
         with pytest.raises(ClaimedElsewhere, match=rf"process {pid}"):
-            here.close_interrupted(session.id, SessionStatus.STOPPED, uid=session.uid)
+            here.close_interrupted(session.uid, SessionStatus.STOPPED)
     assert journals(folder) != []  # nothing of it was taken or removed here
 
 

@@ -49,7 +49,8 @@ def test_a_whole_day_in_order(source: Path, store: HistoryStore) -> None:
     assert isinstance(shell.seen[-1], day.AskBaseline)
     shell.answer(day.BaselineAnswer(PainAnswer(1)))
     play = shell.last(day.Play)
-    assert play.session.session_id == 1 and play.session.baseline == 1
+    assert play.session.baseline == 1
+    assert [r.uid for r in store.recent_sessions()] == [play.session.uid]  # stored under it
     rate_every_set(shell, [2, 1, 0])
     summary = shell.last(day.ShowSummary).summary
     assert summary.status is SessionStatus.COMPLETED
@@ -206,7 +207,7 @@ class Flaky:
 
     def write_session(self, opening: Any, records: Any = (), end: Any = None) -> Written:
         if self.down:
-            return Written(Kept.NOWHERE, None, "the history database is in use")
+            return Written(Kept.NOWHERE, "the history database is in use")
         return self.store.write_session(opening, records, end)
 
 
@@ -262,7 +263,8 @@ def test_an_interrupted_session_is_offered_and_resumed(source: Path) -> None:
     second.answer(day.ResumeAnswer(day.ResumeChoice.RESUME))
     assert isinstance(second.carried[-1], day.ClaimSession)
     resumed = second.last(day.Play).session
-    assert resumed.session_id == 1
+    (stored,) = first_store.recent_sessions()
+    assert resumed.uid == stored.uid  # the same session, found by its uid
     step = resumed.runner.step  # the rest before set 2: time to get back on the mat
     assert step is not None and step.kind is StepKind.REST and step.set_number == 1
     second.play_until_asked()
@@ -342,7 +344,9 @@ def test_home_says_what_was_done_today_and_the_streak() -> None:
     from coach.engine.records import SessionRecord
 
     def on(day: str, sets: int = 5) -> SessionRecord:
-        return SessionRecord(1, f"{day}T07:00:00Z", None, "completed", "r", "R", 1, sets, 2, day)
+        return SessionRecord(
+            f"s-{day}", f"{day}T07:00:00Z", None, "completed", "r", "R", 1, sets, 2, day
+        )
 
     today = date(2026, 11, 30)
     assert today_text([], today) == ""

@@ -277,7 +277,7 @@ def store_played(store: HistoryStore, started_at: str, local_date: str, offset: 
             session,
             [
                 SetRecord(
-                    session_id=0,
+                    session_uid="",
                     exercise_index=0 if exercise == "side-plank" else 1,
                     program_id="small",
                     level=1,

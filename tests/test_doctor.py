@@ -116,10 +116,12 @@ def test_a_damaged_last_page_of_sessions_costs_only_its_own_rows(tmp_path: Path,
     assert sorted(after) == sorted(sessions)
     assert all(after[i][5].startswith("Recovered session") for i in lost)  # title
     assert rows(path, "sets") == sets
+    with sqlite3.connect(path) as db:
+        names = dict(db.execute("SELECT id, uid FROM sessions").fetchall())
     shown = {
-        r.id: result_text(r.status, r.stop_reason) for r in HistoryStore(path).recent_sessions()
+        r.uid: result_text(r.status, r.stop_reason) for r in HistoryStore(path).recent_sessions()
     }
-    assert {shown[i] for i in lost} == {"recovered after damage (how it ended was lost)"}
+    assert {shown[names[i]] for i in lost} == {"recovered after damage (how it ended was lost)"}
     assert f"{len(lost)} sessions whose own record was lost" in result.out
 
 

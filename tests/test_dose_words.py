@@ -13,7 +13,7 @@ from .player_harness import bundled_levels, bundled_plan
 def test_one_is_singular() -> None:
     assert describe_dose(Dose(sets=1, reps=1)) == "1 set of 1 rep"
     assert describe_dose(Dose(sets=2, reps=8)) == "2 sets of 8 reps"
-    record = SessionRecord(1, "2026-12-01T07:00:00Z", None, "completed", "m", "M", 2, 1, 3)
+    record = SessionRecord("s-1", "2026-12-01T07:00:00Z", None, "completed", "m", "M", 2, 1, 3)
     assert "1 set," in last_session_text([record])
     assert "1 sets" not in last_session_text([record])
 

@@ -61,7 +61,7 @@ def store(tmp_path: Path) -> HistoryStore:
                 session,
                 [
                     SetRecord(
-                        session_id=0,
+                        session_uid="",
                         exercise_index=0,
                         program_id=program,
                         level=1,
@@ -248,7 +248,7 @@ def test_a_skipped_set_says_why(tmp_path: Path) -> None:
         source_id="x", title="X", source_path="/x.yaml", planned_seconds=60, levels={"p": 1}
     )
     record = SetRecord(
-        session_id=0,
+        session_uid="",
         exercise_index=0,
         program_id="p",
         level=1,

@@ -17,6 +17,7 @@ from coach.demo.history import generate
 from coach.engine.checks import EndedBy, HoldResult, HoldTest, Variant
 from coach.engine.checks.messages import PsfsEntry
 from coach.engine.checks.records import CheckHistory, CheckRecord
+from coach.engine.ids import new_id
 from coach.engine.records import PainAnswer, SessionStatus, SetRecord
 from coach.engine.timeline import Dose
 from coach.report import build_report, write_report
@@ -78,7 +79,7 @@ def hostile_history(path: Path) -> HistoryStore:
         local_date=date(2026, 2, 20),
     )
     record = SetRecord(
-        session_id=0,
+        session_uid="",
         exercise_index=0,
         program_id="p",
         level=1,
@@ -95,7 +96,8 @@ def hostile_history(path: Path) -> HistoryStore:
     )
     store_session(store, session, [record], SessionStatus.RED_FLAG, reason="red-flag answer")
     checks = CheckStore(store)
-    check = checks.open_check(local_date=date(2026, 2, 21), utc_offset=0, pain_before=1)
+    check = new_id()
+    checks.open_check(uid=check, local_date=date(2026, 2, 21), utc_offset=0, pain_before=1)
     checks.record_psfs(check, [PsfsEntry(None, HOSTILE, 3)])
     checks.record_hold(check, HoldResult(HoldTest.EXTENSOR, Variant.STANDARD, 0.0, EndedBy.PAIN))
     checks.record_hold(check, HoldResult(HoldTest.FLEXOR, Variant.STANDARD, 30.0, EndedBy.STOPPED))

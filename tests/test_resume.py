@@ -85,7 +85,7 @@ def stored(
 def interrupted(*sets: SetFacts, day: date | None = None) -> InterruptedSession:
     started = f"{(day or local_today()).isoformat()}T12:00:00.000+00:00"
     return InterruptedSession(
-        7, started, "small.yaml", "small", "Small program", 1.0, 1, {"small": 1}, tuple(sets)
+        "s" * 32, started, "small.yaml", "small", "Small program", 1.0, 1, {"small": 1}, tuple(sets)
     )
 
 
@@ -171,8 +171,9 @@ def test_a_live_coach_session_is_not_offered(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "history.sqlite3") as db:
         # A process id that cannot exist on Linux (above pid_max).
         db.execute("UPDATE sessions SET owner = owner || '0000000' WHERE id = ?", (gone,))
-    found = [s.id for s in store.interrupted_sessions()]
-    assert found == [gone] and mine not in found
+        names = dict(db.execute("SELECT id, uid FROM sessions").fetchall())
+    found = [s.uid for s in store.interrupted_sessions()]
+    assert found == [names[gone]] and names[mine] not in found
 
 
 # -- the app ----------------------------------------------------------------------------

@@ -45,7 +45,7 @@ def played(
         SetFacts(0, "holds", exercise, n, len(pains), p, completed, False, skipped)
         for n, p in enumerate(pains, start=1)
     )
-    return SessionFacts(number, day, baseline, level, sets)
+    return SessionFacts(day, baseline, level, sets, uid=f"session-{number:06d}")
 
 
 def daily(baselines: list[int], pains: list[int] | None = None) -> list[SessionFacts]:

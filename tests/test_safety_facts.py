@@ -21,6 +21,7 @@ from coach.engine.checks.carry import carry_out as carry_check
 from coach.engine.checks.flow import CheckFlow
 from coach.engine.clock import FakeClock, stamp
 from coach.engine.followup import FollowUpAnswer, SignSource, Symptoms
+from coach.engine.ids import new_id
 from coach.engine.records import Kept, PainAnswer, SessionStatus
 from coach.engine.screening import QUESTIONS
 from coach.report import build_report
@@ -175,7 +176,8 @@ def test_a_sign_after_a_check_changes_what_home_is_cached_from(path: Path) -> No
     it stale, or home would show nothing of it until the day loads."""
     store = HistoryStore(path)
     checks = CheckStore(store)
-    check = checks.open_check(local_date=TODAY, utc_offset=0, pain_before=2)
+    check = new_id()
+    checks.open_check(uid=check, local_date=TODAY, utc_offset=0, pain_before=2)
     before = store.version()
     assert before is not None
     checks.close_check(check, SessionStatus.RED_FLAG, PainAnswer(3, leg_weakness=True))

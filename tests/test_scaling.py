@@ -96,7 +96,7 @@ def session(
         for n, p in enumerate(pains, start=1)
     )
     day = day or DAY0 + timedelta(days=number)
-    return SessionFacts(number, day, baseline, level, sets, uid=f"session-{number:06d}")
+    return SessionFacts(day, baseline, level, sets, uid=f"session-{number:06d}")
 
 
 def plan(program: Program, history: list[SessionFacts], **kwargs: Any):  # type: ignore[no-untyped-def]

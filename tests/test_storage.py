@@ -96,7 +96,7 @@ def test_round_trip_of_sessions_sets_decisions_and_moves(tmp_path: Path) -> None
     assert json.loads(stored["inputs_json"]) == {"peak": 2, "ratings": [1, 2]}
     assert json.loads(stored["after_json"]) == {"hold": 9, "holds": 3, "sets": 2}
     (facts,) = store.program_history("holds")
-    assert (facts.session_id, facts.baseline, facts.level) == (session, 1, 1)
+    assert (facts.uid, facts.baseline, facts.level) == (opened.uid, 1, 1)
     assert [(s.set_number, s.pain, s.completed) for s in facts.sets] == [
         (1, 2, True),
         (2, None, True),
@@ -258,7 +258,7 @@ def test_a_warning_sign_is_named_by_its_session_and_its_follow_up_finds_the_row(
     store_session(store, opened, [sign_set], SessionStatus.RED_FLAG)
     unnamed(path)
     (sign,) = store.safety_facts().signs
-    (facts,) = [f for f in store.program_history("holds") if f.session_id == session]
+    (facts,) = [f for f in store.program_history("holds") if f.day and f.sets[0].pain == 3]
     assert sign.source is SignSource.SESSION and sign.sign_uid == facts.uid != ""
     answer = FollowUpAnswer(Symptoms.GONE, clinician_seen=True)
     HistoryStore(path).record_follow_up(sign, answer, cleared=True, local_date=date(2026, 12, 7))
@@ -290,4 +290,4 @@ def test_an_interrupted_session_is_named_as_its_facts_are(tmp_path: Path) -> Non
         db.execute("UPDATE sessions SET owner = ?", ("lease:" + "0" * 32,))  # its coach ended
     (interrupted,) = store.interrupted_sessions()
     (facts,) = store.program_history("holds")
-    assert interrupted.uid is None and interrupted.name == facts.uid != ""
+    assert interrupted.uid == facts.uid != ""

@@ -254,7 +254,7 @@ def test_stored_doses_are_what_the_app_would_have_planned(
         sets = sets_of(store, session_id)
         levels, doses = {}, {}
         for program in programs:
-            history = [s for s in histories[program.id] if s.session_id < session_id]
+            history = [s for s in histories[program.id] if s.started_at < started_at]
             before = {s.uid for s in history}
             answered: list[LevelMove] = [m for m in moves[program.id] if m.after_session in before]
             plan = plan_program(
@@ -443,7 +443,7 @@ def test_every_session_follows_the_in_session_rules(
     for session_id, rows in by_session.items():
         for place, row in enumerate(rows):
             record = SetRecord(
-                session_id=session_id, exercise_index=row["exercise_index"],
+                session_uid=str(session_id), exercise_index=row["exercise_index"],
                 program_id=row["program_id"], level=row["level"],
                 exercise_id=row["exercise_id"], exercise_name=row["exercise_name"],
                 kind=row["kind"], set_number=row["set_number"],

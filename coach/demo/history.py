@@ -365,11 +365,15 @@ class _Simulation:
             return
         self.last_check = day
         rows = self.rows
-        check_id = len(rows.checks) + 1
         fitness = sum(body.fitness.values()) / max(1, len(body.fitness))
         chronic = 1.0 + 3.8 * math.exp(-body.day_number / 240)
         pain = chronic + body.flare + body.relapse + rng.gauss(0, 0.7)
         pain_before = min(10, max(0, round(pain)))
+        check = rows.name_check(
+            started_at=start.isoformat(timespec="milliseconds"),
+            local_date=day,
+            pain_before=pain_before,
+        )
         clock = _Clock(start)
         # A base endurance that grows with training and shrinks with pain; the noise is
         # about the size of the tests' measurement error, as in people with back pain.
@@ -386,7 +390,7 @@ class _Simulation:
             variant = Variant.EASIER if side and fitness < 0.55 else Variant.STANDARD
             if rng.random() < 0.03:
                 skipped = HoldResult(test, variant, None, EndedBy.SKIPPED)
-                rows.add_hold(check_id, skipped, clock.stamp())
+                rows.add_hold(check, skipped, clock.stamp())
                 continue
             held = max(3.0, base * (1.6 if variant is Variant.EASIER else 1.0) + rng.gauss(0, 14))
             ended = EndedBy.PAIN if rng.random() < 0.05 + 0.03 * pain_before else EndedBy.STOPPED
@@ -394,17 +398,16 @@ class _Simulation:
                 held, ended = CEILING_SECONDS, EndedBy.CEILING
             clock.wait(held)
             result = HoldResult(test, variant, round(held, 1), ended)
-            rows.add_hold(check_id, result, clock.stamp())
+            rows.add_hold(check, result, clock.stamp())
         if not rows.activities:
-            for number, text in enumerate(rng.sample(_ACTIVITIES, 3), start=1):
-                activity_id = rows.add_activity(text, clock.stamp())
-                assert activity_id == number
+            for text in rng.sample(_ACTIVITIES, 3):
+                rows.add_activity(text, clock.stamp())
         clock.wait(rng.uniform(30, 90))
         # The activities get easier as the months go by, each at its own pace.
-        for number in range(1, len(rows.activities) + 1):
+        for number, activity in enumerate(rows.activity_uids, start=1):
             ease = 1 - math.exp(-body.day_number / (250 + 90 * number))
             score = 2 + 6.5 * ease - 0.5 * (body.flare + body.relapse) + rng.gauss(0, 0.8)
-            rows.add_psfs(check_id, number, min(10, max(0, round(score))), clock.stamp())
+            rows.add_psfs(check, activity, min(10, max(0, round(score))), clock.stamp())
         pain_after = min(10, max(0, pain_before + rng.choice((0, 0, 1, 1, 2))))
         clock.wait(rng.uniform(10, 40))
         added = rows.add_check(
@@ -415,7 +418,7 @@ class _Simulation:
             pain_before=pain_before,
             pain_after=pain_after,
         )
-        assert added == check_id
+        assert added == check
 
 
 class _Morning:

@@ -203,7 +203,9 @@ class SetFacts:
 class SetRecord:
     """One rated set, as stored: the plan it followed, what was done, what was answered."""
 
-    session_id: int
+    session_uid: str
+    """The session it was rated in, by its uid (:attr:`SessionFacts.uid`): the store
+    finds its row, wherever the session is kept."""
     exercise_index: int
     program_id: str
     level: int
@@ -257,8 +259,8 @@ class Written:
     """What became of a write of a session, its sets and its end."""
 
     kept: Kept
-    session_id: int | None = None
-    """The session's row in the history (when ``kept`` is HISTORY)."""
+    """Where it is now: the history database, the journal, or nowhere (the session is
+    named by its uid wherever it is; no row id ever leaves the store)."""
     problem: str | None = None
     """Why the history refused it, in one sentence (unless HISTORY)."""
     journal: str | None = None
@@ -293,9 +295,6 @@ class JournalImport:
 class SessionFacts:
     """One past session of a program, as the scaling engine replays it."""
 
-    session_id: int
-    """Its row in the history database; -1 while it has none (the session being played
-    while the history refuses it, or a session waiting in the journal)."""
     day: date
     baseline: int | None
     level: int
@@ -304,8 +303,8 @@ class SessionFacts:
     """When it started (UTC, as stored): with :attr:`uid`, its place among the sessions of
     one day, wherever it is kept."""
     uid: str = ""
-    """Its identity in the history and the journal alike (empty for rows from before
-    sessions had one)."""
+    """Its identity in the history and the journal alike (every stored session has one:
+    rows from before sessions had one were named when their history was upgraded)."""
     status: SessionStatus | None = None
     """How it ended (None when not known: a made-up session). A completed session played
     to its end, so a set it lacks is one coach ended the exercise before."""
@@ -313,12 +312,12 @@ class SessionFacts:
     """Why it stopped early, as stored (see :func:`quit_skip` for the person's reason)."""
 
     @property
-    def order(self) -> tuple[date, str, str, int]:
+    def order(self) -> tuple[date, str, str]:
         """Where it comes among the sessions, in the order they were played: its day,
-        its start, its identity; never its row id, which a session kept in the journal
-        gets only when it is imported (the row id breaks ties between rows from before
-        sessions kept their start)."""
-        return (self.day, self.started_at, self.uid, self.session_id)
+        its start, its identity; never a row id, which a session kept in the journal
+        gets only when it is imported. The uid makes the order total: two sessions of
+        one day and start (a clock that did not move, a merged history) differ in it."""
+        return (self.day, self.started_at, self.uid)
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,7 +336,8 @@ class LevelMove:
 class SessionRecord:
     """A recent session, as home shows it."""
 
-    id: int
+    uid: str
+    """Its identity (:attr:`SessionFacts.uid`)."""
     started_at: str
     ended_at: str | None
     status: SessionStatus
@@ -356,7 +356,9 @@ class InterruptedSession:
     """A session left 'running' by a coach that is no longer running (killed, crashed,
     the laptop's battery died): it can be resumed or closed as partial."""
 
-    id: int
+    uid: str
+    """Its identity among the facts, in the history and the journal alike
+    (:attr:`SessionFacts.uid` of the same session): what it is resumed and closed by."""
     started_at: str
     source_path: str
     source_id: str
@@ -365,13 +367,8 @@ class InterruptedSession:
     baseline_pain: int | None
     levels: Mapping[str, int]
     sets: tuple[SetFacts, ...]
-    uid: str | None = None
-    """Its name in the journal (none for sessions stored before there was one)."""
     played_on: date | None = None
     """The local day it was played on, as stored with it (older rows have none)."""
-    name: str = ""
-    """Its identity among the facts: :attr:`SessionFacts.uid` of the same session (its
-    uid, or for a session stored before it had one, the name it will be given)."""
 
     @property
     def day(self) -> date:

@@ -182,7 +182,7 @@ def consider(
             (),
             close_status,
         )
-    before = {pid: [f for f in facts if f.uid != session.name] for pid, facts in histories.items()}
+    before = {pid: [f for f in facts if f.uid != session.uid] for pid, facts in histories.items()}
     planned = plan_today(
         loaded,
         before,
@@ -200,9 +200,9 @@ def consider(
             close_status = SessionStatus.COMPLETED
     # The decisions a finished session stores are those the engine took after it; they
     # are only that session's when it is the newest one of its programs.
-    mine = [facts for facts in histories.values() if any(f.uid == session.name for f in facts)]
+    mine = [facts for facts in histories.values() if any(f.uid == session.uid for f in facts)]
     newest = bool(mine) and all(
-        max(facts, key=lambda f: f.order).uid == session.name for facts in mine
+        max(facts, key=lambda f: f.order).uid == session.uid for facts in mine
     )
     closing: tuple[Decision, ...] = ()
     if newest:
@@ -220,7 +220,7 @@ def with_its_sets(
     return {
         pid: [
             replace(f, sets=tuple(s for s in session.sets if s.program_id == pid))
-            if f.uid == session.name
+            if f.uid == session.uid
             else f
             for f in facts
         ]

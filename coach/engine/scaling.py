@@ -1104,7 +1104,6 @@ def _decision(value: JsonValue) -> Decision:
 
 def _session_json(session: SessionFacts) -> dict[str, JsonValue]:
     return {
-        "session_id": session.session_id,
         "started_at": session.started_at,
         "uid": session.uid,
         "day": session.day.isoformat(),
@@ -1133,7 +1132,6 @@ def _session(value: JsonValue) -> SessionFacts:
     data = read_object(value)
     status = read_optional_str(data.get("status"))
     return SessionFacts(
-        read_int(data["session_id"]),
         date.fromisoformat(read_str(data["day"])),
         read_optional_int(data["baseline"]),
         read_int(data["level"]),

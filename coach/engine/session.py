@@ -179,7 +179,6 @@ class SessionController:
     speed: float = 1.0
     timeline: Timeline = field(init=False)
     runner: SessionRunner = field(init=False)
-    session_id: int | None = None
     started_at: str = ""
     """When the session started (as stored) and its identity: where it comes among the
     day's sessions, whether its row exists yet or not (see SessionFacts.order)."""
@@ -207,8 +206,7 @@ class SessionController:
     ) -> None:
         """Carry on an interrupted session: its rated sets count, the runner starts at
         ``step_index``."""
-        self.session_id = session.id
-        self.started_at, self.uid = session.started_at, session.uid or ""
+        self.started_at, self.uid = session.started_at, session.uid
         self.baseline = session.baseline_pain
         self.rated = list(session.sets)
         self.runner.start_at(step_index, ended_exercises=ended_exercises)
@@ -235,11 +233,11 @@ class SessionController:
     def record_for(self, answer: PainAnswer) -> SetRecord:
         """The row to store for the set being rated now."""
         step = self.runner.step
-        assert step is not None and self.session_id is not None
+        assert step is not None and self.uid
         item = self.plan.exercises[step.exercise_index]
         outcome = self.runner.set_outcome(step.exercise_index, step.set_number)
         return SetRecord(
-            session_id=self.session_id,
+            session_uid=self.uid,
             exercise_index=step.exercise_index,
             program_id=item.program_id,
             level=item.level,
@@ -338,7 +336,6 @@ class SessionController:
         """This session as the scaling engine sees it, per program."""
         return {
             program_id: SessionFacts(
-                session_id=self.session_id if self.session_id is not None else -1,
                 day=session_day,
                 baseline=self.baseline,
                 level=level,

@@ -27,7 +27,7 @@ from coach.engine.timeline import Dose
 from coach.store.checks import INSERT_ACTIVITY, INSERT_CHECK, INSERT_HOLD, INSERT_PSFS, hold_row
 from coach.store.connection import StoreError
 from coach.store.database import HistoryStore
-from coach.store.facts import session_name
+from coach.store.facts import check_name, name_of, session_name
 from coach.store.rows import (
     INSERT_ADVICE,
     INSERT_DOSE_CHANGE,
@@ -61,8 +61,8 @@ _TABLES = (
 _INSERT_WHOLE_SESSION = (
     "INSERT INTO sessions (id, started_at, ended_at, status, source_id, title,"
     " source_path, speed, planned_seconds, baseline_pain, levels_json, stop_reason,"
-    " local_date, utc_offset)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " local_date, utc_offset, uid)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 """A session and its end at once (the day's writes open it first, then close it)."""
 
@@ -88,6 +88,39 @@ class NewHistory:
     activities: list[Row] = field(default_factory=list)
     psfs: list[Row] = field(default_factory=list)
     _dose_texts: dict[Dose, str] = field(default_factory=dict)
+    _session_rows: dict[str, int] = field(default_factory=dict)
+    """Each session's row, by the uid the records name it by (the rows stay here)."""
+    _check_rows: dict[str, int] = field(default_factory=dict)
+    _activity_rows: dict[str, int] = field(default_factory=dict)
+
+    def name_session(
+        self,
+        *,
+        started_at: str,
+        source_id: str,
+        title: str,
+        levels: Mapping[str, int],
+        local_date: date,
+    ) -> str:
+        """The uid of the next session to be added (its sets and decisions name it by
+        this before it is added): :func:`coach.store.facts.session_name` of its row, the
+        name a session written without one would be given."""
+        uid = session_name(
+            None, started_at, source_id, title, _JSON.encode(dict(levels)), local_date.isoformat()
+        )
+        self._session_rows.setdefault(uid, len(self._session_rows) + 1)
+        return uid
+
+    def name_check(self, *, started_at: str, local_date: date, pain_before: int | None) -> str:
+        """The uid of the next check to be added (its holds name it by this first)."""
+        uid = check_name(None, started_at, local_date.isoformat(), pain_before)
+        self._check_rows.setdefault(uid, len(self._check_rows) + 1)
+        return uid
+
+    @property
+    def activity_uids(self) -> list[str]:
+        """The PSFS activities added, in order."""
+        return list(self._activity_rows)
 
     def add_session(
         self,
@@ -105,10 +138,18 @@ class NewHistory:
         local_date: date,
         utc_offset: int,
         speed: float = 1.0,
-    ) -> int:
-        """A whole session, played and ended; its row id (sessions are numbered 1, 2...
-        in the order added)."""
-        session_id = len(self.sessions) + 1
+    ) -> str:
+        """A whole session, played and ended; its uid (:meth:`name_session`)."""
+        uid = self.name_session(
+            started_at=started_at,
+            source_id=source_id,
+            title=title,
+            levels=levels,
+            local_date=local_date,
+        )
+        session_id = self._session_rows[uid]
+        if session_id != len(self.sessions) + 1:
+            raise ValueError(f"session {uid} named out of turn")
         self.sessions.append(
             (
                 session_id,
@@ -125,18 +166,21 @@ class NewHistory:
                 stop_reason,
                 local_date.isoformat(),
                 utc_offset,
+                uid,
             )
         )
-        return session_id
+        return uid
 
     def add_set(self, record: SetRecord) -> None:
-        self.sets.append(set_row(record))
+        self.sets.append(set_row(record, self._session_rows[record.session_uid]))
 
     def add_decisions(
-        self, session_id: int, decisions: Sequence[Decision], at: str, moment: str
+        self, session: str, decisions: Sequence[Decision], at: str, moment: str
     ) -> None:
-        """Dose decisions taken ``before`` the session (its checks) or ``after`` it."""
+        """Dose decisions taken ``before`` the session named ``session`` (its checks) or
+        ``after`` it."""
         text = self._dose_text
+        session_id = self._session_rows[session]
         self.dose_changes.extend(
             (
                 session_id,
@@ -154,21 +198,15 @@ class NewHistory:
             for d in decisions
         )
 
-    def add_advice(self, session_id: int, advice: Sequence[Advice], at: str) -> None:
-        self.advice.extend(advice_rows(session_id, advice, at))
+    def add_advice(self, session: str, advice: Sequence[Advice], at: str) -> None:
+        self.advice.extend(advice_rows(self._session_rows[session], advice, at))
 
-    def session_name(self, session_id: int) -> str:
-        """The name the session added as ``session_id`` goes by (it is written without a
-        uid: the name it will be given, :func:`coach.store.facts.session_name`)."""
-        row = self.sessions[session_id - 1]
-        return session_name(None, str(row[1]), row[4], row[5], row[10], row[12])
-
-    def add_level_move(self, session_id: int, program_id: str, move: LevelMove, at: str) -> None:
-        """The level answer after the session added as ``session_id`` (the engine names
-        that session by its name, ``move.after_session``; the row is the store's)."""
+    def add_level_move(self, program_id: str, move: LevelMove, at: str) -> None:
+        """The level answer after the session ``move.after_session`` names (the row is
+        the store's)."""
         self.level_moves.append(
             (
-                session_id,
+                self._session_rows[move.after_session],
                 program_id,
                 move.from_level,
                 move.to_level,
@@ -194,9 +232,12 @@ class NewHistory:
         pain_before: int | None,
         pain_after: int | None,
         status: SessionStatus = SessionStatus.COMPLETED,
-    ) -> int:
-        """A function check without a warning sign; its row id (1, 2... as added)."""
-        check_id = len(self.checks) + 1
+    ) -> str:
+        """A function check without a warning sign; its uid (:meth:`name_check`)."""
+        uid = self.name_check(started_at=started_at, local_date=local_date, pain_before=pain_before)
+        check_id = self._check_rows[uid]
+        if check_id != len(self.checks) + 1:
+            raise ValueError(f"check {uid} named out of turn")
         self.checks.append(
             (
                 check_id,
@@ -210,21 +251,25 @@ class NewHistory:
                 0,
                 0,
                 0,
+                uid,
             )
         )
-        return check_id
+        return uid
 
-    def add_hold(self, check_id: int, result: HoldResult, at: str) -> None:
-        self.holds.append(hold_row(check_id, result, at))
+    def add_hold(self, check: str, result: HoldResult, at: str) -> None:
+        """A hold of the check named ``check`` (named before it is added)."""
+        self.holds.append(hold_row(self._check_rows[check], result, at))
 
-    def add_activity(self, text: str, at: str) -> int:
-        """A PSFS activity; its id (1, 2... as added)."""
+    def add_activity(self, text: str, at: str) -> str:
+        """A PSFS activity; its uid."""
+        uid = name_of("psfs_activities", None, at, text)
         activity_id = len(self.activities) + 1
-        self.activities.append((activity_id, text, at))
-        return activity_id
+        self._activity_rows[uid] = activity_id
+        self.activities.append((activity_id, text, at, uid))
+        return uid
 
-    def add_psfs(self, check_id: int, activity_id: int, score: int, at: str) -> None:
-        self.psfs.append((check_id, activity_id, score, at))
+    def add_psfs(self, check: str, activity: str, score: int, at: str) -> None:
+        self.psfs.append((self._check_rows[check], self._activity_rows[activity], score, at))
 
     def _dose_text(self, dose: Dose) -> str:
         """The store's own JSON of a dose, made once per distinct dose."""

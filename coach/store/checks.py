@@ -18,8 +18,10 @@ from coach.engine.checks.protocol import EndedBy, HoldTest, Variant
 from coach.engine.checks.psfs import MAX_ACTIVITIES, clean_activity
 from coach.engine.checks.records import CheckHistory, CheckRecord, HoldResult, PsfsActivity
 from coach.engine.clock import utc_now
+from coach.engine.ids import new_id
 from coach.engine.records import PainAnswer, SessionStatus
 from coach.store.database import HistoryStore, StoreError
+from coach.store.facts import CHECK_NAME_COLUMNS, check_name, name_of, row_of
 
 __all__ = [
     "CHECK_COLUMNS",
@@ -38,14 +40,14 @@ __all__ = [
 # One text for each insert that store.bulk also makes (as for sessions and sets).
 INSERT_CHECK = (
     "INSERT INTO checks (id, started_at, ended_at, local_date, utc_offset, status,"
-    " pain_before, pain_after, numbness, leg_weakness, pain_below_knee)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " pain_before, pain_after, numbness, leg_weakness, pain_below_knee, uid)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 INSERT_HOLD = (
     "INSERT INTO check_holds (check_id, test, variant, seconds, ceiling, ended_by,"
     " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
-INSERT_ACTIVITY = "INSERT INTO psfs_activities (id, text, created_at) VALUES (?, ?, ?)"
+INSERT_ACTIVITY = "INSERT INTO psfs_activities (id, text, created_at, uid) VALUES (?, ?, ?, ?)"
 INSERT_PSFS = (
     "INSERT INTO psfs_ratings (check_id, activity_id, score, rated_at) VALUES (?, ?, ?, ?)"
 )
@@ -59,10 +61,12 @@ class CheckStore:
 
     # -- writing ------------------------------------------------------------------------
 
-    def open_check(self, *, local_date: date, utc_offset: int, pain_before: int | None) -> int:
-        """Store a new check (running) and return its id."""
+    def open_check(
+        self, *, uid: str, local_date: date, utc_offset: int, pain_before: int | None
+    ) -> None:
+        """Store a new check (running) under ``uid``, the name the flow gave it."""
         with self.store.transaction() as db:
-            cursor = db.execute(
+            db.execute(
                 INSERT_CHECK,
                 (
                     None,
@@ -76,47 +80,47 @@ class CheckStore:
                     0,
                     0,
                     0,
+                    uid,
                 ),
             )
-            assert cursor.lastrowid is not None
-            return cursor.lastrowid
 
-    def record_hold(self, check_id: int, result: HoldResult) -> None:
+    def record_hold(self, check_uid: str, result: HoldResult) -> None:
         with self.store.transaction() as db:
-            db.execute(INSERT_HOLD, hold_row(check_id, result, utc_now()))
+            db.execute(INSERT_HOLD, hold_row(_check_row(db, check_uid), result, utc_now()))
 
     def record_psfs(
-        self, check_id: int, entries: Sequence[PsfsEntry]
-    ) -> tuple[tuple[PsfsActivity, ...], tuple[tuple[int, int], ...]]:
+        self, check_uid: str, entries: Sequence[PsfsEntry]
+    ) -> tuple[tuple[PsfsActivity, ...], tuple[tuple[str, int], ...]]:
         """Store the ratings of one check, naming new activities (up to three in all);
         return every activity named and the ratings as stored."""
         now = utc_now()
-        ratings: list[tuple[int, int]] = []
+        ratings: list[tuple[str, int]] = []
         with self.store.transaction() as db:
-            known = {row[0] for row in db.execute("SELECT id FROM psfs_activities")}
+            check_id = _check_row(db, check_uid)
+            known = {uid: row for row, uid in _activity_rows(db)}
             for entry in entries:
                 if not 0 <= entry.score <= 10:
                     raise StoreError(f"a PSFS rating must be 0-10, not {entry.score}")
-                activity = entry.activity_id
+                activity = entry.activity
                 if activity is None:
                     text = clean_activity(entry.text)
                     if not text:
                         continue
                     if len(known) >= MAX_ACTIVITIES:
                         raise StoreError(f"at most {MAX_ACTIVITIES} activities can be named")
-                    cursor = db.execute(INSERT_ACTIVITY, (None, text, now))
+                    activity = new_id()
+                    cursor = db.execute(INSERT_ACTIVITY, (None, text, now, activity))
                     assert cursor.lastrowid is not None
-                    activity = cursor.lastrowid
-                    known.add(activity)
+                    known[activity] = cursor.lastrowid
                 elif activity not in known:
                     raise StoreError(f"no PSFS activity {activity}")
-                db.execute(INSERT_PSFS, (check_id, activity, entry.score, now))
+                db.execute(INSERT_PSFS, (check_id, known[activity], entry.score, now))
                 ratings.append((activity, entry.score))
             activities = _activities(db)
         return activities, tuple(ratings)
 
     def close_check(
-        self, check_id: int, status: SessionStatus, pain_after: PainAnswer | None
+        self, check_uid: str, status: SessionStatus, pain_after: PainAnswer | None
     ) -> None:
         answer = pain_after or PainAnswer(None)
         with self.store.transaction() as db:
@@ -130,7 +134,7 @@ class CheckStore:
                     int(answer.numbness),
                     int(answer.leg_weakness),
                     int(answer.pain_below_knee),
-                    check_id,
+                    _check_row(db, check_uid),
                 ),
             )
 
@@ -159,9 +163,27 @@ def hold_row(check_id: int, result: HoldResult, at: str) -> tuple[SqlValue, ...]
     )
 
 
+def _check_row(db: sqlite3.Connection, uid: str) -> int:
+    """The row of the check named ``uid`` (StoreError when the history has none)."""
+    row = row_of(db, "checks", uid)
+    if row is None:
+        raise StoreError(f"no function check {uid} in the history")
+    return row
+
+
+def _activity_rows(db: sqlite3.Connection) -> list[tuple[int, str]]:
+    """Every PSFS activity's row and uid, oldest first."""
+    return [
+        (row_id, name_of("psfs_activities", uid, created, text))
+        for row_id, uid, created, text in db.execute(
+            "SELECT id, uid, created_at, text FROM psfs_activities ORDER BY id"
+        )
+    ]
+
+
 def _activities(db: sqlite3.Connection) -> tuple[PsfsActivity, ...]:
-    rows = db.execute("SELECT id, text FROM psfs_activities ORDER BY id").fetchall()
-    return tuple(PsfsActivity(i, t) for i, t in rows)
+    rows = db.execute("SELECT uid, created_at, text FROM psfs_activities ORDER BY id").fetchall()
+    return tuple(PsfsActivity(name_of("psfs_activities", u, c, t), t) for u, c, t in rows)
 
 
 def read_checks(db: sqlite3.Connection, since: date | None = None) -> CheckHistory:
@@ -169,7 +191,7 @@ def read_checks(db: sqlite3.Connection, since: date | None = None) -> CheckHisto
     first = since.isoformat() if since is not None else ""
     found = db.execute(
         "SELECT id, local_date, status, pain_before, pain_after,"
-        " numbness OR leg_weakness OR pain_below_knee FROM checks"
+        f" numbness OR leg_weakness OR pain_below_knee, {CHECK_NAME_COLUMNS} FROM checks"
         " WHERE local_date >= ? ORDER BY local_date, id",
         (first,),
     ).fetchall()
@@ -184,16 +206,17 @@ def read_checks(db: sqlite3.Connection, since: date | None = None) -> CheckHisto
         holds.setdefault(check_id, {})[kind] = HoldResult(
             kind, Variant(variant), seconds, EndedBy(ended_by), ceiling
         )
-    ratings: dict[int, dict[int, int]] = {}
+    ratings: dict[int, dict[str, int]] = {}
+    activities = dict(_activity_rows(db))
     for check_id, activity, score in db.execute(
         "SELECT r.check_id, r.activity_id, r.score FROM psfs_ratings r"
         " JOIN checks c ON c.id = r.check_id WHERE c.local_date >= ? ORDER BY r.id",
         (first,),
     ):
-        ratings.setdefault(check_id, {})[activity] = score
+        ratings.setdefault(check_id, {})[activities[activity]] = score
     checks = tuple(
         CheckRecord(
-            check_id,
+            check_name(*named),
             date.fromisoformat(day),
             SessionStatus(status),
             before,
@@ -202,7 +225,7 @@ def read_checks(db: sqlite3.Connection, since: date | None = None) -> CheckHisto
             holds.get(check_id, {}),
             ratings.get(check_id, {}),
         )
-        for check_id, day, status, before, after, flag in found
+        for check_id, day, status, before, after, flag, *named in found
     )
     return CheckHistory(checks, _activities(db))
 

@@ -52,7 +52,6 @@ __all__ = [
     "Health",
     "StoreError",
     "check_history",
-    "claim_key",
     "disk_state",
     "health_of_error",
     "quick_check",
@@ -189,12 +188,6 @@ _memory_names = itertools.count(1)
 _memory_claims: dict[tuple[str, str], str] = {}
 """(database, session) -> the in-memory coach acting on it: a claim (see
 :func:`coach.store.liveness.claim`) between stores that share one memory database."""
-
-
-def claim_key(uid: str | None, session_id: int | None) -> str:
-    """The name a session is claimed by: its uid, or for a row stored before sessions
-    had one, its row id."""
-    return uid if uid else f"row{session_id}"
 
 
 def _claimed_text(holder: str) -> str:

@@ -226,6 +226,7 @@ def rebuild(path: Path) -> Rebuilt:
     rename: OSError or sqlite3.Error when it cannot be done (a full disk), and then the
     original is as it was and no new file is left."""
     from coach.store.database import HistoryStore
+    from coach.store.facts import name_facts
     from coach.store.migrations import migrate
 
     folder = path.parent
@@ -246,6 +247,9 @@ def rebuild(path: Path) -> Rebuilt:
                 for backup in _backups_of(path):
                     sources.append(_merge(backup, target, first=False))
                 recovered = _recover_parents(target)
+                # Every fact named, those made again here too: the store finds them by
+                # the names the engine knows them by.
+                name_facts(target)
                 target.execute("COMMIT")
                 _check(target)
                 sessions, sets = target.execute(

@@ -34,6 +34,7 @@ __all__ = [
     "fact_uid",
     "name_facts",
     "name_of",
+    "row_of",
     "session_name",
 ]
 
@@ -116,9 +117,32 @@ def name_facts(db: sqlite3.Connection) -> int:
         columns = ", ".join((spec.instant, *spec.content))
         rows = db.execute(f"SELECT id, {columns} FROM {spec.table} WHERE uid IS NULL").fetchall()
         for row_id, instant, *content in rows:
-            db.execute(
-                f"UPDATE {spec.table} SET uid = ? WHERE id = ?",
-                (fact_uid(str(instant), [spec.table, *content]), row_id),
-            )
+            uid = fact_uid(str(instant), [spec.table, *content])
+            # Two rows alike to the millisecond (made-up data, a history copied into
+            # itself) must still differ: the second is named with its rank among them.
+            rank = 0
+            while db.execute(f"SELECT 1 FROM {spec.table} WHERE uid = ?", (uid,)).fetchone():
+                rank += 1
+                uid = fact_uid(str(instant), [spec.table, *content, rank])
+            db.execute(f"UPDATE {spec.table} SET uid = ? WHERE id = ?", (uid, row_id))
             named += 1
     return named
+
+
+def row_of(db: sqlite3.Connection, table: str, uid: str) -> int | None:
+    """The row of the fact named ``uid`` in ``table`` (a table of :data:`NAMED`), None
+    when there is none: how the store turns the engine's names into its own handles. A
+    row not named yet (written without one since) is found by the name it will get."""
+    found = db.execute(f"SELECT id FROM {table} WHERE uid = ?", (uid,)).fetchone()
+    if found is not None:
+        return int(found[0])
+    spec = next(n for n in NAMED if n.table == table)
+    if db.execute(f"SELECT 1 FROM {table} WHERE uid IS NULL LIMIT 1").fetchone() is None:
+        return None
+    columns = ", ".join((spec.instant, *spec.content))
+    for row_id, instant, *content in db.execute(
+        f"SELECT id, {columns} FROM {table} WHERE uid IS NULL"
+    ).fetchall():
+        if fact_uid(str(instant), [table, *content]) == uid:
+            return int(row_id)
+    return None

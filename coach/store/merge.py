@@ -325,6 +325,7 @@ def derive_decisions(store: HistoryStore, uids: Sequence[str]) -> tuple[int, int
         return 0, 0
     wanted = set(uids)
     sessions = store.sessions_named(uids)
+    row_of = {s.uid: s.id for s in sessions}
     rows: list[tuple[int, list[tuple[SqlValue, ...]]]] = []
     done: set[str] = set()
     for source_path in sorted({s.source_path for s in sessions}):
@@ -339,10 +340,9 @@ def derive_decisions(store: HistoryStore, uids: Sequence[str]) -> tuple[int, int
             now = utc_now()
             for facts in sorted(history, key=lambda f: f.order):
                 decisions = replay.add(facts)
-                if facts.uid in wanted:
-                    rows.append(
-                        (facts.session_id, decision_rows(facts.session_id, decisions, now, "after"))
-                    )
+                row = row_of.get(facts.uid)
+                if facts.uid in wanted and row is not None:
+                    rows.append((row, decision_rows(row, decisions, now, "after")))
                     done.add(facts.uid)
                 move = moves.get(facts.uid)
                 if move is not None:

@@ -11,13 +11,22 @@ from __future__ import annotations
 import contextlib
 import itertools
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from coach.base.atomic import PARTIAL, commit, temporary_beside
+from coach.store.facts import name_facts
 from coach.store.liveness import exclusive
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "NewerSchemaError", "migrate", "statements"]
+__all__ = [
+    "MIGRATIONS",
+    "MIGRATION_STEPS",
+    "SCHEMA_VERSION",
+    "NewerSchemaError",
+    "migrate",
+    "statements",
+]
 
 # Each entry takes the database from version i to i + 1.
 MIGRATIONS: tuple[str, ...] = (
@@ -293,8 +302,22 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE sets ADD COLUMN first_answer TEXT
     """,
     # -- end of issue 23's block --------------------------------------------------------
+    # -- one truth: no row id outside the store (issue 22) --------------------------------
+    # v14: every fact has its uid on disk, so that the store finds a session, a check or
+    # an activity by the name the engine knows it by: the rows written before a name was
+    # made for them (sessions before v9, checks and activities before this) are named
+    # here, in the same transaction, by coach.store.facts.name_facts (see
+    # MIGRATION_STEPS), as they would have been named before a merge.
+    """
+    CREATE INDEX IF NOT EXISTS checks_by_uid ON checks(uid)
+    """,
+    # -- end of issue 22's second block ---------------------------------------------------
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+
+MIGRATION_STEPS: dict[int, Callable[[sqlite3.Connection], object]] = {13: name_facts}
+"""What a step does beyond its SQL (by the step's index in :data:`MIGRATIONS`), run
+right after it in the same transaction."""
 
 
 class NewerSchemaError(Exception):
@@ -364,6 +387,9 @@ def _upgrade(connection: sqlite3.Connection, version: int) -> None:
         for index in range(version, SCHEMA_VERSION):
             for statement in statements(MIGRATIONS[index]):
                 connection.execute(statement)
+            step = MIGRATION_STEPS.get(index)
+            if step is not None:
+                step(connection)
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         connection.execute("COMMIT")
     except BaseException:

@@ -45,7 +45,15 @@ __all__ = ["NamedSession", "QueryStore"]
 
 
 def _sessions_of(db: sqlite3.Connection, program_id: str, *, after: int) -> list[SessionFacts]:
-    """The sessions with ``program_id`` whose id is above ``after``, with their sets."""
+    """The sessions with ``program_id`` whose row is above ``after``, with their sets."""
+    return [facts for _, facts in _rows_of(db, program_id, after=after)]
+
+
+def _rows_of(
+    db: sqlite3.Connection, program_id: str, *, after: int
+) -> list[tuple[int, SessionFacts]]:
+    """:func:`_sessions_of`, each with its row (the store's own handle: the replay
+    checkpoints are kept by row)."""
     # The day each was played on, as stored then: the same plan in any time zone.
     sessions = db.execute(
         "SELECT id, COALESCE(local_date, started_at), baseline_pain, levels_json, started_at,"
@@ -64,16 +72,18 @@ def _sessions_of(db: sqlite3.Connection, program_id: str, *, after: int) -> list
     for row in rows:
         by_session.setdefault(row[0], []).append(set_facts(row[1:]))
     return [
-        SessionFacts(
-            session_id=sid,
-            day=date.fromisoformat(day) if len(day) == 10 else local_day(day),
-            baseline=baseline,
-            level=int(json.loads(levels)[program_id]),
-            sets=tuple(by_session.get(sid, ())),
-            started_at=started,
-            uid=session_name(*named),
-            status=_status(status),
-            stop_reason=stop_reason,
+        (
+            sid,
+            SessionFacts(
+                day=date.fromisoformat(day) if len(day) == 10 else local_day(day),
+                baseline=baseline,
+                level=int(json.loads(levels)[program_id]),
+                sets=tuple(by_session.get(sid, ())),
+                started_at=started,
+                uid=session_name(*named),
+                status=_status(status),
+                stop_reason=stop_reason,
+            ),
         )
         for sid, day, baseline, levels, started, status, stop_reason, *named in sessions
     ]
@@ -88,7 +98,7 @@ def _status(value: object) -> SessionStatus | None:
 
 
 def _journal_facts(
-    waiting: JournalFile, program_id: str, session_id: int
+    waiting: JournalFile, program_id: str
 ) -> tuple[SessionFacts, LevelMove | None] | None:
     """A journal's session as the scaling engine sees it, for ``program_id`` (None when
     it has no session line or does not include that program)."""
@@ -104,7 +114,6 @@ def _journal_facts(
     # How it ended: its end line, or a revision after its summary.
     end = waiting.after.get("revise") or waiting.finish or {}
     facts = SessionFacts(
-        session_id=session_id,
         day=date.fromisoformat(row["local_date"]),
         baseline=row["baseline_pain"],
         level=int(levels[program_id]),
@@ -293,20 +302,19 @@ class QueryStore(Database):
                 program,
                 start_level,
                 lambda after: (
-                    _sessions_of(db, program.id, after=after),
+                    _rows_of(db, program.id, after=after),
                     _moves_of(db, program.id, after=after),
                 ),
             )
 
     def _waiting_facts(self, program_id: str) -> list[tuple[SessionFacts, LevelMove | None]]:
         """The sessions of ``program_id`` waiting in the journal (read only: nothing is
-        imported or removed here), each with the level answer after it, if any. Their
-        row ids are negative and distinct (they have no row yet); they replay by their
-        day and start like any session."""
+        imported or removed here), each with the level answer after it, if any. They
+        replay by their day, start and uid like any session."""
         found: list[tuple[SessionFacts, LevelMove | None]] = []
-        for number, waiting in enumerate(self.journal_sessions(), start=2):
+        for waiting in self.journal_sessions():
             try:
-                facts = _journal_facts(waiting, program_id, -number)
+                facts = _journal_facts(waiting, program_id)
             except (KeyError, TypeError, ValueError):
                 continue  # unreadable: the start's import says so, once
             if facts is not None:
@@ -318,8 +326,9 @@ class QueryStore(Database):
             # Newest first in the order they were played (see SessionFacts.order), not by
             # row id: a session imported from the journal late is not 'the last one'.
             rows = db.execute(
-                "SELECT s.id, s.started_at, s.ended_at, s.status, s.source_id, s.title,"
-                " s.baseline_pain, COUNT(t.id), MAX(t.pain), s.local_date, s.stop_reason"
+                "SELECT s.started_at, s.ended_at, s.status, s.source_id, s.title,"
+                " s.baseline_pain, COUNT(t.id), MAX(t.pain), s.local_date, s.stop_reason,"
+                f" {columns_of('s', SESSION_NAME_COLUMNS)}"
                 " FROM (SELECT * FROM sessions"
                 f" ORDER BY {played_order(newest_first=True)} LIMIT ?) s"
                 " LEFT JOIN sets t ON t.session_id = s.id"
@@ -328,7 +337,7 @@ class QueryStore(Database):
             ).fetchall()
         stored = [
             SessionRecord(
-                id=id_,
+                uid=session_name(*named),
                 started_at=started_at,
                 ended_at=ended_at,
                 status=SessionStatus(status),
@@ -341,8 +350,8 @@ class QueryStore(Database):
                 stop_reason=stop_reason,
             )
             for (
-                id_, started_at, ended_at, status, source_id, title, baseline, sets_done, peak,
-                local_date, stop_reason,
+                started_at, ended_at, status, source_id, title, baseline, sets_done, peak,
+                local_date, stop_reason, *named,
             ) in rows
         ]  # fmt: skip
         return _with_waiting_records(stored, self.journal_sessions(), limit)

@@ -41,7 +41,9 @@ can still change (a level move answered after the summary, an interrupted one re
 
 _FORMAT = 1
 
-ReadAfter = Callable[[int], tuple[list[SessionFacts], list[LevelMove]]]
+ReadAfter = Callable[[int], tuple[list[tuple[int, SessionFacts]], list[LevelMove]]]
+"""The sessions (each with its row: the checkpoint's handle, kept in the store) and the
+level moves after a row."""
 """The program's sessions and level moves after a session id (0: all of them)."""
 
 
@@ -120,28 +122,28 @@ class Replays:
         start_level: int,
         key: str,
         start: Replay | None,
-        sessions: Sequence[SessionFacts],
+        sessions: Sequence[tuple[int, SessionFacts]],
         moves: Sequence[LevelMove],
     ) -> ProgramPast:
-        ordered = sorted(sessions, key=lambda s: s.order)
+        pairs = sorted(sessions, key=lambda pair: pair[1].order)
+        ordered = [facts for _, facts in pairs]
+        rows = [row for row, _ in pairs]
         cut = len(ordered) - KEEP_RECENT
         # A session still marked running may yet be resumed: it and what follows stay out.
         (running,) = db.execute(
             "SELECT MIN(id) FROM sessions WHERE status = ?", (SessionStatus.RUNNING.value,)
         ).fetchone()
         if running is not None:
-            cut = min(cut, next((i for i, s in enumerate(ordered) if s.session_id >= running), cut))
+            cut = min(cut, next((i for i, row in enumerate(rows) if row >= running), cut))
         # What the checkpoint covers is read back as 'every row up to an id', so it must
         # be a prefix in both orders: a session imported from the journal after later
         # ones were stored has a higher id than sessions played after it.
-        while cut > 0 and max(s.session_id for s in ordered[:cut]) > min(
-            s.session_id for s in ordered[cut:]
-        ):
+        while cut > 0 and max(rows[:cut]) > min(rows[cut:]):
             cut -= 1
         if cut <= 0:
             return ProgramPast(start, tuple(ordered), tuple(moves))
         older, newer = ordered[:cut], ordered[cut:]
-        through = older[-1].session_id
+        through = rows[cut - 1]
 
         covered = {s.uid for s in older}
         replay = replay_history(

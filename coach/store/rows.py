@@ -119,7 +119,6 @@ def played_order(table: str = "", *, newest_first: bool = False) -> str:
         f"COALESCE({p}local_date, {p}started_at)",
         f"{p}started_at",
         f"COALESCE({p}uid, '')",
-        f"{p}id",
     )
     return ", ".join(f"{t} DESC" if newest_first else t for t in terms)
 
@@ -140,12 +139,13 @@ def dose_json(dose: Dose) -> str:
     return json.dumps({k: v for k, v in asdict(dose).items() if v is not None}, sort_keys=True)
 
 
-def set_row(record: SetRecord) -> tuple[SqlValue, ...]:
-    """The values of :data:`INSERT_SET` for ``record`` (the store's and the bulk
-    history's one way of writing a set)."""
+def set_row(record: SetRecord, session_id: int = 0) -> tuple[SqlValue, ...]:
+    """The values of :data:`INSERT_SET` for ``record``, in the session of row
+    ``session_id`` (the store's and the bulk history's one way of writing a set; the
+    record names its session by uid, the row is the store's)."""
     dose, answer = record.planned, record.answer
     return (
-        record.session_id,
+        session_id,
         record.exercise_index,
         record.program_id,
         record.level,
@@ -258,19 +258,20 @@ def apply_write(
     after: Sequence[JournalEntry] = (),
 ) -> tuple[int, int]:
     """Write a session as the journal holds it (see :mod:`coach.store.journal`) inside the
-    open transaction, changing nothing already there: found by its uid (or its row id),
-    created otherwise; then ``after``, the facts that follow it (a revised outcome, a
-    note, a level answer). The live write and the import of a journal both come here.
-    Returns the session's id and how many sets were added."""
+    open transaction, changing nothing already there: found by its uid (a journal written
+    before sessions were found by uid alone may name the row of a resumed session by its
+    id: that row, when it is the same session), created otherwise; then ``after``, the
+    facts that follow it (a revised outcome, a note, a level answer). The live write and
+    the import of a journal both come here. Returns the session's row (the store's own
+    handle) and how many sets were added."""
     uid = session["uid"]
     found = db.execute("SELECT id FROM sessions WHERE uid = ?", (uid,)).fetchone()
-    if found is None and session.get("id") is not None:
+    if found is None and isinstance(session.get("id"), int):
+        # An older journal: its row, if it is the session the journal holds (its start).
         found = db.execute(
-            "SELECT id FROM sessions WHERE id = ? AND (uid IS NULL OR uid = ?)",
-            (session["id"], uid),
+            "SELECT id FROM sessions WHERE id = ? AND started_at = ?",
+            (session["id"], session["row"]["started_at"]),
         ).fetchone()
-        if found is not None:
-            db.execute("UPDATE sessions SET uid = ? WHERE id = ?", (uid, found[0]))
     if found is None:
         row = session["row"]
         cursor = db.execute(INSERT_SESSION, tuple(row[c] for c in SESSION_COLUMNS))

@@ -271,9 +271,6 @@ class SafetyStore(Database):
                     for flag in ("numbness", "leg_weakness", "pain_below_knee")
                 ]
                 if status == SessionStatus.RED_FLAG.value or (not finish and any(marks)):
-                    sid = found.session.get("id")
-                    if isinstance(sid, int):  # its row is in the history already
-                        self._sign_rows()[(SignSource.SESSION, found.uid)] = sid
                     signs.append(
                         FollowUpDue(
                             found.uid,

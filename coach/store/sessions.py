@@ -23,8 +23,8 @@ from coach.engine.records import (
     SetRecord,
     Written,
 )
-from coach.store.connection import Database, StoreError, claim_key, remove_file
-from coach.store.facts import session_name
+from coach.store.connection import Database, StoreError, remove_file
+from coach.store.facts import row_of, session_name
 from coach.store.journal import (
     journal_files,
     read_journal,
@@ -63,15 +63,15 @@ class SessionStore(Database):
     """The sessions of a history: written, imported, resumed, closed."""
 
     def claim_session(self, opening: OpenSession) -> Written:
-        """This process resumes an interrupted session (``opening.session_id``): it owns
-        it from now on, under ``opening.uid`` when it had none.
+        """This process resumes an interrupted session (the one named ``opening.uid``):
+        it owns it from now on.
 
         First its claim (held until the session ends, see :meth:`_claim`), so no other
         coach resumes, closes or imports it meanwhile; then, in one transaction, what its
         journal holds goes into the history and the row becomes this coach's.
         ClaimedElsewhere when another coach holds it or has taken it since it was
         offered."""
-        key = self._claim_key_of(opening)
+        key = opening.uid
         self._claim(key)
         waiting = self._waiting(opening.uid)
         if waiting is not None and waiting.finish is not None:
@@ -81,11 +81,13 @@ class SessionStore(Database):
             )
         try:
             with self.transaction() as db:
+                session_id = row_of(db, "sessions", opening.uid)
                 row = db.execute(
-                    "SELECT status, owner FROM sessions WHERE id = ?", (opening.session_id,)
+                    "SELECT status, owner FROM sessions WHERE id = ?", (session_id,)
                 ).fetchone()
                 if (
-                    row is None
+                    session_id is None
+                    or row is None
                     or row[0] != SessionStatus.RUNNING.value
                     or (row[1] != self._owner() and self._alive(row[1]))
                 ):
@@ -100,34 +102,20 @@ class SessionStore(Database):
                 db.execute(
                     "UPDATE sessions SET owner = ?, resumes = resumes + 1,"
                     " uid = COALESCE(uid, ?) WHERE id = ?",
-                    (self._owner(), opening.uid, opening.session_id),
+                    (self._owner(), opening.uid, session_id),
                 )
         except ClaimedElsewhere:
             self._release(key)
             raise
         except StoreError as exc:
-            # Its sets still have somewhere to go: the journal names the row (and keeps
-            # what its last coach wrote there: nothing is removed).
+            # Its sets still have somewhere to go: the journal names the session by its
+            # uid (and keeps what its last coach wrote there: nothing is removed).
             self._claimed[opening.uid] = key
             return self._to_journal(opening, (), None, str(exc))
         self._claimed[opening.uid] = key
         if waiting is not None:
             self._drop_journal(opening.uid)
-        return Written(Kept.HISTORY, opening.session_id)
-
-    def _claim_key_of(self, opening: OpenSession) -> str:
-        """The claim name of the stored session ``opening`` resumes: its stored uid (the
-        opening's is new when the row had none)."""
-        if opening.session_id is None:
-            return claim_key(opening.uid, None)
-        try:
-            with self.connect() as db:
-                row = db.execute(
-                    "SELECT uid FROM sessions WHERE id = ?", (opening.session_id,)
-                ).fetchone()
-        except StoreError:
-            return claim_key(opening.uid, None)
-        return claim_key(row[0] if row else opening.uid, opening.session_id)
+        return Written(Kept.HISTORY)
 
     def _drop_journal(self, uid: str) -> None:
         """The session's journal is all in the history now: remove it."""
@@ -173,7 +161,7 @@ class SessionStore(Database):
                         waiting.finish,
                         list(waiting.after.values()),
                     )
-                session_id, _ = apply_write(db, *entries, [entry for _, entry in after])
+                apply_write(db, *entries, [entry for _, entry in after])
         except StoreError as exc:
             return self._to_journal(opening, records, end, str(exc), after)
         self._drop_journal(opening.uid)
@@ -183,7 +171,7 @@ class SessionStore(Database):
             if key is not None:
                 # A resumed session has ended: this coach no longer acts on it.
                 self._release(key)
-        return Written(Kept.HISTORY, session_id)
+        return Written(Kept.HISTORY)
 
     def _entries(
         self,
@@ -215,7 +203,6 @@ class SessionStore(Database):
         session = {
             "type": "session",
             "uid": opening.uid,
-            "id": opening.session_id,
             "row": row,
             "checks": [
                 list(r[1:]) for r in decision_rows(0, opening.checks, opening.started_at, "before")
@@ -244,7 +231,7 @@ class SessionStore(Database):
         after: Sequence[tuple[str, dict[str, Any]]] = (),  # Any: journal entries (JSON)
     ) -> Written:
         if self._journal is None:
-            return Written(Kept.NOWHERE, opening.session_id, problem)
+            return Written(Kept.NOWHERE, problem)
         session, sets, finish = self._entries(opening, records, end)
         # Any: journal entries (JSON)
         lines: list[tuple[str, dict[str, Any]]] = [("session", session)]
@@ -260,10 +247,9 @@ class SessionStore(Database):
             where = os_problem(exc, self._journal.path_of(opening.uid))
             return Written(
                 Kept.NOWHERE,
-                opening.session_id,
                 f"{problem}, and the journal cannot be written either: {where}",
             )
-        return Written(Kept.JOURNAL, opening.session_id, problem, str(path))
+        return Written(Kept.JOURNAL, problem, str(path))
 
     def import_journals(self) -> JournalImport:
         """Import every journal whose coach has ended (or is this process: it imports
@@ -361,12 +347,11 @@ class SessionStore(Database):
 
     def close_interrupted(
         self,
-        session_id: int,
+        uid: str,
         status: SessionStatus,
         *,
         decisions: Sequence[Decision] = (),
         advice: Sequence[Advice] = (),
-        uid: str | None = None,
     ) -> None:
         """Close a session its coach never finished, as partial (reason 'interrupted'):
         it ended when its last set was rated, or when it started if none was.
@@ -375,7 +360,7 @@ class SessionStore(Database):
         with what its journal holds, in one transaction; a session no longer running
         (another coach closed it) is left as it is, so its decisions are never stored
         twice."""
-        key = claim_key(uid, session_id)
+        key = uid
         self._claim(key)
         try:
             waiting = self._waiting(uid)
@@ -390,6 +375,7 @@ class SessionStore(Database):
                         waiting.finish,
                         list(waiting.after.values()),
                     )
+                session_id = row_of(db, "sessions", uid)
                 closed = db.execute(
                     "UPDATE sessions SET status = ?, stop_reason = ?, ended_at ="
                     " COALESCE((SELECT MAX(rated_at) FROM sets WHERE session_id = sessions.id),"
@@ -401,12 +387,12 @@ class SessionStore(Database):
                         SessionStatus.RUNNING.value,
                     ),
                 )
-                if closed.rowcount:
+                if closed.rowcount and session_id is not None:
                     db.executemany(
                         INSERT_DOSE_CHANGE, decision_rows(session_id, decisions, now, "after")
                     )
                     db.executemany(INSERT_ADVICE, advice_rows(session_id, advice, now))
-            if waiting is not None and uid is not None:
+            if waiting is not None:
                 self._drop_journal(uid)
         finally:
             if key not in self._claimed.values():
@@ -427,9 +413,10 @@ class SessionStore(Database):
             found = []
             for line in rows:
                 sid, started, path, source, title, speed, baseline, levels, owner, uid, day = line
-                if self._alive(owner) or self._claimed_elsewhere(claim_key(uid, sid)):
+                name = session_name(uid, started, source, title, levels, day)
+                if self._alive(owner) or self._claimed_elsewhere(name):
                     continue
-                waiting = self._waiting(uid)
+                waiting = self._waiting(name)
                 if waiting is not None:
                     assert waiting.session is not None
                     journaled_by = waiting.session["row"].get("owner")
@@ -450,7 +437,7 @@ class SessionStore(Database):
                         sets[key] = journal_set(row)
                 found.append(
                     InterruptedSession(
-                        sid,
+                        name,
                         started,
                         path,
                         source,
@@ -459,9 +446,7 @@ class SessionStore(Database):
                         baseline,
                         {k: int(v) for k, v in json.loads(levels).items()},
                         tuple(sets.values()),
-                        uid,
                         date.fromisoformat(day) if day else None,
-                        session_name(uid, started, source, title, levels, day),
                     )
                 )
         return found

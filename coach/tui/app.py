@@ -338,5 +338,5 @@ class CoachApp(App[int]):
         if flow is None or flow.opening is None or not flow.unsaved:
             return None
         if flow.kept is Kept.JOURNAL:
-            return Written(Kept.JOURNAL, None, flow.store_problem, flow.journal)
+            return Written(Kept.JOURNAL, flow.store_problem, flow.journal)
         return self.store.write_session(flow.opening, flow.unsaved)

@@ -324,7 +324,7 @@ class PsfsScreen(Dialog[tuple[m.PsfsEntry, ...] | None]):
     # area would take it otherwise, and typing would go nowhere until Tab).
     AUTO_FOCUS = "Input"
 
-    def __init__(self, activities: Sequence[PsfsActivity], last: dict[int, int]) -> None:
+    def __init__(self, activities: Sequence[PsfsActivity], last: dict[str, int]) -> None:
         super().__init__()
         self.activities = list(activities)[:MAX_ACTIVITIES]
         self.last = last

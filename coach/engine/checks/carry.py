@@ -34,16 +34,18 @@ class CheckPort(Protocol):
 
     def check_history(self) -> CheckHistory: ...
 
-    def open_check(self, *, local_date: date, utc_offset: int, pain_before: int | None) -> int: ...
+    def open_check(
+        self, *, uid: str, local_date: date, utc_offset: int, pain_before: int | None
+    ) -> None: ...
 
-    def record_hold(self, check_id: int, result: HoldResult) -> None: ...
+    def record_hold(self, check_uid: str, result: HoldResult) -> None: ...
 
     def record_psfs(
-        self, check_id: int, entries: Sequence[PsfsEntry]
-    ) -> tuple[tuple[PsfsActivity, ...], tuple[tuple[int, int], ...]]: ...
+        self, check_uid: str, entries: Sequence[PsfsEntry]
+    ) -> tuple[tuple[PsfsActivity, ...], tuple[tuple[str, int], ...]]: ...
 
     def close_check(
-        self, check_id: int, status: SessionStatus, pain_after: PainAnswer | None
+        self, check_uid: str, status: SessionStatus, pain_after: PainAnswer | None
     ) -> None: ...
 
 
@@ -53,20 +55,19 @@ def carry_out(effect: CheckEffect, port: CheckPort) -> CheckResult:
         match effect:
             case LoadChecks():
                 return ChecksLoaded(port.check_history())
-            case OpenCheck(local_date, utc_offset, pain_before):
-                return CheckOpened(
-                    port.open_check(
-                        local_date=local_date, utc_offset=utc_offset, pain_before=pain_before
-                    )
+            case OpenCheck(uid, local_date, utc_offset, pain_before):
+                port.open_check(
+                    uid=uid, local_date=local_date, utc_offset=utc_offset, pain_before=pain_before
                 )
-            case StorePsfs(check_id, entries):
-                activities, ratings = port.record_psfs(check_id, entries)
+                return CheckOpened()
+            case StorePsfs(check_uid, entries):
+                activities, ratings = port.record_psfs(check_uid, entries)
                 return PsfsStored(activities, ratings)
-            case StoreHold(check_id, result):
-                port.record_hold(check_id, result)
+            case StoreHold(check_uid, result):
+                port.record_hold(check_uid, result)
                 return HoldStored(result)
-            case CloseCheck(check_id, status, pain_after):
-                port.close_check(check_id, status, pain_after)
+            case CloseCheck(check_uid, status, pain_after):
+                port.close_check(check_uid, status, pain_after)
                 return CheckClosed()
     except HistoryError as exc:
         return _failed(effect, str(exc))
@@ -78,7 +79,7 @@ def _failed(effect: CheckEffect, problem: str) -> CheckResult:
         case LoadChecks():
             return ChecksLoaded(CheckHistory(), problem)
         case OpenCheck():
-            return CheckOpened(-1, problem)
+            return CheckOpened(problem)
         case StorePsfs():
             return PsfsStored((), (), problem)
         case StoreHold(_, result):

@@ -56,6 +56,7 @@ from coach.engine.checks.protocol import TESTS, EndedBy, HoldTest, Variant
 from coach.engine.checks.records import CheckHistory, CheckRecord, HoldResult
 from coach.engine.checks.timer import HoldPhase, HoldTimer
 from coach.engine.clock import Clock, WallClock, system_wall
+from coach.engine.ids import new_id
 from coach.engine.records import PainAnswer, SessionStatus
 
 __all__ = ["HIGH_PAIN_BEFORE", "CheckFlow", "CheckStage", "check_due"]
@@ -110,14 +111,16 @@ class CheckFlow:
     wall: WallClock = system_wall
     stage: CheckStage = CheckStage.LOADING
     history: CheckHistory = field(default_factory=CheckHistory)
-    check_id: int = -1
+    check_uid: str = ""
+    """The check's identity, made as it opens; it names the check in every write
+    (whether the history took it is :attr:`stored`)."""
     pain_before: int | None = None
     index: int = -1
     """The current test in the protocol."""
     variant: Variant = Variant.STANDARD
     timer: HoldTimer | None = None
     results: dict[HoldTest, HoldResult] = field(default_factory=dict)
-    psfs: dict[int, int] = field(default_factory=dict)
+    psfs: dict[str, int] = field(default_factory=dict)
     unsaved: int = 0
     stored: bool = False
     status: SessionStatus = SessionStatus.COMPLETED
@@ -147,13 +150,13 @@ class CheckFlow:
                 return self._open() if go_on else self._over()
             case CheckAdviceAnswer() if stage is CheckStage.RED_FLAG:
                 return self._summary()
-            case CheckOpened(check_id, problem) if stage is CheckStage.OPENING:
-                return self._opened(check_id, problem)
+            case CheckOpened(problem) if stage is CheckStage.OPENING:
+                return self._opened(problem)
             case PsfsAnswer(entries) if stage is CheckStage.PSFS:
-                if not entries or self.check_id < 0:
+                if not entries or not self.stored:
                     return self._next_test()
                 self.stage = CheckStage.STORING_PSFS
-                return [StorePsfs(self.check_id, entries)]
+                return [StorePsfs(self.check_uid, entries)]
             case PsfsStored() if stage is CheckStage.STORING_PSFS:
                 return self._psfs_stored(event)
             case TestAnswer(start, variant) if stage is CheckStage.TEST:
@@ -220,15 +223,16 @@ class CheckFlow:
         self.stage = CheckStage.OPENING
         offset = self.wall().astimezone().utcoffset()
         minutes = round(offset.total_seconds() / 60) if offset is not None else 0
-        return [OpenCheck(self.today(), minutes, self.pain_before)]
+        now = self.wall()
+        self.check_uid = new_id(int(now.timestamp() * 1000))
+        return [OpenCheck(self.check_uid, self.today(), minutes, self.pain_before)]
 
-    def _opened(self, check_id: int, problem: str | None) -> list[CheckOutput]:
-        if check_id < 0:
+    def _opened(self, problem: str | None) -> list[CheckOutput]:
+        if problem is not None:
             return [
                 CheckNotice(f"The check cannot be saved now: {problem}. Try again later.", True),
                 *self._over(),
             ]
-        self.check_id = check_id
         self.stored = True
         self.stage = CheckStage.PSFS
         last = self.history.last
@@ -274,7 +278,7 @@ class CheckFlow:
         self.variant = variant
         if not start:
             self.stage = CheckStage.STORING_HOLD
-            return [StoreHold(self.check_id, HoldResult(test, variant, None, EndedBy.SKIPPED))]
+            return [StoreHold(self.check_uid, HoldResult(test, variant, None, EndedBy.SKIPPED))]
         self.timer = HoldTimer(self.clock)
         self.timer.start()
         self.stage = CheckStage.HOLDING
@@ -292,7 +296,7 @@ class CheckFlow:
         assert timer is not None and test is not None and timer.ended_by is not None
         result = HoldResult(test, self.variant, timer.seconds, timer.ended_by, timer.ceiling)
         self.stage = CheckStage.STORING_HOLD
-        return [StoreHold(self.check_id, result)]
+        return [StoreHold(self.check_uid, result)]
 
     def _hold_stored(self, result: HoldResult, problem: str | None) -> list[CheckOutput]:
         self.results[result.test] = result
@@ -350,7 +354,7 @@ class CheckFlow:
             self.red_flag = True
             self.status = SessionStatus.RED_FLAG
         self.stage = CheckStage.CLOSING
-        return [CloseCheck(self.check_id, self.status, answer)]
+        return [CloseCheck(self.check_uid, self.status, answer)]
 
     def _closed(self, problem: str | None) -> list[CheckOutput]:
         outputs: list[CheckOutput] = []
@@ -367,7 +371,7 @@ class CheckFlow:
     def _summary(self) -> list[CheckOutput]:
         self.stage = CheckStage.SUMMARY
         this = CheckRecord(
-            self.check_id,
+            self.check_uid,
             self.today(),
             self.status,
             self.pain_before,
@@ -376,7 +380,7 @@ class CheckFlow:
             dict(self.results),
             dict(self.psfs),
         )
-        earlier = tuple(c for c in self.history.checks if c.id != self.check_id)
+        earlier = tuple(c for c in self.history.checks if c.uid != self.check_uid)
         history = replace(self.history, checks=(*earlier, this))
         return [ShowCheckSummary(history, self.unsaved)]
 

@@ -60,6 +60,8 @@ class LoadChecks:
 
 @dataclass(frozen=True, slots=True)
 class OpenCheck:
+    uid: str
+    """The check's identity, made by the flow as it opens (the store's row is its own)."""
     local_date: date
     utc_offset: int
     pain_before: int | None
@@ -69,26 +71,28 @@ class OpenCheck:
 class PsfsEntry:
     """One PSFS rating: of a named activity (``activity_id``), or of a new one."""
 
-    activity_id: int | None
+    activity: str | None
+    """The uid of an activity named before (:attr:`PsfsActivity.id`), or None for a new
+    one (``text``)."""
     text: str
     score: int
 
 
 @dataclass(frozen=True, slots=True)
 class StorePsfs:
-    check_id: int
+    check_uid: str
     entries: tuple[PsfsEntry, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class StoreHold:
-    check_id: int
+    check_uid: str
     result: HoldResult
 
 
 @dataclass(frozen=True, slots=True)
 class CloseCheck:
-    check_id: int
+    check_uid: str
     status: SessionStatus
     pain_after: PainAnswer | None
 
@@ -104,17 +108,16 @@ class ChecksLoaded:
 
 @dataclass(frozen=True, slots=True)
 class CheckOpened:
-    check_id: int
-    """-1 when it could not be stored."""
     problem: str | None = None
+    """Why it could not be stored (None: it is in the history, under the flow's uid)."""
 
 
 @dataclass(frozen=True, slots=True)
 class PsfsStored:
     activities: tuple[PsfsActivity, ...]
-    """Every activity now named (the new ones with their ids)."""
-    ratings: tuple[tuple[int, int], ...]
-    """(activity id, score) as stored."""
+    """Every activity now named (the new ones with their uids)."""
+    ratings: tuple[tuple[str, int], ...]
+    """(activity uid, score) as stored."""
     problem: str | None = None
 
 
@@ -154,8 +157,8 @@ class ShowCheckAdvice:
 class AskPsfs:
     activities: tuple[PsfsActivity, ...]
     """The activities named before, shown again to be rated."""
-    last: tuple[tuple[int, int], ...]
-    """Their ratings at the last check, (activity id, score)."""
+    last: tuple[tuple[str, int], ...]
+    """Their ratings at the last check, (activity uid, score)."""
 
 
 @dataclass(frozen=True, slots=True)

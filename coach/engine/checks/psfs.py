@@ -35,7 +35,7 @@ PSFS_MCID = 2.0
 """The smallest change of the average score that matters (Stratford et al. 1995)."""
 
 
-def psfs_exact(ratings: Mapping[int, int], activities: set[int] | None = None) -> Fraction | None:
+def psfs_exact(ratings: Mapping[str, int], activities: set[str] | None = None) -> Fraction | None:
     """The average rating as an exact fraction (of ``activities`` only, when given); None
     without ratings. Exact, because the difference of two float averages of three ratings
     is often a hair under a whole number (5.0 - 3.0000000000000004), and a change of
@@ -44,13 +44,13 @@ def psfs_exact(ratings: Mapping[int, int], activities: set[int] | None = None) -
     return Fraction(sum(chosen), len(chosen)) if chosen else None
 
 
-def psfs_score(ratings: Mapping[int, int], activities: set[int] | None = None) -> float | None:
+def psfs_score(ratings: Mapping[str, int], activities: set[str] | None = None) -> float | None:
     """The average rating (of ``activities`` only, when given); None without ratings."""
     exact = psfs_exact(ratings, activities)
     return None if exact is None else float(exact)
 
 
-def psfs_change(before: Mapping[int, int], after: Mapping[int, int]) -> Change:
+def psfs_change(before: Mapping[str, int], after: Mapping[str, int]) -> Change:
     """The change of the score between two checks, over the activities rated at both
     (a new activity has no 'before'), against the 2-point threshold."""
     both = set(before) & set(after)
@@ -68,18 +68,18 @@ def psfs_change(before: Mapping[int, int], after: Mapping[int, int]) -> Change:
 class PsfsComparison:
     """A PSFS change between two checks, over the same activities on both sides."""
 
-    activities: tuple[int, ...]
+    activities: tuple[str, ...]
     """The activities rated at both checks (the only ones the change is over)."""
     before: float
     after: float
     change: Change
-    added: tuple[int, ...] = ()
+    added: tuple[str, ...] = ()
     """Rated at the later check only: shown, but not part of the change."""
-    dropped: tuple[int, ...] = ()
+    dropped: tuple[str, ...] = ()
     """Rated at the earlier check only."""
 
 
-def psfs_compare(before: Mapping[int, int], after: Mapping[int, int]) -> PsfsComparison | None:
+def psfs_compare(before: Mapping[str, int], after: Mapping[str, int]) -> PsfsComparison | None:
     """The scores over the activities rated both times and their change; None when no
     activity was rated both times."""
     both = set(before) & set(after)

@@ -37,7 +37,8 @@ class HoldResult:
 class PsfsActivity:
     """An activity the person named: their own words, shown literally everywhere."""
 
-    id: int
+    id: str
+    """Its uid, made when it was named: the same in every copy of the history."""
     text: str
 
 
@@ -45,7 +46,8 @@ class PsfsActivity:
 class CheckRecord:
     """One function check."""
 
-    id: int
+    uid: str
+    """Its identity, made when it was opened (a UUIDv7, see :mod:`coach.engine.ids`)."""
     day: date
     """The local day it was done on."""
     status: SessionStatus
@@ -55,8 +57,8 @@ class CheckRecord:
     red_flag: bool = False
     """Numbness, leg weakness or pain below the knee was reported after it."""
     holds: Mapping[HoldTest, HoldResult] = field(default_factory=dict)
-    psfs: Mapping[int, int] = field(default_factory=dict)
-    """Activity id -> the 0-10 rating given at this check."""
+    psfs: Mapping[str, int] = field(default_factory=dict)
+    """Activity uid -> the 0-10 rating given at this check."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +72,8 @@ class CheckHistory:
     def last(self) -> CheckRecord | None:
         return self.checks[-1] if self.checks else None
 
-    def activity_text(self, activity_id: int) -> str:
-        for activity in self.activities:
-            if activity.id == activity_id:
-                return activity.text
-        return f"activity {activity_id}"
+    def activity_text(self, activity: str) -> str:
+        for named in self.activities:
+            if named.id == activity:
+                return named.text
+        return "an activity"

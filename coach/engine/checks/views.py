@@ -57,7 +57,7 @@ class HoldRow:
 
 
 def _previous(history: CheckHistory, check: CheckRecord) -> list[CheckRecord]:
-    return [c for c in history.checks if c.day <= check.day and c.id != check.id]
+    return [c for c in history.checks if c.day <= check.day and c.uid != check.uid]
 
 
 def hold_rows(history: CheckHistory, check: CheckRecord) -> list[HoldRow]:

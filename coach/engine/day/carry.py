@@ -126,11 +126,10 @@ class History(Protocol):
 
     def close_interrupted(
         self,
-        session_id: int,
+        uid: str,
         status: SessionStatus,
         *,
         decisions: Sequence[Decision] = ...,
-        uid: str | None = ...,
     ) -> None:
         """Close it as partial, with what its journal holds; ClaimedElsewhere when another
         coach acts on it, nothing when it is no longer running."""
@@ -174,10 +173,7 @@ def carry_out(effect: Effect, history: History, load: Load) -> Result:
         case CloseInterrupted(option):
             try:
                 history.close_interrupted(
-                    option.session.id,
-                    option.close_status,
-                    decisions=option.closing,
-                    uid=option.session.uid,
+                    option.session.uid, option.close_status, decisions=option.closing
                 )
             except ClaimedElsewhere as exc:
                 return ClaimRefused(str(exc))
@@ -245,7 +241,7 @@ def _load_day(effect: LoadDay, history: History, load: Load) -> DayLoaded | DayF
         recent = history.recent_sessions(RECENT_SESSIONS)
         safety = history.safety_facts()
         interrupted = [
-            s for s in history.interrupted_sessions() if s.name not in effect.already_offered
+            s for s in history.interrupted_sessions() if s.uid not in effect.already_offered
         ]
         if interrupted:
             offer = _consider(

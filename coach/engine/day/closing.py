@@ -57,7 +57,7 @@ def finish(host: Host, status: SessionStatus) -> list[Output]:
     host.state = At(Stage.CLOSING)
     opening = host.keeping.opening
     if host.rehearsal or opening is None:
-        return closed(host, (), Written(Kept.HISTORY, session.session_id))
+        return closed(host, (), Written(Kept.HISTORY))
     status = session.status
     reason = RED_FLAG_REASON if status is SessionStatus.RED_FLAG else session.stop_reason
     advice = [*run.day_advice, *(a for p in after.programs.values() for a in p.advice)]
@@ -122,7 +122,7 @@ def sign_of(host: Host, session: SessionController) -> FollowUpDue | None:
         if follow_up is not None and follow_up.session_uid == session.uid:
             return None  # the sign was withdrawn (a corrected rating)
         return follow_up
-    in_history = session.session_id is not None and session.session_id >= 0
+    in_history = host.keeping.kept is Kept.HISTORY
     if not session.uid or not in_history or host.rehearsal:
         # Not in the history (a rehearsal, or kept in the journal): its sign is read
         # from where it is at the next start.

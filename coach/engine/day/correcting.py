@@ -95,9 +95,6 @@ def _correct_with(host: Host, state: Correcting, answer: PainAnswer) -> list[Out
     assert last is not None
     before = last.answer
     record = session.correct(answer)
-    if record.session_id < 0 and session.session_id is not None:
-        # Rated before the session's row existed: it is the row it is in now.
-        record = replace(record, session_id=session.session_id)
     opening = host.keeping.opening
     if host.rehearsal or opening is None:
         return _corrected(host, record)  # nothing is stored
@@ -177,8 +174,8 @@ def _listed(items: tuple[str, ...]) -> str:
 
 
 def _same_set(a: SetRecord, b: SetRecord) -> bool:
-    return (a.session_id, a.exercise_index, a.set_number, a.attempt) == (
-        b.session_id,
+    return (a.session_uid, a.exercise_index, a.set_number, a.attempt) == (
+        b.session_uid,
         b.exercise_index,
         b.set_number,
         b.attempt,

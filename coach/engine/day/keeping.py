@@ -35,11 +35,6 @@ def note_written(
     before = keeping.kept
     if written.kept is Kept.HISTORY:
         host.keeping = replace(keeping, kept=Kept.HISTORY, unsaved=())
-        run = host.run
-        session = run.session if run is not None else None
-        unknown = session is not None and (session.session_id or -1) < 0
-        if session is not None and unknown and written.session_id is not None:
-            session.session_id = written.session_id
         if before is Kept.HISTORY or closing:
             return []
         return [Notice("The history can take ratings again: every set is in it now.")]

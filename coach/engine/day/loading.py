@@ -87,7 +87,7 @@ def loaded(host: Host, day: DayLoaded, *, screening_weeks: int, check_weeks: int
         cannot_save=cannot_save,
     )
     if day.offer is not None:
-        host.offered.add(day.offer.session.name)
+        host.offered.add(day.offer.session.uid)
         host.state = Resuming(day.offer)
         body = offer_text(day.offer, host.today())
         outputs.append(AskResume("Your last session was interrupted", body, day.offer.can_resume))

@@ -82,8 +82,6 @@ class OpenSession:
     """Minutes east of UTC, where it is played."""
     checks: tuple[Decision, ...] = ()
     """The decisions taken at its start (a break, a rising week, a worse morning)."""
-    session_id: int | None = None
-    """Its row in the history, when it has one already (a resumed session)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -154,7 +154,7 @@ def _open(
     session.started_at, session.uid = stamp(now), host.new_uid()
     if host.rehearsal:
         host.keeping = fresh(host.keeping, None)
-        return opened(host, Written(Kept.HISTORY, 0))
+        return opened(host, Written(Kept.HISTORY))
     offset = now.astimezone().utcoffset()
     opening = OpenSession(
         uid=session.uid,
@@ -191,9 +191,6 @@ def opened(host: Host, written: Written) -> list[Output]:
     if run is None or host.state.stage not in (Stage.OPENING, Stage.RESTING):
         return []
     session = run.session
-    session.session_id = written.session_id if written.kept is Kept.HISTORY else -1
-    if written.session_id is not None and written.session_id >= 0:
-        session.session_id = written.session_id  # a resumed session keeps its row
     notes = note_written(host, (), written)
     if host.state.stage is Stage.RESTING:
         session.stop_reason = REST_DAY
@@ -212,7 +209,7 @@ def resume(host: Host, option: ResumeOption) -> list[Output]:
     host.source = Path(interrupted.source_path)
     # The history before this session: planning after it adds the session itself.
     histories = {
-        pid: [f for f in facts if f.uid != interrupted.name]
+        pid: [f for f in facts if f.uid != interrupted.uid]
         for pid, facts in option.histories.items()
     }
     moves = {pid: list(moves) for pid, moves in option.moves.items()}
@@ -229,7 +226,6 @@ def resume(host: Host, option: ResumeOption) -> list[Output]:
     session.resume(interrupted, option.point.step_index, option.point.ended_exercises)
     host.run = Run(session)
     host.state = Opening(claimed=option)
-    session.uid = session.uid or host.new_uid()
     opening = OpenSession(
         uid=session.uid,
         started_at=interrupted.started_at,
@@ -242,7 +238,6 @@ def resume(host: Host, option: ResumeOption) -> list[Output]:
         baseline_pain=interrupted.baseline_pain,
         local_date=interrupted.day,
         utc_offset=0,
-        session_id=interrupted.id,
     )
     host.keeping = fresh(host.keeping, opening)
     return [ClaimSession(opening)]

@@ -53,7 +53,7 @@ def rated(host: Host, answer: PainAnswer) -> list[Output]:
     host.state = Saving(record)
     opening = host.keeping.opening
     if host.rehearsal or opening is None:
-        return set_saved(host, (record,), Written(Kept.HISTORY, session.session_id))
+        return set_saved(host, (record,), Written(Kept.HISTORY))
     # Every set the history has not taken yet goes with it, oldest first, and the
     # session's row when it has none: acknowledged only once durable somewhere.
     return [SaveSets(opening, (*host.keeping.unsaved, record))]
