@@ -37,6 +37,7 @@ def opening(
     local_date: date | None = None,
     utc_offset: int | None = None,
     checks: Sequence[Decision] = (),
+    uid: str | None = None,
 ) -> OpenSession:
     """A session's opening as the day makes it; by default started now, on this machine's
     day and offset."""
@@ -46,7 +47,7 @@ def opening(
         offset = local.utcoffset()
         utc_offset = round(offset.total_seconds() / 60) if offset is not None else 0
     return OpenSession(
-        uid=new_id(),
+        uid=uid or new_id(),
         started_at=started_at,
         source_id=source_id,
         title=title,
