@@ -10,8 +10,9 @@ importing twice changes nothing.
 
 Each line is one object with a ``type``:
 
-* ``session``: the session row (its ``uid``, and its database ``id`` when it had one)
-  and the decisions taken at its start;
+* ``session``: the session row, its ``uid`` and the decisions taken at its start (a
+  journal written by an older coach may also carry the database ``id`` of a resumed
+  session: its import uses that row only when it is the same session, by its start);
 * ``set``: one rated set, as its database row; a later line for the same set (the same
   exercise, set number and attempt) is a corrected rating and replaces it;
 * ``finish``: how the session ended, with the decisions and advice for next time;
