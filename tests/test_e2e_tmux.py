@@ -9,6 +9,7 @@ with ``tmux capture-pane`` and, after the program has exited, checks what it wro
 
 from __future__ import annotations
 
+import contextlib
 import json
 import stat
 from pathlib import Path
@@ -255,16 +256,19 @@ def test_days_of_sessions_read_back_from_the_export(
         ("2026-12-03", 3.0),  # back to where the week began, one step below yesterday's 4 s
     ]
     decisions = [r for r in exported(data, "decisions") if r["exercise"] == "side-plank"]
+    # Named by their sessions' uids (the export shows no row id), in the order played.
+    with contextlib.closing(sqlite3.connect(data / "history.sqlite3")) as db:
+        uids = [None, *(u for (u,) in db.execute("SELECT uid FROM sessions ORDER BY id"))]
     assert [(r["session_id"], r["moment"], r["rule"], r["after"]["hold"]) for r in decisions] == [
-        (1, "after", "progress", 4.0),
-        (2, "before", "same day", 3.0),
-        (2, "after", "one step a day", 3.0),
-        (3, "after", "progress", 5.0),
+        (uids[1], "after", "progress", 4.0),
+        (uids[2], "before", "same day", 3.0),
+        (uids[2], "after", "one step a day", 3.0),
+        (uids[3], "after", "progress", 5.0),
         # Mornings at 1, 1 then 4 (the evening session is not another morning): the latest
         # are above the first, so both step ups of the week go, back to 3 s. The morning is
         # worse than usual too, and asks for one step below yesterday's 4 s: no less.
-        (4, "before", "weekly step back", 3.0),
-        (4, "after", "weekly rise", 3.0),
+        (uids[4], "before", "weekly step back", 3.0),
+        (uids[4], "after", "weekly rise", 3.0),
     ]
     assert decisions[4]["reason"] == (
         "Starting pain on your latest mornings is 3 points above your first ones, so "

@@ -135,15 +135,18 @@ def test_sessions_carry_their_sets_pain_and_changes(year: HistoryStore) -> None:
     assert [p.day for p in points] == sorted(p.day for p in points)
     # Counted here independently, set by set and decision by decision.
     with reading(year.path) as db:
-        sets = db.execute("SELECT session_id, pain FROM sets").fetchall()
+        sets = db.execute(
+            "SELECT s.uid, t.pain FROM sets t JOIN sessions s ON s.id = t.session_id"
+        ).fetchall()
         changed = db.execute(
-            "SELECT session_id FROM dose_changes WHERE before_json != after_json"
+            "SELECT s.uid FROM dose_changes d JOIN sessions s ON s.id = d.session_id"
+            " WHERE before_json != after_json"
         ).fetchall()
     for p in points:
-        pains = [pain for sid, pain in sets if sid == p.id]
+        pains = [pain for uid, pain in sets if uid == p.uid]
         assert p.sets == len(pains)
         assert p.peak_pain == max((x for x in pains if x is not None), default=None)
-        assert p.dose_changes == sum(1 for (sid,) in changed if sid == p.id)
+        assert p.dose_changes == sum(1 for (uid,) in changed if uid == p.uid)
 
 
 def test_exercises_and_dose_series(year: HistoryStore) -> None:
@@ -174,7 +177,9 @@ def test_a_session_opens_to_its_sets_and_decisions(year: HistoryStore) -> None:
     detail = view.detail(changed)
     assert len(detail.sets) == changed.sets
     assert detail.decisions and all("reason" in d and "after" in d for d in detail.decisions)
-    assert all(s["session_id"] == changed.id for s in detail.sets)
+    with reading(year.path) as db:
+        (row,) = db.execute("SELECT id FROM sessions WHERE uid = ?", (changed.uid,)).fetchone()
+    assert all(s["session_id"] == row for s in detail.sets)
 
 
 def test_decisions_name_their_exercise_even_when_it_was_not_done(year: HistoryStore) -> None:

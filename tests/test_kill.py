@@ -539,7 +539,8 @@ def check_database(workdir: Path, result: RunResult, seed: int) -> None:
     if shown.returncode != 0:
         raise fail(f"coach history exited {shown.returncode}: {shown.stderr}")
     listed = json.loads(shown.stdout)
-    expected_list = [(s["id"], s["status"], len(sets), s["baseline_pain"]) for s in sessions]
+    # `coach history` names each session by its uid (no row id leaves the store).
+    expected_list = [(s["uid"], s["status"], len(sets), s["baseline_pain"]) for s in sessions]
     got = [(r["session_id"], r["status"], r["sets"], r["baseline_pain"]) for r in listed]
     if got != expected_list:
         raise fail(f"coach history lists {got}, expected {expected_list}")

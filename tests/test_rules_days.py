@@ -20,7 +20,6 @@ from coach.store.export import decision_export, session_rows
 
 from .day_helpers import Shell, begin_session, rate_every_set
 from .sessions import SMALL_PROGRAM, write_program
-from .stored import row_of_session
 
 MONDAY = date(2026, 11, 30)
 """A Monday: the week of the rising starting pain."""
@@ -125,8 +124,7 @@ def test_a_rising_week_in_which_nothing_went_up_steps_back_once(
     # Thursday, the same rise: no second step back for it, and nothing goes up.
     thursday = play(source, store, MONDAY + timedelta(days=3), 3, [0, 0, 0])
     assert played_hold(thursday) == 9
-    thursday_row = row_of_session(store, thursday.flow.session.uid)  # type: ignore[union-attr]
-    assert not exported(store, moment="before", session_id=thursday_row)
+    assert not exported(store, moment="before", session_id=thursday.flow.session.uid)  # type: ignore[union-attr]
     assert home(source, store, MONDAY + timedelta(days=4)).rows[0].dose == "2 sets of 2 x 9s"
 
 
@@ -237,7 +235,7 @@ def test_a_rest_day_between_two_painful_sessions_does_not_cancel_the_advice(
     third = painful(source, store, MONDAY + timedelta(days=2))
     assert third.last(day.AskLevel).to_level == 1
     (advice,) = exported(store, kind="advice", rule="escalation")
-    assert advice["session_id"] == row_of_session(store, third.flow.session.uid)  # type: ignore[union-attr]
+    assert advice["session_id"] == third.flow.session.uid  # type: ignore[union-attr]
     assert "in 2 sessions in a row" in advice["reason"]
 
 

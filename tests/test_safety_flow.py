@@ -22,7 +22,7 @@ from coach.store.export import decision_export, export_rows, session_rows
 
 from .day_helpers import TODAY, Shell, begin_session, none_apply, rate_every_set
 from .sessions import write_program
-from .stored import sets_of, store_session
+from .stored import row_of_session, sets_of, store_session
 
 
 @pytest.fixture
@@ -116,8 +116,9 @@ def test_what_the_follow_up_answers_allow(
         assert shell.flow.stage is day.Stage.HOME
         assert shell.flow.session is None
     (row,) = follow_ups(store)
+    (first,) = store.recent_sessions(50)[-1:]  # the session of the warning sign
     assert (row["session_id"], row["accepted"], row["inputs"]) == (
-        1,
+        first.uid,
         cleared,
         {"symptoms": symptoms.value, "clinician_seen": seen},
     )
@@ -347,8 +348,9 @@ def test_coach_run_left_at_a_safety_step_says_why(source: Path, store: HistorySt
 
 
 def first_answers(store: HistoryStore) -> list[Any]:
-    ids = {r["session_id"] for r in export_rows(store)}
-    return [row["first_answer"] for i in sorted(ids) for row in sets_of(store, i)]
+    uids = {r["session_id"] for r in export_rows(store)}
+    rows = sorted(row_of_session(store, uid) for uid in uids)
+    return [row["first_answer"] for i in rows for row in sets_of(store, i)]
 
 
 def test_withdrawing_a_warning_sign_asks_and_keeps_the_first_answer(

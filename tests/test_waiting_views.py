@@ -68,8 +68,8 @@ def test_history_marks_the_sessions_waiting_to_be_saved(folder: Path, cli: Any) 
         (False, 2, 4),
         (False, 3, 5),
     ]
-    # Not in the history yet: it has no id there.
-    assert sessions[2]["session_id"] is None and sessions[1]["session_id"] is not None
+    # Each under its own uid, in the history or not yet (the same once imported).
+    assert len({s["session_id"] for s in sessions}) == 3 and all(s["session_id"] for s in sessions)
     untouched(folder, before)
 
 
@@ -95,8 +95,9 @@ def test_export_says_which_sets_are_not_saved_yet(folder: Path, cli: Any, form: 
         (5, False),
         (0, False),
     ]
-    assert [r["session_id"] for r in rows[-3:]] == [None, None, None]
-    assert rows[4]["session_id"] == rows[3]["session_id"] is not None
+    # Named by their sessions' uids, whether saved or waiting: a row id never shows.
+    assert len({r["session_id"] for r in rows[-3:]}) == 1 and rows[-1]["session_id"]
+    assert rows[4]["session_id"] == rows[3]["session_id"] != rows[-1]["session_id"]
     untouched(folder, before)
 
 

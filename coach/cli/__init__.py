@@ -1115,11 +1115,7 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
                 columns = CHECK_COLUMNS if checks else PSFS_COLUMNS
                 name = "checks" if checks else "ratings"
             elif decisions:
-                taken = [] if store is None else decision_export(store, **filters)
-                for decision in taken:
-                    if decision["session_id"] is not None:
-                        decision["session_id"] = waiting.session_id(decision["session_id"])
-                rows = taken
+                rows = [] if store is None else decision_export(store, **filters)
                 columns = DECISION_COLUMNS
             else:
                 rows = [] if store is None else export_rows(store, **filters, waiting=waiting)
@@ -1167,7 +1163,7 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
         except StoreError as exc:
             _say(f"coach: {exc}")
             return EXIT_INVALID
-        by_session: dict[int, list[dict[str, object]]] = {}
+        by_session: dict[str, list[dict[str, object]]] = {}
         for decision in taken:
             if decision["session_id"] is not None:
                 entry = {k: v for k, v in decision.items() if k not in ("date", "session_id")}
@@ -1175,7 +1171,6 @@ def _history(args: argparse.Namespace, data_dir: Path | None) -> int:
         listed = [
             {
                 **row,
-                "session_id": waiting.session_id(row["session_id"]),
                 "decisions": by_session.get(row["session_id"], []),
             }
             for row in sessions

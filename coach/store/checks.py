@@ -21,7 +21,7 @@ from coach.engine.clock import utc_now
 from coach.engine.ids import new_id
 from coach.engine.records import PainAnswer, SessionStatus
 from coach.store.database import HistoryStore, StoreError
-from coach.store.facts import CHECK_NAME_COLUMNS, check_name, name_of, row_of
+from coach.store.facts import CHECK_NAME_COLUMNS, check_name, columns_of, name_of, row_of
 
 __all__ = [
     "CHECK_COLUMNS",
@@ -236,14 +236,16 @@ def check_export(store: HistoryStore, since: date | None = None) -> list[dict[st
         rows = db.execute(
             "SELECT c.local_date, c.id, c.started_at, c.status, h.test, h.variant, h.seconds,"
             " h.ceiling, h.ended_by, h.recorded_at, c.pain_before, c.pain_after,"
-            " c.numbness, c.leg_weakness, c.pain_below_knee FROM check_holds h"
-            " JOIN checks c ON c.id = h.check_id WHERE c.local_date >= ?"
+            f" c.numbness, c.leg_weakness, c.pain_below_knee, {columns_of('c', CHECK_NAME_COLUMNS)}"
+            " FROM check_holds h JOIN checks c ON c.id = h.check_id WHERE c.local_date >= ?"
             " ORDER BY c.local_date, c.id, h.id",
             (since.isoformat() if since else "",),
         ).fetchall()
     result = []
+    width = len(CHECK_COLUMNS)
     for row in rows:
-        entry: dict[str, JsonValue] = dict(zip(CHECK_COLUMNS, row, strict=True))
+        entry: dict[str, JsonValue] = dict(zip(CHECK_COLUMNS, row[:width], strict=True))
+        entry["check_id"] = check_name(*row[width:])  # its uid: no row id leaves the store
         for flag in ("numbness", "leg_weakness", "pain_below_knee"):
             entry[flag] = bool(entry[flag])
         result.append(entry)
@@ -282,9 +284,27 @@ def psfs_export(store: HistoryStore, since: date | None = None) -> list[dict[str
     """One row per PSFS rating (from ``since``), as :data:`PSFS_COLUMNS`."""
     with store.read() as db:
         rows = db.execute(
-            "SELECT c.local_date, c.id, a.id, a.text, r.score, r.rated_at FROM psfs_ratings r"
+            "SELECT c.local_date, a.text, r.score, r.rated_at, a.uid, a.created_at,"
+            f" {columns_of('c', CHECK_NAME_COLUMNS)} FROM psfs_ratings r"
             " JOIN checks c ON c.id = r.check_id JOIN psfs_activities a ON a.id = r.activity_id"
             " WHERE c.local_date >= ? ORDER BY c.local_date, c.id, r.id",
             (since.isoformat() if since else "",),
         ).fetchall()
-    return [dict(zip(PSFS_COLUMNS, row, strict=True)) for row in rows]
+    # Each check and activity by its uid: no row id leaves the store.
+    return [
+        dict(
+            zip(
+                PSFS_COLUMNS,
+                (
+                    day,
+                    check_name(*check),
+                    name_of("psfs_activities", uid, created, text),
+                    text,
+                    score,
+                    rated_at,
+                ),
+                strict=True,
+            )
+        )
+        for day, text, score, rated_at, uid, created, *check in rows
+    ]

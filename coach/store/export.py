@@ -20,6 +20,13 @@ from coach.engine.clock import local_day
 from coach.engine.records import SessionStatus
 from coach.format.text import json_safe, printable
 from coach.store.database import HistoryStore
+from coach.store.facts import (
+    CHECK_NAME_COLUMNS,
+    SESSION_NAME_COLUMNS,
+    check_name,
+    columns_of,
+    session_name,
+)
 from coach.store.waiting import Waiting
 
 __all__ = [
@@ -92,8 +99,8 @@ class SetRow(TypedDict):
     """One rated set, as exported (:data:`COLUMNS`, in that order)."""
 
     date: str
-    session_id: int | None
-    """None while its session waits in the journal (not in the history yet)."""
+    session_id: str
+    """Its session's uid: the same in the history and the journal, in any copy of it."""
     session_started_at: str
     routine: str
     program: str
@@ -126,7 +133,8 @@ class SessionRow(TypedDict):
     """One session, as `coach history` lists it and the history screen reads it."""
 
     date: str
-    session_id: int
+    session_id: str
+    """Its uid."""
     routine: str
     status: SessionStatus
     stop_reason: str | None
@@ -143,7 +151,8 @@ class DecisionRow(TypedDict):
     """One decision, as exported (:data:`DECISION_COLUMNS`) and as the report reads it."""
 
     date: str | None
-    session_id: int | None
+    session_id: str | None
+    """The uid of the session it was taken before or after (None for none)."""
     decided_at: str
     kind: str
     """'dose', 'advice', 'level', 'follow-up' or 'screening'."""
@@ -162,9 +171,6 @@ class DecisionRow(TypedDict):
 
 
 _INTS = {
-    "session_id",
-    "check_id",
-    "activity_id",
     "score",
     "pain_before",
     "pain_after",
@@ -224,8 +230,9 @@ def export_rows(
     with store.read() as db:
         db.row_factory = sqlite3.Row
         rows = db.execute(
-            "SELECT s.started_at, s.local_date, s.source_id, s.note AS session_note, t.*"
-            " FROM sets t JOIN sessions s"
+            "SELECT s.started_at, s.local_date, s.source_id, s.note AS session_note,"
+            f" {columns_of('s', SESSION_NAME_COLUMNS).replace('s.uid', 's.uid AS session_uid')}"
+            ", t.* FROM sets t JOIN sessions s"
             f" ON s.id = t.session_id WHERE {where} ORDER BY t.id",
             params,
         ).fetchall()
@@ -241,7 +248,14 @@ def export_rows(
         result.append(
             {
                 "date": day.isoformat(),
-                "session_id": waiting.session_id(row["session_id"]),
+                "session_id": session_name(
+                    row["session_uid"],
+                    row["started_at"],
+                    row["source_id"],
+                    row["title"],
+                    row["levels_json"],
+                    row["local_date"],
+                ),
                 "session_started_at": row["started_at"],
                 "routine": row["source_id"],
                 "program": row["program_id"],
@@ -311,7 +325,8 @@ def session_page(
         found = db.execute(
             "SELECT s.id, s.started_at, s.local_date, s.ended_at, s.title, s.status,"
             " s.stop_reason,"
-            " s.baseline_pain, COUNT(t.id), MAX(t.pain)"
+            " s.baseline_pain, COUNT(t.id), MAX(t.pain),"
+            f" {columns_of('s', SESSION_NAME_COLUMNS)}"
             f" FROM sessions s {join} sets t ON t.session_id = s.id"
             f" WHERE {where} GROUP BY s.id{last}",
             [*params, limit] if limit is not None else params,
@@ -336,7 +351,7 @@ def session_page(
                 ).fetchall()
             )
     result: list[SessionRow] = []
-    for sid, started, local, ended, title, status, reason, baseline, sets, peak in found:
+    for sid, started, local, ended, title, status, reason, baseline, sets, peak, *named in found:
         # Parsed once per session (thousands of them for the history screen).
         start = datetime.fromisoformat(started)
         day = date.fromisoformat(local) if local else start.astimezone().date()
@@ -354,7 +369,7 @@ def session_page(
         result.append(
             {
                 "date": day.isoformat(),
-                "session_id": sid,
+                "session_id": session_name(*named),
                 "routine": title,
                 "status": SessionStatus(status),
                 "stop_reason": reason,
@@ -403,10 +418,14 @@ def decision_export(
 
     with store.read() as db:
         db.row_factory = sqlite3.Row
-        sessions = {
-            row["id"]: (_day_of(row["local_date"], row["started_at"]), row["started_at"])
-            for row in db.execute("SELECT id, local_date, started_at FROM sessions")
-        }
+        # Each session's uid: decisions name their session by it (no row id leaves).
+        sessions = {}
+        names: dict[int, str] = {}
+        for sid, local_date, started_at, *named in db.execute(
+            f"SELECT id, local_date, started_at, {SESSION_NAME_COLUMNS} FROM sessions"
+        ):
+            sessions[sid] = (_day_of(local_date, started_at), started_at)
+            names[sid] = session_name(*named)
         days = {sid: day for sid, (day, _) in sessions.items()}
         # Only the rows of sessions from 'since' on are read (and their JSON parsed): the
         # smallest such id bounds them all, and the day filters exactly in add().
@@ -436,7 +455,7 @@ def decision_export(
                 return
             entry = DecisionRow(
                 date=day.isoformat() if day else None,
-                session_id=session_id,
+                session_id=names.get(session_id) if session_id is not None else None,
                 decided_at=row["decided_at"],
                 kind=kind,
                 moment=moment,
@@ -486,7 +505,7 @@ def decision_export(
             session = sessions.get(sid)
             entry = DecisionRow(
                 date=iso.get(sid),
-                session_id=sid,
+                session_id=names.get(sid),
                 decided_at=decided_at,
                 kind="dose",
                 moment=moment,
@@ -541,6 +560,12 @@ def decision_export(
                 reason=_level_sentence(old, new, accepted),
             )
         if not program:
+            checks = {
+                check_row: check_name(*named)
+                for check_row, *named in db.execute(
+                    f"SELECT id, {CHECK_NAME_COLUMNS} FROM checks"
+                ).fetchall()
+            }
             for row in db.execute("SELECT id, asked_at AS decided_at, * FROM follow_ups"):
                 add(
                     1,
@@ -557,7 +582,11 @@ def decision_export(
                         "symptoms": row["symptoms"],
                         "clinician_seen": bool(row["clinician_seen"]),
                         # A sign after a function check: which check (no session).
-                        **({"check_id": row["check_id"]} if row["check_id"] is not None else {}),
+                        **(
+                            {"check_id": checks.get(row["check_id"])}
+                            if row["check_id"] is not None
+                            else {}
+                        ),
                     },
                 )
             for row in db.execute("SELECT id, taken_at AS decided_at, * FROM screenings"):

@@ -27,6 +27,7 @@ from coach.store.facts import (
     SESSION_NAME_COLUMNS,
     check_name,
     columns_of,
+    row_of,
     session_name,
 )
 from coach.store.waiting import Waiting
@@ -52,7 +53,8 @@ __all__ = [
 class SessionPoint:
     """One session, as the history lists and charts it."""
 
-    id: int
+    uid: str
+    """Its identity (the store finds its row by it)."""
     day: date
     """The local calendar day it started."""
     title: str
@@ -291,17 +293,18 @@ class HistoryView:
     def detail(self, session: SessionPoint) -> SessionDetail:
         """A session's sets, the decisions taken after it and any level change."""
         with self.store.read() as db:
+            session_row = row_of(db, "sessions", session.uid)
             db.row_factory = sqlite3.Row
             sets = db.execute(
-                "SELECT * FROM sets WHERE session_id = ? ORDER BY id", (session.id,)
+                "SELECT * FROM sets WHERE session_id = ? ORDER BY id", (session_row,)
             ).fetchall()
             decisions = db.execute(
-                "SELECT * FROM dose_changes WHERE session_id = ? ORDER BY id", (session.id,)
+                "SELECT * FROM dose_changes WHERE session_id = ? ORDER BY id", (session_row,)
             ).fetchall()
             moves = db.execute(
-                "SELECT * FROM level_moves WHERE session_id = ? ORDER BY id", (session.id,)
+                "SELECT * FROM level_moves WHERE session_id = ? ORDER BY id", (session_row,)
             ).fetchall()
-            note = db.execute("SELECT note FROM sessions WHERE id = ?", (session.id,)).fetchone()
+            note = db.execute("SELECT note FROM sessions WHERE id = ?", (session_row,)).fetchone()
             names = {(r["program_id"], r["exercise_id"]): r["exercise_name"] for r in sets}
             # A decision on an exercise not done this time ("Not done: ...") has no set
             # here: its name is the one it had when last done, up to this session (one
@@ -312,7 +315,7 @@ class HistoryView:
                     found = db.execute(
                         "SELECT exercise_name FROM sets WHERE program_id = ?"
                         " AND exercise_id = ? ORDER BY session_id <= ? DESC, id DESC LIMIT 1",
-                        (*key, session.id),
+                        (*key, session_row),
                     ).fetchone()
                     if found is not None:
                         names[key] = found[0]

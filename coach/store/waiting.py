@@ -26,15 +26,9 @@ class Waiting:
     """Sessions with anything waiting: a set, a corrected rating, their end, their row."""
     sets: frozenset[int] = frozenset()
     """Sets only in the journal."""
-    unsaved_rows: frozenset[int] = frozenset()
-    """Sessions whose row is not in the history yet (their id there is still unknown)."""
 
     def saved(self, session_id: int) -> bool:
         return session_id not in self.sessions
-
-    def session_id(self, session_id: int) -> int | None:
-        """The id to show for a session: none for one not in the history yet."""
-        return None if session_id in self.unsaved_rows else session_id
 
 
 def with_waiting(store: HistoryStore) -> tuple[HistoryStore, Waiting]:
@@ -48,7 +42,6 @@ def with_waiting(store: HistoryStore) -> tuple[HistoryStore, Waiting]:
     sessions: set[int] = set()
     with view.transaction() as db:
         (last_set,) = db.execute("SELECT COALESCE(MAX(id), 0) FROM sets").fetchone()
-        (last_session,) = db.execute("SELECT COALESCE(MAX(id), 0) FROM sessions").fetchone()
         for journal in journals:
             assert journal.session is not None
             before = db.total_changes
@@ -66,7 +59,4 @@ def with_waiting(store: HistoryStore) -> tuple[HistoryStore, Waiting]:
             if db.total_changes != before:
                 sessions.add(session_id)
         waiting_sets = {r[0] for r in db.execute("SELECT id FROM sets WHERE id > ?", (last_set,))}
-        new_rows = {
-            r[0] for r in db.execute("SELECT id FROM sessions WHERE id > ?", (last_session,))
-        }
-    return view, Waiting(frozenset(sessions), frozenset(waiting_sets), frozenset(new_rows))
+    return view, Waiting(frozenset(sessions), frozenset(waiting_sets))
