@@ -13,7 +13,7 @@ DAY = date(2026, 12, 1)
 
 def record(source_id: str, day: date = DAY, sets: int = 3) -> SessionRecord:
     return SessionRecord(
-        1,
+        f"{source_id}-{day.isoformat()}",
         f"{day.isoformat()}T07:00:00+00:00",
         None,
         SessionStatus.COMPLETED,

@@ -93,9 +93,7 @@ def routine(tmp_path: Path, minutes: int | None, *, walk: bool = False) -> Routi
 def good(number: int, sets: int) -> SessionFacts:
     """A session of the squats on day ``number``: every set done at pain 1."""
     facts = tuple(SetFacts(0, "squats", "squat", n, sets, 1, True) for n in range(1, sets + 1))
-    return SessionFacts(
-        number, DAY0 + timedelta(days=number), 1, 1, facts, uid=f"session-{number:06d}"
-    )
+    return SessionFacts(DAY0 + timedelta(days=number), 1, 1, facts, uid=f"session-{number:06d}")
 
 
 def played(loaded: RoutineFile, days: int) -> list[SessionFacts]:
