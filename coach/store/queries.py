@@ -140,16 +140,16 @@ def _with_waiting_records(
     held elsewhere is done today). A session partly stored is one session."""
     if not journals:
         return stored
-    by_start = {(r.started_at, r.source_id): i for i, r in enumerate(stored)}
+    by_uid = {r.uid: i for i, r in enumerate(stored)}
     found = list(stored)
-    for number, waiting in enumerate(journals, start=2):
+    for waiting in journals:
         try:
-            record = _journal_record(waiting, -number)
+            record = _journal_record(waiting)
         except (KeyError, TypeError, ValueError):
             continue  # unreadable: the start's import says so, once
         if record is None:
             continue
-        at = by_start.get((record.started_at, record.source_id))
+        at = by_uid.get(record.uid)
         if at is None:
             found.append(record)
             continue
@@ -162,11 +162,11 @@ def _with_waiting_records(
             status=record.status if record.ended_at else kept.status,
             ended_at=record.ended_at or kept.ended_at,
         )
-    found.sort(key=lambda r: (r.local_date or r.started_at[:10], r.started_at), reverse=True)
+    found.sort(key=lambda r: (r.local_date or r.started_at[:10], r.started_at, r.uid), reverse=True)
     return found[:limit]
 
 
-def _journal_record(waiting: JournalFile, session_id: int) -> SessionRecord | None:
+def _journal_record(waiting: JournalFile) -> SessionRecord | None:
     """A journal's session as home shows it (None without a session line)."""
     if waiting.session is None:
         return None
@@ -174,7 +174,7 @@ def _journal_record(waiting: JournalFile, session_id: int) -> SessionRecord | No
     pains = [r["pain"] for r in waiting.sets.values() if r["pain"] is not None]
     end = waiting.after.get("revise") or waiting.finish or {}
     return SessionRecord(
-        id=session_id,
+        uid=str(waiting.session["uid"]),
         started_at=str(row["started_at"]),
         ended_at=end.get("ended_at"),
         status=_status(end.get("status")) or SessionStatus.RUNNING,
