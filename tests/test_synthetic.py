@@ -304,10 +304,12 @@ def test_stored_decisions_are_the_rules_replayed_over_the_stored_ratings(
 
     store, _ = year
     with reading(store.path) as db:
-        stored: dict[tuple[int, str], list[tuple[object, ...]]] = {}
+        # Keyed by the session's uid: the row ids stay in the store.
+        stored: dict[tuple[str, str], list[tuple[object, ...]]] = {}
         for row in db.execute(
-            "SELECT session_id, program_id, exercise_id, level, before_json, after_json, rule,"
-            " reason FROM dose_changes WHERE moment = 'after' ORDER BY id"
+            "SELECT s.uid, d.program_id, d.exercise_id, d.level, d.before_json, d.after_json,"
+            " d.rule, d.reason FROM dose_changes d JOIN sessions s ON s.id = d.session_id"
+            " WHERE d.moment = 'after' ORDER BY d.id"
         ):
             stored.setdefault((row[0], row[1]), []).append(
                 (row[2], row[3], json.loads(row[4]), json.loads(row[5]), row[6], row[7])
@@ -324,9 +326,9 @@ def test_stored_decisions_are_the_rules_replayed_over_the_stored_ratings(
                  d.reason)
                 for d in after.decisions
             ]  # fmt: skip
-            assert decisions == stored.get((session.session_id, program.id), []), (
+            assert decisions == stored.get((session.uid, program.id), []), (
                 program.id,
-                session.session_id,
+                session.uid,
             )
             compared += 1
             decided += len(decisions)
