@@ -39,7 +39,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 STILL_SLIDING = {
-    "lying-rotation-stretch": "right heel",  # 0.039: the legs turn about the spine, feet too
     "open-book": "left shoulder",  # 0.089: the upper back turns about the spine, not on it
     "sphinx": "left elbow",  # 0.18: the forearms slide from ahead to under the shoulders
 }

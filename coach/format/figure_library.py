@@ -201,7 +201,14 @@ BUNDLED_FIGURES: dict[str, dict[str, JsonValue]] = {
         "view": "above",
         "base": "lying-on-back",
         "start": {**HOOKLYING, "shoulders": {"abduction": 80}},
-        "hold": {"pelvis": {"rotation_right": 35}},
+        # The knees lower to the right with the feet staying where they stood (the pelvis
+        # turn alone took the legs round the spine as a block, and the feet slid 0.039):
+        # the lower (right) hip turns in and draws across a little as the foot rolls
+        # onto its outer edge.
+        "hold": {
+            "pelvis": {"rotation_right": 35},
+            "right_hip": {"internal_rotation": 15, "adduction": 10},
+        },
     },
     "brisk-march": {
         "base": "standing",
