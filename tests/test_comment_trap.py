@@ -117,8 +117,14 @@ def test_every_text_the_person_reads_is_checked(write: Write) -> None:
 _WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
 
 
+def _plain_text(text: str) -> bool:
+    """YAML reads ``text``, unquoted, as that text (not 'true' or 'null' as a boolean or
+    nothing: a sign is words, and those words are not what this test is about)."""
+    return load_yaml_bytes(f"x: {text}\n".encode(), Path("t.yaml")).data == {"x": text}
+
+
 @given(
-    before=st.lists(_WORD, min_size=1, max_size=5).map(" ".join),
+    before=st.lists(_WORD, min_size=1, max_size=5).map(" ".join).filter(_plain_text),
     after=st.lists(_WORD, min_size=1, max_size=5).map(" ".join),
     gap=st.sampled_from([" ", "  ", "   "]),
 )
