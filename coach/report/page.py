@@ -78,7 +78,11 @@ figure svg { max-height: 52mm; }
 #notes { font-size: 8.5pt; }
 .print-only { display: none; }
 @media print { .screen-only { display: none; } .print-only { display: block; }
-  body { padding: 0; max-width: none; } }
+  body { padding: 0; max-width: none; }
+  /* Page one holds the summary and the whole prescription: printed a little tighter
+     (after a busy quarter, fifteen exercises spilled three rows onto a page of their
+     own). */
+  .summary { font-size: 9pt; line-height: 1.3; padding: 2mm 3.5mm; } }
 .disclaimer { font-style: italic; }
 table { border-collapse: collapse; width: 100%; margin: 2mm 0 3mm; font-size: 9pt; }
 th, td { text-align: left; vertical-align: top; padding: 1mm 1.6mm;

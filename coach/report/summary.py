@@ -171,11 +171,20 @@ def _doses(data: ReportData) -> list[str]:
             f"Doses stepped up {_times(up)} and back {_times(down)}, each for a stated "
             "reason.".replace(" 0 times", " never")
         )
+    # Each program's exercises at its level now: those of a level left behind in the
+    # period are no longer prescribed (the move itself is said below), and counting them
+    # too read "5 higher, 5 the same" for a program of five exercises.
+    now = {
+        program: max(s.points[-1].level for s in data.exercises if s.program_id == program)
+        for program in {s.program_id for s in data.exercises}
+    }
     programs: dict[str, list[int]] = {}
     for series in data.exercises:
+        if series.points[-1].level != now[series.program_id]:
+            continue
         first, last = series.points[0].amount, series.points[-1].amount
         counts = programs.setdefault(series.program_id, [0, 0, 0, 0])
-        counts[3] = max(counts[3], series.points[-1].level)
+        counts[3] = now[series.program_id]
         if first is None or last is None or first == last:
             counts[1] += 1
         else:
