@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from datetime import UTC, date, timedelta
+from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from coach.config.locations import default_routine
-from coach.demo.history import generate
 from coach.engine import day
 from coach.engine.clock import FakeClock
 from coach.engine.records import SessionStatus
@@ -37,9 +37,10 @@ def load_day(store: HistoryStore, source: Path, today: date) -> day.DayLoaded:
 
 
 @pytest.fixture
-def years(tmp_path: Path) -> HistoryStore:
+def years(tmp_path: Path, demo_history: Callable[..., object]) -> HistoryStore:
     path = tmp_path / "data" / "history.sqlite3"
-    generate(path, source=default_routine(), days=120, seed=3, end=END, tz=UTC)
+    path.parent.mkdir()
+    demo_history(path, days=120, seed=3, end=END)  # played once, copied for each test
     return HistoryStore(path)
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from datetime import UTC, date, timedelta
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from coach.config.locations import default_routine
-from coach.demo.history import generate
 from coach.engine.planning import Planned, plan_from, plan_today, programs_of
 from coach.format.loader import LoadedFile, RoutineFile, load_session_file
 from coach.store.database import HistoryStore
@@ -29,10 +28,13 @@ def routine() -> RoutineFile:
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[HistoryStore]:
+def store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_history: Callable[..., object]
+) -> Iterator[HistoryStore]:
     monkeypatch.setenv("TZ", "UTC")
     path = tmp_path / "data" / "history.sqlite3"
-    generate(path, source=default_routine(), days=200, seed=7, end=END, tz=UTC)
+    path.parent.mkdir()
+    demo_history(path, days=200, seed=7, end=END)  # played once, copied for each test
     yield HistoryStore(path)
 
 
