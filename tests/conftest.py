@@ -5,6 +5,9 @@ another left behind; Hypothesis's profiles."""
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import os
+import pickle
 import shutil
 import sqlite3
 import textwrap
@@ -89,27 +92,35 @@ program:
 @pytest.fixture(scope="session")
 def demo_history(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Summary]:
     """``make(path, days=, seed=, end=)``: the demo history of those arguments (the bundled
-    routine, in UTC) written at ``path``. Each is played once per test process (a year
-    of mornings through the day flow takes seconds) and copied for every use."""
-    made: dict[tuple[int, int, date], Summary] = {}
+    routine, in UTC) written at ``path``. Each is played once per run and copied for
+    every use: a year of mornings through the day flow takes seconds, and every xdist
+    worker asked for the same few. The first worker to need one plays it under a lock
+    in the run's own temporary folder (shared by the workers, new each run); the others
+    wait for it and copy it."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's own
+    cache = root / "demo-histories"
+    cache.mkdir(exist_ok=True)
 
     def make(path: Path, *, days: int, seed: int, end: date) -> Summary:
         from coach.config.locations import default_routine
         from coach.demo.history import generate  # loads the whole engine: only when used
 
-        key = (days, seed, end)
-        if key not in made:
-            folder = tmp_path_factory.mktemp("demo")
-            made[key] = generate(
-                folder / "history.sqlite3",
-                source=default_routine(),
-                days=days,
-                seed=seed,
-                end=end,
-                tz=UTC,
-            )
-        shutil.copyfile(made[key].path, path)
-        return replace(made[key], path=path)
+        name = f"{days}-{seed}-{end.isoformat()}"
+        kept, about = cache / f"{name}.sqlite3", cache / f"{name}.pickle"
+        with (cache / f"{name}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not about.exists():
+                playing = cache / f"{name}.{os.getpid()}.sqlite3"
+                summary = generate(
+                    playing, source=default_routine(), days=days, seed=seed, end=end, tz=UTC
+                )
+                playing.replace(kept)
+                about.write_bytes(pickle.dumps(replace(summary, path=kept)))
+            summary = pickle.loads(about.read_bytes())
+        shutil.copyfile(kept, path)
+        return replace(summary, path=path)
 
     return make
 

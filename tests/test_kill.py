@@ -559,6 +559,11 @@ def check_database(workdir: Path, result: RunResult, seed: int) -> None:
 # -- the test ----------------------------------------------------------------------------
 
 
+# A group of its own, not the other tmux tests' one (tests/tiers.py): the longest test of
+# the suite, it would add its minute to that group's, which every run waits for. It
+# times its kills against its own controls, played in the same conditions, so it need
+# not wait its turn.
+@pytest.mark.xdist_group("kill")
 def test_rated_sets_survive_kill_9_at_any_instant(tmp_path: Path) -> None:
     if tmux_binary() is None:
         pytest.skip("tmux is not installed (the end-to-end tests drive coach in tmux)")

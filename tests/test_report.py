@@ -12,8 +12,6 @@ from pathlib import Path
 import html5lib
 import pytest
 
-from coach.config.locations import default_routine
-from coach.demo.history import generate
 from coach.engine.checks import EndedBy, HoldResult, HoldTest, Variant
 from coach.engine.checks.messages import PsfsEntry
 from coach.engine.checks.records import CheckHistory, CheckRecord
@@ -42,11 +40,9 @@ def parse_strictly(text: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_history: Callable[..., object]) -> Path:
     folder = tmp_path_factory.mktemp("demo")
-    generate(
-        folder / "history.sqlite3", source=default_routine(), days=200, seed=5, end=END, tz=UTC
-    )
+    demo_history(folder / "history.sqlite3", days=200, seed=5, end=END)
     return folder
 
 

@@ -14,13 +14,12 @@ import sqlite3
 import struct
 import subprocess
 import zlib
-from datetime import UTC, date
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from coach.config.locations import default_routine
-from coach.demo.history import generate
 from coach.engine.checks.psfs import psfs_score
 from coach.report import ReportOptions, write_report
 from coach.store.checks import CheckStore
@@ -64,11 +63,9 @@ def browser(tmp_path: Path, *args: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def report(tmp_path_factory: pytest.TempPathFactory, demo_history: Callable[..., object]) -> Path:
     folder = tmp_path_factory.mktemp("browser")
-    generate(
-        folder / "history.sqlite3", source=default_routine(), days=200, seed=5, end=END, tz=UTC
-    )
+    demo_history(folder / "history.sqlite3", days=200, seed=5, end=END)
     store = HistoryStore(folder / "history.sqlite3")
     # The first activity renamed to 80 characters without a space (as if typed so).
     with sqlite3.connect(folder / "history.sqlite3") as db:

@@ -59,21 +59,20 @@ async def wait_for(
         await pilot.pause(0.01)
 
 
-async def settled(pilot: Pilot[Any], timeout: float = 10.0) -> None:
-    """Let the app run until two pictures of the screen taken a moment apart are the
-    same: a chart drawn by a worker and laid out again after it mounts can otherwise be
-    caught between its first and its final size (under load a dose chart's bar was
-    photographed one eighth of a cell short)."""
+async def settled(pilot: Pilot[Any], timeout: float = 20.0) -> None:
+    """Let the app run until the screen stops changing: three pictures in a row, each
+    taken once the app has gone idle, are the same. A chart drawn by a worker and laid
+    out again after it mounts (a scrollbar appearing narrows the list beside it) can
+    otherwise be caught between its first and its final layout; on a loaded machine two
+    pictures a fixed moment apart were the same only because the app had not run."""
     deadline = time.monotonic() + timeout
-    before = pilot.app.export_screenshot()
-    while True:
-        await pilot.pause(0.1)
-        now = pilot.app.export_screenshot()
-        if now == before:
-            return
+    pictures: list[str] = []
+    while len(pictures) < 3 or len(set(pictures[-3:])) > 1:
         if time.monotonic() > deadline:
             raise AssertionError("the screen kept changing: no settled picture to compare")
-        before = now
+        await pilot.pause()  # until the app is idle (Textual's own measure)
+        await pilot.pause(0.05)
+        pictures.append(pilot.app.export_screenshot())
 
 
 def screen_is(app: CoachApp, name: str) -> Callable[[], bool]:
