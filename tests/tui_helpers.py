@@ -126,6 +126,11 @@ async def pass_screening(pilot: Pilot[Any], app: CoachApp) -> None:
     if type(app.screen).__name__ == "ChecklistScreen":
         from coach.engine.screening import QUESTIONS
 
+        # Typed back to back, the answers need the list there to take them: mounted, and
+        # a line focused (under load they were once typed into a screen still mounting).
+        await wait_for(
+            pilot, lambda: app.screen.is_mounted and app.focused is not None, "the checklist"
+        )
         await type_keys(pilot, *["n"] * len(QUESTIONS), "enter")
 
 
